@@ -1,0 +1,1 @@
+# bench: speed and memory, never run by make check.

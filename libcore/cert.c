@@ -1,0 +1,877 @@
+/* cert — extract a compact record from a certificate's DER.
+ *
+ * The DER is walked once with der.h to find the byte ranges the chain
+ * builder needs (tbsCertificate, raw names, SPKI, signature); GnuTLS
+ * decodes the fields, and its object is dropped before returning.
+ * Invariant: every string in a record is valid, NUL-terminated UTF-8
+ * as GnuTLS returned it (the report sanitizes before output). */
+#include "config.h"
+
+#include "cert.h"
+#include "der.h"
+
+#include <arpa/inet.h>
+#include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509-ext.h>
+#include <gnutls/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define OID_AIA_CA_ISSUERS "1.3.6.1.5.5.7.48.2"
+#define OID_AIA_OCSP "1.3.6.1.5.5.7.48.1"
+
+/* ---------------------------------------------------------------- */
+/* small helpers */
+
+size_t ck_strv_len(ck_strv v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static void strv_free(ck_strv v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Append a copy of s[0..len) (NUL added); false on allocation failure. */
+static bool strv_push(ck_strv *v, const char *s, size_t len)
+{
+	size_t n = ck_strv_len(*v);
+	ck_strv nv = realloc(*v, (n + 2) * sizeof *nv);
+	char *copy;
+
+	if (!nv)
+		return false;
+	*v = nv;
+	copy = malloc(len + 1);
+	if (!copy)
+		return false;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	nv[n] = copy;
+	nv[n + 1] = NULL;
+	return true;
+}
+
+static ck_strv strv_dup(ck_strv v)
+{
+	ck_strv out = NULL;
+	if (!v)
+		return NULL;
+	for (size_t i = 0; v[i]; i++)
+		if (!strv_push(&out, v[i], strlen(v[i]))) {
+			strv_free(out);
+			return NULL;
+		}
+	return out;
+}
+
+char *ck_hex(const unsigned char *p, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *s = malloc(len * 2 + 1);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		s[2 * i] = digits[p[i] >> 4];
+		s[2 * i + 1] = digits[p[i] & 15];
+	}
+	s[len * 2] = '\0';
+	return s;
+}
+
+void ck_time_format(time_t t, char buf[32])
+{
+	struct tm tm;
+	if (t == (time_t)-1 || !gmtime_r(&t, &tm)) {
+		snprintf(buf, 32, "unknown");
+		return;
+	}
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---------------------------------------------------------------- */
+/* byte ranges */
+
+static bool span_set(struct ck_span *s, size_t off, size_t len)
+{
+	if (off > UINT32_MAX || len > UINT32_MAX)
+		return false;
+	s->off = (uint32_t)off;
+	s->len = (uint32_t)len;
+	return true;
+}
+
+/* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm,
+ * signatureValue }; record where each piece and the pieces of the
+ * TBS that identify names and the key are. */
+static enum ck_status find_spans(struct ck_cert *c, struct ck_error *err)
+{
+	const unsigned char *d = c->der;
+	size_t n = c->der_len, pos, end, tbs_end;
+	struct ck_tlv t;
+	enum ck_status rc;
+
+	rc = ck_der_read(d, n, false, 0, &t, err);
+	if (rc)
+		return rc;
+	if (t.tag != CK_TAG_SEQUENCE || !t.constructed)
+		return ck_error_set_at(err, CK_E_PARSE, 0, "not a certificate (no outer SEQUENCE)");
+	if (t.hdr_len + t.len != n)
+		return ck_error_set_at(err, CK_E_PARSE, (int64_t)(t.hdr_len + t.len),
+				       "%zu bytes of trailing data after the certificate",
+				       n - t.hdr_len - t.len);
+	pos = t.hdr_len;
+	end = n;
+
+	/* tbsCertificate */
+	rc = ck_der_read(d + pos, end - pos, false, (int64_t)pos, &t, err);
+	if (rc)
+		return rc;
+	if (t.tag != CK_TAG_SEQUENCE)
+		return ck_error_set_at(err, CK_E_PARSE, (int64_t)pos, "not a certificate (tbsCertificate is not a SEQUENCE)");
+	span_set(&c->tbs, pos, t.hdr_len + t.len);
+	tbs_end = pos + t.hdr_len + t.len;
+
+	/* inside the TBS: [0] version?, serial, signature, issuer,
+	 * validity, subject, subjectPublicKeyInfo, ... */
+	{
+		size_t p = pos + t.hdr_len;
+		struct ck_span *want[] = { NULL, NULL, &c->issuer_raw, NULL, &c->subject_raw, &c->spki };
+		size_t i = 0;
+
+		rc = ck_der_read(d + p, tbs_end - p, false, (int64_t)p, &t, err);
+		if (rc)
+			return rc;
+		if (t.cls == 0x80 && t.tag == 0) /* version */
+			p += t.hdr_len + t.len;
+		for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+			rc = ck_der_read(d + p, tbs_end - p, false, (int64_t)p, &t, err);
+			if (rc)
+				return rc;
+			if (want[i])
+				span_set(want[i], p, t.hdr_len + t.len);
+			p += t.hdr_len + t.len;
+		}
+	}
+	pos = tbs_end;
+
+	rc = ck_der_read(d + pos, end - pos, false, (int64_t)pos, &t, err);
+	if (rc)
+		return rc;
+	span_set(&c->sig_alg, pos, t.hdr_len + t.len);
+	pos += t.hdr_len + t.len;
+
+	rc = ck_der_read(d + pos, end - pos, false, (int64_t)pos, &t, err);
+	if (rc)
+		return rc;
+	if (t.tag != CK_TAG_BIT_STRING || t.len < 1)
+		return ck_error_set_at(err, CK_E_PARSE, (int64_t)pos, "certificate signature is not a BIT STRING");
+	/* skip the unused-bits octet */
+	span_set(&c->sig, pos + t.hdr_len + 1, t.len - 1);
+	return CK_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* extensions */
+
+static bool push_san(ck_strv *v, unsigned type, const gnutls_datum_t *name,
+		     const gnutls_datum_t *othername_oid)
+{
+	char buf[512];
+	const char *prefix = NULL;
+
+	switch (type) {
+	case GNUTLS_SAN_DNSNAME: prefix = "DNS"; break;
+	case GNUTLS_SAN_RFC822NAME: prefix = "email"; break;
+	case GNUTLS_SAN_URI: prefix = "URI"; break;
+	case GNUTLS_SAN_REGISTERED_ID: prefix = "RID"; break;
+	case GNUTLS_SAN_DN: prefix = "DirName"; break;
+	case GNUTLS_SAN_IPADDRESS: {
+		char ip[INET6_ADDRSTRLEN] = "";
+		if (name->size == 4)
+			inet_ntop(AF_INET, name->data, ip, sizeof ip);
+		else if (name->size == 16)
+			inet_ntop(AF_INET6, name->data, ip, sizeof ip);
+		else
+			snprintf(ip, sizeof ip, "(%u bytes)", name->size);
+		snprintf(buf, sizeof buf, "IP:%s", ip);
+		return strv_push(v, buf, strlen(buf));
+	}
+	case GNUTLS_SAN_OTHERNAME:
+	case GNUTLS_SAN_OTHERNAME_XMPP:
+	case GNUTLS_SAN_OTHERNAME_KRB5PRINCIPAL:
+	case GNUTLS_SAN_OTHERNAME_MSUSERPRINCIPAL:
+		snprintf(buf, sizeof buf, "otherName:%.*s",
+			 othername_oid && othername_oid->data ? (int)othername_oid->size : 0,
+			 othername_oid && othername_oid->data ? (const char *)othername_oid->data : "");
+		return strv_push(v, buf, strlen(buf));
+	default:
+		snprintf(buf, sizeof buf, "type%u", type);
+		return strv_push(v, buf, strlen(buf));
+	}
+	if (type == GNUTLS_SAN_DN) {
+		/* a DirName is DER; show its RFC 4514 form */
+		gnutls_x509_dn_t dn = NULL;
+		gnutls_datum_t str = { NULL, 0 };
+		bool ok = false;
+		if (gnutls_x509_dn_init(&dn) == 0 &&
+		    gnutls_x509_dn_import(dn, name) == 0 &&
+		    gnutls_x509_dn_get_str2(dn, &str, 0) == 0) {
+			snprintf(buf, sizeof buf, "DirName:%.*s", (int)str.size, str.data);
+			ok = strv_push(v, buf, strlen(buf));
+		} else {
+			ok = strv_push(v, "DirName:(unreadable)", 20);
+		}
+		gnutls_free(str.data);
+		if (dn)
+			gnutls_x509_dn_deinit(dn);
+		return ok;
+	}
+	snprintf(buf, sizeof buf, "%s:%.*s", prefix, (int)name->size, (const char *)name->data);
+	return strv_push(v, buf, strlen(buf));
+}
+
+static int ext_san(struct ck_cert *c, const gnutls_datum_t *d)
+{
+	gnutls_subject_alt_names_t san = NULL;
+	int ret = gnutls_subject_alt_names_init(&san);
+	if (ret < 0)
+		return ret;
+	ret = gnutls_x509_ext_import_subject_alt_names(d, san, 0);
+	for (unsigned i = 0; ret >= 0; i++) {
+		unsigned type;
+		gnutls_datum_t name, oid = { NULL, 0 };
+		ret = gnutls_subject_alt_names_get(san, i, &type, &name, &oid);
+		if (ret < 0)
+			break;
+		if (!push_san(&c->san, type, &name, &oid)) {
+			ret = GNUTLS_E_MEMORY_ERROR;
+			break;
+		}
+	}
+	gnutls_subject_alt_names_deinit(san);
+	return ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE ? 0 : ret;
+}
+
+static int ext_aia(struct ck_cert *c, const gnutls_datum_t *d)
+{
+	gnutls_x509_aia_t aia = NULL;
+	int ret = gnutls_x509_aia_init(&aia);
+	if (ret < 0)
+		return ret;
+	ret = gnutls_x509_ext_import_aia(d, aia, 0);
+	for (unsigned i = 0; ret >= 0; i++) {
+		gnutls_datum_t oid, loc;
+		unsigned type;
+		ret = gnutls_x509_aia_get(aia, i, &oid, &type, &loc);
+		if (ret < 0)
+			break;
+		if (type != GNUTLS_SAN_URI)
+			continue;
+		ck_strv *dst = NULL;
+		if (oid.size == strlen(OID_AIA_CA_ISSUERS) &&
+		    memcmp(oid.data, OID_AIA_CA_ISSUERS, oid.size) == 0)
+			dst = &c->aia_ca_issuers;
+		else if (oid.size == strlen(OID_AIA_OCSP) &&
+			 memcmp(oid.data, OID_AIA_OCSP, oid.size) == 0)
+			dst = &c->aia_ocsp;
+		if (dst && !strv_push(dst, (const char *)loc.data, loc.size)) {
+			ret = GNUTLS_E_MEMORY_ERROR;
+			break;
+		}
+	}
+	gnutls_x509_aia_deinit(aia);
+	return ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE ? 0 : ret;
+}
+
+static int ext_crl_dp(ck_strv *dst, const gnutls_datum_t *d)
+{
+	gnutls_x509_crl_dist_points_t dp = NULL;
+	int ret = gnutls_x509_crl_dist_points_init(&dp);
+	if (ret < 0)
+		return ret;
+	ret = gnutls_x509_ext_import_crl_dist_points(d, dp, 0);
+	for (unsigned i = 0; ret >= 0; i++) {
+		unsigned type, reasons;
+		gnutls_datum_t san;
+		ret = gnutls_x509_crl_dist_points_get(dp, i, &type, &san, &reasons);
+		if (ret < 0)
+			break;
+		if (type == GNUTLS_SAN_URI && !strv_push(dst, (const char *)san.data, san.size)) {
+			ret = GNUTLS_E_MEMORY_ERROR;
+			break;
+		}
+	}
+	gnutls_x509_crl_dist_points_deinit(dp);
+	return ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE ? 0 : ret;
+}
+
+static int ext_eku(struct ck_cert *c, const gnutls_datum_t *d)
+{
+	gnutls_x509_key_purposes_t p = NULL;
+	int ret = gnutls_x509_key_purpose_init(&p);
+	if (ret < 0)
+		return ret;
+	ret = gnutls_x509_ext_import_key_purposes(d, p, 0);
+	for (unsigned i = 0; ret >= 0; i++) {
+		gnutls_datum_t oid;
+		ret = gnutls_x509_key_purpose_get(p, i, &oid);
+		if (ret < 0)
+			break;
+		if (!strv_push(&c->eku, (const char *)oid.data, oid.size)) {
+			ret = GNUTLS_E_MEMORY_ERROR;
+			break;
+		}
+	}
+	gnutls_x509_key_purpose_deinit(p);
+	if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+		ret = 0;
+	/* an EKU extension with no purposes still restricts: mark it */
+	if (ret == 0 && !c->eku)
+		ret = strv_push(&c->eku, "", 0) ? 0 : GNUTLS_E_MEMORY_ERROR;
+	return ret;
+}
+
+static void copy_keyid(unsigned char *dst, uint8_t *dst_len, const gnutls_datum_t *id)
+{
+	size_t n = id->size > CK_KEYID_MAX ? CK_KEYID_MAX : id->size;
+	memcpy(dst, id->data, n);
+	*dst_len = (uint8_t)n;
+}
+
+static int ext_aki(struct ck_cert *c, const gnutls_datum_t *d)
+{
+	gnutls_x509_aki_t aki = NULL;
+	gnutls_datum_t id;
+	int ret = gnutls_x509_aki_init(&aki);
+	if (ret < 0)
+		return ret;
+	ret = gnutls_x509_ext_import_authority_key_id(d, aki, 0);
+	if (ret >= 0 && gnutls_x509_aki_get_id(aki, &id) >= 0)
+		copy_keyid(c->aki, &c->aki_len, &id);
+	gnutls_x509_aki_deinit(aki);
+	return ret < 0 ? ret : 0;
+}
+
+static const char *const known_ext[] = {
+	"2.5.29.19",          /* basicConstraints */
+	"2.5.29.15",          /* keyUsage */
+	"2.5.29.37",          /* extKeyUsage */
+	"2.5.29.17",          /* subjectAltName */
+	"2.5.29.18",          /* issuerAltName */
+	"2.5.29.30",          /* nameConstraints */
+	"2.5.29.14",          /* subjectKeyIdentifier */
+	"2.5.29.35",          /* authorityKeyIdentifier */
+	"2.5.29.31",          /* cRLDistributionPoints */
+	"2.5.29.46",          /* freshestCRL */
+	"2.5.29.32",          /* certificatePolicies: accepted as GnuTLS does */
+	"1.3.6.1.5.5.7.1.1",  /* authorityInfoAccess */
+	"1.3.6.1.5.5.7.1.24", /* TLS feature */
+	NULL,
+};
+
+bool ck_cert_extension_known(const char *oid)
+{
+	for (size_t i = 0; known_ext[i]; i++)
+		if (strcmp(oid, known_ext[i]) == 0)
+			return true;
+	return false;
+}
+
+static int read_extension(struct ck_cert *c, const char *oid, unsigned critical,
+			  const gnutls_datum_t *data)
+{
+	int ret = 0;
+
+	if (strcmp(oid, "2.5.29.19") == 0) {
+		unsigned ca = 0;
+		int pathlen = -1;
+		ret = gnutls_x509_ext_import_basic_constraints(data, &ca, &pathlen);
+		if (ret >= 0) {
+			c->has_basic_constraints = true;
+			c->ca = ca != 0;
+			c->path_len = pathlen;
+		}
+	} else if (strcmp(oid, "2.5.29.15") == 0) {
+		unsigned ku = 0;
+		ret = gnutls_x509_ext_import_key_usage(data, &ku);
+		if (ret >= 0) {
+			c->has_key_usage = true;
+			c->key_usage = ku;
+		}
+	} else if (strcmp(oid, "2.5.29.37") == 0) {
+		ret = ext_eku(c, data);
+	} else if (strcmp(oid, "2.5.29.17") == 0) {
+		ret = ext_san(c, data);
+	} else if (strcmp(oid, "1.3.6.1.5.5.7.1.1") == 0) {
+		ret = ext_aia(c, data);
+	} else if (strcmp(oid, "2.5.29.31") == 0) {
+		ret = ext_crl_dp(&c->crl_dp, data);
+	} else if (strcmp(oid, "2.5.29.46") == 0) {
+		ret = ext_crl_dp(&c->delta_crl, data);
+	} else if (strcmp(oid, "2.5.29.14") == 0) {
+		gnutls_datum_t id = { NULL, 0 };
+		ret = gnutls_x509_ext_import_subject_key_id(data, &id);
+		if (ret >= 0)
+			copy_keyid(c->ski, &c->ski_len, &id);
+		gnutls_free(id.data);
+	} else if (strcmp(oid, "2.5.29.35") == 0) {
+		ret = ext_aki(c, data);
+	} else if (strcmp(oid, "2.5.29.30") == 0) {
+		c->name_constraints = malloc(data->size ? data->size : 1);
+		if (!c->name_constraints)
+			return GNUTLS_E_MEMORY_ERROR;
+		memcpy(c->name_constraints, data->data, data->size);
+		c->name_constraints_len = data->size;
+	}
+	if (ret == GNUTLS_E_MEMORY_ERROR)
+		return ret;
+	/* A critical extension we cannot read is as bad as an unknown one. */
+	if (critical && (ret < 0 || !ck_cert_extension_known(oid)))
+		if (!strv_push(&c->unknown_critical, oid, strlen(oid)))
+			return GNUTLS_E_MEMORY_ERROR;
+	return 0;
+}
+
+static int read_extensions(struct ck_cert *c, gnutls_x509_crt_t crt)
+{
+	for (unsigned i = 0;; i++) {
+		char oid[128];
+		size_t oid_size = sizeof oid;
+		unsigned critical = 0;
+		gnutls_datum_t data = { NULL, 0 };
+		int ret = gnutls_x509_crt_get_extension_info(crt, i, oid, &oid_size, &critical);
+		if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+			return 0;
+		if (ret < 0)
+			return ret;
+		ret = gnutls_x509_crt_get_extension_data2(crt, i, &data);
+		if (ret < 0)
+			return ret;
+		ret = read_extension(c, oid, critical, &data);
+		gnutls_free(data.data);
+		if (ret < 0)
+			return ret;
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* the record */
+
+static char *dn_string(gnutls_x509_crt_t crt, bool issuer)
+{
+	gnutls_datum_t d = { NULL, 0 };
+	char *s;
+	int ret = issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &d, 0) :
+			   gnutls_x509_crt_get_dn3(crt, &d, 0);
+	if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+		return strdup("");
+	if (ret < 0)
+		return NULL;
+	s = malloc(d.size + 1);
+	if (s) {
+		memcpy(s, d.data, d.size);
+		s[d.size] = '\0';
+	}
+	gnutls_free(d.data);
+	return s;
+}
+
+static int read_key_info(struct ck_cert *c, gnutls_x509_crt_t crt)
+{
+	unsigned bits = 0;
+	int algo = gnutls_x509_crt_get_pk_algorithm(crt, &bits);
+	if (algo < 0)
+		algo = GNUTLS_PK_UNKNOWN;
+	c->pk_algo = algo;
+	c->bits = bits;
+	if (algo == GNUTLS_PK_ECDSA) {
+		gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+		gnutls_datum_t x = { NULL, 0 }, y = { NULL, 0 };
+		if (gnutls_x509_crt_get_pk_ecc_raw(crt, &curve, &x, &y) >= 0)
+			c->curve = curve;
+		gnutls_free(x.data);
+		gnutls_free(y.data);
+	} else if (algo == GNUTLS_PK_EDDSA_ED25519) {
+		c->curve = GNUTLS_ECC_CURVE_ED25519;
+	} else if (algo == GNUTLS_PK_EDDSA_ED448) {
+		c->curve = GNUTLS_ECC_CURVE_ED448;
+	}
+	return 0;
+}
+
+static int read_signature_algo(struct ck_cert *c, gnutls_x509_crt_t crt)
+{
+	int algo = gnutls_x509_crt_get_signature_algorithm(crt);
+	const char *name = algo > 0 ? gnutls_sign_get_name(algo) : NULL;
+	char oid[128];
+	size_t oid_size = sizeof oid;
+
+	c->sig_algo = algo > 0 ? algo : 0;
+	if (!name && gnutls_x509_crt_get_signature_oid(crt, oid, &oid_size) >= 0)
+		name = oid;
+	c->sig_algo_name = strdup(name ? name : "unknown");
+	return c->sig_algo_name ? 0 : GNUTLS_E_MEMORY_ERROR;
+}
+
+static int read_serial(struct ck_cert *c, gnutls_x509_crt_t crt)
+{
+	unsigned char serial[128];
+	size_t size = sizeof serial;
+	int ret = gnutls_x509_crt_get_serial(crt, serial, &size);
+	if (ret < 0)
+		return ret;
+	c->serial = ck_hex(serial, size);
+	return c->serial ? 0 : GNUTLS_E_MEMORY_ERROR;
+}
+
+static enum ck_status fill_from_gnutls(struct ck_cert *c, struct ck_error *err)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t d = { c->der, (unsigned)c->der_len };
+	enum ck_status rc = CK_OK;
+	int ret;
+
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	ret = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER);
+	if (ret < 0) {
+		rc = ck_error_set(err, CK_E_PARSE, "not a valid X.509 certificate (%s)",
+				  gnutls_strerror(ret));
+		goto out;
+	}
+	c->version = gnutls_x509_crt_get_version(crt);
+	c->not_before = gnutls_x509_crt_get_activation_time(crt);
+	c->not_after = gnutls_x509_crt_get_expiration_time(crt);
+	c->subject = dn_string(crt, false);
+	c->issuer = dn_string(crt, true);
+	if (!c->subject || !c->issuer) {
+		rc = ck_error_set(err, CK_E_PARSE, "certificate name cannot be decoded");
+		goto out;
+	}
+	ret = read_serial(c, crt);
+	if (ret >= 0)
+		ret = read_key_info(c, crt);
+	if (ret >= 0)
+		ret = read_signature_algo(c, crt);
+	if (ret >= 0)
+		ret = read_extensions(c, crt);
+	if (ret == GNUTLS_E_MEMORY_ERROR)
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+	else if (ret < 0)
+		rc = ck_error_set(err, CK_E_PARSE, "certificate cannot be decoded (%s)",
+				  gnutls_strerror(ret));
+out:
+	gnutls_x509_crt_deinit(crt);
+	return rc;
+}
+
+enum ck_status ck_cert_from_der(const unsigned char *der, size_t len,
+				struct ck_cert **out, struct ck_error *err)
+{
+	struct ck_cert *c = NULL;
+	enum ck_status rc;
+
+	if (len == 0 || len > UINT32_MAX)
+		return ck_error_set(err, CK_E_PARSE, "empty or oversized certificate");
+	c = calloc(1, sizeof *c);
+	if (!c)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	c->path_len = -1;
+	c->der = malloc(len);
+	if (!c->der) {
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	memcpy(c->der, der, len);
+	c->der_len = len;
+
+	rc = find_spans(c, err);
+	if (rc)
+		goto fail;
+	rc = fill_from_gnutls(c, err);
+	if (rc)
+		goto fail;
+
+	gnutls_hash_fast(GNUTLS_DIG_SHA256, c->der, c->der_len, c->sha256);
+	gnutls_hash_fast(GNUTLS_DIG_SHA1, c->der, c->der_len, c->sha1);
+	gnutls_hash_fast(GNUTLS_DIG_SHA256, ck_cert_span(c, c->spki), c->spki.len,
+			 c->spki_sha256);
+	c->self_issued = c->subject_raw.len == c->issuer_raw.len &&
+			 memcmp(ck_cert_span(c, c->subject_raw),
+				ck_cert_span(c, c->issuer_raw), c->subject_raw.len) == 0;
+	*out = c;
+	return CK_OK;
+fail:
+	ck_cert_free(c);
+	return rc;
+}
+
+void ck_cert_free(struct ck_cert *c)
+{
+	if (!c)
+		return;
+	free(c->der);
+	free(c->name_constraints);
+	free(c->subject);
+	free(c->issuer);
+	free(c->serial);
+	free(c->sig_algo_name);
+	strv_free(c->eku);
+	strv_free(c->san);
+	strv_free(c->aia_ca_issuers);
+	strv_free(c->aia_ocsp);
+	strv_free(c->crl_dp);
+	strv_free(c->delta_crl);
+	strv_free(c->unknown_critical);
+	free(c->friendly_name);
+	free(c->local_key_id);
+	free(c);
+}
+
+static char *strdup_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+enum ck_status ck_cert_dup(const struct ck_cert *src, struct ck_cert **out)
+{
+	struct ck_cert *c = malloc(sizeof *c);
+	bool ok;
+
+	if (!c)
+		return CK_E_NOMEM;
+	*c = *src;
+	c->der = malloc(src->der_len);
+	c->name_constraints = NULL;
+	if (src->name_constraints && (c->name_constraints = malloc(src->name_constraints_len)))
+		memcpy(c->name_constraints, src->name_constraints, src->name_constraints_len);
+	c->subject = strdup_null(src->subject);
+	c->issuer = strdup_null(src->issuer);
+	c->serial = strdup_null(src->serial);
+	c->sig_algo_name = strdup_null(src->sig_algo_name);
+	c->eku = strv_dup(src->eku);
+	c->san = strv_dup(src->san);
+	c->aia_ca_issuers = strv_dup(src->aia_ca_issuers);
+	c->aia_ocsp = strv_dup(src->aia_ocsp);
+	c->crl_dp = strv_dup(src->crl_dp);
+	c->delta_crl = strv_dup(src->delta_crl);
+	c->unknown_critical = strv_dup(src->unknown_critical);
+	c->friendly_name = strdup_null(src->friendly_name);
+	c->local_key_id = NULL;
+	if (src->local_key_id && (c->local_key_id = malloc(src->local_key_id_len)))
+		memcpy(c->local_key_id, src->local_key_id, src->local_key_id_len);
+	if (c->der)
+		memcpy(c->der, src->der, src->der_len);
+
+	ok = c->der && (!src->name_constraints || c->name_constraints) &&
+	     (!src->subject || c->subject) && (!src->issuer || c->issuer) &&
+	     (!src->serial || c->serial) && (!src->sig_algo_name || c->sig_algo_name) &&
+	     (!src->eku || c->eku) && (!src->san || c->san) &&
+	     (!src->aia_ca_issuers || c->aia_ca_issuers) &&
+	     (!src->aia_ocsp || c->aia_ocsp) && (!src->crl_dp || c->crl_dp) &&
+	     (!src->delta_crl || c->delta_crl) &&
+	     (!src->unknown_critical || c->unknown_critical) &&
+	     (!src->friendly_name || c->friendly_name) &&
+	     (!src->local_key_id || c->local_key_id);
+	if (!ok) {
+		ck_cert_free(c);
+		return CK_E_NOMEM;
+	}
+	*out = c;
+	return CK_OK;
+}
+
+bool ck_cert_equal(const struct ck_cert *a, const struct ck_cert *b)
+{
+	return a->der_len == b->der_len && memcmp(a->sha256, b->sha256, 32) == 0;
+}
+
+/* Case-insensitive comparison of the RFC 4514 forms catches issuers
+ * whose name is encoded with another string type than the child's
+ * issuer field (PrintableString vs UTF8String). */
+bool ck_cert_name_issued(const struct ck_cert *child, const struct ck_cert *issuer)
+{
+	if (child->issuer_raw.len == issuer->subject_raw.len &&
+	    memcmp(ck_cert_span(child, child->issuer_raw),
+		   ck_cert_span(issuer, issuer->subject_raw),
+		   child->issuer_raw.len) == 0)
+		return true;
+	return strcasecmp(child->issuer, issuer->subject) == 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* signatures */
+
+struct ck_pubkey {
+	gnutls_pubkey_t key;
+};
+
+enum ck_status ck_pubkey_from_cert(const struct ck_cert *cert,
+				   struct ck_pubkey **out, struct ck_error *err)
+{
+	struct ck_pubkey *k = calloc(1, sizeof *k);
+	gnutls_datum_t d = { (unsigned char *)ck_cert_span(cert, cert->spki), cert->spki.len };
+	int ret;
+
+	if (!k)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	ret = gnutls_pubkey_init(&k->key);
+	if (ret >= 0)
+		ret = gnutls_pubkey_import(k->key, &d, GNUTLS_X509_FMT_DER);
+	if (ret < 0) {
+		ck_pubkey_free(k);
+		return ck_error_set(err, CK_E_PARSE, "public key of %s cannot be read (%s)",
+				    cert->subject, gnutls_strerror(ret));
+	}
+	*out = k;
+	return CK_OK;
+}
+
+void ck_pubkey_free(struct ck_pubkey *k)
+{
+	if (!k)
+		return;
+	if (k->key)
+		gnutls_pubkey_deinit(k->key);
+	free(k);
+}
+
+enum ck_status ck_cert_verify_with(const struct ck_cert *child,
+				   const struct ck_pubkey *key, bool *valid,
+				   struct ck_error *err)
+{
+	gnutls_datum_t tbs = { (unsigned char *)ck_cert_span(child, child->tbs), child->tbs.len };
+	gnutls_datum_t sig = { (unsigned char *)ck_cert_span(child, child->sig), child->sig.len };
+	/* Weak hashes are a finding of their own; verify the math here. */
+	unsigned flags = GNUTLS_VERIFY_ALLOW_BROKEN | GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1;
+	int ret;
+
+	if (!child->sig_algo)
+		return ck_error_set(err, CK_E_UNSUPPORTED,
+				    "signature algorithm %s is not supported",
+				    child->sig_algo_name);
+	ret = gnutls_pubkey_verify_data2(key->key, child->sig_algo, flags, &tbs, &sig);
+	if (ret >= 0) {
+		*valid = true;
+		return CK_OK;
+	}
+	if (ret == GNUTLS_E_PK_SIG_VERIFY_FAILED) {
+		*valid = false;
+		return CK_OK;
+	}
+	/* The key type does not fit the signature algorithm, or the
+	 * algorithm is not allowed: the link does not verify. */
+	if (ret == GNUTLS_E_INCOMPATIBLE_SIG_WITH_KEY || ret == GNUTLS_E_CONSTRAINT_ERROR ||
+	    ret == GNUTLS_E_UNKNOWN_PK_ALGORITHM) {
+		*valid = false;
+		return CK_OK;
+	}
+	return ck_error_set(err, CK_E_UNSUPPORTED, "signature cannot be checked (%s)",
+			    gnutls_strerror(ret));
+}
+
+enum ck_status ck_cert_verify_signature(const struct ck_cert *child,
+					 const struct ck_cert *issuer,
+					 bool *valid, struct ck_error *err)
+{
+	struct ck_pubkey *k = NULL;
+	enum ck_status rc = ck_pubkey_from_cert(issuer, &k, err);
+	if (rc)
+		return rc;
+	rc = ck_cert_verify_with(child, k, valid, err);
+	ck_pubkey_free(k);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* questions about one certificate */
+
+bool ck_cert_has_purpose(const struct ck_cert *cert, const char *oid)
+{
+	if (!cert->eku)
+		return true;
+	for (size_t i = 0; cert->eku[i]; i++)
+		if (strcmp(cert->eku[i], oid) == 0 || strcmp(cert->eku[i], CK_OID_EKU_ANY) == 0)
+			return true;
+	return false;
+}
+
+bool ck_cert_matches_hostname(const struct ck_cert *cert, const char *hostname)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t d = { cert->der, (unsigned)cert->der_len };
+	bool ok = false;
+
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return false;
+	if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) >= 0)
+		ok = gnutls_x509_crt_check_hostname2(crt, hostname, 0) != 0;
+	gnutls_x509_crt_deinit(crt);
+	return ok;
+}
+
+const char *ck_cert_key_type(const struct ck_cert *cert)
+{
+	switch (cert->pk_algo) {
+	case GNUTLS_PK_RSA: return "RSA";
+	case GNUTLS_PK_RSA_PSS: return "RSA-PSS";
+	case GNUTLS_PK_DSA: return "DSA";
+	case GNUTLS_PK_ECDSA: return "EC";
+	case GNUTLS_PK_EDDSA_ED25519: return "Ed25519";
+	case GNUTLS_PK_EDDSA_ED448: return "Ed448";
+	case GNUTLS_PK_ECDH_X25519: return "X25519";
+	case GNUTLS_PK_ECDH_X448: return "X448";
+	default: {
+		const char *n = gnutls_pk_get_name(cert->pk_algo);
+		return n ? n : "unknown";
+	}
+	}
+}
+
+const char *ck_cert_curve_name(const struct ck_cert *cert)
+{
+	if (cert->pk_algo != GNUTLS_PK_ECDSA || !cert->curve)
+		return NULL;
+	switch (cert->curve) {
+	case GNUTLS_ECC_CURVE_SECP256R1: return "P-256";
+	case GNUTLS_ECC_CURVE_SECP384R1: return "P-384";
+	case GNUTLS_ECC_CURVE_SECP521R1: return "P-521";
+	case GNUTLS_ECC_CURVE_SECP224R1: return "P-224";
+	case GNUTLS_ECC_CURVE_SECP192R1: return "P-192";
+	default: return gnutls_ecc_curve_get_name(cert->curve);
+	}
+}
+
+bool ck_cert_weak_signature(const struct ck_cert *cert)
+{
+	int hash;
+	if (!cert->sig_algo)
+		return false;
+	hash = gnutls_sign_get_hash_algorithm(cert->sig_algo);
+	return hash == GNUTLS_DIG_MD5 || hash == GNUTLS_DIG_SHA1 || hash == GNUTLS_DIG_MD2;
+}
+
+bool ck_cert_weak_key(const struct ck_cert *cert)
+{
+	switch (cert->pk_algo) {
+	case GNUTLS_PK_RSA:
+	case GNUTLS_PK_RSA_PSS:
+	case GNUTLS_PK_DSA:
+		return cert->bits < 2048;
+	case GNUTLS_PK_ECDSA:
+		return cert->bits < 256;
+	default:
+		return false;
+	}
+}

@@ -1,0 +1,834 @@
+/* chain — the pool and the path builder.
+ *
+ * Pool: entries in insertion order, with three hash indexes (raw
+ * subject DN, subject key id, SHA-256 of the DER) so that finding the
+ * candidate issuers of a certificate costs O(candidates), never O(pool).
+ * Signatures are verified at most once per (child, issuer) pair and the
+ * result cached; an issuer's public key is imported once.
+ *
+ * Path search, from the leaf upwards, depth first with backtracking:
+ *
+ *   extend(path):
+ *     top = last certificate of path
+ *     if top is a trust anchor            -> evaluate(path)   [trusted]
+ *     if top is self-signed               -> evaluate(path)   [complete]
+ *     C = candidate issuers of top: subject == top.issuer (raw DN), or
+ *         SKI == top.AKI; minus certificates already on the path, and
+ *         minus any with the same name and key as one on the path, so
+ *         cross-certificates cannot loop
+ *     order C: anchors, AKI match, valid at `at`, CAs, latest notAfter
+ *     for c in C whose signature over top verifies:
+ *         extend(path + c); stop early once a path is trusted and valid
+ *     if no c was followed                -> evaluate(path)   [incomplete]
+ *
+ *   evaluate(path): validate it (dates, basicConstraints, pathLen,
+ *     keyCertSign, name constraints, purpose, hostname, critical
+ *     extensions, weak signatures) and keep it if it beats the best so
+ *     far, by: reaches an anchor > has no error > complete > fewer
+ *     errors > (complete: shorter, incomplete: longer) > fewer warnings.
+ *
+ * Bounds: depth CK_CHAIN_MAX_DEPTH and at most MAX_EVALUATIONS terminal
+ * paths per leaf, so a pool full of cross-certificates cannot blow up.
+ * Each bad candidate (expired, not a CA, wrong EKU...) costs one
+ * evaluation, which is why the search continues past it. */
+#include "config.h"
+
+#include "chain.h"
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509-ext.h>
+#include <gnutls/x509.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_EVALUATIONS 64
+#define MAX_CANDIDATES 32
+
+const char *ck_source_name(enum ck_source s)
+{
+	switch (s) {
+	case CK_SRC_TRUST: return "trust-store";
+	case CK_SRC_FETCHED: return "fetched";
+	default: return "input";
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* a small multimap: 64-bit key -> entry indices */
+
+struct mm_node {
+	uint64_t key;
+	size_t entry;
+	long next;
+};
+
+struct multimap {
+	long *heads;
+	size_t nheads; /* power of two */
+	struct mm_node *nodes;
+	size_t n, cap;
+};
+
+static void mm_free(struct multimap *m)
+{
+	free(m->heads);
+	free(m->nodes);
+	memset(m, 0, sizeof *m);
+}
+
+static bool mm_rehash(struct multimap *m, size_t nheads)
+{
+	long *h = malloc(nheads * sizeof *h);
+	if (!h)
+		return false;
+	for (size_t i = 0; i < nheads; i++)
+		h[i] = -1;
+	for (size_t i = 0; i < m->n; i++) {
+		size_t b = m->nodes[i].key & (nheads - 1);
+		m->nodes[i].next = h[b];
+		h[b] = (long)i;
+	}
+	free(m->heads);
+	m->heads = h;
+	m->nheads = nheads;
+	return true;
+}
+
+static bool mm_add(struct multimap *m, uint64_t key, size_t entry)
+{
+	size_t b;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		struct mm_node *nn = realloc(m->nodes, cap * sizeof *nn);
+		if (!nn)
+			return false;
+		m->nodes = nn;
+		m->cap = cap;
+	}
+	if (m->n >= m->nheads && !mm_rehash(m, m->nheads ? m->nheads * 2 : 64))
+		return false;
+	b = key & (m->nheads - 1);
+	m->nodes[m->n].key = key;
+	m->nodes[m->n].entry = entry;
+	m->nodes[m->n].next = m->heads[b];
+	m->heads[b] = (long)m->n;
+	m->n++;
+	return true;
+}
+
+/* Iterate: start with *it = -2. */
+static bool mm_next(const struct multimap *m, uint64_t key, long *it, size_t *entry)
+{
+	long i;
+	if (!m->nheads)
+		return false;
+	i = *it == -2 ? m->heads[key & (m->nheads - 1)] : m->nodes[*it].next;
+	for (; i >= 0; i = m->nodes[i].next) {
+		if (m->nodes[i].key == key) {
+			*it = i;
+			*entry = m->nodes[i].entry;
+			return true;
+		}
+	}
+	*it = -1;
+	return false;
+}
+
+/* FNV-1a: an index key only; equality is always confirmed on bytes. */
+static uint64_t fnv(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* ---------------------------------------------------------------- */
+/* signature cache: open addressing on (child, issuer) */
+
+struct sig_slot {
+	uint64_t key; /* (child + 1) << 32 | (issuer + 1); 0 = empty */
+	int8_t result;
+};
+
+struct ck_pool {
+	struct ck_pool_entry *e;
+	size_t n, cap;
+	struct multimap by_subject, by_ski, by_sha;
+	struct sig_slot *sig;
+	size_t sig_cap, sig_n;
+	size_t verifications;
+};
+
+static uint64_t sig_key(size_t child, size_t issuer)
+{
+	return ((uint64_t)(child + 1) << 32) | (uint64_t)(issuer + 1);
+}
+
+static uint64_t mix(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return k;
+}
+
+static struct sig_slot *sig_find(struct ck_pool *p, uint64_t key)
+{
+	size_t i;
+	if (!p->sig_cap)
+		return NULL;
+	for (i = mix(key) & (p->sig_cap - 1);; i = (i + 1) & (p->sig_cap - 1)) {
+		if (p->sig[i].key == key || p->sig[i].key == 0)
+			return &p->sig[i];
+	}
+}
+
+static bool sig_store(struct ck_pool *p, uint64_t key, int8_t result)
+{
+	struct sig_slot *s;
+	if ((p->sig_n + 1) * 2 > p->sig_cap) {
+		size_t cap = p->sig_cap ? p->sig_cap * 2 : 256;
+		struct sig_slot *old = p->sig, *ns = calloc(cap, sizeof *ns);
+		size_t oldcap = p->sig_cap;
+		if (!ns)
+			return false;
+		p->sig = ns;
+		p->sig_cap = cap;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].key)
+				*sig_find(p, old[i].key) = old[i];
+		free(old);
+	}
+	s = sig_find(p, key);
+	if (s->key == 0)
+		p->sig_n++;
+	s->key = key;
+	s->result = result;
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
+/* pool */
+
+enum ck_status ck_pool_new(struct ck_pool **out)
+{
+	struct ck_pool *p = calloc(1, sizeof *p);
+	if (!p)
+		return CK_E_NOMEM;
+	*out = p;
+	return CK_OK;
+}
+
+void ck_pool_free(struct ck_pool *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		ck_pubkey_free(p->e[i].pubkey);
+	free(p->e);
+	mm_free(&p->by_subject);
+	mm_free(&p->by_ski);
+	mm_free(&p->by_sha);
+	free(p->sig);
+	free(p);
+}
+
+size_t ck_pool_count(const struct ck_pool *p)
+{
+	return p->n;
+}
+
+const struct ck_pool_entry *ck_pool_get(const struct ck_pool *p, size_t i)
+{
+	return i < p->n ? &p->e[i] : NULL;
+}
+
+size_t ck_pool_verifications(const struct ck_pool *p)
+{
+	return p->verifications;
+}
+
+long ck_pool_find(const struct ck_pool *p, const struct ck_cert *c)
+{
+	long it = -2;
+	size_t idx;
+	uint64_t k = fnv(c->sha256, 32);
+	while (mm_next(&p->by_sha, k, &it, &idx))
+		if (ck_cert_equal(p->e[idx].cert, c))
+			return (long)idx;
+	return -1;
+}
+
+enum ck_status ck_pool_add(struct ck_pool *p, const struct ck_cert *c,
+			   enum ck_source source, bool anchor, const char *origin,
+			   int input_index, size_t *index)
+{
+	struct ck_pool_entry *e;
+	long dup = ck_pool_find(p, c);
+	size_t i;
+
+	if (dup >= 0 && source != CK_SRC_INPUT) {
+		/* a store copy of something we have: it makes ours an anchor */
+		if (anchor && !p->e[dup].anchor) {
+			p->e[dup].anchor = true;
+			p->e[dup].origin = origin;
+		}
+		if (index)
+			*index = (size_t)dup;
+		return CK_OK;
+	}
+	if (dup >= 0 && p->e[dup].source != CK_SRC_INPUT) {
+		/* input copy of a store certificate: keep one entry, now input */
+		p->e[dup].source = CK_SRC_INPUT;
+		p->e[dup].input_index = input_index;
+		p->e[dup].cert = c;
+		if (index)
+			*index = (size_t)dup;
+		return CK_OK;
+	}
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct ck_pool_entry *ne = realloc(p->e, cap * sizeof *ne);
+		if (!ne)
+			return CK_E_NOMEM;
+		p->e = ne;
+		p->cap = cap;
+	}
+	i = p->n;
+	e = &p->e[i];
+	memset(e, 0, sizeof *e);
+	e->cert = c;
+	e->source = source;
+	e->anchor = anchor;
+	e->origin = origin;
+	e->input_index = input_index;
+	e->duplicate_of = (int)dup;
+	e->subj_hash = fnv(ck_cert_span(c, c->subject_raw), c->subject_raw.len);
+	e->iss_hash = fnv(ck_cert_span(c, c->issuer_raw), c->issuer_raw.len);
+	p->n++;
+	if (dup >= 0) {
+		/* an input duplicate: recorded, not indexed */
+		if (index)
+			*index = i;
+		return CK_OK;
+	}
+	if (!mm_add(&p->by_subject, e->subj_hash, i) ||
+	    (c->ski_len && !mm_add(&p->by_ski, fnv(c->ski, c->ski_len), i)) ||
+	    !mm_add(&p->by_sha, fnv(c->sha256, 32), i)) {
+		p->n--;
+		return CK_E_NOMEM;
+	}
+	if (index)
+		*index = i;
+	return CK_OK;
+}
+
+void ck_pool_input_issuers(const struct ck_pool *p, bool *issues)
+{
+	for (size_t i = 0; i < p->n; i++)
+		issues[i] = false;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct ck_pool_entry *e = &p->e[i];
+		long it = -2;
+		size_t j;
+		if (e->source != CK_SRC_INPUT || e->duplicate_of >= 0)
+			continue;
+		while (mm_next(&p->by_subject, e->iss_hash, &it, &j))
+			if (j != i && ck_cert_name_issued(e->cert, p->e[j].cert))
+				issues[j] = true;
+	}
+}
+
+int ck_pool_verify(struct ck_pool *p, size_t child, size_t issuer)
+{
+	uint64_t key = sig_key(child, issuer);
+	struct sig_slot *s = sig_find(p, key);
+	struct ck_pool_entry *is = &p->e[issuer];
+	bool valid = false;
+	int result;
+
+	if (s && s->key == key)
+		return s->result;
+	if (!is->pubkey && !is->pubkey_failed) {
+		if (ck_pubkey_from_cert(is->cert, &is->pubkey, NULL))
+			is->pubkey_failed = true;
+	}
+	if (is->pubkey_failed) {
+		result = -1;
+	} else {
+		p->verifications++;
+		if (ck_cert_verify_with(p->e[child].cert, is->pubkey, &valid, NULL))
+			result = -1;
+		else
+			result = valid ? 1 : 0;
+	}
+	sig_store(p, key, (int8_t)result);
+	return result;
+}
+
+/* ---------------------------------------------------------------- */
+/* validation of one path */
+
+struct problems {
+	struct ck_chain_problem *v;
+	size_t n;
+	size_t errors, warnings;
+};
+
+static const char *const warning_codes[] = {
+	"weak-signature-sha1",
+	NULL,
+};
+
+bool ck_chain_problem_is_error(const char *code)
+{
+	for (size_t i = 0; warning_codes[i]; i++)
+		if (strcmp(code, warning_codes[i]) == 0)
+			return false;
+	return true;
+}
+
+static void problems_free(struct problems *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->v[i].message);
+	free(ps->v);
+	memset(ps, 0, sizeof *ps);
+}
+
+__attribute__((format(printf, 4, 5)))
+static void problem(struct problems *ps, const char *code, size_t pos, const char *fmt, ...)
+{
+	struct ck_chain_problem *n = realloc(ps->v, (ps->n + 1) * sizeof *n);
+	char msg[512];
+	va_list ap;
+
+	if (!n)
+		return; /* out of memory: the problem is lost, not the run */
+	ps->v = n;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	n[ps->n].code = code;
+	n[ps->n].pos = pos;
+	n[ps->n].message = strdup(msg);
+	ps->n++;
+	if (ck_chain_problem_is_error(code))
+		ps->errors++;
+	else
+		ps->warnings++;
+}
+
+static void check_time(struct problems *ps, const struct ck_cert *c, size_t pos, time_t at)
+{
+	char t[32];
+	if (at < c->not_before) {
+		ck_time_format(c->not_before, t);
+		problem(ps, "not-yet-valid", pos, "%s is not valid before %s", c->subject, t);
+	} else if (c->not_after != (time_t)-1 && at > c->not_after) {
+		ck_time_format(c->not_after, t);
+		problem(ps, "expired", pos, "%s expired on %s", c->subject, t);
+	}
+}
+
+/* Name constraints of path[pos] against every certificate below it. */
+static void check_name_constraints(struct problems *ps, const struct ck_pool *p,
+				   const size_t *path, size_t pos)
+{
+	const struct ck_cert *ca = p->e[path[pos]].cert;
+	gnutls_x509_name_constraints_t nc = NULL;
+	gnutls_datum_t d = { ca->name_constraints, (unsigned)ca->name_constraints_len };
+	static const unsigned types[] = { GNUTLS_SAN_DNSNAME, GNUTLS_SAN_RFC822NAME,
+					  GNUTLS_SAN_IPADDRESS, GNUTLS_SAN_DN };
+
+	if (gnutls_x509_name_constraints_init(&nc) < 0)
+		return;
+	if (gnutls_x509_ext_import_name_constraints(&d, nc, 0) < 0) {
+		problem(ps, "name-constraints-violation", pos,
+			"the name constraints of %s cannot be read", ca->subject);
+		goto out;
+	}
+	for (size_t k = 0; k < pos; k++) {
+		const struct ck_cert *c = p->e[path[k]].cert;
+		gnutls_x509_crt_t crt = NULL;
+		gnutls_datum_t cd = { c->der, (unsigned)c->der_len };
+		if (gnutls_x509_crt_init(&crt) < 0)
+			break;
+		if (gnutls_x509_crt_import(crt, &cd, GNUTLS_X509_FMT_DER) >= 0) {
+			for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+				if (!gnutls_x509_name_constraints_check_crt(nc, types[t], crt)) {
+					problem(ps, "name-constraints-violation", k,
+						"a name of %s is outside the name constraints of %s",
+						c->subject, ca->subject);
+					break;
+				}
+			}
+		}
+		gnutls_x509_crt_deinit(crt);
+	}
+out:
+	gnutls_x509_name_constraints_deinit(nc);
+}
+
+static void check_issuer_role(struct problems *ps, const struct ck_pool *p,
+			      const size_t *path, size_t pos, bool is_anchor_top)
+{
+	const struct ck_cert *c = p->e[path[pos]].cert;
+	size_t below = 0;
+
+	if (!c->has_basic_constraints) {
+		/* X.509 v1 roots predate extensions; anchors are accepted */
+		if (!(is_anchor_top && c->version == 1))
+			problem(ps, "ca-missing-basic-constraints", pos,
+				"%s issues certificates but has no basicConstraints extension",
+				c->subject);
+	} else if (!c->ca) {
+		problem(ps, "not-a-ca", pos, "%s issues certificates but is not a CA (CA:FALSE)",
+			c->subject);
+	}
+	if (c->has_key_usage && !(c->key_usage & CK_KU_KEY_CERT_SIGN))
+		problem(ps, "ca-key-usage", pos,
+			"%s issues certificates but its key usage lacks keyCertSign", c->subject);
+	/* intermediates between this CA and the leaf, self-issued ones not
+	 * counted (RFC 5280 6.1.4 (l)) */
+	for (size_t k = 1; k < pos; k++)
+		if (!p->e[path[k]].cert->self_issued)
+			below++;
+	if (c->has_basic_constraints && c->ca && c->path_len >= 0 && below > (size_t)c->path_len)
+		problem(ps, "path-length-exceeded", pos,
+			"%s allows %d intermediate CA(s) below it (pathLen), the path has %zu",
+			c->subject, c->path_len, below);
+	if (c->name_constraints)
+		check_name_constraints(ps, p, path, pos);
+}
+
+static void validate(struct problems *ps, struct ck_pool *p, const size_t *path, size_t len,
+		     bool trusted, bool self_signed_top, const struct ck_chain_opts *o, time_t at)
+{
+	for (size_t pos = 0; pos < len; pos++) {
+		const struct ck_cert *c = p->e[path[pos]].cert;
+		bool top = pos == len - 1;
+
+		check_time(ps, c, pos, at);
+		for (size_t k = 0; c->unknown_critical && c->unknown_critical[k]; k++)
+			problem(ps, "unsupported-critical-extension", pos,
+				"%s has a critical extension %s that is not understood",
+				c->subject, c->unknown_critical[k]);
+		if (pos > 0)
+			check_issuer_role(ps, p, path, pos, top && trusted);
+		/* The signature of a self-signed top is never relied on. */
+		if (ck_cert_weak_signature(c) && !(top && self_signed_top)) {
+			int hash = gnutls_sign_get_hash_algorithm(c->sig_algo);
+			if (hash == GNUTLS_DIG_SHA1)
+				problem(ps, "weak-signature-sha1", pos, "%s is signed with SHA-1 (%s)",
+					c->subject, c->sig_algo_name);
+			else
+				problem(ps, "weak-signature", pos, "%s is signed with a broken hash (%s)",
+					c->subject, c->sig_algo_name);
+		}
+		if (o->purpose && !ck_cert_has_purpose(c, o->purpose) && !(top && trusted))
+			problem(ps, "purpose-mismatch", pos,
+				"%s does not allow the purpose %s (extended key usage)", c->subject,
+				strcmp(o->purpose, CK_OID_EKU_SERVER) == 0 ? "server authentication" :
+				strcmp(o->purpose, CK_OID_EKU_CLIENT) == 0 ? "client authentication" :
+									     o->purpose);
+	}
+	if (o->hostname && len > 0 && !ck_cert_matches_hostname(p->e[path[0]].cert, o->hostname))
+		problem(ps, "hostname-mismatch", 0, "%s does not match the host name %s",
+			p->e[path[0]].cert->subject, o->hostname);
+}
+
+/* ---------------------------------------------------------------- */
+/* search */
+
+struct candidate {
+	size_t idx;
+	int rank;
+};
+
+struct best {
+	bool have;
+	size_t path[CK_CHAIN_MAX_DEPTH + 1];
+	size_t len;
+	bool trusted, complete, self_signed_top, issuer_present;
+	struct problems ps;
+};
+
+struct search {
+	struct ck_pool *p;
+	const struct ck_chain_opts *o;
+	time_t at;
+	unsigned max_depth;
+	size_t path[CK_CHAIN_MAX_DEPTH + 1];
+	size_t len;
+	unsigned evaluations;
+	bool done;
+	struct best best;
+	struct ck_error *err;
+};
+
+static bool same_name_and_key(const struct ck_cert *a, const struct ck_cert *b)
+{
+	return a->subject_raw.len == b->subject_raw.len &&
+	       memcmp(ck_cert_span(a, a->subject_raw), ck_cert_span(b, b->subject_raw),
+		      a->subject_raw.len) == 0 &&
+	       memcmp(a->spki_sha256, b->spki_sha256, 32) == 0;
+}
+
+/* An anchor, or the same name and key as an anchor (a re-issued or
+ * re-encoded copy of a trusted root). */
+static bool is_anchor(struct ck_pool *p, size_t i)
+{
+	long it = -2;
+	size_t j;
+	if (p->e[i].anchor)
+		return true;
+	while (mm_next(&p->by_subject, p->e[i].subj_hash, &it, &j))
+		if (p->e[j].anchor && same_name_and_key(p->e[j].cert, p->e[i].cert))
+			return true;
+	return false;
+}
+
+static bool self_signed(struct ck_pool *p, size_t i)
+{
+	struct ck_pool_entry *e = &p->e[i];
+	if (!e->cert->self_issued)
+		return false;
+	if (!e->self_sig)
+		e->self_sig = ck_pool_verify(p, i, i) == 1 ? 1 : 2;
+	return e->self_sig == 1;
+}
+
+static bool on_path(const struct search *s, size_t idx)
+{
+	const struct ck_cert *c = s->p->e[idx].cert;
+	for (size_t k = 0; k < s->len; k++)
+		if (s->path[k] == idx || same_name_and_key(s->p->e[s->path[k]].cert, c))
+			return true;
+	return false;
+}
+
+static int rank_candidate(struct search *s, const struct ck_cert *child, size_t idx)
+{
+	const struct ck_pool_entry *e = &s->p->e[idx];
+	const struct ck_cert *c = e->cert;
+	int r = 0;
+	if (is_anchor(s->p, idx))
+		r += 16;
+	if (child->aki_len && c->ski_len == child->aki_len &&
+	    memcmp(c->ski, child->aki, c->ski_len) == 0)
+		r += 8;
+	if (s->at >= c->not_before && (c->not_after == (time_t)-1 || s->at <= c->not_after))
+		r += 4;
+	if (c->has_basic_constraints && c->ca)
+		r += 2;
+	return r;
+}
+
+static int cmp_candidate(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	return y->rank - x->rank;
+}
+
+static size_t collect_candidates(struct search *s, size_t top, struct candidate *out)
+{
+	const struct ck_pool_entry *t = &s->p->e[top];
+	const struct ck_cert *child = t->cert;
+	size_t n = 0;
+	long it = -2;
+	size_t idx;
+
+	while (n < MAX_CANDIDATES && mm_next(&s->p->by_subject, t->iss_hash, &it, &idx)) {
+		if (idx == top || on_path(s, idx) || !ck_cert_name_issued(child, s->p->e[idx].cert))
+			continue;
+		out[n].idx = idx;
+		out[n].rank = rank_candidate(s, child, idx);
+		n++;
+	}
+	if (child->aki_len) {
+		uint64_t k = fnv(child->aki, child->aki_len);
+		it = -2;
+		while (n < MAX_CANDIDATES && mm_next(&s->p->by_ski, k, &it, &idx)) {
+			const struct ck_cert *c = s->p->e[idx].cert;
+			bool seen = false;
+			if (c->ski_len != child->aki_len || memcmp(c->ski, child->aki, c->ski_len))
+				continue;
+			for (size_t k2 = 0; k2 < n; k2++)
+				seen = seen || out[k2].idx == idx;
+			if (seen || idx == top || on_path(s, idx))
+				continue;
+			out[n].idx = idx;
+			out[n].rank = rank_candidate(s, child, idx);
+			n++;
+		}
+	}
+	/* stable order for equal ranks: insertion order (input first) */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && cmp_candidate(&out[j - 1], &out[j]) > 0; j--) {
+			struct candidate tmp = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = tmp;
+		}
+	return n;
+}
+
+/* Is (a) better than the best so far? */
+static bool better(const struct best *b, bool trusted, bool complete, const struct problems *ps,
+		   size_t len)
+{
+	bool valid = trusted && ps->errors == 0;
+	bool bvalid;
+	if (!b->have)
+		return true;
+	bvalid = b->trusted && b->ps.errors == 0;
+	if (trusted != b->trusted)
+		return trusted;
+	if (valid != bvalid)
+		return valid;
+	if ((ps->errors == 0) != (b->ps.errors == 0))
+		return ps->errors == 0;
+	if (complete != b->complete)
+		return complete;
+	if (ps->errors != b->ps.errors)
+		return ps->errors < b->ps.errors;
+	if (len != b->len)
+		return complete ? len < b->len : len > b->len;
+	return ps->warnings < b->ps.warnings;
+}
+
+static void evaluate(struct search *s, bool trusted, bool complete, bool self_signed_top,
+		     bool issuer_present)
+{
+	struct problems ps = { 0 };
+
+	s->evaluations++;
+	validate(&ps, s->p, s->path, s->len, trusted, self_signed_top, s->o, s->at);
+	if (!complete && issuer_present)
+		problem(&ps, "bad-signature", s->len - 1,
+			"the issuer of %s was found but its signature does not verify",
+			s->p->e[s->path[s->len - 1]].cert->subject);
+	if (better(&s->best, trusted, complete, &ps, s->len)) {
+		problems_free(&s->best.ps);
+		s->best.have = true;
+		memcpy(s->best.path, s->path, s->len * sizeof s->path[0]);
+		s->best.len = s->len;
+		s->best.trusted = trusted;
+		s->best.complete = complete;
+		s->best.self_signed_top = self_signed_top;
+		s->best.issuer_present = issuer_present;
+		s->best.ps = ps;
+		if (trusted && ps.errors == 0)
+			s->done = true;
+	} else {
+		problems_free(&ps);
+	}
+	if (s->evaluations >= MAX_EVALUATIONS)
+		s->done = true;
+}
+
+static void extend(struct search *s)
+{
+	size_t top = s->path[s->len - 1];
+	struct candidate cands[MAX_CANDIDATES];
+	size_t n;
+	bool followed = false, any_name_match;
+
+	if (is_anchor(s->p, top)) {
+		evaluate(s, true, true, self_signed(s->p, top), false);
+		return;
+	}
+	if (self_signed(s->p, top)) {
+		evaluate(s, false, true, true, false);
+		return;
+	}
+	if (s->len > s->max_depth) {
+		evaluate(s, false, false, false, false);
+		return;
+	}
+	n = collect_candidates(s, top, cands);
+	any_name_match = n > 0;
+	for (size_t i = 0; i < n && !s->done; i++) {
+		if (ck_pool_verify(s->p, top, cands[i].idx) != 1)
+			continue;
+		followed = true;
+		s->path[s->len++] = cands[i].idx;
+		extend(s);
+		s->len--;
+	}
+	if (!followed && !s->done)
+		evaluate(s, false, false, false, any_name_match);
+}
+
+static enum ck_status result_from_best(struct search *s, struct ck_chain **out)
+{
+	struct ck_chain *c = calloc(1, sizeof *c);
+	struct best *b = &s->best;
+
+	if (!c)
+		return CK_E_NOMEM;
+	c->path = malloc(b->len * sizeof *c->path);
+	c->link_verified = calloc(b->len ? b->len : 1, sizeof *c->link_verified);
+	if (!c->path || !c->link_verified) {
+		ck_chain_free(c);
+		return CK_E_NOMEM;
+	}
+	memcpy(c->path, b->path, b->len * sizeof *c->path);
+	c->len = b->len;
+	for (size_t i = 0; i + 1 < b->len; i++)
+		c->link_verified[i] = ck_pool_verify(s->p, b->path[i], b->path[i + 1]) == 1;
+	c->complete = b->complete;
+	c->trusted = b->trusted;
+	c->valid = b->trusted && b->ps.errors == 0;
+	c->self_signed_top = b->self_signed_top;
+	c->issuer_present = b->issuer_present;
+	c->problems = b->ps.v;
+	c->nproblems = b->ps.n;
+	memset(&b->ps, 0, sizeof b->ps);
+	*out = c;
+	return CK_OK;
+}
+
+enum ck_status ck_chain_build(struct ck_pool *pool, size_t leaf,
+			      const struct ck_chain_opts *opts, struct ck_chain **out,
+			      struct ck_error *err)
+{
+	struct ck_chain_opts none = { 0 };
+	struct search s;
+	enum ck_status rc;
+
+	if (leaf >= pool->n)
+		return ck_error_set(err, CK_E_USAGE, "no such certificate");
+	memset(&s, 0, sizeof s);
+	s.p = pool;
+	s.o = opts ? opts : &none;
+	s.at = s.o->at ? s.o->at : time(NULL);
+	s.max_depth = s.o->max_depth && s.o->max_depth < CK_CHAIN_MAX_DEPTH ? s.o->max_depth :
+									      CK_CHAIN_MAX_DEPTH;
+	s.err = err;
+	s.path[0] = leaf;
+	s.len = 1;
+	extend(&s);
+	rc = result_from_best(&s, out);
+	problems_free(&s.best.ps);
+	if (rc)
+		return ck_error_set(err, rc, "out of memory");
+	return CK_OK;
+}
+
+void ck_chain_free(struct ck_chain *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nproblems; i++)
+		free(c->problems[i].message);
+	free(c->problems);
+	free(c->path);
+	free(c->link_verified);
+	free(c);
+}

@@ -1,0 +1,69 @@
+/* checks — analyse one bundle: pick the leaves, build their chains
+ * against the trust stores, decide each certificate's role and output
+ * order, match keys to certificates, and produce the findings.
+ *
+ * The analysis borrows the bundle and the trust stores; free it first. */
+#ifndef CK_CHECKS_H
+#define CK_CHECKS_H
+
+#include "chain.h"
+#include "load.h"
+#include "trust.h"
+
+enum ck_severity {
+	CK_SEV_INFO = 0,
+	CK_SEV_WARNING,
+	CK_SEV_ERROR,
+};
+
+const char *ck_severity_name(enum ck_severity s); /* "info", "warning", "error" */
+
+struct ck_finding {
+	char *code;           /* stable kebab-case word (see the man page) */
+	enum ck_severity severity;
+	long cert;            /* output index ("certificates" array), -1 = none */
+	char *message;
+	char *hint;           /* may be NULL */
+};
+
+struct ck_analyze_opts {
+	struct ck_chain_opts chain;
+	unsigned warn_days;   /* expires-soon threshold; 0 = 30 */
+};
+
+struct ck_analysis {
+	struct ck_pool *pool;
+	time_t at;
+	/* output order: pool indices, chain by chain (leaf first), then the
+	 * input certificates on no chain */
+	size_t *order;
+	size_t norder;
+	const char **roles;   /* per output index: leaf|intermediate|root|unrelated */
+	long *pos_of;         /* per pool index: output index or -1 */
+	struct ck_chain **chains; /* [0] is the primary chain */
+	size_t nchains;
+	long *key_match;      /* per bundle key: output index it matches, or -1 */
+	struct ck_finding *findings;
+	size_t nfindings;
+	size_t errors, warnings;
+};
+
+/* Analyse `b` with anchors from `trust` (may be NULL). */
+enum ck_status ck_analyze(const struct ck_bundle *b, const struct ck_trust *trust,
+			  const struct ck_analyze_opts *opts, struct ck_analysis **out,
+			  struct ck_error *err);
+void ck_analysis_free(struct ck_analysis *a);
+
+/* Output index of a pool entry, or -1 when it is not shown. */
+long ck_analysis_index(const struct ck_analysis *a, size_t pool_index);
+
+/* The finding codes this library can produce, NULL-terminated, with
+ * their default severity; used by the man page test. */
+struct ck_finding_code {
+	const char *code;
+	enum ck_severity severity;
+	const char *summary;
+};
+const struct ck_finding_code *ck_finding_codes(void);
+
+#endif

@@ -1,0 +1,67 @@
+/* err — status codes and the error context every libcore call fills.
+ *
+ * libcore never prints and never exits: a function returns an enum
+ * ck_status and, on failure, describes what went wrong in a struct
+ * ck_error owned by the caller.  The tool decides what the user sees. */
+#ifndef CK_ERR_H
+#define CK_ERR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum ck_status {
+	CK_OK = 0,
+	CK_E_USAGE,        /* the caller passed something meaningless */
+	CK_E_PARSE,        /* input is malformed or of no known format */
+	CK_E_UNSUPPORTED,  /* well-formed, but uses something we cannot do */
+	CK_E_TOO_LARGE,    /* input over the size limit */
+	CK_E_IO,           /* a file could not be opened, read or written */
+	CK_E_EXISTS,       /* an output file exists and force was not given */
+	CK_E_PASSWORD,     /* a password is needed and none was available */
+	CK_E_BAD_PASSWORD, /* the password given is wrong */
+	CK_E_NOMEM,
+	CK_E_INTERNAL,
+};
+
+#define CK_ERROR_WHAT_MAX 512
+
+/* Filled on failure.  `offset` is the byte offset in the input where the
+ * problem was found, or -1 when it does not apply. */
+struct ck_error {
+	enum ck_status status;
+	char what[CK_ERROR_WHAT_MAX];
+	char file[256];
+	int64_t offset;
+	int sys_errno; /* errno for CK_E_IO, else 0 */
+};
+
+/* Reset to "no error". */
+void ck_error_clear(struct ck_error *err);
+
+/* Record an error and return `status`, so that callers can write
+ * `return ck_error_set(err, CK_E_PARSE, "...")`.  `err` may be NULL. */
+enum ck_status ck_error_set(struct ck_error *err, enum ck_status status,
+			    const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Same, with the byte offset where the problem was found. */
+enum ck_status ck_error_set_at(struct ck_error *err, enum ck_status status,
+			       int64_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Same, for a failed system call: appends strerror(errnum). */
+enum ck_status ck_error_set_errno(struct ck_error *err, enum ck_status status,
+				  int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Name the file the error is about (copied; may be NULL). */
+void ck_error_set_file(struct ck_error *err, const char *file);
+
+/* A short, stable description of a status ("malformed input", ...). */
+const char *ck_status_str(enum ck_status status);
+
+/* The exit status DESIGN assigns to a status: 0, 3, 4 or 5
+ * (usage errors are 2).  Tools map "problems found" to 1 themselves. */
+int ck_status_exit_code(enum ck_status status);
+
+#endif

@@ -1,0 +1,1135 @@
+/* load — sniff the input format and decode it into a bundle.
+ *
+ * Order of the sniff: a UTF-8 BOM is skipped; text with a "-----BEGIN "
+ * line is PEM; bytes starting with a SEQUENCE are DER (PKCS#12, PKCS#7,
+ * certificate or key, told apart by the shape of the first elements);
+ * JKS by its magic; text that is nothing but base64 is decoded and
+ * sniffed again as DER.  Every failure names the input and, where there
+ * is one, the byte or line where decoding stopped.
+ *
+ * Invariants: a bundle only ever holds fully parsed records; the input
+ * size is bounded before anything is read whole; key material is wiped
+ * before it is freed. */
+#include "config.h"
+
+#include "load.h"
+#include "der.h"
+#include "pkcs12.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/pkcs7.h>
+#include <gnutls/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define OID_PKCS7_DATA "1.2.840.113549.1.7.1"
+#define OID_PKCS7_SIGNED "1.2.840.113549.1.7.2"
+#define OID_PKCS7_ENVELOPED "1.2.840.113549.1.7.3"
+#define OID_PKCS7_ENCRYPTED "1.2.840.113549.1.7.6"
+
+const char *ck_format_name(enum ck_format f)
+{
+	switch (f) {
+	case CK_FMT_PKCS12: return "pkcs12";
+	case CK_FMT_PEM: return "pem";
+	case CK_FMT_DER: return "der";
+	case CK_FMT_PKCS7: return "pkcs7";
+	case CK_FMT_JKS: return "jks";
+	case CK_FMT_BASE64: return "base64";
+	default: return "unknown";
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* bundle bookkeeping */
+
+static void p12_info_free(struct ck_p12_info *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nbags; i++) {
+		free(p->bags[i].content);
+		free(p->bags[i].cipher);
+		free(p->bags[i].kdf);
+		free(p->bags[i].scheme);
+	}
+	free(p->bags);
+	free(p->mac_algorithm);
+	free(p);
+}
+
+void ck_bundle_free(struct ck_bundle *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->ncerts; i++)
+		ck_cert_free(b->certs[i]);
+	free(b->certs);
+	for (size_t i = 0; i < b->nkeys; i++)
+		ck_key_free(b->keys[i]);
+	free(b->keys);
+	for (size_t i = 0; i < b->nnotes; i++) {
+		free(b->notes[i].code);
+		free(b->notes[i].severity);
+		free(b->notes[i].message);
+	}
+	free(b->notes);
+	p12_info_free(b->p12);
+	free(b->name);
+	free(b);
+}
+
+enum ck_status ck_bundle_add_cert(struct ck_bundle *b, struct ck_cert *c)
+{
+	struct ck_cert **n = realloc(b->certs, (b->ncerts + 1) * sizeof *n);
+	if (!n)
+		return CK_E_NOMEM;
+	b->certs = n;
+	b->certs[b->ncerts++] = c;
+	return CK_OK;
+}
+
+enum ck_status ck_bundle_add_key(struct ck_bundle *b, struct ck_key *k)
+{
+	struct ck_key **n = realloc(b->keys, (b->nkeys + 1) * sizeof *n);
+	if (!n)
+		return CK_E_NOMEM;
+	b->keys = n;
+	b->keys[b->nkeys++] = k;
+	return CK_OK;
+}
+
+enum ck_status ck_bundle_note(struct ck_bundle *b, const char *code,
+			      const char *severity, const char *fmt, ...)
+{
+	struct ck_note *n = realloc(b->notes, (b->nnotes + 1) * sizeof *n);
+	char msg[512];
+	va_list ap;
+
+	if (!n)
+		return CK_E_NOMEM;
+	b->notes = n;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	n = &b->notes[b->nnotes];
+	n->code = strdup(code);
+	n->severity = strdup(severity);
+	n->message = strdup(msg);
+	if (!n->code || !n->severity || !n->message) {
+		free(n->code);
+		free(n->severity);
+		free(n->message);
+		return CK_E_NOMEM;
+	}
+	b->nnotes++;
+	return CK_OK;
+}
+
+enum ck_status ck_bundle_merge(struct ck_bundle *dst, struct ck_bundle *src)
+{
+	while (src->ncerts) {
+		if (ck_bundle_add_cert(dst, src->certs[0]))
+			return CK_E_NOMEM;
+		memmove(src->certs, src->certs + 1, --src->ncerts * sizeof *src->certs);
+	}
+	while (src->nkeys) {
+		if (ck_bundle_add_key(dst, src->keys[0]))
+			return CK_E_NOMEM;
+		memmove(src->keys, src->keys + 1, --src->nkeys * sizeof *src->keys);
+	}
+	return CK_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* passwords */
+
+void ck_pw_iter_init(struct ck_pw_iter *it, const struct ck_password *pw,
+		     const char *input)
+{
+	memset(it, 0, sizeof *it);
+	it->pw = pw;
+	it->input = input;
+}
+
+void ck_pw_iter_cleanup(struct ck_pw_iter *it)
+{
+	if (it->asked) {
+		gnutls_memset(it->asked, 0, strlen(it->asked));
+		free(it->asked);
+		it->asked = NULL;
+	}
+}
+
+enum ck_status ck_pw_iter_next(struct ck_pw_iter *it, const char **pass,
+			       const char **kind)
+{
+	const struct ck_password *pw = it->pw;
+
+	it->step++;
+	if (pw && pw->value) {
+		if (it->step > 1)
+			return CK_E_BAD_PASSWORD;
+		*pass = pw->value;
+		*kind = "given";
+		return CK_OK;
+	}
+	if (it->step == 1) {
+		*pass = NULL;
+		*kind = "absent";
+		return CK_OK;
+	}
+	if (it->step == 2) {
+		*pass = "";
+		*kind = "empty";
+		return CK_OK;
+	}
+	if (!pw || !pw->ask)
+		return CK_E_PASSWORD;
+	ck_pw_iter_cleanup(it);
+	{
+		enum ck_status rc = pw->ask(pw->ctx, it->input, it->step - 2, &it->asked);
+		if (rc != CK_OK) {
+			/* prompted at least once and then stopped: wrong */
+			return it->step > 3 ? CK_E_BAD_PASSWORD : CK_E_PASSWORD;
+		}
+	}
+	*pass = it->asked;
+	*kind = "given";
+	return CK_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* keys */
+
+void ck_key_free(struct ck_key *k)
+{
+	if (!k)
+		return;
+	if (k->pkcs8) {
+		gnutls_memset(k->pkcs8, 0, k->pkcs8_len);
+		free(k->pkcs8);
+	}
+	free(k->friendly_name);
+	free(k->local_key_id);
+	free(k);
+}
+
+const char *ck_key_type(const struct ck_key *key)
+{
+	struct ck_cert c = { .pk_algo = key->pk_algo, .curve = key->curve };
+	return ck_cert_key_type(&c);
+}
+
+const char *ck_key_curve_name(const struct ck_key *key)
+{
+	struct ck_cert c = { .pk_algo = key->pk_algo, .curve = key->curve };
+	return ck_cert_curve_name(&c);
+}
+
+/* Fill algorithm, size and the SPKI hash from a decoded key. */
+static int describe_key(struct ck_key *k, gnutls_x509_privkey_t x)
+{
+	gnutls_privkey_t priv = NULL;
+	gnutls_pubkey_t pub = NULL;
+	gnutls_datum_t spki = { NULL, 0 };
+	unsigned bits = 0;
+	int ret;
+
+	ret = gnutls_x509_privkey_get_pk_algorithm2(x, &bits);
+	if (ret < 0)
+		return ret;
+	k->pk_algo = ret;
+	k->bits = bits;
+	if ((ret = gnutls_privkey_init(&priv)) < 0)
+		goto out;
+	if ((ret = gnutls_privkey_import_x509(priv, x, 0)) < 0)
+		goto out;
+	if ((ret = gnutls_pubkey_init(&pub)) < 0)
+		goto out;
+	if ((ret = gnutls_pubkey_import_privkey(pub, priv, 0, 0)) < 0)
+		goto out;
+	if ((ret = gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &spki)) < 0)
+		goto out;
+	gnutls_hash_fast(GNUTLS_DIG_SHA256, spki.data, spki.size, k->spki_sha256);
+	if (k->pk_algo == GNUTLS_PK_ECDSA) {
+		gnutls_ecc_curve_t curve;
+		if (gnutls_pubkey_export_ecc_raw2(pub, &curve, NULL, NULL, 0) >= 0)
+			k->curve = curve;
+	} else if (k->pk_algo == GNUTLS_PK_EDDSA_ED25519) {
+		k->curve = GNUTLS_ECC_CURVE_ED25519;
+	}
+	ret = 0;
+out:
+	gnutls_free(spki.data);
+	if (pub)
+		gnutls_pubkey_deinit(pub);
+	if (priv)
+		gnutls_privkey_deinit(priv);
+	return ret;
+}
+
+static bool key_is_encrypted(const unsigned char *data, size_t len, bool pem)
+{
+	if (pem)
+		return memmem(data, len, "ENCRYPTED PRIVATE KEY", 21) != NULL ||
+		       memmem(data, len, "Proc-Type: 4,ENCRYPTED", 22) != NULL;
+	/* DER EncryptedPrivateKeyInfo: SEQUENCE { SEQUENCE algid, OCTET STRING } */
+	{
+		struct ck_tlv t;
+		if (ck_der_read(data, len, true, 0, &t, NULL) || t.tag != CK_TAG_SEQUENCE)
+			return false;
+		if (ck_der_read(data + t.hdr_len, len - t.hdr_len, true, (int64_t)t.hdr_len, &t, NULL))
+			return false;
+		return t.tag == CK_TAG_SEQUENCE;
+	}
+}
+
+/* Build the record from a decoded key: PKCS#8 DER, type, SPKI hash. */
+static enum ck_status key_finish(gnutls_x509_privkey_t x, bool encrypted,
+				 struct ck_key **out, struct ck_error *err)
+{
+	gnutls_datum_t pk8 = { NULL, 0 };
+	struct ck_key *k = calloc(1, sizeof *k);
+	enum ck_status rc = CK_OK;
+	int ret;
+
+	if (!k)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	k->was_encrypted = encrypted;
+	ret = gnutls_x509_privkey_export2_pkcs8(x, GNUTLS_X509_FMT_DER, NULL, GNUTLS_PKCS_PLAIN, &pk8);
+	if (ret >= 0)
+		ret = describe_key(k, x);
+	if (ret < 0) {
+		rc = ck_error_set(err, CK_E_PARSE, "private key cannot be read (%s)",
+				  gnutls_strerror(ret));
+		goto out;
+	}
+	k->pkcs8 = malloc(pk8.size);
+	if (!k->pkcs8) {
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(k->pkcs8, pk8.data, pk8.size);
+	k->pkcs8_len = pk8.size;
+	*out = k;
+	k = NULL;
+out:
+	if (pk8.data) {
+		gnutls_memset(pk8.data, 0, pk8.size);
+		gnutls_free(pk8.data);
+	}
+	ck_key_free(k);
+	return rc;
+}
+
+static enum ck_status key_import_error(int ret, bool encrypted, struct ck_error *err)
+{
+	if (ret == GNUTLS_E_DECRYPTION_FAILED && encrypted)
+		return ck_error_set(err, CK_E_BAD_PASSWORD, "wrong password for the private key");
+	if (ret == GNUTLS_E_UNKNOWN_CIPHER_TYPE || ret == GNUTLS_E_UNKNOWN_ALGORITHM ||
+	    ret == GNUTLS_E_UNKNOWN_PK_ALGORITHM || ret == GNUTLS_E_UNKNOWN_HASH_ALGORITHM ||
+	    ret == GNUTLS_E_UNKNOWN_CIPHER_SUITE)
+		return ck_error_set(err, CK_E_UNSUPPORTED,
+				    "private key uses an unsupported algorithm (%s)",
+				    gnutls_strerror(ret));
+	return ck_error_set(err, CK_E_PARSE, "private key cannot be decoded (%s)",
+			    gnutls_strerror(ret));
+}
+
+enum ck_status ck_key_parse(const unsigned char *data, size_t len, bool pem,
+			    const char *password, struct ck_key **out,
+			    struct ck_error *err)
+{
+	gnutls_x509_privkey_t x = NULL;
+	gnutls_datum_t d = { (unsigned char *)data, (unsigned)len };
+	bool encrypted = key_is_encrypted(data, len, pem);
+	enum ck_status rc;
+	int ret;
+
+	if (gnutls_x509_privkey_init(&x) < 0)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	ret = gnutls_x509_privkey_import2(x, &d, pem ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER,
+					  encrypted ? (password ? password : "") : NULL,
+					  encrypted ? 0 : GNUTLS_PKCS_PLAIN);
+	rc = ret < 0 ? key_import_error(ret, encrypted, err) : key_finish(x, encrypted, out, err);
+	gnutls_x509_privkey_deinit(x);
+	return rc;
+}
+
+enum ck_status ck_key_from_encrypted_pkcs8(const unsigned char *der, size_t len,
+					   const char *password, struct ck_key **out,
+					   struct ck_error *err)
+{
+	gnutls_x509_privkey_t x = NULL;
+	gnutls_datum_t d = { (unsigned char *)der, (unsigned)len };
+	enum ck_status rc;
+	int ret;
+
+	if (gnutls_x509_privkey_init(&x) < 0)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	ret = gnutls_x509_privkey_import_pkcs8(x, &d, GNUTLS_X509_FMT_DER, password,
+					       password ? 0 : GNUTLS_PKCS_NULL_PASSWORD);
+	rc = ret < 0 ? key_import_error(ret, true, err) : key_finish(x, true, out, err);
+	gnutls_x509_privkey_deinit(x);
+	return rc;
+}
+
+/* Parse a key, going through the password candidates when it is
+ * encrypted. */
+static enum ck_status load_key(struct ck_bundle *b, const unsigned char *data,
+			       size_t len, bool pem, const struct ck_load_opts *opts,
+			       struct ck_error *err)
+{
+	struct ck_pw_iter it;
+	struct ck_key *k = NULL;
+	const char *pass = NULL, *kind = NULL;
+	enum ck_status rc;
+
+	if (!key_is_encrypted(data, len, pem)) {
+		rc = ck_key_parse(data, len, pem, NULL, &k, err);
+		goto done;
+	}
+	ck_pw_iter_init(&it, opts->password, b->name);
+	for (;;) {
+		rc = ck_pw_iter_next(&it, &pass, &kind);
+		if (rc == CK_E_PASSWORD) {
+			ck_error_set(err, rc, "the private key is encrypted and no password was given");
+			break;
+		}
+		if (rc == CK_E_BAD_PASSWORD) {
+			ck_error_set(err, rc, "wrong password for the encrypted private key");
+			break;
+		}
+		if (!pass || !*pass) /* PEM key encryption has no "absent" form */
+			continue;
+		rc = ck_key_parse(data, len, pem, pass, &k, err);
+		if (rc != CK_E_BAD_PASSWORD)
+			break;
+	}
+	ck_pw_iter_cleanup(&it);
+done:
+	if (rc)
+		return rc;
+	if (ck_bundle_add_key(b, k)) {
+		ck_key_free(k);
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	}
+	return CK_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* DER */
+
+static enum ck_status add_cert_der(struct ck_bundle *b, const unsigned char *der,
+				   size_t len, struct ck_error *err)
+{
+	struct ck_cert *c = NULL;
+	enum ck_status rc = ck_cert_from_der(der, len, &c, err);
+	if (rc)
+		return rc;
+	if (ck_bundle_add_cert(b, c)) {
+		ck_cert_free(c);
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	}
+	return CK_OK;
+}
+
+enum der_kind {
+	DER_UNKNOWN,
+	DER_CERT,
+	DER_PKCS12,
+	DER_PKCS7,
+	DER_KEY,           /* PKCS#8, PKCS#1 or SEC1 */
+	DER_ENCRYPTED_KEY, /* PKCS#8 EncryptedPrivateKeyInfo */
+	DER_CRL,
+	DER_CSR,
+};
+
+/* Compare the OID whose content starts after the tag byte at p
+ * (length octets first) with a dotted string. */
+static bool oid_equals(const unsigned char *p, size_t avail, const char *dotted)
+{
+	char buf[128];
+	int used = 0;
+
+	if (avail > 64)
+		avail = 64;
+	if (asn1_get_object_id_der(p, (int)avail, &used, buf, sizeof buf) != ASN1_SUCCESS)
+		return false;
+	return strcmp(buf, dotted) == 0;
+}
+
+/* The tags of up to `max` children of the constructed value whose
+ * content is d[from..to); returns how many were read. */
+static size_t child_tags(const unsigned char *d, size_t from, size_t to, struct ck_tlv *out,
+			 size_t max)
+{
+	size_t n = 0, p = from;
+	while (n < max && p < to) {
+		if (ck_der_read(d + p, to - p, true, (int64_t)p, &out[n], NULL))
+			break;
+		if (out[n].indefinite)
+			return n + 1;
+		p += out[n].hdr_len + out[n].len;
+		n++;
+	}
+	return n;
+}
+
+static bool is_time(const struct ck_tlv *t)
+{
+	return t->cls == 0 && (t->tag == CK_TAG_UTCTIME || t->tag == CK_TAG_GENTIME);
+}
+
+/* Certificate, CRL and CSR share SEQUENCE { SEQUENCE, SEQUENCE, BIT
+ * STRING }; their "to be signed" parts tell them apart:
+ *   certificate: [0] version, ... | serial, algid, issuer, validity SEQUENCE
+ *   CRL:         version, algid, issuer, thisUpdate TIME | algid, issuer, TIME
+ *   CSR:         version, subject Name, SubjectPublicKeyInfo */
+static enum der_kind sniff_signed(const unsigned char *d, size_t tbs_from, size_t tbs_to)
+{
+	struct ck_tlv t[4];
+	size_t n = child_tags(d, tbs_from, tbs_to, t, 4);
+
+	if (n >= 1 && t[0].cls == 0x80 && t[0].tag == 0)
+		return DER_CERT;
+	if (n >= 3 && t[0].tag == CK_TAG_SEQUENCE && is_time(&t[2]))
+		return DER_CRL;
+	if (n >= 4 && t[0].tag == CK_TAG_INTEGER && is_time(&t[3]))
+		return DER_CRL;
+	if (n == 3 && t[0].tag == CK_TAG_INTEGER && t[1].tag == CK_TAG_SEQUENCE &&
+	    t[2].tag == CK_TAG_SEQUENCE)
+		return DER_CSR;
+	return DER_CERT; /* let the certificate parser say what is wrong */
+}
+
+/* Tell DER structures apart from the tags of their first elements. */
+static enum der_kind sniff_der(const unsigned char *d, size_t len, struct ck_error *err)
+{
+	struct ck_tlv outer, t[3];
+	size_t pos, end, n;
+
+	if (ck_der_read(d, len, true, 0, &outer, err))
+		return DER_UNKNOWN;
+	if (outer.tag != CK_TAG_SEQUENCE || !outer.constructed) {
+		ck_error_set_at(err, CK_E_PARSE, 0, "not DER: the data does not start with a SEQUENCE");
+		return DER_UNKNOWN;
+	}
+	pos = outer.hdr_len;
+	end = outer.indefinite ? len : outer.hdr_len + outer.len;
+	n = child_tags(d, pos, end, t, 3);
+	if (n == 0) {
+		/* say why the first element cannot be read */
+		ck_der_read(d + pos, end - pos, true, (int64_t)pos, &t[0], err);
+		if (!err || !err->status)
+			ck_error_set_at(err, CK_E_PARSE, (int64_t)pos, "empty SEQUENCE");
+		return DER_UNKNOWN;
+	}
+	if (t[0].tag == CK_TAG_OID && t[0].cls == 0) {
+		if (oid_equals(d + pos + 1, end - pos - 1, OID_PKCS7_SIGNED))
+			return DER_PKCS7;
+		ck_error_set_at(err, CK_E_UNSUPPORTED, (int64_t)pos,
+				"PKCS#7/CMS content other than SignedData is not a certificate bundle");
+		return DER_UNKNOWN;
+	}
+	if (t[0].tag == CK_TAG_INTEGER && n >= 2) {
+		size_t p1 = pos + t[0].hdr_len + t[0].len;
+		unsigned char v = t[0].len == 1 ? d[pos + t[0].hdr_len] : 0xff;
+		struct ck_tlv in;
+		if (t[1].tag == CK_TAG_INTEGER)
+			return DER_KEY; /* PKCS#1 RSA or DSA */
+		if (t[1].tag == CK_TAG_OCTET_STRING)
+			return DER_KEY; /* SEC1 EC key */
+		if (t[1].tag != CK_TAG_SEQUENCE)
+			return DER_UNKNOWN;
+		/* PFX: version, ContentInfo { OID pkcs7-..., ... } */
+		if (!t[1].indefinite || t[1].constructed) {
+			size_t p2 = p1 + t[1].hdr_len;
+			if (!ck_der_read(d + p2, end - p2, true, (int64_t)p2, &in, NULL) &&
+			    in.tag == CK_TAG_OID &&
+			    (oid_equals(d + p2 + 1, end - p2 - 1, OID_PKCS7_DATA) ||
+			     oid_equals(d + p2 + 1, end - p2 - 1, OID_PKCS7_SIGNED)))
+				return DER_PKCS12;
+		}
+		if (n >= 3 && t[2].tag == CK_TAG_OCTET_STRING)
+			return DER_KEY; /* PKCS#8 PrivateKeyInfo */
+		return v == 3 ? DER_PKCS12 : DER_UNKNOWN;
+	}
+	if (t[0].tag == CK_TAG_SEQUENCE && t[0].constructed && n >= 2) {
+		if (t[1].tag == CK_TAG_OCTET_STRING)
+			return DER_ENCRYPTED_KEY;
+		if (t[1].tag == CK_TAG_SEQUENCE && (n < 3 || t[2].tag == CK_TAG_BIT_STRING)) {
+			size_t tbs_from = pos + t[0].hdr_len;
+			return sniff_signed(d, tbs_from, tbs_from + t[0].len);
+		}
+	}
+	return DER_UNKNOWN;
+}
+
+static enum ck_status load_pkcs7(struct ck_bundle *b, const unsigned char *d,
+				 size_t len, struct ck_error *err)
+{
+	gnutls_pkcs7_t p7 = NULL;
+	gnutls_datum_t in = { (unsigned char *)d, (unsigned)len };
+	enum ck_status rc = CK_OK;
+	int ret, count;
+
+	if (gnutls_pkcs7_init(&p7) < 0)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	ret = gnutls_pkcs7_import(p7, &in, GNUTLS_X509_FMT_DER);
+	if (ret < 0) {
+		rc = ck_error_set(err, CK_E_PARSE, "PKCS#7 SignedData cannot be decoded (%s)",
+				  gnutls_strerror(ret));
+		goto out;
+	}
+	count = gnutls_pkcs7_get_crt_count(p7);
+	for (int i = 0; i < count && !rc; i++) {
+		gnutls_datum_t crt = { NULL, 0 };
+		ret = gnutls_pkcs7_get_crt_raw2(p7, (unsigned)i, &crt);
+		if (ret < 0) {
+			rc = ck_error_set(err, CK_E_PARSE, "PKCS#7 certificate %d cannot be read (%s)",
+					  i + 1, gnutls_strerror(ret));
+			break;
+		}
+		rc = add_cert_der(b, crt.data, crt.size, err);
+		gnutls_free(crt.data);
+	}
+	if (!rc && gnutls_pkcs7_get_crl_count(p7) > 0)
+		rc = ck_bundle_note(b, "skipped-content", "info",
+				    "the PKCS#7 structure also holds %d CRL(s); they are not shown",
+				    gnutls_pkcs7_get_crl_count(p7));
+out:
+	gnutls_pkcs7_deinit(p7);
+	return rc;
+}
+
+/* Length of the first TLV, for inputs with trailing data we tolerate
+ * (OpenSSL's TRUSTED CERTIFICATE appends its trust settings). */
+static size_t first_tlv_len(const unsigned char *d, size_t len)
+{
+	struct ck_tlv t;
+	if (ck_der_read(d, len, false, 0, &t, NULL))
+		return len;
+	return t.hdr_len + t.len;
+}
+
+static enum ck_status load_der(struct ck_bundle *b, const unsigned char *d,
+			       size_t len, bool top, const struct ck_load_opts *opts,
+			       struct ck_error *err)
+{
+	struct ck_error sniff_err;
+	enum der_kind kind;
+
+	ck_error_clear(&sniff_err);
+	kind = sniff_der(d, len, &sniff_err);
+	switch (kind) {
+	case DER_CERT:
+		if (top)
+			b->format = CK_FMT_DER;
+		return add_cert_der(b, d, len, err);
+	case DER_PKCS7:
+		if (top)
+			b->format = CK_FMT_PKCS7;
+		return load_pkcs7(b, d, len, err);
+	case DER_PKCS12:
+		if (top)
+			b->format = CK_FMT_PKCS12;
+		return ck_pkcs12_load(b, d, len, opts->password, err);
+	case DER_KEY:
+	case DER_ENCRYPTED_KEY:
+		if (top)
+			b->format = CK_FMT_DER;
+		return load_key(b, d, len, false, opts, err);
+	case DER_CRL:
+		return ck_error_set(err, CK_E_UNSUPPORTED,
+				    "this is a CRL (certificate revocation list), not a certificate bundle");
+	case DER_CSR:
+		return ck_error_set(err, CK_E_UNSUPPORTED,
+				    "this is a certificate request (CSR), not a certificate");
+	case DER_UNKNOWN:
+	default:
+		if (sniff_err.status) {
+			*err = sniff_err;
+			return sniff_err.status;
+		}
+		return ck_error_set(err, CK_E_PARSE, "unrecognized DER structure");
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* base64 */
+
+static bool is_b64(unsigned char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+	       (ch >= '0' && ch <= '9') || ch == '+' || ch == '/' || ch == '=';
+}
+
+static bool is_space(unsigned char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* Decode base64 ignoring whitespace.  Returns CK_E_PARSE if anything
+ * else is found; *bad_at is the offset of the first bad byte. */
+static enum ck_status b64_decode(const unsigned char *s, size_t len, unsigned char **out,
+				 size_t *out_len, size_t *bad_at)
+{
+	unsigned char *clean = malloc(len + 1);
+	size_t n = 0;
+	gnutls_datum_t in, res = { NULL, 0 };
+	int ret;
+
+	if (!clean)
+		return CK_E_NOMEM;
+	for (size_t i = 0; i < len; i++) {
+		if (is_space(s[i]))
+			continue;
+		if (!is_b64(s[i])) {
+			free(clean);
+			*bad_at = i;
+			return CK_E_PARSE;
+		}
+		clean[n++] = s[i];
+	}
+	if (n == 0) {
+		free(clean);
+		*bad_at = 0;
+		return CK_E_PARSE;
+	}
+	in.data = clean;
+	in.size = (unsigned)n;
+	ret = gnutls_base64_decode2(&in, &res);
+	free(clean);
+	if (ret < 0 || res.size == 0) {
+		gnutls_free(res.data);
+		*bad_at = len;
+		return CK_E_PARSE;
+	}
+	*out = malloc(res.size);
+	if (!*out) {
+		gnutls_free(res.data);
+		return CK_E_NOMEM;
+	}
+	memcpy(*out, res.data, res.size);
+	*out_len = res.size;
+	gnutls_memset(res.data, 0, res.size);
+	gnutls_free(res.data);
+	return CK_OK;
+}
+
+static bool looks_like_b64_text(const unsigned char *s, size_t len)
+{
+	size_t letters = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (is_space(s[i]))
+			continue;
+		if (!is_b64(s[i]))
+			return false;
+		letters++;
+	}
+	return letters >= 4;
+}
+
+/* ---------------------------------------------------------------- */
+/* PEM */
+
+struct pem_block {
+	const char *label; /* points into the input, not NUL-terminated */
+	size_t label_len;
+	const unsigned char *begin; /* "-----BEGIN" */
+	const unsigned char *body;  /* after the BEGIN line */
+	const unsigned char *end;   /* "-----END" */
+	const unsigned char *stop;  /* after the END line */
+	unsigned line;              /* line number of BEGIN */
+};
+
+static const unsigned char *find_line_end(const unsigned char *p, const unsigned char *e)
+{
+	const unsigned char *nl = memchr(p, '\n', (size_t)(e - p));
+	return nl ? nl + 1 : e;
+}
+
+static unsigned count_lines(const unsigned char *from, const unsigned char *to)
+{
+	unsigned n = 0;
+	for (const unsigned char *p = from; p < to;) {
+		const unsigned char *nl = memchr(p, '\n', (size_t)(to - p));
+		if (!nl)
+			break;
+		n++;
+		p = nl + 1;
+	}
+	return n;
+}
+
+/* Find the next block at or after *pos.  Returns 1 found, 0 none, or a
+ * negative status-as-int with err set for an unterminated block. */
+static int next_pem_block(const unsigned char *data, size_t len, size_t *pos,
+			  unsigned *line, struct pem_block *blk, struct ck_error *err)
+{
+	const unsigned char *e = data + len, *p = data + *pos, *b, *l, *le;
+	static const char begin[] = "-----BEGIN ";
+
+	b = memmem(p, (size_t)(e - p), begin, sizeof begin - 1);
+	if (!b)
+		return 0;
+	*line += count_lines(p, b);
+	blk->line = *line + 1;
+	blk->begin = b;
+	l = b + sizeof begin - 1;
+	le = memmem(l, (size_t)(e - l), "-----", 5);
+	if (!le || memchr(l, '\n', (size_t)(le - l))) {
+		ck_error_set(err, CK_E_PARSE, "malformed BEGIN line at line %u", blk->line);
+		return -1;
+	}
+	blk->label = (const char *)l;
+	blk->label_len = (size_t)(le - l);
+	blk->body = find_line_end(le, e);
+	{
+		char endmark[96];
+		int n = snprintf(endmark, sizeof endmark, "-----END %.*s-----",
+				 (int)(blk->label_len > 64 ? 64 : blk->label_len), blk->label);
+		const unsigned char *em = memmem(blk->body, (size_t)(e - blk->body), endmark, (size_t)n);
+		if (!em) {
+			ck_error_set(err, CK_E_PARSE, "PEM block \"%.*s\" at line %u has no END line",
+				     (int)(blk->label_len > 64 ? 64 : blk->label_len), blk->label,
+				     blk->line);
+			return -1;
+		}
+		blk->end = em;
+		blk->stop = find_line_end(em, e);
+	}
+	*line += count_lines(b, blk->stop);
+	*pos = (size_t)(blk->stop - data);
+	return 1;
+}
+
+static bool label_is(const struct pem_block *blk, const char *s)
+{
+	return blk->label_len == strlen(s) && memcmp(blk->label, s, blk->label_len) == 0;
+}
+
+/* Body without RFC 1421 headers ("Proc-Type: ..."), which end at the
+ * first blank line. */
+static void pem_body_range(const struct pem_block *blk, const unsigned char **from,
+			   const unsigned char **to)
+{
+	const unsigned char *p = blk->body;
+	const unsigned char *first_end = find_line_end(p, blk->end);
+
+	*to = blk->end;
+	*from = p;
+	if (memchr(p, ':', (size_t)(first_end - p))) {
+		/* skip header lines up to an empty line */
+		while (p < blk->end) {
+			const unsigned char *nl = find_line_end(p, blk->end);
+			bool blank = true;
+			for (const unsigned char *q = p; q < nl; q++)
+				if (!is_space(*q))
+					blank = false;
+			p = nl;
+			if (blank)
+				break;
+		}
+		*from = p;
+	}
+}
+
+static enum ck_status pem_decode_body(const struct pem_block *blk, unsigned char **der,
+				      size_t *der_len, struct ck_error *err)
+{
+	const unsigned char *from, *to;
+	size_t bad = 0;
+	enum ck_status rc;
+	int ll = (int)(blk->label_len > 64 ? 64 : blk->label_len);
+
+	pem_body_range(blk, &from, &to);
+	for (const unsigned char *q = from; q < to; q++)
+		if (!is_space(*q))
+			goto nonempty;
+	return ck_error_set(err, CK_E_PARSE, "empty %.*s block at line %u", ll, blk->label,
+			    blk->line);
+nonempty:
+	rc = b64_decode(from, (size_t)(to - from), der, der_len, &bad);
+	if (rc == CK_E_NOMEM)
+		return ck_error_set(err, rc, "out of memory");
+	if (rc) {
+		if (bad < (size_t)(to - from))
+			return ck_error_set(err, CK_E_PARSE,
+					    "bad base64 in %.*s block at line %u (character 0x%02x on line %u)",
+					    ll, blk->label, blk->line, from[bad],
+					    blk->line + 1 + count_lines(blk->body, from + bad));
+		return ck_error_set(err, CK_E_PARSE, "bad base64 in %.*s block at line %u", ll,
+				    blk->label, blk->line);
+	}
+	return CK_OK;
+}
+
+static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *data,
+				     const struct pem_block *blk,
+				     const struct ck_load_opts *opts, struct ck_error *err)
+{
+	unsigned char *der = NULL;
+	size_t der_len = 0;
+	enum ck_status rc;
+	int ll = (int)(blk->label_len > 64 ? 64 : blk->label_len);
+
+	(void)data;
+	if (label_is(blk, "PRIVATE KEY") || label_is(blk, "ENCRYPTED PRIVATE KEY") ||
+	    label_is(blk, "RSA PRIVATE KEY") || label_is(blk, "EC PRIVATE KEY") ||
+	    label_is(blk, "DSA PRIVATE KEY")) {
+		/* validate the base64 first for a precise message */
+		rc = pem_decode_body(blk, &der, &der_len, err);
+		if (der) {
+			gnutls_memset(der, 0, der_len);
+			free(der);
+		}
+		if (rc)
+			return rc;
+		rc = load_key(b, blk->begin, (size_t)(blk->stop - blk->begin), true, opts, err);
+		if (rc && rc != CK_E_PASSWORD && rc != CK_E_BAD_PASSWORD && rc != CK_E_NOMEM) {
+			char msg[CK_ERROR_WHAT_MAX];
+			snprintf(msg, sizeof msg, "%s", err->what);
+			ck_error_set(err, rc, "%.*s block at line %u: %s", ll, blk->label, blk->line, msg);
+		}
+		return rc;
+	}
+
+	if (!(label_is(blk, "CERTIFICATE") || label_is(blk, "X509 CERTIFICATE") ||
+	      label_is(blk, "TRUSTED CERTIFICATE") || label_is(blk, "PKCS7") ||
+	      label_is(blk, "PKCS #7 SIGNED DATA") || label_is(blk, "CMS"))) {
+		return ck_bundle_note(b, "skipped-content", "info",
+				      "a PEM block \"%.*s\" at line %u is not a certificate or key and was skipped",
+				      ll, blk->label, blk->line);
+	}
+	rc = pem_decode_body(blk, &der, &der_len, err);
+	if (rc)
+		return rc;
+	if (label_is(blk, "PKCS7") || label_is(blk, "PKCS #7 SIGNED DATA") || label_is(blk, "CMS"))
+		rc = load_pkcs7(b, der, der_len, err);
+	else if (label_is(blk, "TRUSTED CERTIFICATE"))
+		rc = add_cert_der(b, der, first_tlv_len(der, der_len), err);
+	else
+		rc = add_cert_der(b, der, der_len, err);
+	free(der);
+	if (rc && rc != CK_E_NOMEM) {
+		char msg[CK_ERROR_WHAT_MAX];
+		snprintf(msg, sizeof msg, "%s", err->what);
+		ck_error_set(err, rc, "%.*s block at line %u: %s", ll, blk->label, blk->line, msg);
+	}
+	return rc;
+}
+
+static enum ck_status load_pem(struct ck_bundle *b, const unsigned char *data, size_t len,
+			       const struct ck_load_opts *opts, struct ck_error *err)
+{
+	size_t pos = 0;
+	unsigned line = 0, blocks = 0;
+	struct pem_block blk;
+	enum ck_status rc;
+	int found;
+
+	while ((found = next_pem_block(data, len, &pos, &line, &blk, err)) == 1) {
+		blocks++;
+		rc = load_pem_block(b, data, &blk, opts, err);
+		if (rc)
+			return rc;
+	}
+	if (found < 0)
+		return CK_E_PARSE;
+	if (blocks == 0)
+		return ck_error_set(err, CK_E_PARSE, "no PEM block found");
+	return CK_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* entry points */
+
+static bool has_pem_marker(const unsigned char *d, size_t len)
+{
+	return memmem(d, len, "-----BEGIN ", 11) != NULL;
+}
+
+enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
+				  const char *name,
+				  const struct ck_load_opts *opts_in,
+				  struct ck_bundle **out, struct ck_error *err)
+{
+	struct ck_load_opts opts = { 0 };
+	struct ck_bundle *b = NULL;
+	enum ck_status rc;
+	size_t max;
+
+	if (opts_in)
+		opts = *opts_in;
+	max = opts.max_size ? opts.max_size : CK_LOAD_MAX_SIZE_DEFAULT;
+	ck_error_set_file(err, name);
+	if (len > max)
+		return ck_error_set(err, CK_E_TOO_LARGE,
+				    "input is %zu bytes, over the limit of %zu bytes", len, max);
+	b = calloc(1, sizeof *b);
+	if (!b || !(b->name = strdup(name ? name : "-"))) {
+		free(b);
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	}
+
+	if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf) {
+		data += 3;
+		len -= 3;
+	}
+	if (len == 0) {
+		rc = ck_error_set(err, CK_E_PARSE, "the file is empty");
+	} else if (len >= 4 && data[0] == 0xfe && data[1] == 0xed && data[2] == 0xfe &&
+		   data[3] == 0xed) {
+		b->format = CK_FMT_JKS;
+		rc = ck_error_set(err, CK_E_UNSUPPORTED,
+				  "this is a Java KeyStore (JKS); convert it with keytool -importkeystore -deststoretype pkcs12");
+	} else if (has_pem_marker(data, len)) {
+		b->format = CK_FMT_PEM;
+		rc = load_pem(b, data, len, &opts, err);
+	} else if (data[0] == 0x30) {
+		rc = load_der(b, data, len, true, &opts, err);
+	} else if (looks_like_b64_text(data, len)) {
+		unsigned char *der = NULL;
+		size_t der_len = 0, bad = 0;
+		b->format = CK_FMT_BASE64;
+		rc = b64_decode(data, len, &der, &der_len, &bad);
+		if (rc == CK_E_NOMEM) {
+			ck_error_set(err, rc, "out of memory");
+		} else if (rc) {
+			ck_error_set(err, rc, "unrecognized format: the text is neither PEM nor valid base64");
+		} else if (der[0] != 0x30) {
+			rc = ck_error_set(err, CK_E_PARSE,
+					  "base64 text decodes to %zu bytes that are not DER", der_len);
+		} else {
+			rc = load_der(b, der, der_len, false, &opts, err);
+			if (rc && rc != CK_E_NOMEM && rc != CK_E_PASSWORD && rc != CK_E_BAD_PASSWORD) {
+				char msg[CK_ERROR_WHAT_MAX];
+				snprintf(msg, sizeof msg, "%s", err->what);
+				ck_error_set(err, rc, "decoded base64: %s", msg);
+			}
+		}
+		if (der) {
+			gnutls_memset(der, 0, der_len);
+			free(der);
+		}
+	} else {
+		rc = ck_error_set(err, CK_E_PARSE,
+				  "unrecognized format: not PEM, DER, PKCS#12, PKCS#7 or base64");
+	}
+	if (rc == CK_OK && b->ncerts == 0 && b->nkeys == 0)
+		rc = ck_error_set(err, CK_E_PARSE, "no certificate or key found");
+	if (rc) {
+		ck_error_set_file(err, name);
+		ck_bundle_free(b);
+		return rc;
+	}
+	*out = b;
+	return CK_OK;
+}
+
+enum ck_status ck_read_file(const char *path, size_t max_size, unsigned char **out,
+			    size_t *len, struct ck_error *err)
+{
+	int fd = -1;
+	struct stat st;
+	unsigned char *buf = NULL;
+	size_t cap, n = 0;
+	enum ck_status rc = CK_OK;
+	bool is_stdin = strcmp(path, "-") == 0;
+
+	if (!max_size)
+		max_size = CK_LOAD_MAX_SIZE_DEFAULT;
+	ck_error_set_file(err, is_stdin ? "-" : path);
+	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return ck_error_set_errno(err, CK_E_IO, errno, "cannot open");
+	if (fstat(fd, &st) < 0) {
+		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot stat");
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = ck_error_set(err, CK_E_IO, "is a directory");
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max_size) {
+		rc = ck_error_set(err, CK_E_TOO_LARGE,
+				  "file is %lld bytes, over the limit of %zu bytes",
+				  (long long)st.st_size, max_size);
+		goto out;
+	}
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+	buf = malloc(cap + 1);
+	if (!buf) {
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	for (;;) {
+		ssize_t r;
+		if (n == cap) {
+			unsigned char *nb;
+			if (cap > max_size) {
+				rc = ck_error_set(err, CK_E_TOO_LARGE,
+						  "input is over the limit of %zu bytes", max_size);
+				goto out;
+			}
+			cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+				goto out;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = ck_error_set_errno(err, CK_E_IO, errno, "read error");
+			goto out;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max_size) {
+			rc = ck_error_set(err, CK_E_TOO_LARGE, "input is over the limit of %zu bytes",
+					  max_size);
+			goto out;
+		}
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	buf = NULL;
+out:
+	free(buf);
+	if (fd >= 0 && !is_stdin)
+		close(fd);
+	return rc;
+}
+
+enum ck_status ck_bundle_load_file(const char *path, const struct ck_load_opts *opts,
+				   struct ck_bundle **out, struct ck_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	enum ck_status rc;
+
+	rc = ck_read_file(path, opts ? opts->max_size : 0, &data, &len, err);
+	if (rc)
+		return rc;
+	rc = ck_bundle_load_mem(data, len, path, opts, out, err);
+	gnutls_memset(data, 0, len);
+	free(data);
+	return rc;
+}

@@ -1,0 +1,178 @@
+/* load — sniff and decode every input format into a bundle.
+ *
+ * Formats: PKCS#12/PFX, PEM (any number of certificate, PKCS#7 and key
+ * blocks, with text around them), DER (certificate, PKCS#7 SignedData
+ * in DER or BER, PKCS#12, PKCS#8 key), and unarmoured base64 of any DER
+ * form.  A bundle owns everything in it.  Passwords come through
+ * struct ck_password; load never prompts or prints. */
+#ifndef CK_LOAD_H
+#define CK_LOAD_H
+
+#include "cert.h"
+#include "err.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CK_LOAD_MAX_SIZE_DEFAULT (64u * 1024 * 1024)
+
+enum ck_format {
+	CK_FMT_UNKNOWN = 0,
+	CK_FMT_PKCS12,
+	CK_FMT_PEM,
+	CK_FMT_DER,
+	CK_FMT_PKCS7,
+	CK_FMT_JKS,
+	CK_FMT_BASE64,
+};
+
+/* "pkcs12", "pem", ... as in the JSON contract. */
+const char *ck_format_name(enum ck_format f);
+
+/* A private key, normalized to unencrypted PKCS#8 DER.  The DER is
+ * wiped when the key is freed. */
+struct ck_key {
+	unsigned char *pkcs8;
+	size_t pkcs8_len;
+	int pk_algo;                   /* gnutls_pk_algorithm_t */
+	unsigned bits;
+	int curve;                     /* gnutls_ecc_curve_t or 0 */
+	unsigned char spki_sha256[32]; /* SHA-256 of its SubjectPublicKeyInfo */
+	bool was_encrypted;
+	char *friendly_name;
+	unsigned char *local_key_id;
+	size_t local_key_id_len;
+};
+
+void ck_key_free(struct ck_key *key);
+
+/* Parse a private key in any form GnuTLS reads (PKCS#8 plain or
+ * encrypted, PKCS#1, SEC1, OpenSSL's Proc-Type encryption), PEM or DER.
+ * `password` may be NULL.  CK_E_PASSWORD: encrypted and no password;
+ * CK_E_BAD_PASSWORD: it did not decrypt. */
+enum ck_status ck_key_parse(const unsigned char *data, size_t len, bool pem,
+			    const char *password, struct ck_key **out,
+			    struct ck_error *err);
+
+/* Decrypt a DER EncryptedPrivateKeyInfo (as in a PKCS#12 shrouded key
+ * bag).  `password` NULL is PKCS#12's absent password, distinct from "". */
+enum ck_status ck_key_from_encrypted_pkcs8(const unsigned char *der, size_t len,
+					   const char *password, struct ck_key **out,
+					   struct ck_error *err);
+
+/* Key type name ("RSA", "EC", ...) and curve name or NULL. */
+const char *ck_key_type(const struct ck_key *key);
+const char *ck_key_curve_name(const struct ck_key *key);
+
+/* How one PKCS#12 SafeContents (or shrouded key bag) was protected. */
+struct ck_p12_bag_info {
+	char *content;     /* "certificates", "key", "keys and certificates", ... */
+	bool encrypted;
+	char *cipher;      /* "AES-256-CBC", "3DES-CBC", "RC2-40-CBC", NULL if plain */
+	char *kdf;         /* "PBKDF2-HMAC-SHA256", "PKCS12-KDF-SHA1", NULL */
+	char *scheme;      /* "PBES2", "PKCS12-PBE", NULL */
+	unsigned iterations;
+	unsigned salt_len;
+};
+
+struct ck_p12_info {
+	bool has_mac;
+	char *mac_algorithm;  /* "SHA256", ... */
+	unsigned mac_iterations;
+	unsigned mac_salt_len;
+	/* which password opened it: "absent", "empty", "given" */
+	const char *password_kind;
+	struct ck_p12_bag_info *bags;
+	size_t nbags;
+};
+
+/* Something the loader noticed and did not treat as an error: a bag
+ * type it skipped, text around PEM blocks... Becomes a finding. */
+struct ck_note {
+	char *code;      /* finding code, e.g. "skipped-bag" */
+	char *severity;  /* "info", "warning" */
+	char *message;
+};
+
+struct ck_bundle {
+	char *name;
+	enum ck_format format;
+	struct ck_cert **certs; /* in input order */
+	size_t ncerts;
+	struct ck_key **keys;
+	size_t nkeys;
+	struct ck_p12_info *p12; /* NULL unless PKCS#12 */
+	struct ck_note *notes;
+	size_t nnotes;
+};
+
+void ck_bundle_free(struct ck_bundle *b);
+
+/* Password supply.  `value` is the password the user gave (NULL: none).
+ * With none given, the loader tries the absent and the empty password,
+ * then calls `ask` (if not NULL) with attempt = 1, 2, ...; `ask` returns
+ * CK_OK and a malloc'ed string it gives up, or CK_E_PASSWORD to stop. */
+struct ck_password {
+	const char *value;
+	enum ck_status (*ask)(void *ctx, const char *input, unsigned attempt,
+			      char **out);
+	void *ctx;
+};
+
+struct ck_load_opts {
+	size_t max_size;                  /* 0: CK_LOAD_MAX_SIZE_DEFAULT */
+	const struct ck_password *password; /* may be NULL */
+	/* Formats to refuse, for tools that expect one kind. Not used yet. */
+};
+
+/* Load bytes already in memory.  `name` labels the bundle (copied). */
+enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
+				  const char *name,
+				  const struct ck_load_opts *opts,
+				  struct ck_bundle **out, struct ck_error *err);
+
+/* Read a file ("-" is stdin) and load it.  Refuses directories and
+ * files over the size limit before reading them whole. */
+enum ck_status ck_bundle_load_file(const char *path,
+				   const struct ck_load_opts *opts,
+				   struct ck_bundle **out, struct ck_error *err);
+
+/* Read a whole file ("-" is stdin) with the size limit.  *out is
+ * malloc'ed (NUL-terminated for convenience; *len excludes it). */
+enum ck_status ck_read_file(const char *path, size_t max_size,
+			    unsigned char **out, size_t *len,
+			    struct ck_error *err);
+
+/* Append to a bundle (ownership moves on success). */
+enum ck_status ck_bundle_add_cert(struct ck_bundle *b, struct ck_cert *c);
+enum ck_status ck_bundle_add_key(struct ck_bundle *b, struct ck_key *k);
+
+/* Record a note (becomes a finding with that code and severity). */
+enum ck_status ck_bundle_note(struct ck_bundle *b, const char *code,
+			      const char *severity, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The password candidates for one input, in the order DESIGN gives:
+ * the given password only; or absent, empty, then what `ask` returns.
+ * Used by the PKCS#12, key and keystore readers. */
+struct ck_pw_iter {
+	const struct ck_password *pw;
+	const char *input;
+	unsigned step;
+	char *asked;
+};
+
+void ck_pw_iter_init(struct ck_pw_iter *it, const struct ck_password *pw,
+		     const char *input);
+/* Next candidate: CK_OK with *pass (NULL means the absent password) and
+ * *kind ("absent", "empty", "given"); CK_E_PASSWORD when none is left
+ * and none was ever given; CK_E_BAD_PASSWORD when the given or prompted
+ * ones are used up. */
+enum ck_status ck_pw_iter_next(struct ck_pw_iter *it, const char **pass,
+			       const char **kind);
+void ck_pw_iter_cleanup(struct ck_pw_iter *it);
+
+/* Move every certificate and key of `src` to the end of `dst`. */
+enum ck_status ck_bundle_merge(struct ck_bundle *dst, struct ck_bundle *src);
+
+#endif

@@ -1,0 +1,27 @@
+# libcore: the core library every tool links.
+noinst_LTLIBRARIES += libcore/libcore.la
+
+libcore_libcore_la_SOURCES = \
+	libcore/err.c libcore/err.h \
+	libcore/der.c libcore/der.h \
+	libcore/cert.c libcore/cert.h \
+	libcore/load.c libcore/load.h \
+	libcore/pkcs12.c libcore/pkcs12.h \
+	libcore/chain.c libcore/chain.h \
+	libcore/trust.c libcore/trust.h \
+	libcore/checks.c libcore/checks.h \
+	libcore/report.c libcore/report.h \
+	libcore/write.c libcore/write.h \
+	$(NULL)
+nodist_libcore_libcore_la_SOURCES = libcore/pkix_asn1_tab.c
+libcore_libcore_la_LIBADD = $(GNUTLS_LIBS) $(TASN1_LIBS) $(XML_LIBS) $(CURL_LIBS) \
+	$(JANSSON_LIBS) -lpthread
+
+# The ASN.1 definitions, compiled into C by libtasn1's asn1Parser.
+BUILT_SOURCES += libcore/pkix_asn1_tab.c
+CLEANFILES += libcore/pkix_asn1_tab.c
+EXTRA_DIST += libcore/pkix.asn
+libcore/pkix_asn1_tab.c: libcore/pkix.asn
+	$(AM_V_GEN)$(MKDIR_P) libcore && \
+	$(ASN1PARSER) -o $@.tmp -n ck_pkix_asn1_tab $(srcdir)/libcore/pkix.asn >/dev/null && \
+	mv $@.tmp $@

@@ -1,0 +1,861 @@
+/* report — build the document, render it as JSON, XML or text.
+ *
+ * The document is the DESIGN contract; fields are added, never renamed.
+ * XML mapping (generic, so the same code serves every tool):
+ *   object member "k": <k>...</k>;  array: <k><item>...</item>...</k>;
+ *   string/number: text;  true/false: "true"/"false";
+ *   null: <k nil="true"/>.
+ * Text: rendered from the document alone. */
+#include "config.h"
+
+#include "report.h"
+
+#include <gnutls/gnutls.h>
+#include <libxml/xmlwriter.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- */
+/* strings */
+
+/* Length of a valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* Copy with invalid UTF-8 replaced by U+FFFD; with `xml`, characters
+ * XML 1.0 cannot carry (C0 controls but tab/newline/CR) too. */
+static char *clean_utf8(const char *in, bool xml)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t n = strlen(in), o = 0;
+	char *out = malloc(n * 3 + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		size_t k = utf8_seq(s + i, n - i);
+		bool bad = k == 0 ||
+			   (xml && k == 1 && s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') ||
+			   (xml && k == 3 && s[i] == 0xef && s[i + 1] == 0xbf && s[i + 2] >= 0xbe);
+		if (bad) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i += k ? k : 1;
+			continue;
+		}
+		memcpy(out + o, s + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+json_t *ck_json_str(const char *s)
+{
+	json_t *j;
+	char *c;
+	if (!s)
+		s = "";
+	j = json_string(s);
+	if (j)
+		return j;
+	c = clean_utf8(s, false);
+	if (!c)
+		return NULL;
+	j = json_string(c);
+	free(c);
+	return j;
+}
+
+json_t *ck_json_str_or_null(const char *s)
+{
+	return s ? ck_json_str(s) : json_null();
+}
+
+static json_t *hex_or_null(const unsigned char *p, size_t len)
+{
+	char *h;
+	json_t *j;
+	if (!len)
+		return json_null();
+	h = ck_hex(p, len);
+	j = h ? json_string(h) : NULL;
+	free(h);
+	return j;
+}
+
+static json_t *strv_json(ck_strv v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && v && v[i]; i++)
+		json_array_append_new(a, ck_json_str(v[i]));
+	return a;
+}
+
+static json_t *time_json(time_t t)
+{
+	char buf[32];
+	ck_time_format(t, buf);
+	return json_string(buf);
+}
+
+/* ---------------------------------------------------------------- */
+/* the document */
+
+static json_t *key_usage_json(const struct ck_cert *c)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} ku[] = {
+		{ CK_KU_DIGITAL_SIGNATURE, "digitalSignature" },
+		{ CK_KU_NON_REPUDIATION, "nonRepudiation" },
+		{ CK_KU_KEY_ENCIPHERMENT, "keyEncipherment" },
+		{ CK_KU_DATA_ENCIPHERMENT, "dataEncipherment" },
+		{ CK_KU_KEY_AGREEMENT, "keyAgreement" },
+		{ CK_KU_KEY_CERT_SIGN, "keyCertSign" },
+		{ CK_KU_CRL_SIGN, "cRLSign" },
+		{ CK_KU_ENCIPHER_ONLY, "encipherOnly" },
+		{ CK_KU_DECIPHER_ONLY, "decipherOnly" },
+	};
+	json_t *a = json_array();
+	if (!c->has_key_usage)
+		return a;
+	for (size_t i = 0; a && i < sizeof ku / sizeof ku[0]; i++)
+		if (c->key_usage & ku[i].bit)
+			json_array_append_new(a, json_string(ku[i].name));
+	return a;
+}
+
+static const char *eku_name(const char *oid)
+{
+	static const struct {
+		const char *oid, *name;
+	} t[] = {
+		{ "1.3.6.1.5.5.7.3.1", "serverAuth" },
+		{ "1.3.6.1.5.5.7.3.2", "clientAuth" },
+		{ "1.3.6.1.5.5.7.3.3", "codeSigning" },
+		{ "1.3.6.1.5.5.7.3.4", "emailProtection" },
+		{ "1.3.6.1.5.5.7.3.8", "timeStamping" },
+		{ "1.3.6.1.5.5.7.3.9", "OCSPSigning" },
+		{ "2.5.29.37.0", "anyExtendedKeyUsage" },
+		{ "1.3.6.1.4.1.311.20.2.2", "msSmartcardLogin" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(oid, t[i].oid) == 0)
+			return t[i].name;
+	return oid;
+}
+
+static json_t *eku_json(const struct ck_cert *c)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && c->eku && c->eku[i]; i++)
+		if (c->eku[i][0])
+			json_array_append_new(a, ck_json_str(eku_name(c->eku[i])));
+	return a;
+}
+
+/* The chain a certificate is on, and the certificate above it there. */
+static long issued_by(const struct ck_analysis *a, size_t pool_index, int *verified)
+{
+	for (size_t i = 0; i < a->nchains; i++) {
+		const struct ck_chain *c = a->chains[i];
+		for (size_t k = 0; k < c->len; k++) {
+			if (c->path[k] != pool_index)
+				continue;
+			if (k + 1 < c->len) {
+				*verified = c->link_verified[k];
+				return ck_analysis_index(a, c->path[k + 1]);
+			}
+			if (c->self_signed_top) {
+				*verified = 1;
+				return ck_analysis_index(a, pool_index);
+			}
+			*verified = -1;
+			return -1;
+		}
+	}
+	*verified = -1;
+	return -1;
+}
+
+static json_t *cert_json(const struct ck_analysis *a, size_t out_index)
+{
+	size_t pi = a->order[out_index];
+	const struct ck_pool_entry *e = ck_pool_get(a->pool, pi);
+	const struct ck_cert *c = e->cert;
+	json_t *o = json_object(), *key, *aia;
+	const char *curve = ck_cert_curve_name(c);
+	int verified = -1;
+	long by = issued_by(a, pi, &verified);
+	bool self_signed = false;
+
+	if (!o)
+		return NULL;
+	if (c->self_issued)
+		self_signed = ck_pool_verify(a->pool, pi, pi) == 1;
+	json_object_set_new(o, "index", json_integer((json_int_t)out_index));
+	json_object_set_new(o, "role", json_string(a->roles[out_index]));
+	json_object_set_new(o, "source", json_string(ck_source_name(e->source)));
+	json_object_set_new(o, "origin", ck_json_str_or_null(e->source == CK_SRC_INPUT ? NULL : e->origin));
+	json_object_set_new(o, "input_index", e->input_index >= 0 ? json_integer(e->input_index) : json_null());
+	json_object_set_new(o, "subject", ck_json_str(c->subject));
+	json_object_set_new(o, "issuer", ck_json_str(c->issuer));
+	json_object_set_new(o, "serial", json_string(c->serial));
+	json_object_set_new(o, "not_before", time_json(c->not_before));
+	json_object_set_new(o, "not_after", time_json(c->not_after));
+	json_object_set_new(o, "days_left",
+			    json_integer((json_int_t)((c->not_after - a->at) / 86400 -
+						      (c->not_after < a->at ? 1 : 0))));
+	json_object_set_new(o, "self_signed", json_boolean(self_signed));
+	json_object_set_new(o, "ca", json_boolean(c->has_basic_constraints && c->ca));
+	json_object_set_new(o, "path_len", c->has_basic_constraints && c->ca && c->path_len >= 0 ?
+					       json_integer(c->path_len) : json_null());
+	key = json_object();
+	json_object_set_new(key, "type", json_string(ck_cert_key_type(c)));
+	json_object_set_new(key, "bits", json_integer(c->bits));
+	json_object_set_new(key, "curve", ck_json_str_or_null(curve));
+	json_object_set_new(o, "key", key);
+	json_object_set_new(o, "signature_algorithm", ck_json_str(c->sig_algo_name));
+	json_object_set_new(o, "sha256", hex_or_null(c->sha256, 32));
+	json_object_set_new(o, "sha1", hex_or_null(c->sha1, 20));
+	json_object_set_new(o, "subject_key_id", hex_or_null(c->ski, c->ski_len));
+	json_object_set_new(o, "authority_key_id", hex_or_null(c->aki, c->aki_len));
+	json_object_set_new(o, "key_usage", key_usage_json(c));
+	json_object_set_new(o, "extended_key_usage", eku_json(c));
+	json_object_set_new(o, "subject_alt_names", strv_json(c->san));
+	aia = json_object();
+	json_object_set_new(aia, "ca_issuers", strv_json(c->aia_ca_issuers));
+	json_object_set_new(aia, "ocsp", strv_json(c->aia_ocsp));
+	json_object_set_new(o, "aia", aia);
+	json_object_set_new(o, "crl_distribution_points", strv_json(c->crl_dp));
+	json_object_set_new(o, "delta_crl_distribution_points", strv_json(c->delta_crl));
+	json_object_set_new(o, "unknown_critical_extensions", strv_json(c->unknown_critical));
+	json_object_set_new(o, "friendly_name", ck_json_str_or_null(c->friendly_name));
+	json_object_set_new(o, "trusted", json_boolean(e->anchor));
+	json_object_set_new(o, "issued_by", by >= 0 ? json_integer(by) : json_null());
+	json_object_set_new(o, "signature_verified", verified < 0 ? json_null() : json_boolean(verified));
+	return o;
+}
+
+static json_t *chain_json(const struct ck_analysis *a, const struct ck_chain *c)
+{
+	json_t *o = json_object(), *path = json_array(), *missing = json_array();
+	size_t top = c->path[c->len - 1];
+
+	for (size_t k = 0; k < c->len; k++)
+		json_array_append_new(path, json_integer(ck_analysis_index(a, c->path[k])));
+	if (!c->complete) {
+		const struct ck_cert *t = ck_pool_get(a->pool, top)->cert;
+		json_t *m = json_object();
+		json_object_set_new(m, "issuer", ck_json_str(t->issuer));
+		json_object_set_new(m, "authority_key_id", hex_or_null(t->aki, t->aki_len));
+		json_object_set_new(m, "ca_issuers", strv_json(t->aia_ca_issuers));
+		json_object_set_new(m, "needed_by", json_integer(ck_analysis_index(a, top)));
+		json_object_set_new(m, "reason", json_string(c->issuer_present ? "bad-signature" : "not-found"));
+		json_array_append_new(missing, m);
+	}
+	json_object_set_new(o, "status", json_string(c->complete ? "complete" : "incomplete"));
+	json_object_set_new(o, "trusted", json_boolean(c->trusted));
+	json_object_set_new(o, "valid", json_boolean(c->valid));
+	json_object_set_new(o, "path", path);
+	json_object_set_new(o, "anchor", c->trusted ? json_integer(ck_analysis_index(a, top)) : json_null());
+	json_object_set_new(o, "missing", missing);
+	return o;
+}
+
+static json_t *p12_json(const struct ck_p12_info *p)
+{
+	json_t *o = json_object(), *bags = json_array();
+	if (p->has_mac) {
+		json_t *mac = json_object();
+		json_object_set_new(mac, "algorithm", ck_json_str(p->mac_algorithm));
+		json_object_set_new(mac, "iterations", json_integer(p->mac_iterations));
+		json_object_set_new(mac, "salt_length", json_integer(p->mac_salt_len));
+		json_object_set_new(o, "mac", mac);
+	} else {
+		json_object_set_new(o, "mac", json_null());
+	}
+	json_object_set_new(o, "password", json_string(p->password_kind ? p->password_kind : "none"));
+	for (size_t i = 0; i < p->nbags; i++) {
+		const struct ck_p12_bag_info *bi = &p->bags[i];
+		json_t *b = json_object();
+		json_object_set_new(b, "content", ck_json_str(bi->content));
+		json_object_set_new(b, "encrypted", json_boolean(bi->encrypted));
+		json_object_set_new(b, "cipher", ck_json_str_or_null(bi->cipher));
+		json_object_set_new(b, "kdf", ck_json_str_or_null(bi->kdf));
+		json_object_set_new(b, "scheme", ck_json_str_or_null(bi->scheme));
+		json_object_set_new(b, "iterations", bi->encrypted ? json_integer(bi->iterations) : json_null());
+		json_object_set_new(b, "salt_length", bi->encrypted ? json_integer(bi->salt_len) : json_null());
+		json_array_append_new(bags, b);
+	}
+	json_object_set_new(o, "bags", bags);
+	return o;
+}
+
+static json_t *keys_json(const struct ck_bundle *b, const struct ck_analysis *a)
+{
+	json_t *arr = json_array();
+	for (size_t k = 0; k < b->nkeys; k++) {
+		const struct ck_key *key = b->keys[k];
+		json_t *o = json_object();
+		json_object_set_new(o, "type", json_string(ck_key_type(key)));
+		json_object_set_new(o, "bits", json_integer(key->bits));
+		json_object_set_new(o, "curve", ck_json_str_or_null(ck_key_curve_name(key)));
+		json_object_set_new(o, "matches_certificate",
+				    a->key_match[k] >= 0 ? json_integer(a->key_match[k]) : json_null());
+		json_object_set_new(o, "encrypted", json_boolean(key->was_encrypted));
+		json_object_set_new(o, "friendly_name", ck_json_str_or_null(key->friendly_name));
+		json_object_set_new(o, "local_key_id", hex_or_null(key->local_key_id, key->local_key_id_len));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+static json_t *findings_json(const struct ck_analysis *a)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < a->nfindings; i++) {
+		const struct ck_finding *f = &a->findings[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "code", json_string(f->code));
+		json_object_set_new(o, "severity", json_string(ck_severity_name(f->severity)));
+		json_object_set_new(o, "certificate", f->cert >= 0 ? json_integer(f->cert) : json_null());
+		json_object_set_new(o, "message", ck_json_str(f->message));
+		json_object_set_new(o, "hint", ck_json_str_or_null(f->hint));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a)
+{
+	json_t *doc = json_object(), *input = json_object(), *certs = json_array(),
+	       *chains = json_array(), *summary = json_object();
+	size_t info = a->nfindings - a->errors - a->warnings;
+
+	if (!doc || !input || !certs || !chains || !summary) {
+		json_decref(doc);
+		json_decref(input);
+		json_decref(certs);
+		json_decref(chains);
+		json_decref(summary);
+		return NULL;
+	}
+	json_object_set_new(input, "name", ck_json_str(b->name));
+	json_object_set_new(input, "format", json_string(ck_format_name(b->format)));
+	if (b->p12)
+		json_object_set_new(input, "pkcs12", p12_json(b->p12));
+	json_object_set_new(doc, "input", input);
+	json_object_set_new(doc, "at", time_json(a->at));
+	for (size_t i = 0; i < a->norder; i++)
+		json_array_append_new(certs, cert_json(a, i));
+	json_object_set_new(doc, "certificates", certs);
+	json_object_set_new(doc, "keys", keys_json(b, a));
+	for (size_t i = 0; i < a->nchains; i++)
+		json_array_append_new(chains, chain_json(a, a->chains[i]));
+	json_object_set_new(doc, "chain", a->nchains ? json_incref(json_array_get(chains, 0)) : json_null());
+	json_object_set_new(doc, "chains", chains);
+	json_object_set_new(doc, "findings", findings_json(a));
+	json_object_set_new(summary, "errors", json_integer((json_int_t)a->errors));
+	json_object_set_new(summary, "warnings", json_integer((json_int_t)a->warnings));
+	json_object_set_new(summary, "info", json_integer((json_int_t)info));
+	json_object_set_new(doc, "summary", summary);
+	return doc;
+}
+
+json_t *ck_report_error(const char *name, const struct ck_error *err)
+{
+	json_t *doc = json_object(), *input = json_object(), *e = json_object();
+	json_object_set_new(input, "name", ck_json_str(name));
+	json_object_set_new(doc, "input", input);
+	json_object_set_new(e, "status", json_string(ck_status_str(err->status)));
+	json_object_set_new(e, "message", ck_json_str(err->what));
+	json_object_set_new(e, "offset", err->offset >= 0 ? json_integer(err->offset) : json_null());
+	json_object_set_new(doc, "error", e);
+	return doc;
+}
+
+/* ---------------------------------------------------------------- */
+/* JSON */
+
+int ck_report_write_json(FILE *out, const json_t *doc, bool lines)
+{
+	size_t flags = JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0;
+	flags |= lines ? JSON_COMPACT : JSON_INDENT(2);
+	if (json_dumpf(doc, out, flags) != 0)
+		return -1;
+	return fputc('\n', out) == EOF ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* XML */
+
+struct ck_xml {
+	xmlTextWriterPtr w;
+	bool failed;
+};
+
+static int xml_write_cb(void *ctx, const char *buf, int len)
+{
+	FILE *f = ctx;
+	return fwrite(buf, 1, (size_t)len, f) == (size_t)len ? len : -1;
+}
+
+struct ck_xml *ck_xml_begin(FILE *out, const char *root)
+{
+	struct ck_xml *x = calloc(1, sizeof *x);
+	xmlOutputBufferPtr ob;
+
+	if (!x)
+		return NULL;
+	ob = xmlOutputBufferCreateIO(xml_write_cb, NULL, out, NULL);
+	if (!ob || !(x->w = xmlNewTextWriter(ob))) {
+		if (ob)
+			xmlOutputBufferClose(ob);
+		free(x);
+		return NULL;
+	}
+	xmlTextWriterSetIndent(x->w, 1);
+	xmlTextWriterSetIndentString(x->w, BAD_CAST "  ");
+	if (xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0 ||
+	    xmlTextWriterStartElement(x->w, BAD_CAST root) < 0)
+		x->failed = true;
+	return x;
+}
+
+static bool xml_name_ok(const char *k)
+{
+	if (!*k || !((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || *k == '_'))
+		return false;
+	for (; *k; k++)
+		if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
+		      (*k >= '0' && *k <= '9') || *k == '_' || *k == '-' || *k == '.'))
+			return false;
+	return true;
+}
+
+static void xml_value(struct ck_xml *x, const char *name, const json_t *v)
+{
+	xmlTextWriterPtr w = x->w;
+	int r = 0;
+
+	if (xml_name_ok(name)) {
+		r = xmlTextWriterStartElement(w, BAD_CAST name);
+	} else {
+		char *clean = clean_utf8(name, true);
+		r = xmlTextWriterStartElement(w, BAD_CAST "field");
+		if (r >= 0)
+			r = xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST(clean ? clean : "?"));
+		free(clean);
+	}
+	if (r < 0) {
+		x->failed = true;
+		return;
+	}
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char *k;
+		json_t *m;
+		json_object_foreach((json_t *)v, k, m)
+			xml_value(x, k, m);
+		break;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *m;
+		json_array_foreach(v, i, m)
+			xml_value(x, "item", m);
+		break;
+	}
+	case JSON_STRING: {
+		char *clean = clean_utf8(json_string_value(v), true);
+		if (!clean || xmlTextWriterWriteString(w, BAD_CAST clean) < 0)
+			x->failed = true;
+		free(clean);
+		break;
+	}
+	case JSON_INTEGER:
+		r = xmlTextWriterWriteFormatString(w, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		r = xmlTextWriterWriteFormatString(w, "%.17g", json_real_value(v));
+		break;
+	case JSON_TRUE:
+		r = xmlTextWriterWriteString(w, BAD_CAST "true");
+		break;
+	case JSON_FALSE:
+		r = xmlTextWriterWriteString(w, BAD_CAST "false");
+		break;
+	case JSON_NULL:
+		r = xmlTextWriterWriteAttribute(w, BAD_CAST "nil", BAD_CAST "true");
+		break;
+	}
+	if (r < 0 || xmlTextWriterEndElement(w) < 0)
+		x->failed = true;
+}
+
+int ck_xml_write(struct ck_xml *x, const json_t *doc, const char *element)
+{
+	if (!x)
+		return -1;
+	xml_value(x, element, doc);
+	return x->failed ? -1 : 0;
+}
+
+int ck_xml_end(struct ck_xml *x)
+{
+	int rc;
+	if (!x)
+		return -1;
+	if (xmlTextWriterEndDocument(x->w) < 0 || xmlTextWriterFlush(x->w) < 0)
+		x->failed = true;
+	rc = x->failed ? -1 : 0;
+	xmlFreeTextWriter(x->w);
+	free(x);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* text */
+
+const char *ck_text_color(const struct ck_text_opts *o, const char *what)
+{
+	if (!o || !o->color)
+		return "";
+	if (!strcmp(what, "error"))
+		return "\033[1;31m";
+	if (!strcmp(what, "warning"))
+		return "\033[33m";
+	if (!strcmp(what, "ok"))
+		return "\033[32m";
+	if (!strcmp(what, "info"))
+		return "\033[36m";
+	if (!strcmp(what, "dim"))
+		return "\033[2m";
+	if (!strcmp(what, "bold"))
+		return "\033[1m";
+	return "";
+}
+
+const char *ck_text_reset(const struct ck_text_opts *o)
+{
+	return o && o->color ? "\033[0m" : "";
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static long long jint(const json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static bool jtrue(const json_t *o, const char *k)
+{
+	return json_is_true(json_object_get(o, k));
+}
+
+static void text_header(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *in = json_object_get(doc, "input");
+	const json_t *p12 = json_object_get(in, "pkcs12");
+	const char *fmt = jstr(in, "format");
+
+	fprintf(f, "%s%s%s: ", ck_text_color(o, "bold"), jstr(in, "name"), ck_text_reset(o));
+	if (!strcmp(fmt, "pkcs12"))
+		fprintf(f, "PKCS#12");
+	else if (!strcmp(fmt, "pem"))
+		fprintf(f, "PEM");
+	else if (!strcmp(fmt, "der"))
+		fprintf(f, "DER");
+	else if (!strcmp(fmt, "pkcs7"))
+		fprintf(f, "PKCS#7");
+	else if (!strcmp(fmt, "base64"))
+		fprintf(f, "base64");
+	else
+		fprintf(f, "%s", fmt);
+	fprintf(f, ", %zu certificate%s, %zu key%s\n",
+		json_array_size(json_object_get(doc, "certificates")),
+		json_array_size(json_object_get(doc, "certificates")) == 1 ? "" : "s",
+		json_array_size(json_object_get(doc, "keys")),
+		json_array_size(json_object_get(doc, "keys")) == 1 ? "" : "s");
+	if (p12) {
+		const json_t *mac = json_object_get(p12, "mac"), *bags = json_object_get(p12, "bags"), *bag;
+		size_t i;
+		if (json_is_object(mac))
+			fprintf(f, "  MAC: %s, %lld iterations", jstr(mac, "algorithm"), jint(mac, "iterations"));
+		else
+			fprintf(f, "  MAC: none (integrity not protected)");
+		fprintf(f, "; password: %s\n", jstr(p12, "password"));
+		json_array_foreach(bags, i, bag) {
+			if (jtrue(bag, "encrypted"))
+				fprintf(f, "  %s: %s (%s, %s, %lld iterations)\n", jstr(bag, "content"),
+					jstr(bag, "cipher"), jstr(bag, "scheme"), jstr(bag, "kdf"),
+					jint(bag, "iterations"));
+			else
+				fprintf(f, "  %s: not encrypted\n", jstr(bag, "content"));
+		}
+	}
+}
+
+static void text_validity(FILE *f, const json_t *c, const struct ck_text_opts *o)
+{
+	long long days = jint(c, "days_left");
+	const char *col = days < 0 ? "error" : days <= 30 ? "warning" : "ok";
+	char nb[11] = "", na[11] = "";
+
+	snprintf(nb, sizeof nb, "%s", jstr(c, "not_before"));
+	snprintf(na, sizeof na, "%s", jstr(c, "not_after"));
+	fprintf(f, "%s → %s %s(", nb, na, ck_text_color(o, col));
+	if (days < 0)
+		fprintf(f, "expired %lld days ago", -days);
+	else
+		fprintf(f, "%lld days left", days);
+	fprintf(f, ")%s", ck_text_reset(o));
+}
+
+static void text_strv(FILE *f, const char *indent, const char *label, const json_t *arr)
+{
+	size_t i;
+	const json_t *v;
+	if (!json_array_size(arr))
+		return;
+	fprintf(f, "%s%-18s", indent, label);
+	json_array_foreach(arr, i, v)
+		fprintf(f, "%s%s", i ? ", " : "", json_string_value(v));
+	fputc('\n', f);
+}
+
+static void text_verbose(FILE *f, const json_t *c, const char *indent)
+{
+	const json_t *aia = json_object_get(c, "aia");
+	fprintf(f, "%s%-18s%s\n", indent, "serial:", jstr(c, "serial"));
+	fprintf(f, "%s%-18s%s\n", indent, "issuer:", jstr(c, "issuer"));
+	fprintf(f, "%s%-18s%s\n", indent, "sha256:", jstr(c, "sha256"));
+	fprintf(f, "%s%-18s%s\n", indent, "sha1:", jstr(c, "sha1"));
+	if (json_is_string(json_object_get(c, "subject_key_id")))
+		fprintf(f, "%s%-18s%s\n", indent, "subject key id:", jstr(c, "subject_key_id"));
+	if (json_is_string(json_object_get(c, "authority_key_id")))
+		fprintf(f, "%s%-18s%s\n", indent, "authority key id:", jstr(c, "authority_key_id"));
+	if (jtrue(c, "ca")) {
+		if (json_is_integer(json_object_get(c, "path_len")))
+			fprintf(f, "%s%-18sCA, pathLen %lld\n", indent, "constraints:", jint(c, "path_len"));
+		else
+			fprintf(f, "%s%-18sCA\n", indent, "constraints:");
+	}
+	text_strv(f, indent, "key usage:", json_object_get(c, "key_usage"));
+	text_strv(f, indent, "ext. key usage:", json_object_get(c, "extended_key_usage"));
+	text_strv(f, indent, "alt. names:", json_object_get(c, "subject_alt_names"));
+	text_strv(f, indent, "CA issuers:", json_object_get(aia, "ca_issuers"));
+	text_strv(f, indent, "OCSP:", json_object_get(aia, "ocsp"));
+	text_strv(f, indent, "CRL:", json_object_get(c, "crl_distribution_points"));
+	text_strv(f, indent, "delta CRL:", json_object_get(c, "delta_crl_distribution_points"));
+	text_strv(f, indent, "critical unknown:", json_object_get(c, "unknown_critical_extensions"));
+	if (json_is_string(json_object_get(c, "friendly_name")))
+		fprintf(f, "%s%-18s%s\n", indent, "friendly name:", jstr(c, "friendly_name"));
+}
+
+/* Which key (index) matches certificate `idx`, or -1. */
+static long key_for(const json_t *doc, long idx)
+{
+	size_t i;
+	const json_t *k;
+	json_array_foreach(json_object_get(doc, "keys"), i, k)
+		if (json_is_integer(json_object_get(k, "matches_certificate")) &&
+		    json_integer_value(json_object_get(k, "matches_certificate")) == idx)
+			return (long)i;
+	return -1;
+}
+
+static void text_cert(FILE *f, const json_t *doc, const json_t *c, unsigned depth,
+		      const struct ck_text_opts *o)
+{
+	char indent[128] = "", body[160];
+	const json_t *key = json_object_get(c, "key");
+	const json_t *ver = json_object_get(c, "signature_verified");
+	long idx = (long)jint(c, "index");
+	long kidx = key_for(doc, idx);
+	unsigned w = depth * 4;
+
+	for (unsigned i = 0; i < w && i + 1 < sizeof indent; i++)
+		indent[i] = ' ';
+	indent[w < sizeof indent ? w : sizeof indent - 1] = '\0';
+	snprintf(body, sizeof body, "%s%s", indent, depth ? "    " : "  ");
+
+	fprintf(f, "%s%s[%ld] %s%s%s %s", indent, depth ? "└─ " : "", idx,
+		ck_text_color(o, "bold"), jstr(c, "role"), ck_text_reset(o), jstr(c, "subject"));
+	if (strcmp(jstr(c, "source"), "input"))
+		fprintf(f, " %s(%s: %s)%s", ck_text_color(o, "dim"), jstr(c, "source"),
+			jstr(c, "origin"), ck_text_reset(o));
+	fputc('\n', f);
+	fprintf(f, "%s%s", body, depth ? "   " : "");
+	text_validity(f, c, o);
+	fprintf(f, " · %s %lld", jstr(key, "type"), jint(key, "bits"));
+	if (json_is_string(json_object_get(key, "curve")))
+		fprintf(f, " %s", jstr(key, "curve"));
+	fprintf(f, " · %s", jstr(c, "signature_algorithm"));
+	if (jtrue(c, "self_signed"))
+		fprintf(f, " · %sself-signed%s", ck_text_color(o, "dim"), ck_text_reset(o));
+	else if (json_is_true(ver))
+		fprintf(f, " · signature %s✓%s", ck_text_color(o, "ok"), ck_text_reset(o));
+	else if (json_is_false(ver))
+		fprintf(f, " · signature %s✗ does not verify%s", ck_text_color(o, "error"), ck_text_reset(o));
+	if (jtrue(c, "trusted"))
+		fprintf(f, " · %strusted%s", ck_text_color(o, "ok"), ck_text_reset(o));
+	if (kidx >= 0)
+		fprintf(f, " · private key %s✓%s", ck_text_color(o, "ok"), ck_text_reset(o));
+	fputc('\n', f);
+	if (o->verbose) {
+		char vi[192];
+		snprintf(vi, sizeof vi, "%s%s", body, depth ? "   " : "");
+		text_verbose(f, c, vi);
+	}
+}
+
+static void text_chain(FILE *f, const json_t *doc, const json_t *ch, size_t n,
+		       const struct ck_text_opts *o)
+{
+	const json_t *certs = json_object_get(doc, "certificates");
+	const json_t *path = json_object_get(ch, "path");
+	const json_t *missing = json_object_get(ch, "missing");
+	bool complete = !strcmp(jstr(ch, "status"), "complete");
+	size_t len = json_array_size(path);
+	unsigned depth = 0;
+	size_t i;
+	const json_t *m;
+
+	fprintf(f, "\nChain %zu: %s%s%s · %s%s%s · %s%s%s\n", n,
+		ck_text_color(o, complete ? "ok" : "error"), complete ? "complete" : "INCOMPLETE",
+		ck_text_reset(o), ck_text_color(o, jtrue(ch, "trusted") ? "ok" : "error"),
+		jtrue(ch, "trusted") ? "trusted" : "not trusted", ck_text_reset(o),
+		ck_text_color(o, jtrue(ch, "valid") ? "ok" : "error"),
+		jtrue(ch, "valid") ? "valid" : "not valid", ck_text_reset(o));
+	json_array_foreach(missing, i, m) {
+		bool badsig = !strcmp(jstr(m, "reason"), "bad-signature");
+		const json_t *urls = json_object_get(m, "ca_issuers"), *u;
+		size_t k;
+		fprintf(f, "  %s✗ %s%s %s\n", ck_text_color(o, "error"),
+			badsig ? "issuer does not verify:" : "missing:", ck_text_reset(o),
+			jstr(m, "issuer"));
+		json_array_foreach(urls, k, u)
+			fprintf(f, "    %s%s %s\n", k ? "       " : "fetch:", "", json_string_value(u));
+		if (!json_array_size(urls))
+			fprintf(f, "    (no caIssuers URL: no client can fetch it)\n");
+		depth = 1;
+	}
+	/* root first: walk the path from its end */
+	for (size_t k = len; k-- > 0;) {
+		long idx = (long)json_integer_value(json_array_get(path, k));
+		text_cert(f, doc, json_array_get(certs, (size_t)idx), depth, o);
+		depth++;
+	}
+}
+
+static void text_findings(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *findings = json_object_get(doc, "findings"), *fi;
+	const json_t *sum = json_object_get(doc, "summary");
+	size_t i;
+
+	if (!json_array_size(findings)) {
+		if (!o->quiet)
+			fprintf(f, "\n%sNo findings.%s\n", ck_text_color(o, "ok"), ck_text_reset(o));
+		return;
+	}
+	fprintf(f, "\nFindings: %lld error%s, %lld warning%s, %lld info\n", jint(sum, "errors"),
+		jint(sum, "errors") == 1 ? "" : "s", jint(sum, "warnings"),
+		jint(sum, "warnings") == 1 ? "" : "s", jint(sum, "info"));
+	json_array_foreach(findings, i, fi) {
+		const char *sev = jstr(fi, "severity");
+		const json_t *cert = json_object_get(fi, "certificate");
+		fprintf(f, "  %s%-7s%s %s", ck_text_color(o, sev), sev, ck_text_reset(o), jstr(fi, "code"));
+		if (json_is_integer(cert))
+			fprintf(f, " [%lld]", (long long)json_integer_value(cert));
+		fprintf(f, ": %s\n", jstr(fi, "message"));
+		if (json_is_string(json_object_get(fi, "hint")) && !o->quiet)
+			fprintf(f, "          %s→ %s%s\n", ck_text_color(o, "dim"), jstr(fi, "hint"),
+				ck_text_reset(o));
+	}
+}
+
+int ck_report_text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *certs = json_object_get(doc, "certificates"), *c, *k;
+	const json_t *chains = json_object_get(doc, "chains"), *ch;
+	size_t i;
+	bool any_unrelated = false;
+
+	if (json_object_get(doc, "error")) {
+		const json_t *e = json_object_get(doc, "error");
+		fprintf(f, "%s: %s\n", jstr(json_object_get(doc, "input"), "name"), jstr(e, "message"));
+		return ferror(f) ? -1 : 0;
+	}
+	if (o->quiet) {
+		text_findings(f, doc, o);
+		return ferror(f) ? -1 : 0;
+	}
+	text_header(f, doc, o);
+	json_array_foreach(chains, i, ch)
+		text_chain(f, doc, ch, i + 1, o);
+	json_array_foreach(certs, i, c) {
+		if (strcmp(jstr(c, "role"), "unrelated"))
+			continue;
+		if (!any_unrelated)
+			fprintf(f, "\nNot part of any chain:\n");
+		any_unrelated = true;
+		text_cert(f, doc, c, 0, o);
+	}
+	if (json_array_size(json_object_get(doc, "keys"))) {
+		fprintf(f, "\nPrivate key%s:\n", json_array_size(json_object_get(doc, "keys")) == 1 ? "" : "s");
+		json_array_foreach(json_object_get(doc, "keys"), i, k) {
+			const json_t *m = json_object_get(k, "matches_certificate");
+			fprintf(f, "  %s %lld", jstr(k, "type"), jint(k, "bits"));
+			if (json_is_string(json_object_get(k, "curve")))
+				fprintf(f, " %s", jstr(k, "curve"));
+			if (json_is_integer(m))
+				fprintf(f, " — %smatches [%lld] %s%s\n", ck_text_color(o, "ok"),
+					(long long)json_integer_value(m),
+					jstr(json_array_get(certs, (size_t)json_integer_value(m)), "subject"),
+					ck_text_reset(o));
+			else
+				fprintf(f, " — %smatches no certificate%s\n", ck_text_color(o, "error"),
+					ck_text_reset(o));
+		}
+	}
+	text_findings(f, doc, o);
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,55 @@
+/* report — the report document (one jansson json_t per input) and its
+ * three renderings: JSON (dumped), XML (a generic mapping written with
+ * libxml2, described by man/chainkit.rng) and text (per tool, from the
+ * same document, so that every field shown in text exists in JSON).
+ *
+ * This is the only module that formats output.  It writes to the FILE
+ * it is given and never decides what goes to stdout or stderr. */
+#ifndef CK_REPORT_H
+#define CK_REPORT_H
+
+#include "checks.h"
+#include "load.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* A JSON string from bytes that may not be UTF-8: invalid sequences
+ * become U+FFFD.  Never NULL unless out of memory. */
+json_t *ck_json_str(const char *s);
+
+/* Same, or JSON null when s is NULL. */
+json_t *ck_json_str_or_null(const char *s);
+
+/* Build chainview's document for one input (new reference). */
+json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a);
+
+/* A document for an input that could not be read:
+ * { "input": {"name"}, "error": {"status", "message", "offset"} }. */
+json_t *ck_report_error(const char *name, const struct ck_error *err);
+
+/* Write one document.  `lines`: compact on one line (JSON Lines, for
+ * several inputs), else indented.  Returns 0, or -1 on a write error. */
+int ck_report_write_json(FILE *out, const json_t *doc, bool lines);
+
+/* XML: open the root element, write documents as <report> children,
+ * close.  Strings are cleaned of characters XML cannot carry. */
+struct ck_xml;
+struct ck_xml *ck_xml_begin(FILE *out, const char *root);
+int ck_xml_write(struct ck_xml *x, const json_t *doc, const char *element);
+int ck_xml_end(struct ck_xml *x); /* frees x; -1 on a write error */
+
+struct ck_text_opts {
+	bool color;
+	bool verbose;
+	bool quiet;   /* findings and errors only */
+};
+
+/* chainview's text rendering of one document. */
+int ck_report_text_chainview(FILE *out, const json_t *doc, const struct ck_text_opts *o);
+
+/* Helpers other text renderers share. */
+const char *ck_text_color(const struct ck_text_opts *o, const char *what);
+const char *ck_text_reset(const struct ck_text_opts *o);
+
+#endif

@@ -1,0 +1,67 @@
+#!/bin/sh
+# Every bad input: one clear line on stderr, the documented exit status,
+# no crash, no hang, nothing on stdout.
+. "$top_srcdir/tests/lib.sh"
+
+# file | exit status | message (extended regex)
+while IFS='|' read -r file want_rc message; do
+	[ -z "$file" ] && continue
+	run chainview --no-system-trust --password test "$FX/$file"
+	expect "$file" "$want_rc" '' "^chainview: .*$file: (.*: )?$message"
+	expect_one_line_error "$file"
+	expect_no_crash "$file"
+done <<'TABLE'
+bad/empty.pem|3|the file is empty
+bad/random.bin|3|unrecognized format
+bad/bad-base64.pem|3|bad base64 in CERTIFICATE block at line 1
+bad/empty-block.pem|3|empty CERTIFICATE block at line 1
+bad/truncated.der|3|DER length at byte 1 runs past the end of the data \(needs [0-9]+ bytes, [0-9]+ left\)
+bad/huge-length.der|3|DER length at byte 1 is larger than 2 GiB
+bad/long-line.txt|3|base64 text decodes to 2250000 bytes that are not DER
+bad/not-a-cert.pem|3|CERTIFICATE block at line 1
+bad/truncated.pfx|3|DER length at byte 1 runs past the end of the data
+bad/corrupted-mac.pfx|3|the MAC does not verify although the password decrypts the contents: the file is corrupt or was modified
+pki/root-ca.crl|3|this is a CRL
+TABLE
+
+run chainview --no-system-trust "$FX/pki"
+expect "a directory" 3 '' "^chainview: .*/pki: is a directory$"
+expect_one_line_error "a directory"
+
+run chainview --no-system-trust "$FX/no-such-file.pem"
+expect "a missing file" 3 '' "^chainview: .*no-such-file.pem: cannot open: No such file or directory$"
+
+run chainview --no-system-trust --max-size 1K "$FX/bundles/client-full.pem"
+expect "over --max-size" 3 '' "over the limit of 1024 bytes"
+
+run_stdin "$FX/bundles/client-full.pem" chainview --no-system-trust --max-size 1K -
+expect "stdin over --max-size" 3 '' "over the limit of 1024 bytes"
+
+# an unreadable file: as root, run as nobody to make permissions count
+cp "$FX/bundles/client-full.pem" "$TMPD/unreadable.pem"
+chmod 000 "$TMPD/unreadable.pem"
+chmod 755 "$TMPD"
+if [ "$(id -u)" -ne 0 ]; then
+	run chainview --no-system-trust "$TMPD/unreadable.pem"
+	expect "an unreadable file" 3 '' "unreadable.pem: cannot open: Permission denied"
+elif command -v setpriv >/dev/null 2>&1 &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$BIN/chainview" 2>/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$BIN/chainview" --no-system-trust "$TMPD/unreadable.pem" >"$out" 2>"$err" </dev/null
+	rc=$?
+	expect "an unreadable file" 3 '' "unreadable.pem: cannot open: Permission denied"
+else
+	echo "SKIP (part): running as root without a way to drop privileges; unreadable file not tested"
+fi
+
+# garbage on stdin, and the empty stdin
+printf 'garbage' >"$TMPD/g"
+run_stdin "$TMPD/g" chainview --no-system-trust -
+expect "garbage on stdin" 3 '' "^chainview: -: unrecognized format"
+run_stdin /dev/null chainview --no-system-trust -
+expect "empty stdin" 3 '' "^chainview: -: the file is empty"
+
+# several inputs: the good ones are shown, the status is the input error
+run chainview --no-system-trust "$FX/bundles/client-full.pem" "$FX/bad/empty.pem"
+expect "good and bad inputs" 3 'chainkit Test Root CA' 'empty.pem: the file is empty'
+finish

@@ -1,0 +1,75 @@
+#!/bin/sh
+# The findings chainview reports for each kind of bundle, and the exit status.
+. "$top_srcdir/tests/lib.sh"
+need jq
+
+ROOT="$FX/pki/root-ca.crt"
+# file | options | exit status | finding codes (sorted, comma-separated)
+while IFS='|' read -r file opts want_rc codes; do
+	[ -z "$file" ] && continue
+	# shellcheck disable=SC2086
+	run chainview --json --no-system-trust --at 2030-01-01 $opts "$FX/$file"
+	expect "$file $opts: exit status" "$want_rc"
+	expect_json "$file $opts: findings" '[.findings[].code] | unique | join(",")' "$codes"
+done <<TABLE
+bundles/client-full.pem|--ca-file $ROOT|0|root-in-bundle
+bundles/client-chain.pem|--ca-file $ROOT|0|
+bundles/client-full.pem||1|root-in-bundle,untrusted-root
+bundles/client-leaf.pem|--ca-file $ROOT|1|missing-issuer
+bundles/client-scrambled.pem|--ca-file $ROOT|0|root-in-bundle,wrong-order
+bundles/client-dup.pem|--ca-file $ROOT|0|duplicate-certificate
+bundles/client-unrelated.pem|--ca-file $ROOT|0|unrelated-certificate
+bundles/client-cross.pem|--ca-file $FX/pki/root2-ca.crt|0|root-in-bundle
+bundles/two-leaves.pem|--ca-file $ROOT|0|
+bundles/client-combined.pem|--ca-file $ROOT|0|
+p12/key-only.pfx|--password test|1|key-mismatch
+p12/certs-only.pfx|--password test --ca-file $ROOT|0|no-private-key,root-in-bundle
+p12/crlbag.pfx|--password test --ca-file $ROOT|0|root-in-bundle,skipped-bag
+pki/expired-leaf.crt|--ca-file $FX/pki/int-ca.crt|1|expired
+pki/future-leaf.crt|--ca-file $FX/pki/int-ca.crt|1|not-yet-valid
+pki/soon-leaf.crt|--ca-file $FX/pki/int-ca.crt|0|
+pki/soon-leaf.crt|--ca-file $FX/pki/int-ca.crt --at 2030-05-15|0|expires-soon
+pki/soon-leaf.crt|--ca-file $FX/pki/int-ca.crt --at 2030-01-01 --warn-days 200|0|expires-soon
+pki/sha1-leaf.crt|--ca-file $FX/pki/int-ca.crt|0|weak-signature
+pki/md5-leaf.crt|--ca-file $FX/pki/int-ca.crt|1|weak-signature
+pki/weak-rsa1024.crt|--ca-file $FX/pki/int-ca.crt|0|weak-key
+pki/critext-leaf.crt|--ca-file $FX/pki/int-ca.crt|1|unsupported-critical-extension
+pki/server-wrongeku.crt|--ca-file $FX/pki/int-ca.crt --purpose server|1|purpose-mismatch
+pki/server.crt|--ca-file $FX/pki/int-ca.crt --purpose server --hostname server.example.test|0|
+pki/server.crt|--ca-file $FX/pki/int-ca.crt --hostname other.example.test|1|hostname-mismatch
+pki/client.crt|--ca-file $FX/pki/int-ca.crt --purpose server|1|purpose-mismatch
+TABLE
+
+# chains that break a constraint, with the issuers from a CA file
+cat "$FX/pki/sub-int-ca.crt" "$FX/pki/int-ca.crt" >"$TMPD/pathlen-cas.pem"
+cat "$FX/pki/pathlen-leaf.crt" "$FX/pki/sub-int-ca.crt" "$FX/pki/int-ca.crt" >"$TMPD/pathlen.pem"
+run chainview --json --no-system-trust --ca-file "$ROOT" "$TMPD/pathlen.pem"
+expect "pathLen" 1
+expect_json "pathLen finding on int-ca" '.findings[] | select(.code=="path-length-exceeded") | .certificate' 2
+
+cat "$FX/pki/nobc-leaf.crt" "$FX/pki/nobc-ca.crt" >"$TMPD/nobc.pem"
+run chainview --json --no-system-trust --ca-file "$ROOT" "$TMPD/nobc.pem"
+expect_json "no basicConstraints" '[.findings[].code] | join(",")' "ca-missing-basic-constraints"
+
+cat "$FX/pki/nokcs-leaf.crt" "$FX/pki/nokcs-int.crt" >"$TMPD/nokcs.pem"
+run chainview --json --no-system-trust --ca-file "$ROOT" "$TMPD/nokcs.pem"
+expect_json "no keyCertSign" '[.findings[].code] | join(",")' "ca-key-usage"
+
+cat "$FX/pki/nc-bad-leaf.crt" "$FX/pki/nc-int.crt" >"$TMPD/nc.pem"
+run chainview --json --no-system-trust --ca-file "$ROOT" "$TMPD/nc.pem"
+expect_json "name constraints" '[.findings[].code] | join(",")' "name-constraints-violation"
+
+# the origin story: the missing intermediate, the URL, what .NET does
+run chainview --json --no-system-trust --password-file "$FX/demo/client.pfx.pass" "$FX/demo/client.pfx"
+expect "demo: problems found" 1
+expect_json "demo: incomplete" '.chain.status' incomplete
+expect_json "demo: missing issuer" '.chain.missing[0].issuer' "CN=chainkit Issuing CA 1,O=chainkit tests"
+expect_json "demo: URL" '.chain.missing[0].ca_issuers[0]' "http://127.0.0.1:18080/int-ca.crt"
+expect_json "demo: key matches leaf" '.keys[0].matches_certificate' 0
+expect_json "demo: hint" '.findings[0].hint | test("\\.NET client on Linux will try to download it from http://127.0.0.1:18080/int-ca.crt")' true
+
+# the missing intermediate found in a CA file completes the chain
+run chainview --json --no-system-trust --ca-file "$FX/pki/int-ca.crt" --password demo "$FX/demo/client.pfx"
+expect "demo with the intermediate trusted" 0
+expect_json "anchor from the store" '.certificates[1].source' trust-store
+finish

@@ -1,0 +1,83 @@
+#!/bin/sh
+# Output formats: text, JSON, JSON Lines, XML against the RELAX NG schema.
+. "$top_srcdir/tests/lib.sh"
+need jq xmllint
+
+ROOT="$FX/pki/root-ca.crt"
+P12="$FX/p12/modern.pfx"
+
+# text: the tree from the root down, the key, the findings
+run chainview --no-system-trust --ca-file "$ROOT" --password test "$P12"
+expect "text: root line" 0 '\[2\] root CN=chainkit Test Root CA'
+expect "text: leaf under intermediate" 0 '└─ \[0\] leaf CN=client.example.test'
+expect "text: signature checked" 0 'signature ✓'
+expect "text: key" 0 'RSA 2048 — matches \[0\]'
+expect "text: no colour when not a terminal" 0 ''
+checks=$((checks + 1))
+if grep -q "$(printf '\033')" "$out"; then fail "colour codes without a terminal"; else echo "ok: no colour"; fi
+
+run chainview --no-system-trust --color always --ca-file "$ROOT" --password test "$P12"
+checks=$((checks + 1))
+if grep -q "$(printf '\033')\[" "$out"; then echo "ok: --color always"; else fail "--color always gave no colour"; fi
+
+NO_COLOR=1 run chainview --no-system-trust --color auto --ca-file "$ROOT" --password test "$P12"
+checks=$((checks + 1))
+if grep -q "$(printf '\033')" "$out"; then fail "NO_COLOR ignored"; else echo "ok: NO_COLOR"; fi
+
+# -v shows every field, -q only findings
+run chainview -v --no-system-trust --ca-file "$ROOT" --password test "$P12"
+for field in 'serial:' 'sha256:' 'subject key id:' 'authority key id:' 'key usage:' \
+	'ext. key usage:' 'alt. names:' 'CA issuers:' 'OCSP:' 'CRL:' 'friendly name:'; do
+	expect "-v shows $field" 0 "$field"
+done
+run chainview -q --no-system-trust --password test "$P12"
+expect "-q: findings only" 1 'untrusted-root'
+checks=$((checks + 1))
+if grep -q 'Chain 1' "$out"; then fail "-q printed the chain"; else echo "ok: -q is quiet"; fi
+
+# JSON: one document, the DESIGN fields
+run chainview --json --no-system-trust --ca-file "$ROOT" --password test "$P12"
+expect "json" 0
+expect_json "json: leaf role" '.certificates[0].role' leaf
+expect_json "json: root role" '.certificates[2].role' root
+expect_json "json: chain" '.chain.status + " " + (.chain.trusted|tostring) + " " + (.chain.valid|tostring)' "complete true true"
+expect_json "json: path" '.chain.path | map(tostring) | join(",")' "0,1,2"
+expect_json "json: anchor" '.chain.anchor' 2
+expect_json "json: hex fingerprints" '.certificates[0].sha256 | test("^[0-9a-f]{64}$")' true
+expect_json "json: times" '.certificates[0].not_after' "2070-01-01T00:00:00Z"
+expect_json "json: key usage" '.certificates[1].key_usage | join(",")' "keyCertSign,cRLSign"
+expect_json "json: ext key usage" '.certificates[0].extended_key_usage | join(",")' clientAuth
+expect_json "json: days_left at --at" '.certificates[0].days_left' "$(jq -r '.certificates[0].days_left' "$out")"
+run chainview --json --no-system-trust --at 2069-12-01 --password test "$P12"
+expect_json "json: days_left follows --at" '.certificates[0].days_left' 31
+
+# JSON Lines for several inputs, with an error document for a bad one
+run chainview --json --no-system-trust "$FX/bundles/client-full.pem" "$FX/bad/empty.pem" "$FX/bundles/client-chain.pem"
+expect "json lines: status of the bad input" 3
+checks=$((checks + 1))
+if [ "$(wc -l <"$out")" -eq 3 ] && jq -e . "$out" >/dev/null; then echo "ok: three JSON lines"; else fail "not three JSON lines"; fi
+expect_json "json lines: error document" 'select(.error) | .error.message' "the file is empty"
+
+# XML validates against the schema shipped in man/
+for args in "--password test $P12" "$FX/bundles/client-dup.pem $FX/bad/truncated.der" \
+	"--password demo $FX/demo/client.pfx" "--password test $FX/p12/crlbag.pfx"; do
+	# shellcheck disable=SC2086
+	run chainview --xml --no-system-trust $args
+	checks=$((checks + 1))
+	if xmllint --noout --relaxng "$top_srcdir/man/chainview.rng" "$out" 2>"$TMPD/xmllint"; then
+		echo "ok: XML valid ($args)"
+	else
+		cat "$TMPD/xmllint"
+		fail "XML does not validate ($args)"
+	fi
+done
+run chainview --format xml --no-system-trust "$FX/bundles/client-full.pem"
+expect "--format xml" 1 '<chainview>'
+
+# stdout that cannot be written is not success
+if [ -w /dev/full ]; then
+	"$BIN/chainview" --no-system-trust --ca-file "$ROOT" "$FX/bundles/client-chain.pem" >/dev/full 2>"$err"
+	rc=$?
+	expect "write error on stdout" 5 '' 'write error on standard output'
+fi
+finish

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Every option in a tool's --help is in its man page, and the reverse
+# (curl's test1139 does this for curl).
+. "$top_srcdir/tests/lib.sh"
+
+for tool in $(ls "$BIN" | grep -v -e '\.' -e '^lib'); do
+	[ -x "$BIN/$tool" ] || continue
+	man="$top_srcdir/man/$tool.1"
+	checks=$((checks + 1))
+	if [ ! -f "$man" ]; then
+		rc=1; : >"$out"; : >"$err"
+		fail "$tool has no man page"
+		continue
+	fi
+	"$BIN/$tool" --help | grep -oE -- '--[a-z0-9][a-z0-9.-]*' | sort -u >"$TMPD/help"
+	# mdoc lists long options as ".It Fl -name" (short ones: ".It Fl x , Fl -name")
+	grep -E '^\.It Fl' "$man" | grep -oE 'Fl -[a-z0-9][a-z0-9.-]*' | sed 's/^Fl -/--/' |
+		sort -u >"$TMPD/man"
+	if diff "$TMPD/help" "$TMPD/man" >"$TMPD/diff"; then
+		echo "ok: $tool: --help and man page list the same options"
+	else
+		rc=1; cp "$TMPD/diff" "$out"; : >"$err"
+		fail "$tool: --help (<) and $tool.1 (>) differ"
+	fi
+done
+
+# every finding code libcore can produce is documented in chainview(1)
+for code in $(grep -oE '^[[:space:]]*\{ "[a-z0-9-]+", CK_SEV_' "$top_srcdir/libcore/checks.c" |
+	grep -oE '"[a-z0-9-]+"' | tr -d '"'); do
+	checks=$((checks + 1))
+	if grep -qE "^\.It Cm $code\$" "$top_srcdir/man/chainview.1"; then
+		echo "ok: finding $code documented"
+	else
+		rc=1; : >"$out"; : >"$err"
+		fail "finding code $code is not in chainview(1)"
+	fi
+done
+finish

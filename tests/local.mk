@@ -1,0 +1,74 @@
+# Tests: Criterion unit tests per libcore module, shell tests per tool.
+
+TEST_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS) \
+	-DCK_FIXTURES='"$(abs_top_srcdir)/fixtures"' \
+	-DCK_SRCDIR='"$(abs_top_srcdir)"' \
+	-DCK_BUILDDIR='"$(abs_top_builddir)"'
+TEST_LIBS = libcore/libcore.la $(CRITERION_LIBS)
+
+UNIT_TESTS = \
+	tests/test-err \
+	tests/test-der \
+	tests/test-cert \
+	tests/test-load \
+	tests/test-pkcs12 \
+	tests/test-chain \
+	tests/test-trust \
+	tests/test-checks \
+	tests/test-report \
+	tests/test-write \
+	$(NULL)
+
+check_PROGRAMS += $(UNIT_TESTS)
+tests_test_err_SOURCES = tests/test-err.c tests/unit.h
+tests_test_err_CFLAGS = $(TEST_CFLAGS)
+tests_test_err_LDADD = $(TEST_LIBS)
+tests_test_der_SOURCES = tests/test-der.c tests/unit.h
+tests_test_der_CFLAGS = $(TEST_CFLAGS)
+tests_test_der_LDADD = $(TEST_LIBS)
+tests_test_cert_SOURCES = tests/test-cert.c tests/unit.h
+tests_test_cert_CFLAGS = $(TEST_CFLAGS)
+tests_test_cert_LDADD = $(TEST_LIBS)
+tests_test_load_SOURCES = tests/test-load.c tests/unit.h
+tests_test_load_CFLAGS = $(TEST_CFLAGS)
+tests_test_load_LDADD = $(TEST_LIBS)
+tests_test_pkcs12_SOURCES = tests/test-pkcs12.c tests/unit.h
+tests_test_pkcs12_CFLAGS = $(TEST_CFLAGS)
+tests_test_pkcs12_LDADD = $(TEST_LIBS)
+tests_test_chain_SOURCES = tests/test-chain.c tests/unit.h
+tests_test_chain_CFLAGS = $(TEST_CFLAGS)
+tests_test_chain_LDADD = $(TEST_LIBS)
+tests_test_trust_SOURCES = tests/test-trust.c tests/unit.h
+tests_test_trust_CFLAGS = $(TEST_CFLAGS)
+tests_test_trust_LDADD = $(TEST_LIBS)
+tests_test_checks_SOURCES = tests/test-checks.c tests/unit.h
+tests_test_checks_CFLAGS = $(TEST_CFLAGS)
+tests_test_checks_LDADD = $(TEST_LIBS)
+tests_test_report_SOURCES = tests/test-report.c tests/unit.h
+tests_test_report_CFLAGS = $(TEST_CFLAGS)
+tests_test_report_LDADD = $(TEST_LIBS)
+tests_test_write_SOURCES = tests/test-write.c tests/unit.h
+tests_test_write_CFLAGS = $(TEST_CFLAGS)
+tests_test_write_LDADD = $(TEST_LIBS)
+
+CLI_TESTS = \
+	tests/cli/chainview-formats.sh \
+	tests/cli/chainview-pkcs12.sh \
+	tests/cli/chainview-passwords.sh \
+	tests/cli/chainview-bad-input.sh \
+	tests/cli/chainview-findings.sh \
+	tests/cli/chainview-output.sh \
+	tests/cli/chainview-options.sh \
+	tests/cli/man-options.sh \
+	$(NULL)
+
+TESTS += $(UNIT_TESTS) $(CLI_TESTS)
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
+	top_builddir='$(abs_top_builddir)'; export top_builddir; \
+	CRITERION_NO_EARLY_EXIT=1; export CRITERION_NO_EARLY_EXIT; \
+	$(NULL)
+
+EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers

@@ -1,0 +1,73 @@
+/* err: messages, offsets and the status → exit code table. */
+#include "config.h"
+
+#include "libcore/err.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+Test(err, set_formats_and_returns_status)
+{
+	struct ck_error e;
+	ck_error_clear(&e);
+	cr_assert_eq(e.offset, -1);
+	cr_assert_eq(ck_error_set(&e, CK_E_PARSE, "bad %s at %d", "tag", 7), CK_E_PARSE);
+	cr_assert_str_eq(e.what, "bad tag at 7");
+	cr_assert_eq(e.status, CK_E_PARSE);
+	cr_assert_eq(e.offset, -1);
+}
+
+Test(err, set_at_records_offset)
+{
+	struct ck_error e;
+	ck_error_clear(&e);
+	ck_error_set_at(&e, CK_E_PARSE, 42, "x");
+	cr_assert_eq(e.offset, 42);
+}
+
+Test(err, errno_is_appended)
+{
+	struct ck_error e;
+	ck_error_clear(&e);
+	ck_error_set_errno(&e, CK_E_IO, ENOENT, "cannot open");
+	cr_assert_str_eq(e.what, "cannot open: No such file or directory");
+	cr_assert_eq(e.sys_errno, ENOENT);
+}
+
+Test(err, null_context_is_accepted)
+{
+	cr_assert_eq(ck_error_set(NULL, CK_E_NOMEM, "x"), CK_E_NOMEM);
+	ck_error_clear(NULL);
+	ck_error_set_file(NULL, "f");
+}
+
+Test(err, long_messages_are_truncated_not_overflowed)
+{
+	struct ck_error e;
+	char big[4096];
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	ck_error_set(&e, CK_E_PARSE, "%s", big);
+	cr_assert_eq(strlen(e.what), CK_ERROR_WHAT_MAX - 1);
+}
+
+Test(err, exit_codes_follow_design)
+{
+	cr_assert_eq(ck_status_exit_code(CK_OK), 0);
+	cr_assert_eq(ck_status_exit_code(CK_E_USAGE), 2);
+	cr_assert_eq(ck_status_exit_code(CK_E_PARSE), 3);
+	cr_assert_eq(ck_status_exit_code(CK_E_UNSUPPORTED), 3);
+	cr_assert_eq(ck_status_exit_code(CK_E_TOO_LARGE), 3);
+	cr_assert_eq(ck_status_exit_code(CK_E_IO), 3);
+	cr_assert_eq(ck_status_exit_code(CK_E_PASSWORD), 4);
+	cr_assert_eq(ck_status_exit_code(CK_E_BAD_PASSWORD), 4);
+	cr_assert_eq(ck_status_exit_code(CK_E_NOMEM), 5);
+	cr_assert_eq(ck_status_exit_code(CK_E_INTERNAL), 5);
+}
+
+Test(err, every_status_has_text)
+{
+	for (int s = CK_OK; s <= CK_E_INTERNAL; s++)
+		cr_assert_str_neq(ck_status_str(s), "unknown error", "status %d", s);
+}

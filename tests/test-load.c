@@ -1,0 +1,206 @@
+/* load: every input form, the format sniff, and every bad input. */
+#include "config.h"
+
+#include "unit.h"
+
+struct form {
+	const char *file;
+	const char *password;
+	enum ck_format format;
+	size_t certs, keys;
+};
+
+/* What each fixture holds (see fixtures/README.md). */
+static const struct form forms[] = {
+	{ "bundles/client-full.pem", NULL, CK_FMT_PEM, 3, 0 },
+	{ "bundles/client-chain.pem", NULL, CK_FMT_PEM, 2, 0 },
+	{ "bundles/client-leaf.pem", NULL, CK_FMT_PEM, 1, 0 },
+	{ "bundles/client-text.pem", NULL, CK_FMT_PEM, 2, 0 },
+	{ "bundles/client-crlf.pem", NULL, CK_FMT_PEM, 2, 0 },
+	{ "bundles/client-bom.pem", NULL, CK_FMT_PEM, 2, 0 },
+	{ "bundles/client-x509label.pem", NULL, CK_FMT_PEM, 2, 0 },
+	{ "bundles/client-trusted.pem", NULL, CK_FMT_PEM, 2, 0 },
+	{ "bundles/client-p7.pem", NULL, CK_FMT_PEM, 2, 0 },
+	{ "bundles/client-combined.pem", NULL, CK_FMT_PEM, 2, 1 },
+	{ "bundles/two-leaves.pem", NULL, CK_FMT_PEM, 3, 0 },
+	{ "bundles/key-pkcs8.pem", NULL, CK_FMT_PEM, 0, 1 },
+	{ "bundles/key-rsa.pem", NULL, CK_FMT_PEM, 0, 1 },
+	{ "bundles/key-ec.pem", NULL, CK_FMT_PEM, 0, 1 },
+	{ "bundles/key-enc-pkcs8.pem", "secret", CK_FMT_PEM, 0, 1 },
+	{ "bundles/key-rsa-legacy-enc.pem", "secret", CK_FMT_PEM, 0, 1 },
+	{ "bundles/key-pkcs8.der", NULL, CK_FMT_DER, 0, 1 },
+	{ "bundles/client.der", NULL, CK_FMT_DER, 1, 0 },
+	{ "bundles/client-chain.p7b", NULL, CK_FMT_PKCS7, 2, 0 },
+	{ "bundles/client-chain-ber.p7b", NULL, CK_FMT_PKCS7, 2, 0 },
+	{ "bundles/client-chain.p7c", NULL, CK_FMT_PKCS7, 2, 0 },
+	{ "bundles/client.b64", NULL, CK_FMT_BASE64, 1, 0 },
+	{ "bundles/client-wrapped.b64", NULL, CK_FMT_BASE64, 1, 0 },
+	{ "bundles/client-chain-p7b.b64", NULL, CK_FMT_BASE64, 2, 0 },
+	{ "bundles/client-pfx.b64", "test", CK_FMT_BASE64, 3, 1 },
+	{ "bundles/key-pkcs8.b64", NULL, CK_FMT_BASE64, 0, 1 },
+	{ "p12/modern.pfx", "test", CK_FMT_PKCS12, 3, 1 },
+	{ "demo/client.pfx", "demo", CK_FMT_PKCS12, 1, 1 },
+};
+
+Test(load, every_form)
+{
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		const struct form *f = &forms[i];
+		struct ck_bundle *b = NULL;
+		struct ck_error e;
+		cr_assert_eq(fx_load(f->file, f->password, &b, &e), CK_OK, "%s: %s", f->file, e.what);
+		cr_assert_eq(b->format, f->format, "%s: format %s", f->file, ck_format_name(b->format));
+		cr_assert_eq(b->ncerts, f->certs, "%s: %zu certificates", f->file, b->ncerts);
+		cr_assert_eq(b->nkeys, f->keys, "%s: %zu keys", f->file, b->nkeys);
+		ck_bundle_free(b);
+	}
+}
+
+Test(load, same_certificates_in_every_form)
+{
+	const char *files[] = { "bundles/client-chain.pem", "bundles/client-text.pem",
+				"bundles/client-crlf.pem", "bundles/client-bom.pem",
+				"bundles/client-chain.p7b", "bundles/client-chain-ber.p7b",
+				"bundles/client-chain-p7b.b64", "bundles/client-trusted.pem" };
+	struct ck_bundle *ref = NULL;
+	struct ck_error e;
+	cr_assert_eq(fx_load(files[0], NULL, &ref, &e), CK_OK);
+	for (size_t i = 1; i < sizeof files / sizeof files[0]; i++) {
+		struct ck_bundle *b = NULL;
+		cr_assert_eq(fx_load(files[i], NULL, &b, &e), CK_OK, "%s", files[i]);
+		for (size_t k = 0; k < ref->ncerts; k++)
+			cr_assert(ck_cert_equal(ref->certs[k], b->certs[k]), "%s cert %zu", files[i], k);
+		ck_bundle_free(b);
+	}
+	ck_bundle_free(ref);
+}
+
+Test(load, key_matches_its_certificate)
+{
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	cr_assert_eq(fx_load("bundles/client-combined.pem", NULL, &b, &e), CK_OK);
+	cr_assert_arr_eq(b->keys[0]->spki_sha256, b->certs[0]->spki_sha256, 32);
+	cr_assert_str_eq(ck_key_type(b->keys[0]), "RSA");
+	cr_assert_eq(b->keys[0]->bits, 2048);
+	ck_bundle_free(b);
+}
+
+Test(load, encrypted_key_needs_a_password)
+{
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	cr_assert_eq(fx_load("bundles/key-enc-pkcs8.pem", NULL, &b, &e), CK_E_PASSWORD);
+	cr_assert_eq(fx_load("bundles/key-enc-pkcs8.pem", "wrong", &b, &e), CK_E_BAD_PASSWORD);
+	cr_assert(strstr(e.what, "wrong password"), "%s", e.what);
+	cr_assert_eq(fx_load("bundles/key-rsa-legacy-enc.pem", "wrong", &b, &e), CK_E_BAD_PASSWORD);
+}
+
+struct bad {
+	const char *file;
+	enum ck_status status;
+	const char *message;
+};
+
+static const struct bad bads[] = {
+	{ "bad/empty.pem", CK_E_PARSE, "the file is empty" },
+	{ "bad/random.bin", CK_E_PARSE, "unrecognized format" },
+	{ "bad/bad-base64.pem", CK_E_PARSE, "bad base64 in CERTIFICATE block at line 1" },
+	{ "bad/empty-block.pem", CK_E_PARSE, "empty CERTIFICATE block at line 1" },
+	{ "bad/truncated.der", CK_E_PARSE, "DER length at byte 1 runs past the end" },
+	{ "bad/huge-length.der", CK_E_PARSE, "larger than 2 GiB" },
+	{ "bad/long-line.txt", CK_E_PARSE, "not DER" },
+	{ "bad/not-a-cert.pem", CK_E_PARSE, "CERTIFICATE block at line 1" },
+	{ "bad/truncated.pfx", CK_E_PARSE, "runs past the end" },
+	{ "pki/root-ca.crl", CK_E_UNSUPPORTED, "this is a CRL" },
+};
+
+Test(load, bad_inputs)
+{
+	for (size_t i = 0; i < sizeof bads / sizeof bads[0]; i++) {
+		struct ck_bundle *b = NULL;
+		struct ck_error e;
+		cr_assert_eq(fx_load(bads[i].file, "test", &b, &e), bads[i].status, "%s: %d %s",
+			     bads[i].file, e.status, e.what);
+		cr_assert(strstr(e.what, bads[i].message), "%s: %s", bads[i].file, e.what);
+		cr_assert(strstr(e.file, bads[i].file), "%s: file '%s'", bads[i].file, e.file);
+		cr_assert_null(b);
+	}
+}
+
+Test(load, directory_missing_and_size_limit)
+{
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	struct ck_load_opts o = { .max_size = 100 };
+	cr_assert_eq(fx_load("pki", NULL, &b, &e), CK_E_IO);
+	cr_assert_str_eq(e.what, "is a directory");
+	cr_assert_eq(fx_load("no-such-file", NULL, &b, &e), CK_E_IO);
+	cr_assert(strstr(e.what, "No such file"), "%s", e.what);
+	ck_error_clear(&e);
+	cr_assert_eq(ck_bundle_load_file(fx("bundles/client-full.pem"), &o, &b, &e), CK_E_TOO_LARGE);
+	cr_assert(strstr(e.what, "over the limit of 100 bytes"), "%s", e.what);
+}
+
+Test(load, csr_and_crl_are_named)
+{
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	cr_assert_eq(fx_load("pki/ec-int.crl", NULL, &b, &e), CK_E_UNSUPPORTED);
+	cr_assert(strstr(e.what, "CRL"), "%s", e.what);
+}
+
+Test(load, text_only_input)
+{
+	const char *txt = "hello world, no certificate here\n";
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	ck_error_clear(&e);
+	cr_assert_eq(ck_bundle_load_mem((const unsigned char *)txt, strlen(txt), "t", NULL, &b, &e),
+		     CK_E_PARSE);
+}
+
+Test(load, unknown_pem_blocks_are_noted)
+{
+	const char *pem = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n";
+	size_t len = 0;
+	unsigned char *cert = fx_read("bundles/client-leaf.pem", &len);
+	size_t total = len + strlen(pem);
+	unsigned char *both = malloc(total);
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	memcpy(both, cert, len);
+	memcpy(both + len, pem, strlen(pem));
+	ck_error_clear(&e);
+	cr_assert_eq(ck_bundle_load_mem(both, total, "x", NULL, &b, &e), CK_OK, "%s", e.what);
+	cr_assert_eq(b->nnotes, 1);
+	cr_assert_str_eq(b->notes[0].code, "skipped-content");
+	ck_bundle_free(b);
+	free(both);
+	free(cert);
+}
+
+Test(load, unterminated_block)
+{
+	const char *pem = "-----BEGIN CERTIFICATE-----\nMIIB\n";
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	ck_error_clear(&e);
+	cr_assert_eq(ck_bundle_load_mem((const unsigned char *)pem, strlen(pem), "x", NULL, &b, &e),
+		     CK_E_PARSE);
+	cr_assert(strstr(e.what, "no END line"), "%s", e.what);
+}
+
+Test(load, merge_moves_everything)
+{
+	struct ck_bundle *a = NULL, *b = NULL;
+	struct ck_error e;
+	cr_assert_eq(fx_load("bundles/client-chain.pem", NULL, &a, &e), CK_OK);
+	cr_assert_eq(fx_load("bundles/key-pkcs8.pem", NULL, &b, &e), CK_OK);
+	cr_assert_eq(ck_bundle_merge(a, b), CK_OK);
+	cr_assert_eq(a->ncerts, 2);
+	cr_assert_eq(a->nkeys, 1);
+	cr_assert_eq(b->nkeys, 0);
+	ck_bundle_free(a);
+	ck_bundle_free(b);
+}

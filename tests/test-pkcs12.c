@@ -1,0 +1,226 @@
+/* pkcs12: every PFX variant, passwords, and broken containers. */
+#include "config.h"
+
+#include "libcore/pkcs12.h"
+#include "unit.h"
+
+struct variant {
+	const char *file;
+	const char *password;
+	const char *mac;      /* NULL: no MAC */
+	const char *cipher;   /* of the first encrypted bag, NULL if none */
+	const char *kdf;
+	size_t certs, keys;
+};
+
+static const struct variant variants[] = {
+	{ "p12/modern.pfx", "test", "SHA256", "AES-256-CBC", "PBKDF2-HMAC-SHA256", 3, 1 },
+	{ "p12/aes128.pfx", "test", "SHA256", "AES-128-CBC", "PBKDF2-HMAC-SHA256", 3, 1 },
+	{ "p12/aes192.pfx", "test", "SHA256", "AES-192-CBC", "PBKDF2-HMAC-SHA256", 3, 1 },
+	{ "p12/pbkdf2-sha1.pfx", "test", "SHA256", "AES-256-CBC", "PBKDF2-HMAC-SHA1", 3, 1 },
+	{ "p12/3des.pfx", "test", "SHA1", "3DES-CBC", "PKCS12-KDF-SHA1", 3, 1 },
+	{ "p12/rc2-40.pfx", "test", "SHA1", "RC2-40-CBC", "PKCS12-KDF-SHA1", 3, 1 },
+	{ "p12/rc4-128.pfx", "test", "SHA1", "RC4-128", "PKCS12-KDF-SHA1", 3, 1 },
+	{ "p12/mac-sha1.pfx", "test", "SHA1", "AES-256-CBC", "PBKDF2-HMAC-SHA256", 3, 1 },
+	{ "p12/mac-sha384.pfx", "test", "SHA384", "AES-256-CBC", "PBKDF2-HMAC-SHA256", 3, 1 },
+	{ "p12/mac-sha512.pfx", "test", "SHA512", "AES-256-CBC", "PBKDF2-HMAC-SHA256", 3, 1 },
+	{ "p12/nomac.pfx", "test", NULL, "AES-256-CBC", "PBKDF2-HMAC-SHA256", 3, 1 },
+	{ "p12/nocrypt.pfx", "test", "SHA256", NULL, NULL, 3, 1 },
+	{ "p12/nocrypt-nomac.pfx", NULL, NULL, NULL, NULL, 3, 1 },
+	{ "p12/unencrypted-keybag.pfx", "test", "SHA256", "AES-256-CBC", "PBKDF2-HMAC-SHA256", 3, 1 },
+	{ "p12/nested-safecontents.pfx", "test", "SHA256", NULL, NULL, 3, 1 },
+	{ "p12/crlbag.pfx", "test", "SHA256", NULL, NULL, 3, 1 },
+	{ "p12/many-certs.pfx", "test", "SHA256", "AES-256-CBC", "PBKDF2-HMAC-SHA256", 61, 1 },
+	{ "p12/key-only.pfx", "test", "SHA256", "AES-256-CBC", "PBKDF2-HMAC-SHA256", 0, 1 },
+	{ "p12/certs-only.pfx", "test", "SHA256", "AES-256-CBC", "PBKDF2-HMAC-SHA256", 3, 0 },
+	{ "p12/java-truststore.p12", "changeit", "SHA256", "AES-256-CBC", "PBKDF2-HMAC-SHA256", 2, 0 },
+	{ "p12/java-keystore.p12", "changeit", "SHA256", "AES-256-CBC", "PBKDF2-HMAC-SHA256", 3, 1 },
+	{ "p12/utf8-pass.pfx", "p\xc3\xa4ssw\xc3\xb6rd-\xe6\x97\xa5\xe6\x9c\xac", "SHA256", "AES-256-CBC", "PBKDF2-HMAC-SHA256", 3, 1 },
+};
+
+static const struct ck_p12_bag_info *first_encrypted(const struct ck_p12_info *p)
+{
+	for (size_t i = 0; i < p->nbags; i++)
+		if (p->bags[i].encrypted)
+			return &p->bags[i];
+	return NULL;
+}
+
+Test(pkcs12, every_variant_opens)
+{
+	for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+		const struct variant *v = &variants[i];
+		const struct ck_p12_bag_info *bi;
+		struct ck_bundle *b = NULL;
+		struct ck_error e;
+		cr_assert_eq(fx_load(v->file, v->password, &b, &e), CK_OK, "%s: %s", v->file, e.what);
+		cr_assert_eq(b->format, CK_FMT_PKCS12, "%s", v->file);
+		cr_assert_eq(b->ncerts, v->certs, "%s: %zu certificates", v->file, b->ncerts);
+		cr_assert_eq(b->nkeys, v->keys, "%s: %zu keys", v->file, b->nkeys);
+		cr_assert_eq(b->p12->has_mac, v->mac != NULL, "%s", v->file);
+		if (v->mac)
+			cr_assert_str_eq(b->p12->mac_algorithm, v->mac, "%s", v->file);
+		bi = first_encrypted(b->p12);
+		cr_assert_eq(bi != NULL, v->cipher != NULL, "%s", v->file);
+		if (bi) {
+			cr_assert_str_eq(bi->cipher, v->cipher, "%s", v->file);
+			cr_assert_str_eq(bi->kdf, v->kdf, "%s", v->file);
+			cr_assert_gt(bi->iterations, 0);
+		}
+		/* the key pairs with the first certificate (the leaf) */
+		if (v->keys && v->certs)
+			cr_assert_arr_eq(b->keys[0]->spki_sha256, b->certs[0]->spki_sha256, 32, "%s", v->file);
+		ck_bundle_free(b);
+	}
+}
+
+/* With no password given, the absent and the empty password are tried. */
+Test(pkcs12, absent_and_empty_passwords_differ)
+{
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	struct ck_password none = { 0 };
+	struct ck_load_opts o = { .password = &none };
+
+	ck_error_clear(&e);
+	cr_assert_eq(ck_bundle_load_file(fx("p12/null-pass.pfx"), &o, &b, &e), CK_OK, "%s", e.what);
+	cr_assert_str_eq(b->p12->password_kind, "absent");
+	ck_bundle_free(b);
+	cr_assert_eq(ck_bundle_load_file(fx("p12/empty-pass.pfx"), &o, &b, &e), CK_OK, "%s", e.what);
+	cr_assert_str_eq(b->p12->password_kind, "empty");
+	ck_bundle_free(b);
+}
+
+Test(pkcs12, no_password_and_no_terminal)
+{
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	struct ck_password none = { 0 };
+	struct ck_load_opts o = { .password = &none };
+	ck_error_clear(&e);
+	cr_assert_eq(ck_bundle_load_file(fx("p12/modern.pfx"), &o, &b, &e), CK_E_PASSWORD);
+	cr_assert(strstr(e.what, "password is needed"), "%s", e.what);
+}
+
+Test(pkcs12, wrong_password)
+{
+	const char *files[] = { "p12/modern.pfx", "p12/3des.pfx", "p12/nomac.pfx", "p12/rc4-128.pfx" };
+	for (size_t i = 0; i < 4; i++) {
+		struct ck_bundle *b = NULL;
+		struct ck_error e;
+		cr_assert_eq(fx_load(files[i], "not-it", &b, &e), CK_E_BAD_PASSWORD, "%s: %s", files[i], e.what);
+		cr_assert(strstr(e.what, "wrong password"), "%s: %s", files[i], e.what);
+	}
+}
+
+struct asked {
+	unsigned calls;
+	const char *answers[3];
+};
+
+static enum ck_status ask(void *ctx, const char *input, unsigned attempt, char **out)
+{
+	struct asked *a = ctx;
+	cr_assert_str_eq(input, fx("p12/modern.pfx"));
+	a->calls++;
+	if (attempt > 3 || !a->answers[attempt - 1])
+		return CK_E_PASSWORD;
+	*out = strdup(a->answers[attempt - 1]);
+	return CK_OK;
+}
+
+Test(pkcs12, prompt_is_retried)
+{
+	struct asked a = { 0, { "no", "nope", "test" } };
+	struct ck_password pw = { .ask = ask, .ctx = &a };
+	struct ck_load_opts o = { .password = &pw };
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	ck_error_clear(&e);
+	cr_assert_eq(ck_bundle_load_file(fx("p12/modern.pfx"), &o, &b, &e), CK_OK, "%s", e.what);
+	cr_assert_eq(a.calls, 3);
+	ck_bundle_free(b);
+}
+
+Test(pkcs12, prompt_gives_up_as_wrong_password)
+{
+	struct asked a = { 0, { "no", "nope", "never" } };
+	struct ck_password pw = { .ask = ask, .ctx = &a };
+	struct ck_load_opts o = { .password = &pw };
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	ck_error_clear(&e);
+	cr_assert_eq(ck_bundle_load_file(fx("p12/modern.pfx"), &o, &b, &e), CK_E_BAD_PASSWORD);
+}
+
+Test(pkcs12, long_password)
+{
+	char pass[128] = "";
+	size_t len = 0;
+	unsigned char *p = fx_read("p12/long-pass.pfx.pass", &len);
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	cr_assert_geq(len, 65);
+	memcpy(pass, p, len < sizeof pass - 1 ? len : sizeof pass - 1);
+	free(p);
+	cr_assert_eq(fx_load("p12/long-pass.pfx", pass, &b, &e), CK_OK, "%s", e.what);
+	ck_bundle_free(b);
+}
+
+Test(pkcs12, friendly_names_and_key_ids)
+{
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	cr_assert_eq(fx_load("p12/friendly-utf8.pfx", "test", &b, &e), CK_OK, "%s", e.what);
+	cr_assert_str_eq(b->certs[0]->friendly_name, "Cl\xc3\xaf" "ent \xe2\x9c\x93 \xe8\xa8\xbc\xe6\x98\x8e\xe6\x9b\xb8");
+	cr_assert_not_null(b->keys[0]->local_key_id);
+	cr_assert_eq(b->keys[0]->local_key_id_len, b->certs[0]->local_key_id_len);
+	cr_assert_arr_eq(b->keys[0]->local_key_id, b->certs[0]->local_key_id, b->keys[0]->local_key_id_len);
+	ck_bundle_free(b);
+}
+
+Test(pkcs12, skipped_bags_are_noted)
+{
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	cr_assert_eq(fx_load("p12/crlbag.pfx", "test", &b, &e), CK_OK, "%s", e.what);
+	cr_assert_geq(b->nnotes, 2);
+	for (size_t i = 0; i < b->nnotes; i++)
+		cr_assert_str_eq(b->notes[i].code, "skipped-bag");
+	ck_bundle_free(b);
+}
+
+struct broken {
+	const char *file;
+	enum ck_status status;
+	const char *message;
+};
+
+static const struct broken broken[] = {
+	{ "p12/version2.pfx", CK_E_PARSE, "version 2 is not supported" },
+	{ "p12/enveloped.pfx", CK_E_UNSUPPORTED, "EnvelopedData" },
+	{ "p12/deep-nesting.pfx", CK_E_PARSE, "nested more than 8 levels" },
+	{ "p12/unsupported-cipher.pfx", CK_E_UNSUPPORTED, "CAMELLIA-256-CBC (1.2.392.200011.61.1.1.1.4)" },
+	{ "bad/corrupted-mac.pfx", CK_E_PARSE, "MAC does not verify although the password decrypts" },
+	{ "bad/corrupted-body.pfx", CK_E_PARSE, "the file is corrupt" },
+	{ "bad/truncated.pfx", CK_E_PARSE, "runs past the end" },
+};
+
+Test(pkcs12, broken_containers)
+{
+	for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+		struct ck_bundle *b = NULL;
+		struct ck_error e;
+		cr_assert_eq(fx_load(broken[i].file, "test", &b, &e), broken[i].status, "%s: %s",
+			     broken[i].file, e.what);
+		cr_assert(strstr(e.what, broken[i].message), "%s: %s", broken[i].file, e.what);
+	}
+}
+
+Test(pkcs12, names_of_algorithms)
+{
+	cr_assert_str_eq(ck_pkcs12_cipher_name("2.16.840.1.101.3.4.1.42"), "AES-256-CBC");
+	cr_assert_str_eq(ck_pkcs12_cipher_name("1.2.840.113549.1.12.1.3"), "3DES-CBC");
+	cr_assert_str_eq(ck_pkcs12_cipher_name("2.16.840.1.101.3.4.2.1"), "SHA256");
+	cr_assert_null(ck_pkcs12_cipher_name("1.2.3"));
+}

@@ -1,0 +1,138 @@
+/* chainview — show each input's certificates as a chain tree, every link
+ * checked, with findings. */
+#include "config.h"
+
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_PURPOSE = CLI_TOOL_OPTION,
+	OPT_HOSTNAME,
+	OPT_WARN_DAYS,
+};
+
+static const struct cli_option options[] = {
+	{ "purpose", 0, "PURPOSE", "require the leaf to allow client or server authentication", OPT_PURPOSE },
+	{ "hostname", 0, "NAME", "require the leaf to match host name NAME", OPT_HOSTNAME },
+	{ "warn-days", 0, "DAYS", "warn about certificates that expire within DAYS days (default 30)", OPT_WARN_DAYS },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct cli_tool tool = {
+	.name = "chainview",
+	.synopsis = "[OPTION]... FILE...",
+	.summary = "Show the certificates of each FILE as a chain, every link checked, with findings.",
+	.description =
+		"FILE is a PKCS#12/PFX, PEM, DER, PKCS#7 or base64 bundle; '-' reads standard input.\n"
+		"The chain is rebuilt from the file and the trust stores; a missing issuer is named\n"
+		"with the URL a client would fetch it from.",
+	.options = options,
+	.common = CLI_WITH_ALL,
+};
+
+struct opts {
+	struct ck_analyze_opts analyze;
+};
+
+static int tool_option(int id, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+	unsigned long v;
+
+	switch (id) {
+	case OPT_PURPOSE:
+		if (!strcmp(arg, "client"))
+			o->analyze.chain.purpose = CK_OID_EKU_CLIENT;
+		else if (!strcmp(arg, "server"))
+			o->analyze.chain.purpose = CK_OID_EKU_SERVER;
+		else
+			cli_usage("--purpose takes client or server, not '%s'", arg);
+		break;
+	case OPT_HOSTNAME:
+		if (!*arg)
+			cli_usage("--hostname needs a name");
+		o->analyze.chain.hostname = arg;
+		break;
+	case OPT_WARN_DAYS:
+		if (!cli_parse_uint(arg, 1, 36500, &v))
+			cli_usage("--warn-days takes a number of days from 1 to 36500, not '%s'", arg);
+		o->analyze.warn_days = (unsigned)v;
+		break;
+	}
+	return 0;
+}
+
+/* One input: load, analyse, output.  Returns its exit status. */
+static int view(const char *path, struct cli_common *c, const struct opts *o,
+		const struct ck_trust *trust, struct cli_output *out)
+{
+	struct ck_load_opts lo = { .max_size = c->max_size, .password = cli_password(c) };
+	struct ck_analyze_opts ao = o->analyze;
+	struct ck_bundle *b = NULL;
+	struct ck_analysis *a = NULL;
+	struct ck_error err;
+	json_t *doc = NULL;
+	int status;
+
+	ck_error_clear(&err);
+	ao.chain.at = c->at;
+	if (ck_bundle_load_file(path, &lo, &b, &err)) {
+		status = cli_error(&err);
+		if (c->format != CLI_FORMAT_TEXT) {
+			doc = ck_report_error(path, &err);
+			cli_output_doc(out, doc, ck_report_text_chainview);
+			json_decref(doc);
+		}
+		return status;
+	}
+	if (ck_analyze(b, trust, &ao, &a, &err)) {
+		ck_error_set_file(&err, path);
+		status = cli_error(&err);
+		ck_bundle_free(b);
+		return status;
+	}
+	doc = ck_report_bundle(b, a);
+	if (!doc) {
+		cli_msg(path, "out of memory");
+		status = CLI_EXIT_INTERNAL;
+	} else {
+		cli_output_doc(out, doc, ck_report_text_chainview);
+		status = a->errors || (a->nchains && !a->chains[0]->valid) ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
+	}
+	json_decref(doc);
+	ck_analysis_free(a);
+	ck_bundle_free(b);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_common c;
+	struct opts o = { 0 };
+	struct ck_trust *trust = NULL;
+	struct cli_output *out = NULL;
+	int first, status = CLI_EXIT_OK, input_status = 0;
+
+	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+	if (first >= argc)
+		cli_usage("no input file (use '-' for standard input)");
+	trust = cli_load_trust(&c, &status);
+	if (!trust)
+		return cli_finish(&c, status);
+	out = cli_output_begin(&c, "chainview", argc - first > 1);
+	for (int i = first; i < argc; i++) {
+		int s = view(argv[i], &c, &o, trust, out);
+		if (s >= CLI_EXIT_INPUT && !input_status)
+			input_status = s;
+		else if (s == CLI_EXIT_PROBLEMS)
+			status = CLI_EXIT_PROBLEMS;
+	}
+	if (!cli_output_end(out) && !input_status)
+		input_status = CLI_EXIT_INTERNAL;
+	ck_trust_free(trust);
+	free(c.ca_files);
+	free(c.ca_dirs);
+	return cli_finish(&c, input_status ? input_status : status);
+}

@@ -1,0 +1,593 @@
+/* cli — options, passwords, messages and exit status shared by the tools.
+ *
+ * The option table is the single source of both getopt_long's array and
+ * --help; tests compare --help with the man page, so an option cannot
+ * exist in one and not the other. */
+#include "config.h"
+
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <gnutls/gnutls.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+const char *cli_progname = "chainkit";
+
+static const struct cli_option common_output[] = {
+	{ "format", 0, "FORMAT", "output format: text (default), json or xml", CLI_OPT_FORMAT },
+	{ "json", 0, NULL, "same as --format json", CLI_OPT_JSON },
+	{ "xml", 0, NULL, "same as --format xml", CLI_OPT_XML },
+	{ "quiet", 'q', NULL, "print only findings and errors", CLI_OPT_QUIET },
+	{ "verbose", 'v', NULL, "show every field", CLI_OPT_VERBOSE },
+	{ "color", 0, "WHEN", "colour the text output: auto (default), always or never", CLI_OPT_COLOR },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct cli_option common_password[] = {
+	{ "password-file", 0, "FILE", "read the password from the first line of FILE", CLI_OPT_PASSWORD_FILE },
+	{ "password-env", 0, "VAR", "take the password from environment variable VAR", CLI_OPT_PASSWORD_ENV },
+	{ "password", 0, "PASS", "the password itself (visible to other users in ps)", CLI_OPT_PASSWORD },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct cli_option common_trust[] = {
+	{ "ca-file", 0, "FILE", "trust the certificates in FILE (any format; repeatable)", CLI_OPT_CA_FILE },
+	{ "ca-dir", 0, "DIR", "trust the certificates in the files of DIR (repeatable)", CLI_OPT_CA_DIR },
+	{ "no-system-trust", 0, NULL, "do not use the system trust store", CLI_OPT_NO_SYSTEM_TRUST },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct cli_option common_at[] = {
+	{ "at", 0, "TIME", "check validity at TIME (RFC 3339 or YYYY-MM-DD) instead of now", CLI_OPT_AT },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct cli_option common_input[] = {
+	{ "max-size", 0, "SIZE", "refuse inputs larger than SIZE bytes (K, M, G suffixes; default 64M)", CLI_OPT_MAX_SIZE },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct cli_option common_always[] = {
+	{ "help", 'h', NULL, "show this help and exit", CLI_OPT_HELP },
+	{ "version", 'V', NULL, "show the version and exit", CLI_OPT_VERSION },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+/* The tables a tool takes, in --help order. */
+static size_t tables_for(const struct cli_tool *t, const struct cli_option **out)
+{
+	size_t n = 0;
+	out[n++] = t->options;
+	if (t->common & CLI_WITH_INPUT)
+		out[n++] = common_input;
+	if (t->common & CLI_WITH_PASSWORD)
+		out[n++] = common_password;
+	if (t->common & CLI_WITH_TRUST)
+		out[n++] = common_trust;
+	if (t->common & CLI_WITH_AT)
+		out[n++] = common_at;
+	if (t->common & CLI_WITH_OUTPUT)
+		out[n++] = common_output;
+	out[n++] = common_always;
+	return n;
+}
+
+/* ---------------------------------------------------------------- */
+/* messages */
+
+void cli_msg(const char *file, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fprintf(stderr, "%s: ", cli_progname);
+	if (file)
+		fprintf(stderr, "%s: ", file);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", cli_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", cli_progname);
+	exit(CLI_EXIT_USAGE);
+}
+
+int cli_error(const struct ck_error *err)
+{
+	const char *file = err->file[0] ? err->file : NULL;
+	int code = ck_status_exit_code(err->status);
+
+	if (err->status == CK_E_PASSWORD)
+		cli_msg(file, "%s; give it with --password-file, --password-env or --password",
+			err->what[0] ? err->what : "a password is needed");
+	else
+		cli_msg(file, "%s", err->what[0] ? err->what : ck_status_str(err->status));
+	return code == 0 ? CLI_EXIT_INTERNAL : code;
+}
+
+int cli_finish(struct cli_common *c, int status)
+{
+	if (c && c->password) {
+		gnutls_memset(c->password, 0, strlen(c->password));
+		free(c->password);
+		c->password = NULL;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int e = errno;
+		cli_msg(NULL, "write error on standard output: %s", strerror(e ? e : EIO));
+		return CLI_EXIT_INTERNAL;
+	}
+	if (fclose(stdout) != 0) {
+		cli_msg(NULL, "write error on standard output: %s", strerror(errno));
+		return CLI_EXIT_INTERNAL;
+	}
+	return status;
+}
+
+/* ---------------------------------------------------------------- */
+/* help */
+
+void cli_help(const struct cli_tool *t, FILE *out)
+{
+	const struct cli_option *tables[8];
+	size_t nt = tables_for(t, tables);
+
+	fprintf(out, "Usage: %s %s\n%s\n", t->name, t->synopsis, t->summary);
+	if (t->description)
+		fprintf(out, "\n%s\n", t->description);
+	fprintf(out, "\nOptions:\n");
+	for (size_t k = 0; k < nt; k++) {
+		for (const struct cli_option *o = tables[k]; o && o->name; o++) {
+			char left[64];
+			if (o->short_name)
+				snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
+					 o->arg ? " " : "", o->arg ? o->arg : "");
+			else
+				snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
+					 o->arg ? o->arg : "");
+			if (strlen(left) > 26)
+				fprintf(out, "  %s\n  %-26s  %s\n", left, "", o->help);
+			else
+				fprintf(out, "  %-26s  %s\n", left, o->help);
+		}
+	}
+	fprintf(out,
+		"\nExit status: 0 nothing wrong found, 1 problems found, 2 usage error,\n"
+		"3 an input could not be read, 4 password needed or wrong, 5 internal error.\n"
+		"See %s(1) for the details, the output formats and the finding codes.\n",
+		t->name);
+}
+
+/* ---------------------------------------------------------------- */
+/* parsing helpers */
+
+bool cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool cli_parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned long long mult = 1;
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return false;
+	if (*end) {
+		switch (*end) {
+		case 'k': case 'K': mult = 1024ull; break;
+		case 'm': case 'M': mult = 1024ull * 1024; break;
+		case 'g': case 'G': mult = 1024ull * 1024 * 1024; break;
+		default: return false;
+		}
+		end++;
+		if (*end == 'i' || *end == 'I')
+			end++;
+		if (*end == 'b' || *end == 'B')
+			end++;
+		if (*end)
+			return false;
+	}
+	if (v == 0 || v > SIZE_MAX / mult)
+		return false;
+	*out = (size_t)(v * mult);
+	return true;
+}
+
+bool cli_parse_time(const char *s, time_t *out)
+{
+	struct tm tm;
+	const char *p;
+	long offset = 0;
+	time_t t;
+
+	memset(&tm, 0, sizeof tm);
+	p = strptime(s, "%Y-%m-%d", &tm);
+	if (!p)
+		return false;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p = strptime(p + 1, "%H:%M:%S", &tm);
+		if (!p)
+			return false;
+		if (*p == '.') /* fractional seconds are dropped */
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			int sign = *p == '-' ? -1 : 1, hh, mm;
+			if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 || hh > 23 || mm > 59)
+				return false;
+			offset = sign * (hh * 3600L + mm * 60L);
+			p += 6;
+		} else {
+			return false;
+		}
+	}
+	if (*p)
+		return false;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return false;
+	*out = t - offset;
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
+/* passwords */
+
+static char *read_password_file(const char *path)
+{
+	unsigned char *data = NULL;
+	size_t len = 0, n;
+	struct ck_error err;
+	char *pass;
+
+	ck_error_clear(&err);
+	if (ck_read_file(path, 64 * 1024, &data, &len, &err)) {
+		cli_msg(path, "cannot read the password file: %s", err.what);
+		return NULL;
+	}
+	for (n = 0; n < len && data[n] != '\n' && data[n] != '\r'; n++)
+		;
+	pass = malloc(n + 1);
+	if (pass) {
+		memcpy(pass, data, n);
+		pass[n] = '\0';
+	}
+	gnutls_memset(data, 0, len);
+	free(data);
+	return pass;
+}
+
+/* Ask on the terminal with echo off. */
+static enum ck_status ask_tty(void *ctx, const char *input, unsigned attempt, char **out)
+{
+	struct termios old, noecho;
+	char buf[1024];
+	FILE *tty;
+	size_t n;
+	bool restored = false;
+
+	(void)ctx;
+	if (attempt > 3 || !isatty(STDIN_FILENO))
+		return CK_E_PASSWORD;
+	tty = fopen("/dev/tty", "r+");
+	if (!tty)
+		return CK_E_PASSWORD;
+	fprintf(tty, "%sPassword for %s: ", attempt > 1 ? "Wrong password. " : "", input);
+	fflush(tty);
+	if (tcgetattr(fileno(tty), &old) == 0) {
+		noecho = old;
+		noecho.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fileno(tty), TCSANOW, &noecho);
+	} else {
+		restored = true;
+	}
+	if (!fgets(buf, sizeof buf, tty))
+		buf[0] = '\0';
+	if (!restored)
+		tcsetattr(fileno(tty), TCSANOW, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	*out = strdup(buf);
+	gnutls_memset(buf, 0, sizeof buf);
+	return *out ? CK_OK : CK_E_NOMEM;
+}
+
+const struct ck_password *cli_password(struct cli_common *c)
+{
+	return &c->pw;
+}
+
+static void resolve_password(struct cli_common *c)
+{
+	int given = !!c->password_file + !!c->password_env + !!c->password_arg;
+
+	if (given > 1)
+		cli_usage("use only one of --password-file, --password-env and --password");
+	if (c->password_file) {
+		c->password = read_password_file(c->password_file);
+		if (!c->password)
+			exit(CLI_EXIT_INPUT);
+	} else if (c->password_env) {
+		const char *v = getenv(c->password_env);
+		if (!v)
+			cli_usage("environment variable %s is not set", c->password_env);
+		c->password = strdup(v);
+	} else if (c->password_arg) {
+		c->password = strdup(c->password_arg);
+	}
+	if (given && !c->password) {
+		cli_msg(NULL, "out of memory");
+		exit(CLI_EXIT_INTERNAL);
+	}
+	c->pw.value = c->password;
+	c->pw.ask = c->password ? NULL : ask_tty;
+	c->pw.ctx = NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* trust */
+
+struct ck_trust *cli_load_trust(struct cli_common *c, int *status)
+{
+	struct ck_trust_opts o = { 0 };
+	struct ck_trust *t = NULL;
+	struct ck_error err;
+
+	ck_error_clear(&err);
+	o.system = !c->no_system_trust;
+	o.system_file = getenv("SSL_CERT_FILE");
+	o.system_dirs = getenv("SSL_CERT_DIR");
+	o.files = c->ca_files;
+	o.dirs = c->ca_dirs;
+	o.password = &c->pw;
+	o.max_size = c->max_size;
+	if (ck_trust_load(&o, &t, &err)) {
+		*status = cli_error(&err);
+		return NULL;
+	}
+	*status = 0;
+	return t;
+}
+
+/* ---------------------------------------------------------------- */
+/* argv */
+
+static bool push_str(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 2) * sizeof *nv);
+	if (!nv)
+		return false;
+	nv[(*n)++] = s;
+	nv[*n] = NULL;
+	*v = nv;
+	return true;
+}
+
+static void set_color(struct cli_common *c, const char *when)
+{
+	if (!strcmp(when, "always")) {
+		c->color = true;
+	} else if (!strcmp(when, "never")) {
+		c->color = false;
+	} else if (!strcmp(when, "auto")) {
+		const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+		c->color = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+	} else {
+		cli_usage("--color takes auto, always or never, not '%s'", when);
+	}
+}
+
+static void common_option(struct cli_common *c, const struct cli_tool *t, int id, const char *arg)
+{
+	switch (id) {
+	case CLI_OPT_HELP:
+		cli_help(t, stdout);
+		exit(cli_finish(c, 0));
+	case CLI_OPT_VERSION:
+		printf("%s (%s) %s\n", t->name, PACKAGE_NAME, PACKAGE_VERSION);
+		exit(cli_finish(c, 0));
+	case CLI_OPT_FORMAT:
+		if (!strcmp(arg, "text"))
+			c->format = CLI_FORMAT_TEXT;
+		else if (!strcmp(arg, "json"))
+			c->format = CLI_FORMAT_JSON;
+		else if (!strcmp(arg, "xml"))
+			c->format = CLI_FORMAT_XML;
+		else
+			cli_usage("--format takes text, json or xml, not '%s'", arg);
+		break;
+	case CLI_OPT_JSON: c->format = CLI_FORMAT_JSON; break;
+	case CLI_OPT_XML: c->format = CLI_FORMAT_XML; break;
+	case CLI_OPT_QUIET: c->quiet = true; break;
+	case CLI_OPT_VERBOSE: c->verbose = true; break;
+	case CLI_OPT_COLOR: set_color(c, arg); break;
+	case CLI_OPT_PASSWORD_FILE: c->password_file = arg; break;
+	case CLI_OPT_PASSWORD_ENV: c->password_env = arg; break;
+	case CLI_OPT_PASSWORD: c->password_arg = arg; break;
+	case CLI_OPT_CA_FILE:
+		if (!push_str(&c->ca_files, &c->nca_files, arg))
+			exit(CLI_EXIT_INTERNAL);
+		break;
+	case CLI_OPT_CA_DIR:
+		if (!push_str(&c->ca_dirs, &c->nca_dirs, arg))
+			exit(CLI_EXIT_INTERNAL);
+		break;
+	case CLI_OPT_NO_SYSTEM_TRUST: c->no_system_trust = true; break;
+	case CLI_OPT_AT:
+		if (!cli_parse_time(arg, &c->at))
+			cli_usage("--at takes a time as YYYY-MM-DD or RFC 3339 (2031-01-31T12:00:00Z), not '%s'", arg);
+		break;
+	case CLI_OPT_MAX_SIZE:
+		if (!cli_parse_size(arg, &c->max_size))
+			cli_usage("--max-size takes a size such as 65536, 512K or 64M, not '%s'", arg);
+		break;
+	default:
+		break;
+	}
+}
+
+void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_common *c,
+	       int (*tool_opt)(int id, const char *arg, void *ctx), void *ctx, int *first)
+{
+	const struct cli_option *tables[8];
+	size_t nt = tables_for(t, tables), count = 0, k = 0;
+	struct option *lo;
+	char shorts[128] = ":";
+	size_t sn = 1;
+	int ch, idx;
+
+	cli_progname = t->name;
+	memset(c, 0, sizeof *c);
+	set_color(c, "auto");
+	for (size_t i = 0; i < nt; i++)
+		for (const struct cli_option *o = tables[i]; o && o->name; o++)
+			count++;
+	lo = calloc(count + 1, sizeof *lo);
+	if (!lo)
+		exit(CLI_EXIT_INTERNAL);
+	for (size_t i = 0; i < nt; i++) {
+		for (const struct cli_option *o = tables[i]; o && o->name; o++) {
+			lo[k].name = o->name;
+			lo[k].has_arg = o->arg ? required_argument : no_argument;
+			lo[k].flag = NULL;
+			lo[k].val = 1000 + (int)k;
+			if (o->short_name && sn + 3 < sizeof shorts) {
+				shorts[sn++] = (char)o->short_name;
+				if (o->arg)
+					shorts[sn++] = ':';
+			}
+			k++;
+		}
+	}
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, shorts, lo, &idx)) != -1) {
+		const struct cli_option *found = NULL;
+		size_t pos = 0;
+		if (ch == '?') {
+			if (optopt)
+				cli_usage("invalid option -- '%c'", optopt);
+			cli_usage("unrecognized option '%s'", argv[optind - 1]);
+		}
+		if (ch == ':') {
+			if (optopt && optopt < 1000)
+				cli_usage("option requires an argument -- '%c'", optopt);
+			cli_usage("option '%s' requires an argument", argv[optind - 1]);
+		}
+		for (size_t i = 0; i < nt && !found; i++)
+			for (const struct cli_option *o = tables[i]; o && o->name && !found; o++, pos++)
+				if ((ch >= 1000 && (int)pos == ch - 1000) || (ch < 1000 && o->short_name == ch))
+					found = o;
+		if (!found)
+			cli_usage("unrecognized option");
+		if (found->id >= CLI_TOOL_OPTION)
+			tool_opt(found->id, optarg, ctx);
+		else
+			common_option(c, t, found->id, optarg);
+	}
+	free(lo);
+	if (c->quiet && c->verbose)
+		cli_usage("--quiet and --verbose cannot be used together");
+	resolve_password(c);
+	*first = optind;
+}
+
+/* ---------------------------------------------------------------- */
+/* output */
+
+struct cli_output {
+	struct cli_common *c;
+	struct ck_xml *xml;
+	bool many, first, failed;
+};
+
+struct ck_text_opts cli_text_opts(const struct cli_common *c)
+{
+	struct ck_text_opts o = { .color = c->color, .verbose = c->verbose, .quiet = c->quiet };
+	return o;
+}
+
+struct cli_output *cli_output_begin(struct cli_common *c, const char *root, bool many)
+{
+	struct cli_output *o = calloc(1, sizeof *o);
+	if (!o)
+		return NULL;
+	o->c = c;
+	o->many = many;
+	o->first = true;
+	if (c->format == CLI_FORMAT_XML) {
+		o->xml = ck_xml_begin(stdout, root);
+		if (!o->xml)
+			o->failed = true;
+	}
+	return o;
+}
+
+void cli_output_doc(struct cli_output *o, const json_t *doc,
+		    int (*text)(FILE *, const json_t *, const struct ck_text_opts *))
+{
+	struct ck_text_opts to;
+	if (!o || !doc)
+		return;
+	switch (o->c->format) {
+	case CLI_FORMAT_JSON:
+		if (ck_report_write_json(stdout, doc, o->many) < 0)
+			o->failed = true;
+		break;
+	case CLI_FORMAT_XML:
+		if (ck_xml_write(o->xml, doc, "report") < 0)
+			o->failed = true;
+		break;
+	default:
+		to = cli_text_opts(o->c);
+		if (!o->first && !o->c->quiet)
+			fputc('\n', stdout);
+		if (text(stdout, doc, &to) < 0)
+			o->failed = true;
+		break;
+	}
+	o->first = false;
+}
+
+bool cli_output_end(struct cli_output *o)
+{
+	bool ok;
+	if (!o)
+		return false;
+	if (o->xml && ck_xml_end(o->xml) < 0)
+		o->failed = true;
+	ok = !o->failed;
+	free(o);
+	return ok;
+}

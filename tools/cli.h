@@ -1,0 +1,152 @@
+/* cli — what every chainkit tool shares: the option table that drives
+ * both getopt_long and --help, the common options, passwords, messages
+ * ("tool: FILE: message"), output format plumbing and the exit status. */
+#ifndef CK_CLI_H
+#define CK_CLI_H
+
+#include "libcore/checks.h"
+#include "libcore/err.h"
+#include "libcore/load.h"
+#include "libcore/report.h"
+#include "libcore/trust.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+/* Exit statuses (DESIGN). */
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_PROBLEMS = 1,
+	CLI_EXIT_USAGE = 2,
+	CLI_EXIT_INPUT = 3,
+	CLI_EXIT_PASSWORD = 4,
+	CLI_EXIT_INTERNAL = 5,
+};
+
+/* Option ids below CLI_TOOL_OPTION are the common ones. */
+enum cli_common_id {
+	CLI_OPT_HELP = 1,
+	CLI_OPT_VERSION,
+	CLI_OPT_FORMAT,
+	CLI_OPT_JSON,
+	CLI_OPT_XML,
+	CLI_OPT_PASSWORD_FILE,
+	CLI_OPT_PASSWORD_ENV,
+	CLI_OPT_PASSWORD,
+	CLI_OPT_CA_FILE,
+	CLI_OPT_CA_DIR,
+	CLI_OPT_NO_SYSTEM_TRUST,
+	CLI_OPT_AT,
+	CLI_OPT_QUIET,
+	CLI_OPT_VERBOSE,
+	CLI_OPT_COLOR,
+	CLI_OPT_MAX_SIZE,
+	CLI_TOOL_OPTION = 100,
+};
+
+struct cli_option {
+	const char *name;     /* long name, without "--" */
+	int short_name;       /* 0 if none */
+	const char *arg;      /* argument name ("FILE"), NULL for a flag */
+	const char *help;
+	int id;
+};
+
+/* Groups of common options a tool can take. */
+enum {
+	CLI_WITH_OUTPUT = 1 << 0,   /* --format/--json/--xml, -q, -v, --color */
+	CLI_WITH_PASSWORD = 1 << 1, /* --password-file/-env, --password */
+	CLI_WITH_TRUST = 1 << 2,    /* --ca-file, --ca-dir, --no-system-trust */
+	CLI_WITH_AT = 1 << 3,       /* --at */
+	CLI_WITH_INPUT = 1 << 4,    /* --max-size */
+	CLI_WITH_ALL = 0x1f,
+};
+
+struct cli_tool {
+	const char *name;
+	const char *synopsis;      /* "[OPTION]... FILE..." */
+	const char *summary;       /* one line */
+	const char *description;   /* paragraph(s) for --help, may be NULL */
+	const struct cli_option *options; /* tool's own, ending with {0} */
+	unsigned common;           /* CLI_WITH_* */
+};
+
+enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_XML };
+
+struct cli_common {
+	enum cli_format format;
+	bool quiet, verbose, color;
+	/* passwords */
+	const char *password_file, *password_env, *password_arg;
+	char *password;             /* resolved, wiped at exit */
+	struct ck_password pw;
+	/* trust */
+	const char **ca_files;      /* NULL-terminated */
+	size_t nca_files;
+	const char **ca_dirs;
+	size_t nca_dirs;
+	bool no_system_trust;
+	time_t at;                  /* 0: now */
+	size_t max_size;
+};
+
+/* The running tool's name, for messages. */
+extern const char *cli_progname;
+
+/* Parse argv.  Tool options are passed to `tool_opt` (returns 0, or
+ * exits via cli_usage()).  On return *first_operand is optind.
+ * Handles --help and --version itself (exits 0). */
+void cli_parse(const struct cli_tool *tool, int argc, char **argv, struct cli_common *c,
+	       int (*tool_opt)(int id, const char *arg, void *ctx), void *ctx,
+	       int *first_operand);
+
+/* Print --help. */
+void cli_help(const struct cli_tool *tool, FILE *out);
+
+/* "tool: message" + "Try 'tool --help'..." on stderr, exit 2. */
+__attribute__((noreturn, format(printf, 1, 2))) void cli_usage(const char *fmt, ...);
+
+/* "tool: FILE: message" (FILE omitted when NULL) on stderr. */
+__attribute__((format(printf, 2, 3))) void cli_msg(const char *file, const char *fmt, ...);
+
+/* Report a libcore error as "tool: FILE: what" and return the exit
+ * status for it (3, 4 or 5), with the password hint for status 4. */
+int cli_error(const struct ck_error *err);
+
+/* Flush stdout; a write error (full disk, closed pipe) turns success
+ * into exit 5.  Wipes the password.  Returns the final status. */
+int cli_finish(struct cli_common *c, int status);
+
+/* The struct ck_password for libcore: the given password, or prompting
+ * on the terminal when stdin is one. */
+const struct ck_password *cli_password(struct cli_common *c);
+
+/* Load the trust stores the options ask for (system unless
+ * --no-system-trust, --ca-file, --ca-dir).  Exits with a message on
+ * error (returns the exit status via *status, NULL trust). */
+struct ck_trust *cli_load_trust(struct cli_common *c, int *status);
+
+/* Parse a time: RFC 3339 or YYYY-MM-DD.  false if invalid. */
+bool cli_parse_time(const char *s, time_t *out);
+
+/* Parse a size with optional K/M/G suffix (binary).  false if invalid. */
+bool cli_parse_size(const char *s, size_t *out);
+
+/* Parse a non-negative integer in [min, max]. */
+bool cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+/* Output documents in the chosen format: text via `text`, JSON (JSON
+ * Lines when `many`), XML under <root>. */
+struct cli_output;
+struct cli_output *cli_output_begin(struct cli_common *c, const char *root, bool many);
+void cli_output_doc(struct cli_output *o, const json_t *doc,
+		    int (*text)(FILE *, const json_t *, const struct ck_text_opts *));
+/* Returns false when writing failed. */
+bool cli_output_end(struct cli_output *o);
+
+/* Text options from the common ones. */
+struct ck_text_opts cli_text_opts(const struct cli_common *c);
+
+#endif

@@ -1,0 +1,10 @@
+# tools: one program per file, sharing cli.c.
+noinst_LTLIBRARIES += tools/libcli.la
+tools_libcli_la_SOURCES = tools/cli.c tools/cli.h
+tools_libcli_la_LIBADD = libcore/libcore.la
+
+TOOL_LIBS = tools/libcli.la libcore/libcore.la
+
+bin_PROGRAMS += tools/chainview
+tools_chainview_SOURCES = tools/chainview.c
+tools_chainview_LDADD = $(TOOL_LIBS)
