@@ -1,1 +1,14 @@
-# bench: speed and memory, never run by make check.
+# bench: speed and memory figures, run by 'make bench', never by 'make check'.
+EXTRA_PROGRAMS += bench/mkbundle bench/rusage
+bench_mkbundle_SOURCES = bench/mkbundle.c
+bench_mkbundle_LDADD = $(GNUTLS_LIBS)
+bench_rusage_SOURCES = bench/rusage.c
+CLEANFILES += bench/mkbundle bench/rusage bench/*.pem
+EXTRA_DIST += bench/chainview.sh
+
+BENCH_ENV = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)'
+
+.PHONY: bench bench-chainview
+bench: bench-chainview
+bench-chainview: bench/mkbundle$(EXEEXT) bench/rusage$(EXEEXT) tools/chainview$(EXEEXT)
+	$(BENCH_ENV) $(SHELL) $(srcdir)/bench/chainview.sh

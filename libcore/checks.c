@@ -82,6 +82,8 @@ void ck_analysis_free(struct ck_analysis *a)
 	free(a->roles);
 	free(a->key_match);
 	free(a->pos_of);
+	free(a->issuer_of);
+	free(a->issuer_verified);
 	ck_pool_free(a->pool);
 	free(a);
 }
@@ -91,6 +93,19 @@ long ck_analysis_index(const struct ck_analysis *a, size_t pool_index)
 	if (pool_index >= ck_pool_count(a->pool))
 		return -1;
 	return a->pos_of[pool_index];
+}
+
+long ck_analysis_issuer(const struct ck_analysis *a, size_t idx, int *verified)
+{
+	size_t pi;
+	*verified = -1;
+	if (idx >= a->norder)
+		return -1;
+	pi = a->order[idx];
+	if (a->issuer_of[pi] < 0)
+		return -1;
+	*verified = a->issuer_verified[pi];
+	return ck_analysis_index(a, (size_t)a->issuer_of[pi]);
 }
 
 /* ---------------------------------------------------------------- */
@@ -304,6 +319,16 @@ static enum ck_status place(struct ck_analysis *a, size_t pool_index, const char
 static void order_chain(struct ck_analysis *a, const struct ck_chain *c)
 {
 	for (size_t k = 0; k < c->len; k++) {
+		size_t pi = c->path[k];
+		if (a->issuer_of[pi] == -1 && a->pos_of[pi] < 0) {
+			if (k + 1 < c->len) {
+				a->issuer_of[pi] = (long)c->path[k + 1];
+				a->issuer_verified[pi] = c->link_verified[k];
+			} else if (c->self_signed_top) {
+				a->issuer_of[pi] = (long)pi;
+				a->issuer_verified[pi] = 1;
+			}
+		}
 		const struct ck_cert *cert = ck_pool_get(a->pool, c->path[k])->cert;
 		const char *role = "intermediate";
 		bool top = k == c->len - 1;
@@ -344,6 +369,8 @@ static enum ck_status finding_order(struct ck_analysis *a)
 	const struct ck_chain *c = a->nchains ? a->chains[0] : NULL;
 	int last = -1, first = -1, on_path = 0;
 	bool bad = false;
+	char order[256] = "";
+	size_t used = 0;
 
 	if (!c)
 		return CK_OK;
@@ -360,11 +387,19 @@ static enum ck_status finding_order(struct ck_analysis *a)
 	}
 	if (on_path < 2 || (!bad && first == 0))
 		return CK_OK;
-	if (!bad && first != 0)
-		bad = true;
+	/* what the input holds, position by position */
+	for (size_t i = 0; i < ck_pool_count(a->pool) && used < sizeof order - 40; i++) {
+		const struct ck_pool_entry *e = ck_pool_get(a->pool, i);
+		long idx = ck_analysis_index(a, i);
+		if (e->source != CK_SRC_INPUT || e->duplicate_of >= 0 || idx < 0)
+			continue;
+		used += (size_t)snprintf(order + used, sizeof order - used, "%s%s [%ld]",
+					 used ? ", " : "", a->roles[idx], idx);
+	}
 	return add_finding(a, "wrong-order", CK_SEV_WARNING, -1,
 			   "Servers and clients send the file as it is: put the leaf first, then each issuer (certconv --fix).",
-			   "the input is not in chain order (leaf first, then each issuer)");
+			   "the input is not in chain order (leaf first, then each issuer): it holds %s",
+			   order);
 }
 
 static enum ck_status finding_certs(struct ck_analysis *a, const struct ck_bundle *b,
@@ -484,13 +519,19 @@ enum ck_status ck_analyze(const struct ck_bundle *b, const struct ck_trust *trus
 	a->order = calloc(n ? n : 1, sizeof *a->order);
 	a->roles = calloc(n ? n : 1, sizeof *a->roles);
 	a->pos_of = malloc((n ? n : 1) * sizeof *a->pos_of);
+	a->issuer_of = malloc((n ? n : 1) * sizeof *a->issuer_of);
+	a->issuer_verified = malloc(n ? n : 1);
 	a->key_match = malloc((b->nkeys ? b->nkeys : 1) * sizeof *a->key_match);
-	if (!a->order || !a->roles || !a->pos_of || !a->key_match) {
+	if (!a->order || !a->roles || !a->pos_of || !a->key_match || !a->issuer_of ||
+	    !a->issuer_verified) {
 		rc = CK_E_NOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		a->pos_of[i] = -1;
+		a->issuer_of[i] = -1;
+		a->issuer_verified[i] = -1;
+	}
 
 	rc = pick_leaves(a, b, &leaves, &nleaves);
 	if (rc)
@@ -532,7 +573,8 @@ enum ck_status ck_analyze(const struct ck_bundle *b, const struct ck_trust *trus
 		rc = finding_certs(a, b, o.warn_days);
 	if (rc)
 		goto out;
-	qsort(a->findings, a->nfindings, sizeof *a->findings, cmp_finding);
+	if (a->nfindings > 1)
+		qsort(a->findings, a->nfindings, sizeof *a->findings, cmp_finding);
 	*out = a;
 	a = NULL;
 out:

@@ -40,6 +40,11 @@ struct ck_analysis {
 	size_t norder;
 	const char **roles;   /* per output index: leaf|intermediate|root|unrelated */
 	long *pos_of;         /* per pool index: output index or -1 */
+	/* per pool index, from the first chain it is on: the pool index of
+	 * the certificate above it (itself when self-signed at the top, -1
+	 * when none), and whether that signature verified (-1 unknown) */
+	long *issuer_of;
+	signed char *issuer_verified;
 	struct ck_chain **chains; /* [0] is the primary chain */
 	size_t nchains;
 	long *key_match;      /* per bundle key: output index it matches, or -1 */
@@ -56,6 +61,11 @@ void ck_analysis_free(struct ck_analysis *a);
 
 /* Output index of a pool entry, or -1 when it is not shown. */
 long ck_analysis_index(const struct ck_analysis *a, size_t pool_index);
+
+/* Output index of the certificate that issued output certificate `idx`
+ * on its chain (itself when self-signed), or -1; *verified is 1, 0, or
+ * -1 when there is no such link. */
+long ck_analysis_issuer(const struct ck_analysis *a, size_t idx, int *verified);
 
 /* The finding codes this library can produce, NULL-terminated, with
  * their default severity; used by the man page test. */

@@ -136,16 +136,24 @@ enum ck_status ck_bundle_note(struct ck_bundle *b, const char *code,
 
 enum ck_status ck_bundle_merge(struct ck_bundle *dst, struct ck_bundle *src)
 {
-	while (src->ncerts) {
-		if (ck_bundle_add_cert(dst, src->certs[0]))
-			return CK_E_NOMEM;
-		memmove(src->certs, src->certs + 1, --src->ncerts * sizeof *src->certs);
-	}
-	while (src->nkeys) {
-		if (ck_bundle_add_key(dst, src->keys[0]))
-			return CK_E_NOMEM;
-		memmove(src->keys, src->keys + 1, --src->nkeys * sizeof *src->keys);
-	}
+	struct ck_cert **c;
+	struct ck_key **k;
+
+	/* grow both first, so that nothing moves unless everything can */
+	c = realloc(dst->certs, (dst->ncerts + src->ncerts + 1) * sizeof *c);
+	if (!c)
+		return CK_E_NOMEM;
+	dst->certs = c;
+	k = realloc(dst->keys, (dst->nkeys + src->nkeys + 1) * sizeof *k);
+	if (!k)
+		return CK_E_NOMEM;
+	dst->keys = k;
+	for (size_t i = 0; i < src->ncerts; i++)
+		dst->certs[dst->ncerts++] = src->certs[i];
+	for (size_t i = 0; i < src->nkeys; i++)
+		dst->keys[dst->nkeys++] = src->keys[i];
+	src->ncerts = 0;
+	src->nkeys = 0;
 	return CK_OK;
 }
 

@@ -185,30 +185,6 @@ static json_t *eku_json(const struct ck_cert *c)
 	return a;
 }
 
-/* The chain a certificate is on, and the certificate above it there. */
-static long issued_by(const struct ck_analysis *a, size_t pool_index, int *verified)
-{
-	for (size_t i = 0; i < a->nchains; i++) {
-		const struct ck_chain *c = a->chains[i];
-		for (size_t k = 0; k < c->len; k++) {
-			if (c->path[k] != pool_index)
-				continue;
-			if (k + 1 < c->len) {
-				*verified = c->link_verified[k];
-				return ck_analysis_index(a, c->path[k + 1]);
-			}
-			if (c->self_signed_top) {
-				*verified = 1;
-				return ck_analysis_index(a, pool_index);
-			}
-			*verified = -1;
-			return -1;
-		}
-	}
-	*verified = -1;
-	return -1;
-}
-
 static json_t *cert_json(const struct ck_analysis *a, size_t out_index)
 {
 	size_t pi = a->order[out_index];
@@ -217,7 +193,7 @@ static json_t *cert_json(const struct ck_analysis *a, size_t out_index)
 	json_t *o = json_object(), *key, *aia;
 	const char *curve = ck_cert_curve_name(c);
 	int verified = -1;
-	long by = issued_by(a, pi, &verified);
+	long by = ck_analysis_issuer(a, out_index, &verified);
 	bool self_signed = false;
 
 	if (!o)
@@ -358,40 +334,126 @@ static json_t *findings_json(const struct ck_analysis *a)
 	return arr;
 }
 
+/* The members of chainview's document, in order.  "certificates" and
+ * "chains" can be long (a bundle of ten thousand leaves): the streaming
+ * writers produce them one element at a time, so that the document is
+ * never whole in memory; ck_report_bundle() assembles the same members. */
+static const char *const members[] = {
+	"input", "at", "certificates", "keys", "chain", "chains", "findings", "summary",
+};
+
+static bool streamed(const char *key)
+{
+	return !strcmp(key, "certificates") || !strcmp(key, "chains");
+}
+
+static size_t item_count(const struct ck_analysis *a, const char *key)
+{
+	return !strcmp(key, "certificates") ? a->norder : a->nchains;
+}
+
+static json_t *item(const struct ck_analysis *a, const char *key, size_t i)
+{
+	return !strcmp(key, "certificates") ? cert_json(a, i) : chain_json(a, a->chains[i]);
+}
+
+static json_t *member(const struct ck_bundle *b, const struct ck_analysis *a, const char *key)
+{
+	if (!strcmp(key, "input")) {
+		json_t *input = json_object();
+		json_object_set_new(input, "name", ck_json_str(b->name));
+		json_object_set_new(input, "format", json_string(ck_format_name(b->format)));
+		if (b->p12)
+			json_object_set_new(input, "pkcs12", p12_json(b->p12));
+		return input;
+	}
+	if (!strcmp(key, "at"))
+		return time_json(a->at);
+	if (!strcmp(key, "keys"))
+		return keys_json(b, a);
+	if (!strcmp(key, "chain"))
+		return a->nchains ? chain_json(a, a->chains[0]) : json_null();
+	if (!strcmp(key, "findings"))
+		return findings_json(a);
+	if (!strcmp(key, "summary")) {
+		json_t *summary = json_object();
+		json_object_set_new(summary, "errors", json_integer((json_int_t)a->errors));
+		json_object_set_new(summary, "warnings", json_integer((json_int_t)a->warnings));
+		json_object_set_new(summary, "info",
+				    json_integer((json_int_t)(a->nfindings - a->errors - a->warnings)));
+		return summary;
+	}
+	return json_null();
+}
+
 json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a)
 {
-	json_t *doc = json_object(), *input = json_object(), *certs = json_array(),
-	       *chains = json_array(), *summary = json_object();
-	size_t info = a->nfindings - a->errors - a->warnings;
+	json_t *doc = json_object();
 
-	if (!doc || !input || !certs || !chains || !summary) {
-		json_decref(doc);
-		json_decref(input);
-		json_decref(certs);
-		json_decref(chains);
-		json_decref(summary);
+	if (!doc)
 		return NULL;
+	for (size_t m = 0; m < sizeof members / sizeof members[0]; m++) {
+		const char *key = members[m];
+		json_t *v;
+		if (streamed(key)) {
+			v = json_array();
+			for (size_t i = 0; v && i < item_count(a, key); i++)
+				if (json_array_append_new(v, item(a, key, i)) < 0) {
+					json_decref(v);
+					v = NULL;
+				}
+		} else {
+			v = member(b, a, key);
+		}
+		if (!v || json_object_set_new(doc, key, v) < 0) {
+			json_decref(doc);
+			return NULL;
+		}
 	}
-	json_object_set_new(input, "name", ck_json_str(b->name));
-	json_object_set_new(input, "format", json_string(ck_format_name(b->format)));
-	if (b->p12)
-		json_object_set_new(input, "pkcs12", p12_json(b->p12));
-	json_object_set_new(doc, "input", input);
-	json_object_set_new(doc, "at", time_json(a->at));
-	for (size_t i = 0; i < a->norder; i++)
-		json_array_append_new(certs, cert_json(a, i));
-	json_object_set_new(doc, "certificates", certs);
-	json_object_set_new(doc, "keys", keys_json(b, a));
-	for (size_t i = 0; i < a->nchains; i++)
-		json_array_append_new(chains, chain_json(a, a->chains[i]));
-	json_object_set_new(doc, "chain", a->nchains ? json_incref(json_array_get(chains, 0)) : json_null());
-	json_object_set_new(doc, "chains", chains);
-	json_object_set_new(doc, "findings", findings_json(a));
-	json_object_set_new(summary, "errors", json_integer((json_int_t)a->errors));
-	json_object_set_new(summary, "warnings", json_integer((json_int_t)a->warnings));
-	json_object_set_new(summary, "info", json_integer((json_int_t)info));
-	json_object_set_new(doc, "summary", summary);
 	return doc;
+}
+
+#define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
+
+/* Dump a value we own and drop it. */
+static int dump_new(FILE *out, json_t *v)
+{
+	int r = v ? json_dumpf(v, out, DUMP_FLAGS) : -1;
+	json_decref(v);
+	return r;
+}
+
+/* jansson has no streaming writer: the framing ('{', '"key":', ',',
+ * '[', ']') is written here, every value and key by json_dumpf, so all
+ * escaping stays jansson's.  The result is byte for byte what
+ * json_dumpf() writes for ck_report_bundle()'s document (a test checks). */
+int ck_report_bundle_json(FILE *out, const struct ck_bundle *b, const struct ck_analysis *a)
+{
+	int r = fputc('{', out) == EOF ? -1 : 0;
+
+	for (size_t m = 0; r == 0 && m < sizeof members / sizeof members[0]; m++) {
+		const char *key = members[m];
+		if (m && fputc(',', out) == EOF)
+			return -1;
+		if (dump_new(out, json_string(key)) < 0 || fputc(':', out) == EOF)
+			return -1;
+		if (!streamed(key)) {
+			r = dump_new(out, member(b, a, key));
+			continue;
+		}
+		if (fputc('[', out) == EOF)
+			return -1;
+		for (size_t i = 0; r == 0 && i < item_count(a, key); i++) {
+			if (i && fputc(',', out) == EOF)
+				return -1;
+			r = dump_new(out, item(a, key, i));
+		}
+		if (r == 0 && fputc(']', out) == EOF)
+			return -1;
+	}
+	if (r == 0 && fputs("}\n", out) == EOF)
+		return -1;
+	return r;
 }
 
 json_t *ck_report_error(const char *name, const struct ck_error *err)
@@ -409,11 +471,9 @@ json_t *ck_report_error(const char *name, const struct ck_error *err)
 /* ---------------------------------------------------------------- */
 /* JSON */
 
-int ck_report_write_json(FILE *out, const json_t *doc, bool lines)
+int ck_report_write_json(FILE *out, const json_t *doc)
 {
-	size_t flags = JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0;
-	flags |= lines ? JSON_COMPACT : JSON_INDENT(2);
-	if (json_dumpf(doc, out, flags) != 0)
+	if (json_dumpf(doc, out, DUMP_FLAGS) != 0)
 		return -1;
 	return fputc('\n', out) == EOF ? -1 : 0;
 }
@@ -530,6 +590,40 @@ int ck_xml_write(struct ck_xml *x, const json_t *doc, const char *element)
 	if (!x)
 		return -1;
 	xml_value(x, element, doc);
+	return x->failed ? -1 : 0;
+}
+
+int ck_report_bundle_xml(struct ck_xml *x, const struct ck_bundle *b, const struct ck_analysis *a)
+{
+	if (!x)
+		return -1;
+	if (xmlTextWriterStartElement(x->w, BAD_CAST "report") < 0)
+		return -1;
+	for (size_t m = 0; !x->failed && m < sizeof members / sizeof members[0]; m++) {
+		const char *key = members[m];
+		json_t *v;
+		if (!streamed(key)) {
+			v = member(b, a, key);
+			if (!v)
+				return -1;
+			xml_value(x, key, v);
+			json_decref(v);
+			continue;
+		}
+		if (xmlTextWriterStartElement(x->w, BAD_CAST key) < 0)
+			return -1;
+		for (size_t i = 0; !x->failed && i < item_count(a, key); i++) {
+			v = item(a, key, i);
+			if (!v)
+				return -1;
+			xml_value(x, "item", v);
+			json_decref(v);
+		}
+		if (xmlTextWriterEndElement(x->w) < 0)
+			x->failed = true;
+	}
+	if (xmlTextWriterEndElement(x->w) < 0)
+		x->failed = true;
 	return x->failed ? -1 : 0;
 }
 
@@ -701,28 +795,33 @@ static long key_for(const json_t *doc, long idx)
 	return -1;
 }
 
+/* One certificate of a tree.  Depth 0 starts at column 2; each level
+ * below is drawn with "└─ " four columns further right, and the detail
+ * lines line up with the text after "[n] ". */
 static void text_cert(FILE *f, const json_t *doc, const json_t *c, unsigned depth,
 		      const struct ck_text_opts *o)
 {
-	char indent[128] = "", body[160];
+	char lead[96] = "", body[96] = "";
 	const json_t *key = json_object_get(c, "key");
 	const json_t *ver = json_object_get(c, "signature_verified");
 	long idx = (long)jint(c, "index");
 	long kidx = key_for(doc, idx);
-	unsigned w = depth * 4;
+	unsigned col = depth ? 2 + 4 * (depth - 1) : 2;
 
-	for (unsigned i = 0; i < w && i + 1 < sizeof indent; i++)
-		indent[i] = ' ';
-	indent[w < sizeof indent ? w : sizeof indent - 1] = '\0';
-	snprintf(body, sizeof body, "%s%s", indent, depth ? "    " : "  ");
+	if (col > 60)
+		col = 60;
+	memset(lead, ' ', col);
+	lead[col] = '\0';
+	memset(body, ' ', col + (depth ? 7 : 4));
+	body[col + (depth ? 7 : 4)] = '\0';
 
-	fprintf(f, "%s%s[%ld] %s%s%s %s", indent, depth ? "└─ " : "", idx,
-		ck_text_color(o, "bold"), jstr(c, "role"), ck_text_reset(o), jstr(c, "subject"));
+	fprintf(f, "%s%s[%ld] %s%s%s %s", lead, depth ? "└─ " : "", idx, ck_text_color(o, "bold"),
+		jstr(c, "role"), ck_text_reset(o), jstr(c, "subject"));
 	if (strcmp(jstr(c, "source"), "input"))
 		fprintf(f, " %s(%s: %s)%s", ck_text_color(o, "dim"), jstr(c, "source"),
 			jstr(c, "origin"), ck_text_reset(o));
 	fputc('\n', f);
-	fprintf(f, "%s%s", body, depth ? "   " : "");
+	fputs(body, f);
 	text_validity(f, c, o);
 	fprintf(f, " · %s %lld", jstr(key, "type"), jint(key, "bits"));
 	if (json_is_string(json_object_get(key, "curve")))
@@ -739,11 +838,8 @@ static void text_cert(FILE *f, const json_t *doc, const json_t *c, unsigned dept
 	if (kidx >= 0)
 		fprintf(f, " · private key %s✓%s", ck_text_color(o, "ok"), ck_text_reset(o));
 	fputc('\n', f);
-	if (o->verbose) {
-		char vi[192];
-		snprintf(vi, sizeof vi, "%s%s", body, depth ? "   " : "");
-		text_verbose(f, c, vi);
-	}
+	if (o->verbose)
+		text_verbose(f, c, body);
 }
 
 static void text_chain(FILE *f, const json_t *doc, const json_t *ch, size_t n,
@@ -772,7 +868,7 @@ static void text_chain(FILE *f, const json_t *doc, const json_t *ch, size_t n,
 			badsig ? "issuer does not verify:" : "missing:", ck_text_reset(o),
 			jstr(m, "issuer"));
 		json_array_foreach(urls, k, u)
-			fprintf(f, "    %s%s %s\n", k ? "       " : "fetch:", "", json_string_value(u));
+			fprintf(f, "    %s %s\n", k ? "      " : "fetch:", json_string_value(u));
 		if (!json_array_size(urls))
 			fprintf(f, "    (no caIssuers URL: no client can fetch it)\n");
 		depth = 1;

@@ -28,9 +28,17 @@ json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a)
  * { "input": {"name"}, "error": {"status", "message", "offset"} }. */
 json_t *ck_report_error(const char *name, const struct ck_error *err);
 
-/* Write one document.  `lines`: compact on one line (JSON Lines, for
- * several inputs), else indented.  Returns 0, or -1 on a write error. */
-int ck_report_write_json(FILE *out, const json_t *doc, bool lines);
+/* Write one document, compact, on one line (JSON Lines).  Returns 0, or
+ * -1 on a write error. */
+int ck_report_write_json(FILE *out, const json_t *doc);
+
+/* Write chainview's document for one input as JSON (one line) or as a
+ * <report> element, building it member by member and the certificates
+ * and chains one at a time: memory stays proportional to the records,
+ * not to the document.  Same output as rendering ck_report_bundle(). */
+int ck_report_bundle_json(FILE *out, const struct ck_bundle *b, const struct ck_analysis *a);
+struct ck_xml;
+int ck_report_bundle_xml(struct ck_xml *x, const struct ck_bundle *b, const struct ck_analysis *a);
 
 /* XML: open the root element, write documents as <report> children,
  * close.  Strings are cleaned of characters XML cannot carry. */

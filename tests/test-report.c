@@ -196,8 +196,8 @@ Test(report, json_lines_are_one_per_line)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	json_t *doc = doc_of("bundles/client-full.pem", NULL);
-	cr_assert_eq(ck_report_write_json(f, doc, true), 0);
-	cr_assert_eq(ck_report_write_json(f, doc, true), 0);
+	cr_assert_eq(ck_report_write_json(f, doc), 0);
+	cr_assert_eq(ck_report_write_json(f, doc), 0);
 	fclose(f);
 	{
 		size_t lines = 0;
@@ -224,4 +224,51 @@ Test(report, text_rendering_shows_the_chain)
 	cr_assert_null(strstr(buf, "\033["), "no colour unless asked");
 	free(buf);
 	json_decref(doc);
+}
+
+/* The streaming writers give what rendering the whole document gives. */
+Test(report, streamed_json_and_xml_equal_the_document)
+{
+	const char *files[][2] = { { "p12/modern.pfx", "test" }, { "bundles/two-leaves.pem", NULL },
+				   { "p12/many-certs.pfx", "test" }, { "demo/client.pfx", "demo" } };
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		struct ck_bundle *b = NULL;
+		struct ck_analysis *a = NULL;
+		struct ck_analyze_opts o = { .chain.at = 1893456000 };
+		struct ck_error e;
+		char *s1 = NULL, *s2 = NULL, *x1 = NULL, *x2 = NULL;
+		size_t l1 = 0, l2 = 0, xl1 = 0, xl2 = 0;
+		FILE *f;
+		struct ck_xml *x;
+		json_t *doc;
+
+		cr_assert_eq(fx_load(files[i][0], files[i][1], &b, &e), CK_OK);
+		cr_assert_eq(ck_analyze(b, NULL, &o, &a, &e), CK_OK);
+		doc = ck_report_bundle(b, a);
+		f = open_memstream(&s1, &l1);
+		cr_assert_eq(ck_report_write_json(f, doc), 0);
+		fclose(f);
+		f = open_memstream(&s2, &l2);
+		cr_assert_eq(ck_report_bundle_json(f, b, a), 0);
+		fclose(f);
+		cr_assert_str_eq(s2, s1, "%s: JSON differs", files[i][0]);
+		f = open_memstream(&x1, &xl1);
+		x = ck_xml_begin(f, "chainview");
+		cr_assert_eq(ck_xml_write(x, doc, "report"), 0);
+		cr_assert_eq(ck_xml_end(x), 0);
+		fclose(f);
+		f = open_memstream(&x2, &xl2);
+		x = ck_xml_begin(f, "chainview");
+		cr_assert_eq(ck_report_bundle_xml(x, b, a), 0);
+		cr_assert_eq(ck_xml_end(x), 0);
+		fclose(f);
+		cr_assert_str_eq(x2, x1, "%s: XML differs", files[i][0]);
+		free(s1);
+		free(s2);
+		free(x1);
+		free(x2);
+		json_decref(doc);
+		ck_analysis_free(a);
+		ck_bundle_free(b);
+	}
 }

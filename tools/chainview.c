@@ -93,15 +93,8 @@ static int view(const char *path, struct cli_common *c, const struct opts *o,
 		ck_bundle_free(b);
 		return status;
 	}
-	doc = ck_report_bundle(b, a);
-	if (!doc) {
-		cli_msg(path, "out of memory");
-		status = CLI_EXIT_INTERNAL;
-	} else {
-		cli_output_doc(out, doc, ck_report_text_chainview);
-		status = a->errors || (a->nchains && !a->chains[0]->valid) ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
-	}
-	json_decref(doc);
+	cli_output_bundle(out, b, a, ck_report_text_chainview);
+	status = a->errors || (a->nchains && !a->chains[0]->valid) ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
 	ck_analysis_free(a);
 	ck_bundle_free(b);
 	return status;
@@ -132,7 +125,5 @@ int main(int argc, char **argv)
 	if (!cli_output_end(out) && !input_status)
 		input_status = CLI_EXIT_INTERNAL;
 	ck_trust_free(trust);
-	free(c.ca_files);
-	free(c.ca_dirs);
 	return cli_finish(&c, input_status ? input_status : status);
 }

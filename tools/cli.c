@@ -126,6 +126,11 @@ int cli_finish(struct cli_common *c, int status)
 		free(c->password);
 		c->password = NULL;
 	}
+	if (c) {
+		free(c->ca_files);
+		free(c->ca_dirs);
+		c->ca_files = c->ca_dirs = NULL;
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		int e = errno;
 		cli_msg(NULL, "write error on standard output: %s", strerror(e ? e : EIO));
@@ -470,6 +475,9 @@ void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_commo
 
 	cli_progname = t->name;
 	memset(c, 0, sizeof *c);
+	/* documents can be megabytes: write them in large blocks */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	set_color(c, "auto");
 	for (size_t i = 0; i < nt; i++)
 		for (const struct cli_option *o = tables[i]; o && o->name; o++)
@@ -562,7 +570,7 @@ void cli_output_doc(struct cli_output *o, const json_t *doc,
 		return;
 	switch (o->c->format) {
 	case CLI_FORMAT_JSON:
-		if (ck_report_write_json(stdout, doc, o->many) < 0)
+		if (ck_report_write_json(stdout, doc) < 0)
 			o->failed = true;
 		break;
 	case CLI_FORMAT_XML:
@@ -575,6 +583,34 @@ void cli_output_doc(struct cli_output *o, const json_t *doc,
 			fputc('\n', stdout);
 		if (text(stdout, doc, &to) < 0)
 			o->failed = true;
+		break;
+	}
+	o->first = false;
+}
+
+void cli_output_bundle(struct cli_output *o, const struct ck_bundle *b,
+		       const struct ck_analysis *a,
+		       int (*text)(FILE *, const json_t *, const struct ck_text_opts *))
+{
+	json_t *doc;
+	if (!o)
+		return;
+	switch (o->c->format) {
+	case CLI_FORMAT_JSON:
+		if (ck_report_bundle_json(stdout, b, a) < 0)
+			o->failed = true;
+		break;
+	case CLI_FORMAT_XML:
+		if (ck_report_bundle_xml(o->xml, b, a) < 0)
+			o->failed = true;
+		break;
+	default:
+		doc = ck_report_bundle(b, a);
+		if (!doc)
+			o->failed = true;
+		else
+			cli_output_doc(o, doc, text);
+		json_decref(doc);
 		break;
 	}
 	o->first = false;

@@ -116,7 +116,8 @@ __attribute__((format(printf, 2, 3))) void cli_msg(const char *file, const char 
 int cli_error(const struct ck_error *err);
 
 /* Flush stdout; a write error (full disk, closed pipe) turns success
- * into exit 5.  Wipes the password.  Returns the final status. */
+ * into exit 5.  Wipes the password and frees what cli_parse allocated.
+ * Returns the final status. */
 int cli_finish(struct cli_common *c, int status);
 
 /* The struct ck_password for libcore: the given password, or prompting
@@ -137,12 +138,17 @@ bool cli_parse_size(const char *s, size_t *out);
 /* Parse a non-negative integer in [min, max]. */
 bool cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
-/* Output documents in the chosen format: text via `text`, JSON (JSON
- * Lines when `many`), XML under <root>. */
+/* Output documents in the chosen format: text via `text`, JSON (one
+ * document per line), XML under <root>. */
 struct cli_output;
 struct cli_output *cli_output_begin(struct cli_common *c, const char *root, bool many);
 void cli_output_doc(struct cli_output *o, const json_t *doc,
 		    int (*text)(FILE *, const json_t *, const struct ck_text_opts *));
+/* chainview's document for one bundle: streamed for JSON and XML (see
+ * ck_report_bundle_json), built whole for text. */
+void cli_output_bundle(struct cli_output *o, const struct ck_bundle *b,
+		       const struct ck_analysis *a,
+		       int (*text)(FILE *, const json_t *, const struct ck_text_opts *));
 /* Returns false when writing failed. */
 bool cli_output_end(struct cli_output *o);
 
