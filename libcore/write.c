@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,33 @@ static void out_free(struct ck_out *o)
 	free(o->path);
 	free(o->tmp);
 	free(o);
+}
+
+/* Create "DIR/.NAME.XXXXXX" exclusively, with mode 0600 for secrets and
+ * otherwise 0666 less the umask, which the kernel applies: reading the
+ * umask would mean setting it, and it is shared by every thread. */
+static int create_temp(char *tmp, size_t size, const char *dir, const char *name, bool secret)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char rnd[6];
+
+	for (int attempt = 0; attempt < 100; attempt++) {
+		char suffix[7];
+		int fd;
+		if (gnutls_rnd(GNUTLS_RND_NONCE, rnd, sizeof rnd) < 0) {
+			errno = EIO;
+			return -1;
+		}
+		for (size_t i = 0; i < sizeof rnd; i++)
+			suffix[i] = chars[rnd[i] % (sizeof chars - 1)];
+		suffix[6] = '\0';
+		snprintf(tmp, size, "%s/.%s.%s", dir, name, suffix);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, secret ? 0600 : 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
 }
 
 enum ck_status ck_out_open(const char *path, const struct ck_write_opts *opts,
@@ -75,23 +104,13 @@ enum ck_status ck_out_open(const char *path, const struct ck_write_opts *opts,
 		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 		goto fail;
 	}
-	snprintf(o->tmp, strlen(path) + 32, "%s/.%s.XXXXXX", dirname(dircopy),
-		 strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
-	fd = mkstemp(o->tmp);
+	fd = create_temp(o->tmp, strlen(path) + 32, dirname(dircopy),
+			 strrchr(path, '/') ? strrchr(path, '/') + 1 : path, o->opts.secret);
 	if (fd < 0) {
 		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot create a file in its directory");
 		free(o->tmp);
 		o->tmp = NULL;
 		goto fail;
-	}
-	/* mkstemp makes 0600; widen for certificates-only output */
-	if (!o->opts.secret) {
-		mode_t um = umask(0);
-		umask(um);
-		if (fchmod(fd, 0666 & ~um) < 0) {
-			rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot set the file mode");
-			goto fail;
-		}
 	}
 	o->f = fdopen(fd, "w");
 	if (!o->f) {

@@ -268,7 +268,7 @@ bool cli_parse_time(const char *s, time_t *out)
 /* ---------------------------------------------------------------- */
 /* passwords */
 
-static char *read_password_file(const char *path)
+char *cli_read_password_file(const char *path)
 {
 	unsigned char *data = NULL;
 	size_t len = 0, n;
@@ -341,7 +341,7 @@ static void resolve_password(struct cli_common *c)
 	if (given > 1)
 		cli_usage("use only one of --password-file, --password-env and --password");
 	if (c->password_file) {
-		c->password = read_password_file(c->password_file);
+		c->password = cli_read_password_file(c->password_file);
 		if (!c->password)
 			exit(CLI_EXIT_INPUT);
 	} else if (c->password_env) {

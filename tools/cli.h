@@ -124,6 +124,11 @@ int cli_finish(struct cli_common *c, int status);
  * on the terminal when stdin is one. */
 const struct ck_password *cli_password(struct cli_common *c);
 
+/* The first line of a password file, malloc'ed (wipe it with
+ * gnutls_memset before freeing).  NULL after a message naming the file
+ * when it cannot be read. */
+char *cli_read_password_file(const char *path);
+
 /* Load the trust stores the options ask for (system unless
  * --no-system-trust, --ca-file, --ca-dir).  Exits with a message on
  * error (returns the exit status via *status, NULL trust). */
