@@ -12,3 +12,14 @@ BENCH_ENV = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)'
 bench: bench-chainview
 bench-chainview: bench/mkbundle$(EXEEXT) bench/rusage$(EXEEXT) tools/chainview$(EXEEXT)
 	$(BENCH_ENV) $(SHELL) $(srcdir)/bench/chainview.sh
+
+# certaudit: a tree of small bundles against one openssl verify process
+EXTRA_PROGRAMS += bench/mktree
+bench_mktree_SOURCES = bench/mktree.c
+bench_mktree_LDADD = $(GNUTLS_LIBS)
+CLEANFILES += bench/mktree
+EXTRA_DIST += bench/certaudit.sh
+.PHONY: bench-certaudit
+bench: bench-certaudit
+bench-certaudit: bench/mktree$(EXEEXT) bench/rusage$(EXEEXT) tools/certaudit$(EXEEXT)
+	$(BENCH_ENV) $(SHELL) $(srcdir)/bench/certaudit.sh

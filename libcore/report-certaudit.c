@@ -116,7 +116,7 @@ int ck_report_text_certaudit(FILE *f, const json_t *doc, const struct ck_text_op
 
 int ck_report_text_certaudit_totals(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
-	const json_t *s = json_object_get(doc, "summary");
+	const json_t *s = json_object_get(doc, "totals");
 	long long files = jint(s, "files"), fail = jint(s, "fail"), warn = jint(s, "warn");
 	long long ignored = jint(s, "not_audited"), links = jint(s, "symlinks_not_followed");
 

@@ -83,7 +83,7 @@ json_t *ck_report_audit(const char *path, const struct ck_audit *au, json_t *rep
  * for a file that passed with o->quiet). */
 int ck_report_text_certaudit(FILE *out, const json_t *doc, const struct ck_text_opts *o);
 
-/* The totals line(s) from certaudit's {"summary": {...}} document. */
+/* The totals line(s) from certaudit's {"totals": {...}} document. */
 int ck_report_text_certaudit_totals(FILE *out, const json_t *doc, const struct ck_text_opts *o);
 
 /* JUnit XML of certaudit documents (their "report" member is not used):

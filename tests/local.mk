@@ -17,6 +17,7 @@ UNIT_TESTS = \
 	tests/test-checks \
 	tests/test-report \
 	tests/test-write \
+	tests/test-policy \
 	$(NULL)
 
 check_PROGRAMS += $(UNIT_TESTS)
@@ -50,6 +51,9 @@ tests_test_report_LDADD = $(TEST_LIBS)
 tests_test_write_SOURCES = tests/test-write.c tests/unit.h
 tests_test_write_CFLAGS = $(TEST_CFLAGS)
 tests_test_write_LDADD = $(TEST_LIBS)
+tests_test_policy_SOURCES = tests/test-policy.c tests/unit.h
+tests_test_policy_CFLAGS = $(TEST_CFLAGS)
+tests_test_policy_LDADD = $(TEST_LIBS)
 
 CLI_TESTS = \
 	tests/cli/chainview-formats.sh \
@@ -60,6 +64,8 @@ CLI_TESTS = \
 	tests/cli/chainview-output.sh \
 	tests/cli/chainview-options.sh \
 	tests/cli/man-options.sh \
+	tests/cli/certaudit-tree.sh \
+	tests/cli/certaudit-output.sh \
 	$(NULL)
 
 TESTS += $(UNIT_TESTS) $(CLI_TESTS)

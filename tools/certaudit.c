@@ -938,11 +938,13 @@ static json_t *totals_doc(const struct totals *t, const struct walk *w, time_t a
 	json_object_set_new(s, "not_audited", json_integer((json_int_t)w->not_audited));
 	json_object_set_new(s, "symlinks_not_followed", json_integer((json_int_t)w->links_skipped));
 	json_object_set_new(s, "at", json_string(when));
-	json_object_set_new(doc, "summary", s);
+	json_object_set_new(doc, "totals", s);
 	return doc;
 }
 
-/* Write --junit or --sarif atomically.  Returns 0 or an exit status. */
+/* Write --junit or --sarif atomically.  Returns 0 or an exit status:
+ * an output that cannot be written is a system error (5), not an
+ * input error, whatever the cause. */
 static int write_report(const char *path, struct output *out, const struct ck_policy *policy,
 			bool force, bool sarif)
 {
@@ -952,8 +954,10 @@ static int write_report(const char *path, struct output *out, const struct ck_po
 	int r;
 
 	ck_error_clear(&err);
-	if (ck_out_open(path, &wo, &f, &err))
-		return cli_error(&err);
+	if (ck_out_open(path, &wo, &f, &err)) {
+		cli_error(&err);
+		return CLI_EXIT_INTERNAL;
+	}
 	r = sarif ? ck_report_audit_sarif(ck_out_file(f), out->keep, out->nkeep, policy, PACKAGE_VERSION) :
 		    ck_report_audit_junit(ck_out_file(f), out->keep, out->nkeep);
 	if (r < 0) {
@@ -961,8 +965,10 @@ static int write_report(const char *path, struct output *out, const struct ck_po
 		cli_msg(path, "write error");
 		return CLI_EXIT_INTERNAL;
 	}
-	if (ck_out_commit(f, &err))
-		return cli_error(&err);
+	if (ck_out_commit(f, &err)) {
+		cli_error(&err);
+		return CLI_EXIT_INTERNAL;
+	}
 	return 0;
 }
 
@@ -977,8 +983,10 @@ static int check_report_path(const char *path, bool force)
 	if (!path)
 		return 0;
 	ck_error_clear(&err);
-	if (ck_out_open(path, &wo, &f, &err))
-		return cli_error(&err);
+	if (ck_out_open(path, &wo, &f, &err)) {
+		cli_error(&err);
+		return CLI_EXIT_INTERNAL;
+	}
 	ck_out_abort(f);
 	return 0;
 }
@@ -1179,7 +1187,7 @@ int main(int argc, char **argv)
 	if (c.format == CLI_FORMAT_JSON && ck_report_write_json(stdout, tot) < 0)
 		out.failed = true;
 	else if (c.format == CLI_FORMAT_XML &&
-		 (ck_xml_write(out.xml, json_object_get(tot, "summary"), "summary") < 0 ||
+		 (ck_xml_write(out.xml, json_object_get(tot, "totals"), "totals") < 0 ||
 		  ck_xml_end(out.xml) < 0))
 		out.failed = true;
 	else if (c.format == CLI_FORMAT_TEXT && ck_report_text_certaudit_totals(stdout, tot, &out.to) < 0)
