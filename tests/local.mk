@@ -18,6 +18,7 @@ UNIT_TESTS = \
 	tests/test-report \
 	tests/test-write \
 	tests/test-policy \
+	tests/test-report-certaudit \
 	$(NULL)
 
 check_PROGRAMS += $(UNIT_TESTS)
@@ -54,6 +55,9 @@ tests_test_write_LDADD = $(TEST_LIBS)
 tests_test_policy_SOURCES = tests/test-policy.c tests/unit.h
 tests_test_policy_CFLAGS = $(TEST_CFLAGS)
 tests_test_policy_LDADD = $(TEST_LIBS)
+tests_test_report_certaudit_SOURCES = tests/test-report-certaudit.c tests/unit.h
+tests_test_report_certaudit_CFLAGS = $(TEST_CFLAGS)
+tests_test_report_certaudit_LDADD = $(TEST_LIBS)
 
 CLI_TESTS = \
 	tests/cli/chainview-formats.sh \
@@ -66,6 +70,8 @@ CLI_TESTS = \
 	tests/cli/man-options.sh \
 	tests/cli/certaudit-tree.sh \
 	tests/cli/certaudit-output.sh \
+	tests/cli/certaudit-walk.sh \
+	tests/cli/certaudit-options.sh \
 	$(NULL)
 
 TESTS += $(UNIT_TESTS) $(CLI_TESTS)

@@ -844,7 +844,7 @@ static unsigned cpu_count(void)
 /* progress: on stderr, only when it is a terminal */
 
 struct progress {
-	bool on, shown;
+	bool on, shown, stdout_tty;
 	struct timespec start, last;
 };
 
@@ -1023,7 +1023,8 @@ static int print_policy(const struct ck_policy *policy)
 static int run(struct walk *w, const struct ctx *x, struct output *out, struct totals *t)
 {
 	struct pool p = { .x = x, .v = w->v, .n = w->n };
-	struct progress pg = { .on = isatty(STDERR_FILENO) && w->n > 0 };
+	struct progress pg = { .on = isatty(STDERR_FILENO) && w->n > 0,
+			       .stdout_tty = isatty(STDOUT_FILENO) };
 	unsigned jobs = x->o->jobs ? x->o->jobs : cpu_count();
 	pthread_t *th;
 	unsigned started = 0;
@@ -1069,7 +1070,9 @@ static int run(struct walk *w, const struct ctx *x, struct output *out, struct t
 		done = p.done;
 		pthread_mutex_unlock(&p.mu);
 
-		progress_clear(&pg);
+		/* messages, and output to the same terminal, go on a clean line */
+		if (r == &no_memory || (!r->skipped && (r->internal || pg.stdout_tty)))
+			progress_clear(&pg);
 		if (r == &no_memory) {
 			cli_msg(p.v[i].path, "out of memory");
 			status = CLI_EXIT_INTERNAL;
