@@ -24,6 +24,11 @@ json_t *ck_json_str_or_null(const char *s);
 /* Build chainview's document for one input (new reference). */
 json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a);
 
+/* What a Java keystore held: { "type": "jks|jceks", "version",
+ * "integrity": "verified|not-checked", "password", "entries": [...] }. */
+struct ck_jks_info;
+json_t *ck_report_jks_json(const struct ck_jks_info *jks);
+
 /* A document for an input that could not be read:
  * { "input": {"name"}, "error": {"status", "message", "offset"} }. */
 json_t *ck_report_error(const char *name, const struct ck_error *err);
@@ -57,6 +62,8 @@ struct ck_text_opts {
 int ck_report_text_chainview(FILE *out, const json_t *doc, const struct ck_text_opts *o);
 
 /* Helpers other text renderers share. */
+/* One line on a keystore (the "jks" object above). */
+void ck_text_jks(FILE *out, const json_t *jks, const char *indent);
 const char *ck_text_color(const struct ck_text_opts *o, const char *what);
 const char *ck_text_reset(const struct ck_text_opts *o);
 
