@@ -12,6 +12,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/trust.c libcore/trust.h \
 	libcore/checks.c libcore/checks.h \
 	libcore/report.c libcore/report.h \
+	libcore/report-truststore.c libcore/report-truststore.h \
 	libcore/write.c libcore/write.h \
 	$(NULL)
 nodist_libcore_libcore_la_SOURCES = libcore/pkix_asn1_tab.c

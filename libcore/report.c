@@ -1011,3 +1011,21 @@ int ck_report_text_chainview(FILE *f, const json_t *doc, const struct ck_text_op
 	text_findings(f, doc, o);
 	return ferror(f) ? -1 : 0;
 }
+
+/* ---------------------------------------------------------------- */
+/* helpers shared with the other report files */
+
+json_t *ck_json_time(time_t t)
+{
+	return time_json(t);
+}
+
+json_t *ck_json_hex(const unsigned char *p, size_t len)
+{
+	return hex_or_null(p, len);
+}
+
+const char *ck_json_text(const json_t *o, const char *key)
+{
+	return jstr(o, key);
+}

@@ -21,6 +21,15 @@ json_t *ck_json_str(const char *s);
 /* Same, or JSON null when s is NULL. */
 json_t *ck_json_str_or_null(const char *s);
 
+/* An RFC 3339 UTC time; lowercase hex without colons, or null when
+ * len is 0. */
+json_t *ck_json_time(time_t t);
+json_t *ck_json_hex(const unsigned char *p, size_t len);
+
+/* The string member `key` of an object, "" when absent (for text
+ * renderers). */
+const char *ck_json_text(const json_t *o, const char *key);
+
 /* Build chainview's document for one input (new reference). */
 json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a);
 
