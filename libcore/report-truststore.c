@@ -72,11 +72,11 @@ json_t *ck_report_store_cert(const struct ck_trust_store *s, size_t i, time_t at
 const char *ck_report_store_runtime(const struct ck_trust_store *s)
 {
 	if (!strcmp(s->kind, "system"))
-		return "OpenSSL, curl, GnuTLS and .NET on Linux (the system store)";
+		return "OpenSSL, curl, GnuTLS and .NET on Linux: the system store";
 	if (!strcmp(s->kind, "java"))
 		return "Java";
 	if (!strcmp(s->kind, "dotnet"))
-		return ".NET on Linux (its user stores, then the system store)";
+		return ".NET on Linux: its user stores, then the system store";
 	return "a client given this file or directory as its trust store";
 }
 

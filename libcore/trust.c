@@ -187,6 +187,59 @@ static enum ck_status nomem(struct ck_error *err)
 	return ck_error_set(err, CK_E_NOMEM, "out of memory");
 }
 
+/* Java's anchors (sun.security.validator.TrustStoreUtil): the
+ * trusted-certificate entries and each private-key entry's first
+ * certificate; the rest of a key's chain is not trusted. */
+static bool *java_anchors(const struct ck_bundle *b)
+{
+	bool *a = calloc(b->ncerts ? b->ncerts : 1, sizeof *a);
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < b->ncerts; i++)
+		a[i] = true;
+	if (!b->jks)
+		return a;
+	for (size_t k = 0; k < b->jks->nentries; k++) {
+		const struct ck_jks_entry *e = &b->jks->entries[k];
+		if (e->type != CK_JKS_PRIVATE_KEY)
+			continue;
+		for (size_t j = 1; j < e->ncerts && e->first_cert + j < b->ncerts; j++)
+			a[e->first_cert + j] = false;
+	}
+	return a;
+}
+
+/* The alias of the entry that put certificate i in the bundle. */
+static const char *java_alias(const struct ck_bundle *b, size_t i)
+{
+	for (size_t k = 0; b->jks && k < b->jks->nentries; k++) {
+		const struct ck_jks_entry *e = &b->jks->entries[k];
+		if (i >= e->first_cert && i < e->first_cert + e->ncerts)
+			return e->alias;
+	}
+	return b->certs[i] ? b->certs[i]->friendly_name : NULL;
+}
+
+/* A keystore's certificates, anchors as Java takes them, each with the
+ * alias of its entry. */
+static enum ck_status take_keystore(struct ck_trust_store *s, struct ck_bundle *b,
+				    const struct meta_in *tmpl)
+{
+	bool *anchors = java_anchors(b);
+	enum ck_status rc = anchors ? CK_OK : CK_E_NOMEM;
+
+	for (size_t i = 0; i < b->ncerts && !rc; i++) {
+		struct meta_in m = *tmpl;
+		m.anchor = anchors[i];
+		m.alias = java_alias(b, i);
+		rc = store_add(s, b->certs[i], &m);
+		if (!rc)
+			b->certs[i] = NULL;
+	}
+	free(anchors);
+	return rc;
+}
+
 /* Load one file; `tolerant`: a file that is not a certificate is
  * counted in `skipped`, not an error.  *out_b (may be NULL) receives
  * the emptied bundle for its container details. */
@@ -212,7 +265,10 @@ static enum ck_status load_into(struct ck_trust_store *s, const char *path,
 	}
 	if (!m.origin)
 		m.origin = path;
-	rc = store_take(s, b, &m, NULL);
+	if (b->jks)
+		rc = take_keystore(s, b, &m);
+	else
+		rc = store_take(s, b, &m, NULL);
 	if (!rc && out_b) {
 		*out_b = b;
 		b = NULL;
@@ -636,39 +692,6 @@ enum ck_status ck_trust_store_load_system(const struct ck_trust_opts *o, unsigne
 /* ---------------------------------------------------------------- */
 /* Java */
 
-/* Java's anchors (sun.security.validator.TrustStoreUtil): the
- * trusted-certificate entries and each private-key entry's first
- * certificate; the rest of a key's chain is not trusted. */
-static bool *java_anchors(const struct ck_bundle *b)
-{
-	bool *a = calloc(b->ncerts ? b->ncerts : 1, sizeof *a);
-	if (!a)
-		return NULL;
-	for (size_t i = 0; i < b->ncerts; i++)
-		a[i] = true;
-	if (!b->jks)
-		return a;
-	for (size_t k = 0; k < b->jks->nentries; k++) {
-		const struct ck_jks_entry *e = &b->jks->entries[k];
-		if (e->type != CK_JKS_PRIVATE_KEY)
-			continue;
-		for (size_t j = 1; j < e->ncerts && e->first_cert + j < b->ncerts; j++)
-			a[e->first_cert + j] = false;
-	}
-	return a;
-}
-
-/* The alias of the entry that put certificate i in the bundle. */
-static const char *java_alias(const struct ck_bundle *b, size_t i)
-{
-	for (size_t k = 0; b->jks && k < b->jks->nentries; k++) {
-		const struct ck_jks_entry *e = &b->jks->entries[k];
-		if (i >= e->first_cert && i < e->first_cert + e->ncerts)
-			return e->alias;
-	}
-	return b->certs[i] ? b->certs[i]->friendly_name : NULL;
-}
-
 static enum ck_status java_bundle(const char *path, const struct ck_trust_opts *o,
 				  struct ck_bundle **b, struct ck_error *err)
 {
@@ -709,7 +732,6 @@ enum ck_status ck_trust_store_load_java(const char *path, const struct ck_trust_
 	char *name = malloc(strlen(path) + 6);
 	struct ck_trust_store *s = NULL;
 	struct ck_bundle *b = NULL;
-	bool *anchors = NULL;
 	enum ck_status rc;
 
 	if (!name)
@@ -724,25 +746,19 @@ enum ck_status ck_trust_store_load_java(const char *path, const struct ck_trust_
 	rc = java_bundle(path, o, &b, err);
 	if (rc)
 		goto out;
-	anchors = java_anchors(b);
-	if (!anchors) {
-		rc = nomem(err);
-		goto out;
-	}
-	for (size_t i = 0; i < b->ncerts && !rc; i++) {
-		struct meta_in m = { .anchor = anchors[i], .origin = path, .alias = java_alias(b, i) };
-		rc = store_add(s, b->certs[i], &m);
-		if (rc)
+	{
+		struct meta_in m = { .origin = path };
+		rc = take_keystore(s, b, &m);
+		if (rc) {
 			rc = nomem(err);
-		else
-			b->certs[i] = NULL;
+			goto out;
+		}
 	}
 	s->format = b->format;
 	s->jks = b->jks;
 	s->pkcs12_mac = b->p12 && b->p12->has_mac;
 	b->jks = NULL;
 out:
-	free(anchors);
 	ck_bundle_free(b);
 	if (rc) {
 		ck_trust_store_free(s);
