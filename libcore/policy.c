@@ -55,7 +55,7 @@ struct rule_def {
 static const struct rule_def file_rules[] = {
 	{ "unreadable", CK_LEVEL_ERROR, "the file or directory cannot be read (permissions, I/O error, dangling link, over --max-size)" },
 	{ "corrupt", CK_LEVEL_ERROR, "the file is malformed or of no known format" },
-	{ "unsupported", CK_LEVEL_ERROR, "the file uses a format or an algorithm chainkit cannot read (JKS, Camellia PKCS#12, ...)" },
+	{ "unsupported", CK_LEVEL_ERROR, "the file uses a format or an algorithm chainkit cannot read (a Camellia-encrypted PKCS#12 file, ...)" },
 	{ "password-required", CK_LEVEL_ERROR, "the file is encrypted and no password was given for it" },
 	{ "password-wrong", CK_LEVEL_ERROR, "the password given for the file does not open it" },
 	{ NULL, 0, NULL },
@@ -638,7 +638,7 @@ static const char *failure_hint(const char *code)
 	if (!strcmp(code, "password-wrong"))
 		return "Check which password file --passwords or --password-file gives for it.";
 	if (!strcmp(code, "unsupported"))
-		return "Convert it to PKCS#12 with AES or to PEM (keytool -importkeystore -deststoretype pkcs12; openssl pkcs12).";
+		return "Convert it to PEM, or to PKCS#12 with AES-256-CBC (openssl pkcs12, which reads more algorithms).";
 	return NULL;
 }
 

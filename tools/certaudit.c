@@ -64,10 +64,10 @@ static const struct cli_tool tool = {
 	.description =
 		"PATH is a bundle (any format chainview reads) or a directory, walked recursively;\n"
 		"in directories, files named *.pem, *.crt, *.cer, *.cert, *.der, *.p7b, *.p7c,\n"
-		"*.p12 or *.pfx, and other files holding a PEM certificate, are audited.  Each\n"
-		"file is OK, WARN or FAIL by the policy (--print-policy shows it); the exit status\n"
-		"is 1 when a file FAILs.  Passwords are never asked for: a file without one is\n"
-		"reported as password-required.",
+		"*.p12, *.pfx, *.jks or *.jceks, and other files holding a PEM certificate, are\n"
+		"audited.  Each file is OK, WARN or FAIL by the policy (--print-policy shows it);\n"
+		"the exit status is 1 when a file FAILs.  Passwords are never asked for: a file\n"
+		"without one is reported as password-required.",
 	.options = options,
 	.common = CLI_WITH_ALL,
 };
@@ -370,7 +370,8 @@ struct walk {
 
 static bool bundle_name(const char *path)
 {
-	static const char *const ext[] = { "pem", "crt", "cer", "cert", "der", "p7b", "p7c", "p12", "pfx", NULL };
+	static const char *const ext[] = { "pem", "crt", "cer", "cert", "der", "p7b", "p7c", "p12", "pfx",
+					   "jks", "jceks", NULL };
 	const char *base = strrchr(path, '/'), *dot;
 	base = base ? base + 1 : path;
 	dot = strrchr(base, '.');
