@@ -449,6 +449,11 @@ enum ck_status ck_policy_parse(struct ck_policy *p, const char *text, size_t len
 	if (!copy.rules)
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
 	memcpy(copy.rules, p->rules, p->nrules * sizeof *copy.rules);
+	/* a byte order mark, as some editors write */
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+		text += 3;
+		len -= 3;
+	}
 	if (memchr(text, '\0', len)) {
 		rc = ck_error_set(err, CK_E_PARSE, "not a text file (it holds NUL bytes)");
 		goto out;

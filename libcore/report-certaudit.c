@@ -95,9 +95,13 @@ int ck_report_text_certaudit(FILE *f, const json_t *doc, const struct ck_text_op
 
 	if (o->quiet && !strcmp(verdict, "ok"))
 		return 0;
-	fprintf(f, "%s%-4s%s  %s\n", ck_text_color(o, color),
+	fprintf(f, "%s%-4s%s  ", ck_text_color(o, color),
 		!strcmp(verdict, "fail") ? "FAIL" : !strcmp(verdict, "warn") ? "WARN" : "OK",
-		ck_text_reset(o), jstr(doc, "path"));
+		ck_text_reset(o));
+	/* one line per file: a newline or escape in a file name is shown as '?' */
+	for (const unsigned char *c = (const unsigned char *)jstr(doc, "path"); *c; c++)
+		fputc(*c < 0x20 || *c == 0x7f ? '?' : *c, f);
+	fputc('\n', f);
 	json_array_foreach(findings, i, fi) {
 		if (!o->verbose && strcmp(jstr(fi, "severity"), worst))
 			continue;

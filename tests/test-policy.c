@@ -523,3 +523,9 @@ Test(policy, names)
 	cr_assert_str_eq(ck_verdict_name(CK_VERDICT_WARN), "warn");
 	cr_assert_str_eq(ck_verdict_name(CK_VERDICT_FAIL), "fail");
 }
+
+Test(policy, byte_order_mark)
+{
+	apply("\xef\xbb\xbfwarn-days = 3\n");
+	cr_assert_eq(pol->warn_days, 3);
+}

@@ -271,3 +271,14 @@ Test(report_certaudit, sarif_write_error)
 	cr_assert_eq(ck_report_audit_sarif(f, docs, ndocs, pol, "1"), -1);
 	fclose(f);
 }
+
+Test(report_certaudit, text_keeps_one_line_per_file)
+{
+	struct ck_text_opts o = { 0 };
+	FILE *f;
+	doc("dir/new\nline\x1b[31m.pem", NULL);
+	f = open_memstream(&buf, &buflen);
+	cr_assert_eq(ck_report_text_certaudit(f, docs[0], &o), 0);
+	fclose(f);
+	cr_assert_str_eq(buf, "OK    dir/new?line?[31m.pem\n");
+}

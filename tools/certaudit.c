@@ -1020,6 +1020,81 @@ static int print_policy(const struct ck_policy *policy)
 	return 0;
 }
 
+/* Wait for entry i's result, redrawing the progress line meanwhile. */
+static struct result *wait_result(struct pool *p, size_t i, struct progress *pg, size_t *done)
+{
+	struct result *r;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->v[i].res) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 200 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->landed, &p->mu, &until);
+		*done = p->done;
+		pthread_mutex_unlock(&p->mu);
+		progress_draw(pg, *done, p->n, false);
+		pthread_mutex_lock(&p->mu);
+	}
+	r = p->v[i].res;
+	p->v[i].res = NULL;
+	*done = p->done;
+	pthread_mutex_unlock(&p->mu);
+	return r;
+}
+
+/* Entry i is printed: the workers may run one further ahead. */
+static void mark_emitted(struct pool *p, size_t i)
+{
+	pthread_mutex_lock(&p->mu);
+	p->emitted = i + 1;
+	pthread_cond_broadcast(&p->moved);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Print one result, count it, keep it for the report files.  Returns 0
+ * or an exit status. */
+static int take_result(struct output *out, struct walk *w, struct totals *t, struct result *r,
+		       const char *path)
+{
+	if (r == &no_memory) {
+		cli_msg(path, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	if (r->skipped) {
+		w->not_audited++;
+		return 0;
+	}
+	if (r->internal) {
+		cli_error(r->internal);
+		return CLI_EXIT_INTERNAL;
+	}
+	output_doc(out, r->doc);
+	t->files++;
+	t->ok += r->verdict == CK_VERDICT_OK;
+	t->warn += r->verdict == CK_VERDICT_WARN;
+	t->fail += r->verdict == CK_VERDICT_FAIL;
+	t->errors += r->errors;
+	t->warnings += r->warnings;
+	t->infos += r->infos;
+	if (out->keeping) {
+		json_t **nk = realloc(out->keep, (out->nkeep + 1) * sizeof *nk);
+		if (!nk) {
+			cli_msg(NULL, "out of memory");
+			return CLI_EXIT_INTERNAL;
+		}
+		out->keep = nk;
+		json_object_del(r->doc, "report");
+		nk[out->nkeep++] = r->doc;
+		r->doc = NULL;
+	}
+	return 0;
+}
+
 /* Run the workers and print the results in order. */
 static int run(struct walk *w, const struct ctx *x, struct output *out, struct totals *t)
 {
@@ -1043,74 +1118,24 @@ static int run(struct walk *w, const struct ctx *x, struct output *out, struct t
 			started++;
 	if (!started) {
 		cli_msg(NULL, "cannot start a worker thread");
-		free(th);
-		return CLI_EXIT_INTERNAL;
+		status = CLI_EXIT_INTERNAL;
+		p.n = 0;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &pg.start);
 	pg.last = pg.start;
-	progress_draw(&pg, 0, w->n, true);
-	for (size_t i = 0; i < w->n; i++) {
-		struct result *r;
-		size_t done;
-		pthread_mutex_lock(&p.mu);
-		while (!p.v[i].res) {
-			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += 200 * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&p.landed, &p.mu, &until);
-			done = p.done;
-			pthread_mutex_unlock(&p.mu);
-			progress_draw(&pg, done, w->n, false);
-			pthread_mutex_lock(&p.mu);
-		}
-		r = p.v[i].res;
-		done = p.done;
-		pthread_mutex_unlock(&p.mu);
-
+	progress_draw(&pg, 0, p.n, true);
+	for (size_t i = 0; i < p.n; i++) {
+		size_t done = 0;
+		struct result *r = wait_result(&p, i, &pg, &done);
+		int s;
 		/* messages, and output to the same terminal, go on a clean line */
 		if (r == &no_memory || (!r->skipped && (r->internal || pg.stdout_tty)))
 			progress_clear(&pg);
-		if (r == &no_memory) {
-			cli_msg(p.v[i].path, "out of memory");
-			status = CLI_EXIT_INTERNAL;
-		} else if (r->skipped) {
-			w->not_audited++;
-		} else if (r->internal) {
-			cli_error(r->internal);
-			status = CLI_EXIT_INTERNAL;
-		} else {
-			output_doc(out, r->doc);
-			t->files++;
-			t->ok += r->verdict == CK_VERDICT_OK;
-			t->warn += r->verdict == CK_VERDICT_WARN;
-			t->fail += r->verdict == CK_VERDICT_FAIL;
-			t->errors += r->errors;
-			t->warnings += r->warnings;
-			t->infos += r->infos;
-			if (out->keeping) {
-				json_t **nk = realloc(out->keep, (out->nkeep + 1) * sizeof *nk);
-				if (nk) {
-					out->keep = nk;
-					json_object_del(r->doc, "report");
-					nk[out->nkeep++] = r->doc;
-					r->doc = NULL;
-				} else {
-					cli_msg(NULL, "out of memory");
-					status = CLI_EXIT_INTERNAL;
-				}
-			}
-		}
+		s = take_result(out, w, t, r, p.v[i].path);
+		status = s ? s : status;
 		result_free(r);
-		pthread_mutex_lock(&p.mu);
-		p.v[i].res = NULL;
-		p.emitted = i + 1;
-		pthread_cond_broadcast(&p.moved);
-		pthread_mutex_unlock(&p.mu);
-		progress_draw(&pg, done, w->n, false);
+		mark_emitted(&p, i);
+		progress_draw(&pg, done, p.n, false);
 	}
 	pthread_mutex_lock(&p.mu);
 	p.stop = true;
