@@ -59,7 +59,7 @@ static const struct cli_option options[] = {
 
 static const struct cli_tool tool = {
 	.name = "certaudit",
-	.synopsis = "[OPTION]... PATH...",
+	.synopsis = "[OPTION]... PATH...\n   or: certaudit --print-policy [--policy FILE]",
 	.summary = "Audit the certificate bundles in each PATH against a policy.",
 	.description =
 		"PATH is a bundle (any format chainview reads) or a directory, walked recursively;\n"
