@@ -17,6 +17,10 @@ UNIT_TESTS = \
 	tests/test-checks \
 	tests/test-report \
 	tests/test-write \
+	tests/test-net \
+	tests/test-revocation \
+	tests/test-aia \
+	tests/test-runtime \
 	$(NULL)
 
 check_PROGRAMS += $(UNIT_TESTS)
@@ -50,6 +54,22 @@ tests_test_report_LDADD = $(TEST_LIBS)
 tests_test_write_SOURCES = tests/test-write.c tests/unit.h
 tests_test_write_CFLAGS = $(TEST_CFLAGS)
 tests_test_write_LDADD = $(TEST_LIBS)
+tests_test_net_SOURCES = tests/test-net.c tests/unit.h
+tests_test_net_CFLAGS = $(TEST_CFLAGS)
+tests_test_net_LDADD = $(TEST_LIBS)
+tests_test_revocation_SOURCES = tests/test-revocation.c tests/unit.h
+tests_test_revocation_CFLAGS = $(TEST_CFLAGS)
+tests_test_revocation_LDADD = $(TEST_LIBS)
+tests_test_aia_SOURCES = tests/test-aia.c tests/unit.h
+tests_test_aia_CFLAGS = $(TEST_CFLAGS)
+tests_test_aia_LDADD = $(TEST_LIBS)
+tests_test_runtime_SOURCES = tests/test-runtime.c tests/unit.h
+tests_test_runtime_CFLAGS = $(TEST_CFLAGS)
+tests_test_runtime_LDADD = $(TEST_LIBS)
+
+# helpers the network tests start (tests/servers/servers.sh)
+check_PROGRAMS += tests/servers/netprobe
+tests_servers_netprobe_SOURCES = tests/servers/netprobe.c
 
 CLI_TESTS = \
 	tests/cli/chainview-formats.sh \
@@ -60,6 +80,13 @@ CLI_TESTS = \
 	tests/cli/chainview-output.sh \
 	tests/cli/chainview-options.sh \
 	tests/cli/man-options.sh \
+	tests/cli/aiacheck-options.sh \
+	tests/cli/aiacheck-classes.sh \
+	tests/cli/aiacheck-content.sh \
+	tests/cli/aiacheck-runtimes.sh \
+	tests/cli/aiacheck-output.sh \
+	tests/cli/aiacheck-proxy.sh \
+	tests/cli/aiacheck-demo.sh \
 	$(NULL)
 
 TESTS += $(UNIT_TESTS) $(CLI_TESTS)
