@@ -24,6 +24,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,6 +398,68 @@ static curl_socket_t open_socket(void *ctx, curlsocktype purpose, struct curl_so
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 }
 
+/* Does host match curl's NOPROXY list?  Hand-written because libcurl
+ * applies the list itself but (before 8.7, CURLINFO_USED_PROXY) cannot
+ * say whether it did, and the result must name the proxy actually used.
+ * Same rules as curl: "*" matches all; an entry matches the host itself
+ * and its subdomains (a leading dot is ignored); an IPv4 entry may be a
+ * CIDR block. */
+static bool cidr_match(const char *host, const char *entry)
+{
+	struct in_addr h, n;
+	char net[64];
+	const char *slash = strchr(entry, '/');
+	long bits;
+	uint32_t mask;
+
+	if (!slash || (size_t)(slash - entry) >= sizeof net)
+		return false;
+	memcpy(net, entry, (size_t)(slash - entry));
+	net[slash - entry] = '\0';
+	bits = strtol(slash + 1, NULL, 10);
+	if (bits < 0 || bits > 32 || inet_pton(AF_INET, host, &h) != 1 || inet_pton(AF_INET, net, &n) != 1)
+		return false;
+	mask = bits ? htonl(0xffffffffu << (32 - bits)) : 0;
+	return (h.s_addr & mask) == (n.s_addr & mask);
+}
+
+bool ck_net_no_proxy(const char *url, const char *list)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	bool match = false;
+
+	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		return false;
+	}
+	if (host[0] == '[') { /* [::1] */
+		size_t n = strlen(host);
+		memmove(host, host + 1, n - 1);
+		host[n - 2] = '\0';
+	}
+	for (const char *p = list; *p && !match;) {
+		char entry[256];
+		size_t n = strcspn(p, ", "), hl = strlen(host), el;
+		const char *e = entry;
+		if (n && n < sizeof entry) {
+			memcpy(entry, p, n);
+			entry[n] = '\0';
+			if (*e == '.')
+				e++;
+			el = strlen(e);
+			match = !strcmp(entry, "*") || !strcasecmp(host, e) || cidr_match(host, e) ||
+				(hl > el && host[hl - el - 1] == '.' && !strcasecmp(host + hl - el, e));
+		}
+		p += n;
+		p += strspn(p, ", ");
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return match;
+}
+
 static const char *scheme_proxy(const struct ck_net_opts *o, const char *url)
 {
 	const char *p = NULL;
@@ -408,9 +471,11 @@ static const char *scheme_proxy(const struct ck_net_opts *o, const char *url)
 		return o->proxy;
 	if (https)
 		p = o->https_proxy;
-	else if (!strncasecmp(url, "http:", 5))
+	else
 		p = o->http_proxy;
-	return p && *p ? p : NULL;
+	if (!p || !*p || (o->no_proxy && ck_net_no_proxy(url, o->no_proxy)))
+		return NULL;
+	return p;
 }
 
 static double remaining_ms(const struct xfer *x)
@@ -469,7 +534,7 @@ static bool setup_hop(struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
 	/* always set, so that libcurl does not read the environment */
 	curl_easy_setopt(e, CURLOPT_PROXY, x->proxy ? x->proxy : "");
-	curl_easy_setopt(e, CURLOPT_NOPROXY, o->no_proxy ? o->no_proxy : "");
+	curl_easy_setopt(e, CURLOPT_NOPROXY, ""); /* applied above, in scheme_proxy() */
 	if (o->ca_file)
 		curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file);
 	if (o->ca_path)
@@ -557,7 +622,7 @@ static void describe(struct xfer *x, const struct ck_net_outcome *oc, const stru
 		break;
 	case CK_URL_TIMEOUT:
 		set_message(r, "connected, but no complete answer in %.1f s (%zu bytes received)",
-			    (x->elapsed_ms + t->total) / 1000.0, x->body_len);
+			    x->elapsed_ms / 1000.0, x->body_len);
 		break;
 	case CK_URL_TOO_LARGE:
 		set_message(r, "the body is larger than %zu bytes",

@@ -132,6 +132,10 @@ struct ck_net_opts {
 	void *progress_ctx;
 };
 
+/* Does the URL's host match a NOPROXY list, by curl's rules ("*", the
+ * host and its subdomains, IPv4 CIDR blocks)? */
+bool ck_net_no_proxy(const char *url, const char *list);
+
 #define CK_NET_MAX_BODY_DEFAULT (1024u * 1024)
 #define CK_NET_MAX_REDIRECTS 5
 

@@ -244,6 +244,7 @@ struct emu {
 	enum ck_runtime_id id;
 	struct ck_pool *pool;
 	double spent_ms;       /* of the chain build's budget */
+	const struct ck_cert *first_stop; /* where its chain first stopped */
 };
 
 static bool push_long(long **v, size_t *n, long x)
@@ -422,8 +423,12 @@ static enum ck_status build_and_fetch(struct emu *m, size_t leaf, struct ck_chai
 			}
 			m->spent_ms += f->cost_ms;
 			m->v->stall_ms += f->cost_ms;
-			if (!f->success)
+			if (!f->success && e->checked) {
 				m->v->needed_url_failed = true;
+				m->v->failed_cost_ms += f->cost_ms;
+			}
+			if (!m->first_stop)
+				m->first_stop = top;
 			if (f->success && e->issuer_info.issuer) {
 				rc = ck_pool_add(m->pool, e->issuer_info.issuer, CK_SRC_FETCHED, false,
 						 e->url, -1, NULL);
@@ -496,6 +501,8 @@ static bool revocation_fetch(struct emu *m, const struct ck_cert *cert, enum ck_
 				 m->rt->label);
 		}
 		m->v->stall_ms += f->cost_ms;
+		if (!f->success && e->checked)
+			m->v->failed_cost_ms += f->cost_ms;
 		if (f->success)
 			return true;
 		if (m->rt->revocation_first_crl_only || kind == CK_KIND_OCSP)
@@ -524,8 +531,10 @@ static enum ck_status emulate_revocation(struct emu *m, const struct ck_chain *c
 			ok = revocation_fetch(m, cert, second, &oom);
 		if (oom)
 			return ck_error_set(err, CK_E_NOMEM, "out of memory");
-		if (!ok)
+		if (!ok) {
 			m->v->needed_url_failed = true;
+			m->v->revocation_failed = true;
+		}
 	}
 	return CK_OK;
 }
@@ -608,60 +617,89 @@ static void add_list(struct text *t, const long *v, size_t n)
 		add(t, "%s[%ld]", i ? ", " : "", v[i]);
 }
 
+static const char *fetch_address(const struct ck_runtime *rt, const struct ck_url_entry *e)
+{
+	return e->requested && rt->trims_white_space && e->result == CK_URL_MALFORMED ? e->requested : e->url;
+}
+
+/* The fetches for the first missing issuer, and what they lead to. */
 static void summary_issuer(struct emu *m, struct text *t)
 {
 	struct ck_runtime_verdict *v = m->v;
 	const struct ck_runtime *rt = m->rt;
-	const struct ck_runtime_fetch *first = NULL;
-	size_t nissuer = 0;
+	const struct ck_runtime_fetch *f = NULL, *last = NULL;
+	const struct ck_cert *stop = NULL;
+	size_t n = 0;
 
-	for (size_t i = 0; i < v->nfetches; i++)
-		if (!strcmp(v->fetches[i].purpose, "issuer")) {
-			if (!first)
-				first = &v->fetches[i];
-			nissuer++;
+	for (size_t i = 0; i < v->nfetches; i++) {
+		const struct ck_url_entry *e = &m->r->urls[v->fetches[i].url];
+		if (strcmp(v->fetches[i].purpose, "issuer"))
+			continue;
+		if (!f) {
+			f = &v->fetches[i];
+			stop = e->cert;
 		}
-	if (first) {
-		const struct ck_url_entry *e = &m->r->urls[first->url];
+		if (e->cert == stop) {
+			last = &v->fetches[i];
+			n++;
+		}
+	}
+	if (!f) {
+		if (!v->complete && v->missing_issuer) {
+			add(t, "the issuer %s is missing", v->missing_issuer);
+			if (v->file_has_missing && !rt->uses_file_chain)
+				add(t, " (it is in the file, but %s does not use the file's intermediates)", rt->label);
+			if (!rt->fetches_ca_issuers)
+				add(t, "; %s never fetches caIssuers URLs, so the peer must have it already", rt->who);
+			else
+				add(t, "; the certificate has no caIssuers URL %s follows", rt->label);
+		}
+		return;
+	}
+	add(t, "the intermediate %s is missing", stop ? stop->issuer : "?");
+	if (v->file_has_missing && !rt->uses_file_chain)
+		add(t, " (it is in the file, but %s does not use the file's intermediates)", rt->label);
+	if (rt->fetch_condition)
+		add(t, "; with %s, a %s peer validating the chain will try ", rt->fetch_condition, rt->label);
+	else
+		add(t, "; %s will try ", rt->who);
+	if (n == 1) {
+		const struct ck_url_entry *e = &m->r->urls[f->url];
 		char word[64], detail[200];
-		const char *dn = e->cert ? e->cert->issuer : "?";
-		result_words(m->r, e, word, sizeof word, detail, sizeof detail);
-		add(t, "the intermediate %s is missing", dn);
-		if (v->file_has_missing)
-			add(t, " (it is in the file, but %s does not use the file's intermediates)", rt->label);
-		if (rt->fetch_condition)
-			add(t, "; with %s, a %s peer validating the chain will try %s", rt->fetch_condition, rt->label,
-			    e->requested && rt->trims_white_space ? e->requested : e->url);
-		else
-			add(t, "; %s will try %s", rt->who,
-			    e->requested && rt->trims_white_space ? e->requested : e->url);
+		add(t, "%s", fetch_address(rt, e));
 		if (!e->checked) {
 			add(t, " (not checked)");
 			return;
 		}
+		result_words(m->r, e, word, sizeof word, detail, sizeof detail);
 		add(t, "; from here that URL is %s (%s)", word, detail);
-		if (first->success) {
-			if (!strcmp(word, "fine") && nissuer == 1 && v->complete)
-				add(t, ": the fetch completes the chain");
-		} else if (v->budget_exhausted && rt->request_timeout_ms) {
-			add(t, " — expect a %u s stall per connection and a %u s cancellation",
-			    rt->chain_budget_ms / 1000, rt->request_timeout_ms / 1000);
-		} else if (first->cost_ms >= 1000) {
-			add(t, " — expect a %.0f s stall per %s", first->cost_ms / 1000,
-			    rt->fetch_condition ? "validation" : "connection");
-		} else {
-			add(t, " — the fetch fails at once and the chain stays incomplete");
+	} else {
+		size_t k = 0;
+		add(t, "in order: ");
+		for (size_t i = 0; i < v->nfetches; i++) {
+			const struct ck_url_entry *e = &m->r->urls[v->fetches[i].url];
+			char word[64], detail[200];
+			if (strcmp(v->fetches[i].purpose, "issuer") || e->cert != stop)
+				continue;
+			result_words(m->r, e, word, sizeof word, detail, sizeof detail);
+			add(t, "%s%s (%s)", k++ ? ", " : "", fetch_address(rt, e), e->checked ? word : "not checked");
 		}
-		return;
 	}
-	if (!v->complete && v->missing_issuer) {
-		add(t, "the issuer %s is missing", v->missing_issuer);
-		if (v->file_has_missing && !rt->uses_file_chain)
-			add(t, " (it is in the file, but %s does not use the file's intermediates)", rt->label);
-		if (!rt->fetches_ca_issuers)
-			add(t, "; %s never fetches caIssuers URLs, so the peer must have it already", rt->who);
-		else
-			add(t, "; the certificate has no caIssuers URL %s follows", rt->label);
+	if (last->success) {
+		if (v->complete)
+			add(t, ": the fetch%s complete%s the chain", n > 1 ? " of the last one" : "",
+			    n > 1 ? "s" : "s");
+		if (v->failed_cost_ms >= 1000)
+			add(t, "; the failures before it cost %.0f s", v->failed_cost_ms / 1000);
+	} else if (v->budget_exhausted && rt->request_timeout_ms) {
+		add(t, " — expect a %u s stall per connection and a %u s cancellation",
+		    rt->chain_budget_ms / 1000, rt->request_timeout_ms / 1000);
+	} else if (v->failed_cost_ms >= 1000) {
+		add(t, " — expect a %.0f s stall per %s", v->failed_cost_ms / 1000,
+		    rt->fetch_condition ? "validation" : "connection");
+	} else if (!v->unchecked) {
+		add(t, " — %s fail%s at once and the chain stays incomplete", n > 1 ? "they" : "the fetch",
+		    n > 1 ? "" : "s");
 	}
 }
 
@@ -685,14 +723,22 @@ static enum ck_status make_summary(struct emu *m)
 		add(&t, ". ");
 	add(&t, "%c%s sends ", rt->who[0] - 32, rt->who + 1);
 	add_list(&t, v->sends, v->nsends);
-	if (v->complete)
+	if (rt->uses_file_chain)
+		add(&t, " as in the file");
+	if (v->complete && rt->uses_file_chain && v->fetched_anything)
+		add(&t, "; its peer completes the chain with what it fetched%s",
+		    v->trusted ? ", up to a trusted root" : "");
+	else if (v->complete)
 		add(&t, v->trusted ? " (complete, ends at a trusted root)" : " (complete)");
 	else
 		add(&t, " (incomplete: the server must have %s, else %s)",
 		    v->missing_issuer ? v->missing_issuer : "the issuer", rt->handshake_failure);
 	if (v->stall_ms >= 1 && !v->budget_exhausted)
 		add(&t, "; URL fetches add %.0f ms%s", v->stall_ms,
-		    v->every_connection ? " to every new connection" : "");
+		    v->every_connection ? (rt->fetch_condition ? " to every validation" :
+					   " to every new connection") : " once");
+	if (v->revocation_failed)
+		add(&t, "; revocation: no usable CRL or OCSP answer for every certificate");
 	if (v->budget_exhausted && rt->timeout_exception)
 		add(&t, "; stalls add up over the chain builds of a request, which %s cancels after %u s (%s)",
 		    "HttpClient", rt->request_timeout_ms / 1000, rt->timeout_exception);
@@ -742,15 +788,21 @@ static enum ck_status verdict_facts(struct emu *m, const struct ck_chain *c)
 		v->missing_issuer = strdup(top->issuer);
 		if (!v->missing_issuer)
 			return CK_E_NOMEM;
-		for (size_t i = 0; b && i < b->ncerts; i++)
-			if (b->certs[i] != top && ck_cert_name_issued(top, b->certs[i]))
-				v->file_has_missing = true;
+		if (!m->first_stop)
+			m->first_stop = top;
 	}
+	/* the issuer it lacked (first) is in the file: .NET does not use it */
+	for (size_t i = 0; m->first_stop && b && i < b->ncerts; i++)
+		if (b->certs[i] != m->first_stop && ck_cert_name_issued(m->first_stop, b->certs[i]))
+			v->file_has_missing = true;
 	/* .NET keeps a fetched issuer only when the chain verifies; a
 	 * failed fetch is retried by every chain build */
 	v->every_connection = v->fetched_anything &&
 			      !(c->trusted && !v->needed_url_failed && m->rt->saves_fetched);
-	v->problem = v->needed_url_failed || !c->complete;
+	/* a problem: the chain stays incomplete, failed fetches stall, or
+	 * revocation finds no answer; a fast failure followed by a working
+	 * URL is not one */
+	v->problem = !c->complete || v->failed_cost_ms >= 1000 || v->revocation_failed;
 	return CK_OK;
 }
 

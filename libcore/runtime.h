@@ -89,9 +89,12 @@ struct ck_runtime_verdict {
 	bool budget_exhausted;
 	double stall_ms;               /* added to each new connection */
 	bool every_connection;         /* the stall repeats (nothing is cached) */
-	bool needed_url_failed;
+	bool needed_url_failed;        /* a URL it fetched failed */
+	double failed_cost_ms;         /* what the failed fetches cost */
+	bool revocation_failed;        /* no usable CRL or OCSP answer somewhere */
 	bool unchecked;                /* --list: a URL it needs was not checked */
-	bool problem;                  /* a URL it needs failed, or its chain is incomplete */
+	bool problem;                  /* its chain stays incomplete, failed fetches
+					  stall (1 s or more), or revocation fails */
 	char *summary;                 /* one or two sentences */
 };
 

@@ -231,3 +231,16 @@ Test(net, progress_once_per_url)
 	ck_net_result_cleanup(&res[0]);
 	ck_net_result_cleanup(&res[1]);
 }
+
+Test(net, no_proxy_list)
+{
+	cr_assert(ck_net_no_proxy("http://127.0.0.1:18080/x", "127.0.0.1"));
+	cr_assert(ck_net_no_proxy("http://127.0.0.1:18080/x", "localhost, 127.0.0.0/8"));
+	cr_assert(!ck_net_no_proxy("http://128.0.0.1/x", "127.0.0.0/8"));
+	cr_assert(ck_net_no_proxy("http://pki.example.test/x", "example.test"));
+	cr_assert(ck_net_no_proxy("http://pki.example.test/x", ".example.test"));
+	cr_assert(!ck_net_no_proxy("http://pki.badexample.test/x", "example.test"));
+	cr_assert(ck_net_no_proxy("http://anything/x", "*"));
+	cr_assert(ck_net_no_proxy("http://[::1]:8080/x", "::1"));
+	cr_assert(!ck_net_no_proxy("http://pki.example.test/x", ""));
+}

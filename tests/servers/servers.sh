@@ -16,8 +16,11 @@
 #   web [DIRECTIVES]     (re)start nginx on 127.0.0.1:18080 (http, root $WWW)
 #                        and :18443 (https, server.crt + int-ca), with extra
 #                        server directives (locations) for both
-#   ocsp_start [INDEX]   openssl ocsp on :18081 for int-ca (default index
-#                        pki/int-ca.index.txt: revoked-leaf revoked)
+#   ocsp_start [INDEX [SIGNER]]
+#                        openssl ocsp on :18081 for int-ca (default index
+#                        pki/int-ca.index.txt: revoked-leaf revoked), the
+#                        answers signed by SIGNER (default int-ca)
+#   ocsp_stop
 #   drop_start PORT      a loopback listener on PORT whose accept queue is
 #                        full: SYNs go unanswered (dropped)
 #   proxy_start          tinyproxy on 127.0.0.1:18888 (CONNECT to 443 only)
@@ -146,9 +149,28 @@ ocsp_start() {
 	# unique_subject = no beside the index
 	cp "${1:-$FX/pki/int-ca.index.txt}" "$TMPD/ocsp.index"
 	echo 'unique_subject = no' >"$TMPD/ocsp.index.attr"
-	bg_start ocsp openssl ocsp -index "$TMPD/ocsp.index" -CA "$FX/pki/int-ca.crt" \
-		-rsigner "$FX/pki/int-ca.crt" -rkey "$FX/pki/int-ca.key" -port 18081 -ndays 1
-	wait_port 18081
+	signer=${2:-int-ca}
+	# openssl ocsp exits after a request it cannot parse (aiacheck's GET
+	# of the bare URL when the issuer is unknown): restart it each time
+	cat >"$TMPD/ocsp.sh" <<EOF
+trap 'kill \$child 2>/dev/null; exit 0' TERM INT
+while :; do
+	openssl ocsp -index "$TMPD/ocsp.index" -CA "$FX/pki/int-ca.crt" \\
+		-rsigner "$FX/pki/$signer.crt" -rkey "$FX/pki/$signer.key" -port 18081 -ndays 1 &
+	child=\$!
+	wait \$child
+done
+EOF
+	bg_start ocsp /bin/sh "$TMPD/ocsp.sh"
+	# it serves one connection at a time and hangs on one that sends
+	# nothing: wait with a real query rather than a bare connect
+	i=0
+	until openssl ocsp -url http://127.0.0.1:18081/ -issuer "$FX/pki/int-ca.crt" \
+		-cert "$FX/pki/client.crt" -no_nonce -noverify -timeout 2 >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -lt 50 ] || { cat "$TMPD/ocsp.out"; echo "openssl ocsp did not start"; exit 1; }
+		sleep 0.1
+	done
 }
 
 ocsp_stop() {
@@ -156,6 +178,7 @@ ocsp_stop() {
 	kill "$ck_pid_ocsp" 2>/dev/null
 	wait "$ck_pid_ocsp" 2>/dev/null
 	ck_pid_ocsp=""
+	while "$NETPROBE" wait 127.0.0.1 18081 0.05 2>/dev/null; do sleep 0.05; done
 }
 
 drop_start() {
