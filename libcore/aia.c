@@ -170,20 +170,21 @@ bool ck_aia_ldap_values(const unsigned char *body, size_t len, const char *attr,
 {
 	size_t alen = strlen(attr);
 
-	/* libcurl writes "\tNAME: VALUE\n" per value, and base64 for
-	 * attributes whose name ends in ";binary" */
+	/* libcurl writes "DN: ..." then "\tNAME: VALUE" per value, in base64
+	 * after "::" (LDIF) for attributes whose name ends in ";binary" */
 	for (size_t i = 0; i < len;) {
-		size_t end = i, colon;
+		size_t end = i, colon, v;
 		while (end < len && body[end] != '\n')
 			end++;
 		if (body[i] == '\t' && end - i > alen + 1 &&
 		    !strncasecmp((const char *)body + i + 1, attr, alen)) {
 			for (colon = i + 1; colon < end && body[colon] != ':'; colon++)
 				;
-			if (colon + 2 < end && colon - (i + 1) >= 7 &&
+			for (v = colon; v < end && (body[v] == ':' || body[v] == ' '); v++)
+				;
+			if (v < end && colon - (i + 1) >= 7 &&
 			    !strncasecmp((const char *)body + colon - 7, ";binary", 7)) {
-				gnutls_datum_t in = { (unsigned char *)body + colon + 2,
-						      (unsigned)(end - colon - 2) }, out = { 0 };
+				gnutls_datum_t in = { (unsigned char *)body + v, (unsigned)(end - v) }, out = { 0 };
 				if (in.size && in.data[in.size - 1] == '\r')
 					in.size--;
 				if (gnutls_base64_decode2(&in, &out) < 0)
@@ -478,8 +479,6 @@ static void check_content(struct run *ru, struct ck_url_entry *e)
 	switch (e->kind) {
 	case CK_KIND_CA_ISSUERS:
 		r = ck_aia_check_issuer(body, len, e->cert, &e->issuer_info, e->note, sizeof e->note);
-		if (ldap && e->issuer_info.format)
-			e->issuer_info.format = "ldap";
 		break;
 	case CK_KIND_CRL:
 	case CK_KIND_DELTA_CRL:
@@ -659,7 +658,7 @@ static void recheck_crls(struct run *ru)
 		if ((e->kind != CK_KIND_CRL && e->kind != CK_KIND_DELTA_CRL) || !e->checked ||
 		    e->result == CK_URL_MALFORMED ||
 		    e->net.result != CK_URL_OK || e->crl.signature != -1 || !e->crl.format ||
-		    !(is = issuer_in(ru->cur, e->cert)) || !strncasecmp(e->url, "ldap", 4))
+		    !(is = issuer_in(ru->cur, e->cert)))
 			continue;
 		e->issuer = is;
 		ck_crl_info_cleanup(&e->crl);

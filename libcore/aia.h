@@ -32,7 +32,8 @@ const char *ck_url_kind_name(enum ck_url_kind k);
 /* What a caIssuers URL served. */
 struct ck_issuer_info {
 	const char *format;     /* "der", "pem", "pkcs7", "pem-pkcs7", "base64",
-				   "pkcs12", "ldap", or NULL when unreadable */
+				   "pkcs12", or NULL when unreadable (for LDAP:
+				   of the attribute's value) */
 	size_t certificates;
 	struct ck_cert *issuer; /* the served certificate that issued the URL's
 				   certificate (owned), or NULL */

@@ -87,6 +87,7 @@ CLI_TESTS = \
 	tests/cli/aiacheck-output.sh \
 	tests/cli/aiacheck-proxy.sh \
 	tests/cli/aiacheck-demo.sh \
+	tests/cli/aiacheck-ldap.sh \
 	$(NULL)
 
 TESTS += $(UNIT_TESTS) $(CLI_TESTS)

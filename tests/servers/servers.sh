@@ -24,6 +24,11 @@
 #   drop_start PORT      a loopback listener on PORT whose accept queue is
 #                        full: SYNs go unanswered (dropped)
 #   proxy_start          tinyproxy on 127.0.0.1:18888 (CONNECT to 443 only)
+#   ldap_start [CA-FILE] slapd on 127.0.0.1:18389 with the entries the
+#                        fixtures' LDAP URLs name: cn=int and cn=int-crl,
+#                        certificationAuthority objects holding CA-FILE
+#                        (default pki/int-ca.der), int-ca.crl, root-ca.crl
+#   ldap_stop
 
 if [ -z "${CK_NETNS:-}" ]; then
 	: "${top_srcdir:?run through make check}"
@@ -204,4 +209,49 @@ MaxClients 64
 EOF
 	bg_start proxy tinyproxy -d -c "$TMPD/tinyproxy.conf"
 	wait_port 18888
+}
+
+ldap_start() {
+	ca=${1:-$FX/pki/int-ca.der}
+	l="$TMPD/ldap"
+	mkdir -p "$l/int" "$l/int-crl"
+	cat >"$l/slapd.conf" <<EOF
+include /etc/ldap/schema/core.schema
+pidfile $l/slapd.pid
+argsfile $l/slapd.args
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+suffix "cn=int"
+directory $l/int
+maxsize 10485760
+database mdb
+suffix "cn=int-crl"
+directory $l/int-crl
+maxsize 10485760
+EOF
+	for dn in int int-crl; do
+		cat >"$l/$dn.ldif" <<EOF
+dn: cn=$dn
+objectClass: applicationProcess
+objectClass: certificationAuthority
+cn: $dn
+cACertificate;binary:: $(base64 -w0 "$ca")
+certificateRevocationList;binary:: $(base64 -w0 "$FX/pki/int-ca.crl")
+authorityRevocationList;binary:: $(base64 -w0 "$FX/pki/root-ca.crl")
+EOF
+		slapadd -f "$l/slapd.conf" -b "cn=$dn" -l "$l/$dn.ldif" >"$l/slapadd.out" 2>&1 ||
+			{ cat "$l/slapadd.out"; echo "slapadd failed"; exit 1; }
+	done
+	bg_start ldap slapd -f "$l/slapd.conf" -h ldap://127.0.0.1:18389/ -d 0
+	wait_port 18389
+}
+
+ldap_stop() {
+	[ -n "${ck_pid_ldap:-}" ] || return 0
+	kill "$ck_pid_ldap" 2>/dev/null
+	wait "$ck_pid_ldap" 2>/dev/null
+	ck_pid_ldap=""
+	rm -rf "$TMPD/ldap"
+	while "$NETPROBE" wait 127.0.0.1 18389 0.05 2>/dev/null; do sleep 0.05; done
 }
