@@ -300,6 +300,13 @@ static bool follows(const struct ck_runtime *rt, const char *url, unsigned schem
 	return ok;
 }
 
+/* A failure the runtime waits out (its timeout or budget), as opposed to
+ * one it learns at once: what makes a stall, whatever the clock here. */
+static bool waits(const struct ck_url_entry *e)
+{
+	return e->effective == CK_URL_DROPPED || e->effective == CK_URL_TIMEOUT;
+}
+
 /* The cost of a failed download for this runtime. */
 static double failure_cost(struct emu *m, const struct ck_url_entry *e, bool *exhausts)
 {
@@ -426,6 +433,7 @@ static enum ck_status build_and_fetch(struct emu *m, size_t leaf, struct ck_chai
 			if (!f->success && e->checked) {
 				m->v->needed_url_failed = true;
 				m->v->failed_cost_ms += f->cost_ms;
+				m->v->stalls |= waits(e);
 			}
 			if (!m->first_stop)
 				m->first_stop = top;
@@ -501,8 +509,10 @@ static bool revocation_fetch(struct emu *m, const struct ck_cert *cert, enum ck_
 				 m->rt->label);
 		}
 		m->v->stall_ms += f->cost_ms;
-		if (!f->success && e->checked)
+		if (!f->success && e->checked) {
 			m->v->failed_cost_ms += f->cost_ms;
+			m->v->stalls |= waits(e);
+		}
 		if (f->success)
 			return true;
 		if (m->rt->revocation_first_crl_only || kind == CK_KIND_OCSP)
@@ -689,12 +699,12 @@ static void summary_issuer(struct emu *m, struct text *t)
 		if (v->complete)
 			add(t, ": the fetch%s complete%s the chain", n > 1 ? " of the last one" : "",
 			    n > 1 ? "s" : "s");
-		if (v->failed_cost_ms >= 1000)
+		if (v->stalls)
 			add(t, "; the failures before it cost %.0f s", v->failed_cost_ms / 1000);
 	} else if (v->budget_exhausted && rt->request_timeout_ms) {
 		add(t, " — expect a %u s stall per connection and a %u s cancellation",
 		    rt->chain_budget_ms / 1000, rt->request_timeout_ms / 1000);
-	} else if (v->failed_cost_ms >= 1000) {
+	} else if (v->stalls) {
 		add(t, " — expect a %.0f s stall per %s", v->failed_cost_ms / 1000,
 		    rt->fetch_condition ? "validation" : "connection");
 	} else if (!v->unchecked) {
@@ -799,10 +809,10 @@ static enum ck_status verdict_facts(struct emu *m, const struct ck_chain *c)
 	 * failed fetch is retried by every chain build */
 	v->every_connection = v->fetched_anything &&
 			      !(c->trusted && !v->needed_url_failed && m->rt->saves_fetched);
-	/* a problem: the chain stays incomplete, failed fetches stall, or
-	 * revocation finds no answer; a fast failure followed by a working
-	 * URL is not one */
-	v->problem = !c->complete || v->failed_cost_ms >= 1000 || v->revocation_failed;
+	/* a problem: the chain stays incomplete, a failed fetch is waited
+	 * out (dropped, timeout), or revocation finds no answer; a refused
+	 * URL followed by one that works is not one */
+	v->problem = !c->complete || v->stalls || v->budget_exhausted || v->revocation_failed;
 	return CK_OK;
 }
 

@@ -91,10 +91,11 @@ struct ck_runtime_verdict {
 	bool every_connection;         /* the stall repeats (nothing is cached) */
 	bool needed_url_failed;        /* a URL it fetched failed */
 	double failed_cost_ms;         /* what the failed fetches cost */
+	bool stalls;                   /* a failed fetch is waited out (dropped, timeout) */
 	bool revocation_failed;        /* no usable CRL or OCSP answer somewhere */
 	bool unchecked;                /* --list: a URL it needs was not checked */
-	bool problem;                  /* its chain stays incomplete, failed fetches
-					  stall (1 s or more), or revocation fails */
+	bool problem;                  /* its chain stays incomplete, a failed fetch
+					  stalls it, or revocation fails */
 	char *summary;                 /* one or two sentences */
 };
 
