@@ -401,8 +401,9 @@ static const char *requestable(struct run *ru, struct ck_url_entry *e)
 	return t;
 }
 
-/* Prepare the request of entry i for this round; false when it is
- * settled without one (or waits for a later round). */
+/* Prepare the request of entry i for this round.  *use is false when
+ * the entry is settled without a request (invalid URL, --list) or waits
+ * for a later round (round stays 0). */
 static enum ck_status prepare(struct run *ru, size_t i, unsigned round, bool last,
 			      struct pending *p, bool *use)
 {

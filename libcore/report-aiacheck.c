@@ -576,6 +576,35 @@ static bool url_skipped(const json_t *u)
 	return !json_is_string(json_object_get(u, "result"));
 }
 
+/* The result class and the runtimes that use the URL, for CI systems
+ * that show test case properties. */
+static int junit_properties(xmlTextWriterPtr w, const json_t *u)
+{
+	char used[256] = "";
+	const json_t *n;
+	size_t i, o = 0;
+	int r = 0;
+
+	json_array_foreach(json_object_get(u, "used_by"), i, n) {
+		int k = snprintf(used + o, sizeof used - o, "%s%s", i ? "," : "", json_string_value(n));
+		if (k < 0 || (size_t)k >= sizeof used - o)
+			break;
+		o += (size_t)k;
+	}
+	r |= xmlTextWriterStartElement(w, BAD_CAST "properties") < 0;
+	r |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
+	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "result") < 0;
+	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "value",
+					 BAD_CAST(url_skipped(u) ? "not checked" : js(u, "result"))) < 0;
+	r |= xmlTextWriterEndElement(w) < 0;
+	r |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
+	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "used_by") < 0;
+	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST used) < 0;
+	r |= xmlTextWriterEndElement(w) < 0;
+	r |= xmlTextWriterEndElement(w) < 0;
+	return r ? -1 : 0;
+}
+
 static int junit_case(xmlTextWriterPtr w, const json_t *u)
 {
 	char name[64], secs[32], url[2048], note[1024];
@@ -592,6 +621,7 @@ static int junit_case(xmlTextWriterPtr w, const json_t *u)
 	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST name) < 0;
 	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", xml_safe(js(u, "url"), url, sizeof url)) < 0;
 	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST secs) < 0;
+	r |= junit_properties(w, u);
 	if (url_skipped(u)) {
 		r |= xmlTextWriterStartElement(w, BAD_CAST "skipped") < 0;
 		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST "not checked (--list)") < 0;

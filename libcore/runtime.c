@@ -277,7 +277,8 @@ static struct ck_runtime_fetch *push_fetch(struct emu *m, size_t url, const char
 	return p;
 }
 
-/* Does this runtime follow the URL?  *scheme_ok only. */
+/* Does this runtime follow the URL: a valid URL (after trimming white
+ * space, for runtimes that do) of one of `schemes`? */
 static bool follows(const struct ck_runtime *rt, const char *url, unsigned schemes)
 {
 	char *t = NULL;
@@ -338,18 +339,15 @@ static void judge(struct emu *m, const struct ck_url_entry *e, struct ck_runtime
 	char word[64], detail[200];
 	bool exhausts = false;
 
-	if (!e->checked && !e->requested) {
-		f->success = false;
-		snprintf(f->why, sizeof f->why, "%.200s", m->r->list_only ? "not checked (--list)" :
-				 e->result != CK_URL_OK ? e->note : "not checked");
-		if (m->r->list_only)
-			m->v->unchecked = true;
-		return;
-	}
 	if (!e->checked) {
+		/* --list; or a URL that could not be requested here */
 		f->success = false;
-		snprintf(f->why, sizeof f->why, "not checked (--list)");
-		m->v->unchecked = true;
+		if (m->r->list_only) {
+			snprintf(f->why, sizeof f->why, "not checked (--list)");
+			m->v->unchecked = true;
+		} else {
+			snprintf(f->why, sizeof f->why, "%.40s (%.180s)", ck_url_result_name(e->result), e->note);
+		}
 		return;
 	}
 	result_words(m->r, e, word, sizeof word, detail, sizeof detail);
@@ -683,6 +681,9 @@ static void summary_issuer(struct emu *m, struct text *t)
 		}
 		result_words(m->r, e, word, sizeof word, detail, sizeof detail);
 		add(t, "; from here that URL is %s (%s)", word, detail);
+		if (e->effective == CK_URL_OK && !f->success && strstr(f->why, ", but "))
+			/* it answers, with something this runtime cannot use */
+			add(t, ", but %s", strstr(f->why, ", but ") + 6);
 	} else {
 		size_t k = 0;
 		add(t, "in order: ");
@@ -707,6 +708,8 @@ static void summary_issuer(struct emu *m, struct text *t)
 	} else if (v->stalls) {
 		add(t, " — expect a %.0f s stall per %s", v->failed_cost_ms / 1000,
 		    rt->fetch_condition ? "validation" : "connection");
+	} else if (!v->unchecked && n == 1 && m->r->urls[f->url].effective == CK_URL_OK) {
+		add(t, " — the chain stays incomplete");
 	} else if (!v->unchecked) {
 		add(t, " — %s fail%s at once and the chain stays incomplete", n > 1 ? "they" : "the fetch",
 		    n > 1 ? "" : "s");

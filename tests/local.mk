@@ -99,4 +99,4 @@ AM_TESTS_ENVIRONMENT = \
 	CRITERION_NO_EARLY_EXIT=1; export CRITERION_NO_EARLY_EXIT; \
 	$(NULL)
 
-EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers
+EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers/servers.sh

@@ -106,6 +106,12 @@ if xmllint --xpath 'string(//testcase[failure]/failure/@type)' "$TMPD/junit.xml"
 else
 	fail "junit failure type or name"
 fi
+checks=$((checks + 1))
+if [ "$(xmllint --xpath 'string(//testcase[@name="http://127.0.0.1:18080/int-ca.crt"]/properties/property[@name="used_by"]/@value)' "$TMPD/junit.xml")" = dotnet-linux ]; then
+	echo "ok: junit: used_by as a property"
+else
+	fail "junit: no used_by property"
+fi
 # shellcheck disable=SC2086
 run aiacheck $CA --junit "$TMPD/junit.xml" $DEMO
 expect "--junit exists" 5 '' 'junit\.xml: file exists \(use --force to replace it\)'
