@@ -542,6 +542,15 @@ static double now_ms(void)
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
+static bool same_request(const struct ck_net_request *a, const struct ck_net_request *b)
+{
+	return !strcmp(a->url, b->url) && (a->post == NULL) == (b->post == NULL) &&
+	       a->post_len == b->post_len && (!a->post || !memcmp(a->post, b->post, a->post_len));
+}
+
+/* One round: prepare every entry not settled yet, fetch each distinct
+ * request once (many certificates share their issuer's URLs), and
+ * settle every entry with its own copy of the answer. */
 static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool *any,
 				struct ck_error *err)
 {
@@ -549,7 +558,7 @@ static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool 
 	struct pending *ps = NULL;
 	struct ck_net_request *reqs = NULL;
 	struct ck_net_result *res = NULL;
-	size_t n = 0, todo = 0;
+	size_t *uniq = NULL, n = 0, nu = 0, todo = 0;
 	enum ck_status rc = CK_OK;
 	double t0;
 
@@ -561,7 +570,8 @@ static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool 
 	ps = calloc(todo, sizeof *ps);
 	reqs = calloc(todo, sizeof *reqs);
 	res = calloc(todo, sizeof *res);
-	if (!ps || !reqs || !res) {
+	uniq = calloc(todo, sizeof *uniq);
+	if (!ps || !reqs || !res || !uniq) {
 		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 		goto out;
 	}
@@ -574,13 +584,16 @@ static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool 
 			rc = prepare(ru, i, round, last, &ps[n], &use);
 			if (r->urls[i].round)
 				*any = true;
-			if (use) {
-				reqs[n] = ps[n].req;
-				n++;
-			} else {
+			if (!use) {
 				free(ps[n].der);
 				ps[n].der = NULL;
+				continue;
 			}
+			for (uniq[n] = 0; uniq[n] < nu && !same_request(&reqs[uniq[n]], &ps[n].req); uniq[n]++)
+				;
+			if (uniq[n] == nu)
+				reqs[nu++] = ps[n].req;
+			n++;
 		}
 	}
 	if (rc) {
@@ -588,12 +601,18 @@ static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool 
 		goto out;
 	}
 	t0 = now_ms();
-	rc = ck_net_run(reqs, n, &ru->o->net, res, err);
+	rc = ck_net_run(reqs, nu, &ru->o->net, res, err);
 	r->elapsed_ms += now_ms() - t0;
 	if (rc)
 		goto out;
-	for (size_t k = 0; k < n; k++)
-		settle(ru, &r->urls[ps[k].entry], &res[k]);
+	for (size_t k = 0; k < n; k++) {
+		struct ck_net_result copy;
+		if (ck_net_result_copy(&res[uniq[k]], &copy)) {
+			rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+			goto out;
+		}
+		settle(ru, &r->urls[ps[k].entry], &copy);
+	}
 out:
 	for (size_t k = 0; ps && k < todo; k++)
 		free(ps[k].der);
@@ -602,6 +621,7 @@ out:
 	free(ps);
 	free(reqs);
 	free(res);
+	free(uniq);
 	return rc;
 }
 

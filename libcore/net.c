@@ -304,6 +304,59 @@ void ck_net_result_cleanup(struct ck_net_result *r)
 	memset(r, 0, sizeof *r);
 }
 
+static char *dup_or_null(const char *s, bool *oom)
+{
+	char *d;
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	*oom = *oom || !d;
+	return d;
+}
+
+enum ck_status ck_net_result_copy(const struct ck_net_result *src, struct ck_net_result *dst)
+{
+	bool oom = false;
+
+	*dst = *src;
+	dst->hops = NULL;
+	dst->nhops = 0;
+	dst->addresses = NULL;
+	dst->naddresses = 0;
+	dst->content_type = dup_or_null(src->content_type, &oom);
+	dst->proxy = dup_or_null(src->proxy, &oom);
+	dst->body = NULL;
+	if (src->body) {
+		dst->body = malloc(src->body_len + 1);
+		oom = oom || !dst->body;
+		if (dst->body) {
+			memcpy(dst->body, src->body, src->body_len);
+			dst->body[src->body_len] = '\0';
+		}
+	}
+	if (src->nhops && (dst->hops = calloc(src->nhops, sizeof *dst->hops))) {
+		for (size_t i = 0; i < src->nhops; i++) {
+			dst->hops[i] = src->hops[i];
+			dst->hops[i].url = dup_or_null(src->hops[i].url, &oom);
+			dst->hops[i].location = dup_or_null(src->hops[i].location, &oom);
+			dst->hops[i].ip = dup_or_null(src->hops[i].ip, &oom);
+		}
+		dst->nhops = src->nhops;
+	}
+	oom = oom || (src->nhops && !dst->hops);
+	if (src->naddresses && (dst->addresses = calloc(src->naddresses, sizeof *dst->addresses))) {
+		for (size_t i = 0; i < src->naddresses; i++)
+			dst->addresses[i] = dup_or_null(src->addresses[i], &oom);
+		dst->naddresses = src->naddresses;
+	}
+	oom = oom || (src->naddresses && !dst->addresses);
+	if (oom) {
+		ck_net_result_cleanup(dst);
+		return CK_E_NOMEM;
+	}
+	return CK_OK;
+}
+
 static void set_message(struct ck_net_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -112,6 +112,10 @@ struct ck_net_result {
 /* Release what a result holds (the struct itself is the caller's). */
 void ck_net_result_cleanup(struct ck_net_result *r);
 
+/* A deep copy of src into dst (caller's storage).  On CK_E_NOMEM, dst
+ * holds nothing. */
+enum ck_status ck_net_result_copy(const struct ck_net_result *src, struct ck_net_result *dst);
+
 struct ck_net_opts {
 	unsigned connect_timeout_ms; /* 0: 5000 */
 	unsigned timeout_ms;         /* per URL, all hops included; 0: 10000 */

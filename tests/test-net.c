@@ -244,3 +244,21 @@ Test(net, no_proxy_list)
 	cr_assert(ck_net_no_proxy("http://[::1]:8080/x", "::1"));
 	cr_assert(!ck_net_no_proxy("http://pki.example.test/x", ""));
 }
+
+Test(net, result_copy_is_deep)
+{
+	char url[64];
+	struct ck_net_result r, c;
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/x", closed_port());
+	r = fetch_one(url, 2000);
+	cr_assert_eq(ck_net_result_copy(&r, &c), CK_OK);
+	cr_assert_eq(c.result, r.result);
+	cr_assert_eq(c.nhops, 1);
+	cr_assert_neq(c.hops, r.hops);
+	cr_assert_str_eq(c.hops[0].url, url);
+	cr_assert_neq(c.hops[0].url, r.hops[0].url);
+	cr_assert_str_eq(c.addresses[0], r.addresses[0]);
+	ck_net_result_cleanup(&r);
+	cr_assert_str_eq(c.hops[0].url, url);
+	ck_net_result_cleanup(&c);
+}

@@ -111,6 +111,15 @@ run aiacheck --json --no-system-trust --ca-file "$FX/pki/root-ca.crt" "$FX/pki/m
 expect_json "delta CRL: recognised" "$(url delta-crl 0 '.result + " " + (.content.delta|tostring)')" "ok true"
 expect_json "a second CRL DP: 404" '.urls[] | select(.url == "http://127.0.0.1:18080/int-ca-2.crl") | .result + " " + (.http_status|tostring)' "http-error 404"
 
+# two leaves share their issuer's URLs: each is fetched once, checked for both
+before=$(grep -c 'GET /int-ca.crl ' "$TMPD/nginx/access.log")
+# shellcheck disable=SC2086
+run aiacheck --json --no-system-trust --ca-file "$FX/pki/root-ca.crt" "$FX/bundles/two-leaves.pem"
+after=$(grep -c 'GET /int-ca.crl ' "$TMPD/nginx/access.log")
+checks=$((checks + 1))
+if [ $((after - before)) -eq 1 ]; then echo "ok: a shared URL is fetched once"; else fail "int-ca.crl fetched $((after - before)) times"; fi
+expect_json "a shared URL: one entry per certificate" '[.urls[] | select(.url == "http://127.0.0.1:18080/int-ca.crl") | .result] | join(",")' ok,ok
+
 # OCSP: unknown (an index without the client), and signed by a CA the
 # issuer never authorised
 ocsp_stop
