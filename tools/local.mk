@@ -12,3 +12,6 @@ tools_chainview_LDADD = $(TOOL_LIBS)
 bin_PROGRAMS += tools/truststore
 tools_truststore_SOURCES = tools/truststore.c
 tools_truststore_LDADD = $(TOOL_LIBS)
+bin_PROGRAMS += tools/aiacheck
+tools_aiacheck_SOURCES = tools/aiacheck.c
+tools_aiacheck_LDADD = $(TOOL_LIBS)
