@@ -18,6 +18,10 @@ UNIT_TESTS = \
 	tests/test-checks \
 	tests/test-report \
 	tests/test-write \
+	tests/test-net \
+	tests/test-revocation \
+	tests/test-aia \
+	tests/test-runtime \
 	tests/test-policy \
 	tests/test-report-certaudit \
 	$(NULL)
@@ -56,6 +60,22 @@ tests_test_report_LDADD = $(TEST_LIBS)
 tests_test_write_SOURCES = tests/test-write.c tests/unit.h
 tests_test_write_CFLAGS = $(TEST_CFLAGS)
 tests_test_write_LDADD = $(TEST_LIBS)
+tests_test_net_SOURCES = tests/test-net.c tests/unit.h
+tests_test_net_CFLAGS = $(TEST_CFLAGS)
+tests_test_net_LDADD = $(TEST_LIBS)
+tests_test_revocation_SOURCES = tests/test-revocation.c tests/unit.h
+tests_test_revocation_CFLAGS = $(TEST_CFLAGS)
+tests_test_revocation_LDADD = $(TEST_LIBS)
+tests_test_aia_SOURCES = tests/test-aia.c tests/unit.h
+tests_test_aia_CFLAGS = $(TEST_CFLAGS)
+tests_test_aia_LDADD = $(TEST_LIBS)
+tests_test_runtime_SOURCES = tests/test-runtime.c tests/unit.h
+tests_test_runtime_CFLAGS = $(TEST_CFLAGS)
+tests_test_runtime_LDADD = $(TEST_LIBS)
+
+# helpers the network tests start (tests/servers/servers.sh)
+check_PROGRAMS += tests/servers/netprobe
+tests_servers_netprobe_SOURCES = tests/servers/netprobe.c
 tests_test_policy_SOURCES = tests/test-policy.c tests/unit.h
 tests_test_policy_CFLAGS = $(TEST_CFLAGS)
 tests_test_policy_LDADD = $(TEST_LIBS)
@@ -76,6 +96,14 @@ CLI_TESTS = \
 	tests/cli/truststore-bad-input.sh \
 	tests/cli/truststore-output.sh \
 	tests/cli/man-options.sh \
+	tests/cli/aiacheck-options.sh \
+	tests/cli/aiacheck-classes.sh \
+	tests/cli/aiacheck-content.sh \
+	tests/cli/aiacheck-runtimes.sh \
+	tests/cli/aiacheck-output.sh \
+	tests/cli/aiacheck-proxy.sh \
+	tests/cli/aiacheck-demo.sh \
+	tests/cli/aiacheck-ldap.sh \
 	tests/cli/certaudit-tree.sh \
 	tests/cli/certaudit-output.sh \
 	tests/cli/certaudit-walk.sh \
@@ -91,4 +119,4 @@ AM_TESTS_ENVIRONMENT = \
 	CRITERION_NO_EARLY_EXIT=1; export CRITERION_NO_EARLY_EXIT; \
 	$(NULL)
 
-EXTRA_DIST += tests/lib.sh $(CLI_TESTS)
+EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers/servers.sh tests/servers/README.md
