@@ -20,6 +20,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/report-aiacheck.c \
 	libcore/write.c libcore/write.h \
 	libcore/policy.c libcore/policy.h \
+	libcore/policy-urls.c \
 	libcore/report-certaudit.c \
 	$(NULL)
 nodist_libcore_libcore_la_SOURCES = libcore/pkix_asn1_tab.c

@@ -81,6 +81,38 @@ static const struct rule_def policy_rules[] = {
 	{ NULL, 0, NULL },
 };
 
+/* What the URLs served (--network): the classes of net, each a code. */
+static const struct {
+	enum ck_url_result result;
+	const char *code;
+	enum ck_level level;
+} url_rules[] = {
+	{ CK_URL_DNS_FAILURE, "url-dns-failure", CK_LEVEL_ERROR },
+	{ CK_URL_REFUSED, "url-refused", CK_LEVEL_ERROR },
+	{ CK_URL_DROPPED, "url-dropped", CK_LEVEL_ERROR },
+	{ CK_URL_TIMEOUT, "url-timeout", CK_LEVEL_ERROR },
+	{ CK_URL_TLS_ERROR, "url-tls-error", CK_LEVEL_ERROR },
+	{ CK_URL_HTTP_ERROR, "url-http-error", CK_LEVEL_ERROR },
+	{ CK_URL_PROXY_ERROR, "url-proxy-error", CK_LEVEL_ERROR },
+	{ CK_URL_TOO_LARGE, "url-too-large", CK_LEVEL_ERROR },
+	{ CK_URL_BAD_CONTENT, "url-bad-content", CK_LEVEL_ERROR },
+	{ CK_URL_WRONG_ISSUER, "url-wrong-issuer", CK_LEVEL_ERROR },
+	{ CK_URL_STALE, "url-stale", CK_LEVEL_ERROR },
+	{ CK_URL_REVOKED, "revoked", CK_LEVEL_ERROR },
+	{ CK_URL_UNSUPPORTED_SCHEME, "url-unsupported-scheme", CK_LEVEL_WARNING },
+	{ CK_URL_MALFORMED, "url-malformed", CK_LEVEL_WARNING },
+};
+
+#define NEXT_UPDATE_SOON "url-next-update-soon"
+
+const char *ck_audit_url_code(enum ck_url_result r)
+{
+	for (size_t i = 0; i < sizeof url_rules / sizeof url_rules[0]; i++)
+		if (url_rules[i].result == r)
+			return url_rules[i].code;
+	return NULL;
+}
+
 static enum ck_level from_severity(enum ck_severity s)
 {
 	switch (s) {
@@ -124,7 +156,8 @@ static enum ck_status default_rules(struct ck_policy *p)
 
 	for (size_t i = 0; cv[i].code; i++)
 		max++;
-	max += sizeof file_rules / sizeof file_rules[0] + sizeof policy_rules / sizeof policy_rules[0];
+	max += sizeof file_rules / sizeof file_rules[0] + sizeof policy_rules / sizeof policy_rules[0] +
+	       sizeof url_rules / sizeof url_rules[0] + 1;
 	v = calloc(max, sizeof *v);
 	if (!v)
 		return CK_E_NOMEM;
@@ -139,6 +172,11 @@ static enum ck_status default_rules(struct ck_policy *p)
 	}
 	for (const struct rule_def *d = policy_rules; d->code; d++)
 		push_rule(v, &n, d->code, d->level, d->summary);
+	for (size_t i = 0; i < sizeof url_rules / sizeof url_rules[0]; i++)
+		push_rule(v, &n, url_rules[i].code, url_rules[i].level,
+			  ck_url_result_summary(url_rules[i].result));
+	push_rule(v, &n, NEXT_UPDATE_SOON, CK_LEVEL_WARNING,
+		  "a CRL or OCSP answer is valid for less than next-update-warn-hours");
 	p->rules = v;
 	p->nrules = n;
 	return CK_OK;
@@ -162,6 +200,7 @@ enum ck_status ck_policy_new(struct ck_policy **out, struct ck_error *err)
 	p->nforbidden = 3;
 	p->purpose = NULL;
 	p->max_leaf_days = 398;
+	p->next_update_warn_hours = 24;
 	*out = p;
 	return CK_OK;
 }
@@ -291,10 +330,13 @@ char *ck_policy_format(const struct ck_policy *p)
 		"purpose = %s\n"
 		"# Longest validity of a leaf in days, 0 for no limit: validity-too-long.\n"
 		"max-leaf-validity-days = %u\n"
+		"# With --network: a CRL or OCSP answer valid for fewer hours than this:\n"
+		"# url-next-update-soon.\n"
+		"next-update-warn-hours = %u\n"
 		"\n"
 		"# The level of each finding: error (the file FAILs), warning (it WARNs),\n"
 		"# info (reported only) or off (not reported).\n",
-		purpose_name(p->purpose), p->max_leaf_days);
+		purpose_name(p->purpose), p->max_leaf_days, p->next_update_warn_hours);
 	for (size_t i = 0; i < p->nrules; i++) {
 		char line[96];
 		snprintf(line, sizeof line, "severity.%s = %s", p->rules[i].code,
@@ -392,6 +434,7 @@ static enum ck_status parse_setting(struct ck_policy *p, const char *key, char *
 		{ "min-dsa-bits", offsetof(struct ck_policy, min_dsa_bits), 65536 },
 		{ "min-ec-bits", offsetof(struct ck_policy, min_ec_bits), 1024 },
 		{ "max-leaf-validity-days", offsetof(struct ck_policy, max_leaf_days), 36500 },
+		{ "next-update-warn-hours", offsetof(struct ck_policy, next_update_warn_hours), 876000 },
 	};
 	enum ck_level level;
 
@@ -399,7 +442,7 @@ static enum ck_status parse_setting(struct ck_policy *p, const char *key, char *
 		if (strcmp(key, numbers[i].key))
 			continue;
 		unsigned *field = (unsigned *)((char *)p + numbers[i].off);
-		unsigned min = !strcmp(key, "warn-days") ? 1 : 0;
+		unsigned min = !strcmp(key, "warn-days") || !strcmp(key, "next-update-warn-hours") ? 1 : 0;
 		if (!parse_number(value, numbers[i].max, field) || *field < min)
 			return ck_error_set(err, CK_E_PARSE,
 					    "line %u: %s takes a number from %u to %lu, not '%s'", line,

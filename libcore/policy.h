@@ -16,6 +16,7 @@
 #ifndef CK_POLICY_H
 #define CK_POLICY_H
 
+#include "aia.h"
 #include "checks.h"
 #include "err.h"
 #include "load.h"
@@ -51,6 +52,7 @@ struct ck_policy {
 	size_t nforbidden;
 	const char *purpose;         /* CK_OID_EKU_CLIENT/SERVER, or NULL: any */
 	unsigned max_leaf_days;      /* validity-too-long; 0: no limit */
+	unsigned next_update_warn_hours; /* url-next-update-soon (--network) */
 	struct ck_policy_rule *rules; /* every code the audit can report */
 	size_t nrules;
 };
@@ -134,5 +136,43 @@ enum ck_status ck_audit_add(struct ck_audit *au, const struct ck_policy *p, cons
 	__attribute__((format(printf, 7, 8)));
 
 void ck_audit_free(struct ck_audit *au);
+
+/* ---- URL checks (certaudit --network; policy-urls.c) ---- */
+
+/* The URLs of one analysed bundle and, once checked, what each gave. */
+struct ck_url_set {
+	struct ck_url_entry *urls;
+	long *cert;               /* per URL: output index of its certificate */
+	size_t nurls;
+	struct ck_cert **certs;   /* owned copies the entries point to */
+	size_t ncerts;
+};
+
+/* Every caIssuers, OCSP, CRL and delta-CRL URL of every certificate `a`
+ * shows, with copies of the certificate and of its issuer when the
+ * analysis verified it (an OCSP request names the issuer, a CRL's
+ * signature is checked with its key).  The set owns what it holds. */
+enum ck_status ck_url_set_new(const struct ck_analysis *a, struct ck_url_set **out,
+			      struct ck_error *err);
+void ck_url_set_free(struct ck_url_set *s);
+
+/* Check the URLs of all the sets together: each distinct request (URL,
+ * and the body of an OCSP request) is made once however many sets name
+ * it, all concurrently (net), and every URL is settled with what its
+ * request gave, as of `at` (0: now).  *requests (may be NULL) is set to
+ * the number of requests made. */
+enum ck_status ck_url_sets_check(struct ck_url_set *const *sets, size_t nsets,
+				 const struct ck_net_opts *net, time_t at, unsigned warn_hours,
+				 size_t *requests, struct ck_error *err);
+
+/* The finding code of a URL result class ("url-dropped", "revoked",
+ * ...), NULL for CK_URL_OK. */
+const char *ck_audit_url_code(enum ck_url_result r);
+
+/* Add the findings of a checked set: one per URL whose result is not ok,
+ * and url-next-update-soon for a CRL or OCSP answer that is ok but
+ * expires within the warning period. */
+enum ck_status ck_audit_add_urls(struct ck_audit *au, const struct ck_policy *p,
+				 const struct ck_url_set *s);
 
 #endif

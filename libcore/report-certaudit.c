@@ -64,6 +64,25 @@ json_t *ck_report_audit(const char *path, const struct ck_audit *au, json_t *rep
 	return doc;
 }
 
+json_t *ck_report_audit_urls(const struct ck_url_set *s)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < s->nurls; i++) {
+		const struct ck_url_entry *e = &s->urls[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "kind", json_string(ck_url_kind_name(e->kind)));
+		json_object_set_new(o, "url", ck_json_str(e->url));
+		json_object_set_new(o, "certificate", json_integer(s->cert[i]));
+		json_object_set_new(o, "method", e->checked && e->method ? json_string(e->method) : json_null());
+		json_object_set_new(o, "result", json_string(ck_url_result_name(e->result)));
+		json_object_set_new(o, "http_status", e->net.http_status ? json_integer(e->net.http_status) : json_null());
+		json_object_set_new(o, "next_update_soon", json_boolean(e->warning));
+		json_object_set_new(o, "note", ck_json_str(e->note));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 /* ---------------------------------------------------------------- */
 /* text */
 
@@ -136,6 +155,10 @@ int ck_report_text_certaudit_totals(FILE *f, const json_t *doc, const struct ck_
 	if (links)
 		fprintf(f, "%lld symbolic link%s leading out of the trees not followed (see --follow)\n",
 			links, links == 1 ? "" : "s");
+	if (jint(s, "urls"))
+		fprintf(f, "%lld URL%s checked with %lld request%s (each distinct one once)\n",
+			jint(s, "urls"), jint(s, "urls") == 1 ? "" : "s", jint(s, "url_requests"),
+			jint(s, "url_requests") == 1 ? "" : "s");
 	return ferror(f) ? -1 : 0;
 }
 

@@ -121,6 +121,12 @@ struct ck_policy;
  * `report` (may be NULL: null) is taken over. */
 json_t *ck_report_audit(const char *path, const struct ck_audit *au, json_t *report);
 
+/* The "urls" member of a document with --network: every URL of the file
+ * checked, [ {"kind", "url", "certificate", "method", "result",
+ * "http_status", "next_update_soon", "note"} ] (new reference). */
+struct ck_url_set;
+json_t *ck_report_audit_urls(const struct ck_url_set *s);
+
 /* One file in certaudit's text summary: the verdict and the path, then
  * its worst findings (every finding and hint with o->verbose; nothing
  * for a file that passed with o->quiet). */

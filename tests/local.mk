@@ -108,6 +108,7 @@ CLI_TESTS = \
 	tests/cli/certaudit-output.sh \
 	tests/cli/certaudit-walk.sh \
 	tests/cli/certaudit-options.sh \
+	tests/cli/certaudit-network.sh \
 	$(NULL)
 
 TESTS += $(UNIT_TESTS) $(CLI_TESTS)

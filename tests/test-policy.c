@@ -529,3 +529,95 @@ Test(policy, byte_order_mark)
 	apply("\xef\xbb\xbfwarn-days = 3\n");
 	cr_assert_eq(pol->warn_days, 3);
 }
+
+/* ---------------------------------------------------------------- */
+/* URL sets (--network); no traffic here: tests/cli/certaudit-network.sh
+ * checks against real servers in a private network namespace */
+
+Test(policy, url_codes)
+{
+	cr_assert_str_eq(ck_audit_url_code(CK_URL_DROPPED), "url-dropped");
+	cr_assert_str_eq(ck_audit_url_code(CK_URL_REVOKED), "revoked");
+	cr_assert_str_eq(ck_audit_url_code(CK_URL_MALFORMED), "url-malformed");
+	cr_assert_null(ck_audit_url_code(CK_URL_OK));
+	for (int r = 1; r < CK_URL_RESULT_COUNT; r++) {
+		const char *code = ck_audit_url_code((enum ck_url_result)r);
+		cr_assert_not_null(code, "class %d has no code", r);
+		cr_assert_eq(ck_policy_level(pol, code),
+			     r == CK_URL_UNSUPPORTED_SCHEME || r == CK_URL_MALFORMED ? CK_LEVEL_WARNING :
+										     CK_LEVEL_ERROR, "%s", code);
+	}
+	cr_assert_eq(ck_policy_level(pol, "url-next-update-soon"), CK_LEVEL_WARNING);
+	cr_assert_eq(pol->next_update_warn_hours, 24);
+	apply("next-update-warn-hours = 72\n");
+	cr_assert_eq(pol->next_update_warn_hours, 72);
+	parse_fails("next-update-warn-hours = 0\n", "next-update-warn-hours takes a number from 1");
+}
+
+Test(policy, url_set_lists_every_url_with_its_issuer)
+{
+	struct ck_url_set *s = NULL;
+	struct ck_error e;
+	audit("bundles/client-chain.pem", NULL, NULL);
+	cr_assert_eq(ck_url_set_new(an, &s, &e), CK_OK, "%s", e.what);
+	/* client: caIssuers, OCSP, CRL; int-ca: caIssuers, CRL; the root none */
+	cr_assert_eq(s->nurls, 5);
+	cr_assert_eq(s->urls[0].kind, CK_KIND_CA_ISSUERS);
+	cr_assert_str_eq(s->urls[0].url, "http://127.0.0.1:18080/int-ca.crt");
+	cr_assert_eq(s->urls[1].kind, CK_KIND_OCSP);
+	cr_assert_str_eq(s->urls[1].method, "POST");
+	cr_assert_eq(s->cert[0], 0);
+	cr_assert_eq(s->cert[3], 1);
+	cr_assert_not_null(s->urls[1].issuer, "the OCSP request needs the issuer");
+	cr_assert_str_eq(s->urls[1].issuer->subject, "CN=chainkit Issuing CA 1,O=chainkit tests");
+	cr_assert_str_eq(s->urls[3].issuer->subject, "CN=chainkit Test Root CA,O=chainkit tests");
+	/* copies: the set outlives the bundle */
+	cr_assert_eq(s->ncerts, 3);
+	ck_url_set_free(s);
+	s = NULL;
+	cleanup();
+	setup();
+	/* the intermediate is missing: the leaf's issuer is unknown */
+	audit("bundles/client-leaf.pem", NULL, NULL);
+	cr_assert_eq(ck_url_set_new(an, &s, &e), CK_OK);
+	cr_assert_eq(s->nurls, 3);
+	cr_assert_null(s->urls[1].issuer);
+	ck_url_set_free(s);
+}
+
+Test(policy, urls_that_cannot_be_requested_are_settled_without_traffic)
+{
+	struct ck_url_set *s = calloc(1, sizeof *s);
+	struct ck_url_set *sets[1] = { s };
+	struct ck_net_opts no = { 0 };
+	struct ck_audit *a = calloc(1, sizeof *a);
+	struct ck_error e;
+	struct ck_bundle *b = NULL;
+	size_t requests = 99;
+	static const char *const urls[] = { "hhtp://127.0.0.1/x.crt", "no-scheme/x.crt", "ftp://127.0.0.1/x.crl" };
+
+	cr_assert_eq(fx_load("pki/client.crt", NULL, &b, &e), CK_OK);
+	s->urls = calloc(3, sizeof *s->urls);
+	s->cert = calloc(3, sizeof *s->cert);
+	for (size_t i = 0; i < 3; i++) {
+		cr_assert_eq(ck_url_entry_init(&s->urls[i], i == 2 ? CK_KIND_CRL : CK_KIND_CA_ISSUERS,
+					       urls[i], b->certs[0], 0, "GET"), CK_OK);
+		s->nurls++;
+	}
+	cr_assert_eq(ck_url_sets_check(sets, 1, &no, 1893456000, 24, &requests, &e), CK_OK, "%s", e.what);
+	cr_assert_eq(requests, 0);
+	cr_assert_eq(s->urls[0].result, CK_URL_MALFORMED);
+	cr_assert_eq(s->urls[1].result, CK_URL_MALFORMED);
+	cr_assert_eq(s->urls[2].result, CK_URL_UNSUPPORTED_SCHEME);
+	cr_assert_eq(ck_audit_add_urls(a, pol, s), CK_OK);
+	cr_assert_eq(a->nfindings, 3);
+	cr_assert_eq(a->verdict, CK_VERDICT_WARN);
+	cr_assert_str_eq(a->findings[0].code, "url-malformed");
+	cr_assert(strstr(a->findings[0].message, "the caIssuers URL hhtp://127.0.0.1/x.crt of CN=client.example.test"),
+		  "%s", a->findings[0].message);
+	cr_assert_str_eq(a->findings[2].code, "url-unsupported-scheme");
+	cr_assert_str_eq(a->findings[2].subject, "CN=client.example.test,O=chainkit tests");
+	ck_audit_free(a);
+	ck_url_set_free(s);
+	ck_bundle_free(b);
+}

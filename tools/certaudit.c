@@ -40,6 +40,11 @@ enum {
 	OPT_SARIF,
 	OPT_FORCE,
 	OPT_JOBS,
+	OPT_NETWORK,
+	OPT_CONNECT_TIMEOUT,
+	OPT_TIMEOUT,
+	OPT_PROXY,
+	OPT_NO_PROXY,
 };
 
 static const struct cli_option options[] = {
@@ -54,6 +59,11 @@ static const struct cli_option options[] = {
 	{ "sarif", 0, "FILE", "also write a SARIF 2.1.0 report to FILE", OPT_SARIF },
 	{ "force", 0, NULL, "replace existing --junit and --sarif files", OPT_FORCE },
 	{ "jobs", 'j', "N", "audit N files at a time (default: the number of CPUs)", OPT_JOBS },
+	{ "network", 0, NULL, "also check every AIA, OCSP and CRL URL, each distinct request once", OPT_NETWORK },
+	{ "connect-timeout", 0, "SECONDS", "with --network: give up a TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },
+	{ "timeout", 0, "SECONDS", "with --network: give up a URL, redirects included, after SECONDS (default 10)", OPT_TIMEOUT },
+	{ "proxy", 0, "URL", "with --network: use this proxy for http and https URLs", OPT_PROXY },
+	{ "no-proxy", 0, NULL, "with --network: connect directly, ignoring http_proxy, https_proxy, no_proxy", OPT_NO_PROXY },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -87,6 +97,10 @@ struct opts {
 	bool force;
 	unsigned jobs;
 	bool jsonl;
+	bool network, no_proxy;
+	unsigned connect_timeout_ms, timeout_ms;
+	const char *proxy;
+	const char *net_option; /* the first network option given, for the usage error */
 };
 
 static void push(struct strv *s, const char *v)
@@ -129,6 +143,27 @@ static int tool_option(int id, const char *arg, void *ctx)
 		if (!cli_parse_uint(arg, 1, 256, &v))
 			cli_usage("--jobs takes a number from 1 to 256, not '%s'", arg);
 		o->jobs = (unsigned)v;
+		break;
+	case OPT_NETWORK: o->network = true; break;
+	case OPT_CONNECT_TIMEOUT:
+		if (!cli_parse_seconds(arg, &o->connect_timeout_ms))
+			cli_usage("--connect-timeout takes seconds from 0.001 to 3600, not '%s'", arg);
+		o->net_option = o->net_option ? o->net_option : "--connect-timeout";
+		break;
+	case OPT_TIMEOUT:
+		if (!cli_parse_seconds(arg, &o->timeout_ms))
+			cli_usage("--timeout takes seconds from 0.001 to 3600, not '%s'", arg);
+		o->net_option = o->net_option ? o->net_option : "--timeout";
+		break;
+	case OPT_PROXY:
+		if (!*arg)
+			cli_usage("--proxy needs a URL");
+		o->proxy = arg;
+		o->net_option = o->net_option ? o->net_option : "--proxy";
+		break;
+	case OPT_NO_PROXY:
+		o->no_proxy = true;
+		o->net_option = o->net_option ? o->net_option : "--no-proxy";
 		break;
 	}
 	return 0;
@@ -662,11 +697,16 @@ struct ctx {
 	const struct ck_trust *trust;
 	time_t at;
 	bool want_report;   /* the chainview document is output (JSON, XML) */
+	bool network;       /* keep each file's URLs; documents made after the checks */
 };
 
 struct result {
 	bool skipped;       /* not a bundle after all */
 	json_t *doc;
+	/* with --network, until the URLs are checked: */
+	struct ck_audit *au;
+	json_t *report;
+	struct ck_url_set *urls;
 	enum ck_verdict verdict;
 	size_t errors, warnings, infos;
 	struct ck_error *internal; /* not about the file: exit 5 */
@@ -716,6 +756,22 @@ static struct result *result_internal(struct result *r, const struct ck_error *e
 	return r;
 }
 
+/* The document of a result from its audit (borrowed) and chainview's
+ * document (taken), with the "urls" member when it was checked.  -1
+ * when out of memory. */
+static int result_document(struct result *r, const char *path, const struct ck_audit *au,
+			   json_t *report, const struct ck_url_set *urls)
+{
+	r->doc = ck_report_audit(path, au, report);
+	if (!r->doc || (urls && json_object_set_new(r->doc, "urls", ck_report_audit_urls(urls)) < 0))
+		return -1;
+	r->verdict = au->verdict;
+	r->errors = au->errors;
+	r->warnings = au->warnings;
+	r->infos = au->infos;
+	return 0;
+}
+
 static struct result *audit_one(const struct ctx *x, const struct entry *e)
 {
 	struct result *r = calloc(1, sizeof *r);
@@ -757,16 +813,22 @@ static struct result *audit_one(const struct ctx *x, const struct entry *e)
 		if (x->want_report && !(report = ck_report_error(e->path, &err)))
 			goto internal;
 	}
-	r->doc = ck_report_audit(e->path, au, report);
-	report = NULL;
-	if (!r->doc) {
+	if (x->network) {
+		/* the document waits for the URL checks */
+		if (a && ck_url_set_new(a, &r->urls, &err))
+			goto internal;
+		r->au = au;
+		r->report = report;
+		au = NULL;
+		report = NULL;
+		goto out;
+	}
+	if (result_document(r, e->path, au, report, NULL)) {
+		report = NULL;
 		ck_error_set(&err, CK_E_NOMEM, "out of memory");
 		goto internal;
 	}
-	r->verdict = au->verdict;
-	r->errors = au->errors;
-	r->warnings = au->warnings;
-	r->infos = au->infos;
+	report = NULL;
 	goto out;
 internal:
 	ck_error_set_file(&err, e->path);
@@ -787,6 +849,9 @@ static void result_free(struct result *r)
 	if (!r || r == &no_memory)
 		return;
 	json_decref(r->doc);
+	ck_audit_free(r->au);
+	json_decref(r->report);
+	ck_url_set_free(r->urls);
 	free(r->internal);
 	free(r);
 }
@@ -846,6 +911,7 @@ static unsigned cpu_count(void)
 
 struct progress {
 	bool on, shown, stdout_tty;
+	const char *unit;       /* what is counted: files, then URL requests */
 	struct timespec start, last;
 };
 
@@ -881,10 +947,10 @@ static void progress_draw(struct progress *pg, size_t done, size_t total, bool f
 	memset(bar + fill, '.', 30 - fill);
 	bar[30] = '\0';
 	fflush(stdout);
-	fprintf(stderr, "\r\033[K%s: [%s] %zu/%zu files", cli_progname, bar, done, total);
+	fprintf(stderr, "\r\033[K%s: [%s] %zu/%zu %s", cli_progname, bar, done, total, pg->unit);
 	if (done && rate > 0) {
 		long eta = (long)((double)(total - done) / rate + 0.5);
-		fprintf(stderr, " · %.0f files/s · ETA %ld:%02ld", rate, eta / 60, eta % 60);
+		fprintf(stderr, " · %.0f/s · ETA %ld:%02ld", rate, eta / 60, eta % 60);
 	}
 	pg->shown = true;
 }
@@ -894,6 +960,7 @@ static void progress_draw(struct progress *pg, size_t done, size_t total, bool f
 
 struct totals {
 	size_t files, ok, warn, fail, errors, warnings, infos;
+	size_t urls, url_requests;   /* --network */
 };
 
 struct output {
@@ -938,6 +1005,8 @@ static json_t *totals_doc(const struct totals *t, const struct walk *w, time_t a
 	json_object_set_new(s, "info", json_integer((json_int_t)t->infos));
 	json_object_set_new(s, "not_audited", json_integer((json_int_t)w->not_audited));
 	json_object_set_new(s, "symlinks_not_followed", json_integer((json_int_t)w->links_skipped));
+	json_object_set_new(s, "urls", json_integer((json_int_t)t->urls));
+	json_object_set_new(s, "url_requests", json_integer((json_int_t)t->url_requests));
 	json_object_set_new(s, "at", json_string(when));
 	json_object_set_new(doc, "totals", s);
 	return doc;
@@ -1095,12 +1164,101 @@ static int take_result(struct output *out, struct walk *w, struct totals *t, str
 	return 0;
 }
 
+/* ---------------------------------------------------------------- */
+/* --network */
+
+static void net_progress(void *ctx, size_t done, size_t total)
+{
+	progress_draw(ctx, done, total, false);
+}
+
+/* Check the URLs of every file held, each distinct request once.  The
+ * URL findings are added to each file's audit.  Returns 0 or an exit
+ * status (the files are still printed, without URL findings). */
+static int check_urls(const struct ctx *x, struct walk *w, struct result **held, struct totals *t,
+		      struct progress *pg)
+{
+	struct ck_url_set **sets = calloc(w->n ? w->n : 1, sizeof *sets);
+	struct ck_net_opts no = { 0 };
+	struct ck_error err;
+	size_t nsets = 0;
+	int status = 0;
+
+	ck_error_clear(&err);
+	if (!sets) {
+		cli_msg(NULL, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		struct result *r = held[i];
+		if (r && r != &no_memory && !r->skipped && !r->internal && r->urls) {
+			sets[nsets++] = r->urls;
+			t->urls += r->urls->nurls;
+		}
+	}
+	no.connect_timeout_ms = x->o->connect_timeout_ms;
+	no.timeout_ms = x->o->timeout_ms;
+	no.user_agent = PACKAGE_NAME "-certaudit/" PACKAGE_VERSION;
+	no.progress = net_progress;
+	no.progress_ctx = pg;
+	cli_net_env(&no, x->o->proxy, x->o->no_proxy);
+	pg->unit = "URL requests";
+	clock_gettime(CLOCK_MONOTONIC, &pg->start);
+	if (ck_url_sets_check(sets, nsets, &no, x->at, x->policy->next_update_warn_hours,
+			      &t->url_requests, &err)) {
+		progress_clear(pg);
+		cli_msg(NULL, "cannot check the URLs: %s", err.what);
+		status = CLI_EXIT_INTERNAL;
+		/* the documents are made without URL findings */
+		for (size_t i = 0; i < w->n; i++)
+			if (held[i] && held[i] != &no_memory) {
+				ck_url_set_free(held[i]->urls);
+				held[i]->urls = NULL;
+			}
+	}
+	free(sets);
+	return status;
+}
+
+/* Make the documents of the files held, with their URL findings, and
+ * print them in order. */
+static int print_held(const struct ctx *x, struct walk *w, struct output *out, struct totals *t,
+		      struct result **held, struct progress *pg)
+{
+	int status = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		struct result *r = held[i];
+		int s = 0;
+		if (!r)
+			continue;
+		if (r != &no_memory && !r->skipped && !r->internal) {
+			json_t *report = r->report;
+			r->report = NULL;
+			if ((r->urls && ck_audit_add_urls(r->au, x->policy, r->urls)) ||
+			    (s = result_document(r, w->v[i].path, r->au, report, r->urls), report = NULL, s)) {
+				json_decref(report);
+				cli_msg(w->v[i].path, "out of memory");
+				result_free(r);
+				status = CLI_EXIT_INTERNAL;
+				continue;
+			}
+		}
+		if (r == &no_memory || (!r->skipped && (r->internal || pg->stdout_tty)))
+			progress_clear(pg);
+		s = take_result(out, w, t, r, w->v[i].path);
+		status = s ? s : status;
+		result_free(r);
+	}
+	return status;
+}
+
 /* Run the workers and print the results in order. */
 static int run(struct walk *w, const struct ctx *x, struct output *out, struct totals *t)
 {
 	struct pool p = { .x = x, .v = w->v, .n = w->n };
 	struct progress pg = { .on = isatty(STDERR_FILENO) && w->n > 0,
-			       .stdout_tty = isatty(STDOUT_FILENO) };
+			       .stdout_tty = isatty(STDOUT_FILENO), .unit = "files" };
+	struct result **held = NULL;
 	unsigned jobs = x->o->jobs ? x->o->jobs : cpu_count();
 	pthread_t *th;
 	unsigned started = 0;
@@ -1113,6 +1271,8 @@ static int run(struct walk *w, const struct ctx *x, struct output *out, struct t
 	pthread_cond_init(&p.landed, NULL);
 	pthread_cond_init(&p.moved, NULL);
 	th = calloc(jobs, sizeof *th);
+	if (x->network && !(held = calloc(w->n ? w->n : 1, sizeof *held)))
+		p.n = 0;
 	for (unsigned i = 0; th && i < jobs; i++)
 		if (pthread_create(&th[started], NULL, worker, &p) == 0)
 			started++;
@@ -1128,6 +1288,13 @@ static int run(struct walk *w, const struct ctx *x, struct output *out, struct t
 		size_t done = 0;
 		struct result *r = wait_result(&p, i, &pg, &done);
 		int s;
+		if (held) {
+			/* --network: every file first, then the URLs, then the output */
+			held[i] = r;
+			mark_emitted(&p, i);
+			progress_draw(&pg, done, p.n, false);
+			continue;
+		}
 		/* messages, and output to the same terminal, go on a clean line */
 		if (r == &no_memory || (!r->skipped && (r->internal || pg.stdout_tty)))
 			progress_clear(&pg);
@@ -1144,6 +1311,16 @@ static int run(struct walk *w, const struct ctx *x, struct output *out, struct t
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	free(th);
+	if (x->network && !held) {
+		cli_msg(NULL, "out of memory");
+		status = CLI_EXIT_INTERNAL;
+	} else if (held) {
+		int s = check_urls(x, w, held, t, &pg);
+		status = s ? s : status;
+		s = print_held(x, w, out, t, held, &pg);
+		status = s ? s : status;
+		free(held);
+	}
 	progress_clear(&pg);
 	pthread_cond_destroy(&p.landed);
 	pthread_cond_destroy(&p.moved);
@@ -1174,6 +1351,10 @@ int main(int argc, char **argv)
 		cli_usage("--print-policy takes no PATH");
 	if (!o.print_policy && first >= argc)
 		cli_usage("no PATH to audit");
+	if (o.net_option && !o.network)
+		cli_usage("%s needs --network", o.net_option);
+	if (o.proxy && o.no_proxy)
+		cli_usage("use only one of --proxy and --no-proxy");
 	if ((status = load_policy(&o, &policy)))
 		goto out;
 	if (o.print_policy) {
@@ -1205,6 +1386,7 @@ int main(int argc, char **argv)
 	x.trust = trust;
 	x.at = c.at ? c.at : time(NULL);
 	x.want_report = c.format != CLI_FORMAT_TEXT;
+	x.network = o.network;
 	out.c = &c;
 	out.to = cli_text_opts(&c);
 	out.keeping = o.junit || o.sarif;

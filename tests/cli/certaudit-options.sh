@@ -109,7 +109,8 @@ while read -r code; do
 		fail "finding code $code is not in certaudit(1)"
 	fi
 done <"$TMPD/codes"
-for key in warn-days min-rsa-bits min-dsa-bits min-ec-bits forbidden-hashes purpose max-leaf-validity-days; do
+for key in warn-days min-rsa-bits min-dsa-bits min-ec-bits forbidden-hashes purpose max-leaf-validity-days \
+	next-update-warn-hours; do
 	checks=$((checks + 1))
 	if grep -qE "^\.It Cm $key No = " "$top_srcdir/man/certaudit.1"; then echo "ok: $key documented"; else rc=1; fail "policy key $key is not in certaudit(1)"; fi
 done
