@@ -1210,6 +1210,7 @@ static int check_urls(const struct ctx *x, struct walk *w, struct result **held,
 		cli_msg(NULL, "cannot check the URLs: %s", err.what);
 		status = CLI_EXIT_INTERNAL;
 		/* the documents are made without URL findings */
+		t->urls = t->url_requests = 0;
 		for (size_t i = 0; i < w->n; i++)
 			if (held[i] && held[i] != &no_memory) {
 				ck_url_set_free(held[i]->urls);
