@@ -630,9 +630,38 @@ static size_t first_tlv_len(const unsigned char *d, size_t len)
 	return t.hdr_len + t.len;
 }
 
+/* When DER did not decode, say at which byte and why, if the structure
+ * itself is broken (the error locator); otherwise keep the decoder's
+ * message.  `container` is what the message calls the whole. */
+static enum ck_status locate(enum ck_status rc, const unsigned char *d, size_t len,
+			     const char *container, struct ck_error *err)
+{
+	struct ck_error loc;
+
+	if (rc != CK_E_PARSE || !err)
+		return rc;
+	ck_error_clear(&loc);
+	if (ck_der_locate_error(d, len, container, &loc) == CK_E_PARSE) {
+		snprintf(err->what, sizeof err->what, "%s", loc.what);
+		err->offset = loc.offset;
+	}
+	return rc;
+}
+
+static enum ck_status load_der_kind(struct ck_bundle *b, const unsigned char *d,
+				    size_t len, bool top, const struct ck_load_opts *opts,
+				    struct ck_error *err);
+
 static enum ck_status load_der(struct ck_bundle *b, const unsigned char *d,
 			       size_t len, bool top, const struct ck_load_opts *opts,
 			       struct ck_error *err)
+{
+	return locate(load_der_kind(b, d, len, top, opts, err), d, len, top ? "file" : "data", err);
+}
+
+static enum ck_status load_der_kind(struct ck_bundle *b, const unsigned char *d,
+				    size_t len, bool top, const struct ck_load_opts *opts,
+				    struct ck_error *err)
 {
 	struct ck_error sniff_err;
 	enum der_kind kind;
@@ -929,6 +958,7 @@ static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *d
 		rc = add_cert_der(b, der, first_tlv_len(der, der_len), err);
 	else
 		rc = add_cert_der(b, der, der_len, err);
+	rc = locate(rc, der, der_len, "block", err);
 	free(der);
 	if (rc && rc != CK_E_NOMEM) {
 		char msg[CK_ERROR_WHAT_MAX];

@@ -4,6 +4,8 @@ noinst_LTLIBRARIES += libcore/libcore.la
 libcore_libcore_la_SOURCES = \
 	libcore/err.c libcore/err.h \
 	libcore/der.c libcore/der.h \
+	libcore/oid.c libcore/oid.h \
+	libcore/schema.c libcore/schema.h \
 	libcore/cert.c libcore/cert.h \
 	libcore/load.c libcore/load.h \
 	libcore/pkcs12.c libcore/pkcs12.h \
