@@ -998,6 +998,137 @@ static bool has_pem_marker(const unsigned char *d, size_t len)
 	return memmem(d, len, "-----BEGIN ", 11) != NULL;
 }
 
+/* ---------------------------------------------------------------- */
+/* DER blobs, for tools that show the structure */
+
+void ck_der_blobs_free(struct ck_der_blobs *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->blobs[i].der) {
+			gnutls_memset(b->blobs[i].der, 0, b->blobs[i].len);
+			free(b->blobs[i].der);
+		}
+		free(b->blobs[i].label);
+	}
+	free(b->blobs);
+	free(b);
+}
+
+static struct ck_der_blob *add_blob(struct ck_der_blobs *b)
+{
+	struct ck_der_blob *n = realloc(b->blobs, (b->n + 1) * sizeof *n);
+	if (!n)
+		return NULL;
+	b->blobs = n;
+	n = &b->blobs[b->n++];
+	memset(n, 0, sizeof *n);
+	ck_error_clear(&n->err);
+	return n;
+}
+
+/* One PEM block: its label, and its body decoded (or why not). */
+static enum ck_status pem_blob(struct ck_der_blobs *b, const struct pem_block *blk,
+			       const char *name)
+{
+	struct ck_der_blob *o = add_blob(b);
+	const unsigned char *from, *to;
+	int ll = (int)(blk->label_len > 64 ? 64 : blk->label_len);
+
+	if (!o)
+		return CK_E_NOMEM;
+	o->line = blk->line;
+	o->label = strndup(blk->label, (size_t)ll);
+	if (!o->label)
+		return CK_E_NOMEM;
+	ck_error_set_file(&o->err, name);
+	pem_body_range(blk, &from, &to);
+	if (from != blk->body && memmem(blk->body, (size_t)(from - blk->body), "ENCRYPTED", 9)) {
+		ck_error_set(&o->err, CK_E_UNSUPPORTED,
+			     "%s block at line %u is encrypted (Proc-Type: 4,ENCRYPTED): its body is not DER",
+			     o->label, o->line);
+		return CK_OK;
+	}
+	if (pem_decode_body(blk, &o->der, &o->len, &o->err) == CK_E_NOMEM)
+		return CK_E_NOMEM;
+	if (o->err.status)
+		ck_error_set_file(&o->err, name);
+	return CK_OK;
+}
+
+enum ck_status ck_der_blobs_load(const unsigned char *data, size_t len, const char *name,
+				 struct ck_der_blobs **out, struct ck_error *err)
+{
+	struct ck_der_blobs *b = calloc(1, sizeof *b);
+	struct ck_der_blob *o;
+	enum ck_status rc = CK_OK;
+
+	ck_error_set_file(err, name);
+	if (!b)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf) {
+		data += 3;
+		len -= 3;
+	}
+	if (len == 0) {
+		rc = ck_error_set(err, CK_E_PARSE, "the file is empty");
+	} else if (has_pem_marker(data, len)) {
+		struct pem_block blk;
+		size_t pos = 0;
+		unsigned line = 0;
+		int found;
+		struct ck_error perr;
+
+		b->format = CK_FMT_PEM;
+		ck_error_clear(&perr);
+		while (!rc && (found = next_pem_block(data, len, &pos, &line, &blk, &perr)) == 1)
+			rc = pem_blob(b, &blk, name);
+		if (!rc && found < 0) {
+			/* a block without END: the ones before it are still shown */
+			if (!(o = add_blob(b)))
+				rc = CK_E_NOMEM;
+			else
+				o->err = perr, ck_error_set_file(&o->err, name);
+		}
+		if (!rc && b->n == 0)
+			rc = ck_error_set(err, CK_E_PARSE, "no PEM block found");
+		else if (rc == CK_E_NOMEM)
+			ck_error_set(err, rc, "out of memory");
+	} else {
+		unsigned char *der = NULL;
+		size_t der_len = 0, bad = 0;
+		enum ck_status brc = CK_E_PARSE;
+
+		if (looks_like_b64_text(data, len))
+			brc = b64_decode(data, len, &der, &der_len, &bad);
+		if (brc == CK_E_NOMEM)
+			rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+		b->format = brc == CK_OK ? CK_FMT_BASE64 : CK_FMT_DER;
+		if (!rc && !(o = add_blob(b)))
+			rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+		if (!rc && brc == CK_OK) {
+			o->der = der;
+			o->len = der_len;
+			der = NULL;
+		} else if (!rc) {
+			o->der = malloc(len);
+			if (!o->der)
+				rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+			else
+				memcpy(o->der, data, len);
+			o->len = len;
+		}
+		free(der);
+	}
+	if (rc) {
+		ck_der_blobs_free(b);
+		return rc;
+	}
+	*out = b;
+	return CK_OK;
+}
+
 enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
 				  const char *name,
 				  const struct ck_load_opts *opts_in,
