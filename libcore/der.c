@@ -820,9 +820,13 @@ static enum ck_der_event next_event(struct ck_der_walker *w, struct ck_der_elem 
 			return leave(w, e);
 		}
 		if (w->pos >= f->end) {
+			/* the end it ran into: of the nearest definite container */
+			size_t up = w->nframes - 2;
 			char tag[48];
+			while (up > 0 && w->frames[up].indefinite)
+				up--;
 			ck_der_tag_name(f->elem.tlv.cls, f->elem.tlv.tag, tag, sizeof tag);
-			container_name(w, &w->frames[w->nframes - 2], where, sizeof where);
+			container_name(w, &w->frames[up], where, sizeof where);
 			fail(w, true, (size_t)(f->elem.offset - w->o.base),
 			     "indefinite-length %s at byte %lld has no end-of-contents octets before the end of the %s",
 			     tag, (long long)f->elem.offset, where);

@@ -82,8 +82,8 @@ enum ck_status ck_der_octet_string(const unsigned char *data, size_t len,
 /* ---- the structure walker ---- */
 
 /* Deeper nesting is refused: no certificate structure comes close
- * (OpenSSL stops at 30), and the JSON and XML of a deeper tree would
- * exceed the 256-level limits of common parsers (jq, libxml2). */
+ * (OpenSSL stops at 30), and derdump's XML of a deeper tree would exceed
+ * the 256 levels libxml2 parses by default. */
 #define CK_DER_MAX_DEPTH 120
 
 /* Problems the walker notes on an element without stopping.  The first

@@ -1184,8 +1184,9 @@ enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
 			rc = load_der(b, der, der_len, false, &opts, err);
 			if (rc && rc != CK_E_NOMEM && rc != CK_E_PASSWORD && rc != CK_E_BAD_PASSWORD) {
 				char msg[CK_ERROR_WHAT_MAX];
+				int64_t at = err->offset;
 				snprintf(msg, sizeof msg, "%s", err->what);
-				ck_error_set(err, rc, "decoded base64: %s", msg);
+				ck_error_set_at(err, rc, at, "decoded base64: %s", msg);
 			}
 		}
 		if (der) {

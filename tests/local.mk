@@ -9,6 +9,8 @@ TEST_LIBS = libcore/libcore.la $(CRITERION_LIBS)
 UNIT_TESTS = \
 	tests/test-err \
 	tests/test-der \
+	tests/test-oid \
+	tests/test-schema \
 	tests/test-cert \
 	tests/test-load \
 	tests/test-pkcs12 \
@@ -26,6 +28,12 @@ tests_test_err_LDADD = $(TEST_LIBS)
 tests_test_der_SOURCES = tests/test-der.c tests/unit.h
 tests_test_der_CFLAGS = $(TEST_CFLAGS)
 tests_test_der_LDADD = $(TEST_LIBS)
+tests_test_oid_SOURCES = tests/test-oid.c
+tests_test_oid_CFLAGS = $(TEST_CFLAGS)
+tests_test_oid_LDADD = $(TEST_LIBS)
+tests_test_schema_SOURCES = tests/test-schema.c tests/unit.h
+tests_test_schema_CFLAGS = $(TEST_CFLAGS)
+tests_test_schema_LDADD = $(TEST_LIBS)
 tests_test_cert_SOURCES = tests/test-cert.c tests/unit.h
 tests_test_cert_CFLAGS = $(TEST_CFLAGS)
 tests_test_cert_LDADD = $(TEST_LIBS)
@@ -59,6 +67,9 @@ CLI_TESTS = \
 	tests/cli/chainview-findings.sh \
 	tests/cli/chainview-output.sh \
 	tests/cli/chainview-options.sh \
+	tests/cli/derdump-golden.sh \
+	tests/cli/derdump-bad-input.sh \
+	tests/cli/derdump-options.sh \
 	tests/cli/man-options.sh \
 	$(NULL)
 
@@ -71,4 +82,4 @@ AM_TESTS_ENVIRONMENT = \
 	CRITERION_NO_EARLY_EXIT=1; export CRITERION_NO_EARLY_EXIT; \
 	$(NULL)
 
-EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers
+EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers tests/golden
