@@ -634,8 +634,8 @@ static bool in_order(const unsigned char *a, size_t alen, const unsigned char *b
 	return true;
 }
 
-static enum ck_der_event header_error(struct ck_der_walker *w, enum hdr_status hs,
-				      const struct hdr *h, struct ck_der_elem *e)
+/* A header that cannot be read: record why (the walk stops). */
+static void header_error(struct ck_der_walker *w, enum hdr_status hs, const struct hdr *h)
 {
 	size_t pos = w->pos, avail = w->frames[w->nframes - 1].end - pos;
 	char where[96];
@@ -669,128 +669,145 @@ static enum ck_der_event header_error(struct ck_der_walker *w, enum hdr_status h
 	default:
 		break;
 	}
-	return next_event(w, e);
 }
 
-/* Read, check and hand out the element at w->pos. */
-static enum ck_der_event enter(struct ck_der_walker *w, struct ck_der_elem *e)
+/* Can the element whose header is h be walked at all?  If not, the
+ * reason is recorded and the walk stops. */
+static bool usable(struct ck_der_walker *w, enum hdr_status hs, const struct hdr *h)
 {
-	struct frame *f = &w->frames[w->nframes - 1], child;
-	size_t pos = w->pos, avail = f->end - pos, room;
-	const unsigned char *p = w->data + pos;
-	unsigned depth = (unsigned)(w->nframes - 1);
-	enum hdr_status hs;
-	struct hdr h;
-	char where[96];
+	size_t pos = w->pos;
 
-	hs = read_hdr(p, avail, &h);
-	if (hs != HDR_OK && hs != HDR_LEN_HUGE)
-		return header_error(w, hs, &h, e);
-	if (h.t.cls == 0 && h.t.tag == 0) {
-		if (!h.t.constructed && !h.t.indefinite && h.value == 0)
+	if (hs != HDR_OK && hs != HDR_LEN_HUGE) {
+		header_error(w, hs, h);
+	} else if (h->t.cls == 0 && h->t.tag == 0) {
+		if (!h->t.constructed && !h->t.indefinite && h->value == 0)
 			fail(w, true, pos, "end-of-contents octets at byte %lld outside an indefinite-length value",
 			     at_ll(w, pos));
 		else
 			fail(w, true, pos, "reserved tag [UNIVERSAL 0] at byte %lld", at_ll(w, pos));
-		return next_event(w, e);
-	}
-	if (h.t.indefinite && !h.t.constructed) {
-		fail(w, true, pos + h.t.tag_len, "indefinite length at byte %lld in a primitive value",
-		     at_ll(w, pos + h.t.tag_len));
-		return next_event(w, e);
-	}
-	if (depth >= w->o.max_depth) {
+	} else if (h->t.indefinite && !h->t.constructed) {
+		fail(w, true, pos + h->t.tag_len, "indefinite length at byte %lld in a primitive value",
+		     at_ll(w, pos + h->t.tag_len));
+	} else if (w->nframes - 1 >= w->o.max_depth) {
 		fail(w, true, pos, "nesting deeper than %u levels at byte %lld", w->o.max_depth,
 		     at_ll(w, pos));
-		return next_event(w, e);
 	}
+	return !w->stopped;
+}
+
+/* The element at w->pos as handed out: its content clamped to what its
+ * container holds (a length running past is the error), its problems. */
+static void describe(struct ck_der_walker *w, enum hdr_status hs, const struct hdr *h,
+		     struct ck_der_elem *e)
+{
+	struct frame *f = &w->frames[w->nframes - 1];
+	size_t pos = w->pos, room = f->end - pos - h->t.hdr_len;
+	char where[96];
 
 	memset(e, 0, sizeof *e);
 	e->offset = w->o.base + (int64_t)pos;
-	e->tlv = h.t;
-	e->depth = depth;
-	room = avail - h.t.hdr_len;
-	e->content = p + h.t.hdr_len;
-	if (hs == HDR_LEN_HUGE || (!h.t.indefinite && h.t.len > room)) {
+	e->tlv = h->t;
+	e->depth = (unsigned)(w->nframes - 1);
+	e->content = w->data + pos + h->t.hdr_len;
+	e->content_len = h->t.indefinite ? 0 : h->t.len;
+	if (hs == HDR_LEN_HUGE || (!h->t.indefinite && h->t.len > room)) {
 		container_name(w, f, where, sizeof where);
-		if (hs == HDR_LEN_HUGE && h.value == ULLONG_MAX)
-			fail(w, false, pos + h.t.tag_len,
+		if (hs == HDR_LEN_HUGE && h->value == ULLONG_MAX)
+			fail(w, false, pos + h->t.tag_len,
 			     "DER length at byte %lld is larger than 2 GiB (%zu length octets; %zu bytes left in the %s)",
-			     at_ll(w, pos + h.t.tag_len), h.len_octets, room, where);
+			     at_ll(w, pos + h->t.tag_len), h->len_octets, room, where);
 		else if (hs == HDR_LEN_HUGE)
-			fail(w, false, pos + h.t.tag_len,
+			fail(w, false, pos + h->t.tag_len,
 			     "DER length at byte %lld is larger than 2 GiB (%llu bytes; %zu left in the %s)",
-			     at_ll(w, pos + h.t.tag_len), h.value, room, where);
+			     at_ll(w, pos + h->t.tag_len), h->value, room, where);
 		else
-			fail(w, false, pos + h.t.tag_len,
+			fail(w, false, pos + h->t.tag_len,
 			     "DER length at byte %lld runs past the end of the %s (content at byte %lld needs %zu bytes, %zu left)",
-			     at_ll(w, pos + h.t.tag_len), where, at_ll(w, pos + h.t.hdr_len), h.t.len, room);
-		e->tlv.len = h.value > SIZE_MAX ? SIZE_MAX : (size_t)h.value;
+			     at_ll(w, pos + h->t.tag_len), where, at_ll(w, pos + h->t.hdr_len), h->t.len, room);
+		e->tlv.len = h->value > SIZE_MAX ? SIZE_MAX : (size_t)h->value;
 		e->content_len = room;
 		e->truncated = true;
-	} else {
-		e->content_len = h.t.indefinite ? 0 : h.t.len;
 	}
 
-	if (h.t.indefinite)
+	if (h->t.indefinite)
 		e->problems |= CK_DER_P_INDEFINITE;
-	if (h.long_len)
+	if (h->long_len)
 		e->problems |= CK_DER_P_LONG_LENGTH;
-	if (h.long_tag)
+	if (h->long_tag)
 		e->problems |= CK_DER_P_LONG_TAG;
-	if (h.t.cls == 0) {
-		e->problems |= form_problems(h.t.tag, h.t.constructed);
-		if (!h.t.constructed && !e->truncated)
-			e->problems |= value_problems(h.t.tag, e->content, e->content_len);
+	if (h->t.cls == 0) {
+		e->problems |= form_problems(h->t.tag, h->t.constructed);
+		if (!h->t.constructed && !e->truncated)
+			e->problems |= value_problems(h->t.tag, e->content, e->content_len);
 	}
 	if (f->is_set) {
-		if (f->has_prev && !h.t.indefinite && !e->truncated &&
-		    !in_order(w->data + f->prev_start, f->prev_len, p, h.t.hdr_len + h.t.len))
+		if (f->has_prev && !h->t.indefinite && !e->truncated &&
+		    !in_order(w->data + f->prev_start, f->prev_len, w->data + pos, h->t.hdr_len + h->t.len))
 			e->problems |= CK_DER_P_SET_ORDER;
-		f->has_prev = !h.t.indefinite && !e->truncated;
+		f->has_prev = !h->t.indefinite && !e->truncated;
 		f->prev_start = pos;
-		f->prev_len = h.t.hdr_len + e->content_len;
+		f->prev_len = h->t.hdr_len + e->content_len;
 	}
-	if (depth == 0)
+	if (e->depth == 0)
 		w->top_count++;
 	w->problems |= e->problems;
+}
+
+/* Move past the element's header: into its content when it has
+ * children (pushing a frame), else past it. */
+static void step_in(struct ck_der_walker *w, enum hdr_status hs, struct ck_der_elem *e)
+{
+	size_t pos = w->pos, hdr = e->tlv.hdr_len, skip;
+	struct frame child;
 
 	memset(&child, 0, sizeof child);
 	if (hs == HDR_LEN_HUGE) {
 		/* a length that absurd says the header is garbage: what
 		 * follows is not shown as its content */
-		w->pos = pos + h.t.hdr_len + e->content_len;
-	} else if (h.t.constructed) {
-		child.elem = *e;
-		child.end = h.t.indefinite ? f->end : pos + h.t.hdr_len + e->content_len;
-		child.indefinite = h.t.indefinite;
-		child.is_set = h.t.cls == 0 && h.t.tag == CK_TAG_SET;
+		w->pos = pos + hdr + e->content_len;
+		return;
+	}
+	if (e->tlv.constructed) {
+		child.end = e->tlv.indefinite ? w->frames[w->nframes - 1].end : pos + hdr + e->content_len;
+		child.indefinite = e->tlv.indefinite;
+		child.is_set = e->tlv.cls == 0 && e->tlv.tag == CK_TAG_SET;
 		e->has_children = true;
-		w->pos = pos + h.t.hdr_len;
+		w->pos = pos + hdr;
 	} else {
-		size_t skip = h.t.tag == CK_TAG_BIT_STRING ? 1 : 0;
-		w->pos = pos + h.t.hdr_len + e->content_len;
-		if (w->o.nested && h.t.cls == 0 && !e->truncated && !e->problems &&
-		    (h.t.tag == CK_TAG_OCTET_STRING || (h.t.tag == CK_TAG_BIT_STRING && e->content_len &&
-							 e->content[0] == 0)) &&
+		skip = e->tlv.tag == CK_TAG_BIT_STRING ? 1 : 0;
+		w->pos = pos + hdr + e->content_len;
+		if (w->o.nested && e->tlv.cls == 0 && !e->truncated && !e->problems &&
+		    (e->tlv.tag == CK_TAG_OCTET_STRING ||
+		     (e->tlv.tag == CK_TAG_BIT_STRING && e->content_len && e->content[0] == 0)) &&
 		    e->content_len >= skip + 2 &&
-		    is_der(e->content + skip, e->content_len - skip, w->o.max_depth - depth - 1)) {
+		    is_der(e->content + skip, e->content_len - skip, w->o.max_depth - e->depth - 1)) {
 			e->encapsulates = e->has_children = true;
-			child.elem = *e;
 			child.end = w->pos;
-			w->pos = pos + h.t.hdr_len + skip;
+			w->pos = pos + hdr + skip;
 		}
 	}
-	if (e->has_children) {
-		child.elem.has_children = true;
-		child.elem.encapsulates = e->encapsulates;
-		if (!push(w, &child)) {
-			ck_error_set_at(&w->err, CK_E_NOMEM, e->offset, "out of memory");
-			w->stopped = true;
-			e->has_children = false; /* no LEAVE will come for it */
-			e->encapsulates = false;
-		}
+	if (!e->has_children)
+		return;
+	child.elem = *e;
+	if (!push(w, &child)) {
+		ck_error_set_at(&w->err, CK_E_NOMEM, e->offset, "out of memory");
+		w->stopped = true;
+		e->has_children = false; /* no LEAVE will come for it */
+		e->encapsulates = false;
 	}
+}
+
+/* Read, check and hand out the element at w->pos. */
+static enum ck_der_event enter(struct ck_der_walker *w, struct ck_der_elem *e)
+{
+	struct frame *f = &w->frames[w->nframes - 1];
+	struct hdr h;
+	enum hdr_status hs = read_hdr(w->data + w->pos, f->end - w->pos, &h);
+
+	if (!usable(w, hs, &h))
+		return next_event(w, e);
+	describe(w, hs, &h, e);
+	step_in(w, hs, e);
 	return CK_DER_ENTER;
 }
 

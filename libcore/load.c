@@ -1057,12 +1057,60 @@ static enum ck_status pem_blob(struct ck_der_blobs *b, const struct pem_block *b
 	return CK_OK;
 }
 
+/* Every PEM block; a block without END stops the list with its error. */
+static enum ck_status pem_blobs(struct ck_der_blobs *b, const unsigned char *data, size_t len,
+				const char *name)
+{
+	struct pem_block blk;
+	struct ck_der_blob *o;
+	struct ck_error perr;
+	size_t pos = 0;
+	unsigned line = 0;
+	enum ck_status rc = CK_OK;
+	int found;
+
+	b->format = CK_FMT_PEM;
+	ck_error_clear(&perr);
+	while (!rc && (found = next_pem_block(data, len, &pos, &line, &blk, &perr)) == 1)
+		rc = pem_blob(b, &blk, name);
+	if (!rc && found < 0) {
+		if (!(o = add_blob(b)))
+			return CK_E_NOMEM;
+		o->err = perr;
+		ck_error_set_file(&o->err, name);
+	}
+	return rc;
+}
+
+/* Base64 text decoded, or else the bytes as they are (DER). */
+static enum ck_status raw_blob(struct ck_der_blobs *b, const unsigned char *data, size_t len)
+{
+	struct ck_der_blob *o = add_blob(b);
+	size_t bad = 0;
+	enum ck_status rc = CK_E_PARSE;
+
+	if (!o)
+		return CK_E_NOMEM;
+	if (looks_like_b64_text(data, len))
+		rc = b64_decode(data, len, &o->der, &o->len, &bad);
+	if (rc == CK_E_NOMEM)
+		return rc;
+	b->format = rc == CK_OK ? CK_FMT_BASE64 : CK_FMT_DER;
+	if (rc == CK_OK)
+		return CK_OK;
+	o->der = malloc(len);
+	if (!o->der)
+		return CK_E_NOMEM;
+	memcpy(o->der, data, len);
+	o->len = len;
+	return CK_OK;
+}
+
 enum ck_status ck_der_blobs_load(const unsigned char *data, size_t len, const char *name,
 				 struct ck_der_blobs **out, struct ck_error *err)
 {
 	struct ck_der_blobs *b = calloc(1, sizeof *b);
-	struct ck_der_blob *o;
-	enum ck_status rc = CK_OK;
+	enum ck_status rc;
 
 	ck_error_set_file(err, name);
 	if (!b)
@@ -1071,56 +1119,16 @@ enum ck_status ck_der_blobs_load(const unsigned char *data, size_t len, const ch
 		data += 3;
 		len -= 3;
 	}
-	if (len == 0) {
+	if (len == 0)
 		rc = ck_error_set(err, CK_E_PARSE, "the file is empty");
-	} else if (has_pem_marker(data, len)) {
-		struct pem_block blk;
-		size_t pos = 0;
-		unsigned line = 0;
-		int found;
-		struct ck_error perr;
-
-		b->format = CK_FMT_PEM;
-		ck_error_clear(&perr);
-		while (!rc && (found = next_pem_block(data, len, &pos, &line, &blk, &perr)) == 1)
-			rc = pem_blob(b, &blk, name);
-		if (!rc && found < 0) {
-			/* a block without END: the ones before it are still shown */
-			if (!(o = add_blob(b)))
-				rc = CK_E_NOMEM;
-			else
-				o->err = perr, ck_error_set_file(&o->err, name);
-		}
-		if (!rc && b->n == 0)
-			rc = ck_error_set(err, CK_E_PARSE, "no PEM block found");
-		else if (rc == CK_E_NOMEM)
-			ck_error_set(err, rc, "out of memory");
-	} else {
-		unsigned char *der = NULL;
-		size_t der_len = 0, bad = 0;
-		enum ck_status brc = CK_E_PARSE;
-
-		if (looks_like_b64_text(data, len))
-			brc = b64_decode(data, len, &der, &der_len, &bad);
-		if (brc == CK_E_NOMEM)
-			rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
-		b->format = brc == CK_OK ? CK_FMT_BASE64 : CK_FMT_DER;
-		if (!rc && !(o = add_blob(b)))
-			rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
-		if (!rc && brc == CK_OK) {
-			o->der = der;
-			o->len = der_len;
-			der = NULL;
-		} else if (!rc) {
-			o->der = malloc(len);
-			if (!o->der)
-				rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
-			else
-				memcpy(o->der, data, len);
-			o->len = len;
-		}
-		free(der);
-	}
+	else if (has_pem_marker(data, len))
+		rc = pem_blobs(b, data, len, name);
+	else
+		rc = raw_blob(b, data, len);
+	if (rc == CK_E_NOMEM)
+		ck_error_set(err, rc, "out of memory");
+	else if (!rc && b->n == 0)
+		rc = ck_error_set(err, CK_E_PARSE, "no PEM block found");
 	if (rc) {
 		ck_der_blobs_free(b);
 		return rc;

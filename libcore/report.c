@@ -1131,71 +1131,110 @@ static json_t *error_json(const struct ck_error *err)
 	return e;
 }
 
-/* Walk one block through the sink; the tail members (problems, error,
- * summary) go to block_end. */
-static int dump_block(struct dump_sink *s, const struct ck_dump_block *b, size_t index,
-		      struct ck_dump_result *res)
+/* What one block's walk found, for its tail and the result. */
+struct block_tally {
+	struct dump_problem *probs;
+	size_t nprobs, cprobs;
+	size_t elements, derv, invalid;
+};
+
+static int tally(struct block_tally *t, const struct ck_der_elem *e)
+{
+	t->elements++;
+	for (unsigned i = 0; i < CK_DER_P_COUNT; i++) {
+		unsigned bit = 1u << i;
+		if (!(e->problems & bit))
+			continue;
+		if (bit & CK_DER_P_DER_ONLY)
+			t->derv++;
+		else
+			t->invalid++;
+		if (t->nprobs == t->cprobs) {
+			size_t nc = t->cprobs ? t->cprobs * 2 : 16;
+			struct dump_problem *np = realloc(t->probs, nc * sizeof *np);
+			if (!np)
+				return -1;
+			t->probs = np;
+			t->cprobs = nc;
+		}
+		t->probs[t->nprobs].offset = e->offset;
+		t->probs[t->nprobs++].bit = bit;
+	}
+	return 0;
+}
+
+/* The members after the tree: problems, error, der, summary. */
+static json_t *block_tail(const struct block_tally *t, const struct ck_error *werr)
+{
+	json_t *tail = json_object(), *plist = json_array(), *sum = json_object();
+
+	for (size_t i = 0; i < t->nprobs; i++) {
+		json_t *p = json_object();
+		json_object_set_new(p, "offset", json_integer((json_int_t)t->probs[i].offset));
+		json_object_set_new(p, "code", json_string(ck_der_problem_code(t->probs[i].bit)));
+		json_object_set_new(p, "message", json_string(ck_der_problem_message(t->probs[i].bit)));
+		json_object_set_new(p, "der_only", json_boolean(t->probs[i].bit & CK_DER_P_DER_ONLY));
+		json_array_append_new(plist, p);
+	}
+	json_object_set_new(tail, "problems", plist);
+	json_object_set_new(tail, "error", error_json(werr));
+	json_object_set_new(tail, "der", json_boolean(!werr->status && !t->derv && !t->invalid));
+	json_object_set_new(sum, "elements", json_integer((json_int_t)t->elements));
+	json_object_set_new(sum, "der_violations", json_integer((json_int_t)t->derv));
+	json_object_set_new(sum, "invalid", json_integer((json_int_t)t->invalid));
+	json_object_set_new(tail, "summary", sum);
+	return tail;
+}
+
+/* Walk the block's DER through the sink: every element is tallied, those
+ * within --depth are written.  The first error goes to *werr. */
+static int walk_block(struct dump_sink *s, const struct ck_dump_block *b, struct block_tally *t,
+		      struct ck_error *werr)
 {
 	struct ck_der_walk_opts wo = { .base = b->base, .nested = s->o->nested,
 				       .container = s->o->container };
 	struct ck_der_walker *w = NULL;
-	struct dump_problem *probs = NULL;
-	size_t nprobs = 0, cprobs = 0, elements = 0, derv = 0, invalid = 0;
 	unsigned limit = s->o->depth;
+	struct ck_der_elem e;
+	enum ck_der_event ev;
+	int r = 0;
+
+	if (ck_der_walker_new(b->der, b->len, &wo, &w, werr))
+		return 0; /* werr says why */
+	while (r == 0 && (ev = ck_der_walker_next(w, &e)) != CK_DER_DONE) {
+		bool shown = !limit || e.depth < limit;
+		bool open = e.has_children && (!limit || e.depth + 1 < limit);
+		if (ev == CK_DER_LEAVE) {
+			if (shown && open)
+				r = s->leave(s);
+			continue;
+		}
+		r = tally(t, &e);
+		if (r == 0 && shown)
+			r = s->node(s, node_json(&e, b->names), e.depth, open, e.has_children && !open);
+	}
+	if (r == 0 && ck_der_walker_error(w)->status)
+		*werr = *ck_der_walker_error(w);
+	ck_der_walker_free(w);
+	return r;
+}
+
+/* One block: its head, its tree, its tail. */
+static int dump_block(struct dump_sink *s, const struct ck_dump_block *b, size_t index,
+		      struct ck_dump_result *res)
+{
+	struct block_tally t = { 0 };
 	struct ck_error werr;
-	json_t *tail, *plist;
 	int r;
 
 	ck_error_clear(&werr);
 	if (s->block_begin(s, block_head(b, index)) < 0)
 		return -1;
-	if (b->error) {
+	if (b->error)
 		werr = *b->error;
-	} else if (ck_der_walker_new(b->der, b->len, &wo, &w, &werr) == CK_OK) {
-		struct ck_der_elem e;
-		enum ck_der_event ev;
-		r = 0;
-		while (r == 0 && (ev = ck_der_walker_next(w, &e)) != CK_DER_DONE) {
-			bool shown = !limit || e.depth < limit;
-			bool open = e.has_children && (!limit || e.depth + 1 < limit);
-			if (ev == CK_DER_LEAVE) {
-				if (shown && open)
-					r = s->leave(s);
-				continue;
-			}
-			elements++;
-			for (unsigned i = 0; i < CK_DER_P_COUNT; i++) {
-				unsigned bit = 1u << i;
-				if (!(e.problems & bit))
-					continue;
-				if (bit & CK_DER_P_DER_ONLY)
-					derv++;
-				else
-					invalid++;
-				if (nprobs == cprobs) {
-					size_t nc = cprobs ? cprobs * 2 : 16;
-					struct dump_problem *np = realloc(probs, nc * sizeof *np);
-					if (!np) {
-						r = -1;
-						break;
-					}
-					probs = np;
-					cprobs = nc;
-				}
-				probs[nprobs].offset = e.offset;
-				probs[nprobs++].bit = bit;
-			}
-			if (r == 0 && shown)
-				r = s->node(s, node_json(&e, b->names), e.depth, open,
-					    e.has_children && !open);
-		}
-		if (r == 0 && ck_der_walker_error(w)->status)
-			werr = *ck_der_walker_error(w);
-		ck_der_walker_free(w);
-		if (r < 0) {
-			free(probs);
-			return -1;
-		}
+	else if (walk_block(s, b, &t, &werr) < 0) {
+		free(t.probs);
+		return -1;
 	}
 	if (!werr.status && b->len == 0)
 		ck_error_set_at(&werr, CK_E_PARSE, b->base, "no data to show");
@@ -1205,32 +1244,12 @@ static int dump_block(struct dump_sink *s, const struct ck_dump_block *b, size_t
 			ck_error_set_file(&res->errors[index], s->in->name);
 		res->nerrors++;
 	}
-	res->elements += elements;
-	res->der_violations += derv;
-	res->invalid += invalid;
-
-	tail = json_object();
-	plist = json_array();
-	for (size_t i = 0; i < nprobs; i++) {
-		json_t *p = json_object();
-		json_object_set_new(p, "offset", json_integer((json_int_t)probs[i].offset));
-		json_object_set_new(p, "code", json_string(ck_der_problem_code(probs[i].bit)));
-		json_object_set_new(p, "message", json_string(ck_der_problem_message(probs[i].bit)));
-		json_object_set_new(p, "der_only", json_boolean(probs[i].bit & CK_DER_P_DER_ONLY));
-		json_array_append_new(plist, p);
-	}
-	free(probs);
-	json_object_set_new(tail, "problems", plist);
-	json_object_set_new(tail, "error", error_json(&werr));
-	json_object_set_new(tail, "der", json_boolean(!werr.status && !derv && !invalid));
-	{
-		json_t *sum = json_object();
-		json_object_set_new(sum, "elements", json_integer((json_int_t)elements));
-		json_object_set_new(sum, "der_violations", json_integer((json_int_t)derv));
-		json_object_set_new(sum, "invalid", json_integer((json_int_t)invalid));
-		json_object_set_new(tail, "summary", sum);
-	}
-	return s->block_end(s, tail);
+	res->elements += t.elements;
+	res->der_violations += t.derv;
+	res->invalid += t.invalid;
+	r = s->block_end(s, block_tail(&t, &werr));
+	free(t.probs);
+	return r;
 }
 
 static int dump_input(struct dump_sink *s, struct ck_dump_result *res)

@@ -192,6 +192,30 @@ static int name_fields(const char *path, const struct opts *o, struct ck_dump_bl
 	return rc == CK_E_PARSE ? CLI_EXIT_INPUT : ck_status_exit_code(rc);
 }
 
+/* One line per block that did not decode to its end; the exit status. */
+static int report_errors(const char *path, const struct ck_dump_block *blocks, size_t nb,
+			 const struct ck_dump_result *res)
+{
+	int status = CLI_EXIT_OK, s;
+
+	for (size_t i = 0; i < nb && res->errors; i++) {
+		const struct ck_error *e = &res->errors[i];
+		char pre[128];
+		if (!e->status)
+			continue;
+		if (blocks[i].error) {
+			s = cli_error(e); /* the block's own message names it */
+		} else {
+			block_prefix(&blocks[i], pre, sizeof pre);
+			cli_msg(path, "%s%s", pre, e->what);
+			s = ck_status_exit_code(e->status);
+		}
+		if (s > status)
+			status = s;
+	}
+	return status;
+}
+
 static int dump_one(const char *path, struct cli_common *c, const struct opts *o,
 		    struct cli_output *out)
 {
@@ -254,21 +278,9 @@ static int dump_one(const char *path, struct cli_common *c, const struct opts *o
 	d.to = cli_text_opts(c);
 	cli_output_stream(out, write_dump, &d);
 
-	for (size_t i = 0; i < nb && d.res.errors; i++) {
-		const struct ck_error *e = &d.res.errors[i];
-		char pre[128];
-		if (!e->status)
-			continue;
-		if (blocks[i].error) {
-			s = cli_error(e); /* the block's own message names it */
-		} else {
-			block_prefix(&blocks[i], pre, sizeof pre);
-			cli_msg(path, "%s%s", pre, e->what);
-			s = ck_status_exit_code(e->status);
-		}
-		if (s > status && status != CLI_EXIT_USAGE)
-			status = s;
-	}
+	s = report_errors(path, blocks, nb, &d.res);
+	if (s > status)
+		status = s;
 	if (status == CLI_EXIT_OK && (d.res.invalid || (o->strict && d.res.der_violations)))
 		status = CLI_EXIT_PROBLEMS;
 out:
