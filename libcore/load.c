@@ -1018,10 +1018,16 @@ void ck_der_blobs_free(struct ck_der_blobs *b)
 
 static struct ck_der_blob *add_blob(struct ck_der_blobs *b)
 {
-	struct ck_der_blob *n = realloc(b->blobs, (b->n + 1) * sizeof *n);
-	if (!n)
-		return NULL;
-	b->blobs = n;
+	struct ck_der_blob *n;
+
+	/* the array doubles when n reaches a power of two: thousands of
+	 * blocks must not cost a copy each */
+	if ((b->n & (b->n - 1)) == 0) {
+		n = realloc(b->blobs, (b->n ? 2 * b->n : 1) * sizeof *n);
+		if (!n)
+			return NULL;
+		b->blobs = n;
+	}
 	n = &b->blobs[b->n++];
 	memset(n, 0, sizeof *n);
 	ck_error_clear(&n->err);

@@ -187,7 +187,6 @@ static int name_fields(const char *path, const struct opts *o, struct ck_dump_bl
 	*type_error = strdup(err.what);
 	b->type_error = *type_error;
 	block_prefix(b, pre, sizeof pre);
-	ck_error_set_file(&err, path);
 	cli_msg(path, "%s%s", pre, err.what);
 	return rc == CK_E_PARSE ? CLI_EXIT_INPUT : ck_status_exit_code(rc);
 }
@@ -241,6 +240,10 @@ static int dump_one(const char *path, struct cli_common *c, const struct opts *o
 		}
 		goto out;
 	}
+	/* the blobs are copies: keep one of the two (wiped: it may hold a key) */
+	explicit_bzero(data, len);
+	free(data);
+	data = NULL;
 	nb = blobs->n;
 	blocks = calloc(nb, sizeof *blocks);
 	names = calloc(nb, sizeof *names);
@@ -295,6 +298,8 @@ out:
 	free(type_errors);
 	free(blocks);
 	ck_der_blobs_free(blobs);
+	if (data)
+		explicit_bzero(data, len);
 	free(data);
 	return status;
 }
