@@ -21,8 +21,22 @@ json_t *ck_json_str(const char *s);
 /* Same, or JSON null when s is NULL. */
 json_t *ck_json_str_or_null(const char *s);
 
+/* An RFC 3339 UTC time; lowercase hex without colons, or null when
+ * len is 0. */
+json_t *ck_json_time(time_t t);
+json_t *ck_json_hex(const unsigned char *p, size_t len);
+
+/* The string member `key` of an object, "" when absent (for text
+ * renderers). */
+const char *ck_json_text(const json_t *o, const char *key);
+
 /* Build chainview's document for one input (new reference). */
 json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a);
+
+/* What a Java keystore held: { "type": "jks|jceks", "version",
+ * "integrity": "verified|not-checked", "password", "entries": [...] }. */
+struct ck_jks_info;
+json_t *ck_report_jks_json(const struct ck_jks_info *jks);
 
 /* A document for an input that could not be read:
  * { "input": {"name"}, "error": {"status", "message", "offset"} }. */
@@ -40,6 +54,21 @@ int ck_report_bundle_json(FILE *out, const struct ck_bundle *b, const struct ck_
 struct ck_xml;
 int ck_report_bundle_xml(struct ck_xml *x, const struct ck_bundle *b, const struct ck_analysis *a);
 
+/* For documents written as they are built (one element at a time):
+ * JSON: an object's members without its closing brace (to add more),
+ * or without its opening one (to end one opened so), or any value,
+ * compact; XML: open an element, write a value or an object's members
+ * as elements (the mapping below), close.  All return 0, or -1 on a
+ * write error. */
+int ck_json_write_open(FILE *out, const json_t *obj);
+int ck_json_write_members(FILE *out, const json_t *obj);
+int ck_json_write_value(FILE *out, const json_t *v);
+struct ck_xml;
+int ck_xml_start(struct ck_xml *x, const char *element);
+int ck_xml_value(struct ck_xml *x, const char *element, const json_t *v);
+int ck_xml_members(struct ck_xml *x, const json_t *obj);
+int ck_xml_close(struct ck_xml *x);
+
 /* XML: open the root element, write documents as <report> children,
  * close.  Strings are cleaned of characters XML cannot carry. */
 struct ck_xml;
@@ -56,67 +85,9 @@ struct ck_text_opts {
 /* chainview's text rendering of one document. */
 int ck_report_text_chainview(FILE *out, const json_t *doc, const struct ck_text_opts *o);
 
-/* ---- derdump: the structure of DER, element by element ---- */
-
-struct ck_schema_names;
-
-/* One block of DER to show: the input itself, a PEM block, or decoded
- * base64.  Everything is borrowed. */
-struct ck_dump_block {
-	const unsigned char *der; /* the bytes to walk (all of the block, or
-				   * the part --offset/--length chose) */
-	size_t len;
-	size_t size;              /* the whole block */
-	int64_t base;             /* offset of der[0] in the block */
-	const char *label;        /* PEM label, or NULL */
-	unsigned line;            /* PEM: line of BEGIN; 0 otherwise */
-	const struct ck_schema_names *names; /* field names, or NULL */
-	const char *type_error;   /* why the type asked for does not apply, or NULL */
-	const struct ck_error *error; /* the block has no DER (bad base64...), or NULL */
-};
-
-struct ck_dump_input {
-	const char *name;
-	enum ck_format format;    /* CK_FMT_DER, CK_FMT_PEM or CK_FMT_BASE64 */
-	size_t size;              /* of the input */
-	const struct ck_dump_block *blocks;
-	size_t nblocks;
-};
-
-struct ck_dump_opts {
-	bool nested;   /* show DER inside OCTET and BIT STRINGs as elements */
-	unsigned depth; /* show this many levels (0: all); deeper ones are still checked */
-	bool strict;   /* text: list every DER violation */
-	const char *container; /* what messages call a block ("file", "block") */
-};
-
-/* What was found in one input. */
-struct ck_dump_result {
-	size_t elements;
-	size_t der_violations; /* valid BER, not DER */
-	size_t invalid;        /* invalid in BER too */
-	struct ck_error *errors; /* one per block: status set when the block
-				  * has no DER or the walk found it broken */
-	size_t nerrors;          /* blocks with an error */
-};
-
-void ck_dump_result_cleanup(struct ck_dump_result *r);
-
-/* derdump's document for one input, written as it is walked, so that
- * memory stays proportional to the depth, not to the input:
- *   { "input": {"name", "format", "size"},
- *     "blocks": [ {"index", "label", "line", "size", "offset", "length",
- *                  "type", "type_error", "tree": [NODE...], "problems": [...],
- *                  "error", "der", "summary"} ] }
- * as one JSON line, as a <report> element, or as text. */
-int ck_report_dump_json(FILE *out, const struct ck_dump_input *in, const struct ck_dump_opts *o,
-			struct ck_dump_result *res);
-int ck_report_dump_xml(struct ck_xml *x, const struct ck_dump_input *in,
-		       const struct ck_dump_opts *o, struct ck_dump_result *res);
-int ck_report_dump_text(FILE *out, const struct ck_dump_input *in, const struct ck_dump_opts *o,
-			const struct ck_text_opts *to, struct ck_dump_result *res);
-
 /* Helpers other text renderers share. */
+/* One line on a keystore (the "jks" object above). */
+void ck_text_jks(FILE *out, const json_t *jks, const char *indent);
 const char *ck_text_color(const struct ck_text_opts *o, const char *what);
 const char *ck_text_reset(const struct ck_text_opts *o);
 

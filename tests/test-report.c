@@ -276,6 +276,7 @@ Test(report, streamed_json_and_xml_equal_the_document)
 /* ---------------------------------------------------------------- */
 /* derdump's document */
 
+#include "libcore/report-derdump.h"
 #include "libcore/schema.h"
 
 struct dumped {

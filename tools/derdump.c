@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "libcore/der.h"
+#include "libcore/report-derdump.h"
 #include "libcore/schema.h"
 
 #include <stdlib.h>

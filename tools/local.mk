@@ -9,6 +9,10 @@ bin_PROGRAMS += tools/chainview
 tools_chainview_SOURCES = tools/chainview.c
 tools_chainview_LDADD = $(TOOL_LIBS)
 
+bin_PROGRAMS += tools/truststore
+tools_truststore_SOURCES = tools/truststore.c
+tools_truststore_LDADD = $(TOOL_LIBS)
+
 bin_PROGRAMS += tools/derdump
 tools_derdump_SOURCES = tools/derdump.c
 tools_derdump_LDADD = $(TOOL_LIBS)
