@@ -4,7 +4,9 @@
  * come from walking the decoded value along the type's definition (an
  * explicit stack of work items, so that deep values cannot exhaust the
  * C stack), asking libtasn1 at which offsets each field was decoded
- * from (asn1_der_decoding_startEnd).  libtasn1 has no API to list the
+ * from (asn1_der_decoding_startEnd).  A structure decoded from bytes
+ * lives only while its own fields are named (see push_root).  libtasn1
+ * has no API to list the
  * components of a type, so the definition is read from the table
  * asn1Parser compiled pkix.asn into (see TAB_DOWN below).
  *
@@ -275,6 +277,8 @@ struct item {
 	char *disp;              /* the name shown */
 	const char *as;          /* decoded from bytes as this type */
 	bool record;             /* false for a CHOICE's alternative */
+	bool release;            /* not an element: delete the root `node`, whose
+				  * items (pushed after this one) are all done */
 	unsigned depth;
 };
 
@@ -282,8 +286,6 @@ struct namer {
 	asn1_node defs;
 	struct ck_schema_names *out;
 	size_t cap;
-	asn1_node *roots;
-	size_t nroots, rcap;
 	struct item *stack;
 	size_t n, scap;
 	bool nomem;
@@ -360,7 +362,7 @@ static bool push_item(struct namer *nm, const struct item *it)
 	return true;
 }
 
-/* Decode data[0..len) as `type`; the root is kept until the end. */
+/* Decode data[0..len) as `type`. */
 static asn1_node decode(struct namer *nm, const char *type, const unsigned char *data,
 			size_t len, bool padding, char *msg)
 {
@@ -376,19 +378,25 @@ static asn1_node decode(struct namer *nm, const char *type, const unsigned char 
 	if (asn1_der_decoding2(&node, data, &ilen, padding ? ASN1_DECODE_FLAG_ALLOW_PADDING : 0,
 			       msg) != ASN1_SUCCESS)
 		return NULL; /* libtasn1 freed it */
-	if (nm->nroots == nm->rcap) {
-		size_t cap = nm->rcap ? nm->rcap * 2 : 8;
-		asn1_node *nr = realloc(nm->roots, cap * sizeof *nr);
-		if (!nr) {
-			asn1_delete_structure(&node);
-			nm->nomem = true;
-			return NULL;
-		}
-		nm->roots = nr;
-		nm->rcap = cap;
-	}
-	nm->roots[nm->nroots++] = node;
 	return node;
+}
+
+/* Push a decoded root's item, after the marker that deletes the root
+ * once everything named from it is done: the stack is LIFO, so a
+ * decoded structure lives only while its own fields are named. */
+static void push_root(struct namer *nm, asn1_node root, struct item *c)
+{
+	struct item marker;
+
+	memset(&marker, 0, sizeof marker);
+	marker.node = root;
+	marker.release = true;
+	if (!push_item(nm, &marker)) {
+		asn1_delete_structure(&root);
+		free(c->disp);
+		return;
+	}
+	push_item(nm, c);
 }
 
 /* Push the root of `type` decoded from bytes at data[from..from+len)
@@ -420,10 +428,12 @@ static void push_content(struct namer *nm, const struct item *it, const char *ty
 	c.record = true;
 	c.depth = it->depth + 1;
 	c.disp = strdup(it->disp);
-	if (!c.disp)
+	if (!c.disp) {
 		nm->nomem = true;
-	else
-		push_item(nm, &c);
+		asn1_delete_structure(&root);
+		return;
+	}
+	push_root(nm, root, &c);
 }
 
 /* The rule for a field of `it`, if the OID next to it matches one. */
@@ -650,12 +660,12 @@ void ck_schema_names_free(struct ck_schema_names *n)
 
 static void namer_cleanup(struct namer *nm)
 {
-	for (size_t i = 0; i < nm->n; i++)
+	for (size_t i = 0; i < nm->n; i++) {
 		free(nm->stack[i].disp);
+		if (nm->stack[i].release)
+			asn1_delete_structure(&nm->stack[i].node);
+	}
 	free(nm->stack);
-	for (size_t i = 0; i < nm->nroots; i++)
-		asn1_delete_structure(&nm->roots[i]);
-	free(nm->roots);
 	ck_schema_names_free(nm->out);
 }
 
@@ -700,13 +710,18 @@ static enum ck_status name_as(const unsigned char *data, size_t len, int64_t bas
 	root.type = type;
 	root.record = true;
 	root.disp = strdup("");
-	if (!root.disp || !push_item(&nm, &root)) {
+	if (!root.disp) {
+		asn1_delete_structure(&node);
 		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 		goto out;
 	}
+	push_root(&nm, node, &root);
 	while (nm.n && !nm.nomem) {
 		struct item it = nm.stack[--nm.n];
-		process(&nm, &it);
+		if (it.release)
+			asn1_delete_structure(&it.node);
+		else
+			process(&nm, &it);
 		free(it.disp);
 	}
 	if (nm.nomem) {
