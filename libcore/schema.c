@@ -6,9 +6,9 @@
  * C stack), asking libtasn1 at which offsets each field was decoded
  * from (asn1_der_decoding_startEnd).  A structure decoded from bytes
  * lives only while its own fields are named (see push_root).  libtasn1
- * has no API to list the
- * components of a type, so the definition is read from the table
- * asn1Parser compiled pkix.asn into (see TAB_DOWN below).
+ * has no API to list the components of a type, so the definition is
+ * read from the table asn1Parser compiled pkix.asn into (see TAB_DOWN
+ * below).
  *
  * Bytes whose meaning the definition leaves open (ANY DEFINED BY, an
  * extension's extnValue, a key in an OCTET or BIT STRING) are decoded
