@@ -10,7 +10,8 @@ libcore_libcore_la_SOURCES = \
 	libcore/chain.c libcore/chain.h \
 	libcore/trust.c libcore/trust.h \
 	libcore/checks.c libcore/checks.h \
-	libcore/report.c libcore/report.h \
+	libcore/tls.c libcore/tls.h \
+	libcore/report.c libcore/report.h libcore/report-tls.c \
 	libcore/write.c libcore/write.h \
 	$(NULL)
 nodist_libcore_libcore_la_SOURCES = libcore/pkix_asn1_tab.c

@@ -15,6 +15,7 @@ UNIT_TESTS = \
 	tests/test-chain \
 	tests/test-trust \
 	tests/test-checks \
+	tests/test-tls \
 	tests/test-report \
 	tests/test-write \
 	$(NULL)
@@ -44,6 +45,9 @@ tests_test_trust_LDADD = $(TEST_LIBS)
 tests_test_checks_SOURCES = tests/test-checks.c tests/unit.h
 tests_test_checks_CFLAGS = $(TEST_CFLAGS)
 tests_test_checks_LDADD = $(TEST_LIBS)
+tests_test_tls_SOURCES = tests/test-tls.c tests/unit.h
+tests_test_tls_CFLAGS = $(TEST_CFLAGS)
+tests_test_tls_LDADD = $(TEST_LIBS)
 tests_test_report_SOURCES = tests/test-report.c tests/unit.h
 tests_test_report_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_LDADD = $(TEST_LIBS)
