@@ -798,6 +798,29 @@ static void fail(struct probe *p, int ret, enum ck_tls_phase phase)
 	}
 }
 
+/* A server that refuses our certificate sends its alert and closes while
+ * we are still writing our next handshake messages: our write fails
+ * (EPIPE, reset) and GnuTLS never reads the alert, which is still in the
+ * socket's receive buffer.  Before the server's ChangeCipherSpec (TLS
+ * 1.2) an alert is a plaintext record: 21, version, length 2, level,
+ * description.  Anything else is left alone. */
+static bool salvage_alert(struct probe *p)
+{
+	unsigned char rec[7];
+	ssize_t n = recv(p->fd, rec, sizeof rec, MSG_DONTWAIT | MSG_PEEK);
+	const struct ck_tls_alert_info *a;
+
+	if (n != (ssize_t)sizeof rec || rec[0] != 21 || rec[1] != 3 || rec[3] != 0 || rec[4] != 2 ||
+	    rec[5] != 2)
+		return false;
+	p->r->alert = rec[6];
+	p->r->end = CK_TLS_END_ALERT;
+	a = ck_tls_alert_info(rec[6]);
+	set_error(p->r, "fatal alert %s (%d) received before our write failed", a ? a->name : "unknown",
+		  p->r->alert);
+	return true;
+}
+
 static void collect_peers(struct probe *p)
 {
 	struct ck_tls_result *r = p->r;
@@ -1009,7 +1032,8 @@ static void http_get(struct probe *p, int64_t timeout_us)
 				break;
 			continue;
 		}
-		if (len)   /* the server closed after answering: what came counts */
+		/* the server closed after its status line: what came counts */
+		if (len && (memchr(head, '\n', len)))
 			break;
 		if (n == 0) {
 			r->end = CK_TLS_END_CLOSED;
@@ -1058,6 +1082,8 @@ static void run(struct probe *p)
 	collect_peers(p);
 	if (ret < 0) {
 		fail(p, ret, CK_TLS_PHASE_HANDSHAKE);
+		if (ret == GNUTLS_E_PUSH_ERROR)
+			salvage_alert(p);
 		return;
 	}
 	r->handshake_done = true;
@@ -1373,8 +1399,7 @@ static void explain_closed(const struct ck_tls_result *r, const struct ck_tls_re
 
 	for (size_t i = 0; i < r->nmessages; i++)
 		any_received |= r->messages[i].received;
-	if (rq && (r->phase == CK_TLS_PHASE_HANDSHAKE || r->phase == CK_TLS_PHASE_AFTER ||
-		   (r->phase == CK_TLS_PHASE_HTTP && !r->http_bytes))) {
+	if (rq && !r->http_status) {
 		say(&v->summary, "the server %s %s, without an alert, after we sent %zu client "
 				 "certificate%s", how, r->phase == CK_TLS_PHASE_HANDSHAKE ?
 				 "during the handshake" : "after the handshake", rq->nsent,
@@ -1540,8 +1565,8 @@ static void explain_ok(const struct ck_tls_result *r, const struct ck_tls_reques
 	free(get);
 	v->success = c->server_valid != 0;
 	if (c->server_valid == 0) {
-		say(&v->cause, "But the server's certificate chain does not verify%s%s: a client that "
-			       "checks it refuses the connection.", c->server_problem ? ": " : "",
+		say(&v->cause, "But the server's certificate chain does not verify, so a client that "
+			       "checks it refuses the connection%s%s.", c->server_problem ? ": " : "",
 		    c->server_problem ? c->server_problem : "");
 		say(&v->hint, "See the server's findings; pass its CA with --ca-file if you trust it.");
 	} else if (!rq && c->credential) {

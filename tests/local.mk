@@ -64,6 +64,10 @@ CLI_TESTS = \
 	tests/cli/chainview-output.sh \
 	tests/cli/chainview-options.sh \
 	tests/cli/man-options.sh \
+	tests/cli/mtlsprobe-options.sh \
+	tests/cli/mtlsprobe-handshake.sh \
+	tests/cli/mtlsprobe-network.sh \
+	tests/cli/mtlsprobe-output.sh \
 	$(NULL)
 
 TESTS += $(UNIT_TESTS) $(CLI_TESTS)
@@ -76,3 +80,4 @@ AM_TESTS_ENVIRONMENT = \
 	$(NULL)
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS)
+EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/tcp.py tests/servers/https.py

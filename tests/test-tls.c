@@ -429,7 +429,7 @@ Test(tls, success_and_its_conditions)
 	c.server_problem = "the chain ends at X, which is in no trust store";
 	explain(&c);
 	cr_assert_not(verdict.success);
-	assert_has(verdict.cause, "does not verify: the chain ends at X");
+	assert_has(verdict.cause, "does not verify, so a client that checks it refuses the connection: the chain ends at X");
 }
 
 Test(tls, http_status)

@@ -8,3 +8,7 @@ TOOL_LIBS = tools/libcli.la libcore/libcore.la
 bin_PROGRAMS += tools/chainview
 tools_chainview_SOURCES = tools/chainview.c
 tools_chainview_LDADD = $(TOOL_LIBS)
+
+bin_PROGRAMS += tools/mtlsprobe
+tools_mtlsprobe_SOURCES = tools/mtlsprobe.c
+tools_mtlsprobe_LDADD = $(TOOL_LIBS)
