@@ -748,7 +748,8 @@ static enum ck_status setup_session(struct probe *p, struct ck_error *err)
 		p->session = NULL;
 		return ck_error_set(err, CK_E_INTERNAL, "TLS setup: %s", gnutls_strerror(ret));
 	}
-	p->r->post_handshake_offered = true;
+	/* a TLS 1.3 extension: not in a TLS 1.2-only ClientHello */
+	p->r->post_handshake_offered = o->version != CK_TLS_V12;
 	gnutls_session_set_ptr(p->session, p);
 	ret = gnutls_priority_set_direct(p->session, priority(o->version), NULL);
 	if (ret >= 0)
@@ -1354,12 +1355,15 @@ static void diagnose_none(const struct ck_tls_context *c, char **cause, char **h
 		say(hint, "Give the client certificate: --pfx FILE, or --cert FILE and --key FILE.");
 }
 
-static bool client_cert_alert(int alert)
+/* Is this alert, after a CertificateRequest, the refusal of what we sent? */
+static bool client_cert_alert(int alert, size_t nsent)
 {
 	const struct ck_tls_alert_info *a = ck_tls_alert_info(alert);
 	/* decode_error and illegal_parameter come from GnuTLS servers that
 	 * required a certificate and got none (TLS 1.2) */
-	return !a || a->about_client_cert || alert == 50 || alert == 47;
+	if (alert == 50 || alert == 47)
+		return nsent == 0;
+	return !a || a->about_client_cert;
 }
 
 static void explain_alert(const struct ck_tls_result *r, const struct ck_tls_request *rq,
@@ -1373,7 +1377,7 @@ static void explain_alert(const struct ck_tls_result *r, const struct ck_tls_req
 			   r->phase == CK_TLS_PHASE_HTTP ? " in answer to the request" : " during the handshake";
 
 	say(&v->summary, "the server refused the connection with alert %s (%d)%s", name, r->alert, when);
-	if (rq && client_cert_alert(r->alert)) {
+	if (rq && client_cert_alert(r->alert, rq->nsent)) {
 		if (!rq->nsent) {
 			diagnose_none(c, &v->cause, &v->hint);
 		} else if (r->alert == 51 || r->alert == 44 || r->alert == 45 || r->alert == 43) {

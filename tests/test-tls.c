@@ -319,6 +319,21 @@ Test(tls, key_that_does_not_sign)
 	assert_has(verdict.hint, "private key");
 }
 
+Test(tls, decode_error_is_a_refusal_only_without_a_certificate)
+{
+	struct ck_tls_context c = context(3);
+	res = result(CK_TLS_END_ALERT, CK_TLS_PHASE_HANDSHAKE);
+	res->alert = 50;
+	request(res, &chain[2], 1, 0);
+	explain(&c);
+	assert_has(verdict.cause, "we sent none");
+	ck_tls_verdict_cleanup(&verdict);
+	ck_tls_match_cleanup(&match);
+	res->requests[0].nsent = 2;
+	explain(&c);
+	assert_has(verdict.cause, "could not decode a message of ours");
+}
+
 Test(tls, alerts_without_a_request)
 {
 	struct ck_tls_context c = context(3);

@@ -74,6 +74,8 @@ full chain, openssl, TLS 1.3|0|$MODERN --tls1.3 127.0.0.1:4431
   .outcome.result => ok
   .outcome.success => true
   .handshake.version => TLS1.3
+  .settings.tls_version => 1.3
+  .handshake.read_after_ms >= 1000 => true
   .certificate_requests | length => 1
   .certificate_requests[0].after_handshake => false
   .certificate_requests[0].ca_names[0].dn => $ROOT_DN
@@ -90,6 +92,9 @@ full chain, openssl, TLS 1.3|0|$MODERN --tls1.3 127.0.0.1:4431
 full chain, openssl, TLS 1.2|0|$MODERN --tls1.2 127.0.0.1:4431
   .outcome.result => ok
   .handshake.version => TLS1.2
+  .settings.tls_version => 1.2
+  .settings.post_handshake_auth_offered => false
+  .handshake.read_after_ms => null
   .certificate_requests[0].ca_names[0].dn => $ROOT_DN
   .certificate_requests[0].key_types | index("RSA") != null => true
   [.handshake.messages[].type] | index("ServerHelloDone") != null => true

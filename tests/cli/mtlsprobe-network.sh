@@ -136,7 +136,9 @@ expect_json "no GET: http" .http null
 
 # --- TLS 1.2 renegotiation asking for the certificate after the request
 # (openssl s_server's "R" command: renegotiate, requesting a certificate)
-"$BIN/mtlsprobe" $COMMON $MODERN --timeout 15 --http-get / 127.0.0.1:4448 >"$out" 2>"$err" </dev/null &
+# shellcheck disable=SC2086
+timeout "${CK_TEST_TIMEOUT:-120}" ${CK_WRAPPER:-} "$BIN/mtlsprobe" $COMMON $MODERN --timeout 15 \
+	--http-get / 127.0.0.1:4448 >"$out" 2>"$err" </dev/null &
 probe=$!
 i=0
 until grep -q 'GET / HTTP/1.1' "$TMPD/server-4448.log" || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
