@@ -10,7 +10,7 @@ if [ -z "${CK_IN_NETNS:-}" ]; then
 			CK_IN_NETNS=1
 			export CK_IN_NETNS
 			# shellcheck disable=SC2086
-			exec $ck_unshare sh -c 'ip link set lo up && exec "$0" "$1"' "${SHELL:-/bin/sh}" "$0"
+			exec $ck_unshare sh -c 'ip link set lo up && exec /bin/sh "$0"' "$0"
 		fi
 	done
 	echo "SKIP: cannot make a private network namespace here" \
