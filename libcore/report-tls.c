@@ -273,11 +273,30 @@ static void ms(FILE *f, const json_t *o, const char *k)
 		fprintf(f, "%12s", "—");
 }
 
+/* Columns a string takes on a terminal: UTF-8 characters, colour codes
+ * not counted. */
+static unsigned columns(const char *s)
+{
+	unsigned n = 0;
+	while (*s) {
+		if (*s == '\033') {
+			while (*s && *s != 'm')
+				s++;
+			if (*s)
+				s++;
+			continue;
+		}
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+		s++;
+	}
+	return n;
+}
+
 /* Print `text` wrapped at 96 columns, the first line after `lead`, the
  * others indented by `indent` spaces. */
 static void wrap(FILE *f, const char *lead, unsigned indent, const char *text)
 {
-	unsigned col = (unsigned)strlen(lead);
+	unsigned col = columns(lead);
 	const char *p = text;
 	fputs(lead, f);
 	while (*p) {
