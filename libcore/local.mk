@@ -12,12 +12,14 @@ libcore_libcore_la_SOURCES = \
 	libcore/trust.c libcore/trust.h \
 	libcore/checks.c libcore/checks.h \
 	libcore/net.c libcore/net.h \
+	libcore/tls.c libcore/tls.h \
 	libcore/revocation.c libcore/revocation.h \
 	libcore/aia.c libcore/aia.h \
 	libcore/runtime.c libcore/runtime.h \
 	libcore/report.c libcore/report.h \
 	libcore/report-truststore.c libcore/report-truststore.h \
 	libcore/report-aiacheck.c \
+	libcore/report-tls.c \
 	libcore/write.c libcore/write.h \
 	$(NULL)
 nodist_libcore_libcore_la_SOURCES = libcore/pkix_asn1_tab.c

@@ -981,11 +981,6 @@ static void text_findings(FILE *f, const json_t *doc, const struct ck_text_opts 
 
 int ck_report_text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
-	const json_t *certs = json_object_get(doc, "certificates"), *c, *k;
-	const json_t *chains = json_object_get(doc, "chains"), *ch;
-	size_t i;
-	bool any_unrelated = false;
-
 	if (json_object_get(doc, "error")) {
 		const json_t *e = json_object_get(doc, "error");
 		fprintf(f, "%s: %s\n", jstr(json_object_get(doc, "input"), "name"), jstr(e, "message"));
@@ -996,6 +991,16 @@ int ck_report_text_chainview(FILE *f, const json_t *doc, const struct ck_text_op
 		return ferror(f) ? -1 : 0;
 	}
 	text_header(f, doc, o);
+	return ck_report_text_bundle_body(f, doc, o);
+}
+
+int ck_report_text_bundle_body(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *certs = json_object_get(doc, "certificates"), *c, *k;
+	const json_t *chains = json_object_get(doc, "chains"), *ch;
+	size_t i;
+	bool any_unrelated = false;
+
 	json_array_foreach(chains, i, ch)
 		text_chain(f, doc, ch, i + 1, o);
 	json_array_foreach(certs, i, c) {

@@ -16,6 +16,7 @@ UNIT_TESTS = \
 	tests/test-chain \
 	tests/test-trust \
 	tests/test-checks \
+	tests/test-tls \
 	tests/test-report \
 	tests/test-write \
 	tests/test-net \
@@ -52,6 +53,9 @@ tests_test_trust_LDADD = $(TEST_LIBS)
 tests_test_checks_SOURCES = tests/test-checks.c tests/unit.h
 tests_test_checks_CFLAGS = $(TEST_CFLAGS)
 tests_test_checks_LDADD = $(TEST_LIBS)
+tests_test_tls_SOURCES = tests/test-tls.c tests/unit.h
+tests_test_tls_CFLAGS = $(TEST_CFLAGS)
+tests_test_tls_LDADD = $(TEST_LIBS)
 tests_test_report_SOURCES = tests/test-report.c tests/unit.h
 tests_test_report_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_LDADD = $(TEST_LIBS)
@@ -96,6 +100,10 @@ CLI_TESTS = \
 	tests/cli/aiacheck-proxy.sh \
 	tests/cli/aiacheck-demo.sh \
 	tests/cli/aiacheck-ldap.sh \
+	tests/cli/mtlsprobe-options.sh \
+	tests/cli/mtlsprobe-handshake.sh \
+	tests/cli/mtlsprobe-network.sh \
+	tests/cli/mtlsprobe-output.sh \
 	$(NULL)
 
 TESTS += $(UNIT_TESTS) $(CLI_TESTS)
@@ -108,3 +116,4 @@ AM_TESTS_ENVIRONMENT = \
 	$(NULL)
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers/servers.sh tests/servers/README.md
+EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/tcp.py tests/servers/https.py

@@ -15,3 +15,6 @@ tools_truststore_LDADD = $(TOOL_LIBS)
 bin_PROGRAMS += tools/aiacheck
 tools_aiacheck_SOURCES = tools/aiacheck.c
 tools_aiacheck_LDADD = $(TOOL_LIBS)
+bin_PROGRAMS += tools/mtlsprobe
+tools_mtlsprobe_SOURCES = tools/mtlsprobe.c
+tools_mtlsprobe_LDADD = $(TOOL_LIBS)
