@@ -385,6 +385,21 @@ static json_t *member(const struct ck_bundle *b, const struct ck_analysis *a, co
 	return json_null();
 }
 
+json_t *ck_report_input(const struct ck_bundle *b)
+{
+	return member(b, NULL, "input");
+}
+
+json_t *ck_report_certificate(const struct ck_analysis *a, size_t out_index)
+{
+	return cert_json(a, out_index);
+}
+
+json_t *ck_report_chain(const struct ck_analysis *a, size_t i)
+{
+	return chain_json(a, a->chains[i]);
+}
+
 json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a)
 {
 	json_t *doc = json_object();
@@ -412,7 +427,7 @@ json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a)
 	return doc;
 }
 
-#define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
+#define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12))
 
 /* Dump a value we own and drop it. */
 static int dump_new(FILE *out, json_t *v)
@@ -568,7 +583,7 @@ static void xml_value(struct ck_xml *x, const char *name, const json_t *v)
 		r = xmlTextWriterWriteFormatString(w, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		break;
 	case JSON_REAL:
-		r = xmlTextWriterWriteFormatString(w, "%.17g", json_real_value(v));
+		r = xmlTextWriterWriteFormatString(w, "%.12g", json_real_value(v));
 		break;
 	case JSON_TRUE:
 		r = xmlTextWriterWriteString(w, BAD_CAST "true");
@@ -935,11 +950,6 @@ static void text_findings(FILE *f, const json_t *doc, const struct ck_text_opts 
 
 int ck_report_text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
-	const json_t *certs = json_object_get(doc, "certificates"), *c, *k;
-	const json_t *chains = json_object_get(doc, "chains"), *ch;
-	size_t i;
-	bool any_unrelated = false;
-
 	if (json_object_get(doc, "error")) {
 		const json_t *e = json_object_get(doc, "error");
 		fprintf(f, "%s: %s\n", jstr(json_object_get(doc, "input"), "name"), jstr(e, "message"));
@@ -950,6 +960,16 @@ int ck_report_text_chainview(FILE *f, const json_t *doc, const struct ck_text_op
 		return ferror(f) ? -1 : 0;
 	}
 	text_header(f, doc, o);
+	return ck_report_text_bundle_body(f, doc, o);
+}
+
+int ck_report_text_bundle_body(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *certs = json_object_get(doc, "certificates"), *c, *k;
+	const json_t *chains = json_object_get(doc, "chains"), *ch;
+	size_t i;
+	bool any_unrelated = false;
+
 	json_array_foreach(chains, i, ch)
 		text_chain(f, doc, ch, i + 1, o);
 	json_array_foreach(certs, i, c) {

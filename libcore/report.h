@@ -10,6 +10,7 @@
 
 #include "checks.h"
 #include "load.h"
+#include "tls.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -29,6 +30,12 @@ json_t *ck_json_hex(const unsigned char *p, size_t len);
 /* The string member `key` of an object, "" when absent (for text
  * renderers). */
 const char *ck_json_text(const json_t *o, const char *key);
+/* Parts of chainview's document, for the documents of other tools (new
+ * references): the "input" object, one "certificates" element (output
+ * index), one "chains" element. */
+json_t *ck_report_input(const struct ck_bundle *b);
+json_t *ck_report_certificate(const struct ck_analysis *a, size_t out_index);
+json_t *ck_report_chain(const struct ck_analysis *a, size_t i);
 
 /* Build chainview's document for one input (new reference). */
 json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a);
@@ -85,10 +92,62 @@ struct ck_text_opts {
 /* chainview's text rendering of one document. */
 int ck_report_text_chainview(FILE *out, const json_t *doc, const struct ck_text_opts *o);
 
+/* ---- aiacheck (report-aiacheck.c) ---- */
+
+struct ck_aia_report;
+struct ck_runtime_verdict;
+
+/* aiacheck's document for one input (new reference): the chain summary
+ * ("certificates", "chain", "chains", "missing"), "urls" (every URL with
+ * its result, timings, content and used_by), "runtimes" (the verdicts,
+ * in the order given) and "summary". */
+json_t *ck_report_aiacheck(const struct ck_aia_report *r,
+			   struct ck_runtime_verdict *const *verdicts, size_t nverdicts);
+
+/* aiacheck's text rendering of one document. */
+int ck_report_text_aiacheck(FILE *out, const json_t *doc, const struct ck_text_opts *o);
+
+/* JUnit XML of aiacheck documents: one <testsuite> per document, one
+ * <testcase> per URL, a <failure> for each URL whose result is not ok
+ * and <skipped/> for URLs not checked.  Returns 0, or -1 on a write
+ * error. */
+int ck_report_junit(FILE *out, json_t *const *docs, size_t ndocs);
+/* The part of chainview's text after the header: the chains as trees,
+ * the certificates on no chain, the keys and the findings.  Other tools
+ * show a chainview document inside theirs with it. */
+int ck_report_text_bundle_body(FILE *out, const json_t *doc, const struct ck_text_opts *o);
+
 /* Helpers other text renderers share. */
 /* One line on a keystore (the "jks" object above). */
 void ck_text_jks(FILE *out, const json_t *jks, const char *indent);
 const char *ck_text_color(const struct ck_text_opts *o, const char *what);
 const char *ck_text_reset(const struct ck_text_opts *o);
+
+/* ---- mtlsprobe's document (report-tls.c) ---- */
+
+/* What one probe produced, for ck_report_tls().  All borrowed. */
+struct ck_report_tls_in {
+	const struct ck_tls_opts *opts;
+	const char *send_mode;          /* "auto", "leaf", "chain" */
+	time_t at;                      /* validity time of the checks */
+	unsigned connect_timeout_ms, timeout_ms; /* as used */
+	const struct ck_tls_result *result;
+	const struct ck_tls_match *matches;  /* one per result->requests */
+	/* the client chain (leaf first): position -> index in the client
+	 * document's "certificates" */
+	const long *chain_index;
+	size_t chain_len;
+	const struct ck_bundle *client; /* NULL: no client credential */
+	const struct ck_analysis *client_analysis;
+	const struct ck_bundle *server; /* NULL: the server sent no certificate */
+	const struct ck_analysis *server_analysis;
+	const struct ck_tls_verdict *verdict;
+};
+
+/* mtlsprobe's document (new reference; NULL when out of memory). */
+json_t *ck_report_tls(const struct ck_report_tls_in *in);
+
+/* mtlsprobe's text rendering of that document. */
+int ck_report_text_mtlsprobe(FILE *out, const json_t *doc, const struct ck_text_opts *o);
 
 #endif

@@ -18,8 +18,13 @@ UNIT_TESTS = \
 	tests/test-chain \
 	tests/test-trust \
 	tests/test-checks \
+	tests/test-tls \
 	tests/test-report \
 	tests/test-write \
+	tests/test-net \
+	tests/test-revocation \
+	tests/test-aia \
+	tests/test-runtime \
 	$(NULL)
 
 check_PROGRAMS += $(UNIT_TESTS)
@@ -56,12 +61,31 @@ tests_test_trust_LDADD = $(TEST_LIBS)
 tests_test_checks_SOURCES = tests/test-checks.c tests/unit.h
 tests_test_checks_CFLAGS = $(TEST_CFLAGS)
 tests_test_checks_LDADD = $(TEST_LIBS)
+tests_test_tls_SOURCES = tests/test-tls.c tests/unit.h
+tests_test_tls_CFLAGS = $(TEST_CFLAGS)
+tests_test_tls_LDADD = $(TEST_LIBS)
 tests_test_report_SOURCES = tests/test-report.c tests/unit.h
 tests_test_report_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_LDADD = $(TEST_LIBS)
 tests_test_write_SOURCES = tests/test-write.c tests/unit.h
 tests_test_write_CFLAGS = $(TEST_CFLAGS)
 tests_test_write_LDADD = $(TEST_LIBS)
+tests_test_net_SOURCES = tests/test-net.c tests/unit.h
+tests_test_net_CFLAGS = $(TEST_CFLAGS)
+tests_test_net_LDADD = $(TEST_LIBS)
+tests_test_revocation_SOURCES = tests/test-revocation.c tests/unit.h
+tests_test_revocation_CFLAGS = $(TEST_CFLAGS)
+tests_test_revocation_LDADD = $(TEST_LIBS)
+tests_test_aia_SOURCES = tests/test-aia.c tests/unit.h
+tests_test_aia_CFLAGS = $(TEST_CFLAGS)
+tests_test_aia_LDADD = $(TEST_LIBS)
+tests_test_runtime_SOURCES = tests/test-runtime.c tests/unit.h
+tests_test_runtime_CFLAGS = $(TEST_CFLAGS)
+tests_test_runtime_LDADD = $(TEST_LIBS)
+
+# helpers the network tests start (tests/servers/servers.sh)
+check_PROGRAMS += tests/servers/netprobe
+tests_servers_netprobe_SOURCES = tests/servers/netprobe.c
 
 CLI_TESTS = \
 	tests/cli/chainview-formats.sh \
@@ -79,6 +103,18 @@ CLI_TESTS = \
 	tests/cli/derdump-bad-input.sh \
 	tests/cli/derdump-options.sh \
 	tests/cli/man-options.sh \
+	tests/cli/aiacheck-options.sh \
+	tests/cli/aiacheck-classes.sh \
+	tests/cli/aiacheck-content.sh \
+	tests/cli/aiacheck-runtimes.sh \
+	tests/cli/aiacheck-output.sh \
+	tests/cli/aiacheck-proxy.sh \
+	tests/cli/aiacheck-demo.sh \
+	tests/cli/aiacheck-ldap.sh \
+	tests/cli/mtlsprobe-options.sh \
+	tests/cli/mtlsprobe-handshake.sh \
+	tests/cli/mtlsprobe-network.sh \
+	tests/cli/mtlsprobe-output.sh \
 	$(NULL)
 
 TESTS += $(UNIT_TESTS) $(CLI_TESTS)
@@ -90,4 +126,6 @@ AM_TESTS_ENVIRONMENT = \
 	CRITERION_NO_EARLY_EXIT=1; export CRITERION_NO_EARLY_EXIT; \
 	$(NULL)
 
-EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/golden
+EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers/servers.sh tests/servers/README.md
+EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/tcp.py tests/servers/https.py
+EXTRA_DIST += tests/golden

@@ -12,6 +12,12 @@ tools_chainview_LDADD = $(TOOL_LIBS)
 bin_PROGRAMS += tools/truststore
 tools_truststore_SOURCES = tools/truststore.c
 tools_truststore_LDADD = $(TOOL_LIBS)
+bin_PROGRAMS += tools/aiacheck
+tools_aiacheck_SOURCES = tools/aiacheck.c
+tools_aiacheck_LDADD = $(TOOL_LIBS)
+bin_PROGRAMS += tools/mtlsprobe
+tools_mtlsprobe_SOURCES = tools/mtlsprobe.c
+tools_mtlsprobe_LDADD = $(TOOL_LIBS)
 
 bin_PROGRAMS += tools/derdump
 tools_derdump_SOURCES = tools/derdump.c
