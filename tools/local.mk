@@ -20,3 +20,10 @@ tools_aiacheck_LDADD = $(TOOL_LIBS)
 bin_PROGRAMS += tools/certaudit
 tools_certaudit_SOURCES = tools/certaudit.c
 tools_certaudit_LDADD = $(TOOL_LIBS) -lpthread
+bin_PROGRAMS += tools/mtlsprobe
+tools_mtlsprobe_SOURCES = tools/mtlsprobe.c
+tools_mtlsprobe_LDADD = $(TOOL_LIBS)
+
+bin_PROGRAMS += tools/derdump
+tools_derdump_SOURCES = tools/derdump.c
+tools_derdump_LDADD = $(TOOL_LIBS)
