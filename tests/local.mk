@@ -17,6 +17,8 @@ UNIT_TESTS = \
 	tests/test-checks \
 	tests/test-report \
 	tests/test-write \
+	tests/test-export \
+	tests/test-fix \
 	$(NULL)
 
 check_PROGRAMS += $(UNIT_TESTS)
@@ -50,6 +52,12 @@ tests_test_report_LDADD = $(TEST_LIBS)
 tests_test_write_SOURCES = tests/test-write.c tests/unit.h
 tests_test_write_CFLAGS = $(TEST_CFLAGS)
 tests_test_write_LDADD = $(TEST_LIBS)
+tests_test_export_SOURCES = tests/test-export.c tests/unit.h
+tests_test_export_CFLAGS = $(TEST_CFLAGS)
+tests_test_export_LDADD = $(TEST_LIBS)
+tests_test_fix_SOURCES = tests/test-fix.c tests/unit.h
+tests_test_fix_CFLAGS = $(TEST_CFLAGS)
+tests_test_fix_LDADD = $(TEST_LIBS)
 
 CLI_TESTS = \
 	tests/cli/chainview-formats.sh \
