@@ -1,3 +1,4 @@
 # man: mdoc pages and the RELAX NG schemas of the XML reports.
 dist_man_MANS += man/chainview.1
+dist_man_MANS += man/pfx2pem.1 man/pem2pfx.1 man/certconv.1
 dist_pkgdata_DATA = man/chainview.rng

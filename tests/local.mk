@@ -68,6 +68,12 @@ CLI_TESTS = \
 	tests/cli/chainview-output.sh \
 	tests/cli/chainview-options.sh \
 	tests/cli/man-options.sh \
+	tests/cli/pfx2pem-oracles.sh \
+	tests/cli/pem2pfx-oracles.sh \
+	tests/cli/certconv-fix.sh \
+	tests/cli/conversions-bad-input.sh \
+	tests/cli/conversions-roundtrip.sh \
+	tests/cli/conversions-passwords.sh \
 	$(NULL)
 
 TESTS += $(UNIT_TESTS) $(CLI_TESTS)
@@ -80,3 +86,4 @@ AM_TESTS_ENVIRONMENT = \
 	$(NULL)
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers
+EXTRA_DIST += tests/conv.sh tests/pty-run.py

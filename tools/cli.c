@@ -310,8 +310,7 @@ static char *tty_read(const char *prompt, bool *no_tty)
 		*no_tty = true;
 		return NULL;
 	}
-	fputs(prompt, tty);
-	fflush(tty);
+	/* echo off before the prompt: nothing typed after it is echoed */
 	if (tcgetattr(fileno(tty), &old) == 0) {
 		noecho = old;
 		noecho.c_lflag &= ~(tcflag_t)ECHO;
@@ -319,6 +318,8 @@ static char *tty_read(const char *prompt, bool *no_tty)
 	} else {
 		restored = true;
 	}
+	fputs(prompt, tty);
+	fflush(tty);
 	got = fgets(buf, sizeof buf, tty) != NULL;
 	if (!got)
 		buf[0] = '\0';

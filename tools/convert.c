@@ -70,6 +70,8 @@ void conv_check(const struct conv_opts *o, bool pkcs12, bool new_password)
 		cli_usage("--empty-password cannot be used with --out-password-file or --out-password-env");
 	if (!new_password && (o->out_password_file || o->out_password_env))
 		cli_usage("--out-password-file and --out-password-env are for PKCS#12 output or --encrypt-key");
+	if (new_password && o->out_password_env && !getenv(o->out_password_env))
+		cli_usage("environment variable %s is not set", o->out_password_env);
 	if (o->empty_password && !pkcs12)
 		cli_usage("--empty-password is for PKCS#12 output");
 	if (o->p12_given && !pkcs12)

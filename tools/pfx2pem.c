@@ -22,7 +22,7 @@ static const struct cli_option options[] = {
 	{ "no-key", 0, NULL, "leave the private key out", OPT_NO_KEY },
 	{ "key-only", 0, NULL, "write only the private key", OPT_KEY_ONLY },
 	{ "no-root", 0, NULL, "leave the self-signed root out", OPT_NO_ROOT },
-	{ "chain-only", 0, NULL, "leave the leaf out: only the intermediates (and the root)", OPT_CHAIN_ONLY },
+	{ "chain-only", 0, NULL, "only the intermediates (and the root): no leaf, no key", OPT_CHAIN_ONLY },
 	{ "encrypt-key", 0, NULL, "encrypt the key (PKCS#8, AES-256-CBC, PBKDF2) with a new password", OPT_ENCRYPT_KEY },
 	{ "attributes", 0, NULL, "precede each block with its friendly name and local key id as comments", OPT_ATTRIBUTES },
 	{ "split", 0, "DIR", "write cert.pem, chain.pem, fullchain.pem, key.pem and root.pem into DIR", OPT_SPLIT },
@@ -81,8 +81,8 @@ static void check_usage(const struct opts *o)
 		cli_usage("--key-only cannot be used with --no-key, --chain-only or --no-root");
 	if (o->split && (o->output_given || o->key_only || o->chain_only))
 		cli_usage("--split cannot be used with -o, --key-only or --chain-only");
-	if (o->encrypt_key && o->no_key)
-		cli_usage("--encrypt-key and --no-key cannot be used together");
+	if (o->encrypt_key && (o->no_key || o->chain_only))
+		cli_usage("--encrypt-key cannot be used with --no-key or --chain-only");
 	conv_check(&o->conv, false, o->encrypt_key);
 }
 
@@ -131,7 +131,7 @@ static int combined(const struct ck_bundle *b, const struct ck_fixed *f, const s
 		status = certs_pem(&f->certs[i], 1, o, &out);
 		ncerts++;
 	}
-	for (size_t k = 0; k < b->nkeys && !o->no_key && !status; k++) {
+	for (size_t k = 0; k < b->nkeys && !o->no_key && !o->chain_only && !status; k++) {
 		status = key_pem(b->keys[k], o, &password, &out);
 		nkeys++;
 	}
@@ -238,7 +238,7 @@ int main(int argc, char **argv)
 	if (ck_fix(b, NULL, &fo, &f, &err)) {
 		ck_error_set_file(&err, b->name);
 		status = cli_error(&err);
-	} else if (!o.key_only && !o.no_key && (status = conv_check_keys(b))) {
+	} else if (!o.key_only && !o.no_key && !o.chain_only && (status = conv_check_keys(b))) {
 		/* refused */
 	} else {
 		status = o.split ? split(b, f, &o) : combined(b, f, &o);
