@@ -66,8 +66,10 @@ static enum ck_status make_work(const struct ck_bundle *b, const struct ck_fixed
 	work->certs = calloc(work->ncerts + 1, sizeof *work->certs);
 	if (!work->certs)
 		return CK_E_NOMEM;
-	memcpy(work->certs, b->certs, b->ncerts * sizeof *work->certs);
-	memcpy(work->certs + b->ncerts, f->added, f->nadded * sizeof *work->certs);
+	if (b->ncerts)
+		memcpy(work->certs, b->certs, b->ncerts * sizeof *work->certs);
+	if (f->nadded)
+		memcpy(work->certs + b->ncerts, f->added, f->nadded * sizeof *work->certs);
 	return CK_OK;
 }
 
@@ -270,8 +272,7 @@ static enum ck_status report_dropped(const struct ck_bundle *b, const struct ck_
 	return rc;
 }
 
-static enum ck_status report_added_and_order(struct ck_fixed *f, const struct ck_bundle *b,
-					     const char **origins)
+static enum ck_status report_added_and_order(struct ck_fixed *f, const char **origins)
 {
 	enum ck_status rc = CK_OK;
 	int last = 0;
@@ -288,7 +289,6 @@ static enum ck_status report_added_and_order(struct ck_fixed *f, const struct ck
 			reordered = true;
 		last = f->input_pos[i];
 	}
-	(void)b;
 	if (!rc && reordered)
 		rc = add_change(f, CK_FIX_REORDERED, NULL, 0, 0, NULL);
 	return rc;
@@ -344,7 +344,7 @@ enum ck_status ck_fix(const struct ck_bundle *b, const struct ck_trust *trust,
 	if (!rc)
 		rc = report_dropped(b, a, f, kept);
 	if (!rc)
-		rc = report_added_and_order(f, b, origins);
+		rc = report_added_and_order(f, origins);
 	if (rc) {
 		ck_error_set(err, rc, "out of memory");
 		goto out;

@@ -99,8 +99,10 @@ static int plan_plain(const struct ck_bundle *b, struct plan *p)
 	p->keys = calloc(b->nkeys + 1, sizeof *p->keys);
 	if (!p->certs || !p->keys)
 		return CLI_EXIT_INTERNAL;
-	memcpy(p->certs, b->certs, b->ncerts * sizeof *p->certs);
-	memcpy(p->keys, b->keys, b->nkeys * sizeof *p->keys);
+	if (b->ncerts)
+		memcpy(p->certs, b->certs, b->ncerts * sizeof *p->certs);
+	if (b->nkeys)
+		memcpy(p->keys, b->keys, b->nkeys * sizeof *p->keys);
 	p->ncerts = b->ncerts;
 	p->nkeys = b->nkeys;
 	p->complete = true;
@@ -108,17 +110,13 @@ static int plan_plain(const struct ck_bundle *b, struct plan *p)
 }
 
 static int plan_fixed(struct cli_common *c, const struct opts *o, const struct ck_bundle *b,
-		      struct ck_fixed **fp, struct plan *p)
+		      const struct ck_trust *trust, struct ck_fixed **fp, struct plan *p)
 {
 	struct ck_fix_opts fo = { .scope = CK_FIX_PRIMARY, .keep_root = o->keep_root,
 				  .complete = true, .at = c->at };
-	struct ck_trust *trust;
 	struct ck_error err;
 	int status;
 
-	trust = cli_load_trust(c, &status);
-	if (!trust)
-		return status;
 	ck_error_clear(&err);
 	status = ck_fix(b, trust, &fo, fp, &err);
 	if (status) {
@@ -137,8 +135,6 @@ static int plan_fixed(struct cli_common *c, const struct opts *o, const struct c
 			cli_msg(b->name, "left out %zu private key(s) of certificates not on the chain",
 				b->nkeys - p->nkeys);
 	}
-	/* the stores' names are referenced by the changes already printed */
-	ck_trust_free(trust);
 	return status;
 }
 
@@ -251,6 +247,7 @@ int main(int argc, char **argv)
 	struct cli_common c;
 	struct opts o = { 0 };
 	struct ck_bundle *b = NULL;
+	struct ck_trust *trust = NULL;
 	struct ck_fixed *f = NULL;
 	struct plan p = { 0 };
 	struct ck_buf out;
@@ -266,13 +263,15 @@ int main(int argc, char **argv)
 	b = conv_load(&c, argv + first, argc - first, &status);
 	if (!b || (status = conv_check_keys(b)))
 		goto out;
+	if (o.fix && !(trust = cli_load_trust(&c, &status)))
+		goto out;
 	/* asked before the work, so that prompts come first */
 	if (o.to == TO_PFX || (o.to == TO_BASE64 && b->nkeys)) {
 		p.password = conv_new_password(&o.conv, true, "the PFX", &status);
 		if (!p.password)
 			goto out;
 	}
-	status = o.fix ? plan_fixed(&c, &o, b, &f, &p) : plan_plain(b, &p);
+	status = o.fix ? plan_fixed(&c, &o, b, trust, &f, &p) : plan_plain(b, &p);
 	if (!status)
 		status = render(&o, b, &p, &out, &secret);
 	if (!status)
@@ -286,6 +285,7 @@ out:
 	free(p.keys);
 	ck_buf_cleanup(&out);
 	ck_fixed_free(f);
+	ck_trust_free(trust);
 	ck_bundle_free(b);
 	return cli_finish(&c, status);
 }

@@ -236,7 +236,12 @@ int conv_write_set(const char *dir, const struct conv_file *files, size_t n, boo
 			placed = i + 1;
 	}
 	if (status) {
-		/* take back what was placed; replaced files cannot be restored */
+		/* temporary files first, then what was placed (replaced files
+		 * cannot be restored), then the directory if it is ours */
+		for (size_t i = 0; i < n; i++) {
+			ck_out_abort(outs[i]);
+			outs[i] = NULL;
+		}
 		for (size_t i = 0; i < placed; i++) {
 			if (!existed[i])
 				unlink(paths[i]);

@@ -165,11 +165,11 @@ int main(int argc, char **argv)
 	b = load(&c, &o, argv + first, argc - first, &status);
 	if (!b || (status = check_key(b)))
 		goto out;
-	password = conv_new_password(&o.conv, true, "the PFX", &status);
-	if (!password)
-		goto out;
 	trust = cli_load_trust(&c, &status);
 	if (!trust)
+		goto out;
+	password = conv_new_password(&o.conv, true, "the PFX", &status);
+	if (!password)
 		goto out;
 	ck_error_clear(&err);
 	fo.scope = CK_FIX_PRIMARY;
