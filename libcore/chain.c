@@ -45,6 +45,7 @@
 
 #define MAX_EVALUATIONS 64
 #define MAX_CANDIDATES 32
+#define MAX_SCAN 256
 
 const char *ck_source_name(enum ck_source s)
 {
@@ -328,8 +329,36 @@ enum ck_status ck_pool_add(struct ck_pool *p, const struct ck_cert *c,
 	return CK_OK;
 }
 
+/* A set of 64-bit keys (open addressing, 0 = empty; key 0 is mapped
+ * to 1, which only makes the set a little more eager). */
+struct keyset {
+	uint64_t *v;
+	size_t cap;
+};
+
+static bool keyset_add(struct keyset *s, uint64_t k)
+{
+	size_t i;
+	if (!k)
+		k = 1;
+	for (i = mix(k) & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
+		if (s->v[i] == k)
+			return false;
+	s->v[i] = k;
+	return true;
+}
+
 void ck_pool_input_issuers(const struct ck_pool *p, bool *issues)
 {
+	/* Each distinct issuer name is looked up once: ten thousand
+	 * certificates naming the same issuer cost one bucket walk, not ten
+	 * thousand (the walk itself is bounded by the entries with that
+	 * subject). */
+	struct keyset seen = { NULL, 64 };
+
+	while (seen.cap < 2 * p->n + 2)
+		seen.cap *= 2;
+	seen.v = calloc(seen.cap, sizeof *seen.v);
 	for (size_t i = 0; i < p->n; i++)
 		issues[i] = false;
 	for (size_t i = 0; i < p->n; i++) {
@@ -338,10 +367,18 @@ void ck_pool_input_issuers(const struct ck_pool *p, bool *issues)
 		size_t j;
 		if (e->source != CK_SRC_INPUT || e->duplicate_of >= 0)
 			continue;
+		/* (a self-issued certificate's walk skips itself, so it
+		 * says nothing about the others of its issuer name) */
+		if (seen.v && !e->cert->self_issued && !keyset_add(&seen, e->iss_hash))
+			continue;
+		/* Self-issued certificates of one name (a root and its
+		 * re-issues) do not issue each other in this sense. */
 		while (mm_next(&p->by_subject, e->iss_hash, &it, &j))
-			if (j != i && ck_cert_name_issued(e->cert, p->e[j].cert))
+			if (j != i && !(e->cert->self_issued && p->e[j].cert->self_issued) &&
+			    ck_cert_name_issued(e->cert, p->e[j].cert))
 				issues[j] = true;
 	}
+	free(seen.v);
 }
 
 int ck_pool_verify(struct ck_pool *p, size_t child, size_t issuer)
@@ -642,9 +679,12 @@ static size_t collect_candidates(struct search *s, size_t top, struct candidate 
 	const struct ck_cert *child = t->cert;
 	size_t n = 0;
 	long it = -2;
-	size_t idx;
+	size_t idx, scanned = 0;
 
-	while (n < MAX_CANDIDATES && mm_next(&s->p->by_subject, t->iss_hash, &it, &idx)) {
+	/* Bounded scan: a pool with thousands of certificates of one name
+	 * must not make every lookup walk all of them. */
+	while (n < MAX_CANDIDATES && scanned++ < MAX_SCAN &&
+	       mm_next(&s->p->by_subject, t->iss_hash, &it, &idx)) {
 		if (idx == top || on_path(s, idx) || !ck_cert_name_issued(child, s->p->e[idx].cert))
 			continue;
 		out[n].idx = idx;
@@ -654,7 +694,8 @@ static size_t collect_candidates(struct search *s, size_t top, struct candidate 
 	if (child->aki_len) {
 		uint64_t k = fnv(child->aki, child->aki_len);
 		it = -2;
-		while (n < MAX_CANDIDATES && mm_next(&s->p->by_ski, k, &it, &idx)) {
+		scanned = 0;
+		while (n < MAX_CANDIDATES && scanned++ < MAX_SCAN && mm_next(&s->p->by_ski, k, &it, &idx)) {
 			const struct ck_cert *c = s->p->e[idx].cert;
 			bool seen = false;
 			if (c->ski_len != child->aki_len || memcmp(c->ski, child->aki, c->ski_len))

@@ -43,6 +43,7 @@ static const struct ck_finding_code codes[] = {
 	{ "bad-signature", CK_SEV_ERROR, "a signature does not verify" },
 	{ "key-mismatch", CK_SEV_ERROR, "a private key matches no certificate" },
 	{ "no-private-key", CK_SEV_INFO, "a PKCS#12 file holds no private key" },
+	{ "no-certificate", CK_SEV_INFO, "the input holds private keys but no certificate" },
 	{ "purpose-mismatch", CK_SEV_ERROR, "extended key usage does not allow the purpose asked" },
 	{ "hostname-mismatch", CK_SEV_ERROR, "the leaf does not match the host name asked" },
 	{ "weak-key", CK_SEV_WARNING, "RSA/DSA key under 2048 bits or EC key under 256 bits" },
@@ -451,7 +452,11 @@ static enum ck_status finding_certs(struct ck_analysis *a, const struct ck_bundl
 				break;
 			}
 	}
-	for (size_t k = 0; k < b->nkeys && !rc; k++) {
+	if (!rc && b->nkeys && !b->ncerts)
+		rc = add_finding(a, "no-certificate", CK_SEV_INFO, -1, NULL,
+				 "the input holds %zu private key%s but no certificate", b->nkeys,
+				 b->nkeys == 1 ? "" : "s");
+	for (size_t k = 0; k < b->nkeys && b->ncerts && !rc; k++) {
 		if (a->key_match[k] >= 0)
 			continue;
 		rc = add_finding(a, "key-mismatch", CK_SEV_ERROR, -1,

@@ -79,12 +79,13 @@ static void free_work(struct ck_bundle *work)
 	work->certs = NULL;
 }
 
-/* The stores without the certificates of `work` (borrowed records and
- * names: free with free_filtered()). */
+/* The stores without the certificates of `work` (borrowed records,
+ * names and metadata: free with free_filtered()). */
 static void free_filtered(struct ck_trust *t)
 {
 	for (size_t i = 0; i < t->nstores; i++) {
 		free(t->stores[i]->certs);
+		free(t->stores[i]->meta);
 		free(t->stores[i]);
 	}
 	free(t->stores);
@@ -107,14 +108,19 @@ static enum ck_status filter_trust(const struct ck_trust *trust, const struct ck
 		n->name = s->name;
 		n->kind = s->kind;
 		n->certs = calloc(s->ncerts + 1, sizeof *n->certs);
-		if (!n->certs)
+		if (s->meta)
+			n->meta = calloc(s->ncerts + 1, sizeof *n->meta);
+		if (!n->certs || (s->meta && !n->meta))
 			return CK_E_NOMEM;
 		for (size_t j = 0; j < s->ncerts; j++) {
 			bool have = false;
 			for (size_t k = 0; k < work->ncerts && !have; k++)
 				have = ck_cert_equal(s->certs[j], work->certs[k]);
-			if (!have)
-				n->certs[n->ncerts++] = s->certs[j];
+			if (have)
+				continue;
+			if (n->meta)
+				n->meta[n->ncerts] = s->meta[j];
+			n->certs[n->ncerts++] = s->certs[j];
 		}
 	}
 	return CK_OK;
@@ -127,8 +133,10 @@ static void note_missing(struct ck_fixed *f, const struct ck_analysis *a, const 
 	f->missing_bad_signature = !c->complete && c->issuer_present;
 }
 
-/* One completion step: 1 when a certificate was added, 0 when the path
- * ends in the input or at a root, or a negative status. */
+/* One completion step: adds the store certificates on the path (an
+ * anchor ends it; a store's non-anchor intermediates, such as .NET's
+ * "ca" store, can be inside it), roots excepted.  Returns 1 when it
+ * added something, 0 when not, or a negative status. */
 static int complete_step(const struct ck_bundle *b, const struct ck_trust *trust,
 			 const struct ck_analyze_opts *ao, struct ck_fixed *f,
 			 const char **origins, bool *last_complete, struct ck_error *err)
@@ -137,7 +145,6 @@ static int complete_step(const struct ck_bundle *b, const struct ck_trust *trust
 	struct ck_trust filtered = { 0 };
 	struct ck_analysis *a = NULL;
 	const struct ck_chain *c;
-	const struct ck_pool_entry *top;
 	enum ck_status rc;
 	int added = 0;
 
@@ -154,15 +161,17 @@ static int complete_step(const struct ck_bundle *b, const struct ck_trust *trust
 	*last_complete = c->complete;
 	if (!f->complete)
 		note_missing(f, a, c);
-	top = ck_pool_get(a->pool, c->path[c->len - 1]);
-	if (top->source != CK_SRC_TRUST || c->self_signed_top || f->nadded >= CK_CHAIN_MAX_DEPTH)
-		goto out;
-	if (ck_cert_dup(top->cert, &f->added[f->nadded])) {
-		rc = CK_E_NOMEM;
-		goto out;
+	for (size_t k = 0; k < c->len && f->nadded < CK_CHAIN_MAX_DEPTH; k++) {
+		const struct ck_pool_entry *e = ck_pool_get(a->pool, c->path[k]);
+		if (e->source != CK_SRC_TRUST || (k == c->len - 1 && c->self_signed_top))
+			continue;
+		if (ck_cert_dup(e->cert, &f->added[f->nadded])) {
+			rc = CK_E_NOMEM;
+			goto out;
+		}
+		origins[f->nadded++] = e->origin;
+		added = 1;
 	}
-	origins[f->nadded++] = top->origin;
-	added = 1;
 out:
 	ck_analysis_free(a);
 	free_filtered(&filtered);

@@ -3,9 +3,10 @@
  * Order of the sniff: a UTF-8 BOM is skipped; text with a "-----BEGIN "
  * line is PEM; bytes starting with a SEQUENCE are DER (PKCS#12, PKCS#7,
  * certificate or key, told apart by the shape of the first elements);
- * JKS by its magic; text that is nothing but base64 is decoded and
- * sniffed again as DER.  Every failure names the input and, where there
- * is one, the byte or line where decoding stopped.
+ * JKS and JCEKS by their magic (read by jks.c); text that is nothing
+ * but base64 is decoded and sniffed again as DER.  Every failure names
+ * the input and, where there is one, the byte or line where decoding
+ * stopped.
  *
  * Invariants: a bundle only ever holds fully parsed records; the input
  * size is bounded before anything is read whole; key material is wiped
@@ -14,6 +15,7 @@
 
 #include "load.h"
 #include "der.h"
+#include "jks.h"
 #include "pkcs12.h"
 
 #include <errno.h>
@@ -83,6 +85,7 @@ void ck_bundle_free(struct ck_bundle *b)
 	}
 	free(b->notes);
 	p12_info_free(b->p12);
+	ck_jks_info_free(b->jks);
 	free(b->name);
 	free(b);
 }
@@ -997,11 +1000,9 @@ enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
 	}
 	if (len == 0) {
 		rc = ck_error_set(err, CK_E_PARSE, "the file is empty");
-	} else if (len >= 4 && data[0] == 0xfe && data[1] == 0xed && data[2] == 0xfe &&
-		   data[3] == 0xed) {
+	} else if (ck_jks_sniff(data, len)) {
 		b->format = CK_FMT_JKS;
-		rc = ck_error_set(err, CK_E_UNSUPPORTED,
-				  "this is a Java KeyStore (JKS); convert it with keytool -importkeystore -deststoretype pkcs12");
+		rc = ck_jks_load(b, data, len, opts.password, err);
 	} else if (has_pem_marker(data, len)) {
 		b->format = CK_FMT_PEM;
 		rc = load_pem(b, data, len, &opts, err);
@@ -1033,9 +1034,9 @@ enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
 		}
 	} else {
 		rc = ck_error_set(err, CK_E_PARSE,
-				  "unrecognized format: not PEM, DER, PKCS#12, PKCS#7 or base64");
+				  "unrecognized format: not PEM, DER, PKCS#12, PKCS#7, JKS or base64");
 	}
-	if (rc == CK_OK && b->ncerts == 0 && b->nkeys == 0)
+	if (rc == CK_OK && b->ncerts == 0 && b->nkeys == 0 && !opts.allow_empty)
 		rc = ck_error_set(err, CK_E_PARSE, "no certificate or key found");
 	if (rc) {
 		ck_error_set_file(err, name);

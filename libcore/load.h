@@ -1,9 +1,9 @@
 /* load — sniff and decode every input format into a bundle.
  *
- * Formats: PKCS#12/PFX, PEM (any number of certificate, PKCS#7 and key
- * blocks, with text around them), DER (certificate, PKCS#7 SignedData
- * in DER or BER, PKCS#12, PKCS#8 key), and unarmoured base64 of any DER
- * form.  A bundle owns everything in it.  Passwords come through
+ * Formats: PKCS#12/PFX, Java KeyStores (JKS, JCEKS: see jks.h), PEM
+ * (any number of certificate, PKCS#7 and key blocks, with text around
+ * them), DER (certificate, PKCS#7 SignedData in DER or BER, PKCS#12,
+ * PKCS#8 key), and unarmoured base64 of any DER form.  A bundle owns everything in it.  Passwords come through
  * struct ck_password; load never prompts or prints. */
 #ifndef CK_LOAD_H
 #define CK_LOAD_H
@@ -94,6 +94,8 @@ struct ck_note {
 	char *message;
 };
 
+struct ck_jks_info; /* jks.h */
+
 struct ck_bundle {
 	char *name;
 	enum ck_format format;
@@ -102,6 +104,7 @@ struct ck_bundle {
 	struct ck_key **keys;
 	size_t nkeys;
 	struct ck_p12_info *p12; /* NULL unless PKCS#12 */
+	struct ck_jks_info *jks; /* NULL unless JKS or JCEKS */
 	struct ck_note *notes;
 	size_t nnotes;
 };
@@ -122,6 +125,9 @@ struct ck_password {
 struct ck_load_opts {
 	size_t max_size;                  /* 0: CK_LOAD_MAX_SIZE_DEFAULT */
 	const struct ck_password *password; /* may be NULL */
+	/* An input without certificates or keys (an empty keystore) is not
+	 * an error: trust stores may be empty. */
+	bool allow_empty;
 	/* Formats to refuse, for tools that expect one kind. Not used yet. */
 };
 

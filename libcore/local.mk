@@ -7,10 +7,12 @@ libcore_libcore_la_SOURCES = \
 	libcore/cert.c libcore/cert.h \
 	libcore/load.c libcore/load.h \
 	libcore/pkcs12.c libcore/pkcs12.h \
+	libcore/jks.c libcore/jks.h \
 	libcore/chain.c libcore/chain.h \
 	libcore/trust.c libcore/trust.h \
 	libcore/checks.c libcore/checks.h \
 	libcore/report.c libcore/report.h \
+	libcore/report-truststore.c libcore/report-truststore.h \
 	libcore/write.c libcore/write.h \
 	libcore/export.c libcore/export.h \
 	libcore/fix.c libcore/fix.h \

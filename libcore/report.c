@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "report.h"
+#include "jks.h"
 
 #include <gnutls/gnutls.h>
 #include <libxml/xmlwriter.h>
@@ -299,6 +300,33 @@ static json_t *p12_json(const struct ck_p12_info *p)
 	return o;
 }
 
+json_t *ck_report_jks_json(const struct ck_jks_info *k)
+{
+	json_t *o = json_object(), *entries = json_array();
+	for (size_t i = 0; i < k->nentries; i++) {
+		const struct ck_jks_entry *e = &k->entries[i];
+		json_t *je = json_object();
+		time_t t = (time_t)(e->date_ms / 1000 - (e->date_ms % 1000 < 0 ? 1 : 0));
+		json_object_set_new(je, "alias", ck_json_str(e->alias));
+		json_object_set_new(je, "type", json_string(ck_jks_entry_type_name(e->type)));
+		/* a corrupt date must not give a year of more than four digits */
+		json_object_set_new(je, "date", t >= 0 && t <= 253402300799 ? time_json(t) :
+								json_string("unknown"));
+		json_object_set_new(je, "certificate_type", ck_json_str_or_null(e->cert_type));
+		json_object_set_new(je, "chain_length", json_integer((json_int_t)e->chain_len));
+		json_object_set_new(je, "key_length", e->type == CK_JKS_TRUSTED_CERT ? json_null() :
+								 json_integer((json_int_t)e->key_len));
+		json_array_append_new(entries, je);
+	}
+	json_object_set_new(o, "type", json_string(k->jceks ? "jceks" : "jks"));
+	json_object_set_new(o, "version", json_integer(k->version));
+	json_object_set_new(o, "integrity", json_string(k->integrity_checked ? "verified" : "not-checked"));
+	json_object_set_new(o, "password", ck_json_str_or_null(k->password_kind));
+	json_object_set_new(o, "skipped_certificates", json_integer((json_int_t)k->skipped_certs));
+	json_object_set_new(o, "entries", entries);
+	return o;
+}
+
 static json_t *keys_json(const struct ck_bundle *b, const struct ck_analysis *a)
 {
 	json_t *arr = json_array();
@@ -365,6 +393,8 @@ static json_t *member(const struct ck_bundle *b, const struct ck_analysis *a, co
 		json_object_set_new(input, "format", json_string(ck_format_name(b->format)));
 		if (b->p12)
 			json_object_set_new(input, "pkcs12", p12_json(b->p12));
+		if (b->jks)
+			json_object_set_new(input, "jks", ck_report_jks_json(b->jks));
 		return input;
 	}
 	if (!strcmp(key, "at"))
@@ -700,6 +730,9 @@ static void text_header(FILE *f, const json_t *doc, const struct ck_text_opts *o
 		fprintf(f, "PKCS#7");
 	else if (!strcmp(fmt, "base64"))
 		fprintf(f, "base64");
+	else if (!strcmp(fmt, "jks"))
+		fprintf(f, "Java keystore (%s)",
+			!strcmp(jstr(json_object_get(in, "jks"), "type"), "jceks") ? "JCEKS" : "JKS");
 	else
 		fprintf(f, "%s", fmt);
 	fprintf(f, ", %zu certificate%s, %zu key%s\n",
@@ -707,6 +740,8 @@ static void text_header(FILE *f, const json_t *doc, const struct ck_text_opts *o
 		json_array_size(json_object_get(doc, "certificates")) == 1 ? "" : "s",
 		json_array_size(json_object_get(doc, "keys")),
 		json_array_size(json_object_get(doc, "keys")) == 1 ? "" : "s");
+	if (json_object_get(in, "jks"))
+		ck_text_jks(f, json_object_get(in, "jks"), "  ");
 	if (p12) {
 		const json_t *mac = json_object_get(p12, "mac"), *bags = json_object_get(p12, "bags"), *bag;
 		size_t i;
@@ -724,6 +759,27 @@ static void text_header(FILE *f, const json_t *doc, const struct ck_text_opts *o
 				fprintf(f, "  %s: not encrypted\n", jstr(bag, "content"));
 		}
 	}
+}
+
+void ck_text_jks(FILE *f, const json_t *jks, const char *indent)
+{
+	const json_t *e;
+	size_t i, trusted = 0, keys = 0, secret = 0;
+
+	json_array_foreach(json_object_get(jks, "entries"), i, e) {
+		const char *t = jstr(e, "type");
+		trusted += !strcmp(t, "trusted-certificate");
+		keys += !strcmp(t, "private-key");
+		secret += !strcmp(t, "secret-key");
+	}
+	fprintf(f, "%s%zu trusted-certificate, %zu private-key", indent, trusted, keys);
+	if (secret)
+		fprintf(f, ", %zu secret-key", secret);
+	fprintf(f, " entr%s (keys listed, not decrypted); ", trusted + keys + secret == 1 ? "y" : "ies");
+	if (!strcmp(jstr(jks, "integrity"), "verified"))
+		fprintf(f, "integrity hash verified (%s password)\n", jstr(jks, "password"));
+	else
+		fprintf(f, "integrity hash NOT checked (it does not match the default password; give the keystore password to check it)\n");
 }
 
 static void text_validity(FILE *f, const json_t *c, const struct ck_text_opts *o)
@@ -954,4 +1010,22 @@ int ck_report_text_chainview(FILE *f, const json_t *doc, const struct ck_text_op
 	}
 	text_findings(f, doc, o);
 	return ferror(f) ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* helpers shared with the other report files */
+
+json_t *ck_json_time(time_t t)
+{
+	return time_json(t);
+}
+
+json_t *ck_json_hex(const unsigned char *p, size_t len)
+{
+	return hex_or_null(p, len);
+}
+
+const char *ck_json_text(const json_t *o, const char *key)
+{
+	return jstr(o, key);
 }

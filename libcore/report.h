@@ -21,8 +21,22 @@ json_t *ck_json_str(const char *s);
 /* Same, or JSON null when s is NULL. */
 json_t *ck_json_str_or_null(const char *s);
 
+/* An RFC 3339 UTC time; lowercase hex without colons, or null when
+ * len is 0. */
+json_t *ck_json_time(time_t t);
+json_t *ck_json_hex(const unsigned char *p, size_t len);
+
+/* The string member `key` of an object, "" when absent (for text
+ * renderers). */
+const char *ck_json_text(const json_t *o, const char *key);
+
 /* Build chainview's document for one input (new reference). */
 json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a);
+
+/* What a Java keystore held: { "type": "jks|jceks", "version",
+ * "integrity": "verified|not-checked", "password", "entries": [...] }. */
+struct ck_jks_info;
+json_t *ck_report_jks_json(const struct ck_jks_info *jks);
 
 /* A document for an input that could not be read:
  * { "input": {"name"}, "error": {"status", "message", "offset"} }. */
@@ -57,6 +71,8 @@ struct ck_text_opts {
 int ck_report_text_chainview(FILE *out, const json_t *doc, const struct ck_text_opts *o);
 
 /* Helpers other text renderers share. */
+/* One line on a keystore (the "jks" object above). */
+void ck_text_jks(FILE *out, const json_t *jks, const char *indent);
 const char *ck_text_color(const struct ck_text_opts *o, const char *what);
 const char *ck_text_reset(const struct ck_text_opts *o);
 

@@ -1,4 +1,4 @@
 # man: mdoc pages and the RELAX NG schemas of the XML reports.
-dist_man_MANS += man/chainview.1
+dist_man_MANS += man/chainview.1 man/truststore.1
 dist_man_MANS += man/pfx2pem.1 man/pem2pfx.1 man/certconv.1
-dist_pkgdata_DATA = man/chainview.rng
+dist_pkgdata_DATA = man/chainview.rng man/truststore.rng

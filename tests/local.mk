@@ -12,6 +12,7 @@ UNIT_TESTS = \
 	tests/test-cert \
 	tests/test-load \
 	tests/test-pkcs12 \
+	tests/test-jks \
 	tests/test-chain \
 	tests/test-trust \
 	tests/test-checks \
@@ -37,6 +38,9 @@ tests_test_load_LDADD = $(TEST_LIBS)
 tests_test_pkcs12_SOURCES = tests/test-pkcs12.c tests/unit.h
 tests_test_pkcs12_CFLAGS = $(TEST_CFLAGS)
 tests_test_pkcs12_LDADD = $(TEST_LIBS)
+tests_test_jks_SOURCES = tests/test-jks.c tests/unit.h
+tests_test_jks_CFLAGS = $(TEST_CFLAGS)
+tests_test_jks_LDADD = $(TEST_LIBS)
 tests_test_chain_SOURCES = tests/test-chain.c tests/unit.h
 tests_test_chain_CFLAGS = $(TEST_CFLAGS)
 tests_test_chain_LDADD = $(TEST_LIBS)
@@ -67,6 +71,10 @@ CLI_TESTS = \
 	tests/cli/chainview-findings.sh \
 	tests/cli/chainview-output.sh \
 	tests/cli/chainview-options.sh \
+	tests/cli/truststore-stores.sh \
+	tests/cli/truststore-check.sh \
+	tests/cli/truststore-bad-input.sh \
+	tests/cli/truststore-output.sh \
 	tests/cli/man-options.sh \
 	tests/cli/pfx2pem-oracles.sh \
 	tests/cli/pem2pfx-oracles.sh \
@@ -85,5 +93,5 @@ AM_TESTS_ENVIRONMENT = \
 	CRITERION_NO_EARLY_EXIT=1; export CRITERION_NO_EARLY_EXIT; \
 	$(NULL)
 
-EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers
+EXTRA_DIST += tests/lib.sh $(CLI_TESTS)
 EXTRA_DIST += tests/conv.sh tests/pty-run.py

@@ -347,3 +347,93 @@ Test(chain, leaves_by_issuing)
 	cr_assert_not(issues[w.idx[3]]);
 	world_free(&w);
 }
+
+Test(chain, wrong_key_candidate_is_skipped)
+{
+	/* int-ca-rekeyed has int-ca's name but another key: tried, refused,
+	 * and the search goes on to int-ca */
+	const char *names[] = { "client", "int-ca-rekeyed", "int-ca", "+root-ca", NULL };
+	struct world w;
+	struct ck_chain *c;
+	world_init(&w, names);
+	c = build(&w, 0, NULL);
+	cr_assert(c->trusted && c->valid);
+	cr_assert_eq(c->path[1], w.idx[2]);
+	ck_chain_free(c);
+	world_free(&w);
+}
+
+Test(chain, only_a_wrong_key_candidate_is_a_bad_signature)
+{
+	const char *names[] = { "client", "int-ca-rekeyed", "+root-ca", NULL };
+	struct world w;
+	struct ck_chain *c;
+	world_init(&w, names);
+	c = build(&w, 0, NULL);
+	cr_assert_not(c->complete);
+	cr_assert(c->issuer_present);
+	cr_assert(has_problem(c, "bad-signature", 0));
+	ck_chain_free(c);
+	world_free(&w);
+}
+
+Test(chain, expired_candidate_does_not_stop_the_search)
+{
+	/* same name and key: both verify the leaf; the valid one must win
+	 * whichever comes first */
+	const char *first[] = { "client", "int-ca-expired", "int-ca", "+root-ca", NULL };
+	const char *second[] = { "client", "int-ca", "int-ca-expired", "+root-ca", NULL };
+	const char *const *orders[] = { first, second };
+	for (size_t o = 0; o < 2; o++) {
+		struct world w;
+		struct ck_chain *c;
+		world_init(&w, orders[o]);
+		c = build(&w, 0, NULL);
+		cr_assert(c->valid, "order %zu", o);
+		cr_assert_str_eq(ck_pool_get(w.pool, c->path[1])->cert->serial,
+				 w.certs[o == 0 ? 2 : 1]->serial);
+		ck_chain_free(c);
+		world_free(&w);
+	}
+}
+
+Test(chain, expired_intermediate_alone_is_reported)
+{
+	const char *names[] = { "client", "int-ca-expired", "+root-ca", NULL };
+	struct world w;
+	struct ck_chain *c;
+	world_init(&w, names);
+	c = build(&w, 0, NULL);
+	cr_assert(c->trusted);
+	cr_assert_not(c->valid);
+	cr_assert(has_problem(c, "expired", 1));
+	ck_chain_free(c);
+	world_free(&w);
+}
+
+Test(chain, loops_terminate)
+{
+	const char *names[] = { "loop-leaf", "loop-a", "loop-b", NULL };
+	struct world w;
+	struct ck_chain *c;
+	world_init(&w, names);
+	c = build(&w, 0, NULL);
+	cr_assert_not(c->complete);
+	cr_assert_eq(c->len, 3, "leaf, A, B and then A again is refused");
+	ck_chain_free(c);
+	world_free(&w);
+}
+
+Test(chain, depth_is_bounded)
+{
+	const char *names[] = { "client", "int-ca", "+root-ca", NULL };
+	struct world w;
+	struct ck_chain *c;
+	struct ck_chain_opts o = { .at = 1893456000, .max_depth = 1 };
+	world_init(&w, names);
+	c = build(&w, 0, &o);
+	cr_assert_not(c->complete);
+	cr_assert_leq(c->len, 2);
+	ck_chain_free(c);
+	world_free(&w);
+}

@@ -116,6 +116,24 @@ Test(checks, two_leaves_two_chains)
 Test(checks, keys)
 {
 	analyse("p12/key-only.pfx", "test", NULL, 0);
+	cr_assert_not_null(finding("no-certificate"));
+	cr_assert_null(finding("key-mismatch"), "nothing to match against");
+	cr_assert_eq(an->errors, 0);
+	cleanup();
+	analyse("bundles/key-ec.pem", NULL, NULL, 0);
+	cr_assert_not_null(finding("no-certificate"));
+	cleanup();
+	/* a key and certificates that are not its own */
+	{
+		struct ck_error e;
+		struct ck_bundle *k = NULL;
+		struct ck_analyze_opts o = { .chain.at = 1893456000 };
+		cr_assert_eq(fx_load("bundles/client-chain.pem", NULL, &bundle, &e), CK_OK);
+		cr_assert_eq(fx_load("bundles/key-ec.pem", NULL, &k, &e), CK_OK);
+		cr_assert_eq(ck_bundle_merge(bundle, k), CK_OK);
+		ck_bundle_free(k);
+		cr_assert_eq(ck_analyze(bundle, NULL, &o, &an, &e), CK_OK);
+	}
 	cr_assert_not_null(finding("key-mismatch"));
 	cleanup();
 	analyse("p12/certs-only.pfx", "test", "pki/root-ca.crt", 0);

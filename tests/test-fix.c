@@ -255,3 +255,26 @@ Test(fix, empty_bundle_of_certificates)
 	cr_assert(fixed->complete);
 	cr_assert_eq(fixed->leaf, -1);
 }
+
+/* A store whose intermediates are not anchors (.NET's "ca" store): the
+ * path runs through them to the store's root, and they are added. */
+Test(fix, non_anchor_store_intermediates_are_added)
+{
+	static const char *const want[] = { "client", "chainkit Issuing", NULL };
+	struct ck_error e;
+	struct ck_trust_store *s = NULL;
+	struct ck_trust_opts to = { 0 };
+	struct ck_fix_opts o = { .scope = CK_FIX_PRIMARY, .complete = true, .at = 1893456000 };
+
+	cr_assert_eq(fx_load("bundles/client-leaf.pem", NULL, &bundle, &e), CK_OK);
+	cr_assert_eq(ck_trust_store_load_dotnet(fx("stores/dotnet-home"), &to, &s, &e), CK_OK,
+		     "%s", e.what);
+	trust = calloc(1, sizeof *trust);
+	trust->stores = calloc(1, sizeof *trust->stores);
+	trust->stores[0] = s;
+	trust->nstores = 1;
+	cr_assert_eq(ck_fix(bundle, trust, &o, &fixed, &e), CK_OK, "%s", e.what);
+	expect_chain(want);
+	cr_assert_eq(changes(CK_FIX_ADDED), 1);
+	cr_assert(fixed->complete);
+}

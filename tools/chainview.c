@@ -25,7 +25,7 @@ static const struct cli_tool tool = {
 	.synopsis = "[OPTION]... FILE...",
 	.summary = "Show the certificates of each FILE as a chain, every link checked, with findings.",
 	.description =
-		"FILE is a PKCS#12/PFX, PEM, DER, PKCS#7 or base64 bundle; '-' reads standard input.\n"
+		"FILE is a PKCS#12/PFX, JKS, PEM, DER, PKCS#7 or base64 bundle; '-' reads standard input.\n"
 		"The chain is rebuilt from the file and the trust stores; a missing issuer is named\n"
 		"with the URL a client would fetch it from.",
 	.options = options,

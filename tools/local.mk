@@ -9,6 +9,10 @@ bin_PROGRAMS += tools/chainview
 tools_chainview_SOURCES = tools/chainview.c
 tools_chainview_LDADD = $(TOOL_LIBS)
 
+bin_PROGRAMS += tools/truststore
+tools_truststore_SOURCES = tools/truststore.c
+tools_truststore_LDADD = $(TOOL_LIBS)
+
 # the conversion tools share convert.c
 noinst_LTLIBRARIES += tools/libconvert.la
 tools_libconvert_la_SOURCES = tools/convert.c tools/convert.h

@@ -22,7 +22,8 @@ bundles/client-unrelated.pem|--ca-file $ROOT|0|unrelated-certificate
 bundles/client-cross.pem|--ca-file $FX/pki/root2-ca.crt|0|root-in-bundle
 bundles/two-leaves.pem|--ca-file $ROOT|0|
 bundles/client-combined.pem|--ca-file $ROOT|0|
-p12/key-only.pfx|--password test|1|key-mismatch
+p12/key-only.pfx|--password test|0|no-certificate
+bundles/key-ec.pem||0|no-certificate
 p12/certs-only.pfx|--password test --ca-file $ROOT|0|no-private-key,root-in-bundle
 p12/crlbag.pfx|--password test --ca-file $ROOT|0|root-in-bundle,skipped-bag
 pki/expired-leaf.crt|--ca-file $FX/pki/int-ca.crt|1|expired
@@ -39,6 +40,12 @@ pki/server.crt|--ca-file $FX/pki/int-ca.crt --purpose server --hostname server.e
 pki/server.crt|--ca-file $FX/pki/int-ca.crt --hostname other.example.test|1|hostname-mismatch
 pki/client.crt|--ca-file $FX/pki/int-ca.crt --purpose server|1|purpose-mismatch
 TABLE
+
+# a private key that belongs to none of the certificates
+cat "$FX/bundles/client-chain.pem" "$FX/pki/nomatch.key" >"$TMPD/mismatch.pem"
+run chainview --json --no-system-trust --ca-file "$ROOT" "$TMPD/mismatch.pem"
+expect "key-mismatch" 1
+expect_json "key-mismatch finding" '[.findings[].code] | join(",")' key-mismatch
 
 # chains that break a constraint, with the issuers from a CA file
 cat "$FX/pki/sub-int-ca.crt" "$FX/pki/int-ca.crt" >"$TMPD/pathlen-cas.pem"

@@ -1,0 +1,829 @@
+/* jks — a careful reader for Java KeyStores (JKS and JCEKS).
+ *
+ * Hand-written: no C library reads these formats.  The layout (all
+ * integers big-endian, strings in Java's "modified UTF-8" with a 2-byte
+ * length, as DataOutputStream writes them):
+ *
+ *   u32 magic (0xfeedfeed JKS, 0xcececece JCEKS)   u32 version (1 or 2)
+ *   u32 count, then count entries:
+ *     u32 tag = 1 private key:  utf alias, u64 date (ms), u32 n + n bytes
+ *                               protected key, u32 chain length, then per
+ *                               certificate: [v2: utf type] u32 n + n DER
+ *     u32 tag = 2 trusted cert: utf alias, u64 date, [v2: utf type], u32 n + n DER
+ *     u32 tag = 3 secret key (JCEKS): utf alias, u64 date, then a Java
+ *                               serialized object (no length: it is walked)
+ *   20 bytes: SHA-1(password as UTF-16BE || "Mighty Aphrodite" || all of the above)
+ *
+ * Invariants: every read checks the bytes left first; every count is
+ * bounded by what the bytes left can hold (and by CK_JKS_MAX_*); the
+ * serialized-object walker is bounded in depth and handles.  Certificates
+ * go through ck_cert_from_der like any other input.  Nothing is decrypted. */
+#include "config.h"
+
+#include "jks.h"
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JKS_DIGEST_LEN 20
+
+struct rd {
+	const unsigned char *p;
+	size_t len, pos;
+	struct ck_error *err;
+	const char *what; /* what is being read, for "ends inside ..." */
+};
+
+static size_t left(const struct rd *r)
+{
+	return r->len - r->pos;
+}
+
+static enum ck_status truncated(struct rd *r)
+{
+	return ck_error_set_at(r->err, CK_E_PARSE, (int64_t)r->pos,
+			       "truncated keystore: the data ends inside %s at byte %zu", r->what,
+			       r->pos);
+}
+
+static enum ck_status get_bytes(struct rd *r, size_t n, const unsigned char **out)
+{
+	if (n > left(r))
+		return truncated(r);
+	*out = r->p + r->pos;
+	r->pos += n;
+	return CK_OK;
+}
+
+static enum ck_status get_u8(struct rd *r, unsigned *v)
+{
+	const unsigned char *b = NULL;
+	enum ck_status rc = get_bytes(r, 1, &b);
+	if (!rc)
+		*v = b[0];
+	return rc;
+}
+
+static enum ck_status get_u16(struct rd *r, unsigned *v)
+{
+	const unsigned char *b = NULL;
+	enum ck_status rc = get_bytes(r, 2, &b);
+	if (!rc)
+		*v = (unsigned)b[0] << 8 | b[1];
+	return rc;
+}
+
+static enum ck_status get_u32(struct rd *r, uint32_t *v)
+{
+	const unsigned char *b = NULL;
+	enum ck_status rc = get_bytes(r, 4, &b);
+	if (!rc)
+		*v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	return rc;
+}
+
+static enum ck_status get_u64(struct rd *r, uint64_t *v)
+{
+	uint32_t hi = 0, lo = 0;
+	enum ck_status rc = get_u32(r, &hi);
+	if (!rc)
+		rc = get_u32(r, &lo);
+	if (!rc)
+		*v = (uint64_t)hi << 32 | lo;
+	return rc;
+}
+
+/* Java's modified UTF-8 to UTF-8: U+0000 is written C0 80 and characters
+ * beyond the BMP as two 3-byte surrogates.  Invalid sequences become
+ * U+FFFD, so the result is always valid UTF-8 without NUL. */
+static size_t put_cp(char *o, uint32_t cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | cp >> 18);
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* One UTF-16 unit from modified UTF-8 at s[0..n); 0 consumed if invalid. */
+static size_t mutf8_unit(const unsigned char *s, size_t n, uint32_t *u)
+{
+	if (s[0] < 0x80 && s[0] != 0) {
+		*u = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0 && n >= 2 && (s[1] & 0xc0) == 0x80) {
+		*u = (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+		return (*u >= 0x80 || *u == 0) ? 2 : 0;
+	}
+	if ((s[0] & 0xf0) == 0xe0 && n >= 3 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
+		*u = (uint32_t)(s[0] & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+		return *u >= 0x800 ? 3 : 0;
+	}
+	return 0;
+}
+
+static char *mutf8_to_utf8(const unsigned char *s, size_t n)
+{
+	char *out = malloc(n * 2 + 1), *o = out; /* 3 bytes in give at most 4 out */
+	size_t i = 0;
+
+	if (!out)
+		return NULL;
+	while (i < n) {
+		uint32_t u = 0, lo = 0;
+		size_t k = mutf8_unit(s + i, n - i, &u), k2;
+		if (!k) {
+			o += put_cp(o, 0xfffd);
+			i++;
+			continue;
+		}
+		i += k;
+		if (u >= 0xd800 && u <= 0xdbff && i < n && (k2 = mutf8_unit(s + i, n - i, &lo)) &&
+		    lo >= 0xdc00 && lo <= 0xdfff) {
+			i += k2;
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+		} else if (u == 0 || (u >= 0xd800 && u <= 0xdfff)) {
+			u = 0xfffd; /* NUL or a lone surrogate */
+		}
+		o += put_cp(o, u);
+	}
+	*o = '\0';
+	return out;
+}
+
+/* A DataOutputStream UTF string: u16 length + modified UTF-8. */
+static enum ck_status get_utf(struct rd *r, char **out)
+{
+	unsigned n = 0;
+	const unsigned char *b = NULL;
+	enum ck_status rc = get_u16(r, &n);
+	if (!rc)
+		rc = get_bytes(r, n, &b);
+	if (rc)
+		return rc;
+	if (!out)
+		return CK_OK;
+	*out = mutf8_to_utf8(b, n);
+	return *out ? CK_OK : ck_error_set(r->err, CK_E_NOMEM, "out of memory");
+}
+
+/* ---------------------------------------------------------------- */
+/* JCEKS secret-key entries: a Java serialized object (a SealedObject)
+ * written without a length, so it has to be walked to find where it
+ * ends.  This walks the serialization grammar (java.io spec, chapter 6)
+ * far enough to skip any object: class descriptors are remembered by
+ * handle, because the field layout of an object comes from them. */
+
+enum {
+	TC_NULL = 0x70, TC_REFERENCE, TC_CLASSDESC, TC_OBJECT, TC_STRING, TC_ARRAY, TC_CLASS,
+	TC_BLOCKDATA, TC_ENDBLOCKDATA, TC_RESET, TC_BLOCKDATALONG, TC_EXCEPTION, TC_LONGSTRING,
+	TC_PROXYCLASSDESC, TC_ENUM,
+};
+#define SC_WRITE_METHOD 0x01
+#define SC_SERIALIZABLE 0x02
+#define SC_EXTERNALIZABLE 0x04
+#define SC_BLOCK_DATA 0x08
+#define JSER_BASE_HANDLE 0x7e0000u
+#define JSER_MAX_DEPTH 32
+#define JSER_MAX_HANDLES 4096
+
+struct jdesc {
+	unsigned flags;
+	char elem;            /* for array classes ("[B"): the element code */
+	char *fields;         /* one type code per field, in stream order */
+	size_t nfields;
+	struct jdesc *super;
+};
+
+struct jser {
+	struct rd *r;
+	struct jdesc *handles[JSER_MAX_HANDLES]; /* NULL: a handle that is not a class */
+	size_t nhandles;
+};
+
+static enum ck_status jser_bad(struct jser *s, const char *why)
+{
+	return ck_error_set_at(s->r->err, CK_E_PARSE, (int64_t)s->r->pos,
+			       "malformed serialized secret key at byte %zu: %s", s->r->pos, why);
+}
+
+static enum ck_status jser_handle(struct jser *s, struct jdesc *d)
+{
+	if (s->nhandles >= JSER_MAX_HANDLES)
+		return jser_bad(s, "too many objects");
+	s->handles[s->nhandles++] = d;
+	return CK_OK;
+}
+
+static void jser_reset(struct jser *s)
+{
+	for (size_t i = 0; i < s->nhandles; i++) {
+		if (s->handles[i]) {
+			free(s->handles[i]->fields);
+			free(s->handles[i]);
+		}
+	}
+	s->nhandles = 0;
+}
+
+static enum ck_status jser_content(struct jser *s, unsigned depth);
+
+/* Skip block data and objects up to TC_ENDBLOCKDATA (class annotations,
+ * data written by writeObject methods). */
+static enum ck_status jser_annotation(struct jser *s, unsigned depth)
+{
+	for (;;) {
+		enum ck_status rc;
+		if (left(s->r) < 1)
+			return truncated(s->r);
+		if (s->r->p[s->r->pos] == TC_ENDBLOCKDATA) {
+			s->r->pos++;
+			return CK_OK;
+		}
+		rc = jser_content(s, depth + 1);
+		if (rc)
+			return rc;
+	}
+}
+
+static enum ck_status jser_classdesc(struct jser *s, unsigned depth, struct jdesc **out)
+{
+	struct rd *r = s->r;
+	unsigned tc = 0, n = 0;
+	uint32_t h = 0, cnt = 0;
+	struct jdesc *d;
+	enum ck_status rc;
+	const unsigned char *b = NULL;
+	char *name = NULL;
+
+	if (depth > JSER_MAX_DEPTH)
+		return jser_bad(s, "nested too deeply");
+	if ((rc = get_u8(r, &tc)))
+		return rc;
+	switch (tc) {
+	case TC_NULL:
+		*out = NULL;
+		return CK_OK;
+	case TC_REFERENCE:
+		if ((rc = get_u32(r, &h)))
+			return rc;
+		if (h < JSER_BASE_HANDLE || h - JSER_BASE_HANDLE >= s->nhandles ||
+		    !s->handles[h - JSER_BASE_HANDLE])
+			return jser_bad(s, "reference to an unknown class");
+		*out = s->handles[h - JSER_BASE_HANDLE];
+		return CK_OK;
+	case TC_PROXYCLASSDESC:
+		d = calloc(1, sizeof *d);
+		if (!d)
+			return ck_error_set(r->err, CK_E_NOMEM, "out of memory");
+		if ((rc = jser_handle(s, d))) {
+			free(d);
+			return rc;
+		}
+		d->flags = SC_SERIALIZABLE;
+		if ((rc = get_u32(r, &cnt)))
+			return rc;
+		if (cnt > left(r) / 2)
+			return jser_bad(s, "impossible interface count");
+		for (uint32_t i = 0; i < cnt; i++)
+			if ((rc = get_utf(r, NULL)))
+				return rc;
+		if ((rc = jser_annotation(s, depth)))
+			return rc;
+		if ((rc = jser_classdesc(s, depth + 1, &d->super)))
+			return rc;
+		*out = d;
+		return CK_OK;
+	case TC_CLASSDESC:
+		break;
+	default:
+		return jser_bad(s, "class description expected");
+	}
+	if ((rc = get_utf(r, &name)))
+		return rc;
+	if ((rc = get_bytes(r, 8, &b))) { /* serialVersionUID */
+		free(name);
+		return rc;
+	}
+	d = calloc(1, sizeof *d);
+	if (!d || (rc = jser_handle(s, d))) {
+		free(d);
+		free(name);
+		return d ? rc : ck_error_set(r->err, CK_E_NOMEM, "out of memory");
+	}
+	d->elem = name[0] == '[' ? name[1] : 0;
+	free(name);
+	if ((rc = get_u8(r, &d->flags)) || (rc = get_u16(r, &n)))
+		return rc;
+	if (n > left(r) / 3) /* each field takes at least 3 bytes */
+		return jser_bad(s, "impossible field count");
+	d->fields = malloc(n + 1);
+	if (!d->fields)
+		return ck_error_set(r->err, CK_E_NOMEM, "out of memory");
+	for (unsigned i = 0; i < n; i++) {
+		unsigned code = 0;
+		if ((rc = get_u8(r, &code)) || (rc = get_utf(r, NULL)))
+			return rc;
+		if (!strchr("BCDFIJSZ[L", (int)code) || !code)
+			return jser_bad(s, "unknown field type");
+		d->fields[d->nfields++] = (char)code;
+		if ((code == '[' || code == 'L') && (rc = jser_content(s, depth + 1)))
+			return rc; /* the field's class name, a string */
+	}
+	if ((rc = jser_annotation(s, depth)))
+		return rc;
+	if ((rc = jser_classdesc(s, depth + 1, &d->super)))
+		return rc;
+	*out = d;
+	return CK_OK;
+}
+
+static size_t prim_size(char code)
+{
+	switch (code) {
+	case 'B': case 'Z': return 1;
+	case 'C': case 'S': return 2;
+	case 'I': case 'F': return 4;
+	case 'J': case 'D': return 8;
+	default: return 0;
+	}
+}
+
+static enum ck_status jser_values(struct jser *s, const struct jdesc *d, unsigned depth)
+{
+	enum ck_status rc;
+	const unsigned char *b = NULL;
+
+	for (size_t i = 0; i < d->nfields; i++) {
+		size_t sz = prim_size(d->fields[i]);
+		rc = sz ? get_bytes(s->r, sz, &b) : jser_content(s, depth + 1);
+		if (rc)
+			return rc;
+	}
+	return CK_OK;
+}
+
+static enum ck_status jser_object(struct jser *s, unsigned depth)
+{
+	struct jdesc *d = NULL, *chain[JSER_MAX_DEPTH + 1];
+	size_t n = 0;
+	enum ck_status rc = jser_classdesc(s, depth + 1, &d);
+
+	if (rc)
+		return rc;
+	if (!d)
+		return jser_bad(s, "object without a class");
+	if ((rc = jser_handle(s, NULL)))
+		return rc;
+	/* class data goes from the topmost superclass down */
+	for (struct jdesc *c = d; c; c = c->super) {
+		if (n > JSER_MAX_DEPTH)
+			return jser_bad(s, "class hierarchy too deep");
+		chain[n++] = c;
+	}
+	while (n-- > 0) {
+		const struct jdesc *c = chain[n];
+		if (c->flags & SC_EXTERNALIZABLE) {
+			if (!(c->flags & SC_BLOCK_DATA))
+				return jser_bad(s, "old externalizable format");
+			rc = jser_annotation(s, depth);
+		} else if (c->flags & SC_SERIALIZABLE) {
+			rc = jser_values(s, c, depth);
+			if (!rc && (c->flags & SC_WRITE_METHOD))
+				rc = jser_annotation(s, depth);
+		}
+		if (rc)
+			return rc;
+	}
+	return CK_OK;
+}
+
+static enum ck_status jser_array(struct jser *s, unsigned depth)
+{
+	struct jdesc *d = NULL;
+	uint32_t count = 0;
+	const unsigned char *b = NULL;
+	enum ck_status rc = jser_classdesc(s, depth + 1, &d);
+	size_t sz;
+
+	if (rc)
+		return rc;
+	if (!d || !d->elem)
+		return jser_bad(s, "array of an unknown type");
+	if ((rc = jser_handle(s, NULL)) || (rc = get_u32(s->r, &count)))
+		return rc;
+	sz = prim_size(d->elem);
+	if (sz)
+		return count > left(s->r) / sz ? truncated(s->r) : get_bytes(s->r, count * sz, &b);
+	if (count > left(s->r))
+		return truncated(s->r);
+	for (uint32_t i = 0; i < count; i++)
+		if ((rc = jser_content(s, depth + 1)))
+			return rc;
+	return CK_OK;
+}
+
+static enum ck_status jser_content(struct jser *s, unsigned depth)
+{
+	struct rd *r = s->r;
+	unsigned tc = 0, n8 = 0;
+	uint32_t n32 = 0;
+	uint64_t n64 = 0;
+	const unsigned char *b = NULL;
+	struct jdesc *d;
+	enum ck_status rc;
+
+	if (depth > JSER_MAX_DEPTH)
+		return jser_bad(s, "nested too deeply");
+	if (left(r) < 1)
+		return truncated(r);
+	tc = r->p[r->pos];
+	if (tc == TC_CLASSDESC || tc == TC_PROXYCLASSDESC)
+		return jser_classdesc(s, depth, &d);
+	r->pos++;
+	switch (tc) {
+	case TC_NULL:
+		return CK_OK;
+	case TC_REFERENCE:
+		return get_bytes(r, 4, &b);
+	case TC_RESET:
+		/* only ever written between top-level objects: inside one it
+		 * would free descriptors still in use */
+		r->pos--;
+		return jser_bad(s, "unexpected reset");
+	case TC_STRING:
+		if ((rc = jser_handle(s, NULL)))
+			return rc;
+		return get_utf(r, NULL);
+	case TC_LONGSTRING:
+		if ((rc = jser_handle(s, NULL)) || (rc = get_u64(r, &n64)))
+			return rc;
+		return n64 > left(r) ? truncated(r) : get_bytes(r, (size_t)n64, &b);
+	case TC_BLOCKDATA:
+		if ((rc = get_u8(r, &n8)))
+			return rc;
+		return get_bytes(r, n8, &b);
+	case TC_BLOCKDATALONG:
+		if ((rc = get_u32(r, &n32)))
+			return rc;
+		return get_bytes(r, n32, &b);
+	case TC_OBJECT:
+		return jser_object(s, depth);
+	case TC_ARRAY:
+		return jser_array(s, depth);
+	case TC_CLASS:
+		if ((rc = jser_classdesc(s, depth + 1, &d)))
+			return rc;
+		return jser_handle(s, NULL);
+	case TC_ENUM:
+		if ((rc = jser_classdesc(s, depth + 1, &d)) || (rc = jser_handle(s, NULL)))
+			return rc;
+		return jser_content(s, depth + 1);
+	default:
+		r->pos--;
+		return jser_bad(s, "unexpected type code");
+	}
+}
+
+/* Skip one serialized object: the stream header (0xaced 0005), then the
+ * object. */
+static enum ck_status skip_serialized(struct rd *r)
+{
+	struct jser *s = calloc(1, sizeof *s);
+	unsigned magic = 0, version = 0;
+	enum ck_status rc;
+
+	if (!s)
+		return ck_error_set(r->err, CK_E_NOMEM, "out of memory");
+	s->r = r;
+	rc = get_u16(r, &magic);
+	if (!rc)
+		rc = get_u16(r, &version);
+	if (!rc && (magic != 0xaced || version != 5))
+		rc = jser_bad(s, "not a Java serialization stream");
+	if (!rc)
+		rc = jser_content(s, 0);
+	jser_reset(s);
+	free(s);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* entries */
+
+const char *ck_jks_entry_type_name(enum ck_jks_entry_type t)
+{
+	switch (t) {
+	case CK_JKS_PRIVATE_KEY: return "private-key";
+	case CK_JKS_TRUSTED_CERT: return "trusted-certificate";
+	case CK_JKS_SECRET_KEY: return "secret-key";
+	default: return "unknown";
+	}
+}
+
+void ck_jks_info_free(struct ck_jks_info *info)
+{
+	if (!info)
+		return;
+	for (size_t i = 0; i < info->nentries; i++) {
+		free(info->entries[i].alias);
+		free(info->entries[i].cert_type);
+	}
+	free(info->entries);
+	free(info);
+}
+
+bool ck_jks_sniff(const unsigned char *d, size_t len)
+{
+	uint32_t m;
+	if (len < 4)
+		return false;
+	m = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
+	return m == CK_JKS_MAGIC || m == CK_JCEKS_MAGIC;
+}
+
+/* One certificate of an entry: [v2: type] length + DER. */
+static enum ck_status read_cert(struct rd *r, struct ck_bundle *b, struct ck_jks_info *info,
+				struct ck_jks_entry *e, bool first)
+{
+	char *type = NULL;
+	uint32_t n = 0;
+	const unsigned char *der;
+	struct ck_cert *c = NULL;
+	enum ck_status rc = CK_OK;
+	size_t at;
+
+	r->what = "a certificate";
+	if (info->version == 2 && (rc = get_utf(r, &type)))
+		return rc;
+	if ((rc = get_u32(r, &n)))
+		goto out;
+	at = r->pos;
+	if (n > left(r)) {
+		rc = ck_error_set_at(r->err, CK_E_PARSE, (int64_t)at - 4,
+				     "truncated keystore: entry '%s' claims a %u-byte certificate at byte %zu, %zu bytes are left",
+				     e->alias, n, at - 4, left(r));
+		goto out;
+	}
+	(void)get_bytes(r, n, &der);
+	if (first && !e->cert_type && type)
+		e->cert_type = strdup(type);
+	if (type && strcmp(type, "X.509") != 0) {
+		info->skipped_certs++; /* another certificate type: kept out */
+		goto out;
+	}
+	rc = ck_cert_from_der(der, n, &c, r->err);
+	if (rc) {
+		char msg[CK_ERROR_WHAT_MAX];
+		snprintf(msg, sizeof msg, "%s", r->err->what);
+		ck_error_set_at(r->err, rc, (int64_t)at, "entry '%s': certificate at byte %zu: %s",
+				e->alias, at, msg);
+		goto out;
+	}
+	if (first && e->alias && !(c->friendly_name = strdup(e->alias))) {
+		rc = ck_error_set(r->err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (ck_bundle_add_cert(b, c)) {
+		rc = ck_error_set(r->err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	c = NULL;
+	e->ncerts++;
+out:
+	ck_cert_free(c);
+	free(type);
+	return rc;
+}
+
+static enum ck_status read_entry(struct rd *r, struct ck_bundle *b, struct ck_jks_info *info,
+				 size_t index)
+{
+	struct ck_jks_entry *e = &info->entries[index];
+	uint32_t tag = 0, n = 0;
+	uint64_t date = 0;
+	const unsigned char *skip;
+	enum ck_status rc;
+
+	e->offset = (int64_t)r->pos;
+	e->first_cert = b->ncerts;
+	r->what = "an entry header";
+	if ((rc = get_u32(r, &tag)))
+		return rc;
+	if (tag < 1 || tag > 3 || (tag == 3 && !info->jceks))
+		return ck_error_set_at(r->err, CK_E_PARSE, e->offset,
+				       "entry %zu at byte %lld has the unknown type %u", index + 1,
+				       (long long)e->offset, tag);
+	e->type = (enum ck_jks_entry_type)tag;
+	r->what = "an alias";
+	if ((rc = get_utf(r, &e->alias)))
+		return rc;
+	r->what = "an entry date";
+	if ((rc = get_u64(r, &date)))
+		return rc;
+	e->date_ms = (int64_t)date;
+	switch (e->type) {
+	case CK_JKS_PRIVATE_KEY:
+		r->what = "a protected private key";
+		if ((rc = get_u32(r, &n)))
+			return rc;
+		if (n > left(r))
+			return ck_error_set_at(r->err, CK_E_PARSE, (int64_t)r->pos - 4,
+					       "truncated keystore: entry '%s' claims a %u-byte key, %zu bytes are left",
+					       e->alias, n, left(r));
+		(void)get_bytes(r, n, &skip);
+		e->key_len = n;
+		r->what = "a certificate chain length";
+		if ((rc = get_u32(r, &n)))
+			return rc;
+		if (n > CK_JKS_MAX_CHAIN || n > left(r) / 4)
+			return ck_error_set_at(r->err, CK_E_PARSE, (int64_t)r->pos - 4,
+					       "entry '%s' claims %u certificates in its chain, more than the file can hold",
+					       e->alias, n);
+		e->chain_len = n;
+		for (uint32_t i = 0; i < n; i++)
+			if ((rc = read_cert(r, b, info, e, i == 0)))
+				return rc;
+		return CK_OK;
+	case CK_JKS_TRUSTED_CERT:
+		e->chain_len = 1;
+		return read_cert(r, b, info, e, true);
+	case CK_JKS_SECRET_KEY:
+		r->what = "a serialized secret key";
+		rc = skip_serialized(r);
+		e->key_len = (size_t)r->pos - (size_t)e->offset;
+		return rc;
+	}
+	return CK_OK;
+}
+
+/* SHA-1(password as UTF-16BE || "Mighty Aphrodite" || data): the
+ * password's UTF-8 becomes UTF-16 code units as a Java char[] holds
+ * them (invalid bytes become U+FFFD, as Java's decoder does). */
+static bool digest_matches(const char *pw, const unsigned char *data, size_t len,
+			   const unsigned char *want)
+{
+	gnutls_hash_hd_t h;
+	unsigned char got[JKS_DIGEST_LEN];
+	const unsigned char *s = (const unsigned char *)pw;
+	size_t n = strlen(pw);
+	bool ok;
+
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA1) < 0)
+		return false;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp = 0xfffd;
+		size_t k = 1;
+		unsigned char u[4];
+		if (s[i] < 0x80) {
+			cp = s[i];
+		} else if ((s[i] & 0xe0) == 0xc0 && i + 1 < n && (s[i + 1] & 0xc0) == 0x80) {
+			cp = (uint32_t)(s[i] & 0x1f) << 6 | (s[i + 1] & 0x3f);
+			k = 2;
+		} else if ((s[i] & 0xf0) == 0xe0 && i + 2 < n && (s[i + 1] & 0xc0) == 0x80 &&
+			   (s[i + 2] & 0xc0) == 0x80) {
+			cp = (uint32_t)(s[i] & 0x0f) << 12 | (uint32_t)(s[i + 1] & 0x3f) << 6 |
+			     (s[i + 2] & 0x3f);
+			k = 3;
+		} else if ((s[i] & 0xf8) == 0xf0 && i + 3 < n && (s[i + 1] & 0xc0) == 0x80 &&
+			   (s[i + 2] & 0xc0) == 0x80 && (s[i + 3] & 0xc0) == 0x80) {
+			cp = (uint32_t)(s[i] & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3f) << 12 |
+			     (uint32_t)(s[i + 2] & 0x3f) << 6 | (s[i + 3] & 0x3f);
+			k = 4;
+		}
+		i += k;
+		if (cp >= 0x10000 && cp <= 0x10ffff) {
+			uint32_t v = cp - 0x10000, hi = 0xd800 + (v >> 10), lo = 0xdc00 + (v & 0x3ff);
+			u[0] = (unsigned char)(hi >> 8);
+			u[1] = (unsigned char)hi;
+			u[2] = (unsigned char)(lo >> 8);
+			u[3] = (unsigned char)lo;
+			gnutls_hash(h, u, 4);
+		} else {
+			if (cp > 0xffff)
+				cp = 0xfffd;
+			u[0] = (unsigned char)(cp >> 8);
+			u[1] = (unsigned char)cp;
+			gnutls_hash(h, u, 2);
+		}
+		gnutls_memset(u, 0, sizeof u);
+	}
+	gnutls_hash(h, "Mighty Aphrodite", 16);
+	gnutls_hash(h, data, len);
+	gnutls_hash_deinit(h, got);
+	ok = gnutls_memcmp(got, want, JKS_DIGEST_LEN) == 0;
+	return ok;
+}
+
+static enum ck_status check_integrity(struct ck_jks_info *info, const unsigned char *data,
+				      size_t body, const struct ck_password *pw,
+				      struct ck_error *err)
+{
+	const unsigned char *want = data + body;
+
+	if (pw && pw->value) {
+		if (digest_matches(pw->value, data, body, want)) {
+			info->integrity_checked = true;
+			info->password_kind = "given";
+			return CK_OK;
+		}
+		if (digest_matches(CK_JKS_DEFAULT_PASSWORD, data, body, want))
+			return ck_error_set(err, CK_E_BAD_PASSWORD,
+					    "wrong password for the keystore (its integrity hash matches the default password '%s')",
+					    CK_JKS_DEFAULT_PASSWORD);
+		return ck_error_set_at(err, CK_E_PARSE, (int64_t)body,
+				       "the keystore's integrity hash does not match the password given: the file was modified or is corrupt, or the password is wrong");
+	}
+	if (digest_matches(CK_JKS_DEFAULT_PASSWORD, data, body, want)) {
+		info->integrity_checked = true;
+		info->password_kind = "default";
+	} else if (digest_matches("", data, body, want)) {
+		info->integrity_checked = true;
+		info->password_kind = "empty";
+	}
+	return CK_OK;
+}
+
+enum ck_status ck_jks_load(struct ck_bundle *b, const unsigned char *data, size_t len,
+			   const struct ck_password *pw, struct ck_error *err)
+{
+	struct rd r = { .p = data, .len = len, .err = err, .what = "the header" };
+	struct ck_jks_info *info = calloc(1, sizeof *info);
+	uint32_t magic = 0, version = 0, count = 0;
+	size_t ncerts_before = b->ncerts;
+	enum ck_status rc;
+
+	if (!info)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	if ((rc = get_u32(&r, &magic)) || (rc = get_u32(&r, &version)))
+		goto out;
+	if (magic != CK_JKS_MAGIC && magic != CK_JCEKS_MAGIC) {
+		rc = ck_error_set_at(err, CK_E_PARSE, 0, "not a Java keystore (magic %08x)", magic);
+		goto out;
+	}
+	info->jceks = magic == CK_JCEKS_MAGIC;
+	if (version != 1 && version != 2) {
+		rc = ck_error_set_at(err, CK_E_PARSE, 4, "unknown %s version %u (1 and 2 exist)",
+				     info->jceks ? "JCEKS" : "JKS", version);
+		goto out;
+	}
+	info->version = version;
+	r.what = "the entry count";
+	if ((rc = get_u32(&r, &count)))
+		goto out;
+	/* the smallest entry (tag, empty alias, date, length) takes 18 bytes */
+	if (count > CK_JKS_MAX_ENTRIES || count > left(&r) / 18) {
+		rc = ck_error_set_at(err, CK_E_PARSE, 8,
+				     "the keystore claims %u entries, more than its %zu bytes can hold",
+				     count, len);
+		goto out;
+	}
+	info->entries = calloc(count ? count : 1, sizeof *info->entries);
+	if (!info->entries) {
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		info->nentries = i + 1;
+		if ((rc = read_entry(&r, b, info, i)))
+			goto out;
+	}
+	if (left(&r) < JKS_DIGEST_LEN) {
+		rc = ck_error_set_at(err, CK_E_PARSE, (int64_t)r.pos,
+				     "truncated keystore: the 20-byte integrity hash after the last entry is %s",
+				     left(&r) ? "cut short" : "missing");
+		goto out;
+	}
+	rc = check_integrity(info, data, r.pos, pw, err);
+out:
+	if (rc) {
+		/* the bundle keeps nothing from a keystore that failed */
+		for (size_t i = ncerts_before; i < b->ncerts; i++)
+			ck_cert_free(b->certs[i]);
+		b->ncerts = ncerts_before;
+		ck_jks_info_free(info);
+		return rc;
+	}
+	ck_jks_info_free(b->jks);
+	b->jks = info;
+	return CK_OK;
+}

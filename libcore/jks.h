@@ -1,0 +1,80 @@
+/* jks — read Java KeyStores: JKS (Sun's "JKS" type) and JCEKS (part of load).
+ *
+ * Hand-written because no C library reads these formats.  Trusted
+ * certificate entries and the certificate chains of private-key entries
+ * become certificates of the bundle (the alias is their friendly name);
+ * private keys are listed, never decrypted.  The keystore's integrity
+ * hash is checked when the password is known. */
+#ifndef CK_JKS_H
+#define CK_JKS_H
+
+#include "load.h"
+
+#include <stdint.h>
+
+#define CK_JKS_MAGIC 0xfeedfeedu
+#define CK_JCEKS_MAGIC 0xcecececeu
+
+/* Most entries, and most certificates in one private-key entry, we
+ * accept; more is treated as a corrupt file. */
+#define CK_JKS_MAX_ENTRIES 100000u
+#define CK_JKS_MAX_CHAIN 100u
+
+/* The password Java's tools use when none is given. */
+#define CK_JKS_DEFAULT_PASSWORD "changeit"
+
+enum ck_jks_entry_type {
+	CK_JKS_PRIVATE_KEY = 1,
+	CK_JKS_TRUSTED_CERT = 2,
+	CK_JKS_SECRET_KEY = 3, /* JCEKS only */
+};
+
+/* "private-key", "trusted-certificate", "secret-key". */
+const char *ck_jks_entry_type_name(enum ck_jks_entry_type t);
+
+struct ck_jks_entry {
+	enum ck_jks_entry_type type;
+	char *alias;          /* UTF-8 (converted from Java's modified UTF-8) */
+	int64_t date_ms;      /* creation date, milliseconds since 1970 (UTC) */
+	char *cert_type;      /* "X.509" as stored (version 2), NULL in version 1 */
+	size_t first_cert;    /* index in the bundle of its first certificate */
+	size_t ncerts;        /* certificates it put in the bundle */
+	size_t chain_len;     /* certificates the entry holds (key entries) */
+	size_t key_len;       /* bytes of the protected key, not decrypted */
+	int64_t offset;       /* byte offset of the entry in the file */
+};
+
+struct ck_jks_info {
+	bool jceks;           /* magic 0xcececece */
+	unsigned version;     /* 1 or 2 */
+	struct ck_jks_entry *entries;
+	size_t nentries;
+	/* The integrity hash: checked (and matched) or not checked because
+	 * no password given matched; a mismatch with a given password is
+	 * an error, not a state. */
+	bool integrity_checked;
+	const char *password_kind; /* "given", "default", "empty"; NULL if not checked */
+	size_t skipped_certs;      /* certificates of a type other than X.509 */
+};
+
+void ck_jks_info_free(struct ck_jks_info *info);
+
+/* Starts with the JKS or JCEKS magic. */
+bool ck_jks_sniff(const unsigned char *data, size_t len);
+
+/* Parse a keystore into `b` (certificates appended) and b->jks.
+ *
+ * `pw` may be NULL.  With a password value, the integrity hash must
+ * match it: CK_E_BAD_PASSWORD when it does not but the default password
+ * does, else CK_E_PARSE (modified file, or wrong password: the hash
+ * cannot tell).  Without one, the default password ("changeit") and the
+ * empty password are tried; when neither matches the hash is "not
+ * checked" and that is not an error.  Nobody is prompted: certificates
+ * are readable without the password.
+ *
+ * Every length is bounded by the bytes left and every count by what the
+ * bytes left can hold; corrupt input gives CK_E_PARSE with the offset. */
+enum ck_status ck_jks_load(struct ck_bundle *b, const unsigned char *data, size_t len,
+			   const struct ck_password *pw, struct ck_error *err);
+
+#endif

@@ -1,0 +1,528 @@
+/* report-truststore — truststore's documents and their text.
+ *
+ * Every command's document is one JSON object with "command" first; the
+ * text renderer reads only the document, so that whatever the text
+ * shows is in the JSON (and the XML) too.  Certificates are shown one
+ * line each: not-after date, key, SHA-256, subject, where from. */
+#include "config.h"
+
+#include "report-truststore.h"
+#include "jks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *key_json(const struct ck_cert *c)
+{
+	json_t *k = json_object();
+	const char *curve = ck_cert_curve_name(c);
+	json_object_set_new(k, "type", json_string(ck_cert_key_type(c)));
+	json_object_set_new(k, "bits", json_integer(c->bits));
+	json_object_set_new(k, "curve", ck_json_str_or_null(curve));
+	return k;
+}
+
+static long long days_left(time_t not_after, time_t at)
+{
+	return (long long)((not_after - at) / 86400 - (not_after < at ? 1 : 0));
+}
+
+static bool self_signed(const struct ck_cert *c)
+{
+	bool valid = false;
+	struct ck_error e;
+	ck_error_clear(&e);
+	return c->self_issued && ck_cert_verify_signature(c, c, &valid, &e) == CK_OK && valid;
+}
+
+json_t *ck_report_store_cert(const struct ck_trust_store *s, size_t i, time_t at)
+{
+	const struct ck_cert *c = s->certs[i];
+	const struct ck_trust_meta *m = &s->meta[i];
+	json_t *o = json_object(), *views;
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "subject", ck_json_str(c->subject));
+	json_object_set_new(o, "issuer", ck_json_str(c->issuer));
+	json_object_set_new(o, "serial", json_string(c->serial));
+	json_object_set_new(o, "not_before", ck_json_time(c->not_before));
+	json_object_set_new(o, "not_after", ck_json_time(c->not_after));
+	json_object_set_new(o, "days_left", json_integer(days_left(c->not_after, at)));
+	json_object_set_new(o, "expired", json_boolean(c->not_after < at));
+	json_object_set_new(o, "key", key_json(c));
+	json_object_set_new(o, "signature_algorithm", ck_json_str(c->sig_algo_name));
+	json_object_set_new(o, "sha256", ck_json_hex(c->sha256, 32));
+	json_object_set_new(o, "sha1", ck_json_hex(c->sha1, 20));
+	json_object_set_new(o, "subject_key_id", ck_json_hex(c->ski, c->ski_len));
+	json_object_set_new(o, "self_signed", json_boolean(self_signed(c)));
+	json_object_set_new(o, "ca", json_boolean(c->has_basic_constraints && c->ca));
+	json_object_set_new(o, "trusted", json_boolean(m->anchor));
+	json_object_set_new(o, "origin", ck_json_str_or_null(m->origin));
+	json_object_set_new(o, "alias", ck_json_str_or_null(m->alias));
+	json_object_set_new(o, "dotnet_store", ck_json_str_or_null(m->substore));
+	views = json_array();
+	for (size_t v = 0; v < s->nviews; v++)
+		if (m->views & (1u << v))
+			json_array_append_new(views, json_string(s->views[v].name));
+	json_object_set_new(o, "views", views);
+	return o;
+}
+
+const char *ck_report_store_runtime(const struct ck_trust_store *s)
+{
+	if (!strcmp(s->kind, "system"))
+		return "OpenSSL, curl, GnuTLS and .NET on Linux: the system store";
+	if (!strcmp(s->kind, "java"))
+		return "Java";
+	if (!strcmp(s->kind, "dotnet"))
+		return ".NET on Linux: its user stores, then the system store";
+	return "a client given this file or directory as its trust store";
+}
+
+json_t *ck_report_store(const struct ck_trust_store *s)
+{
+	json_t *o = json_object(), *views = json_array();
+	size_t anchors = 0;
+
+	for (size_t i = 0; i < s->ncerts; i++)
+		anchors += s->meta[i].anchor;
+	json_object_set_new(o, "name", ck_json_str(s->name));
+	json_object_set_new(o, "kind", json_string(s->kind));
+	json_object_set_new(o, "location", ck_json_str_or_null(s->location));
+	json_object_set_new(o, "format", s->format ? json_string(ck_format_name(s->format)) : json_null());
+	json_object_set_new(o, "runtime", json_string(ck_report_store_runtime(s)));
+	json_object_set_new(o, "count", json_integer((json_int_t)s->ncerts));
+	json_object_set_new(o, "anchors", json_integer((json_int_t)anchors));
+	json_object_set_new(o, "skipped_files", json_integer((json_int_t)s->skipped));
+	for (size_t v = 0; v < s->nviews; v++) {
+		json_t *jv = json_object();
+		json_object_set_new(jv, "name", json_string(s->views[v].name));
+		json_object_set_new(jv, "location", ck_json_str(s->views[v].location));
+		json_object_set_new(jv, "count", json_integer((json_int_t)s->views[v].count));
+		json_object_set_new(jv, "error", ck_json_str_or_null(s->views[v].error));
+		json_array_append_new(views, jv);
+	}
+	json_object_set_new(o, "views", views);
+	json_object_set_new(o, "keystore", s->jks ? ck_report_jks_json(s->jks) : json_null());
+	return o;
+}
+
+/* ---------------------------------------------------------------- */
+/* check */
+
+static json_t *brief_cert(const struct ck_cert *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "subject", ck_json_str(c->subject));
+	json_object_set_new(o, "sha256", ck_json_hex(c->sha256, 32));
+	return o;
+}
+
+/* The first http caIssuers URL: the one .NET on Linux downloads. */
+static const char *first_http(ck_strv urls)
+{
+	for (size_t i = 0; urls && urls[i]; i++)
+		if (!strncmp(urls[i], "http://", 7))
+			return urls[i];
+	return NULL;
+}
+
+/* Where a store's clients find `c` without the bundle: the origin (or
+ * the store name), NULL if nowhere. */
+static const char *found_in(const struct ck_trust_store *const *search, size_t n,
+			    const struct ck_cert *c)
+{
+	for (size_t i = 0; i < n; i++) {
+		long k = ck_trust_store_find(search[i], c, true);
+		if (k >= 0)
+			return search[i]->meta[k].origin ? search[i]->meta[k].origin : search[i]->name;
+	}
+	return NULL;
+}
+
+/* What a client of this kind does about an intermediate it lacks. */
+static void otherwise(json_t *o, const struct ck_trust_store *s, const struct ck_cert *needs)
+{
+	const char *url = first_http(needs->aia_ca_issuers);
+	bool dotnet = !strcmp(s->kind, "dotnet");
+	const char *what;
+
+	if (dotnet && url)
+		what = "fetched";
+	else
+		what = "fails";
+	json_object_set_new(o, "without_bundle", json_string(what));
+	json_object_set_new(o, "fetch_url", dotnet || !strcmp(s->kind, "java") ? ck_json_str_or_null(url) :
+										  json_null());
+}
+
+static json_t *intermediates_json(const struct ck_trust_store *s,
+				  const struct ck_trust_store *const *search, size_t nsearch,
+				  const struct ck_analysis *a, const struct ck_chain *ch)
+{
+	json_t *arr = json_array();
+	size_t end = ch->len;
+
+	if (ch->trusted || ch->self_signed_top)
+		end = ch->len - 1; /* the top is the root */
+	for (size_t k = 1; k < end; k++) {
+		const struct ck_pool_entry *e = ck_pool_get(a->pool, ch->path[k]);
+		const struct ck_cert *child = ck_pool_get(a->pool, ch->path[k - 1])->cert;
+		const char *where = found_in(search, nsearch, e->cert);
+		json_t *o = brief_cert(e->cert);
+		json_object_set_new(o, "in_bundle", json_boolean(e->source == CK_SRC_INPUT ||
+								  e->input_index >= 0));
+		json_object_set_new(o, "found_in", ck_json_str_or_null(where));
+		if (where) {
+			json_object_set_new(o, "without_bundle", json_string("found"));
+			json_object_set_new(o, "fetch_url", json_null());
+		} else {
+			otherwise(o, s, child);
+		}
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+json_t *ck_report_store_check(const struct ck_trust_store *s,
+			      const struct ck_trust_store *const *search, size_t nsearch,
+			      const struct ck_bundle *b, const struct ck_analysis *a)
+{
+	json_t *o = json_object(), *path = json_array(), *missing = json_array();
+	json_t *problems = json_array();
+	const struct ck_chain *ch = a->nchains ? a->chains[0] : NULL;
+
+	(void)b;
+	json_object_set_new(o, "name", ck_json_str(s->name));
+	json_object_set_new(o, "kind", json_string(s->kind));
+	json_object_set_new(o, "runtime", json_string(ck_report_store_runtime(s)));
+	if (!ch) {
+		json_object_set_new(o, "anchored", json_false());
+		json_object_set_new(o, "valid", json_false());
+		json_object_set_new(o, "status", json_string("incomplete"));
+		json_object_set_new(o, "anchor", json_null());
+		json_object_set_new(o, "path", path);
+		json_object_set_new(o, "missing", missing);
+		json_object_set_new(o, "problems", problems);
+		json_object_set_new(o, "intermediates", json_array());
+		return o;
+	}
+	for (size_t k = 0; k < ch->len; k++) {
+		const struct ck_pool_entry *e = ck_pool_get(a->pool, ch->path[k]);
+		json_t *p = brief_cert(e->cert);
+		json_object_set_new(p, "source", json_string(e->input_index >= 0 ? "input" :
+							     ck_source_name(e->source)));
+		json_array_append_new(path, p);
+	}
+	json_object_set_new(o, "anchored", json_boolean(ch->trusted));
+	json_object_set_new(o, "valid", json_boolean(ch->valid));
+	json_object_set_new(o, "status", json_string(ch->complete ? "complete" : "incomplete"));
+	if (ch->trusted) {
+		const struct ck_cert *top = ck_pool_get(a->pool, ch->path[ch->len - 1])->cert;
+		const char *where = found_in(search, nsearch, top);
+		json_t *an = brief_cert(top);
+		json_object_set_new(an, "found_in", ck_json_str_or_null(where));
+		json_object_set_new(o, "anchor", an);
+	} else {
+		json_object_set_new(o, "anchor", json_null());
+	}
+	json_object_set_new(o, "path", path);
+	if (!ch->complete) {
+		const struct ck_cert *top = ck_pool_get(a->pool, ch->path[ch->len - 1])->cert;
+		json_t *m = json_object(), *urls = json_array();
+		json_object_set_new(m, "issuer", ck_json_str(top->issuer));
+		json_object_set_new(m, "authority_key_id", ck_json_hex(top->aki, top->aki_len));
+		for (size_t i = 0; top->aia_ca_issuers && top->aia_ca_issuers[i]; i++)
+			json_array_append_new(urls, ck_json_str(top->aia_ca_issuers[i]));
+		json_object_set_new(m, "ca_issuers", urls);
+		otherwise(m, s, top);
+		json_array_append_new(missing, m);
+	}
+	json_object_set_new(o, "missing", missing);
+	for (size_t i = 0; i < ch->nproblems; i++) {
+		json_t *p = json_object();
+		json_object_set_new(p, "code", json_string(ch->problems[i].code));
+		json_object_set_new(p, "message", ck_json_str(ch->problems[i].message));
+		json_array_append_new(problems, p);
+	}
+	json_object_set_new(o, "problems", problems);
+	json_object_set_new(o, "intermediates", intermediates_json(s, search, nsearch, a, ch));
+	return o;
+}
+
+/* ---------------------------------------------------------------- */
+/* text */
+
+#define S ck_json_text
+
+static long long jint(const json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static void date10(char out[11], const char *rfc3339)
+{
+	snprintf(out, 11, "%s", rfc3339);
+}
+
+static void key_text(FILE *f, const json_t *c)
+{
+	const json_t *k = json_object_get(c, "key");
+	char buf[48];
+	if (json_is_string(json_object_get(k, "curve")))
+		snprintf(buf, sizeof buf, "%s %s", S(k, "type"), S(k, "curve"));
+	else
+		snprintf(buf, sizeof buf, "%s %lld", S(k, "type"), jint(k, "bits"));
+	fprintf(f, "%-13s", buf);
+}
+
+static void from_text(FILE *f, const json_t *c, const struct ck_text_opts *o)
+{
+	const json_t *views = json_object_get(c, "views"), *v;
+	size_t i;
+	fprintf(f, " %s(", ck_text_color(o, "dim"));
+	if (json_array_size(views)) {
+		json_array_foreach(views, i, v)
+			fprintf(f, "%s%s", i ? ", " : "", json_string_value(v));
+	} else if (json_is_string(json_object_get(c, "dotnet_store"))) {
+		fprintf(f, "%s: %s", S(c, "dotnet_store"), S(c, "origin"));
+	} else if (json_is_string(json_object_get(c, "alias"))) {
+		fprintf(f, "alias %s", S(c, "alias"));
+	} else {
+		fprintf(f, "%s", S(c, "origin"));
+	}
+	fprintf(f, ")%s", ck_text_reset(o));
+}
+
+/* One line per certificate. */
+static void cert_line(FILE *f, const json_t *c, const struct ck_text_opts *o)
+{
+	char na[11];
+	date10(na, S(c, "not_after"));
+	fprintf(f, "  %s%s%s  ", ck_text_color(o, json_is_true(json_object_get(c, "expired")) ? "error" : ""),
+		na, ck_text_reset(o));
+	key_text(f, c);
+	fprintf(f, "  %s  %s", S(c, "sha256"), S(c, "subject"));
+	if (!json_is_true(json_object_get(c, "trusted")))
+		fprintf(f, " %s[not an anchor]%s", ck_text_color(o, "warning"), ck_text_reset(o));
+	from_text(f, c, o);
+	fputc('\n', f);
+	if (o->verbose) {
+		fprintf(f, "      issuer %s · serial %s · sha1 %s", S(c, "issuer"), S(c, "serial"), S(c, "sha1"));
+		if (json_is_string(json_object_get(c, "subject_key_id")))
+			fprintf(f, " · key id %s", S(c, "subject_key_id"));
+		fprintf(f, " · from %s\n", S(c, "origin"));
+	}
+}
+
+static void store_header(FILE *f, const json_t *s, const char *what, const struct ck_text_opts *o)
+{
+	const json_t *views = json_object_get(s, "views"), *v, *ks = json_object_get(s, "keystore");
+	size_t i;
+
+	fprintf(f, "%s%s%s: %lld %s", ck_text_color(o, "bold"), S(s, "name"), ck_text_reset(o),
+		jint(s, what ? "shown" : "count"), what ? what : "certificates");
+	if (!what && jint(s, "anchors") != jint(s, "count"))
+		fprintf(f, " (%lld anchors)", jint(s, "anchors"));
+	if (!what && jint(s, "skipped_files"))
+		fprintf(f, ", %lld files skipped (no certificate)", jint(s, "skipped_files"));
+	fputc('\n', f);
+	json_array_foreach(views, i, v) {
+		if (json_is_string(json_object_get(v, "error")))
+			fprintf(f, "  %-9s %s: %snot read: %s%s\n", S(v, "name"), S(v, "location"),
+				ck_text_color(o, "warning"), S(v, "error"), ck_text_reset(o));
+		else
+			fprintf(f, "  %-9s %s: %lld\n", S(v, "name"), S(v, "location"), jint(v, "count"));
+	}
+	if (json_is_object(ks) && !what)
+		ck_text_jks(f, ks, "  ");
+}
+
+static int text_list(FILE *f, const json_t *doc, const struct ck_text_opts *o, const char *what)
+{
+	const json_t *stores = json_object_get(doc, "stores"), *s, *c;
+	size_t i, k;
+
+	json_array_foreach(stores, i, s) {
+		if (i)
+			fputc('\n', f);
+		store_header(f, s, what, o);
+		if (o->quiet)
+			continue;
+		json_array_foreach(json_object_get(s, "certificates"), k, c) {
+			cert_line(f, c, o);
+			if (json_is_array(json_object_get(c, "matched_by"))) {
+				const json_t *m;
+				size_t j;
+				fprintf(f, "      matched:");
+				json_array_foreach(json_object_get(c, "matched_by"), j, m)
+					fprintf(f, " %s", json_string_value(m));
+				fputc('\n', f);
+			}
+		}
+	}
+	return 0;
+}
+
+static int text_expiring(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *stores = json_object_get(doc, "stores"), *s, *c, *sum = json_object_get(doc, "summary");
+	size_t i, k;
+	char at[11];
+
+	date10(at, S(doc, "at"));
+	json_array_foreach(stores, i, s) {
+		store_header(f, s, "expired or expiring", o);
+		json_array_foreach(json_object_get(s, "certificates"), k, c) {
+			long long d = jint(c, "days_left");
+			char na[11];
+			date10(na, S(c, "not_after"));
+			if (d < 0)
+				fprintf(f, "  %sexpired %s (%lld days before %s)%s", ck_text_color(o, "error"), na, -d, at,
+					ck_text_reset(o));
+			else
+				fprintf(f, "  %sexpires %s (in %lld days)%s", ck_text_color(o, "warning"), na, d,
+					ck_text_reset(o));
+			fprintf(f, "  %s  %s", S(c, "subject"), S(c, "sha256"));
+			from_text(f, c, o);
+			fputc('\n', f);
+		}
+	}
+	fprintf(f, "%lld expired, %lld expiring within %lld days of %s\n", jint(sum, "expired"),
+		jint(sum, "expiring"), jint(doc, "days"), at);
+	return 0;
+}
+
+static void diff_cert(FILE *f, const char *mark, const char *col, const json_t *c,
+		      const struct ck_text_opts *o)
+{
+	char na[11];
+	date10(na, S(c, "not_after"));
+	fprintf(f, "%s%s%s %s  (%s", ck_text_color(o, col), mark, ck_text_reset(o), S(c, "subject"), na);
+	fputs(", ", f);
+	key_text(f, c);
+	fprintf(f, " %s)\n", S(c, "sha256"));
+}
+
+static int text_diff(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *a = json_object_get(doc, "a"), *b = json_object_get(doc, "b"), *c;
+	const json_t *sum = json_object_get(doc, "summary");
+	size_t i;
+
+	fprintf(f, "--- %s (%lld certificates)\n+++ %s (%lld certificates)\n", S(a, "name"),
+		jint(a, "count"), S(b, "name"), jint(b, "count"));
+	json_array_foreach(json_object_get(doc, "removed"), i, c)
+		diff_cert(f, "- removed", "error", c, o);
+	json_array_foreach(json_object_get(doc, "added"), i, c)
+		diff_cert(f, "+ added  ", "ok", c, o);
+	json_array_foreach(json_object_get(doc, "changed"), i, c) {
+		const json_t *ca = json_object_get(c, "a"), *cb = json_object_get(c, "b"), *w;
+		size_t j;
+		fprintf(f, "%s~ changed%s %s:", ck_text_color(o, "warning"), ck_text_reset(o), S(c, "subject"));
+		json_array_foreach(json_object_get(c, "changes"), j, w)
+			fprintf(f, "%s %s", j ? "," : "", json_string_value(w));
+		fputc('\n', f);
+		fprintf(f, "    a: %.10s → %.10s  ", S(ca, "not_before"), S(ca, "not_after"));
+		key_text(f, ca);
+		fprintf(f, " %s\n    b: %.10s → %.10s  ", S(ca, "sha256"), S(cb, "not_before"), S(cb, "not_after"));
+		key_text(f, cb);
+		fprintf(f, " %s\n", S(cb, "sha256"));
+	}
+	fprintf(f, "%lld same, %lld added, %lld removed, %lld changed\n", jint(sum, "same"),
+		jint(sum, "added"), jint(sum, "removed"), jint(sum, "changed"));
+	return 0;
+}
+
+static void text_store_check(FILE *f, const json_t *s, const struct ck_text_opts *o)
+{
+	const json_t *an = json_object_get(s, "anchor"), *x;
+	size_t i;
+
+	fprintf(f, "  %s%s%s (%s): ", ck_text_color(o, "bold"), S(s, "name"), ck_text_reset(o),
+		S(s, "runtime"));
+	if (json_is_true(json_object_get(s, "anchored")))
+		fprintf(f, "%sanchored%s by %s (%s)%s\n", ck_text_color(o, "ok"), ck_text_reset(o),
+			S(an, "subject"), S(an, "found_in"),
+			json_is_true(json_object_get(s, "valid")) ? ", chain valid" : ", but the chain is NOT valid");
+	else
+		fprintf(f, "%sNOT anchored%s (chain %s)\n", ck_text_color(o, "error"), ck_text_reset(o),
+			S(s, "status"));
+	json_array_foreach(json_object_get(s, "problems"), i, x)
+		fprintf(f, "      %s: %s\n", S(x, "code"), S(x, "message"));
+	json_array_foreach(json_object_get(s, "missing"), i, x) {
+		fprintf(f, "      missing issuer %s", S(x, "issuer"));
+		if (!strcmp(S(x, "without_bundle"), "fetched"))
+			fprintf(f, ": would be downloaded from %s\n", S(x, "fetch_url"));
+		else
+			fprintf(f, ": not found, not downloaded\n");
+	}
+	json_array_foreach(json_object_get(s, "intermediates"), i, x) {
+		const char *w = S(x, "without_bundle");
+		fprintf(f, "      intermediate %s (%s): ", S(x, "subject"),
+			json_is_true(json_object_get(x, "in_bundle")) ? "in the bundle" : "from the store");
+		if (!strcmp(w, "found"))
+			fprintf(f, "%sfound without the bundle%s in %s\n", ck_text_color(o, "ok"),
+				ck_text_reset(o), S(x, "found_in"));
+		else if (!strcmp(w, "fetched"))
+			fprintf(f, "%snot in the store%s: without the bundle, downloaded from %s\n",
+				ck_text_color(o, "warning"), ck_text_reset(o), S(x, "fetch_url"));
+		else if (json_is_string(json_object_get(x, "fetch_url")))
+			fprintf(f, "%snot in the store%s: without the bundle, the chain fails (Java downloads %s only with -Dcom.sun.security.enableAIAcaIssuers=true)\n",
+				ck_text_color(o, "error"), ck_text_reset(o), S(x, "fetch_url"));
+		else
+			fprintf(f, "%snot in the store%s: without the bundle, the chain fails (never downloaded)\n",
+				ck_text_color(o, "error"), ck_text_reset(o));
+	}
+}
+
+static int text_check(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *in = json_object_get(doc, "input"), *leaf = json_object_get(doc, "leaf"), *s;
+	const json_t *by = json_object_get(doc, "anchored_by");
+	size_t i;
+
+	if (json_object_get(doc, "error")) {
+		fprintf(f, "%s: %s\n", S(in, "name"), S(json_object_get(doc, "error"), "message"));
+		return 0;
+	}
+	fprintf(f, "%s%s%s: leaf %s\n", ck_text_color(o, "bold"), S(in, "name"), ck_text_reset(o),
+		json_is_object(leaf) ? S(leaf, "subject") : "(none)");
+	if (!o->quiet)
+		json_array_foreach(json_object_get(doc, "stores"), i, s)
+			text_store_check(f, s, o);
+	fprintf(f, "%sanchored by %zu of %zu stores%s", ck_text_color(o, json_array_size(by) ? "ok" : "error"),
+		json_array_size(by), json_array_size(json_object_get(doc, "stores")), ck_text_reset(o));
+	json_array_foreach(by, i, s)
+		fprintf(f, "%s%s", i ? ", " : ": ", json_string_value(s));
+	fputc('\n', f);
+	return 0;
+}
+
+static int text_export(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	(void)o;
+	fprintf(f, "%s: wrote %lld certificate%s to %s (%s)\n", S(json_object_get(doc, "store"), "name"),
+		jint(doc, "written"), jint(doc, "written") == 1 ? "" : "s", S(doc, "output"), S(doc, "to"));
+	return 0;
+}
+
+int ck_report_text_truststore(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const char *cmd = S(doc, "command");
+
+	if (!strcmp(cmd, "list"))
+		text_list(f, doc, o, NULL);
+	else if (!strcmp(cmd, "find"))
+		text_list(f, doc, o, "matching");
+	else if (!strcmp(cmd, "expiring"))
+		text_expiring(f, doc, o);
+	else if (!strcmp(cmd, "diff"))
+		text_diff(f, doc, o);
+	else if (!strcmp(cmd, "check"))
+		text_check(f, doc, o);
+	else if (!strcmp(cmd, "export"))
+		text_export(f, doc, o);
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,709 @@
+/* truststore — list, search, compare and export trust stores, and say
+ * which store anchors a chain.
+ *
+ * Commands are the first operand.  Each command has its own option
+ * table (truststore CMD --help); the tool's table is their union, for
+ * "truststore --help" and for options given before the command, which
+ * are then checked against the command. */
+#include "config.h"
+
+#include "cli.h"
+#include "libcore/jks.h"
+#include "libcore/report-truststore.h"
+#include "libcore/write.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+	OPT_STORE = CLI_TOOL_OPTION,
+	OPT_DAYS,
+	OPT_TO,
+	OPT_OUTPUT,
+	OPT_FORCE,
+};
+
+#define OPTBIT(id) (1u << ((id) - CLI_TOOL_OPTION))
+
+static const struct cli_option opt_store = { "store", 0, "STORE", "check: a store to check against (repeatable; default: system, java, dotnet)", OPT_STORE };
+static const struct cli_option opt_days = { "days", 0, "N", "expiring: report anchors expiring within N days (default 90)", OPT_DAYS };
+static const struct cli_option opt_to = { "to", 0, "FORMAT", "export: pem, der-dir or p7b", OPT_TO };
+static const struct cli_option opt_output = { "output", 'o', "OUT", "export: the file (pem, p7b) or directory (der-dir) to write", OPT_OUTPUT };
+static const struct cli_option opt_force = { "force", 0, NULL, "export: replace OUT if it exists", OPT_FORCE };
+#define END_OPTIONS { NULL, 0, NULL, NULL, 0 }
+
+static const struct cli_option all_options[] = { opt_store, opt_days, opt_to, opt_output, opt_force, END_OPTIONS };
+static const struct cli_option no_options[] = { END_OPTIONS };
+static const struct cli_option check_options[] = { opt_store, END_OPTIONS };
+static const struct cli_option expiring_options[] = { opt_days, END_OPTIONS };
+static const struct cli_option export_options[] = { opt_to, opt_output, opt_force, END_OPTIONS };
+
+#define COMMON (CLI_WITH_OUTPUT | CLI_WITH_PASSWORD | CLI_WITH_AT | CLI_WITH_INPUT)
+
+#define STORES_HELP \
+	"STORE is 'system' (the bundle file and hashed directory OpenSSL uses, from\n" \
+	"SSL_CERT_FILE and SSL_CERT_DIR or " CK_SYSTEM_TRUST_FILE " and " CK_SYSTEM_TRUST_DIR ",\n" \
+	"and GnuTLS's default trust; 'system:openssl' and 'system:gnutls' are each side),\n" \
+	"'java[:PATH]' (a JKS, JCEKS or PKCS#12 keystore; default " CK_JAVA_CACERTS "),\n" \
+	"'dotnet[:HOME]' (.NET's user stores in HOME/" CK_DOTNET_STORES "),\n" \
+	"or a path: a file in any format chainview reads, or a directory of them."
+
+struct command {
+	const char *name;
+	int (*run)(struct cli_common *c, struct cli_output *out, char **args, int nargs, void *o);
+	unsigned allowed; /* OPTBIT()s */
+	struct cli_tool tool;
+};
+
+struct opts {
+	const char **stores; /* --store, NULL-terminated */
+	size_t nstores;
+	unsigned long days;
+	const char *to, *output;
+	bool force;
+	unsigned given;
+	struct ck_trust_opts trust;
+};
+
+static int tool_option(int id, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+	const char **n;
+
+	o->given |= OPTBIT(id);
+	switch (id) {
+	case OPT_STORE:
+		n = realloc(o->stores, (o->nstores + 2) * sizeof *n);
+		if (!n)
+			exit(CLI_EXIT_INTERNAL);
+		o->stores = n;
+		o->stores[o->nstores++] = arg;
+		o->stores[o->nstores] = NULL;
+		break;
+	case OPT_DAYS:
+		if (!cli_parse_uint(arg, 0, 36500, &o->days))
+			cli_usage("--days takes a number of days from 0 to 36500, not '%s'", arg);
+		break;
+	case OPT_TO:
+		if (strcmp(arg, "pem") && strcmp(arg, "der-dir") && strcmp(arg, "p7b"))
+			cli_usage("--to takes pem, der-dir or p7b, not '%s'", arg);
+		o->to = arg;
+		break;
+	case OPT_OUTPUT:
+		if (!*arg)
+			cli_usage("--output needs a file name");
+		o->output = arg;
+		break;
+	case OPT_FORCE:
+		o->force = true;
+		break;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* stores */
+
+static time_t at_of(const struct cli_common *c)
+{
+	return c->at ? c->at : time(NULL);
+}
+
+/* Open a store by name; prints the error and returns the exit status. */
+static int open_store(const char *spec, struct cli_common *c, struct opts *o,
+		      struct ck_trust_store **out)
+{
+	struct ck_error err;
+	enum ck_status rc;
+
+	ck_error_clear(&err);
+	o->trust.password = cli_password(c);
+	o->trust.max_size = c->max_size;
+	rc = ck_trust_store_open(spec, &o->trust, out, &err);
+	if (rc == CK_E_USAGE)
+		cli_usage("%s", err.what);
+	if (rc) {
+		if (!err.file[0])
+			ck_error_set_file(&err, spec);
+		return cli_error(&err);
+	}
+	return CLI_EXIT_OK;
+}
+
+struct store_set {
+	struct ck_trust_store **s;
+	size_t n;
+};
+
+static void stores_free(struct store_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		ck_trust_store_free(set->s[i]);
+	free(set->s);
+	set->s = NULL;
+	set->n = 0;
+}
+
+/* Open every store named (default: "system"); 0 or the exit status. */
+static int open_stores(char **names, int n, struct cli_common *c, struct opts *o,
+		       struct store_set *set)
+{
+	static char *def[] = { "system" };
+	if (n == 0) {
+		names = def;
+		n = 1;
+	}
+	set->s = calloc((size_t)n, sizeof *set->s);
+	if (!set->s)
+		return CLI_EXIT_INTERNAL;
+	for (int i = 0; i < n; i++) {
+		int st = open_store(names[i], c, o, &set->s[set->n]);
+		if (st) {
+			stores_free(set);
+			return st;
+		}
+		set->n++;
+	}
+	return 0;
+}
+
+/* A store's document with the certificates `pick` selects (all when
+ * NULL); "shown" counts them. */
+static json_t *store_doc(const struct ck_trust_store *s, time_t at,
+			 json_t *(*pick)(const struct ck_trust_store *, size_t, time_t, void *),
+			 void *ctx)
+{
+	json_t *o = ck_report_store(s), *certs = json_array();
+	size_t shown = 0;
+
+	for (size_t i = 0; i < s->ncerts; i++) {
+		json_t *c = pick ? pick(s, i, at, ctx) : ck_report_store_cert(s, i, at);
+		if (!c)
+			continue;
+		json_array_append_new(certs, c);
+		shown++;
+	}
+	json_object_set_new(o, "shown", json_integer((json_int_t)shown));
+	json_object_set_new(o, "certificates", certs);
+	return o;
+}
+
+static json_t *doc_new(const char *command, const struct cli_common *c)
+{
+	json_t *d = json_object();
+	json_object_set_new(d, "command", json_string(command));
+	json_object_set_new(d, "at", ck_json_time(at_of(c)));
+	return d;
+}
+
+static bool emit(struct cli_output *out, json_t *doc)
+{
+	if (!doc)
+		return false;
+	cli_output_doc(out, doc, ck_report_text_truststore);
+	json_decref(doc);
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
+/* list, find, expiring */
+
+static int run_list(struct cli_common *c, struct cli_output *out, char **args, int n, void *ctx)
+{
+	struct store_set set = { 0 };
+	json_t *doc, *stores;
+	size_t total = 0;
+	int st = open_stores(args, n, c, ctx, &set);
+
+	if (st)
+		return st;
+	doc = doc_new("list", c);
+	stores = json_array();
+	for (size_t i = 0; i < set.n; i++) {
+		json_array_append_new(stores, store_doc(set.s[i], at_of(c), NULL, NULL));
+		total += set.s[i]->ncerts;
+	}
+	json_object_set_new(doc, "stores", stores);
+	json_object_set_new(doc, "summary", json_pack("{s:I,s:I}", "stores", (json_int_t)set.n,
+						      "certificates", (json_int_t)total));
+	stores_free(&set);
+	return emit(out, doc) ? CLI_EXIT_OK : CLI_EXIT_INTERNAL;
+}
+
+static json_t *pick_match(const struct ck_trust_store *s, size_t i, time_t at, void *ctx)
+{
+	unsigned m = ck_trust_match(s->certs[i], ctx);
+	json_t *c, *by;
+
+	if (!m)
+		return NULL;
+	c = ck_report_store_cert(s, i, at);
+	by = json_array();
+	if (m & CK_MATCH_SUBJECT)
+		json_array_append_new(by, json_string("subject"));
+	if (m & CK_MATCH_SHA256)
+		json_array_append_new(by, json_string("sha256"));
+	if (m & CK_MATCH_SHA1)
+		json_array_append_new(by, json_string("sha1"));
+	if (m & CK_MATCH_KEY_ID)
+		json_array_append_new(by, json_string("subject_key_id"));
+	json_object_set_new(c, "matched_by", by);
+	return c;
+}
+
+static int run_find(struct cli_common *c, struct cli_output *out, char **args, int n, void *ctx)
+{
+	struct store_set set = { 0 };
+	json_t *doc, *stores;
+	size_t matches = 0;
+	int st;
+
+	if (n < 1)
+		cli_usage("find needs a PATTERN");
+	if (!*args[0])
+		cli_usage("the PATTERN is empty");
+	st = open_stores(args + 1, n - 1, c, ctx, &set);
+	if (st)
+		return st;
+	doc = doc_new("find", c);
+	json_object_set_new(doc, "pattern", ck_json_str(args[0]));
+	stores = json_array();
+	for (size_t i = 0; i < set.n; i++) {
+		json_t *sd = store_doc(set.s[i], at_of(c), pick_match, args[0]);
+		matches += (size_t)json_integer_value(json_object_get(sd, "shown"));
+		json_array_append_new(stores, sd);
+	}
+	json_object_set_new(doc, "stores", stores);
+	json_object_set_new(doc, "summary", json_pack("{s:I}", "matches", (json_int_t)matches));
+	stores_free(&set);
+	if (!emit(out, doc))
+		return CLI_EXIT_INTERNAL;
+	return matches ? CLI_EXIT_OK : CLI_EXIT_PROBLEMS;
+}
+
+struct expiring_ctx {
+	time_t limit;
+	size_t expired, expiring;
+};
+
+static json_t *pick_expiring(const struct ck_trust_store *s, size_t i, time_t at, void *ctx)
+{
+	struct expiring_ctx *e = ctx;
+	time_t na = s->certs[i]->not_after;
+
+	if (na > e->limit)
+		return NULL;
+	if (na < at)
+		e->expired++;
+	else
+		e->expiring++;
+	return ck_report_store_cert(s, i, at);
+}
+
+static int run_expiring(struct cli_common *c, struct cli_output *out, char **args, int n, void *ctx)
+{
+	struct opts *o = ctx;
+	struct store_set set = { 0 };
+	struct expiring_ctx e = { 0 };
+	json_t *doc, *stores;
+	int st = open_stores(args, n, c, o, &set);
+
+	if (st)
+		return st;
+	e.limit = at_of(c) + (time_t)o->days * 86400;
+	doc = doc_new("expiring", c);
+	json_object_set_new(doc, "days", json_integer((json_int_t)o->days));
+	stores = json_array();
+	for (size_t i = 0; i < set.n; i++)
+		json_array_append_new(stores, store_doc(set.s[i], at_of(c), pick_expiring, &e));
+	json_object_set_new(doc, "stores", stores);
+	json_object_set_new(doc, "summary", json_pack("{s:I,s:I}", "expired", (json_int_t)e.expired,
+						      "expiring", (json_int_t)e.expiring));
+	stores_free(&set);
+	if (!emit(out, doc))
+		return CLI_EXIT_INTERNAL;
+	return e.expired || e.expiring ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* diff */
+
+static int run_diff(struct cli_common *c, struct cli_output *out, char **args, int n, void *ctx)
+{
+	struct store_set set = { 0 };
+	struct ck_trust_diff_item *items = NULL;
+	size_t nitems = 0, same = 0, added = 0, removed = 0, changed = 0;
+	json_t *doc, *ja, *jr, *jc;
+	time_t at = at_of(c);
+	int st;
+
+	if (n != 2)
+		cli_usage("diff needs two stores, STORE_A and STORE_B");
+	st = open_stores(args, 2, c, ctx, &set);
+	if (st)
+		return st;
+	if (ck_trust_diff(set.s[0], set.s[1], &items, &nitems, &same)) {
+		stores_free(&set);
+		cli_msg(NULL, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	doc = doc_new("diff", c);
+	json_object_set_new(doc, "a", ck_report_store(set.s[0]));
+	json_object_set_new(doc, "b", ck_report_store(set.s[1]));
+	ja = json_array();
+	jr = json_array();
+	jc = json_array();
+	for (size_t i = 0; i < nitems; i++) {
+		const struct ck_trust_diff_item *it = &items[i];
+		if (it->change == CK_CHANGE_ADDED) {
+			json_array_append_new(ja, ck_report_store_cert(set.s[1], (size_t)it->b, at));
+			added++;
+		} else if (it->change == CK_CHANGE_REMOVED) {
+			json_array_append_new(jr, ck_report_store_cert(set.s[0], (size_t)it->a, at));
+			removed++;
+		} else {
+			json_t *ch = json_object(), *what = json_array();
+			if (it->key)
+				json_array_append_new(what, json_string("key"));
+			if (it->validity)
+				json_array_append_new(what, json_string("validity"));
+			if (!it->key && !it->validity)
+				json_array_append_new(what, json_string("certificate"));
+			json_object_set_new(ch, "subject", ck_json_str(set.s[0]->certs[it->a]->subject));
+			json_object_set_new(ch, "changes", what);
+			json_object_set_new(ch, "a", ck_report_store_cert(set.s[0], (size_t)it->a, at));
+			json_object_set_new(ch, "b", ck_report_store_cert(set.s[1], (size_t)it->b, at));
+			json_array_append_new(jc, ch);
+			changed++;
+		}
+	}
+	json_object_set_new(doc, "added", ja);
+	json_object_set_new(doc, "removed", jr);
+	json_object_set_new(doc, "changed", jc);
+	json_object_set_new(doc, "summary", json_pack("{s:I,s:I,s:I,s:I}", "same", (json_int_t)same,
+						      "added", (json_int_t)added, "removed", (json_int_t)removed,
+						      "changed", (json_int_t)changed));
+	free(items);
+	stores_free(&set);
+	if (!emit(out, doc))
+		return CLI_EXIT_INTERNAL;
+	return nitems ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* check */
+
+/* The stores to check against: --store, else system, java and dotnet
+ * where they exist. */
+static int check_stores(struct cli_common *c, struct opts *o, struct store_set *set,
+			struct ck_trust_store **system)
+{
+	int st;
+	*system = NULL;
+	if (o->nstores) {
+		st = open_stores((char **)o->stores, (int)o->nstores, c, o, set);
+	} else {
+		char *names[3] = { "system", NULL, NULL };
+		int n = 1;
+		char dn[4096];
+		if (access(CK_JAVA_CACERTS, R_OK) == 0)
+			names[n++] = "java";
+		if (o->trust.home && snprintf(dn, sizeof dn, "%s/%s", o->trust.home, CK_DOTNET_STORES) > 0 &&
+		    access(dn, F_OK) == 0)
+			names[n++] = "dotnet";
+		st = open_stores(names, n, c, o, set);
+	}
+	if (st)
+		return st;
+	/* .NET also searches the system store: load it once for that */
+	for (size_t i = 0; i < set->n; i++) {
+		if (!strcmp(set->s[i]->kind, "dotnet")) {
+			st = open_store("system", c, o, system);
+			break;
+		}
+	}
+	if (st)
+		stores_free(set);
+	return st;
+}
+
+/* One bundle against every store; returns its exit status. */
+static int check_one(const char *path, struct cli_common *c, struct store_set *set,
+		     struct ck_trust_store *system, struct cli_output *out)
+{
+	struct ck_load_opts lo = { .max_size = c->max_size, .password = cli_password(c) };
+	struct ck_bundle *b = NULL;
+	struct ck_error err;
+	json_t *doc, *stores, *by, *in;
+	int status;
+
+	ck_error_clear(&err);
+	if (ck_bundle_load_file(path, &lo, &b, &err)) {
+		status = cli_error(&err);
+		if (c->format != CLI_FORMAT_TEXT) {
+			doc = ck_report_error(path, &err);
+			json_object_set_new(doc, "command", json_string("check"));
+			emit(out, doc);
+		}
+		return status;
+	}
+	doc = doc_new("check", c);
+	in = json_object();
+	json_object_set_new(in, "name", ck_json_str(b->name));
+	json_object_set_new(in, "format", json_string(ck_format_name(b->format)));
+	json_object_set_new(doc, "input", in);
+	json_object_set_new(doc, "leaf", json_null());
+	stores = json_array();
+	by = json_array();
+	status = CLI_EXIT_OK;
+	for (size_t i = 0; i < set->n && !status; i++) {
+		struct ck_trust_store *s = set->s[i];
+		bool dotnet = !strcmp(s->kind, "dotnet") && system;
+		struct ck_trust_store *both[2] = { s, system };
+		struct ck_trust trust = { .stores = both, .nstores = dotnet ? 2 : 1 };
+		struct ck_analyze_opts ao = { .chain = { .at = c->at } };
+		struct ck_analysis *a = NULL;
+		json_t *sj;
+
+		if (ck_analyze(b, &trust, &ao, &a, &err)) {
+			ck_error_set_file(&err, path);
+			status = cli_error(&err);
+			break;
+		}
+		if (a->nchains && json_is_null(json_object_get(doc, "leaf"))) {
+			const struct ck_cert *leaf = ck_pool_get(a->pool, a->chains[0]->path[0])->cert;
+			json_t *l = json_object();
+			json_object_set_new(l, "subject", ck_json_str(leaf->subject));
+			json_object_set_new(l, "sha256", ck_json_hex(leaf->sha256, 32));
+			json_object_set_new(doc, "leaf", l);
+		}
+		sj = ck_report_store_check(s, (const struct ck_trust_store *const *)both,
+					   dotnet ? 2 : 1, b, a);
+		if (json_is_true(json_object_get(sj, "anchored")))
+			json_array_append_new(by, ck_json_str(s->name));
+		json_array_append_new(stores, sj);
+		ck_analysis_free(a);
+	}
+	json_object_set_new(doc, "stores", stores);
+	json_object_set_new(doc, "anchored_by", by);
+	if (!status)
+		status = json_array_size(by) ? CLI_EXIT_OK : CLI_EXIT_PROBLEMS;
+	if (status <= CLI_EXIT_PROBLEMS)
+		emit(out, doc);
+	else
+		json_decref(doc);
+	ck_bundle_free(b);
+	return status;
+}
+
+static int run_check(struct cli_common *c, struct cli_output *out, char **args, int n, void *ctx)
+{
+	struct store_set set = { 0 };
+	struct ck_trust_store *system = NULL;
+	int status = CLI_EXIT_OK, input_status = 0, st;
+
+	if (n < 1)
+		cli_usage("check needs a BUNDLE (use '-' for standard input)");
+	st = check_stores(c, ctx, &set, &system);
+	if (st)
+		return st;
+	for (int i = 0; i < n; i++) {
+		int s = check_one(args[i], c, &set, system, out);
+		if (s >= CLI_EXIT_INPUT && !input_status)
+			input_status = s;
+		else if (s == CLI_EXIT_PROBLEMS)
+			status = CLI_EXIT_PROBLEMS;
+	}
+	ck_trust_store_free(system);
+	stores_free(&set);
+	return input_status ? input_status : status;
+}
+
+/* ---------------------------------------------------------------- */
+/* export */
+
+static enum ck_status export_der_dir(const struct ck_trust_store *s, const char *path, bool force,
+				     struct ck_error *err)
+{
+	struct ck_write_opts wo = { .force = force };
+	struct ck_outdir *d = NULL;
+	enum ck_status rc = ck_outdir_open(path, ".der", &wo, &d, err);
+
+	for (size_t i = 0; !rc && i < s->ncerts; i++) {
+		char *hex = ck_hex(s->certs[i]->sha256, 32), name[80];
+		if (!hex) {
+			rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+			break;
+		}
+		snprintf(name, sizeof name, "%s.der", hex);
+		free(hex);
+		rc = ck_outdir_add(d, name, s->certs[i]->der, s->certs[i]->der_len, err);
+	}
+	if (rc) {
+		ck_outdir_abort(d);
+		ck_error_set_file(err, path);
+		return rc;
+	}
+	return ck_outdir_commit(d, err);
+}
+
+static int run_export(struct cli_common *c, struct cli_output *out, char **args, int n, void *ctx)
+{
+	struct opts *o = ctx;
+	struct ck_trust_store *s = NULL;
+	struct ck_write_opts wo = { .force = o->force };
+	struct ck_error err;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	enum ck_status rc;
+	json_t *doc;
+	int st;
+
+	if (n != 1)
+		cli_usage("export needs exactly one STORE");
+	if (!o->to)
+		cli_usage("export needs --to pem, der-dir or p7b");
+	if (!o->output)
+		cli_usage("export needs -o OUT");
+	if (!strcmp(o->output, "-") && !strcmp(o->to, "der-dir"))
+		cli_usage("a der-dir cannot go to standard output");
+	if (!strcmp(o->output, "-") && c->format != CLI_FORMAT_TEXT)
+		cli_usage("with -o -, the certificates are the output: leave out --json and --xml");
+	st = open_store(args[0], c, o, &s);
+	if (st)
+		return st;
+	ck_error_clear(&err);
+	if (!strcmp(o->to, "der-dir")) {
+		rc = export_der_dir(s, o->output, o->force, &err);
+	} else {
+		rc = ck_encode_certs((const struct ck_cert *const *)s->certs, s->ncerts,
+				     !strcmp(o->to, "p7b") ? CK_ENC_PKCS7 : CK_ENC_PEM, &data, &len, &err);
+		if (!rc)
+			rc = ck_write_file(o->output, data, len, &wo, &err);
+		free(data);
+	}
+	if (rc) {
+		ck_trust_store_free(s);
+		return cli_error(&err);
+	}
+	if (strcmp(o->output, "-") && !c->quiet) {
+		doc = doc_new("export", c);
+		json_object_set_new(doc, "store", ck_report_store(s));
+		json_object_set_new(doc, "to", json_string(o->to));
+		json_object_set_new(doc, "output", ck_json_str(o->output));
+		json_object_set_new(doc, "written", json_integer((json_int_t)s->ncerts));
+		emit(out, doc);
+	}
+	ck_trust_store_free(s);
+	return CLI_EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* commands */
+
+static const struct command commands[] = {
+	{ "list", run_list, 0,
+	  { "truststore", "list [OPTION]... [STORE]...",
+	    "List the certificates of each STORE (default: system), one line each, with counts.",
+	    STORES_HELP, no_options, COMMON } },
+	{ "find", run_find, 0,
+	  { "truststore", "find [OPTION]... PATTERN [STORE]...",
+	    "Find the certificates whose subject contains PATTERN (any case), or whose SHA-256,\n"
+	    "SHA-1 or subject key identifier starts with PATTERN (6 or more hex digits, colons allowed).",
+	    STORES_HELP, no_options, COMMON } },
+	{ "check", run_check, OPTBIT(OPT_STORE),
+	  { "truststore", "check [OPTION]... BUNDLE... [--store STORE]...",
+	    "Say which stores anchor each BUNDLE's chain, through which root, and which of its\n"
+	    "intermediates each store's clients would find without the bundle.",
+	    STORES_HELP, check_options, COMMON } },
+	{ "diff", run_diff, 0,
+	  { "truststore", "diff [OPTION]... STORE_A STORE_B",
+	    "Show the certificates added, removed, and changed (same subject, another key or validity).",
+	    STORES_HELP, no_options, COMMON } },
+	{ "expiring", run_expiring, OPTBIT(OPT_DAYS),
+	  { "truststore", "expiring [OPTION]... [STORE]...",
+	    "List the certificates that expire within --days (default 90) of now or --at, or have expired.",
+	    STORES_HELP, expiring_options, COMMON } },
+	{ "export", run_export, OPTBIT(OPT_TO) | OPTBIT(OPT_OUTPUT) | OPTBIT(OPT_FORCE),
+	  { "truststore", "export [OPTION]... STORE --to pem|der-dir|p7b -o OUT",
+	    "Write a store's certificates out: one PEM file, a directory of DER files named by\n"
+	    "SHA-256, or a PKCS#7 bundle.  Nothing is overwritten without --force.",
+	    STORES_HELP, export_options, COMMON } },
+};
+
+static const struct cli_tool tool = {
+	.name = "truststore",
+	.synopsis = "COMMAND [OPTION]... [ARGUMENT]...",
+	.summary = "See, search, compare and export the trust stores clients use.",
+	.description =
+		"Commands:\n"
+		"  list [STORE]...                    every certificate, one line each, with counts\n"
+		"  find PATTERN [STORE]...            by subject, fingerprint or key id\n"
+		"  check BUNDLE... [--store STORE]... which stores anchor each bundle's chain\n"
+		"  diff STORE_A STORE_B               added, removed and changed certificates\n"
+		"  expiring [--days N] [STORE]...     expired, or expiring within N days\n"
+		"  export STORE --to FORMAT -o OUT    write a store as pem, der-dir or p7b\n"
+		"'truststore COMMAND --help' shows one command.\n\n" STORES_HELP,
+	.options = all_options,
+	.common = COMMON,
+};
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static const char *option_name(unsigned bit)
+{
+	for (const struct cli_option *o = all_options; o->name; o++)
+		if (OPTBIT(o->id) == bit)
+			return o->name;
+	return "?";
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_common c;
+	struct opts o = { .days = 90 };
+	const struct command *cmd = NULL;
+	struct cli_output *out;
+	int first, status;
+
+	o.trust.system_file = getenv("SSL_CERT_FILE");
+	o.trust.system_dirs = getenv("SSL_CERT_DIR");
+	o.trust.home = getenv("HOME");
+	if (argc > 1 && argv[1][0] != '-') {
+		cmd = find_command(argv[1]);
+		if (!cmd) {
+			cli_progname = "truststore";
+			cli_usage("unknown command '%s' (list, find, check, diff, expiring or export)", argv[1]);
+		}
+		cli_parse(&cmd->tool, argc - 1, argv + 1, &c, tool_option, &o, &first);
+		first++; /* back to argv's numbering */
+	} else {
+		cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+		if (first >= argc)
+			cli_usage("no command (list, find, check, diff, expiring or export)");
+		cmd = find_command(argv[first]);
+		if (!cmd)
+			cli_usage("unknown command '%s' (list, find, check, diff, expiring or export)", argv[first]);
+		first++;
+		for (unsigned bit = 1; bit; bit <<= 1)
+			if ((o.given & bit) && !(cmd->allowed & bit))
+				cli_usage("--%s does not apply to %s", option_name(bit), cmd->name);
+	}
+	out = cli_output_begin(&c, "truststore", !strcmp(cmd->name, "check") && argc - first > 1);
+	if (!out) {
+		free(o.stores);
+		return cli_finish(&c, CLI_EXIT_INTERNAL);
+	}
+	status = cmd->run(&c, out, argv + first, argc - first, &o);
+	if (!cli_output_end(out) && status < CLI_EXIT_INPUT)
+		status = CLI_EXIT_INTERNAL;
+	free(o.stores);
+	return cli_finish(&c, status);
+}
