@@ -4,7 +4,7 @@
 # one) behind; outputs get the documented modes whatever the umask.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/conv.sh"
-need openssl
+need openssl jq
 
 P=$FX/pki
 PFX=$FX/p12/modern.pfx
@@ -172,6 +172,12 @@ check "--split: fullchain = cert + chain" "$(cat "$O/live/cert.pem" "$O/live/cha
 check "--split: fullchain order" "$(fingerprints "$O/live/fullchain.pem")" "$(fp client int-ca)"
 check "--split: root" "$(fingerprints "$O/live/root.pem")" "$(fp root-ca)"
 check "--split: key of the leaf" "$(key_pubkey "$O/live/key.pem")" "$(cert_pubkey "$O/live/cert.pem")"
+run chainview --json --no-system-trust --ca-file "$O/live/root.pem" "$O/live/fullchain.pem"
+expect_json "--split: our reader: fullchain.pem is a valid chain" '.chain.valid' true
+expect_json "--split: our reader: two certificates in fullchain.pem" \
+	'[.certificates[] | select(.source == "input")] | length' 2
+run chainview --json --no-system-trust "$O/live/key.pem"
+expect_json "--split: our reader: key.pem" '.keys | length' 1
 run pfx2pem --password test --split "$O/new-dir" --no-root "$FX/p12/chain-missing.pfx"
 expect "--split: no intermediate, no root" 0 '' "chain.pem not written: the chain has no intermediate"
 check "--split: no intermediate, no root: files" "$(ls "$O/new-dir" | tr '\n' ' ')" "cert.pem fullchain.pem key.pem "
