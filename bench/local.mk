@@ -4,11 +4,13 @@ bench_mkbundle_SOURCES = bench/mkbundle.c
 bench_mkbundle_LDADD = $(GNUTLS_LIBS)
 bench_rusage_SOURCES = bench/rusage.c
 CLEANFILES += bench/mkbundle bench/rusage bench/*.pem
-EXTRA_DIST += bench/chainview.sh
+EXTRA_DIST += bench/chainview.sh bench/aiacheck.sh
 
 BENCH_ENV = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)'
 
-.PHONY: bench bench-chainview
-bench: bench-chainview
+.PHONY: bench bench-chainview bench-aiacheck
+bench: bench-chainview bench-aiacheck
 bench-chainview: bench/mkbundle$(EXEEXT) bench/rusage$(EXEEXT) tools/chainview$(EXEEXT)
 	$(BENCH_ENV) $(SHELL) $(srcdir)/bench/chainview.sh
+bench-aiacheck: bench/rusage$(EXEEXT) tools/aiacheck$(EXEEXT) tests/servers/netprobe$(EXEEXT)
+	$(BENCH_ENV) $(SHELL) $(srcdir)/bench/aiacheck.sh

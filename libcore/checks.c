@@ -489,13 +489,16 @@ static int cmp_finding(const void *x, const void *y)
 /* ---------------------------------------------------------------- */
 
 static enum ck_status build_pool(struct ck_analysis *a, const struct ck_bundle *b,
-				 const struct ck_trust *trust)
+				 const struct ck_trust *trust, const struct ck_analyze_opts *o)
 {
 	enum ck_status rc = ck_pool_new(&a->pool);
 	for (size_t i = 0; !rc && i < b->ncerts; i++)
 		rc = ck_pool_add(a->pool, b->certs[i], CK_SRC_INPUT, false, b->name, (int)i, NULL);
 	if (!rc && trust)
 		rc = ck_trust_add_to_pool(trust, a->pool);
+	for (size_t i = 0; !rc && i < o->nfetched; i++)
+		rc = ck_pool_add(a->pool, o->fetched[i], CK_SRC_FETCHED, false,
+				 o->fetched_from ? o->fetched_from[i] : "caIssuers", -1, NULL);
 	return rc;
 }
 
@@ -517,7 +520,7 @@ enum ck_status ck_analyze(const struct ck_bundle *b, const struct ck_trust *trus
 	a->at = o.chain.at ? o.chain.at : time(NULL);
 	o.chain.at = a->at;
 
-	rc = build_pool(a, b, trust);
+	rc = build_pool(a, b, trust, &o);
 	if (rc)
 		goto out;
 	n = ck_pool_count(a->pool);

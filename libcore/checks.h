@@ -29,6 +29,11 @@ struct ck_finding {
 struct ck_analyze_opts {
 	struct ck_chain_opts chain;
 	unsigned warn_days;   /* expires-soon threshold; 0 = 30 */
+	/* Issuers fetched from caIssuers URLs (borrowed), added to the pool
+	 * as source "fetched" with origin fetched_from[i] (may be NULL). */
+	const struct ck_cert *const *fetched;
+	const char *const *fetched_from;
+	size_t nfetched;
 };
 
 struct ck_analysis {

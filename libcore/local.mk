@@ -11,8 +11,13 @@ libcore_libcore_la_SOURCES = \
 	libcore/chain.c libcore/chain.h \
 	libcore/trust.c libcore/trust.h \
 	libcore/checks.c libcore/checks.h \
+	libcore/net.c libcore/net.h \
+	libcore/revocation.c libcore/revocation.h \
+	libcore/aia.c libcore/aia.h \
+	libcore/runtime.c libcore/runtime.h \
 	libcore/report.c libcore/report.h \
 	libcore/report-truststore.c libcore/report-truststore.h \
+	libcore/report-aiacheck.c \
 	libcore/write.c libcore/write.h \
 	libcore/export.c libcore/export.h \
 	libcore/fix.c libcore/fix.h \

@@ -416,6 +416,21 @@ static json_t *member(const struct ck_bundle *b, const struct ck_analysis *a, co
 	return json_null();
 }
 
+json_t *ck_report_input(const struct ck_bundle *b)
+{
+	return member(b, NULL, "input");
+}
+
+json_t *ck_report_certificate(const struct ck_analysis *a, size_t out_index)
+{
+	return cert_json(a, out_index);
+}
+
+json_t *ck_report_chain(const struct ck_analysis *a, size_t i)
+{
+	return chain_json(a, a->chains[i]);
+}
+
 json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a)
 {
 	json_t *doc = json_object();
@@ -443,7 +458,7 @@ json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a)
 	return doc;
 }
 
-#define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
+#define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12))
 
 /* Dump a value we own and drop it. */
 static int dump_new(FILE *out, json_t *v)
@@ -599,7 +614,7 @@ static void xml_value(struct ck_xml *x, const char *name, const json_t *v)
 		r = xmlTextWriterWriteFormatString(w, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		break;
 	case JSON_REAL:
-		r = xmlTextWriterWriteFormatString(w, "%.17g", json_real_value(v));
+		r = xmlTextWriterWriteFormatString(w, "%.12g", json_real_value(v));
 		break;
 	case JSON_TRUE:
 		r = xmlTextWriterWriteString(w, BAD_CAST "true");

@@ -29,6 +29,12 @@ json_t *ck_json_hex(const unsigned char *p, size_t len);
 /* The string member `key` of an object, "" when absent (for text
  * renderers). */
 const char *ck_json_text(const json_t *o, const char *key);
+/* Parts of chainview's document, for the documents of other tools (new
+ * references): the "input" object, one "certificates" element (output
+ * index), one "chains" element. */
+json_t *ck_report_input(const struct ck_bundle *b);
+json_t *ck_report_certificate(const struct ck_analysis *a, size_t out_index);
+json_t *ck_report_chain(const struct ck_analysis *a, size_t i);
 
 /* Build chainview's document for one input (new reference). */
 json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a);
@@ -69,6 +75,27 @@ struct ck_text_opts {
 
 /* chainview's text rendering of one document. */
 int ck_report_text_chainview(FILE *out, const json_t *doc, const struct ck_text_opts *o);
+
+/* ---- aiacheck (report-aiacheck.c) ---- */
+
+struct ck_aia_report;
+struct ck_runtime_verdict;
+
+/* aiacheck's document for one input (new reference): the chain summary
+ * ("certificates", "chain", "chains", "missing"), "urls" (every URL with
+ * its result, timings, content and used_by), "runtimes" (the verdicts,
+ * in the order given) and "summary". */
+json_t *ck_report_aiacheck(const struct ck_aia_report *r,
+			   struct ck_runtime_verdict *const *verdicts, size_t nverdicts);
+
+/* aiacheck's text rendering of one document. */
+int ck_report_text_aiacheck(FILE *out, const json_t *doc, const struct ck_text_opts *o);
+
+/* JUnit XML of aiacheck documents: one <testsuite> per document, one
+ * <testcase> per URL, a <failure> for each URL whose result is not ok
+ * and <skipped/> for URLs not checked.  Returns 0, or -1 on a write
+ * error. */
+int ck_report_junit(FILE *out, json_t *const *docs, size_t ndocs);
 
 /* Helpers other text renderers share. */
 /* One line on a keystore (the "jks" object above). */

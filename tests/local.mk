@@ -20,6 +20,10 @@ UNIT_TESTS = \
 	tests/test-write \
 	tests/test-export \
 	tests/test-fix \
+	tests/test-net \
+	tests/test-revocation \
+	tests/test-aia \
+	tests/test-runtime \
 	$(NULL)
 
 check_PROGRAMS += $(UNIT_TESTS)
@@ -62,6 +66,22 @@ tests_test_export_LDADD = $(TEST_LIBS)
 tests_test_fix_SOURCES = tests/test-fix.c tests/unit.h
 tests_test_fix_CFLAGS = $(TEST_CFLAGS)
 tests_test_fix_LDADD = $(TEST_LIBS)
+tests_test_net_SOURCES = tests/test-net.c tests/unit.h
+tests_test_net_CFLAGS = $(TEST_CFLAGS)
+tests_test_net_LDADD = $(TEST_LIBS)
+tests_test_revocation_SOURCES = tests/test-revocation.c tests/unit.h
+tests_test_revocation_CFLAGS = $(TEST_CFLAGS)
+tests_test_revocation_LDADD = $(TEST_LIBS)
+tests_test_aia_SOURCES = tests/test-aia.c tests/unit.h
+tests_test_aia_CFLAGS = $(TEST_CFLAGS)
+tests_test_aia_LDADD = $(TEST_LIBS)
+tests_test_runtime_SOURCES = tests/test-runtime.c tests/unit.h
+tests_test_runtime_CFLAGS = $(TEST_CFLAGS)
+tests_test_runtime_LDADD = $(TEST_LIBS)
+
+# helpers the network tests start (tests/servers/servers.sh)
+check_PROGRAMS += tests/servers/netprobe
+tests_servers_netprobe_SOURCES = tests/servers/netprobe.c
 
 CLI_TESTS = \
 	tests/cli/chainview-formats.sh \
@@ -82,6 +102,14 @@ CLI_TESTS = \
 	tests/cli/conversions-bad-input.sh \
 	tests/cli/conversions-roundtrip.sh \
 	tests/cli/conversions-passwords.sh \
+	tests/cli/aiacheck-options.sh \
+	tests/cli/aiacheck-classes.sh \
+	tests/cli/aiacheck-content.sh \
+	tests/cli/aiacheck-runtimes.sh \
+	tests/cli/aiacheck-output.sh \
+	tests/cli/aiacheck-proxy.sh \
+	tests/cli/aiacheck-demo.sh \
+	tests/cli/aiacheck-ldap.sh \
 	$(NULL)
 
 TESTS += $(UNIT_TESTS) $(CLI_TESTS)
@@ -93,5 +121,5 @@ AM_TESTS_ENVIRONMENT = \
 	CRITERION_NO_EARLY_EXIT=1; export CRITERION_NO_EARLY_EXIT; \
 	$(NULL)
 
-EXTRA_DIST += tests/lib.sh $(CLI_TESTS)
+EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers/servers.sh tests/servers/README.md
 EXTRA_DIST += tests/conv.sh tests/pty-run.py

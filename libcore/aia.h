@@ -1,0 +1,126 @@
+/* aia — every URL of a chain, listed and tested: AIA caIssuers, AIA
+ * OCSP, CRL distribution points and freshest-CRL (delta) points of
+ * every certificate the analysis shows, and of every issuer fetched
+ * from a caIssuers URL (the missing links, as a client would complete
+ * the chain), plus URLs given by the user.
+ *
+ * ck_aia_check() lists the URLs, fetches them all concurrently (net),
+ * and checks what each served: a caIssuers answer must hold the
+ * certificate that issued the URL's certificate; a CRL or an OCSP
+ * response must come from that issuer, be current as of `at`, and not
+ * list the certificate (revocation).  A verified issuer fetched this way
+ * joins the pool (source "fetched") and its own URLs are checked in the
+ * next round, until the chains are complete or nothing new is found. */
+#ifndef CK_AIA_H
+#define CK_AIA_H
+
+#include "checks.h"
+#include "net.h"
+#include "revocation.h"
+
+enum ck_url_kind {
+	CK_KIND_CA_ISSUERS = 0,
+	CK_KIND_OCSP,
+	CK_KIND_CRL,
+	CK_KIND_DELTA_CRL,
+	CK_KIND_GIVEN,       /* --url */
+};
+
+/* "ca-issuers", "ocsp", "crl", "delta-crl", "url". */
+const char *ck_url_kind_name(enum ck_url_kind k);
+
+/* What a caIssuers URL served. */
+struct ck_issuer_info {
+	const char *format;     /* "der", "pem", "pkcs7", "pem-pkcs7", "base64",
+				   "pkcs12", or NULL when unreadable (for LDAP:
+				   of the attribute's value) */
+	size_t certificates;
+	struct ck_cert *issuer; /* the served certificate that issued the URL's
+				   certificate (owned), or NULL */
+	char *subject;          /* of that certificate, or of the first one */
+	int key_id;             /* AKI == SKI: 1, 0 differs, -1 absent */
+	bool signature;         /* the signature verified */
+};
+
+/* What a --url served, when it is recognisable. */
+struct ck_given_info {
+	const char *what;       /* "certificates", "crl", "ocsp-response", NULL */
+	size_t certificates;
+	char *subject;          /* first certificate or CRL issuer */
+};
+
+struct ck_url_entry {
+	enum ck_url_kind kind;
+	char *url;                   /* exactly as found */
+	char *requested;             /* what was requested when it differs
+					(whitespace removed, OCSP GET form), or NULL */
+	const struct ck_cert *cert;  /* the certificate it belongs to (borrowed), NULL for --url */
+	const struct ck_cert *issuer;/* that certificate's issuer when known (borrowed) */
+	unsigned position;           /* index among the certificate's URLs of this kind */
+	const char *method;          /* "GET" or "POST"; NULL when not requested */
+	unsigned round;              /* 1, 2, ...: in which round it was fetched */
+	bool checked;                /* a request was made */
+	enum ck_url_result result;
+	enum ck_url_result effective;/* what the request gave: differs from
+					`result` only for a malformed URL
+					requested without its white space */
+	bool warning;                /* ok, with a warning (nextUpdate soon) */
+	char note[400];
+	struct ck_net_result net;
+	struct ck_issuer_info issuer_info;   /* ca-issuers */
+	struct ck_crl_info crl;              /* crl, delta-crl */
+	struct ck_ocsp_info ocsp;            /* ocsp */
+	struct ck_given_info given;          /* url */
+	unsigned used_by;            /* bit (1 << runtime) per runtime using it */
+};
+
+struct ck_aia_opts {
+	struct ck_analyze_opts analyze;
+	struct ck_net_opts net;
+	unsigned warn_hours;         /* nextUpdate warning; 0: 24 */
+	bool ocsp_get;               /* also GET each OCSP URL (RFC 5019) */
+	bool list_only;              /* no network traffic at all */
+	const char *const *urls;     /* --url, NULL-terminated, may be NULL */
+	unsigned max_rounds;         /* 0: 4 */
+};
+
+struct ck_aia_report {
+	const struct ck_bundle *bundle;  /* borrowed; NULL with --url only */
+	struct ck_analysis *base;        /* input and trust stores only */
+	struct ck_analysis *analysis;    /* with the fetched issuers */
+	struct ck_cert **fetched;        /* owned */
+	const char **fetched_from;       /* URL each came from (borrowed from urls) */
+	size_t nfetched;
+	struct ck_url_entry *urls;
+	size_t nurls;
+	unsigned rounds;
+	bool list_only;
+	time_t at;
+	double elapsed_ms;               /* wall time of the network rounds */
+	unsigned connect_timeout_ms, timeout_ms;
+};
+
+/* List and (unless list_only) check every URL of `b` (may be NULL when
+ * only opts->urls are given) with anchors from `trust` (may be NULL).
+ * The report borrows `b` and `trust`; free it first. */
+enum ck_status ck_aia_check(const struct ck_bundle *b, const struct ck_trust *trust,
+			    const struct ck_aia_opts *opts, struct ck_aia_report **out,
+			    struct ck_error *err);
+void ck_aia_report_free(struct ck_aia_report *r);
+
+/* Output index (in r->analysis) of a certificate, or -1. */
+long ck_aia_cert_index(const struct ck_aia_report *r, const struct ck_cert *c);
+
+/* Check what a caIssuers URL of `cert` served.  Exported for tests. */
+enum ck_url_result ck_aia_check_issuer(const unsigned char *body, size_t len,
+				       const struct ck_cert *cert, struct ck_issuer_info *info,
+				       char *note, size_t notelen);
+void ck_issuer_info_cleanup(struct ck_issuer_info *info);
+
+/* The base64 values of attributes whose name starts with `attr` in
+ * libcurl's LDAP output ("\tcACertificate;binary: BASE64"), decoded and
+ * concatenated as DER.  Returns false when there is none. */
+bool ck_aia_ldap_values(const unsigned char *body, size_t len, const char *attr,
+			unsigned char **der, size_t *der_len);
+
+#endif

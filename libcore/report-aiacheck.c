@@ -1,0 +1,695 @@
+/* report — aiacheck's part: its document, its text rendering and the
+ * JUnit XML written from the same documents.
+ *
+ * Kept in a file of its own so that the per-tool renderers do not crowd
+ * report.c; it is the same module (report.h), and like the rest of it
+ * builds the document from the libcore results and renders only from
+ * the document, so that every field shown in text exists in JSON. */
+#include "config.h"
+
+#include "aia.h"
+#include "report.h"
+#include "runtime.h"
+
+#include <libxml/xmlwriter.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- */
+/* the document */
+
+static json_t *ms_json(double v)
+{
+	/* microseconds are all libcurl measures */
+	return v < 0 ? json_null() : json_real((double)(long long)(v * 1000.0 + 0.5) / 1000.0);
+}
+
+static json_t *time_or_null(time_t t)
+{
+	char buf[32];
+	if (t == (time_t)-1)
+		return json_null();
+	ck_time_format(t, buf);
+	return json_string(buf);
+}
+
+static json_t *timings_json(const struct ck_net_timings *t)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "dns", ms_json(t->dns));
+	json_object_set_new(o, "connect", ms_json(t->connect));
+	json_object_set_new(o, "tls", ms_json(t->tls));
+	json_object_set_new(o, "first_byte", ms_json(t->first_byte));
+	json_object_set_new(o, "total", ms_json(t->total));
+	return o;
+}
+
+static json_t *tristate(int v)
+{
+	return v < 0 ? json_null() : json_boolean(v);
+}
+
+static json_t *hex_or_null(const unsigned char *p, size_t len)
+{
+	char *h;
+	json_t *j;
+	if (!len)
+		return json_null();
+	h = ck_hex(p, len);
+	j = h ? json_string(h) : NULL;
+	free(h);
+	return j;
+}
+
+static json_t *content_json(const struct ck_url_entry *e)
+{
+	json_t *o;
+	switch (e->kind) {
+	case CK_KIND_CA_ISSUERS: {
+		const struct ck_issuer_info *i = &e->issuer_info;
+		if (!i->format)
+			return json_null();
+		o = json_object();
+		json_object_set_new(o, "type", json_string("certificate"));
+		json_object_set_new(o, "format", json_string(i->format));
+		json_object_set_new(o, "certificates", json_integer((json_int_t)i->certificates));
+		json_object_set_new(o, "subject", ck_json_str_or_null(i->subject));
+		json_object_set_new(o, "issued_certificate", json_boolean(i->issuer != NULL));
+		json_object_set_new(o, "key_id_match", tristate(i->key_id));
+		json_object_set_new(o, "signature_verified", json_boolean(i->signature));
+		json_object_set_new(o, "sha256", i->issuer ? hex_or_null(i->issuer->sha256, 32) : json_null());
+		return o;
+	}
+	case CK_KIND_CRL:
+	case CK_KIND_DELTA_CRL: {
+		const struct ck_crl_info *c = &e->crl;
+		if (!c->format)
+			return json_null();
+		o = json_object();
+		json_object_set_new(o, "type", json_string("crl"));
+		json_object_set_new(o, "format", json_string(c->format));
+		json_object_set_new(o, "issuer", ck_json_str_or_null(c->issuer));
+		json_object_set_new(o, "issuer_matches", json_boolean(c->issuer_matches));
+		json_object_set_new(o, "signature_verified", tristate(c->signature));
+		json_object_set_new(o, "this_update", time_or_null(c->this_update));
+		json_object_set_new(o, "next_update", time_or_null(c->next_update));
+		json_object_set_new(o, "entries", json_integer((json_int_t)c->entries));
+		json_object_set_new(o, "crl_number", ck_json_str_or_null(c->number));
+		json_object_set_new(o, "delta", json_boolean(c->delta));
+		json_object_set_new(o, "listed", json_boolean(c->listed));
+		json_object_set_new(o, "revoked_at", c->listed ? time_or_null(c->revoked_at) : json_null());
+		return o;
+	}
+	case CK_KIND_OCSP: {
+		const struct ck_ocsp_info *s = &e->ocsp;
+		if (!s->response_status)
+			return json_null();
+		o = json_object();
+		json_object_set_new(o, "type", json_string("ocsp"));
+		json_object_set_new(o, "response_status", json_string(s->response_status));
+		json_object_set_new(o, "cert_status", ck_json_str_or_null(s->cert_status));
+		json_object_set_new(o, "for_certificate", json_boolean(s->for_certificate));
+		json_object_set_new(o, "signature_verified", tristate(s->signature));
+		json_object_set_new(o, "responder", ck_json_str_or_null(s->responder));
+		json_object_set_new(o, "produced_at", s->cert_status ? time_or_null(s->produced_at) : json_null());
+		json_object_set_new(o, "this_update", s->cert_status ? time_or_null(s->this_update) : json_null());
+		json_object_set_new(o, "next_update", time_or_null(s->next_update));
+		json_object_set_new(o, "revoked_at", time_or_null(s->revoked_at));
+		json_object_set_new(o, "revocation_reason", ck_json_str_or_null(s->revocation_reason));
+		return o;
+	}
+	default: {
+		const struct ck_given_info *g = &e->given;
+		if (!g->what)
+			return json_null();
+		o = json_object();
+		json_object_set_new(o, "type", json_string(g->what));
+		json_object_set_new(o, "certificates", json_integer((json_int_t)g->certificates));
+		json_object_set_new(o, "subject", ck_json_str_or_null(g->subject));
+		return o;
+	}
+	}
+}
+
+static json_t *used_by_json(unsigned bits)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < CK_RT_COUNT; i++)
+		if (bits & (1u << i))
+			json_array_append_new(a, json_string(ck_runtime_get((enum ck_runtime_id)i)->name));
+	return a;
+}
+
+static json_t *url_json(const struct ck_aia_report *r, size_t i)
+{
+	const struct ck_url_entry *e = &r->urls[i];
+	const struct ck_net_result *n = &e->net;
+	json_t *o = json_object(), *hops = json_array(), *addrs = json_array();
+	long cert = ck_aia_cert_index(r, e->cert);
+	bool unsettled = !e->checked && e->result == CK_URL_OK;
+
+	json_object_set_new(o, "index", json_integer((json_int_t)i));
+	json_object_set_new(o, "certificate", cert >= 0 ? json_integer(cert) : json_null());
+	json_object_set_new(o, "kind", json_string(ck_url_kind_name(e->kind)));
+	json_object_set_new(o, "position", json_integer(e->position));
+	json_object_set_new(o, "url", ck_json_str(e->url));
+	json_object_set_new(o, "requested", ck_json_str_or_null(e->requested));
+	json_object_set_new(o, "method", e->checked ? json_string(e->method) : json_null());
+	json_object_set_new(o, "checked", json_boolean(e->checked));
+	json_object_set_new(o, "round", e->checked ? json_integer(e->round) : json_null());
+	json_object_set_new(o, "result", unsettled ? json_null() : json_string(ck_url_result_name(e->result)));
+	json_object_set_new(o, "effective_result", e->checked ? json_string(ck_url_result_name(e->effective)) :
+								 json_null());
+	json_object_set_new(o, "warning", json_boolean(e->warning));
+	json_object_set_new(o, "http_status", e->checked && n->http_status ? json_integer(n->http_status) :
+									  json_null());
+	json_object_set_new(o, "content_type", ck_json_str_or_null(n->content_type));
+	json_object_set_new(o, "bytes", e->checked ? json_integer((json_int_t)n->body_len) : json_null());
+	json_object_set_new(o, "timings", e->checked ? timings_json(&n->t) : json_null());
+	for (size_t k = 0; k < n->naddresses; k++)
+		json_array_append_new(addrs, json_string(n->addresses[k]));
+	json_object_set_new(o, "addresses", addrs);
+	json_object_set_new(o, "ip", n->nhops ? ck_json_str_or_null(n->hops[n->nhops - 1].ip) : json_null());
+	for (size_t k = 0; k < n->nhops; k++) {
+		json_t *h = json_object();
+		json_object_set_new(h, "url", ck_json_str(n->hops[k].url));
+		json_object_set_new(h, "status", n->hops[k].status ? json_integer(n->hops[k].status) : json_null());
+		json_object_set_new(h, "location", ck_json_str_or_null(n->hops[k].location));
+		json_object_set_new(h, "ip", ck_json_str_or_null(n->hops[k].ip));
+		json_object_set_new(h, "timings", timings_json(&n->hops[k].t));
+		json_array_append_new(hops, h);
+	}
+	json_object_set_new(o, "hops", hops);
+	json_object_set_new(o, "proxy", ck_json_str_or_null(n->proxy));
+	json_object_set_new(o, "note", unsettled ? json_null() : ck_json_str(e->note));
+	json_object_set_new(o, "content", content_json(e));
+	json_object_set_new(o, "used_by", used_by_json(e->used_by));
+	return o;
+}
+
+static json_t *missing_json(const struct ck_aia_report *r)
+{
+	json_t *a = json_array();
+	const struct ck_analysis *b = r->base;
+	for (size_t i = 0; b && i < b->nchains; i++) {
+		const struct ck_chain *c = b->chains[i];
+		const struct ck_cert *top, *found = NULL;
+		json_t *m, *urls;
+		if (c->complete)
+			continue;
+		top = ck_pool_get(b->pool, c->path[c->len - 1])->cert;
+		for (size_t k = 0; k < r->nfetched && !found; k++)
+			if (ck_cert_name_issued(top, r->fetched[k]))
+				found = r->fetched[k];
+		m = json_object();
+		urls = json_array();
+		for (size_t k = 0; top->aia_ca_issuers && top->aia_ca_issuers[k]; k++)
+			json_array_append_new(urls, ck_json_str(top->aia_ca_issuers[k]));
+		json_object_set_new(m, "issuer", ck_json_str(top->issuer));
+		json_object_set_new(m, "authority_key_id", hex_or_null(top->aki, top->aki_len));
+		json_object_set_new(m, "ca_issuers", urls);
+		json_object_set_new(m, "needed_by", json_integer(ck_aia_cert_index(r, top)));
+		json_object_set_new(m, "fetched",
+				    found && ck_aia_cert_index(r, found) >= 0 ?
+					    json_integer(ck_aia_cert_index(r, found)) : json_null());
+		json_array_append_new(a, m);
+	}
+	return a;
+}
+
+static json_t *longs_json(const long *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, v[i] >= 0 ? json_integer(v[i]) : json_null());
+	return a;
+}
+
+static json_t *runtime_json(const struct ck_aia_report *r, const struct ck_runtime_verdict *v)
+{
+	json_t *o = json_object(), *f = json_array();
+	const struct ck_runtime *rt = v->rt;
+
+	json_object_set_new(o, "name", json_string(rt->name));
+	json_object_set_new(o, "label", json_string(rt->label));
+	json_object_set_new(o, "settings", json_string(rt->settings));
+	json_object_set_new(o, "leaf", v->leaf >= 0 ? json_integer(v->leaf) : json_null());
+	json_object_set_new(o, "sends", longs_json(v->sends, v->nsends));
+	json_object_set_new(o, "complete", json_boolean(v->complete));
+	json_object_set_new(o, "trusted", json_boolean(v->trusted));
+	json_object_set_new(o, "stops_at", v->stops_at >= 0 ? json_integer(v->stops_at) : json_null());
+	json_object_set_new(o, "missing_issuer", ck_json_str_or_null(v->missing_issuer));
+	json_object_set_new(o, "missing_issuer_in_file", json_boolean(v->file_has_missing));
+	json_object_set_new(o, "found_in_stores", longs_json(v->from_store, v->nfrom_store));
+	for (size_t i = 0; i < v->nfetches; i++) {
+		const struct ck_runtime_fetch *x = &v->fetches[i];
+		const struct ck_url_entry *e = &r->urls[x->url];
+		json_t *j = json_object();
+		json_object_set_new(j, "order", json_integer((json_int_t)i + 1));
+		json_object_set_new(j, "url", json_integer((json_int_t)x->url));
+		json_object_set_new(j, "address", ck_json_str(e->requested && rt->trims_white_space &&
+							      e->result == CK_URL_MALFORMED ? e->requested : e->url));
+		json_object_set_new(j, "purpose", json_string(x->purpose));
+		json_object_set_new(j, "certificate", x->certificate >= 0 ? json_integer(x->certificate) : json_null());
+		json_object_set_new(j, "success", json_boolean(x->success));
+		json_object_set_new(j, "cost_ms", ms_json(x->cost_ms));
+		json_object_set_new(j, "note", ck_json_str(x->why));
+		json_array_append_new(f, j);
+	}
+	json_object_set_new(o, "fetches", f);
+	json_object_set_new(o, "stall_ms", ms_json(v->stall_ms));
+	json_object_set_new(o, "every_connection", json_boolean(v->every_connection));
+	json_object_set_new(o, "budget_exhausted", json_boolean(v->budget_exhausted));
+	json_object_set_new(o, "problem", json_boolean(v->problem));
+	json_object_set_new(o, "summary", ck_json_str(v->summary));
+	return o;
+}
+
+static json_t *summary_json(const struct ck_aia_report *r, struct ck_runtime_verdict *const *vs, size_t nv)
+{
+	json_t *o = json_object(), *by = json_object();
+	size_t checked = 0, failed = 0, warnings = 0;
+	bool problem = false;
+
+	for (size_t i = 0; i < r->nurls; i++) {
+		const struct ck_url_entry *e = &r->urls[i];
+		json_t *c;
+		if (!e->checked && e->result == CK_URL_OK)
+			continue;
+		checked += e->checked;
+		failed += e->result != CK_URL_OK;
+		warnings += e->warning;
+		c = json_object_get(by, ck_url_result_name(e->result));
+		json_object_set_new(by, ck_url_result_name(e->result),
+				    json_integer(c ? json_integer_value(c) + 1 : 1));
+	}
+	for (size_t i = 0; i < nv; i++)
+		problem = problem || vs[i]->problem;
+	json_object_set_new(o, "urls", json_integer((json_int_t)r->nurls));
+	json_object_set_new(o, "checked", json_integer((json_int_t)checked));
+	json_object_set_new(o, "failed", json_integer((json_int_t)failed));
+	json_object_set_new(o, "warnings", json_integer((json_int_t)warnings));
+	json_object_set_new(o, "results", by);
+	json_object_set_new(o, "rounds", json_integer(r->rounds));
+	json_object_set_new(o, "elapsed_ms", ms_json(r->list_only ? -1 : r->elapsed_ms));
+	json_object_set_new(o, "runtime_problem", json_boolean(problem));
+	return o;
+}
+
+json_t *ck_report_aiacheck(const struct ck_aia_report *r,
+			   struct ck_runtime_verdict *const *verdicts, size_t nverdicts)
+{
+	json_t *doc = json_object(), *certs = json_array(), *chains = json_array();
+	json_t *urls = json_array(), *rts = json_array();
+	const struct ck_analysis *a = r->analysis;
+	char at[32];
+
+	if (!doc || !certs || !chains || !urls || !rts) {
+		json_decref(doc);
+		json_decref(certs);
+		json_decref(chains);
+		json_decref(urls);
+		json_decref(rts);
+		return NULL;
+	}
+	ck_time_format(r->at, at);
+	json_object_set_new(doc, "input", r->bundle ? ck_report_input(r->bundle) : json_null());
+	json_object_set_new(doc, "at", json_string(at));
+	json_object_set_new(doc, "mode", json_string(r->list_only ? "list" : "check"));
+	for (size_t i = 0; a && i < a->norder; i++)
+		json_array_append_new(certs, ck_report_certificate(a, i));
+	for (size_t i = 0; a && i < a->nchains; i++)
+		json_array_append_new(chains, ck_report_chain(a, i));
+	json_object_set_new(doc, "certificates", certs);
+	json_object_set_new(doc, "chain", a && a->nchains ? ck_report_chain(a, 0) : json_null());
+	json_object_set_new(doc, "chains", chains);
+	json_object_set_new(doc, "missing", missing_json(r));
+	for (size_t i = 0; i < r->nurls; i++)
+		json_array_append_new(urls, url_json(r, i));
+	json_object_set_new(doc, "urls", urls);
+	for (size_t i = 0; i < nverdicts; i++)
+		json_array_append_new(rts, runtime_json(r, verdicts[i]));
+	json_object_set_new(doc, "runtimes", rts);
+	json_object_set_new(doc, "summary", summary_json(r, verdicts, nverdicts));
+	return doc;
+}
+
+/* ---------------------------------------------------------------- */
+/* text */
+
+static const char *js(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static void ms_text(char *buf, size_t len, const json_t *v)
+{
+	if (json_is_number(v))
+		snprintf(buf, len, "%.1f", json_number_value(v));
+	else
+		snprintf(buf, len, "-");
+}
+
+static const char *result_color(const json_t *u)
+{
+	const char *r = js(u, "result");
+	if (!*r)
+		return "dim";
+	if (!strcmp(r, "ok"))
+		return json_is_true(json_object_get(u, "warning")) ? "warning" : "ok";
+	return "error";
+}
+
+static void text_chain_summary(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *in = json_object_get(doc, "input"), *ch = json_object_get(doc, "chain");
+	const json_t *certs = json_object_get(doc, "certificates"), *c, *m;
+	size_t i;
+
+	if (!json_is_object(in))
+		return;
+	fprintf(f, "%s%s%s: %zu certificate%s", ck_text_color(o, "bold"), js(in, "name"), ck_text_reset(o),
+		json_array_size(certs), json_array_size(certs) == 1 ? "" : "s");
+	if (json_is_object(ch)) {
+		bool complete = !strcmp(js(ch, "status"), "complete");
+		fprintf(f, " · chain %s%s%s", ck_text_color(o, complete ? "ok" : "error"),
+			complete ? "complete" : "INCOMPLETE", ck_text_reset(o));
+		if (complete)
+			fprintf(f, ", %s", json_is_true(json_object_get(ch, "trusted")) ? "trusted" : "not trusted");
+	}
+	fputc('\n', f);
+	json_array_foreach(json_object_get(doc, "missing"), i, m) {
+		fprintf(f, "  %smissing:%s %s (needed by [%lld])", ck_text_color(o, "error"), ck_text_reset(o),
+			js(m, "issuer"), (long long)json_integer_value(json_object_get(m, "needed_by")));
+		if (json_is_integer(json_object_get(m, "fetched")))
+			fprintf(f, ", fetched as [%lld]", (long long)json_integer_value(json_object_get(m, "fetched")));
+		fputc('\n', f);
+	}
+	json_array_foreach(certs, i, c) {
+		fprintf(f, "  [%zu] %s %s", i, js(c, "role"), js(c, "subject"));
+		if (strcmp(js(c, "source"), "input"))
+			fprintf(f, " %s(%s: %s)%s", ck_text_color(o, "dim"), js(c, "source"), js(c, "origin"),
+				ck_text_reset(o));
+		fputc('\n', f);
+	}
+}
+
+static size_t url_width(const json_t *urls)
+{
+	size_t w = 3, i;
+	const json_t *u;
+	json_array_foreach(urls, i, u) {
+		size_t n = strlen(js(u, "url"));
+		if (n > w)
+			w = n;
+	}
+	return w > 60 ? 60 : w;
+}
+
+static void text_url_details(FILE *f, const json_t *u, const struct ck_text_opts *o)
+{
+	const json_t *hops = json_object_get(u, "hops"), *h, *a;
+	size_t i;
+	if (json_is_string(json_object_get(u, "requested")))
+		fprintf(f, "         requested: %s\n", js(u, "requested"));
+	if (json_array_size(json_object_get(u, "addresses"))) {
+		fprintf(f, "         addresses:");
+		json_array_foreach(json_object_get(u, "addresses"), i, a)
+			fprintf(f, " %s", json_string_value(a));
+		fputc('\n', f);
+	}
+	if (json_is_string(json_object_get(u, "proxy")))
+		fprintf(f, "         proxy: %s\n", js(u, "proxy"));
+	if (json_array_size(hops) > 1)
+		json_array_foreach(hops, i, h) {
+			char t[32];
+			ms_text(t, sizeof t, json_object_get(json_object_get(h, "timings"), "total"));
+			fprintf(f, "         hop %zu: %s → ", i + 1, js(h, "url"));
+			if (json_is_integer(json_object_get(h, "status")))
+				fprintf(f, "%lld", (long long)json_integer_value(json_object_get(h, "status")));
+			else
+				fprintf(f, "no answer");
+			fprintf(f, " (%s ms)%s%s\n", t, json_is_string(json_object_get(h, "location")) ? " → " : "",
+				js(h, "location"));
+		}
+	if (json_is_string(json_object_get(u, "content_type")))
+		fprintf(f, "         content type: %s, %lld bytes\n", js(u, "content_type"),
+			(long long)json_integer_value(json_object_get(u, "bytes")));
+	(void)o;
+}
+
+static void text_urls(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *urls = json_object_get(doc, "urls"), *u, *sum = json_object_get(doc, "summary");
+	size_t i, w = url_width(urls);
+	bool list = !strcmp(js(doc, "mode"), "list");
+
+	if (!json_array_size(urls)) {
+		if (!o->quiet)
+			fprintf(f, "\nNo URLs.\n");
+		return;
+	}
+	if (!o->quiet) {
+		fprintf(f, "\nURLs: %zu", json_array_size(urls));
+		if (list)
+			fprintf(f, ", listed only (--list: no network traffic)\n");
+		else
+			fprintf(f, ", %lld failed, checked in %.2f s\n",
+				(long long)json_integer_value(json_object_get(sum, "failed")),
+				json_number_value(json_object_get(sum, "elapsed_ms")) / 1000.0);
+		fprintf(f, "  %-4s %-11s %-*s %-18s %7s %8s %7s %7s %8s  %s\n", "CERT", "KIND", (int)w, "URL",
+			"RESULT", "DNS", "CONNECT", "TLS", "FIRST", "TOTAL ms", "NOTE");
+	}
+	json_array_foreach(urls, i, u) {
+		const json_t *t = json_object_get(u, "timings"), *used = json_object_get(u, "used_by"), *n;
+		char cert[16] = "-", dns[16], conn[16], tls[16], first[16], total[16];
+		const char *res = json_is_string(json_object_get(u, "result")) ? js(u, "result") : "not checked";
+		size_t k;
+		if (o->quiet && (!strcmp(res, "ok") || !strcmp(res, "not checked")))
+			continue;
+		if (json_is_integer(json_object_get(u, "certificate")))
+			snprintf(cert, sizeof cert, "[%lld]",
+				 (long long)json_integer_value(json_object_get(u, "certificate")));
+		ms_text(dns, sizeof dns, json_object_get(t, "dns"));
+		ms_text(conn, sizeof conn, json_object_get(t, "connect"));
+		ms_text(tls, sizeof tls, json_object_get(t, "tls"));
+		ms_text(first, sizeof first, json_object_get(t, "first_byte"));
+		ms_text(total, sizeof total, json_object_get(t, "total"));
+		fprintf(f, "  %-4s %-11s %-*s %s%-18s%s %7s %8s %7s %7s %8s  ", cert, js(u, "kind"), (int)w,
+			js(u, "url"), ck_text_color(o, result_color(u)), res, ck_text_reset(o), dns, conn, tls,
+			first, total);
+		if (!strcmp(js(u, "kind"), "ocsp") && json_is_string(json_object_get(u, "method")))
+			fprintf(f, "%s · ", js(u, "method"));
+		fprintf(f, "%s", js(u, "note"));
+		if (json_array_size(used)) {
+			fprintf(f, " %s[used by", ck_text_color(o, "info"));
+			json_array_foreach(used, k, n)
+				fprintf(f, " %s", json_string_value(n));
+			fprintf(f, "]%s", ck_text_reset(o));
+		}
+		fputc('\n', f);
+		if (o->verbose)
+			text_url_details(f, u, o);
+	}
+}
+
+static void text_runtimes(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *rts = json_object_get(doc, "runtimes"), *rt, *x;
+	size_t i, k;
+
+	if (!json_array_size(rts))
+		return;
+	if (!o->quiet)
+		fprintf(f, "\nRuntimes:\n");
+	json_array_foreach(rts, i, rt) {
+		bool problem = json_is_true(json_object_get(rt, "problem"));
+		if (o->quiet && !problem)
+			continue;
+		fprintf(f, "  %s%s%s (%s): %s\n", ck_text_color(o, problem ? "error" : "ok"), js(rt, "label"),
+			ck_text_reset(o), js(rt, "name"), js(rt, "summary"));
+		if (o->quiet)
+			continue;
+		json_array_foreach(json_object_get(rt, "fetches"), k, x) {
+			char cost[32];
+			ms_text(cost, sizeof cost, json_object_get(x, "cost_ms"));
+			fprintf(f, "    %zu. %s", k + 1, js(x, "purpose"));
+			if (json_is_integer(json_object_get(x, "certificate")))
+				fprintf(f, " of [%lld]", (long long)json_integer_value(json_object_get(x, "certificate")));
+			fprintf(f, ": %s — %s%s%s", js(x, "address"),
+				ck_text_color(o, json_is_true(json_object_get(x, "success")) ? "ok" : "error"),
+				js(x, "note"), ck_text_reset(o));
+			if (json_number_value(json_object_get(x, "cost_ms")) > 0)
+				fprintf(f, " (costs %s ms)", cost);
+			fputc('\n', f);
+		}
+	}
+}
+
+int ck_report_text_aiacheck(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	if (json_object_get(doc, "error")) {
+		fprintf(f, "%s: %s\n", js(json_object_get(doc, "input"), "name"),
+			js(json_object_get(doc, "error"), "message"));
+		return ferror(f) ? -1 : 0;
+	}
+	if (!o->quiet)
+		text_chain_summary(f, doc, o);
+	text_urls(f, doc, o);
+	text_runtimes(f, doc, o);
+	return ferror(f) ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* JUnit XML */
+
+/* XML 1.0 cannot carry C0 controls other than tab, LF and CR; the
+ * strings are valid UTF-8 already (ck_json_str). */
+static const xmlChar *xml_safe(const char *s, char *buf, size_t len)
+{
+	size_t i = 0;
+	for (; s[i] && i + 1 < len; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' ? '?' : s[i];
+	if (s[i]) { /* cut: do not end inside a UTF-8 sequence */
+		while (i > 0 && ((unsigned char)buf[i - 1] & 0xc0) == 0x80)
+			i--;
+		if (i > 0 && (unsigned char)buf[i - 1] >= 0xc0)
+			i--;
+	}
+	buf[i] = '\0';
+	return BAD_CAST buf;
+}
+
+static int junit_cb(void *ctx, const char *buf, int len)
+{
+	return fwrite(buf, 1, (size_t)len, ctx) == (size_t)len ? len : -1;
+}
+
+static bool url_failed(const json_t *u)
+{
+	return json_is_string(json_object_get(u, "result")) && strcmp(js(u, "result"), "ok");
+}
+
+static bool url_skipped(const json_t *u)
+{
+	return !json_is_string(json_object_get(u, "result"));
+}
+
+/* The result class and the runtimes that use the URL, for CI systems
+ * that show test case properties. */
+static int junit_properties(xmlTextWriterPtr w, const json_t *u)
+{
+	char used[256] = "";
+	const json_t *n;
+	size_t i, o = 0;
+	int r = 0;
+
+	json_array_foreach(json_object_get(u, "used_by"), i, n) {
+		int k = snprintf(used + o, sizeof used - o, "%s%s", i ? "," : "", json_string_value(n));
+		if (k < 0 || (size_t)k >= sizeof used - o)
+			break;
+		o += (size_t)k;
+	}
+	r |= xmlTextWriterStartElement(w, BAD_CAST "properties") < 0;
+	r |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
+	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "result") < 0;
+	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "value",
+					 BAD_CAST(url_skipped(u) ? "not checked" : js(u, "result"))) < 0;
+	r |= xmlTextWriterEndElement(w) < 0;
+	r |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
+	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "used_by") < 0;
+	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST used) < 0;
+	r |= xmlTextWriterEndElement(w) < 0;
+	r |= xmlTextWriterEndElement(w) < 0;
+	return r ? -1 : 0;
+}
+
+static int junit_case(xmlTextWriterPtr w, const json_t *u)
+{
+	char name[64], secs[32], url[2048], note[1024];
+	const json_t *total = json_object_get(json_object_get(u, "timings"), "total");
+	int r = 0;
+
+	if (json_is_integer(json_object_get(u, "certificate")))
+		snprintf(name, sizeof name, "aiacheck.[%lld].%s",
+			 (long long)json_integer_value(json_object_get(u, "certificate")), js(u, "kind"));
+	else
+		snprintf(name, sizeof name, "aiacheck.%s", js(u, "kind"));
+	snprintf(secs, sizeof secs, "%.3f", json_is_number(total) ? json_number_value(total) / 1000.0 : 0.0);
+	r |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
+	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST name) < 0;
+	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", xml_safe(js(u, "url"), url, sizeof url)) < 0;
+	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST secs) < 0;
+	r |= junit_properties(w, u);
+	if (url_skipped(u)) {
+		r |= xmlTextWriterStartElement(w, BAD_CAST "skipped") < 0;
+		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST "not checked (--list)") < 0;
+		r |= xmlTextWriterEndElement(w) < 0;
+	} else if (url_failed(u)) {
+		r |= xmlTextWriterStartElement(w, BAD_CAST "failure") < 0;
+		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST js(u, "result")) < 0;
+		xml_safe(js(u, "note"), note, sizeof note);
+		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST note) < 0;
+		r |= xmlTextWriterWriteString(w, BAD_CAST note) < 0;
+		r |= xmlTextWriterEndElement(w) < 0;
+	}
+	r |= xmlTextWriterEndElement(w) < 0;
+	return r ? -1 : 0;
+}
+
+int ck_report_junit(FILE *out, json_t *const *docs, size_t ndocs)
+{
+	xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(junit_cb, NULL, out, NULL);
+	xmlTextWriterPtr w = ob ? xmlNewTextWriter(ob) : NULL;
+	size_t tests = 0, failures = 0, skipped = 0;
+	int r = 0;
+
+	if (!w) {
+		if (ob)
+			xmlOutputBufferClose(ob);
+		return -1;
+	}
+	for (size_t d = 0; d < ndocs; d++) {
+		size_t i;
+		const json_t *u;
+		json_array_foreach(json_object_get(docs[d], "urls"), i, u) {
+			tests++;
+			failures += url_failed(u);
+			skipped += url_skipped(u);
+		}
+	}
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	r |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
+	r |= xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0;
+	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "aiacheck") < 0;
+	r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu", tests) < 0;
+	r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "failures", "%zu", failures) < 0;
+	r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%zu", skipped) < 0;
+	for (size_t d = 0; d < ndocs && !r; d++) {
+		const json_t *urls = json_object_get(docs[d], "urls"), *u, *in = json_object_get(docs[d], "input");
+		size_t i, nf = 0, ns = 0;
+		json_array_foreach(urls, i, u) {
+			nf += url_failed(u);
+			ns += url_skipped(u);
+		}
+		r |= xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0;
+		char name[1024];
+		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
+						 xml_safe(json_is_object(in) ? js(in, "name") : "urls", name,
+							  sizeof name)) < 0;
+		r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu", json_array_size(urls)) < 0;
+		r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "failures", "%zu", nf) < 0;
+		r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%zu", ns) < 0;
+		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "timestamp", BAD_CAST js(docs[d], "at")) < 0;
+		json_array_foreach(urls, i, u)
+			r |= junit_case(w, u);
+		r |= xmlTextWriterEndElement(w) < 0;
+	}
+	r |= xmlTextWriterEndElement(w) < 0;
+	r |= xmlTextWriterEndDocument(w) < 0;
+	r |= xmlTextWriterFlush(w) < 0;
+	xmlFreeTextWriter(w);
+	return r ? -1 : 0;
+}

@@ -1,0 +1,112 @@
+/* runtime — what TLS stacks do with a chain's URLs, and what that costs
+ * from here.
+ *
+ * One table holds every fact about every runtime profile, each with its
+ * source.  ck_runtime_emulate() replays a profile over a checked report:
+ * which certificates the holder of the file sends, which URLs the
+ * runtime fetches and in which order under its rules, what each fetch
+ * gives it (from the measured results), and the stall to expect. */
+#ifndef CK_RUNTIME_H
+#define CK_RUNTIME_H
+
+#include "aia.h"
+#include "trust.h"
+
+enum ck_runtime_id {
+	CK_RT_DOTNET_LINUX = 0,
+	CK_RT_OPENSSL,
+	CK_RT_JAVA,
+	CK_RT_COUNT,
+};
+
+/* The profile's facts (see runtime.c for the source of each). */
+struct ck_runtime {
+	const char *name;              /* "dotnet-linux", "openssl", "java" */
+	const char *label;             /* ".NET on Linux" */
+	const char *who;               /* "a .NET client on Linux", for sentences */
+	const char *settings;          /* the settings the profile assumes */
+	/* as the holder of the certificate: what it sends */
+	bool uses_file_chain;          /* sends the file's chain as it is */
+	const char *stores;            /* where it looks for issuers, in order */
+	/* caIssuers */
+	bool fetches_ca_issuers;
+	const char *fetch_condition;   /* NULL: fetches by default */
+	unsigned ca_issuers_schemes;   /* CK_SCHEME_* it follows */
+	bool first_url_only;           /* only the first URL of an allowed scheme */
+	bool trims_white_space;        /* " http://x" is taken as "http://x" */
+	bool reads_pkcs7;              /* accepts a certs-only PKCS#7 (.p7c) answer */
+	bool checks_http_status;       /* false: reads the body of any status */
+	unsigned max_redirects;
+	unsigned chain_budget_ms;      /* all URL retrieval of one chain build; 0: none */
+	unsigned connect_timeout_ms;   /* per download; 0: bounded by the budget */
+	unsigned read_timeout_ms;
+	bool caches_failures;
+	const char *saves_fetched;     /* where a fetched issuer is kept, or NULL */
+	/* revocation, when it is on */
+	const char *revocation_switch;
+	bool revocation_ocsp_first;    /* Java: OCSP, then CRL; .NET: CRL, then OCSP */
+	bool revocation_first_crl_only;/* only the first http CRL URL */
+	const char *ocsp_method;       /* "GET", "POST", or NULL when no OCSP */
+	bool revocation_needs_valid_chain;
+	/* the application around it */
+	unsigned request_timeout_ms;   /* HttpClient.Timeout; 0: none */
+	const char *timeout_exception;
+	const char *handshake_failure; /* what the application sees when the
+					  server rejects an incomplete chain */
+};
+
+const struct ck_runtime *ck_runtime_get(enum ck_runtime_id id);
+
+/* The profile with this name, or NULL. */
+const struct ck_runtime *ck_runtime_find(const char *name, enum ck_runtime_id *id);
+
+struct ck_runtime_fetch {
+	size_t url;            /* index in the report's urls */
+	const char *purpose;   /* "issuer", "crl", "ocsp" */
+	long certificate;      /* output index of the certificate it is for */
+	bool success;
+	double cost_ms;        /* what it costs this runtime */
+	char why[240];         /* what this runtime makes of the answer */
+};
+
+struct ck_runtime_verdict {
+	enum ck_runtime_id id;
+	const struct ck_runtime *rt;
+	long leaf;                     /* output index, -1 when there is none */
+	long *sends;                   /* output indices, in the order sent */
+	size_t nsends;
+	bool complete;                 /* its chain reaches a self-signed root or an anchor */
+	bool trusted;                  /* ... and an anchor */
+	long stops_at;                 /* where its chain stops (output index), or -1 */
+	char *missing_issuer;          /* the issuer it lacks there, or NULL */
+	bool file_has_missing;         /* that issuer is in the file, unused */
+	long *from_store;              /* certificates it finds in the stores */
+	size_t nfrom_store;
+	char *store_note;              /* intermediates found in a store, or NULL */
+	struct ck_runtime_fetch *fetches;
+	size_t nfetches;
+	bool fetched_anything;
+	bool budget_exhausted;
+	double stall_ms;               /* added to each new connection */
+	bool every_connection;         /* the stall repeats (nothing is cached) */
+	bool needed_url_failed;        /* a URL it fetched failed */
+	double failed_cost_ms;         /* what the failed fetches cost */
+	bool stalls;                   /* a failed fetch is waited out (dropped, timeout) */
+	bool revocation_failed;        /* no usable CRL or OCSP answer somewhere */
+	bool unchecked;                /* --list: a URL it needs was not checked */
+	bool problem;                  /* its chain stays incomplete, a failed fetch
+					  stalls it, or revocation fails */
+	char *summary;                 /* one or two sentences */
+};
+
+void ck_runtime_verdict_free(struct ck_runtime_verdict *v);
+
+/* Replay runtime `id` over `r` (checked or only listed), with the
+ * certificates of `trust` standing for the stores the runtime searches.
+ * With `revocation`, the runtime's revocation fetches are included.
+ * Marks r->urls[].used_by. */
+enum ck_status ck_runtime_emulate(struct ck_aia_report *r, const struct ck_trust *trust,
+				  enum ck_runtime_id id, bool revocation,
+				  struct ck_runtime_verdict **out, struct ck_error *err);
+
+#endif

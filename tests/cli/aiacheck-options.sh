@@ -1,0 +1,94 @@
+#!/bin/sh
+# aiacheck without the network: --help, usage errors, unreadable inputs,
+# passwords, --list (no traffic at all), and the man page's classes.
+. "$top_srcdir/tests/lib.sh"
+need jq
+
+run aiacheck --help
+expect "--help" 0 '^Usage: aiacheck \[OPTION\]\.\.\. FILE\.\.\.'
+expect "--help: options" 0 '--connect-timeout SECONDS'
+run aiacheck --version
+expect "--version" 0 '^aiacheck \(chainkit\) '
+
+# usage errors: one line, then the hint, exit 2 (table: message, arguments)
+while IFS='|' read -r msg args; do
+	[ -n "$msg" ] || continue
+	# shellcheck disable=SC2086
+	run aiacheck $args
+	expect "usage: $args" 2 '' "$msg"
+	expect "usage: $args: hint" 2 '' "^Try 'aiacheck --help' for more information\.$"
+done <<'TABLE'
+no input file .* and no --url|--no-system-trust
+--as takes dotnet-linux, openssl, java or all, not 'dotnet'|--as dotnet x.pem
+--parallel takes a number from 1 to 1000, not '0'|--parallel 0 x.pem
+--parallel takes a number from 1 to 1000, not 'many'|--parallel many x.pem
+--connect-timeout takes seconds from 0.001 to 3600, not 'abc'|--connect-timeout abc x.pem
+--connect-timeout takes seconds from 0.001 to 3600, not '-1'|--connect-timeout -1 x.pem
+--connect-timeout takes seconds from 0.001 to 3600, not '0'|--connect-timeout 0 x.pem
+--timeout takes seconds from 0.001 to 3600, not '7200'|--timeout 7200 x.pem
+--max-body takes a size such as 65536, 512K or 1M, not '0'|--max-body 0 x.pem
+--max-body takes a size such as 65536, 512K or 1M, not '1X'|--max-body 1X x.pem
+--warn-hours takes a number of hours from 1 to 876000, not '0'|--warn-hours 0 x.pem
+use only one of --proxy and --no-proxy|--proxy http://127.0.0.1:1 --no-proxy x.pem
+--force only applies to --junit|--force x.pem
+unrecognized option '--bogus'|--bogus x.pem
+option '--url' requires an argument|--url
+--format takes text, json or xml, not 'yaml'|--format yaml x.pem
+TABLE
+run aiacheck --url ""
+expect "usage: empty --url" 2 '' '--url needs a URL'
+
+# unreadable inputs and passwords: one line, exit 3 or 4
+run aiacheck --list --no-system-trust "$TMPD/missing.pem"
+expect "missing file" 3 '' "aiacheck: $TMPD/missing.pem: "
+expect_one_line_error "missing file: one line"
+run aiacheck --list --no-system-trust "$FX/bad/empty.pem"
+expect "empty file" 3 '' 'the file is empty'
+expect_one_line_error "empty file: one line"
+run aiacheck --list --no-system-trust "$FX/bad/truncated.der"
+expect "truncated DER" 3
+expect_no_crash "truncated DER"
+run aiacheck --list --no-system-trust "$FX/bad/random.bin"
+expect "random bytes" 3
+run aiacheck --list --no-system-trust "$FX/demo/client.pfx"
+expect "PFX without a password" 4 '' 'give it with --password-file, --password-env or --password'
+run aiacheck --list --no-system-trust --password wrong "$FX/demo/client.pfx"
+expect "PFX, wrong password" 4
+run aiacheck --list --no-system-trust --ca-file "$TMPD/missing.pem" "$FX/bundles/client-full.pem"
+expect "unreadable --ca-file" 3
+run aiacheck --list --no-system-trust "$FX/bad/empty.pem" "$FX/bundles/client-leaf.pem"
+expect "several inputs, one unreadable: its status wins" 3 'client-leaf\.pem'
+run_stdin "$FX/bundles/client-leaf.pem" aiacheck --list --no-system-trust -
+expect "standard input" 0 'http://127\.0\.0\.1:18080/int-ca\.crt'
+
+# --list: no request at all, whatever the URLs
+run aiacheck --list --json --no-system-trust --as all "$FX/pki/multi-aia-leaf.crt"
+expect "--list" 0
+expect_json "--list: nothing checked" '[.urls[].checked] | any' false
+expect_json "--list: no result for requestable URLs" '[.urls[] | select(.result != null)] | length' 0
+expect_json "--list: no timings, no addresses" '[.urls[] | select(.timings != null or (.addresses | length) > 0)] | length' 0
+expect_json "--list: mode" '.mode' list
+expect_json "--list: still says who would fetch what" '.urls[2].used_by | join(",")' dotnet-linux,java
+run aiacheck --list --no-system-trust "$FX/pki/badurl-leaf.crt"
+expect "--list: malformed URLs listed" 0 'hhtp://127\.0\.0\.1:18080/int-ca\.crt +malformed-url .*unknown scheme .hhtp.'
+expect "--list: no network traffic, said" 0 'listed only \(--list: no network traffic\)'
+run aiacheck --list --strict --no-system-trust "$FX/pki/badurl-leaf.crt"
+expect "--list --strict: malformed URLs count" 1
+run aiacheck --list --strict --no-system-trust "$FX/bundles/client-leaf.pem"
+expect "--list --strict: nothing malformed" 0
+run aiacheck --list --no-system-trust --url ftp://127.0.0.1/x --url 'no-scheme'
+expect "--list --url: given URLs that cannot work" 1 'unsupported-scheme'
+run aiacheck --list --json --no-system-trust "$FX/bundles/two-leaves.pem"
+expect_json "two leaves: every certificate's URLs" '[.urls[].certificate] | unique | map(tostring) | join(",")' 0,1,2
+
+# every result class is documented in aiacheck(1)
+for class in $(grep -oE '\[CK_URL_[A-Z_]+\] = \{ "[a-z-]+"' "$top_srcdir/libcore/net.c" | grep -oE '"[a-z-]+"' | tr -d '"'); do
+	checks=$((checks + 1))
+	if grep -qE "^\.It Cm $class\$" "$top_srcdir/man/aiacheck.1"; then
+		echo "ok: class $class documented"
+	else
+		rc=1; : >"$out"; : >"$err"
+		fail "result class $class is not in aiacheck(1)"
+	fi
+done
+finish

@@ -1,0 +1,430 @@
+/* aiacheck — list every AIA caIssuers, OCSP and CRL URL of a chain, test
+ * each one for real, and say what a runtime will do with them. */
+#include "config.h"
+
+#include "cli.h"
+#include "libcore/aia.h"
+#include "libcore/runtime.h"
+#include "libcore/write.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	OPT_URL = CLI_TOOL_OPTION,
+	OPT_LIST,
+	OPT_AS,
+	OPT_REVOCATION,
+	OPT_STRICT,
+	OPT_PARALLEL,
+	OPT_CONNECT_TIMEOUT,
+	OPT_TIMEOUT,
+	OPT_MAX_BODY,
+	OPT_WARN_HOURS,
+	OPT_OCSP_GET,
+	OPT_PROXY,
+	OPT_NO_PROXY,
+	OPT_JUNIT,
+	OPT_FORCE,
+};
+
+static const struct cli_option options[] = {
+	{ "url", 0, "URL", "test URL as well (repeatable; with no FILE, only the URLs)", OPT_URL },
+	{ "list", 0, NULL, "list the URLs only, with no network traffic at all", OPT_LIST },
+	{ "as", 0, "RUNTIME", "emulate dotnet-linux (default), openssl, java or all (repeatable)", OPT_AS },
+	{ "revocation", 0, NULL, "emulate the runtimes with revocation checking on", OPT_REVOCATION },
+	{ "strict", 0, NULL, "exit 1 when any URL fails, not only one a runtime needs", OPT_STRICT },
+	{ "parallel", 0, "N", "fetch up to N URLs at once (default 16)", OPT_PARALLEL },
+	{ "connect-timeout", 0, "SECONDS", "give up a TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },
+	{ "timeout", 0, "SECONDS", "give up a URL, redirects included, after SECONDS (default 10)", OPT_TIMEOUT },
+	{ "max-body", 0, "SIZE", "refuse answers larger than SIZE bytes (default 1M)", OPT_MAX_BODY },
+	{ "warn-hours", 0, "HOURS", "warn when a CRL or OCSP answer expires within HOURS (default 24)", OPT_WARN_HOURS },
+	{ "ocsp-get", 0, NULL, "also test each OCSP URL with GET (RFC 5019), as .NET does", OPT_OCSP_GET },
+	{ "proxy", 0, "URL", "use this proxy for http and https URLs", OPT_PROXY },
+	{ "no-proxy", 0, NULL, "connect directly, ignoring http_proxy, https_proxy and no_proxy", OPT_NO_PROXY },
+	{ "junit", 0, "FILE", "also write a JUnit XML report to FILE (one test case per URL)", OPT_JUNIT },
+	{ "force", 0, NULL, "replace an existing --junit FILE", OPT_FORCE },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct cli_tool tool = {
+	.name = "aiacheck",
+	.synopsis = "[OPTION]... FILE...",
+	.summary = "Test every caIssuers, OCSP and CRL URL of the chain in each FILE, and say what a client does with them.",
+	.description =
+		"FILE is anything chainview reads; '-' reads standard input.  The chain is built first,\n"
+		"with the same trust options; every URL of every certificate (and of every issuer\n"
+		"fetched on the way) is then fetched, all at once, and classified: ok, dns-failure,\n"
+		"refused, dropped, timeout, tls-error, http-error, proxy-error, too-large, bad-content,\n"
+		"wrong-issuer, stale, revoked, unsupported-scheme or malformed-url.",
+	.options = options,
+	.common = CLI_WITH_ALL,
+};
+
+struct opts {
+	const char **urls;
+	size_t nurls;
+	bool list, revocation, strict, ocsp_get, no_proxy, force;
+	bool as[CK_RT_COUNT];
+	bool as_given;
+	unsigned parallel, connect_timeout_ms, timeout_ms, warn_hours;
+	size_t max_body;
+	const char *proxy, *junit;
+};
+
+/* Seconds, decimals allowed, from 0.001 to one hour, into ms. */
+static bool parse_seconds(const char *s, unsigned *ms)
+{
+	char *end;
+	double v;
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	v = strtod(s, &end);
+	if (*end || v < 0.001 || v > 3600)
+		return false;
+	*ms = (unsigned)(v * 1000 + 0.5);
+	return true;
+}
+
+static int tool_option(int id, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+	unsigned long v;
+	const char **nv;
+	enum ck_runtime_id rt;
+
+	switch (id) {
+	case OPT_URL:
+		if (!*arg)
+			cli_usage("--url needs a URL");
+		nv = realloc(o->urls, (o->nurls + 2) * sizeof *nv);
+		if (!nv)
+			exit(CLI_EXIT_INTERNAL);
+		nv[o->nurls++] = arg;
+		nv[o->nurls] = NULL;
+		o->urls = nv;
+		break;
+	case OPT_LIST: o->list = true; break;
+	case OPT_AS:
+		o->as_given = true;
+		if (!strcmp(arg, "all")) {
+			for (int i = 0; i < CK_RT_COUNT; i++)
+				o->as[i] = true;
+		} else if (ck_runtime_find(arg, &rt)) {
+			o->as[rt] = true;
+		} else {
+			cli_usage("--as takes dotnet-linux, openssl, java or all, not '%s'", arg);
+		}
+		break;
+	case OPT_REVOCATION: o->revocation = true; break;
+	case OPT_STRICT: o->strict = true; break;
+	case OPT_PARALLEL:
+		if (!cli_parse_uint(arg, 1, 1000, &v))
+			cli_usage("--parallel takes a number from 1 to 1000, not '%s'", arg);
+		o->parallel = (unsigned)v;
+		break;
+	case OPT_CONNECT_TIMEOUT:
+		if (!parse_seconds(arg, &o->connect_timeout_ms))
+			cli_usage("--connect-timeout takes seconds from 0.001 to 3600, not '%s'", arg);
+		break;
+	case OPT_TIMEOUT:
+		if (!parse_seconds(arg, &o->timeout_ms))
+			cli_usage("--timeout takes seconds from 0.001 to 3600, not '%s'", arg);
+		break;
+	case OPT_MAX_BODY:
+		if (!cli_parse_size(arg, &o->max_body))
+			cli_usage("--max-body takes a size such as 65536, 512K or 1M, not '%s'", arg);
+		break;
+	case OPT_WARN_HOURS:
+		if (!cli_parse_uint(arg, 1, 876000, &v))
+			cli_usage("--warn-hours takes a number of hours from 1 to 876000, not '%s'", arg);
+		o->warn_hours = (unsigned)v;
+		break;
+	case OPT_OCSP_GET: o->ocsp_get = true; break;
+	case OPT_PROXY:
+		if (!*arg)
+			cli_usage("--proxy needs a URL");
+		o->proxy = arg;
+		break;
+	case OPT_NO_PROXY: o->no_proxy = true; break;
+	case OPT_JUNIT:
+		if (!*arg)
+			cli_usage("--junit needs a file name");
+		o->junit = arg;
+		break;
+	case OPT_FORCE: o->force = true; break;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* progress: on a terminal, once a run takes more than a second */
+
+struct progress {
+	struct timespec start;
+	bool tty, shown;
+};
+
+static void progress_cb(void *ctx, size_t done, size_t total)
+{
+	struct progress *p = ctx;
+	struct timespec now;
+	double ms;
+	if (!p->tty)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - p->start.tv_sec) * 1000.0 + (now.tv_nsec - p->start.tv_nsec) / 1e6;
+	if (ms < 1000 && !p->shown)
+		return;
+	fprintf(stderr, "\r%s: %zu of %zu URLs done (%.0f s)", cli_progname, done, total, ms / 1000);
+	fflush(stderr);
+	p->shown = true;
+}
+
+static void progress_end(struct progress *p)
+{
+	if (p->shown)
+		fprintf(stderr, "\r\033[K");
+	p->shown = false;
+}
+
+/* ---------------------------------------------------------------- */
+
+static const char *env2(const char *a, const char *b)
+{
+	const char *v = getenv(a);
+	if ((!v || !*v) && b)
+		v = getenv(b);
+	return v && *v ? v : NULL;
+}
+
+/* Proxies as curl takes them: http_proxy (lower case only), HTTPS_PROXY
+ * or https_proxy, ALL_PROXY as the fallback, NO_PROXY; --proxy and
+ * --no-proxy override. */
+static void net_options(const struct opts *o, struct ck_net_opts *n)
+{
+	const char *all = env2("all_proxy", "ALL_PROXY");
+	memset(n, 0, sizeof *n);
+	n->connect_timeout_ms = o->connect_timeout_ms;
+	n->timeout_ms = o->timeout_ms;
+	n->max_body = o->max_body;
+	n->parallel = o->parallel;
+	n->user_agent = PACKAGE_NAME "-aiacheck/" PACKAGE_VERSION;
+	n->ca_file = env2("SSL_CERT_FILE", NULL);
+	n->ca_path = env2("SSL_CERT_DIR", NULL);
+	if (o->no_proxy)
+		return;
+	if (o->proxy) {
+		n->proxy = o->proxy;
+		return;
+	}
+	n->http_proxy = env2("http_proxy", NULL);
+	n->https_proxy = env2("https_proxy", "HTTPS_PROXY");
+	if (!n->http_proxy)
+		n->http_proxy = all;
+	if (!n->https_proxy)
+		n->https_proxy = all;
+	n->no_proxy = env2("no_proxy", "NO_PROXY");
+}
+
+struct run {
+	struct cli_common *c;
+	struct opts *o;
+	const struct ck_trust *trust;
+	struct cli_output *out;
+	json_t **docs;   /* kept for --junit */
+	size_t ndocs;
+	struct progress progress;
+};
+
+static bool keep_doc(struct run *ru, json_t *doc)
+{
+	json_t **v;
+	if (!ru->o->junit)
+		return true;
+	v = realloc(ru->docs, (ru->ndocs + 1) * sizeof *v);
+	if (!v)
+		return false;
+	ru->docs = v;
+	v[ru->ndocs++] = json_incref(doc);
+	return true;
+}
+
+/* The exit status a checked report calls for. */
+static int report_status(const struct run *ru, const struct ck_aia_report *r,
+			 struct ck_runtime_verdict *const *vs, size_t nv)
+{
+	bool bad = false;
+	for (size_t i = 0; i < r->nurls; i++) {
+		const struct ck_url_entry *e = &r->urls[i];
+		bool failed = (e->checked || e->result != CK_URL_OK) && e->result != CK_URL_OK;
+		/* given URLs are all needed; with --strict, every URL is */
+		if (failed && (ru->o->strict || e->kind == CK_KIND_GIVEN))
+			bad = true;
+	}
+	for (size_t i = 0; i < nv && !r->list_only; i++)
+		bad = bad || vs[i]->problem;
+	return bad ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
+}
+
+/* Check one bundle (b may be NULL: the --url run). */
+static int check(struct run *ru, const struct ck_bundle *b, const char *const *urls)
+{
+	struct ck_aia_opts ao = { 0 };
+	struct ck_aia_report *r = NULL;
+	struct ck_runtime_verdict *vs[CK_RT_COUNT] = { 0 };
+	size_t nv = 0;
+	struct ck_error err;
+	json_t *doc = NULL;
+	int status;
+
+	ck_error_clear(&err);
+	ao.analyze.chain.at = ru->c->at;
+	net_options(ru->o, &ao.net);
+	ao.net.progress = progress_cb;
+	ao.net.progress_ctx = &ru->progress;
+	ao.warn_hours = ru->o->warn_hours;
+	ao.ocsp_get = ru->o->ocsp_get;
+	ao.list_only = ru->o->list;
+	ao.urls = urls;
+	clock_gettime(CLOCK_MONOTONIC, &ru->progress.start);
+	if (ck_aia_check(b, ru->trust, &ao, &r, &err)) {
+		progress_end(&ru->progress);
+		if (b)
+			ck_error_set_file(&err, b->name);
+		return cli_error(&err);
+	}
+	progress_end(&ru->progress);
+	for (int i = 0; b && i < CK_RT_COUNT; i++) {
+		if (!ru->o->as[i])
+			continue;
+		if (ck_runtime_emulate(r, ru->trust, (enum ck_runtime_id)i, ru->o->revocation, &vs[nv], &err)) {
+			ck_error_set_file(&err, b->name);
+			status = cli_error(&err);
+			goto out;
+		}
+		nv++;
+	}
+	doc = ck_report_aiacheck(r, vs, nv);
+	if (!doc || !keep_doc(ru, doc)) {
+		cli_msg(b ? b->name : NULL, "out of memory");
+		status = CLI_EXIT_INTERNAL;
+		goto out;
+	}
+	cli_output_doc(ru->out, doc, ck_report_text_aiacheck);
+	status = report_status(ru, r, vs, nv);
+out:
+	json_decref(doc);
+	for (size_t i = 0; i < nv; i++)
+		ck_runtime_verdict_free(vs[i]);
+	ck_aia_report_free(r);
+	return status;
+}
+
+static int check_file(struct run *ru, const char *path)
+{
+	struct ck_load_opts lo = { .max_size = ru->c->max_size, .password = cli_password(ru->c) };
+	struct ck_bundle *b = NULL;
+	struct ck_error err;
+	int status;
+
+	ck_error_clear(&err);
+	if (ck_bundle_load_file(path, &lo, &b, &err)) {
+		status = cli_error(&err);
+		if (ru->c->format != CLI_FORMAT_TEXT) {
+			json_t *doc = ck_report_error(path, &err);
+			cli_output_doc(ru->out, doc, ck_report_text_aiacheck);
+			json_decref(doc);
+		}
+		return status;
+	}
+	status = check(ru, b, NULL);
+	ck_bundle_free(b);
+	return status;
+}
+
+static int write_junit(struct run *ru, struct ck_out *jo)
+{
+	struct ck_error err;
+	ck_error_clear(&err);
+	if (ck_report_junit(ck_out_file(jo), ru->docs, ru->ndocs) < 0) {
+		ck_out_abort(jo);
+		cli_msg(ru->o->junit, "cannot write the JUnit report");
+		return CLI_EXIT_INTERNAL;
+	}
+	if (ck_out_commit(jo, &err)) {
+		cli_msg(ru->o->junit, "%s", err.what);
+		return CLI_EXIT_INTERNAL;
+	}
+	return CLI_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_common c;
+	struct opts o = { 0 };
+	struct run ru = { .c = &c, .o = &o };
+	struct ck_trust *trust = NULL;
+	struct ck_out *jo = NULL;
+	struct ck_error err;
+	int first, status = CLI_EXIT_OK, input_status = 0, s;
+	bool many;
+
+	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+	if (first >= argc && !o.nurls)
+		cli_usage("no input file (use '-' for standard input) and no --url");
+	if (o.proxy && o.no_proxy)
+		cli_usage("use only one of --proxy and --no-proxy");
+	if (o.force && !o.junit)
+		cli_usage("--force only applies to --junit");
+	if (!o.as_given)
+		o.as[CK_RT_DOTNET_LINUX] = true;
+	ru.progress.tty = isatty(STDERR_FILENO);
+	ck_error_clear(&err);
+	if (o.junit) {
+		struct ck_write_opts wo = { .force = o.force };
+		if (ck_out_open(o.junit, &wo, &jo, &err)) {
+			cli_msg(o.junit, "%s", err.what);
+			free(o.urls);
+			return cli_finish(&c, CLI_EXIT_INTERNAL);
+		}
+	}
+	trust = cli_load_trust(&c, &status);
+	if (!trust) {
+		ck_out_abort(jo);
+		free(o.urls);
+		return cli_finish(&c, status);
+	}
+	ru.trust = trust;
+	many = argc - first + (o.nurls > 0) > 1;
+	ru.out = cli_output_begin(&c, "aiacheck", many);
+	for (int i = first; i < argc; i++) {
+		s = check_file(&ru, argv[i]);
+		if (s >= CLI_EXIT_INPUT && !input_status)
+			input_status = s;
+		else if (s == CLI_EXIT_PROBLEMS)
+			status = CLI_EXIT_PROBLEMS;
+	}
+	if (o.nurls) {
+		s = check(&ru, NULL, o.urls);
+		if (s >= CLI_EXIT_INPUT && !input_status)
+			input_status = s;
+		else if (s == CLI_EXIT_PROBLEMS)
+			status = CLI_EXIT_PROBLEMS;
+	}
+	if (!cli_output_end(ru.out) && !input_status)
+		input_status = CLI_EXIT_INTERNAL;
+	if (jo) {
+		s = write_junit(&ru, jo);
+		if (s && !input_status)
+			input_status = s;
+	}
+	for (size_t i = 0; i < ru.ndocs; i++)
+		json_decref(ru.docs[i]);
+	free(ru.docs);
+	free(o.urls);
+	ck_trust_free(trust);
+	return cli_finish(&c, input_status ? input_status : status);
+}
