@@ -4,6 +4,8 @@ noinst_LTLIBRARIES += libcore/libcore.la
 libcore_libcore_la_SOURCES = \
 	libcore/err.c libcore/err.h \
 	libcore/der.c libcore/der.h \
+	libcore/oid.c libcore/oid.h \
+	libcore/schema.c libcore/schema.h \
 	libcore/cert.c libcore/cert.h \
 	libcore/load.c libcore/load.h \
 	libcore/pkcs12.c libcore/pkcs12.h \
@@ -12,12 +14,15 @@ libcore_libcore_la_SOURCES = \
 	libcore/trust.c libcore/trust.h \
 	libcore/checks.c libcore/checks.h \
 	libcore/net.c libcore/net.h \
+	libcore/tls.c libcore/tls.h \
 	libcore/revocation.c libcore/revocation.h \
 	libcore/aia.c libcore/aia.h \
 	libcore/runtime.c libcore/runtime.h \
 	libcore/report.c libcore/report.h \
 	libcore/report-truststore.c libcore/report-truststore.h \
 	libcore/report-aiacheck.c \
+	libcore/report-tls.c \
+	libcore/report-derdump.c libcore/report-derdump.h \
 	libcore/write.c libcore/write.h \
 	libcore/export.c libcore/export.h \
 	libcore/fix.c libcore/fix.h \

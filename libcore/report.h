@@ -10,6 +10,7 @@
 
 #include "checks.h"
 #include "load.h"
+#include "tls.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -60,6 +61,21 @@ int ck_report_bundle_json(FILE *out, const struct ck_bundle *b, const struct ck_
 struct ck_xml;
 int ck_report_bundle_xml(struct ck_xml *x, const struct ck_bundle *b, const struct ck_analysis *a);
 
+/* For documents written as they are built (one element at a time):
+ * JSON: an object's members without its closing brace (to add more),
+ * or without its opening one (to end one opened so), or any value,
+ * compact; XML: open an element, write a value or an object's members
+ * as elements (the mapping below), close.  All return 0, or -1 on a
+ * write error. */
+int ck_json_write_open(FILE *out, const json_t *obj);
+int ck_json_write_members(FILE *out, const json_t *obj);
+int ck_json_write_value(FILE *out, const json_t *v);
+struct ck_xml;
+int ck_xml_start(struct ck_xml *x, const char *element);
+int ck_xml_value(struct ck_xml *x, const char *element, const json_t *v);
+int ck_xml_members(struct ck_xml *x, const json_t *obj);
+int ck_xml_close(struct ck_xml *x);
+
 /* XML: open the root element, write documents as <report> children,
  * close.  Strings are cleaned of characters XML cannot carry. */
 struct ck_xml;
@@ -96,11 +112,42 @@ int ck_report_text_aiacheck(FILE *out, const json_t *doc, const struct ck_text_o
  * and <skipped/> for URLs not checked.  Returns 0, or -1 on a write
  * error. */
 int ck_report_junit(FILE *out, json_t *const *docs, size_t ndocs);
+/* The part of chainview's text after the header: the chains as trees,
+ * the certificates on no chain, the keys and the findings.  Other tools
+ * show a chainview document inside theirs with it. */
+int ck_report_text_bundle_body(FILE *out, const json_t *doc, const struct ck_text_opts *o);
 
 /* Helpers other text renderers share. */
 /* One line on a keystore (the "jks" object above). */
 void ck_text_jks(FILE *out, const json_t *jks, const char *indent);
 const char *ck_text_color(const struct ck_text_opts *o, const char *what);
 const char *ck_text_reset(const struct ck_text_opts *o);
+
+/* ---- mtlsprobe's document (report-tls.c) ---- */
+
+/* What one probe produced, for ck_report_tls().  All borrowed. */
+struct ck_report_tls_in {
+	const struct ck_tls_opts *opts;
+	const char *send_mode;          /* "auto", "leaf", "chain" */
+	time_t at;                      /* validity time of the checks */
+	unsigned connect_timeout_ms, timeout_ms; /* as used */
+	const struct ck_tls_result *result;
+	const struct ck_tls_match *matches;  /* one per result->requests */
+	/* the client chain (leaf first): position -> index in the client
+	 * document's "certificates" */
+	const long *chain_index;
+	size_t chain_len;
+	const struct ck_bundle *client; /* NULL: no client credential */
+	const struct ck_analysis *client_analysis;
+	const struct ck_bundle *server; /* NULL: the server sent no certificate */
+	const struct ck_analysis *server_analysis;
+	const struct ck_tls_verdict *verdict;
+};
+
+/* mtlsprobe's document (new reference; NULL when out of memory). */
+json_t *ck_report_tls(const struct ck_report_tls_in *in);
+
+/* mtlsprobe's text rendering of that document. */
+int ck_report_text_mtlsprobe(FILE *out, const json_t *doc, const struct ck_text_opts *o);
 
 #endif

@@ -4,3 +4,7 @@ dist_man_MANS += man/pfx2pem.1 man/pem2pfx.1 man/certconv.1
 dist_pkgdata_DATA = man/chainview.rng man/truststore.rng
 dist_man_MANS += man/aiacheck.1
 dist_pkgdata_DATA += man/aiacheck.rng
+dist_man_MANS += man/mtlsprobe.1
+dist_pkgdata_DATA += man/mtlsprobe.rng
+dist_man_MANS += man/derdump.1
+dist_pkgdata_DATA += man/derdump.rng

@@ -9,6 +9,8 @@ TEST_LIBS = libcore/libcore.la $(CRITERION_LIBS)
 UNIT_TESTS = \
 	tests/test-err \
 	tests/test-der \
+	tests/test-oid \
+	tests/test-schema \
 	tests/test-cert \
 	tests/test-load \
 	tests/test-pkcs12 \
@@ -16,6 +18,7 @@ UNIT_TESTS = \
 	tests/test-chain \
 	tests/test-trust \
 	tests/test-checks \
+	tests/test-tls \
 	tests/test-report \
 	tests/test-write \
 	tests/test-export \
@@ -33,6 +36,12 @@ tests_test_err_LDADD = $(TEST_LIBS)
 tests_test_der_SOURCES = tests/test-der.c tests/unit.h
 tests_test_der_CFLAGS = $(TEST_CFLAGS)
 tests_test_der_LDADD = $(TEST_LIBS)
+tests_test_oid_SOURCES = tests/test-oid.c
+tests_test_oid_CFLAGS = $(TEST_CFLAGS)
+tests_test_oid_LDADD = $(TEST_LIBS)
+tests_test_schema_SOURCES = tests/test-schema.c tests/unit.h
+tests_test_schema_CFLAGS = $(TEST_CFLAGS)
+tests_test_schema_LDADD = $(TEST_LIBS)
 tests_test_cert_SOURCES = tests/test-cert.c tests/unit.h
 tests_test_cert_CFLAGS = $(TEST_CFLAGS)
 tests_test_cert_LDADD = $(TEST_LIBS)
@@ -54,6 +63,9 @@ tests_test_trust_LDADD = $(TEST_LIBS)
 tests_test_checks_SOURCES = tests/test-checks.c tests/unit.h
 tests_test_checks_CFLAGS = $(TEST_CFLAGS)
 tests_test_checks_LDADD = $(TEST_LIBS)
+tests_test_tls_SOURCES = tests/test-tls.c tests/unit.h
+tests_test_tls_CFLAGS = $(TEST_CFLAGS)
+tests_test_tls_LDADD = $(TEST_LIBS)
 tests_test_report_SOURCES = tests/test-report.c tests/unit.h
 tests_test_report_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_LDADD = $(TEST_LIBS)
@@ -95,6 +107,9 @@ CLI_TESTS = \
 	tests/cli/truststore-check.sh \
 	tests/cli/truststore-bad-input.sh \
 	tests/cli/truststore-output.sh \
+	tests/cli/derdump-golden.sh \
+	tests/cli/derdump-bad-input.sh \
+	tests/cli/derdump-options.sh \
 	tests/cli/man-options.sh \
 	tests/cli/pfx2pem-oracles.sh \
 	tests/cli/pem2pfx-oracles.sh \
@@ -110,6 +125,10 @@ CLI_TESTS = \
 	tests/cli/aiacheck-proxy.sh \
 	tests/cli/aiacheck-demo.sh \
 	tests/cli/aiacheck-ldap.sh \
+	tests/cli/mtlsprobe-options.sh \
+	tests/cli/mtlsprobe-handshake.sh \
+	tests/cli/mtlsprobe-network.sh \
+	tests/cli/mtlsprobe-output.sh \
 	$(NULL)
 
 TESTS += $(UNIT_TESTS) $(CLI_TESTS)
@@ -123,3 +142,5 @@ AM_TESTS_ENVIRONMENT = \
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers/servers.sh tests/servers/README.md
 EXTRA_DIST += tests/conv.sh tests/pty-run.py
+EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/tcp.py tests/servers/https.py
+EXTRA_DIST += tests/golden

@@ -29,3 +29,10 @@ tools_pem2pfx_SOURCES = tools/pem2pfx.c
 tools_pem2pfx_LDADD = $(CONVERT_LIBS)
 tools_certconv_SOURCES = tools/certconv.c
 tools_certconv_LDADD = $(CONVERT_LIBS)
+bin_PROGRAMS += tools/mtlsprobe
+tools_mtlsprobe_SOURCES = tools/mtlsprobe.c
+tools_mtlsprobe_LDADD = $(TOOL_LIBS)
+
+bin_PROGRAMS += tools/derdump
+tools_derdump_SOURCES = tools/derdump.c
+tools_derdump_LDADD = $(TOOL_LIBS)

@@ -1,0 +1,466 @@
+/* mtlsprobe — run a mutual-TLS handshake with a client certificate and
+ * explain what happened: which CAs the server accepts, which certificates
+ * went out, and why the server closed the connection. */
+#include "config.h"
+
+#include "cli.h"
+#include "libcore/tls.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_PFX = CLI_TOOL_OPTION,
+	OPT_CERT,
+	OPT_KEY,
+	OPT_SEND,
+	OPT_SNI,
+	OPT_TLS12,
+	OPT_TLS13,
+	OPT_CONNECT_TIMEOUT,
+	OPT_TIMEOUT,
+	OPT_HTTP_GET,
+};
+
+static const struct cli_option options[] = {
+	{ "pfx", 0, "FILE", "client certificate, key and chain from a PKCS#12/PFX file", OPT_PFX },
+	{ "cert", 0, "FILE", "client certificate (and its chain) from FILE, in any format", OPT_CERT },
+	{ "key", 0, "FILE", "private key of --cert, when that file does not hold it", OPT_KEY },
+	{ "send", 0, "WHICH", "client certificates to send: auto (default), leaf or chain", OPT_SEND },
+	{ "sni", 0, "NAME", "server name to send (default: the host, unless it is an IP address)", OPT_SNI },
+	{ "tls1.2", 0, NULL, "use TLS 1.2 only", OPT_TLS12 },
+	{ "tls1.3", 0, NULL, "use TLS 1.3 only", OPT_TLS13 },
+	{ "connect-timeout", 0, "SECONDS", "give up connecting after SECONDS (default 10)", OPT_CONNECT_TIMEOUT },
+	{ "timeout", 0, "SECONDS", "give up the handshake, and each read after it, after SECONDS (default 30)", OPT_TIMEOUT },
+	{ "http-get", 0, "PATH", "after the handshake, send GET PATH and show the status line", OPT_HTTP_GET },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct cli_tool tool = {
+	.name = "mtlsprobe",
+	.synopsis = "[OPTION]... HOST[:PORT]",
+	.summary = "Run a mutual-TLS handshake with a client certificate and explain what happened.",
+	.description =
+		"Connects to HOST (a name or an IP address; PORT defaults to 443), shows each phase with\n"
+		"its timing, the server's certificates checked like chainview, the CAs the server accepts\n"
+		"for client certificates, the certificates that were sent, and the outcome in words:\n"
+		"the alert the server sent or how it closed the connection, why, and what to do.",
+	.options = options,
+	.common = CLI_WITH_ALL,
+};
+
+enum send_mode { SEND_AUTO, SEND_LEAF, SEND_CHAIN };
+static const char *const send_names[] = { "auto", "leaf", "chain" };
+
+struct opts {
+	const char *pfx, *cert, *key, *sni, *http_path;
+	enum send_mode send;
+	enum ck_tls_version version;
+	bool tls12, tls13;
+	unsigned connect_timeout_ms, timeout_ms;
+	/* from the operand */
+	char *host, *port;
+	char *http_host;
+};
+
+static unsigned parse_seconds(const char *opt, const char *arg)
+{
+	char *end;
+	double v = strtod(arg, &end);
+	if (end == arg || *end || !(v > 0 && v <= 3600))
+		cli_usage("%s takes a number of seconds from 0.001 to 3600, not '%s'", opt, arg);
+	return v * 1000 < 1 ? 1 : (unsigned)(v * 1000 + 0.5);
+}
+
+static bool printable_word(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static int tool_option(int id, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+
+	switch (id) {
+	case OPT_PFX: o->pfx = arg; break;
+	case OPT_CERT: o->cert = arg; break;
+	case OPT_KEY: o->key = arg; break;
+	case OPT_SEND:
+		for (size_t i = 0; i < 3; i++)
+			if (!strcmp(arg, send_names[i])) {
+				o->send = (enum send_mode)i;
+				return 0;
+			}
+		cli_usage("--send takes auto, leaf or chain, not '%s'", arg);
+	case OPT_SNI:
+		if (!*arg || !printable_word(arg))
+			cli_usage("--sni takes a host name, not '%s'", arg);
+		o->sni = arg;
+		break;
+	case OPT_TLS12: o->tls12 = true; break;
+	case OPT_TLS13: o->tls13 = true; break;
+	case OPT_CONNECT_TIMEOUT: o->connect_timeout_ms = parse_seconds("--connect-timeout", arg); break;
+	case OPT_TIMEOUT: o->timeout_ms = parse_seconds("--timeout", arg); break;
+	case OPT_HTTP_GET:
+		if (arg[0] != '/' || !printable_word(arg))
+			cli_usage("--http-get takes a path that starts with '/' and has no spaces, not '%s'", arg);
+		o->http_path = arg;
+		break;
+	}
+	return 0;
+}
+
+static bool is_ip(const char *host)
+{
+	unsigned char buf[16];
+	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
+/* HOST, HOST:PORT, [V6], [V6]:PORT, or a bare IPv6 address. */
+static void parse_target(const char *arg, struct opts *o)
+{
+	const char *colon, *port = "443";
+	unsigned long v;
+
+	if (strstr(arg, "://"))
+		cli_usage("give HOST:PORT, not a URL: for https://HOST:PORT/PATH use HOST:PORT --http-get /PATH");
+	if (arg[0] == '[') {
+		const char *close = strchr(arg, ']');
+		if (!close || (close[1] && close[1] != ':'))
+			cli_usage("'%s' is not HOST:PORT or [IPv6]:PORT", arg);
+		o->host = strndup(arg + 1, (size_t)(close - arg - 1));
+		if (close[1] == ':')
+			port = close + 2;
+	} else if ((colon = strchr(arg, ':')) && strchr(colon + 1, ':')) {
+		o->host = strdup(arg); /* a bare IPv6 address */
+	} else if (colon) {
+		o->host = strndup(arg, (size_t)(colon - arg));
+		port = colon + 1;
+	} else {
+		o->host = strdup(arg);
+	}
+	if (!o->host) {
+		cli_msg(NULL, "out of memory");
+		exit(CLI_EXIT_INTERNAL);
+	}
+	if (!*o->host || !printable_word(o->host))
+		cli_usage("'%s' does not name a host", arg);
+	if (!cli_parse_uint(port, 1, 65535, &v))
+		cli_usage("the port must be a number from 1 to 65535, not '%s'", port);
+	if (asprintf(&o->port, "%lu", v) < 0)
+		exit(CLI_EXIT_INTERNAL);
+}
+
+static void finish_options(struct opts *o, int argc, char **argv, int first)
+{
+	const char *name;
+	bool v6;
+
+	if (first >= argc)
+		cli_usage("no server given (HOST[:PORT])");
+	if (argc - first > 1)
+		cli_usage("one server at a time: '%s' is extra", argv[first + 1]);
+	if (o->pfx && o->cert)
+		cli_usage("use --pfx or --cert, not both");
+	if (o->key && !o->cert)
+		cli_usage("--key goes with --cert");
+	if (o->tls12 && o->tls13)
+		cli_usage("use --tls1.2 or --tls1.3, not both");
+	o->version = o->tls12 ? CK_TLS_V12 : o->tls13 ? CK_TLS_V13 : CK_TLS_ANY;
+	if (o->send != SEND_AUTO && !o->pfx && !o->cert)
+		cli_usage("--send needs a client certificate (--pfx or --cert)");
+	parse_target(argv[first], o);
+	if (o->sni && is_ip(o->sni))
+		cli_usage("--sni takes a host name; a server name cannot be an IP address");
+	if (!o->sni && !is_ip(o->host))
+		o->sni = o->host;
+	if (!o->connect_timeout_ms)
+		o->connect_timeout_ms = 10000;
+	if (!o->timeout_ms)
+		o->timeout_ms = 30000;
+	name = o->sni ? o->sni : o->host;
+	v6 = strchr(name, ':') != NULL;
+	if (asprintf(&o->http_host, "%s%s%s%s%s", v6 ? "[" : "", name, v6 ? "]" : "",
+		     strcmp(o->port, "443") ? ":" : "", strcmp(o->port, "443") ? o->port : "") < 0)
+		exit(CLI_EXIT_INTERNAL);
+}
+
+/* ---------------------------------------------------------------- */
+/* the client side */
+
+struct client {
+	struct ck_bundle *bundle;
+	struct ck_analysis *an;
+	const struct ck_key *key;
+	const struct ck_cert **chain; /* the primary chain, leaf first */
+	long *index;                  /* chain position -> output index */
+	size_t len, available, nsend;
+};
+
+static void client_free(struct client *cl)
+{
+	ck_analysis_free(cl->an);
+	ck_bundle_free(cl->bundle);
+	free(cl->chain);
+	free(cl->index);
+}
+
+/* Load --pfx, or --cert (+ --key).  Returns an exit status. */
+static int load_credential(struct cli_common *c, const struct opts *o, struct client *cl)
+{
+	struct ck_load_opts lo = { .max_size = c->max_size, .password = cli_password(c) };
+	const char *path = o->pfx ? o->pfx : o->cert;
+	struct ck_bundle *k = NULL;
+	struct ck_error err;
+	int status = 0;
+
+	ck_error_clear(&err);
+	if (!path)
+		return 0;
+	if (ck_bundle_load_file(path, &lo, &cl->bundle, &err))
+		return cli_error(&err);
+	if (o->key) {
+		if (ck_bundle_load_file(o->key, &lo, &k, &err))
+			return cli_error(&err);
+		if (!k->nkeys) {
+			cli_msg(o->key, "holds no private key");
+			status = CLI_EXIT_INPUT;
+		} else if (ck_bundle_merge(cl->bundle, k)) {
+			cli_msg(NULL, "out of memory");
+			status = CLI_EXIT_INTERNAL;
+		}
+		ck_bundle_free(k);
+		if (status)
+			return status;
+	}
+	if (!cl->bundle->ncerts) {
+		cli_msg(path, "holds no certificate");
+		return CLI_EXIT_INPUT;
+	}
+	if (!cl->bundle->nkeys) {
+		cli_msg(path, "holds no private key%s", o->cert ? "; give it with --key" : "");
+		return CLI_EXIT_INPUT;
+	}
+	return 0;
+}
+
+/* Analyse the credential like chainview, find the leaf the key belongs
+ * to, and decide what --send sends.  Returns an exit status. */
+static int prepare_client(const struct cli_common *c, const struct opts *o,
+			  const struct ck_trust *trust, struct client *cl)
+{
+	struct ck_analyze_opts ao = { .chain = { .at = c->at, .purpose = CK_OID_EKU_CLIENT } };
+	const char *path = o->pfx ? o->pfx : o->cert;
+	const struct ck_chain *ch;
+	struct ck_error err;
+
+	ck_error_clear(&err);
+	if (ck_analyze(cl->bundle, trust, &ao, &cl->an, &err)) {
+		ck_error_set_file(&err, path);
+		return cli_error(&err);
+	}
+	ch = cl->an->nchains ? cl->an->chains[0] : NULL;
+	for (size_t k = 0; ch && k < cl->bundle->nkeys && !cl->key; k++)
+		if (!memcmp(cl->bundle->keys[k]->spki_sha256,
+			    ck_pool_get(cl->an->pool, ch->path[0])->cert->spki_sha256, 32))
+			cl->key = cl->bundle->keys[k];
+	if (!cl->key) {
+		cli_msg(path, "the private key matches none of the certificates");
+		return CLI_EXIT_INPUT;
+	}
+	cl->chain = calloc(ch->len, sizeof *cl->chain);
+	cl->index = calloc(ch->len, sizeof *cl->index);
+	if (!cl->chain || !cl->index) {
+		cli_msg(NULL, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	cl->len = ch->len;
+	for (size_t k = 0; k < ch->len; k++) {
+		const struct ck_pool_entry *e = ck_pool_get(cl->an->pool, ch->path[k]);
+		cl->chain[k] = e->cert;
+		cl->index[k] = ck_analysis_index(cl->an, ch->path[k]);
+		if (e->source == CK_SRC_INPUT && cl->available == k)
+			cl->available++;
+	}
+	cl->nsend = o->send == SEND_LEAF ? 1 : cl->available;
+	if (o->send == SEND_CHAIN && cl->nsend > 1 && cl->nsend == ch->len && ch->self_signed_top)
+		cl->nsend--;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* the server's certificates */
+
+struct server {
+	struct ck_bundle *bundle;
+	struct ck_analysis *an;
+	int valid; /* 1, 0, -1 not seen */
+	const char *problem;
+};
+
+static int check_server(const struct cli_common *c, const struct opts *o, const struct ck_tls_result *r,
+			const struct ck_trust *trust, struct server *sv)
+{
+	struct ck_analyze_opts ao = { .chain = { .at = c->at, .purpose = CK_OID_EKU_SERVER,
+						 .hostname = o->sni ? o->sni : o->host } };
+	struct ck_error err;
+	const struct ck_chain *ch;
+
+	sv->valid = -1;
+	if (!r->npeer)
+		return 0;
+	ck_error_clear(&err);
+	sv->bundle = calloc(1, sizeof *sv->bundle);
+	if (!sv->bundle || asprintf(&sv->bundle->name, "%s:%s", o->host, o->port) < 0) {
+		cli_msg(NULL, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	sv->bundle->format = CK_FMT_DER; /* the TLS Certificate message carries DER */
+	for (size_t i = 0; i < r->npeer; i++) {
+		struct ck_cert *dup = NULL;
+		if (ck_cert_dup(r->peer[i], &dup) || ck_bundle_add_cert(sv->bundle, dup)) {
+			ck_cert_free(dup);
+			cli_msg(NULL, "out of memory");
+			return CLI_EXIT_INTERNAL;
+		}
+	}
+	if (ck_analyze(sv->bundle, trust, &ao, &sv->an, &err))
+		return cli_error(&err);
+	ch = sv->an->nchains ? sv->an->chains[0] : NULL;
+	sv->valid = ch && ch->valid && !sv->an->errors;
+	for (size_t i = 0; i < sv->an->nfindings && !sv->problem; i++)
+		if (sv->an->findings[i].severity == CK_SEV_ERROR)
+			sv->problem = sv->an->findings[i].message;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+struct run {
+	struct ck_tls_opts to;
+	struct ck_tls_result *result;
+	struct ck_tls_match *matches;
+	struct ck_tls_verdict verdict;
+};
+
+static int probe(const struct opts *o, const struct client *cl, struct run *run)
+{
+	struct ck_error err;
+	ck_error_clear(&err);
+	run->to.host = o->host;
+	run->to.port = o->port;
+	run->to.sni = o->sni;
+	run->to.connect_timeout_ms = o->connect_timeout_ms;
+	run->to.timeout_ms = o->timeout_ms;
+	run->to.version = o->version;
+	run->to.http_path = o->http_path;
+	run->to.http_host = o->http_host;
+	if (cl->bundle) {
+		run->to.send = cl->chain;
+		run->to.nsend = cl->nsend;
+		run->to.key = cl->key;
+	}
+	if (ck_tls_probe(&run->to, &run->result, &err))
+		return cli_error(&err);
+	return 0;
+}
+
+static int explain(const struct opts *o, const struct client *cl, const struct server *sv, struct run *run)
+{
+	const struct ck_tls_result *r = run->result;
+	struct ck_tls_context ctx = {
+		.chain = cl->chain, .len = cl->len, .available = cl->available,
+		.complete = cl->an && cl->an->nchains && cl->an->chains[0]->self_signed_top,
+		.credential = o->pfx ? o->pfx : o->cert, .send_mode = send_names[o->send],
+		.server_valid = sv->valid, .server_problem = sv->problem,
+		.timeout_ms = o->timeout_ms, .connect_timeout_ms = o->connect_timeout_ms,
+		.host = o->host, .port = o->port, .sni = o->sni, .http_path = o->http_path,
+	};
+
+	run->matches = calloc(r->nrequests ? r->nrequests : 1, sizeof *run->matches);
+	if (!run->matches)
+		goto nomem;
+	for (size_t k = 0; k < r->nrequests; k++)
+		if (ck_tls_match_ca(&r->requests[k], cl->chain, cl->len, &run->matches[k]))
+			goto nomem;
+	if (ck_tls_explain(r, r->nrequests ? &run->matches[r->nrequests - 1] : NULL, &ctx, &run->verdict))
+		goto nomem;
+	return 0;
+nomem:
+	cli_msg(NULL, "out of memory");
+	return CLI_EXIT_INTERNAL;
+}
+
+static int output(struct cli_common *c, const struct opts *o, const struct client *cl,
+		  const struct server *sv, const struct run *run)
+{
+	struct ck_report_tls_in in = {
+		.opts = &run->to, .send_mode = send_names[o->send],
+		.at = cl->an ? cl->an->at : sv->an ? sv->an->at : c->at ? c->at : time(NULL),
+		.connect_timeout_ms = o->connect_timeout_ms, .timeout_ms = o->timeout_ms,
+		.result = run->result, .matches = run->matches,
+		.chain_index = cl->index, .chain_len = cl->len,
+		.client = cl->bundle, .client_analysis = cl->an,
+		.server = sv->bundle, .server_analysis = sv->an,
+		.verdict = &run->verdict,
+	};
+	json_t *doc = ck_report_tls(&in);
+	struct cli_output *out;
+	bool ok;
+
+	if (!doc) {
+		cli_msg(NULL, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	out = cli_output_begin(c, "mtlsprobe", false);
+	cli_output_doc(out, doc, ck_report_text_mtlsprobe);
+	ok = cli_output_end(out);
+	json_decref(doc);
+	if (!ok)
+		return CLI_EXIT_INTERNAL;
+	return run->verdict.success ? CLI_EXIT_OK : CLI_EXIT_PROBLEMS;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_common c;
+	struct opts o = { 0 };
+	struct client cl = { 0 };
+	struct server sv = { .valid = -1 };
+	struct run run = { 0 };
+	struct ck_trust *trust = NULL;
+	int first, status = 0;
+
+	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+	finish_options(&o, argc, argv, first);
+	trust = cli_load_trust(&c, &status);
+	if (trust)
+		status = load_credential(&c, &o, &cl);
+	if (trust && !status && cl.bundle)
+		status = prepare_client(&c, &o, trust, &cl);
+	if (trust && !status)
+		status = probe(&o, &cl, &run);
+	if (trust && !status)
+		status = check_server(&c, &o, run.result, trust, &sv);
+	if (trust && !status)
+		status = explain(&o, &cl, &sv, &run);
+	if (trust && !status)
+		status = output(&c, &o, &cl, &sv, &run);
+	for (size_t k = 0; run.matches && run.result && k < run.result->nrequests; k++)
+		ck_tls_match_cleanup(&run.matches[k]);
+	free(run.matches);
+	ck_tls_verdict_cleanup(&run.verdict);
+	ck_tls_result_free(run.result);
+	ck_analysis_free(sv.an);
+	ck_bundle_free(sv.bundle);
+	client_free(&cl);
+	ck_trust_free(trust);
+	free(o.host);
+	free(o.port);
+	free(o.http_host);
+	return cli_finish(&c, status);
+}
