@@ -10,6 +10,7 @@
 
 #include "write.h"
 #include "cert.h"
+#include "export.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -213,82 +214,29 @@ enum ck_status ck_write_file(const char *path, const void *data, size_t len,
 /* ---------------------------------------------------------------- */
 /* certificates out */
 
-static enum ck_status gnutls_fail(struct ck_error *err, int ret, const char *what)
-{
-	return ck_error_set(err, ret == GNUTLS_E_MEMORY_ERROR ? CK_E_NOMEM : CK_E_INTERNAL,
-			    "cannot encode %s (%s)", what, gnutls_strerror(ret));
-}
-
-static enum ck_status encode_pem(const struct ck_cert *const *certs, size_t n,
-				 unsigned char **out, size_t *len, struct ck_error *err)
-{
-	unsigned char *buf = NULL;
-	size_t used = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		gnutls_datum_t der = { certs[i]->der, (unsigned)certs[i]->der_len }, pem = { NULL, 0 };
-		unsigned char *nb;
-		int ret = gnutls_pem_base64_encode2("CERTIFICATE", &der, &pem);
-		if (ret < 0) {
-			free(buf);
-			return gnutls_fail(err, ret, "PEM");
-		}
-		nb = realloc(buf, used + pem.size + 1);
-		if (!nb) {
-			gnutls_free(pem.data);
-			free(buf);
-			return ck_error_set(err, CK_E_NOMEM, "out of memory");
-		}
-		buf = nb;
-		memcpy(buf + used, pem.data, pem.size);
-		used += pem.size;
-		gnutls_free(pem.data);
-	}
-	*out = buf ? buf : malloc(1);
-	if (!*out)
-		return ck_error_set(err, CK_E_NOMEM, "out of memory");
-	*len = used;
-	return CK_OK;
-}
-
-static enum ck_status encode_pkcs7(const struct ck_cert *const *certs, size_t n,
-				   unsigned char **out, size_t *len, struct ck_error *err)
-{
-	gnutls_pkcs7_t p7 = NULL;
-	gnutls_datum_t res = { NULL, 0 };
-	enum ck_status rc = CK_OK;
-	int ret = gnutls_pkcs7_init(&p7);
-
-	for (size_t i = 0; ret >= 0 && i < n; i++) {
-		gnutls_datum_t der = { certs[i]->der, (unsigned)certs[i]->der_len };
-		ret = gnutls_pkcs7_set_crt_raw(p7, &der);
-	}
-	if (ret >= 0)
-		ret = gnutls_pkcs7_export2(p7, GNUTLS_X509_FMT_DER, &res);
-	if (ret < 0) {
-		rc = gnutls_fail(err, ret, "PKCS#7");
-		goto out;
-	}
-	*out = malloc(res.size ? res.size : 1);
-	if (!*out) {
-		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
-		goto out;
-	}
-	memcpy(*out, res.data, res.size);
-	*len = res.size;
-out:
-	gnutls_free(res.data);
-	if (p7)
-		gnutls_pkcs7_deinit(p7);
-	return rc;
-}
-
+/* One implementation of each encoding: export.c's (its PKCS#7 keeps the
+ * order of the certificates, which GnuTLS's writer sorts). */
 enum ck_status ck_encode_certs(const struct ck_cert *const *certs, size_t n,
 			       enum ck_cert_encoding how, unsigned char **out, size_t *len,
 			       struct ck_error *err)
 {
-	return how == CK_ENC_PKCS7 ? encode_pkcs7(certs, n, out, len, err) :
-				     encode_pem(certs, n, out, len, err);
+	struct ck_buf buf;
+	enum ck_status rc = CK_OK;
+
+	ck_buf_init(&buf);
+	if (how == CK_ENC_PKCS7)
+		rc = ck_export_pkcs7(certs, n, &buf, err);
+	for (size_t i = 0; how != CK_ENC_PKCS7 && i < n && !rc; i++)
+		rc = ck_export_cert_pem(certs[i], false, &buf, err);
+	if (!rc && !buf.data && !(buf.data = malloc(1)))
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+	if (rc) {
+		ck_buf_cleanup(&buf);
+		return rc;
+	}
+	*out = buf.data;
+	*len = buf.len;
+	return CK_OK;
 }
 
 struct ck_outdir {

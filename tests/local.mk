@@ -21,6 +21,8 @@ UNIT_TESTS = \
 	tests/test-tls \
 	tests/test-report \
 	tests/test-write \
+	tests/test-export \
+	tests/test-fix \
 	tests/test-net \
 	tests/test-revocation \
 	tests/test-aia \
@@ -72,6 +74,12 @@ tests_test_report_LDADD = $(TEST_LIBS)
 tests_test_write_SOURCES = tests/test-write.c tests/unit.h
 tests_test_write_CFLAGS = $(TEST_CFLAGS)
 tests_test_write_LDADD = $(TEST_LIBS)
+tests_test_export_SOURCES = tests/test-export.c tests/unit.h
+tests_test_export_CFLAGS = $(TEST_CFLAGS)
+tests_test_export_LDADD = $(TEST_LIBS)
+tests_test_fix_SOURCES = tests/test-fix.c tests/unit.h
+tests_test_fix_CFLAGS = $(TEST_CFLAGS)
+tests_test_fix_LDADD = $(TEST_LIBS)
 tests_test_net_SOURCES = tests/test-net.c tests/unit.h
 tests_test_net_CFLAGS = $(TEST_CFLAGS)
 tests_test_net_LDADD = $(TEST_LIBS)
@@ -111,6 +119,12 @@ CLI_TESTS = \
 	tests/cli/derdump-bad-input.sh \
 	tests/cli/derdump-options.sh \
 	tests/cli/man-options.sh \
+	tests/cli/pfx2pem-oracles.sh \
+	tests/cli/pem2pfx-oracles.sh \
+	tests/cli/certconv-fix.sh \
+	tests/cli/conversions-bad-input.sh \
+	tests/cli/conversions-roundtrip.sh \
+	tests/cli/conversions-passwords.sh \
 	tests/cli/aiacheck-options.sh \
 	tests/cli/aiacheck-classes.sh \
 	tests/cli/aiacheck-content.sh \
@@ -140,5 +154,6 @@ AM_TESTS_ENVIRONMENT = \
 	$(NULL)
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers/servers.sh tests/servers/README.md
+EXTRA_DIST += tests/conv.sh tests/pty-run.py
 EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/tcp.py tests/servers/https.py
 EXTRA_DIST += tests/golden
