@@ -17,7 +17,6 @@
 #include <fcntl.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
-#include <gnutls/pkcs7.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
