@@ -24,6 +24,9 @@ libcore_libcore_la_SOURCES = \
 	libcore/report-tls.c \
 	libcore/report-derdump.c libcore/report-derdump.h \
 	libcore/write.c libcore/write.h \
+	libcore/policy.c libcore/policy.h \
+	libcore/policy-urls.c \
+	libcore/report-certaudit.c \
 	libcore/export.c libcore/export.h \
 	libcore/fix.c libcore/fix.h \
 	$(NULL)

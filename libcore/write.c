@@ -15,6 +15,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +41,40 @@ static void out_free(struct ck_out *o)
 	free(o->path);
 	free(o->tmp);
 	free(o);
+}
+
+/* Create "DIR/.NAME.XXXXXX" exclusively: a file (returns its
+ * descriptor) with mode 0600 for secrets and otherwise 0666 less the
+ * umask, or a directory (returns 0) with 0777 less the umask.  The
+ * kernel applies the umask: reading it would mean setting it, and it is
+ * shared by every thread. */
+static int create_temp(char *tmp, size_t size, const char *dir, const char *name, bool secret,
+		       bool directory)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char rnd[6];
+
+	for (int attempt = 0; attempt < 100; attempt++) {
+		char suffix[7];
+		int fd;
+		if (gnutls_rnd(GNUTLS_RND_NONCE, rnd, sizeof rnd) < 0) {
+			errno = EIO;
+			return -1;
+		}
+		for (size_t i = 0; i < sizeof rnd; i++)
+			suffix[i] = chars[rnd[i] % (sizeof chars - 1)];
+		suffix[6] = '\0';
+		snprintf(tmp, size, "%s/.%s.%s", dir, name, suffix);
+		if (directory)
+			fd = mkdir(tmp, 0777);
+		else
+			fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY,
+				  secret ? 0600 : 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
 }
 
 enum ck_status ck_out_open(const char *path, const struct ck_write_opts *opts,
@@ -81,23 +117,13 @@ enum ck_status ck_out_open(const char *path, const struct ck_write_opts *opts,
 		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 		goto fail;
 	}
-	snprintf(o->tmp, strlen(path) + 32, "%s/.%s.XXXXXX", dirname(dircopy),
-		 strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
-	fd = mkstemp(o->tmp);
+	fd = create_temp(o->tmp, strlen(path) + 32, dirname(dircopy),
+			 strrchr(path, '/') ? strrchr(path, '/') + 1 : path, o->opts.secret, false);
 	if (fd < 0) {
 		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot create a file in its directory");
 		free(o->tmp);
 		o->tmp = NULL;
 		goto fail;
-	}
-	/* mkstemp makes 0600; widen for certificates-only output */
-	if (!o->opts.secret) {
-		mode_t um = umask(0);
-		umask(um);
-		if (fchmod(fd, 0666 & ~um) < 0) {
-			rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot set the file mode");
-			goto fail;
-		}
 	}
 	o->f = fdopen(fd, "w");
 	if (!o->f) {
@@ -272,7 +298,6 @@ enum ck_status ck_outdir_open(const char *path, const char *suffix,
 	struct stat st;
 	enum ck_status rc = CK_OK;
 	size_t tl = strlen(path) + 32;
-	mode_t um;
 
 	ck_error_set_file(err, path);
 	if (!d || !(d->path = strdup(path)) || !(d->suffix = strdup(suffix)) ||
@@ -293,17 +318,9 @@ enum ck_status ck_outdir_open(const char *path, const char *suffix,
 		}
 		d->replace = true;
 	}
-	snprintf(d->tmp, tl, "%s/.%s.XXXXXX", dirname(dircopy),
-		 strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
-	if (!mkdtemp(d->tmp)) {
+	if (create_temp(d->tmp, tl, dirname(dircopy), strrchr(path, '/') ? strrchr(path, '/') + 1 : path,
+			false, true) < 0) {
 		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot create a directory beside it");
-		goto fail;
-	}
-	um = umask(0);
-	umask(um);
-	if (chmod(d->tmp, 0777 & ~um) < 0) {
-		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot set the directory mode");
-		rmdir(d->tmp);
 		goto fail;
 	}
 	free(dircopy);
@@ -326,14 +343,12 @@ enum ck_status ck_outdir_add(struct ck_outdir *d, const char *name, const void *
 	int fd;
 	const unsigned char *p = data;
 	size_t done = 0;
-	mode_t um = umask(0);
 
-	umask(um);
 	if (strchr(name, '/') || !ends_with(name, d->suffix) || name[0] == '.')
 		return ck_error_set(err, CK_E_USAGE, "bad file name '%s'", name);
 	if ((size_t)snprintf(full, sizeof full, "%s/%s", d->tmp, name) >= sizeof full)
 		return ck_error_set(err, CK_E_IO, "file name too long");
-	fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666 & ~um);
+	fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666); /* less the umask */
 	if (fd < 0)
 		return ck_error_set_errno(err, CK_E_IO, errno, "cannot create %s", name);
 	while (done < len) {

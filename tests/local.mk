@@ -27,6 +27,8 @@ UNIT_TESTS = \
 	tests/test-revocation \
 	tests/test-aia \
 	tests/test-runtime \
+	tests/test-policy \
+	tests/test-report-certaudit \
 	$(NULL)
 
 check_PROGRAMS += $(UNIT_TESTS)
@@ -94,6 +96,12 @@ tests_test_runtime_LDADD = $(TEST_LIBS)
 # helpers the network tests start (tests/servers/servers.sh)
 check_PROGRAMS += tests/servers/netprobe
 tests_servers_netprobe_SOURCES = tests/servers/netprobe.c
+tests_test_policy_SOURCES = tests/test-policy.c tests/unit.h
+tests_test_policy_CFLAGS = $(TEST_CFLAGS)
+tests_test_policy_LDADD = $(TEST_LIBS)
+tests_test_report_certaudit_SOURCES = tests/test-report-certaudit.c tests/unit.h
+tests_test_report_certaudit_CFLAGS = $(TEST_CFLAGS)
+tests_test_report_certaudit_LDADD = $(TEST_LIBS)
 
 CLI_TESTS = \
 	tests/cli/chainview-formats.sh \
@@ -125,6 +133,11 @@ CLI_TESTS = \
 	tests/cli/aiacheck-proxy.sh \
 	tests/cli/aiacheck-demo.sh \
 	tests/cli/aiacheck-ldap.sh \
+	tests/cli/certaudit-tree.sh \
+	tests/cli/certaudit-output.sh \
+	tests/cli/certaudit-walk.sh \
+	tests/cli/certaudit-options.sh \
+	tests/cli/certaudit-network.sh \
 	tests/cli/mtlsprobe-options.sh \
 	tests/cli/mtlsprobe-handshake.sh \
 	tests/cli/mtlsprobe-network.sh \

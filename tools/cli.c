@@ -194,6 +194,19 @@ bool cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigne
 	return true;
 }
 
+bool cli_parse_seconds(const char *s, unsigned *ms)
+{
+	char *end;
+	double v;
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	v = strtod(s, &end);
+	if (*end || v < 0.001 || v > 3600)
+		return false;
+	*ms = (unsigned)(v * 1000 + 0.5);
+	return true;
+}
+
 bool cli_parse_size(const char *s, size_t *out)
 {
 	char *end;
@@ -268,7 +281,7 @@ bool cli_parse_time(const char *s, time_t *out)
 /* ---------------------------------------------------------------- */
 /* passwords */
 
-static char *read_password_file(const char *path)
+char *cli_read_password_file(const char *path)
 {
 	unsigned char *data = NULL;
 	size_t len = 0, n;
@@ -370,7 +383,7 @@ char *cli_new_password(const char *file, const char *env, bool allow_empty, cons
 
 	*status = CLI_EXIT_OK;
 	if (file) {
-		pass = read_password_file(file);
+		pass = cli_read_password_file(file);
 		if (!pass) {
 			*status = CLI_EXIT_INPUT;
 			return NULL;
@@ -435,7 +448,7 @@ static void resolve_password(struct cli_common *c)
 	if (given > 1)
 		cli_usage("use only one of --password-file, --password-env and --password");
 	if (c->password_file) {
-		c->password = read_password_file(c->password_file);
+		c->password = cli_read_password_file(c->password_file);
 		if (!c->password)
 			exit(CLI_EXIT_INPUT);
 	} else if (c->password_env) {
@@ -453,6 +466,38 @@ static void resolve_password(struct cli_common *c)
 	c->pw.value = c->password;
 	c->pw.ask = c->password ? NULL : ask_tty;
 	c->pw.ctx = NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* network */
+
+static const char *env2(const char *a, const char *b)
+{
+	const char *v = getenv(a);
+	if ((!v || !*v) && b)
+		v = getenv(b);
+	return v && *v ? v : NULL;
+}
+
+void cli_net_env(struct ck_net_opts *n, const char *proxy, bool no_proxy)
+{
+	const char *all = env2("all_proxy", "ALL_PROXY");
+
+	n->ca_file = env2("SSL_CERT_FILE", NULL);
+	n->ca_path = env2("SSL_CERT_DIR", NULL);
+	if (no_proxy)
+		return;
+	if (proxy) {
+		n->proxy = proxy;
+		return;
+	}
+	n->http_proxy = env2("http_proxy", NULL);
+	n->https_proxy = env2("https_proxy", "HTTPS_PROXY");
+	if (!n->http_proxy)
+		n->http_proxy = all;
+	if (!n->https_proxy)
+		n->https_proxy = all;
+	n->no_proxy = env2("no_proxy", "NO_PROXY");
 }
 
 /* ---------------------------------------------------------------- */

@@ -12,9 +12,14 @@ tools_chainview_LDADD = $(TOOL_LIBS)
 bin_PROGRAMS += tools/truststore
 tools_truststore_SOURCES = tools/truststore.c
 tools_truststore_LDADD = $(TOOL_LIBS)
+
 bin_PROGRAMS += tools/aiacheck
 tools_aiacheck_SOURCES = tools/aiacheck.c
 tools_aiacheck_LDADD = $(TOOL_LIBS)
+
+bin_PROGRAMS += tools/certaudit
+tools_certaudit_SOURCES = tools/certaudit.c
+tools_certaudit_LDADD = $(TOOL_LIBS) -lpthread
 
 # the conversion tools share convert.c
 noinst_LTLIBRARIES += tools/libconvert.la
