@@ -2,7 +2,8 @@
  * layer; see tls.h).
  *
  * A probe goes through phases, each timed: name resolution
- * (getaddrinfo; an IP literal is not looked up), TCP connect (every
+ * (getaddrinfo in a thread, waited for at most the connect timeout; an
+ * IP literal is not looked up), TCP connect (every
  * address in turn, non-blocking connect + poll, all of them within the
  * connect timeout, so that a dropped endpoint costs exactly that), the
  * GnuTLS handshake (bounded by gnutls_handshake_set_timeout), and after
@@ -38,6 +39,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -351,8 +353,141 @@ static char *numeric_address(const struct addrinfo *ai)
 	return strdup(host);
 }
 
-/* Resolve; false when the probe ends here (DNS failure or no memory). */
-static bool resolve(struct probe *p, struct addrinfo **out)
+/* getaddrinfo() has no timeout: a resolver that does not answer holds it
+ * for timeout x attempts x nameservers of resolv.conf (15 s and more),
+ * which is the hang this tool exists to expose.  glibc's getaddrinfo_a()
+ * cannot abandon a lookup that has started either, so the lookup runs in
+ * a detached thread that owns its inputs and result; the probe waits for
+ * it at most the connect timeout and, past it, leaves the thread to
+ * finish and free everything itself (the last of the two to let go of
+ * the structure frees it). */
+struct lookup {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int refs;    /* the probe and the thread */
+	bool done;
+	char *host, *port;
+	struct addrinfo hints;
+	struct addrinfo *ai;
+	int rc, err; /* getaddrinfo()'s result and errno */
+};
+
+static void lookup_free(struct lookup *l)
+{
+	if (l->ai)
+		freeaddrinfo(l->ai);
+	pthread_cond_destroy(&l->cv);
+	pthread_mutex_destroy(&l->mu);
+	free(l->host);
+	free(l->port);
+	free(l);
+}
+
+static void lookup_release(struct lookup *l)
+{
+	bool last;
+
+	pthread_mutex_lock(&l->mu);
+	last = --l->refs == 0;
+	pthread_mutex_unlock(&l->mu);
+	if (last)
+		lookup_free(l);
+}
+
+static void *lookup_thread(void *arg)
+{
+	struct lookup *l = arg;
+	struct addrinfo *ai = NULL;
+	int rc = getaddrinfo(l->host, l->port, &l->hints, &ai);
+	int err = errno;
+
+	pthread_mutex_lock(&l->mu);
+	l->ai = ai;
+	l->rc = rc;
+	l->err = err;
+	l->done = true;
+	pthread_cond_signal(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+	lookup_release(l);
+	return NULL;
+}
+
+static struct lookup *lookup_new(const char *host, const char *port, const struct addrinfo *hints)
+{
+	struct lookup *l = calloc(1, sizeof *l);
+	pthread_condattr_t ca;
+
+	if (!l)
+		return NULL;
+	l->host = strdup(host);
+	l->port = strdup(port);
+	if (!l->host || !l->port || pthread_condattr_init(&ca)) {
+		free(l->host);
+		free(l->port);
+		free(l);
+		return NULL;
+	}
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&l->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&l->mu, NULL);
+	l->hints = *hints;
+	l->refs = 1;
+	return l;
+}
+
+/* getaddrinfo() bounded by timeout_ms: its return value (*ai set on 0),
+ * EAI_SYSTEM with errno set, or -1 when no answer came in time.  Where
+ * no thread can be started the lookup is made here, unbounded. */
+static int getaddrinfo_within(const char *host, const char *port, const struct addrinfo *hints,
+			      unsigned timeout_ms, struct addrinfo **ai)
+{
+	struct lookup *l = lookup_new(host, port, hints);
+	pthread_attr_t ta;
+	pthread_t th;
+	struct timespec until;
+	int rc = 0, wait = 0;
+
+	if (!l)
+		return EAI_MEMORY;
+	if (pthread_attr_init(&ta)) {
+		lookup_free(l);
+		return getaddrinfo(host, port, hints, ai);
+	}
+	pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
+	l->refs = 2;
+	if (pthread_create(&th, &ta, lookup_thread, l)) {
+		pthread_attr_destroy(&ta);
+		lookup_free(l);
+		return getaddrinfo(host, port, hints, ai);
+	}
+	pthread_attr_destroy(&ta);
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&l->mu);
+	while (!l->done && wait != ETIMEDOUT)
+		wait = pthread_cond_timedwait(&l->cv, &l->mu, &until);
+	if (l->done) {
+		rc = l->rc;
+		errno = l->err;
+		*ai = l->ai;
+		l->ai = NULL;
+	} else {
+		rc = -1;
+	}
+	pthread_mutex_unlock(&l->mu);
+	lookup_release(l);
+	return rc;
+}
+
+/* Resolve within `timeout_ms`; false when the probe ends here (DNS
+ * failure, no answer in time, or no memory). */
+static bool resolve(struct probe *p, unsigned timeout_ms, struct addrinfo **out)
 {
 	struct ck_tls_result *r = p->r;
 	struct addrinfo hints = { 0 };
@@ -366,14 +501,25 @@ static bool resolve(struct probe *p, struct addrinfo **out)
 	 * loopback interface would resolve "localhost" to nothing */
 	hints.ai_flags = AI_NUMERICSERV;
 	r->numeric_host = is_ip_literal(p->o->host);
-	if (r->numeric_host)
+	if (r->numeric_host) {
 		hints.ai_flags |= AI_NUMERICHOST;
-	rc = getaddrinfo(p->o->host, p->o->port, &hints, &ai);
+		rc = getaddrinfo(p->o->host, p->o->port, &hints, &ai);
+	} else {
+		rc = getaddrinfo_within(p->o->host, p->o->port, &hints, timeout_ms, &ai);
+	}
 	r->dns_us = now_us() - t;
+	if (rc == EAI_MEMORY) {
+		p->nomem = true;
+		return false;
+	}
 	if (rc) {
 		r->end = CK_TLS_END_DNS;
 		r->phase = CK_TLS_PHASE_DNS;
-		if (rc == EAI_SYSTEM)
+		r->dns_timed_out = rc == -1;
+		if (rc == -1)
+			set_error(r, "no answer from the name resolver within %.3g s",
+				  (double)timeout_ms / 1000.0);
+		else if (rc == EAI_SYSTEM)
 			set_error(r, "%s", strerror(errno));
 		else
 			set_error(r, "%s", gai_strerror(rc));
@@ -1066,13 +1212,15 @@ static void run(struct probe *p)
 	const struct ck_tls_opts *o = p->o;
 	struct ck_tls_result *r = p->r;
 	unsigned timeout = o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	unsigned connect_timeout = o->connect_timeout_ms ? o->connect_timeout_ms
+							 : DEFAULT_CONNECT_TIMEOUT_MS;
 	struct addrinfo *ai = NULL;
 	int64_t t;
 	int ret;
 
-	if (!resolve(p, &ai))
+	if (!resolve(p, connect_timeout, &ai))
 		return;
-	if (!connect_any(p, ai, o->connect_timeout_ms ? o->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS)) {
+	if (!connect_any(p, ai, connect_timeout)) {
 		freeaddrinfo(ai);
 		return;
 	}
@@ -1593,8 +1741,17 @@ enum ck_status ck_tls_explain(const struct ck_tls_result *r, const struct ck_tls
 		break;
 	case CK_TLS_END_DNS:
 		say(&v->summary, "the name %s did not resolve: %s", host, r->error ? r->error : "?");
-		say(&v->cause, "The resolver found no address for it.");
-		say(&v->hint, "Check the spelling and the resolver this host uses (/etc/hosts, /etc/resolv.conf).");
+		if (r->dns_timed_out) {
+			say(&v->cause, "The name servers in /etc/resolv.conf do not answer: a firewall "
+				       "drops DNS, or they are down. Every client on this host waits "
+				       "for its resolver's own timeout before it even connects.");
+			say(&v->hint, "Check that the name servers this host uses are reachable (UDP "
+				      "and TCP port 53).");
+		} else {
+			say(&v->cause, "The resolver found no address for it.");
+			say(&v->hint, "Check the spelling and the resolver this host uses (/etc/hosts, "
+				      "/etc/resolv.conf).");
+		}
 		break;
 	case CK_TLS_END_REFUSED:
 		say(&v->summary, "the TCP connection to %s port %s was refused", host, c->port ? c->port : "?");

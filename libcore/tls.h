@@ -153,6 +153,7 @@ struct ck_tls_result {
 	size_t nattempts;
 	char *address;           /* the address connected to, or NULL */
 	bool numeric_host;       /* the host was an IP literal: no lookup */
+	bool dns_timed_out;      /* CK_TLS_END_DNS: no answer within the connect timeout */
 	int64_t dns_us, connect_us, handshake_us, first_byte_us, total_us; /* -1: not reached */
 	unsigned linger_ms;      /* how long the read after a TLS 1.3 handshake waited */
 	/* the handshake */

@@ -31,7 +31,7 @@ static const struct cli_option options[] = {
 	{ "sni", 0, "NAME", "server name to send (default: the host, unless it is an IP address)", OPT_SNI },
 	{ "tls1.2", 0, NULL, "use TLS 1.2 only", OPT_TLS12 },
 	{ "tls1.3", 0, NULL, "use TLS 1.3 only", OPT_TLS13 },
-	{ "connect-timeout", 0, "SECONDS", "give up connecting after SECONDS (default 10)", OPT_CONNECT_TIMEOUT },
+	{ "connect-timeout", 0, "SECONDS", "give up the name lookup, then connecting, after SECONDS each (default 10)", OPT_CONNECT_TIMEOUT },
 	{ "timeout", 0, "SECONDS", "give up the handshake, and each read after it, after SECONDS (default 30)", OPT_TIMEOUT },
 	{ "http-get", 0, "PATH", "after the handshake, send GET PATH and show the status line", OPT_HTTP_GET },
 	{ NULL, 0, NULL, NULL, 0 },
