@@ -575,6 +575,15 @@ static bool setup_hop(struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075700
+	/* Without it, removing a handle whose name lookup timed out waits
+	 * for the resolver thread: a name server that does not answer held
+	 * the whole run for the resolver's own timeouts (30 s and more)
+	 * whatever --connect-timeout said (curl known bug, issue #2975).
+	 * With it the thread is detached and frees its data when
+	 * getaddrinfo() returns. */
+	curl_easy_setopt(e, CURLOPT_QUICK_EXIT, 1L);
+#endif
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,ldap,ldaps");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");

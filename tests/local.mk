@@ -155,5 +155,5 @@ AM_TESTS_ENVIRONMENT = \
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers/servers.sh tests/servers/README.md
 EXTRA_DIST += tests/conv.sh tests/pty-run.py
-EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/tcp.py tests/servers/https.py
+EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/dns.sh tests/servers/tcp.py tests/servers/https.py
 EXTRA_DIST += tests/golden

@@ -37,7 +37,7 @@ static const struct cli_option options[] = {
 	{ "revocation", 0, NULL, "emulate the runtimes with revocation checking on", OPT_REVOCATION },
 	{ "strict", 0, NULL, "exit 1 when any URL fails, not only one a runtime needs", OPT_STRICT },
 	{ "parallel", 0, "N", "fetch up to N URLs at once (default 16)", OPT_PARALLEL },
-	{ "connect-timeout", 0, "SECONDS", "give up a TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },
+	{ "connect-timeout", 0, "SECONDS", "give up the name lookup and TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },
 	{ "timeout", 0, "SECONDS", "give up a URL, redirects included, after SECONDS (default 10)", OPT_TIMEOUT },
 	{ "max-body", 0, "SIZE", "refuse answers larger than SIZE bytes (default 1M)", OPT_MAX_BODY },
 	{ "warn-hours", 0, "HOURS", "warn when a CRL or OCSP answer expires within HOURS (default 24)", OPT_WARN_HOURS },

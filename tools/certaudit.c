@@ -60,7 +60,7 @@ static const struct cli_option options[] = {
 	{ "force", 0, NULL, "replace existing --junit and --sarif files", OPT_FORCE },
 	{ "jobs", 'j', "N", "audit N files at a time (default: the number of CPUs)", OPT_JOBS },
 	{ "network", 0, NULL, "also check every AIA, OCSP and CRL URL, each distinct request once", OPT_NETWORK },
-	{ "connect-timeout", 0, "SECONDS", "with --network: give up a TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },
+	{ "connect-timeout", 0, "SECONDS", "with --network: give up the name lookup and TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },
 	{ "timeout", 0, "SECONDS", "with --network: give up a URL, redirects included, after SECONDS (default 10)", OPT_TIMEOUT },
 	{ "proxy", 0, "URL", "with --network: use this proxy for http and https URLs", OPT_PROXY },
 	{ "no-proxy", 0, NULL, "with --network: connect directly, ignoring http_proxy, https_proxy, no_proxy", OPT_NO_PROXY },

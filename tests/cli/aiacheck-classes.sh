@@ -3,6 +3,7 @@
 # private network namespace (nginx, a dropping listener, nothing at all).
 . "$top_srcdir/tests/servers/servers.sh"
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/servers/dns.sh"
 need jq
 need_servers nginx
 
@@ -42,6 +43,26 @@ url_case "404" http-error 1 --url "$H/nope.crt"
 expect_json "404: status" '.urls[0].http_status' 404
 url_case "refused" refused 1 --url http://127.0.0.1:18099/int-ca.crt
 url_case "dns-failure" dns-failure 1 --url http://ca.invalid/ocsp
+# a name server that never answers (30 s resolver timeout): the lookup is
+# bounded by --connect-timeout, and so is the whole run (libcurl waited
+# for its resolver thread without CURLOPT_QUICK_EXIT)
+if silent_dns_on; then
+	t0=$(date +%s)
+	url_case "silent name server" dns-failure 1 --connect-timeout 1 --url http://silent-dns.example.test/int-ca.crt
+	t1=$(date +%s)
+	silent_dns_off
+	expect_json "silent name server: says it timed out" '.urls[0].note | test("timed out")' true
+	expect_json "silent name server: the lookup costs the connect timeout (generous bounds)" \
+		'.urls[0].timings.total >= 900 and .urls[0].timings.total < 8000' true
+	checks=$((checks + 1))
+	if [ $((t1 - t0)) -lt 10 ]; then
+		echo "ok: silent name server: the run took $((t1 - t0)) s"
+	else
+		fail "silent name server: the run took $((t1 - t0)) s, not the connect timeout"
+	fi
+else
+	echo "skipped: silent name server ($silent_dns_why)"
+fi
 url_case "dropped" dropped 1 --connect-timeout 1 --url http://127.0.0.1:18082/int-ca.crt
 expect_json "dropped: costs the connect timeout (generous bounds)" \
 	'.urls[0].timings.total >= 900 and .urls[0].timings.total < 4000' true

@@ -6,6 +6,7 @@
 . "$top_srcdir/tests/servers/netns.sh"
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/servers/tls.sh"
+. "$top_srcdir/tests/servers/dns.sh"
 need openssl jq ss python3
 
 PKI="$FX/pki"
@@ -63,37 +64,19 @@ expect_json "DNS failure: phase" .outcome.phase dns
 expect_json "DNS failure: no attempt" '.attempts | length' 0
 expect_json "DNS failure: in words" '.outcome.summary | test("no-such-host.invalid did not resolve")' true
 
-# A name server that never answers (a UDP socket on port 53 that nobody
-# reads), put in place of /etc/resolv.conf in a private mount namespace
-# with a 30 s resolver timeout: the lookup is bounded by --connect-timeout.
-if [ -e /etc/resolv.conf ] && unshare -m true 2>/dev/null; then
-	python3 -c 'import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 53))
-time.sleep(600)' &
-	server_pids="$server_pids $!"
-	for _ in $(seq 50); do
-		ss -Huln 'sport = :53' | grep -q . && break
-		sleep 0.1
-	done
-	printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:1\n' >"$TMPD/resolv.conf"
-	cat >"$TMPD/with-resolv" <<EOF
-#!/bin/sh
-exec unshare -m sh -c 'mount --bind "\$0" /etc/resolv.conf && exec "\$@"' "$TMPD/resolv.conf" "\$@"
-EOF
-	chmod +x "$TMPD/with-resolv"
-	saved_wrapper=${CK_WRAPPER:-}
-	CK_WRAPPER="$TMPD/with-resolv $saved_wrapper"
+# A name server that never answers, with a 30 s resolver timeout: the
+# lookup is bounded by --connect-timeout.
+if silent_dns_on; then
 	timed_run mtlsprobe $COMMON --connect-timeout 1.5 silent-dns.example.test:443
+	silent_dns_off
 	expect "DNS silent" 1
 	expect_json "DNS silent: result" .outcome.result dns-failure
 	expect_json "DNS silent: in words" \
 		'.outcome.summary | test("no answer from the name resolver within 1.5 s")' true
 	expect_json "DNS silent: the cause" '.outcome.cause | test("do not answer")' true
 	expect_between "DNS silent: bounded by --connect-timeout" 1.3 8
-	CK_WRAPPER=$saved_wrapper
 else
-	echo "skipped: DNS silent (no mount namespace here: $(unshare -m true 2>&1 | head -1))"
+	echo "skipped: DNS silent ($silent_dns_why)"
 fi
 
 run mtlsprobe $COMMON localhost:4440
