@@ -79,6 +79,26 @@ else
 	echo "SKIP (part): root without setpriv to drop privileges; unwritable directory not tested"
 fi
 
+# --- devices and pipes are written to, never replaced by a file (as root,
+# renaming over /dev/null would leave a regular file there)
+fresh
+run pfx2pem --password test --no-key -o /dev/null "$PFX"
+expect "-o /dev/null" 0
+check "-o /dev/null: no message" "$(wc -c <"$err")" 0
+check "-o /dev/null: still a device" "$(stat -c %F /dev/null)" "character special file"
+run pfx2pem --password test --no-key -o /dev/full "$PFX"
+expect "-o /dev/full" 5 '' '^pfx2pem: /dev/full: write error: No space left on device$'
+expect_one_line_error "-o /dev/full"
+mkfifo "$O/pipe"
+timeout 30 cat "$O/pipe" >"$TMPD/from-pipe" &
+reader=$!
+run certconv --to p7b --force -o "$O/pipe" "$FX/bundles/client-chain.pem"
+expect "-o FIFO --force" 0
+wait $reader
+check "-o FIFO: still a FIFO" "$(stat -c %F "$O/pipe")" fifo
+check "-o FIFO: the reader got the PKCS#7" "$(cmp "$TMPD/from-pipe" "$FX/bundles/client-chain.p7b" && echo same)" same
+nothing_left "-o FIFO" 1
+
 # --- passwords
 fresh
 run pfx2pem --password wrong -o "$O/out.pem" "$PFX"
