@@ -79,7 +79,7 @@ static void check_usage(const struct opts *o, const struct cli_common *c)
 	if (!o->fix && (c->nca_files || c->nca_dirs || c->no_system_trust || c->at))
 		cli_usage("--ca-file, --ca-dir, --no-system-trust and --at are for --fix");
 	conv_check(&o->conv, p12, p12);
-	if (o->to == TO_DER || o->to == TO_PFX)
+	if (o->to == TO_DER || o->to == TO_P7B || o->to == TO_PFX)
 		conv_check_binary_stdout(&o->conv);
 }
 
