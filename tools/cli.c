@@ -374,8 +374,8 @@ static void wipe_free(char *s)
 	}
 }
 
-char *cli_new_password(const char *file, const char *env, bool allow_empty, const char *what,
-		       int *status)
+char *cli_new_password(const char *file, const char *env, bool allow_empty, bool empty_option,
+		       const char *what, int *status)
 {
 	char *pass = NULL, *again = NULL;
 	char prompt[512];
@@ -417,7 +417,7 @@ char *cli_new_password(const char *file, const char *env, bool allow_empty, cons
 		}
 	} else {
 		cli_msg(NULL, "a password for %s is needed; give it with --out-password-file or "
-			"--out-password-env (or --empty-password)", what);
+			"--out-password-env%s", what, empty_option ? " (or --empty-password)" : "");
 		*status = CLI_EXIT_PASSWORD;
 		return NULL;
 	}
@@ -427,8 +427,11 @@ char *cli_new_password(const char *file, const char *env, bool allow_empty, cons
 		return NULL;
 	}
 	if (!*pass && !allow_empty) {
-		cli_msg(NULL, "the password for %s is empty; use --empty-password if that is what "
-			"you want", what);
+		if (empty_option)
+			cli_msg(NULL, "the password for %s is empty; use --empty-password if that is "
+				"what you want", what);
+		else
+			cli_msg(NULL, "the password for %s cannot be empty", what);
 		wipe_free(pass);
 		*status = CLI_EXIT_PASSWORD;
 		return NULL;

@@ -121,7 +121,7 @@ char *conv_new_password(const struct conv_opts *o, bool allow_empty, const char 
 			int *status)
 {
 	return cli_new_password(o->out_password_file, o->out_password_env,
-				allow_empty && o->empty_password, what, status);
+				allow_empty && o->empty_password, allow_empty, what, status);
 }
 
 void conv_password_free(char *p)
