@@ -162,8 +162,11 @@ int conv_write(const struct conv_opts *o, const struct ck_buf *data, bool secret
 	struct ck_error err;
 
 	ck_error_clear(&err);
-	if (ck_write_file(o->output, data->data, data->len, &wo, &err))
+	if (ck_write_file(o->output, data->data, data->len, &wo, &err)) {
+		if (strcmp(o->output, "-") == 0 && ferror(stdout))
+			return CLI_EXIT_INTERNAL; /* cli_finish() says so, once */
 		return write_error(&err);
+	}
 	return CLI_EXIT_OK;
 }
 

@@ -89,6 +89,19 @@ check "-o /dev/null: still a device" "$(stat -c %F /dev/null)" "character specia
 run pfx2pem --password test --no-key -o /dev/full "$PFX"
 expect "-o /dev/full" 5 '' '^pfx2pem: /dev/full: write error: No space left on device$'
 expect_one_line_error "-o /dev/full"
+if [ -w /dev/full ]; then
+	for t in pfx2pem pem2pfx certconv; do
+		case $t in
+		pfx2pem) set -- ;;
+		pem2pfx) set -- --out-password-file "$TMPD/pw" ;;
+		certconv) set -- --to pem ;;
+		esac
+		"$BIN/$t" --password test "$@" "$PFX" >/dev/full 2>"$err"
+		rc=$?
+		expect "$t: standard output full" 5 '' "^$t: write error on standard output: No space left on device$"
+		expect_one_line_error "$t: standard output full"
+	done
+fi
 mkfifo "$O/pipe"
 timeout 30 cat "$O/pipe" >"$TMPD/from-pipe" &
 reader=$!
