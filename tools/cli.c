@@ -82,13 +82,31 @@ static size_t tables_for(const struct cli_tool *t, const struct cli_option **out
 /* ---------------------------------------------------------------- */
 /* messages */
 
+/* A file name on the message line: control characters (a newline in a
+ * name would split the message) as C escapes. */
+static void put_file_name(const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", stderr);
+		else if (*p == '\t')
+			fputs("\\t", stderr);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+}
+
 void cli_msg(const char *file, const char *fmt, ...)
 {
 	va_list ap;
 	fflush(stdout);
 	fprintf(stderr, "%s: ", cli_progname);
-	if (file)
-		fprintf(stderr, "%s: ", file);
+	if (file) {
+		put_file_name(file);
+		fputs(": ", stderr);
+	}
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -109,7 +109,8 @@ void cli_help(const struct cli_tool *tool, FILE *out);
 /* "tool: message" + "Try 'tool --help'..." on stderr, exit 2. */
 __attribute__((noreturn, format(printf, 1, 2))) void cli_usage(const char *fmt, ...);
 
-/* "tool: FILE: message" (FILE omitted when NULL) on stderr. */
+/* "tool: FILE: message" (FILE omitted when NULL) on stderr, one line:
+ * control characters in FILE are written as \n, \t or \xNN. */
 __attribute__((format(printf, 2, 3))) void cli_msg(const char *file, const char *fmt, ...);
 
 /* Report a libcore error as "tool: FILE: what" and return the exit

@@ -249,6 +249,20 @@ nothing_left "truncated input"
 run pem2pfx --out-password-file "$TMPD/pw" -o "$O/out.pfx" "$FX/bad/empty.pem"
 expect "empty input" 3 '' "empty.pem: the file is empty"
 nothing_left "empty input"
+nl="$TMPD/bad
+name.pfx"
+printf 'x' >"$nl"
+for t in pfx2pem pem2pfx certconv; do
+	case $t in
+	pfx2pem) set -- ;;
+	pem2pfx) set -- --out-password-file "$TMPD/pw" ;;
+	certconv) set -- --to pem ;;
+	esac
+	run $t "$@" -o "$O/out" "$nl"
+	expect "$t: newline in the input's name" 3 '' "^$t: .*/bad\\\\nname.pfx: unrecognized format"
+	expect_one_line_error "$t: newline in the input's name"
+	nothing_left "$t: newline in the input's name"
+done
 run certconv --to pem --max-size 1K -o "$O/out.pem" "$FX/bundles/client-full.pem"
 expect "input over --max-size" 3 '' "over the limit of 1024 bytes"
 nothing_left "input over --max-size"
