@@ -214,6 +214,15 @@ expect_json "--split: our reader: key.pem" '.keys | length' 1
 run pfx2pem --password test --split "$O/new-dir" --no-root "$FX/p12/chain-missing.pfx"
 expect "--split: no intermediate, no root" 0 '' "chain.pem not written: the chain has no intermediate"
 check "--split: no intermediate, no root: files" "$(ls "$O/new-dir" | tr '\n' ' ')" "cert.pem fullchain.pem key.pem "
+# a file of an earlier set that this one does not write is named
+run pfx2pem --password test --split "$O/new-dir" --force -q --no-root "$FX/p12/chain-missing.pfx"
+expect "--split --force -q over the same set" 0
+check "--split --force -q over the same set: no message" "$(wc -c <"$err")" 0
+run pfx2pem --password test --split "$O/live" --force -q --no-root "$FX/p12/chain-missing.pfx"
+expect "--split --force: an old chain.pem is named" 0 '' "^pfx2pem: .*/live/chain.pem: left from before: not part of the set written now$"
+expect "--split --force: an old root.pem is named" 0 '' "/live/root.pem: left from before"
+checks=$((checks + 1))
+if grep -q "key.pem: left from before" "$err"; then fail "key.pem was written, not left"; else echo "ok: key.pem is new"; fi
 touch "$O/plain-file2"
 run pfx2pem --password test --split "$O/plain-file2" "$PFX"
 expect "--split into a file" 5 '' "plain-file2: not a directory"
