@@ -51,6 +51,8 @@ bool conv_option(struct conv_opts *o, int id, const char *arg)
 		o->p12_given = true;
 		return true;
 	case CONV_OPT_NAME:
+		if (!*arg) /* an empty friendlyName: keytool shows an empty alias */
+			cli_usage("--name needs a name");
 		o->p12.friendly_name = arg;
 		o->p12_given = true;
 		return true;

@@ -300,6 +300,7 @@ pem2pfx|--iterations 10000001 --profile legacy $PFX|--iterations takes a number 
 pem2pfx|--empty-password --out-password-file x $PFX|--empty-password cannot be used with --out-password-file or --out-password-env
 pem2pfx|--out-password-file x --out-password-env Y $PFX|use only one of --out-password-file and --out-password-env
 pem2pfx|--out-password-env CHAINKIT_UNSET_VAR $PFX|environment variable CHAINKIT_UNSET_VAR is not set
+pem2pfx|--name= $PFX|--name needs a name
 certconv|$PFX|--to FORMAT is needed: pem, der, p7b, pfx or base64
 certconv|--to jks $PFX|--to takes pem, der, p7b, pfx or base64, not 'jks'
 certconv|--to pem --keep-root $PFX|--keep-root is for --fix
