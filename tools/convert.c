@@ -89,6 +89,25 @@ void conv_check_binary_stdout(const struct conv_opts *o)
 		cli_usage("refusing to write binary data to a terminal; use -o FILE");
 }
 
+/* The same key given twice (a combined PEM and --key, or one key file
+ * named twice) is one key, as a certificate given twice is one
+ * certificate: keep the first. */
+static void drop_duplicate_keys(struct ck_bundle *b)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < b->nkeys; k++) {
+		bool dup = false;
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = !memcmp(b->keys[j]->spki_sha256, b->keys[k]->spki_sha256, 32);
+		if (dup)
+			ck_key_free(b->keys[k]);
+		else
+			b->keys[n++] = b->keys[k];
+	}
+	b->nkeys = n;
+}
+
 struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int *status)
 {
 	struct ck_load_opts lo = { .max_size = c->max_size, .password = cli_password(c) };
@@ -115,6 +134,7 @@ struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int
 		}
 		b = NULL;
 	}
+	drop_duplicate_keys(all);
 	*status = CLI_EXIT_OK;
 	return all;
 }

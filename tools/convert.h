@@ -66,7 +66,7 @@ void conv_check(const struct conv_opts *o, bool pkcs12, bool new_password);
 void conv_check_binary_stdout(const struct conv_opts *o);
 
 /* Load every path (the same password options for all) and merge them
- * into one bundle named after the first.  NULL after printing the error,
+ * into one bundle named after the first; a key given twice is kept once.  NULL after printing the error,
  * with *status its exit status. */
 struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int *status);
 

@@ -167,6 +167,14 @@ run pem2pfx --no-system-trust --out-password-file "$TMPD/pw" -o "$O/out.pfx" --k
 	"$FX/bundles/client-combined.pem"
 expect "pem2pfx: two keys" 1 '' "the inputs hold 2 private keys"
 nothing_left "pem2pfx: two keys"
+# the same key twice (a combined PEM and --key) is one key
+run pem2pfx --no-system-trust --ca-file "$P/root-ca.crt" --out-password-file "$TMPD/pw" -o "$O/out.pfx" \
+	--key "$P/client.key" "$FX/bundles/client-combined.pem"
+expect "pem2pfx: the same key twice" 0
+rm -f "$O/out.pfx"
+run pfx2pem "$FX/bundles/client-combined.pem" "$FX/bundles/key-rsa.pem"
+expect "pfx2pem: the same key twice" 0
+check "pfx2pem: the same key twice: written once" "$(grep -c 'BEGIN PRIVATE KEY' "$out")" 1
 run pfx2pem --password test --key-only -o "$O/out.pem" "$FX/p12/certs-only.pfx"
 expect "pfx2pem --key-only without a key" 1 '' "there is no private key to write"
 nothing_left "pfx2pem --key-only without a key"
