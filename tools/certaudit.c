@@ -1424,14 +1424,17 @@ int main(int argc, char **argv)
 	status = run(&w, &x, &out, &t);
 
 	tot = totals_doc(&t, &w, x.at);
-	if (c.format == CLI_FORMAT_JSON && ck_report_write_json(stdout, tot) < 0)
+	if (c.format == CLI_FORMAT_JSON && ck_report_write_json(stdout, tot) < 0) {
 		out.failed = true;
-	else if (c.format == CLI_FORMAT_XML &&
-		 (ck_xml_write(out.xml, json_object_get(tot, "totals"), "totals") < 0 ||
-		  ck_xml_end(out.xml) < 0))
+	} else if (c.format == CLI_FORMAT_XML) {
+		/* ended (and freed) even when the totals could not be written */
+		bool bad = ck_xml_write(out.xml, json_object_get(tot, "totals"), "totals") < 0;
+		if (ck_xml_end(out.xml) < 0 || bad)
+			out.failed = true;
+	} else if (c.format == CLI_FORMAT_TEXT &&
+		   ck_report_text_certaudit_totals(stdout, tot, &out.to) < 0) {
 		out.failed = true;
-	else if (c.format == CLI_FORMAT_TEXT && ck_report_text_certaudit_totals(stdout, tot, &out.to) < 0)
-		out.failed = true;
+	}
 	if (out.failed) {
 		if (!ferror(stdout)) /* else cli_finish() says so, with the reason */
 			cli_msg(NULL, "write error on standard output");
