@@ -502,13 +502,18 @@ int ck_report_write_json(FILE *out, const json_t *doc)
 
 struct ck_xml {
 	xmlTextWriterPtr w;
+	FILE *out;
 	bool failed;
 };
 
+/* A failed write is left in the stream's error flag, which the callers
+ * check: told of it, libxml2 would print "I/O error : write error" on
+ * stderr itself. */
 static int xml_write_cb(void *ctx, const char *buf, int len)
 {
 	FILE *f = ctx;
-	return fwrite(buf, 1, (size_t)len, f) == (size_t)len ? len : -1;
+	fwrite(buf, 1, (size_t)len, f);
+	return len;
 }
 
 struct ck_xml *ck_xml_begin(FILE *out, const char *root)
@@ -525,6 +530,7 @@ struct ck_xml *ck_xml_begin(FILE *out, const char *root)
 		free(x);
 		return NULL;
 	}
+	x->out = out;
 	xmlTextWriterSetIndent(x->w, 1);
 	xmlTextWriterSetIndentString(x->w, BAD_CAST "  ");
 	if (xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0 ||
@@ -609,7 +615,7 @@ int ck_xml_write(struct ck_xml *x, const json_t *doc, const char *element)
 	if (!x)
 		return -1;
 	xml_value(x, element, doc);
-	return x->failed ? -1 : 0;
+	return x->failed || ferror(x->out) ? -1 : 0;
 }
 
 int ck_report_bundle_xml(struct ck_xml *x, const struct ck_bundle *b, const struct ck_analysis *a)
@@ -651,7 +657,7 @@ int ck_xml_end(struct ck_xml *x)
 	int rc;
 	if (!x)
 		return -1;
-	if (xmlTextWriterEndDocument(x->w) < 0 || xmlTextWriterFlush(x->w) < 0)
+	if (xmlTextWriterEndDocument(x->w) < 0 || xmlTextWriterFlush(x->w) < 0 || ferror(x->out))
 		x->failed = true;
 	rc = x->failed ? -1 : 0;
 	xmlFreeTextWriter(x->w);

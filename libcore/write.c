@@ -26,8 +26,9 @@
 
 struct ck_out {
 	char *path;
-	char *tmp;      /* NULL for stdout */
+	char *tmp;      /* NULL for stdout and for devices and pipes */
 	FILE *f;
+	bool direct;    /* f was opened on a device or pipe: close it */
 	struct ck_write_opts opts;
 };
 
@@ -101,9 +102,26 @@ enum ck_status ck_out_open(const char *path, const struct ck_write_opts *opts,
 		*out = o;
 		return CK_OK;
 	}
+	if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+		/* /dev/null, /dev/stdout, a FIFO, a shell's >(...): there is
+		 * no file to replace, and renaming over the name would put a
+		 * regular file in place of the device (as root) */
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+			rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot open");
+			goto fail;
+		}
+		o->direct = true;
+		*out = o;
+		return CK_OK;
+	}
 	if (lstat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			rc = ck_error_set(err, CK_E_IO, "is a directory");
+			goto fail;
+		}
+		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+			rc = ck_error_set(err, CK_E_IO, "not a regular file: not replaced");
 			goto fail;
 		}
 		if (!o->opts.force) {
@@ -152,6 +170,8 @@ void ck_out_abort(struct ck_out *o)
 		if (o->f)
 			fclose(o->f);
 		unlink(o->tmp);
+	} else if (o->direct) {
+		fclose(o->f);
 	}
 	out_free(o);
 }
@@ -164,6 +184,8 @@ enum ck_status ck_out_commit(struct ck_out *o, struct ck_error *err)
 	ck_error_set_file(err, o->path);
 	if (!o->tmp) {
 		if (fflush(f) != 0 || ferror(f))
+			rc = ck_error_set_errno(err, CK_E_IO, errno ? errno : EIO, "write error");
+		if (o->direct && fclose(f) != 0 && !rc)
 			rc = ck_error_set_errno(err, CK_E_IO, errno, "write error");
 		out_free(o);
 		return rc;

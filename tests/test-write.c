@@ -5,10 +5,13 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static char dir[64];
@@ -147,4 +150,44 @@ Test(write, created_meanwhile_is_not_overwritten)
 	cr_assert_eq(ck_out_commit(out, &e), CK_E_EXISTS);
 	cr_assert_str_eq(slurp(path("a")), "theirs");
 	cr_assert_eq(entries(), 1, "our temporary file is gone");
+}
+
+/* A pipe or device is written to, never replaced: renaming over
+ * /dev/null as root would leave a regular file there. */
+Test(write, fifo_is_written_to_not_replaced)
+{
+	struct ck_write_opts o = { .force = true };
+	struct stat st;
+	char buf[16] = "";
+	int rd;
+	cr_assert_eq(mkfifo(path("pipe"), 0600), 0);
+	cr_assert_eq(symlink("pipe", path("link")), 0);
+	rd = open(path("pipe"), O_RDONLY | O_NONBLOCK);
+	cr_assert(rd >= 0);
+	cr_assert_eq(ck_write_file(path("link"), "hello", 5, &o, &e), CK_OK, "%s", e.what);
+	cr_assert_eq(read(rd, buf, sizeof buf - 1), 5);
+	cr_assert_str_eq(buf, "hello");
+	close(rd);
+	cr_assert_eq(lstat(path("pipe"), &st), 0);
+	cr_assert(S_ISFIFO(st.st_mode), "the FIFO is still a FIFO");
+	cr_assert_eq(lstat(path("link"), &st), 0);
+	cr_assert(S_ISLNK(st.st_mode), "the link is still a link");
+	cr_assert_eq(entries(), 2, "no temporary file is left");
+}
+
+Test(write, other_special_files_are_refused)
+{
+	struct ck_write_opts o = { .force = true };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert(s >= 0);
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s/sock", dir);
+	cr_assert_eq(bind(s, (struct sockaddr *)&sa, sizeof sa), 0);
+	cr_assert_eq(ck_write_file(path("sock"), "x", 1, &o, &e), CK_E_IO, "%s", e.what);
+	cr_assert(strstr(e.what, "not a regular file"), "%s", e.what);
+	close(s);
+	cr_assert_eq(lstat(path("sock"), &st), 0);
+	cr_assert(S_ISSOCK(st.st_mode));
+	cr_assert_eq(entries(), 1);
 }

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <libgen.h>
 #include <gnutls/gnutls.h>
 #include <limits.h>
 #include <pthread.h>
@@ -1042,6 +1043,31 @@ static int write_report(const char *path, struct output *out, const struct ck_po
 	return 0;
 }
 
+/* Whether two output names are one file: the same name in the same
+ * directory (neither file needs to exist yet). */
+static bool same_output(const char *a, const char *b)
+{
+	const char *na = strrchr(a, '/') ? strrchr(a, '/') + 1 : a;
+	const char *nb = strrchr(b, '/') ? strrchr(b, '/') + 1 : b;
+	char *da = strdup(a), *db = strdup(b), *ra = NULL, *rb = NULL;
+	bool same;
+
+	if (strcmp(na, nb) != 0) {
+		same = false;
+	} else if (!da || !db) {
+		same = strcmp(a, b) == 0;
+	} else {
+		ra = realpath(dirname(da), NULL);
+		rb = realpath(dirname(db), NULL);
+		same = ra && rb ? strcmp(ra, rb) == 0 : strcmp(da, db) == 0;
+	}
+	free(da);
+	free(db);
+	free(ra);
+	free(rb);
+	return same;
+}
+
 /* Check early that --junit and --sarif can be written, so that an
  * existing file does not cost a whole run. */
 static int check_report_path(const char *path, bool force)
@@ -1362,6 +1388,8 @@ int main(int argc, char **argv)
 		status = print_policy(policy);
 		goto out;
 	}
+	if (o.junit && o.sarif && same_output(o.junit, o.sarif))
+		cli_usage("--junit and --sarif name the same file");
 	if ((status = check_report_path(o.junit, o.force)) ||
 	    (status = check_report_path(o.sarif, o.force)))
 		goto out;
@@ -1396,16 +1424,20 @@ int main(int argc, char **argv)
 	status = run(&w, &x, &out, &t);
 
 	tot = totals_doc(&t, &w, x.at);
-	if (c.format == CLI_FORMAT_JSON && ck_report_write_json(stdout, tot) < 0)
+	if (c.format == CLI_FORMAT_JSON && ck_report_write_json(stdout, tot) < 0) {
 		out.failed = true;
-	else if (c.format == CLI_FORMAT_XML &&
-		 (ck_xml_write(out.xml, json_object_get(tot, "totals"), "totals") < 0 ||
-		  ck_xml_end(out.xml) < 0))
+	} else if (c.format == CLI_FORMAT_XML) {
+		/* ended (and freed) even when the totals could not be written */
+		bool bad = ck_xml_write(out.xml, json_object_get(tot, "totals"), "totals") < 0;
+		if (ck_xml_end(out.xml) < 0 || bad)
+			out.failed = true;
+	} else if (c.format == CLI_FORMAT_TEXT &&
+		   ck_report_text_certaudit_totals(stdout, tot, &out.to) < 0) {
 		out.failed = true;
-	else if (c.format == CLI_FORMAT_TEXT && ck_report_text_certaudit_totals(stdout, tot, &out.to) < 0)
-		out.failed = true;
+	}
 	if (out.failed) {
-		cli_msg(NULL, "write error on standard output");
+		if (!ferror(stdout)) /* else cli_finish() says so, with the reason */
+			cli_msg(NULL, "write error on standard output");
 		status = CLI_EXIT_INTERNAL;
 	}
 	if (o.junit) {

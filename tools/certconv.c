@@ -79,7 +79,7 @@ static void check_usage(const struct opts *o, const struct cli_common *c)
 	if (!o->fix && (c->nca_files || c->nca_dirs || c->no_system_trust || c->at))
 		cli_usage("--ca-file, --ca-dir, --no-system-trust and --at are for --fix");
 	conv_check(&o->conv, p12, p12);
-	if (o->to == TO_DER || o->to == TO_PFX)
+	if (o->to == TO_DER || o->to == TO_P7B || o->to == TO_PFX)
 		conv_check_binary_stdout(&o->conv);
 }
 
@@ -123,7 +123,7 @@ static int plan_fixed(struct cli_common *c, const struct opts *o, const struct c
 		ck_error_set_file(&err, b->name);
 		status = cli_error(&err);
 	} else {
-		p->complete = conv_report_fix(&o->conv, b->name, *fp, true);
+		p->complete = conv_report_fix(&o->conv, b->name, *fp, (*fp)->ncerts > 0);
 		p->certs = (*fp)->certs;
 		p->ncerts = (*fp)->ncerts;
 		p->keys = calloc(2, sizeof *p->keys);
@@ -181,6 +181,11 @@ static int render(const struct opts *o, const struct ck_bundle *b, const struct 
 
 	ck_error_clear(&err);
 	*secret = false;
+	if (p->ncerts == 0 && p->nkeys == 0) {
+		/* --fix dropped the only root, or a key of no chain */
+		cli_msg(b->name, "nothing is left to write");
+		return CLI_EXIT_PROBLEMS;
+	}
 	if (p->ncerts == 0 && to != TO_PEM && to != TO_PFX && !(to == TO_BASE64 && p->nkeys)) {
 		cli_msg(b->name, "there is no certificate to write");
 		return CLI_EXIT_PROBLEMS;

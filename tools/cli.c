@@ -82,13 +82,31 @@ static size_t tables_for(const struct cli_tool *t, const struct cli_option **out
 /* ---------------------------------------------------------------- */
 /* messages */
 
+/* A file name on the message line: control characters (a newline in a
+ * name would split the message) as C escapes. */
+static void put_file_name(const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", stderr);
+		else if (*p == '\t')
+			fputs("\\t", stderr);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+}
+
 void cli_msg(const char *file, const char *fmt, ...)
 {
 	va_list ap;
 	fflush(stdout);
 	fprintf(stderr, "%s: ", cli_progname);
-	if (file)
-		fprintf(stderr, "%s: ", file);
+	if (file) {
+		put_file_name(file);
+		fputs(": ", stderr);
+	}
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -374,8 +392,8 @@ static void wipe_free(char *s)
 	}
 }
 
-char *cli_new_password(const char *file, const char *env, bool allow_empty, const char *what,
-		       int *status)
+char *cli_new_password(const char *file, const char *env, bool allow_empty, bool empty_option,
+		       const char *what, int *status)
 {
 	char *pass = NULL, *again = NULL;
 	char prompt[512];
@@ -417,7 +435,7 @@ char *cli_new_password(const char *file, const char *env, bool allow_empty, cons
 		}
 	} else {
 		cli_msg(NULL, "a password for %s is needed; give it with --out-password-file or "
-			"--out-password-env (or --empty-password)", what);
+			"--out-password-env%s", what, empty_option ? " (or --empty-password)" : "");
 		*status = CLI_EXIT_PASSWORD;
 		return NULL;
 	}
@@ -427,8 +445,11 @@ char *cli_new_password(const char *file, const char *env, bool allow_empty, cons
 		return NULL;
 	}
 	if (!*pass && !allow_empty) {
-		cli_msg(NULL, "the password for %s is empty; use --empty-password if that is what "
-			"you want", what);
+		if (empty_option)
+			cli_msg(NULL, "the password for %s is empty; use --empty-password if that is "
+				"what you want", what);
+		else
+			cli_msg(NULL, "the password for %s cannot be empty", what);
 		wipe_free(pass);
 		*status = CLI_EXIT_PASSWORD;
 		return NULL;

@@ -109,7 +109,8 @@ void cli_help(const struct cli_tool *tool, FILE *out);
 /* "tool: message" + "Try 'tool --help'..." on stderr, exit 2. */
 __attribute__((noreturn, format(printf, 1, 2))) void cli_usage(const char *fmt, ...);
 
-/* "tool: FILE: message" (FILE omitted when NULL) on stderr. */
+/* "tool: FILE: message" (FILE omitted when NULL) on stderr, one line:
+ * control characters in FILE are written as \n, \t or \xNN. */
 __attribute__((format(printf, 2, 3))) void cli_msg(const char *file, const char *fmt, ...);
 
 /* Report a libcore error as "tool: FILE: what" and return the exit
@@ -133,12 +134,13 @@ char *cli_read_password_file(const char *path);
 /* The password for a file being written: the first line of `file`, or
  * the environment variable `env`, else typed twice on the terminal
  * (without echo) when standard input is one.  "" when `allow_empty` and
- * nothing else is given; an empty password is refused otherwise.
+ * nothing else is given; an empty password is refused otherwise (the
+ * messages point at --empty-password when `empty_option`, the tool has it).
  * `what` names the output in prompts and messages.  Returns a malloc'ed
  * string (wipe it), or NULL after printing why, with *status the exit
  * status. */
-char *cli_new_password(const char *file, const char *env, bool allow_empty, const char *what,
-		       int *status);
+char *cli_new_password(const char *file, const char *env, bool allow_empty, bool empty_option,
+		       const char *what, int *status);
 
 /* Load the trust stores the options ask for (system unless
  * --no-system-trust, --ca-file, --ca-dir).  Exits with a message on

@@ -51,6 +51,8 @@ bool conv_option(struct conv_opts *o, int id, const char *arg)
 		o->p12_given = true;
 		return true;
 	case CONV_OPT_NAME:
+		if (!*arg) /* an empty friendlyName: keytool shows an empty alias */
+			cli_usage("--name needs a name");
 		o->p12.friendly_name = arg;
 		o->p12_given = true;
 		return true;
@@ -87,6 +89,25 @@ void conv_check_binary_stdout(const struct conv_opts *o)
 		cli_usage("refusing to write binary data to a terminal; use -o FILE");
 }
 
+/* The same key given twice (a combined PEM and --key, or one key file
+ * named twice) is one key, as a certificate given twice is one
+ * certificate: keep the first. */
+static void drop_duplicate_keys(struct ck_bundle *b)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < b->nkeys; k++) {
+		bool dup = false;
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = !memcmp(b->keys[j]->spki_sha256, b->keys[k]->spki_sha256, 32);
+		if (dup)
+			ck_key_free(b->keys[k]);
+		else
+			b->keys[n++] = b->keys[k];
+	}
+	b->nkeys = n;
+}
+
 struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int *status)
 {
 	struct ck_load_opts lo = { .max_size = c->max_size, .password = cli_password(c) };
@@ -113,6 +134,7 @@ struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int
 		}
 		b = NULL;
 	}
+	drop_duplicate_keys(all);
 	*status = CLI_EXIT_OK;
 	return all;
 }
@@ -121,7 +143,7 @@ char *conv_new_password(const struct conv_opts *o, bool allow_empty, const char 
 			int *status)
 {
 	return cli_new_password(o->out_password_file, o->out_password_env,
-				allow_empty && o->empty_password, what, status);
+				allow_empty && o->empty_password, allow_empty, what, status);
 }
 
 void conv_password_free(char *p)
@@ -162,8 +184,11 @@ int conv_write(const struct conv_opts *o, const struct ck_buf *data, bool secret
 	struct ck_error err;
 
 	ck_error_clear(&err);
-	if (ck_write_file(o->output, data->data, data->len, &wo, &err))
+	if (ck_write_file(o->output, data->data, data->len, &wo, &err)) {
+		if (strcmp(o->output, "-") == 0 && ferror(stdout))
+			return CLI_EXIT_INTERNAL; /* cli_finish() says so, once */
 		return write_error(&err);
+	}
 	return CLI_EXIT_OK;
 }
 

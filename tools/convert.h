@@ -66,11 +66,12 @@ void conv_check(const struct conv_opts *o, bool pkcs12, bool new_password);
 void conv_check_binary_stdout(const struct conv_opts *o);
 
 /* Load every path (the same password options for all) and merge them
- * into one bundle named after the first.  NULL after printing the error,
+ * into one bundle named after the first; a key given twice is kept once.  NULL after printing the error,
  * with *status its exit status. */
 struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int *status);
 
-/* The password for the output, per the options; NULL with *status set. */
+/* The password for the output, per the options; NULL with *status set.
+ * `allow_empty`: the tool has --empty-password (and it may be used). */
 char *conv_new_password(const struct conv_opts *o, bool allow_empty, const char *what,
 			int *status);
 

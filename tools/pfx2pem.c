@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum {
 	OPT_NO_KEY = CLI_TOOL_OPTION,
@@ -150,6 +151,19 @@ static int combined(const struct ck_bundle *b, const struct ck_fixed *f, const s
 	return status;
 }
 
+/* A file of the layout that this run did not write, left from an
+ * earlier one: it would not match the new set, so say so (it is not
+ * removed: with --no-key, an old key.pem is usually meant to stay). */
+static void note_left_over(const char *dir, const char *name)
+{
+	char path[4096];
+	struct stat st;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) < sizeof path &&
+	    lstat(path, &st) == 0)
+		cli_msg(path, "left from before: not part of the set written now");
+}
+
 /* certbot's layout: cert.pem, chain.pem, fullchain.pem, key.pem, root.pem */
 static int split(const struct ck_bundle *b, const struct ck_fixed *f, const struct opts *o)
 {
@@ -204,6 +218,14 @@ static int split(const struct ck_bundle *b, const struct ck_fixed *f, const stru
 			if (f->changes[i].kind == CK_FIX_DROPPED_UNRELATED)
 				cli_msg(b->name, "left out %s (position %d): not on the chain of the leaf",
 					f->changes[i].cert->subject, f->changes[i].input_pos);
+	}
+	if (!status) { /* even with -q: the directory holds a mixed set */
+		if (!nint)
+			note_left_over(o->split, "chain.pem");
+		if (!key.len && !o->no_key)
+			note_left_over(o->split, "key.pem");
+		if (!root.len)
+			note_left_over(o->split, "root.pem");
 	}
 	conv_password_free(password);
 	ck_buf_cleanup(&cert);

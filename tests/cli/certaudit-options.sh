@@ -29,7 +29,11 @@ unknown option|--frobnicate $GOOD|unrecognized option '--frobnicate'
 --at|--at tomorrow $GOOD|--at takes a time
 --format|--format yaml $GOOD|--format takes text, json or xml
 two password options|--password a --password-file $A/passwords/good.pass $GOOD|use only one of
+--junit and --sarif one file|--junit $TMPD/report --sarif $TMPD/./report $GOOD|^certaudit: --junit and --sarif name the same file\$
+the same, with --force|--force --junit $TMPD/report --sarif $TMPD/report $GOOD|^certaudit: --junit and --sarif name the same file\$
 EOF
+checks=$((checks + 1))
+if [ -e "$TMPD/report" ]; then fail "--junit and --sarif one file: a report was written"; else echo "ok: --junit and --sarif one file: nothing written"; fi
 
 # ---- the command's own inputs: exit 3, nothing audited
 run certaudit $OPTS "$GOOD" "$TMPD/no/such/path" "$A/tree/good"

@@ -199,8 +199,17 @@ if [ "$(stat -c %a "$J")" = "$(printf '%o' $((0666 & ~$(umask))))" ]; then echo 
 
 # ---- standard output that cannot be written is not success
 if [ -w /dev/full ]; then
-	"$BIN/certaudit" $COMMON "$T/good" >/dev/full 2>"$err"
-	rc=$?
-	expect "stdout full" 5 '' 'write error'
+	for f in text json xml; do
+		"$BIN/certaudit" $COMMON --format $f "$T/good" >/dev/full 2>"$err"
+		rc=$?
+		expect "stdout full ($f)" 5 '' '^certaudit: write error on standard output'
+		expect_one_line_error "stdout full ($f)"
+	done
+	for r in junit sarif; do
+		"$BIN/certaudit" $COMMON --$r /dev/full "$T/good" >/dev/null 2>"$err"
+		rc=$?
+		expect "--$r /dev/full" 5 '' '^certaudit: /dev/full: write error'
+		expect_one_line_error "--$r /dev/full"
+	done
 fi
 finish

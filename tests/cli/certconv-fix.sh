@@ -47,6 +47,22 @@ p12/chain-missing.pfx|int-ca root-ca||client int-ca|0|added the missing intermed
 demo/client.pfx|||client|1|could not complete the chain: .*http://127.0.0.1:18080/int-ca.crt
 TABLE
 
+# nothing left after --fix (the root alone dropped; a key of no chain):
+# refused, in every format, and no empty file written
+for input in pki/root-ca.crt bundles/key-pkcs8.pem; do
+	for to in pem p7b pfx; do
+		pw=""
+		[ $to = pfx ] && pw=--empty-password
+		rm -f "$TMPD/none"
+		run certconv --fix --to $to $pw --no-system-trust -o "$TMPD/none" "$FX/$input"
+		expect "$input --to $to: nothing left" 1 '' "^certconv: .*$input: (there is no certificate|nothing is left) to write$"
+		check "$input --to $to: no file" "$(test -e "$TMPD/none" && echo written || echo none)" none
+	done
+done
+run certconv --fix --to pem --no-system-trust "$FX/bundles/key-pkcs8.pem"
+checks=$((checks + 1))
+if grep -q 'nothing to fix' "$err"; then fail "a key alone: 'nothing to fix' said"; else echo "ok: a key alone: no 'nothing to fix'"; fi
+
 # several intermediates missing, from a --ca-dir: pathlen-leaf, then
 # sub-int-ca and int-ca; the root of the store is not added
 mkdir "$TMPD/cadir"

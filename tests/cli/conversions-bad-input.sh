@@ -79,6 +79,39 @@ else
 	echo "SKIP (part): root without setpriv to drop privileges; unwritable directory not tested"
 fi
 
+# --- devices and pipes are written to, never replaced by a file (as root,
+# renaming over /dev/null would leave a regular file there)
+fresh
+run pfx2pem --password test --no-key -o /dev/null "$PFX"
+expect "-o /dev/null" 0
+check "-o /dev/null: no message" "$(wc -c <"$err")" 0
+check "-o /dev/null: still a device" "$(stat -c %F /dev/null)" "character special file"
+run pfx2pem --password test --no-key -o /dev/full "$PFX"
+expect "-o /dev/full" 5 '' '^pfx2pem: /dev/full: write error: No space left on device$'
+expect_one_line_error "-o /dev/full"
+if [ -w /dev/full ]; then
+	for t in pfx2pem pem2pfx certconv; do
+		case $t in
+		pfx2pem) set -- ;;
+		pem2pfx) set -- --out-password-file "$TMPD/pw" ;;
+		certconv) set -- --to pem ;;
+		esac
+		"$BIN/$t" --password test "$@" "$PFX" >/dev/full 2>"$err"
+		rc=$?
+		expect "$t: standard output full" 5 '' "^$t: write error on standard output: No space left on device$"
+		expect_one_line_error "$t: standard output full"
+	done
+fi
+mkfifo "$O/pipe"
+timeout 30 cat "$O/pipe" >"$TMPD/from-pipe" &
+reader=$!
+run certconv --to p7b --force -o "$O/pipe" "$FX/bundles/client-chain.pem"
+expect "-o FIFO --force" 0
+wait $reader
+check "-o FIFO: still a FIFO" "$(stat -c %F "$O/pipe")" fifo
+check "-o FIFO: the reader got the PKCS#7" "$(cmp "$TMPD/from-pipe" "$FX/bundles/client-chain.p7b" && echo same)" same
+nothing_left "-o FIFO" 1
+
 # --- passwords
 fresh
 run pfx2pem --password wrong -o "$O/out.pem" "$PFX"
@@ -102,10 +135,10 @@ run pem2pfx --no-system-trust --out-password-file "$TMPD/empty-pw" -o "$O/out.pf
 expect "empty new password without --empty-password" 4 '' "the password for the PFX is empty; use --empty-password"
 nothing_left "empty new password"
 run pfx2pem --password test --encrypt-key -o "$O/out.pem" "$PFX"
-expect "--encrypt-key without a password" 4 '' "a password for the private key is needed"
+expect "--encrypt-key without a password" 4 '' "^pfx2pem: a password for the private key is needed; give it with --out-password-file or --out-password-env$"
 nothing_left "--encrypt-key without a password"
 run pfx2pem --password test --encrypt-key --out-password-file "$TMPD/empty-pw" -o "$O/out.pem" "$PFX"
-expect "--encrypt-key with an empty password" 4 '' "the password for the private key is empty"
+expect "--encrypt-key with an empty password" 4 '' "^pfx2pem: the password for the private key cannot be empty$"
 nothing_left "--encrypt-key with an empty password"
 run certconv --to pfx --password test --out-password-file "$TMPD/missing-pw" -o "$O/out.pfx" "$PFX"
 expect "unreadable new password file" 3 '' "missing-pw: cannot read the password file"
@@ -134,6 +167,14 @@ run pem2pfx --no-system-trust --out-password-file "$TMPD/pw" -o "$O/out.pfx" --k
 	"$FX/bundles/client-combined.pem"
 expect "pem2pfx: two keys" 1 '' "the inputs hold 2 private keys"
 nothing_left "pem2pfx: two keys"
+# the same key twice (a combined PEM and --key) is one key
+run pem2pfx --no-system-trust --ca-file "$P/root-ca.crt" --out-password-file "$TMPD/pw" -o "$O/out.pfx" \
+	--key "$P/client.key" "$FX/bundles/client-combined.pem"
+expect "pem2pfx: the same key twice" 0
+rm -f "$O/out.pfx"
+run pfx2pem "$FX/bundles/client-combined.pem" "$FX/bundles/key-rsa.pem"
+expect "pfx2pem: the same key twice" 0
+check "pfx2pem: the same key twice: written once" "$(grep -c 'BEGIN PRIVATE KEY' "$out")" 1
 run pfx2pem --password test --key-only -o "$O/out.pem" "$FX/p12/certs-only.pfx"
 expect "pfx2pem --key-only without a key" 1 '' "there is no private key to write"
 nothing_left "pfx2pem --key-only without a key"
@@ -181,6 +222,15 @@ expect_json "--split: our reader: key.pem" '.keys | length' 1
 run pfx2pem --password test --split "$O/new-dir" --no-root "$FX/p12/chain-missing.pfx"
 expect "--split: no intermediate, no root" 0 '' "chain.pem not written: the chain has no intermediate"
 check "--split: no intermediate, no root: files" "$(ls "$O/new-dir" | tr '\n' ' ')" "cert.pem fullchain.pem key.pem "
+# a file of an earlier set that this one does not write is named
+run pfx2pem --password test --split "$O/new-dir" --force -q --no-root "$FX/p12/chain-missing.pfx"
+expect "--split --force -q over the same set" 0
+check "--split --force -q over the same set: no message" "$(wc -c <"$err")" 0
+run pfx2pem --password test --split "$O/live" --force -q --no-root "$FX/p12/chain-missing.pfx"
+expect "--split --force: an old chain.pem is named" 0 '' "^pfx2pem: .*/live/chain.pem: left from before: not part of the set written now$"
+expect "--split --force: an old root.pem is named" 0 '' "/live/root.pem: left from before"
+checks=$((checks + 1))
+if grep -q "key.pem: left from before" "$err"; then fail "key.pem was written, not left"; else echo "ok: key.pem is new"; fi
 touch "$O/plain-file2"
 run pfx2pem --password test --split "$O/plain-file2" "$PFX"
 expect "--split into a file" 5 '' "plain-file2: not a directory"
@@ -216,6 +266,20 @@ nothing_left "truncated input"
 run pem2pfx --out-password-file "$TMPD/pw" -o "$O/out.pfx" "$FX/bad/empty.pem"
 expect "empty input" 3 '' "empty.pem: the file is empty"
 nothing_left "empty input"
+nl="$TMPD/bad
+name.pfx"
+printf 'x' >"$nl"
+for t in pfx2pem pem2pfx certconv; do
+	case $t in
+	pfx2pem) set -- ;;
+	pem2pfx) set -- --out-password-file "$TMPD/pw" ;;
+	certconv) set -- --to pem ;;
+	esac
+	run $t "$@" -o "$O/out" "$nl"
+	expect "$t: newline in the input's name" 3 '' "^$t: .*/bad\\\\nname.pfx: unrecognized format"
+	expect_one_line_error "$t: newline in the input's name"
+	nothing_left "$t: newline in the input's name"
+done
 run certconv --to pem --max-size 1K -o "$O/out.pem" "$FX/bundles/client-full.pem"
 expect "input over --max-size" 3 '' "over the limit of 1024 bytes"
 nothing_left "input over --max-size"
@@ -244,6 +308,7 @@ pem2pfx|--iterations 10000001 --profile legacy $PFX|--iterations takes a number 
 pem2pfx|--empty-password --out-password-file x $PFX|--empty-password cannot be used with --out-password-file or --out-password-env
 pem2pfx|--out-password-file x --out-password-env Y $PFX|use only one of --out-password-file and --out-password-env
 pem2pfx|--out-password-env CHAINKIT_UNSET_VAR $PFX|environment variable CHAINKIT_UNSET_VAR is not set
+pem2pfx|--name= $PFX|--name needs a name
 certconv|$PFX|--to FORMAT is needed: pem, der, p7b, pfx or base64
 certconv|--to jks $PFX|--to takes pem, der, p7b, pfx or base64, not 'jks'
 certconv|--to pem --keep-root $PFX|--keep-root is for --fix

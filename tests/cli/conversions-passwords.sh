@@ -87,6 +87,10 @@ pty pem2pfx --password-file "$FX/p12/modern.pfx.pass" --out-password-file "$FX/p
 expect "PFX to a terminal" 2 'pem2pfx: refusing to write binary data to a terminal; use -o FILE'
 pty certconv --to der "$P/client.crt"
 expect "DER to a terminal" 2 'certconv: refusing to write binary data to a terminal; use -o FILE'
+pty certconv --to p7b "$FX/bundles/client-chain.pem"
+expect "PKCS#7 to a terminal" 2 'certconv: refusing to write binary data to a terminal; use -o FILE'
+pty certconv --to pfx --empty-password "$FX/bundles/client-combined.pem"
+expect "PFX (certconv) to a terminal" 2 'certconv: refusing to write binary data to a terminal; use -o FILE'
 pty pem2pfx --base64 --no-system-trust --password-file "$FX/p12/modern.pfx.pass" \
 	--out-password-file "$FX/p12/modern.pfx.pass" "$FX/p12/modern.pfx"
 expect "--base64 to a terminal is fine" 0 '^MII'

@@ -76,6 +76,13 @@ run_stdin bad/truncated.der derdump -
 expect "stdin" 3 'SEQUENCE \(truncated\)' '^derdump: -: DER length at byte 1 runs past the end of the file'
 run_stdin /dev/null derdump -
 expect "empty stdin" 3 '' '^derdump: -: the file is empty$'
+# a newline in a file name does not split the error line
+nl="$TMPD/two
+lines.der"
+cp bad/truncated.der "$nl"
+run derdump "$nl"
+expect "newline in the name" 3 '' '^derdump: .*/two\\nlines.der: DER length at byte 1 runs past the end'
+expect_one_line_error "newline in the name"
 
 # usage errors
 run derdump

@@ -145,8 +145,11 @@ if grep -q "$(printf '\033')" "$out"; then fail "colour without a terminal"; els
 
 # stdout that cannot be written is not success
 if [ -w /dev/full ]; then
-	"$BIN/derdump" pki/client.der >/dev/full 2>"$err"
-	rc=$?
-	expect "write error on stdout" 5 '' 'write error on standard output'
+	for f in text json xml; do
+		"$BIN/derdump" --format $f pki/client.der >/dev/full 2>"$err"
+		rc=$?
+		expect "write error on stdout ($f)" 5 '' 'write error on standard output'
+		expect_one_line_error "write error on stdout ($f)"
+	done
 fi
 finish
