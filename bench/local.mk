@@ -3,14 +3,16 @@ EXTRA_PROGRAMS += bench/mkbundle bench/rusage
 bench_mkbundle_SOURCES = bench/mkbundle.c
 bench_mkbundle_LDADD = $(GNUTLS_LIBS)
 bench_rusage_SOURCES = bench/rusage.c
-CLEANFILES += bench/mkbundle bench/rusage bench/*.pem
-EXTRA_DIST += bench/chainview.sh bench/aiacheck.sh
+CLEANFILES += bench/mkbundle bench/rusage bench/*.pem bench/*.p7b
+EXTRA_DIST += bench/chainview.sh bench/aiacheck.sh bench/derdump.sh
 
 BENCH_ENV = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)'
 
-.PHONY: bench bench-chainview bench-aiacheck
-bench: bench-chainview bench-aiacheck
+.PHONY: bench bench-chainview bench-aiacheck bench-derdump
+bench: bench-chainview bench-aiacheck bench-derdump
 bench-chainview: bench/mkbundle$(EXEEXT) bench/rusage$(EXEEXT) tools/chainview$(EXEEXT)
 	$(BENCH_ENV) $(SHELL) $(srcdir)/bench/chainview.sh
 bench-aiacheck: bench/rusage$(EXEEXT) tools/aiacheck$(EXEEXT) tests/servers/netprobe$(EXEEXT)
 	$(BENCH_ENV) $(SHELL) $(srcdir)/bench/aiacheck.sh
+bench-derdump: bench/mkbundle$(EXEEXT) bench/rusage$(EXEEXT) tools/derdump$(EXEEXT)
+	$(BENCH_ENV) $(SHELL) $(srcdir)/bench/derdump.sh

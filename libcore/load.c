@@ -633,9 +633,38 @@ static size_t first_tlv_len(const unsigned char *d, size_t len)
 	return t.hdr_len + t.len;
 }
 
+/* When DER did not decode, say at which byte and why, if the structure
+ * itself is broken (the error locator); otherwise keep the decoder's
+ * message.  `container` is what the message calls the whole. */
+static enum ck_status locate(enum ck_status rc, const unsigned char *d, size_t len,
+			     const char *container, struct ck_error *err)
+{
+	struct ck_error loc;
+
+	if (rc != CK_E_PARSE || !err)
+		return rc;
+	ck_error_clear(&loc);
+	if (ck_der_locate_error(d, len, container, &loc) == CK_E_PARSE) {
+		snprintf(err->what, sizeof err->what, "%s", loc.what);
+		err->offset = loc.offset;
+	}
+	return rc;
+}
+
+static enum ck_status load_der_kind(struct ck_bundle *b, const unsigned char *d,
+				    size_t len, bool top, const struct ck_load_opts *opts,
+				    struct ck_error *err);
+
 static enum ck_status load_der(struct ck_bundle *b, const unsigned char *d,
 			       size_t len, bool top, const struct ck_load_opts *opts,
 			       struct ck_error *err)
+{
+	return locate(load_der_kind(b, d, len, top, opts, err), d, len, top ? "file" : "data", err);
+}
+
+static enum ck_status load_der_kind(struct ck_bundle *b, const unsigned char *d,
+				    size_t len, bool top, const struct ck_load_opts *opts,
+				    struct ck_error *err)
 {
 	struct ck_error sniff_err;
 	enum der_kind kind;
@@ -932,6 +961,7 @@ static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *d
 		rc = add_cert_der(b, der, first_tlv_len(der, der_len), err);
 	else
 		rc = add_cert_der(b, der, der_len, err);
+	rc = locate(rc, der, der_len, "block", err);
 	free(der);
 	if (rc && rc != CK_E_NOMEM) {
 		char msg[CK_ERROR_WHAT_MAX];
@@ -969,6 +999,151 @@ static enum ck_status load_pem(struct ck_bundle *b, const unsigned char *data, s
 static bool has_pem_marker(const unsigned char *d, size_t len)
 {
 	return memmem(d, len, "-----BEGIN ", 11) != NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* DER blobs, for tools that show the structure */
+
+void ck_der_blobs_free(struct ck_der_blobs *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->blobs[i].der) {
+			gnutls_memset(b->blobs[i].der, 0, b->blobs[i].len);
+			free(b->blobs[i].der);
+		}
+		free(b->blobs[i].label);
+	}
+	free(b->blobs);
+	free(b);
+}
+
+static struct ck_der_blob *add_blob(struct ck_der_blobs *b)
+{
+	struct ck_der_blob *n;
+
+	/* the array doubles when n reaches a power of two: thousands of
+	 * blocks must not cost a copy each */
+	if ((b->n & (b->n - 1)) == 0) {
+		n = realloc(b->blobs, (b->n ? 2 * b->n : 1) * sizeof *n);
+		if (!n)
+			return NULL;
+		b->blobs = n;
+	}
+	n = &b->blobs[b->n++];
+	memset(n, 0, sizeof *n);
+	ck_error_clear(&n->err);
+	return n;
+}
+
+/* One PEM block: its label, and its body decoded (or why not). */
+static enum ck_status pem_blob(struct ck_der_blobs *b, const struct pem_block *blk,
+			       const char *name)
+{
+	struct ck_der_blob *o = add_blob(b);
+	const unsigned char *from, *to;
+	int ll = (int)(blk->label_len > 64 ? 64 : blk->label_len);
+
+	if (!o)
+		return CK_E_NOMEM;
+	o->line = blk->line;
+	o->label = strndup(blk->label, (size_t)ll);
+	if (!o->label)
+		return CK_E_NOMEM;
+	ck_error_set_file(&o->err, name);
+	pem_body_range(blk, &from, &to);
+	if (from != blk->body && memmem(blk->body, (size_t)(from - blk->body), "ENCRYPTED", 9)) {
+		ck_error_set(&o->err, CK_E_UNSUPPORTED,
+			     "%s block at line %u is encrypted (Proc-Type: 4,ENCRYPTED): its body is not DER",
+			     o->label, o->line);
+		return CK_OK;
+	}
+	if (pem_decode_body(blk, &o->der, &o->len, &o->err) == CK_E_NOMEM)
+		return CK_E_NOMEM;
+	if (o->err.status)
+		ck_error_set_file(&o->err, name);
+	return CK_OK;
+}
+
+/* Every PEM block; a block without END stops the list with its error. */
+static enum ck_status pem_blobs(struct ck_der_blobs *b, const unsigned char *data, size_t len,
+				const char *name)
+{
+	struct pem_block blk;
+	struct ck_der_blob *o;
+	struct ck_error perr;
+	size_t pos = 0;
+	unsigned line = 0;
+	enum ck_status rc = CK_OK;
+	int found;
+
+	b->format = CK_FMT_PEM;
+	ck_error_clear(&perr);
+	while (!rc && (found = next_pem_block(data, len, &pos, &line, &blk, &perr)) == 1)
+		rc = pem_blob(b, &blk, name);
+	if (!rc && found < 0) {
+		if (!(o = add_blob(b)))
+			return CK_E_NOMEM;
+		o->err = perr;
+		ck_error_set_file(&o->err, name);
+	}
+	return rc;
+}
+
+/* Base64 text decoded, or else the bytes as they are (DER). */
+static enum ck_status raw_blob(struct ck_der_blobs *b, const unsigned char *data, size_t len)
+{
+	struct ck_der_blob *o = add_blob(b);
+	size_t bad = 0;
+	enum ck_status rc = CK_E_PARSE;
+
+	if (!o)
+		return CK_E_NOMEM;
+	if (looks_like_b64_text(data, len))
+		rc = b64_decode(data, len, &o->der, &o->len, &bad);
+	if (rc == CK_E_NOMEM)
+		return rc;
+	b->format = rc == CK_OK ? CK_FMT_BASE64 : CK_FMT_DER;
+	if (rc == CK_OK)
+		return CK_OK;
+	o->der = malloc(len);
+	if (!o->der)
+		return CK_E_NOMEM;
+	memcpy(o->der, data, len);
+	o->len = len;
+	return CK_OK;
+}
+
+enum ck_status ck_der_blobs_load(const unsigned char *data, size_t len, const char *name,
+				 struct ck_der_blobs **out, struct ck_error *err)
+{
+	struct ck_der_blobs *b = calloc(1, sizeof *b);
+	enum ck_status rc;
+
+	ck_error_set_file(err, name);
+	if (!b)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf) {
+		data += 3;
+		len -= 3;
+	}
+	if (len == 0)
+		rc = ck_error_set(err, CK_E_PARSE, "the file is empty");
+	else if (has_pem_marker(data, len))
+		rc = pem_blobs(b, data, len, name);
+	else
+		rc = raw_blob(b, data, len);
+	if (rc == CK_E_NOMEM)
+		ck_error_set(err, rc, "out of memory");
+	else if (!rc && b->n == 0)
+		rc = ck_error_set(err, CK_E_PARSE, "no PEM block found");
+	if (rc) {
+		ck_der_blobs_free(b);
+		return rc;
+	}
+	*out = b;
+	return CK_OK;
 }
 
 enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
@@ -1024,8 +1199,9 @@ enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
 			rc = load_der(b, der, der_len, false, &opts, err);
 			if (rc && rc != CK_E_NOMEM && rc != CK_E_PASSWORD && rc != CK_E_BAD_PASSWORD) {
 				char msg[CK_ERROR_WHAT_MAX];
+				int64_t at = err->offset;
 				snprintf(msg, sizeof msg, "%s", err->what);
-				ck_error_set(err, rc, "decoded base64: %s", msg);
+				ck_error_set_at(err, rc, at, "decoded base64: %s", msg);
 			}
 		}
 		if (der) {

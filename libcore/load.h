@@ -178,6 +178,32 @@ enum ck_status ck_pw_iter_next(struct ck_pw_iter *it, const char **pass,
 			       const char **kind);
 void ck_pw_iter_cleanup(struct ck_pw_iter *it);
 
+/* The DER of an input, for tools that show its structure rather than
+ * load it: the input itself (DER), each PEM block of any label, or the
+ * decoded base64 text.  A block that cannot be decoded (bad base64, an
+ * encrypted PEM body) has `der` NULL and `err` saying why; the others
+ * are still there. */
+struct ck_der_blob {
+	unsigned char *der;  /* owned; NULL when err.status is set */
+	size_t len;
+	char *label;         /* PEM label ("CERTIFICATE"), NULL for DER and base64 */
+	unsigned line;       /* PEM: line of the BEGIN line; 0 otherwise */
+	struct ck_error err;
+};
+
+struct ck_der_blobs {
+	enum ck_format format; /* CK_FMT_DER, CK_FMT_PEM or CK_FMT_BASE64 */
+	struct ck_der_blob *blobs;
+	size_t n;
+};
+
+/* Split data[0..len) (`name` labels errors) into its DER blobs.  Fails
+ * only for an input with nothing in it (empty, or PEM markers without a
+ * block) or when out of memory. */
+enum ck_status ck_der_blobs_load(const unsigned char *data, size_t len, const char *name,
+				 struct ck_der_blobs **out, struct ck_error *err);
+void ck_der_blobs_free(struct ck_der_blobs *b);
+
 /* Move every certificate and key of `src` to the end of `dst`. */
 enum ck_status ck_bundle_merge(struct ck_bundle *dst, struct ck_bundle *src);
 

@@ -4,6 +4,8 @@ noinst_LTLIBRARIES += libcore/libcore.la
 libcore_libcore_la_SOURCES = \
 	libcore/err.c libcore/err.h \
 	libcore/der.c libcore/der.h \
+	libcore/oid.c libcore/oid.h \
+	libcore/schema.c libcore/schema.h \
 	libcore/cert.c libcore/cert.h \
 	libcore/load.c libcore/load.h \
 	libcore/pkcs12.c libcore/pkcs12.h \
@@ -20,6 +22,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/report-truststore.c libcore/report-truststore.h \
 	libcore/report-aiacheck.c \
 	libcore/report-tls.c \
+	libcore/report-derdump.c libcore/report-derdump.h \
 	libcore/write.c libcore/write.h \
 	$(NULL)
 nodist_libcore_libcore_la_SOURCES = libcore/pkix_asn1_tab.c

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "report.h"
+#include "der.h"
 #include "jks.h"
 
 #include <gnutls/gnutls.h>
@@ -18,38 +19,6 @@
 
 /* ---------------------------------------------------------------- */
 /* strings */
-
-/* Length of a valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t cp;
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
 
 /* Copy with invalid UTF-8 replaced by U+FFFD; with `xml`, characters
  * XML 1.0 cannot carry (C0 controls but tab/newline/CR) too. */
@@ -62,7 +31,7 @@ static char *clean_utf8(const char *in, bool xml)
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < n;) {
-		size_t k = utf8_seq(s + i, n - i);
+		size_t k = ck_utf8_seq(s + i, n - i);
 		bool bad = k == 0 ||
 			   (xml && k == 1 && s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') ||
 			   (xml && k == 3 && s[i] == 0xef && s[i + 1] == 0xbf && s[i + 2] >= 0xbe);
@@ -1048,4 +1017,69 @@ json_t *ck_json_hex(const unsigned char *p, size_t len)
 const char *ck_json_text(const json_t *o, const char *key)
 {
 	return jstr(o, key);
+}
+
+/* Documents written as they are walked (derdump): the framing around
+ * values that jansson and libxml2 write. */
+
+int ck_json_write_open(FILE *out, const json_t *obj)
+{
+	char *t = json_dumps(obj, DUMP_FLAGS);
+	size_t n = t ? strlen(t) : 0;
+	int r = n >= 2 && t[0] == '{' && fwrite(t, 1, n - 1, out) == n - 1 ? 0 : -1;
+	free(t);
+	return r;
+}
+
+int ck_json_write_members(FILE *out, const json_t *obj)
+{
+	char *t = json_dumps(obj, DUMP_FLAGS);
+	size_t n = t ? strlen(t) : 0;
+	int r = n >= 2 && t[0] == '{' && fwrite(t + 1, 1, n - 1, out) == n - 1 ? 0 : -1;
+	free(t);
+	return r;
+}
+
+int ck_json_write_value(FILE *out, const json_t *v)
+{
+	return json_dumpf(v, out, DUMP_FLAGS) == 0 ? 0 : -1;
+}
+
+int ck_xml_start(struct ck_xml *x, const char *element)
+{
+	if (!x || xmlTextWriterStartElement(x->w, BAD_CAST element) < 0) {
+		if (x)
+			x->failed = true;
+		return -1;
+	}
+	return x->failed ? -1 : 0;
+}
+
+int ck_xml_members(struct ck_xml *x, const json_t *obj)
+{
+	const char *k;
+	json_t *m;
+	if (!x)
+		return -1;
+	json_object_foreach((json_t *)obj, k, m)
+		xml_value(x, k, m);
+	return x->failed ? -1 : 0;
+}
+
+int ck_xml_value(struct ck_xml *x, const char *element, const json_t *v)
+{
+	if (!x)
+		return -1;
+	xml_value(x, element, v);
+	return x->failed ? -1 : 0;
+}
+
+int ck_xml_close(struct ck_xml *x)
+{
+	if (!x || xmlTextWriterEndElement(x->w) < 0) {
+		if (x)
+			x->failed = true;
+		return -1;
+	}
+	return x->failed ? -1 : 0;
 }

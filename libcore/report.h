@@ -61,6 +61,21 @@ int ck_report_bundle_json(FILE *out, const struct ck_bundle *b, const struct ck_
 struct ck_xml;
 int ck_report_bundle_xml(struct ck_xml *x, const struct ck_bundle *b, const struct ck_analysis *a);
 
+/* For documents written as they are built (one element at a time):
+ * JSON: an object's members without its closing brace (to add more),
+ * or without its opening one (to end one opened so), or any value,
+ * compact; XML: open an element, write a value or an object's members
+ * as elements (the mapping below), close.  All return 0, or -1 on a
+ * write error. */
+int ck_json_write_open(FILE *out, const json_t *obj);
+int ck_json_write_members(FILE *out, const json_t *obj);
+int ck_json_write_value(FILE *out, const json_t *v);
+struct ck_xml;
+int ck_xml_start(struct ck_xml *x, const char *element);
+int ck_xml_value(struct ck_xml *x, const char *element, const json_t *v);
+int ck_xml_members(struct ck_xml *x, const json_t *obj);
+int ck_xml_close(struct ck_xml *x);
+
 /* XML: open the root element, write documents as <report> children,
  * close.  Strings are cleaned of characters XML cannot carry. */
 struct ck_xml;

@@ -5,3 +5,5 @@ dist_man_MANS += man/aiacheck.1
 dist_pkgdata_DATA += man/aiacheck.rng
 dist_man_MANS += man/mtlsprobe.1
 dist_pkgdata_DATA += man/mtlsprobe.rng
+dist_man_MANS += man/derdump.1
+dist_pkgdata_DATA += man/derdump.rng

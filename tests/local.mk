@@ -9,6 +9,8 @@ TEST_LIBS = libcore/libcore.la $(CRITERION_LIBS)
 UNIT_TESTS = \
 	tests/test-err \
 	tests/test-der \
+	tests/test-oid \
+	tests/test-schema \
 	tests/test-cert \
 	tests/test-load \
 	tests/test-pkcs12 \
@@ -32,6 +34,12 @@ tests_test_err_LDADD = $(TEST_LIBS)
 tests_test_der_SOURCES = tests/test-der.c tests/unit.h
 tests_test_der_CFLAGS = $(TEST_CFLAGS)
 tests_test_der_LDADD = $(TEST_LIBS)
+tests_test_oid_SOURCES = tests/test-oid.c
+tests_test_oid_CFLAGS = $(TEST_CFLAGS)
+tests_test_oid_LDADD = $(TEST_LIBS)
+tests_test_schema_SOURCES = tests/test-schema.c tests/unit.h
+tests_test_schema_CFLAGS = $(TEST_CFLAGS)
+tests_test_schema_LDADD = $(TEST_LIBS)
 tests_test_cert_SOURCES = tests/test-cert.c tests/unit.h
 tests_test_cert_CFLAGS = $(TEST_CFLAGS)
 tests_test_cert_LDADD = $(TEST_LIBS)
@@ -91,6 +99,9 @@ CLI_TESTS = \
 	tests/cli/truststore-check.sh \
 	tests/cli/truststore-bad-input.sh \
 	tests/cli/truststore-output.sh \
+	tests/cli/derdump-golden.sh \
+	tests/cli/derdump-bad-input.sh \
+	tests/cli/derdump-options.sh \
 	tests/cli/man-options.sh \
 	tests/cli/aiacheck-options.sh \
 	tests/cli/aiacheck-classes.sh \
@@ -117,3 +128,4 @@ AM_TESTS_ENVIRONMENT = \
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers/servers.sh tests/servers/README.md
 EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/tcp.py tests/servers/https.py
+EXTRA_DIST += tests/golden

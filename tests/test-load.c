@@ -3,6 +3,8 @@
 
 #include "unit.h"
 
+#include <gnutls/gnutls.h>
+
 struct form {
 	const char *file;
 	const char *password;
@@ -107,11 +109,13 @@ static const struct bad bads[] = {
 	{ "bad/random.bin", CK_E_PARSE, "unrecognized format" },
 	{ "bad/bad-base64.pem", CK_E_PARSE, "bad base64 in CERTIFICATE block at line 1" },
 	{ "bad/empty-block.pem", CK_E_PARSE, "empty CERTIFICATE block at line 1" },
-	{ "bad/truncated.der", CK_E_PARSE, "DER length at byte 1 runs past the end" },
-	{ "bad/huge-length.der", CK_E_PARSE, "larger than 2 GiB" },
+	{ "bad/truncated.der", CK_E_PARSE, "DER length at byte 1 runs past the end of the file (content at byte 4 needs 1073 bytes, 296 left)" },
+	{ "bad/huge-length.der", CK_E_PARSE, "DER length at byte 1 is larger than 2 GiB (4294967295 bytes; 0 left in the file)" },
 	{ "bad/long-line.txt", CK_E_PARSE, "not DER" },
-	{ "bad/not-a-cert.pem", CK_E_PARSE, "CERTIFICATE block at line 1" },
-	{ "bad/truncated.pfx", CK_E_PARSE, "runs past the end" },
+	{ "bad/not-a-cert.pem", CK_E_PARSE, "CERTIFICATE block at line 1: DER length at byte 1 is larger than 2 GiB" },
+	{ "bad/truncated.pfx", CK_E_PARSE, "DER length at byte 1 runs past the end of the file (content at byte 4 needs 4796 bytes, 2396 left)" },
+	{ "asn1/length-past-end.der", CK_E_PARSE, "DER length at byte 3 runs past the end of the SEQUENCE at byte 0" },
+	{ "asn1/nested-200.der", CK_E_PARSE, "nesting deeper than 120 levels at byte 454" },
 	{ "pki/root-ca.crl", CK_E_UNSUPPORTED, "this is a CRL" },
 };
 
@@ -203,4 +207,108 @@ Test(load, merge_moves_everything)
 	cr_assert_eq(b->nkeys, 0);
 	ck_bundle_free(a);
 	ck_bundle_free(b);
+}
+
+/* The error locator names the byte in what load decodes: a PEM block's
+ * DER, decoded base64. */
+Test(load, errors_name_the_byte)
+{
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	size_t n;
+	unsigned char *der = fx_read("pki/client.der", &n);
+	gnutls_datum_t in = { der, 600 }, pem = { NULL, 0 }, b64 = { NULL, 0 };
+
+	cr_assert_geq(gnutls_pem_base64_encode2("CERTIFICATE", &in, &pem), 0);
+	ck_error_clear(&e);
+	cr_assert_eq(ck_bundle_load_mem(pem.data, pem.size, "cut.pem", NULL, &b, &e), CK_E_PARSE);
+	cr_assert_str_eq(e.what, "CERTIFICATE block at line 1: DER length at byte 1 runs past the end "
+				 "of the block (content at byte 4 needs 1073 bytes, 596 left)");
+	cr_assert_eq(gnutls_base64_encode2(&in, &b64), 0);
+	ck_error_clear(&e);
+	cr_assert_eq(ck_bundle_load_mem(b64.data, b64.size, "cut.b64", NULL, &b, &e), CK_E_PARSE);
+	cr_assert_str_eq(e.what, "decoded base64: DER length at byte 1 runs past the end of the data "
+				 "(content at byte 4 needs 1073 bytes, 596 left)");
+	cr_assert_eq(e.offset, 1);
+	/* a well-formed structure that is not a certificate keeps its message */
+	der[5] = 0x31; /* tbsCertificate becomes a SET */
+	ck_error_clear(&e);
+	cr_assert_neq(ck_bundle_load_mem(der, n, "set.der", NULL, &b, &e), CK_OK);
+	cr_assert_null(strstr(e.what, "at byte 1 "), "%s", e.what);
+	gnutls_free(pem.data);
+	gnutls_free(b64.data);
+	free(der);
+}
+
+Test(load, der_blobs_of_every_form)
+{
+	static const struct {
+		const char *file;
+		enum ck_format format;
+		size_t n;
+		size_t len0;
+	} cases[] = {
+		{ "pki/client.der", CK_FMT_DER, 1, 1077 },
+		{ "pki/client.crt", CK_FMT_PEM, 1, 1077 },
+		{ "bundles/client-chain.pem", CK_FMT_PEM, 2, 1077 },
+		{ "bundles/client.b64", CK_FMT_BASE64, 1, 1077 },
+		{ "bundles/client-wrapped.b64", CK_FMT_BASE64, 1, 1077 },
+		{ "bundles/client-bom.pem", CK_FMT_PEM, 2, 1077 },
+		{ "bundles/client-text.pem", CK_FMT_PEM, 2, 1077 },
+		{ "bad/random.bin", CK_FMT_DER, 1, 4096 },
+		{ "pki/client.key", CK_FMT_PEM, 1, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ck_der_blobs *bl = NULL;
+		struct ck_error e;
+		size_t n;
+		unsigned char *d = fx_read(cases[i].file, &n);
+		ck_error_clear(&e);
+		cr_assert_eq(ck_der_blobs_load(d, n, cases[i].file, &bl, &e), CK_OK, "%s: %s",
+			     cases[i].file, e.what);
+		cr_assert_eq(bl->format, cases[i].format, "%s", cases[i].file);
+		cr_assert_eq(bl->n, cases[i].n, "%s: %zu blobs", cases[i].file, bl->n);
+		for (size_t k = 0; k < bl->n; k++)
+			cr_assert_eq(bl->blobs[k].err.status, CK_OK, "%s: %s", cases[i].file,
+				     bl->blobs[k].err.what);
+		if (cases[i].len0)
+			cr_assert_eq(bl->blobs[0].len, cases[i].len0, "%s", cases[i].file);
+		if (cases[i].format == CK_FMT_PEM)
+			cr_assert_not_null(bl->blobs[0].label);
+		ck_der_blobs_free(bl);
+		free(d);
+	}
+}
+
+Test(load, der_blobs_that_do_not_decode)
+{
+	struct ck_der_blobs *bl = NULL;
+	struct ck_error e;
+	size_t n;
+	unsigned char *d = fx_read("bundles/key-rsa-legacy-enc.pem", &n);
+
+	ck_error_clear(&e);
+	cr_assert_eq(ck_der_blobs_load(d, n, "enc.pem", &bl, &e), CK_OK);
+	cr_assert_eq(bl->n, 1);
+	cr_assert_null(bl->blobs[0].der);
+	cr_assert_str_eq(bl->blobs[0].err.what, "RSA PRIVATE KEY block at line 1 is encrypted "
+						"(Proc-Type: 4,ENCRYPTED): its body is not DER");
+	cr_assert_str_eq(bl->blobs[0].err.file, "enc.pem");
+	ck_der_blobs_free(bl);
+	free(d);
+
+	d = fx_read("bad/bad-base64.pem", &n);
+	cr_assert_eq(ck_der_blobs_load(d, n, "b.pem", &bl, &e), CK_OK);
+	cr_assert_eq(bl->n, 1);
+	cr_assert(strstr(bl->blobs[0].err.what, "bad base64"), "%s", bl->blobs[0].err.what);
+	ck_der_blobs_free(bl);
+	free(d);
+
+	cr_assert_eq(ck_der_blobs_load((const unsigned char *)"", 0, "e", &bl, &e), CK_E_PARSE);
+	cr_assert_str_eq(e.what, "the file is empty");
+	cr_assert_eq(ck_der_blobs_load((const unsigned char *)"-----BEGIN X-----\n", 18, "u", &bl, &e),
+		     CK_OK);
+	cr_assert_eq(bl->n, 1);
+	cr_assert(strstr(bl->blobs[0].err.what, "has no END line"), "%s", bl->blobs[0].err.what);
+	ck_der_blobs_free(bl);
 }

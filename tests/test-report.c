@@ -272,3 +272,217 @@ Test(report, streamed_json_and_xml_equal_the_document)
 		ck_bundle_free(b);
 	}
 }
+
+/* ---------------------------------------------------------------- */
+/* derdump's document */
+
+#include "libcore/report-derdump.h"
+#include "libcore/schema.h"
+
+struct dumped {
+	unsigned char *data;
+	struct ck_der_blobs *blobs;
+	struct ck_dump_block blocks[8];
+	struct ck_schema_names *names[8];
+	struct ck_dump_input in;
+};
+
+static void dumped_load(struct dumped *d, const char *rel, bool named)
+{
+	size_t n;
+	struct ck_error e;
+	memset(d, 0, sizeof *d);
+	d->data = fx_read(rel, &n);
+	ck_error_clear(&e);
+	cr_assert_eq(ck_der_blobs_load(d->data, n, rel, &d->blobs, &e), CK_OK, "%s", e.what);
+	cr_assert_leq(d->blobs->n, 8);
+	for (size_t i = 0; i < d->blobs->n; i++) {
+		struct ck_dump_block *b = &d->blocks[i];
+		b->der = d->blobs->blobs[i].der;
+		b->len = b->size = d->blobs->blobs[i].len;
+		b->label = d->blobs->blobs[i].label;
+		b->line = d->blobs->blobs[i].line;
+		b->error = d->blobs->blobs[i].err.status ? &d->blobs->blobs[i].err : NULL;
+		if (named && b->der && ck_schema_guess(b->der, b->len, 0, &d->names[i], &e) == CK_OK)
+			b->names = d->names[i];
+	}
+	d->in.name = rel;
+	d->in.format = d->blobs->format;
+	d->in.size = n;
+	d->in.blocks = d->blocks;
+	d->in.nblocks = d->blobs->n;
+}
+
+static void dumped_free(struct dumped *d)
+{
+	for (size_t i = 0; i < 8; i++)
+		ck_schema_names_free(d->names[i]);
+	ck_der_blobs_free(d->blobs);
+	free(d->data);
+}
+
+static bool valid_against(xmlDocPtr xd, const char *rng)
+{
+	xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(rng);
+	xmlRelaxNGPtr schema = xmlRelaxNGParse(pc);
+	xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(schema);
+	int r = xmlRelaxNGValidateDoc(vc, xd);
+	xmlRelaxNGFreeValidCtxt(vc);
+	xmlRelaxNGFree(schema);
+	xmlRelaxNGFreeParserCtxt(pc);
+	return r == 0;
+}
+
+/* The streamed JSON, parsed back and mapped to XML generically, is the
+ * streamed XML; and that validates against man/derdump.rng. */
+Test(report, derdump_json_and_xml_are_one_document)
+{
+	const char *files[] = { "pki/client.der", "asn1/not-der.ber", "bad/truncated.der",
+				"bundles/client-chain.pem", "bad/bad-base64.pem", "p12/modern.pfx",
+				"asn1/invalid.der", "asn1/nested-100.der" };
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		struct ck_dump_opts o = { .nested = true, .container = "file" };
+		struct ck_dump_result r1, r2;
+		struct dumped d;
+		char *js = NULL, *x1 = NULL, *x2 = NULL;
+		size_t jl = 0, xl1 = 0, xl2 = 0;
+		json_error_t je;
+		json_t *doc;
+		struct ck_xml *x;
+		xmlDocPtr xd;
+		FILE *f;
+
+		dumped_load(&d, files[i], true);
+		f = open_memstream(&js, &jl);
+		cr_assert_eq(ck_report_dump_json(f, &d.in, &o, &r1), 0);
+		fclose(f);
+		cr_assert_eq(js[jl - 1], '\n');
+		cr_assert_null(memchr(js, '\n', jl - 1), "%s: one line", files[i]);
+		doc = json_loads(js, 0, &je);
+		cr_assert_not_null(doc, "%s: %s at %d", files[i], je.text, je.position);
+
+		f = open_memstream(&x1, &xl1);
+		x = ck_xml_begin(f, "derdump");
+		cr_assert_eq(ck_xml_write(x, doc, "report"), 0);
+		cr_assert_eq(ck_xml_end(x), 0);
+		fclose(f);
+		f = open_memstream(&x2, &xl2);
+		x = ck_xml_begin(f, "derdump");
+		cr_assert_eq(ck_report_dump_xml(x, &d.in, &o, &r2), 0);
+		cr_assert_eq(ck_xml_end(x), 0);
+		fclose(f);
+		cr_assert_str_eq(x2, x1, "%s: XML differs from the JSON document", files[i]);
+		cr_assert_eq(r1.elements, r2.elements);
+		cr_assert_eq(r1.nerrors, r2.nerrors);
+
+		xd = xmlReadMemory(x2, (int)xl2, "out.xml", NULL, XML_PARSE_NONET);
+		cr_assert_not_null(xd, "%s: XML not well-formed", files[i]);
+		cr_assert(valid_against(xd, CK_SRCDIR "/man/derdump.rng"), "%s: XML does not match the schema",
+			  files[i]);
+		xmlFreeDoc(xd);
+		json_decref(doc);
+		free(js);
+		free(x1);
+		free(x2);
+		ck_dump_result_cleanup(&r1);
+		ck_dump_result_cleanup(&r2);
+		dumped_free(&d);
+	}
+}
+
+Test(report, derdump_counts_problems_and_errors)
+{
+	static const struct {
+		const char *file;
+		size_t elements, der_violations, invalid, nerrors;
+		long long offset;
+	} cases[] = {
+		{ "pki/client.der", 90, 0, 0, 0, -1 },
+		{ "asn1/not-der.ber", 14, 9, 0, 0, -1 },
+		{ "asn1/invalid.der", 10, 0, 8, 0, -1 },
+		{ "bad/truncated.der", 34, 0, 0, 1, 1 },
+		{ "asn1/missing-eoc.der", 2, 1, 0, 1, 0 },
+		{ "bad/bad-base64.pem", 0, 0, 0, 1, -1 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ck_dump_opts o = { .nested = true, .container = "file" };
+		struct ck_dump_result r;
+		struct dumped d;
+		FILE *f = fopen("/dev/null", "w");
+
+		dumped_load(&d, cases[i].file, false);
+		cr_assert_eq(ck_report_dump_json(f, &d.in, &o, &r), 0);
+		fclose(f);
+		cr_assert_eq(r.elements, cases[i].elements, "%s: %zu elements", cases[i].file, r.elements);
+		cr_assert_eq(r.der_violations, cases[i].der_violations, "%s", cases[i].file);
+		cr_assert_eq(r.invalid, cases[i].invalid, "%s", cases[i].file);
+		cr_assert_eq(r.nerrors, cases[i].nerrors, "%s", cases[i].file);
+		if (cases[i].nerrors) {
+			cr_assert_neq(r.errors[0].status, CK_OK);
+			cr_assert_eq(r.errors[0].offset, cases[i].offset, "%s", cases[i].file);
+			cr_assert_str_eq(r.errors[0].file, cases[i].file);
+		}
+		ck_dump_result_cleanup(&r);
+		dumped_free(&d);
+	}
+}
+
+Test(report, derdump_depth_hides_children_but_counts_them)
+{
+	struct ck_dump_opts o = { .nested = true, .depth = 1 };
+	struct ck_dump_result r;
+	struct dumped d;
+	char *js = NULL;
+	size_t jl = 0;
+	json_t *doc, *top;
+	FILE *f;
+
+	dumped_load(&d, "pki/client.der", false);
+	f = open_memstream(&js, &jl);
+	cr_assert_eq(ck_report_dump_json(f, &d.in, &o, &r), 0);
+	fclose(f);
+	doc = json_loads(js, 0, NULL);
+	top = json_array_get(json_object_get(json_array_get(json_object_get(doc, "blocks"), 0), "tree"), 0);
+	cr_assert(json_is_true(json_object_get(top, "children_hidden")));
+	cr_assert_null(json_object_get(top, "children"));
+	cr_assert_eq(r.elements, 90);
+	json_decref(doc);
+	free(js);
+	ck_dump_result_cleanup(&r);
+	dumped_free(&d);
+}
+
+Test(report, derdump_text_shows_names_values_and_problems)
+{
+	struct ck_dump_opts o = { .nested = true, .strict = true, .container = "file" };
+	struct ck_text_opts to = { 0 };
+	struct ck_dump_result r;
+	struct dumped d;
+	char *t = NULL;
+	size_t tl = 0;
+	FILE *f;
+
+	dumped_load(&d, "pki/client.der", true);
+	f = open_memstream(&t, &tl);
+	cr_assert_eq(ck_report_dump_text(f, &d.in, &o, &to, &r), 0);
+	fclose(f);
+	cr_assert(strstr(t, "pki/client.der: DER, 1077 bytes, as Certificate\n"), "%s", t);
+	cr_assert(strstr(t, " 126  2+15           tbsCertificate.validity.notAfter (generalTime): "
+			    "GeneralizedTime \"20700101000000Z\" = 2070-01-01T00:00:00Z\n"), "%s", t);
+	cr_assert(strstr(t, "OBJECT IDENTIFIER 1.3.6.1.5.5.7.3.2 (clientAuth)\n"), "%s", t);
+	cr_assert(strstr(t, "No DER violations.\n"), "%s", t);
+	free(t);
+	ck_dump_result_cleanup(&r);
+	dumped_free(&d);
+
+	dumped_load(&d, "asn1/not-der.ber", false);
+	t = NULL;
+	f = open_memstream(&t, &tl);
+	cr_assert_eq(ck_report_dump_text(f, &d.in, &o, &to, &r), 0);
+	fclose(f);
+	cr_assert(strstr(t, "  20  2+1        INTEGER 3 [SET OF element not in ascending order"), "%s", t);
+	cr_assert(strstr(t, "DER violations (9):\n  byte 0: indefinite length (BER, not DER)\n"), "%s", t);
+	free(t);
+	ck_dump_result_cleanup(&r);
+	dumped_free(&d);
+}

@@ -616,6 +616,18 @@ void cli_output_bundle(struct cli_output *o, const struct ck_bundle *b,
 	o->first = false;
 }
 
+void cli_output_stream(struct cli_output *o, int (*write)(FILE *out, struct ck_xml *x, void *ctx),
+		       void *ctx)
+{
+	if (!o)
+		return;
+	if (o->c->format == CLI_FORMAT_TEXT && !o->first && !o->c->quiet)
+		fputc('\n', stdout);
+	if (write(stdout, o->xml, ctx) < 0)
+		o->failed = true;
+	o->first = false;
+}
+
 bool cli_output_end(struct cli_output *o)
 {
 	bool ok;

@@ -149,6 +149,12 @@ void cli_output_doc(struct cli_output *o, const json_t *doc,
 void cli_output_bundle(struct cli_output *o, const struct ck_bundle *b,
 		       const struct ck_analysis *a,
 		       int (*text)(FILE *, const json_t *, const struct ck_text_opts *));
+/* A document the tool writes itself, as it goes (derdump): `write`
+ * gets stdout and, for XML, the writer of the root element; a negative
+ * return marks the output failed.  Text documents are separated as
+ * cli_output_doc() separates them. */
+void cli_output_stream(struct cli_output *o, int (*write)(FILE *out, struct ck_xml *x, void *ctx),
+		       void *ctx);
 /* Returns false when writing failed. */
 bool cli_output_end(struct cli_output *o);
 

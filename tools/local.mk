@@ -18,3 +18,7 @@ tools_aiacheck_LDADD = $(TOOL_LIBS)
 bin_PROGRAMS += tools/mtlsprobe
 tools_mtlsprobe_SOURCES = tools/mtlsprobe.c
 tools_mtlsprobe_LDADD = $(TOOL_LIBS)
+
+bin_PROGRAMS += tools/derdump
+tools_derdump_SOURCES = tools/derdump.c
+tools_derdump_LDADD = $(TOOL_LIBS)

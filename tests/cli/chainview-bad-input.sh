@@ -15,13 +15,18 @@ bad/empty.pem|3|the file is empty
 bad/random.bin|3|unrecognized format
 bad/bad-base64.pem|3|bad base64 in CERTIFICATE block at line 1
 bad/empty-block.pem|3|empty CERTIFICATE block at line 1
-bad/truncated.der|3|DER length at byte 1 runs past the end of the data \(needs [0-9]+ bytes, [0-9]+ left\)
-bad/huge-length.der|3|DER length at byte 1 is larger than 2 GiB
+bad/truncated.der|3|DER length at byte 1 runs past the end of the file \(content at byte 4 needs 1073 bytes, 296 left\)
+bad/huge-length.der|3|DER length at byte 1 is larger than 2 GiB \(4294967295 bytes; 0 left in the file\)
 bad/long-line.txt|3|base64 text decodes to 2250000 bytes that are not DER
-bad/not-a-cert.pem|3|CERTIFICATE block at line 1
-bad/truncated.pfx|3|DER length at byte 1 runs past the end of the data
+bad/not-a-cert.pem|3|CERTIFICATE block at line 1: DER length at byte 1 is larger than 2 GiB \(26 length octets; 672 bytes left in the block\)
+bad/truncated.pfx|3|DER length at byte 1 runs past the end of the file \(content at byte 4 needs 4796 bytes, 2396 left\)
 bad/corrupted-mac.pfx|3|the MAC does not verify although the password decrypts the contents: the file is corrupt or was modified
 pki/root-ca.crl|3|this is a CRL
+asn1/length-past-end.der|3|DER length at byte 3 runs past the end of the SEQUENCE at byte 0 \(content at byte 4 needs 10 bytes, 3 left\)
+asn1/truncated-header.der|3|truncated ASN.1 header at byte 5 \(1 byte left in the file\)
+asn1/tag-overflow.der|3|tag number overflow at byte 2 \(more than 32 bits\)
+asn1/missing-eoc.der|3|indefinite-length SEQUENCE at byte 0 has no end-of-contents octets before the end of the file
+asn1/nested-200.der|3|nesting deeper than 120 levels at byte 454
 TABLE
 
 run chainview --no-system-trust "$FX/pki"
