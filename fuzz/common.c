@@ -228,7 +228,16 @@ void fz_assert_xml(const char *buf, size_t len)
 			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
 	if (!doc) {
 		const xmlError *e = xmlGetLastError();
-		fz_fail("XML output is not well-formed: %s", e && e->message ? e->message : "?");
+		const char *dump = getenv("FUZZ_DUMP_XML");
+		if (dump) {
+			FILE *o = fopen(dump, "w");
+			if (o) {
+				fwrite(buf, 1, len, o);
+				fclose(o);
+			}
+		}
+		fz_fail("XML output is not well-formed: %s (line %d)", e && e->message ? e->message : "?",
+			e ? e->line : 0);
 	}
 	xmlFreeDoc(doc);
 }

@@ -244,8 +244,11 @@ static void assert_plain(const char *buf, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
-		if ((c < 0x20 && c != '\n') || c == 0x7f)
-			fz_fail("text output holds control character 0x%02x at byte %zu", c, i);
+		if ((c < 0x20 && c != '\n') || c == 0x7f) {
+			size_t from = i > 40 ? i - 40 : 0;
+			fz_fail("text output holds control character 0x%02x at byte %zu, after \"%.*s\"",
+				c, i, (int)(i - from), buf + from);
+		}
 	}
 }
 

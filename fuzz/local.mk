@@ -21,6 +21,7 @@ FUZZ_PROGS = \
 	fuzz/fuzz-ocsp \
 	fuzz/fuzz-issuer \
 	fuzz/fuzz-report \
+	fuzz/fuzz-der \
 	$(NULL)
 
 check_PROGRAMS += $(FUZZ_PROGS)
@@ -97,22 +98,24 @@ fuzz_fuzz_report_SOURCES = fuzz/fuzz-report.c
 fuzz_fuzz_report_CFLAGS = $(FUZZ_CFLAGS)
 fuzz_fuzz_report_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_report_LDADD = $(FUZZ_LIBS)
+fuzz_fuzz_der_SOURCES = fuzz/fuzz-der.c
+fuzz_fuzz_der_CFLAGS = $(FUZZ_CFLAGS)
+fuzz_fuzz_der_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_der_LDADD = $(FUZZ_LIBS)
 
 # ---- make fuzz, make fuzz-smoke, make fuzz-run ----
 #
-# FUZZ_SECONDS   per harness in fuzz-smoke (default 60)
+# FUZZ_TIME      seconds per harness: fuzz-smoke (default 60); fuzz-run (default: no limit)
 # FUZZ_TARGETS   which harnesses (default: all), e.g. FUZZ_TARGETS='load pem'
-# FUZZ_RUNS      fuzz-run: stop after this many executions (default: no limit)
-# FUZZ_JOBS      fuzz-run: parallel jobs per harness (default 1)
+# FUZZ_RUNS      fuzz-run: executions per harness (default 10000000)
+# FUZZ_JOBS      fuzz-run: libFuzzer -fork=N (default 1: one process)
 # FUZZ_TIMEOUT, FUZZ_RSS_MB, FUZZ_MALLOC_MB, FUZZ_MAX_LEN: the caps (fuzz/run.sh)
 FUZZ_BUILDDIR = fuzz-build
-FUZZ_SECONDS = 60
 FUZZ_TARGETS = $(FUZZ_PROGS:fuzz/fuzz-%=%)
-FUZZ_ENV = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
-	FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_TARGETS='$(FUZZ_TARGETS)' \
-	FUZZ_RUNS='$(FUZZ_RUNS)' FUZZ_JOBS='$(FUZZ_JOBS)'
-FUZZ_FORWARD = FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_TARGETS='$(FUZZ_TARGETS)' \
-	FUZZ_RUNS='$(FUZZ_RUNS)' FUZZ_JOBS='$(FUZZ_JOBS)'
+FUZZ_VARS = FUZZ_TIME='$(FUZZ_TIME)' FUZZ_TARGETS='$(FUZZ_TARGETS)' \
+	FUZZ_RUNS='$(FUZZ_RUNS)' FUZZ_JOBS='$(FUZZ_JOBS)' FUZZ_TIMEOUT='$(FUZZ_TIMEOUT)' \
+	FUZZ_RSS_MB='$(FUZZ_RSS_MB)' FUZZ_MALLOC_MB='$(FUZZ_MALLOC_MB)' FUZZ_MAX_LEN='$(FUZZ_MAX_LEN)'
+FUZZ_ENV = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' $(FUZZ_VARS)
 
 if FUZZING
 fuzz: $(FUZZ_PROGS)
@@ -138,9 +141,9 @@ fuzz-configure:
 fuzz: fuzz-configure
 	cd $(FUZZ_BUILDDIR) && $(MAKE) $(AM_MAKEFLAGS) fuzz
 fuzz-smoke: fuzz-configure
-	cd $(FUZZ_BUILDDIR) && $(MAKE) $(AM_MAKEFLAGS) fuzz-smoke $(FUZZ_FORWARD)
+	cd $(FUZZ_BUILDDIR) && $(MAKE) $(AM_MAKEFLAGS) fuzz-smoke $(FUZZ_VARS)
 fuzz-run: fuzz-configure
-	cd $(FUZZ_BUILDDIR) && $(MAKE) $(AM_MAKEFLAGS) fuzz-run $(FUZZ_FORWARD)
+	cd $(FUZZ_BUILDDIR) && $(MAKE) $(AM_MAKEFLAGS) fuzz-run $(FUZZ_VARS)
 endif
 .PHONY: fuzz fuzz-configure fuzz-smoke fuzz-run
 
@@ -153,4 +156,11 @@ distclean-fuzz:
 .PHONY: clean-fuzz distclean-fuzz
 
 EXTRA_DIST += fuzz/README.md fuzz/run.sh fuzz/seeds.sh fuzz/der.dict fuzz/pem.dict \
-	fuzz/templates
+	fuzz/url.dict fuzz/report.dict fuzz/templates
+
+# The seeds and regression inputs replayed in make check.
+TESTS += tests/fuzz-replay.sh
+EXTRA_DIST += tests/fuzz-replay.sh tests/fuzz-regress
+if FUZZING
+AM_TESTS_ENVIRONMENT += FUZZ_LIBFUZZER=yes; export FUZZ_LIBFUZZER;
+endif
