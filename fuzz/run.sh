@@ -111,11 +111,11 @@ for t in $targets; do
 	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	if [ $rc -eq 0 ]; then
 		result=ok
-	elif grep -q 'ERROR: libFuzzer: timeout' "$log"; then
+	elif grep -a -q 'ERROR: libFuzzer: timeout' "$log"; then
 		result=timeout
-	elif grep -q 'ERROR: LeakSanitizer' "$log"; then
+	elif grep -a -q 'ERROR: LeakSanitizer' "$log"; then
 		result=leak
-	elif grep -q -e 'out-of-memory' -e 'malloc(.*) exceeds limit' "$log"; then
+	elif grep -a -q -e 'out-of-memory' -e 'malloc(.*) exceeds limit' "$log"; then
 		result=oom
 	else
 		result=crash
@@ -126,7 +126,7 @@ for t in $targets; do
 	if [ "$result" != ok ]; then
 		failed="$failed $t"
 		echo "run.sh: $t: $result; the input is in fuzz-artifacts/$t/, the log is $log:" >&2
-		grep -E -A12 'ERROR:|SUMMARY:|fuzz harness:' "$log" | head -n 40 >&2
+		grep -a -E -A12 'ERROR:|SUMMARY:|fuzz harness:' "$log" | head -n 40 >&2
 	fi
 done
 

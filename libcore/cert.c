@@ -468,6 +468,33 @@ static int read_extensions(struct ck_cert *c, gnutls_x509_crt_t crt)
 /* ---------------------------------------------------------------- */
 /* the record */
 
+char *ck_dn_clean(const unsigned char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = malloc(n * 3 + 1);
+	size_t o = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		size_t k = ck_utf8_seq(s + i, n - i);
+		bool c1 = k == 2 && s[i] == 0xc2 && s[i + 1] <= 0x9f;
+		if (k == 0 || c1 || (k == 1 && (s[i] < 0x20 || s[i] == 0x7f))) {
+			/* one byte at a time: a C1 control gives two pairs */
+			out[o++] = '\\';
+			out[o++] = hex[s[i] >> 4];
+			out[o++] = hex[s[i] & 15];
+			i++;
+			continue;
+		}
+		memcpy(out + o, s + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 static char *dn_string(gnutls_x509_crt_t crt, bool issuer)
 {
 	gnutls_datum_t d = { NULL, 0 };
@@ -478,11 +505,7 @@ static char *dn_string(gnutls_x509_crt_t crt, bool issuer)
 		return strdup("");
 	if (ret < 0)
 		return NULL;
-	s = malloc(d.size + 1);
-	if (s) {
-		memcpy(s, d.data, d.size);
-		s[d.size] = '\0';
-	}
+	s = ck_dn_clean(d.data, d.size);
 	gnutls_free(d.data);
 	return s;
 }
