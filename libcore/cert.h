@@ -81,7 +81,7 @@ struct ck_cert {
 
 	ck_strv eku;               /* OIDs */
 	ck_strv san;               /* "DNS:x", "IP:x", "email:x", "URI:x", ... */
-	ck_strv aia_ca_issuers;    /* URIs exactly as found */
+	ck_strv aia_ca_issuers;    /* URIs as found; a control or non-ASCII byte %-encoded */
 	ck_strv aia_ocsp;
 	ck_strv crl_dp;            /* every URI of every distribution point */
 	ck_strv delta_crl;         /* freshestCRL URIs */
