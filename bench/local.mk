@@ -14,5 +14,16 @@ bench-chainview: bench/mkbundle$(EXEEXT) bench/rusage$(EXEEXT) tools/chainview$(
 	$(BENCH_ENV) $(SHELL) $(srcdir)/bench/chainview.sh
 bench-aiacheck: bench/rusage$(EXEEXT) tools/aiacheck$(EXEEXT) tests/servers/netprobe$(EXEEXT)
 	$(BENCH_ENV) $(SHELL) $(srcdir)/bench/aiacheck.sh
+
+# certaudit: a tree of small bundles against one openssl verify process
+EXTRA_PROGRAMS += bench/mktree
+bench_mktree_SOURCES = bench/mktree.c
+bench_mktree_LDADD = $(GNUTLS_LIBS)
+CLEANFILES += bench/mktree
+EXTRA_DIST += bench/certaudit.sh
+.PHONY: bench-certaudit
+bench: bench-certaudit
+bench-certaudit: bench/mktree$(EXEEXT) bench/rusage$(EXEEXT) tools/certaudit$(EXEEXT)
+	$(BENCH_ENV) $(SHELL) $(srcdir)/bench/certaudit.sh
 bench-derdump: bench/mkbundle$(EXEEXT) bench/rusage$(EXEEXT) tools/derdump$(EXEEXT)
 	$(BENCH_ENV) $(SHELL) $(srcdir)/bench/derdump.sh

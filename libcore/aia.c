@@ -273,14 +273,9 @@ static bool was_listed(const struct run *ru, const struct ck_cert *c)
 	return false;
 }
 
-static enum ck_status add_entry(struct ck_aia_report *r, enum ck_url_kind kind, const char *url,
-				const struct ck_cert *cert, unsigned position, const char *method)
+enum ck_status ck_url_entry_init(struct ck_url_entry *e, enum ck_url_kind kind, const char *url,
+				 const struct ck_cert *cert, unsigned position, const char *method)
 {
-	struct ck_url_entry *v = realloc(r->urls, (r->nurls + 1) * sizeof *v), *e;
-	if (!v)
-		return CK_E_NOMEM;
-	r->urls = v;
-	e = &v[r->nurls];
 	memset(e, 0, sizeof *e);
 	e->kind = kind;
 	e->url = strdup(url);
@@ -289,7 +284,17 @@ static enum ck_status add_entry(struct ck_aia_report *r, enum ck_url_kind kind, 
 	e->method = method;
 	e->crl.signature = e->ocsp.signature = -1;
 	e->issuer_info.key_id = -1;
-	if (!e->url)
+	return e->url ? CK_OK : CK_E_NOMEM;
+}
+
+static enum ck_status add_entry(struct ck_aia_report *r, enum ck_url_kind kind, const char *url,
+				const struct ck_cert *cert, unsigned position, const char *method)
+{
+	struct ck_url_entry *v = realloc(r->urls, (r->nurls + 1) * sizeof *v);
+	if (!v)
+		return CK_E_NOMEM;
+	r->urls = v;
+	if (ck_url_entry_init(&v[r->nurls], kind, url, cert, position, method))
 		return CK_E_NOMEM;
 	r->nurls++;
 	return CK_OK;
@@ -382,10 +387,10 @@ static bool issuer_pending(const struct ck_aia_report *r, const struct ck_cert *
 
 /* Validate an entry; returns the URL to request (the entry's or a
  * trimmed copy in e->requested), or NULL when it is settled as it is. */
-static const char *requestable(struct run *ru, struct ck_url_entry *e)
+static const char *requestable(unsigned schemes, struct ck_url_entry *e)
 {
 	char why[200];
-	enum ck_url_result v = ck_url_validate(e->url, ru->schemes, why, sizeof why);
+	enum ck_url_result v = ck_url_validate(e->url, schemes, why, sizeof why);
 	char *t;
 
 	if (v == CK_URL_OK)
@@ -394,7 +399,7 @@ static const char *requestable(struct run *ru, struct ck_url_entry *e)
 	note_set(e, "%s", why);
 	if (v != CK_URL_MALFORMED || !(t = ck_url_trimmed(e->url)))
 		return NULL;
-	if (ck_url_validate(t, ru->schemes, NULL, 0) != CK_URL_OK) {
+	if (ck_url_validate(t, schemes, NULL, 0) != CK_URL_OK) {
 		free(t);
 		return NULL;
 	}
@@ -402,47 +407,39 @@ static const char *requestable(struct run *ru, struct ck_url_entry *e)
 	return t;
 }
 
-/* Prepare the request of entry i for this round.  *use is false when
- * the entry is settled without a request (invalid URL, --list) or waits
- * for a later round (round stays 0). */
-static enum ck_status prepare(struct run *ru, size_t i, unsigned round, bool last,
-			      struct pending *p, bool *use)
+enum ck_status ck_url_entry_request(struct ck_url_entry *e, unsigned schemes,
+				    struct ck_net_request *req, unsigned char **der, bool *use)
 {
-	struct ck_url_entry *e = &ru->r->urls[i];
 	const char *url;
 	char *get = NULL;
 	struct ck_error err;
 
 	*use = false;
-	memset(p, 0, sizeof *p);
-	p->entry = i;
-	e->issuer = issuer_in(ru->cur, e->cert);
-	if (e->kind == CK_KIND_OCSP && !e->issuer && !last && issuer_pending(ru->r, e->cert, round))
-		return CK_OK; /* next round, when the issuer may be known */
-	e->round = round;
-	url = requestable(ru, e);
-	if (!url || ru->o->list_only)
+	*der = NULL;
+	memset(req, 0, sizeof *req);
+	url = requestable(schemes, e);
+	if (!url)
 		return CK_OK;
-	p->req.url = url;
+	req->url = url;
 	if (e->kind == CK_KIND_OCSP && e->issuer) {
 		size_t len = 0;
-		if (ck_ocsp_request(e->cert, e->issuer, &p->der, &len, &err)) {
+		if (ck_ocsp_request(e->cert, e->issuer, der, &len, &err)) {
 			e->result = CK_URL_BAD_CONTENT;
 			note_set(e, "%s", err.what);
 			return CK_OK;
 		}
-		p->req.accept = "application/ocsp-response";
+		req->accept = "application/ocsp-response";
 		if (!strcmp(e->method, "GET")) {
-			get = ck_ocsp_get_url(url, p->der, len);
+			get = ck_ocsp_get_url(url, *der, len);
 			if (!get)
 				return CK_E_NOMEM;
 			free(e->requested);
 			e->requested = get;
-			p->req.url = get;
+			req->url = get;
 		} else {
-			p->req.post = p->der;
-			p->req.post_len = len;
-			p->req.content_type = "application/ocsp-request";
+			req->post = *der;
+			req->post_len = len;
+			req->content_type = "application/ocsp-request";
 		}
 	} else if (e->kind == CK_KIND_OCSP) {
 		e->method = "GET";
@@ -452,13 +449,35 @@ static enum ck_status prepare(struct run *ru, size_t i, unsigned round, bool las
 	return CK_OK;
 }
 
+/* Prepare the request of entry i for this round.  *use is false when
+ * the entry is settled without a request (invalid URL, --list) or waits
+ * for a later round (round stays 0). */
+static enum ck_status prepare(struct run *ru, size_t i, unsigned round, bool last,
+			      struct pending *p, bool *use)
+{
+	struct ck_url_entry *e = &ru->r->urls[i];
+
+	*use = false;
+	memset(p, 0, sizeof *p);
+	p->entry = i;
+	e->issuer = issuer_in(ru->cur, e->cert);
+	if (e->kind == CK_KIND_OCSP && !e->issuer && !last && issuer_pending(ru->r, e->cert, round))
+		return CK_OK; /* next round, when the issuer may be known */
+	e->round = round;
+	if (ru->o->list_only) {
+		requestable(ru->schemes, e);
+		return CK_OK;
+	}
+	return ck_url_entry_request(e, ru->schemes, &p->req, &p->der, use);
+}
+
 static const char *ldap_attr(enum ck_url_kind k)
 {
 	return k == CK_KIND_CA_ISSUERS ? "cACertificate" : "certificateRevocationList";
 }
 
 /* Check the content of a requested entry whose transfer succeeded. */
-static void check_content(struct run *ru, struct ck_url_entry *e)
+static void check_content(struct ck_url_entry *e, time_t at, unsigned warn_hours)
 {
 	const unsigned char *body = e->net.body;
 	size_t len = e->net.body_len;
@@ -484,7 +503,7 @@ static void check_content(struct run *ru, struct ck_url_entry *e)
 		break;
 	case CK_KIND_CRL:
 	case CK_KIND_DELTA_CRL:
-		r = ck_crl_check(body, len, e->cert, e->issuer, ru->r->at, ru->warn_hours, &e->crl,
+		r = ck_crl_check(body, len, e->cert, e->issuer, at, warn_hours, &e->crl,
 				 e->note, sizeof e->note);
 		e->warning = e->crl.warning;
 		if (e->kind == CK_KIND_DELTA_CRL && r == CK_URL_OK && !e->crl.delta) {
@@ -498,7 +517,7 @@ static void check_content(struct run *ru, struct ck_url_entry *e)
 				 e->net.message);
 			break;
 		}
-		r = ck_ocsp_check(body, len, e->cert, e->issuer, ru->r->at, ru->warn_hours, &e->ocsp,
+		r = ck_ocsp_check(body, len, e->cert, e->issuer, at, warn_hours, &e->ocsp,
 				  e->note, sizeof e->note);
 		e->warning = e->ocsp.warning;
 		break;
@@ -510,8 +529,8 @@ static void check_content(struct run *ru, struct ck_url_entry *e)
 	e->effective = r;
 }
 
-/* Record the transfer of entry e and decide its class. */
-static void settle(struct run *ru, struct ck_url_entry *e, struct ck_net_result *net)
+void ck_url_entry_settle(struct ck_url_entry *e, struct ck_net_result *net, time_t at,
+			 unsigned warn_hours)
 {
 	bool malformed = e->result == CK_URL_MALFORMED;
 	char why[sizeof e->note];
@@ -523,7 +542,7 @@ static void settle(struct run *ru, struct ck_url_entry *e, struct ck_net_result 
 		e->effective = e->net.result;
 		note_set(e, "%s", e->net.message);
 	} else {
-		check_content(ru, e);
+		check_content(e, at, warn_hours);
 	}
 	if (malformed) {
 		char tmp[sizeof e->note];
@@ -612,7 +631,7 @@ static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool 
 			rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 			goto out;
 		}
-		settle(ru, &r->urls[ps[k].entry], &copy);
+		ck_url_entry_settle(&r->urls[ps[k].entry], &copy, ru->r->at, ru->warn_hours);
 	}
 out:
 	for (size_t k = 0; ps && k < todo; k++)
@@ -685,7 +704,7 @@ static void recheck_crls(struct run *ru)
 		e->issuer = is;
 		ck_crl_info_cleanup(&e->crl);
 		e->note[0] = '\0';
-		check_content(ru, e);
+		check_content(e, ru->r->at, ru->warn_hours);
 		if (e->result != CK_URL_MALFORMED)
 			e->result = e->effective;
 	}
@@ -755,20 +774,24 @@ out:
 	return rc;
 }
 
+void ck_url_entry_cleanup(struct ck_url_entry *e)
+{
+	free(e->url);
+	free(e->requested);
+	ck_net_result_cleanup(&e->net);
+	ck_issuer_info_cleanup(&e->issuer_info);
+	ck_crl_info_cleanup(&e->crl);
+	ck_ocsp_info_cleanup(&e->ocsp);
+	free(e->given.subject);
+	memset(e, 0, sizeof *e);
+}
+
 void ck_aia_report_free(struct ck_aia_report *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nurls; i++) {
-		struct ck_url_entry *e = &r->urls[i];
-		free(e->url);
-		free(e->requested);
-		ck_net_result_cleanup(&e->net);
-		ck_issuer_info_cleanup(&e->issuer_info);
-		ck_crl_info_cleanup(&e->crl);
-		ck_ocsp_info_cleanup(&e->ocsp);
-		free(e->given.subject);
-	}
+	for (size_t i = 0; i < r->nurls; i++)
+		ck_url_entry_cleanup(&r->urls[i]);
 	free(r->urls);
 	if (r->analysis != r->base)
 		ck_analysis_free(r->analysis);

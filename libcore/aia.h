@@ -108,6 +108,34 @@ enum ck_status ck_aia_check(const struct ck_bundle *b, const struct ck_trust *tr
 			    struct ck_error *err);
 void ck_aia_report_free(struct ck_aia_report *r);
 
+/* One URL at a time, for callers that check the URLs of many bundles
+ * together (certaudit --network): they make the entries, gather the
+ * requests, make each distinct one once with ck_net_run(), and settle
+ * every entry with a copy of its answer (ck_net_result_copy()). */
+
+/* Set up an entry (url copied; cert borrowed; `method` "GET" or "POST",
+ * static).  The caller sets e->issuer (borrowed) when it knows it. */
+enum ck_status ck_url_entry_init(struct ck_url_entry *e, enum ck_url_kind kind, const char *url,
+				 const struct ck_cert *cert, unsigned position, const char *method);
+
+/* The request for an entry: the URL is validated, and an entry that
+ * cannot be requested is settled here (*use false: result and note
+ * set).  An OCSP entry whose issuer is known gets its request built (in
+ * *der, malloc'ed, which req->post points to for POST), one whose
+ * issuer is unknown a GET of the bare URL.  Only CK_E_NOMEM fails. */
+enum ck_status ck_url_entry_request(struct ck_url_entry *e, unsigned schemes,
+				    struct ck_net_request *req, unsigned char **der, bool *use);
+
+/* Settle an entry with what its request gave (`net` is taken over and
+ * cleared): the transport class, or what the content is worth as of
+ * `at` (caIssuers answer, CRL, OCSP response, LDAP values); CRL and OCSP
+ * answers whose nextUpdate is within `warn_hours` set e->warning. */
+void ck_url_entry_settle(struct ck_url_entry *e, struct ck_net_result *net, time_t at,
+			 unsigned warn_hours);
+
+/* Free what an entry holds (the struct itself is the caller's). */
+void ck_url_entry_cleanup(struct ck_url_entry *e);
+
 /* Output index (in r->analysis) of a certificate, or -1. */
 long ck_aia_cert_index(const struct ck_aia_report *r, const struct ck_cert *c);
 

@@ -1141,3 +1141,75 @@ enum ck_status ck_der_octet_string(const unsigned char *data, size_t len,
 	*out_len = str_len;
 	return CK_OK;
 }
+
+/* ---------------------------------------------------------------- */
+/* encoding */
+
+enum ck_status ck_der_create(const char *type, asn1_node *out, struct ck_error *err)
+{
+	asn1_node defs = ck_der_definitions();
+	if (!defs)
+		return ck_error_set(err, CK_E_INTERNAL, "ASN.1 definitions failed to load");
+	if (asn1_create_element(defs, type, out) != ASN1_SUCCESS)
+		return ck_error_set(err, CK_E_INTERNAL, "no ASN.1 type %s", type);
+	return CK_OK;
+}
+
+enum ck_status ck_der_encode(asn1_node node, const char *name, unsigned char **out,
+			     size_t *len, struct ck_error *err)
+{
+	char msg[ASN1_MAX_ERROR_DESCRIPTION_SIZE] = "";
+	unsigned char *buf;
+	int n = 0, ret;
+
+	ret = asn1_der_coding(node, name, NULL, &n, msg);
+	if (ret != ASN1_MEM_ERROR)
+		return ck_error_set(err, CK_E_INTERNAL, "cannot encode %s: %s%s%s", name,
+				    asn1_strerror(ret), msg[0] ? ": " : "", msg);
+	buf = malloc(n > 0 ? (size_t)n : 1);
+	if (!buf)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	ret = asn1_der_coding(node, name, buf, &n, msg);
+	if (ret != ASN1_SUCCESS) {
+		free(buf);
+		return ck_error_set(err, CK_E_INTERNAL, "cannot encode %s: %s%s%s", name,
+				    asn1_strerror(ret), msg[0] ? ": " : "", msg);
+	}
+	*out = buf;
+	*len = (size_t)n;
+	return CK_OK;
+}
+
+enum ck_status ck_der_wrap(unsigned etype, const unsigned char *data, size_t len,
+			   unsigned char **out, size_t *out_len, struct ck_error *err)
+{
+	unsigned char tl[ASN1_MAX_TL_SIZE];
+	unsigned tl_len = sizeof tl;
+	unsigned char *buf;
+
+	if (len > INT_MAX)
+		return ck_error_set(err, CK_E_TOO_LARGE, "value too large to encode");
+	if (asn1_encode_simple_der(etype, data, (unsigned)len, tl, &tl_len) != ASN1_SUCCESS)
+		return ck_error_set(err, CK_E_INTERNAL, "cannot encode a value of type %u", etype);
+	buf = malloc(tl_len + len + 1);
+	if (!buf)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	memcpy(buf, tl, tl_len);
+	if (len)
+		memcpy(buf + tl_len, data, len);
+	*out = buf;
+	*out_len = tl_len + len;
+	return CK_OK;
+}
+
+enum ck_status ck_der_write(asn1_node node, const char *name, const void *value,
+			    size_t len, struct ck_error *err)
+{
+	int ret;
+	if (len > INT_MAX)
+		return ck_error_set(err, CK_E_TOO_LARGE, "value too large to encode");
+	ret = asn1_write_value(node, name, value, (int)len);
+	if (ret != ASN1_SUCCESS)
+		return ck_error_set(err, CK_E_INTERNAL, "cannot set %s: %s", name, asn1_strerror(ret));
+	return CK_OK;
+}

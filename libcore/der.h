@@ -79,6 +79,27 @@ enum ck_status ck_der_octet_string(const unsigned char *data, size_t len,
 				   unsigned char **out, size_t *out_len,
 				   struct ck_error *err);
 
+/* ---- encoding against the same definitions ---- */
+
+/* A new, empty structure of `type` to fill with asn1_write_value(). */
+enum ck_status ck_der_create(const char *type, asn1_node *out, struct ck_error *err);
+
+/* DER of a filled structure (or of its part `name`, "" for all) into a
+ * new buffer.  On failure returns CK_E_INTERNAL naming the element
+ * libtasn1 could not encode. */
+enum ck_status ck_der_encode(asn1_node node, const char *name, unsigned char **out,
+			     size_t *len, struct ck_error *err);
+
+/* The full TLV of a primitive value (ASN1_ETYPE_OCTET_STRING,
+ * ASN1_ETYPE_BMP_STRING, ...) into a new buffer: what an ANY field
+ * holding that value must be given. */
+enum ck_status ck_der_wrap(unsigned etype, const unsigned char *data, size_t len,
+			   unsigned char **out, size_t *out_len, struct ck_error *err);
+
+/* Write a value: asn1_write_value() with the error turned into
+ * CK_E_INTERNAL naming the element. */
+enum ck_status ck_der_write(asn1_node node, const char *name, const void *value,
+			    size_t len, struct ck_error *err);
 /* ---- the structure walker ---- */
 
 /* Deeper nesting is refused: no certificate structure comes close

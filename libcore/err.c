@@ -71,6 +71,7 @@ enum ck_status ck_error_set_errno(struct ck_error *err, enum ck_status status,
 {
 	va_list ap;
 	size_t n;
+	char text[128];
 
 	va_start(ap, fmt);
 	vset(err, status, -1, fmt, ap);
@@ -79,7 +80,9 @@ enum ck_status ck_error_set_errno(struct ck_error *err, enum ck_status status,
 		return status;
 	err->sys_errno = errnum;
 	n = strlen(err->what);
-	snprintf(err->what + n, sizeof err->what - n, ": %s", strerror(errnum));
+	/* strerror() may use a static buffer; libcore runs in threads */
+	snprintf(err->what + n, sizeof err->what - n, ": %s",
+		 strerror_r(errnum, text, sizeof text));
 	ck_text_oneline(err->what);
 	return status;
 }

@@ -24,6 +24,11 @@ libcore_libcore_la_SOURCES = \
 	libcore/report-tls.c \
 	libcore/report-derdump.c libcore/report-derdump.h \
 	libcore/write.c libcore/write.h \
+	libcore/policy.c libcore/policy.h \
+	libcore/policy-urls.c \
+	libcore/report-certaudit.c \
+	libcore/export.c libcore/export.h \
+	libcore/fix.c libcore/fix.h \
 	$(NULL)
 nodist_libcore_libcore_la_SOURCES = libcore/pkix_asn1_tab.c
 libcore_libcore_la_LIBADD = $(GNUTLS_LIBS) $(TASN1_LIBS) $(XML_LIBS) $(CURL_LIBS) \

@@ -1,4 +1,5 @@
-/* pkcs12 — read a PKCS#12 / PFX file into a bundle (part of load).
+/* pkcs12 — read a PKCS#12 / PFX file into a bundle (part of load),
+ * and write one (for the conversion tools).
  *
  * The structure is walked with libtasn1 against pkix.asn; the MAC is
  * verified by GnuTLS; shrouded key bags are decrypted by GnuTLS; the
@@ -8,6 +9,7 @@
 #ifndef CK_PKCS12_H
 #define CK_PKCS12_H
 
+#include "export.h"
 #include "load.h"
 
 /* Deepest nesting of SafeContentsBags we follow. */
@@ -27,5 +29,52 @@ enum ck_status ck_pkcs12_load(struct ck_bundle *b, const unsigned char *der,
  * an encryption OID → "AES-256-CBC", a PRF/MAC OID → "SHA256". NULL if
  * unknown. */
 const char *ck_pkcs12_cipher_name(const char *oid);
+
+/* ---- writing ---- */
+
+/* What a written file is protected with (see pem2pfx(1) for who reads
+ * which):
+ *   MODERN    PBES2, AES-256-CBC, PBKDF2-HMAC-SHA256 for certificates and
+ *             key, HMAC-SHA256 MAC (what OpenSSL 3 writes)
+ *   LEGACY    pbeWithSHAAnd3-KeyTripleDES-CBC for certificates and key,
+ *             HMAC-SHA1 MAC
+ *   OPENSSL1  pbeWithSHAAnd40BitRC2-CBC for certificates, 3DES for the
+ *             key, HMAC-SHA1 MAC (what OpenSSL 1.1 writes) */
+enum ck_p12_profile {
+	CK_P12_MODERN = 0,
+	CK_P12_LEGACY,
+	CK_P12_OPENSSL1,
+};
+
+#define CK_P12_DEFAULT_ITERATIONS 2048
+/* The least the modern profile accepts (what OpenSSL 3 uses). */
+#define CK_P12_MODERN_MIN_ITERATIONS 2048
+
+/* "modern", "legacy", "openssl1"; NULL if out of range. */
+const char *ck_p12_profile_name(enum ck_p12_profile p);
+/* Parse a profile name; false if unknown. */
+bool ck_p12_profile_parse(const char *name, enum ck_p12_profile *out);
+
+struct ck_p12_write_opts {
+	enum ck_p12_profile profile;
+	/* for every key derivation and the MAC; 0 = CK_P12_DEFAULT_ITERATIONS,
+	 * at most CK_P12_MAX_ITERATIONS */
+	unsigned long iterations;
+	/* the password, UTF-8; "" is the empty password.  NULL (the absent
+	 * password of RFC 7292) is refused: few readers handle it. */
+	const char *password;
+	/* friendlyName of the key and its certificate; NULL = none */
+	const char *friendly_name;
+};
+
+/* Write a PFX holding `certs` in this order and `key` (NULL: none).
+ * The certificate whose public key matches the key gets the friendly
+ * name and a localKeyId (its SHA-1 fingerprint), and so does the key.
+ * The result is read back with ck_pkcs12_load() and compared before it
+ * is returned, so a file that our own reader cannot open is never
+ * produced.  Appends to `out`. */
+enum ck_status ck_pkcs12_write(const struct ck_cert *const *certs, size_t ncerts,
+			       const struct ck_key *key, const struct ck_p12_write_opts *opts,
+			       struct ck_buf *out, struct ck_error *err);
 
 #endif

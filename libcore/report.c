@@ -49,6 +49,11 @@ static char *clean_utf8(const char *in, bool xml)
 	return out;
 }
 
+char *ck_xml_clean(const char *s)
+{
+	return clean_utf8(s ? s : "", true);
+}
+
 json_t *ck_json_str(const char *s)
 {
 	json_t *j;

@@ -22,6 +22,10 @@ json_t *ck_json_str(const char *s);
 /* Same, or JSON null when s is NULL. */
 json_t *ck_json_str_or_null(const char *s);
 
+/* A copy of s that XML 1.0 can carry: invalid UTF-8 and control
+ * characters become U+FFFD (malloc'ed; NULL when out of memory). */
+char *ck_xml_clean(const char *s);
+
 /* An RFC 3339 UTC time; lowercase hex without colons, or null when
  * len is 0. */
 json_t *ck_json_time(time_t t);
@@ -133,6 +137,46 @@ const char *ck_text_reset(const struct ck_text_opts *o);
  * generic XML mapping keep the values (XML replaces what XML cannot
  * carry).  NULL when out of memory. */
 json_t *ck_text_safe_doc(const json_t *doc);
+
+/* ---- certaudit (report-certaudit.c) ---- */
+
+struct ck_audit;
+struct ck_policy;
+
+/* certaudit's document for one file (new reference):
+ *   { "path", "verdict": "ok|warn|fail",
+ *     "summary": {"errors", "warnings", "info"},
+ *     "findings": [ {"code", "severity", "certificate", "subject",
+ *                    "message", "hint"} ],
+ *     "report": chainview's document, or ck_report_error()'s }
+ * `report` (may be NULL: null) is taken over. */
+json_t *ck_report_audit(const char *path, const struct ck_audit *au, json_t *report);
+
+/* The "urls" member of a document with --network: every URL of the file
+ * checked, [ {"kind", "url", "certificate", "method", "result",
+ * "http_status", "next_update_soon", "note"} ] (new reference). */
+struct ck_url_set;
+json_t *ck_report_audit_urls(const struct ck_url_set *s);
+
+/* One file in certaudit's text summary: the verdict and the path, then
+ * its worst findings (every finding and hint with o->verbose; nothing
+ * for a file that passed with o->quiet). */
+int ck_report_text_certaudit(FILE *out, const json_t *doc, const struct ck_text_opts *o);
+
+/* The totals line(s) from certaudit's {"totals": {...}} document. */
+int ck_report_text_certaudit_totals(FILE *out, const json_t *doc, const struct ck_text_opts *o);
+
+/* JUnit XML of certaudit documents (their "report" member is not used):
+ * a <testsuite> per directory (in name order), a <testcase> per file, a
+ * <failure> per finding of level error; warnings go to <system-out>.
+ * Returns 0, or -1 on a write error. */
+int ck_report_audit_junit(FILE *out, json_t *const *docs, size_t ndocs);
+
+/* SARIF 2.1.0 of certaudit documents: one run whose tool.driver lists a
+ * rule per finding code of the policy, and a result per finding with the
+ * file as its artifact location.  Returns 0, or -1 on a write error. */
+int ck_report_audit_sarif(FILE *out, json_t *const *docs, size_t ndocs,
+			  const struct ck_policy *policy, const char *version);
 
 /* ---- mtlsprobe's document (report-tls.c) ---- */
 

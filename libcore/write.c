@@ -10,12 +10,13 @@
 
 #include "write.h"
 #include "cert.h"
+#include "export.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
-#include <gnutls/pkcs7.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,40 @@ static void out_free(struct ck_out *o)
 	free(o->path);
 	free(o->tmp);
 	free(o);
+}
+
+/* Create "DIR/.NAME.XXXXXX" exclusively: a file (returns its
+ * descriptor) with mode 0600 for secrets and otherwise 0666 less the
+ * umask, or a directory (returns 0) with 0777 less the umask.  The
+ * kernel applies the umask: reading it would mean setting it, and it is
+ * shared by every thread. */
+static int create_temp(char *tmp, size_t size, const char *dir, const char *name, bool secret,
+		       bool directory)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char rnd[6];
+
+	for (int attempt = 0; attempt < 100; attempt++) {
+		char suffix[7];
+		int fd;
+		if (gnutls_rnd(GNUTLS_RND_NONCE, rnd, sizeof rnd) < 0) {
+			errno = EIO;
+			return -1;
+		}
+		for (size_t i = 0; i < sizeof rnd; i++)
+			suffix[i] = chars[rnd[i] % (sizeof chars - 1)];
+		suffix[6] = '\0';
+		snprintf(tmp, size, "%s/.%s.%s", dir, name, suffix);
+		if (directory)
+			fd = mkdir(tmp, 0777);
+		else
+			fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY,
+				  secret ? 0600 : 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
 }
 
 enum ck_status ck_out_open(const char *path, const struct ck_write_opts *opts,
@@ -82,23 +117,13 @@ enum ck_status ck_out_open(const char *path, const struct ck_write_opts *opts,
 		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 		goto fail;
 	}
-	snprintf(o->tmp, strlen(path) + 32, "%s/.%s.XXXXXX", dirname(dircopy),
-		 strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
-	fd = mkstemp(o->tmp);
+	fd = create_temp(o->tmp, strlen(path) + 32, dirname(dircopy),
+			 strrchr(path, '/') ? strrchr(path, '/') + 1 : path, o->opts.secret, false);
 	if (fd < 0) {
 		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot create a file in its directory");
 		free(o->tmp);
 		o->tmp = NULL;
 		goto fail;
-	}
-	/* mkstemp makes 0600; widen for certificates-only output */
-	if (!o->opts.secret) {
-		mode_t um = umask(0);
-		umask(um);
-		if (fchmod(fd, 0666 & ~um) < 0) {
-			rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot set the file mode");
-			goto fail;
-		}
 	}
 	o->f = fdopen(fd, "w");
 	if (!o->f) {
@@ -188,82 +213,29 @@ enum ck_status ck_write_file(const char *path, const void *data, size_t len,
 /* ---------------------------------------------------------------- */
 /* certificates out */
 
-static enum ck_status gnutls_fail(struct ck_error *err, int ret, const char *what)
-{
-	return ck_error_set(err, ret == GNUTLS_E_MEMORY_ERROR ? CK_E_NOMEM : CK_E_INTERNAL,
-			    "cannot encode %s (%s)", what, gnutls_strerror(ret));
-}
-
-static enum ck_status encode_pem(const struct ck_cert *const *certs, size_t n,
-				 unsigned char **out, size_t *len, struct ck_error *err)
-{
-	unsigned char *buf = NULL;
-	size_t used = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		gnutls_datum_t der = { certs[i]->der, (unsigned)certs[i]->der_len }, pem = { NULL, 0 };
-		unsigned char *nb;
-		int ret = gnutls_pem_base64_encode2("CERTIFICATE", &der, &pem);
-		if (ret < 0) {
-			free(buf);
-			return gnutls_fail(err, ret, "PEM");
-		}
-		nb = realloc(buf, used + pem.size + 1);
-		if (!nb) {
-			gnutls_free(pem.data);
-			free(buf);
-			return ck_error_set(err, CK_E_NOMEM, "out of memory");
-		}
-		buf = nb;
-		memcpy(buf + used, pem.data, pem.size);
-		used += pem.size;
-		gnutls_free(pem.data);
-	}
-	*out = buf ? buf : malloc(1);
-	if (!*out)
-		return ck_error_set(err, CK_E_NOMEM, "out of memory");
-	*len = used;
-	return CK_OK;
-}
-
-static enum ck_status encode_pkcs7(const struct ck_cert *const *certs, size_t n,
-				   unsigned char **out, size_t *len, struct ck_error *err)
-{
-	gnutls_pkcs7_t p7 = NULL;
-	gnutls_datum_t res = { NULL, 0 };
-	enum ck_status rc = CK_OK;
-	int ret = gnutls_pkcs7_init(&p7);
-
-	for (size_t i = 0; ret >= 0 && i < n; i++) {
-		gnutls_datum_t der = { certs[i]->der, (unsigned)certs[i]->der_len };
-		ret = gnutls_pkcs7_set_crt_raw(p7, &der);
-	}
-	if (ret >= 0)
-		ret = gnutls_pkcs7_export2(p7, GNUTLS_X509_FMT_DER, &res);
-	if (ret < 0) {
-		rc = gnutls_fail(err, ret, "PKCS#7");
-		goto out;
-	}
-	*out = malloc(res.size ? res.size : 1);
-	if (!*out) {
-		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
-		goto out;
-	}
-	memcpy(*out, res.data, res.size);
-	*len = res.size;
-out:
-	gnutls_free(res.data);
-	if (p7)
-		gnutls_pkcs7_deinit(p7);
-	return rc;
-}
-
+/* One implementation of each encoding: export.c's (its PKCS#7 keeps the
+ * order of the certificates, which GnuTLS's writer sorts). */
 enum ck_status ck_encode_certs(const struct ck_cert *const *certs, size_t n,
 			       enum ck_cert_encoding how, unsigned char **out, size_t *len,
 			       struct ck_error *err)
 {
-	return how == CK_ENC_PKCS7 ? encode_pkcs7(certs, n, out, len, err) :
-				     encode_pem(certs, n, out, len, err);
+	struct ck_buf buf;
+	enum ck_status rc = CK_OK;
+
+	ck_buf_init(&buf);
+	if (how == CK_ENC_PKCS7)
+		rc = ck_export_pkcs7(certs, n, &buf, err);
+	for (size_t i = 0; how != CK_ENC_PKCS7 && i < n && !rc; i++)
+		rc = ck_export_cert_pem(certs[i], false, &buf, err);
+	if (!rc && !buf.data && !(buf.data = malloc(1)))
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+	if (rc) {
+		ck_buf_cleanup(&buf);
+		return rc;
+	}
+	*out = buf.data;
+	*len = buf.len;
+	return CK_OK;
 }
 
 struct ck_outdir {
@@ -326,7 +298,6 @@ enum ck_status ck_outdir_open(const char *path, const char *suffix,
 	struct stat st;
 	enum ck_status rc = CK_OK;
 	size_t tl = strlen(path) + 32;
-	mode_t um;
 
 	ck_error_set_file(err, path);
 	if (!d || !(d->path = strdup(path)) || !(d->suffix = strdup(suffix)) ||
@@ -347,17 +318,9 @@ enum ck_status ck_outdir_open(const char *path, const char *suffix,
 		}
 		d->replace = true;
 	}
-	snprintf(d->tmp, tl, "%s/.%s.XXXXXX", dirname(dircopy),
-		 strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
-	if (!mkdtemp(d->tmp)) {
+	if (create_temp(d->tmp, tl, dirname(dircopy), strrchr(path, '/') ? strrchr(path, '/') + 1 : path,
+			false, true) < 0) {
 		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot create a directory beside it");
-		goto fail;
-	}
-	um = umask(0);
-	umask(um);
-	if (chmod(d->tmp, 0777 & ~um) < 0) {
-		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot set the directory mode");
-		rmdir(d->tmp);
 		goto fail;
 	}
 	free(dircopy);
@@ -380,14 +343,12 @@ enum ck_status ck_outdir_add(struct ck_outdir *d, const char *name, const void *
 	int fd;
 	const unsigned char *p = data;
 	size_t done = 0;
-	mode_t um = umask(0);
 
-	umask(um);
 	if (strchr(name, '/') || !ends_with(name, d->suffix) || name[0] == '.')
 		return ck_error_set(err, CK_E_USAGE, "bad file name '%s'", name);
 	if ((size_t)snprintf(full, sizeof full, "%s/%s", d->tmp, name) >= sizeof full)
 		return ck_error_set(err, CK_E_IO, "file name too long");
-	fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666 & ~um);
+	fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666); /* less the umask */
 	if (fd < 0)
 		return ck_error_set_errno(err, CK_E_IO, errno, "cannot create %s", name);
 	while (done < len) {

@@ -21,10 +21,14 @@ UNIT_TESTS = \
 	tests/test-tls \
 	tests/test-report \
 	tests/test-write \
+	tests/test-export \
+	tests/test-fix \
 	tests/test-net \
 	tests/test-revocation \
 	tests/test-aia \
 	tests/test-runtime \
+	tests/test-policy \
+	tests/test-report-certaudit \
 	$(NULL)
 
 check_PROGRAMS += $(UNIT_TESTS)
@@ -70,6 +74,12 @@ tests_test_report_LDADD = $(TEST_LIBS)
 tests_test_write_SOURCES = tests/test-write.c tests/unit.h
 tests_test_write_CFLAGS = $(TEST_CFLAGS)
 tests_test_write_LDADD = $(TEST_LIBS)
+tests_test_export_SOURCES = tests/test-export.c tests/unit.h
+tests_test_export_CFLAGS = $(TEST_CFLAGS)
+tests_test_export_LDADD = $(TEST_LIBS)
+tests_test_fix_SOURCES = tests/test-fix.c tests/unit.h
+tests_test_fix_CFLAGS = $(TEST_CFLAGS)
+tests_test_fix_LDADD = $(TEST_LIBS)
 tests_test_net_SOURCES = tests/test-net.c tests/unit.h
 tests_test_net_CFLAGS = $(TEST_CFLAGS)
 tests_test_net_LDADD = $(TEST_LIBS)
@@ -86,6 +96,12 @@ tests_test_runtime_LDADD = $(TEST_LIBS)
 # helpers the network tests start (tests/servers/servers.sh)
 check_PROGRAMS += tests/servers/netprobe
 tests_servers_netprobe_SOURCES = tests/servers/netprobe.c
+tests_test_policy_SOURCES = tests/test-policy.c tests/unit.h
+tests_test_policy_CFLAGS = $(TEST_CFLAGS)
+tests_test_policy_LDADD = $(TEST_LIBS)
+tests_test_report_certaudit_SOURCES = tests/test-report-certaudit.c tests/unit.h
+tests_test_report_certaudit_CFLAGS = $(TEST_CFLAGS)
+tests_test_report_certaudit_LDADD = $(TEST_LIBS)
 
 CLI_TESTS = \
 	tests/cli/chainview-formats.sh \
@@ -103,6 +119,12 @@ CLI_TESTS = \
 	tests/cli/derdump-bad-input.sh \
 	tests/cli/derdump-options.sh \
 	tests/cli/man-options.sh \
+	tests/cli/pfx2pem-oracles.sh \
+	tests/cli/pem2pfx-oracles.sh \
+	tests/cli/certconv-fix.sh \
+	tests/cli/conversions-bad-input.sh \
+	tests/cli/conversions-roundtrip.sh \
+	tests/cli/conversions-passwords.sh \
 	tests/cli/aiacheck-options.sh \
 	tests/cli/aiacheck-classes.sh \
 	tests/cli/aiacheck-content.sh \
@@ -111,6 +133,11 @@ CLI_TESTS = \
 	tests/cli/aiacheck-proxy.sh \
 	tests/cli/aiacheck-demo.sh \
 	tests/cli/aiacheck-ldap.sh \
+	tests/cli/certaudit-tree.sh \
+	tests/cli/certaudit-output.sh \
+	tests/cli/certaudit-walk.sh \
+	tests/cli/certaudit-options.sh \
+	tests/cli/certaudit-network.sh \
 	tests/cli/mtlsprobe-options.sh \
 	tests/cli/mtlsprobe-handshake.sh \
 	tests/cli/mtlsprobe-network.sh \
@@ -127,6 +154,7 @@ AM_TESTS_ENVIRONMENT = \
 	$(NULL)
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers/servers.sh tests/servers/README.md
+EXTRA_DIST += tests/conv.sh tests/pty-run.py
 EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/tcp.py tests/servers/https.py
 EXTRA_DIST += tests/golden
 

@@ -224,3 +224,179 @@ Test(pkcs12, names_of_algorithms)
 	cr_assert_str_eq(ck_pkcs12_cipher_name("2.16.840.1.101.3.4.2.1"), "SHA256");
 	cr_assert_null(ck_pkcs12_cipher_name("1.2.3"));
 }
+
+/* ---- the writer ---- */
+
+struct written {
+	struct ck_bundle *in, *out;
+	struct ck_buf buf;
+};
+
+static void written_free(struct written *w)
+{
+	ck_bundle_free(w->in);
+	ck_bundle_free(w->out);
+	ck_buf_cleanup(&w->buf);
+}
+
+/* Write `rel`'s certificates and first key with `o`, read the result
+ * back with `read_password`. */
+static void write_and_read(struct written *w, const char *rel, const char *password,
+			   const struct ck_p12_write_opts *o, const char *read_password)
+{
+	struct ck_password pw = { .value = read_password };
+	struct ck_load_opts lo = { .password = &pw };
+	struct ck_error e;
+
+	memset(w, 0, sizeof *w);
+	ck_buf_init(&w->buf);
+	cr_assert_eq(fx_load(rel, password, &w->in, &e), CK_OK, "%s", e.what);
+	cr_assert_eq(ck_pkcs12_write((const struct ck_cert *const *)w->in->certs, w->in->ncerts,
+				     w->in->nkeys ? w->in->keys[0] : NULL, o, &w->buf, &e),
+		     CK_OK, "%s", e.what);
+	ck_error_clear(&e);
+	cr_assert_eq(ck_bundle_load_mem(w->buf.data, w->buf.len, "written", &lo, &w->out, &e),
+		     CK_OK, "%s", e.what);
+}
+
+Test(pkcs12, writes_every_profile)
+{
+	static const struct {
+		enum ck_p12_profile profile;
+		const char *mac, *cert_cipher, *cert_kdf, *key_cipher, *key_kdf;
+	} want[] = {
+		{ CK_P12_MODERN, "SHA256", "AES-256-CBC", "PBKDF2-HMAC-SHA256", "AES-256-CBC", "PBKDF2-HMAC-SHA256" },
+		{ CK_P12_LEGACY, "SHA1", "3DES-CBC", "PKCS12-KDF-SHA1", "3DES-CBC", "PKCS12-KDF-SHA1" },
+		{ CK_P12_OPENSSL1, "SHA1", "RC2-40-CBC", "PKCS12-KDF-SHA1", "3DES-CBC", "PKCS12-KDF-SHA1" },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		struct ck_p12_write_opts o = { .profile = want[i].profile, .password = "pw",
+					       .friendly_name = "my key" };
+		struct written w;
+		const struct ck_p12_info *p;
+		write_and_read(&w, "p12/modern.pfx", "test", &o, "pw");
+		p = w.out->p12;
+		cr_assert_eq(w.out->ncerts, 3);
+		for (size_t k = 0; k < 3; k++)
+			cr_assert(ck_cert_equal(w.out->certs[k], w.in->certs[k]));
+		cr_assert_eq(w.out->nkeys, 1);
+		cr_assert_eq(w.out->keys[0]->pkcs8_len, w.in->keys[0]->pkcs8_len);
+		cr_assert_arr_eq(w.out->keys[0]->pkcs8, w.in->keys[0]->pkcs8, w.in->keys[0]->pkcs8_len);
+		cr_assert(p->has_mac);
+		cr_assert_str_eq(p->mac_algorithm, want[i].mac);
+		cr_assert_eq(p->mac_iterations, 2048);
+		cr_assert_eq(p->mac_salt_len, 8);
+		cr_assert_eq(p->nbags, 2);
+		cr_assert_str_eq(p->bags[0].content, "certificates");
+		cr_assert_str_eq(p->bags[0].cipher, want[i].cert_cipher);
+		cr_assert_str_eq(p->bags[0].kdf, want[i].cert_kdf);
+		cr_assert_eq(p->bags[0].iterations, 2048);
+		cr_assert_eq(p->bags[0].salt_len, 8);
+		cr_assert_str_eq(p->bags[1].content, "key");
+		cr_assert_str_eq(p->bags[1].cipher, want[i].key_cipher);
+		cr_assert_str_eq(p->bags[1].kdf, want[i].key_kdf);
+		/* attributes on the key and its certificate only */
+		cr_assert_str_eq(w.out->keys[0]->friendly_name, "my key");
+		cr_assert_str_eq(w.out->certs[0]->friendly_name, "my key");
+		cr_assert_null(w.out->certs[1]->friendly_name);
+		cr_assert_eq(w.out->keys[0]->local_key_id_len, 20);
+		cr_assert_arr_eq(w.out->keys[0]->local_key_id, w.in->certs[0]->sha1, 20);
+		cr_assert_arr_eq(w.out->certs[0]->local_key_id, w.in->certs[0]->sha1, 20);
+		cr_assert_str_eq(ck_p12_profile_name(want[i].profile),
+				 i == 0 ? "modern" : i == 1 ? "legacy" : "openssl1");
+		written_free(&w);
+	}
+}
+
+Test(pkcs12, writes_the_iteration_count_asked)
+{
+	struct ck_p12_write_opts o = { .profile = CK_P12_LEGACY, .password = "pw", .iterations = 5000 };
+	struct written w;
+	write_and_read(&w, "p12/modern.pfx", "test", &o, "pw");
+	cr_assert_eq(w.out->p12->mac_iterations, 5000);
+	for (size_t i = 0; i < w.out->p12->nbags; i++)
+		cr_assert_eq(w.out->p12->bags[i].iterations, 5000);
+	written_free(&w);
+	o.profile = CK_P12_MODERN;
+	o.iterations = 3000;
+	write_and_read(&w, "p12/modern.pfx", "test", &o, "pw");
+	cr_assert_eq(w.out->p12->mac_iterations, 3000);
+	cr_assert_eq(w.out->p12->bags[0].iterations, 3000);
+	cr_assert_eq(w.out->p12->bags[1].iterations, 3000);
+	written_free(&w);
+}
+
+Test(pkcs12, writes_empty_and_utf8_passwords)
+{
+	struct ck_p12_write_opts o = { .password = "" };
+	struct written w;
+	/* no password given: absent, then empty is tried */
+	write_and_read(&w, "p12/modern.pfx", "test", &o, NULL);
+	cr_assert_str_eq(w.out->p12->password_kind, "empty");
+	written_free(&w);
+	o.password = "p\xc3\xa4ssw\xc3\xb6rd-\xe6\x97\xa5\xe6\x9c\xac";
+	o.profile = CK_P12_OPENSSL1;
+	write_and_read(&w, "p12/modern.pfx", "test", &o, o.password);
+	cr_assert_eq(w.out->nkeys, 1);
+	written_free(&w);
+}
+
+Test(pkcs12, writes_key_only_and_certificates_only)
+{
+	struct ck_p12_write_opts o = { .password = "pw", .friendly_name = "n" };
+	struct written w;
+	write_and_read(&w, "p12/key-only.pfx", "test", &o, "pw");
+	cr_assert_eq(w.out->ncerts, 0);
+	cr_assert_eq(w.out->nkeys, 1);
+	cr_assert_eq(w.out->p12->nbags, 1);
+	cr_assert_str_eq(w.out->keys[0]->friendly_name, "n");
+	cr_assert_null(w.out->keys[0]->local_key_id);
+	written_free(&w);
+	write_and_read(&w, "p12/certs-only.pfx", "test", &o, "pw");
+	cr_assert_eq(w.out->ncerts, 3);
+	cr_assert_eq(w.out->nkeys, 0);
+	cr_assert_str_eq(w.out->certs[0]->friendly_name, "n");
+	written_free(&w);
+}
+
+Test(pkcs12, writer_refuses_what_it_cannot_do)
+{
+	struct ck_bundle *b = NULL;
+	struct ck_buf buf;
+	struct ck_error e;
+	struct ck_p12_write_opts o = { .password = NULL };
+	enum ck_p12_profile p;
+
+	ck_buf_init(&buf);
+	cr_assert_eq(fx_load("p12/modern.pfx", "test", &b, &e), CK_OK);
+	cr_assert_eq(ck_pkcs12_write((const struct ck_cert *const *)b->certs, b->ncerts, b->keys[0],
+				     &o, &buf, &e), CK_E_USAGE);
+	o.password = "pw";
+	o.iterations = CK_P12_MAX_ITERATIONS + 1;
+	cr_assert_eq(ck_pkcs12_write((const struct ck_cert *const *)b->certs, b->ncerts, b->keys[0],
+				     &o, &buf, &e), CK_E_USAGE);
+	o.iterations = 0;
+	cr_assert_eq(ck_pkcs12_write(NULL, 0, NULL, &o, &buf, &e), CK_E_USAGE);
+	o.profile = (enum ck_p12_profile)7;
+	cr_assert_eq(ck_pkcs12_write((const struct ck_cert *const *)b->certs, b->ncerts, b->keys[0],
+				     &o, &buf, &e), CK_E_USAGE);
+	cr_assert_eq(buf.len, 0);
+	cr_assert(ck_p12_profile_parse("legacy", &p));
+	cr_assert_eq(p, CK_P12_LEGACY);
+	cr_assert_not(ck_p12_profile_parse("Modern", &p));
+	cr_assert_null(ck_p12_profile_name((enum ck_p12_profile)7));
+	ck_bundle_free(b);
+	ck_buf_cleanup(&buf);
+}
+
+/* Two writes of the same input differ (fresh salts and IVs). */
+Test(pkcs12, writer_salts_are_fresh)
+{
+	struct ck_p12_write_opts o = { .password = "pw" };
+	struct written a, b;
+	write_and_read(&a, "p12/chain-missing.pfx", "test", &o, "pw");
+	write_and_read(&b, "p12/chain-missing.pfx", "test", &o, "pw");
+	cr_assert(a.buf.len != b.buf.len || memcmp(a.buf.data, b.buf.data, a.buf.len) != 0);
+	written_free(&a);
+	written_free(&b);
+}

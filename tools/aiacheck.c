@@ -75,19 +75,6 @@ struct opts {
 };
 
 /* Seconds, decimals allowed, from 0.001 to one hour, into ms. */
-static bool parse_seconds(const char *s, unsigned *ms)
-{
-	char *end;
-	double v;
-	if (!s || !*s || *s == '-' || *s == '+')
-		return false;
-	v = strtod(s, &end);
-	if (*end || v < 0.001 || v > 3600)
-		return false;
-	*ms = (unsigned)(v * 1000 + 0.5);
-	return true;
-}
-
 static int tool_option(int id, const char *arg, void *ctx)
 {
 	struct opts *o = ctx;
@@ -126,11 +113,11 @@ static int tool_option(int id, const char *arg, void *ctx)
 		o->parallel = (unsigned)v;
 		break;
 	case OPT_CONNECT_TIMEOUT:
-		if (!parse_seconds(arg, &o->connect_timeout_ms))
+		if (!cli_parse_seconds(arg, &o->connect_timeout_ms))
 			cli_usage("--connect-timeout takes seconds from 0.001 to 3600, not '%s'", arg);
 		break;
 	case OPT_TIMEOUT:
-		if (!parse_seconds(arg, &o->timeout_ms))
+		if (!cli_parse_seconds(arg, &o->timeout_ms))
 			cli_usage("--timeout takes seconds from 0.001 to 3600, not '%s'", arg);
 		break;
 	case OPT_MAX_BODY:
@@ -192,41 +179,17 @@ static void progress_end(struct progress *p)
 
 /* ---------------------------------------------------------------- */
 
-static const char *env2(const char *a, const char *b)
-{
-	const char *v = getenv(a);
-	if ((!v || !*v) && b)
-		v = getenv(b);
-	return v && *v ? v : NULL;
-}
-
-/* Proxies as curl takes them: http_proxy (lower case only), HTTPS_PROXY
- * or https_proxy, ALL_PROXY as the fallback, NO_PROXY; --proxy and
- * --no-proxy override. */
+/* Timeouts and limits from the options; proxies and the https trust as
+ * curl takes them from the environment (cli_net_env). */
 static void net_options(const struct opts *o, struct ck_net_opts *n)
 {
-	const char *all = env2("all_proxy", "ALL_PROXY");
 	memset(n, 0, sizeof *n);
 	n->connect_timeout_ms = o->connect_timeout_ms;
 	n->timeout_ms = o->timeout_ms;
 	n->max_body = o->max_body;
 	n->parallel = o->parallel;
 	n->user_agent = PACKAGE_NAME "-aiacheck/" PACKAGE_VERSION;
-	n->ca_file = env2("SSL_CERT_FILE", NULL);
-	n->ca_path = env2("SSL_CERT_DIR", NULL);
-	if (o->no_proxy)
-		return;
-	if (o->proxy) {
-		n->proxy = o->proxy;
-		return;
-	}
-	n->http_proxy = env2("http_proxy", NULL);
-	n->https_proxy = env2("https_proxy", "HTTPS_PROXY");
-	if (!n->http_proxy)
-		n->http_proxy = all;
-	if (!n->https_proxy)
-		n->https_proxy = all;
-	n->no_proxy = env2("no_proxy", "NO_PROXY");
+	cli_net_env(n, o->proxy, o->no_proxy);
 }
 
 struct run {

@@ -194,6 +194,19 @@ bool cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigne
 	return true;
 }
 
+bool cli_parse_seconds(const char *s, unsigned *ms)
+{
+	char *end;
+	double v;
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	v = strtod(s, &end);
+	if (*end || v < 0.001 || v > 3600)
+		return false;
+	*ms = (unsigned)(v * 1000 + 0.5);
+	return true;
+}
+
 bool cli_parse_size(const char *s, size_t *out)
 {
 	char *end;
@@ -268,7 +281,7 @@ bool cli_parse_time(const char *s, time_t *out)
 /* ---------------------------------------------------------------- */
 /* passwords */
 
-static char *read_password_file(const char *path)
+char *cli_read_password_file(const char *path)
 {
 	unsigned char *data = NULL;
 	size_t len = 0, n;
@@ -292,23 +305,25 @@ static char *read_password_file(const char *path)
 	return pass;
 }
 
-/* Ask on the terminal with echo off. */
-static enum ck_status ask_tty(void *ctx, const char *input, unsigned attempt, char **out)
+/* Print `prompt` on the terminal and read one line with echo off into
+ * a new string; NULL when there is no terminal (*no_tty set) or on end
+ * of input. */
+static char *tty_read(const char *prompt, bool *no_tty)
 {
 	struct termios old, noecho;
 	char buf[1024];
 	FILE *tty;
+	char *res;
 	size_t n;
-	bool restored = false;
+	bool restored = false, got;
 
-	(void)ctx;
-	if (attempt > 3 || !isatty(STDIN_FILENO))
-		return CK_E_PASSWORD;
+	*no_tty = false;
 	tty = fopen("/dev/tty", "r+");
-	if (!tty)
-		return CK_E_PASSWORD;
-	fprintf(tty, "%sPassword for %s: ", attempt > 1 ? "Wrong password. " : "", input);
-	fflush(tty);
+	if (!tty) {
+		*no_tty = true;
+		return NULL;
+	}
+	/* echo off before the prompt: nothing typed after it is echoed */
 	if (tcgetattr(fileno(tty), &old) == 0) {
 		noecho = old;
 		noecho.c_lflag &= ~(tcflag_t)ECHO;
@@ -316,7 +331,10 @@ static enum ck_status ask_tty(void *ctx, const char *input, unsigned attempt, ch
 	} else {
 		restored = true;
 	}
-	if (!fgets(buf, sizeof buf, tty))
+	fputs(prompt, tty);
+	fflush(tty);
+	got = fgets(buf, sizeof buf, tty) != NULL;
+	if (!got)
 		buf[0] = '\0';
 	if (!restored)
 		tcsetattr(fileno(tty), TCSANOW, &old);
@@ -324,9 +342,98 @@ static enum ck_status ask_tty(void *ctx, const char *input, unsigned attempt, ch
 	fclose(tty);
 	n = strcspn(buf, "\r\n");
 	buf[n] = '\0';
-	*out = strdup(buf);
+	res = got ? strdup(buf) : NULL;
 	gnutls_memset(buf, 0, sizeof buf);
+	return res;
+}
+
+/* Ask on the terminal with echo off. */
+static enum ck_status ask_tty(void *ctx, const char *input, unsigned attempt, char **out)
+{
+	char prompt[512];
+	bool no_tty;
+
+	(void)ctx;
+	if (attempt > 3 || !isatty(STDIN_FILENO))
+		return CK_E_PASSWORD;
+	snprintf(prompt, sizeof prompt, "%sPassword for %s: ", attempt > 1 ? "Wrong password. " : "",
+		 input);
+	*out = tty_read(prompt, &no_tty);
+	if (no_tty)
+		return CK_E_PASSWORD;
+	if (!*out)
+		*out = strdup("");
 	return *out ? CK_OK : CK_E_NOMEM;
+}
+
+static void wipe_free(char *s)
+{
+	if (s) {
+		gnutls_memset(s, 0, strlen(s));
+		free(s);
+	}
+}
+
+char *cli_new_password(const char *file, const char *env, bool allow_empty, const char *what,
+		       int *status)
+{
+	char *pass = NULL, *again = NULL;
+	char prompt[512];
+	bool no_tty = false;
+
+	*status = CLI_EXIT_OK;
+	if (file) {
+		pass = cli_read_password_file(file);
+		if (!pass) {
+			*status = CLI_EXIT_INPUT;
+			return NULL;
+		}
+	} else if (env) {
+		const char *v = getenv(env);
+		if (!v)
+			cli_usage("environment variable %s is not set", env);
+		pass = strdup(v);
+	} else if (allow_empty) {
+		pass = strdup("");
+	} else if (isatty(STDIN_FILENO)) {
+		snprintf(prompt, sizeof prompt, "New password for %s: ", what);
+		pass = tty_read(prompt, &no_tty);
+		snprintf(prompt, sizeof prompt, "Again, new password for %s: ", what);
+		if (pass)
+			again = tty_read(prompt, &no_tty);
+		if (pass && (!again || strcmp(pass, again) != 0)) {
+			cli_msg(NULL, "the two passwords for %s do not match", what);
+			wipe_free(pass);
+			wipe_free(again);
+			*status = CLI_EXIT_PASSWORD;
+			return NULL;
+		}
+		wipe_free(again);
+		if (!pass) {
+			cli_msg(NULL, no_tty ? "no terminal to ask for the password for %s" :
+					       "no password for %s was typed", what);
+			*status = CLI_EXIT_PASSWORD;
+			return NULL;
+		}
+	} else {
+		cli_msg(NULL, "a password for %s is needed; give it with --out-password-file or "
+			"--out-password-env (or --empty-password)", what);
+		*status = CLI_EXIT_PASSWORD;
+		return NULL;
+	}
+	if (!pass) {
+		cli_msg(NULL, "out of memory");
+		*status = CLI_EXIT_INTERNAL;
+		return NULL;
+	}
+	if (!*pass && !allow_empty) {
+		cli_msg(NULL, "the password for %s is empty; use --empty-password if that is what "
+			"you want", what);
+		wipe_free(pass);
+		*status = CLI_EXIT_PASSWORD;
+		return NULL;
+	}
+	return pass;
 }
 
 const struct ck_password *cli_password(struct cli_common *c)
@@ -341,7 +448,7 @@ static void resolve_password(struct cli_common *c)
 	if (given > 1)
 		cli_usage("use only one of --password-file, --password-env and --password");
 	if (c->password_file) {
-		c->password = read_password_file(c->password_file);
+		c->password = cli_read_password_file(c->password_file);
 		if (!c->password)
 			exit(CLI_EXIT_INPUT);
 	} else if (c->password_env) {
@@ -359,6 +466,38 @@ static void resolve_password(struct cli_common *c)
 	c->pw.value = c->password;
 	c->pw.ask = c->password ? NULL : ask_tty;
 	c->pw.ctx = NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* network */
+
+static const char *env2(const char *a, const char *b)
+{
+	const char *v = getenv(a);
+	if ((!v || !*v) && b)
+		v = getenv(b);
+	return v && *v ? v : NULL;
+}
+
+void cli_net_env(struct ck_net_opts *n, const char *proxy, bool no_proxy)
+{
+	const char *all = env2("all_proxy", "ALL_PROXY");
+
+	n->ca_file = env2("SSL_CERT_FILE", NULL);
+	n->ca_path = env2("SSL_CERT_DIR", NULL);
+	if (no_proxy)
+		return;
+	if (proxy) {
+		n->proxy = proxy;
+		return;
+	}
+	n->http_proxy = env2("http_proxy", NULL);
+	n->https_proxy = env2("https_proxy", "HTTPS_PROXY");
+	if (!n->http_proxy)
+		n->http_proxy = all;
+	if (!n->https_proxy)
+		n->https_proxy = all;
+	n->no_proxy = env2("no_proxy", "NO_PROXY");
 }
 
 /* ---------------------------------------------------------------- */

@@ -7,6 +7,7 @@
 #include "libcore/checks.h"
 #include "libcore/err.h"
 #include "libcore/load.h"
+#include "libcore/net.h"
 #include "libcore/report.h"
 #include "libcore/trust.h"
 
@@ -124,6 +125,21 @@ int cli_finish(struct cli_common *c, int status);
  * on the terminal when stdin is one. */
 const struct ck_password *cli_password(struct cli_common *c);
 
+/* The first line of a password file, malloc'ed (wipe it with
+ * gnutls_memset before freeing).  NULL after a message naming the file
+ * when it cannot be read. */
+char *cli_read_password_file(const char *path);
+
+/* The password for a file being written: the first line of `file`, or
+ * the environment variable `env`, else typed twice on the terminal
+ * (without echo) when standard input is one.  "" when `allow_empty` and
+ * nothing else is given; an empty password is refused otherwise.
+ * `what` names the output in prompts and messages.  Returns a malloc'ed
+ * string (wipe it), or NULL after printing why, with *status the exit
+ * status. */
+char *cli_new_password(const char *file, const char *env, bool allow_empty, const char *what,
+		       int *status);
+
 /* Load the trust stores the options ask for (system unless
  * --no-system-trust, --ca-file, --ca-dir).  Exits with a message on
  * error (returns the exit status via *status, NULL trust). */
@@ -134,6 +150,17 @@ bool cli_parse_time(const char *s, time_t *out);
 
 /* Parse a size with optional K/M/G suffix (binary).  false if invalid. */
 bool cli_parse_size(const char *s, size_t *out);
+
+/* Parse seconds, fractions allowed, from 0.001 to 3600, into
+ * milliseconds.  false if invalid. */
+bool cli_parse_seconds(const char *s, unsigned *ms);
+
+/* The environment's part of the network options, as curl takes it: the
+ * CA bundle for https (SSL_CERT_FILE, SSL_CERT_DIR) and the proxies
+ * (http_proxy in lower case only, HTTPS_PROXY or https_proxy, ALL_PROXY
+ * as the fallback, NO_PROXY).  `proxy` (--proxy, may be NULL) replaces
+ * them; `no_proxy` (--no-proxy) drops them. */
+void cli_net_env(struct ck_net_opts *n, const char *proxy, bool no_proxy);
 
 /* Parse a non-negative integer in [min, max]. */
 bool cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);

@@ -12,9 +12,28 @@ tools_chainview_LDADD = $(TOOL_LIBS)
 bin_PROGRAMS += tools/truststore
 tools_truststore_SOURCES = tools/truststore.c
 tools_truststore_LDADD = $(TOOL_LIBS)
+
 bin_PROGRAMS += tools/aiacheck
 tools_aiacheck_SOURCES = tools/aiacheck.c
 tools_aiacheck_LDADD = $(TOOL_LIBS)
+
+bin_PROGRAMS += tools/certaudit
+tools_certaudit_SOURCES = tools/certaudit.c
+tools_certaudit_LDADD = $(TOOL_LIBS) -lpthread
+
+# the conversion tools share convert.c
+noinst_LTLIBRARIES += tools/libconvert.la
+tools_libconvert_la_SOURCES = tools/convert.c tools/convert.h
+tools_libconvert_la_LIBADD = tools/libcli.la
+CONVERT_LIBS = tools/libconvert.la $(TOOL_LIBS)
+
+bin_PROGRAMS += tools/pfx2pem tools/pem2pfx tools/certconv
+tools_pfx2pem_SOURCES = tools/pfx2pem.c
+tools_pfx2pem_LDADD = $(CONVERT_LIBS)
+tools_pem2pfx_SOURCES = tools/pem2pfx.c
+tools_pem2pfx_LDADD = $(CONVERT_LIBS)
+tools_certconv_SOURCES = tools/certconv.c
+tools_certconv_LDADD = $(CONVERT_LIBS)
 bin_PROGRAMS += tools/mtlsprobe
 tools_mtlsprobe_SOURCES = tools/mtlsprobe.c
 tools_mtlsprobe_LDADD = $(TOOL_LIBS)

@@ -55,7 +55,7 @@ done <<'TABLE'
 # --- the credential
 3|.*no-such.pfx: cannot open: No such file or directory|--pfx $FX/no-such.pfx $T
 3|.*bad/empty.pem: the file is empty|--pfx $FX/bad/empty.pem $T
-3|.*bad/truncated.der: DER length at byte 1 runs past the end of the data|--cert $FX/bad/truncated.der $T
+3|.*bad/truncated.der: DER length at byte 1 runs past the end of the file|--cert $FX/bad/truncated.der $T
 3|.*pki/client.crt: holds no private key; give it with --key|--cert $FX/pki/client.crt $T
 3|.*p12/certs-only.pfx: holds no private key|--pfx $FX/p12/certs-only.pfx --password test $T
 3|.*p12/key-only.pfx: holds no certificate|--pfx $FX/p12/key-only.pfx --password test $T

@@ -1,0 +1,306 @@
+/* policy — the URL checks of an audit (certaudit --network).
+ *
+ * A set holds the URLs of one analysed bundle, with copies of the
+ * certificates they belong to, so that it outlives the bundle.  The sets
+ * of a whole run are checked together: every URL's request is prepared
+ * (aia), identical requests are made once (a thousand bundles under one
+ * intermediate name its caIssuers and CRL URLs a thousand times, and
+ * their OCSP requests for that intermediate are byte for byte the same),
+ * all concurrently (net), and every URL is then settled with a copy of
+ * the answer to its request, checked against its own certificate.  The
+ * answer's body is dropped as soon as an entry is settled, so memory
+ * holds one copy at a time, not one per file. */
+#include "config.h"
+
+#include "policy.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void ck_url_set_free(struct ck_url_set *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nurls; i++)
+		ck_url_entry_cleanup(&s->urls[i]);
+	for (size_t i = 0; i < s->ncerts; i++)
+		ck_cert_free(s->certs[i]);
+	free(s->urls);
+	free(s->cert);
+	free(s->certs);
+	free(s);
+}
+
+/* The set's copy of `c` (one per distinct certificate), or NULL. */
+static const struct ck_cert *keep_cert(struct ck_url_set *s, const struct ck_cert *c)
+{
+	struct ck_cert **v;
+	for (size_t i = 0; i < s->ncerts; i++)
+		if (ck_cert_equal(s->certs[i], c))
+			return s->certs[i];
+	v = realloc(s->certs, (s->ncerts + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	s->certs = v;
+	if (ck_cert_dup(c, &v[s->ncerts]))
+		return NULL;
+	return v[s->ncerts++];
+}
+
+static enum ck_status add_url(struct ck_url_set *s, enum ck_url_kind kind, const char *url,
+			      const struct ck_cert *cert, const struct ck_cert *issuer,
+			      unsigned position, long index)
+{
+	struct ck_url_entry *v = realloc(s->urls, (s->nurls + 1) * sizeof *v);
+	long *ci;
+	if (!v)
+		return CK_E_NOMEM;
+	s->urls = v;
+	ci = realloc(s->cert, (s->nurls + 1) * sizeof *ci);
+	if (!ci)
+		return CK_E_NOMEM;
+	s->cert = ci;
+	/* OCSP by POST, as every client does */
+	if (ck_url_entry_init(&v[s->nurls], kind, url, cert, position,
+			      kind == CK_KIND_OCSP ? "POST" : "GET"))
+		return CK_E_NOMEM;
+	v[s->nurls].issuer = issuer;
+	ci[s->nurls] = index;
+	s->nurls++;
+	return CK_OK;
+}
+
+enum ck_status ck_url_set_new(const struct ck_analysis *a, struct ck_url_set **out,
+			      struct ck_error *err)
+{
+	struct ck_url_set *s = calloc(1, sizeof *s);
+	enum ck_status rc = CK_OK;
+
+	if (!s)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < a->norder && !rc; i++) {
+		size_t pi = a->order[i];
+		const struct ck_cert *orig = ck_pool_get(a->pool, pi)->cert, *cert, *issuer = NULL;
+		int verified;
+		long by = ck_analysis_issuer(a, i, &verified);
+		struct {
+			ck_strv urls;
+			enum ck_url_kind kind;
+		} lists[] = {
+			{ orig->aia_ca_issuers, CK_KIND_CA_ISSUERS },
+			{ orig->aia_ocsp, CK_KIND_OCSP },
+			{ orig->crl_dp, CK_KIND_CRL },
+			{ orig->delta_crl, CK_KIND_DELTA_CRL },
+		};
+		if (!orig->aia_ca_issuers && !orig->aia_ocsp && !orig->crl_dp && !orig->delta_crl)
+			continue;
+		cert = keep_cert(s, orig);
+		if (by >= 0 && verified == 1)
+			issuer = keep_cert(s, ck_pool_get(a->pool, a->order[by])->cert);
+		if (!cert || (by >= 0 && verified == 1 && !issuer)) {
+			rc = CK_E_NOMEM;
+			break;
+		}
+		for (size_t k = 0; k < sizeof lists / sizeof lists[0] && !rc; k++)
+			for (size_t u = 0; lists[k].urls && lists[k].urls[u] && !rc; u++)
+				rc = add_url(s, lists[k].kind, lists[k].urls[u], cert, issuer, (unsigned)u,
+					     (long)i);
+	}
+	if (rc) {
+		ck_url_set_free(s);
+		return ck_error_set(err, rc, "out of memory");
+	}
+	*out = s;
+	return CK_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* checking */
+
+/* A request and the entries waiting for its answer: an open-addressing
+ * table from (URL, body) to the index of the distinct request. */
+struct reqtab {
+	struct ck_net_request *reqs;
+	uint64_t *hash;
+	size_t n;
+	size_t *slot;  /* table of n + 1 based indices, 0 = empty */
+	size_t cap;
+};
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static uint64_t req_hash(const struct ck_net_request *r)
+{
+	uint64_t h = fnv(0xcbf29ce484222325ull, r->url, strlen(r->url) + 1);
+	return r->post ? fnv(h, r->post, r->post_len) : h;
+}
+
+static bool same_request(const struct ck_net_request *a, const struct ck_net_request *b)
+{
+	return !strcmp(a->url, b->url) && (a->post == NULL) == (b->post == NULL) &&
+	       a->post_len == b->post_len && (!a->post || !memcmp(a->post, b->post, a->post_len));
+}
+
+/* Index of the distinct request equal to `r`, added if new. */
+static long reqtab_add(struct reqtab *t, const struct ck_net_request *r)
+{
+	uint64_t h = req_hash(r);
+	size_t i;
+	for (i = h & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1)) {
+		size_t k = t->slot[i] - 1;
+		if (t->hash[k] == h && same_request(&t->reqs[k], r))
+			return (long)k;
+	}
+	t->reqs[t->n] = *r;
+	t->hash[t->n] = h;
+	t->slot[i] = ++t->n;
+	return (long)(t->n - 1);
+}
+
+enum ck_status ck_url_sets_check(struct ck_url_set *const *sets, size_t nsets,
+				 const struct ck_net_opts *net, time_t at, unsigned warn_hours,
+				 size_t *requests, struct ck_error *err)
+{
+	struct reqtab t = { 0 };
+	struct ck_net_result *res = NULL;
+	unsigned char **ders = NULL;
+	long *which = NULL;
+	size_t total = 0, k = 0;
+	unsigned schemes = net->schemes ? net->schemes : ck_net_schemes();
+	enum ck_status rc = CK_OK;
+
+	if (!at)
+		at = time(NULL);
+	for (size_t i = 0; i < nsets; i++)
+		total += sets[i]->nurls;
+	for (t.cap = 64; t.cap < 2 * total + 2; t.cap *= 2)
+		;
+	t.reqs = calloc(total ? total : 1, sizeof *t.reqs);
+	t.hash = calloc(total ? total : 1, sizeof *t.hash);
+	t.slot = calloc(t.cap, sizeof *t.slot);
+	ders = calloc(total ? total : 1, sizeof *ders);
+	which = calloc(total ? total : 1, sizeof *which);
+	if (!t.reqs || !t.hash || !t.slot || !ders || !which) {
+		rc = CK_E_NOMEM;
+		goto out;
+	}
+	/* prepare every entry; settle the ones that cannot be requested */
+	for (size_t i = 0; i < nsets && !rc; i++) {
+		for (size_t u = 0; u < sets[i]->nurls && !rc; u++, k++) {
+			struct ck_net_request req;
+			bool use = false;
+			which[k] = -1;
+			rc = ck_url_entry_request(&sets[i]->urls[u], schemes, &req, &ders[k], &use);
+			if (!rc && use)
+				which[k] = reqtab_add(&t, &req);
+		}
+	}
+	if (rc)
+		goto out;
+	res = calloc(t.n ? t.n : 1, sizeof *res);
+	if (!res) {
+		rc = CK_E_NOMEM;
+		goto out;
+	}
+	if (t.n && (rc = ck_net_run(t.reqs, t.n, net, res, err)))
+		goto out;
+	k = 0;
+	for (size_t i = 0; i < nsets && !rc; i++) {
+		for (size_t u = 0; u < sets[i]->nurls && !rc; u++, k++) {
+			struct ck_url_entry *e = &sets[i]->urls[u];
+			struct ck_net_result copy;
+			if (which[k] < 0)
+				continue;
+			if (ck_net_result_copy(&res[which[k]], &copy)) {
+				rc = CK_E_NOMEM;
+				break;
+			}
+			ck_url_entry_settle(e, &copy, at, warn_hours);
+			/* what the answer was worth is decided: drop the body */
+			free(e->net.body);
+			e->net.body = NULL;
+			e->net.body_len = 0;
+		}
+	}
+	if (!rc && requests)
+		*requests = t.n;
+out:
+	for (size_t i = 0; res && i < t.n; i++)
+		ck_net_result_cleanup(&res[i]);
+	for (size_t i = 0; ders && i < total; i++)
+		free(ders[i]);
+	free(res);
+	free(ders);
+	free(which);
+	free(t.reqs);
+	free(t.hash);
+	free(t.slot);
+	if (rc == CK_E_NOMEM)
+		ck_error_set(err, rc, "out of memory");
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* findings */
+
+static const char *kind_text(enum ck_url_kind k)
+{
+	switch (k) {
+	case CK_KIND_CA_ISSUERS: return "caIssuers URL";
+	case CK_KIND_OCSP: return "OCSP URL";
+	case CK_KIND_CRL: return "CRL URL";
+	case CK_KIND_DELTA_CRL: return "delta CRL URL";
+	default: return "URL";
+	}
+}
+
+static const char *url_hint(const struct ck_url_entry *e)
+{
+	switch (e->result) {
+	case CK_URL_DROPPED:
+	case CK_URL_TIMEOUT:
+		if (e->kind == CK_KIND_CA_ISSUERS)
+			return "A client that fetches it stalls: .NET on Linux waits up to 15 s per chain build for a missing intermediate. Open the path to the server or put the issuer in the bundle; aiacheck tells which clients are hit.";
+		return "Clients that check revocation stall on it until their timeout. Open the path to the server; aiacheck tells which clients are hit.";
+	case CK_URL_REVOKED:
+		return "Replace the certificate: clients that check revocation refuse it.";
+	case CK_URL_STALE:
+		return "The CA must publish a fresh CRL or OCSP answer; clients that check revocation fail.";
+	case CK_URL_WRONG_ISSUER:
+	case CK_URL_BAD_CONTENT:
+		return "The server behind the URL serves the wrong thing; aiacheck shows what it served.";
+	default:
+		return "aiacheck FILE shows every URL of the file with the timings of each request.";
+	}
+}
+
+enum ck_status ck_audit_add_urls(struct ck_audit *au, const struct ck_policy *p,
+				 const struct ck_url_set *s)
+{
+	enum ck_status rc = CK_OK;
+
+	for (size_t i = 0; i < s->nurls && !rc; i++) {
+		const struct ck_url_entry *e = &s->urls[i];
+		const char *code = ck_audit_url_code(e->result);
+		if (code)
+			rc = ck_audit_add(au, p, code, s->cert[i], e->cert->subject, url_hint(e),
+					  "the %s %s of %s: %s: %s", kind_text(e->kind), e->url,
+					  e->cert->subject, ck_url_result_name(e->result), e->note);
+		else if (e->checked && e->warning)
+			rc = ck_audit_add(au, p, "url-next-update-soon", s->cert[i], e->cert->subject,
+					  "The CA must publish the next CRL or OCSP answer in time; watch it.",
+					  "the %s %s of %s: %s", kind_text(e->kind), e->url,
+					  e->cert->subject, e->note);
+	}
+	return rc;
+}

@@ -1,0 +1,1439 @@
+/* certaudit — audit many bundles against a policy, for scripts and CI.
+ *
+ * The run: read the policy, the password map and the trust stores once;
+ * walk every PATH into a list of files; sort it; let -j workers load,
+ * analyse and audit the files (libcore is reentrant for independent
+ * bundles: nothing in it is global but the ASN.1 definitions, built once);
+ * print the results in path order as they complete, whatever order the
+ * workers finish in; then the totals, and the JUnit and SARIF files. */
+#include "config.h"
+
+#include "cli.h"
+#include "libcore/policy.h"
+#include "libcore/write.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <gnutls/gnutls.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	OPT_POLICY = CLI_TOOL_OPTION,
+	OPT_PRINT_POLICY,
+	OPT_INCLUDE,
+	OPT_EXCLUDE,
+	OPT_FOLLOW,
+	OPT_PASSWORDS,
+	OPT_JSONL,
+	OPT_JUNIT,
+	OPT_SARIF,
+	OPT_FORCE,
+	OPT_JOBS,
+	OPT_NETWORK,
+	OPT_CONNECT_TIMEOUT,
+	OPT_TIMEOUT,
+	OPT_PROXY,
+	OPT_NO_PROXY,
+};
+
+static const struct cli_option options[] = {
+	{ "policy", 0, "FILE", "apply the policy in FILE (\"key = value\" lines) over the built-in one", OPT_POLICY },
+	{ "print-policy", 0, NULL, "print the policy in effect in the --policy format, and exit", OPT_PRINT_POLICY },
+	{ "include", 0, "GLOB", "in directories, audit only the files that match GLOB (repeatable)", OPT_INCLUDE },
+	{ "exclude", 0, "GLOB", "skip the files and directories that match GLOB (repeatable)", OPT_EXCLUDE },
+	{ "follow", 0, NULL, "follow symbolic links that lead out of the PATHs given", OPT_FOLLOW },
+	{ "passwords", 0, "MAP", "password files by glob: lines of GLOB<TAB>PASSWORD-FILE, first match wins", OPT_PASSWORDS },
+	{ "jsonl", 0, NULL, "same as --format json: one JSON object per file (JSON Lines)", OPT_JSONL },
+	{ "junit", 0, "FILE", "also write a JUnit XML report to FILE", OPT_JUNIT },
+	{ "sarif", 0, "FILE", "also write a SARIF 2.1.0 report to FILE", OPT_SARIF },
+	{ "force", 0, NULL, "replace existing --junit and --sarif files", OPT_FORCE },
+	{ "jobs", 'j', "N", "audit N files at a time (default: the number of CPUs)", OPT_JOBS },
+	{ "network", 0, NULL, "also check every AIA, OCSP and CRL URL, each distinct request once", OPT_NETWORK },
+	{ "connect-timeout", 0, "SECONDS", "with --network: give up a TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },
+	{ "timeout", 0, "SECONDS", "with --network: give up a URL, redirects included, after SECONDS (default 10)", OPT_TIMEOUT },
+	{ "proxy", 0, "URL", "with --network: use this proxy for http and https URLs", OPT_PROXY },
+	{ "no-proxy", 0, NULL, "with --network: connect directly, ignoring http_proxy, https_proxy, no_proxy", OPT_NO_PROXY },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct cli_tool tool = {
+	.name = "certaudit",
+	.synopsis = "[OPTION]... PATH...\n   or: certaudit --print-policy [--policy FILE]",
+	.summary = "Audit the certificate bundles in each PATH against a policy.",
+	.description =
+		"PATH is a bundle (any format chainview reads) or a directory, walked recursively;\n"
+		"in directories, files named *.pem, *.crt, *.cer, *.cert, *.der, *.p7b, *.p7c,\n"
+		"*.p12, *.pfx, *.jks or *.jceks, and other files holding a PEM certificate, are\n"
+		"audited.  Each file is OK, WARN or FAIL by the policy (--print-policy shows it);\n"
+		"the exit status is 1 when a file FAILs.  Passwords are never asked for: a file\n"
+		"without one is reported as password-required.",
+	.options = options,
+	.common = CLI_WITH_ALL,
+};
+
+struct strv {
+	const char **v;
+	size_t n;
+};
+
+struct opts {
+	const char *policy_file;
+	bool print_policy;
+	struct strv include, exclude;
+	bool follow;
+	const char *passwords;
+	const char *junit, *sarif;
+	bool force;
+	unsigned jobs;
+	bool jsonl;
+	bool network, no_proxy;
+	unsigned connect_timeout_ms, timeout_ms;
+	const char *proxy;
+	const char *net_option; /* the first network option given, for the usage error */
+};
+
+static void push(struct strv *s, const char *v)
+{
+	const char **nv = realloc(s->v, (s->n + 1) * sizeof *nv);
+	if (!nv) {
+		cli_msg(NULL, "out of memory");
+		exit(CLI_EXIT_INTERNAL);
+	}
+	nv[s->n++] = v;
+	s->v = nv;
+}
+
+static int tool_option(int id, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+	unsigned long v;
+
+	switch (id) {
+	case OPT_POLICY: o->policy_file = arg; break;
+	case OPT_PRINT_POLICY: o->print_policy = true; break;
+	case OPT_INCLUDE:
+	case OPT_EXCLUDE:
+		if (!*arg)
+			cli_usage("--%s needs a glob", id == OPT_INCLUDE ? "include" : "exclude");
+		push(id == OPT_INCLUDE ? &o->include : &o->exclude, arg);
+		break;
+	case OPT_FOLLOW: o->follow = true; break;
+	case OPT_PASSWORDS: o->passwords = arg; break;
+	case OPT_JSONL: o->jsonl = true; break;
+	case OPT_JUNIT:
+	case OPT_SARIF:
+		if (!*arg || !strcmp(arg, "-"))
+			cli_usage("--%s needs a file name (standard output carries the summary)",
+				  id == OPT_JUNIT ? "junit" : "sarif");
+		*(id == OPT_JUNIT ? &o->junit : &o->sarif) = arg;
+		break;
+	case OPT_FORCE: o->force = true; break;
+	case OPT_JOBS:
+		if (!cli_parse_uint(arg, 1, 256, &v))
+			cli_usage("--jobs takes a number from 1 to 256, not '%s'", arg);
+		o->jobs = (unsigned)v;
+		break;
+	case OPT_NETWORK: o->network = true; break;
+	case OPT_CONNECT_TIMEOUT:
+		if (!cli_parse_seconds(arg, &o->connect_timeout_ms))
+			cli_usage("--connect-timeout takes seconds from 0.001 to 3600, not '%s'", arg);
+		o->net_option = o->net_option ? o->net_option : "--connect-timeout";
+		break;
+	case OPT_TIMEOUT:
+		if (!cli_parse_seconds(arg, &o->timeout_ms))
+			cli_usage("--timeout takes seconds from 0.001 to 3600, not '%s'", arg);
+		o->net_option = o->net_option ? o->net_option : "--timeout";
+		break;
+	case OPT_PROXY:
+		if (!*arg)
+			cli_usage("--proxy needs a URL");
+		o->proxy = arg;
+		o->net_option = o->net_option ? o->net_option : "--proxy";
+		break;
+	case OPT_NO_PROXY:
+		o->no_proxy = true;
+		o->net_option = o->net_option ? o->net_option : "--no-proxy";
+		break;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* globs */
+
+/* A glob without '/' matches the file name; one with '/' matches the
+ * path as shown or the path inside its PATH operand ('*' crosses '/'). */
+static bool glob_match(const char *glob, const char *path, const char *rel)
+{
+	const char *base;
+	if (!strchr(glob, '/')) {
+		base = strrchr(path, '/');
+		return fnmatch(glob, base ? base + 1 : path, 0) == 0;
+	}
+	return fnmatch(glob, path, 0) == 0 || (rel && fnmatch(glob, rel, 0) == 0);
+}
+
+static bool any_match(const struct strv *globs, const char *path, const char *rel)
+{
+	for (size_t i = 0; i < globs->n; i++)
+		if (glob_match(globs->v[i], path, rel))
+			return true;
+	return false;
+}
+
+/* ---------------------------------------------------------------- */
+/* the password map */
+
+struct pw_rule {
+	char *glob;
+	char *password; /* owned by a pw_file */
+};
+
+struct pw_file {
+	char *path;
+	char *password;
+};
+
+struct pw_map {
+	struct pw_rule *rules;
+	size_t nrules;
+	struct pw_file *files;
+	size_t nfiles;
+};
+
+static void pw_map_free(struct pw_map *m)
+{
+	for (size_t i = 0; i < m->nrules; i++)
+		free(m->rules[i].glob);
+	for (size_t i = 0; i < m->nfiles; i++) {
+		if (m->files[i].password) {
+			gnutls_memset(m->files[i].password, 0, strlen(m->files[i].password));
+			free(m->files[i].password);
+		}
+		free(m->files[i].path);
+	}
+	free(m->rules);
+	free(m->files);
+	memset(m, 0, sizeof *m);
+}
+
+/* The password in `path` (read once per file).  NULL after a message. */
+static char *map_password(struct pw_map *m, const char *path)
+{
+	struct pw_file *nf;
+	for (size_t i = 0; i < m->nfiles; i++)
+		if (!strcmp(m->files[i].path, path))
+			return m->files[i].password;
+	nf = realloc(m->files, (m->nfiles + 1) * sizeof *nf);
+	if (!nf)
+		return NULL;
+	m->files = nf;
+	nf[m->nfiles].path = strdup(path);
+	nf[m->nfiles].password = cli_read_password_file(path);
+	if (!nf[m->nfiles].path || !nf[m->nfiles].password) {
+		free(nf[m->nfiles].path);
+		free(nf[m->nfiles].password);
+		return NULL;
+	}
+	return nf[m->nfiles++].password;
+}
+
+/* Read MAP: "GLOB<TAB>PASSWORD-FILE" lines, '#' comments and blank lines
+ * ignored; a relative password file is relative to MAP's directory.
+ * Returns 0 or an exit status after a message. */
+static int pw_map_load(struct pw_map *m, const char *map)
+{
+	unsigned char *data = NULL;
+	size_t len = 0, pos = 0, dirlen;
+	struct ck_error err;
+	unsigned line = 0;
+	int status = 0;
+	const char *slash = strrchr(map, '/');
+
+	ck_error_clear(&err);
+	if (ck_read_file(map, 1024 * 1024, &data, &len, &err))
+		return cli_error(&err);
+	dirlen = slash ? (size_t)(slash - map) + 1 : 0;
+	while (pos < len && !status) {
+		char *l = (char *)data + pos, *nl = memchr(l, '\n', len - pos), *tab, *file, *path;
+		struct pw_rule *nr;
+		size_t n = nl ? (size_t)(nl - l) : len - pos;
+
+		pos += n + 1;
+		line++;
+		l[n] = '\0';
+		if (n && l[n - 1] == '\r')
+			l[n - 1] = '\0';
+		if (!*l || *l == '#')
+			continue;
+		tab = strchr(l, '\t');
+		if (!tab || tab == l) {
+			cli_msg(map, "line %u: expected GLOB<TAB>PASSWORD-FILE", line);
+			status = CLI_EXIT_INPUT;
+			break;
+		}
+		*tab = '\0';
+		for (file = tab + 1; *file == '\t' || *file == ' '; file++)
+			;
+		for (char *e = file + strlen(file); e > file && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			e[-1] = '\0';
+		if (!*file) {
+			cli_msg(map, "line %u: the password file is missing", line);
+			status = CLI_EXIT_INPUT;
+			break;
+		}
+		path = malloc(dirlen + strlen(file) + 1);
+		nr = realloc(m->rules, (m->nrules + 1) * sizeof *nr);
+		if (!path || !nr) {
+			free(path);
+			cli_msg(NULL, "out of memory");
+			status = CLI_EXIT_INTERNAL;
+			break;
+		}
+		m->rules = nr;
+		if (*file == '/')
+			strcpy(path, file);
+		else
+			sprintf(path, "%.*s%s", (int)dirlen, map, file);
+		nr[m->nrules].password = map_password(m, path);
+		nr[m->nrules].glob = strdup(l);
+		free(path);
+		if (!nr[m->nrules].password || !nr[m->nrules].glob) {
+			free(nr[m->nrules].glob);
+			status = CLI_EXIT_INPUT;
+			break;
+		}
+		m->nrules++;
+	}
+	free(data);
+	return status;
+}
+
+static const char *pw_map_find(const struct pw_map *m, const char *path, const char *rel)
+{
+	for (size_t i = 0; i < m->nrules; i++)
+		if (glob_match(m->rules[i].glob, path, rel))
+			return m->rules[i].password;
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* the walk */
+
+enum {
+	E_EXPLICIT = 1,   /* named on the command line */
+	E_BY_NAME = 2,    /* bundle extension, or --include */
+	E_BY_CONTENT = 4, /* audited only if it holds a PEM certificate */
+};
+
+struct result;
+
+struct entry {
+	char *path;
+	char *rel;              /* inside its PATH operand; NULL for an operand */
+	unsigned how;
+	struct ck_error *failed; /* the walk could not reach it */
+	const char *password;    /* borrowed; NULL: none */
+	struct result *res;
+};
+
+/* A set of (device, inode) pairs: directories already walked. */
+struct dirset {
+	uint64_t *keys;
+	size_t n, cap;
+};
+
+static uint64_t dir_key(const struct stat *st)
+{
+	uint64_t k = ((uint64_t)st->st_dev << 40) ^ (uint64_t)st->st_ino;
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return k ? k : 1;
+}
+
+/* true if added, false if it was there (or out of memory) */
+static bool dirset_add(struct dirset *s, const struct stat *st)
+{
+	uint64_t k = dir_key(st);
+	size_t i;
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		uint64_t *nk = calloc(cap, sizeof *nk);
+		if (!nk)
+			return false;
+		for (size_t j = 0; j < s->cap; j++) {
+			if (!s->keys[j])
+				continue;
+			for (i = s->keys[j] & (cap - 1); nk[i]; i = (i + 1) & (cap - 1))
+				;
+			nk[i] = s->keys[j];
+		}
+		free(s->keys);
+		s->keys = nk;
+		s->cap = cap;
+	}
+	for (i = k & (s->cap - 1); s->keys[i]; i = (i + 1) & (s->cap - 1))
+		if (s->keys[i] == k)
+			return false;
+	s->keys[i] = k;
+	s->n++;
+	return true;
+}
+
+struct walk {
+	const struct opts *o;
+	struct entry *v;
+	size_t n, cap;
+	char **roots;          /* realpath of each directory operand */
+	size_t nroots;
+	struct dirset dirs;
+	size_t not_audited, links_skipped;
+	bool nomem;
+};
+
+static bool bundle_name(const char *path)
+{
+	static const char *const ext[] = { "pem", "crt", "cer", "cert", "der", "p7b", "p7c", "p12", "pfx",
+					   "jks", "jceks", NULL };
+	const char *base = strrchr(path, '/'), *dot;
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (!dot || dot == base)
+		return false;
+	for (size_t i = 0; ext[i]; i++)
+		if (!strcasecmp(dot + 1, ext[i]))
+			return true;
+	return false;
+}
+
+static struct entry *add_entry(struct walk *w, const char *path, const char *rel, unsigned how)
+{
+	struct entry *e;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 256;
+		struct entry *nv = realloc(w->v, cap * sizeof *nv);
+		if (!nv) {
+			w->nomem = true;
+			return NULL;
+		}
+		w->v = nv;
+		w->cap = cap;
+	}
+	e = &w->v[w->n];
+	memset(e, 0, sizeof *e);
+	e->path = strdup(path);
+	e->rel = rel ? strdup(rel) : NULL;
+	e->how = how;
+	if (!e->path || (rel && !e->rel)) {
+		free(e->path);
+		free(e->rel);
+		w->nomem = true;
+		return NULL;
+	}
+	w->n++;
+	return e;
+}
+
+/* An entry the walk could not reach: reported as unreadable. */
+__attribute__((format(printf, 5, 6)))
+static void add_failed(struct walk *w, const char *path, const char *rel, int errnum,
+		       const char *fmt, ...)
+{
+	struct entry *e = add_entry(w, path, rel, E_BY_NAME);
+	char msg[256];
+	va_list ap;
+
+	if (!e)
+		return;
+	e->failed = calloc(1, sizeof *e->failed);
+	if (!e->failed) {
+		w->nomem = true;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (errnum)
+		ck_error_set_errno(e->failed, CK_E_IO, errnum, "%s", msg);
+	else
+		ck_error_set(e->failed, CK_E_IO, "%s", msg);
+	ck_error_set_file(e->failed, path);
+}
+
+static bool inside_roots(const struct walk *w, const char *real)
+{
+	for (size_t i = 0; i < w->nroots; i++) {
+		size_t n = strlen(w->roots[i]);
+		if (!strncmp(real, w->roots[i], n) &&
+		    (real[n] == '\0' || real[n] == '/' || (n == 1 && w->roots[i][0] == '/')))
+			return true;
+	}
+	return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	char *s = malloc(la + strlen(b) + 2);
+	if (s)
+		sprintf(s, "%s%s%s", a, la && a[la - 1] == '/' ? "" : "/", b);
+	return s;
+}
+
+#define MAX_DEPTH 128
+
+static void walk_dir(struct walk *w, const char *dir, const char *rel, unsigned depth);
+
+/* One name inside a walked directory. */
+static void walk_entry(struct walk *w, const char *path, const char *rel, unsigned depth)
+{
+	const struct opts *o = w->o;
+	struct stat st;
+
+	if (any_match(&o->exclude, path, rel))
+		return;
+	if (lstat(path, &st) < 0) {
+		add_failed(w, path, rel, errno, "cannot read its attributes");
+		return;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		char *real;
+		if (stat(path, &st) < 0) {
+			int e = errno;
+			if (bundle_name(path) || any_match(&o->include, path, rel))
+				add_failed(w, path, rel, e, "symbolic link to nowhere");
+			else
+				w->not_audited++;
+			return;
+		}
+		real = realpath(path, NULL);
+		if (!real) {
+			add_failed(w, path, rel, errno, "cannot resolve the symbolic link");
+			return;
+		}
+		if (!o->follow && !inside_roots(w, real)) {
+			w->links_skipped++;
+			free(real);
+			return;
+		}
+		free(real);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		/* each directory once: no loops, no file audited twice
+		 * because two links lead to its directory */
+		if (dirset_add(&w->dirs, &st))
+			walk_dir(w, path, rel, depth + 1);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		/* FIFOs, sockets, devices: reading them could block */
+		w->not_audited++;
+		return;
+	}
+	if (o->include.n) {
+		if (any_match(&o->include, path, rel))
+			add_entry(w, path, rel, E_BY_NAME);
+		else
+			w->not_audited++;
+	} else {
+		add_entry(w, path, rel, bundle_name(path) ? E_BY_NAME : E_BY_CONTENT);
+	}
+}
+
+static void walk_dir(struct walk *w, const char *dir, const char *rel, unsigned depth)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (depth > MAX_DEPTH) {
+		add_failed(w, dir, rel, 0, "directories nested more than %d deep", MAX_DEPTH);
+		return;
+	}
+	d = opendir(dir);
+	if (!d) {
+		add_failed(w, dir, rel, errno, "cannot open the directory");
+		return;
+	}
+	errno = 0;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *nn);
+			if (!nn) {
+				w->nomem = true;
+				break;
+			}
+			names = nn;
+		}
+		if (!(names[n] = strdup(de->d_name))) {
+			w->nomem = true;
+			break;
+		}
+		n++;
+		errno = 0;
+	}
+	if (errno && !w->nomem)
+		add_failed(w, dir, rel, errno, "cannot read the directory");
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n && !w->nomem; i++) {
+		char *path = join(dir, names[i]);
+		char *r = rel ? join(rel, names[i]) : strdup(names[i]);
+		if (!path || !r)
+			w->nomem = true;
+		else
+			walk_entry(w, path, r, depth);
+		free(path);
+		free(r);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
+}
+
+static void entry_free(struct entry *e);
+
+/* Walk every operand.  Returns 0, or an exit status after messages. */
+static int walk_operands(struct walk *w, char **paths, int n)
+{
+	int status = 0;
+	struct stat st;
+
+	/* every operand first: a missing one is the command's own error */
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(paths[i], "-"))
+			continue;
+		if (stat(paths[i], &st) < 0) {
+			cli_msg(paths[i], "%s", strerror(errno));
+			status = CLI_EXIT_INPUT;
+		} else if (S_ISDIR(st.st_mode)) {
+			char *real = realpath(paths[i], NULL);
+			char **nr = realloc(w->roots, (w->nroots + 1) * sizeof *nr);
+			if (!real || !nr) {
+				free(real);
+				if (nr)
+					w->roots = nr;
+				cli_msg(paths[i], "%s", real ? "out of memory" : strerror(errno));
+				status = status ? status : CLI_EXIT_INPUT;
+				continue;
+			}
+			w->roots = nr;
+			w->roots[w->nroots++] = real;
+		}
+	}
+	if (status)
+		return status;
+	for (int i = 0; i < n && !w->nomem; i++) {
+		DIR *d;
+		if (strcmp(paths[i], "-") && stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* an unreadable PATH is the command's input, not a finding */
+			if (!(d = opendir(paths[i]))) {
+				cli_msg(paths[i], "cannot open the directory: %s", strerror(errno));
+				status = CLI_EXIT_INPUT;
+				continue;
+			}
+			closedir(d);
+			if (dirset_add(&w->dirs, &st))
+				walk_dir(w, paths[i], NULL, 0);
+		} else {
+			add_entry(w, paths[i], NULL, E_EXPLICIT);
+		}
+	}
+	if (w->nomem) {
+		cli_msg(NULL, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	if (status)
+		return status;
+	/* path order; a file reached twice (nested PATHs) is audited once */
+	if (w->n > 1)
+		qsort(w->v, w->n, sizeof *w->v, cmp_entry);
+	size_t k = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		if (k && !strcmp(w->v[k - 1].path, w->v[i].path)) {
+			w->v[k - 1].how |= w->v[i].how & E_EXPLICIT;
+			entry_free(&w->v[i]);
+			continue;
+		}
+		w->v[k++] = w->v[i];
+	}
+	w->n = k;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* auditing one file (in a worker) */
+
+struct ctx {
+	const struct opts *o;
+	const struct cli_common *c;
+	const struct ck_policy *policy;
+	const struct ck_trust *trust;
+	time_t at;
+	bool want_report;   /* the chainview document is output (JSON, XML) */
+	bool network;       /* keep each file's URLs; documents made after the checks */
+};
+
+struct result {
+	bool skipped;       /* not a bundle after all */
+	json_t *doc;
+	/* with --network, until the URLs are checked: */
+	struct ck_audit *au;
+	json_t *report;
+	struct ck_url_set *urls;
+	enum ck_verdict verdict;
+	size_t errors, warnings, infos;
+	struct ck_error *internal; /* not about the file: exit 5 */
+};
+
+static void entry_free(struct entry *e)
+{
+	free(e->path);
+	free(e->rel);
+	free(e->failed);
+	e->path = e->rel = NULL;
+	e->failed = NULL;
+}
+
+/* Does the start of the file hold a PEM certificate or PKCS#7 block?
+ * Only the first 64 KiB are read: a large file of another kind costs
+ * one read. */
+static bool holds_pem_certificate(const char *path)
+{
+	static const char *const markers[] = {
+		"-----BEGIN CERTIFICATE-----", "-----BEGIN X509 CERTIFICATE-----",
+		"-----BEGIN TRUSTED CERTIFICATE-----", "-----BEGIN PKCS7-----", NULL,
+	};
+	char *buf = malloc(65536);
+	ssize_t n = -1;
+	size_t len = 0;
+	bool found = false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd >= 0 && buf) {
+		while (len < 65536 && (n = read(fd, buf + len, 65536 - len)) > 0)
+			len += (size_t)n;
+		for (size_t i = 0; markers[i] && !found; i++)
+			found = memmem(buf, len, markers[i], strlen(markers[i])) != NULL;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return found;
+}
+
+static struct result *result_internal(struct result *r, const struct ck_error *err)
+{
+	r->internal = malloc(sizeof *r->internal);
+	if (r->internal)
+		*r->internal = *err;
+	return r;
+}
+
+/* The document of a result from its audit (borrowed) and chainview's
+ * document (taken), with the "urls" member when it was checked.  -1
+ * when out of memory. */
+static int result_document(struct result *r, const char *path, const struct ck_audit *au,
+			   json_t *report, const struct ck_url_set *urls)
+{
+	r->doc = ck_report_audit(path, au, report);
+	if (!r->doc || (urls && json_object_set_new(r->doc, "urls", ck_report_audit_urls(urls)) < 0))
+		return -1;
+	r->verdict = au->verdict;
+	r->errors = au->errors;
+	r->warnings = au->warnings;
+	r->infos = au->infos;
+	return 0;
+}
+
+static struct result *audit_one(const struct ctx *x, const struct entry *e)
+{
+	struct result *r = calloc(1, sizeof *r);
+	struct ck_password pw = { .value = e->password, .ask = NULL, .ctx = NULL };
+	struct ck_load_opts lo = { .max_size = x->c->max_size, .password = &pw };
+	struct ck_analyze_opts ao;
+	struct ck_bundle *b = NULL;
+	struct ck_analysis *a = NULL;
+	struct ck_audit *au = NULL;
+	struct ck_error err;
+	json_t *report = NULL;
+
+	if (!r)
+		return NULL;
+	ck_error_clear(&err);
+	if (e->how == E_BY_CONTENT && !holds_pem_certificate(e->path)) {
+		r->skipped = true;
+		return r;
+	}
+	if (e->failed) {
+		err = *e->failed;
+	} else if (ck_bundle_load_file(e->path, &lo, &b, &err) == CK_OK) {
+		ck_policy_analyze_opts(x->policy, x->at, &ao);
+		if (ck_analyze(b, x->trust, &ao, &a, &err) || ck_audit_bundle(x->policy, b, a, &au, &err)) {
+			ck_error_set_file(&err, e->path);
+			goto internal;
+		}
+		if (x->want_report && !(report = ck_report_bundle(b, a))) {
+			ck_error_set(&err, CK_E_NOMEM, "out of memory");
+			goto internal;
+		}
+	}
+	if (!au) {
+		/* the file could not be loaded: that is the finding */
+		if (!ck_audit_failure_code(err.status))
+			goto internal;
+		if (ck_audit_failure(x->policy, &err, &au, &err))
+			goto internal;
+		if (x->want_report && !(report = ck_report_error(e->path, &err)))
+			goto internal;
+	}
+	if (x->network) {
+		/* the document waits for the URL checks */
+		if (a && ck_url_set_new(a, &r->urls, &err))
+			goto internal;
+		r->au = au;
+		r->report = report;
+		au = NULL;
+		report = NULL;
+		goto out;
+	}
+	if (result_document(r, e->path, au, report, NULL)) {
+		report = NULL;
+		ck_error_set(&err, CK_E_NOMEM, "out of memory");
+		goto internal;
+	}
+	report = NULL;
+	goto out;
+internal:
+	ck_error_set_file(&err, e->path);
+	result_internal(r, &err);
+out:
+	json_decref(report);
+	ck_audit_free(au);
+	ck_analysis_free(a);
+	ck_bundle_free(b);
+	return r;
+}
+
+/* What a worker hands over when it could not allocate a result. */
+static struct result no_memory;
+
+static void result_free(struct result *r)
+{
+	if (!r || r == &no_memory)
+		return;
+	json_decref(r->doc);
+	ck_audit_free(r->au);
+	json_decref(r->report);
+	ck_url_set_free(r->urls);
+	free(r->internal);
+	free(r);
+}
+
+/* ---------------------------------------------------------------- */
+/* workers: entries are taken in order; a worker does not run more than
+ * WINDOW entries ahead of the output, so that results waiting for a
+ * slow file in front of them stay few. */
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t landed, moved;
+	const struct ctx *x;
+	struct entry *v;
+	size_t n, next, emitted, done, window;
+	bool stop;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		size_t i;
+		struct result *r;
+		pthread_mutex_lock(&p->mu);
+		while (!p->stop && p->next < p->n && p->next >= p->emitted + p->window)
+			pthread_cond_wait(&p->moved, &p->mu);
+		if (p->stop || p->next >= p->n) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		r = audit_one(p->x, &p->v[i]);
+		if (!r)
+			r = &no_memory;
+		pthread_mutex_lock(&p->mu);
+		p->v[i].res = r;
+		p->done++;
+		pthread_cond_broadcast(&p->landed);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+static unsigned cpu_count(void)
+{
+	cpu_set_t set;
+	long n;
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+/* ---------------------------------------------------------------- */
+/* progress: on stderr, only when it is a terminal */
+
+struct progress {
+	bool on, shown, stdout_tty;
+	const char *unit;       /* what is counted: files, then URL requests */
+	struct timespec start, last;
+};
+
+static double since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void progress_clear(struct progress *pg)
+{
+	if (pg->on && pg->shown) {
+		fflush(stdout);
+		fputs("\r\033[K", stderr);
+		pg->shown = false;
+	}
+}
+
+static void progress_draw(struct progress *pg, size_t done, size_t total, bool force)
+{
+	char bar[31];
+	double t, rate;
+	size_t fill;
+
+	if (!pg->on || (!force && since(&pg->last) < 0.1))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &pg->last);
+	t = since(&pg->start);
+	rate = t > 0 ? (double)done / t : 0;
+	fill = total ? done * 30 / total : 30;
+	memset(bar, '#', fill);
+	memset(bar + fill, '.', 30 - fill);
+	bar[30] = '\0';
+	fflush(stdout);
+	fprintf(stderr, "\r\033[K%s: [%s] %zu/%zu %s", cli_progname, bar, done, total, pg->unit);
+	if (done && rate > 0) {
+		long eta = (long)((double)(total - done) / rate + 0.5);
+		fprintf(stderr, " · %.0f/s · ETA %ld:%02ld", rate, eta / 60, eta % 60);
+	}
+	pg->shown = true;
+}
+
+/* ---------------------------------------------------------------- */
+/* output */
+
+struct totals {
+	size_t files, ok, warn, fail, errors, warnings, infos;
+	size_t urls, url_requests;   /* --network */
+};
+
+struct output {
+	struct cli_common *c;
+	struct ck_xml *xml;
+	struct ck_text_opts to;
+	bool failed;
+	json_t **keep;   /* documents kept for JUnit and SARIF (no "report") */
+	size_t nkeep;
+	bool keeping;
+};
+
+static void output_doc(struct output *out, json_t *doc)
+{
+	switch (out->c->format) {
+	case CLI_FORMAT_JSON:
+		if (ck_report_write_json(stdout, doc) < 0)
+			out->failed = true;
+		break;
+	case CLI_FORMAT_XML:
+		if (ck_xml_write(out->xml, doc, "file") < 0)
+			out->failed = true;
+		break;
+	default:
+		if (ck_report_text_certaudit(stdout, doc, &out->to) < 0)
+			out->failed = true;
+		break;
+	}
+}
+
+static json_t *totals_doc(const struct totals *t, const struct walk *w, time_t at)
+{
+	json_t *doc = json_object(), *s = json_object();
+	char when[32];
+	ck_time_format(at, when);
+	json_object_set_new(s, "files", json_integer((json_int_t)t->files));
+	json_object_set_new(s, "ok", json_integer((json_int_t)t->ok));
+	json_object_set_new(s, "warn", json_integer((json_int_t)t->warn));
+	json_object_set_new(s, "fail", json_integer((json_int_t)t->fail));
+	json_object_set_new(s, "errors", json_integer((json_int_t)t->errors));
+	json_object_set_new(s, "warnings", json_integer((json_int_t)t->warnings));
+	json_object_set_new(s, "info", json_integer((json_int_t)t->infos));
+	json_object_set_new(s, "not_audited", json_integer((json_int_t)w->not_audited));
+	json_object_set_new(s, "symlinks_not_followed", json_integer((json_int_t)w->links_skipped));
+	json_object_set_new(s, "urls", json_integer((json_int_t)t->urls));
+	json_object_set_new(s, "url_requests", json_integer((json_int_t)t->url_requests));
+	json_object_set_new(s, "at", json_string(when));
+	json_object_set_new(doc, "totals", s);
+	return doc;
+}
+
+/* Write --junit or --sarif atomically.  Returns 0 or an exit status:
+ * an output that cannot be written is a system error (5), not an
+ * input error, whatever the cause. */
+static int write_report(const char *path, struct output *out, const struct ck_policy *policy,
+			bool force, bool sarif)
+{
+	struct ck_write_opts wo = { .force = force, .secret = false };
+	struct ck_out *f = NULL;
+	struct ck_error err;
+	int r;
+
+	ck_error_clear(&err);
+	if (ck_out_open(path, &wo, &f, &err)) {
+		cli_error(&err);
+		return CLI_EXIT_INTERNAL;
+	}
+	r = sarif ? ck_report_audit_sarif(ck_out_file(f), out->keep, out->nkeep, policy, PACKAGE_VERSION) :
+		    ck_report_audit_junit(ck_out_file(f), out->keep, out->nkeep);
+	if (r < 0) {
+		ck_out_abort(f);
+		cli_msg(path, "write error");
+		return CLI_EXIT_INTERNAL;
+	}
+	if (ck_out_commit(f, &err)) {
+		cli_error(&err);
+		return CLI_EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+/* Check early that --junit and --sarif can be written, so that an
+ * existing file does not cost a whole run. */
+static int check_report_path(const char *path, bool force)
+{
+	struct ck_write_opts wo = { .force = force, .secret = false };
+	struct ck_out *f = NULL;
+	struct ck_error err;
+
+	if (!path)
+		return 0;
+	ck_error_clear(&err);
+	if (ck_out_open(path, &wo, &f, &err)) {
+		cli_error(&err);
+		return CLI_EXIT_INTERNAL;
+	}
+	ck_out_abort(f);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+static int load_policy(const struct opts *o, struct ck_policy **out)
+{
+	struct ck_error err;
+	ck_error_clear(&err);
+	if (ck_policy_new(out, &err))
+		return cli_error(&err);
+	if (o->policy_file && ck_policy_load_file(*out, o->policy_file, &err)) {
+		ck_policy_free(*out);
+		*out = NULL;
+		return cli_error(&err);
+	}
+	return 0;
+}
+
+static int print_policy(const struct ck_policy *policy)
+{
+	char *text = ck_policy_format(policy);
+	if (!text) {
+		cli_msg(NULL, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	fputs(text, stdout);
+	free(text);
+	return 0;
+}
+
+/* Wait for entry i's result, redrawing the progress line meanwhile. */
+static struct result *wait_result(struct pool *p, size_t i, struct progress *pg, size_t *done)
+{
+	struct result *r;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->v[i].res) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 200 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->landed, &p->mu, &until);
+		*done = p->done;
+		pthread_mutex_unlock(&p->mu);
+		progress_draw(pg, *done, p->n, false);
+		pthread_mutex_lock(&p->mu);
+	}
+	r = p->v[i].res;
+	p->v[i].res = NULL;
+	*done = p->done;
+	pthread_mutex_unlock(&p->mu);
+	return r;
+}
+
+/* Entry i is printed: the workers may run one further ahead. */
+static void mark_emitted(struct pool *p, size_t i)
+{
+	pthread_mutex_lock(&p->mu);
+	p->emitted = i + 1;
+	pthread_cond_broadcast(&p->moved);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Print one result, count it, keep it for the report files.  Returns 0
+ * or an exit status. */
+static int take_result(struct output *out, struct walk *w, struct totals *t, struct result *r,
+		       const char *path)
+{
+	if (r == &no_memory) {
+		cli_msg(path, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	if (r->skipped) {
+		w->not_audited++;
+		return 0;
+	}
+	if (r->internal) {
+		cli_error(r->internal);
+		return CLI_EXIT_INTERNAL;
+	}
+	output_doc(out, r->doc);
+	t->files++;
+	t->ok += r->verdict == CK_VERDICT_OK;
+	t->warn += r->verdict == CK_VERDICT_WARN;
+	t->fail += r->verdict == CK_VERDICT_FAIL;
+	t->errors += r->errors;
+	t->warnings += r->warnings;
+	t->infos += r->infos;
+	if (out->keeping) {
+		json_t **nk = realloc(out->keep, (out->nkeep + 1) * sizeof *nk);
+		if (!nk) {
+			cli_msg(NULL, "out of memory");
+			return CLI_EXIT_INTERNAL;
+		}
+		out->keep = nk;
+		json_object_del(r->doc, "report");
+		nk[out->nkeep++] = r->doc;
+		r->doc = NULL;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* --network */
+
+static void net_progress(void *ctx, size_t done, size_t total)
+{
+	progress_draw(ctx, done, total, false);
+}
+
+/* Check the URLs of every file held, each distinct request once.  The
+ * URL findings are added to each file's audit.  Returns 0 or an exit
+ * status (the files are still printed, without URL findings). */
+static int check_urls(const struct ctx *x, struct walk *w, struct result **held, struct totals *t,
+		      struct progress *pg)
+{
+	struct ck_url_set **sets = calloc(w->n ? w->n : 1, sizeof *sets);
+	struct ck_net_opts no = { 0 };
+	struct ck_error err;
+	size_t nsets = 0;
+	int status = 0;
+
+	ck_error_clear(&err);
+	if (!sets) {
+		cli_msg(NULL, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		struct result *r = held[i];
+		if (r && r != &no_memory && !r->skipped && !r->internal && r->urls) {
+			sets[nsets++] = r->urls;
+			t->urls += r->urls->nurls;
+		}
+	}
+	no.connect_timeout_ms = x->o->connect_timeout_ms;
+	no.timeout_ms = x->o->timeout_ms;
+	no.user_agent = PACKAGE_NAME "-certaudit/" PACKAGE_VERSION;
+	no.progress = net_progress;
+	no.progress_ctx = pg;
+	cli_net_env(&no, x->o->proxy, x->o->no_proxy);
+	pg->unit = "URL requests";
+	clock_gettime(CLOCK_MONOTONIC, &pg->start);
+	if (ck_url_sets_check(sets, nsets, &no, x->at, x->policy->next_update_warn_hours,
+			      &t->url_requests, &err)) {
+		progress_clear(pg);
+		cli_msg(NULL, "cannot check the URLs: %s", err.what);
+		status = CLI_EXIT_INTERNAL;
+		/* the documents are made without URL findings */
+		t->urls = t->url_requests = 0;
+		for (size_t i = 0; i < w->n; i++)
+			if (held[i] && held[i] != &no_memory) {
+				ck_url_set_free(held[i]->urls);
+				held[i]->urls = NULL;
+			}
+	}
+	free(sets);
+	return status;
+}
+
+/* Make the documents of the files held, with their URL findings, and
+ * print them in order. */
+static int print_held(const struct ctx *x, struct walk *w, struct output *out, struct totals *t,
+		      struct result **held, struct progress *pg)
+{
+	int status = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		struct result *r = held[i];
+		int s = 0;
+		if (!r)
+			continue;
+		if (r != &no_memory && !r->skipped && !r->internal) {
+			json_t *report = r->report;
+			r->report = NULL;
+			if ((r->urls && ck_audit_add_urls(r->au, x->policy, r->urls)) ||
+			    (s = result_document(r, w->v[i].path, r->au, report, r->urls), report = NULL, s)) {
+				json_decref(report);
+				cli_msg(w->v[i].path, "out of memory");
+				result_free(r);
+				status = CLI_EXIT_INTERNAL;
+				continue;
+			}
+		}
+		if (r == &no_memory || (!r->skipped && (r->internal || pg->stdout_tty)))
+			progress_clear(pg);
+		s = take_result(out, w, t, r, w->v[i].path);
+		status = s ? s : status;
+		result_free(r);
+	}
+	return status;
+}
+
+/* Run the workers and print the results in order. */
+static int run(struct walk *w, const struct ctx *x, struct output *out, struct totals *t)
+{
+	struct pool p = { .x = x, .v = w->v, .n = w->n };
+	struct progress pg = { .on = isatty(STDERR_FILENO) && w->n > 0,
+			       .stdout_tty = isatty(STDOUT_FILENO), .unit = "files" };
+	struct result **held = NULL;
+	unsigned jobs = x->o->jobs ? x->o->jobs : cpu_count();
+	pthread_t *th;
+	unsigned started = 0;
+	int status = 0;
+
+	if (jobs > w->n)
+		jobs = w->n ? (unsigned)w->n : 1;
+	p.window = (size_t)jobs * 8 + 64;
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.landed, NULL);
+	pthread_cond_init(&p.moved, NULL);
+	th = calloc(jobs, sizeof *th);
+	if (x->network && !(held = calloc(w->n ? w->n : 1, sizeof *held)))
+		p.n = 0;
+	for (unsigned i = 0; th && i < jobs; i++)
+		if (pthread_create(&th[started], NULL, worker, &p) == 0)
+			started++;
+	if (!started) {
+		cli_msg(NULL, "cannot start a worker thread");
+		status = CLI_EXIT_INTERNAL;
+		p.n = 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &pg.start);
+	pg.last = pg.start;
+	progress_draw(&pg, 0, p.n, true);
+	for (size_t i = 0; i < p.n; i++) {
+		size_t done = 0;
+		struct result *r = wait_result(&p, i, &pg, &done);
+		int s;
+		if (held) {
+			/* --network: every file first, then the URLs, then the output */
+			held[i] = r;
+			mark_emitted(&p, i);
+			progress_draw(&pg, done, p.n, false);
+			continue;
+		}
+		/* messages, and output to the same terminal, go on a clean line */
+		if (r == &no_memory || (!r->skipped && (r->internal || pg.stdout_tty)))
+			progress_clear(&pg);
+		s = take_result(out, w, t, r, p.v[i].path);
+		status = s ? s : status;
+		result_free(r);
+		mark_emitted(&p, i);
+		progress_draw(&pg, done, p.n, false);
+	}
+	pthread_mutex_lock(&p.mu);
+	p.stop = true;
+	pthread_cond_broadcast(&p.moved);
+	pthread_mutex_unlock(&p.mu);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	if (x->network && !held) {
+		cli_msg(NULL, "out of memory");
+		status = CLI_EXIT_INTERNAL;
+	} else if (held) {
+		int s = check_urls(x, w, held, t, &pg);
+		status = s ? s : status;
+		s = print_held(x, w, out, t, held, &pg);
+		status = s ? s : status;
+		free(held);
+	}
+	progress_clear(&pg);
+	pthread_cond_destroy(&p.landed);
+	pthread_cond_destroy(&p.moved);
+	pthread_mutex_destroy(&p.mu);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_common c;
+	struct opts o = { 0 };
+	struct ck_policy *policy = NULL;
+	struct ck_trust *trust = NULL;
+	struct pw_map map = { 0 };
+	struct walk w = { 0 };
+	struct totals t = { 0 };
+	struct output out = { 0 };
+	struct ctx x = { 0 };
+	json_t *tot = NULL;
+	int first, status = 0;
+
+	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+	/* unattended runs: a missing password is a finding, never a prompt */
+	c.pw.ask = NULL;
+	if (o.jsonl)
+		c.format = CLI_FORMAT_JSON;
+	if (o.print_policy && first < argc)
+		cli_usage("--print-policy takes no PATH");
+	if (!o.print_policy && first >= argc)
+		cli_usage("no PATH to audit");
+	if (o.net_option && !o.network)
+		cli_usage("%s needs --network", o.net_option);
+	if (o.proxy && o.no_proxy)
+		cli_usage("use only one of --proxy and --no-proxy");
+	if ((status = load_policy(&o, &policy)))
+		goto out;
+	if (o.print_policy) {
+		status = print_policy(policy);
+		goto out;
+	}
+	if ((status = check_report_path(o.junit, o.force)) ||
+	    (status = check_report_path(o.sarif, o.force)))
+		goto out;
+	if (o.passwords && (status = pw_map_load(&map, o.passwords)))
+		goto out;
+	trust = cli_load_trust(&c, &status);
+	if (!trust)
+		goto out;
+	w.o = &o;
+	if ((status = walk_operands(&w, argv + first, argc - first)))
+		goto out;
+	for (size_t i = 0; i < w.n; i++) {
+		const char *pw = pw_map_find(&map, w.v[i].path, w.v[i].rel);
+		w.v[i].password = pw ? pw : c.password;
+	}
+
+	/* jansson seeds its hash function on first use: do it before the
+	 * workers, not racing in them */
+	json_object_seed(0);
+	x.o = &o;
+	x.c = &c;
+	x.policy = policy;
+	x.trust = trust;
+	x.at = c.at ? c.at : time(NULL);
+	x.want_report = c.format != CLI_FORMAT_TEXT;
+	x.network = o.network;
+	out.c = &c;
+	out.to = cli_text_opts(&c);
+	out.keeping = o.junit || o.sarif;
+	if (c.format == CLI_FORMAT_XML && !(out.xml = ck_xml_begin(stdout, "certaudit")))
+		out.failed = true;
+	status = run(&w, &x, &out, &t);
+
+	tot = totals_doc(&t, &w, x.at);
+	if (c.format == CLI_FORMAT_JSON && ck_report_write_json(stdout, tot) < 0)
+		out.failed = true;
+	else if (c.format == CLI_FORMAT_XML &&
+		 (ck_xml_write(out.xml, json_object_get(tot, "totals"), "totals") < 0 ||
+		  ck_xml_end(out.xml) < 0))
+		out.failed = true;
+	else if (c.format == CLI_FORMAT_TEXT && ck_report_text_certaudit_totals(stdout, tot, &out.to) < 0)
+		out.failed = true;
+	if (out.failed) {
+		cli_msg(NULL, "write error on standard output");
+		status = CLI_EXIT_INTERNAL;
+	}
+	if (o.junit) {
+		int s = write_report(o.junit, &out, policy, o.force, false);
+		status = s ? s : status;
+	}
+	if (o.sarif) {
+		int s = write_report(o.sarif, &out, policy, o.force, true);
+		status = s ? s : status;
+	}
+	if (!status && t.fail)
+		status = CLI_EXIT_PROBLEMS;
+out:
+	json_decref(tot);
+	for (size_t i = 0; i < out.nkeep; i++)
+		json_decref(out.keep[i]);
+	free(out.keep);
+	for (size_t i = 0; i < w.n; i++)
+		entry_free(&w.v[i]);
+	free(w.v);
+	for (size_t i = 0; i < w.nroots; i++)
+		free(w.roots[i]);
+	free(w.roots);
+	free(w.dirs.keys);
+	pw_map_free(&map);
+	ck_trust_free(trust);
+	ck_policy_free(policy);
+	free(o.include.v);
+	free(o.exclude.v);
+	return cli_finish(&c, status);
+}

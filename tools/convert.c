@@ -1,0 +1,329 @@
+/* convert — options, inputs, passwords and outputs of the conversion
+ * tools. */
+#include "config.h"
+
+#include "convert.h"
+
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void conv_opts_init(struct conv_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->output = "-";
+	o->p12.profile = CK_P12_MODERN;
+}
+
+bool conv_option(struct conv_opts *o, int id, const char *arg)
+{
+	switch (id) {
+	case CONV_OPT_OUTPUT:
+		if (!*arg)
+			cli_usage("-o needs a file name ('-' for standard output)");
+		o->output = arg;
+		return true;
+	case CONV_OPT_FORCE:
+		o->force = true;
+		return true;
+	case CONV_OPT_OUT_PASSWORD_FILE:
+		o->out_password_file = arg;
+		return true;
+	case CONV_OPT_OUT_PASSWORD_ENV:
+		o->out_password_env = arg;
+		return true;
+	case CONV_OPT_EMPTY_PASSWORD:
+		o->empty_password = true;
+		return true;
+	case CONV_OPT_PROFILE:
+		if (!ck_p12_profile_parse(arg, &o->p12.profile))
+			cli_usage("--profile takes modern, legacy or openssl1, not '%s'", arg);
+		o->p12_given = true;
+		return true;
+	case CONV_OPT_ITERATIONS:
+		if (!cli_parse_uint(arg, 1, CK_P12_MAX_ITERATIONS, &o->p12.iterations))
+			cli_usage("--iterations takes a number from 1 to %lu, not '%s'",
+				  CK_P12_MAX_ITERATIONS, arg);
+		o->p12_given = true;
+		return true;
+	case CONV_OPT_NAME:
+		o->p12.friendly_name = arg;
+		o->p12_given = true;
+		return true;
+	case CONV_OPT_QUIET:
+		o->quiet = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+void conv_check(const struct conv_opts *o, bool pkcs12, bool new_password)
+{
+	if (o->out_password_file && o->out_password_env)
+		cli_usage("use only one of --out-password-file and --out-password-env");
+	if (o->empty_password && (o->out_password_file || o->out_password_env))
+		cli_usage("--empty-password cannot be used with --out-password-file or --out-password-env");
+	if (!new_password && (o->out_password_file || o->out_password_env))
+		cli_usage("--out-password-file and --out-password-env are for PKCS#12 output or --encrypt-key");
+	if (new_password && o->out_password_env && !getenv(o->out_password_env))
+		cli_usage("environment variable %s is not set", o->out_password_env);
+	if (o->empty_password && !pkcs12)
+		cli_usage("--empty-password is for PKCS#12 output");
+	if (o->p12_given && !pkcs12)
+		cli_usage("--profile, --iterations and --name are for PKCS#12 output");
+	if (o->p12.profile == CK_P12_MODERN && o->p12.iterations &&
+	    o->p12.iterations < CK_P12_MODERN_MIN_ITERATIONS)
+		cli_usage("--profile modern needs at least %d iterations", CK_P12_MODERN_MIN_ITERATIONS);
+}
+
+void conv_check_binary_stdout(const struct conv_opts *o)
+{
+	if (strcmp(o->output, "-") == 0 && isatty(STDOUT_FILENO))
+		cli_usage("refusing to write binary data to a terminal; use -o FILE");
+}
+
+struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int *status)
+{
+	struct ck_load_opts lo = { .max_size = c->max_size, .password = cli_password(c) };
+	struct ck_bundle *all = NULL, *b = NULL;
+	struct ck_error err;
+
+	for (int i = 0; i < n; i++) {
+		ck_error_clear(&err);
+		if (ck_bundle_load_file(paths[i], &lo, &b, &err)) {
+			*status = cli_error(&err);
+			ck_bundle_free(all);
+			return NULL;
+		}
+		if (!all) {
+			all = b;
+		} else if (ck_bundle_merge(all, b)) {
+			cli_msg(paths[i], "out of memory");
+			ck_bundle_free(b);
+			ck_bundle_free(all);
+			*status = CLI_EXIT_INTERNAL;
+			return NULL;
+		} else {
+			ck_bundle_free(b);
+		}
+		b = NULL;
+	}
+	*status = CLI_EXIT_OK;
+	return all;
+}
+
+char *conv_new_password(const struct conv_opts *o, bool allow_empty, const char *what,
+			int *status)
+{
+	return cli_new_password(o->out_password_file, o->out_password_env,
+				allow_empty && o->empty_password, what, status);
+}
+
+void conv_password_free(char *p)
+{
+	if (p) {
+		gnutls_memset(p, 0, strlen(p));
+		free(p);
+	}
+}
+
+int conv_check_keys(const struct ck_bundle *b)
+{
+	size_t unmatched = 0;
+
+	for (size_t k = 0; k < b->nkeys; k++) {
+		bool match = false;
+		for (size_t i = 0; i < b->ncerts && !match; i++)
+			match = !memcmp(b->keys[k]->spki_sha256, b->certs[i]->spki_sha256, 32);
+		unmatched += !match;
+	}
+	if (b->ncerts == 0 || unmatched == 0)
+		return CLI_EXIT_OK;
+	cli_msg(b->name, "%s private key matches none of the certificates; a converted file "
+		"would pair a certificate with the wrong key (nothing written)",
+		b->nkeys > 1 ? "a" : "the");
+	return CLI_EXIT_PROBLEMS;
+}
+
+static int write_error(struct ck_error *err)
+{
+	cli_error(err);
+	return CLI_EXIT_INTERNAL;
+}
+
+int conv_write(const struct conv_opts *o, const struct ck_buf *data, bool secret)
+{
+	struct ck_write_opts wo = { .force = o->force, .secret = secret };
+	struct ck_error err;
+
+	ck_error_clear(&err);
+	if (ck_write_file(o->output, data->data, data->len, &wo, &err))
+		return write_error(&err);
+	return CLI_EXIT_OK;
+}
+
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+int conv_write_set(const char *dir, const struct conv_file *files, size_t n, bool force)
+{
+	struct ck_write_opts wo = { .force = force };
+	struct ck_out **outs = calloc(n ? n : 1, sizeof *outs);
+	char **paths = calloc(n ? n : 1, sizeof *paths);
+	bool *existed = calloc(n ? n : 1, sizeof *existed);
+	bool made_dir = false;
+	size_t placed = 0;
+	struct ck_error err;
+	struct stat st;
+	int status = CLI_EXIT_OK;
+
+	ck_error_clear(&err);
+	if (!outs || !paths || !existed) {
+		cli_msg(dir, "out of memory");
+		status = CLI_EXIT_INTERNAL;
+		goto out;
+	}
+	if (stat(dir, &st) != 0) {
+		if (errno != ENOENT || mkdir(dir, 0777) != 0) {
+			cli_msg(dir, "cannot create the directory: %s", strerror(errno));
+			status = CLI_EXIT_INTERNAL;
+			goto out;
+		}
+		made_dir = true;
+	} else if (!S_ISDIR(st.st_mode)) {
+		cli_msg(dir, "not a directory");
+		status = CLI_EXIT_INTERNAL;
+		goto out;
+	}
+	/* every target checked and every temporary file made first */
+	for (size_t i = 0; i < n && !status; i++) {
+		paths[i] = join(dir, files[i].name);
+		if (!paths[i]) {
+			cli_msg(dir, "out of memory");
+			status = CLI_EXIT_INTERNAL;
+			break;
+		}
+		existed[i] = lstat(paths[i], &st) == 0;
+		wo.secret = files[i].secret;
+		if (ck_out_open(paths[i], &wo, &outs[i], &err))
+			status = write_error(&err);
+	}
+	for (size_t i = 0; i < n && !status; i++) {
+		FILE *f = ck_out_file(outs[i]);
+		if (files[i].data->len &&
+		    fwrite(files[i].data->data, 1, files[i].data->len, f) != files[i].data->len) {
+			cli_msg(paths[i], "write error: %s", strerror(errno));
+			status = CLI_EXIT_INTERNAL;
+		}
+	}
+	for (size_t i = 0; i < n && !status; i++) {
+		struct ck_out *o = outs[i];
+		outs[i] = NULL;
+		if (ck_out_commit(o, &err))
+			status = write_error(&err);
+		else
+			placed = i + 1;
+	}
+	if (status) {
+		/* temporary files first, then what was placed (replaced files
+		 * cannot be restored), then the directory if it is ours */
+		for (size_t i = 0; i < n; i++) {
+			ck_out_abort(outs[i]);
+			outs[i] = NULL;
+		}
+		for (size_t i = 0; i < placed; i++) {
+			if (!existed[i])
+				unlink(paths[i]);
+			else
+				cli_msg(paths[i], "was replaced before the error (--force)");
+		}
+		if (made_dir)
+			rmdir(dir);
+	}
+out:
+	for (size_t i = 0; i < n; i++) {
+		if (outs && outs[i])
+			ck_out_abort(outs[i]);
+		if (paths)
+			free(paths[i]);
+	}
+	free(outs);
+	free(paths);
+	free(existed);
+	return status;
+}
+
+const char *conv_aia_url(const struct ck_cert *c)
+{
+	for (size_t i = 0; c->aia_ca_issuers && c->aia_ca_issuers[i]; i++)
+		if (strncasecmp(c->aia_ca_issuers[i], "http://", 7) == 0)
+			return c->aia_ca_issuers[i];
+	return c->aia_ca_issuers ? c->aia_ca_issuers[0] : NULL;
+}
+
+bool conv_report_fix(const struct conv_opts *o, const char *name, const struct ck_fixed *f,
+		     bool verbose_nothing)
+{
+	for (size_t i = 0; i < f->nchanges && !o->quiet; i++) {
+		const struct ck_fix_change *ch = &f->changes[i];
+		switch (ch->kind) {
+		case CK_FIX_DROPPED_DUPLICATE:
+			cli_msg(name, "dropped a duplicate of %s (position %d, same as %d)",
+				ch->cert->subject, ch->input_pos, ch->same_as);
+			break;
+		case CK_FIX_DROPPED_UNRELATED:
+			cli_msg(name, "dropped %s (position %d): not on the chain of the leaf",
+				ch->cert->subject, ch->input_pos);
+			break;
+		case CK_FIX_DROPPED_ROOT:
+			cli_msg(name, "dropped the root %s (position %d): peers must already trust it",
+				ch->cert->subject, ch->input_pos);
+			break;
+		case CK_FIX_ADDED:
+			cli_msg(name, "added the missing intermediate %s from %s", ch->cert->subject,
+				ch->origin ? ch->origin : "a trust store");
+			break;
+		case CK_FIX_REORDERED: {
+			char order[512] = "";
+			size_t used = 0;
+			for (size_t k = 0; k < f->ncerts && used < sizeof order - 16; k++) {
+				if (f->input_pos[k])
+					used += (size_t)snprintf(order + used, sizeof order - used, "%s%d",
+								 used ? ", " : "", f->input_pos[k]);
+				else
+					used += (size_t)snprintf(order + used, sizeof order - used, "%sadded",
+								 used ? ", " : "");
+			}
+			cli_msg(name, "reordered: leaf first, then each issuer (input positions %s)", order);
+			break;
+		}
+		}
+	}
+	if (!o->quiet && verbose_nothing && f->nchanges == 0 && f->complete)
+		cli_msg(name, "nothing to fix: the chain is complete and in order");
+	if (!f->complete) {
+		const struct ck_cert *m = f->missing_from;
+		const char *url = m ? conv_aia_url(m) : NULL;
+		if (m && f->missing_bad_signature)
+			cli_msg(name, "could not complete the chain: the issuer of %s was found but its "
+				"signature does not verify: %s", m->subject, m->issuer);
+		else if (m)
+			cli_msg(name, "could not complete the chain: the issuer of %s is missing: %s "
+				"(in neither the input nor --ca-file, --ca-dir or the trust store: an "
+				"intermediate to add, or a root to give with --ca-file)%s%s", m->subject,
+				m->issuer, url ? "; a client would fetch it from " : "; it has no caIssuers URL",
+				url ? url : "");
+	}
+	return f->complete;
+}
