@@ -22,6 +22,9 @@ FUZZ_PROGS = \
 	fuzz/fuzz-issuer \
 	fuzz/fuzz-report \
 	fuzz/fuzz-der \
+	fuzz/fuzz-policy \
+	fuzz/fuzz-audit \
+	fuzz/fuzz-convert \
 	$(NULL)
 
 check_PROGRAMS += $(FUZZ_PROGS)
@@ -102,6 +105,18 @@ fuzz_fuzz_der_SOURCES = fuzz/fuzz-der.c
 fuzz_fuzz_der_CFLAGS = $(FUZZ_CFLAGS)
 fuzz_fuzz_der_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_der_LDADD = $(FUZZ_LIBS)
+fuzz_fuzz_policy_SOURCES = fuzz/fuzz-policy.c
+fuzz_fuzz_policy_CFLAGS = $(FUZZ_CFLAGS)
+fuzz_fuzz_policy_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_policy_LDADD = $(FUZZ_LIBS)
+fuzz_fuzz_audit_SOURCES = fuzz/fuzz-audit.c
+fuzz_fuzz_audit_CFLAGS = $(FUZZ_CFLAGS)
+fuzz_fuzz_audit_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_audit_LDADD = $(FUZZ_LIBS)
+fuzz_fuzz_convert_SOURCES = fuzz/fuzz-convert.c
+fuzz_fuzz_convert_CFLAGS = $(FUZZ_CFLAGS)
+fuzz_fuzz_convert_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_convert_LDADD = $(FUZZ_LIBS)
 
 # ---- make fuzz, make fuzz-smoke, make fuzz-run ----
 #
@@ -156,7 +171,7 @@ distclean-fuzz:
 .PHONY: clean-fuzz distclean-fuzz
 
 EXTRA_DIST += fuzz/README.md fuzz/run.sh fuzz/seeds.sh fuzz/der.dict fuzz/pem.dict \
-	fuzz/url.dict fuzz/report.dict fuzz/templates
+	fuzz/url.dict fuzz/report.dict fuzz/policy.dict fuzz/templates
 
 # The seeds and regression inputs replayed in make check.
 TESTS += tests/fuzz-replay.sh

@@ -58,8 +58,10 @@ dict_for() {
 	case $1 in
 	url) echo url ;;
 	report) echo report ;;
+	policy) echo policy ;;
 	pem|key|base64) echo pem der ;;
-	load|chain|aialist|issuer|der) echo der pem ;;
+	load|chain|aialist|issuer|der|convert) echo der pem ;;
+	audit) echo der pem policy ;;
 	*) echo der ;;
 	esac
 }

@@ -82,7 +82,7 @@ EOF
 }
 
 case $target in
-load|chain|aialist)
+load|chain|aialist|audit|convert)
 	for f in $(files "$fx"/pki/*.crt "$fx"/pki/*.der "$fx"/bundles/* "$fx"/p12/* \
 		"$fx"/demo/* "$fx"/stores/*.* "$fx"/bad/* "$fx"/aia/*.p7c); do
 		with_header "$f" 4
@@ -192,6 +192,12 @@ der)
 		with_byte 34 "$f" .t0-strict
 		with_byte 7 "$f" .flat
 	done
+	;;
+policy)
+	cp "$fx/audit/policy.conf" "$out/audit_policy.conf"
+	cp "$top_srcdir/fuzz/templates/policy-default.conf" "$out/default.conf"
+	printf 'purpose = client\nwarn-days=1\r\nforbidden-hashes = none\nseverity.weak-key = off # x\n' \
+		>"$out/mixed.conf"
 	;;
 *)
 	echo "seeds.sh: unknown harness '$target'" >&2
