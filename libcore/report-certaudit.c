@@ -104,7 +104,7 @@ static void text_finding(FILE *f, const json_t *fi, const struct ck_text_opts *o
 			ck_text_reset(o));
 }
 
-static int text_certaudit(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+int ck_report_text_certaudit(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	const char *verdict = jstr(doc, "verdict");
 	const json_t *findings = json_object_get(doc, "findings"), *fi;
@@ -135,17 +135,6 @@ static int text_certaudit(FILE *f, const json_t *doc, const struct ck_text_opts 
 		fprintf(f, "      %s… and %zu more %s%s (-v shows every finding)%s\n",
 			ck_text_color(o, "dim"), more, worst, more == 1 ? "" : "s", ck_text_reset(o));
 	return ferror(f) ? -1 : 0;
-}
-
-/* Rendered from ck_text_safe_doc's copy: the findings quote names from
- * the input. */
-int ck_report_text_certaudit(FILE *f, const json_t *doc, const struct ck_text_opts *o)
-{
-	json_t *safe = ck_text_safe_doc(doc);
-	int r = safe ? text_certaudit(f, safe, o) : -1;
-
-	json_decref(safe);
-	return r;
 }
 
 int ck_report_text_certaudit_totals(FILE *f, const json_t *doc, const struct ck_text_opts *o)
