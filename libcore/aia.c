@@ -51,6 +51,7 @@ static void note_set(struct ck_url_entry *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->note, sizeof e->note, fmt, ap);
 	va_end(ap);
+	ck_text_oneline(e->note);
 }
 
 /* ---------------------------------------------------------------- */
@@ -235,7 +236,7 @@ static void check_given(struct ck_url_entry *e)
 			gnutls_datum_t dn = { 0 };
 			e->given.what = "crl";
 			if (gnutls_x509_crl_get_issuer_dn3(crl, &dn, 0) >= 0) {
-				e->given.subject = strdup((const char *)dn.data);
+				e->given.subject = ck_dn_clean(dn.data, dn.size);
 				gnutls_free(dn.data);
 			}
 			note_set(e, "a CRL of %s, %d entries", e->given.subject ? e->given.subject : "?",

@@ -42,24 +42,54 @@ static void strv_free(ck_strv v)
 	free(v);
 }
 
-/* Append a copy of s[0..len) (NUL added); false on allocation failure. */
-static bool strv_push(ck_strv *v, const char *s, size_t len)
+static bool strv_append(ck_strv *v, char *copy)
 {
 	size_t n = ck_strv_len(*v);
-	ck_strv nv = realloc(*v, (n + 2) * sizeof *nv);
-	char *copy;
+	ck_strv nv;
 
-	if (!nv)
-		return false;
-	*v = nv;
-	copy = malloc(len + 1);
 	if (!copy)
 		return false;
-	memcpy(copy, s, len);
-	copy[len] = '\0';
+	nv = realloc(*v, (n + 2) * sizeof *nv);
+	if (!nv) {
+		free(copy);
+		return false;
+	}
+	*v = nv;
 	nv[n] = copy;
 	nv[n + 1] = NULL;
 	return true;
+}
+
+/* Append a copy of s[0..len) (NUL added), made valid printable UTF-8 as
+ * ck_dn_clean does (the record's invariant; the bytes come from the
+ * certificate); false on allocation failure. */
+static bool strv_push(ck_strv *v, const char *s, size_t len)
+{
+	return strv_append(v, ck_dn_clean((const unsigned char *)s, len));
+}
+
+/* Same for a URL (an IA5String that may hold any byte): control
+ * characters, DEL and bytes over 0x7f are percent-encoded, so the URL
+ * stays one printable ASCII string and ck_url_validate judges it. */
+static bool strv_push_url(ck_strv *v, const unsigned char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = malloc(len * 3 + 1);
+	size_t o = 0;
+
+	if (!out)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < 0x20 || s[i] >= 0x7f) {
+			out[o++] = '%';
+			out[o++] = hex[s[i] >> 4];
+			out[o++] = hex[s[i] & 15];
+		} else {
+			out[o++] = (char)s[i];
+		}
+	}
+	out[o] = '\0';
+	return strv_append(v, out);
 }
 
 static ck_strv strv_dup(ck_strv v)
@@ -285,7 +315,7 @@ static int ext_aia(struct ck_cert *c, const gnutls_datum_t *d)
 		else if (oid.size == strlen(OID_AIA_OCSP) &&
 			 memcmp(oid.data, OID_AIA_OCSP, oid.size) == 0)
 			dst = &c->aia_ocsp;
-		if (dst && !strv_push(dst, (const char *)loc.data, loc.size)) {
+		if (dst && !strv_push_url(dst, loc.data, loc.size)) {
 			ret = GNUTLS_E_MEMORY_ERROR;
 			break;
 		}
@@ -307,7 +337,7 @@ static int ext_crl_dp(ck_strv *dst, const gnutls_datum_t *d)
 		ret = gnutls_x509_crl_dist_points_get(dp, i, &type, &san, &reasons);
 		if (ret < 0)
 			break;
-		if (type == GNUTLS_SAN_URI && !strv_push(dst, (const char *)san.data, san.size)) {
+		if (type == GNUTLS_SAN_URI && !strv_push_url(dst, san.data, san.size)) {
 			ret = GNUTLS_E_MEMORY_ERROR;
 			break;
 		}
@@ -468,6 +498,33 @@ static int read_extensions(struct ck_cert *c, gnutls_x509_crt_t crt)
 /* ---------------------------------------------------------------- */
 /* the record */
 
+char *ck_dn_clean(const unsigned char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = malloc(n * 3 + 1);
+	size_t o = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		size_t k = ck_utf8_seq(s + i, n - i);
+		bool c1 = k == 2 && s[i] == 0xc2 && s[i + 1] <= 0x9f;
+		if (k == 0 || c1 || (k == 1 && (s[i] < 0x20 || s[i] == 0x7f))) {
+			/* one byte at a time: a C1 control gives two pairs */
+			out[o++] = '\\';
+			out[o++] = hex[s[i] >> 4];
+			out[o++] = hex[s[i] & 15];
+			i++;
+			continue;
+		}
+		memcpy(out + o, s + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 static char *dn_string(gnutls_x509_crt_t crt, bool issuer)
 {
 	gnutls_datum_t d = { NULL, 0 };
@@ -478,11 +535,7 @@ static char *dn_string(gnutls_x509_crt_t crt, bool issuer)
 		return strdup("");
 	if (ret < 0)
 		return NULL;
-	s = malloc(d.size + 1);
-	if (s) {
-		memcpy(s, d.data, d.size);
-		s[d.size] = '\0';
-	}
+	s = ck_dn_clean(d.data, d.size);
 	gnutls_free(d.data);
 	return s;
 }

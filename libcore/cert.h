@@ -81,7 +81,7 @@ struct ck_cert {
 
 	ck_strv eku;               /* OIDs */
 	ck_strv san;               /* "DNS:x", "IP:x", "email:x", "URI:x", ... */
-	ck_strv aia_ca_issuers;    /* URIs exactly as found */
+	ck_strv aia_ca_issuers;    /* URIs as found; a control or non-ASCII byte %-encoded */
 	ck_strv aia_ocsp;
 	ck_strv crl_dp;            /* every URI of every distribution point */
 	ck_strv delta_crl;         /* freshestCRL URIs */
@@ -166,6 +166,12 @@ size_t ck_strv_len(ck_strv v);
 
 /* Lowercase hex of `len` bytes into a new string. */
 char *ck_hex(const unsigned char *p, size_t len);
+
+/* A distinguished name as GnuTLS prints it (s[0..n), which may hold any
+ * byte an issuer put in a string), as a new valid UTF-8 string without
+ * control characters: NUL, C0 controls, DEL and bytes that are not
+ * UTF-8 become RFC 4514 hex pairs ("\\1B").  NULL when out of memory. */
+char *ck_dn_clean(const unsigned char *s, size_t n);
 
 /* Format a time as RFC 3339 UTC ("2031-01-01T00:00:00Z") into buf[32]. */
 void ck_time_format(time_t t, char buf[32]);

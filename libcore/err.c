@@ -28,7 +28,22 @@ static enum ck_status vset(struct ck_error *err, enum ck_status status,
 	err->offset = offset;
 	err->sys_errno = 0;
 	vsnprintf(err->what, sizeof err->what, fmt, ap);
+	ck_text_oneline(err->what);
 	return status;
+}
+
+void ck_text_oneline(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	for (; p && *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			*p = '?';
+		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			p[0] = p[1] = '?';
+			p++;
+		}
+	}
 }
 
 enum ck_status ck_error_set(struct ck_error *err, enum ck_status status,
@@ -68,6 +83,7 @@ enum ck_status ck_error_set_errno(struct ck_error *err, enum ck_status status,
 	/* strerror() may use a static buffer; libcore runs in threads */
 	snprintf(err->what + n, sizeof err->what - n, ": %s",
 		 strerror_r(errnum, text, sizeof text));
+	ck_text_oneline(err->what);
 	return status;
 }
 

@@ -143,7 +143,9 @@ static size_t mutf8_unit(const unsigned char *s, size_t n, uint32_t *u)
 
 static char *mutf8_to_utf8(const unsigned char *s, size_t n)
 {
-	char *out = malloc(n * 2 + 1), *o = out; /* 3 bytes in give at most 4 out */
+	/* at most 3 bytes out per byte in: an invalid byte becomes U+FFFD
+	 * (fuzz-jks found the old n * 2 + 1 overflowed) */
+	char *out = malloc(n * 3 + 1), *o = out;
 	size_t i = 0;
 
 	if (!out)

@@ -527,7 +527,7 @@ static void text_runtimes(FILE *f, const json_t *doc, const struct ck_text_opts 
 	}
 }
 
-int ck_report_text_aiacheck(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+static int text_aiacheck(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	if (json_object_get(doc, "error")) {
 		fprintf(f, "%s: %s\n", js(json_object_get(doc, "input"), "name"),
@@ -539,6 +539,15 @@ int ck_report_text_aiacheck(FILE *f, const json_t *doc, const struct ck_text_opt
 	text_urls(f, doc, o);
 	text_runtimes(f, doc, o);
 	return ferror(f) ? -1 : 0;
+}
+
+int ck_report_text_aiacheck(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	json_t *safe = ck_text_safe_doc(doc);
+	int r = safe ? text_aiacheck(f, safe, o) : -1;
+
+	json_decref(safe);
+	return r;
 }
 
 /* ---------------------------------------------------------------- */
@@ -641,7 +650,28 @@ static int junit_case(xmlTextWriterPtr w, const json_t *u)
 	return r ? -1 : 0;
 }
 
+static int junit(FILE *out, json_t *const *docs, size_t ndocs);
+
+/* The documents' values may come from an input (file names, URLs,
+ * notes with a server's words): the writer gets copies with what XML
+ * 1.0 cannot carry replaced (ck_text_safe_doc). */
 int ck_report_junit(FILE *out, json_t *const *docs, size_t ndocs)
+{
+	json_t **safe = calloc(ndocs ? ndocs : 1, sizeof *safe);
+	int r = safe ? 0 : -1;
+
+	for (size_t d = 0; d < ndocs && !r; d++)
+		if (!(safe[d] = ck_text_safe_doc(docs[d])))
+			r = -1;
+	if (!r)
+		r = junit(out, safe, ndocs);
+	for (size_t d = 0; safe && d < ndocs; d++)
+		json_decref(safe[d]);
+	free(safe);
+	return r;
+}
+
+static int junit(FILE *out, json_t *const *docs, size_t ndocs)
 {
 	xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(junit_cb, NULL, out, NULL);
 	xmlTextWriterPtr w = ob ? xmlNewTextWriter(ob) : NULL;

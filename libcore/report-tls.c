@@ -548,7 +548,7 @@ static void text_outcome(FILE *f, const json_t *doc, const struct ck_text_opts *
 		fprintf(f, "  (%s: %s, phase %s)\n", js(out, "result"), js(out, "error"), js(out, "phase"));
 }
 
-int ck_report_text_mtlsprobe(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+static int text_mtlsprobe(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	const json_t *server = json_object_get(doc, "server"), *client = json_object_get(doc, "client");
 
@@ -569,4 +569,13 @@ int ck_report_text_mtlsprobe(FILE *f, const json_t *doc, const struct ck_text_op
 		text_bundle(f, "Client credential", "in the file", client, o);
 	text_outcome(f, doc, o);
 	return ferror(f) ? -1 : 0;
+}
+
+int ck_report_text_mtlsprobe(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	json_t *safe = ck_text_safe_doc(doc);
+	int r = safe ? text_mtlsprobe(f, safe, o) : -1;
+
+	json_decref(safe);
+	return r;
 }

@@ -508,7 +508,7 @@ static int text_export(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 	return 0;
 }
 
-int ck_report_text_truststore(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+static int text_truststore(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	const char *cmd = S(doc, "command");
 
@@ -525,4 +525,13 @@ int ck_report_text_truststore(FILE *f, const json_t *doc, const struct ck_text_o
 	else if (!strcmp(cmd, "export"))
 		text_export(f, doc, o);
 	return ferror(f) ? -1 : 0;
+}
+
+int ck_report_text_truststore(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	json_t *safe = ck_text_safe_doc(doc);
+	int r = safe ? text_truststore(f, safe, o) : -1;
+
+	json_decref(safe);
+	return r;
 }

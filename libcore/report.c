@@ -71,6 +71,74 @@ json_t *ck_json_str(const char *s)
 	return j;
 }
 
+/* true when s has a character ck_text_safe_doc replaces */
+static bool has_control(const unsigned char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s == 0x7f || (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f) ||
+		    (s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe))
+			return true;
+	return false;
+}
+
+static json_t *text_safe_string(const json_t *v)
+{
+	const unsigned char *s = (const unsigned char *)json_string_value(v);
+	size_t n = json_string_length(v), o = 0;
+	char *out;
+	json_t *j;
+
+	if (strlen((const char *)s) == n && !has_control(s))
+		return json_incref((json_t *)v);
+	out = malloc(n * 3 + 1);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		bool c1 = s[i] == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f;
+		bool nonchar = s[i] == 0xef && i + 2 < n && s[i + 1] == 0xbf && s[i + 2] >= 0xbe;
+		if (s[i] < 0x20 || s[i] == 0x7f || c1 || nonchar) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i += c1 ? 1 : nonchar ? 2 : 0;
+			continue;
+		}
+		out[o++] = (char)s[i];
+	}
+	out[o] = '\0';
+	j = json_string(out);
+	free(out);
+	return j;
+}
+
+json_t *ck_text_safe_doc(const json_t *doc)
+{
+	json_t *copy = NULL, *m;
+	const char *k;
+	size_t i;
+
+	if (json_is_string(doc))
+		return text_safe_string(doc);
+	if (json_is_object(doc)) {
+		copy = json_object();
+		json_object_foreach((json_t *)doc, k, m)
+			if (!copy || json_object_set_new(copy, k, ck_text_safe_doc(m)) != 0) {
+				json_decref(copy);
+				return NULL;
+			}
+		return copy;
+	}
+	if (json_is_array(doc)) {
+		copy = json_array();
+		json_array_foreach(doc, i, m)
+			if (!copy || json_array_append_new(copy, ck_text_safe_doc(m)) != 0) {
+				json_decref(copy);
+				return NULL;
+			}
+		return copy;
+	}
+	return json_incref((json_t *)doc);
+}
+
 json_t *ck_json_str_or_null(const char *s)
 {
 	return s ? ck_json_str(s) : json_null();
@@ -959,7 +1027,7 @@ static void text_findings(FILE *f, const json_t *doc, const struct ck_text_opts 
 	}
 }
 
-int ck_report_text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+static int text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	if (json_object_get(doc, "error")) {
 		const json_t *e = json_object_get(doc, "error");
@@ -972,6 +1040,15 @@ int ck_report_text_chainview(FILE *f, const json_t *doc, const struct ck_text_op
 	}
 	text_header(f, doc, o);
 	return ck_report_text_bundle_body(f, doc, o);
+}
+
+int ck_report_text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	json_t *safe = ck_text_safe_doc(doc);
+	int r = safe ? text_chainview(f, safe, o) : -1;
+
+	json_decref(safe);
+	return r;
 }
 
 int ck_report_text_bundle_body(FILE *f, const json_t *doc, const struct ck_text_opts *o)

@@ -127,6 +127,17 @@ void ck_text_jks(FILE *out, const json_t *jks, const char *indent);
 const char *ck_text_color(const struct ck_text_opts *o, const char *what);
 const char *ck_text_reset(const struct ck_text_opts *o);
 
+/* A copy of `doc` (new reference) fit for a terminal: in every string
+ * value, C0 control characters (newline and tab included), DEL, the C1
+ * controls U+0080..U+009F and the noncharacters U+FFFE, U+FFFF become
+ * U+FFFD, so that nothing taken from an input (a subject, a file name, a
+ * server's alert text) reaches the terminal as an escape sequence or
+ * breaks a line, and every value can be written as XML 1.0.  The text
+ * renderers and the JUnit writer render such a copy; JSON and the
+ * generic XML mapping keep the values (XML replaces what XML cannot
+ * carry).  NULL when out of memory. */
+json_t *ck_text_safe_doc(const json_t *doc);
+
 /* ---- certaudit (report-certaudit.c) ---- */
 
 struct ck_audit;

@@ -30,6 +30,7 @@ static void note_set(char *note, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(note, len, fmt, ap);
 	va_end(ap);
+	ck_text_oneline(note);
 }
 
 static void fmt_time(time_t t, char buf[32])
@@ -127,7 +128,7 @@ static bool crl_issuer(gnutls_x509_crl_t crl, const struct ck_cert *cert, struct
 		gnutls_free(raw.data);
 	}
 	if (gnutls_x509_crl_get_issuer_dn3(crl, &dn, 0) >= 0) {
-		info->issuer = strdup((const char *)dn.data);
+		info->issuer = ck_dn_clean(dn.data, dn.size);
 		if (!same && info->issuer && cert->issuer)
 			same = !strcmp(info->issuer, cert->issuer);
 		gnutls_free(dn.data);
@@ -343,7 +344,7 @@ static void ocsp_responder(gnutls_ocsp_resp_t resp, struct ck_ocsp_info *info)
 {
 	gnutls_datum_t d = { NULL, 0 };
 	if (gnutls_ocsp_resp_get_responder2(resp, &d, 0) >= 0 && d.data) {
-		info->responder = strdup((const char *)d.data);
+		info->responder = ck_dn_clean(d.data, d.size);
 		gnutls_free(d.data);
 		return;
 	}

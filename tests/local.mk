@@ -157,3 +157,19 @@ EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers/servers.sh tests/servers/R
 EXTRA_DIST += tests/conv.sh tests/pty-run.py
 EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/dns.sh tests/servers/tcp.py tests/servers/https.py
 EXTRA_DIST += tests/golden
+
+# make check-valgrind: the tool tests and the fuzz replay (tests/fuzz-replay.sh)
+# with every tool and harness run under valgrind (tests/lib.sh's CK_WRAPPER):
+# memory errors and definite or indirect leaks fail the run (exit 99).
+# tests/valgrind.supp holds the suppressions, each one explained.
+VALGRIND = valgrind
+VALGRIND_FLAGS = -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+	--num-callers=40 --suppressions=$(abs_top_srcdir)/tests/valgrind.supp
+VALGRIND_TESTS = $(CLI_TESTS) tests/fuzz-replay.sh
+check-valgrind:
+	@command -v $(VALGRIND) >/dev/null || { echo "check-valgrind: $(VALGRIND) is not installed" >&2; exit 2; }
+	CK_WRAPPER='$(VALGRIND) $(VALGRIND_FLAGS)' CK_TEST_TIMEOUT=$${CK_TEST_TIMEOUT:-600} \
+	  $(MAKE) $(AM_MAKEFLAGS) check TESTS='$(VALGRIND_TESTS)'
+.PHONY: check-valgrind
+EXTRA_DIST += tests/valgrind.supp

@@ -259,3 +259,16 @@ Test(cert, hex_and_time)
 	ck_time_format((time_t)3155760000LL, t);
 	cr_assert_str_eq(t, "2070-01-01T00:00:00Z");
 }
+
+/* Found by fuzz/fuzz-cert: a name with control characters or bytes that
+ * are not UTF-8 broke the record's UTF-8 invariant and the one-line
+ * messages that quote it. */
+Test(cert, dn_clean_escapes_what_is_not_printable_utf8)
+{
+	static const unsigned char dn[] = "CN=a\x1b[2J\x00" "b\xff\xc2\x85,O=caf\xc3\xa9";
+	char *s = ck_dn_clean(dn, sizeof dn - 1);
+
+	cr_assert_not_null(s);
+	cr_assert_str_eq(s, "CN=a\\1B[2J\\00b\\FF\\C2\\85,O=caf\xc3\xa9");
+	free(s);
+}

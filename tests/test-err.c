@@ -71,3 +71,18 @@ Test(err, every_status_has_text)
 	for (int s = CK_OK; s <= CK_E_INTERNAL; s++)
 		cr_assert_str_neq(ck_status_str(s), "unknown error", "status %d", s);
 }
+
+/* Found by the fuzzers: PEM labels and names quoted in messages carried
+ * control characters and escape sequences into "tool: FILE: message". */
+Test(err, messages_are_one_printable_line)
+{
+	struct ck_error e;
+	char s[] = "a\nb\x1b[31m\x7f\xc2\x9b" "c caf\xc3\xa9";
+
+	ck_error_clear(&e);
+	ck_error_set(&e, CK_E_PARSE, "PEM block \"%s\" has no END line", "CERT\x06\tIFICATE\r\n");
+	cr_assert_str_eq(e.what, "PEM block \"CERT??IFICATE??\" has no END line");
+	ck_text_oneline(s);
+	cr_assert_str_eq(s, "a?b?[31m???c caf\xc3\xa9");
+	ck_text_oneline(NULL);
+}

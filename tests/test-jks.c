@@ -208,6 +208,29 @@ Test(jks, absurd_counts_and_lengths)
 	free(d);
 }
 
+/* Found by fuzz/fuzz-jks: every byte of an alias that is not modified
+ * UTF-8 becomes U+FFFD (3 bytes), and the buffer was sized for 2 per
+ * byte (a heap overflow under ASan). */
+Test(jks, alias_of_invalid_bytes_becomes_replacement_characters)
+{
+	size_t len;
+	unsigned char *c = fx_read("stores/cacerts.jks", &len);
+	size_t alias = (size_t)c[16] << 8 | c[17];
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+	char want[3 * 256 + 1] = "";
+
+	cr_assert(alias > 0 && alias < 256);
+	memset(c + 18, 0xff, alias);
+	for (size_t i = 0; i < alias; i++)
+		strcat(want, "\xef\xbf\xbd");
+	redigest(c, len, "changeit");
+	cr_assert_eq(parse(c, len, NULL, &b, &e), CK_OK, "%s", e.what);
+	cr_assert_str_eq(b->jks->entries[0].alias, want);
+	ck_bundle_free(b);
+	free(c);
+}
+
 Test(jks, header_errors)
 {
 	unsigned char bad_version[] = { 0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 3, 0, 0, 0, 0 };

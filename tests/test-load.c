@@ -312,3 +312,24 @@ Test(load, der_blobs_that_do_not_decode)
 	cr_assert(strstr(bl->blobs[0].err.what, "has no END line"), "%s", bl->blobs[0].err.what);
 	ck_der_blobs_free(bl);
 }
+
+/* Found by fuzz/fuzz-key: GnuTLS decrypted a legacy encrypted PEM key
+ * whose body is not a whole number of cipher blocks, and nettle aborted
+ * the process.  It is refused as malformed before GnuTLS sees it. */
+Test(load, legacy_encrypted_key_with_partial_block_is_refused)
+{
+	static const char pem[] = "-----BEGIN RSA PRIVATE KEY-----\n"
+				  "Proc-Type: 4,ENCRYPTED\n"
+				  "DEK-Info: DES-EDE3-CBC,0011223344556677\n"
+				  "\n"
+				  "MIICXAIBAAKBgQCxRxRp7mXcx5hXzTcMbQ1b+o0A\n" /* 30 bytes */
+				  "-----END RSA PRIVATE KEY-----\n";
+	struct ck_key *k = NULL;
+	struct ck_error e;
+
+	ck_error_clear(&e);
+	cr_assert_eq(ck_key_parse((const unsigned char *)pem, sizeof pem - 1, true, "test", &k, &e),
+		     CK_E_PARSE);
+	cr_assert(strstr(e.what, "not a whole number of cipher blocks"), "%s", e.what);
+	cr_assert_null(k);
+}

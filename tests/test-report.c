@@ -226,6 +226,52 @@ Test(report, text_rendering_shows_the_chain)
 	json_decref(doc);
 }
 
+/* Found by fuzz/fuzz-report: values from an input (a subject, a file
+ * name) reached the terminal with their escape sequences, and JUnit
+ * attributes could hold characters XML 1.0 cannot carry. */
+Test(report, text_safe_doc_replaces_controls)
+{
+	json_t *doc = json_pack("{s:s, s:[s, s], s:i, s:{s:s}}", "a", "x\x1b[2Jy\n\tz\x7f",
+				"b", "\xc2\x9b" "31m", "\xef\xbf\xbe\xef\xbf\xbf", "n", 7, "o", "k",
+				"caf\xc3\xa9 \xe2\x86\x92 ok");
+	json_t *safe = ck_text_safe_doc(doc);
+
+	cr_assert_not_null(safe);
+	cr_assert_str_eq(json_string_value(json_object_get(safe, "a")),
+			 "x\xef\xbf\xbd[2Jy\xef\xbf\xbd\xef\xbf\xbdz\xef\xbf\xbd");
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(safe, "b"), 0)),
+			 "\xef\xbf\xbd" "31m");
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(safe, "b"), 1)),
+			 "\xef\xbf\xbd\xef\xbf\xbd");
+	cr_assert_eq(json_integer_value(json_object_get(safe, "n")), 7);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(safe, "o"), "k")),
+			 "caf\xc3\xa9 \xe2\x86\x92 ok", "printable UTF-8 is kept");
+	cr_assert_str_eq(json_string_value(json_object_get(doc, "a")), "x\x1b[2Jy\n\tz\x7f",
+			 "the original is not touched");
+	json_decref(safe);
+	json_decref(doc);
+}
+
+Test(report, text_renderers_never_pass_escape_sequences)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct ck_text_opts o = { 0 };
+	json_t *doc = doc_of("demo/client.pfx", "demo");
+	json_t *in = json_object_get(doc, "input");
+
+	json_object_set_new(in, "name", json_string("evil\x1b]0;owned\x07.pfx"));
+	cr_assert_eq(ck_report_text_chainview(f, doc, &o), 0);
+	cr_assert_eq(ck_report_junit(f, &doc, 1), 0);
+	fclose(f);
+	cr_assert_null(memchr(buf, 0x1b, len), "%s", buf);
+	cr_assert_null(memchr(buf, 0x07, len), "%s", buf);
+	cr_assert(strstr(buf, "evil\xef\xbf\xbd]0;owned\xef\xbf\xbd.pfx"), "%s", buf);
+	free(buf);
+	json_decref(doc);
+}
+
 /* The streaming writers give what rendering the whole document gives. */
 Test(report, streamed_json_and_xml_equal_the_document)
 {

@@ -1,0 +1,206 @@
+#!/bin/sh
+# seeds.sh TARGET DIR — write the seed corpus of harness fuzz-TARGET into
+# DIR, from the fixtures: each harness's input layout (fuzz/fuzz-TARGET.c,
+# its header comment) is built around the fixture's bytes, so that
+# libFuzzer starts from inputs that reach deep into the parser.
+#
+#   top_srcdir   the source tree (default: this script's ..)
+#
+# A fixture F with a password file F.pass becomes "\001" <len> <pass> F
+# (fuzz.h's header); without one, "\000" F.  Seed names are the fixture
+# paths with / replaced by _, so a seed says where it came from.
+set -eu
+
+target=${1:?usage: seeds.sh TARGET DIR}
+out=${2:?usage: seeds.sh TARGET DIR}
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+fx=$top_srcdir/fixtures
+mkdir -p "$out"
+
+name() { # name FIXTURE [SUFFIX]
+	echo "$1${2:-}" | sed "s|^$fx/||; s|/|_|g"
+}
+
+# byte N: one octet with value N (0..255)
+byte() {
+	printf "\\$(printf '%03o' "$1")"
+}
+
+# header FILE [FLAGS]: fuzz.h's header for FILE (its .pass if any)
+header() {
+	flags=${2:-0}
+	if [ -f "$1.pass" ]; then
+		byte $((flags | 1))
+		byte "$(wc -c <"$1.pass")"
+		cat "$1.pass"
+	else
+		byte "$flags"
+	fi
+}
+
+# with_header FILE [FLAGS [SUFFIX]]
+with_header() {
+	{ header "$1" "${2:-0}"; cat "$1"; } >"$out/$(name "$1" "${3:-}")"
+}
+
+# with_byte BYTE FILE [SUFFIX]: one selector byte, then FILE
+with_byte() {
+	{ byte "$1"; cat "$2"; } >"$out/$(name "$2" "${3:-}")"
+}
+
+files() { # files GLOB... : the fixtures that exist, no .pass files
+	for f in "$@"; do
+		case $f in *.pass) continue ;; esac
+		[ -f "$f" ] && echo "$f"
+	done
+	return 0
+}
+
+# The content of a ContentInfo's [0] (the SignedData of a .p7b/.p7c):
+# DER walked here with od, as the harness wraps it again.
+signed_data() {
+	# skip the outer SEQUENCE header, the OID TLV and the [0] header
+	python3 - "$1" <<'EOF'
+import sys
+d = open(sys.argv[1], 'rb').read()
+def hdr(p):
+    t = p + 1
+    l = d[t]
+    if l < 0x80:
+        return t + 1, l
+    if l == 0x80:
+        return t + 1, None
+    n = l & 0x7f
+    return t + 1 + n, int.from_bytes(d[t + 1:t + 1 + n], 'big')
+p, _ = hdr(0)           # SEQUENCE
+q, l = hdr(p)           # OID
+p = q + l
+p, l = hdr(p)           # [0]
+body = d[p:p + l] if l is not None else d[p:len(d) - 4]
+sys.stdout.buffer.write(body)
+EOF
+}
+
+case $target in
+load|chain|aialist|audit|convert)
+	for f in $(files "$fx"/pki/*.crt "$fx"/pki/*.der "$fx"/bundles/* "$fx"/p12/* \
+		"$fx"/demo/* "$fx"/stores/*.* "$fx"/bad/* "$fx"/aia/*.p7c); do
+		with_header "$f" 4
+	done
+	;;
+pem)
+	for f in $(files "$fx"/pki/*.crt "$fx"/pki/*.key "$fx"/bundles/*.pem "$fx"/bad/*.pem \
+		"$fx"/stores/old.pem); do
+		with_header "$f"
+	done
+	;;
+base64)
+	# flag 0x04 clear: width byte, then the DER the harness encodes
+	for f in $(files "$fx"/pki/client.der "$fx"/pki/int-ca.der "$fx"/bundles/client-chain.p7b \
+		"$fx"/bundles/key-pkcs8.der "$fx"/p12/modern.pfx "$fx"/p12/nocrypt.pfx); do
+		{ header "$f"; byte 16; cat "$f"; } >"$out/$(name "$f" .w64)"
+		{ header "$f"; byte 147; cat "$f"; } >"$out/$(name "$f" .w76crlf)"
+	done
+	# flag 0x04: the text as it is
+	for f in $(files "$fx"/bundles/*.b64); do
+		with_header "$f" 4
+	done
+	;;
+pkcs12)
+	for f in $(files "$fx"/p12/* "$fx"/demo/client.pfx "$fx"/stores/*.p12 "$fx"/bad/*.pfx); do
+		with_header "$f"
+	done
+	;;
+pkcs7)
+	for f in $(files "$fx"/bundles/client-chain.p7b "$fx"/bundles/client-chain.p7c \
+		"$fx"/aia/int-ca.p7c); do
+		{ header "$f"; signed_data "$f"; } >"$out/$(name "$f")"
+		{ header "$f" 8; signed_data "$f"; } >"$out/$(name "$f" .pem)"
+	done
+	f=$fx/bundles/client-chain-ber.p7b
+	{ header "$f" 4; signed_data "$f"; } >"$out/$(name "$f")"
+	;;
+key)
+	for f in $(files "$fx"/pki/*.key "$fx"/bundles/key-*.pem); do
+		with_header "$f" 4
+	done
+	for f in $(files "$fx"/bundles/key-*.der); do
+		with_header "$f"
+	done
+	;;
+jks)
+	for f in $(files "$fx"/stores/*.jks "$fx"/stores/*.jceks "$fx"/stores/bad/*.jks); do
+		with_header "$f"
+	done
+	;;
+cert)
+	for f in $(files "$fx"/pki/*.der); do
+		cp "$f" "$out/$(name "$f")"
+	done
+	;;
+url)
+	n=0
+	for u in 'http://127.0.0.1:18081/int-ca.der' 'https://ca.example.test/ca.crt' \
+		'ldap://ldap.example.test/cn=CA,o=Test?cACertificate;binary' \
+		'ldaps://[::1]:636/o=x?certificateRevocationList' 'http://[::1]/ocsp' \
+		' http://x.test/a b ' 'file:///etc/ssl/ca.crt' 'http://user@host:99999/' \
+		'HTTP://EXAMPLE.TEST/%zz' 'http://xn--nxasmq6b.test/'; do
+		n=$((n + 1))
+		{ byte 15; printf '%s' "$u"; byte 0; printf '%s' 'localhost,.example.test,10.0.0.0/8,::1'
+		  byte 0; printf '0\003\002\001\000'; } >"$out/url-$n"
+	done
+	;;
+crl)
+	for f in $(files "$fx"/pki/*.crl "$fx"/aia/*.crl); do
+		with_byte 0 "$f"
+		with_byte 1 "$f" .sel1
+	done
+	;;
+ocsp)
+	for f in $(files "$fx"/aia/ocsp-*.der "$fx"/asn1/ocsp-resp.der); do
+		with_byte 0 "$f"
+		with_byte 1 "$f" .sel1
+	done
+	;;
+issuer)
+	for f in $(files "$fx"/pki/int-ca.der "$fx"/pki/root-ca.crt "$fx"/pki/ec-int.der \
+		"$fx"/aia/int-ca.p7c "$fx"/bundles/client-chain.pem); do
+		with_byte 0 "$f"
+	done
+	f=$fx/pki/int-ca.der
+	{ byte 1; printf 'DN: cn=CA,o=Test\n\tcACertificate;binary:: '
+	  base64 -w0 "$f"; printf '\n\n'; } >"$out/ldap-int-ca"
+	;;
+report)
+	# template documents (bit 7 clear) and built ones (bit 7 set)
+	i=0
+	while [ $i -lt 8 ]; do
+		{ byte $i; head -c 512 "$fx/bad/random.bin"; } >"$out/template-$i"
+		{ byte $((i | 96)); printf '\377\377\377\377\377\377\377\377\033[31m\n\r\001\377\376'; } \
+			>"$out/odd-$i"
+		i=$((i + 1))
+	done
+	{ byte 128; head -c 256 "$fx/bad/random.bin"; } >"$out/built"
+	;;
+der)
+	for f in $(files "$fx"/asn1/* "$fx"/pki/*.der "$fx"/pki/*.crt "$fx"/pki/*.crl \
+		"$fx"/aia/* "$fx"/bundles/*.b64 "$fx"/bundles/client-chain-ber.p7b "$fx"/bad/*); do
+		with_byte 16 "$f"
+	done
+	for f in $(files "$fx"/pki/client.der "$fx"/pki/int-ca.crl "$fx"/aia/ocsp-good.der \
+		"$fx"/p12/modern.pfx); do
+		with_byte 34 "$f" .t0-strict
+		with_byte 7 "$f" .flat
+	done
+	;;
+policy)
+	cp "$fx/audit/policy.conf" "$out/audit_policy.conf"
+	cp "$top_srcdir/fuzz/templates/policy-default.conf" "$out/default.conf"
+	printf 'purpose = client\nwarn-days=1\r\nforbidden-hashes = none\nseverity.weak-key = off # x\n' \
+		>"$out/mixed.conf"
+	;;
+*)
+	echo "seeds.sh: unknown harness '$target'" >&2
+	exit 2
+	;;
+esac
