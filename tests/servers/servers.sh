@@ -65,6 +65,15 @@ need_servers() {
 	[ -x "$NETPROBE" ] || skip "tests/servers/netprobe is not built"
 }
 
+# every server started is stopped when the test exits (lib.sh's hooks;
+# registered on first use, since this file is sourced before lib.sh)
+ck_cleanup_on=""
+ck_stop_at_exit() {
+	[ -n "$ck_cleanup_on" ] && return 0
+	add_cleanup ck_stop_all
+	ck_cleanup_on=1
+}
+
 ck_stop_all() {
 	for p in $ck_pids; do
 		kill "$p" 2>/dev/null
@@ -82,6 +91,7 @@ bg_start() {
 	"$@" >"$TMPD/$name.out" 2>&1 &
 	ck_last=$!
 	ck_pids="$ck_pids $ck_last"
+	ck_stop_at_exit
 	eval "ck_pid_$name=$ck_last"
 }
 
@@ -102,7 +112,7 @@ www_setup() {
 		cp "$FX/pki/$n.crt" "$WWW/$n.pem.crt"
 	done
 	cp "$FX"/pki/*.crl "$FX"/aia/* "$WWW/"
-	add_cleanup ck_stop_all
+	ck_stop_at_exit
 }
 
 web() {
@@ -191,6 +201,7 @@ drop_start() {
 	"$NETPROBE" drop 127.0.0.1 "$1" >"$TMPD/drop.fifo" 2>"$TMPD/drop.err" &
 	ck_pid_drop=$!
 	ck_pids="$ck_pids $ck_pid_drop"
+	ck_stop_at_exit
 	read -r line <"$TMPD/drop.fifo"
 	[ "$line" = ready ] || { cat "$TMPD/drop.err"; echo "the dropping listener did not start"; exit 1; }
 }
