@@ -125,11 +125,13 @@ fuzz_fuzz_convert_LDADD = $(FUZZ_LIBS)
 # FUZZ_RUNS      fuzz-run: executions per harness (default 10000000)
 # FUZZ_JOBS      fuzz-run: libFuzzer -fork=N (default 1: one process)
 # FUZZ_TIMEOUT, FUZZ_RSS_MB, FUZZ_MALLOC_MB, FUZZ_MAX_LEN: the caps (fuzz/run.sh)
+# FUZZ_SEED      libFuzzer's -seed (default random; CI fixes it)
 FUZZ_BUILDDIR = fuzz-build
 FUZZ_TARGETS = $(FUZZ_PROGS:fuzz/fuzz-%=%)
 FUZZ_VARS = FUZZ_TIME='$(FUZZ_TIME)' FUZZ_TARGETS='$(FUZZ_TARGETS)' \
 	FUZZ_RUNS='$(FUZZ_RUNS)' FUZZ_JOBS='$(FUZZ_JOBS)' FUZZ_TIMEOUT='$(FUZZ_TIMEOUT)' \
-	FUZZ_RSS_MB='$(FUZZ_RSS_MB)' FUZZ_MALLOC_MB='$(FUZZ_MALLOC_MB)' FUZZ_MAX_LEN='$(FUZZ_MAX_LEN)'
+	FUZZ_RSS_MB='$(FUZZ_RSS_MB)' FUZZ_MALLOC_MB='$(FUZZ_MALLOC_MB)' FUZZ_MAX_LEN='$(FUZZ_MAX_LEN)' \
+	FUZZ_SEED='$(FUZZ_SEED)'
 FUZZ_ENV = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' $(FUZZ_VARS)
 
 if FUZZING

@@ -17,6 +17,9 @@
 #   FUZZ_RSS_MB    memory cap of the process, MB (2048)
 #   FUZZ_MALLOC_MB cap of one allocation, MB (default: FUZZ_RSS_MB)
 #   FUZZ_MAX_LEN   longest input libFuzzer makes (default: 65536)
+#   FUZZ_SEED      libFuzzer's -seed (default: random); a fixed one makes
+#                  a run repeat the same inputs (CI sets it, so that a
+#                  smoke that passed here passes there)
 #
 # The corpus grows in $top_builddir/fuzz-corpus/TARGET (kept between
 # runs), the seeds are written to fuzz-seeds/TARGET (fuzz/seeds.sh), a
@@ -95,6 +98,9 @@ for t in $targets; do
 		-print_final_stats=1 -artifact_prefix="fuzz-artifacts/$t/" -dict="$dict"
 	if [ "$jobs" -gt 1 ]; then
 		set -- "$@" -fork="$jobs" -ignore_crashes=0
+	fi
+	if [ -n "${FUZZ_SEED:-}" ]; then
+		set -- "$@" -seed="$FUZZ_SEED"
 	fi
 	regress=$top_srcdir/tests/fuzz-regress/$t
 	[ -d "$regress" ] || regress=

@@ -56,10 +56,10 @@ enum ck_status ck_error_set_errno(struct ck_error *err, enum ck_status status,
 
 /* Make `s` one printable line, in place: C0 control characters (newline
  * included), DEL and the C1 controls U+0080..U+009F become '?'.  Every
- * message (ck_error_set*, the notes of aia and revocation) goes through
- * it, so that bytes quoted from an input (a PEM label, a name) cannot
- * break the "tool: FILE: message" line or reach a terminal as an escape
- * sequence. */
+ * message (ck_error_set*, the bundle notes of load, the notes of aia and
+ * revocation) goes through it, so that bytes quoted from an input (a PEM
+ * label, a name) cannot break the "tool: FILE: message" line or reach a
+ * terminal as an escape sequence. */
 void ck_text_oneline(char *s);
 
 /* Name the file the error is about (copied; may be NULL). */

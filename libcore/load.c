@@ -123,6 +123,7 @@ enum ck_status ck_bundle_note(struct ck_bundle *b, const char *code,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	ck_text_oneline(msg); /* it may quote a PEM label from the input */
 	n = &b->notes[b->nnotes];
 	n->code = strdup(code);
 	n->severity = strdup(severity);
