@@ -570,6 +570,22 @@ static const xmlChar *xml_safe(const char *s, char *buf, size_t len)
 	return BAD_CAST buf;
 }
 
+/* End `s` before a UTF-8 sequence that snprintf() cut short (the values
+ * are valid UTF-8, so only the end can be broken). */
+static void utf8_cut_tail(char *s)
+{
+	size_t n = strlen(s), i = n;
+
+	while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i > 0 && (unsigned char)s[i - 1] >= 0xc0) {
+		unsigned char c = (unsigned char)s[i - 1];
+		size_t need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (n - (i - 1) < need)
+			s[i - 1] = '\0';
+	}
+}
+
 /* Write errors stay in the stream's error flag, checked at the end:
  * told of one, libxml2 would print "I/O error" lines on stderr itself. */
 static int junit_cb(void *ctx, const char *buf, int len)
@@ -603,6 +619,7 @@ static int junit_properties(xmlTextWriterPtr w, const json_t *u)
 			break;
 		o += (size_t)k;
 	}
+	utf8_cut_tail(used);
 	r |= xmlTextWriterStartElement(w, BAD_CAST "properties") < 0;
 	r |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
 	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "result") < 0;
@@ -628,6 +645,7 @@ static int junit_case(xmlTextWriterPtr w, const json_t *u)
 			 (long long)json_integer_value(json_object_get(u, "certificate")), js(u, "kind"));
 	else
 		snprintf(name, sizeof name, "aiacheck.%s", js(u, "kind"));
+	utf8_cut_tail(name);
 	snprintf(secs, sizeof secs, "%.3f", json_is_number(total) ? json_number_value(total) / 1000.0 : 0.0);
 	r |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
 	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST name) < 0;
