@@ -49,18 +49,6 @@ static json_t *tristate(int v)
 	return v < 0 ? json_null() : json_boolean(v);
 }
 
-static json_t *hex_or_null(const unsigned char *p, size_t len)
-{
-	char *h;
-	json_t *j;
-	if (!len)
-		return json_null();
-	h = ck_hex(p, len);
-	j = h ? json_string(h) : NULL;
-	free(h);
-	return j;
-}
-
 static json_t *content_json(const struct ck_url_entry *e)
 {
 	json_t *o;
@@ -77,7 +65,7 @@ static json_t *content_json(const struct ck_url_entry *e)
 		json_object_set_new(o, "issued_certificate", json_boolean(i->issuer != NULL));
 		json_object_set_new(o, "key_id_match", tristate(i->key_id));
 		json_object_set_new(o, "signature_verified", json_boolean(i->signature));
-		json_object_set_new(o, "sha256", i->issuer ? hex_or_null(i->issuer->sha256, 32) : json_null());
+		json_object_set_new(o, "sha256", i->issuer ? ck_json_hex(i->issuer->sha256, 32) : json_null());
 		return o;
 	}
 	case CK_KIND_CRL:
@@ -206,7 +194,7 @@ static json_t *missing_json(const struct ck_aia_report *r)
 		for (size_t k = 0; top->aia_ca_issuers && top->aia_ca_issuers[k]; k++)
 			json_array_append_new(urls, ck_json_str(top->aia_ca_issuers[k]));
 		json_object_set_new(m, "issuer", ck_json_str(top->issuer));
-		json_object_set_new(m, "authority_key_id", hex_or_null(top->aki, top->aki_len));
+		json_object_set_new(m, "authority_key_id", ck_json_hex(top->aki, top->aki_len));
 		json_object_set_new(m, "ca_issuers", urls);
 		json_object_set_new(m, "needed_by", json_integer(ck_aia_cert_index(r, top)));
 		json_object_set_new(m, "fetched",
@@ -337,11 +325,6 @@ json_t *ck_report_aiacheck(const struct ck_aia_report *r,
 /* ---------------------------------------------------------------- */
 /* text */
 
-static const char *js(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
 
 static void ms_text(char *buf, size_t len, const json_t *v)
 {
@@ -353,7 +336,7 @@ static void ms_text(char *buf, size_t len, const json_t *v)
 
 static const char *result_color(const json_t *u)
 {
-	const char *r = js(u, "result");
+	const char *r = ck_json_text(u, "result");
 	if (!*r)
 		return "dim";
 	if (!strcmp(r, "ok"))
@@ -369,10 +352,10 @@ static void text_chain_summary(FILE *f, const json_t *doc, const struct ck_text_
 
 	if (!json_is_object(in))
 		return;
-	fprintf(f, "%s%s%s: %zu certificate%s", ck_text_color(o, "bold"), js(in, "name"), ck_text_reset(o),
+	fprintf(f, "%s%s%s: %zu certificate%s", ck_text_color(o, "bold"), ck_json_text(in, "name"), ck_text_reset(o),
 		json_array_size(certs), json_array_size(certs) == 1 ? "" : "s");
 	if (json_is_object(ch)) {
-		bool complete = !strcmp(js(ch, "status"), "complete");
+		bool complete = !strcmp(ck_json_text(ch, "status"), "complete");
 		fprintf(f, " · chain %s%s%s", ck_text_color(o, complete ? "ok" : "error"),
 			complete ? "complete" : "INCOMPLETE", ck_text_reset(o));
 		if (complete)
@@ -381,15 +364,15 @@ static void text_chain_summary(FILE *f, const json_t *doc, const struct ck_text_
 	fputc('\n', f);
 	json_array_foreach(json_object_get(doc, "missing"), i, m) {
 		fprintf(f, "  %smissing:%s %s (needed by [%lld])", ck_text_color(o, "error"), ck_text_reset(o),
-			js(m, "issuer"), (long long)json_integer_value(json_object_get(m, "needed_by")));
+			ck_json_text(m, "issuer"), (long long)json_integer_value(json_object_get(m, "needed_by")));
 		if (json_is_integer(json_object_get(m, "fetched")))
 			fprintf(f, ", fetched as [%lld]", (long long)json_integer_value(json_object_get(m, "fetched")));
 		fputc('\n', f);
 	}
 	json_array_foreach(certs, i, c) {
-		fprintf(f, "  [%zu] %s %s", i, js(c, "role"), js(c, "subject"));
-		if (strcmp(js(c, "source"), "input"))
-			fprintf(f, " %s(%s: %s)%s", ck_text_color(o, "dim"), js(c, "source"), js(c, "origin"),
+		fprintf(f, "  [%zu] %s %s", i, ck_json_text(c, "role"), ck_json_text(c, "subject"));
+		if (strcmp(ck_json_text(c, "source"), "input"))
+			fprintf(f, " %s(%s: %s)%s", ck_text_color(o, "dim"), ck_json_text(c, "source"), ck_json_text(c, "origin"),
 				ck_text_reset(o));
 		fputc('\n', f);
 	}
@@ -400,7 +383,7 @@ static size_t url_width(const json_t *urls)
 	size_t w = 3, i;
 	const json_t *u;
 	json_array_foreach(urls, i, u) {
-		size_t n = strlen(js(u, "url"));
+		size_t n = strlen(ck_json_text(u, "url"));
 		if (n > w)
 			w = n;
 	}
@@ -412,7 +395,7 @@ static void text_url_details(FILE *f, const json_t *u, const struct ck_text_opts
 	const json_t *hops = json_object_get(u, "hops"), *h, *a;
 	size_t i;
 	if (json_is_string(json_object_get(u, "requested")))
-		fprintf(f, "         requested: %s\n", js(u, "requested"));
+		fprintf(f, "         requested: %s\n", ck_json_text(u, "requested"));
 	if (json_array_size(json_object_get(u, "addresses"))) {
 		fprintf(f, "         addresses:");
 		json_array_foreach(json_object_get(u, "addresses"), i, a)
@@ -420,21 +403,21 @@ static void text_url_details(FILE *f, const json_t *u, const struct ck_text_opts
 		fputc('\n', f);
 	}
 	if (json_is_string(json_object_get(u, "proxy")))
-		fprintf(f, "         proxy: %s\n", js(u, "proxy"));
+		fprintf(f, "         proxy: %s\n", ck_json_text(u, "proxy"));
 	if (json_array_size(hops) > 1)
 		json_array_foreach(hops, i, h) {
 			char t[32];
 			ms_text(t, sizeof t, json_object_get(json_object_get(h, "timings"), "total"));
-			fprintf(f, "         hop %zu: %s → ", i + 1, js(h, "url"));
+			fprintf(f, "         hop %zu: %s → ", i + 1, ck_json_text(h, "url"));
 			if (json_is_integer(json_object_get(h, "status")))
 				fprintf(f, "%lld", (long long)json_integer_value(json_object_get(h, "status")));
 			else
 				fprintf(f, "no answer");
 			fprintf(f, " (%s ms)%s%s\n", t, json_is_string(json_object_get(h, "location")) ? " → " : "",
-				js(h, "location"));
+				ck_json_text(h, "location"));
 		}
 	if (json_is_string(json_object_get(u, "content_type")))
-		fprintf(f, "         content type: %s, %lld bytes\n", js(u, "content_type"),
+		fprintf(f, "         content type: %s, %lld bytes\n", ck_json_text(u, "content_type"),
 			(long long)json_integer_value(json_object_get(u, "bytes")));
 	(void)o;
 }
@@ -443,7 +426,7 @@ static void text_urls(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	const json_t *urls = json_object_get(doc, "urls"), *u, *sum = json_object_get(doc, "summary");
 	size_t i, w = url_width(urls);
-	bool list = !strcmp(js(doc, "mode"), "list");
+	bool list = !strcmp(ck_json_text(doc, "mode"), "list");
 
 	if (!json_array_size(urls)) {
 		if (!o->quiet)
@@ -464,7 +447,7 @@ static void text_urls(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 	json_array_foreach(urls, i, u) {
 		const json_t *t = json_object_get(u, "timings"), *used = json_object_get(u, "used_by"), *n;
 		char cert[16] = "-", dns[16], conn[16], tls[16], first[16], total[16];
-		const char *res = json_is_string(json_object_get(u, "result")) ? js(u, "result") : "not checked";
+		const char *res = json_is_string(json_object_get(u, "result")) ? ck_json_text(u, "result") : "not checked";
 		size_t k;
 		if (o->quiet && (!strcmp(res, "ok") || !strcmp(res, "not checked")))
 			continue;
@@ -476,12 +459,12 @@ static void text_urls(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 		ms_text(tls, sizeof tls, json_object_get(t, "tls"));
 		ms_text(first, sizeof first, json_object_get(t, "first_byte"));
 		ms_text(total, sizeof total, json_object_get(t, "total"));
-		fprintf(f, "  %-4s %-11s %-*s %s%-18s%s %7s %8s %7s %7s %8s  ", cert, js(u, "kind"), (int)w,
-			js(u, "url"), ck_text_color(o, result_color(u)), res, ck_text_reset(o), dns, conn, tls,
+		fprintf(f, "  %-4s %-11s %-*s %s%-18s%s %7s %8s %7s %7s %8s  ", cert, ck_json_text(u, "kind"), (int)w,
+			ck_json_text(u, "url"), ck_text_color(o, result_color(u)), res, ck_text_reset(o), dns, conn, tls,
 			first, total);
-		if (!strcmp(js(u, "kind"), "ocsp") && json_is_string(json_object_get(u, "method")))
-			fprintf(f, "%s · ", js(u, "method"));
-		fprintf(f, "%s", js(u, "note"));
+		if (!strcmp(ck_json_text(u, "kind"), "ocsp") && json_is_string(json_object_get(u, "method")))
+			fprintf(f, "%s · ", ck_json_text(u, "method"));
+		fprintf(f, "%s", ck_json_text(u, "note"));
 		if (json_array_size(used)) {
 			fprintf(f, " %s[used by", ck_text_color(o, "info"));
 			json_array_foreach(used, k, n)
@@ -507,19 +490,19 @@ static void text_runtimes(FILE *f, const json_t *doc, const struct ck_text_opts 
 		bool problem = json_is_true(json_object_get(rt, "problem"));
 		if (o->quiet && !problem)
 			continue;
-		fprintf(f, "  %s%s%s (%s): %s\n", ck_text_color(o, problem ? "error" : "ok"), js(rt, "label"),
-			ck_text_reset(o), js(rt, "name"), js(rt, "summary"));
+		fprintf(f, "  %s%s%s (%s): %s\n", ck_text_color(o, problem ? "error" : "ok"), ck_json_text(rt, "label"),
+			ck_text_reset(o), ck_json_text(rt, "name"), ck_json_text(rt, "summary"));
 		if (o->quiet)
 			continue;
 		json_array_foreach(json_object_get(rt, "fetches"), k, x) {
 			char cost[32];
 			ms_text(cost, sizeof cost, json_object_get(x, "cost_ms"));
-			fprintf(f, "    %zu. %s", k + 1, js(x, "purpose"));
+			fprintf(f, "    %zu. %s", k + 1, ck_json_text(x, "purpose"));
 			if (json_is_integer(json_object_get(x, "certificate")))
 				fprintf(f, " of [%lld]", (long long)json_integer_value(json_object_get(x, "certificate")));
-			fprintf(f, ": %s — %s%s%s", js(x, "address"),
+			fprintf(f, ": %s — %s%s%s", ck_json_text(x, "address"),
 				ck_text_color(o, json_is_true(json_object_get(x, "success")) ? "ok" : "error"),
-				js(x, "note"), ck_text_reset(o));
+				ck_json_text(x, "note"), ck_text_reset(o));
 			if (json_number_value(json_object_get(x, "cost_ms")) > 0)
 				fprintf(f, " (costs %s ms)", cost);
 			fputc('\n', f);
@@ -530,8 +513,8 @@ static void text_runtimes(FILE *f, const json_t *doc, const struct ck_text_opts 
 static int text_aiacheck(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	if (json_object_get(doc, "error")) {
-		fprintf(f, "%s: %s\n", js(json_object_get(doc, "input"), "name"),
-			js(json_object_get(doc, "error"), "message"));
+		fprintf(f, "%s: %s\n", ck_json_text(json_object_get(doc, "input"), "name"),
+			ck_json_text(json_object_get(doc, "error"), "message"));
 		return ferror(f) ? -1 : 0;
 	}
 	if (!o->quiet)
@@ -596,7 +579,7 @@ static int junit_cb(void *ctx, const char *buf, int len)
 
 static bool url_failed(const json_t *u)
 {
-	return json_is_string(json_object_get(u, "result")) && strcmp(js(u, "result"), "ok");
+	return json_is_string(json_object_get(u, "result")) && strcmp(ck_json_text(u, "result"), "ok");
 }
 
 static bool url_skipped(const json_t *u)
@@ -624,7 +607,7 @@ static int junit_properties(xmlTextWriterPtr w, const json_t *u)
 	r |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
 	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "result") < 0;
 	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "value",
-					 BAD_CAST(url_skipped(u) ? "not checked" : js(u, "result"))) < 0;
+					 BAD_CAST(url_skipped(u) ? "not checked" : ck_json_text(u, "result"))) < 0;
 	r |= xmlTextWriterEndElement(w) < 0;
 	r |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
 	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "used_by") < 0;
@@ -642,14 +625,14 @@ static int junit_case(xmlTextWriterPtr w, const json_t *u)
 
 	if (json_is_integer(json_object_get(u, "certificate")))
 		snprintf(name, sizeof name, "aiacheck.[%lld].%s",
-			 (long long)json_integer_value(json_object_get(u, "certificate")), js(u, "kind"));
+			 (long long)json_integer_value(json_object_get(u, "certificate")), ck_json_text(u, "kind"));
 	else
-		snprintf(name, sizeof name, "aiacheck.%s", js(u, "kind"));
+		snprintf(name, sizeof name, "aiacheck.%s", ck_json_text(u, "kind"));
 	utf8_cut_tail(name);
 	snprintf(secs, sizeof secs, "%.3f", json_is_number(total) ? json_number_value(total) / 1000.0 : 0.0);
 	r |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
 	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST name) < 0;
-	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", xml_safe(js(u, "url"), url, sizeof url)) < 0;
+	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", xml_safe(ck_json_text(u, "url"), url, sizeof url)) < 0;
 	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST secs) < 0;
 	r |= junit_properties(w, u);
 	if (url_skipped(u)) {
@@ -658,8 +641,8 @@ static int junit_case(xmlTextWriterPtr w, const json_t *u)
 		r |= xmlTextWriterEndElement(w) < 0;
 	} else if (url_failed(u)) {
 		r |= xmlTextWriterStartElement(w, BAD_CAST "failure") < 0;
-		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST js(u, "result")) < 0;
-		xml_safe(js(u, "note"), note, sizeof note);
+		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST ck_json_text(u, "result")) < 0;
+		xml_safe(ck_json_text(u, "note"), note, sizeof note);
 		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST note) < 0;
 		r |= xmlTextWriterWriteString(w, BAD_CAST note) < 0;
 		r |= xmlTextWriterEndElement(w) < 0;
@@ -728,12 +711,12 @@ static int junit(FILE *out, json_t *const *docs, size_t ndocs)
 		r |= xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0;
 		char name[1024];
 		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
-						 xml_safe(json_is_object(in) ? js(in, "name") : "urls", name,
+						 xml_safe(json_is_object(in) ? ck_json_text(in, "name") : "urls", name,
 							  sizeof name)) < 0;
 		r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu", json_array_size(urls)) < 0;
 		r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "failures", "%zu", nf) < 0;
 		r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%zu", ns) < 0;
-		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "timestamp", BAD_CAST js(docs[d], "at")) < 0;
+		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "timestamp", BAD_CAST ck_json_text(docs[d], "at")) < 0;
 		json_array_foreach(urls, i, u)
 			r |= junit_case(w, u);
 		r |= xmlTextWriterEndElement(w) < 0;

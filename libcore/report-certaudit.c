@@ -20,11 +20,6 @@
 /* ---------------------------------------------------------------- */
 /* the document */
 
-static const char *jstr(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
 
 static long long jint(const json_t *o, const char *k)
 {
@@ -92,21 +87,21 @@ json_t *ck_report_audit_urls(const struct ck_url_set *s)
 
 static void text_finding(FILE *f, const json_t *fi, const struct ck_text_opts *o)
 {
-	const char *sev = jstr(fi, "severity");
+	const char *sev = ck_json_text(fi, "severity");
 	const json_t *cert = json_object_get(fi, "certificate");
 
-	fprintf(f, "      %s%-7s%s %s", ck_text_color(o, sev), sev, ck_text_reset(o), jstr(fi, "code"));
+	fprintf(f, "      %s%-7s%s %s", ck_text_color(o, sev), sev, ck_text_reset(o), ck_json_text(fi, "code"));
 	if (json_is_integer(cert))
 		fprintf(f, " [%lld]", (long long)json_integer_value(cert));
-	fprintf(f, ": %s\n", jstr(fi, "message"));
+	fprintf(f, ": %s\n", ck_json_text(fi, "message"));
 	if (o->verbose && json_is_string(json_object_get(fi, "hint")))
-		fprintf(f, "              %s→ %s%s\n", ck_text_color(o, "dim"), jstr(fi, "hint"),
+		fprintf(f, "              %s→ %s%s\n", ck_text_color(o, "dim"), ck_json_text(fi, "hint"),
 			ck_text_reset(o));
 }
 
 int ck_report_text_certaudit(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
-	const char *verdict = jstr(doc, "verdict");
+	const char *verdict = ck_json_text(doc, "verdict");
 	const json_t *findings = json_object_get(doc, "findings"), *fi;
 	const char *worst = !strcmp(verdict, "fail") ? "error" : "warning";
 	const char *color = !strcmp(verdict, "fail") ? "error" : !strcmp(verdict, "warn") ? "warning" : "ok";
@@ -118,11 +113,11 @@ int ck_report_text_certaudit(FILE *f, const json_t *doc, const struct ck_text_op
 		!strcmp(verdict, "fail") ? "FAIL" : !strcmp(verdict, "warn") ? "WARN" : "OK",
 		ck_text_reset(o));
 	/* one line per file: a newline or escape in a file name is shown as '?' */
-	for (const unsigned char *c = (const unsigned char *)jstr(doc, "path"); *c; c++)
+	for (const unsigned char *c = (const unsigned char *)ck_json_text(doc, "path"); *c; c++)
 		fputc(*c < 0x20 || *c == 0x7f ? '?' : *c, f);
 	fputc('\n', f);
 	json_array_foreach(findings, i, fi) {
-		if (!o->verbose && strcmp(jstr(fi, "severity"), worst))
+		if (!o->verbose && strcmp(ck_json_text(fi, "severity"), worst))
 			continue;
 		if (!o->verbose && shown == TEXT_WORST) {
 			more++;
@@ -224,7 +219,7 @@ static size_t count_level(const json_t *doc, const char *level)
 	const json_t *fi;
 	size_t i, n = 0;
 	json_array_foreach(json_object_get(doc, "findings"), i, fi)
-		n += !strcmp(jstr(fi, "severity"), level);
+		n += !strcmp(ck_json_text(fi, "severity"), level);
 	return n;
 }
 
@@ -234,23 +229,23 @@ static void finding_line(struct junit *j, const json_t *fi, bool with_severity)
 	char head[256];
 	const json_t *cert = json_object_get(fi, "certificate");
 	if (json_is_integer(cert))
-		snprintf(head, sizeof head, "%s%s%s [%lld]: ", with_severity ? jstr(fi, "severity") : "",
-			 with_severity ? " " : "", jstr(fi, "code"), (long long)json_integer_value(cert));
+		snprintf(head, sizeof head, "%s%s%s [%lld]: ", with_severity ? ck_json_text(fi, "severity") : "",
+			 with_severity ? " " : "", ck_json_text(fi, "code"), (long long)json_integer_value(cert));
 	else
-		snprintf(head, sizeof head, "%s%s%s: ", with_severity ? jstr(fi, "severity") : "",
-			 with_severity ? " " : "", jstr(fi, "code"));
+		snprintf(head, sizeof head, "%s%s%s: ", with_severity ? ck_json_text(fi, "severity") : "",
+			 with_severity ? " " : "", ck_json_text(fi, "code"));
 	jw_text(j, head);
-	jw_text(j, jstr(fi, "message"));
+	jw_text(j, ck_json_text(fi, "message"));
 	if (json_is_string(json_object_get(fi, "hint"))) {
 		jw_text(j, "\n→ ");
-		jw_text(j, jstr(fi, "hint"));
+		jw_text(j, ck_json_text(fi, "hint"));
 	}
 	jw_text(j, "\n");
 }
 
 static void junit_case(struct junit *j, const json_t *doc, const char *dir)
 {
-	const char *path = jstr(doc, "path");
+	const char *path = ck_json_text(doc, "path");
 	const char *slash = strrchr(path, '/');
 	const json_t *fi;
 	size_t i;
@@ -261,16 +256,16 @@ static void junit_case(struct junit *j, const json_t *doc, const char *dir)
 	jw_attr(j, "classname", dir);
 	jw_attr(j, "file", path);
 	json_array_foreach(json_object_get(doc, "findings"), i, fi) {
-		if (strcmp(jstr(fi, "severity"), "error"))
+		if (strcmp(ck_json_text(fi, "severity"), "error"))
 			continue;
 		jw_start(j, "failure");
-		jw_attr(j, "type", jstr(fi, "code"));
-		jw_attr(j, "message", jstr(fi, "message"));
+		jw_attr(j, "type", ck_json_text(fi, "code"));
+		jw_attr(j, "message", ck_json_text(fi, "message"));
 		finding_line(j, fi, false);
 		jw_end(j);
 	}
 	json_array_foreach(json_object_get(doc, "findings"), i, fi) {
-		if (!strcmp(jstr(fi, "severity"), "error"))
+		if (!strcmp(ck_json_text(fi, "severity"), "error"))
 			continue;
 		if (!any_out)
 			jw_start(j, "system-out");
@@ -316,7 +311,7 @@ int ck_report_audit_junit(FILE *out, json_t *const *docs, size_t ndocs)
 		return -1;
 	for (size_t i = 0; i < ndocs; i++) {
 		ord[i].index = i;
-		ord[i].dir = dir_of(jstr(docs[i], "path"));
+		ord[i].dir = dir_of(ck_json_text(docs[i], "path"));
 		if (!ord[i].dir)
 			j.rc = -1;
 		failures += count_level(docs[i], "error") > 0;
@@ -465,13 +460,13 @@ static json_t *sarif_result(const struct ck_policy *p, const char *path, const j
 	json_t *res = json_object(), *msg = json_object(), *locs = json_array();
 	json_t *loc = json_object(), *phys = json_object(), *art = json_object(), *region = json_object();
 	json_t *props = json_object();
-	long ri = rule_index(p, jstr(fi, "code"));
+	long ri = rule_index(p, ck_json_text(fi, "code"));
 
-	json_object_set_new(res, "ruleId", json_string(jstr(fi, "code")));
+	json_object_set_new(res, "ruleId", json_string(ck_json_text(fi, "code")));
 	if (ri >= 0)
 		json_object_set_new(res, "ruleIndex", json_integer(ri));
-	json_object_set_new(res, "level", json_string(sarif_level(jstr(fi, "severity"))));
-	json_object_set_new(msg, "text", ck_json_str(jstr(fi, "message")));
+	json_object_set_new(res, "level", json_string(sarif_level(ck_json_text(fi, "severity"))));
+	json_object_set_new(msg, "text", ck_json_str(ck_json_text(fi, "message")));
 	json_object_set_new(res, "message", msg);
 	json_object_set_new(art, "uri", artifact_uri(path));
 	json_object_set_new(phys, "artifactLocation", art);
@@ -518,7 +513,7 @@ int ck_report_audit_sarif(FILE *out, json_t *const *docs, size_t ndocs,
 		const json_t *fi;
 		size_t k;
 		json_array_foreach(json_object_get(docs[i], "findings"), k, fi)
-			json_array_append_new(results, sarif_result(p, jstr(docs[i], "path"), fi));
+			json_array_append_new(results, sarif_result(p, ck_json_text(docs[i], "path"), fi));
 	}
 	json_object_set_new(run, "results", results);
 	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));

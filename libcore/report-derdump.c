@@ -25,10 +25,6 @@ static json_t *hex_or_empty(const unsigned char *p, size_t len)
 	return j;
 }
 
-static const char *jstr(const json_t *o, const char *k)
-{
-	return ck_json_text(o, k);
-}
 
 static long long jint(const json_t *o, const char *k)
 {
@@ -626,10 +622,10 @@ static int tblock_begin(struct dump_sink *s, json_t *head)
 		fprintf(f, "%s%s%s: ", ck_text_color(to, "bold"), in->name, ck_text_reset(to));
 		if (in->format == CK_FMT_PEM && !jtrue(head, "decoded"))
 			fprintf(f, "PEM block %lld of %zu (%s, line %lld), not decoded",
-				jint(head, "index") + 1, in->nblocks, jstr(head, "label"), jint(head, "line"));
+				jint(head, "index") + 1, in->nblocks, ck_json_text(head, "label"), jint(head, "line"));
 		else if (in->format == CK_FMT_PEM)
 			fprintf(f, "PEM block %lld of %zu (%s, line %lld), %lld bytes",
-				jint(head, "index") + 1, in->nblocks, jstr(head, "label"), jint(head, "line"),
+				jint(head, "index") + 1, in->nblocks, ck_json_text(head, "label"), jint(head, "line"),
 				size);
 		else if (in->format == CK_FMT_BASE64)
 			fprintf(f, "base64, %lld bytes decoded", size);
@@ -638,7 +634,7 @@ static int tblock_begin(struct dump_sink *s, json_t *head)
 		if (off || len != size)
 			fprintf(f, ", bytes %lld to %lld", off, off + len);
 		if (json_is_string(json_object_get(head, "type")))
-			fprintf(f, ", as %s", jstr(head, "type"));
+			fprintf(f, ", as %s", ck_json_text(head, "type"));
 		fputc('\n', f);
 	}
 	json_decref(head);
@@ -648,30 +644,30 @@ static int tblock_begin(struct dump_sink *s, json_t *head)
 static void text_value(FILE *f, const json_t *n, const struct ck_text_opts *to)
 {
 	const json_t *v;
-	const char *tag = jstr(n, "tag_name");
+	const char *tag = ck_json_text(n, "tag_name");
 
 	if ((v = json_object_get(n, "boolean")))
 		fprintf(f, " %s", json_is_true(v) ? "TRUE" : "FALSE");
 	if ((v = json_object_get(n, "integer"))) {
 		fprintf(f, " %lld", (long long)json_integer_value(v));
-		if (strlen(jstr(n, "hex")) > 2)
-			fprintf(f, " (0x%s)", jstr(n, "hex"));
+		if (strlen(ck_json_text(n, "hex")) > 2)
+			fprintf(f, " (0x%s)", ck_json_text(n, "hex"));
 	} else if ((!strcmp(tag, "INTEGER") || !strcmp(tag, "ENUMERATED")) &&
 		   json_is_string(json_object_get(n, "hex"))) {
-		fputs(*jstr(n, "hex") ? " 0x" : " ", f);
-		text_hex(f, jstr(n, "hex"), to->verbose);
+		fputs(*ck_json_text(n, "hex") ? " 0x" : " ", f);
+		text_hex(f, ck_json_text(n, "hex"), to->verbose);
 		return;
 	}
 	if ((v = json_object_get(n, "oid"))) {
 		fprintf(f, " %s", json_string_value(v));
 		if (json_is_string(json_object_get(n, "oid_name")))
-			fprintf(f, " (%s)", jstr(n, "oid_name"));
+			fprintf(f, " (%s)", ck_json_text(n, "oid_name"));
 	}
 	if ((v = json_object_get(n, "string"))) {
 		fputc(' ', f);
 		text_escaped(f, json_string_value(v));
 		if (json_is_string(json_object_get(n, "time")))
-			fprintf(f, " = %s", jstr(n, "time"));
+			fprintf(f, " = %s", ck_json_text(n, "time"));
 	}
 	if ((v = json_object_get(n, "unused_bits")))
 		fprintf(f, ", %lld unused bit%s", (long long)json_integer_value(v),
@@ -714,14 +710,14 @@ static int tnode(struct dump_sink *s, json_t *n, unsigned depth, bool open, bool
 	if (depth > 32) /* past 64 columns of indentation, say the depth instead */
 		fprintf(f, "[depth %u] ", depth);
 	if (json_is_string(json_object_get(n, "field"))) {
-		fprintf(f, "%s%s%s", ck_text_color(to, "info"), jstr(n, "field"), ck_text_reset(to));
+		fprintf(f, "%s%s%s", ck_text_color(to, "info"), ck_json_text(n, "field"), ck_text_reset(to));
 		if (json_is_string(json_object_get(n, "choice")))
-			fprintf(f, " (%s)", jstr(n, "choice"));
+			fprintf(f, " (%s)", ck_json_text(n, "choice"));
 		if (json_is_string(json_object_get(n, "decoded_as")))
-			fprintf(f, " (%s)", jstr(n, "decoded_as"));
+			fprintf(f, " (%s)", ck_json_text(n, "decoded_as"));
 		fputs(": ", f);
 	}
-	fputs(jstr(n, "tag_name"), f);
+	fputs(ck_json_text(n, "tag_name"), f);
 	text_value(f, n, to);
 	if (jtrue(n, "indefinite"))
 		fprintf(f, " %s(indefinite length: BER)%s", ck_text_color(to, "warning"), ck_text_reset(to));
@@ -731,10 +727,10 @@ static int tnode(struct dump_sink *s, json_t *n, unsigned depth, bool open, bool
 		fputs(" …", f);
 	json_array_foreach(probs, i, p) {
 		bool der_only = jtrue(p, "der_only");
-		if (der_only && (!s->o->strict || !strcmp(jstr(p, "code"), "indefinite-length")))
+		if (der_only && (!s->o->strict || !strcmp(ck_json_text(p, "code"), "indefinite-length")))
 			continue;
 		fprintf(f, " %s[%s]%s", ck_text_color(to, der_only ? "warning" : "error"),
-			jstr(p, "message"), ck_text_reset(to));
+			ck_json_text(p, "message"), ck_text_reset(to));
 	}
 	fputc('\n', f);
 	json_decref(n);
@@ -760,7 +756,7 @@ static int tblock_end(struct dump_sink *s, json_t *tail)
 			ck_text_reset(to));
 		json_array_foreach(json_object_get(tail, "problems"), i, p)
 			if (jtrue(p, "der_only"))
-				fprintf(f, "  byte %lld: %s\n", jint(p, "offset"), jstr(p, "message"));
+				fprintf(f, "  byte %lld: %s\n", jint(p, "offset"), ck_json_text(p, "message"));
 	} else if (derv) {
 		fprintf(f, "%sNot DER%s (valid BER): %lld DER rule%s broken; --strict-der lists %s.\n",
 			ck_text_color(to, "warning"), ck_text_reset(to), derv, derv == 1 ? "" : "s",
@@ -773,7 +769,7 @@ static int tblock_end(struct dump_sink *s, json_t *tail)
 			ck_text_reset(to));
 		json_array_foreach(json_object_get(tail, "problems"), i, p)
 			if (!jtrue(p, "der_only"))
-				fprintf(f, "  byte %lld: %s\n", jint(p, "offset"), jstr(p, "message"));
+				fprintf(f, "  byte %lld: %s\n", jint(p, "offset"), ck_json_text(p, "message"));
 	}
 	json_decref(tail);
 	return ferror(f) ? -1 : 0;

@@ -248,11 +248,6 @@ json_t *ck_report_tls(const struct ck_report_tls_in *in)
 /* ---------------------------------------------------------------- */
 /* text */
 
-static const char *js(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
 
 static long long ji(const json_t *o, const char *k)
 {
@@ -327,26 +322,26 @@ static void client_ref(FILE *f, const json_t *doc, const json_t *idx)
 		return;
 	}
 	fprintf(f, "[%lld] %s", (long long)json_integer_value(idx),
-		js(json_array_get(certs, (size_t)json_integer_value(idx)), "subject"));
+		ck_json_text(json_array_get(certs, (size_t)json_integer_value(idx)), "subject"));
 }
 
 static void text_title(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	const json_t *t = json_object_get(doc, "target"), *s = json_object_get(doc, "settings");
 	const json_t *client = json_object_get(doc, "client");
-	const char *host = js(t, "host");
+	const char *host = ck_json_text(t, "host");
 	bool v6 = strchr(host, ':') != NULL;
 
 	fprintf(f, "%s%s%s%s:%lld%s", ck_text_color(o, "bold"), v6 ? "[" : "", host, v6 ? "]" : "",
 		ji(t, "port"), ck_text_reset(o));
-	fprintf(f, " · SNI %s", json_is_string(json_object_get(t, "sni")) ? js(t, "sni") : "none");
-	if (!strcmp(js(s, "tls_version"), "any"))
+	fprintf(f, " · SNI %s", json_is_string(json_object_get(t, "sni")) ? ck_json_text(t, "sni") : "none");
+	if (!strcmp(ck_json_text(s, "tls_version"), "any"))
 		fprintf(f, " · TLS 1.2 or 1.3");
 	else
-		fprintf(f, " · TLS %s only", js(s, "tls_version"));
+		fprintf(f, " · TLS %s only", ck_json_text(s, "tls_version"));
 	if (json_is_object(client))
-		fprintf(f, " · client %s, --send %s", js(json_object_get(client, "input"), "name"),
-			js(s, "send"));
+		fprintf(f, " · client %s, --send %s", ck_json_text(json_object_get(client, "input"), "name"),
+			ck_json_text(s, "send"));
 	else
 		fprintf(f, " · no client certificate");
 	fputc('\n', f);
@@ -363,29 +358,29 @@ static void text_connection(FILE *f, const json_t *doc, const struct ck_text_opt
 	fprintf(f, "  DNS       ");
 	ms(f, tm, "dns_us");
 	if (jt(t, "ip_literal"))
-		fprintf(f, "  %s (an IP address: no lookup)\n", js(t, "host"));
+		fprintf(f, "  %s (an IP address: no lookup)\n", ck_json_text(t, "host"));
 	else if (json_array_size(json_object_get(t, "addresses"))) {
 		const json_t *a;
-		fprintf(f, "  %s →", js(t, "host"));
+		fprintf(f, "  %s →", ck_json_text(t, "host"));
 		json_array_foreach(json_object_get(t, "addresses"), i, a)
 			fprintf(f, "%s %s", i ? "," : "", json_string_value(a));
 		fputc('\n', f);
 	} else
-		fprintf(f, "  %s: %sdoes not resolve%s\n", js(t, "host"), ck_text_color(o, "error"),
+		fprintf(f, "  %s: %sdoes not resolve%s\n", ck_json_text(t, "host"), ck_text_color(o, "error"),
 			ck_text_reset(o));
 	json_array_foreach(json_object_get(doc, "attempts"), i, at) {
-		bool ok = !strcmp(js(at, "result"), "connected");
+		bool ok = !strcmp(ck_json_text(at, "result"), "connected");
 		fprintf(f, "  TCP       %9.1f ms  %s port %lld: %s%s%s\n", ji(at, "time_us") / 1000.0,
-			js(at, "address"), ji(t, "port"), ck_text_color(o, ok ? "ok" : "error"),
-			js(at, "result"), ck_text_reset(o));
+			ck_json_text(at, "address"), ji(t, "port"), ck_text_color(o, ok ? "ok" : "error"),
+			ck_json_text(at, "result"), ck_text_reset(o));
 	}
 	if (json_is_integer(json_object_get(tm, "handshake_us"))) {
 		fprintf(f, "  TLS       ");
 		ms(f, tm, "handshake_us");
 		if (jt(h, "complete"))
-			fprintf(f, "  %s · %s · %s · ALPN %s\n", js(h, "version"), js(h, "cipher_suite"),
-				json_is_string(json_object_get(h, "group")) ? js(h, "group") : "no group",
-				json_is_string(json_object_get(h, "alpn")) ? js(h, "alpn") : "none");
+			fprintf(f, "  %s · %s · %s · ALPN %s\n", ck_json_text(h, "version"), ck_json_text(h, "cipher_suite"),
+				json_is_string(json_object_get(h, "group")) ? ck_json_text(h, "group") : "no group",
+				json_is_string(json_object_get(h, "alpn")) ? ck_json_text(h, "alpn") : "none");
 		else
 			fprintf(f, "  %shandshake not completed%s\n", ck_text_color(o, "error"), ck_text_reset(o));
 	}
@@ -393,7 +388,7 @@ static void text_connection(FILE *f, const json_t *doc, const struct ck_text_opt
 		fprintf(f, "  GET       ");
 		ms(f, http, "first_byte_us");
 		fprintf(f, "  to the first byte: %s\n", json_is_string(json_object_get(http, "status_line")) ?
-				js(http, "status_line") : "(no answer)");
+				ck_json_text(http, "status_line") : "(no answer)");
 	}
 }
 
@@ -405,9 +400,9 @@ static void text_messages(FILE *f, const json_t *doc, const struct ck_text_opts 
 
 	fprintf(f, "\nHandshake\n");
 	json_array_foreach(json_object_get(h, "messages"), i, m) {
-		bool rcv = !strcmp(js(m, "direction"), "received");
+		bool rcv = !strcmp(ck_json_text(m, "direction"), "received");
 		const json_t *certs = json_object_get(m, "certificates");
-		fprintf(f, "  %9.1f ms  %s %s", ji(m, "at_us") / 1000.0, rcv ? "←" : "→", js(m, "type"));
+		fprintf(f, "  %9.1f ms  %s %s", ji(m, "at_us") / 1000.0, rcv ? "←" : "→", ck_json_text(m, "type"));
 		if (json_is_integer(certs))
 			fprintf(f, " (%lld certificate%s)", (long long)json_integer_value(certs),
 				json_integer_value(certs) == 1 ? "" : "s");
@@ -417,11 +412,11 @@ static void text_messages(FILE *f, const json_t *doc, const struct ck_text_opts 
 	}
 	if (json_is_object(json_object_get(out, "alert"))) {
 		const json_t *a = json_object_get(out, "alert");
-		fprintf(f, "  %12s  %s← alert %s (%lld)%s\n", "", ck_text_color(o, "error"), js(a, "name"),
+		fprintf(f, "  %12s  %s← alert %s (%lld)%s\n", "", ck_text_color(o, "error"), ck_json_text(a, "name"),
 			ji(a, "code"), ck_text_reset(o));
-	} else if (!jt(out, "success") && strcmp(js(out, "result"), "ok") &&
+	} else if (!jt(out, "success") && strcmp(ck_json_text(out, "result"), "ok") &&
 		   json_array_size(json_object_get(h, "messages"))) {
-		fprintf(f, "  %12s  %s✗ %s%s\n", "", ck_text_color(o, "error"), js(out, "result"),
+		fprintf(f, "  %12s  %s✗ %s%s\n", "", ck_text_color(o, "error"), ck_json_text(out, "result"),
 			ck_text_reset(o));
 	}
 	if (jt(h, "renegotiated"))
@@ -450,11 +445,11 @@ static void text_request(FILE *f, const json_t *doc, const json_t *rq, const str
 		fprintf(f, "  acceptable CAs (%zu):\n", json_array_size(names));
 	json_array_foreach(names, i, n) {
 		const json_t *mt = json_object_get(n, "matches");
-		fprintf(f, "    %s\n", js(n, "dn"));
+		fprintf(f, "    %s\n", ck_json_text(n, "dn"));
 		if (json_is_integer(mt)) {
 			fprintf(f, "      %s✓ our chain leads to it%s: ", ck_text_color(o, "ok"), ck_text_reset(o));
 			client_ref(f, doc, mt);
-			fprintf(f, " %s\n", !strcmp(js(n, "relation"), "subject") ? "is this CA" : "was issued by it");
+			fprintf(f, " %s\n", !strcmp(ck_json_text(n, "relation"), "subject") ? "is this CA" : "was issued by it");
 		} else if (json_is_object(json_object_get(doc, "client"))) {
 			fprintf(f, "      %s✗ not on our chain%s\n", ck_text_color(o, "dim"), ck_text_reset(o));
 		}
@@ -490,7 +485,7 @@ static void text_request(FILE *f, const json_t *doc, const json_t *rq, const str
 	if (json_is_integer(json_object_get(rq, "needed")) &&
 	    ji(rq, "needed") > (long long)json_array_size(sent)) {
 		fprintf(f, "  %snot sent, and needed to reach %s:%s\n", ck_text_color(o, "error"),
-			js(rq, "listed_ca"), ck_text_reset(o));
+			ck_json_text(rq, "listed_ca"), ck_text_reset(o));
 		for (long long k = (long long)json_array_size(sent); k < ji(rq, "needed"); k++) {
 			const json_t *path = json_object_get(json_object_get(json_object_get(doc, "client"), "chain"), "path");
 			fprintf(f, "    ");
@@ -522,9 +517,9 @@ static void text_bundle(FILE *f, const char *title, const char *what, const json
 	const json_t *in = json_object_get(b, "input"), *c;
 	size_t n = 0, i, keys = json_array_size(json_object_get(b, "keys"));
 	json_array_foreach(json_object_get(b, "certificates"), i, c)
-		n += !strcmp(js(c, "source"), "input");
+		n += !strcmp(ck_json_text(c, "source"), "input");
 	fprintf(f, "\n%s%s%s: %s, %zu certificate%s %s", ck_text_color(o, "bold"), title, ck_text_reset(o),
-		js(in, "name"), n, n == 1 ? "" : "s", what);
+		ck_json_text(in, "name"), n, n == 1 ? "" : "s", what);
 	if (keys)
 		fprintf(f, ", %zu key%s", keys, keys == 1 ? "" : "s");
 	fputc('\n', f);
@@ -539,13 +534,13 @@ static void text_outcome(FILE *f, const json_t *doc, const struct ck_text_opts *
 
 	snprintf(lead, sizeof lead, "%s%s%s%s — ", o->quiet ? "" : "\n", ck_text_color(o, ok ? "ok" : "error"),
 		 ok ? "Result: OK" : "Result: FAILED", ck_text_reset(o));
-	wrap(f, lead, 2, js(out, "summary"));
+	wrap(f, lead, 2, ck_json_text(out, "summary"));
 	if (json_is_string(json_object_get(out, "cause")))
-		wrap(f, "  Why: ", 7, js(out, "cause"));
+		wrap(f, "  Why: ", 7, ck_json_text(out, "cause"));
 	if (json_is_string(json_object_get(out, "hint")))
-		wrap(f, "  Do:  ", 7, js(out, "hint"));
+		wrap(f, "  Do:  ", 7, ck_json_text(out, "hint"));
 	if (o->verbose && json_is_string(json_object_get(out, "error")))
-		fprintf(f, "  (%s: %s, phase %s)\n", js(out, "result"), js(out, "error"), js(out, "phase"));
+		fprintf(f, "  (%s: %s, phase %s)\n", ck_json_text(out, "result"), ck_json_text(out, "error"), ck_json_text(out, "phase"));
 }
 
 static int text_mtlsprobe(FILE *f, const json_t *doc, const struct ck_text_opts *o)
