@@ -7,8 +7,7 @@
 # bundle, rebuilds and validates the chain, applies the policy and writes
 # a verdict), and runs -j workers (default: one per CPU).  Median of 5 runs.
 set -eu
-: "${top_builddir:?run through make bench}"
-B="$top_builddir/bench"
+. "$(dirname "$0")/lib.sh"
 RUNS=${BENCH_RUNS:-5}
 SIZES=${BENCH_SIZES:-"1000 10000"}
 CPUS=$(nproc 2>/dev/null || echo 1)
@@ -16,19 +15,6 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/ck-bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 AT=2030-06-01
 AT_EPOCH=1906588800 # 2030-06-01T00:00:00Z
-
-# median wall time and peak RSS of $RUNS runs of a command
-measure() {
-	i=0
-	: >"$T/runs"
-	while [ "$i" -lt "$RUNS" ]; do
-		"$B/rusage" "$@" >/dev/null 2>>"$T/runs" || true
-		i=$((i + 1))
-	done
-	t=$(cut -d' ' -f1 "$T/runs" | sort -n | sed -n "$(((RUNS + 1) / 2))p")
-	m=$(cut -d' ' -f2 "$T/runs" | sort -n | sed -n "$(((RUNS + 1) / 2))p")
-	echo "$t $m"
-}
 
 echo "certaudit benchmark: $CPUS CPU(s), median of $RUNS runs"
 for n in $SIZES; do

@@ -4,32 +4,11 @@
 # file.  Targets (issue 2): wall time <= 0.75x OpenSSL's with every link's
 # signature verified, peak RSS <= 64 MB.  Median of 5 runs each.
 set -eu
-: "${top_builddir:?run through make bench}"
-B="$top_builddir/bench"
+. "$(dirname "$0")/lib.sh"
 INTS=${BENCH_INTERMEDIATES:-100}
 LEAVES=${BENCH_LEAVES:-10000}
 RUNS=${BENCH_RUNS:-5}
-bundle="$B/bundle-$INTS-$LEAVES.pem"
-
-if [ ! -s "$bundle" ]; then
-	echo "generating $bundle (1 root, $INTS intermediates, $LEAVES leaves; shuffled)..."
-	"$B/mkbundle" "$INTS" "$LEAVES" 42 >"$bundle.tmp"
-	mv "$bundle.tmp" "$bundle"
-fi
-echo "bundle: $(grep -c 'BEGIN CERTIFICATE' "$bundle") certificates, $(wc -c <"$bundle") bytes"
-
-# median of the wall times and of the peak RSS over $RUNS runs
-measure() {
-	i=0
-	: >"$B/.runs"
-	while [ "$i" -lt "$RUNS" ]; do
-		"$B/rusage" "$@" >/dev/null 2>>"$B/.runs" || true
-		i=$((i + 1))
-	done
-	t=$(cut -d' ' -f1 "$B/.runs" | sort -n | sed -n "$(((RUNS + 1) / 2))p")
-	m=$(cut -d' ' -f2 "$B/.runs" | sort -n | sed -n "$(((RUNS + 1) / 2))p")
-	echo "$t $m"
-}
+bench_bundle "$INTS" "$LEAVES"
 
 set -- $(measure openssl storeutl -noout -text -certs "$bundle")
 o_t=$1 o_m=$2

@@ -4,7 +4,7 @@ bench_mkbundle_SOURCES = bench/mkbundle.c
 bench_mkbundle_LDADD = $(GNUTLS_LIBS)
 bench_rusage_SOURCES = bench/rusage.c
 CLEANFILES += bench/mkbundle bench/rusage bench/*.pem bench/*.p7b
-EXTRA_DIST += bench/chainview.sh bench/aiacheck.sh bench/derdump.sh
+EXTRA_DIST += bench/lib.sh bench/chainview.sh bench/aiacheck.sh bench/derdump.sh
 
 BENCH_ENV = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)'
 
