@@ -536,25 +536,9 @@ int ck_report_text_aiacheck(FILE *f, const json_t *doc, const struct ck_text_opt
 /* ---------------------------------------------------------------- */
 /* JUnit XML */
 
-/* XML 1.0 cannot carry C0 controls other than tab, LF and CR; the
- * strings are valid UTF-8 already (ck_json_str). */
-static const xmlChar *xml_safe(const char *s, char *buf, size_t len)
-{
-	size_t i = 0;
-	for (; s[i] && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' ? '?' : s[i];
-	if (s[i]) { /* cut: do not end inside a UTF-8 sequence */
-		while (i > 0 && ((unsigned char)buf[i - 1] & 0xc0) == 0x80)
-			i--;
-		if (i > 0 && (unsigned char)buf[i - 1] >= 0xc0)
-			i--;
-	}
-	buf[i] = '\0';
-	return BAD_CAST buf;
-}
-
-/* End `s` before a UTF-8 sequence that snprintf() cut short (the values
- * are valid UTF-8, so only the end can be broken). */
+/* End `s` before a UTF-8 sequence that snprintf() or a copy to a fixed
+ * buffer cut short (the values are valid UTF-8, so only the end can be
+ * broken). */
 static void utf8_cut_tail(char *s)
 {
 	size_t n = strlen(s), i = n;
@@ -567,6 +551,19 @@ static void utf8_cut_tail(char *s)
 		if (n - (i - 1) < need)
 			s[i - 1] = '\0';
 	}
+}
+
+/* XML 1.0 cannot carry C0 controls other than tab, LF and CR; the
+ * strings are valid UTF-8 already (ck_json_str). */
+static const xmlChar *xml_safe(const char *s, char *buf, size_t len)
+{
+	size_t i = 0;
+	for (; s[i] && i + 1 < len; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' ? '?' : s[i];
+	buf[i] = '\0';
+	if (s[i]) /* cut: do not end inside a UTF-8 sequence */
+		utf8_cut_tail(buf);
+	return BAD_CAST buf;
 }
 
 /* Write errors stay in the stream's error flag, checked at the end:
