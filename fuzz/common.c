@@ -262,6 +262,8 @@ void fz_assert_line(const char *what, const char *s)
 
 void fz_assert_error(int rc, const struct ck_error *err)
 {
+	if (rc == CK_E_INTERNAL)
+		fz_fail("CK_E_INTERNAL: an input made libcore fail internally: %s", err->what);
 	fz_assert_status(rc);
 	if (rc == CK_OK)
 		return;

@@ -548,6 +548,47 @@ out:
 	return rc;
 }
 
+/* A shrouded key bag (EncryptedPrivateKeyInfo) decrypted here, with the
+ * same KDF and password conversion as the rest of the file, then parsed
+ * as a plain PKCS#8 key.  GnuTLS's PKCS#8 decryption would refuse a
+ * password that is not UTF-8 for the PKCS#12 PBEs (OpenSSL takes it as
+ * Latin-1), so a file whose MAC and certificates open would lose its
+ * key.  A plaintext that does not parse as a key means a wrong password
+ * whose padding happened to look right. */
+static enum ck_status shrouded_key_decrypt(const unsigned char *der, size_t len,
+					   const char *pass, struct ck_key **out,
+					   struct ck_error *err)
+{
+	asn1_node ek = NULL;
+	struct pbe p;
+	unsigned char *ct = NULL, *plain = NULL;
+	size_t ct_len = 0, plain_len = 0;
+	enum ck_status rc;
+
+	rc = ck_der_decode("CHAINKIT.EncryptedPrivateKeyInfo", der, len, &ek, err);
+	if (rc)
+		return ck_error_set(err, CK_E_PARSE, "malformed shrouded key bag");
+	rc = pbe_parse(ek, "encryptionAlgorithm", &p, err);
+	if (!rc && !ck_der_read_bytes(ek, "encryptedData", &ct, &ct_len))
+		rc = ck_error_set(err, CK_E_PARSE, "shrouded key bag without encrypted data");
+	asn1_delete_structure(&ek);
+	if (!rc)
+		rc = pbe_decrypt(&p, pass, ct, ct_len, &plain, &plain_len, err);
+	free(ct);
+	if (rc == CK_E_BAD_PASSWORD)
+		return ck_error_set(err, rc, "wrong password for the private key");
+	if (rc)
+		return rc;
+	rc = ck_key_parse(plain, plain_len, false, NULL, out, err);
+	gnutls_memset(plain, 0, plain_len);
+	free(plain);
+	if (rc == CK_E_PARSE)
+		return ck_error_set(err, CK_E_BAD_PASSWORD, "wrong password for the private key");
+	if (!rc)
+		(*out)->was_encrypted = true;
+	return rc;
+}
+
 /* ---------------------------------------------------------------- */
 /* the walk */
 
@@ -753,7 +794,7 @@ static enum ck_status bag_key(struct walk *w, const unsigned char *val, size_t l
 		pbe_describe(&p, "key", &bi);
 		if (add_bag_info(w->info, &bi))
 			return ck_error_set(err, CK_E_NOMEM, "out of memory");
-		rc = ck_key_from_encrypted_pkcs8(val, len, w->pass, &k, err);
+		rc = shrouded_key_decrypt(val, len, w->pass, &k, err);
 		if (rc == CK_E_BAD_PASSWORD && w->confirmed)
 			rc = ck_error_set(err, CK_E_PARSE,
 					  "a private key bag does not decrypt with the password that opens the rest of the file: the file is corrupt");
@@ -950,7 +991,16 @@ struct pfx {
 	asn1_node pfx;
 	asn1_node as;               /* AuthenticatedSafe */
 	int count;
-	gnutls_pkcs12_t gp;         /* for the MAC, NULL without one */
+	unsigned char *safe;        /* the AuthenticatedSafe DER the MAC covers */
+	size_t safe_len;
+	/* the MAC: has_mac, and either our own check (mac_hash, salt,
+	 * iterations, digest) or GnuTLS's (gp, for the GOST MACs) */
+	bool has_mac;
+	gnutls_digest_algorithm_t mac_hash;
+	unsigned char mac_salt[256], mac_digest[64];
+	size_t mac_salt_len, mac_digest_len;
+	unsigned long mac_iter;
+	gnutls_pkcs12_t gp;
 	/* the first encrypted item, to test passwords without a MAC */
 	bool have_probe;
 	bool probe_is_key;
@@ -963,6 +1013,7 @@ static void pfx_cleanup(struct pfx *p)
 {
 	asn1_delete_structure(&p->pfx);
 	asn1_delete_structure(&p->as);
+	free(p->safe);
 	if (p->gp)
 		gnutls_pkcs12_deinit(p->gp);
 	free(p->probe.ct);
@@ -1027,7 +1078,7 @@ static enum ck_status probe_password(struct pfx *p, const char *pass, struct ck_
 
 	if (p->probe_is_key) {
 		struct ck_key *k = NULL;
-		rc = ck_key_from_encrypted_pkcs8(p->probe_key, p->probe_key_len, pass, &k, err);
+		rc = shrouded_key_decrypt(p->probe_key, p->probe_key_len, pass, &k, err);
 		ck_key_free(k);
 		return rc;
 	} else {
@@ -1053,8 +1104,7 @@ static enum ck_status read_mac(struct pfx *p, const unsigned char *der, size_t l
 {
 	char oid[128];
 	unsigned long iter = 1;
-	unsigned char salt[256];
-	int salt_len = sizeof salt;
+	int salt_len = sizeof p->mac_salt, digest_len = sizeof p->mac_digest;
 	gnutls_datum_t d = { (unsigned char *)der, (unsigned)len };
 	const struct hash_def *h;
 	int ret;
@@ -1068,8 +1118,10 @@ static enum ck_status read_mac(struct pfx *p, const unsigned char *der, size_t l
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
 	if (!ck_der_read_uint(p->pfx, "macData.iterations", &iter))
 		iter = 1;
-	if (asn1_read_value(p->pfx, "macData.macSalt", salt, &salt_len) == ASN1_SUCCESS)
+	if (asn1_read_value(p->pfx, "macData.macSalt", p->mac_salt, &salt_len) == ASN1_SUCCESS)
 		info->mac_salt_len = (unsigned)salt_len;
+	else
+		salt_len = 0;
 	info->mac_iterations = (unsigned)(iter > UINT32_MAX ? UINT32_MAX : iter);
 	if (!h || !h->mac)
 		return ck_error_set(err, CK_E_UNSUPPORTED, "MAC algorithm %s (%s) is not supported",
@@ -1077,6 +1129,26 @@ static enum ck_status read_mac(struct pfx *p, const unsigned char *der, size_t l
 	if (iter == 0 || iter > CK_P12_MAX_ITERATIONS)
 		return ck_error_set(err, CK_E_UNSUPPORTED, "MAC iteration count %lu is outside 1..%lu",
 				    iter, CK_P12_MAX_ITERATIONS);
+	p->has_mac = true;
+	if (h->mac != GNUTLS_MAC_STREEBOG_256 && h->mac != GNUTLS_MAC_STREEBOG_512) {
+		/* Checked here with the RFC 7292 KDF the decryption and the
+		 * writer use: GnuTLS refuses a password that is not UTF-8,
+		 * which OpenSSL (and bmp_password) take as Latin-1, so a file
+		 * written with one would not open. */
+		p->mac_hash = (gnutls_digest_algorithm_t)h->mac;
+		p->mac_salt_len = (size_t)salt_len;
+		p->mac_iter = iter;
+		if (asn1_read_value(p->pfx, "macData.mac.digest", p->mac_digest, &digest_len) !=
+			    ASN1_SUCCESS ||
+		    (size_t)digest_len != gnutls_hash_get_len(p->mac_hash))
+			return ck_error_set(err, CK_E_PARSE,
+					    "PKCS#12 MAC is not a %s digest (%d bytes)", h->name,
+					    digest_len);
+		p->mac_digest_len = (size_t)digest_len;
+		return CK_OK;
+	}
+	/* GOST R 34.11-2012 MACs derive their key differently (TC 26):
+	 * GnuTLS does it. */
 	if (gnutls_pkcs12_init(&p->gp) < 0)
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
 	ret = gnutls_pkcs12_import(p->gp, &d, GNUTLS_X509_FMT_DER, 0);
@@ -1084,6 +1156,30 @@ static enum ck_status read_mac(struct pfx *p, const unsigned char *der, size_t l
 		return ck_error_set(err, CK_E_PARSE, "PKCS#12 MAC cannot be read (%s)",
 				    gnutls_strerror(ret));
 	return CK_OK;
+}
+
+/* Whether `pass` (NULL: absent) verifies the MAC. */
+static bool mac_verifies(struct pfx *p, const char *pass)
+{
+	unsigned char key[64], mac[64];
+	unsigned char *bmp;
+	size_t bmp_len = 0;
+	bool ok;
+
+	if (p->gp)
+		return gnutls_pkcs12_verify_mac(p->gp, pass) >= 0;
+	bmp = bmp_password(pass, &bmp_len);
+	if (!bmp)
+		return false;
+	ok = pkcs12_kdf(p->mac_hash, 3, bmp, bmp_len, p->mac_salt, p->mac_salt_len, p->mac_iter,
+			key, p->mac_digest_len) &&
+	     gnutls_hmac_fast((gnutls_mac_algorithm_t)p->mac_hash, key, p->mac_digest_len, p->safe,
+			      p->safe_len, mac) >= 0 &&
+	     gnutls_memcmp(mac, p->mac_digest, p->mac_digest_len) == 0;
+	gnutls_memset(bmp, 0, bmp_len);
+	free(bmp);
+	gnutls_memset(key, 0, sizeof key);
+	return ok;
 }
 
 /* Pick the password: returns CK_OK with *pass and *kind set. */
@@ -1094,7 +1190,7 @@ static enum ck_status choose_password(struct pfx *p, struct ck_pw_iter *it,
 	enum ck_status rc;
 	bool mac_failed_once = false;
 
-	if (!p->gp && !p->have_probe) {
+	if (!p->has_mac && !p->have_probe) {
 		*pass = NULL;
 		*kind = "none";
 		return CK_OK; /* nothing is protected */
@@ -1109,8 +1205,8 @@ static enum ck_status choose_password(struct pfx *p, struct ck_pw_iter *it,
 				return ck_error_set(err, rc, "wrong password (the MAC does not verify; if the password is right, the file is corrupt)");
 			return ck_error_set(err, rc, "wrong password");
 		}
-		if (p->gp) {
-			if (gnutls_pkcs12_verify_mac(p->gp, cand) >= 0) {
+		if (p->has_mac) {
+			if (mac_verifies(p, cand)) {
 				*pass = cand;
 				*kind = ck;
 				return CK_OK;
@@ -1118,7 +1214,7 @@ static enum ck_status choose_password(struct pfx *p, struct ck_pw_iter *it,
 			/* An empty password typed or given may be meant as the
 			 * absent one (RFC 7292 tells them apart, users cannot). */
 			if (cand && !*cand && strcmp(ck, "given") == 0 &&
-			    gnutls_pkcs12_verify_mac(p->gp, NULL) >= 0) {
+			    mac_verifies(p, NULL)) {
 				*pass = NULL;
 				*kind = "absent";
 				return CK_OK;
@@ -1190,7 +1286,8 @@ static enum ck_status decode_outer(struct pfx *p, const unsigned char *der, size
 	if (rc)
 		return rc;
 	rc = ck_der_decode("CHAINKIT.AuthenticatedSafe", plain, plain_len, &p->as, err);
-	free(plain);
+	p->safe = plain; /* for the MAC */
+	p->safe_len = plain_len;
 	if (rc) {
 		char msg[CK_ERROR_WHAT_MAX];
 		snprintf(msg, sizeof msg, "%s", err->what);

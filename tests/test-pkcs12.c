@@ -341,6 +341,32 @@ Test(pkcs12, writes_empty_and_utf8_passwords)
 	written_free(&w);
 }
 
+/* A password that is not UTF-8 (Latin-1 "café") is taken byte by byte
+ * as Latin-1 in BMPString, as OpenSSL does; the MAC check agrees with
+ * the writer and the decryption (GnuTLS's own MAC check refuses it). */
+Test(pkcs12, writes_and_reads_passwords_that_are_not_utf8)
+{
+	static const enum ck_p12_profile profiles[] = { CK_P12_MODERN, CK_P12_LEGACY, CK_P12_OPENSSL1 };
+	for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
+		struct ck_p12_write_opts o = { .profile = profiles[i], .password = "caf\xe9\xff" };
+		struct ck_password pw = { .value = "caf\xc3\xa9\xff" };
+		struct ck_load_opts lo = { .password = &pw };
+		struct ck_bundle *b = NULL;
+		struct ck_error e;
+		struct written w;
+		write_and_read(&w, "p12/modern.pfx", "test", &o, o.password);
+		cr_assert_eq(w.out->nkeys, 1);
+		cr_assert_eq(w.out->ncerts, 3);
+		cr_assert_str_eq(w.out->p12->password_kind, "given");
+		/* the UTF-8 spelling is another password */
+		ck_error_clear(&e);
+		cr_assert_eq(ck_bundle_load_mem(w.buf.data, w.buf.len, "written", &lo, &b, &e),
+			     CK_E_BAD_PASSWORD, "%s", e.what);
+		ck_bundle_free(b);
+		written_free(&w);
+	}
+}
+
 Test(pkcs12, writes_key_only_and_certificates_only)
 {
 	struct ck_p12_write_opts o = { .password = "pw", .friendly_name = "n" };

@@ -26,18 +26,20 @@ enum {
 
 #define OPTBIT(id) (1u << ((id) - CLI_TOOL_OPTION))
 
-static const struct cli_option opt_store = { "store", 0, "STORE", "check: a store to check against (repeatable; default: system, java, dotnet)", OPT_STORE };
-static const struct cli_option opt_days = { "days", 0, "N", "expiring: report anchors expiring within N days (default 90)", OPT_DAYS };
-static const struct cli_option opt_to = { "to", 0, "FORMAT", "export: pem, der-dir or p7b", OPT_TO };
-static const struct cli_option opt_output = { "output", 'o', "OUT", "export: the file (pem, p7b) or directory (der-dir) to write", OPT_OUTPUT };
-static const struct cli_option opt_force = { "force", 0, NULL, "export: replace OUT if it exists", OPT_FORCE };
+/* Entries are macros, not const structs: a const object is not a constant
+ * expression in C, so clang refuses one in a static initializer. */
+#define OPT_STORE_ENTRY { "store", 0, "STORE", "check: a store to check against (repeatable; default: system, java, dotnet)", OPT_STORE }
+#define OPT_DAYS_ENTRY { "days", 0, "N", "expiring: report anchors expiring within N days (default 90)", OPT_DAYS }
+#define OPT_TO_ENTRY { "to", 0, "FORMAT", "export: pem, der-dir or p7b", OPT_TO }
+#define OPT_OUTPUT_ENTRY { "output", 'o', "OUT", "export: the file (pem, p7b) or directory (der-dir) to write", OPT_OUTPUT }
+#define OPT_FORCE_ENTRY { "force", 0, NULL, "export: replace OUT if it exists", OPT_FORCE }
 #define END_OPTIONS { NULL, 0, NULL, NULL, 0 }
 
-static const struct cli_option all_options[] = { opt_store, opt_days, opt_to, opt_output, opt_force, END_OPTIONS };
+static const struct cli_option all_options[] = { OPT_STORE_ENTRY, OPT_DAYS_ENTRY, OPT_TO_ENTRY, OPT_OUTPUT_ENTRY, OPT_FORCE_ENTRY, END_OPTIONS };
 static const struct cli_option no_options[] = { END_OPTIONS };
-static const struct cli_option check_options[] = { opt_store, END_OPTIONS };
-static const struct cli_option expiring_options[] = { opt_days, END_OPTIONS };
-static const struct cli_option export_options[] = { opt_to, opt_output, opt_force, END_OPTIONS };
+static const struct cli_option check_options[] = { OPT_STORE_ENTRY, END_OPTIONS };
+static const struct cli_option expiring_options[] = { OPT_DAYS_ENTRY, END_OPTIONS };
+static const struct cli_option export_options[] = { OPT_TO_ENTRY, OPT_OUTPUT_ENTRY, OPT_FORCE_ENTRY, END_OPTIONS };
 
 #define COMMON (CLI_WITH_OUTPUT | CLI_WITH_PASSWORD | CLI_WITH_AT | CLI_WITH_INPUT)
 

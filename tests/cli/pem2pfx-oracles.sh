@@ -130,6 +130,29 @@ else
 	failures=$((failures + 1)); echo "FAIL: empty-password file not opened by openssl/certtool"
 fi
 
+# A password that is not UTF-8 (Latin-1 "café"): OpenSSL takes its bytes
+# as Latin-1 characters, and so do we, both ways, in every profile
+printf 'caf\351\n' >"$TMPD/latin1"
+for profile in modern legacy openssl1; do
+	legacy=""; [ "$profile" = modern ] || legacy=-legacy
+	run pem2pfx --profile "$profile" --no-system-trust --out-password-file "$TMPD/latin1" \
+		--key "$P/client.key" "$P/client.crt" "$P/int-ca.crt" "$P/root-ca.crt" -o "$TMPD/l1-$profile.pfx"
+	expect "Latin-1 password: written ($profile)" 0
+	openssl pkcs12 $legacy -in "$TMPD/l1-$profile.pfx" -passin "file:$TMPD/latin1" -nodes \
+		-out "$TMPD/l1.pem" 2>/dev/null
+	check "Latin-1 password: openssl opens pem2pfx's PFX ($profile)" \
+		"$(fingerprints "$TMPD/l1.pem")" "$(fp client int-ca root-ca)"
+	check "Latin-1 password: with its key ($profile)" "$(grep -c 'BEGIN PRIVATE KEY' "$TMPD/l1.pem")" 1
+	# shellcheck disable=SC2086
+	openssl pkcs12 -export $legacy -in "$TMPD/l1.pem" -passout "file:$TMPD/latin1" \
+		-out "$TMPD/l1-openssl-$profile.pfx" 2>/dev/null
+	run pfx2pem --password-file "$TMPD/latin1" "$TMPD/l1-openssl-$profile.pfx" -o "$TMPD/l1-back-$profile.pem"
+	expect "Latin-1 password: pfx2pem opens OpenSSL's PFX ($profile)" 0
+	check "Latin-1 password: certificates and key of OpenSSL's PFX ($profile)" \
+		"$(fingerprints "$TMPD/l1-back-$profile.pem") $(grep -c 'BEGIN PRIVATE KEY' "$TMPD/l1-back-$profile.pem")" \
+		"$(fp client int-ca root-ca) 1"
+done
+
 # --base64: one line that decodes to the same PFX
 run pem2pfx --base64 --no-system-trust --out-password-file "$TMPD/pw" --key "$P/client.key" \
 	"$P/client.crt" "$P/int-ca.crt" "$P/root-ca.crt" -o "$TMPD/b64.txt"
