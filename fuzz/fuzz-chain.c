@@ -53,14 +53,15 @@ static struct ck_trust *input_anchors(const struct ck_bundle *b)
 	struct ck_trust_store *s = calloc(1, sizeof *s);
 
 	if (!t || !s || !(t->stores = calloc(1, sizeof *t->stores)) ||
-	    !(s->certs = calloc(b->ncerts + 1, sizeof *s->certs)) || !(s->name = strdup("input-roots")) ||
+	    !(s->certs = calloc(b->ncerts + 1, sizeof *s->certs)) ||
+	    !(s->meta = calloc(b->ncerts + 1, sizeof *s->meta)) || !(s->name = strdup("input-roots")) ||
 	    !(s->kind = strdup("file")))
 		abort();
 	t->stores[0] = s;
 	t->nstores = 1;
 	for (size_t i = 0; i < b->ncerts; i++)
 		if (b->certs[i]->self_issued && ck_cert_dup(b->certs[i], &s->certs[s->ncerts]) == CK_OK)
-			s->ncerts++;
+			s->meta[s->ncerts++].anchor = true;
 	return t;
 }
 

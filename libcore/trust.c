@@ -36,7 +36,8 @@ void ck_trust_store_free(struct ck_trust_store *s)
 		return;
 	for (size_t i = 0; i < s->ncerts; i++) {
 		ck_cert_free(s->certs[i]);
-		meta_cleanup(&s->meta[i]);
+		if (s->meta)
+			meta_cleanup(&s->meta[i]);
 	}
 	free(s->certs);
 	free(s->meta);

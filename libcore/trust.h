@@ -50,7 +50,7 @@ struct ck_trust_store {
 	struct ck_cert **certs;
 	size_t ncerts;
 	size_t skipped; /* files in a directory that held no certificate */
-	struct ck_trust_meta *meta; /* parallel to certs */
+	struct ck_trust_meta *meta; /* parallel to certs; NULL: every one an anchor */
 	struct ck_trust_view *views; /* system store only */
 	size_t nviews;
 	char *location;              /* the file, directory or HOME read; NULL for system */

@@ -331,3 +331,22 @@ Test(trust, non_anchors_do_not_anchor_in_the_pool)
 	ck_pool_free(p);
 	ck_trust_store_free(s);
 }
+
+/* A store a caller builds itself may leave meta NULL (every certificate
+ * an anchor, as the chain builder reads it); freeing it must not index
+ * the NULL array (UBSan: fuzz-chain found it). */
+Test(trust, store_without_meta_is_freed)
+{
+	struct ck_trust_store *s = calloc(1, sizeof *s);
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+
+	cr_assert_eq(fx_load("pki/root-ca.crt", NULL, &b, &e), CK_OK, "%s", e.what);
+	cr_assert(s);
+	s->certs = calloc(1, sizeof *s->certs);
+	cr_assert(s->certs);
+	cr_assert_eq(ck_cert_dup(b->certs[0], &s->certs[0]), CK_OK);
+	s->ncerts = 1;
+	ck_trust_store_free(s);
+	ck_bundle_free(b);
+}
