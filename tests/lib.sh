@@ -7,6 +7,10 @@
 # expect NAME RC [PATTERN_OUT [PATTERN_ERR]]
 #                         check the last run: exit status, and grep -E patterns
 #                         for stdout and stderr ("" = no check, "^$" = empty)
+# $CK_NET_SLACK           options for a network run that must succeed on
+#                         loopback: empty, or a long --connect-timeout under
+#                         $CK_WRAPPER (valgrind makes a TLS handshake take
+#                         longer than the tools' default 5 s)
 # skip REASON             the whole test is skipped (exit 77)
 # finish                  exit 0 if every expectation held, else 1
 set -u
@@ -20,6 +24,8 @@ out="$TMPD/stdout"
 err="$TMPD/stderr"
 failures=0
 checks=0
+CK_NET_SLACK=
+[ -n "${CK_WRAPPER:-}" ] && CK_NET_SLACK="--connect-timeout 60"
 cleanup_hooks=""
 
 on_exit() {

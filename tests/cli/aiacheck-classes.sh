@@ -69,10 +69,12 @@ expect_json "dropped: costs the connect timeout (generous bounds)" \
 expect_json "dropped: the time is in the connect phase" '.urls[0].timings.connect >= 900' true
 url_case "timeout (trickled body)" timeout 1 --timeout 1 --url "$H/slow.bin"
 expect_json "timeout: connected" '.urls[0].timings.connect != null' true
-url_case "tls-error (untrusted server)" tls-error 1 --url https://127.0.0.1:18443/int-ca.crt
+# shellcheck disable=SC2086
+url_case "tls-error (untrusted server)" tls-error 1 $CK_NET_SLACK --url https://127.0.0.1:18443/int-ca.crt
 SSL_CERT_FILE="$FX/pki/root-ca.crt"
 export SSL_CERT_FILE
-url_case "https with SSL_CERT_FILE" ok 0 --url https://127.0.0.1:18443/int-ca.crt
+# shellcheck disable=SC2086
+url_case "https with SSL_CERT_FILE" ok 0 $CK_NET_SLACK --url https://127.0.0.1:18443/int-ca.crt
 expect_json "https: TLS phase measured" '.urls[0].timings.tls | type' number
 unset SSL_CERT_FILE
 url_case "too-large (Content-Length)" too-large 1 --url "$H/big.bin"

@@ -9,7 +9,7 @@ need_servers nginx openssl
 www_setup
 web
 ocsp_start
-CA="--no-system-trust --ca-file $FX/pki/root-ca.crt"
+CA="--no-system-trust --ca-file $FX/pki/root-ca.crt $CK_NET_SLACK"
 rt() { printf '.runtimes[] | select(.name == "%s") | %s' "$1" "$2"; }
 
 # The intermediate is in a store .NET searches: found without a fetch.
