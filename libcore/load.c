@@ -364,8 +364,10 @@ static enum ck_status key_import_error(int ret, bool encrypted, struct ck_error 
  * found it with a DEK-Info header over a body of 38 bytes.  This finds
  * the body the way that reader does (after "PRIVATE KEY---", the first
  * "DEK-Info: ", the cipher, the IV, line ends; the rest base64-decoded
- * by GnuTLS's own decoder) and says false when the decrypt would abort.
- * Hand-written: no library checks this for us. */
+ * by GnuTLS's own decoder) and says false when the decrypt would abort,
+ * or when nothing but line ends follows the IV: that reader then skips
+ * line ends past the end of the data (fuzz-key: a size of -2 reached
+ * malloc).  Hand-written: no library checks this for us. */
 static bool legacy_pem_blocks_ok(const unsigned char *data, size_t len)
 {
 	static const struct {
@@ -411,6 +413,8 @@ static bool legacy_pem_blocks_ok(const unsigned char *data, size_t len)
 		return true;
 	while (p < end && (*p == '\r' || *p == '\n'))
 		p++;
+	if (p == end)
+		return false;
 	b64.data = (unsigned char *)p;
 	b64.size = (unsigned)(end - p);
 	if (gnutls_base64_decode2(&b64, &body) < 0)
@@ -427,19 +431,37 @@ enum ck_status ck_key_parse(const unsigned char *data, size_t len, bool pem,
 	gnutls_x509_privkey_t x = NULL;
 	gnutls_datum_t d = { (unsigned char *)data, (unsigned)len };
 	bool encrypted = key_is_encrypted(data, len, pem);
+	unsigned char *text = NULL;
 	enum ck_status rc;
 	int ret;
 
 	if (pem && !legacy_pem_blocks_ok(data, len))
 		return ck_error_set(err, CK_E_PARSE, "private key cannot be decoded (the encrypted "
-				    "data is not a whole number of cipher blocks)");
-	if (gnutls_x509_privkey_init(&x) < 0)
-		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+				    "data is missing or not a whole number of cipher blocks)");
+	if (pem) {
+		/* GnuTLS's PEM key readers scan text as C strings in places
+		 * (the DEK-Info IV, line ends): give them a NUL to stop at. */
+		text = malloc(len + 1);
+		if (!text)
+			return ck_error_set(err, CK_E_NOMEM, "out of memory");
+		memcpy(text, data, len);
+		text[len] = 0;
+		d.data = text;
+	}
+	if (gnutls_x509_privkey_init(&x) < 0) {
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
 	ret = gnutls_x509_privkey_import2(x, &d, pem ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER,
 					  encrypted ? (password ? password : "") : NULL,
 					  encrypted ? 0 : GNUTLS_PKCS_PLAIN);
 	rc = ret < 0 ? key_import_error(ret, encrypted, err) : key_finish(x, encrypted, out, err);
 	gnutls_x509_privkey_deinit(x);
+out:
+	if (text) {
+		gnutls_memset(text, 0, len);
+		free(text);
+	}
 	return rc;
 }
 

@@ -333,3 +333,21 @@ Test(load, legacy_encrypted_key_with_partial_block_is_refused)
 	cr_assert(strstr(e.what, "not a whole number of cipher blocks"), "%s", e.what);
 	cr_assert_null(k);
 }
+
+/* Found by fuzz/fuzz-key: nothing but line ends after the DEK-Info IV
+ * made GnuTLS's reader skip line ends past the end of the data (a size
+ * of -2 reached malloc when the next byte in memory was a newline). */
+Test(load, legacy_encrypted_key_without_body_is_refused)
+{
+	static const char pem[] = "-----BEGIN RSA PRIVATE KEY-----\n"
+				  "Proc-Type: 4,ENCRYPTED\n"
+				  "DEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\n\r\n";
+	struct ck_key *k = NULL;
+	struct ck_error e;
+
+	ck_error_clear(&e);
+	cr_assert_eq(ck_key_parse((const unsigned char *)pem, sizeof pem - 1, true, "test", &k, &e),
+		     CK_E_PARSE);
+	cr_assert(strstr(e.what, "encrypted data is missing"), "%s", e.what);
+	cr_assert_null(k);
+}
