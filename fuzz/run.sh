@@ -28,6 +28,9 @@
 # of each harness are fuzz-logs/TARGET.stats.  Exit status 1 when any
 # harness found a crash, a leak, a timeout or ran out of memory.
 set -u
+# libFuzzer's status lines carry raw bytes (dictionary entries): parse them as bytes
+LC_ALL=C
+export LC_ALL
 
 mode=${1:-smoke}
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
