@@ -1118,7 +1118,11 @@ static enum ck_status read_mac(struct pfx *p, const unsigned char *der, size_t l
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
 	if (!ck_der_read_uint(p->pfx, "macData.iterations", &iter))
 		iter = 1;
-	if (asn1_read_value(p->pfx, "macData.macSalt", p->mac_salt, &salt_len) == ASN1_SUCCESS)
+	ret = asn1_read_value(p->pfx, "macData.macSalt", p->mac_salt, &salt_len);
+	if (ret == ASN1_MEM_ERROR)
+		return ck_error_set(err, CK_E_UNSUPPORTED, "PKCS#12 MAC salt of %d bytes (at most %zu)",
+				    salt_len, sizeof p->mac_salt);
+	if (ret == ASN1_SUCCESS)
 		info->mac_salt_len = (unsigned)salt_len;
 	else
 		salt_len = 0;
