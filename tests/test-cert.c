@@ -5,6 +5,7 @@
 #include "unit.h"
 
 #include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
 
 static struct ck_cert *load_der(const char *rel)
 {

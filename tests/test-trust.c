@@ -26,7 +26,7 @@ TestSuite(trust, .init = setup, .fini = teardown);
 
 static void copy(const char *rel, const char *name)
 {
-	char cmd[4096];
+	char cmd[4096 + 64 + 256 + 16]; /* fx() path, dir, name, the command */
 	snprintf(cmd, sizeof cmd, "cp '%s' '%s/%s'", fx(rel), dir, name);
 	cr_assert_eq(system(cmd), 0);
 }
