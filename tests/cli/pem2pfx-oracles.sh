@@ -153,6 +153,15 @@ for profile in modern legacy openssl1; do
 		"$(fp client int-ca root-ca) 1"
 done
 
+# A UTF-8 password not in NFC ("cafe" + U+0301): GnuTLS normalizes it
+# before the PKCS#12 KDF, OpenSSL does not, and neither do we
+printf 'cafe\314\201\n' >"$TMPD/nfd"
+openssl pkcs12 -export -legacy -in "$TMPD/l1.pem" -passout "file:$TMPD/nfd" -out "$TMPD/nfd.pfx" 2>/dev/null
+run pfx2pem --password-file "$TMPD/nfd" "$TMPD/nfd.pfx" -o "$TMPD/nfd.pem"
+expect "NFD password: pfx2pem opens OpenSSL's PFX" 0
+check "NFD password: certificates and key" \
+	"$(fingerprints "$TMPD/nfd.pem") $(grep -c 'BEGIN PRIVATE KEY' "$TMPD/nfd.pem")" "$(fp client int-ca root-ca) 1"
+
 # --base64: one line that decodes to the same PFX
 run pem2pfx --base64 --no-system-trust --out-password-file "$TMPD/pw" --key "$P/client.key" \
 	"$P/client.crt" "$P/int-ca.crt" "$P/root-ca.crt" -o "$TMPD/b64.txt"
