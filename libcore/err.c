@@ -21,6 +21,10 @@ void ck_error_clear(struct ck_error *err)
 
 static enum ck_status vset(struct ck_error *err, enum ck_status status,
 			   int64_t offset, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static enum ck_status vset(struct ck_error *err, enum ck_status status,
+			   int64_t offset, const char *fmt, va_list ap)
 {
 	if (!err)
 		return status;
