@@ -325,7 +325,6 @@ json_t *ck_report_aiacheck(const struct ck_aia_report *r,
 /* ---------------------------------------------------------------- */
 /* text */
 
-
 static void ms_text(char *buf, size_t len, const json_t *v)
 {
 	if (json_is_number(v))

@@ -20,7 +20,6 @@
 /* ---------------------------------------------------------------- */
 /* the document */
 
-
 static long long jint(const json_t *o, const char *k)
 {
 	return (long long)json_integer_value(json_object_get(o, k));

@@ -25,7 +25,6 @@ static json_t *hex_or_empty(const unsigned char *p, size_t len)
 	return j;
 }
 
-
 static long long jint(const json_t *o, const char *k)
 {
 	return (long long)json_integer_value(json_object_get(o, k));

@@ -248,7 +248,6 @@ json_t *ck_report_tls(const struct ck_report_tls_in *in)
 /* ---------------------------------------------------------------- */
 /* text */
 
-
 static long long ji(const json_t *o, const char *k)
 {
 	return (long long)json_integer_value(json_object_get(o, k));
