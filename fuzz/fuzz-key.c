@@ -2,7 +2,8 @@
  * (PKCS#8 plain and encrypted, PKCS#1, SEC1, OpenSSL's Proc-Type
  * encryption) with the password given in the header or none, and
  * ck_key_from_encrypted_pkcs8() (flag 0x08; the absent password unless
- * one is given), as a PKCS#12 shrouded key bag is decrypted.
+ * one is given), as load decrypts an encrypted PKCS#8 key (libcore's PBE
+ * code, GnuTLS for the algorithms it does not know).
  *
  * Input: the fuzz.h header, then the key. */
 #include "config.h"

@@ -127,6 +127,10 @@ key)
 	for f in $(files "$fx"/bundles/key-*.der); do
 		with_header "$f"
 	done
+	# encrypted PKCS#8 DER, also through ck_key_from_encrypted_pkcs8
+	for f in $(files "$fx"/bundles/key-enc-*.der); do
+		with_header "$f" 8 .p8
+	done
 	;;
 jks)
 	for f in $(files "$fx"/stores/*.jks "$fx"/stores/*.jceks "$fx"/stores/bad/*.jks); do

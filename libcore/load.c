@@ -472,8 +472,16 @@ enum ck_status ck_key_from_encrypted_pkcs8(const unsigned char *der, size_t len,
 	gnutls_x509_privkey_t x = NULL;
 	gnutls_datum_t d = { (unsigned char *)der, (unsigned)len };
 	enum ck_status rc;
+	bool known = false;
 	int ret;
 
+	/* libcore's PBE code first (see ck_pkcs8_decrypt for why); GnuTLS
+	 * for what it does not know (older PBES1 ciphers, GOST) and for a
+	 * structure it cannot read, whose message GnuTLS words */
+	rc = ck_pkcs8_decrypt(der, len, password, "encrypted private key", &known, out, err);
+	if (known)
+		return rc;
+	ck_error_clear(err);
 	if (gnutls_x509_privkey_init(&x) < 0)
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
 	ret = gnutls_x509_privkey_import_pkcs8(x, &d, GNUTLS_X509_FMT_DER, password,
@@ -484,10 +492,12 @@ enum ck_status ck_key_from_encrypted_pkcs8(const unsigned char *der, size_t len,
 }
 
 /* Parse a key, going through the password candidates when it is
- * encrypted. */
+ * encrypted.  `p8`: the DER of an encrypted PKCS#8 key (EncryptedPrivate-
+ * KeyInfo), which is decrypted by ck_key_from_encrypted_pkcs8; NULL for
+ * the other forms, which ck_key_parse reads from `data`. */
 static enum ck_status load_key(struct ck_bundle *b, const unsigned char *data,
-			       size_t len, bool pem, const struct ck_load_opts *opts,
-			       struct ck_error *err)
+			       size_t len, bool pem, const unsigned char *p8, size_t p8_len,
+			       const struct ck_load_opts *opts, struct ck_error *err)
 {
 	struct ck_pw_iter it;
 	struct ck_key *k = NULL;
@@ -511,7 +521,8 @@ static enum ck_status load_key(struct ck_bundle *b, const unsigned char *data,
 		}
 		if (!pass || !*pass) /* PEM key encryption has no "absent" form */
 			continue;
-		rc = ck_key_parse(data, len, pem, pass, &k, err);
+		rc = p8 ? ck_key_from_encrypted_pkcs8(p8, p8_len, pass, &k, err)
+			: ck_key_parse(data, len, pem, pass, &k, err);
 		if (rc != CK_E_BAD_PASSWORD)
 			break;
 	}
@@ -777,7 +788,8 @@ static enum ck_status load_der_kind(struct ck_bundle *b, const unsigned char *d,
 	case DER_ENCRYPTED_KEY:
 		if (top)
 			b->format = CK_FMT_DER;
-		return load_key(b, d, len, false, opts, err);
+		return load_key(b, d, len, false, kind == DER_ENCRYPTED_KEY ? d : NULL, len, opts,
+				err);
 	case DER_CRL:
 		return ck_error_set(err, CK_E_UNSUPPORTED,
 				    "this is a CRL (certificate revocation list), not a certificate bundle");
@@ -1019,13 +1031,13 @@ static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *d
 	    label_is(blk, "DSA PRIVATE KEY")) {
 		/* validate the base64 first for a precise message */
 		rc = pem_decode_body(blk, &der, &der_len, err);
-		if (der) {
-			gnutls_memset(der, 0, der_len);
-			free(der);
-		}
 		if (rc)
 			return rc;
-		rc = load_key(b, blk->begin, (size_t)(blk->stop - blk->begin), true, opts, err);
+		rc = load_key(b, blk->begin, (size_t)(blk->stop - blk->begin), true,
+			      label_is(blk, "ENCRYPTED PRIVATE KEY") ? der : NULL, der_len, opts,
+			      err);
+		gnutls_memset(der, 0, der_len);
+		free(der);
 		if (rc && rc != CK_E_PASSWORD && rc != CK_E_BAD_PASSWORD && rc != CK_E_NOMEM) {
 			char msg[CK_ERROR_WHAT_MAX];
 			snprintf(msg, sizeof msg, "%s", err->what);

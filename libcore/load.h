@@ -54,8 +54,11 @@ enum ck_status ck_key_parse(const unsigned char *data, size_t len, bool pem,
 			    const char *password, struct ck_key **out,
 			    struct ck_error *err);
 
-/* Decrypt a DER EncryptedPrivateKeyInfo (as in a PKCS#12 shrouded key
- * bag).  `password` NULL is PKCS#12's absent password, distinct from "". */
+/* Decrypt a DER EncryptedPrivateKeyInfo (an encrypted PKCS#8 key, PEM's
+ * "ENCRYPTED PRIVATE KEY"): the PKCS#12 PBEs and PBES2 by libcore's code
+ * (ck_pkcs8_decrypt: the password taken as OpenSSL does, bytes as given,
+ * Latin-1 when not UTF-8, no NFC normalization), other algorithms by
+ * GnuTLS.  `password` NULL is PKCS#12's absent password, distinct from "". */
 enum ck_status ck_key_from_encrypted_pkcs8(const unsigned char *der, size_t len,
 					   const char *password, struct ck_key **out,
 					   struct ck_error *err);

@@ -548,16 +548,17 @@ out:
 	return rc;
 }
 
-/* A shrouded key bag (EncryptedPrivateKeyInfo) decrypted here, with the
- * same KDF and password conversion as the rest of the file, then parsed
- * as a plain PKCS#8 key.  GnuTLS's PKCS#8 decryption would refuse a
- * password that is not UTF-8 for the PKCS#12 PBEs (OpenSSL takes it as
- * Latin-1), so a file whose MAC and certificates open would lose its
- * key.  A plaintext that does not parse as a key means a wrong password
- * whose padding happened to look right. */
-static enum ck_status shrouded_key_decrypt(const unsigned char *der, size_t len,
-					   const char *pass, struct ck_key **out,
-					   struct ck_error *err)
+/* An EncryptedPrivateKeyInfo (a shrouded key bag, or a standalone
+ * encrypted PKCS#8 key) decrypted here, with the same KDF and password
+ * conversion as the rest of a PFX, then parsed as a plain PKCS#8 key.
+ * GnuTLS's PKCS#8 decryption refuses a password that is not UTF-8 for
+ * the PKCS#12 PBEs (OpenSSL takes it as Latin-1) and normalizes a UTF-8
+ * one to NFC (OpenSSL does not), so keys OpenSSL wrote would not open.
+ * A plaintext that does not parse as a key means a wrong password whose
+ * padding happened to look right. */
+enum ck_status ck_pkcs8_decrypt(const unsigned char *der, size_t len, const char *pass,
+				const char *what, bool *known, struct ck_key **out,
+				struct ck_error *err)
 {
 	asn1_node ek = NULL;
 	struct pbe p;
@@ -565,12 +566,16 @@ static enum ck_status shrouded_key_decrypt(const unsigned char *der, size_t len,
 	size_t ct_len = 0, plain_len = 0;
 	enum ck_status rc;
 
+	if (known)
+		*known = false;
 	rc = ck_der_decode("CHAINKIT.EncryptedPrivateKeyInfo", der, len, &ek, err);
 	if (rc)
-		return ck_error_set(err, CK_E_PARSE, "malformed shrouded key bag");
+		return ck_error_set(err, CK_E_PARSE, "malformed %s", what);
 	rc = pbe_parse(ek, "encryptionAlgorithm", &p, err);
+	if (!rc && known)
+		*known = true;
 	if (!rc && !ck_der_read_bytes(ek, "encryptedData", &ct, &ct_len))
-		rc = ck_error_set(err, CK_E_PARSE, "shrouded key bag without encrypted data");
+		rc = ck_error_set(err, CK_E_PARSE, "%s without encrypted data", what);
 	asn1_delete_structure(&ek);
 	if (!rc)
 		rc = pbe_decrypt(&p, pass, ct, ct_len, &plain, &plain_len, err);
@@ -794,7 +799,7 @@ static enum ck_status bag_key(struct walk *w, const unsigned char *val, size_t l
 		pbe_describe(&p, "key", &bi);
 		if (add_bag_info(w->info, &bi))
 			return ck_error_set(err, CK_E_NOMEM, "out of memory");
-		rc = shrouded_key_decrypt(val, len, w->pass, &k, err);
+		rc = ck_pkcs8_decrypt(val, len, w->pass, "shrouded key bag", NULL, &k, err);
 		if (rc == CK_E_BAD_PASSWORD && w->confirmed)
 			rc = ck_error_set(err, CK_E_PARSE,
 					  "a private key bag does not decrypt with the password that opens the rest of the file: the file is corrupt");
@@ -1078,7 +1083,8 @@ static enum ck_status probe_password(struct pfx *p, const char *pass, struct ck_
 
 	if (p->probe_is_key) {
 		struct ck_key *k = NULL;
-		rc = shrouded_key_decrypt(p->probe_key, p->probe_key_len, pass, &k, err);
+		rc = ck_pkcs8_decrypt(p->probe_key, p->probe_key_len, pass, "shrouded key bag", NULL,
+				      &k, err);
 		ck_key_free(k);
 		return rc;
 	} else {

@@ -1,11 +1,13 @@
 /* pkcs12 — read a PKCS#12 / PFX file into a bundle (part of load),
  * and write one (for the conversion tools).
  *
- * The structure is walked with libtasn1 against pkix.asn; the MAC is
- * verified by GnuTLS; shrouded key bags are decrypted by GnuTLS; the
- * encrypted SafeContents are decrypted here with GnuTLS's ciphers,
- * because GnuTLS's bag API caps a SafeContents at 32 bags and hides the
- * type of bags it does not know. */
+ * The structure is walked with libtasn1 against pkix.asn, because
+ * GnuTLS's bag API caps a SafeContents at 32 bags and hides the type of
+ * bags it does not know.  The MAC (but for GOST's, left to GnuTLS), the
+ * encrypted SafeContents and shrouded key bags are checked and decrypted
+ * here with GnuTLS's hashes and ciphers and our RFC 7292 / PBKDF2 key
+ * derivation, so that a password is taken as OpenSSL takes it: bytes as
+ * given, no NFC normalization, Latin-1 when it is not UTF-8. */
 #ifndef CK_PKCS12_H
 #define CK_PKCS12_H
 
@@ -24,6 +26,16 @@
 enum ck_status ck_pkcs12_load(struct ck_bundle *b, const unsigned char *der,
 			      size_t len, const struct ck_password *pw,
 			      struct ck_error *err);
+
+/* Decrypt a DER EncryptedPrivateKeyInfo (a PKCS#12 shrouded key bag, or
+ * a standalone encrypted PKCS#8 key; `what` names it in messages) with
+ * the PKCS#12 PBEs or PBES2, the password taken as above; `pass` NULL is
+ * PKCS#12's absent password.  `*known` (if not NULL) tells whether the
+ * encryption algorithm was one this code does, so that a caller can
+ * hand the others to GnuTLS.  CK_E_BAD_PASSWORD: it did not decrypt. */
+enum ck_status ck_pkcs8_decrypt(const unsigned char *der, size_t len, const char *pass,
+				const char *what, bool *known, struct ck_key **out,
+				struct ck_error *err);
 
 /* Names for the algorithms PKCS#12 files use, for reports:
  * an encryption OID → "AES-256-CBC", a PRF/MAC OID → "SHA256". NULL if

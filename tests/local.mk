@@ -121,6 +121,7 @@ CLI_TESTS = \
 	tests/cli/man-options.sh \
 	tests/cli/pfx2pem-oracles.sh \
 	tests/cli/pem2pfx-oracles.sh \
+	tests/cli/certconv-key-oracles.sh \
 	tests/cli/certconv-fix.sh \
 	tests/cli/conversions-bad-input.sh \
 	tests/cli/conversions-roundtrip.sh \

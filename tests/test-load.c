@@ -30,6 +30,9 @@ static const struct form forms[] = {
 	{ "bundles/key-ec.pem", NULL, CK_FMT_PEM, 0, 1 },
 	{ "bundles/key-enc-pkcs8.pem", "secret", CK_FMT_PEM, 0, 1 },
 	{ "bundles/key-rsa-legacy-enc.pem", "secret", CK_FMT_PEM, 0, 1 },
+	/* passwords as OpenSSL takes them: not UTF-8, not NFC */
+	{ "bundles/key-enc-latin1.pem", "caf\xe9", CK_FMT_PEM, 0, 1 },
+	{ "bundles/key-enc-nfd.der", "cafe\xcc\x81", CK_FMT_DER, 0, 1 },
 	{ "bundles/key-pkcs8.der", NULL, CK_FMT_DER, 0, 1 },
 	{ "bundles/client.der", NULL, CK_FMT_DER, 1, 0 },
 	{ "bundles/client-chain.p7b", NULL, CK_FMT_PKCS7, 2, 0 },
