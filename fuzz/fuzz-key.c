@@ -1,9 +1,10 @@
 /* fuzz-key — private keys: ck_key_parse() on PEM (flag 0x04) or DER
  * (PKCS#8 plain and encrypted, PKCS#1, SEC1, OpenSSL's Proc-Type
- * encryption) with the password given in the header or none, and
- * ck_key_from_encrypted_pkcs8() (flag 0x08; the absent password unless
- * one is given), as load decrypts an encrypted PKCS#8 key (libcore's PBE
- * code, GnuTLS for the algorithms it does not know).
+ * encryption) with the password given in the header or none, as load
+ * reads a key; an encrypted PKCS#8 key goes on to
+ * ck_key_from_encrypted_pkcs8() (libcore's PBE code, GnuTLS for the
+ * algorithms it does not know), which flag 0x08 calls directly (the
+ * absent password unless one is given).
  *
  * Input: the fuzz.h header, then the key. */
 #include "config.h"

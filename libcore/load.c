@@ -435,6 +435,11 @@ enum ck_status ck_key_parse(const unsigned char *data, size_t len, bool pem,
 	enum ck_status rc;
 	int ret;
 
+	if (encrypted && !password)
+		return ck_error_set(err, CK_E_PASSWORD,
+				    "the private key is encrypted and no password was given");
+	if (encrypted && !pem) /* DER: only an EncryptedPrivateKeyInfo */
+		return ck_key_from_encrypted_pkcs8(data, len, password, out, err);
 	if (pem && !legacy_pem_blocks_ok(data, len))
 		return ck_error_set(err, CK_E_PARSE, "private key cannot be decoded (the encrypted "
 				    "data is missing or not a whole number of cipher blocks)");
@@ -447,6 +452,19 @@ enum ck_status ck_key_parse(const unsigned char *data, size_t len, bool pem,
 		memcpy(text, data, len);
 		text[len] = 0;
 		d.data = text;
+	}
+	if (pem && memmem(data, len, "-----BEGIN ENCRYPTED PRIVATE KEY-----", 37)) {
+		/* an encrypted PKCS#8 key goes where a DER one goes */
+		gnutls_datum_t der = { NULL, 0 };
+		ret = gnutls_pem_base64_decode2("ENCRYPTED PRIVATE KEY", &d, &der);
+		if (ret < 0) {
+			rc = key_import_error(ret, true, err);
+			goto out;
+		}
+		rc = ck_key_from_encrypted_pkcs8(der.data, der.size, password, out, err);
+		gnutls_memset(der.data, 0, der.size);
+		gnutls_free(der.data);
+		goto out;
 	}
 	if (gnutls_x509_privkey_init(&x) < 0) {
 		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
@@ -492,12 +510,10 @@ enum ck_status ck_key_from_encrypted_pkcs8(const unsigned char *der, size_t len,
 }
 
 /* Parse a key, going through the password candidates when it is
- * encrypted.  `p8`: the DER of an encrypted PKCS#8 key (EncryptedPrivate-
- * KeyInfo), which is decrypted by ck_key_from_encrypted_pkcs8; NULL for
- * the other forms, which ck_key_parse reads from `data`. */
+ * encrypted. */
 static enum ck_status load_key(struct ck_bundle *b, const unsigned char *data,
-			       size_t len, bool pem, const unsigned char *p8, size_t p8_len,
-			       const struct ck_load_opts *opts, struct ck_error *err)
+			       size_t len, bool pem, const struct ck_load_opts *opts,
+			       struct ck_error *err)
 {
 	struct ck_pw_iter it;
 	struct ck_key *k = NULL;
@@ -521,8 +537,7 @@ static enum ck_status load_key(struct ck_bundle *b, const unsigned char *data,
 		}
 		if (!pass || !*pass) /* PEM key encryption has no "absent" form */
 			continue;
-		rc = p8 ? ck_key_from_encrypted_pkcs8(p8, p8_len, pass, &k, err)
-			: ck_key_parse(data, len, pem, pass, &k, err);
+		rc = ck_key_parse(data, len, pem, pass, &k, err);
 		if (rc != CK_E_BAD_PASSWORD)
 			break;
 	}
@@ -788,8 +803,7 @@ static enum ck_status load_der_kind(struct ck_bundle *b, const unsigned char *d,
 	case DER_ENCRYPTED_KEY:
 		if (top)
 			b->format = CK_FMT_DER;
-		return load_key(b, d, len, false, kind == DER_ENCRYPTED_KEY ? d : NULL, len, opts,
-				err);
+		return load_key(b, d, len, false, opts, err);
 	case DER_CRL:
 		return ck_error_set(err, CK_E_UNSUPPORTED,
 				    "this is a CRL (certificate revocation list), not a certificate bundle");
@@ -1033,11 +1047,9 @@ static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *d
 		rc = pem_decode_body(blk, &der, &der_len, err);
 		if (rc)
 			return rc;
-		rc = load_key(b, blk->begin, (size_t)(blk->stop - blk->begin), true,
-			      label_is(blk, "ENCRYPTED PRIVATE KEY") ? der : NULL, der_len, opts,
-			      err);
 		gnutls_memset(der, 0, der_len);
 		free(der);
+		rc = load_key(b, blk->begin, (size_t)(blk->stop - blk->begin), true, opts, err);
 		if (rc && rc != CK_E_PASSWORD && rc != CK_E_BAD_PASSWORD && rc != CK_E_NOMEM) {
 			char msg[CK_ERROR_WHAT_MAX];
 			snprintf(msg, sizeof msg, "%s", err->what);

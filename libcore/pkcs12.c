@@ -587,7 +587,7 @@ enum ck_status ck_pkcs8_decrypt(const unsigned char *der, size_t len, const char
 	rc = ck_key_parse(plain, plain_len, false, NULL, out, err);
 	gnutls_memset(plain, 0, plain_len);
 	free(plain);
-	if (rc == CK_E_PARSE)
+	if (rc == CK_E_PARSE || rc == CK_E_PASSWORD) /* garbage, or an encrypted key again */
 		return ck_error_set(err, CK_E_BAD_PASSWORD, "wrong password for the private key");
 	if (!rc)
 		(*out)->was_encrypted = true;
@@ -805,6 +805,9 @@ static enum ck_status bag_key(struct walk *w, const unsigned char *val, size_t l
 					  "a private key bag does not decrypt with the password that opens the rest of the file: the file is corrupt");
 	} else {
 		rc = ck_key_parse(val, len, false, NULL, &k, err);
+		if (rc == CK_E_PASSWORD) /* not a password the user can give */
+			rc = ck_error_set(err, CK_E_PARSE,
+					  "a plain private key bag holds an encrypted key");
 		if (!rc)
 			w->plain_keys++;
 	}

@@ -316,6 +316,42 @@ Test(load, der_blobs_that_do_not_decode)
 	ck_der_blobs_free(bl);
 }
 
+/* ck_key_parse called directly (not through load) decrypts an encrypted
+ * PKCS#8 key the way load does: OpenSSL's reading of the password, so a
+ * Latin-1 password under a PKCS#12 PBE and an NFD one under PBES2 open
+ * it (GnuTLS alone refused the first and normalized the second). */
+Test(load, key_parse_decrypts_encrypted_pkcs8_as_openssl_does)
+{
+	static const struct {
+		const char *file, *pass;
+		bool pem;
+	} cases[] = {
+		{ "bundles/key-enc-latin1.pem", "caf\xe9", true },
+		{ "bundles/key-enc-nfd.der", "cafe\xcc\x81", false },
+		{ "bundles/key-enc-pkcs8.pem", "secret", true },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = 0;
+		unsigned char *d = fx_read(cases[i].file, &n);
+		struct ck_key *k = NULL;
+		struct ck_error e;
+
+		ck_error_clear(&e);
+		cr_assert_eq(ck_key_parse(d, n, cases[i].pem, cases[i].pass, &k, &e), CK_OK,
+			     "%s: %s", cases[i].file, e.what);
+		cr_assert(k->was_encrypted && k->pkcs8_len > 0, "%s", cases[i].file);
+		ck_key_free(k);
+		k = NULL;
+		cr_assert_eq(ck_key_parse(d, n, cases[i].pem, NULL, &k, &e), CK_E_PASSWORD, "%s",
+			     cases[i].file);
+		cr_assert_null(k);
+		cr_assert_eq(ck_key_parse(d, n, cases[i].pem, "wrong", &k, &e), CK_E_BAD_PASSWORD,
+			     "%s: %s", cases[i].file, e.what);
+		cr_assert_null(k);
+		free(d);
+	}
+}
+
 /* Legacy encrypted PEM keys GnuTLS must not see, both found by
  * fuzz/fuzz-key: a body that is not a whole number of cipher blocks
  * (nettle aborted the process), and nothing but line ends after the

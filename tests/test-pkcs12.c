@@ -4,6 +4,8 @@
 #include "libcore/pkcs12.h"
 #include "unit.h"
 
+#include <gnutls/pkcs12.h>
+
 struct variant {
 	const char *file;
 	const char *password;
@@ -215,6 +217,40 @@ Test(pkcs12, broken_containers)
 			     broken[i].file, e.what);
 		cr_assert(strstr(e.what, broken[i].message), "%s: %s", broken[i].file, e.what);
 	}
+}
+
+/* A plain key bag (not a shrouded one) that holds an encrypted PKCS#8
+ * key: no password the user gives can open it, so it is a malformed
+ * file, not a password question (GnuTLS writes such a bag if asked). */
+Test(pkcs12, plain_key_bag_with_an_encrypted_key_is_malformed)
+{
+	gnutls_pkcs12_t p12 = NULL;
+	gnutls_pkcs12_bag_t bag = NULL;
+	gnutls_datum_t key, out = { NULL, 0 };
+	size_t n = 0;
+	unsigned char *enc = fx_read("bundles/key-enc-nfd.der", &n);
+	struct ck_password pw = { .value = "test" };
+	struct ck_load_opts o = { .password = &pw };
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+
+	key.data = enc;
+	key.size = (unsigned)n;
+	cr_assert_geq(gnutls_pkcs12_init(&p12), 0);
+	cr_assert_geq(gnutls_pkcs12_bag_init(&bag), 0);
+	cr_assert_geq(gnutls_pkcs12_bag_set_data(bag, GNUTLS_BAG_PKCS8_KEY, &key), 0);
+	cr_assert_geq(gnutls_pkcs12_set_bag(p12, bag), 0);
+	cr_assert_geq(gnutls_pkcs12_generate_mac2(p12, GNUTLS_MAC_SHA256, "test"), 0);
+	cr_assert_geq(gnutls_pkcs12_export2(p12, GNUTLS_X509_FMT_DER, &out), 0);
+	ck_error_clear(&e);
+	cr_assert_eq(ck_bundle_load_mem(out.data, out.size, "plain-bag.pfx", &o, &b, &e), CK_E_PARSE,
+		     "%s", e.what);
+	cr_assert(strstr(e.what, "plain private key bag holds an encrypted key"), "%s", e.what);
+	cr_assert_null(b);
+	gnutls_free(out.data);
+	gnutls_pkcs12_bag_deinit(bag);
+	gnutls_pkcs12_deinit(p12);
+	free(enc);
 }
 
 Test(pkcs12, names_of_algorithms)
