@@ -548,38 +548,57 @@ out:
 	return rc;
 }
 
-/* An EncryptedPrivateKeyInfo (a shrouded key bag, or a standalone
- * encrypted PKCS#8 key) decrypted here, with the same KDF and password
- * conversion as the rest of a PFX, then parsed as a plain PKCS#8 key.
- * GnuTLS's PKCS#8 decryption refuses a password that is not UTF-8 for
- * the PKCS#12 PBEs (OpenSSL takes it as Latin-1) and normalizes a UTF-8
- * one to NFC (OpenSSL does not), so keys OpenSSL wrote would not open.
- * A plaintext that does not parse as a key means a wrong password whose
- * padding happened to look right. */
-enum ck_status ck_pkcs8_decrypt(const unsigned char *der, size_t len, const char *pass,
-				const char *what, bool *known, struct ck_key **out,
-				struct ck_error *err)
+/* The parameters and ciphertext of an EncryptedData (of one ContentInfo)
+ * or of an EncryptedPrivateKeyInfo. */
+struct enc_data {
+	struct pbe pbe;
+	unsigned char *ct;
+	size_t ct_len;
+};
+
+/* Parse an EncryptedPrivateKeyInfo (`what` names it in messages) once,
+ * to be decrypted with each password by epki_decrypt.  `*known` (if not
+ * NULL): its encryption algorithm is one this code does.  ed->ct is the
+ * caller's to free, whatever the status. */
+static enum ck_status epki_parse(const unsigned char *der, size_t len, const char *what,
+				 struct enc_data *ed, bool *known, struct ck_error *err)
 {
 	asn1_node ek = NULL;
-	struct pbe p;
-	unsigned char *ct = NULL, *plain = NULL;
-	size_t ct_len = 0, plain_len = 0;
 	enum ck_status rc;
 
+	memset(ed, 0, sizeof *ed);
 	if (known)
 		*known = false;
 	rc = ck_der_decode("CHAINKIT.EncryptedPrivateKeyInfo", der, len, &ek, err);
 	if (rc)
 		return ck_error_set(err, CK_E_PARSE, "malformed %s", what);
-	rc = pbe_parse(ek, "encryptionAlgorithm", &p, err);
-	if (!rc && known)
-		*known = true;
-	if (!rc && !ck_der_read_bytes(ek, "encryptedData", &ct, &ct_len))
-		rc = ck_error_set(err, CK_E_PARSE, "%s without encrypted data", what);
+	rc = pbe_parse(ek, "encryptionAlgorithm", &ed->pbe, err);
+	if (rc && err) {
+		char msg[CK_ERROR_WHAT_MAX];
+		snprintf(msg, sizeof msg, "%s", err->what);
+		ck_error_set(err, rc, "%s: %s", what, msg);
+	} else if (!rc) {
+		if (known)
+			*known = true;
+		if (!ck_der_read_bytes(ek, "encryptedData", &ed->ct, &ed->ct_len))
+			rc = ck_error_set(err, CK_E_PARSE, "%s without encrypted data", what);
+	}
 	asn1_delete_structure(&ek);
-	if (!rc)
-		rc = pbe_decrypt(&p, pass, ct, ct_len, &plain, &plain_len, err);
-	free(ct);
+	return rc;
+}
+
+/* Decrypt a parsed EncryptedPrivateKeyInfo with the same KDF and
+ * password conversion as the rest of a PFX, then parse the plaintext as
+ * a plain PKCS#8 key.  A plaintext that does not parse as a key means a
+ * wrong password whose padding happened to look right. */
+static enum ck_status epki_decrypt(const struct enc_data *ed, const char *pass,
+				   struct ck_key **out, struct ck_error *err)
+{
+	unsigned char *plain = NULL;
+	size_t plain_len = 0;
+	enum ck_status rc;
+
+	rc = pbe_decrypt(&ed->pbe, pass, ed->ct, ed->ct_len, &plain, &plain_len, err);
 	if (rc == CK_E_BAD_PASSWORD)
 		return ck_error_set(err, rc, "wrong password for the private key");
 	if (rc)
@@ -591,6 +610,24 @@ enum ck_status ck_pkcs8_decrypt(const unsigned char *der, size_t len, const char
 		return ck_error_set(err, CK_E_BAD_PASSWORD, "wrong password for the private key");
 	if (!rc)
 		(*out)->was_encrypted = true;
+	return rc;
+}
+
+/* A standalone EncryptedPrivateKeyInfo, or one shrouded key bag, in one
+ * call.  Done here rather than by GnuTLS: GnuTLS's PKCS#8 decryption
+ * refuses a password that is not UTF-8 for the PKCS#12 PBEs (OpenSSL
+ * takes it as Latin-1) and normalizes a UTF-8 one to NFC (OpenSSL does
+ * not), so keys OpenSSL wrote would not open. */
+enum ck_status ck_pkcs8_decrypt(const unsigned char *der, size_t len, const char *pass,
+				const char *what, bool *known, struct ck_key **out,
+				struct ck_error *err)
+{
+	struct enc_data ed;
+	enum ck_status rc = epki_parse(der, len, what, &ed, known, err);
+
+	if (!rc)
+		rc = epki_decrypt(&ed, pass, out, err);
+	free(ed.ct);
 	return rc;
 }
 
@@ -783,23 +820,17 @@ static enum ck_status bag_key(struct walk *w, const unsigned char *val, size_t l
 	enum ck_status rc;
 
 	if (shrouded) {
-		asn1_node ek = NULL;
-		struct pbe p;
+		struct enc_data ed;
 		struct ck_p12_bag_info bi;
-		rc = ck_der_decode("CHAINKIT.EncryptedPrivateKeyInfo", val, len, &ek, err);
-		if (rc)
-			return ck_error_set(err, CK_E_PARSE, "malformed shrouded key bag");
-		rc = pbe_parse(ek, "encryptionAlgorithm", &p, err);
-		asn1_delete_structure(&ek);
-		if (rc) {
-			char msg[CK_ERROR_WHAT_MAX];
-			snprintf(msg, sizeof msg, "%s", err->what);
-			return ck_error_set(err, rc, "private key bag: %s", msg);
+		rc = epki_parse(val, len, "shrouded key bag", &ed, NULL, err);
+		if (!rc) {
+			pbe_describe(&ed.pbe, "key", &bi);
+			if (add_bag_info(w->info, &bi))
+				rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 		}
-		pbe_describe(&p, "key", &bi);
-		if (add_bag_info(w->info, &bi))
-			return ck_error_set(err, CK_E_NOMEM, "out of memory");
-		rc = ck_pkcs8_decrypt(val, len, w->pass, "shrouded key bag", NULL, &k, err);
+		if (!rc)
+			rc = epki_decrypt(&ed, w->pass, &k, err);
+		free(ed.ct);
 		if (rc == CK_E_BAD_PASSWORD && w->confirmed)
 			rc = ck_error_set(err, CK_E_PARSE,
 					  "a private key bag does not decrypt with the password that opens the rest of the file: the file is corrupt");
@@ -885,13 +916,6 @@ static enum ck_status walk_safe_contents(struct walk *w, const unsigned char *de
 	asn1_delete_structure(&sc);
 	return rc;
 }
-
-/* The EncryptedData of one ContentInfo: its parameters and ciphertext. */
-struct enc_data {
-	struct pbe pbe;
-	unsigned char *ct;
-	size_t ct_len;
-};
 
 static enum ck_status enc_data_parse(const unsigned char *content, size_t len,
 				     struct enc_data *ed, struct ck_error *err)
@@ -1011,10 +1035,8 @@ struct pfx {
 	gnutls_pkcs12_t gp;
 	/* the first encrypted item, to test passwords without a MAC */
 	bool have_probe;
-	bool probe_is_key;
+	bool probe_is_key;          /* a shrouded key bag, or an EncryptedData */
 	struct enc_data probe;
-	unsigned char *probe_key;   /* DER EncryptedPrivateKeyInfo */
-	size_t probe_key_len;
 };
 
 static void pfx_cleanup(struct pfx *p)
@@ -1025,12 +1047,11 @@ static void pfx_cleanup(struct pfx *p)
 	if (p->gp)
 		gnutls_pkcs12_deinit(p->gp);
 	free(p->probe.ct);
-	free(p->probe_key);
 }
 
-/* Find a shrouded key bag in a plain SafeContents, for the probe. */
-static bool find_shrouded_key(const unsigned char *der, size_t len, unsigned char **out,
-			      size_t *out_len)
+/* Find a shrouded key bag in a plain SafeContents, for the probe, and
+ * parse it into `ed`. */
+static bool find_shrouded_key(const unsigned char *der, size_t len, struct enc_data *ed)
 {
 	asn1_node sc = NULL;
 	int count = 0;
@@ -1041,12 +1062,21 @@ static bool find_shrouded_key(const unsigned char *der, size_t len, unsigned cha
 	asn1_number_of_elements(sc, "", &count);
 	for (int i = 1; i <= count && !found; i++) {
 		char name[64], oid[128];
+		unsigned char *val = NULL;
+		size_t val_len = 0;
 		snprintf(name, sizeof name, "?%d.bagId", i);
 		if (!ck_der_read_oid(sc, name, oid, sizeof oid) ||
 		    strcmp(oid, OID_BAG_SHROUDED_KEY) != 0)
 			continue;
 		snprintf(name, sizeof name, "?%d.bagValue", i);
-		found = ck_der_read_bytes(sc, name, out, out_len);
+		if (ck_der_read_bytes(sc, name, &val, &val_len)) {
+			found = !epki_parse(val, val_len, "shrouded key bag", ed, NULL, NULL);
+			if (!found) {
+				free(ed->ct);
+				ed->ct = NULL;
+			}
+			free(val);
+		}
 	}
 	asn1_delete_structure(&sc);
 	return found;
@@ -1070,7 +1100,7 @@ static void find_probe(struct pfx *p)
 				p->have_probe = true;
 		} else if (strcmp(oid, OID_DATA) == 0 &&
 			   !ck_der_octet_string(content, content_len, &plain, &plain_len, NULL)) {
-			if (find_shrouded_key(plain, plain_len, &p->probe_key, &p->probe_key_len))
+			if (find_shrouded_key(plain, plain_len, &p->probe))
 				p->have_probe = p->probe_is_key = true;
 			free(plain);
 		}
@@ -1086,8 +1116,7 @@ static enum ck_status probe_password(struct pfx *p, const char *pass, struct ck_
 
 	if (p->probe_is_key) {
 		struct ck_key *k = NULL;
-		rc = ck_pkcs8_decrypt(p->probe_key, p->probe_key_len, pass, "shrouded key bag", NULL,
-				      &k, err);
+		rc = epki_decrypt(&p->probe, pass, &k, err);
 		ck_key_free(k);
 		return rc;
 	} else {

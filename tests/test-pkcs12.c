@@ -1,6 +1,7 @@
 /* pkcs12: every PFX variant, passwords, and broken containers. */
 #include "config.h"
 
+#include "libcore/der.h"
 #include "libcore/pkcs12.h"
 #include "unit.h"
 
@@ -219,38 +220,87 @@ Test(pkcs12, broken_containers)
 	}
 }
 
+/* A PFX built by GnuTLS around one key bag of `type` holding the DER in
+ * fixture `rel`, with a MAC under `mac_pass` or none. */
+static void pfx_around(const char *rel, gnutls_pkcs12_bag_type_t type, const char *mac_pass,
+		       gnutls_datum_t *out)
+{
+	gnutls_pkcs12_t p12 = NULL;
+	gnutls_pkcs12_bag_t bag = NULL;
+	size_t n = 0;
+	unsigned char *der = fx_read(rel, &n);
+	gnutls_datum_t key = { der, (unsigned)n };
+
+	cr_assert_geq(gnutls_pkcs12_init(&p12), 0);
+	cr_assert_geq(gnutls_pkcs12_bag_init(&bag), 0);
+	cr_assert_geq(gnutls_pkcs12_bag_set_data(bag, type, &key), 0);
+	cr_assert_geq(gnutls_pkcs12_set_bag(p12, bag), 0);
+	/* GnuTLS exports a PFX only with a MAC: one is dropped below */
+	cr_assert_geq(gnutls_pkcs12_generate_mac2(p12, GNUTLS_MAC_SHA256,
+						  mac_pass ? mac_pass : "x"), 0);
+	cr_assert_geq(gnutls_pkcs12_export2(p12, GNUTLS_X509_FMT_DER, out), 0);
+	if (!mac_pass) {
+		asn1_node pfx = NULL;
+		unsigned char *der2 = NULL;
+		size_t n2 = 0;
+		struct ck_error e;
+		cr_assert_eq(ck_der_decode("CHAINKIT.PFX", out->data, out->size, &pfx, &e), CK_OK);
+		cr_assert_eq(asn1_write_value(pfx, "macData", NULL, 0), ASN1_SUCCESS);
+		cr_assert_eq(ck_der_encode(pfx, "", &der2, &n2, &e), CK_OK, "%s", e.what);
+		asn1_delete_structure(&pfx);
+		gnutls_free(out->data);
+		out->data = gnutls_malloc(n2);
+		cr_assert_not_null(out->data);
+		memcpy(out->data, der2, n2);
+		out->size = (unsigned)n2;
+		free(der2);
+	}
+	gnutls_pkcs12_bag_deinit(bag);
+	gnutls_pkcs12_deinit(p12);
+	free(der);
+}
+
+static enum ck_status load_pfx(const gnutls_datum_t *pfx, const char *password,
+			       struct ck_bundle **b, struct ck_error *e)
+{
+	struct ck_password pw = { .value = password };
+	struct ck_load_opts o = { .password = &pw };
+	ck_error_clear(e);
+	return ck_bundle_load_mem(pfx->data, pfx->size, "built.pfx", &o, b, e);
+}
+
 /* A plain key bag (not a shrouded one) that holds an encrypted PKCS#8
  * key: no password the user gives can open it, so it is a malformed
  * file, not a password question (GnuTLS writes such a bag if asked). */
 Test(pkcs12, plain_key_bag_with_an_encrypted_key_is_malformed)
 {
-	gnutls_pkcs12_t p12 = NULL;
-	gnutls_pkcs12_bag_t bag = NULL;
-	gnutls_datum_t key, out = { NULL, 0 };
-	size_t n = 0;
-	unsigned char *enc = fx_read("bundles/key-enc-nfd.der", &n);
-	struct ck_password pw = { .value = "test" };
-	struct ck_load_opts o = { .password = &pw };
+	gnutls_datum_t pfx = { NULL, 0 };
 	struct ck_bundle *b = NULL;
 	struct ck_error e;
 
-	key.data = enc;
-	key.size = (unsigned)n;
-	cr_assert_geq(gnutls_pkcs12_init(&p12), 0);
-	cr_assert_geq(gnutls_pkcs12_bag_init(&bag), 0);
-	cr_assert_geq(gnutls_pkcs12_bag_set_data(bag, GNUTLS_BAG_PKCS8_KEY, &key), 0);
-	cr_assert_geq(gnutls_pkcs12_set_bag(p12, bag), 0);
-	cr_assert_geq(gnutls_pkcs12_generate_mac2(p12, GNUTLS_MAC_SHA256, "test"), 0);
-	cr_assert_geq(gnutls_pkcs12_export2(p12, GNUTLS_X509_FMT_DER, &out), 0);
-	ck_error_clear(&e);
-	cr_assert_eq(ck_bundle_load_mem(out.data, out.size, "plain-bag.pfx", &o, &b, &e), CK_E_PARSE,
-		     "%s", e.what);
+	pfx_around("bundles/key-enc-nfd.der", GNUTLS_BAG_PKCS8_KEY, "test", &pfx);
+	cr_assert_eq(load_pfx(&pfx, "test", &b, &e), CK_E_PARSE, "%s", e.what);
 	cr_assert(strstr(e.what, "plain private key bag holds an encrypted key"), "%s", e.what);
 	cr_assert_null(b);
-	gnutls_free(out.data);
-	gnutls_pkcs12_bag_deinit(bag);
-	gnutls_pkcs12_deinit(p12);
-	free(enc);
+	gnutls_free(pfx.data);
+}
+
+/* Without a MAC, the password is tried on the first protected item; here
+ * the only one is a shrouded key bag (NFD password, PBES2). */
+Test(pkcs12, password_found_by_a_shrouded_key_without_a_mac)
+{
+	gnutls_datum_t pfx = { NULL, 0 };
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+
+	pfx_around("bundles/key-enc-nfd.der", GNUTLS_BAG_PKCS8_ENCRYPTED_KEY, NULL, &pfx);
+	cr_assert_eq(load_pfx(&pfx, "wrong", &b, &e), CK_E_BAD_PASSWORD, "%s", e.what);
+	cr_assert(strstr(e.what, "wrong password"), "%s", e.what);
+	cr_assert_eq(load_pfx(&pfx, "cafe\xcc\x81", &b, &e), CK_OK, "%s", e.what);
+	cr_assert_eq(b->nkeys, 1);
+	cr_assert(b->keys[0]->was_encrypted);
+	ck_bundle_free(b);
+	gnutls_free(pfx.data);
 }
 
 Test(pkcs12, names_of_algorithms)
