@@ -26,7 +26,6 @@ unset http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 N=${BENCH_URLS:-200}
 RUNS=${BENCH_RUNS:-5}
 A="$top_builddir/tools/aiacheck"
-R="$top_builddir/bench/rusage"
 P="$top_builddir/tests/servers/netprobe"
 T=$(mktemp -d "${TMPDIR:-/tmp}/ck-bench.XXXXXX")
 pids=""
@@ -58,29 +57,21 @@ nginx -p "$T/ngx" -c "$T/ngx/nginx.conf" -e "$T/ngx/error.log" &
 pids="$pids $!"
 "$P" wait 127.0.0.1 18080 10
 
-median() { sort -n | sed -n "$(((RUNS + 1) / 2))p"; }
-measure() { # measure CMD...: median wall time over $RUNS runs
-	k=0
-	: >"$T/runs"
-	while [ "$k" -lt "$RUNS" ]; do
-		"$R" "$@" >/dev/null 2>>"$T/runs" || true
-		k=$((k + 1))
-	done
-	cut -d' ' -f1 "$T/runs" | median
-}
+. "$top_srcdir/bench/lib.sh"
+wall() { measure "$@" | cut -d' ' -f1; } # median wall time over $RUNS runs
 cat >"$T/curl-loop.sh" <<'LOOP'
 while read -r u; do curl -s -o /dev/null "$u"; done <"$1"
 LOOP
 
-a_t=$(measure "$A" --no-system-trust "$@")
+a_t=$(wall "$A" --no-system-trust "$@")
 "$A" --json --no-system-trust "$@" >"$T/out.json" || true
 ok=$(grep -o '"result":"ok"' "$T/out.json" | wc -l)
-c_t=$(measure /bin/sh "$T/curl-loop.sh" "$T/urls")
+c_t=$(wall /bin/sh "$T/curl-loop.sh" "$T/urls")
 
 "$P" drop 127.0.0.1 18082 >"$T/drop.out" &
 pids="$pids $!"
 while ! grep -q ready "$T/drop.out" 2>/dev/null; do sleep 0.05; done
-d_t=$(measure "$A" --no-system-trust --connect-timeout 2 --url http://127.0.0.1:18082/int-ca.crt)
+d_t=$(wall "$A" --no-system-trust --connect-timeout 2 --url http://127.0.0.1:18082/int-ca.crt)
 "$A" --json --no-system-trust --connect-timeout 2 --url http://127.0.0.1:18082/int-ca.crt >"$T/drop.json" || true
 dropped=$(grep -c '"result":"dropped"' "$T/drop.json" || true)
 
