@@ -49,7 +49,8 @@ void ck_key_free(struct ck_key *key);
 /* Parse a private key in any form GnuTLS reads (PKCS#8 plain or
  * encrypted, PKCS#1, SEC1, OpenSSL's Proc-Type encryption), PEM or DER.
  * An encrypted PKCS#8 key is decrypted by ck_key_from_encrypted_pkcs8.
- * `password` may be NULL.  CK_E_PASSWORD: encrypted and no password;
+ * `password` may be NULL: CK_E_PASSWORD for any encrypted key (PKCS#12's
+ * absent password is ck_key_from_encrypted_pkcs8's NULL, not this one).
  * CK_E_BAD_PASSWORD: it did not decrypt. */
 enum ck_status ck_key_parse(const unsigned char *data, size_t len, bool pem,
 			    const char *password, struct ck_key **out,

@@ -1035,7 +1035,7 @@ struct pfx {
 	gnutls_pkcs12_t gp;
 	/* the first encrypted item, to test passwords without a MAC */
 	bool have_probe;
-	bool probe_is_key;          /* a shrouded key bag, or an EncryptedData */
+	bool probe_is_key;          /* true: a shrouded key bag; false: an EncryptedData */
 	struct enc_data probe;
 };
 

@@ -220,20 +220,17 @@ Test(pkcs12, broken_containers)
 	}
 }
 
-/* A PFX built by GnuTLS around one key bag of `type` holding the DER in
- * fixture `rel`, with a MAC under `mac_pass` or none. */
-static void pfx_around(const char *rel, gnutls_pkcs12_bag_type_t type, const char *mac_pass,
-		       gnutls_datum_t *out)
+/* A PFX built by GnuTLS around one key bag of `type` holding `key`, with
+ * a MAC under `mac_pass` or none. */
+static void pfx_around_der(const gnutls_datum_t *key, gnutls_pkcs12_bag_type_t type,
+			   const char *mac_pass, gnutls_datum_t *out)
 {
 	gnutls_pkcs12_t p12 = NULL;
 	gnutls_pkcs12_bag_t bag = NULL;
-	size_t n = 0;
-	unsigned char *der = fx_read(rel, &n);
-	gnutls_datum_t key = { der, (unsigned)n };
 
 	cr_assert_geq(gnutls_pkcs12_init(&p12), 0);
 	cr_assert_geq(gnutls_pkcs12_bag_init(&bag), 0);
-	cr_assert_geq(gnutls_pkcs12_bag_set_data(bag, type, &key), 0);
+	cr_assert_geq(gnutls_pkcs12_bag_set_data(bag, type, key), 0);
 	cr_assert_geq(gnutls_pkcs12_set_bag(p12, bag), 0);
 	/* GnuTLS exports a PFX only with a MAC: one is dropped below */
 	cr_assert_geq(gnutls_pkcs12_generate_mac2(p12, GNUTLS_MAC_SHA256,
@@ -257,6 +254,17 @@ static void pfx_around(const char *rel, gnutls_pkcs12_bag_type_t type, const cha
 	}
 	gnutls_pkcs12_bag_deinit(bag);
 	gnutls_pkcs12_deinit(p12);
+}
+
+/* The same around the DER in fixture `rel`. */
+static void pfx_around(const char *rel, gnutls_pkcs12_bag_type_t type, const char *mac_pass,
+		       gnutls_datum_t *out)
+{
+	size_t n = 0;
+	unsigned char *der = fx_read(rel, &n);
+	gnutls_datum_t key = { der, (unsigned)n };
+
+	pfx_around_der(&key, type, mac_pass, out);
 	free(der);
 }
 
@@ -295,11 +303,35 @@ Test(pkcs12, password_found_by_a_shrouded_key_without_a_mac)
 
 	pfx_around("bundles/key-enc-nfd.der", GNUTLS_BAG_PKCS8_ENCRYPTED_KEY, NULL, &pfx);
 	cr_assert_eq(load_pfx(&pfx, "wrong", &b, &e), CK_E_BAD_PASSWORD, "%s", e.what);
-	cr_assert(strstr(e.what, "wrong password"), "%s", e.what);
+	cr_assert_str_eq(e.what, "wrong password"); /* the probe's word, not the key bag's */
 	cr_assert_eq(load_pfx(&pfx, "cafe\xcc\x81", &b, &e), CK_OK, "%s", e.what);
 	cr_assert_eq(b->nkeys, 1);
 	cr_assert(b->keys[0]->was_encrypted);
+	cr_assert_str_eq(b->p12->password_kind, "given");
 	ck_bundle_free(b);
+	gnutls_free(pfx.data);
+}
+
+/* Without a MAC, a shrouded key bag whose encryption parameters cannot be
+ * read is not a probe for passwords: the file is malformed (every
+ * password used to be "wrong"). */
+Test(pkcs12, unreadable_key_encryption_without_a_mac_is_not_a_wrong_password)
+{
+	/* EncryptedPrivateKeyInfo { PBES2 with SEQUENCE { INTEGER 0 } for
+	 * its parameters, OCTET STRING of 6 bytes } */
+	static unsigned char epki[] = {
+		0x30, 0x1b, 0x30, 0x11, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
+		0x05, 0x0d, 0x30, 0x04, 0x02, 0x02, 0x00, 0x00, 0x04, 0x06, 0x01, 0x02, 0x03,
+		0x04, 0x05, 0x06,
+	};
+	gnutls_datum_t key = { epki, sizeof epki }, pfx = { NULL, 0 };
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+
+	pfx_around_der(&key, GNUTLS_BAG_PKCS8_ENCRYPTED_KEY, NULL, &pfx);
+	cr_assert_eq(load_pfx(&pfx, "test", &b, &e), CK_E_PARSE, "%s", e.what);
+	cr_assert(strstr(e.what, "shrouded key bag"), "%s", e.what);
+	cr_assert_null(b);
 	gnutls_free(pfx.data);
 }
 
