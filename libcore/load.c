@@ -1043,13 +1043,23 @@ static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *d
 	if (label_is(blk, "PRIVATE KEY") || label_is(blk, "ENCRYPTED PRIVATE KEY") ||
 	    label_is(blk, "RSA PRIVATE KEY") || label_is(blk, "EC PRIVATE KEY") ||
 	    label_is(blk, "DSA PRIVATE KEY")) {
-		/* validate the base64 first for a precise message */
+		/* the base64 is decoded here first, for a precise message */
 		rc = pem_decode_body(blk, &der, &der_len, err);
 		if (rc)
 			return rc;
+		if (label_is(blk, "PRIVATE KEY") || label_is(blk, "ENCRYPTED PRIVATE KEY")) {
+			/* PKCS#8, plain or encrypted, is all in its DER:
+			 * the key is read from that (once, whatever the
+			 * number of password candidates) */
+			rc = load_key(b, der, der_len, false, opts, err);
+		} else {
+			/* the legacy labels carry their encryption in
+			 * RFC 1421 headers (DEK-Info): the text is read */
+			rc = load_key(b, blk->begin, (size_t)(blk->stop - blk->begin), true, opts,
+				      err);
+		}
 		gnutls_memset(der, 0, der_len);
 		free(der);
-		rc = load_key(b, blk->begin, (size_t)(blk->stop - blk->begin), true, opts, err);
 		if (rc && rc != CK_E_PASSWORD && rc != CK_E_BAD_PASSWORD && rc != CK_E_NOMEM) {
 			char msg[CK_ERROR_WHAT_MAX];
 			snprintf(msg, sizeof msg, "%s", err->what);

@@ -101,6 +101,51 @@ Test(load, encrypted_key_needs_a_password)
 	cr_assert_eq(fx_load("bundles/key-rsa-legacy-enc.pem", "wrong", &b, &e), CK_E_BAD_PASSWORD);
 }
 
+/* A PKCS#8 PEM block (plain or encrypted) is read from the DER that
+ * load's own PEM reader decoded, so RFC 1421 header lines before the
+ * body do not stop it; the key is the same as without them. */
+static void load_with_a_header_line(const char *rel, const char *password)
+{
+	struct ck_bundle *ref = NULL, *b = NULL;
+	struct ck_error e;
+	size_t n;
+	unsigned char *d = fx_read(rel, &n);
+	static const char hdr[] = "Comment: exported by a partner\n\n";
+	size_t head = 0;
+	char *t = malloc(n + sizeof hdr);
+
+	while (head < n && d[head++] != '\n') /* after the BEGIN line */
+		;
+	cr_assert_eq(d[head - 1], '\n');
+	cr_assert_not_null(t);
+	memcpy(t, d, head);
+	memcpy(t + head, hdr, sizeof hdr - 1);
+	memcpy(t + head + sizeof hdr - 1, d + head, n - head);
+	cr_assert_eq(fx_load("bundles/key-pkcs8.pem", NULL, &ref, &e), CK_OK, "%s", e.what);
+	cr_assert_eq(fx_load_mem(t, n + sizeof hdr - 1, "hdr.pem", password, &b, &e), CK_OK,
+		     "%s: %s", rel, e.what);
+	cr_assert_eq(b->nkeys, 1);
+	cr_assert_eq(b->keys[0]->was_encrypted, password != NULL);
+	cr_assert_arr_eq(b->keys[0]->spki_sha256, ref->keys[0]->spki_sha256, 32);
+	ck_bundle_free(b);
+	if (password) {
+		cr_assert_eq(fx_load_mem(t, n + sizeof hdr - 1, "hdr.pem", "wrong", &b, &e),
+			     CK_E_BAD_PASSWORD, "%s", e.what);
+		cr_assert_str_eq(e.what, "wrong password for the encrypted private key");
+		cr_assert_eq(fx_load_mem(t, n + sizeof hdr - 1, "hdr.pem", NULL, &b, &e),
+			     CK_E_PASSWORD, "%s", e.what);
+	}
+	ck_bundle_free(ref);
+	free(t);
+	free(d);
+}
+
+Test(load, pkcs8_pem_blocks_with_header_lines)
+{
+	load_with_a_header_line("bundles/key-enc-pkcs8.pem", "secret");
+	load_with_a_header_line("bundles/key-pkcs8.pem", NULL);
+}
+
 struct bad {
 	const char *file;
 	enum ck_status status;

@@ -271,10 +271,7 @@ static void pfx_around(const char *rel, gnutls_pkcs12_bag_type_t type, const cha
 static enum ck_status load_pfx(const gnutls_datum_t *pfx, const char *password,
 			       struct ck_bundle **b, struct ck_error *e)
 {
-	struct ck_password pw = { .value = password };
-	struct ck_load_opts o = { .password = &pw };
-	ck_error_clear(e);
-	return ck_bundle_load_mem(pfx->data, pfx->size, "built.pfx", &o, b, e);
+	return fx_load_mem(pfx->data, pfx->size, "built.pfx", password, b, e);
 }
 
 /* A plain key bag (not a shrouded one) that holds an encrypted PKCS#8

@@ -37,4 +37,15 @@ static inline enum ck_status fx_load(const char *rel, const char *password,
 	return ck_bundle_load_file(fx(rel), &o, out, err);
 }
 
+/* The same for bytes a test built, loaded under the name `name`. */
+static inline enum ck_status fx_load_mem(const void *data, size_t len, const char *name,
+					 const char *password, struct ck_bundle **out,
+					 struct ck_error *err)
+{
+	struct ck_password pw = { .value = password };
+	struct ck_load_opts o = { .password = &pw };
+	ck_error_clear(err);
+	return ck_bundle_load_mem(data, len, name, &o, out, err);
+}
+
 #endif
