@@ -574,7 +574,8 @@ enum der_kind {
 	DER_CERT,
 	DER_PKCS12,
 	DER_PKCS7,
-	DER_KEY,           /* PKCS#8, PKCS#1 or SEC1 */
+	DER_KEY,           /* PKCS#1 or SEC1 */
+	DER_PKCS8_KEY,     /* PKCS#8 PrivateKeyInfo */
 	DER_ENCRYPTED_KEY, /* PKCS#8 EncryptedPrivateKeyInfo */
 	DER_CRL,
 	DER_CSR,
@@ -687,7 +688,7 @@ static enum der_kind sniff_der(const unsigned char *d, size_t len, struct ck_err
 				return DER_PKCS12;
 		}
 		if (n >= 3 && t[2].tag == CK_TAG_OCTET_STRING)
-			return DER_KEY; /* PKCS#8 PrivateKeyInfo */
+			return DER_PKCS8_KEY;
 		return v == 3 ? DER_PKCS12 : DER_UNKNOWN;
 	}
 	if (t[0].tag == CK_TAG_SEQUENCE && t[0].constructed && n >= 2) {
@@ -800,6 +801,7 @@ static enum ck_status load_der_kind(struct ck_bundle *b, const unsigned char *d,
 			b->format = CK_FMT_PKCS12;
 		return ck_pkcs12_load(b, d, len, opts->password, err);
 	case DER_KEY:
+	case DER_PKCS8_KEY:
 	case DER_ENCRYPTED_KEY:
 		if (top)
 			b->format = CK_FMT_DER;
@@ -1030,6 +1032,64 @@ nonempty:
 	return CK_OK;
 }
 
+/* True when the block's RFC 1421 headers say how its body is encrypted
+ * (OpenSSL's legacy form, which GnuTLS reads from the text). */
+static bool pem_has_encryption_headers(const struct pem_block *blk)
+{
+	const unsigned char *from, *to;
+	size_t n;
+
+	pem_body_range(blk, &from, &to);
+	n = (size_t)(from - blk->body);
+	return memmem(blk->body, n, "Proc-Type:", 10) || memmem(blk->body, n, "DEK-Info:", 9);
+}
+
+/* What a PKCS#8 block holds when it is not what its label says. */
+static const char *der_kind_held(enum der_kind k)
+{
+	switch (k) {
+	case DER_CERT: return "a certificate";
+	case DER_PKCS12: return "a PKCS#12 file";
+	case DER_PKCS7: return "a PKCS#7 structure";
+	case DER_KEY: return "a PKCS#1 or SEC1 key";
+	case DER_PKCS8_KEY: return "a key that is not encrypted";
+	case DER_ENCRYPTED_KEY: return "an encrypted key";
+	case DER_CRL: return "a CRL";
+	case DER_CSR: return "a certificate request";
+	case DER_UNKNOWN:
+	default: return NULL;
+	}
+}
+
+/* A PRIVATE KEY or ENCRYPTED PRIVATE KEY block: PKCS#8, whose
+ * encryption is inside the DER, so the key is read from the DER the
+ * block decoded to (once, whatever the number of password candidates),
+ * and the label says which of the two it must be. */
+static enum ck_status load_pkcs8_block(struct ck_bundle *b, const struct pem_block *blk,
+				       const unsigned char *der, size_t der_len,
+				       const struct ck_load_opts *opts, struct ck_error *err)
+{
+	bool enc = label_is(blk, "ENCRYPTED PRIVATE KEY");
+	enum der_kind want = enc ? DER_ENCRYPTED_KEY : DER_PKCS8_KEY;
+	const char *what = enc ? "an EncryptedPrivateKeyInfo" : "a PrivateKeyInfo";
+	struct ck_error sniff_err;
+	enum der_kind kind;
+
+	ck_error_clear(&sniff_err);
+	kind = sniff_der(der, der_len, &sniff_err);
+	if (kind == want)
+		return locate(load_key(b, der, der_len, false, opts, err), der, der_len, "block",
+			      err);
+	if (der_kind_held(kind))
+		return ck_error_set(err, CK_E_PARSE, "it holds %s, not %s (PKCS#8)",
+				    der_kind_held(kind), what);
+	if (sniff_err.status == CK_E_PARSE) {
+		*err = sniff_err;
+		return CK_E_PARSE;
+	}
+	return ck_error_set(err, CK_E_PARSE, "not %s (PKCS#8)", what);
+}
+
 static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *data,
 				     const struct pem_block *blk,
 				     const struct ck_load_opts *opts, struct ck_error *err)
@@ -1047,14 +1107,13 @@ static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *d
 		rc = pem_decode_body(blk, &der, &der_len, err);
 		if (rc)
 			return rc;
-		if (label_is(blk, "PRIVATE KEY") || label_is(blk, "ENCRYPTED PRIVATE KEY")) {
-			/* PKCS#8, plain or encrypted, is all in its DER:
-			 * the key is read from that (once, whatever the
-			 * number of password candidates) */
-			rc = load_key(b, der, der_len, false, opts, err);
+		if ((label_is(blk, "PRIVATE KEY") || label_is(blk, "ENCRYPTED PRIVATE KEY")) &&
+		    !pem_has_encryption_headers(blk)) {
+			rc = load_pkcs8_block(b, blk, der, der_len, opts, err);
 		} else {
-			/* the legacy labels carry their encryption in
-			 * RFC 1421 headers (DEK-Info): the text is read */
+			/* the legacy labels (and any key under Proc-Type and
+			 * DEK-Info headers) carry their encryption in the
+			 * text: GnuTLS reads that */
 			rc = load_key(b, blk->begin, (size_t)(blk->stop - blk->begin), true, opts,
 				      err);
 		}

@@ -101,49 +101,88 @@ Test(load, encrypted_key_needs_a_password)
 	cr_assert_eq(fx_load("bundles/key-rsa-legacy-enc.pem", "wrong", &b, &e), CK_E_BAD_PASSWORD);
 }
 
-/* A PKCS#8 PEM block (plain or encrypted) is read from the DER that
- * load's own PEM reader decoded, so RFC 1421 header lines before the
- * body do not stop it; the key is the same as without them. */
-static void load_with_a_header_line(const char *rel, const char *password)
+/* The first PEM block of a fixture under another label, with `header`
+ * (RFC 1421 header lines and their blank line) after the BEGIN line. */
+static char *pem_relabel(const char *rel, const char *label, const char *header, size_t *len)
 {
-	struct ck_bundle *ref = NULL, *b = NULL;
-	struct ck_error e;
-	size_t n;
+	size_t n, i = 0, o;
 	unsigned char *d = fx_read(rel, &n);
-	static const char hdr[] = "Comment: exported by a partner\n\n";
-	size_t head = 0;
-	char *t = malloc(n + sizeof hdr);
+	char *t = malloc(n + strlen(label) * 2 + (header ? strlen(header) : 0) + 64);
 
-	while (head < n && d[head++] != '\n') /* after the BEGIN line */
-		;
-	cr_assert_eq(d[head - 1], '\n');
 	cr_assert_not_null(t);
-	memcpy(t, d, head);
-	memcpy(t + head, hdr, sizeof hdr - 1);
-	memcpy(t + head + sizeof hdr - 1, d + head, n - head);
-	cr_assert_eq(fx_load("bundles/key-pkcs8.pem", NULL, &ref, &e), CK_OK, "%s", e.what);
-	cr_assert_eq(fx_load_mem(t, n + sizeof hdr - 1, "hdr.pem", password, &b, &e), CK_OK,
-		     "%s: %s", rel, e.what);
-	cr_assert_eq(b->nkeys, 1);
-	cr_assert_eq(b->keys[0]->was_encrypted, password != NULL);
-	cr_assert_arr_eq(b->keys[0]->spki_sha256, ref->keys[0]->spki_sha256, 32);
-	ck_bundle_free(b);
-	if (password) {
-		cr_assert_eq(fx_load_mem(t, n + sizeof hdr - 1, "hdr.pem", "wrong", &b, &e),
-			     CK_E_BAD_PASSWORD, "%s", e.what);
-		cr_assert_str_eq(e.what, "wrong password for the encrypted private key");
-		cr_assert_eq(fx_load_mem(t, n + sizeof hdr - 1, "hdr.pem", NULL, &b, &e),
-			     CK_E_PASSWORD, "%s", e.what);
-	}
-	ck_bundle_free(ref);
-	free(t);
+	o = (size_t)sprintf(t, "-----BEGIN %s-----\n%s", label, header ? header : "");
+	while (i < n && d[i++] != '\n') /* past the BEGIN line */
+		;
+	while (i < n && memcmp(d + i, "-----END ", 9) != 0)
+		t[o++] = (char)d[i++];
+	cr_assert_lt(i, n, "%s: no END line", rel);
+	o += (size_t)sprintf(t + o, "-----END %s-----\n", label);
 	free(d);
+	*len = o;
+	return t;
 }
 
-Test(load, pkcs8_pem_blocks_with_header_lines)
+/* A PRIVATE KEY or ENCRYPTED PRIVATE KEY block is read from the DER
+ * load's own PEM reader decoded: RFC 1421 header lines before the body
+ * do not stop it, its label says which PKCS#8 structure it must hold,
+ * and a key under Proc-Type/DEK-Info headers is still read from the
+ * text, whatever its label. */
+static const struct {
+	const char *file, *label, *header, *password;
+	enum ck_status status;
+	const char *message; /* the error, or "enc"/"plain" for the key */
+} pkcs8_blocks[] = {
+	{ "bundles/key-enc-pkcs8.pem", "ENCRYPTED PRIVATE KEY", "Comment: from a partner\n\n",
+	  "secret", CK_OK, "enc" },
+	{ "bundles/key-pkcs8.pem", "PRIVATE KEY", "Comment: from a partner\n\n", NULL, CK_OK,
+	  "plain" },
+	{ "bundles/key-pkcs8.pem", "PRIVATE KEY", "Comment: a\r\nComment: b\r\n\r\n", NULL,
+	  CK_OK, "plain" },
+	{ "bundles/key-rsa-legacy-enc.pem", "PRIVATE KEY", NULL, "secret", CK_OK, "enc" },
+	{ "bundles/key-enc-pkcs8.pem", "ENCRYPTED PRIVATE KEY", "Comment: x\n\n", "wrong",
+	  CK_E_BAD_PASSWORD, "wrong password for the encrypted private key" },
+	{ "bundles/key-enc-pkcs8.pem", "ENCRYPTED PRIVATE KEY", "Comment: x\n\n", NULL,
+	  CK_E_PASSWORD, "the private key is encrypted and no password was given" },
+	{ "bundles/key-enc-pkcs8.pem", "PRIVATE KEY", NULL, "secret", CK_E_PARSE,
+	  "PRIVATE KEY block at line 1: it holds an encrypted key, not a PrivateKeyInfo (PKCS#8)" },
+	{ "bundles/key-pkcs8.pem", "ENCRYPTED PRIVATE KEY", NULL, "secret", CK_E_PARSE,
+	  "ENCRYPTED PRIVATE KEY block at line 1: it holds a key that is not encrypted, "
+	  "not an EncryptedPrivateKeyInfo (PKCS#8)" },
+	{ "bundles/key-rsa.pem", "PRIVATE KEY", NULL, NULL, CK_E_PARSE,
+	  "PRIVATE KEY block at line 1: it holds a PKCS#1 or SEC1 key, not a PrivateKeyInfo "
+	  "(PKCS#8)" },
+	{ "bundles/client-chain.pem", "PRIVATE KEY", NULL, NULL, CK_E_PARSE,
+	  "PRIVATE KEY block at line 1: it holds a certificate, not a PrivateKeyInfo (PKCS#8)" },
+};
+
+Test(load, pkcs8_pem_blocks)
 {
-	load_with_a_header_line("bundles/key-enc-pkcs8.pem", "secret");
-	load_with_a_header_line("bundles/key-pkcs8.pem", NULL);
+	struct ck_bundle *ref = NULL;
+	struct ck_error e;
+
+	cr_assert_eq(fx_load("bundles/key-pkcs8.pem", NULL, &ref, &e), CK_OK, "%s", e.what);
+	for (size_t i = 0; i < sizeof pkcs8_blocks / sizeof pkcs8_blocks[0]; i++) {
+		struct ck_bundle *b = NULL;
+		size_t n;
+		char *t = pem_relabel(pkcs8_blocks[i].file, pkcs8_blocks[i].label,
+				      pkcs8_blocks[i].header, &n);
+		enum ck_status rc = fx_load_mem(t, n, "k.pem", pkcs8_blocks[i].password, &b, &e);
+
+		cr_assert_eq(rc, pkcs8_blocks[i].status, "case %zu: %d %s", i, rc, e.what);
+		if (rc == CK_OK) {
+			cr_assert_eq(b->nkeys, 1, "case %zu", i);
+			cr_assert_eq(b->keys[0]->was_encrypted,
+				     strcmp(pkcs8_blocks[i].message, "enc") == 0, "case %zu", i);
+			cr_assert_arr_eq(b->keys[0]->spki_sha256, ref->keys[0]->spki_sha256, 32,
+					 "case %zu", i);
+			ck_bundle_free(b);
+		} else {
+			cr_assert_str_eq(e.what, pkcs8_blocks[i].message, "case %zu", i);
+			cr_assert_null(b, "case %zu", i);
+		}
+		free(t);
+	}
+	ck_bundle_free(ref);
 }
 
 struct bad {
