@@ -424,13 +424,14 @@ static bool legacy_pem_blocks_ok(const unsigned char *data, size_t len)
 	return ok;
 }
 
-enum ck_status ck_key_parse(const unsigned char *data, size_t len, bool pem,
-			    const char *password, struct ck_key **out,
-			    struct ck_error *err)
+/* ck_key_parse once the caller knows whether the key is encrypted
+ * (load has sniffed the DER, or looked at the PEM text, already). */
+static enum ck_status key_parse(const unsigned char *data, size_t len, bool pem,
+				bool encrypted, const char *password, struct ck_key **out,
+				struct ck_error *err)
 {
 	gnutls_x509_privkey_t x = NULL;
 	gnutls_datum_t d = { (unsigned char *)data, (unsigned)len };
-	bool encrypted = key_is_encrypted(data, len, pem);
 	unsigned char *text = NULL;
 	enum ck_status rc;
 	int ret;
@@ -483,6 +484,13 @@ out:
 	return rc;
 }
 
+enum ck_status ck_key_parse(const unsigned char *data, size_t len, bool pem,
+			    const char *password, struct ck_key **out,
+			    struct ck_error *err)
+{
+	return key_parse(data, len, pem, key_is_encrypted(data, len, pem), password, out, err);
+}
+
 enum ck_status ck_key_from_encrypted_pkcs8(const unsigned char *der, size_t len,
 					   const char *password, struct ck_key **out,
 					   struct ck_error *err)
@@ -510,18 +518,18 @@ enum ck_status ck_key_from_encrypted_pkcs8(const unsigned char *der, size_t len,
 }
 
 /* Parse a key, going through the password candidates when it is
- * encrypted. */
+ * encrypted (the caller says whether it is: it has looked already). */
 static enum ck_status load_key(struct ck_bundle *b, const unsigned char *data,
-			       size_t len, bool pem, const struct ck_load_opts *opts,
-			       struct ck_error *err)
+			       size_t len, bool pem, bool encrypted,
+			       const struct ck_load_opts *opts, struct ck_error *err)
 {
 	struct ck_pw_iter it;
 	struct ck_key *k = NULL;
 	const char *pass = NULL, *kind = NULL;
 	enum ck_status rc;
 
-	if (!key_is_encrypted(data, len, pem)) {
-		rc = ck_key_parse(data, len, pem, NULL, &k, err);
+	if (!encrypted) {
+		rc = key_parse(data, len, pem, false, NULL, &k, err);
 		goto done;
 	}
 	ck_pw_iter_init(&it, opts->password, b->name);
@@ -537,7 +545,7 @@ static enum ck_status load_key(struct ck_bundle *b, const unsigned char *data,
 		}
 		if (!pass || !*pass) /* PEM key encryption has no "absent" form */
 			continue;
-		rc = ck_key_parse(data, len, pem, pass, &k, err);
+		rc = key_parse(data, len, pem, true, pass, &k, err);
 		if (rc != CK_E_BAD_PASSWORD)
 			break;
 	}
@@ -621,7 +629,9 @@ static bool is_time(const struct ck_tlv *t)
  * STRING }; their "to be signed" parts tell them apart:
  *   certificate: [0] version, ... | serial, algid, issuer, validity SEQUENCE
  *   CRL:         version, algid, issuer, thisUpdate TIME | algid, issuer, TIME
- *   CSR:         version, subject Name, SubjectPublicKeyInfo */
+ *   CSR:         version, subject Name, SubjectPublicKeyInfo, [0] attributes
+ *                (a v1 certificate without [0] version has a SEQUENCE
+ *                validity fourth) */
 static enum der_kind sniff_signed(const unsigned char *d, size_t tbs_from, size_t tbs_to)
 {
 	struct ck_tlv t[4];
@@ -633,8 +643,8 @@ static enum der_kind sniff_signed(const unsigned char *d, size_t tbs_from, size_
 		return DER_CRL;
 	if (n >= 4 && t[0].tag == CK_TAG_INTEGER && is_time(&t[3]))
 		return DER_CRL;
-	if (n == 3 && t[0].tag == CK_TAG_INTEGER && t[1].tag == CK_TAG_SEQUENCE &&
-	    t[2].tag == CK_TAG_SEQUENCE)
+	if (n >= 3 && t[0].tag == CK_TAG_INTEGER && t[1].tag == CK_TAG_SEQUENCE &&
+	    t[2].tag == CK_TAG_SEQUENCE && (n == 3 || (t[3].cls == 0x80 && t[3].tag == 0)))
 		return DER_CSR;
 	return DER_CERT; /* let the certificate parser say what is wrong */
 }
@@ -767,6 +777,23 @@ static enum ck_status locate(enum ck_status rc, const unsigned char *d, size_t l
 	return rc;
 }
 
+/* What a DER structure is, in messages ("it holds ...", "this is ..."). */
+static const char *der_kind_name(enum der_kind k)
+{
+	switch (k) {
+	case DER_CERT: return "a certificate";
+	case DER_PKCS12: return "a PKCS#12 file";
+	case DER_PKCS7: return "a PKCS#7 structure";
+	case DER_KEY: return "a PKCS#1 or SEC1 key";
+	case DER_PKCS8_KEY: return "a key that is not encrypted";
+	case DER_ENCRYPTED_KEY: return "an encrypted key";
+	case DER_CRL: return "a CRL (certificate revocation list)";
+	case DER_CSR: return "a certificate request (CSR)";
+	case DER_UNKNOWN:
+	default: return NULL;
+	}
+}
+
 static enum ck_status load_der_kind(struct ck_bundle *b, const unsigned char *d,
 				    size_t len, bool top, const struct ck_load_opts *opts,
 				    struct ck_error *err);
@@ -805,13 +832,13 @@ static enum ck_status load_der_kind(struct ck_bundle *b, const unsigned char *d,
 	case DER_ENCRYPTED_KEY:
 		if (top)
 			b->format = CK_FMT_DER;
-		return load_key(b, d, len, false, opts, err);
+		return load_key(b, d, len, false, kind == DER_ENCRYPTED_KEY, opts, err);
 	case DER_CRL:
-		return ck_error_set(err, CK_E_UNSUPPORTED,
-				    "this is a CRL (certificate revocation list), not a certificate bundle");
+		return ck_error_set(err, CK_E_UNSUPPORTED, "this is %s, not a certificate bundle",
+				    der_kind_name(kind));
 	case DER_CSR:
-		return ck_error_set(err, CK_E_UNSUPPORTED,
-				    "this is a certificate request (CSR), not a certificate");
+		return ck_error_set(err, CK_E_UNSUPPORTED, "this is %s, not a certificate",
+				    der_kind_name(kind));
 	case DER_UNKNOWN:
 	default:
 		if (sniff_err.status) {
@@ -1044,27 +1071,12 @@ static bool pem_has_encryption_headers(const struct pem_block *blk)
 	return memmem(blk->body, n, "Proc-Type:", 10) || memmem(blk->body, n, "DEK-Info:", 9);
 }
 
-/* What a PKCS#8 block holds when it is not what its label says. */
-static const char *der_kind_held(enum der_kind k)
-{
-	switch (k) {
-	case DER_CERT: return "a certificate";
-	case DER_PKCS12: return "a PKCS#12 file";
-	case DER_PKCS7: return "a PKCS#7 structure";
-	case DER_KEY: return "a PKCS#1 or SEC1 key";
-	case DER_PKCS8_KEY: return "a key that is not encrypted";
-	case DER_ENCRYPTED_KEY: return "an encrypted key";
-	case DER_CRL: return "a CRL";
-	case DER_CSR: return "a certificate request";
-	case DER_UNKNOWN:
-	default: return NULL;
-	}
-}
-
 /* A PRIVATE KEY or ENCRYPTED PRIVATE KEY block: PKCS#8, whose
  * encryption is inside the DER, so the key is read from the DER the
- * block decoded to (once, whatever the number of password candidates),
- * and the label says which of the two it must be. */
+ * block decoded to (decoded once, whatever the number of password
+ * candidates), and the label says which of the two it must be.  DER
+ * that is nothing load knows gets the error locator's byte offset
+ * when its structure is broken. */
 static enum ck_status load_pkcs8_block(struct ck_bundle *b, const struct pem_block *blk,
 				       const unsigned char *der, size_t der_len,
 				       const struct ck_load_opts *opts, struct ck_error *err)
@@ -1072,22 +1084,18 @@ static enum ck_status load_pkcs8_block(struct ck_bundle *b, const struct pem_blo
 	bool enc = label_is(blk, "ENCRYPTED PRIVATE KEY");
 	enum der_kind want = enc ? DER_ENCRYPTED_KEY : DER_PKCS8_KEY;
 	const char *what = enc ? "an EncryptedPrivateKeyInfo" : "a PrivateKeyInfo";
-	struct ck_error sniff_err;
-	enum der_kind kind;
+	enum der_kind kind = sniff_der(der, der_len, NULL);
+	enum ck_status rc;
 
-	ck_error_clear(&sniff_err);
-	kind = sniff_der(der, der_len, &sniff_err);
-	if (kind == want)
-		return locate(load_key(b, der, der_len, false, opts, err), der, der_len, "block",
-			      err);
-	if (der_kind_held(kind))
+	/* what it holds says more than where its DER breaks */
+	if (kind != want && der_kind_name(kind))
 		return ck_error_set(err, CK_E_PARSE, "it holds %s, not %s (PKCS#8)",
-				    der_kind_held(kind), what);
-	if (sniff_err.status == CK_E_PARSE) {
-		*err = sniff_err;
-		return CK_E_PARSE;
-	}
-	return ck_error_set(err, CK_E_PARSE, "not %s (PKCS#8)", what);
+				    der_kind_name(kind), what);
+	if (kind == want)
+		rc = load_key(b, der, der_len, false, enc, opts, err);
+	else
+		rc = ck_error_set(err, CK_E_PARSE, "not %s (PKCS#8)", what);
+	return locate(rc, der, der_len, "block", err);
 }
 
 static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *data,
@@ -1098,24 +1106,25 @@ static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *d
 	size_t der_len = 0;
 	enum ck_status rc;
 	int ll = (int)(blk->label_len > 64 ? 64 : blk->label_len);
+	bool pkcs8 = label_is(blk, "PRIVATE KEY") || label_is(blk, "ENCRYPTED PRIVATE KEY");
 
 	(void)data;
-	if (label_is(blk, "PRIVATE KEY") || label_is(blk, "ENCRYPTED PRIVATE KEY") ||
-	    label_is(blk, "RSA PRIVATE KEY") || label_is(blk, "EC PRIVATE KEY") ||
+	if (pkcs8 || label_is(blk, "RSA PRIVATE KEY") || label_is(blk, "EC PRIVATE KEY") ||
 	    label_is(blk, "DSA PRIVATE KEY")) {
 		/* the base64 is decoded here first, for a precise message */
 		rc = pem_decode_body(blk, &der, &der_len, err);
 		if (rc)
 			return rc;
-		if ((label_is(blk, "PRIVATE KEY") || label_is(blk, "ENCRYPTED PRIVATE KEY")) &&
-		    !pem_has_encryption_headers(blk)) {
+		if (pkcs8 && !pem_has_encryption_headers(blk)) {
 			rc = load_pkcs8_block(b, blk, der, der_len, opts, err);
 		} else {
 			/* the legacy labels (and any key under Proc-Type and
 			 * DEK-Info headers) carry their encryption in the
 			 * text: GnuTLS reads that */
-			rc = load_key(b, blk->begin, (size_t)(blk->stop - blk->begin), true, opts,
-				      err);
+			const unsigned char *text = blk->begin;
+			size_t text_len = (size_t)(blk->stop - blk->begin);
+			rc = load_key(b, text, text_len, true, key_is_encrypted(text, text_len, true),
+				      opts, err);
 		}
 		gnutls_memset(der, 0, der_len);
 		free(der);

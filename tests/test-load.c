@@ -130,28 +130,29 @@ static char *pem_relabel(const char *rel, const char *label, const char *header,
 static const struct {
 	const char *file, *label, *header, *password;
 	enum ck_status status;
-	const char *message; /* the error, or "enc"/"plain" for the key */
+	bool encrypted;      /* for a key that loads: was it */
+	const char *message; /* for one that does not: the error */
 } pkcs8_blocks[] = {
 	{ "bundles/key-enc-pkcs8.pem", "ENCRYPTED PRIVATE KEY", "Comment: from a partner\n\n",
-	  "secret", CK_OK, "enc" },
+	  "secret", CK_OK, true, NULL },
 	{ "bundles/key-pkcs8.pem", "PRIVATE KEY", "Comment: from a partner\n\n", NULL, CK_OK,
-	  "plain" },
+	  false, NULL },
 	{ "bundles/key-pkcs8.pem", "PRIVATE KEY", "Comment: a\r\nComment: b\r\n\r\n", NULL,
-	  CK_OK, "plain" },
-	{ "bundles/key-rsa-legacy-enc.pem", "PRIVATE KEY", NULL, "secret", CK_OK, "enc" },
+	  CK_OK, false, NULL },
+	{ "bundles/key-rsa-legacy-enc.pem", "PRIVATE KEY", NULL, "secret", CK_OK, true, NULL },
 	{ "bundles/key-enc-pkcs8.pem", "ENCRYPTED PRIVATE KEY", "Comment: x\n\n", "wrong",
-	  CK_E_BAD_PASSWORD, "wrong password for the encrypted private key" },
+	  CK_E_BAD_PASSWORD, false, "wrong password for the encrypted private key" },
 	{ "bundles/key-enc-pkcs8.pem", "ENCRYPTED PRIVATE KEY", "Comment: x\n\n", NULL,
-	  CK_E_PASSWORD, "the private key is encrypted and no password was given" },
-	{ "bundles/key-enc-pkcs8.pem", "PRIVATE KEY", NULL, "secret", CK_E_PARSE,
+	  CK_E_PASSWORD, false, "the private key is encrypted and no password was given" },
+	{ "bundles/key-enc-pkcs8.pem", "PRIVATE KEY", NULL, "secret", CK_E_PARSE, false,
 	  "PRIVATE KEY block at line 1: it holds an encrypted key, not a PrivateKeyInfo (PKCS#8)" },
-	{ "bundles/key-pkcs8.pem", "ENCRYPTED PRIVATE KEY", NULL, "secret", CK_E_PARSE,
+	{ "bundles/key-pkcs8.pem", "ENCRYPTED PRIVATE KEY", NULL, "secret", CK_E_PARSE, false,
 	  "ENCRYPTED PRIVATE KEY block at line 1: it holds a key that is not encrypted, "
 	  "not an EncryptedPrivateKeyInfo (PKCS#8)" },
-	{ "bundles/key-rsa.pem", "PRIVATE KEY", NULL, NULL, CK_E_PARSE,
+	{ "bundles/key-rsa.pem", "PRIVATE KEY", NULL, NULL, CK_E_PARSE, false,
 	  "PRIVATE KEY block at line 1: it holds a PKCS#1 or SEC1 key, not a PrivateKeyInfo "
 	  "(PKCS#8)" },
-	{ "bundles/client-chain.pem", "PRIVATE KEY", NULL, NULL, CK_E_PARSE,
+	{ "bundles/client-chain.pem", "PRIVATE KEY", NULL, NULL, CK_E_PARSE, false,
 	  "PRIVATE KEY block at line 1: it holds a certificate, not a PrivateKeyInfo (PKCS#8)" },
 };
 
@@ -171,8 +172,8 @@ Test(load, pkcs8_pem_blocks)
 		cr_assert_eq(rc, pkcs8_blocks[i].status, "case %zu: %d %s", i, rc, e.what);
 		if (rc == CK_OK) {
 			cr_assert_eq(b->nkeys, 1, "case %zu", i);
-			cr_assert_eq(b->keys[0]->was_encrypted,
-				     strcmp(pkcs8_blocks[i].message, "enc") == 0, "case %zu", i);
+			cr_assert_eq(b->keys[0]->was_encrypted, pkcs8_blocks[i].encrypted,
+				     "case %zu", i);
 			cr_assert_arr_eq(b->keys[0]->spki_sha256, ref->keys[0]->spki_sha256, 32,
 					 "case %zu", i);
 			ck_bundle_free(b);
@@ -183,6 +184,66 @@ Test(load, pkcs8_pem_blocks)
 		free(t);
 	}
 	ck_bundle_free(ref);
+}
+
+/* A PKCS#8 block whose DER is something else: the message says what it
+ * holds (even when that DER is broken too), or else where its DER
+ * breaks (the error locator's byte offset, as in certificate blocks),
+ * or that it is not the structure named. */
+Test(load, pkcs8_pem_blocks_holding_something_else)
+{
+	static const struct {
+		const char *label, *file; /* the DER: a fixture (+ `len` zero bytes), or ... */
+		const char *bytes;        /* ... these bytes */
+		size_t len;
+		const char *message;
+	} cases[] = {
+		{ "PRIVATE KEY", "pki/int-ca.crl", NULL, 0,
+		  "PRIVATE KEY block at line 1: it holds a CRL (certificate revocation list), "
+		  "not a PrivateKeyInfo (PKCS#8)" },
+		{ "ENCRYPTED PRIVATE KEY", "bad/client.csr", NULL, 0,
+		  "ENCRYPTED PRIVATE KEY block at line 1: it holds a certificate request (CSR), "
+		  "not an EncryptedPrivateKeyInfo (PKCS#8)" },
+		{ "PRIVATE KEY", "pki/client.der", NULL, 2,
+		  "PRIVATE KEY block at line 1: it holds a certificate, not a PrivateKeyInfo "
+		  "(PKCS#8)" },
+		{ "PRIVATE KEY", NULL, "hello", 5,
+		  "PRIVATE KEY block at line 1: DER length at byte 1 runs past the end of the "
+		  "block (content at byte 2 needs 101 bytes, 3 left)" },
+		{ "ENCRYPTED PRIVATE KEY", NULL, "\x30\x00", 2,
+		  "ENCRYPTED PRIVATE KEY block at line 1: not an EncryptedPrivateKeyInfo (PKCS#8)" },
+		{ "PRIVATE KEY", NULL, "\x02\x01\x00", 3,
+		  "PRIVATE KEY block at line 1: not a PrivateKeyInfo (PKCS#8)" },
+		{ "PRIVATE KEY", NULL, "\x30\x05\x06\x03\x2a\x03\x04", 7,
+		  "PRIVATE KEY block at line 1: not a PrivateKeyInfo (PKCS#8)" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ck_bundle *b = NULL;
+		struct ck_error e;
+		size_t n = cases[i].len;
+		unsigned char *der = NULL;
+		gnutls_datum_t in;
+
+		if (cases[i].file) {
+			der = fx_read(cases[i].file, &n);
+			der = realloc(der, n + cases[i].len);
+			cr_assert_not_null(der);
+			memset(der + n, 0, cases[i].len);
+			n += cases[i].len;
+		}
+		in.data = der ? der : (unsigned char *)cases[i].bytes;
+		in.size = (unsigned)n;
+		gnutls_datum_t pem = { NULL, 0 };
+
+		cr_assert_geq(gnutls_pem_base64_encode2(cases[i].label, &in, &pem), 0);
+		cr_assert_eq(fx_load_mem((const char *)pem.data, pem.size, "k.pem", "secret", &b, &e),
+			     CK_E_PARSE, "case %zu: %s", i, e.what);
+		cr_assert_str_eq(e.what, cases[i].message, "case %zu", i);
+		cr_assert_null(b, "case %zu", i);
+		gnutls_free(pem.data);
+		free(der);
+	}
 }
 
 struct bad {
