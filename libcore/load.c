@@ -1085,17 +1085,16 @@ static enum ck_status load_pkcs8_block(struct ck_bundle *b, const struct pem_blo
 	enum der_kind want = enc ? DER_ENCRYPTED_KEY : DER_PKCS8_KEY;
 	const char *what = enc ? "an EncryptedPrivateKeyInfo" : "a PrivateKeyInfo";
 	enum der_kind kind = sniff_der(der, der_len, NULL);
-	enum ck_status rc;
 
+	if (kind == want)
+		return locate(load_key(b, der, der_len, false, enc, opts, err), der, der_len,
+			      "block", err);
 	/* what it holds says more than where its DER breaks */
-	if (kind != want && der_kind_name(kind))
+	if (der_kind_name(kind))
 		return ck_error_set(err, CK_E_PARSE, "it holds %s, not %s (PKCS#8)",
 				    der_kind_name(kind), what);
-	if (kind == want)
-		rc = load_key(b, der, der_len, false, enc, opts, err);
-	else
-		rc = ck_error_set(err, CK_E_PARSE, "not %s (PKCS#8)", what);
-	return locate(rc, der, der_len, "block", err);
+	return locate(ck_error_set(err, CK_E_PARSE, "not %s (PKCS#8)", what), der, der_len,
+		      "block", err);
 }
 
 static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *data,
