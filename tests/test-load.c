@@ -193,28 +193,30 @@ Test(load, pkcs8_pem_blocks)
 Test(load, pkcs8_pem_blocks_holding_something_else)
 {
 	static const struct {
-		const char *label, *file; /* the DER: a fixture (+ `len` zero bytes), or ... */
-		const char *bytes;        /* ... these bytes */
-		size_t len;
+		const char *label;
+		const char *file;      /* the DER: a fixture ... */
+		size_t trailing_zeros; /* ... with this many zero bytes after it, */
+		const char *bytes;     /* or these bytes ... */
+		size_t len;            /* ... of this length */
 		const char *message;
 	} cases[] = {
-		{ "PRIVATE KEY", "pki/int-ca.crl", NULL, 0,
+		{ "PRIVATE KEY", "pki/int-ca.crl", 0, NULL, 0,
 		  "PRIVATE KEY block at line 1: it holds a CRL (certificate revocation list), "
 		  "not a PrivateKeyInfo (PKCS#8)" },
-		{ "ENCRYPTED PRIVATE KEY", "bad/client.csr", NULL, 0,
+		{ "ENCRYPTED PRIVATE KEY", "bad/client.csr", 0, NULL, 0,
 		  "ENCRYPTED PRIVATE KEY block at line 1: it holds a certificate request (CSR), "
 		  "not an EncryptedPrivateKeyInfo (PKCS#8)" },
-		{ "PRIVATE KEY", "pki/client.der", NULL, 2,
+		{ "PRIVATE KEY", "pki/client.der", 2, NULL, 0,
 		  "PRIVATE KEY block at line 1: it holds a certificate, not a PrivateKeyInfo "
 		  "(PKCS#8)" },
-		{ "PRIVATE KEY", NULL, "hello", 5,
+		{ "PRIVATE KEY", NULL, 0, "hello", 5,
 		  "PRIVATE KEY block at line 1: DER length at byte 1 runs past the end of the "
 		  "block (content at byte 2 needs 101 bytes, 3 left)" },
-		{ "ENCRYPTED PRIVATE KEY", NULL, "\x30\x00", 2,
+		{ "ENCRYPTED PRIVATE KEY", NULL, 0, "\x30\x00", 2,
 		  "ENCRYPTED PRIVATE KEY block at line 1: not an EncryptedPrivateKeyInfo (PKCS#8)" },
-		{ "PRIVATE KEY", NULL, "\x02\x01\x00", 3,
+		{ "PRIVATE KEY", NULL, 0, "\x02\x01\x00", 3,
 		  "PRIVATE KEY block at line 1: not a PrivateKeyInfo (PKCS#8)" },
-		{ "PRIVATE KEY", NULL, "\x30\x05\x06\x03\x2a\x03\x04", 7,
+		{ "PRIVATE KEY", NULL, 0, "\x30\x05\x06\x03\x2a\x03\x04", 7,
 		  "PRIVATE KEY block at line 1: not a PrivateKeyInfo (PKCS#8)" },
 	};
 
@@ -223,18 +225,17 @@ Test(load, pkcs8_pem_blocks_holding_something_else)
 		struct ck_error e;
 		size_t n = cases[i].len;
 		unsigned char *der = NULL;
-		gnutls_datum_t in;
+		gnutls_datum_t in, pem = { NULL, 0 };
 
 		if (cases[i].file) {
 			der = fx_read(cases[i].file, &n);
-			der = realloc(der, n + cases[i].len);
+			der = realloc(der, n + cases[i].trailing_zeros);
 			cr_assert_not_null(der);
-			memset(der + n, 0, cases[i].len);
-			n += cases[i].len;
+			memset(der + n, 0, cases[i].trailing_zeros);
+			n += cases[i].trailing_zeros;
 		}
 		in.data = der ? der : (unsigned char *)cases[i].bytes;
 		in.size = (unsigned)n;
-		gnutls_datum_t pem = { NULL, 0 };
 
 		cr_assert_geq(gnutls_pem_base64_encode2(cases[i].label, &in, &pem), 0);
 		cr_assert_eq(fx_load_mem((const char *)pem.data, pem.size, "k.pem", "secret", &b, &e),
