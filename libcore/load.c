@@ -289,20 +289,12 @@ out:
 	return ret;
 }
 
-static bool key_is_encrypted(const unsigned char *data, size_t len, bool pem)
+/* A PEM key is encrypted when its label or its headers say so (a DER
+ * key when sniff_der finds an EncryptedPrivateKeyInfo). */
+static bool pem_key_is_encrypted(const unsigned char *text, size_t len)
 {
-	if (pem)
-		return memmem(data, len, "ENCRYPTED PRIVATE KEY", 21) != NULL ||
-		       memmem(data, len, "Proc-Type: 4,ENCRYPTED", 22) != NULL;
-	/* DER EncryptedPrivateKeyInfo: SEQUENCE { SEQUENCE algid, OCTET STRING } */
-	{
-		struct ck_tlv t;
-		if (ck_der_read(data, len, true, 0, &t, NULL) || t.tag != CK_TAG_SEQUENCE)
-			return false;
-		if (ck_der_read(data + t.hdr_len, len - t.hdr_len, true, (int64_t)t.hdr_len, &t, NULL))
-			return false;
-		return t.tag == CK_TAG_SEQUENCE;
-	}
+	return memmem(text, len, "ENCRYPTED PRIVATE KEY", 21) != NULL ||
+	       memmem(text, len, "Proc-Type: 4,ENCRYPTED", 22) != NULL;
 }
 
 /* Build the record from a decoded key: PKCS#8 DER, type, SPKI hash. */
@@ -482,13 +474,6 @@ out:
 		free(text);
 	}
 	return rc;
-}
-
-enum ck_status ck_key_parse(const unsigned char *data, size_t len, bool pem,
-			    const char *password, struct ck_key **out,
-			    struct ck_error *err)
-{
-	return key_parse(data, len, pem, key_is_encrypted(data, len, pem), password, out, err);
 }
 
 enum ck_status ck_key_from_encrypted_pkcs8(const unsigned char *der, size_t len,
@@ -710,6 +695,20 @@ static enum der_kind sniff_der(const unsigned char *d, size_t len, struct ck_err
 		}
 	}
 	return DER_UNKNOWN;
+}
+
+/* For outside callers (PKCS#12 key bags, fuzz-key): a DER key is
+ * encrypted when it sniffs as an EncryptedPrivateKeyInfo, so DER that
+ * only starts like one (SEQUENCE { SEQUENCE, not an OCTET STRING }) is a
+ * key that cannot be decoded, not one that needs a password. */
+enum ck_status ck_key_parse(const unsigned char *data, size_t len, bool pem,
+			    const char *password, struct ck_key **out,
+			    struct ck_error *err)
+{
+	bool encrypted = pem ? pem_key_is_encrypted(data, len)
+			     : sniff_der(data, len, NULL) == DER_ENCRYPTED_KEY;
+
+	return key_parse(data, len, pem, encrypted, password, out, err);
 }
 
 static enum ck_status load_pkcs7(struct ck_bundle *b, const unsigned char *d,
@@ -1122,7 +1121,7 @@ static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *d
 			 * text: GnuTLS reads that */
 			const unsigned char *text = blk->begin;
 			size_t text_len = (size_t)(blk->stop - blk->begin);
-			rc = load_key(b, text, text_len, true, key_is_encrypted(text, text_len, true),
+			rc = load_key(b, text, text_len, true, pem_key_is_encrypted(text, text_len),
 				      opts, err);
 		}
 		gnutls_memset(der, 0, der_len);

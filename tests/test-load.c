@@ -498,6 +498,42 @@ Test(load, key_parse_decrypts_encrypted_pkcs8_as_openssl_does)
 	}
 }
 
+/* ck_key_parse takes DER for an encrypted key only when it is an
+ * EncryptedPrivateKeyInfo (SEQUENCE { SEQUENCE algid, OCTET STRING }):
+ * DER that merely starts with SEQUENCE { SEQUENCE ... } (a broken PKCS#12
+ * key bag) is a key that cannot be decoded, not one that asks for a
+ * password it could not use. */
+Test(load, key_parse_der_is_encrypted_only_as_an_EncryptedPrivateKeyInfo)
+{
+	static const struct {
+		const char *der;
+		size_t len;
+		enum ck_status status;
+		const char *message;
+	} cases[] = {
+		/* SEQUENCE { SEQUENCE { OID 1.2 }, INTEGER 0 } */
+		{ "\x30\x08\x30\x03\x06\x01\x2a\x02\x01\x00", 10, CK_E_PARSE,
+		  "private key cannot be decoded" },
+		/* SEQUENCE { SEQUENCE { OID 1.2 }, SEQUENCE {} } */
+		{ "\x30\x07\x30\x03\x06\x01\x2a\x30\x00", 9, CK_E_PARSE,
+		  "private key cannot be decoded" },
+		/* SEQUENCE { SEQUENCE { OID 1.2 }, OCTET STRING 00 00 } */
+		{ "\x30\x09\x30\x03\x06\x01\x2a\x04\x02\x00\x00", 11, CK_E_PASSWORD,
+		  "the private key is encrypted and no password was given" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ck_key *k = NULL;
+		struct ck_error e;
+
+		ck_error_clear(&e);
+		cr_assert_eq(ck_key_parse((const unsigned char *)cases[i].der, cases[i].len, false,
+					  NULL, &k, &e),
+			     cases[i].status, "case %zu: %s", i, e.what);
+		cr_assert(strstr(e.what, cases[i].message), "case %zu: %s", i, e.what);
+		cr_assert_null(k, "case %zu", i);
+	}
+}
+
 /* Legacy encrypted PEM keys GnuTLS must not see, both found by
  * fuzz/fuzz-key: a body that is not a whole number of cipher blocks
  * (nettle aborted the process), and nothing but line ends after the
