@@ -49,6 +49,9 @@ void ck_key_free(struct ck_key *key);
 /* Parse a private key in any form GnuTLS reads (PKCS#8 plain or
  * encrypted, PKCS#1, SEC1, OpenSSL's Proc-Type encryption), PEM or DER.
  * An encrypted PKCS#8 key is decrypted by ck_key_from_encrypted_pkcs8.
+ * A key is taken as encrypted when PEM's label or Proc-Type header says
+ * so, or when the DER is an EncryptedPrivateKeyInfo (SEQUENCE { SEQUENCE,
+ * OCTET STRING }); other DER is decoded as a plain key.
  * `password` may be NULL: CK_E_PASSWORD for any encrypted key (PKCS#12's
  * absent password is ck_key_from_encrypted_pkcs8's NULL, not this one).
  * CK_E_BAD_PASSWORD: it did not decrypt. */
