@@ -113,11 +113,19 @@ for t in $targets; do
 		"$bin" "$@" "fuzz-corpus/$t" "fuzz-seeds/$t" $regress >>"$log" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-	if [ -z "$execs" ]; then
-		execs=$(grep -E '^#[0-9]+' "$log" | tail -n 1 | sed 's/^#\([0-9]*\).*/\1/')
+	if [ "$jobs" -gt 1 ]; then
+		# -fork: the parent's "#N: cov: C ft: F ..." lines count the
+		# executions of every worker; the stat:: and "#N  NEW cov:"
+		# lines in the log are those of one worker's last job
+		last=$(grep -a -E '^#[0-9]+: cov: ' "$log" | tail -n 1)
+		execs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
+	else
+		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+		if [ -z "$execs" ]; then
+			execs=$(grep -a -E '^#[0-9]+' "$log" | tail -n 1 | sed 's/^#\([0-9]*\).*/\1/')
+		fi
+		last=$(grep -a -E '^#[0-9]+.* cov: ' "$log" | tail -n 1)
 	fi
-	last=$(grep -E '^#[0-9]+.* cov: ' "$log" | tail -n 1)
 	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	if [ $rc -eq 0 ]; then
