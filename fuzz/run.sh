@@ -118,14 +118,13 @@ for t in $targets; do
 		# executions of every worker; the stat:: and "#N  NEW cov:"
 		# lines in the log are those of one worker's last job
 		last=$(grep -a -E '^#[0-9]+: cov: ' "$log" | tail -n 1)
-		execs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
+		execs=
 	else
-		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-		if [ -z "$execs" ]; then
-			execs=$(grep -a -E '^#[0-9]+' "$log" | tail -n 1 | sed 's/^#\([0-9]*\).*/\1/')
-		fi
 		last=$(grep -a -E '^#[0-9]+.* cov: ' "$log" | tail -n 1)
+		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	fi
+	# without a stat:: line (fork mode, or a run cut short) N of the last status line
+	[ -n "$execs" ] || execs=$(echo "$last" | sed -n 's/^#\([0-9]*\).*/\1/p')
 	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	if [ $rc -eq 0 ]; then
