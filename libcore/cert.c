@@ -495,6 +495,77 @@ static int read_extensions(struct ck_cert *c, gnutls_x509_crt_t crt)
 	}
 }
 
+/* Where the extensions' SEQUENCE OF starts and ends inside the TBS
+ * ([3] EXPLICIT after the SPKI and the optional unique IDs). */
+static bool ext_bounds(const struct ck_cert *c, size_t *start, size_t *end)
+{
+	const unsigned char *d = c->der;
+	size_t p = c->spki.off + c->spki.len, tbs_end = c->tbs.off + c->tbs.len;
+	struct ck_tlv t;
+
+	while (p < tbs_end) {
+		if (ck_der_read(d + p, tbs_end - p, false, 0, &t, NULL))
+			return false;
+		if (t.cls == ASN1_CLASS_CONTEXT_SPECIFIC && t.tag == 3) {
+			size_t q = p + t.hdr_len;
+			if (ck_der_read(d + q, tbs_end - q, false, 0, &t, NULL) ||
+			    t.tag != CK_TAG_SEQUENCE)
+				return false;
+			*start = q + t.hdr_len;
+			*end = *start + t.len;
+			return true;
+		}
+		p += t.hdr_len + t.len;
+	}
+	return false;
+}
+
+int ck_cert_ext_next(const struct ck_cert *c, size_t *pos, struct ck_ext *ext)
+{
+	const unsigned char *d = c->der;
+	size_t start, end, p, q, ext_end;
+	struct ck_tlv t;
+	int used = 0;
+
+	if (!ext_bounds(c, &start, &end))
+		return 0;
+	p = *pos ? *pos : start;
+	if (p >= end)
+		return 0;
+	if (ck_der_read(d + p, end - p, false, 0, &t, NULL) || t.tag != CK_TAG_SEQUENCE)
+		return -1;
+	q = p + t.hdr_len;
+	ext_end = q + t.len;
+	memset(ext, 0, sizeof *ext);
+	if (ck_der_read(d + q, ext_end - q, false, 0, &t, NULL) || t.tag != CK_TAG_OID)
+		return -1;
+	if (asn1_get_object_id_der(d + q + t.tag_len, (int)(ext_end - q - t.tag_len), &used,
+				   ext->oid, sizeof ext->oid) != ASN1_SUCCESS)
+		ext->oid[0] = '\0';
+	q += t.hdr_len + t.len;
+	if (q < ext_end && ck_der_read(d + q, ext_end - q, false, 0, &t, NULL) == CK_OK &&
+	    t.cls == 0 && t.tag == CK_TAG_BOOLEAN) {
+		ext->critical = t.len == 1 && d[q + t.hdr_len] != 0;
+		q += t.hdr_len + t.len;
+	}
+	if (q >= ext_end || ck_der_read(d + q, ext_end - q, false, 0, &t, NULL) ||
+	    t.tag != CK_TAG_OCTET_STRING || q + t.hdr_len + t.len != ext_end)
+		return -1;
+	ext->value = d + q + t.hdr_len;
+	ext->len = t.len;
+	*pos = ext_end;
+	return 1;
+}
+
+bool ck_cert_ext_find(const struct ck_cert *c, const char *oid, struct ck_ext *ext)
+{
+	size_t pos = 0;
+	while (ck_cert_ext_next(c, &pos, ext) == 1)
+		if (strcmp(ext->oid, oid) == 0)
+			return true;
+	return false;
+}
+
 /* ---------------------------------------------------------------- */
 /* the record */
 

@@ -161,6 +161,23 @@ bool ck_cert_weak_key(const struct ck_cert *cert);
 /* Is `oid` a critical extension the chain validator understands? */
 bool ck_cert_extension_known(const char *oid);
 
+/* One extension of a certificate, as found in its DER: `value` points
+ * into the record's DER (the extnValue OCTET STRING content). */
+struct ck_ext {
+	char oid[64];         /* dotted; "" when the OID cannot be read */
+	bool critical;
+	const unsigned char *value;
+	size_t len;
+};
+
+/* Walk the extensions in DER order: start with *pos = 0.  Returns 1 and
+ * fills *ext, 0 after the last one (or when there are none), -1 when the
+ * extensions are malformed (the walk stops). */
+int ck_cert_ext_next(const struct ck_cert *cert, size_t *pos, struct ck_ext *ext);
+
+/* The first extension with this dotted OID; false when absent. */
+bool ck_cert_ext_find(const struct ck_cert *cert, const char *oid, struct ck_ext *ext);
+
 /* Number of strings in a ck_strv. */
 size_t ck_strv_len(ck_strv v);
 
