@@ -9,6 +9,7 @@
 
 #include "cert.h"
 #include "der.h"
+#include "dn.h"
 
 #include <arpa/inet.h>
 #include <gnutls/abstract.h>
@@ -731,9 +732,8 @@ enum ck_status ck_cert_from_der(const unsigned char *der, size_t len,
 	gnutls_hash_fast(GNUTLS_DIG_SHA1, c->der, c->der_len, c->sha1);
 	gnutls_hash_fast(GNUTLS_DIG_SHA256, ck_cert_span(c, c->spki), c->spki.len,
 			 c->spki_sha256);
-	c->self_issued = c->subject_raw.len == c->issuer_raw.len &&
-			 memcmp(ck_cert_span(c, c->subject_raw),
-				ck_cert_span(c, c->issuer_raw), c->subject_raw.len) == 0;
+	c->self_issued = ck_dn_equal(ck_cert_span(c, c->subject_raw), c->subject_raw.len,
+				     ck_cert_span(c, c->issuer_raw), c->issuer_raw.len);
 	*out = c;
 	return CK_OK;
 fail:
@@ -826,12 +826,8 @@ bool ck_cert_equal(const struct ck_cert *a, const struct ck_cert *b)
  * issuer field (PrintableString vs UTF8String). */
 bool ck_cert_name_issued(const struct ck_cert *child, const struct ck_cert *issuer)
 {
-	if (child->issuer_raw.len == issuer->subject_raw.len &&
-	    memcmp(ck_cert_span(child, child->issuer_raw),
-		   ck_cert_span(issuer, issuer->subject_raw),
-		   child->issuer_raw.len) == 0)
-		return true;
-	return strcasecmp(child->issuer, issuer->subject) == 0;
+	return ck_dn_equal(ck_cert_span(child, child->issuer_raw), child->issuer_raw.len,
+			   ck_cert_span(issuer, issuer->subject_raw), issuer->subject_raw.len);
 }
 
 /* ---------------------------------------------------------------- */

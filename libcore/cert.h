@@ -77,7 +77,7 @@ struct ck_cert {
 	int path_len;  /* -1: no limit */
 	bool has_key_usage;
 	unsigned key_usage;
-	bool self_issued; /* subject DN == issuer DN (raw) */
+	bool self_issued; /* subject DN matches issuer DN (dn.h) */
 
 	ck_strv eku;               /* OIDs */
 	ck_strv san;               /* "DNS:x", "IP:x", "email:x", "URI:x", ... */
@@ -115,8 +115,8 @@ static inline const unsigned char *ck_cert_span(const struct ck_cert *c,
 /* True when a and b are the same certificate (same DER). */
 bool ck_cert_equal(const struct ck_cert *a, const struct ck_cert *b);
 
-/* Raw subject of `issuer` equals raw issuer of `child`, or (when the
- * byte forms differ) they are equal after GnuTLS's DN comparison. */
+/* The issuer name of `child` matches the subject of `issuer` (RFC 5280
+ * §7.1, see dn.h). */
 bool ck_cert_name_issued(const struct ck_cert *child, const struct ck_cert *issuer);
 
 /* Verify `child`'s signature with `issuer`'s public key.

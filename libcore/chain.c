@@ -34,6 +34,7 @@
 #include "config.h"
 
 #include "chain.h"
+#include "dn.h"
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509-ext.h>
@@ -309,8 +310,11 @@ enum ck_status ck_pool_add(struct ck_pool *p, const struct ck_cert *c,
 	e->origin = origin;
 	e->input_index = input_index;
 	e->duplicate_of = (int)dup;
-	e->subj_hash = fnv(ck_cert_span(c, c->subject_raw), c->subject_raw.len);
-	e->iss_hash = fnv(ck_cert_span(c, c->issuer_raw), c->issuer_raw.len);
+	/* names are indexed by their canonical form, so that an issuer
+	 * whose subject is encoded differently (case, spaces, string type)
+	 * is still found by name */
+	e->subj_hash = ck_dn_hash(ck_cert_span(c, c->subject_raw), c->subject_raw.len);
+	e->iss_hash = ck_dn_hash(ck_cert_span(c, c->issuer_raw), c->issuer_raw.len);
 	p->n++;
 	if (dup >= 0) {
 		/* an input duplicate: recorded, not indexed */

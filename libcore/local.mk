@@ -6,6 +6,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/der.c libcore/der.h \
 	libcore/oid.c libcore/oid.h \
 	libcore/schema.c libcore/schema.h \
+	libcore/dn.c libcore/dn.h \
 	libcore/cert.c libcore/cert.h \
 	libcore/load.c libcore/load.h \
 	libcore/pkcs12.c libcore/pkcs12.h \
