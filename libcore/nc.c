@@ -497,6 +497,17 @@ static bool email_match(const unsigned char *s, size_t n, size_t at, const unsig
 	return host_match(s + at + 1, n - at - 1, c, cn);
 }
 
+/* Letters, digits, '-', '_' and '.' only: a host in a URI, where '%'
+ * escapes or other sub-delims could spell one host two ways. */
+static bool host_chars(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return false;
+	return true;
+}
+
 static bool digits_and_dots(const unsigned char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -508,7 +519,7 @@ static bool digits_and_dots(const unsigned char *s, size_t n)
 /* The host of a URI (RFC 3986 authority without userinfo and port), in
  * h and hn.  false when there is none (no "scheme://"), or it is an IP
  * literal or dotted-quad address (which host constraints cannot
- * judge), or not a domain. */
+ * judge), or not a plain domain name (percent-escapes included). */
 static bool uri_host(const unsigned char *s, size_t n, const unsigned char **h, size_t *hn)
 {
 	const unsigned char *colon = memchr(s, ':', n), *a, *end = s + n, *at, *port;
@@ -539,7 +550,7 @@ static bool uri_host(const unsigned char *s, size_t n, const unsigned char **h, 
 	}
 	*h = a;
 	*hn = (size_t)(end - a);
-	return domain_ok(a, *hn, false) && !digits_and_dots(a, *hn);
+	return domain_ok(a, *hn, false) && host_chars(a, *hn) && !digits_and_dots(a, *hn);
 }
 
 /* ---------------------------------------------------------------- */
@@ -554,7 +565,7 @@ struct subtree {
 
 struct list {
 	struct subtree *v;
-	size_t n;
+	size_t n, cap;
 };
 
 /* The constraints of one CA. */
@@ -644,8 +655,7 @@ static const char *base_problem(enum form f, const struct ck_tlv *t, const struc
 		size_t n = c->n;
 		if (n && s[0] == '.')
 			s++, n--;
-		if (!domain_constraint_ok(c->p, c->n) || memchr(c->p, ':', c->n) ||
-		    memchr(c->p, '/', c->n) || memchr(c->p, '@', c->n) || digits_and_dots(s, n))
+		if (!domain_constraint_ok(c->p, c->n) || !host_chars(c->p, c->n) || digits_and_dots(s, n))
 			return "a URI constraint that is not a host or domain";
 		return NULL;
 	}
@@ -678,13 +688,19 @@ static enum ck_status add_subtree(struct set *s, int l, enum form f, const struc
 				  bool minmax)
 {
 	struct list *li = &s->sub[l][f];
-	struct subtree *v = realloc(li->v, (li->n + 1) * sizeof *v);
 	struct subtree *x;
 
-	if (!v)
-		return CK_E_NOMEM;
-	li->v = v;
-	x = &v[li->n];
+	if (li->n == li->cap) {
+		/* geometric growth: thousands of subtrees must not mean
+		 * thousands of copies */
+		size_t cap = li->cap ? 2 * li->cap : 4;
+		struct subtree *v = realloc(li->v, cap * sizeof *v);
+		if (!v)
+			return CK_E_NOMEM;
+		li->v = v;
+		li->cap = cap;
+	}
+	x = &li->v[li->n];
 	memset(x, 0, sizeof *x);
 	x->data = malloc(c->n ? c->n : 1);
 	if (!x->data)

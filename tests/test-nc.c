@@ -531,6 +531,7 @@ static const struct vec {
 	{ "URI:example.com", NULL, "CN=a", "URI:http://192.0.2.1/", "has no host that is a domain" },
 	{ NULL, "URI:bad.example.com", "CN=a", "URI:http://bad.example.com./", "has no host that is a domain" },
 	{ "URI:example.com", NULL, "CN=a", "URI:http://example.com:x80/", "has no host that is a domain" },
+	{ NULL, "URI:evil.test", "CN=a", "URI:http://%65vil.test/", "has no host that is a domain" },
 	/* directoryName: RFC 5280 7.1 */
 	{ "DN:O=Test", NULL, "CN=a,O=Test", NULL, NULL },
 	{ "DN:O=Test", NULL, "CN=a,O=  tEsT  ", NULL, NULL },
@@ -733,6 +734,7 @@ static const struct {
 	{ NULL, "email:a b.com", NULL, "rfc822Name constraint that is not a host or domain" },
 	{ NULL, "URI:http://example.com/", NULL, "URI constraint that is not a host or domain" },
 	{ NULL, "URI:192.0.2.1", NULL, "URI constraint that is not a host or domain" },
+	{ NULL, "URI:ex%61mple.com", NULL, "URI constraint that is not a host or domain" },
 	{ NULL, "DNHEX:3100", NULL, "not a NameConstraints" },
 	{ NULL, "DNHEX:30023100", NULL, "directoryName constraint that is not a Name" },
 	{ NULL, "HEX:a2020000", NULL, "not a NameConstraints" },
