@@ -1422,7 +1422,8 @@ bool ck_nc_check(const struct ck_nc *nc, const struct ck_cert *cert, unsigned fl
 			work += (unsigned long long)count[f] * nc->sets[i].weight[f];
 	if (work > CK_NC_MAX_WORK) {
 		refuse(why, whysize,
-		       "%s has too many names for its name constraints (%zu names, %llu units of work over the limit of %u)",
+		       "%s has too many names for its name constraints "
+		       "(%zu names, %llu units of work over the limit of %u)",
 		       cert->subject, ns.n, work, CK_NC_MAX_WORK);
 		goto out;
 	}

@@ -9,13 +9,39 @@
  * no excluded subtree of any set — the RFC's intersection of permitted
  * and union of excluded subtrees, without computing either.
  *
- * Name forms processed: dNSName, rfc822Name (also the emailAddress
- * attributes of the subject), iPAddress, uniformResourceIdentifier (its
- * host) and directoryName (the subject DN too, compared as RFC 5280 7.1
- * says).  otherName, x400Address, ediPartyName and registeredID
- * constraints are kept but cannot be evaluated: a certificate with a
- * name of such a form under such a constraint is refused.  The subject
- * CN is not a DNS name here (RFC 5280 has no such rule).
+ * How names are compared (RFC 5280 4.2.1.10, and where it is silent,
+ * the fail-safe choice of BoringSSL, Go, OpenSSL or Botan, named):
+ *   dNSName  "example.com" is itself and every name below it,
+ *            ".example.com" only the names below (BoringSSL, Go,
+ *            OpenSSL); case-insensitive; "" is every name.  Names and
+ *            constraints must be dot-separated labels of printable
+ *            ASCII; no trailing dot (Go, Botan); "*" only as a name's
+ *            whole first label.  For an excluded subtree a wildcard
+ *            "*.b.c" also stands for "a.b.c" (BoringSSL).
+ *   rfc822Name  "local@host" one mailbox (the local part exact; for an
+ *            excluded subtree without regard to case, as BoringSSL),
+ *            "host" the mailboxes at that host, ".domain" those below it.
+ *            Mailboxes must be dot-atom@domain (a quoted local part could
+ *            hide an '@').  Applies to each emailAddress attribute of the
+ *            subject, SAN or not (OpenSSL), and to the SmtpUTF8Mailbox
+ *            otherName (RFC 9598: by its ASCII domain; a mailbox
+ *            constraint does not permit one and excludes its domain).
+ *   iPAddress  address and mask, IPv4 names against IPv4 subtrees and
+ *            IPv6 against IPv6; an IPv4-mapped IPv6 name is also matched
+ *            against excluded IPv4 subtrees (Botan).
+ *   URI      the host of scheme://[userinfo@]host[:port]/..., as a host
+ *            or ".domain" constraint; a URI without such a host (urn:,
+ *            mailto:, an IP literal or address, '%' escapes) cannot be
+ *            checked and is refused under URI constraints (Go, OpenSSL).
+ *   directoryName  the constraint's RDNs are the first RDNs of the name,
+ *            compared as RFC 5280 7.1 says: attributes of an RDN in any
+ *            order, string values in UTF-8 with ASCII case folded and
+ *            spaces trimmed and collapsed (TeletexString and other types
+ *            as bytes).  The subject is checked too; an empty one is not.
+ * otherName, x400Address, ediPartyName and registeredID constraints are
+ * kept but cannot be evaluated: a certificate with a name of such a form
+ * under such a constraint is refused, one without is not concerned.  So
+ * is a subtree with a minimum other than 0 or a maximum (OpenSSL).
  *
  * Parsed with libcore's own ASN.1 definitions (pkix.asn), never with
  * gnutls_x509_ext_import_name_constraints(), which leaks on otherName
