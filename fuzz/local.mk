@@ -16,6 +16,7 @@ FUZZ_PROGS = \
 	fuzz/fuzz-cert \
 	fuzz/fuzz-url \
 	fuzz/fuzz-chain \
+	fuzz/fuzz-nc \
 	fuzz/fuzz-aialist \
 	fuzz/fuzz-crl \
 	fuzz/fuzz-ocsp \
@@ -77,6 +78,10 @@ fuzz_fuzz_url_SOURCES = fuzz/fuzz-url.c
 fuzz_fuzz_url_CFLAGS = $(FUZZ_CFLAGS)
 fuzz_fuzz_url_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_url_LDADD = $(FUZZ_LIBS)
+fuzz_fuzz_nc_SOURCES = fuzz/fuzz-nc.c
+fuzz_fuzz_nc_CFLAGS = $(FUZZ_CFLAGS)
+fuzz_fuzz_nc_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_nc_LDADD = $(FUZZ_LIBS)
 fuzz_fuzz_chain_SOURCES = fuzz/fuzz-chain.c
 fuzz_fuzz_chain_CFLAGS = $(FUZZ_CFLAGS)
 fuzz_fuzz_chain_LDFLAGS = $(FUZZ_LINK)

@@ -197,6 +197,59 @@ der)
 		with_byte 7 "$f" .flat
 	done
 	;;
+nc)
+	# each leaf of fixtures/nc with its CA's constraints, in fuzz-nc.c's
+	# layout (flags, then NameConstraints, subject, subjectAltName, each
+	# with a 2-byte length); the self-issued one with flag 0x02
+	python3 - "$fx/nc" "$out" <<'EOF'
+import os, sys
+src, out = sys.argv[1], sys.argv[2]
+def tlv(d, p):
+    l = d[p + 1]
+    if l < 0x80:
+        return d[p], 2, l
+    n = l & 0x7f
+    return d[p], 2 + n, int.from_bytes(d[p + 2:p + 2 + n], 'big')
+def children(d, p, end):
+    while p < end:
+        t, h, l = tlv(d, p)
+        yield t, p, h, l
+        p += h + l
+def parts(path):
+    d = open(path, 'rb').read()
+    _, h, l = tlv(d, 0)
+    _, th, tl = tlv(d, h)
+    fields = list(children(d, h + th, h + th + tl))
+    if fields[0][0] == 0xa0:
+        fields = fields[1:]
+    t, p, fh, fl = fields[4]
+    subject = d[p:p + fh + fl]
+    ext = {}
+    for t, p, fh, fl in fields[6:]:
+        if t != 0xa3:
+            continue
+        _, sh, sl = tlv(d, p + fh)
+        for _, ep, eh, el in children(d, p + fh + sh, p + fh + sh + sl):
+            items = list(children(d, ep + eh, ep + eh + el))
+            oid = d[items[0][1] + 2:items[0][1] + 2 + items[0][3]]
+            v = items[-1]
+            ext[oid.hex()] = d[v[1] + v[2]:v[1] + v[2] + v[3]]
+    return subject, ext
+def field(b):
+    return len(b).to_bytes(2, 'big') + b
+cas = sorted((f[:-4] for f in os.listdir(src) if f.count('-') == 1 and f.startswith('ca-')),
+             key=len, reverse=True)
+for f in sorted(os.listdir(src)):
+    if not f.endswith('.der') or f.count('-') < 2:
+        continue
+    ca = next(c for c in cas if f.startswith(c + '-'))
+    nc = parts(os.path.join(src, ca + '.der'))[1]['551d1e']
+    subject, ext = parts(os.path.join(src, f))
+    flags = 2 if 'selfissued' in f else 0
+    with open(os.path.join(out, 'nc_' + f[:-4]), 'wb') as o:
+        o.write(bytes([flags]) + field(nc) + field(subject) + field(ext.get('551d11', b'')))
+EOF
+	;;
 policy)
 	cp "$fx/audit/policy.conf" "$out/audit_policy.conf"
 	cp "$top_srcdir/fuzz/templates/policy-default.conf" "$out/default.conf"

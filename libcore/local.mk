@@ -11,6 +11,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/load.c libcore/load.h \
 	libcore/pkcs12.c libcore/pkcs12.h \
 	libcore/jks.c libcore/jks.h \
+	libcore/nc.c libcore/nc.h \
 	libcore/chain.c libcore/chain.h \
 	libcore/trust.c libcore/trust.h \
 	libcore/checks.c libcore/checks.h \

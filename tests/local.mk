@@ -15,6 +15,7 @@ UNIT_TESTS = \
 	tests/test-load \
 	tests/test-pkcs12 \
 	tests/test-jks \
+	tests/test-nc \
 	tests/test-chain \
 	tests/test-trust \
 	tests/test-checks \
@@ -56,6 +57,9 @@ tests_test_pkcs12_LDADD = $(TEST_LIBS)
 tests_test_jks_SOURCES = tests/test-jks.c tests/unit.h
 tests_test_jks_CFLAGS = $(TEST_CFLAGS)
 tests_test_jks_LDADD = $(TEST_LIBS)
+tests_test_nc_SOURCES = tests/test-nc.c tests/unit.h
+tests_test_nc_CFLAGS = $(TEST_CFLAGS)
+tests_test_nc_LDADD = $(TEST_LIBS)
 tests_test_chain_SOURCES = tests/test-chain.c tests/unit.h
 tests_test_chain_CFLAGS = $(TEST_CFLAGS)
 tests_test_chain_LDADD = $(TEST_LIBS)
