@@ -325,7 +325,7 @@ static enum ck_status decode_policies(struct oids *t, const struct ck_certpol_ex
 	int more;
 
 	if (!seq_open(&s, e->value, e->len))
-		return bad(b, "4.2.1.4", "certificatePolicies is not a DER SEQUENCE");
+		return bad(b, "4.2.1.4", "certificatePolicies is not one DER SEQUENCE");
 	while ((more = seq_next(&s, &el, &ellen)) == 1) {
 		uint32_t id;
 		if (ck_der_decode("CHAINKIT.PolicyInformation", el, ellen, &pi, NULL) != CK_OK) {
@@ -405,7 +405,7 @@ static enum ck_status decode_mappings(struct oids *t, const struct ck_certpol_ex
 	int more;
 
 	if (!seq_open(&s, e->value, e->len))
-		return bad(b, "4.2.1.5", "policyMappings is not a DER SEQUENCE");
+		return bad(b, "4.2.1.5", "policyMappings is not one DER SEQUENCE");
 	while ((more = seq_next(&s, &el, &ellen)) == 1) {
 		struct mapping m;
 		if (ck_der_decode("CHAINKIT.PolicyMapping", el, ellen, &pm, NULL) != CK_OK ||
@@ -1110,6 +1110,7 @@ static enum ck_status process(const struct ck_certpol_exts *certs, size_t n,
 		if (rc == CK_E_PARSE) {
 			fail(&r, i - 1, b.rule, "%s: %s", who, b.msg);
 			failed = true;
+			rc = CK_OK;
 		} else if (rc == CK_OK) {
 			rc = step(&r, i, &certs[i - 1], &ci, &failed);
 			if (r.nscratch)

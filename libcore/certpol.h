@@ -48,7 +48,9 @@ struct ck_certpol_result {
 			    * the certificate and the value; "" when ok */
 	/* NULL-terminated lists of dotted OIDs (anyPolicy as 2.5.29.32.0),
 	 * never NULL after CK_OK; empty when the graph is NULL or when
-	 * processing stopped on a failure.
+	 * processing stopped before the leaf's wrap-up (a failure other than
+	 * the final check: the lists say for which policies the path would
+	 * have been valid when only that check fails).
 	 *
 	 * authorities_constrained: RFC 9618 §6.1.5 (g): the policies of the
 	 * trust anchor's domain the path is valid for: each node whose only
