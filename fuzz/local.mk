@@ -26,6 +26,7 @@ FUZZ_PROGS = \
 	fuzz/fuzz-policy \
 	fuzz/fuzz-audit \
 	fuzz/fuzz-convert \
+	fuzz/fuzz-certpol \
 	$(NULL)
 
 check_PROGRAMS += $(FUZZ_PROGS)
@@ -122,6 +123,10 @@ fuzz_fuzz_convert_SOURCES = fuzz/fuzz-convert.c
 fuzz_fuzz_convert_CFLAGS = $(FUZZ_CFLAGS)
 fuzz_fuzz_convert_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_convert_LDADD = $(FUZZ_LIBS)
+fuzz_fuzz_certpol_SOURCES = fuzz/fuzz-certpol.c
+fuzz_fuzz_certpol_CFLAGS = $(FUZZ_CFLAGS)
+fuzz_fuzz_certpol_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_certpol_LDADD = $(FUZZ_LIBS)
 
 # ---- make fuzz, make fuzz-smoke, make fuzz-run ----
 #
@@ -178,7 +183,7 @@ distclean-fuzz:
 .PHONY: clean-fuzz distclean-fuzz
 
 EXTRA_DIST += fuzz/README.md fuzz/run.sh fuzz/seeds.sh fuzz/der.dict fuzz/pem.dict \
-	fuzz/url.dict fuzz/report.dict fuzz/policy.dict fuzz/templates
+	fuzz/url.dict fuzz/report.dict fuzz/policy.dict fuzz/certpol.dict fuzz/templates
 
 # The seeds and regression inputs replayed in make check.
 TESTS += tests/fuzz-replay.sh

@@ -65,6 +65,7 @@ dict_for() {
 	url) echo url ;;
 	report) echo report ;;
 	policy) echo policy ;;
+	certpol) echo der certpol ;;
 	pem|key|base64) echo pem der ;;
 	load|chain|aialist|issuer|der|convert) echo der pem ;;
 	audit) echo der pem policy ;;

@@ -256,6 +256,65 @@ policy)
 	printf 'purpose = client\nwarn-days=1\r\nforbidden-hashes = none\nseverity.weak-key = off # x\n' \
 		>"$out/mixed.conf"
 	;;
+certpol)
+	# each chain of fixtures/certpol (a name A_B is B issued by A: the
+	# path is every prefix of the name), as the harness lays it out; the
+	# PKITS-like settings (explicit policy, an initial set) on every other
+	python3 - "$fx/certpol" "$out" <<'EOF'
+import os, sys
+src, out = sys.argv[1:]
+def tlv(d, p):  # (tag, start of content, end)
+    n = d[p + 1]
+    if n < 0x80:
+        return d[p], p + 2, p + 2 + n
+    k = n & 0x7f
+    return d[p], p + 2 + k, p + 2 + k + int.from_bytes(d[p + 2:p + 2 + k], 'big')
+def record(der):
+    _, c, _ = tlv(der, 0)
+    _, p, end = tlv(der, c)              # tbsCertificate
+    fields = []
+    while p < end:
+        t, s, e = tlv(der, p)
+        fields.append((t, s, e, der[p:e]))
+        p = e
+    if fields[0][0] == 0xa0:
+        fields = fields[1:]
+    issuer, subject = fields[2][3], fields[4][3]
+    exts = {}
+    for t, s, e, _ in fields:
+        if t != 0xa3:
+            continue
+        _, p, end = tlv(der, s)
+        while p < end:
+            _, q, ext_end = tlv(der, p)
+            _, os_, oe = tlv(der, q)
+            oid = der[os_:oe]
+            q = oe
+            crit = False
+            if der[q] == 0x01:
+                crit = der[q + 2] != 0
+                q = tlv(der, q)[2]
+            _, vs, ve = tlv(der, q)
+            exts[oid] = (crit, der[vs:ve])
+            p = ext_end
+    b = 0x01 if issuer == subject else 0
+    body = b''
+    for bit, last in ((0x02, 0x20), (0x08, 0x21), (0x10, 0x24), (0x20, 0x36)):
+        key = bytes([0x55, 0x1d, last])
+        if key in exts:
+            crit, v = exts[key]
+            b |= bit | (0x04 if bit == 0x02 and crit else 0)
+            body += len(v).to_bytes(2, 'big') + v
+    return bytes([b]) + body
+names = sorted(f[:-4] for f in os.listdir(src) if f.endswith('.der') and f != 'root.der')
+for i, name in enumerate(names):
+    parts = name.split('_')
+    path = ['_'.join(parts[:k + 1]) for k in range(len(parts))]
+    recs = b''.join(record(open(os.path.join(src, p + '.der'), 'rb').read()) for p in path)
+    head = b'\x00' if i % 2 == 0 else b'\x09\x01\x00\x01'  # explicit, initial {P1, P2}
+    open(os.path.join(out, 'certpol_' + name), 'wb').write(head + recs)
+EOF
+	;;
 *)
 	echo "seeds.sh: unknown harness '$target'" >&2
 	exit 2

@@ -28,6 +28,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/write.c libcore/write.h \
 	libcore/policy.c libcore/policy.h \
 	libcore/policy-urls.c \
+	libcore/certpol.c libcore/certpol.h \
 	libcore/report-certaudit.c \
 	libcore/export.c libcore/export.h \
 	libcore/fix.c libcore/fix.h \

@@ -29,6 +29,7 @@ UNIT_TESTS = \
 	tests/test-aia \
 	tests/test-runtime \
 	tests/test-policy \
+	tests/test-certpol \
 	tests/test-report-certaudit \
 	$(NULL)
 
@@ -103,6 +104,9 @@ tests_servers_netprobe_SOURCES = tests/servers/netprobe.c
 tests_test_policy_SOURCES = tests/test-policy.c tests/unit.h
 tests_test_policy_CFLAGS = $(TEST_CFLAGS)
 tests_test_policy_LDADD = $(TEST_LIBS)
+tests_test_certpol_SOURCES = tests/test-certpol.c tests/unit.h
+tests_test_certpol_CFLAGS = $(TEST_CFLAGS)
+tests_test_certpol_LDADD = $(TEST_LIBS)
 tests_test_report_certaudit_SOURCES = tests/test-report-certaudit.c tests/unit.h
 tests_test_report_certaudit_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_certaudit_LDADD = $(TEST_LIBS)
