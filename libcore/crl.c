@@ -6,9 +6,11 @@
  * is a binary search; each entry remembers its reason code, its date and
  * the certificate issuer it is about (indirect CRLs: the
  * certificateIssuer entry extension, inherited by the entries that
- * follow).  The small extensions (issuingDistributionPoint, the
- * certificate's cRLDistributionPoints, authorityKeyIdentifier) are
- * decoded with libtasn1 against pkix.asn.  A CRL that is well formed but
+ * follow).  The CRL's issuingDistributionPoint and
+ * authorityKeyIdentifier are decoded with libtasn1 against pkix.asn; the
+ * certificate's cRLDistributionPoints, read for every check, by hand.
+ * Names compare as RFC 5280 §7.1 says (the issuer's comparable form is
+ * computed when the CRL is added).  A CRL that is well formed but
  * must not be used (an unknown critical CRL or entry extension, a
  * malformed extension) stays in the set with the reason, so that the
  * verdict can name it.
@@ -39,18 +41,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OID_AKI "2.5.29.35"
+/* Extensions in the id-ce arc (2.5.29.N): the last octet of the OID. */
+enum {
+	CE_IAN = 18,
+	CE_CRL_NUMBER = 20,
+	CE_REASON = 21,
+	CE_HOLD = 23,
+	CE_INVALIDITY = 24,
+	CE_DELTA = 27,
+	CE_IDP = 28,
+	CE_CERT_ISSUER = 29,
+	CE_AKI = 35,
+	CE_FRESHEST = 46,
+	CE_EXPIRED_ON_CRL = 60,
+};
+static const unsigned char oid_aia[] = { 0x2b, 6, 1, 5, 5, 7, 1, 1 }; /* 1.3.6.1.5.5.7.1.1 */
+
 #define OID_IAN "2.5.29.18"
-#define OID_CRL_NUMBER "2.5.29.20"
-#define OID_DELTA "2.5.29.27"
-#define OID_IDP "2.5.29.28"
 #define OID_FRESHEST "2.5.29.46"
-#define OID_AIA "1.3.6.1.5.5.7.1.1"
-#define OID_EXPIRED_ON_CRL "2.5.29.60"
-#define OID_REASON "2.5.29.21"
-#define OID_INVALIDITY "2.5.29.24"
-#define OID_HOLD "2.5.29.23"
-#define OID_CERT_ISSUER "2.5.29.29"
 #define OID_CRL_DP "2.5.29.31"
 #define OID_RSA_PSS "1.2.840.113549.1.1.10"
 
@@ -332,16 +340,55 @@ static bool dn_canon(const unsigned char *d, size_t n, struct buf *out)
 	return !out->fail;
 }
 
+/* A Name and, once asked for, its comparable form. */
+struct dn {
+	const unsigned char *p; /* the Name TLV */
+	size_t len;
+	struct buf canon;
+	int state; /* 0: canon not computed yet, 1: computed, -1: not a Name */
+};
+
+static void dn_init(struct dn *d, const unsigned char *p, size_t len)
+{
+	memset(d, 0, sizeof *d);
+	d->p = p;
+	d->len = len;
+}
+
+static void dn_cleanup(struct dn *d)
+{
+	free(d->canon.p);
+	memset(d, 0, sizeof *d);
+}
+
+static bool dn_canon_ready(struct dn *d)
+{
+	if (!d->state)
+		d->state = dn_canon(d->p, d->len, &d->canon) ? 1 : -1;
+	return d->state == 1;
+}
+
+/* Equal as RFC 5280 §7.1 compares names: the same octets, or the same
+ * comparable form.  A CRL's issuer has its form computed when it is
+ * added, so comparing with it never writes to the CRL. */
+static bool dn_eq(struct dn *a, struct dn *b)
+{
+	if (a->len == b->len && memcmp(a->p, b->p, a->len) == 0)
+		return true;
+	return dn_canon_ready(a) && dn_canon_ready(b) && a->canon.n == b->canon.n &&
+	       (a->canon.n == 0 || memcmp(a->canon.p, b->canon.p, a->canon.n) == 0);
+}
+
 static bool dn_equal(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
 {
-	struct buf x = { 0 }, y = { 0 };
+	struct dn x, y;
 	bool eq;
 
-	if (an == bn && memcmp(a, b, an) == 0)
-		return true;
-	eq = dn_canon(a, an, &x) && dn_canon(b, bn, &y) && x.n == y.n && memcmp(x.p, y.p, x.n) == 0;
-	free(x.p);
-	free(y.p);
+	dn_init(&x, a, an);
+	dn_init(&y, b, bn);
+	eq = dn_eq(&x, &y);
+	dn_cleanup(&x);
+	dn_cleanup(&y);
 	return eq;
 }
 
@@ -362,28 +409,43 @@ static char *dn_text(const unsigned char *d, size_t n)
 
 struct gname {
 	unsigned tag;            /* the GeneralName alternative ([4] directoryName, ...) */
+	bool owned;              /* p was built here (nameRelativeToCRLIssuer) */
 	const unsigned char *p;  /* content; for a directoryName the Name TLV */
 	size_t len;
 };
 
+/* A list of names, borrowed from some DER except the owned ones. */
 struct gnames {
-	struct gname v[MAX_NAMES];
-	size_t n;
-	unsigned char *own[MAX_NAMES]; /* names built here */
-	size_t nown;
+	struct gname *v;
+	size_t n, cap;
 };
 
 static void gnames_cleanup(struct gnames *g)
 {
-	for (size_t i = 0; i < g->nown; i++)
-		free(g->own[i]);
-	g->n = g->nown = 0;
+	for (size_t i = 0; i < g->n; i++)
+		if (g->v[i].owned)
+			free((void *)g->v[i].p);
+	free(g->v);
+	memset(g, 0, sizeof *g);
 }
 
-static void gnames_push(struct gnames *g, unsigned tag, const unsigned char *p, size_t len)
+/* false when out of memory or past MAX_NAMES (`p` is then freed if owned) */
+static bool gnames_push(struct gnames *g, unsigned tag, bool owned, const unsigned char *p,
+			size_t len)
 {
-	if (g->n < MAX_NAMES)
-		g->v[g->n++] = (struct gname){ tag, p, len };
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 4;
+		struct gname *v = g->n < MAX_NAMES ? realloc(g->v, cap * sizeof *v) : NULL;
+		if (!v) {
+			if (owned)
+				free((void *)p);
+			return false;
+		}
+		g->v = v;
+		g->cap = cap;
+	}
+	g->v[g->n++] = (struct gname){ tag, owned, p, len };
+	return true;
 }
 
 /* The GeneralName elements in d[pos..end) (the content of a GeneralNames
@@ -400,9 +462,10 @@ static bool gnames_add(struct gnames *g, const unsigned char *d, size_t pos, siz
 			if (!t.constructed || rd(d, c, c + t.len, &n, NULL) ||
 			    !is_univ(&n, CK_TAG_SEQUENCE) || n.hdr_len + n.len != t.len)
 				return false;
-			gnames_push(g, 4, d + c, t.len);
-		} else {
-			gnames_push(g, (unsigned)t.tag, d + pos + t.hdr_len, t.len);
+			if (!gnames_push(g, 4, false, d + c, t.len))
+				return false;
+		} else if (!gnames_push(g, (unsigned)t.tag, false, d + pos + t.hdr_len, t.len)) {
+			return false;
 		}
 		pos += t.hdr_len + t.len;
 	}
@@ -431,12 +494,20 @@ static bool gnames_meet(const struct gnames *a, const struct gnames *b)
 	return false;
 }
 
-/* Does a directoryName of `g` equal the Name d[0..n)? */
-static bool gnames_has_dn(const struct gnames *g, const unsigned char *d, size_t n)
+/* Does a directoryName of `g` equal the Name `d`? */
+static bool gnames_has_dn(const struct gnames *g, struct dn *d)
 {
-	for (size_t i = 0; i < g->n; i++)
-		if (g->v[i].tag == 4 && dn_equal(g->v[i].p, g->v[i].len, d, n))
+	for (size_t i = 0; i < g->n; i++) {
+		struct dn x;
+		bool eq;
+		if (g->v[i].tag != 4)
+			continue;
+		dn_init(&x, g->v[i].p, g->v[i].len);
+		eq = dn_eq(&x, d);
+		dn_cleanup(&x);
+		if (eq)
 			return true;
+	}
 	return false;
 }
 
@@ -463,7 +534,7 @@ static bool gnames_add_relative(struct gnames *g, const unsigned char *base, siz
 	struct ck_tlv t;
 	struct buf rdnb = { 0 }, out = { 0 };
 
-	if (g->nown == MAX_NAMES || rd(base, 0, blen, &t, NULL) || !is_univ(&t, CK_TAG_SEQUENCE))
+	if (rd(base, 0, blen, &t, NULL) || !is_univ(&t, CK_TAG_SEQUENCE))
 		return false;
 	buf_put(&rdnb, "\x31", 1);
 	der_len(&rdnb, rlen);
@@ -477,20 +548,37 @@ static bool gnames_add_relative(struct gnames *g, const unsigned char *base, siz
 		free(out.p);
 		return false;
 	}
-	g->own[g->nown++] = out.p;
-	gnames_push(g, 4, out.p, out.n);
+	return gnames_push(g, 4, true, out.p, out.n);
+}
+
+/* A DistributionPointName, the content d[pos..end) of its [0] EXPLICIT
+ * tag (in DistributionPoint and IssuingDistributionPoint alike), into
+ * `g`: fullName as is; nameRelativeToCRLIssuer appended to each Name of
+ * bases[0..nbases). */
+static bool dpname_parse(const unsigned char *d, size_t pos, size_t end,
+			 const struct gname *bases, size_t nbases, struct gnames *g)
+{
+	struct ck_tlv t;
+
+	if (rd(d, pos, end, &t, NULL) || t.cls != ASN1_CLASS_CONTEXT_SPECIFIC || !t.constructed ||
+	    pos + t.hdr_len + t.len != end)
+		return false;
+	if (t.tag == 0)
+		return gnames_add(g, d, pos + t.hdr_len, end);
+	if (t.tag != 1)
+		return false;
+	for (size_t i = 0; i < nbases; i++)
+		if (bases[i].tag == 4 &&
+		    !gnames_add_relative(g, bases[i].p, bases[i].len, d + pos + t.hdr_len, t.len))
+			return false;
 	return true;
 }
 
-/* The DistributionPointName at `path` ([0] EXPLICIT in both
- * DistributionPoint and IssuingDistributionPoint) of a decoded structure
- * whose DER is der[0..len), into `g`: fullName as is;
- * nameRelativeToCRLIssuer appended to each Name of bases[0..nbases). */
+/* The same at `path` of a structure libtasn1 decoded from der[0..len). */
 static bool dpname_read(asn1_node node, const unsigned char *der, size_t len, const char *path,
 			const struct gname *bases, size_t nbases, struct gnames *g)
 {
-	struct ck_tlv w, t;
-	size_t p;
+	struct ck_tlv w;
 	int s, e;
 
 	/* libtasn1 gives the range of the explicit tag; the CHOICE is inside */
@@ -498,19 +586,7 @@ static bool dpname_read(asn1_node node, const unsigned char *der, size_t len, co
 	    rd(der, (size_t)s, (size_t)e + 1, &w, NULL) || w.cls != ASN1_CLASS_CONTEXT_SPECIFIC ||
 	    w.tag != 0 || !w.constructed)
 		return false;
-	p = (size_t)s + w.hdr_len;
-	if (rd(der, p, (size_t)e + 1, &t, NULL) || t.cls != ASN1_CLASS_CONTEXT_SPECIFIC ||
-	    p + t.hdr_len + t.len != (size_t)e + 1)
-		return false;
-	if (t.tag == 0)
-		return gnames_add(g, der, p + t.hdr_len, (size_t)e + 1);
-	if (t.tag != 1)
-		return false;
-	for (size_t i = 0; i < nbases; i++)
-		if (bases[i].tag == 4 &&
-		    !gnames_add_relative(g, bases[i].p, bases[i].len, der + p + t.hdr_len, t.len))
-			return false;
-	return true;
+	return dpname_parse(der, (size_t)s + w.hdr_len, (size_t)e + 1, bases, nbases, g);
 }
 
 static bool read_true(asn1_node node, const char *name)
@@ -521,20 +597,26 @@ static bool read_true(asn1_node node, const char *name)
 	return asn1_read_value(node, name, v, &len) == ASN1_SUCCESS && strcmp(v, "TRUE") == 0;
 }
 
-static bool read_reasons(asn1_node node, const char *name, unsigned *mask)
+/* 1 and *mask set when the ReasonFlags `name` is there, 0 when absent,
+ * -1 when it cannot be read (longer than any ReasonFlags). */
+static int read_reasons(asn1_node node, const char *name, unsigned *mask)
 {
 	unsigned char bits[8];
-	int len = sizeof bits;
-	if (asn1_read_value(node, name, bits, &len) != ASN1_SUCCESS)
-		return false;
+	int len = sizeof bits, ret = asn1_read_value(node, name, bits, &len);
+	if (ret == ASN1_ELEMENT_NOT_FOUND || ret == ASN1_VALUE_NOT_FOUND)
+		return 0;
+	if (ret != ASN1_SUCCESS)
+		return -1;
 	*mask = reasons_mask(bits, len);
-	return true;
+	return 1;
 }
 
 /* ---------------------------------------------------------------- */
 /* one CRL */
 
 struct entry {
+	uint64_t key;        /* the serial's first 8 octets, big-endian: most
+			      * comparisons end here */
 	uint32_t serial;     /* offset of the trimmed serial in the DER */
 	uint16_t serial_len;
 	int8_t reason;       /* CRLReason; -1 when absent */
@@ -543,6 +625,25 @@ struct entry {
 	uint32_t seq;        /* position in the CRL */
 	int64_t when;        /* revocationDate */
 };
+
+static uint64_t serial_key(const unsigned char *p, size_t n)
+{
+	uint64_t k = 0;
+	for (size_t i = 0; i < 8; i++)
+		k = k << 8 | (i < n ? p[i] : 0);
+	return k;
+}
+
+/* Order of the index: length, then the octets (any total order does). */
+static int serial_cmp(const unsigned char *d, const struct entry *e, uint64_t key,
+		      const unsigned char *s, size_t n)
+{
+	if (e->serial_len != n)
+		return e->serial_len < n ? -1 : 1;
+	if (e->key != key)
+		return e->key < key ? -1 : 1;
+	return n > 8 ? memcmp(d + e->serial + 8, s + 8, n - 8) : 0;
+}
 
 struct memo {
 	unsigned char key[32]; /* SHA-256 of the signer's SPKI */
@@ -554,6 +655,7 @@ struct crl {
 	size_t len;
 	char *origin;
 	char *issuer_text;
+	struct dn iss; /* the issuer, its comparable form computed */
 	struct ck_span tbs, tbs_sig_alg, issuer, sig_alg, sig;
 	int sign_algo; /* gnutls_sign_algorithm_t, 0 when unknown */
 	bool sig_unused_bits;
@@ -566,12 +668,12 @@ struct crl {
 	/* issuingDistributionPoint */
 	bool idp_has_dp, only_user, only_ca, only_attr, indirect, idp_has_reasons;
 	unsigned idp_reasons;
-	struct gnames *idp_names;
+	struct gnames idp_names;
 	char unusable[160]; /* why the CRL must not be used; "" when usable */
 	struct entry *entries;
 	size_t nentries;
 	struct ck_span *issuers; /* certificateIssuer values (GeneralNames TLVs) */
-	size_t nissuers;
+	size_t nissuers, issuers_cap;
 	struct memo memo[MEMO];
 	unsigned nmemo;
 };
@@ -580,9 +682,8 @@ static void crl_free(struct crl *c)
 {
 	if (!c)
 		return;
-	if (c->idp_names)
-		gnames_cleanup(c->idp_names);
-	free(c->idp_names);
+	gnames_cleanup(&c->idp_names);
+	dn_cleanup(&c->iss);
 	free(c->entries);
 	free(c->issuers);
 	free(c->issuer_text);
@@ -630,10 +731,31 @@ static enum ck_status read_time(const unsigned char *d, size_t pos, size_t end, 
 
 /* One Extension at d[*pos..end). */
 struct xext {
-	char oid[64];
+	size_t oid_off, oid_len; /* the OID's content octets */
 	bool critical;
-	size_t off, len; /* extnValue content */
+	size_t off, len;         /* extnValue content */
 };
+
+/* Is it 2.5.29.n? */
+static bool xext_ce(const unsigned char *d, const struct xext *x, unsigned n)
+{
+	return x->oid_len == 3 && d[x->oid_off] == 0x55 && d[x->oid_off + 1] == 0x1d &&
+	       d[x->oid_off + 2] == n;
+}
+
+static bool xext_is(const unsigned char *d, const struct xext *x, const unsigned char *oid,
+		    size_t n)
+{
+	return x->oid_len == n && memcmp(d + x->oid_off, oid, n) == 0;
+}
+
+/* The dotted OID, for messages. */
+static const char *xext_oid(const unsigned char *d, const struct xext *x, char *buf, size_t size)
+{
+	if (!ck_der_oid_str(d + x->oid_off, x->oid_len, buf, size))
+		snprintf(buf, size, "?");
+	return buf;
+}
 
 static enum ck_status ext_read(const unsigned char *d, size_t *pos, size_t end, struct xext *x,
 			       struct ck_error *err)
@@ -650,22 +772,24 @@ static enum ck_status ext_read(const unsigned char *d, size_t *pos, size_t end, 
 	e = p + s.len;
 	if ((rc = rd(d, p, e, &t, err)))
 		return rc;
-	if (!is_univ(&t, CK_TAG_OID) || !ck_der_oid_str(d + p + t.hdr_len, t.len, x->oid, sizeof x->oid))
+	if (!is_univ(&t, CK_TAG_OID) || t.len < 1 || t.constructed)
 		return ck_error_set_at(err, CK_E_PARSE, (int64_t)p, "CRL extension without a valid OID");
+	x->oid_off = p + t.hdr_len;
+	x->oid_len = t.len;
 	p += t.hdr_len + t.len;
 	x->critical = false;
 	if ((rc = rd(d, p, e, &t, err)))
 		return rc;
 	if (is_univ(&t, CK_TAG_BOOLEAN)) {
 		if (t.len != 1)
-			return ck_error_set_at(err, CK_E_PARSE, (int64_t)p, "CRL extension %s: bad critical flag", x->oid);
+			return ck_error_set_at(err, CK_E_PARSE, (int64_t)p, "CRL extension: bad critical flag");
 		x->critical = d[p + t.hdr_len] != 0;
 		p += t.hdr_len + t.len;
 		if ((rc = rd(d, p, e, &t, err)))
 			return rc;
 	}
 	if (!is_univ(&t, CK_TAG_OCTET_STRING) || t.constructed || p + t.hdr_len + t.len != e)
-		return ck_error_set_at(err, CK_E_PARSE, (int64_t)p, "CRL extension %s: bad extnValue", x->oid);
+		return ck_error_set_at(err, CK_E_PARSE, (int64_t)p, "CRL extension: bad extnValue");
 	x->off = p + t.hdr_len;
 	x->len = t.len;
 	*pos = e;
@@ -689,13 +813,16 @@ static bool int_value(const unsigned char *d, size_t off, size_t len, struct ck_
 	return span_set(out, (size_t)(p - d), n);
 }
 
-static bool seen_before(char seen[][64], size_t *nseen, const char *oid)
+/* Has an extension with x's OID been seen among seen[0..*nseen)?
+ * Remembers x (up to MAX_EXTS). */
+static bool seen_before(const unsigned char *d, struct xext *seen, size_t *nseen,
+			const struct xext *x)
 {
 	for (size_t i = 0; i < *nseen; i++)
-		if (strcmp(seen[i], oid) == 0)
+		if (xext_is(d, x, d + seen[i].oid_off, seen[i].oid_len))
 			return true;
 	if (*nseen < MAX_EXTS)
-		snprintf(seen[(*nseen)++], 64, "%s", oid);
+		seen[(*nseen)++] = *x;
 	return false;
 }
 
@@ -703,31 +830,33 @@ static void crl_idp(struct crl *c, const struct xext *x)
 {
 	const unsigned char *v = c->der + x->off;
 	asn1_node node = NULL;
-	struct gname base = { 4, cspan(c, c->issuer), c->issuer.len };
+	struct gname base = { 4, false, cspan(c, c->issuer), c->issuer.len };
 	char choice[64];
 	int clen = sizeof choice;
 
 	c->has_idp = true;
 	span_set(&c->idp, x->off, x->len);
-	c->idp_names = calloc(1, sizeof *c->idp_names);
-	if (!c->idp_names) {
-		unusable(c, "out of memory reading its issuingDistributionPoint");
-		return;
-	}
 	if (ck_der_decode("CHAINKIT.IssuingDistributionPoint", v, x->len, &node, NULL)) {
 		unusable(c, "malformed issuingDistributionPoint");
 		return;
 	}
 	if (asn1_read_value(node, "distributionPoint", choice, &clen) == ASN1_SUCCESS) {
 		c->idp_has_dp = true;
-		if (!dpname_read(node, v, x->len, "distributionPoint", &base, 1, c->idp_names))
+		if (!dpname_read(node, v, x->len, "distributionPoint", &base, 1, &c->idp_names))
 			unusable(c, "malformed distributionPoint in its issuingDistributionPoint");
 	}
 	c->only_user = read_true(node, "onlyContainsUserCerts");
 	c->only_ca = read_true(node, "onlyContainsCACerts");
 	c->only_attr = read_true(node, "onlyContainsAttributeCerts");
 	c->indirect = read_true(node, "indirectCRL");
-	c->idp_has_reasons = read_reasons(node, "onlySomeReasons", &c->idp_reasons);
+	switch (read_reasons(node, "onlySomeReasons", &c->idp_reasons)) {
+	case 1:
+		c->idp_has_reasons = true;
+		break;
+	case -1:
+		unusable(c, "malformed onlySomeReasons in its issuingDistributionPoint");
+		break;
+	}
 	if (c->only_user + c->only_ca + c->only_attr > 1)
 		unusable(c, "issuingDistributionPoint asserts more than one onlyContains");
 	asn1_delete_structure(&node);
@@ -753,9 +882,10 @@ static void crl_aki(struct crl *c, const struct xext *x)
 static enum ck_status crl_extensions(struct crl *c, size_t pos, size_t end, struct ck_error *err)
 {
 	const unsigned char *d = c->der;
-	char seen[MAX_EXTS][64];
+	struct xext seen[MAX_EXTS];
 	size_t nseen = 0;
 	struct ck_tlv t;
+	char oid[64];
 	enum ck_status rc = rd(d, pos, end, &t, err);
 
 	if (rc)
@@ -766,27 +896,28 @@ static enum ck_status crl_extensions(struct crl *c, size_t pos, size_t end, stru
 		struct xext x;
 		if ((rc = ext_read(d, &pos, end, &x, err)))
 			return rc;
-		if (seen_before(seen, &nseen, x.oid)) {
-			unusable(c, "extension %s appears twice", x.oid);
+		if (seen_before(d, seen, &nseen, &x)) {
+			unusable(c, "extension %s appears twice", xext_oid(d, &x, oid, sizeof oid));
 			continue;
 		}
-		if (strcmp(x.oid, OID_AKI) == 0) {
+		if (xext_ce(d, &x, CE_AKI)) {
 			crl_aki(c, &x);
-		} else if (strcmp(x.oid, OID_CRL_NUMBER) == 0) {
+		} else if (xext_ce(d, &x, CE_CRL_NUMBER)) {
 			c->has_number = int_value(d, x.off, x.len, &c->number);
 			if (!c->has_number)
 				unusable(c, "malformed cRLNumber");
-		} else if (strcmp(x.oid, OID_DELTA) == 0) {
+		} else if (xext_ce(d, &x, CE_DELTA)) {
 			c->is_delta = true;
 			if (!int_value(d, x.off, x.len, &c->base))
 				unusable(c, "malformed deltaCRLIndicator");
-		} else if (strcmp(x.oid, OID_IDP) == 0) {
+		} else if (xext_ce(d, &x, CE_IDP)) {
 			crl_idp(c, &x);
-		} else if (strcmp(x.oid, OID_FRESHEST) == 0) {
+		} else if (xext_ce(d, &x, CE_FRESHEST)) {
 			c->has_freshest = true;
-		} else if (strcmp(x.oid, OID_IAN) != 0 && strcmp(x.oid, OID_AIA) != 0 &&
-			   strcmp(x.oid, OID_EXPIRED_ON_CRL) != 0 && x.critical) {
-			unusable(c, "unknown critical CRL extension %s", x.oid);
+		} else if (x.critical && !xext_ce(d, &x, CE_IAN) &&
+			   !xext_ce(d, &x, CE_EXPIRED_ON_CRL) &&
+			   !xext_is(d, &x, oid_aia, sizeof oid_aia)) {
+			unusable(c, "unknown critical CRL extension %s", xext_oid(d, &x, oid, sizeof oid));
 		}
 	}
 	if (c->is_delta && !c->has_number)
@@ -794,14 +925,38 @@ static enum ck_status crl_extensions(struct crl *c, size_t pos, size_t end, stru
 	return CK_OK;
 }
 
-/* The extensions of the entry of `serial` at d[pos..end); updates the
- * entry's reason and the current certificate issuer. */
+/* A certificateIssuer value becomes the current issuer of the entries;
+ * the same value as the current one takes no new slot. */
+static enum ck_status entry_issuer_add(struct crl *c, const struct xext *x, uint32_t *cur,
+				       struct ck_error *err)
+{
+	if (*cur && c->issuers[*cur - 1].len == x->len &&
+	    memcmp(c->der + c->issuers[*cur - 1].off, c->der + x->off, x->len) == 0)
+		return CK_OK;
+	if (c->nissuers == UINT32_MAX)
+		return ck_error_set(err, CK_E_TOO_LARGE, "too many certificate issuers in a CRL");
+	if (c->nissuers == c->issuers_cap) {
+		size_t cap = c->issuers_cap ? c->issuers_cap * 2 : 8;
+		struct ck_span *v = realloc(c->issuers, cap * sizeof *v);
+		if (!v)
+			return ck_error_set(err, CK_E_NOMEM, "out of memory");
+		c->issuers = v;
+		c->issuers_cap = cap;
+	}
+	span_set(&c->issuers[c->nissuers++], x->off, x->len);
+	*cur = (uint32_t)c->nissuers;
+	return CK_OK;
+}
+
+/* The extensions of one entry at d[pos..end): its reason, and the
+ * current certificate issuer (which later entries inherit). */
 static enum ck_status entry_extensions(struct crl *c, size_t pos, size_t end, struct entry *e,
 				       uint32_t *cur_issuer, struct ck_error *err)
 {
 	const unsigned char *d = c->der;
-	char seen[MAX_EXTS][64];
+	struct xext seen[MAX_EXTS];
 	size_t nseen = 0;
+	char oid[64];
 	enum ck_status rc;
 
 	while (pos < end) {
@@ -809,32 +964,27 @@ static enum ck_status entry_extensions(struct crl *c, size_t pos, size_t end, st
 		struct ck_tlv t;
 		if ((rc = ext_read(d, &pos, end, &x, err)))
 			return rc;
-		if (seen_before(seen, &nseen, x.oid)) {
-			unusable(c, "an entry has extension %s twice", x.oid);
+		if (seen_before(d, seen, &nseen, &x)) {
+			unusable(c, "an entry has extension %s twice", xext_oid(d, &x, oid, sizeof oid));
 			continue;
 		}
-		if (strcmp(x.oid, OID_REASON) == 0) {
+		if (xext_ce(d, &x, CE_REASON)) {
 			if (rd(d, x.off, x.off + x.len, &t, NULL) || !is_univ(&t, 10) || t.len != 1 ||
 			    t.hdr_len + 1 != x.len || d[x.off + t.hdr_len] > 10)
 				unusable(c, "an entry has a malformed reasonCode");
 			else
 				e->reason = (int8_t)d[x.off + t.hdr_len];
-		} else if (strcmp(x.oid, OID_CERT_ISSUER) == 0) {
-			struct ck_span *ni;
+		} else if (xext_ce(d, &x, CE_CERT_ISSUER)) {
 			if (rd(d, x.off, x.off + x.len, &t, NULL) || !is_univ(&t, CK_TAG_SEQUENCE) ||
 			    t.hdr_len + t.len != x.len) {
 				unusable(c, "an entry has a malformed certificateIssuer");
 				continue;
 			}
-			ni = realloc(c->issuers, (c->nissuers + 1) * sizeof *ni);
-			if (!ni)
-				return ck_error_set(err, CK_E_NOMEM, "out of memory");
-			c->issuers = ni;
-			span_set(&c->issuers[c->nissuers++], x.off, x.len);
-			*cur_issuer = (uint32_t)c->nissuers;
-		} else if (strcmp(x.oid, OID_INVALIDITY) != 0 && strcmp(x.oid, OID_HOLD) != 0 &&
-			   x.critical) {
-			unusable(c, "an entry has the unknown critical extension %s", x.oid);
+			if ((rc = entry_issuer_add(c, &x, cur_issuer, err)))
+				return rc;
+		} else if (x.critical && !xext_ce(d, &x, CE_INVALIDITY) && !xext_ce(d, &x, CE_HOLD)) {
+			unusable(c, "an entry has the unknown critical extension %s",
+				 xext_oid(d, &x, oid, sizeof oid));
 		}
 	}
 	e->issuer = *cur_issuer;
@@ -845,13 +995,20 @@ static int entry_cmp(const void *x, const void *y, void *arg)
 {
 	const unsigned char *d = arg;
 	const struct entry *a = x, *b = y;
-	int r;
-	if (a->serial_len != b->serial_len)
-		return a->serial_len < b->serial_len ? -1 : 1;
-	r = memcmp(d + a->serial, d + b->serial, a->serial_len);
+	int r = serial_cmp(d, a, b->key, d + b->serial, b->serial_len);
 	if (r)
 		return r;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Sort the entries, unless the CRL listed them in order already. */
+static void entries_sort(struct crl *c)
+{
+	for (size_t i = 1; i < c->nentries; i++)
+		if (entry_cmp(&c->entries[i - 1], &c->entries[i], c->der) > 0) {
+			qsort_r(c->entries, c->nentries, sizeof *c->entries, entry_cmp, c->der);
+			return;
+		}
 }
 
 /* revokedCertificates: the SEQUENCE's content d[pos..end). */
@@ -884,6 +1041,7 @@ static enum ck_status crl_entries(struct crl *c, size_t pos, size_t end, struct 
 		int_trim(&sp, &sn);
 		e.serial = (uint32_t)(sp - d);
 		e.serial_len = (uint16_t)sn;
+		e.key = serial_key(sp, sn);
 		p += t.hdr_len + t.len;
 		if ((rc = read_time(d, p, eend, "revocationDate", &when, &p, err)))
 			return rc;
@@ -912,7 +1070,7 @@ static enum ck_status crl_entries(struct crl *c, size_t pos, size_t end, struct 
 		c->entries[c->nentries++] = e;
 		pos = eend;
 	}
-	qsort_r(c->entries, c->nentries, sizeof *c->entries, entry_cmp, c->der);
+	entries_sort(c);
 	return CK_OK;
 }
 
@@ -1087,7 +1245,8 @@ static enum ck_status crl_new(const unsigned char *der, size_t len, const char *
 		goto out;
 	}
 	c->issuer_text = dn_text(cspan(c, c->issuer), c->issuer.len);
-	if (!c->issuer_text) {
+	dn_init(&c->iss, cspan(c, c->issuer), c->issuer.len);
+	if (!c->issuer_text || !dn_canon_ready(&c->iss)) {
 		rc = ck_error_set(err, CK_E_PARSE, "the CRL's issuer is not a valid name");
 		goto out;
 	}
@@ -1359,8 +1518,7 @@ struct job {
 	void *ctx;
 	const unsigned char *serial; /* trimmed */
 	size_t serial_len;
-	const unsigned char *iss;    /* the certificate's issuer Name */
-	size_t iss_len;
+	struct dn iss;               /* the certificate's issuer */
 	bool freshest;               /* the certificate has freshestCRL */
 	bool *used;                  /* per CRL: some distribution point took it */
 	unsigned reasons;            /* reasons_mask */
@@ -1416,48 +1574,67 @@ static bool cert_serial(const struct ck_cert *c, const unsigned char **p, size_t
 	return true;
 }
 
-/* The certificate's cRLDistributionPoints into dps[0..*n); false when
- * the extension is malformed. */
+/* One DistributionPoint, the SEQUENCE's content d[pos..end). */
+static bool dp_parse(const unsigned char *d, size_t pos, size_t end, const struct gname *iss,
+		     struct dp *dp)
+{
+	struct ck_tlv t;
+	size_t name = 0, name_end = 0;
+
+	while (pos < end) {
+		size_t c;
+		if (rd(d, pos, end, &t, NULL) || t.cls != ASN1_CLASS_CONTEXT_SPECIFIC)
+			return false;
+		c = pos + t.hdr_len;
+		if (t.tag == 0 && t.constructed && !dp->has_name && !dp->has_reasons &&
+		    !dp->has_crl_issuer) {
+			/* read once cRLIssuer, which it may be relative to, is known */
+			dp->has_name = true;
+			name = c;
+			name_end = c + t.len;
+		} else if (t.tag == 1 && !t.constructed && t.len >= 1 && d[c] < 8 &&
+			   !dp->has_reasons && !dp->has_crl_issuer) {
+			dp->has_reasons = true;
+			dp->reasons = reasons_mask(d + c + 1, (int)((t.len - 1) * 8 - d[c]));
+		} else if (t.tag == 2 && t.constructed && !dp->has_crl_issuer) {
+			dp->has_crl_issuer = true;
+			if (!gnames_add(&dp->crl_issuer, d, c, c + t.len))
+				return false;
+		} else {
+			return false;
+		}
+		pos = c + t.len;
+	}
+	if (!dp->has_name)
+		return true;
+	return dp->has_crl_issuer ?
+		       dpname_parse(d, name, name_end, dp->crl_issuer.v, dp->crl_issuer.n, &dp->names) :
+		       dpname_parse(d, name, name_end, iss, 1, &dp->names);
+}
+
+/* The certificate's cRLDistributionPoints into dps[0..*n) (the first
+ * MAX_DPS); false when the extension is malformed.  Read by hand: this
+ * runs for every certificate checked. */
 static bool cert_dps(const struct ck_cert *cert, struct dp *dps, size_t *n)
 {
-	struct gname iss = { 4, ck_cert_span(cert, cert->issuer_raw), cert->issuer_raw.len };
+	struct gname iss = { 4, false, ck_cert_span(cert, cert->issuer_raw), cert->issuer_raw.len };
 	struct ck_ext ext;
-	asn1_node node = NULL;
-	int count = 0;
-	bool ok = true;
+	struct ck_tlv t;
+	size_t pos;
 
 	*n = 0;
 	if (!ck_cert_ext_find(cert, OID_CRL_DP, &ext))
 		return true;
-	if (ck_der_decode("CHAINKIT.CRLDistributionPoints", ext.value, ext.len, &node, NULL) ||
-	    asn1_number_of_elements(node, "", &count) != ASN1_SUCCESS)
-		ok = false;
-	for (int k = 1; ok && k <= count && *n < MAX_DPS; k++) {
-		struct dp *dp = &dps[(*n)++];
-		char path[64], choice[64];
-		int clen = sizeof choice, s, e;
-		struct ck_tlv t;
-
-		snprintf(path, sizeof path, "?%d.cRLIssuer", k);
-		if (asn1_der_decoding_startEnd(node, ext.value, (int)ext.len, path, &s, &e) ==
-		    ASN1_SUCCESS) {
-			dp->has_crl_issuer = true;
-			ok = !rd(ext.value, (size_t)s, (size_t)e + 1, &t, NULL) &&
-			     gnames_add(&dp->crl_issuer, ext.value, (size_t)s + t.hdr_len, (size_t)e + 1);
-		}
-		snprintf(path, sizeof path, "?%d.reasons", k);
-		dp->has_reasons = read_reasons(node, path, &dp->reasons);
-		snprintf(path, sizeof path, "?%d.distributionPoint", k);
-		if (ok && asn1_read_value(node, path, choice, &clen) == ASN1_SUCCESS) {
-			dp->has_name = true;
-			ok = dp->has_crl_issuer ?
-				     dpname_read(node, ext.value, ext.len, path, dp->crl_issuer.v,
-						 dp->crl_issuer.n, &dp->names) :
-				     dpname_read(node, ext.value, ext.len, path, &iss, 1, &dp->names);
-		}
+	if (rd(ext.value, 0, ext.len, &t, NULL) || !is_univ(&t, CK_TAG_SEQUENCE) ||
+	    t.hdr_len + t.len != ext.len || t.len == 0)
+		return false;
+	for (pos = t.hdr_len; pos < ext.len && *n < MAX_DPS;) {
+		if (rd(ext.value, pos, ext.len, &t, NULL) || !is_univ(&t, CK_TAG_SEQUENCE) ||
+		    !dp_parse(ext.value, pos + t.hdr_len, pos + t.hdr_len + t.len, &iss, &dps[(*n)++]))
+			return false;
+		pos += t.hdr_len + t.len;
 	}
-	asn1_delete_structure(&node);
-	return ok;
+	return true;
 }
 
 /* §6.3.3's implicit distribution point: named after the certificate's
@@ -1468,7 +1645,7 @@ static void implicit_dp(const struct ck_cert *cert, struct dp *dp)
 	struct ck_tlv t;
 
 	dp->has_name = true;
-	gnames_push(&dp->names, 4, ck_cert_span(cert, cert->issuer_raw), cert->issuer_raw.len);
+	gnames_push(&dp->names, 4, false, ck_cert_span(cert, cert->issuer_raw), cert->issuer_raw.len);
 	if (ck_cert_ext_find(cert, OID_IAN, &ext) && !rd(ext.value, 0, ext.len, &t, NULL) &&
 	    is_univ(&t, CK_TAG_SEQUENCE))
 		gnames_add(&dp->names, ext.value, t.hdr_len, ext.len);
@@ -1476,42 +1653,40 @@ static void implicit_dp(const struct ck_cert *cert, struct dp *dp)
 
 /* Is the entry about a certificate of the job's issuer (RFC 5280
  * 5.3.3)? */
-static bool entry_issuer_ok(const struct job *j, const struct crl *c, const struct entry *e)
+static bool entry_issuer_ok(struct job *j, struct crl *c, const struct entry *e)
 {
-	struct gnames g;
+	struct gnames g = { NULL, 0, 0 };
 	struct ck_span sp;
 	struct ck_tlv t;
+	bool ok;
 
 	if (e->issuer == 0)
-		return dn_equal(cspan(c, c->issuer), c->issuer.len, j->iss, j->iss_len);
+		return dn_eq(&c->iss, &j->iss);
 	sp = c->issuers[e->issuer - 1];
-	g.n = g.nown = 0;
-	return !rd(c->der, sp.off, (size_t)sp.off + sp.len, &t, NULL) &&
-	       gnames_add(&g, c->der, sp.off + t.hdr_len, (size_t)sp.off + sp.len) &&
-	       gnames_has_dn(&g, j->iss, j->iss_len);
+	ok = !rd(c->der, sp.off, (size_t)sp.off + sp.len, &t, NULL) &&
+	     gnames_add(&g, c->der, sp.off + t.hdr_len, (size_t)sp.off + sp.len) &&
+	     gnames_has_dn(&g, &j->iss);
+	gnames_cleanup(&g);
+	return ok;
 }
 
-static int entry_key_cmp(const struct crl *c, const struct entry *e, const unsigned char *s,
-			 size_t n)
+/* The certificate's entry on the CRL, or NULL: a binary search for the
+ * first entry of the serial, then the one about the certificate's
+ * issuer among those (indirect CRLs). */
+static const struct entry *crl_lookup(struct job *j, struct crl *c)
 {
-	if (e->serial_len != n)
-		return e->serial_len < n ? -1 : 1;
-	return memcmp(c->der + e->serial, s, n);
-}
-
-/* The certificate's entry on the CRL, or NULL. */
-static const struct entry *crl_lookup(const struct job *j, const struct crl *c)
-{
+	uint64_t key = serial_key(j->serial, j->serial_len);
 	size_t lo = 0, hi = c->nentries;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (entry_key_cmp(c, &c->entries[mid], j->serial, j->serial_len) < 0)
+		if (serial_cmp(c->der, &c->entries[mid], key, j->serial, j->serial_len) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < c->nentries && !entry_key_cmp(c, &c->entries[lo], j->serial, j->serial_len);
+	for (; lo < c->nentries &&
+	       !serial_cmp(c->der, &c->entries[lo], key, j->serial, j->serial_len);
 	     lo++)
 		if (entry_issuer_ok(j, c, &c->entries[lo]))
 			return &c->entries[lo];
@@ -1528,8 +1703,8 @@ static bool crl_scope_ok(struct job *j, const struct dp *dp, const struct crl *c
 	if (!c->has_idp)
 		return true;
 	if (c->idp_has_dp) {
-		bool meet = dp->has_name ? gnames_meet(c->idp_names, &dp->names) :
-			    dp->has_crl_issuer ? gnames_meet(c->idp_names, &dp->crl_issuer) :
+		bool meet = dp->has_name ? gnames_meet(&c->idp_names, &dp->names) :
+			    dp->has_crl_issuer ? gnames_meet(&c->idp_names, &dp->crl_issuer) :
 						 false;
 		if (!meet) {
 			note(j, RANK_SCOPE, "the CRL of %s from %s is for another distribution point",
@@ -1587,13 +1762,21 @@ static bool raw_name_eq(const struct ck_cert *cert, const struct crl *c)
  * it, with cRLSign, approved by the caller.  The certificate's issuer
  * and the pool's exact name matches first; names equal only after
  * §7.1's rules are looked for when those fail. */
+static bool subject_is(const struct ck_cert *cert, struct dn *name)
+{
+	struct dn x;
+	bool eq;
+	dn_init(&x, ck_cert_span(cert, cert->subject_raw), cert->subject_raw.len);
+	eq = dn_eq(&x, name);
+	dn_cleanup(&x);
+	return eq;
+}
+
 static const struct ck_cert *crl_signer(struct job *j, struct crl *c)
 {
-	const unsigned char *ci = cspan(c, c->issuer);
 	size_t tried = 0;
 
-	if (dn_equal(ck_cert_span(j->issuer, j->issuer->subject_raw), j->issuer->subject_raw.len, ci,
-		     c->issuer.len)) {
+	if (subject_is(j->issuer, &c->iss)) {
 		tried++;
 		if (signer_try(j, c, j->issuer))
 			return j->issuer;
@@ -1601,11 +1784,10 @@ static const struct ck_cert *crl_signer(struct job *j, struct crl *c)
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < j->npool && tried < MAX_SIGNERS; i++) {
 			const struct ck_cert *p = j->pool[i];
-			bool raw = raw_name_eq(p, c);
+			bool raw = p && raw_name_eq(p, c);
 			if (!p || ck_cert_equal(p, j->issuer) || (pass == 0) != raw)
 				continue;
-			if (!raw && !dn_equal(ck_cert_span(p, p->subject_raw), p->subject_raw.len, ci,
-					      c->issuer.len))
+			if (!raw && !subject_is(p, &c->iss))
 				continue;
 			tried++;
 			if (signer_try(j, c, p))
@@ -1625,7 +1807,7 @@ static bool same_span(const struct crl *a, struct ck_span x, const struct crl *b
 /* (c), (h): the newest delta CRL that applies to the complete CRL `c`:
  * same issuer, scope and key, based on `c` or an older CRL, newer than
  * `c`, valid at `at`, signed with the signer's key. */
-static struct crl *find_delta(struct job *j, const struct crl *c, const struct ck_cert *signer)
+static struct crl *find_delta(struct job *j, struct crl *c, const struct ck_cert *signer)
 {
 	struct crl *best = NULL;
 
@@ -1634,7 +1816,7 @@ static struct crl *find_delta(struct job *j, const struct crl *c, const struct c
 	for (size_t k = 0; k < j->s->n; k++) {
 		struct crl *d = j->s->crls[k];
 		if (!d->is_delta || d->unusable[0] ||
-		    !dn_equal(cspan(d, d->issuer), d->issuer.len, cspan(c, c->issuer), c->issuer.len))
+		    !dn_eq(&d->iss, &c->iss))
 			continue;
 		if (d->has_idp != c->has_idp || (c->has_idp && !same_span(d, d->idp, c, c->idp)))
 			continue;
@@ -1663,7 +1845,6 @@ static void process_dp(struct job *j, const struct dp *dp, bool implicit)
 	for (size_t k = 0; k < j->s->n && !done(j); k++) {
 		struct crl *c = j->s->crls[k], *delta = NULL;
 		const struct crl *on;
-		const unsigned char *ci = cspan(c, c->issuer);
 		const struct ck_cert *signer;
 		const struct entry *e = NULL;
 		unsigned interim;
@@ -1673,14 +1854,14 @@ static void process_dp(struct job *j, const struct dp *dp, bool implicit)
 			continue;
 		/* (b)(1) */
 		if (dp->has_crl_issuer) {
-			if (!gnames_has_dn(&dp->crl_issuer, ci, c->issuer.len))
+			if (!gnames_has_dn(&dp->crl_issuer, &c->iss))
 				continue;
 			if (!c->indirect) {
 				note(j, RANK_SCOPE, "the CRL of %s from %s is not an indirect CRL, "
 				     "as the distribution point's cRLIssuer requires", c->issuer_text, c->origin);
 				continue;
 			}
-		} else if (!dn_equal(ci, c->issuer.len, j->iss, j->iss_len)) {
+		} else if (!dn_eq(&c->iss, &j->iss)) {
 			continue;
 		}
 		if (c->is_delta) {
@@ -1740,7 +1921,7 @@ static void process_dp(struct job *j, const struct dp *dp, bool implicit)
 
 static void verdict(struct job *j, struct ck_revinfo *out)
 {
-	char t1[32], t2[32], have[128], missing[128];
+	char t1[32], t2[32], have[128], missing[128], before[sizeof j->why];
 
 	memset(out, 0, sizeof *out);
 	out->reason = -1;
@@ -1771,9 +1952,12 @@ static void verdict(struct job *j, struct ck_revinfo *out)
 	} else {
 		out->status = CK_REV_UNDETERMINED;
 		if (j->reasons) {
+			/* say which reasons are missing, and what kept them so */
 			reasons_str(j->reasons, have, sizeof have);
 			reasons_str(REASONS_ALL & ~j->reasons, missing, sizeof missing);
-			note(j, RANK_PARTIAL, "the CRLs at hand cover only %s; none covers %s", have, missing);
+			snprintf(before, sizeof before, "%s", j->why);
+			note(j, RANK_PARTIAL, "the CRLs at hand cover only %s, not %s%s%s", have, missing,
+			     before[0] ? ": " : "", before);
 		}
 		if (!j->why[0])
 			snprintf(j->why, sizeof j->why, "no CRL from %s is at hand", j->cert->issuer);
@@ -1804,8 +1988,7 @@ enum ck_status ck_crlset_check(const struct ck_crlset *s, const struct ck_cert *
 	j.signer_ok = signer_ok;
 	j.ctx = ctx;
 	j.status = UNREVOKED;
-	j.iss = ck_cert_span(cert, cert->issuer_raw);
-	j.iss_len = cert->issuer_raw.len;
+	dn_init(&j.iss, ck_cert_span(cert, cert->issuer_raw), cert->issuer_raw.len);
 	{
 		struct ck_ext ext;
 		j.freshest = ck_cert_ext_find(cert, OID_FRESHEST, &ext);
@@ -1825,7 +2008,6 @@ enum ck_status ck_crlset_check(const struct ck_crlset *s, const struct ck_cert *
 			process_dp(&j, &dps[i], false);
 		if (!done(&j)) {
 			implicit_dp(cert, &dps[MAX_DPS]);
-			ndps = MAX_DPS + 1;
 			process_dp(&j, &dps[MAX_DPS], true);
 		}
 	}
@@ -1838,5 +2020,6 @@ out:
 		}
 	free(dps);
 	free(j.used);
+	dn_cleanup(&j.iss);
 	return rc;
 }

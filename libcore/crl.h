@@ -9,6 +9,18 @@
  * reasons mask, delta CRLs, the CRL signer (whose own path the caller
  * validates through a callback) and the signature.
  *
+ * Threads: ck_crlset_add() needs the set to itself; any number of
+ * ck_crlset_check() calls may run at once on a set no one adds to
+ * (signature verdicts are memoised per CRL and signer key under the
+ * set's lock, which is not held while the callback runs, so the
+ * callback may check other certificates against the same set).
+ *
+ * Work is bounded: entries are found by binary search over an index
+ * sorted once (a CRL of a million entries is parsed in a few seconds
+ * and each lookup is ~20 comparisons), at most CK_CRLSET_MAX CRLs, 32
+ * distribution points per certificate, 64 names per GeneralNames and 16
+ * candidate signers per CRL are looked at.
+ *
  * This module is not revocation.h's ck_crl_check(), which judges one
  * CRL served at a URL for aiacheck. */
 #ifndef CK_CRL_H
