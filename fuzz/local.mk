@@ -19,6 +19,7 @@ FUZZ_PROGS = \
 	fuzz/fuzz-nc \
 	fuzz/fuzz-aialist \
 	fuzz/fuzz-crl \
+	fuzz/fuzz-crlset \
 	fuzz/fuzz-ocsp \
 	fuzz/fuzz-issuer \
 	fuzz/fuzz-report \
@@ -95,6 +96,10 @@ fuzz_fuzz_crl_SOURCES = fuzz/fuzz-crl.c
 fuzz_fuzz_crl_CFLAGS = $(FUZZ_CFLAGS)
 fuzz_fuzz_crl_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_crl_LDADD = $(FUZZ_LIBS)
+fuzz_fuzz_crlset_SOURCES = fuzz/fuzz-crlset.c
+fuzz_fuzz_crlset_CFLAGS = $(FUZZ_CFLAGS)
+fuzz_fuzz_crlset_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_crlset_LDADD = $(FUZZ_LIBS)
 fuzz_fuzz_ocsp_SOURCES = fuzz/fuzz-ocsp.c
 fuzz_fuzz_ocsp_CFLAGS = $(FUZZ_CFLAGS)
 fuzz_fuzz_ocsp_LDFLAGS = $(FUZZ_LINK)

@@ -160,6 +160,15 @@ crl)
 		with_byte 1 "$f" .sel1
 	done
 	;;
+crlset)
+	# flags: certificate 0..7, 0x08 ca.crl too, 0x10 its delta too, 0x20 sign again
+	for f in $(files "$fx"/crl/*.crl "$fx"/crl/several.pem); do
+		{ byte 1; byte 0; cat "$f"; } >"$out/$(name "$f" .revoked)"
+		{ byte 56; byte 0; cat "$f"; } >"$out/$(name "$f" .good-resign-all)"
+		{ byte 35; byte 1; cat "$f"; } >"$out/$(name "$f" .delta-resign-2020)"
+		{ byte 5; byte 2; cat "$f"; } >"$out/$(name "$f" .ca-2011)"
+	done
+	;;
 ocsp)
 	for f in $(files "$fx"/aia/ocsp-*.der "$fx"/asn1/ocsp-resp.der); do
 		with_byte 0 "$f"

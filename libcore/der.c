@@ -289,6 +289,32 @@ static int parse_time(unsigned long tag, const unsigned char *s, size_t n, struc
 	return der ? 2 : 1;
 }
 
+/* The instant of a parsed time that has a zone. */
+static time_t tparts_instant(const struct tparts *t)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = t->year - 1900;
+	tm.tm_mon = t->mon - 1;
+	tm.tm_mday = t->day;
+	tm.tm_hour = t->hour;
+	tm.tm_min = t->min;
+	tm.tm_sec = t->sec;
+	return timegm(&tm) - t->offset;
+}
+
+bool ck_der_time(unsigned long tag, const unsigned char *content, size_t len, time_t *out)
+{
+	struct tparts t;
+
+	if ((tag != CK_TAG_UTCTIME && tag != CK_TAG_GENTIME) || !parse_time(tag, content, len, &t) ||
+	    !t.zone)
+		return false;
+	*out = tparts_instant(&t);
+	return true;
+}
+
 bool ck_der_time_rfc3339(unsigned long tag, const unsigned char *content, size_t len,
 			 char *buf, size_t size)
 {
@@ -299,14 +325,7 @@ bool ck_der_time_rfc3339(unsigned long tag, const unsigned char *content, size_t
 	if ((tag != CK_TAG_UTCTIME && tag != CK_TAG_GENTIME) || !parse_time(tag, content, len, &t) ||
 	    !t.zone)
 		return false;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = t.year - 1900;
-	tm.tm_mon = t.mon - 1;
-	tm.tm_mday = t.day;
-	tm.tm_hour = t.hour;
-	tm.tm_min = t.min;
-	tm.tm_sec = t.sec;
-	when = timegm(&tm) - t.offset;
+	when = tparts_instant(&t);
 	if (!gmtime_r(&when, &tm))
 		return false;
 	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%s%sZ", tm.tm_year + 1900, tm.tm_mon + 1,

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct ck_tlv {
 	unsigned cls;       /* ASN1_CLASS_* (without the constructed bit) */
@@ -211,6 +212,10 @@ bool ck_der_oid_str(const unsigned char *content, size_t len, char *buf, size_t 
  * false if it is not a valid time. */
 bool ck_der_time_rfc3339(unsigned long tag, const unsigned char *content, size_t len,
 			 char *buf, size_t size);
+
+/* The same time as seconds since the epoch (a UTCTime's two-digit year
+ * per RFC 5280 4.1.2.5.1); false if it is not a valid time with a zone. */
+bool ck_der_time(unsigned long tag, const unsigned char *content, size_t len, time_t *out);
 
 /* The text of a character string type (UTF8String, BMPString,
  * UniversalString, TeletexString as Latin-1, and the ASCII types) in

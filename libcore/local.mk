@@ -18,6 +18,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/net.c libcore/net.h \
 	libcore/tls.c libcore/tls.h \
 	libcore/revocation.c libcore/revocation.h \
+	libcore/crl.c libcore/crl.h \
 	libcore/aia.c libcore/aia.h \
 	libcore/runtime.c libcore/runtime.h \
 	libcore/report.c libcore/report.h \

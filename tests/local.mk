@@ -26,6 +26,7 @@ UNIT_TESTS = \
 	tests/test-fix \
 	tests/test-net \
 	tests/test-revocation \
+	tests/test-crl \
 	tests/test-aia \
 	tests/test-runtime \
 	tests/test-policy \
@@ -91,6 +92,9 @@ tests_test_net_LDADD = $(TEST_LIBS)
 tests_test_revocation_SOURCES = tests/test-revocation.c tests/unit.h
 tests_test_revocation_CFLAGS = $(TEST_CFLAGS)
 tests_test_revocation_LDADD = $(TEST_LIBS)
+tests_test_crl_SOURCES = tests/test-crl.c tests/unit.h
+tests_test_crl_CFLAGS = $(TEST_CFLAGS)
+tests_test_crl_LDADD = $(TEST_LIBS)
 tests_test_aia_SOURCES = tests/test-aia.c tests/unit.h
 tests_test_aia_CFLAGS = $(TEST_CFLAGS)
 tests_test_aia_LDADD = $(TEST_LIBS)

@@ -1,0 +1,283 @@
+/* crl: RFC 5280 §6.3 revocation status from the CRLs of fixtures/crl/
+ * (made by fixtures/gen-crl.sh). */
+#include "config.h"
+
+#include "libcore/crl.h"
+#include "unit.h"
+
+#define AT_2019 1559347200 /* 2019-06-01 */
+#define AT_2020 1590969600 /* 2020-06-01 */
+#define AT_2030 1893456000 /* 2030-01-01 */
+
+static struct ck_cert *cert(const char *name)
+{
+	char rel[128];
+	size_t len = 0;
+	unsigned char *d;
+	struct ck_cert *c = NULL;
+	struct ck_error e;
+	snprintf(rel, sizeof rel, "crl/%s.der", name);
+	d = fx_read(rel, &len);
+	cr_assert_eq(ck_cert_from_der(d, len, &c, &e), CK_OK, "%s: %s", rel, e.what);
+	free(d);
+	return c;
+}
+
+static struct ck_crlset *set_of(const char *const *files)
+{
+	struct ck_crlset *s = NULL;
+	cr_assert_eq(ck_crlset_new(&s), CK_OK);
+	for (size_t i = 0; files[i]; i++) {
+		char rel[128];
+		size_t len = 0;
+		unsigned char *d;
+		struct ck_error e;
+		snprintf(rel, sizeof rel, "crl/%s", files[i]);
+		d = fx_read(rel, &len);
+		cr_assert_eq(ck_crlset_add(s, d, len, files[i], &e), CK_OK, "%s: %s", rel, e.what);
+		free(d);
+	}
+	return s;
+}
+
+struct verdict_case {
+	const char *what;
+	const char *crls[4];
+	const char *cert, *issuer;
+	time_t at;
+	enum ck_revstatus status;
+	int reason;
+	time_t revoked_at;
+	const char *why; /* a part of the message */
+};
+
+static const struct verdict_case verdicts[] = {
+	{ "good", { "ca.crl" }, "good", "ca", AT_2030, CK_REV_GOOD, -1, 0,
+	  "not on the CRL of CN=chainkit CRL Test CA,O=chainkit tests from ca.crl (thisUpdate 2020-01-01T00:00:00Z)" },
+	{ "revoked with reason and date", { "ca.crl" }, "revoked", "ca", AT_2030, CK_REV_REVOKED, 1,
+	  1609459200, "revoked 2021-01-01T00:00:00Z (keyCompromise) on the CRL of CN=chainkit CRL Test CA" },
+	{ "certificateHold counts as revoked", { "ca.crl" }, "hold", "ca", AT_2030, CK_REV_REVOKED, 6,
+	  1643760000, "revoked 2022-02-02T00:00:00Z (certificateHold)" },
+	{ "revoked on the delta CRL", { "ca.crl", "ca-delta.crl" }, "delta", "ca", AT_2030,
+	  CK_REV_REVOKED, 1, 1677801600, "(keyCompromise) on the delta CRL of CN=chainkit CRL Test CA" },
+	{ "good on the complete and the delta CRL", { "ca-delta.crl", "ca.crl" }, "good", "ca",
+	  AT_2030, CK_REV_GOOD, -1, 0, "nor its delta CRL from ca-delta.crl" },
+	{ "without the delta CRL, the complete CRL alone", { "ca.crl" }, "delta", "ca", AT_2030,
+	  CK_REV_GOOD, -1, 0, "not on the CRL of" },
+	{ "a delta CRL alone is not enough", { "ca-delta.crl" }, "good", "ca", AT_2030,
+	  CK_REV_UNDETERMINED, -1, 0, "is a delta CRL, and no complete CRL it applies to is at hand" },
+	{ "expired CRL", { "ca-expired.crl" }, "good", "ca", AT_2030, CK_REV_UNDETERMINED, -1, 0,
+	  "the CRL of CN=chainkit CRL Test CA,O=chainkit tests from ca-expired.crl is expired at 2021-01-01T00:00:00Z" },
+	{ "the same CRL before its nextUpdate", { "ca-expired.crl" }, "good", "ca", AT_2020,
+	  CK_REV_GOOD, -1, 0, "from ca-expired.crl" },
+	{ "CRL not valid yet", { "ca.crl" }, "good", "ca", AT_2019, CK_REV_UNDETERMINED, -1, 0,
+	  "is not valid before 2020-01-01T00:00:00Z" },
+	{ "CRL signed by the wrong key", { "wrongkey.crl" }, "good", "ca", AT_2030,
+	  CK_REV_UNDETERMINED, -1, 0, "from wrongkey.crl does not verify with CN=chainkit CRL Test CA" },
+	{ "missing CRL", { "root.crl" }, "good", "ca", AT_2030, CK_REV_UNDETERMINED, -1, 0,
+	  "no CRL from CN=chainkit CRL Test CA,O=chainkit tests is at hand" },
+	{ "no CRL at all", { NULL }, "good", "ca", AT_2030, CK_REV_UNDETERMINED, -1, 0,
+	  "no CRL from CN=chainkit CRL Test CA" },
+	{ "the CRL does not cover the certificate's distribution point", { "ca.crl" }, "otherdp", "ca",
+	  AT_2030, CK_REV_UNDETERMINED, -1, 0, "from ca.crl is for another distribution point" },
+	{ "unknown critical CRL extension", { "ca-critext.crl" }, "good", "ca", AT_2030,
+	  CK_REV_UNDETERMINED, -1, 0, "cannot be used: unknown critical CRL extension 1.2.3.4" },
+	{ "a usable CRL next to an unusable one", { "ca-critext.crl", "ca.crl" }, "revoked", "ca",
+	  AT_2030, CK_REV_REVOKED, 1, 1609459200, "from ca.crl" },
+	{ "the CA on its root's CRL", { "root.crl", "ca.crl" }, "ca", "root", AT_2030, CK_REV_GOOD, -1,
+	  0, "from root.crl" },
+	{ "PEM with several CRLs: the leaf", { "several.pem" }, "revoked", "ca", AT_2030,
+	  CK_REV_REVOKED, 1, 1609459200, "from several.pem#2" },
+	{ "PEM with several CRLs: the CA", { "several.pem" }, "ca", "root", AT_2030, CK_REV_GOOD, -1, 0,
+	  "from several.pem#1" },
+};
+
+Test(crl, verdicts)
+{
+	for (size_t i = 0; i < sizeof verdicts / sizeof verdicts[0]; i++) {
+		const struct verdict_case *v = &verdicts[i];
+		struct ck_crlset *s = set_of(v->crls);
+		struct ck_cert *c = cert(v->cert), *iss = cert(v->issuer);
+		struct ck_revinfo r;
+		struct ck_error e;
+
+		cr_assert_eq(ck_crlset_check(s, c, iss, NULL, 0, v->at, NULL, NULL, &r, &e), CK_OK,
+			     "%s: %s", v->what, e.what);
+		cr_assert_eq(r.status, v->status, "%s: status %d: %s", v->what, r.status, r.why);
+		cr_assert_eq(r.reason, v->reason, "%s: reason %d", v->what, r.reason);
+		cr_assert_eq(r.revoked_at, v->revoked_at, "%s: revoked_at %lld", v->what,
+			     (long long)r.revoked_at);
+		cr_assert(strstr(r.why, v->why), "%s: %s", v->what, r.why);
+		cr_assert_lt(strlen(r.why), sizeof r.why - 1, "%s: %s", v->what, r.why);
+		ck_cert_free(c);
+		ck_cert_free(iss);
+		ck_crlset_free(s);
+	}
+}
+
+struct bad_case {
+	const char *what;
+	const char *data;
+	size_t len; /* 0: strlen */
+	const char *message;
+};
+
+static const struct bad_case bads[] = {
+	{ "text", "hello, world\n", 0, "not a CRL (neither DER nor PEM)" },
+	{ "empty", "", 0, "not a CRL (neither DER nor PEM)" },
+	{ "a SEQUENCE that is no CRL", "\x30\x03\x02\x01\x05", 5, "not a CRL (tbsCertList is not a SEQUENCE)" },
+	{ "a length past the end", "\x30\x82\x10\x00\x30", 5, "runs past the end" },
+	{ "bad base64", "-----BEGIN X509 CRL-----\n!!!!\n-----END X509 CRL-----\n", 0,
+	  "X509 CRL block 1: bad base64" },
+	{ "no END line", "-----BEGIN X509 CRL-----\nMAA=\n", 0, "X509 CRL block 1 has no END line" },
+	{ "no CRL block", "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n", 0,
+	  "no X509 CRL block in the PEM input" },
+	{ "a CRL block that is not a CRL", "-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n",
+	  0, "X509 CRL block 1: not a CRL" },
+};
+
+Test(crl, garbage_is_refused)
+{
+	struct ck_crlset *s = NULL;
+	cr_assert_eq(ck_crlset_new(&s), CK_OK);
+	for (size_t i = 0; i < sizeof bads / sizeof bads[0]; i++) {
+		const struct bad_case *b = &bads[i];
+		struct ck_error e;
+		size_t len = b->len ? b->len : strlen(b->data);
+		ck_error_clear(&e);
+		cr_assert_eq(ck_crlset_add(s, (const unsigned char *)b->data, len, b->what, &e),
+			     CK_E_PARSE, "%s", b->what);
+		cr_assert(strstr(e.what, b->message), "%s: %s", b->what, e.what);
+		cr_assert_eq(ck_crlset_count(s), 0);
+	}
+	ck_crlset_free(s);
+}
+
+Test(crl, truncated_der)
+{
+	size_t len = 0;
+	unsigned char *d = fx_read("crl/ca.crl", &len);
+	struct ck_crlset *s = NULL;
+	struct ck_error e;
+
+	cr_assert_eq(ck_crlset_new(&s), CK_OK);
+	for (size_t cut = 1; cut < len; cut += 37) {
+		cr_assert_eq(ck_crlset_add(s, d, cut, "ca.crl", &e), CK_E_PARSE, "cut at %zu", cut);
+		cr_assert_neq(e.what[0], '\0');
+	}
+	d[len - 1] ^= 1; /* a changed signature still parses */
+	cr_assert_eq(ck_crlset_add(s, d, len, "ca.crl", &e), CK_OK, "%s", e.what);
+	cr_assert_eq(ck_crlset_count(s), 1);
+	free(d);
+	ck_crlset_free(s);
+}
+
+/* All or nothing: a PEM buffer whose second block is broken adds none. */
+Test(crl, pem_all_or_nothing)
+{
+	size_t len = 0;
+	unsigned char *d = fx_read("crl/several.pem", &len);
+	const char *broken = "-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n";
+	unsigned char *both = malloc(len + strlen(broken));
+	struct ck_crlset *s = NULL;
+	struct ck_error e;
+
+	memcpy(both, d, len);
+	memcpy(both + len, broken, strlen(broken));
+	cr_assert_eq(ck_crlset_new(&s), CK_OK);
+	cr_assert_eq(ck_crlset_add(s, both, len + strlen(broken), "x.pem", &e), CK_E_PARSE);
+	cr_assert(strstr(e.what, "X509 CRL block 3"), "%s", e.what);
+	cr_assert_eq(ck_crlset_count(s), 0);
+	cr_assert_eq(ck_crlset_add(s, d, len, "x.pem", &e), CK_OK, "%s", e.what);
+	cr_assert_eq(ck_crlset_count(s), 2);
+	free(both);
+	free(d);
+	ck_crlset_free(s);
+}
+
+struct calls {
+	int n;
+	bool answer;
+	const struct ck_cert *signer, *issuer;
+};
+
+static bool count_signer(void *ctx, const struct ck_cert *signer, const struct ck_cert *issuer)
+{
+	struct calls *c = ctx;
+	c->n++;
+	c->signer = signer;
+	c->issuer = issuer;
+	return c->answer;
+}
+
+/* The caller's callback decides on every signer, the issuer included. */
+Test(crl, signer_callback)
+{
+	const char *const crls[] = { "ca.crl", NULL };
+	struct ck_crlset *s = set_of(crls);
+	struct ck_cert *c = cert("good"), *ca = cert("ca");
+	struct calls calls = { 0, false, NULL, NULL };
+	struct ck_revinfo r;
+	struct ck_error e;
+
+	cr_assert_eq(ck_crlset_check(s, c, ca, NULL, 0, AT_2030, count_signer, &calls, &r, &e), CK_OK);
+	cr_assert_eq(r.status, CK_REV_UNDETERMINED);
+	cr_assert(strstr(r.why, "is signed by CN=chainkit CRL Test CA,O=chainkit tests, which is not validated as a CRL issuer"),
+		  "%s", r.why);
+	cr_assert_eq(calls.n, 1);
+	cr_assert_eq(calls.signer, ca);
+	cr_assert_eq(calls.issuer, ca);
+	calls.answer = true;
+	cr_assert_eq(ck_crlset_check(s, c, ca, NULL, 0, AT_2030, count_signer, &calls, &r, &e), CK_OK);
+	cr_assert_eq(r.status, CK_REV_GOOD, "%s", r.why);
+	cr_assert_eq(calls.n, 2);
+	ck_cert_free(c);
+	ck_cert_free(ca);
+	ck_crlset_free(s);
+}
+
+/* The CRL's signer is found in the pool when the issuer given is not
+ * it (here: the issuer passed is the root; the CA is in the pool). */
+Test(crl, signer_from_the_pool)
+{
+	const char *const crls[] = { "ca.crl", NULL };
+	struct ck_crlset *s = set_of(crls);
+	struct ck_cert *c = cert("revoked"), *ca = cert("ca"), *root = cert("root");
+	const struct ck_cert *pool[] = { root, ca };
+	struct calls calls = { 0, true, NULL, NULL };
+	struct ck_revinfo r;
+	struct ck_error e;
+
+	cr_assert_eq(ck_crlset_check(s, c, root, pool, 2, AT_2030, count_signer, &calls, &r, &e), CK_OK);
+	cr_assert_eq(r.status, CK_REV_REVOKED, "%s", r.why);
+	cr_assert_eq(calls.signer, ca);
+	cr_assert_eq(calls.issuer, root);
+	/* without a callback only the issuer itself may sign */
+	cr_assert_eq(ck_crlset_check(s, c, root, pool, 2, AT_2030, NULL, NULL, &r, &e), CK_OK);
+	cr_assert_eq(r.status, CK_REV_UNDETERMINED, "%s", r.why);
+	ck_cert_free(c);
+	ck_cert_free(ca);
+	ck_cert_free(root);
+	ck_crlset_free(s);
+}
+
+Test(crl, usage_and_names)
+{
+	struct ck_crlset *s = NULL;
+	struct ck_revinfo r;
+	struct ck_error e;
+	struct ck_cert *c = cert("good");
+
+	cr_assert_eq(ck_crlset_new(&s), CK_OK);
+	cr_assert_eq(ck_crlset_check(s, c, NULL, NULL, 0, AT_2030, NULL, NULL, &r, &e), CK_E_USAGE);
+	cr_assert_eq(ck_crlset_add(NULL, (const unsigned char *)"x", 1, NULL, &e), CK_E_USAGE);
+	cr_assert_eq(ck_crlset_count(NULL), 0);
+	ck_crlset_free(NULL);
+	cr_assert_str_eq(ck_crlset_reason_name(-1), "unspecified");
+	cr_assert_str_eq(ck_crlset_reason_name(6), "certificateHold");
+	cr_assert_str_eq(ck_crlset_reason_name(7), "unknown");
+	cr_assert_str_eq(ck_crlset_reason_name(10), "aACompromise");
+	cr_assert_str_eq(ck_crlset_reason_name(11), "unknown");
+	ck_cert_free(c);
+	ck_crlset_free(s);
+}
