@@ -405,7 +405,10 @@ static const char *const known_ext[] = {
 	"2.5.29.35",          /* authorityKeyIdentifier */
 	"2.5.29.31",          /* cRLDistributionPoints */
 	"2.5.29.46",          /* freshestCRL */
-	"2.5.29.32",          /* certificatePolicies: accepted as GnuTLS does */
+	"2.5.29.32",          /* certificatePolicies (validate: certpol) */
+	"2.5.29.33",          /* policyMappings */
+	"2.5.29.36",          /* policyConstraints */
+	"2.5.29.54",          /* inhibitAnyPolicy */
 	"1.3.6.1.5.5.7.1.1",  /* authorityInfoAccess */
 	"1.3.6.1.5.5.7.1.24", /* TLS feature */
 	NULL,

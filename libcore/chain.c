@@ -160,6 +160,15 @@ struct sig_slot {
 struct ck_pool {
 	struct ck_pool_entry *e;
 	size_t n, cap;
+	/* the certificates as an array (CRL signer candidates), rebuilt
+	 * when the pool grows */
+	const struct ck_cert **certs_view;
+	size_t certs_view_n;
+	bool certs_view_stale;
+	/* signature checks allowed; once spent, checks answer "cannot be
+	 * checked" and the chains built say they were cut short */
+	size_t budget;
+	bool budget_hit;
 	struct multimap by_subject, by_ski, by_sha;
 	struct sig_slot *sig;
 	size_t sig_cap, sig_n;
@@ -237,6 +246,7 @@ void ck_pool_free(struct ck_pool *p)
 	mm_free(&p->by_ski);
 	mm_free(&p->by_sha);
 	free(p->sig);
+	free(p->certs_view);
 	free(p);
 }
 
@@ -274,6 +284,7 @@ enum ck_status ck_pool_add(struct ck_pool *p, const struct ck_cert *c,
 	long dup = ck_pool_find(p, c);
 	size_t i;
 
+	p->certs_view_stale = true;
 	if (dup >= 0 && source != CK_SRC_INPUT) {
 		/* a store copy of something we have: it makes ours an anchor */
 		if (anchor && !p->e[dup].anchor) {
@@ -401,6 +412,9 @@ int ck_pool_verify(struct ck_pool *p, size_t child, size_t issuer)
 	}
 	if (is->pubkey_failed) {
 		result = -1;
+	} else if (p->budget && p->verifications >= p->budget) {
+		p->budget_hit = true;
+		return -1; /* not cached: a later build with a new budget may check it */
 	} else {
 		p->verifications++;
 		if (ck_cert_verify_with(p->e[child].cert, is->pubkey, &valid, NULL))
@@ -410,178 +424,6 @@ int ck_pool_verify(struct ck_pool *p, size_t child, size_t issuer)
 	}
 	sig_store(p, key, (int8_t)result);
 	return result;
-}
-
-/* ---------------------------------------------------------------- */
-/* validation of one path */
-
-struct problems {
-	struct ck_chain_problem *v;
-	size_t n;
-	size_t errors, warnings;
-};
-
-static const char *const warning_codes[] = {
-	"weak-signature-sha1",
-	NULL,
-};
-
-bool ck_chain_problem_is_error(const char *code)
-{
-	for (size_t i = 0; warning_codes[i]; i++)
-		if (strcmp(code, warning_codes[i]) == 0)
-			return false;
-	return true;
-}
-
-static void problems_free(struct problems *ps)
-{
-	for (size_t i = 0; i < ps->n; i++)
-		free(ps->v[i].message);
-	free(ps->v);
-	memset(ps, 0, sizeof *ps);
-}
-
-__attribute__((format(printf, 4, 5)))
-static void problem(struct problems *ps, const char *code, size_t pos, const char *fmt, ...)
-{
-	struct ck_chain_problem *n = realloc(ps->v, (ps->n + 1) * sizeof *n);
-	char msg[512];
-	va_list ap;
-
-	if (!n)
-		return; /* out of memory: the problem is lost, not the run */
-	ps->v = n;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	n[ps->n].code = code;
-	n[ps->n].pos = pos;
-	n[ps->n].message = strdup(msg);
-	ps->n++;
-	if (ck_chain_problem_is_error(code))
-		ps->errors++;
-	else
-		ps->warnings++;
-}
-
-static void check_time(struct problems *ps, const struct ck_cert *c, size_t pos, time_t at)
-{
-	char t[32];
-	if (at < c->not_before) {
-		ck_time_format(c->not_before, t);
-		problem(ps, "not-yet-valid", pos, "%s is not valid before %s", c->subject, t);
-	} else if (c->not_after != (time_t)-1 && at > c->not_after) {
-		ck_time_format(c->not_after, t);
-		problem(ps, "expired", pos, "%s expired on %s", c->subject, t);
-	}
-}
-
-/* Name constraints of path[pos] against every certificate below it. */
-static void check_name_constraints(struct problems *ps, const struct ck_pool *p,
-				   const size_t *path, size_t pos)
-{
-	const struct ck_cert *ca = p->e[path[pos]].cert;
-	gnutls_x509_name_constraints_t nc = NULL;
-	gnutls_datum_t d = { ca->name_constraints, (unsigned)ca->name_constraints_len };
-	static const unsigned types[] = { GNUTLS_SAN_DNSNAME, GNUTLS_SAN_RFC822NAME,
-					  GNUTLS_SAN_IPADDRESS, GNUTLS_SAN_DN };
-
-	if (gnutls_x509_name_constraints_init(&nc) < 0)
-		return;
-	if (gnutls_x509_ext_import_name_constraints(&d, nc, 0) < 0) {
-		problem(ps, "name-constraints-violation", pos,
-			"the name constraints of %s cannot be read", ca->subject);
-		goto out;
-	}
-	for (size_t k = 0; k < pos; k++) {
-		const struct ck_cert *c = p->e[path[k]].cert;
-		gnutls_x509_crt_t crt = NULL;
-		gnutls_datum_t cd = { c->der, (unsigned)c->der_len };
-		if (gnutls_x509_crt_init(&crt) < 0)
-			break;
-		if (gnutls_x509_crt_import(crt, &cd, GNUTLS_X509_FMT_DER) >= 0) {
-			for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
-				if (!gnutls_x509_name_constraints_check_crt(nc, types[t], crt)) {
-					problem(ps, "name-constraints-violation", k,
-						"a name of %s is outside the name constraints of %s",
-						c->subject, ca->subject);
-					break;
-				}
-			}
-		}
-		gnutls_x509_crt_deinit(crt);
-	}
-out:
-	gnutls_x509_name_constraints_deinit(nc);
-}
-
-static void check_issuer_role(struct problems *ps, const struct ck_pool *p,
-			      const size_t *path, size_t pos, bool is_anchor_top)
-{
-	const struct ck_cert *c = p->e[path[pos]].cert;
-	size_t below = 0;
-
-	if (!c->has_basic_constraints) {
-		/* X.509 v1 roots predate extensions; anchors are accepted */
-		if (!(is_anchor_top && c->version == 1))
-			problem(ps, "ca-missing-basic-constraints", pos,
-				"%s issues certificates but has no basicConstraints extension",
-				c->subject);
-	} else if (!c->ca) {
-		problem(ps, "not-a-ca", pos, "%s issues certificates but is not a CA (CA:FALSE)",
-			c->subject);
-	}
-	if (c->has_key_usage && !(c->key_usage & CK_KU_KEY_CERT_SIGN))
-		problem(ps, "ca-key-usage", pos,
-			"%s issues certificates but its key usage lacks keyCertSign", c->subject);
-	/* intermediates between this CA and the leaf, self-issued ones not
-	 * counted (RFC 5280 6.1.4 (l)) */
-	for (size_t k = 1; k < pos; k++)
-		if (!p->e[path[k]].cert->self_issued)
-			below++;
-	if (c->has_basic_constraints && c->ca && c->path_len >= 0 && below > (size_t)c->path_len)
-		problem(ps, "path-length-exceeded", pos,
-			"%s allows %d intermediate CA(s) below it (pathLen), the path has %zu",
-			c->subject, c->path_len, below);
-	if (c->name_constraints)
-		check_name_constraints(ps, p, path, pos);
-}
-
-static void validate(struct problems *ps, struct ck_pool *p, const size_t *path, size_t len,
-		     bool trusted, bool self_signed_top, const struct ck_chain_opts *o, time_t at)
-{
-	for (size_t pos = 0; pos < len; pos++) {
-		const struct ck_cert *c = p->e[path[pos]].cert;
-		bool top = pos == len - 1;
-
-		check_time(ps, c, pos, at);
-		for (size_t k = 0; c->unknown_critical && c->unknown_critical[k]; k++)
-			problem(ps, "unsupported-critical-extension", pos,
-				"%s has a critical extension %s that is not understood",
-				c->subject, c->unknown_critical[k]);
-		if (pos > 0)
-			check_issuer_role(ps, p, path, pos, top && trusted);
-		/* The signature of a self-signed top is never relied on. */
-		if (ck_cert_weak_signature(c) && !(top && self_signed_top)) {
-			int hash = gnutls_sign_get_hash_algorithm(c->sig_algo);
-			if (hash == GNUTLS_DIG_SHA1)
-				problem(ps, "weak-signature-sha1", pos, "%s is signed with SHA-1 (%s)",
-					c->subject, c->sig_algo_name);
-			else
-				problem(ps, "weak-signature", pos, "%s is signed with a broken hash (%s)",
-					c->subject, c->sig_algo_name);
-		}
-		if (o->purpose && !ck_cert_has_purpose(c, o->purpose) && !(top && trusted))
-			problem(ps, "purpose-mismatch", pos,
-				"%s does not allow the purpose %s (extended key usage)", c->subject,
-				strcmp(o->purpose, CK_OID_EKU_SERVER) == 0 ? "server authentication" :
-				strcmp(o->purpose, CK_OID_EKU_CLIENT) == 0 ? "client authentication" :
-									     o->purpose);
-	}
-	if (o->hostname && len > 0 && !ck_cert_matches_hostname(p->e[path[0]].cert, o->hostname))
-		problem(ps, "hostname-mismatch", 0, "%s does not match the host name %s",
-			p->e[path[0]].cert->subject, o->hostname);
 }
 
 /* ---------------------------------------------------------------- */
@@ -597,7 +439,8 @@ struct best {
 	size_t path[CK_CHAIN_MAX_DEPTH + 1];
 	size_t len;
 	bool trusted, complete, self_signed_top, issuer_present;
-	struct problems ps;
+	struct ck_problems ps;
+	struct ck_validation v;
 };
 
 struct search {
@@ -609,10 +452,17 @@ struct search {
 	size_t len;
 	unsigned evaluations;
 	bool done;
+	bool cut;             /* a bound stopped the search */
 	struct best best;
+	/* the trace, and the first failure seen below the candidate being
+	 * followed (what the trace says when it is rejected) */
+	struct ck_trace_entry *trace;
+	size_t ntrace;
+	bool trace_truncated;
+	char *capture;
 	struct ck_error *err;
+	enum ck_status rc;
 };
-
 static bool same_name_and_key(const struct ck_cert *a, const struct ck_cert *b)
 {
 	return a->subject_raw.len == b->subject_raw.len &&
@@ -677,6 +527,87 @@ static int cmp_candidate(const void *a, const void *b)
 	return y->rank - x->rank;
 }
 
+static enum ck_status pool_certs_view(struct ck_pool *p)
+{
+	const struct ck_cert **v;
+	if (p->certs_view && !p->certs_view_stale)
+		return CK_OK;
+	v = realloc(p->certs_view, (p->n ? p->n : 1) * sizeof *v);
+	if (!v)
+		return CK_E_NOMEM;
+	for (size_t i = 0; i < p->n; i++)
+		v[i] = p->e[i].cert;
+	p->certs_view = v;
+	p->certs_view_n = p->n;
+	p->certs_view_stale = false;
+	return CK_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* the trace */
+
+__attribute__((format(printf, 5, 6)))
+static struct ck_trace_entry *trace_add(struct search *s, size_t child, size_t cand, bool taken,
+					const char *fmt, ...)
+{
+	struct ck_trace_entry *n, *e;
+	char msg[512];
+	va_list ap;
+
+	if (s->ntrace >= CK_CHAIN_MAX_TRACE) {
+		s->trace_truncated = true;
+		return NULL;
+	}
+	n = realloc(s->trace, (s->ntrace + 1) * sizeof *n);
+	if (!n)
+		return NULL;
+	s->trace = n;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	e = &n[s->ntrace++];
+	e->pos = s->len - 1;
+	e->child = child;
+	e->candidate = cand;
+	e->taken = taken;
+	e->reason = strdup(msg);
+	return e;
+}
+
+static void trace_free(struct ck_trace_entry *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(t[i].reason);
+	free(t);
+}
+
+static bool key_id_matches(const struct ck_cert *child, const struct ck_cert *c)
+{
+	return !child->aki_len || !c->ski_len ||
+	       (c->ski_len == child->aki_len && memcmp(c->ski, child->aki, c->ski_len) == 0);
+}
+
+/* ---------------------------------------------------------------- */
+
+static bool add_candidate(struct search *s, size_t top, size_t idx, struct candidate *out,
+			  size_t *n)
+{
+	for (size_t k = 0; k < *n; k++)
+		if (out[k].idx == idx)
+			return false;
+	if (idx == top)
+		return false;
+	if (on_path(s, idx)) {
+		trace_add(s, top, idx, false,
+			  "already on the path (same name and key): following it would loop");
+		return false;
+	}
+	out[*n].idx = idx;
+	out[*n].rank = rank_candidate(s, s->p->e[top].cert, idx);
+	(*n)++;
+	return true;
+}
+
 static size_t collect_candidates(struct search *s, size_t top, struct candidate *out)
 {
 	const struct ck_pool_entry *t = &s->p->e[top];
@@ -687,32 +618,42 @@ static size_t collect_candidates(struct search *s, size_t top, struct candidate 
 
 	/* Bounded scan: a pool with thousands of certificates of one name
 	 * must not make every lookup walk all of them. */
-	while (n < MAX_CANDIDATES && scanned++ < MAX_SCAN &&
-	       mm_next(&s->p->by_subject, t->iss_hash, &it, &idx)) {
-		if (idx == top || on_path(s, idx) || !ck_cert_name_issued(child, s->p->e[idx].cert))
-			continue;
-		out[n].idx = idx;
-		out[n].rank = rank_candidate(s, child, idx);
-		n++;
+	while (n < MAX_CANDIDATES && mm_next(&s->p->by_subject, t->iss_hash, &it, &idx)) {
+		if (scanned++ >= MAX_SCAN) {
+			s->cut = true;
+			break;
+		}
+		if (ck_cert_name_issued(child, s->p->e[idx].cert))
+			add_candidate(s, top, idx, out, &n);
 	}
 	if (child->aki_len) {
 		uint64_t k = fnv(child->aki, child->aki_len);
 		it = -2;
 		scanned = 0;
-		while (n < MAX_CANDIDATES && scanned++ < MAX_SCAN && mm_next(&s->p->by_ski, k, &it, &idx)) {
+		while (n < MAX_CANDIDATES && mm_next(&s->p->by_ski, k, &it, &idx)) {
 			const struct ck_cert *c = s->p->e[idx].cert;
-			bool seen = false;
+			if (scanned++ >= MAX_SCAN) {
+				s->cut = true;
+				break;
+			}
 			if (c->ski_len != child->aki_len || memcmp(c->ski, child->aki, c->ski_len))
 				continue;
-			for (size_t k2 = 0; k2 < n; k2++)
-				seen = seen || out[k2].idx == idx;
-			if (seen || idx == top || on_path(s, idx))
+			if (!ck_cert_name_issued(child, c)) {
+				/* RFC 5280 §6.1.3 (a)(4): names chain, key ids only help */
+				for (size_t k2 = 0; k2 < n; k2++)
+					if (out[k2].idx == idx)
+						goto next;
+				trace_add(s, top, idx, false,
+					  "its subject key identifier matches, but its name is not the issuer name %s",
+					  child->issuer);
 				continue;
-			out[n].idx = idx;
-			out[n].rank = rank_candidate(s, child, idx);
-			n++;
+			}
+			add_candidate(s, top, idx, out, &n);
+next:;
 		}
 	}
+	if (n == MAX_CANDIDATES)
+		s->cut = true;
 	/* stable order for equal ranks: insertion order (input first) */
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0 && cmp_candidate(&out[j - 1], &out[j]) > 0; j--) {
@@ -724,8 +665,8 @@ static size_t collect_candidates(struct search *s, size_t top, struct candidate 
 }
 
 /* Is (a) better than the best so far? */
-static bool better(const struct best *b, bool trusted, bool complete, const struct problems *ps,
-		   size_t len)
+static bool better(const struct best *b, bool trusted, bool complete,
+		   const struct ck_problems *ps, size_t len)
 {
 	bool valid = trusted && ps->errors == 0;
 	bool bvalid;
@@ -747,19 +688,65 @@ static bool better(const struct best *b, bool trusted, bool complete, const stru
 	return ps->warnings < b->ps.warnings;
 }
 
+static bool signer_ok(void *ctx, const struct ck_cert *signer, const struct ck_cert *cert_issuer);
+static void extend(struct search *s);
+
+static enum ck_status run_validate(struct search *s, bool trusted, bool complete,
+				   bool self_signed_top, struct ck_problems *ps,
+				   struct ck_validation *v)
+{
+	const struct ck_cert *certs[CK_CHAIN_MAX_DEPTH + 1];
+	struct ck_validate_path vp = { 0 };
+
+	for (size_t k = 0; k < s->len; k++)
+		certs[k] = s->p->e[s->path[k]].cert;
+	vp.certs = certs;
+	vp.len = s->len;
+	vp.trusted = trusted;
+	vp.self_signed_top = self_signed_top;
+	vp.complete = complete;
+	vp.purpose = s->o->purpose;
+	vp.hostname = s->o->hostname;
+	vp.at = s->at;
+	vp.signer_ok = signer_ok;
+	vp.signer_ctx = s;
+	if (s->o->v.revocation != CK_REVOCATION_OFF) {
+		/* CRL signers may be any certificate of the pool */
+		vp.others = s->p->certs_view;
+		vp.nothers = s->p->certs_view_n;
+	}
+	return ck_validate(&vp, &s->o->v, ps, v);
+}
+
 static void evaluate(struct search *s, bool trusted, bool complete, bool self_signed_top,
 		     bool issuer_present)
 {
-	struct problems ps = { 0 };
+	struct ck_problems ps = { 0 };
+	struct ck_validation v;
+	enum ck_status rc;
 
+	memset(&v, 0, sizeof v);
 	s->evaluations++;
-	validate(&ps, s->p, s->path, s->len, trusted, self_signed_top, s->o, s->at);
+	rc = run_validate(s, trusted, complete, self_signed_top, &ps, &v);
+	if (rc && !s->rc)
+		s->rc = rc;
 	if (!complete && issuer_present)
-		problem(&ps, "bad-signature", s->len - 1,
-			"the issuer of %s was found but its signature does not verify",
-			s->p->e[s->path[s->len - 1]].cert->subject);
+		ck_problems_add(&ps, "bad-signature", s->len - 1, false,
+				"the issuer of %s was found but its signature does not verify",
+				s->p->e[s->path[s->len - 1]].cert->subject);
+	if (!s->capture) {
+		const struct ck_chain_problem *f = ck_problems_first_error(&ps);
+		char buf[600];
+		if (f)
+			snprintf(buf, sizeof buf, "%s: %s", f->code, f->message);
+		else if (!trusted)
+			snprintf(buf, sizeof buf, "the path through it reaches no trust anchor");
+		if (f || !trusted)
+			s->capture = strdup(buf);
+	}
 	if (better(&s->best, trusted, complete, &ps, s->len)) {
-		problems_free(&s->best.ps);
+		ck_problems_free(&s->best.ps);
+		ck_validation_cleanup(&s->best.v);
 		s->best.have = true;
 		memcpy(s->best.path, s->path, s->len * sizeof s->path[0]);
 		s->best.len = s->len;
@@ -768,18 +755,44 @@ static void evaluate(struct search *s, bool trusted, bool complete, bool self_si
 		s->best.self_signed_top = self_signed_top;
 		s->best.issuer_present = issuer_present;
 		s->best.ps = ps;
+		s->best.v = v;
 		if (trusted && ps.errors == 0)
 			s->done = true;
 	} else {
-		problems_free(&ps);
+		ck_problems_free(&ps);
+		ck_validation_cleanup(&v);
 	}
-	if (s->evaluations >= MAX_EVALUATIONS)
+	if (s->evaluations >= MAX_EVALUATIONS && !s->done) {
 		s->done = true;
+		s->cut = true;
+	}
+}
+
+static void follow(struct search *s, size_t top, size_t cand)
+{
+	struct ck_trace_entry *e;
+	char *saved = s->capture, *mine;
+	size_t at = s->ntrace;
+
+	e = trace_add(s, top, cand, false, "followed");
+	s->capture = NULL;
+	s->path[s->len++] = cand;
+	extend(s);
+	s->len--;
+	mine = s->capture;
+	s->capture = saved ? saved : mine ? strdup(mine) : NULL;
+	if (e) {
+		e = &s->trace[at]; /* the array may have moved */
+		free(e->reason);
+		e->reason = strdup(mine ? mine : "every path through it was cut short");
+	}
+	free(mine);
 }
 
 static void extend(struct search *s)
 {
 	size_t top = s->path[s->len - 1];
+	const struct ck_cert *child = s->p->e[top].cert;
 	struct candidate cands[MAX_CANDIDATES];
 	size_t n;
 	bool followed = false, any_name_match;
@@ -793,21 +806,90 @@ static void extend(struct search *s)
 		return;
 	}
 	if (s->len > s->max_depth) {
+		s->cut = true;
 		evaluate(s, false, false, false, false);
 		return;
 	}
 	n = collect_candidates(s, top, cands);
 	any_name_match = n > 0;
 	for (size_t i = 0; i < n && !s->done; i++) {
-		if (ck_pool_verify(s->p, top, cands[i].idx) != 1)
+		const struct ck_cert *c = s->p->e[cands[i].idx].cert;
+		int v = ck_pool_verify(s->p, top, cands[i].idx);
+		if (v != 1) {
+			if (v < 0 && s->p->budget_hit)
+				s->cut = true;
+			trace_add(s, top, cands[i].idx, false, "%s%s",
+				  v == 0 ? "its key does not verify the signature" :
+				  s->p->budget_hit ? "not checked: the signature-check budget is spent" :
+						     "the signature cannot be checked (key or algorithm not supported)",
+				  v == 0 && !key_id_matches(child, c) ?
+					  " (and its subject key identifier is not the authority key identifier)" :
+					  "");
 			continue;
+		}
 		followed = true;
-		s->path[s->len++] = cands[i].idx;
-		extend(s);
-		s->len--;
+		follow(s, top, cands[i].idx);
 	}
 	if (!followed && !s->done)
 		evaluate(s, false, false, false, any_name_match);
+}
+
+/* A CRL signer: the certificate's issuer is on the path being
+ * validated; any other signer's own chain must be valid under the same
+ * options.  Its revocation is checked too (PKITS 4.4.21: a revoked CRL
+ * signer), one level deep: a signer's signer is only accepted when it
+ * is that signer's issuer. */
+static bool signer_ok(void *ctx, const struct ck_cert *signer, const struct ck_cert *cert_issuer)
+{
+	struct search *s = ctx;
+	struct ck_chain_opts o = *s->o;
+	struct ck_chain *c = NULL;
+	long idx;
+	bool ok;
+
+	if (ck_cert_equal(signer, cert_issuer))
+		return true;
+	/* validating a CRL signer whose own status is on a CRL it signed
+	 * (PKITS 4.14.30): its path is the one being validated */
+	if (s->o->signer_depth > 0 && ck_cert_equal(signer, s->p->e[s->path[0]].cert))
+		return true;
+	idx = ck_pool_find(s->p, signer);
+	if (idx < 0 || s->o->signer_depth >= 2)
+		return false;
+	o.purpose = NULL;
+	o.hostname = NULL;
+	o.at = s->at;
+	o.signer_depth = s->o->signer_depth + 1;
+	ok = ck_chain_build(s->p, (size_t)idx, &o, &c, NULL) == CK_OK && c->valid;
+	ck_chain_free(c);
+	return ok;
+}
+
+/* The entries for the links of the reported path are "taken"; the
+ * reason says whether that path is valid. */
+static void mark_taken(struct search *s)
+{
+	const struct best *b = &s->best;
+	bool valid = b->trusted && b->ps.errors == 0;
+
+	for (size_t i = 0; i < s->ntrace; i++) {
+		struct ck_trace_entry *e = &s->trace[i];
+		char *r;
+		size_t need;
+
+		if (e->pos + 1 >= b->len || b->path[e->pos] != e->child ||
+		    b->path[e->pos + 1] != e->candidate)
+			continue;
+		e->taken = true;
+		r = e->reason;
+		need = strlen(r ? r : "") + 64;
+		e->reason = malloc(need);
+		if (e->reason && valid)
+			snprintf(e->reason, need, "taken: the path through it is valid");
+		else if (e->reason)
+			snprintf(e->reason, need, "taken (the best path found): %s", r ? r : "");
+		free(r);
+	}
 }
 
 static enum ck_status result_from_best(struct search *s, struct ck_chain **out)
@@ -832,9 +914,20 @@ static enum ck_status result_from_best(struct search *s, struct ck_chain **out)
 	c->valid = b->trusted && b->ps.errors == 0;
 	c->self_signed_top = b->self_signed_top;
 	c->issuer_present = b->issuer_present;
+	c->explored = !s->cut || c->valid;
 	c->problems = b->ps.v;
 	c->nproblems = b->ps.n;
 	memset(&b->ps, 0, sizeof b->ps);
+	c->validation = b->v;
+	memset(&b->v, 0, sizeof b->v);
+	c->profile = s->o->v.profile;
+	mark_taken(s);
+	c->trace = s->trace;
+	c->ntrace = s->ntrace;
+	c->trace_truncated = s->trace_truncated;
+	s->trace = NULL;
+	s->ntrace = 0;
+	c->paths_evaluated = s->evaluations;
 	*out = c;
 	return CK_OK;
 }
@@ -858,9 +951,20 @@ enum ck_status ck_chain_build(struct ck_pool *pool, size_t leaf,
 	s.err = err;
 	s.path[0] = leaf;
 	s.len = 1;
-	extend(&s);
-	rc = result_from_best(&s, out);
-	problems_free(&s.best.ps);
+	if (!pool->budget)
+		pool->budget = s.o->max_verifications ? s.o->max_verifications :
+							1000 + 2 * pool->n;
+	rc = pool_certs_view(pool);
+	if (!rc) {
+		extend(&s);
+		rc = s.rc;
+	}
+	if (!rc)
+		rc = result_from_best(&s, out);
+	ck_problems_free(&s.best.ps);
+	ck_validation_cleanup(&s.best.v);
+	trace_free(s.trace, s.ntrace);
+	free(s.capture);
 	if (rc)
 		return ck_error_set(err, rc, "out of memory");
 	return CK_OK;
@@ -875,5 +979,7 @@ void ck_chain_free(struct ck_chain *c)
 	free(c->problems);
 	free(c->path);
 	free(c->link_verified);
+	ck_validation_cleanup(&c->validation);
+	trace_free(c->trace, c->ntrace);
 	free(c);
 }

@@ -12,6 +12,7 @@
 
 #include "cert.h"
 #include "err.h"
+#include "validate.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -74,17 +75,30 @@ struct ck_chain_opts {
 	time_t at;            /* validity time; 0 = now */
 	const char *purpose;  /* EKU OID required of the leaf, or NULL */
 	const char *hostname; /* name the leaf must match, or NULL */
-	unsigned max_depth;   /* 0 = CK_CHAIN_MAX_DEPTH */
+	unsigned max_depth;   /* path length the builder explores; 0 = CK_CHAIN_MAX_DEPTH */
+	/* what a path must pass (validate.h); zero = the modern profile,
+	 * anyPolicy, no depth limit, no revocation */
+	struct ck_validate_opts v;
+	/* signature checks allowed for a whole pool: 0 = 1,000 plus two
+	 * per certificate in it (a pool of thousands of same-name
+	 * certificates that do not verify stays linear) */
+	size_t max_verifications;
+	/* private to chain.c: how deep in CRL signer validation */
+	unsigned signer_depth;
 };
 
 #define CK_CHAIN_MAX_DEPTH 12
 
-/* A problem with one certificate of a path. */
-struct ck_chain_problem {
-	const char *code;     /* finding code: "expired", "bad-signature", ... */
-	size_t pos;           /* position in the path (0 = leaf) */
-	char *message;
+/* One issuer the builder considered for the certificate at `pos`. */
+struct ck_trace_entry {
+	size_t pos;           /* position of the certificate being extended */
+	size_t child;         /* its pool index */
+	size_t candidate;     /* the candidate issuer's pool index */
+	bool taken;           /* on the reported path */
+	char *reason;         /* why rejected, or what happened; one line */
 };
+
+#define CK_CHAIN_MAX_TRACE 256
 
 struct ck_chain {
 	size_t *path;         /* pool indices, leaf first */
@@ -97,9 +111,16 @@ struct ck_chain {
 	 * (issuer_present false), or was found but no candidate's
 	 * signature verified (issuer_present true). */
 	bool issuer_present;
+	bool explored;        /* false: a work bound stopped the search */
 	bool *link_verified;  /* [i]: path[i] verified by path[i+1]; len-1 entries */
 	struct ck_chain_problem *problems;
 	size_t nproblems;
+	enum ck_profile profile;
+	struct ck_validation validation; /* §6.1.6 outputs of the reported path */
+	struct ck_trace_entry *trace;    /* in the order considered */
+	size_t ntrace;
+	bool trace_truncated;            /* more than CK_CHAIN_MAX_TRACE */
+	unsigned paths_evaluated;
 };
 
 /* Build the best path from pool entry `leaf`. */
@@ -107,8 +128,5 @@ enum ck_status ck_chain_build(struct ck_pool *pool, size_t leaf,
 			      const struct ck_chain_opts *opts, struct ck_chain **out,
 			      struct ck_error *err);
 void ck_chain_free(struct ck_chain *chain);
-
-/* Is the problem code an error (makes the chain invalid) or a warning? */
-bool ck_chain_problem_is_error(const char *code);
 
 #endif

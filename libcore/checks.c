@@ -47,13 +47,32 @@ static const struct ck_finding_code codes[] = {
 	{ "purpose-mismatch", CK_SEV_ERROR, "extended key usage does not allow the purpose asked" },
 	{ "hostname-mismatch", CK_SEV_ERROR, "the leaf does not match the host name asked" },
 	{ "weak-key", CK_SEV_WARNING, "RSA/DSA key under 2048 bits or EC key under 256 bits" },
-	{ "weak-signature", CK_SEV_ERROR, "signed with MD5 or MD2 (error) or SHA-1 (warning)" },
+	{ "weak-signature", CK_SEV_ERROR, "signed with MD5 or MD2, or SHA-1 (an error but under the rfc5280 profile)" },
 	{ "ca-missing-basic-constraints", CK_SEV_ERROR, "an issuing certificate has no basicConstraints" },
 	{ "not-a-ca", CK_SEV_ERROR, "an issuing certificate says CA:FALSE" },
 	{ "ca-key-usage", CK_SEV_ERROR, "an issuing certificate's key usage lacks keyCertSign" },
 	{ "path-length-exceeded", CK_SEV_ERROR, "more intermediates than a pathLen constraint allows" },
 	{ "name-constraints-violation", CK_SEV_ERROR, "a name is outside an issuer's name constraints" },
 	{ "unsupported-critical-extension", CK_SEV_ERROR, "a critical extension is not understood" },
+	{ "duplicate-extension", CK_SEV_ERROR, "a certificate has the same extension twice" },
+	{ "malformed-certificate", CK_SEV_ERROR, "a certificate's extensions cannot be read" },
+	{ "critical-key-identifier", CK_SEV_ERROR, "an authority or subject key identifier is marked critical" },
+	{ "empty-name", CK_SEV_ERROR, "an empty issuer name, or an empty subject not allowed there" },
+	{ "leaf-key-cert-sign", CK_SEV_ERROR, "a certificate that is not a CA asserts keyCertSign" },
+	{ "max-depth-exceeded", CK_SEV_ERROR, "more intermediates than --max-depth allows" },
+	{ "name-constraints-malformed", CK_SEV_ERROR, "a CA's name constraints cannot be read or used" },
+	{ "policy-violation", CK_SEV_ERROR, "the path fails certificate policy processing" },
+	{ "revoked", CK_SEV_ERROR, "a certificate is revoked" },
+	{ "revocation-unknown", CK_SEV_WARNING, "a revocation status could not be determined (an error with --require-revocation)" },
+	{ "dsa-signature", CK_SEV_ERROR, "a certificate is signed with DSA (modern and webpki profiles)" },
+	{ "key-too-small", CK_SEV_ERROR, "RSA/DSA key under 2048 bits or curve under 224 bits on a path (modern and webpki profiles)" },
+	{ "missing-key-identifier", CK_SEV_ERROR, "an authority or subject key identifier is missing (webpki profile)" },
+	{ "bad-serial", CK_SEV_ERROR, "a serial number is not positive or longer than 20 octets (webpki profile)" },
+	{ "leaf-missing-san", CK_SEV_ERROR, "the leaf has no subjectAltName (webpki profile)" },
+	{ "leaf-missing-eku", CK_SEV_ERROR, "the leaf has no extended key usage, or only anyExtendedKeyUsage (webpki profile)" },
+	{ "old-version", CK_SEV_ERROR, "an X.509 v1 or v2 certificate that is not a trust anchor (webpki profile)" },
+	{ "basic-constraints-not-critical", CK_SEV_ERROR, "a CA's basicConstraints is not critical (webpki profile)" },
+	{ "search-incomplete", CK_SEV_WARNING, "path building stopped at a work bound before every candidate was tried" },
 	{ "skipped-bag", CK_SEV_INFO, "a PKCS#12 bag that is not a certificate or key was skipped" },
 	{ "skipped-content", CK_SEV_INFO, "PEM or PKCS#7 content that is not a certificate or key was skipped" },
 	{ NULL, 0, NULL },
@@ -222,6 +241,14 @@ static const char *problem_hint(const char *code)
 		return "The name is outside what the CA may issue for; clients reject the chain.";
 	if (!strcmp(code, "unsupported-critical-extension"))
 		return "Clients must reject certificates with critical extensions they do not know.";
+	if (!strcmp(code, "revoked"))
+		return "Replace the certificate: clients that check revocation refuse it.";
+	if (!strcmp(code, "revocation-unknown"))
+		return "Give the CRLs with --crl-file (or --revocation with network access); --require-revocation makes an unknown status an error.";
+	if (!strcmp(code, "policy-violation"))
+		return "The path does not assert the certificate policy asked for (--policy, --explicit-policy) or a CA's policy constraints; chainview --explain shows the path.";
+	if (!strcmp(code, "key-too-small") || !strcmp(code, "dsa-signature"))
+		return "Reissue with RSA 2048+ or ECDSA P-256+ and SHA-256: OpenSSL 3 at Debian's default security level refuses this.";
 	if (!strcmp(code, "weak-signature"))
 		return "Reissue the certificate with a SHA-256 signature; MD5 and SHA-1 signatures are refused by current clients.";
 	return NULL;
@@ -235,13 +262,14 @@ static enum ck_status chain_findings(struct ck_analysis *a, const struct ck_chai
 		const struct ck_chain_problem *p = &c->problems[i];
 		long idx = ck_analysis_index(a, c->path[p->pos]);
 		const char *code = p->code;
-		enum ck_severity sev = CK_SEV_ERROR;
-		if (!strcmp(code, "weak-signature-sha1")) {
-			code = "weak-signature";
-			sev = CK_SEV_WARNING;
-		}
+		enum ck_severity sev = p->warning ? CK_SEV_WARNING : CK_SEV_ERROR;
 		rc = add_finding(a, code, sev, idx, problem_hint(code), "%s", p->message);
 	}
+	if (!rc && !c->explored)
+		rc = add_finding(a, "search-incomplete", CK_SEV_WARNING, ck_analysis_index(a, c->path[0]),
+				 "The input holds many certificates of the same name, or very long or crossed paths; the verdict is that of the best path found.",
+				 "path building for %s stopped at a work bound (%u paths evaluated) before every candidate issuer was tried",
+				 ck_pool_get(a->pool, c->path[0])->cert->subject, c->paths_evaluated);
 	if (rc)
 		return rc;
 	if (!c->complete && !c->issuer_present)

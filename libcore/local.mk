@@ -13,6 +13,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/jks.c libcore/jks.h \
 	libcore/nc.c libcore/nc.h \
 	libcore/chain.c libcore/chain.h \
+	libcore/validate.c libcore/validate.h \
 	libcore/trust.c libcore/trust.h \
 	libcore/checks.c libcore/checks.h \
 	libcore/net.c libcore/net.h \

@@ -70,8 +70,10 @@ static const struct rule_def audit_defaults[] = {
 	{ NULL, 0, NULL },
 };
 
-/* chainview codes an audit cannot produce (certaudit checks no host name). */
-static const char *const not_audited[] = { "hostname-mismatch", NULL };
+/* chainview codes an audit cannot produce (certaudit checks no host
+ * name), or that it decides with its own thresholds: key-too-small is
+ * the validation profile's fixed weak-key, replaced by min-rsa-bits... */
+static const char *const not_audited[] = { "hostname-mismatch", "key-too-small", NULL };
 
 /* Checks only an audit makes. */
 static const struct rule_def policy_rules[] = {
@@ -111,6 +113,15 @@ const char *ck_audit_url_code(enum ck_url_result r)
 		if (url_rules[i].result == r)
 			return url_rules[i].code;
 	return NULL;
+}
+
+/* A chainview code that is also a URL class ("revoked"): one rule. */
+static bool url_code(const char *code)
+{
+	for (size_t i = 0; i < sizeof url_rules / sizeof url_rules[0]; i++)
+		if (!strcmp(url_rules[i].code, code))
+			return true;
+	return false;
 }
 
 static enum ck_level from_severity(enum ck_severity s)
@@ -165,7 +176,7 @@ static enum ck_status default_rules(struct ck_policy *p)
 		push_rule(v, &n, d->code, d->level, d->summary);
 	for (size_t i = 0; cv[i].code; i++) {
 		const struct rule_def *o = find_def(audit_defaults, cv[i].code);
-		if (listed(not_audited, cv[i].code))
+		if (listed(not_audited, cv[i].code) || url_code(cv[i].code))
 			continue;
 		push_rule(v, &n, cv[i].code, o ? o->level : from_severity(cv[i].severity),
 			  o && o->summary ? o->summary : cv[i].summary);
@@ -904,7 +915,8 @@ enum ck_status ck_audit_bundle(const struct ck_policy *p, const struct ck_bundle
 	for (size_t i = 0; i < a->nfindings && !rc; i++) {
 		const struct ck_finding *f = &a->findings[i];
 		/* decided below with the policy's thresholds */
-		if (!strcmp(f->code, "weak-key") || !strcmp(f->code, "weak-signature"))
+		if (!strcmp(f->code, "weak-key") || !strcmp(f->code, "weak-signature") ||
+		    !strcmp(f->code, "key-too-small"))
 			continue;
 		rc = add(au, ck_policy_level(p, f->code), f->code, f->cert,
 			 f->cert >= 0 ? out_cert(a, (size_t)f->cert)->subject : NULL, f->hint, f->message);

@@ -267,49 +267,11 @@ static void ms(FILE *f, const json_t *o, const char *k)
 		fprintf(f, "%12s", "—");
 }
 
-/* Columns a string takes on a terminal: UTF-8 characters, colour codes
- * not counted. */
-static unsigned columns(const char *s)
-{
-	unsigned n = 0;
-	while (*s) {
-		if (*s == '\033') {
-			while (*s && *s != 'm')
-				s++;
-			if (*s)
-				s++;
-			continue;
-		}
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-		s++;
-	}
-	return n;
-}
-
 /* Print `text` wrapped at 96 columns, the first line after `lead`, the
  * others indented by `indent` spaces. */
 static void wrap(FILE *f, const char *lead, unsigned indent, const char *text)
 {
-	unsigned col = columns(lead);
-	const char *p = text;
-	fputs(lead, f);
-	while (*p) {
-		const char *sp = strchr(p, ' ');
-		size_t w = sp ? (size_t)(sp - p) : strlen(p);
-		if (col > indent && col + 1 + w > 96) {
-			fprintf(f, "\n%*s", (int)indent, "");
-			col = indent;
-		} else if (col > indent && p != text) {
-			fputc(' ', f);
-			col++;
-		}
-		fwrite(p, 1, w, f);
-		col += (unsigned)w;
-		p += w;
-		while (*p == ' ')
-			p++;
-	}
-	fputc('\n', f);
+	ck_text_wrap(f, lead, indent, text, 96);
 }
 
 /* "[1] CN=…" for an index of the client's certificates. */

@@ -287,6 +287,63 @@ static json_t *cert_json(const struct ck_analysis *a, size_t out_index)
 	return o;
 }
 
+/* RFC 5280 §6.1.6: the policy sets of the reported path, or null when
+ * the path was not processed (incomplete before any policy). */
+static json_t *policies_json(const struct ck_validation *v)
+{
+	json_t *o;
+	if (!v->policy_processed)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "user_constrained", strv_json(v->user_constrained));
+	json_object_set_new(o, "authorities_constrained", strv_json(v->authorities_constrained));
+	return o;
+}
+
+static json_t *revocation_json(const struct ck_analysis *a, const struct ck_chain *c)
+{
+	json_t *arr = json_array();
+	const struct ck_validation *v = &c->validation;
+
+	for (size_t k = 0; k < v->nrev && k + 1 < c->len; k++) {
+		json_t *e = json_object();
+		const struct ck_rev_result *r = &v->rev[k];
+		json_object_set_new(e, "certificate", json_integer(ck_analysis_index(a, c->path[k])));
+		json_object_set_new(e, "status", json_string(ck_rev_state_name(r->state)));
+		json_object_set_new(e, "reason", r->reason >= 0 ? json_integer(r->reason) : json_null());
+		json_object_set_new(e, "revoked_at", r->revoked_at ? ck_json_time(r->revoked_at) : json_null());
+		json_object_set_new(e, "detail", ck_json_str_or_null(r->detail));
+		json_array_append_new(arr, e);
+	}
+	return arr;
+}
+
+/* Every candidate issuer the builder considered, in order. */
+static json_t *trace_json(const struct ck_analysis *a, const struct ck_chain *c)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < c->ntrace; i++) {
+		const struct ck_trace_entry *t = &c->trace[i];
+		const struct ck_pool_entry *pe = ck_pool_get(a->pool, t->candidate);
+		long idx = ck_analysis_index(a, t->candidate), child = ck_analysis_index(a, t->child);
+		json_t *e = json_object(), *cand = json_object();
+
+		json_object_set_new(cand, "index", idx >= 0 ? json_integer(idx) : json_null());
+		json_object_set_new(cand, "subject", ck_json_str(pe->cert->subject));
+		json_object_set_new(cand, "sha256", hex_or_null(pe->cert->sha256, 32));
+		json_object_set_new(cand, "source", json_string(ck_source_name(pe->source)));
+		json_object_set_new(cand, "origin", ck_json_str_or_null(pe->origin));
+		json_object_set_new(e, "position", json_integer((json_int_t)t->pos));
+		json_object_set_new(e, "certificate", child >= 0 ? json_integer(child) : json_null());
+		json_object_set_new(e, "candidate", cand);
+		json_object_set_new(e, "result", json_string(t->taken ? "taken" : "rejected"));
+		json_object_set_new(e, "reason", ck_json_str(t->reason ? t->reason : ""));
+		json_array_append_new(arr, e);
+	}
+	return arr;
+}
+
 static json_t *chain_json(const struct ck_analysis *a, const struct ck_chain *c)
 {
 	json_t *o = json_object(), *path = json_array(), *missing = json_array();
@@ -310,6 +367,12 @@ static json_t *chain_json(const struct ck_analysis *a, const struct ck_chain *c)
 	json_object_set_new(o, "path", path);
 	json_object_set_new(o, "anchor", c->trusted ? json_integer(ck_analysis_index(a, top)) : json_null());
 	json_object_set_new(o, "missing", missing);
+	json_object_set_new(o, "profile", json_string(ck_profile_name(c->profile)));
+	json_object_set_new(o, "explored", json_boolean(c->explored));
+	json_object_set_new(o, "policies", policies_json(&c->validation));
+	json_object_set_new(o, "revocation", revocation_json(a, c));
+	json_object_set_new(o, "trace", trace_json(a, c));
+	json_object_set_new(o, "trace_truncated", json_boolean(c->trace_truncated));
 	return o;
 }
 
@@ -961,6 +1024,8 @@ static void text_cert(FILE *f, const json_t *doc, const json_t *c, unsigned dept
 		text_verbose(f, c, body);
 }
 
+static void text_trace(FILE *f, const json_t *ch, const struct ck_text_opts *o);
+
 static void text_chain(FILE *f, const json_t *doc, const json_t *ch, size_t n,
 		       const struct ck_text_opts *o)
 {
@@ -997,6 +1062,106 @@ static void text_chain(FILE *f, const json_t *doc, const json_t *ch, size_t n,
 		long idx = (long)json_integer_value(json_array_get(path, k));
 		text_cert(f, doc, json_array_get(certs, (size_t)idx), depth, o);
 		depth++;
+	}
+	if (o->explain)
+		text_trace(f, ch, o);
+}
+
+/* Columns a string takes on a terminal: UTF-8 characters, colour codes
+ * not counted. */
+static unsigned columns(const char *s)
+{
+	unsigned n = 0;
+	while (*s) {
+		if (*s == '\033') {
+			while (*s && *s != 'm')
+				s++;
+			if (*s)
+				s++;
+			continue;
+		}
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+		s++;
+	}
+	return n;
+}
+
+void ck_text_wrap(FILE *f, const char *lead, unsigned indent, const char *text, unsigned width)
+{
+	unsigned col = columns(lead);
+	const char *p = text;
+	fputs(lead, f);
+	while (*p) {
+		const char *sp = strchr(p, ' ');
+		size_t w = sp ? (size_t)(sp - p) : strlen(p);
+		if (col > indent && col + 1 + w > width) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent && p != text) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(p, 1, w, f);
+		col += (unsigned)w;
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
+/* --explain: every candidate issuer, position by position, and the
+ * policy sets and revocation states of the reported path. */
+static void text_trace(FILE *f, const json_t *ch, const struct ck_text_opts *o)
+{
+	const json_t *trace = json_object_get(ch, "trace"), *t, *pol, *rev, *r;
+	size_t i;
+	char lead[64];
+
+	fprintf(f, "  How the path was found (profile %s):\n", jstr(ch, "profile"));
+	if (!json_array_size(trace))
+		fprintf(f, "    no issuer to look for: the leaf is self-signed or a trust anchor\n");
+	json_array_foreach(trace, i, t) {
+		const json_t *cand = json_object_get(t, "candidate");
+		const json_t *cert = json_object_get(t, "certificate");
+		bool taken = !strcmp(jstr(t, "result"), "taken");
+		char text[2048];
+		snprintf(lead, sizeof lead, "    %s%s%s ", ck_text_color(o, taken ? "ok" : "error"),
+			 taken ? "✓" : "✗", ck_text_reset(o));
+		if (json_is_integer(cert))
+			snprintf(text, sizeof text, "issuer of [%lld] at position %lld: %s (%s%s%s) — %s",
+				 (long long)json_integer_value(cert), jint(t, "position"),
+				 jstr(cand, "subject"), jstr(cand, "source"),
+				 json_is_string(json_object_get(cand, "origin")) ? " " : "",
+				 json_is_string(json_object_get(cand, "origin")) ? jstr(cand, "origin") : "",
+				 jstr(t, "reason"));
+		else
+			snprintf(text, sizeof text, "issuer at position %lld: %s (%s) — %s",
+				 jint(t, "position"), jstr(cand, "subject"), jstr(cand, "source"),
+				 jstr(t, "reason"));
+		ck_text_wrap(f, lead, 6, text, o->width ? o->width : 80);
+	}
+	if (jtrue(ch, "trace_truncated"))
+		fprintf(f, "    (more candidates were considered than the trace keeps)\n");
+	pol = json_object_get(ch, "policies");
+	if (json_is_object(pol)) {
+		const json_t *u = json_object_get(pol, "user_constrained"), *p;
+		char text[2048] = "";
+		size_t used = 0;
+		json_array_foreach(u, i, p)
+			used += (size_t)snprintf(text + used, used < sizeof text ? sizeof text - used : 0,
+						 "%s%s", i ? ", " : "", json_string_value(p));
+		ck_text_wrap(f, "  Policies (user-constrained): ", 6,
+			     json_array_size(u) ? text : "none", o->width ? o->width : 80);
+	}
+	rev = json_object_get(ch, "revocation");
+	json_array_foreach(rev, i, r) {
+		char text[1024];
+		snprintf(lead, sizeof lead, "  Revocation [%lld]: ", jint(r, "certificate"));
+		snprintf(text, sizeof text, "%s%s%s", jstr(r, "status"),
+			 json_is_string(json_object_get(r, "detail")) ? " — " : "",
+			 json_is_string(json_object_get(r, "detail")) ? jstr(r, "detail") : "");
+		ck_text_wrap(f, lead, 6, text, o->width ? o->width : 80);
 	}
 }
 

@@ -91,7 +91,13 @@ struct ck_text_opts {
 	bool color;
 	bool verbose;
 	bool quiet;   /* findings and errors only */
+	bool explain; /* chainview --explain: the path builder's trace */
+	unsigned width; /* terminal columns for wrapped text; 0 = 80 */
 };
+
+/* Print `text` wrapped at `width` columns, the first line after `lead`
+ * (colour codes not counted), the others indented by `indent` spaces. */
+void ck_text_wrap(FILE *f, const char *lead, unsigned indent, const char *text, unsigned width);
 
 /* chainview's text rendering of one document. */
 int ck_report_text_chainview(FILE *out, const json_t *doc, const struct ck_text_opts *o);

@@ -12,6 +12,7 @@ UNIT_TESTS = \
 	tests/test-oid \
 	tests/test-schema \
 	tests/test-cert \
+	tests/test-dn \
 	tests/test-load \
 	tests/test-pkcs12 \
 	tests/test-jks \
@@ -47,6 +48,9 @@ tests_test_oid_LDADD = $(TEST_LIBS)
 tests_test_schema_SOURCES = tests/test-schema.c tests/unit.h
 tests_test_schema_CFLAGS = $(TEST_CFLAGS)
 tests_test_schema_LDADD = $(TEST_LIBS)
+tests_test_dn_SOURCES = tests/test-dn.c tests/unit.h
+tests_test_dn_CFLAGS = $(TEST_CFLAGS)
+tests_test_dn_LDADD = $(TEST_LIBS)
 tests_test_cert_SOURCES = tests/test-cert.c tests/unit.h
 tests_test_cert_CFLAGS = $(TEST_CFLAGS)
 tests_test_cert_LDADD = $(TEST_LIBS)

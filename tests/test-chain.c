@@ -277,9 +277,17 @@ Test(chain, critical_extension_and_weak_signatures)
 	cr_assert_not(c->valid, "MD5 breaks the chain");
 	ck_chain_free(c);
 	c = build(&w, 2, NULL);
-	cr_assert(has_problem(c, "weak-signature-sha1", 0));
-	cr_assert(c->valid, "SHA-1 is a warning");
+	cr_assert(has_problem(c, "weak-signature", 0));
+	cr_assert_not(c->valid, "SHA-1 breaks the chain under the modern profile");
 	ck_chain_free(c);
+	{
+		struct ck_chain_opts o = { .at = 1893456000 };
+		o.v.profile = CK_PROFILE_RFC5280;
+		c = build(&w, 2, &o);
+		cr_assert(has_problem(c, "weak-signature", 0));
+		cr_assert(c->valid, "SHA-1 is a warning under rfc5280");
+		ck_chain_free(c);
+	}
 	world_free(&w);
 }
 

@@ -170,7 +170,8 @@ Test(checks, weak_things)
 	cleanup();
 	analyse("pki/sha1-leaf.crt", NULL, "pki/int-ca.crt", 0);
 	cr_assert_not_null(finding("weak-signature"));
-	cr_assert_eq(finding("weak-signature")->severity, CK_SEV_WARNING);
+	/* SHA-1 is refused under the default (modern) profile */
+	cr_assert_eq(finding("weak-signature")->severity, CK_SEV_ERROR);
 	cleanup();
 	analyse("pki/md5-leaf.crt", NULL, "pki/int-ca.crt", 0);
 	cr_assert_eq(finding("weak-signature")->severity, CK_SEV_ERROR);

@@ -11,12 +11,14 @@ enum {
 	OPT_PURPOSE = CLI_TOOL_OPTION,
 	OPT_HOSTNAME,
 	OPT_WARN_DAYS,
+	OPT_EXPLAIN,
 };
 
 static const struct cli_option options[] = {
 	{ "purpose", 0, "PURPOSE", "require the leaf to allow client or server authentication", OPT_PURPOSE },
 	{ "hostname", 0, "NAME", "require the leaf to match host name NAME", OPT_HOSTNAME },
 	{ "warn-days", 0, "DAYS", "warn about certificates that expire within DAYS days (default 30)", OPT_WARN_DAYS },
+	{ "explain", 0, NULL, "show every candidate issuer considered and why it was taken or rejected", OPT_EXPLAIN },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -29,11 +31,12 @@ static const struct cli_tool tool = {
 		"The chain is rebuilt from the file and the trust stores; a missing issuer is named\n"
 		"with the URL a client would fetch it from.",
 	.options = options,
-	.common = CLI_WITH_ALL,
+	.common = CLI_WITH_ALL | CLI_WITH_VALIDATION,
 };
 
 struct opts {
 	struct ck_analyze_opts analyze;
+	bool explain;
 };
 
 static int tool_option(int id, const char *arg, void *ctx)
@@ -60,6 +63,9 @@ static int tool_option(int id, const char *arg, void *ctx)
 			cli_usage("--warn-days takes a number of days from 1 to 36500, not '%s'", arg);
 		o->analyze.warn_days = (unsigned)v;
 		break;
+	case OPT_EXPLAIN:
+		o->explain = true;
+		break;
 	}
 	return 0;
 }
@@ -77,7 +83,7 @@ static int view(const char *path, struct cli_common *c, const struct opts *o,
 	int status;
 
 	ck_error_clear(&err);
-	ao.chain.at = c->at;
+	cli_chain_opts(c, &ao.chain);
 	if (ck_bundle_load_file(path, &lo, &b, &err)) {
 		status = cli_error(&err);
 		if (c->format != CLI_FORMAT_TEXT) {
@@ -109,11 +115,16 @@ int main(int argc, char **argv)
 	int first, status = CLI_EXIT_OK, input_status = 0;
 
 	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+	c.explain = o.explain;
 	if (first >= argc)
 		cli_usage("no input file (use '-' for standard input)");
 	trust = cli_load_trust(&c, &status);
 	if (!trust)
 		return cli_finish(&c, status);
+	if (!cli_load_crls(&c, &status)) {
+		ck_trust_free(trust);
+		return cli_finish(&c, status);
+	}
 	out = cli_output_begin(&c, "chainview", argc - first > 1);
 	for (int i = first; i < argc; i++) {
 		int s = view(argv[i], &c, &o, trust, out);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 const char *cli_progname = "chainkit";
@@ -54,6 +55,18 @@ static const struct cli_option common_input[] = {
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
+static const struct cli_option common_validation[] = {
+	{ "profile", 0, "NAME", "validation profile: modern (default), rfc5280 or webpki", CLI_OPT_PROFILE },
+	{ "policy", 0, "OID", "require certificate policy OID (repeatable; default anyPolicy)", CLI_OPT_POLICY },
+	{ "explicit-policy", 0, NULL, "require a valid certificate policy on the path", CLI_OPT_EXPLICIT_POLICY },
+	{ "inhibit-policy-mapping", 0, NULL, "do not accept policy mappings", CLI_OPT_INHIBIT_MAPPING },
+	{ "inhibit-any-policy", 0, NULL, "do not let anyPolicy match other policies", CLI_OPT_INHIBIT_ANY },
+	{ "max-depth", 0, "N", "allow at most N intermediates between leaf and anchor", CLI_OPT_MAX_DEPTH },
+	{ "crl-file", 0, "FILE", "use the CRLs in FILE, PEM or DER (repeatable)", CLI_OPT_CRL_FILE },
+	{ "revocation", 0, "MODE", "check revocation: off (default) or crl (the --crl-file CRLs)", CLI_OPT_REVOCATION },
+	{ "require-revocation", 0, NULL, "an unknown revocation status makes the chain invalid", CLI_OPT_REQUIRE_REVOCATION },
+	{ NULL, 0, NULL, NULL, 0 },
+};
 static const struct cli_option common_always[] = {
 	{ "help", 'h', NULL, "show this help and exit", CLI_OPT_HELP },
 	{ "version", 'V', NULL, "show the version and exit", CLI_OPT_VERSION },
@@ -73,6 +86,8 @@ static size_t tables_for(const struct cli_tool *t, const struct cli_option **out
 		out[n++] = common_trust;
 	if (t->common & CLI_WITH_AT)
 		out[n++] = common_at;
+	if (t->common & CLI_WITH_VALIDATION)
+		out[n++] = common_validation;
 	if (t->common & CLI_WITH_OUTPUT)
 		out[n++] = common_output;
 	out[n++] = common_always;
@@ -147,7 +162,11 @@ int cli_finish(struct cli_common *c, int status)
 	if (c) {
 		free(c->ca_files);
 		free(c->ca_dirs);
-		c->ca_files = c->ca_dirs = NULL;
+		free(c->policies);
+		free(c->crl_files);
+		ck_crlset_free(c->crls);
+		c->ca_files = c->ca_dirs = c->policies = c->crl_files = NULL;
+		c->crls = NULL;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		int e = errno;
@@ -159,6 +178,47 @@ int cli_finish(struct cli_common *c, int status)
 		return CLI_EXIT_INTERNAL;
 	}
 	return status;
+}
+
+/* ---------------------------------------------------------------- */
+/* validation */
+
+bool cli_load_crls(struct cli_common *c, int *status)
+{
+	struct ck_error err;
+
+	if (!c->ncrl_files)
+		return true;
+	if (ck_crlset_new(&c->crls)) {
+		cli_msg(NULL, "out of memory");
+		*status = CLI_EXIT_INTERNAL;
+		return false;
+	}
+	for (size_t i = 0; i < c->ncrl_files; i++) {
+		unsigned char *data = NULL;
+		size_t len = 0;
+		enum ck_status rc;
+
+		ck_error_clear(&err);
+		rc = ck_read_file(c->crl_files[i], c->max_size ? c->max_size : 64u << 20, &data, &len,
+				  &err);
+		if (!rc)
+			rc = ck_crlset_add(c->crls, data, len, c->crl_files[i], &err);
+		free(data);
+		if (rc) {
+			ck_error_set_file(&err, c->crl_files[i]);
+			*status = cli_error(&err);
+			return false;
+		}
+	}
+	c->validate.crls = c->crls;
+	return true;
+}
+
+void cli_chain_opts(const struct cli_common *c, struct ck_chain_opts *o)
+{
+	o->at = c->at;
+	o->v = c->validate;
 }
 
 /* ---------------------------------------------------------------- */
@@ -574,6 +634,8 @@ static void set_color(struct cli_common *c, const char *when)
 	}
 }
 
+static void validation_option(struct cli_common *c, int id, const char *arg);
+
 static void common_option(struct cli_common *c, const struct cli_tool *t, int id, const char *arg)
 {
 	switch (id) {
@@ -618,6 +680,70 @@ static void common_option(struct cli_common *c, const struct cli_tool *t, int id
 		if (!cli_parse_size(arg, &c->max_size))
 			cli_usage("--max-size takes a size such as 65536, 512K or 64M, not '%s'", arg);
 		break;
+	default:
+		validation_option(c, id, arg);
+		break;
+	}
+}
+
+/* A dotted OID: digits separated by single dots, at least two arcs. */
+static bool is_dotted_oid(const char *s)
+{
+	size_t arcs = 0;
+	while (*s) {
+		if (*s < '0' || *s > '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+		arcs++;
+		if (*s == '.' && s[1])
+			s++;
+		else if (*s)
+			return false;
+	}
+	return arcs >= 2;
+}
+
+static void validation_option(struct cli_common *c, int id, const char *arg)
+{
+	unsigned long v;
+
+	switch (id) {
+	case CLI_OPT_PROFILE:
+		if (!ck_profile_parse(arg, &c->validate.profile))
+			cli_usage("--profile takes modern, rfc5280 or webpki, not '%s'", arg);
+		break;
+	case CLI_OPT_POLICY:
+		if (!strcmp(arg, "anyPolicy"))
+			arg = "2.5.29.32.0";
+		if (!is_dotted_oid(arg))
+			cli_usage("--policy takes a dotted OID (2.23.140.1.2.1) or anyPolicy, not '%s'", arg);
+		if (!push_str(&c->policies, &c->npolicies, arg))
+			exit(CLI_EXIT_INTERNAL);
+		c->validate.policies = c->policies;
+		c->validate.npolicies = c->npolicies;
+		break;
+	case CLI_OPT_EXPLICIT_POLICY: c->validate.explicit_policy = true; break;
+	case CLI_OPT_INHIBIT_MAPPING: c->validate.inhibit_mapping = true; break;
+	case CLI_OPT_INHIBIT_ANY: c->validate.inhibit_any = true; break;
+	case CLI_OPT_MAX_DEPTH:
+		if (!cli_parse_uint(arg, 0, CK_CHAIN_MAX_DEPTH - 1, &v))
+			cli_usage("--max-depth takes a number of intermediates from 0 to %d, not '%s'",
+				  CK_CHAIN_MAX_DEPTH - 1, arg);
+		c->validate.depth_limited = true;
+		c->validate.max_intermediates = (unsigned)v;
+		break;
+	case CLI_OPT_CRL_FILE:
+		if (!push_str(&c->crl_files, &c->ncrl_files, arg))
+			exit(CLI_EXIT_INTERNAL);
+		break;
+	case CLI_OPT_REVOCATION:
+		if (!ck_revocation_mode_parse(arg, &c->validate.revocation) ||
+		    c->validate.revocation == CK_REVOCATION_OCSP ||
+		    c->validate.revocation == CK_REVOCATION_ALL)
+			cli_usage("--revocation takes off or crl, not '%s'", arg);
+		break;
+	case CLI_OPT_REQUIRE_REVOCATION: c->validate.require_revocation = true; break;
 	default:
 		break;
 	}
@@ -687,6 +813,10 @@ void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_commo
 	free(lo);
 	if (c->quiet && c->verbose)
 		cli_usage("--quiet and --verbose cannot be used together");
+	if (c->validate.require_revocation && c->validate.revocation == CK_REVOCATION_OFF)
+		cli_usage("--require-revocation needs --revocation crl");
+	if (c->ncrl_files && c->validate.revocation == CK_REVOCATION_OFF)
+		c->validate.revocation = CK_REVOCATION_CRL; /* giving CRLs asks for them to be used */
 	resolve_password(c);
 	*first = optind;
 }
@@ -700,9 +830,19 @@ struct cli_output {
 	bool many, first, failed;
 };
 
+/* The terminal's width when standard output is one, else 80. */
+static unsigned terminal_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	return 80;
+}
+
 struct ck_text_opts cli_text_opts(const struct cli_common *c)
 {
-	struct ck_text_opts o = { .color = c->color, .verbose = c->verbose, .quiet = c->quiet };
+	struct ck_text_opts o = { .color = c->color, .verbose = c->verbose, .quiet = c->quiet,
+				  .explain = c->explain, .width = terminal_width() };
 	return o;
 }
 

@@ -5,6 +5,8 @@
 #define CK_CLI_H
 
 #include "libcore/checks.h"
+#include "libcore/crl.h"
+#include "libcore/validate.h"
 #include "libcore/err.h"
 #include "libcore/load.h"
 #include "libcore/net.h"
@@ -44,6 +46,15 @@ enum cli_common_id {
 	CLI_OPT_VERBOSE,
 	CLI_OPT_COLOR,
 	CLI_OPT_MAX_SIZE,
+	CLI_OPT_PROFILE,
+	CLI_OPT_POLICY,
+	CLI_OPT_EXPLICIT_POLICY,
+	CLI_OPT_INHIBIT_MAPPING,
+	CLI_OPT_INHIBIT_ANY,
+	CLI_OPT_MAX_DEPTH,
+	CLI_OPT_CRL_FILE,
+	CLI_OPT_REVOCATION,
+	CLI_OPT_REQUIRE_REVOCATION,
 	CLI_TOOL_OPTION = 100,
 };
 
@@ -63,6 +74,8 @@ enum {
 	CLI_WITH_AT = 1 << 3,       /* --at */
 	CLI_WITH_INPUT = 1 << 4,    /* --max-size */
 	CLI_WITH_ALL = 0x1f,
+	/* --profile, --policy..., --max-depth, --crl-file, --revocation */
+	CLI_WITH_VALIDATION = 1 << 5,
 };
 
 struct cli_tool {
@@ -91,6 +104,15 @@ struct cli_common {
 	bool no_system_trust;
 	time_t at;                  /* 0: now */
 	size_t max_size;
+	/* validation: what a chain must pass (policies and CRL files
+	 * point into argv) */
+	struct ck_validate_opts validate;
+	const char **policies;      /* NULL-terminated */
+	size_t npolicies;
+	const char **crl_files;
+	size_t ncrl_files;
+	struct ck_crlset *crls;     /* loaded by cli_load_crls() */
+	bool explain;               /* chainview --explain */
 };
 
 /* The running tool's name, for messages. */
@@ -146,6 +168,14 @@ char *cli_new_password(const char *file, const char *env, bool allow_empty, bool
  * --no-system-trust, --ca-file, --ca-dir).  Exits with a message on
  * error (returns the exit status via *status, NULL trust). */
 struct ck_trust *cli_load_trust(struct cli_common *c, int *status);
+
+/* Load the --crl-file files into c->crls and point c->validate at
+ * them.  false after a message "tool: FILE: ..." with *status set
+ * (3 unreadable or not CRLs, 5 out of memory). */
+bool cli_load_crls(struct cli_common *c, int *status);
+
+/* The chain options the validation options ask for, with c->at. */
+void cli_chain_opts(const struct cli_common *c, struct ck_chain_opts *o);
 
 /* Parse a time: RFC 3339 or YYYY-MM-DD.  false if invalid. */
 bool cli_parse_time(const char *s, time_t *out);

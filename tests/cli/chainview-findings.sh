@@ -31,9 +31,12 @@ pki/future-leaf.crt|--ca-file $FX/pki/int-ca.crt|1|not-yet-valid
 pki/soon-leaf.crt|--ca-file $FX/pki/int-ca.crt|0|
 pki/soon-leaf.crt|--ca-file $FX/pki/int-ca.crt --at 2030-05-15|0|expires-soon
 pki/soon-leaf.crt|--ca-file $FX/pki/int-ca.crt --at 2030-01-01 --warn-days 200|0|expires-soon
-pki/sha1-leaf.crt|--ca-file $FX/pki/int-ca.crt|0|weak-signature
+pki/sha1-leaf.crt|--ca-file $FX/pki/int-ca.crt|1|weak-signature
+pki/sha1-leaf.crt|--ca-file $FX/pki/int-ca.crt --profile rfc5280|0|weak-signature
 pki/md5-leaf.crt|--ca-file $FX/pki/int-ca.crt|1|weak-signature
-pki/weak-rsa1024.crt|--ca-file $FX/pki/int-ca.crt|0|weak-key
+pki/md5-leaf.crt|--ca-file $FX/pki/int-ca.crt --profile rfc5280|1|weak-signature
+pki/weak-rsa1024.crt|--ca-file $FX/pki/int-ca.crt|1|key-too-small,weak-key
+pki/weak-rsa1024.crt|--ca-file $FX/pki/int-ca.crt --profile rfc5280|0|weak-key
 pki/critext-leaf.crt|--ca-file $FX/pki/int-ca.crt|1|unsupported-critical-extension
 pki/server-wrongeku.crt|--ca-file $FX/pki/int-ca.crt --purpose server|1|purpose-mismatch
 pki/server.crt|--ca-file $FX/pki/int-ca.crt --purpose server --hostname server.example.test|0|

@@ -1,0 +1,727 @@
+/* validate — the rules a path must pass, one table, one function each.
+ *
+ * A path is leaf first: certs[0] is the target, certs[len-1] the top
+ * (the trust anchor when `trusted`).  RFC 5280 §6.1 processes it from
+ * the anchor down; the per-certificate rules here do not depend on the
+ * order, and the rules that carry state along the path (policies, name
+ * constraints, path length) walk it top down themselves.
+ *
+ * The trust anchor is not part of the RFC's path: its policies are not
+ * processed and its signature is never relied on.  Like OpenSSL and
+ * GnuTLS, its validity dates, key size and critical extensions are
+ * still checked, and its basicConstraints, pathLen and name
+ * constraints still bind the certificates below it (RFC 5937).
+ *
+ * Each rule row says which profiles it belongs to and where it comes
+ * from; the man page lists the same table. */
+#include "config.h"
+
+#include "validate.h"
+#include "certpol.h"
+#include "crl.h"
+#include "nc.h"
+
+#include <gnutls/gnutls.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define P_ALL CK_PROFILES_ALL
+#define P_MODERN (CK_PROFILE_BIT(CK_PROFILE_MODERN) | CK_PROFILE_BIT(CK_PROFILE_WEBPKI))
+#define P_WEBPKI CK_PROFILE_BIT(CK_PROFILE_WEBPKI)
+
+const char *ck_profile_name(enum ck_profile p)
+{
+	switch (p) {
+	case CK_PROFILE_RFC5280: return "rfc5280";
+	case CK_PROFILE_WEBPKI: return "webpki";
+	default: return "modern";
+	}
+}
+
+bool ck_profile_parse(const char *s, enum ck_profile *out)
+{
+	static const enum ck_profile all[] = { CK_PROFILE_MODERN, CK_PROFILE_RFC5280,
+					       CK_PROFILE_WEBPKI };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (strcmp(s, ck_profile_name(all[i])) == 0) {
+			*out = all[i];
+			return true;
+		}
+	return false;
+}
+
+const char *ck_revocation_mode_name(enum ck_revocation_mode m)
+{
+	switch (m) {
+	case CK_REVOCATION_CRL: return "crl";
+	case CK_REVOCATION_OCSP: return "ocsp";
+	case CK_REVOCATION_ALL: return "all";
+	default: return "off";
+	}
+}
+
+bool ck_revocation_mode_parse(const char *s, enum ck_revocation_mode *out)
+{
+	for (int m = CK_REVOCATION_OFF; m <= CK_REVOCATION_ALL; m++)
+		if (strcmp(s, ck_revocation_mode_name((enum ck_revocation_mode)m)) == 0) {
+			*out = (enum ck_revocation_mode)m;
+			return true;
+		}
+	return false;
+}
+
+const char *ck_rev_state_name(enum ck_rev_state s)
+{
+	switch (s) {
+	case CK_REVSTATE_GOOD: return "good";
+	case CK_REVSTATE_REVOKED: return "revoked";
+	case CK_REVSTATE_UNKNOWN: return "unknown";
+	default: return "not-checked";
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* problems */
+
+void ck_problems_add(struct ck_problems *ps, const char *code, size_t pos, bool warning,
+		     const char *fmt, ...)
+{
+	struct ck_chain_problem *n = realloc(ps->v, (ps->n + 1) * sizeof *n);
+	char msg[512];
+	va_list ap;
+
+	if (!n)
+		return; /* out of memory: the problem is lost, not the run */
+	ps->v = n;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	n[ps->n].code = code;
+	n[ps->n].pos = pos;
+	n[ps->n].warning = warning;
+	n[ps->n].message = strdup(msg);
+	ps->n++;
+	if (warning)
+		ps->warnings++;
+	else
+		ps->errors++;
+}
+
+void ck_problems_free(struct ck_problems *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->v[i].message);
+	free(ps->v);
+	memset(ps, 0, sizeof *ps);
+}
+
+const struct ck_chain_problem *ck_problems_first_error(const struct ck_problems *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (!ps->v[i].warning)
+			return &ps->v[i];
+	return NULL;
+}
+
+static void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+void ck_validation_cleanup(struct ck_validation *v)
+{
+	strv_free(v->user_constrained);
+	strv_free(v->authorities_constrained);
+	for (size_t i = 0; i < v->nrev; i++)
+		free(v->rev[i].detail);
+	free(v->rev);
+	memset(v, 0, sizeof *v);
+}
+
+/* ---------------------------------------------------------------- */
+/* the context every rule sees */
+
+struct vctx {
+	const struct ck_validate_path *p;
+	const struct ck_validate_opts *o;
+	struct ck_problems *ps;
+	struct ck_validation *out;
+	enum ck_status rc;
+};
+
+static const struct ck_cert *cert_at(const struct vctx *x, size_t pos)
+{
+	return x->p->certs[pos];
+}
+
+static bool is_anchor(const struct vctx *x, size_t pos)
+{
+	return x->p->trusted && pos == x->p->len - 1;
+}
+
+/* The top certificate is never relied on for its own signature. */
+static bool is_self_signed_top(const struct vctx *x, size_t pos)
+{
+	return x->p->self_signed_top && pos == x->p->len - 1;
+}
+
+/* Certificates that issue another one of the path. */
+static bool is_issuer(const struct vctx *x, size_t pos)
+{
+	return pos > 0;
+}
+
+static const char *subject(const struct ck_cert *c)
+{
+	return c->subject && *c->subject ? c->subject : "(empty subject)";
+}
+
+#define ERR(x, code, pos, ...) ck_problems_add((x)->ps, code, pos, false, __VA_ARGS__)
+#define WARN(x, code, pos, ...) ck_problems_add((x)->ps, code, pos, true, __VA_ARGS__)
+
+/* ---------------------------------------------------------------- */
+/* per-certificate rules */
+
+static void r_validity(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	char t[32];
+
+	if (x->p->at < c->not_before) {
+		ck_time_format(c->not_before, t);
+		ERR(x, "not-yet-valid", pos, "%s is not valid before %s", subject(c), t);
+	} else if (c->not_after != (time_t)-1 && x->p->at > c->not_after) {
+		ck_time_format(c->not_after, t);
+		ERR(x, "expired", pos, "%s expired on %s", subject(c), t);
+	}
+}
+
+static void r_critical(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	for (size_t k = 0; c->unknown_critical && c->unknown_critical[k]; k++)
+		ERR(x, "unsupported-critical-extension", pos,
+		    "%s has a critical extension %s that is not understood", subject(c),
+		    c->unknown_critical[k]);
+}
+
+static void r_duplicate_ext(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	struct ck_ext seen[64], e;
+	size_t n = 0, it = 0;
+	int r;
+
+	while ((r = ck_cert_ext_next(c, &it, &e)) == 1 && n < 64) {
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(seen[k].oid, e.oid) == 0) {
+				ERR(x, "duplicate-extension", pos,
+				    "%s has the extension %s more than once", subject(c), e.oid);
+				return;
+			}
+		seen[n++] = e;
+	}
+	if (r < 0)
+		ERR(x, "malformed-certificate", pos, "the extensions of %s cannot be read",
+		    subject(c));
+}
+
+static void r_key_id_critical(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	static const char *const ids[][2] = { { "2.5.29.35", "authorityKeyIdentifier" },
+					      { "2.5.29.14", "subjectKeyIdentifier" } };
+	struct ck_ext e;
+
+	for (size_t i = 0; i < 2; i++)
+		if (ck_cert_ext_find(c, ids[i][0], &e) && e.critical)
+			ERR(x, "critical-key-identifier", pos,
+			    "%s marks its %s critical (RFC 5280 requires it non-critical)",
+			    subject(c), ids[i][1]);
+}
+
+static void r_names_present(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	struct ck_ext e;
+
+	/* an empty Name is the 2-byte SEQUENCE 30 00 */
+	if (c->issuer_raw.len <= 2)
+		ERR(x, "empty-name", pos, "%s has an empty issuer name", subject(c));
+	if (c->subject_raw.len <= 2 &&
+	    (is_issuer(x, pos) || !ck_cert_ext_find(c, "2.5.29.17", &e) || !e.critical))
+		ERR(x, "empty-name", pos,
+		    "certificate [%zu] has an empty subject%s", pos,
+		    is_issuer(x, pos) ? " but issues certificates" :
+					" and no critical subjectAltName");
+}
+
+static void r_ca_role(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+
+	if (!is_issuer(x, pos))
+		return;
+	if (!c->has_basic_constraints) {
+		/* X.509 v1 roots predate extensions; only an anchor may be one */
+		if (!(is_anchor(x, pos) && c->version < 3))
+			ERR(x, "ca-missing-basic-constraints", pos,
+			    c->version < 3 ?
+				    "%s is a version %d certificate and issues certificates; only a trust anchor may" :
+				    "%s issues certificates but has no basicConstraints extension",
+			    subject(c), c->version);
+	} else if (!c->ca) {
+		ERR(x, "not-a-ca", pos, "%s issues certificates but is not a CA (CA:FALSE)",
+		    subject(c));
+	}
+	if (c->has_key_usage && !(c->key_usage & CK_KU_KEY_CERT_SIGN))
+		ERR(x, "ca-key-usage", pos,
+		    "%s issues certificates but its key usage lacks keyCertSign", subject(c));
+}
+
+static void r_leaf_cert_sign(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	if (pos != 0 || x->p->len == 1)
+		return;
+	if (c->has_key_usage && (c->key_usage & CK_KU_KEY_CERT_SIGN) &&
+	    !(c->has_basic_constraints && c->ca))
+		ERR(x, "leaf-key-cert-sign", pos,
+		    "%s asserts keyCertSign without being a CA (RFC 5280 4.2.1.3)", subject(c));
+}
+
+static int sig_hash(const struct ck_cert *c)
+{
+	return c->sig_algo ? gnutls_sign_get_hash_algorithm(c->sig_algo) : GNUTLS_DIG_UNKNOWN;
+}
+
+static void r_broken_hash(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	int h = sig_hash(c);
+	if (!is_self_signed_top(x, pos) && (h == GNUTLS_DIG_MD5 || h == GNUTLS_DIG_MD2))
+		ERR(x, "weak-signature", pos, "%s is signed with a broken hash (%s)", subject(c),
+		    c->sig_algo_name);
+}
+
+static void r_sha1(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	if (is_self_signed_top(x, pos) || sig_hash(c) != GNUTLS_DIG_SHA1)
+		return;
+	ck_problems_add(x->ps, "weak-signature", pos, x->o->profile == CK_PROFILE_RFC5280,
+			"%s is signed with SHA-1 (%s)", subject(c), c->sig_algo_name);
+}
+
+static void r_dsa(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	if (is_self_signed_top(x, pos) || !c->sig_algo)
+		return;
+	if (gnutls_sign_get_pk_algorithm(c->sig_algo) == GNUTLS_PK_DSA)
+		ERR(x, "dsa-signature", pos, "%s is signed with DSA (%s), which current clients refuse",
+		    subject(c), c->sig_algo_name);
+}
+
+static void r_key_size(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	switch (c->pk_algo) {
+	case GNUTLS_PK_RSA:
+	case GNUTLS_PK_RSA_PSS:
+	case GNUTLS_PK_DSA:
+		if (c->bits < 2048)
+			ERR(x, "key-too-small", pos,
+			    "%s has a %u-bit %s key; at least 2048 bits are required", subject(c),
+			    c->bits, ck_cert_key_type(c));
+		break;
+	case GNUTLS_PK_ECDSA:
+		if (c->bits < 224)
+			ERR(x, "key-too-small", pos,
+			    "%s has a key on %s (%u bits); at least 224 bits are required",
+			    subject(c), ck_cert_curve_name(c) ? ck_cert_curve_name(c) : "a small curve",
+			    c->bits);
+		break;
+	default:
+		break;
+	}
+}
+
+static const char *purpose_name(const char *oid)
+{
+	return strcmp(oid, CK_OID_EKU_SERVER) == 0 ? "server authentication" :
+	       strcmp(oid, CK_OID_EKU_CLIENT) == 0 ? "client authentication" : oid;
+}
+
+static void r_purpose_leaf(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	if (pos == 0 && x->p->purpose && !ck_cert_has_purpose(c, x->p->purpose))
+		ERR(x, "purpose-mismatch", pos,
+		    "%s does not allow the purpose %s (extended key usage)", subject(c),
+		    purpose_name(x->p->purpose));
+}
+
+static void r_purpose_ca(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	if (pos > 0 && !is_anchor(x, pos) && x->p->purpose && !ck_cert_has_purpose(c, x->p->purpose))
+		ERR(x, "purpose-mismatch", pos,
+		    "%s restricts its extended key usage and does not allow %s", subject(c),
+		    purpose_name(x->p->purpose));
+}
+
+static void r_hostname(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	if (pos != 0 || !x->p->hostname)
+		return;
+	if (x->o->profile == CK_PROFILE_WEBPKI && !c->san)
+		ERR(x, "hostname-mismatch", pos,
+		    "%s has no subjectAltName; the common name is not used for %s", subject(c),
+		    x->p->hostname);
+	else if (!ck_cert_matches_hostname(c, x->p->hostname))
+		ERR(x, "hostname-mismatch", pos, "%s does not match the host name %s", subject(c),
+		    x->p->hostname);
+}
+
+/* webpki rows */
+
+static void r_aki_present(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	if (!is_self_signed_top(x, pos) && !is_anchor(x, pos) && !c->aki_len)
+		ERR(x, "missing-key-identifier", pos, "%s has no authorityKeyIdentifier",
+		    subject(c));
+}
+
+static void r_ski_present(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	if (is_issuer(x, pos) && !c->ski_len)
+		ERR(x, "missing-key-identifier", pos, "%s is a CA without subjectKeyIdentifier",
+		    subject(c));
+}
+
+static void r_serial(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	size_t n = c->serial ? strlen(c->serial) / 2 : 0;
+	bool zero = true;
+
+	if (is_anchor(x, pos) || !c->serial)
+		return;
+	for (const char *s = c->serial; *s; s++)
+		zero = zero && *s == '0';
+	if (n > 20)
+		ERR(x, "bad-serial", pos, "%s has a serial number of %zu octets (at most 20)",
+		    subject(c), n);
+	else if (zero || (n && strchr("89abcdef", c->serial[0])))
+		ERR(x, "bad-serial", pos, "%s has a serial number that is not positive",
+		    subject(c));
+}
+
+static void r_leaf_san(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	if (pos == 0 && x->p->len > 1 && !c->san)
+		ERR(x, "leaf-missing-san", pos, "%s has no subjectAltName", subject(c));
+}
+
+static void r_leaf_eku(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	bool only_any = c->eku && c->eku[0];
+
+	if (pos != 0 || x->p->len == 1)
+		return;
+	for (size_t i = 0; c->eku && c->eku[i]; i++)
+		only_any = only_any && strcmp(c->eku[i], CK_OID_EKU_ANY) == 0;
+	if (!c->eku)
+		ERR(x, "leaf-missing-eku", pos, "%s has no extended key usage", subject(c));
+	else if (only_any)
+		ERR(x, "leaf-missing-eku", pos,
+		    "%s allows only anyExtendedKeyUsage, which web clients do not accept",
+		    subject(c));
+}
+
+static void r_version(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	if (!is_anchor(x, pos) && c->version < 3)
+		ERR(x, "old-version", pos, "%s is an X.509 version %d certificate", subject(c),
+		    c->version);
+}
+
+static void r_bc_critical(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	struct ck_ext e;
+	if (is_issuer(x, pos) && ck_cert_ext_find(c, "2.5.29.19", &e) && !e.critical)
+		ERR(x, "basic-constraints-not-critical", pos,
+		    "%s is a CA whose basicConstraints is not critical", subject(c));
+}
+
+/* ---------------------------------------------------------------- */
+/* path rules: state carried from the top down */
+
+/* The certificates RFC 5280 §6.1 processes: all but a trust anchor or
+ * the self-signed top, top down. */
+static size_t processed_count(const struct vctx *x)
+{
+	return x->p->len - (x->p->complete ? 1 : 0);
+}
+
+static void r_path_length(struct vctx *x, size_t unused)
+{
+	(void)unused;
+	for (size_t pos = 1; pos < x->p->len; pos++) {
+		const struct ck_cert *c = cert_at(x, pos);
+		size_t below = 0;
+		if (!c->has_basic_constraints || !c->ca || c->path_len < 0)
+			continue;
+		/* intermediates between this CA and the leaf; self-issued ones
+		 * do not count (RFC 5280 6.1.4 (l)) */
+		for (size_t k = 1; k < pos; k++)
+			if (!cert_at(x, k)->self_issued)
+				below++;
+		if (below > (size_t)c->path_len)
+			ERR(x, "path-length-exceeded", pos,
+			    "%s allows %d intermediate CA(s) below it (pathLen), the path has %zu",
+			    subject(c), c->path_len, below);
+	}
+}
+
+static void r_max_depth(struct vctx *x, size_t unused)
+{
+	size_t inter = x->p->len > 2 ? x->p->len - 2 : 0;
+	(void)unused;
+	if (!x->p->complete)
+		inter = x->p->len > 1 ? x->p->len - 1 : 0;
+	if (x->o->depth_limited && inter > x->o->max_intermediates)
+		ERR(x, "max-depth-exceeded", x->p->len - 1,
+		    "the path has %zu intermediate certificate(s); at most %u allowed (--max-depth)",
+		    inter, x->o->max_intermediates);
+}
+
+static void r_name_constraints(struct vctx *x, size_t unused)
+{
+	struct ck_nc *nc = NULL;
+	struct ck_error err;
+	char why[512];
+
+	(void)unused;
+	if (ck_nc_new(&nc)) {
+		x->rc = CK_E_NOMEM;
+		return;
+	}
+	/* top down: a CA's constraints bind every certificate below it */
+	for (size_t pos = x->p->len; pos-- > 0;) {
+		const struct ck_cert *c = cert_at(x, pos);
+		struct ck_ext e;
+		/* §6.1.3 (b)(c): the anchor is not checked; self-issued
+		 * intermediates are exempt, the leaf never is */
+		if (pos < x->p->len - 1 || !x->p->complete) {
+			/* OpenSSL also checks a host-name-like subject CN
+			 * against dNSName constraints when the certificate
+			 * has no dNSName; the modern profiles do too */
+			unsigned flags = (pos == 0 ? CK_NC_LEAF : 0) |
+					 (x->o->profile != CK_PROFILE_RFC5280 ? CK_NC_CHECK_CN : 0);
+			if ((pos == 0 || !c->self_issued) &&
+			    !ck_nc_check(nc, c, flags, why, sizeof why))
+				ERR(x, "name-constraints-violation", pos, "%s", why);
+		}
+		if (pos > 0 && ck_cert_ext_find(c, "2.5.29.30", &e)) {
+			ck_error_clear(&err);
+			if (ck_nc_add(nc, e.value, e.len, subject(c), &err)) {
+				if (err.status == CK_E_NOMEM) {
+					x->rc = CK_E_NOMEM;
+					break;
+				}
+				ERR(x, "name-constraints-malformed", pos,
+				    "the name constraints of %s cannot be used: %s", subject(c),
+				    err.what);
+			}
+		}
+	}
+	ck_nc_free(nc);
+}
+
+static void r_policies(struct vctx *x, size_t unused)
+{
+	size_t n = processed_count(x);
+	const struct ck_cert **certs = NULL;
+	struct ck_certpol_opts po = { 0 };
+	struct ck_certpol_result res;
+	struct ck_error err;
+
+	(void)unused;
+	memset(&res, 0, sizeof res);
+	if (n == 0)
+		return;
+	certs = malloc(n * sizeof *certs);
+	if (!certs) {
+		x->rc = CK_E_NOMEM;
+		return;
+	}
+	/* top down, the anchor left out */
+	for (size_t i = 0; i < n; i++)
+		certs[i] = cert_at(x, n - 1 - i);
+	po.initial = x->o->policies;
+	po.ninitial = x->o->npolicies;
+	po.explicit_policy = x->o->explicit_policy;
+	po.inhibit_mapping = x->o->inhibit_mapping;
+	po.inhibit_any = x->o->inhibit_any;
+	ck_error_clear(&err);
+	if (ck_certpol_process(certs, n, &po, &res, &err)) {
+		x->rc = err.status ? err.status : CK_E_NOMEM;
+		goto out;
+	}
+	x->out->policy_processed = true;
+	x->out->user_constrained = res.user_constrained;
+	x->out->authorities_constrained = res.authorities_constrained;
+	res.user_constrained = res.authorities_constrained = NULL;
+	if (!res.ok)
+		ERR(x, "policy-violation", n - 1 - (res.fail_index < n ? res.fail_index : n - 1),
+		    "%s", res.why);
+out:
+	ck_certpol_result_cleanup(&res);
+	free(certs);
+}
+
+static const char *reason_name(int r)
+{
+	static const char *const names[] = { "unspecified", "keyCompromise", "cACompromise",
+					     "affiliationChanged", "superseded",
+					     "cessationOfOperation", "certificateHold", NULL,
+					     "removeFromCRL", "privilegeWithdrawn",
+					     "aACompromise" };
+	if (r < 0 || r > 10 || !names[r])
+		return NULL;
+	return names[r];
+}
+
+static void r_revocation(struct vctx *x, size_t unused)
+{
+	struct ck_validation *v = x->out;
+	(void)unused;
+
+	if (x->o->revocation == CK_REVOCATION_OFF || x->p->len < 2)
+		return;
+	v->rev = calloc(x->p->len, sizeof *v->rev);
+	if (!v->rev) {
+		x->rc = CK_E_NOMEM;
+		return;
+	}
+	v->nrev = x->p->len;
+	for (size_t pos = 0; pos + 1 < x->p->len; pos++) {
+		const struct ck_cert *c = cert_at(x, pos);
+		struct ck_revinfo ri;
+		struct ck_error err;
+		char t[32];
+
+		memset(&ri, 0, sizeof ri);
+		ck_error_clear(&err);
+		if (!x->o->crls ||
+		    ck_crlset_check(x->o->crls, c, cert_at(x, pos + 1), x->p->others, x->p->nothers,
+				    x->p->at, x->p->signer_ok, x->p->signer_ctx, &ri, &err)) {
+			ri.status = CK_REV_UNDETERMINED;
+			snprintf(ri.why, sizeof ri.why, "%.200s",
+				 x->o->crls ? err.what : "no CRL was given (--crl-file)");
+		}
+		v->rev[pos].reason = ri.status == CK_REV_REVOKED ? ri.reason : -1;
+		v->rev[pos].revoked_at = ri.status == CK_REV_REVOKED ? ri.revoked_at : 0;
+		v->rev[pos].detail = strdup(ri.why);
+		switch (ri.status) {
+		case CK_REV_GOOD:
+			v->rev[pos].state = CK_REVSTATE_GOOD;
+			break;
+		case CK_REV_REVOKED:
+			v->rev[pos].state = CK_REVSTATE_REVOKED;
+			ck_time_format(ri.revoked_at, t);
+			ERR(x, "revoked", pos, "%s was revoked on %s%s%s", subject(c), t,
+			    reason_name(ri.reason) ? ", reason " : "",
+			    reason_name(ri.reason) ? reason_name(ri.reason) : "");
+			break;
+		default:
+			v->rev[pos].state = CK_REVSTATE_UNKNOWN;
+			ck_problems_add(x->ps, "revocation-unknown", pos, !x->o->require_revocation,
+					"the revocation status of %s is unknown: %s", subject(c),
+					ri.why);
+			break;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* the table */
+
+struct rule {
+	struct ck_validate_rule row;
+	void (*check)(struct vctx *x, size_t pos);
+	bool per_cert;
+};
+
+static const struct rule rules[] = {
+	{ { "expired", P_ALL, "a certificate is used outside its validity period (--at)", "RFC 5280 6.1.3 (a)(2)" }, r_validity, true },
+	{ { "unsupported-critical-extension", P_ALL, "no critical extension the validator does not process", "RFC 5280 4.2, 6.1.4 (o)" }, r_critical, true },
+	{ { "duplicate-extension", P_ALL, "no extension appears twice", "RFC 5280 4.2" }, r_duplicate_ext, true },
+	{ { "critical-key-identifier", P_ALL, "authority and subject key identifiers are non-critical", "RFC 5280 4.2.1.1, 4.2.1.2" }, r_key_id_critical, true },
+	{ { "empty-name", P_ALL, "issuer names are never empty; an empty subject needs a critical subjectAltName and never issues", "RFC 5280 4.1.2.4, 4.1.2.6" }, r_names_present, true },
+	{ { "not-a-ca", P_ALL, "an issuer is a version 3 CA: basicConstraints cA TRUE (a v1 issuer only as a trust anchor) and keyCertSign", "RFC 5280 6.1.4 (k)(n)" }, r_ca_role, true },
+	{ { "leaf-key-cert-sign", P_ALL, "keyCertSign only with cA TRUE", "RFC 5280 4.2.1.3" }, r_leaf_cert_sign, true },
+	{ { "path-length-exceeded", P_ALL, "no more intermediates below a CA than its pathLenConstraint", "RFC 5280 6.1.4 (l)(m)" }, r_path_length, false },
+	{ { "max-depth-exceeded", P_ALL, "no more intermediates than --max-depth", "chainkit --max-depth" }, r_max_depth, false },
+	{ { "name-constraints-violation", P_ALL, "every name below a CA is within its permitted and outside its excluded subtrees", "RFC 5280 6.1.3 (b)(c), 6.1.4 (g)" }, r_name_constraints, false },
+	{ { "policy-violation", P_ALL, "certificate policies: valid_policy_tree, mappings, explicit policy, inhibitAnyPolicy, --policy", "RFC 5280 6.1.2-6.1.5" }, r_policies, false },
+	{ { "purpose-mismatch", P_ALL, "the leaf's extended key usage allows --purpose", "RFC 5280 4.2.1.12" }, r_purpose_leaf, true },
+	{ { "hostname-mismatch", P_ALL, "the leaf matches --hostname", "RFC 6125" }, r_hostname, true },
+	{ { "revoked", P_ALL, "no certificate is revoked; with --require-revocation, every status is known", "RFC 5280 6.3" }, r_revocation, false },
+	{ { "weak-signature", P_ALL, "no MD2 or MD5 signature (SHA-1: a warning under rfc5280)", "RFC 6151; RFC 5280 profile" }, r_broken_hash, true },
+	{ { "weak-signature", P_ALL, "no SHA-1 signature but a self-signed top's (a warning under rfc5280)", "OpenSSL 3 security level 1+, GnuTLS default profile" }, r_sha1, true },
+	{ { "dsa-signature", P_MODERN, "no DSA signature", "OpenSSL 3 and GnuTLS defaults on Debian 12; TLS 1.3" }, r_dsa, true },
+	{ { "key-too-small", P_MODERN, "RSA and DSA keys of 2048 bits or more, curves of 224 bits or more", "OpenSSL 3 security level 2 (Debian 12 default)" }, r_key_size, true },
+	{ { "purpose-mismatch", P_MODERN, "an intermediate's extended key usage, when present, allows --purpose", "OpenSSL, GnuTLS, Chrome, Go" }, r_purpose_ca, true },
+	{ { "missing-key-identifier", P_WEBPKI, "authorityKeyIdentifier in every certificate but a self-signed one", "RFC 5280 4.2.1.1; CA/B Forum BR 7.1.2" }, r_aki_present, true },
+	{ { "missing-key-identifier", P_WEBPKI, "subjectKeyIdentifier in every CA certificate", "RFC 5280 4.2.1.2; CA/B Forum BR 7.1.2" }, r_ski_present, true },
+	{ { "bad-serial", P_WEBPKI, "a positive serial number of at most 20 octets", "RFC 5280 4.1.2.2; CA/B Forum BR 7.1" }, r_serial, true },
+	{ { "leaf-missing-san", P_WEBPKI, "a subjectAltName in the leaf (the common name is not used for host names)", "CA/B Forum BR 7.1.4.2.1; Chrome 58" }, r_leaf_san, true },
+	{ { "leaf-missing-eku", P_WEBPKI, "an extended key usage in the leaf, not only anyExtendedKeyUsage", "CA/B Forum BR 7.1.2.3; Chrome, rustls-webpki" }, r_leaf_eku, true },
+	{ { "old-version", P_WEBPKI, "no X.509 v1 or v2 certificate but a trust anchor", "CA/B Forum BR 7.1.1; rustls-webpki" }, r_version, true },
+	{ { "basic-constraints-not-critical", P_WEBPKI, "basicConstraints critical in CA certificates", "RFC 5280 4.2.1.9; CA/B Forum BR 7.1.2" }, r_bc_critical, true },
+};
+
+size_t ck_validate_rule_count(void)
+{
+	return sizeof rules / sizeof rules[0];
+}
+
+const struct ck_validate_rule *ck_validate_rule_at(size_t i)
+{
+	return i < sizeof rules / sizeof rules[0] ? &rules[i].row : NULL;
+}
+
+enum ck_status ck_validate(const struct ck_validate_path *path, const struct ck_validate_opts *o,
+			   struct ck_problems *ps, struct ck_validation *out)
+{
+	struct vctx x = { path, o, ps, out, CK_OK };
+	unsigned bit = CK_PROFILE_BIT(o->profile);
+
+	if (path->len == 0)
+		return CK_OK;
+	for (size_t r = 0; r < sizeof rules / sizeof rules[0] && !x.rc; r++) {
+		if (!(rules[r].row.profiles & bit))
+			continue;
+		if (!rules[r].per_cert) {
+			rules[r].check(&x, 0);
+			continue;
+		}
+		for (size_t pos = 0; pos < path->len; pos++)
+			rules[r].check(&x, pos);
+	}
+	return x.rc;
+}
