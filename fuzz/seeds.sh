@@ -87,6 +87,11 @@ load|chain|aialist|audit|convert)
 		"$fx"/demo/* "$fx"/stores/*.* "$fx"/bad/* "$fx"/aia/*.p7c); do
 		with_header "$f" 4
 	done
+	# issue 27: a chain whose CA has otherName name constraints, anchored
+	# at its own root (flag 0x08) so that the constraints are checked
+	if [ "$target" = chain ]; then
+		with_header "$fx"/nc/othername-chain.pem 8
+	fi
 	;;
 pem)
 	for f in $(files "$fx"/pki/*.crt "$fx"/pki/*.key "$fx"/bundles/*.pem "$fx"/bad/*.pem \
