@@ -93,9 +93,23 @@ enum ck_status ck_error_set_errno(struct ck_error *err, enum ck_status status,
 
 void ck_error_set_file(struct ck_error *err, const char *file)
 {
+	size_t len;
+
 	if (!err)
 		return;
-	snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+	if (!file)
+		file = "";
+	len = strlen(file);
+	if (len < sizeof err->file) {
+		memcpy(err->file, file, len + 1);
+		return;
+	}
+	/* The end names the file: keep it, and start on a whole UTF-8
+	 * character (the string's NUL stops the loop). */
+	file += len - (sizeof err->file - 1 - 3);
+	while (((unsigned char)*file & 0xC0) == 0x80)
+		file++;
+	snprintf(err->file, sizeof err->file, "...%s", file);
 }
 
 static const struct {

@@ -62,7 +62,8 @@ enum ck_status ck_error_set_errno(struct ck_error *err, enum ck_status status,
  * terminal as an escape sequence. */
 void ck_text_oneline(char *s);
 
-/* Name the file the error is about (copied; may be NULL). */
+/* Name the file the error is about (copied; may be NULL).  A name too
+ * long for `file` keeps its end, which names the file, behind "...". */
 void ck_error_set_file(struct ck_error *err, const char *file);
 
 /* A short, stable description of a status ("malformed input", ...). */

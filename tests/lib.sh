@@ -11,8 +11,23 @@
 #                         loopback: empty, or a long --connect-timeout under
 #                         $CK_WRAPPER (valgrind makes a TLS handshake take
 #                         longer than the tools' default 5 s)
-# skip REASON             the whole test is skipped (exit 77)
+# skip REASON             the whole test is skipped (exit 77), or fails (1)
+#                         if an expectation already failed
 # finish                  exit 0 if every expectation held, else 1
+#
+# Permissions count only for a user other than root: as root, a test that
+# needs a file the tool cannot open runs the tool as user nobody (65534).
+# nobody cannot reach into the checkout when it sits under a private
+# directory (root's home, a mktemp -d), so everything nobody reads (the
+# tool, its fixtures, the files it must fail on) is copied into $TMPD:
+# unpriv_setup TOOL...    copy build/tools/TOOL (and the suppressions of a
+#                         valgrind $CK_WRAPPER) into $TMPD/bin and let every
+#                         user through $TMPD (0711); returns 1, the reason in
+#                         $unpriv_why, when root has no setpriv or when nobody
+#                         still cannot reach $TMPD (a TMPDIR under a private
+#                         directory)
+# unpriv_copy SRC DEST    cp SRC DEST, readable by all whatever the umask
+# run_unpriv TOOL ARGS... like run, with that copy of TOOL; as root, as nobody
 set -u
 
 : "${top_srcdir:?run through make check}"
@@ -125,7 +140,57 @@ need() {
 
 skip() {
 	echo "SKIP: $*"
+	# a skip must not hide what already failed
+	[ "$failures" -eq 0 ] || finish
 	exit 77
+}
+
+UNPRIV="setpriv --reuid=65534 --regid=65534 --clear-groups"
+unpriv_why=""
+unpriv_wrapper=""
+
+unpriv_setup() {
+	mkdir -p "$TMPD/bin"
+	for t in "$@"; do
+		cp "$BIN/$t" "$TMPD/bin/$t" || { unpriv_why="cannot copy $BIN/$t"; return 1; }
+	done
+	unpriv_wrapper=""
+	for w in ${CK_WRAPPER:-}; do
+		case $w in
+		--suppressions=*)
+			cp "${w#--suppressions=}" "$TMPD/bin/" || { unpriv_why="cannot copy ${w#*=}"; return 1; }
+			w="--suppressions=$TMPD/bin/${w##*/}"
+			;;
+		esac
+		unpriv_wrapper="$unpriv_wrapper $w"
+	done
+	chmod -R a+rX "$TMPD/bin"
+	chmod 0711 "$TMPD"
+	[ "$(id -u)" -eq 0 ] || return 0
+	if ! command -v setpriv >/dev/null 2>&1; then
+		unpriv_why="running as root without setpriv (util-linux): cannot run as nobody to make permissions count"
+		return 1
+	fi
+	# setpriv keeps root's capabilities until its exec, so that running
+	# the tool proves nothing: ask test(1), which runs without them
+	if ! $UNPRIV test -x "$TMPD/bin/$1"; then
+		unpriv_why="user nobody cannot reach $TMPD (TMPDIR under a private directory?)"
+		return 1
+	fi
+}
+
+unpriv_copy() {
+	cp "$1" "$2" && chmod a+r "$2"
+}
+
+run_unpriv() {
+	tool=$1
+	shift
+	as=""
+	[ "$(id -u)" -ne 0 ] || as=$UNPRIV
+	# shellcheck disable=SC2086
+	timeout "${CK_TEST_TIMEOUT:-120}" $as $unpriv_wrapper "$TMPD/bin/$tool" "$@" >"$out" 2>"$err" </dev/null
+	rc=$?
 }
 
 finish() {

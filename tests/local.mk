@@ -162,7 +162,11 @@ CLI_TESTS = \
 	tests/cli/mtlsprobe-output.sh \
 	$(NULL)
 
-TESTS += $(UNIT_TESTS) $(CLI_TESTS)
+# tests that run others from a checkout under a 0700 directory, through a
+# symbolic link, at a long path
+SUITE_TESTS = tests/checkout-anywhere.sh
+
+TESTS += $(UNIT_TESTS) $(CLI_TESTS) $(SUITE_TESTS)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = \
@@ -171,7 +175,7 @@ AM_TESTS_ENVIRONMENT = \
 	CRITERION_NO_EARLY_EXIT=1; export CRITERION_NO_EARLY_EXIT; \
 	$(NULL)
 
-EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers/servers.sh tests/servers/README.md
+EXTRA_DIST += tests/lib.sh $(CLI_TESTS) $(SUITE_TESTS) tests/servers/servers.sh tests/servers/README.md
 EXTRA_DIST += tests/conv.sh tests/pty-run.py
 EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/dns.sh tests/servers/tcp.py tests/servers/https.py
 EXTRA_DIST += tests/golden

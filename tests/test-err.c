@@ -52,6 +52,36 @@ Test(err, long_messages_are_truncated_not_overflowed)
 	cr_assert_eq(strlen(e.what), CK_ERROR_WHAT_MAX - 1);
 }
 
+Test(err, long_file_names_keep_their_end)
+{
+	struct ck_error e;
+	char name[600];
+
+	ck_error_clear(&e);
+	memset(name, 'd', 300);
+	strcpy(name + 300, "/bad/empty.pem");
+	ck_error_set_file(&e, name);
+	cr_assert_eq(strlen(e.file), sizeof e.file - 1);
+	cr_assert_eq(strncmp(e.file, "...ddd", 6), 0, "%s", e.file);
+	cr_assert_eq(strcmp(e.file + strlen(e.file) - 14, "/bad/empty.pem"), 0, "%s", e.file);
+
+	/* one byte short of the field: copied whole */
+	name[sizeof e.file - 1] = '\0';
+	ck_error_set_file(&e, name);
+	cr_assert_str_eq(e.file, name);
+
+	/* the cut never splits a UTF-8 character: 254 "é" (2 bytes each)
+	 * and an "x" are 509 bytes; keeping the last 252 would start in
+	 * the middle of an "é", so one byte less is kept */
+	for (int i = 0; i < 254; i++)
+		memcpy(name + 2 * i, "\xc3\xa9", 2);
+	strcpy(name + 508, "x");
+	ck_error_set_file(&e, name);
+	cr_assert_eq(strncmp(e.file, "...\xc3\xa9", 5), 0, "%s", e.file);
+	cr_assert_eq(strlen(e.file), 3 + 2 * 125 + 1);
+	cr_assert_eq(e.file[strlen(e.file) - 1], 'x');
+}
+
 Test(err, exit_codes_follow_design)
 {
 	cr_assert_eq(ck_status_exit_code(CK_OK), 0);

@@ -130,24 +130,19 @@ printf '*.pfx\t%s\n*/good/*.pfx\t%s\n' "$A/passwords/legacy.pass" "$A/passwords/
 run certaudit $COMMON --jsonl --passwords "$TMPD/map2" "$T/good"
 expect_json "map: the first matching line wins" 'select((.path // "") | endswith("server.pfx")) | .findings[0].code' password-wrong
 
-# a file that cannot be read (permissions): as root, run as nobody
-mkdir "$TMPD/perm"
-cp "$A/tree/good/server.pem" "$TMPD/perm/readable.pem"
-cp "$A/tree/good/server.pem" "$TMPD/perm/secret.pem"
-mkdir "$TMPD/perm/closed"
-cp "$A/tree/good/server.pem" "$TMPD/perm/closed/inside.pem"
+# a file that cannot be read (permissions): as root, run as nobody, with
+# everything it reads in $TMPD (lib.sh's unpriv_setup)
+unpriv_setup certaudit || skip "$unpriv_why"
+mkdir "$TMPD/perm" "$TMPD/perm/closed"
+chmod 755 "$TMPD/perm"
+for f in readable.pem secret.pem closed/inside.pem; do
+	unpriv_copy "$A/tree/good/server.pem" "$TMPD/perm/$f"
+done
+unpriv_copy "$FX/pki/root-ca.crt" "$TMPD/root-ca.crt"
+unpriv_copy "$A/policy.conf" "$TMPD/policy.conf"
 chmod 000 "$TMPD/perm/secret.pem" "$TMPD/perm/closed"
-if [ "$(id -u)" -ne 0 ]; then
-	run certaudit $COMMON --jsonl "$TMPD/perm"
-elif command -v setpriv >/dev/null 2>&1; then
-	chmod 755 "$TMPD" "$TMPD/perm"
-	# shellcheck disable=SC2086
-	timeout "${CK_TEST_TIMEOUT:-120}" setpriv --reuid=65534 --regid=65534 --clear-groups \
-		${CK_WRAPPER:-} "$BIN/certaudit" $COMMON --jsonl "$TMPD/perm" >"$out" 2>"$err" </dev/null
-	rc=$?
-else
-	skip "running as root without setpriv: cannot make a file unreadable"
-fi
+run_unpriv certaudit --no-system-trust --ca-file "$TMPD/root-ca.crt" --at 2030-06-01 \
+	--policy "$TMPD/policy.conf" --jsonl "$TMPD/perm"
 chmod 755 "$TMPD/perm/closed"
 expect "unreadable: FAIL, not fatal" 1
 expect_json "unreadable file" 'select((.path // "") | endswith("secret.pem")) | .findings[0].code + ": " + .findings[0].message' \

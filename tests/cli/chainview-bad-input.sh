@@ -43,23 +43,6 @@ expect "over --max-size" 3 '' "over the limit of 1024 bytes"
 run_stdin "$FX/bundles/client-full.pem" chainview --no-system-trust --max-size 1K -
 expect "stdin over --max-size" 3 '' "over the limit of 1024 bytes"
 
-# an unreadable file: as root, run as nobody to make permissions count
-cp "$FX/bundles/client-full.pem" "$TMPD/unreadable.pem"
-chmod 000 "$TMPD/unreadable.pem"
-chmod 755 "$TMPD"
-if [ "$(id -u)" -ne 0 ]; then
-	run chainview --no-system-trust "$TMPD/unreadable.pem"
-	expect "an unreadable file" 3 '' "unreadable.pem: cannot open: Permission denied"
-elif command -v setpriv >/dev/null 2>&1 &&
-	setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$BIN/chainview" 2>/dev/null; then
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$BIN/chainview" --no-system-trust "$TMPD/unreadable.pem" >"$out" 2>"$err" </dev/null
-	rc=$?
-	expect "an unreadable file" 3 '' "unreadable.pem: cannot open: Permission denied"
-else
-	echo "SKIP (part): running as root without a way to drop privileges; unreadable file not tested"
-fi
-
 # garbage on stdin, and the empty stdin
 printf 'garbage' >"$TMPD/g"
 run_stdin "$TMPD/g" chainview --no-system-trust -
@@ -70,4 +53,12 @@ expect "empty stdin" 3 '' "^chainview: -: the file is empty"
 # several inputs: the good ones are shown, the status is the input error
 run chainview --no-system-trust "$FX/bundles/client-full.pem" "$FX/bad/empty.pem"
 expect "good and bad inputs" 3 'chainkit Test Root CA' 'empty.pem: the file is empty'
+
+# an unreadable file: as root, run as nobody, with everything it reads in
+# $TMPD (lib.sh's unpriv_setup); last, since it may skip
+unpriv_setup chainview || skip "$unpriv_why"
+unpriv_copy "$FX/bundles/client-full.pem" "$TMPD/unreadable.pem"
+chmod 000 "$TMPD/unreadable.pem"
+run_unpriv chainview --no-system-trust "$TMPD/unreadable.pem"
+expect "an unreadable file" 3 '' "^chainview: $TMPD/unreadable.pem: cannot open: Permission denied\$"
 finish

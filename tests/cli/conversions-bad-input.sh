@@ -44,41 +44,6 @@ check "--force replaces: the new content" "$(grep -c 'BEGIN CERTIFICATE' "$O/out
 check "--force replaces: a key file becomes 0600" "$(stat -c %a "$O/out")" 600
 nothing_left "--force" 1
 
-# --- a directory that cannot be written (as root: run as nobody)
-fresh
-chmod 755 "$TMPD" "$O"
-runas() {
-	if [ "$(id -u)" -ne 0 ]; then
-		chmod 555 "$O"
-		run "$@"
-		chmod 755 "$O"
-		return 0
-	fi
-	command -v setpriv >/dev/null 2>&1 &&
-		setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$PFX" 2>/dev/null || return 1
-	t=$1
-	shift
-	setpriv --reuid=65534 --regid=65534 --clear-groups ${CK_WRAPPER:-} "$BIN/$t" "$@" \
-		>"$out" 2>"$err" </dev/null
-	rc=$?
-}
-if runas pfx2pem --password test -o "$O/out.pem" "$PFX"; then
-	expect "unwritable directory" 5 '' "^pfx2pem: .*/o/out.pem: cannot create a file in its directory: Permission denied$"
-	expect_one_line_error "unwritable directory"
-	nothing_left "unwritable directory"
-	runas pem2pfx --password test --out-password-file "$TMPD/pw" -o "$O/out.pfx" "$PFX"
-	expect "unwritable directory (pem2pfx)" 5 '' "out.pfx: cannot create a file in its directory: Permission denied"
-	nothing_left "unwritable directory (pem2pfx)"
-	runas certconv --to p7b -o "$O/out.p7b" "$FX/bundles/client-chain.pem"
-	expect "unwritable directory (certconv)" 5 '' "out.p7b: cannot create a file in its directory: Permission denied"
-	nothing_left "unwritable directory (certconv)"
-	runas pfx2pem --password test --split "$O/new" "$PFX"
-	expect "--split: directory cannot be created" 5 '' "/o/new: cannot create the directory: Permission denied"
-	nothing_left "--split: directory cannot be created"
-else
-	echo "SKIP (part): root without setpriv to drop privileges; unwritable directory not tested"
-fi
-
 # --- devices and pipes are written to, never replaced by a file (as root,
 # renaming over /dev/null would leave a regular file there)
 fresh
@@ -331,4 +296,27 @@ else
 fi
 run_stdin "$PFX" pfx2pem --password test --no-key -
 expect "PFX from standard input" 0 'BEGIN CERTIFICATE'
+
+# --- a directory that cannot be written: as root, run as nobody, with
+# everything it reads in $TMPD (lib.sh's unpriv_setup); last, since it may skip
+unpriv_setup pfx2pem pem2pfx certconv || skip "$unpriv_why"
+unpriv_copy "$PFX" "$TMPD/modern.pfx"
+unpriv_copy "$FX/bundles/client-chain.pem" "$TMPD/client-chain.pem"
+chmod a+r "$TMPD/pw"
+fresh
+chmod 555 "$O"
+run_unpriv pfx2pem --password test -o "$O/out.pem" "$TMPD/modern.pfx"
+expect "unwritable directory" 5 '' "^pfx2pem: .*/o/out.pem: cannot create a file in its directory: Permission denied$"
+expect_one_line_error "unwritable directory"
+nothing_left "unwritable directory"
+run_unpriv pem2pfx --password test --out-password-file "$TMPD/pw" -o "$O/out.pfx" "$TMPD/modern.pfx"
+expect "unwritable directory (pem2pfx)" 5 '' "out.pfx: cannot create a file in its directory: Permission denied"
+nothing_left "unwritable directory (pem2pfx)"
+run_unpriv certconv --to p7b -o "$O/out.p7b" "$TMPD/client-chain.pem"
+expect "unwritable directory (certconv)" 5 '' "out.p7b: cannot create a file in its directory: Permission denied"
+nothing_left "unwritable directory (certconv)"
+run_unpriv pfx2pem --password test --split "$O/new" "$TMPD/modern.pfx"
+expect "--split: directory cannot be created" 5 '' "/o/new: cannot create the directory: Permission denied"
+nothing_left "--split: directory cannot be created"
+chmod 755 "$O"
 finish
