@@ -1525,6 +1525,7 @@ struct job {
 	int status;                  /* cert_status: UNREVOKED or a CRLReason */
 	const struct entry *hit;
 	const struct crl *hit_crl, *last, *last_delta;
+	bool last_wanted_delta;      /* deltas were in use for `last` */
 	size_t ncovering;
 	enum rank rank;
 	char why[256];
@@ -1915,6 +1916,7 @@ static void process_dp(struct job *j, const struct dp *dp, bool implicit)
 		j->reasons |= interim;
 		j->last = c;
 		j->last_delta = delta;
+		j->last_wanted_delta = j->freshest || c->has_freshest;
 		j->ncovering++;
 	}
 }
@@ -1943,7 +1945,8 @@ static void verdict(struct job *j, struct ck_revinfo *out)
 		snprintf(out->why, sizeof out->why, "not on the CRL of %s from %s (thisUpdate %s)%s%s%s%s%s",
 			 c->issuer_text, c->origin, t1, j->last_delta ? " nor its delta CRL from " : "",
 			 j->last_delta ? j->last_delta->origin : "", j->last_delta ? " (thisUpdate " : "",
-			 j->last_delta ? t2 : "", j->last_delta ? ")" : "");
+			 j->last_delta ? t2 : "",
+			 j->last_delta ? ")" : j->last_wanted_delta ? " (no delta CRL for it at hand)" : "");
 		if (j->ncovering > 1) {
 			size_t l = strlen(out->why);
 			snprintf(out->why + l, sizeof out->why - l, ", nor on %zu other CRL%s for other reasons",
