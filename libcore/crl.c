@@ -68,7 +68,7 @@ static const unsigned char oid_aia[] = { 0x2b, 6, 1, 5, 5, 7, 1, 1 }; /* 1.3.6.1
 #define UNREVOKED (-2)
 
 #define MAX_DPS 32      /* distribution points of one certificate looked at */
-#define MAX_NAMES 64    /* names kept from one GeneralNames */
+#define MAX_NAMES 16    /* names kept from one GeneralNames */
 #define MAX_SIGNERS 16  /* candidate signers tried for one CRL */
 #define MAX_EXTS 32     /* extensions of a CRL or of an entry */
 #define MEMO 8          /* signature verdicts remembered per CRL */
@@ -369,27 +369,25 @@ static bool dn_canon_ready(struct dn *d)
 }
 
 /* Equal as RFC 5280 §7.1 compares names: the same octets, or the same
- * comparable form.  A CRL's issuer has its form computed when it is
- * added, so comparing with it never writes to the CRL. */
+ * comparable form, for names whose form is computed already. */
+static bool dn_eq_ready(const struct dn *a, const struct dn *b)
+{
+	if (a->len == b->len && memcmp(a->p, b->p, a->len) == 0)
+		return true;
+	return a->state == 1 && b->state == 1 && a->canon.n == b->canon.n &&
+	       (a->canon.n == 0 || memcmp(a->canon.p, b->canon.p, a->canon.n) == 0);
+}
+
+/* The same, computing the forms when the octets differ.  A CRL's issuer
+ * has its form computed when it is added, so comparing with it never
+ * writes to the CRL. */
 static bool dn_eq(struct dn *a, struct dn *b)
 {
 	if (a->len == b->len && memcmp(a->p, b->p, a->len) == 0)
 		return true;
-	return dn_canon_ready(a) && dn_canon_ready(b) && a->canon.n == b->canon.n &&
-	       (a->canon.n == 0 || memcmp(a->canon.p, b->canon.p, a->canon.n) == 0);
-}
-
-static bool dn_equal(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
-{
-	struct dn x, y;
-	bool eq;
-
-	dn_init(&x, a, an);
-	dn_init(&y, b, bn);
-	eq = dn_eq(&x, &y);
-	dn_cleanup(&x);
-	dn_cleanup(&y);
-	return eq;
+	dn_canon_ready(a);
+	dn_canon_ready(b);
+	return dn_eq_ready(a, b);
 }
 
 /* A Name TLV as RFC 4514 text for messages (new string, or NULL). */
@@ -412,6 +410,7 @@ struct gname {
 	bool owned;              /* p was built here (nameRelativeToCRLIssuer) */
 	const unsigned char *p;  /* content; for a directoryName the Name TLV */
 	size_t len;
+	struct dn dn;            /* directoryName: the Name, its form computed */
 };
 
 /* A list of names, borrowed from some DER except the owned ones. */
@@ -422,20 +421,30 @@ struct gnames {
 
 static void gnames_cleanup(struct gnames *g)
 {
-	for (size_t i = 0; i < g->n; i++)
+	for (size_t i = 0; i < g->n; i++) {
+		dn_cleanup(&g->v[i].dn);
 		if (g->v[i].owned)
 			free((void *)g->v[i].p);
+	}
 	free(g->v);
 	memset(g, 0, sizeof *g);
 }
 
-/* false when out of memory or past MAX_NAMES (`p` is then freed if owned) */
+/* Names past MAX_NAMES are dropped: fewer names only make fewer
+ * distribution points match (the status is then undetermined, never
+ * wrongly good).  false when out of memory; an owned `p` is freed when
+ * it is not kept. */
 static bool gnames_push(struct gnames *g, unsigned tag, bool owned, const unsigned char *p,
 			size_t len)
 {
+	if (g->n == MAX_NAMES) {
+		if (owned)
+			free((void *)p);
+		return true;
+	}
 	if (g->n == g->cap) {
 		size_t cap = g->cap ? g->cap * 2 : 4;
-		struct gname *v = g->n < MAX_NAMES ? realloc(g->v, cap * sizeof *v) : NULL;
+		struct gname *v = realloc(g->v, cap * sizeof *v);
 		if (!v) {
 			if (owned)
 				free((void *)p);
@@ -444,7 +453,13 @@ static bool gnames_push(struct gnames *g, unsigned tag, bool owned, const unsign
 		g->v = v;
 		g->cap = cap;
 	}
-	g->v[g->n++] = (struct gname){ tag, owned, p, len };
+	g->v[g->n] = (struct gname){ tag, owned, p, len, { NULL, 0, { NULL, 0, 0, false }, 0 } };
+	if (tag == 4) {
+		/* compared many times (names of distribution points): once here */
+		dn_init(&g->v[g->n].dn, p, len);
+		dn_canon_ready(&g->v[g->n].dn);
+	}
+	g->n++;
 	return true;
 }
 
@@ -477,7 +492,7 @@ static bool gname_equal(const struct gname *a, const struct gname *b)
 	if (a->tag != b->tag)
 		return false;
 	if (a->tag == 4)
-		return dn_equal(a->p, a->len, b->p, b->len);
+		return dn_eq_ready(&a->dn, &b->dn);
 	if (a->len != b->len)
 		return false;
 	if (a->tag == 1 || a->tag == 2) /* rfc822Name, dNSName */
@@ -497,17 +512,10 @@ static bool gnames_meet(const struct gnames *a, const struct gnames *b)
 /* Does a directoryName of `g` equal the Name `d`? */
 static bool gnames_has_dn(const struct gnames *g, struct dn *d)
 {
-	for (size_t i = 0; i < g->n; i++) {
-		struct dn x;
-		bool eq;
-		if (g->v[i].tag != 4)
-			continue;
-		dn_init(&x, g->v[i].p, g->v[i].len);
-		eq = dn_eq(&x, d);
-		dn_cleanup(&x);
-		if (eq)
+	dn_canon_ready(d);
+	for (size_t i = 0; i < g->n; i++)
+		if (g->v[i].tag == 4 && dn_eq_ready(&g->v[i].dn, d))
 			return true;
-	}
 	return false;
 }
 
@@ -830,7 +838,7 @@ static void crl_idp(struct crl *c, const struct xext *x)
 {
 	const unsigned char *v = c->der + x->off;
 	asn1_node node = NULL;
-	struct gname base = { 4, false, cspan(c, c->issuer), c->issuer.len };
+	struct gname base = { .tag = 4, .p = cspan(c, c->issuer), .len = c->issuer.len };
 	char choice[64];
 	int clen = sizeof choice;
 
@@ -1525,6 +1533,7 @@ struct job {
 	int status;                  /* cert_status: UNREVOKED or a CRLReason */
 	const struct entry *hit;
 	const struct crl *hit_crl, *last, *last_delta;
+	bool last_wanted_delta;      /* deltas were in use for `last` */
 	size_t ncovering;
 	enum rank rank;
 	char why[256];
@@ -1617,7 +1626,7 @@ static bool dp_parse(const unsigned char *d, size_t pos, size_t end, const struc
  * runs for every certificate checked. */
 static bool cert_dps(const struct ck_cert *cert, struct dp *dps, size_t *n)
 {
-	struct gname iss = { 4, false, ck_cert_span(cert, cert->issuer_raw), cert->issuer_raw.len };
+	struct gname iss = { .tag = 4, .p = ck_cert_span(cert, cert->issuer_raw), .len = cert->issuer_raw.len };
 	struct ck_ext ext;
 	struct ck_tlv t;
 	size_t pos;
@@ -1655,19 +1664,34 @@ static void implicit_dp(const struct ck_cert *cert, struct dp *dp)
  * 5.3.3)? */
 static bool entry_issuer_ok(struct job *j, struct crl *c, const struct entry *e)
 {
-	struct gnames g = { NULL, 0, 0 };
 	struct ck_span sp;
 	struct ck_tlv t;
-	bool ok;
+	size_t pos, end;
 
 	if (e->issuer == 0)
 		return dn_eq(&c->iss, &j->iss);
+	/* every directoryName of the certificateIssuer, none dropped: a
+	 * name missed here would be a revocation missed */
 	sp = c->issuers[e->issuer - 1];
-	ok = !rd(c->der, sp.off, (size_t)sp.off + sp.len, &t, NULL) &&
-	     gnames_add(&g, c->der, sp.off + t.hdr_len, (size_t)sp.off + sp.len) &&
-	     gnames_has_dn(&g, &j->iss);
-	gnames_cleanup(&g);
-	return ok;
+	end = (size_t)sp.off + sp.len;
+	if (rd(c->der, sp.off, end, &t, NULL))
+		return false;
+	for (pos = sp.off + t.hdr_len; pos < end; pos += t.hdr_len + t.len) {
+		struct dn x;
+		struct ck_tlv n;
+		bool eq;
+		if (rd(c->der, pos, end, &t, NULL))
+			return false;
+		if (t.cls != ASN1_CLASS_CONTEXT_SPECIFIC || t.tag != 4 || !t.constructed ||
+		    rd(c->der, pos + t.hdr_len, pos + t.hdr_len + t.len, &n, NULL))
+			continue;
+		dn_init(&x, c->der + pos + t.hdr_len, n.hdr_len + n.len);
+		eq = dn_eq(&x, &j->iss);
+		dn_cleanup(&x);
+		if (eq)
+			return true;
+	}
+	return false;
 }
 
 /* The certificate's entry on the CRL, or NULL: a binary search for the
@@ -1915,6 +1939,7 @@ static void process_dp(struct job *j, const struct dp *dp, bool implicit)
 		j->reasons |= interim;
 		j->last = c;
 		j->last_delta = delta;
+		j->last_wanted_delta = j->freshest || c->has_freshest;
 		j->ncovering++;
 	}
 }
@@ -1943,7 +1968,8 @@ static void verdict(struct job *j, struct ck_revinfo *out)
 		snprintf(out->why, sizeof out->why, "not on the CRL of %s from %s (thisUpdate %s)%s%s%s%s%s",
 			 c->issuer_text, c->origin, t1, j->last_delta ? " nor its delta CRL from " : "",
 			 j->last_delta ? j->last_delta->origin : "", j->last_delta ? " (thisUpdate " : "",
-			 j->last_delta ? t2 : "", j->last_delta ? ")" : "");
+			 j->last_delta ? t2 : "",
+			 j->last_delta ? ")" : j->last_wanted_delta ? " (no delta CRL for it at hand)" : "");
 		if (j->ncovering > 1) {
 			size_t l = strlen(out->why);
 			snprintf(out->why + l, sizeof out->why - l, ", nor on %zu other CRL%s for other reasons",

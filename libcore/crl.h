@@ -18,7 +18,7 @@
  * Work is bounded: entries are found by binary search over an index
  * sorted once (a CRL of a million entries is parsed in a few seconds
  * and each lookup is ~20 comparisons), at most CK_CRLSET_MAX CRLs, 32
- * distribution points per certificate, 64 names per GeneralNames and 16
+ * distribution points per certificate, 16 names per GeneralNames and 16
  * candidate signers per CRL are looked at.
  *
  * This module is not revocation.h's ck_crl_check(), which judges one
