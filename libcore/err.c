@@ -109,7 +109,7 @@ static const struct {
 	{ CK_E_UNSUPPORTED, "unsupported input", 3 },
 	{ CK_E_TOO_LARGE, "input too large", 3 },
 	{ CK_E_IO, "input/output error", 3 },
-	{ CK_E_EXISTS, "file exists", 5 },
+	{ CK_E_EXISTS, "file exists", 2 },
 	{ CK_E_PASSWORD, "password required", 4 },
 	{ CK_E_BAD_PASSWORD, "wrong password", 4 },
 	{ CK_E_NOMEM, "out of memory", 5 },

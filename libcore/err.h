@@ -16,7 +16,8 @@ enum ck_status {
 	CK_E_UNSUPPORTED,  /* well-formed, but uses something we cannot do */
 	CK_E_TOO_LARGE,    /* input over the size limit */
 	CK_E_IO,           /* a file could not be opened, read or written */
-	CK_E_EXISTS,       /* an output file exists and force was not given */
+	CK_E_EXISTS,       /* something is at an output path and may not be written
+			    * (it exists and force was not given, or it is refused) */
 	CK_E_PASSWORD,     /* a password is needed and none was available */
 	CK_E_BAD_PASSWORD, /* the password given is wrong */
 	CK_E_NOMEM,
@@ -68,8 +69,10 @@ void ck_error_set_file(struct ck_error *err, const char *file);
 /* A short, stable description of a status ("malformed input", ...). */
 const char *ck_status_str(enum ck_status status);
 
-/* The exit status DESIGN assigns to a status: 0, 3, 4 or 5
- * (usage errors are 2).  Tools map "problems found" to 1 themselves. */
+/* The exit status DESIGN assigns to a status: 0, 3, 4 or 5; 2 for usage
+ * errors and for an output path that may not be written (CK_E_EXISTS:
+ * the command line asks for what it cannot have).  Tools map "problems
+ * found" to 1 themselves. */
 int ck_status_exit_code(enum ck_status status);
 
 #endif

@@ -126,6 +126,7 @@ CLI_TESTS = \
 	tests/cli/conversions-bad-input.sh \
 	tests/cli/conversions-roundtrip.sh \
 	tests/cli/conversions-passwords.sh \
+	tests/cli/conversions-outputs.sh \
 	tests/cli/aiacheck-options.sh \
 	tests/cli/aiacheck-classes.sh \
 	tests/cli/aiacheck-content.sh \

@@ -56,6 +56,7 @@ Test(err, exit_codes_follow_design)
 {
 	cr_assert_eq(ck_status_exit_code(CK_OK), 0);
 	cr_assert_eq(ck_status_exit_code(CK_E_USAGE), 2);
+	cr_assert_eq(ck_status_exit_code(CK_E_EXISTS), 2, "an output that may not be written: usage");
 	cr_assert_eq(ck_status_exit_code(CK_E_PARSE), 3);
 	cr_assert_eq(ck_status_exit_code(CK_E_UNSUPPORTED), 3);
 	cr_assert_eq(ck_status_exit_code(CK_E_TOO_LARGE), 3);

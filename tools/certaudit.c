@@ -58,7 +58,7 @@ static const struct cli_option options[] = {
 	{ "jsonl", 0, NULL, "same as --format json: one JSON object per file (JSON Lines)", OPT_JSONL },
 	{ "junit", 0, "FILE", "also write a JUnit XML report to FILE", OPT_JUNIT },
 	{ "sarif", 0, "FILE", "also write a SARIF 2.1.0 report to FILE", OPT_SARIF },
-	{ "force", 0, NULL, "replace existing --junit and --sarif files", OPT_FORCE },
+	{ "force", 0, NULL, "replace existing --junit, --sarif files; write into a FIFO, device", OPT_FORCE },
 	{ "jobs", 'j', "N", "audit N files at a time (default: the number of CPUs)", OPT_JOBS },
 	{ "network", 0, NULL, "also check every AIA, OCSP and CRL URL, each distinct request once", OPT_NETWORK },
 	{ "connect-timeout", 0, "SECONDS", "with --network: give up the name lookup and TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },
@@ -1015,20 +1015,19 @@ static json_t *totals_doc(const struct totals *t, const struct walk *w, time_t a
 
 /* Write --junit or --sarif atomically.  Returns 0 or an exit status:
  * an output that cannot be written is a system error (5), not an
- * input error, whatever the cause. */
+ * input error, whatever the cause; one that may not be written (it
+ * exists, without --force) is a usage error (2). */
 static int write_report(const char *path, struct output *out, const struct ck_policy *policy,
 			bool force, bool sarif)
 {
-	struct ck_write_opts wo = { .force = force, .secret = false };
+	struct ck_write_opts wo = cli_write_opts(force, false);
 	struct ck_out *f = NULL;
 	struct ck_error err;
 	int r;
 
 	ck_error_clear(&err);
-	if (ck_out_open(path, &wo, &f, &err)) {
-		cli_error(&err);
-		return CLI_EXIT_INTERNAL;
-	}
+	if (ck_out_open(path, &wo, &f, &err))
+		return cli_write_error(&err);
 	r = sarif ? ck_report_audit_sarif(ck_out_file(f), out->keep, out->nkeep, policy, PACKAGE_VERSION) :
 		    ck_report_audit_junit(ck_out_file(f), out->keep, out->nkeep);
 	if (r < 0) {
@@ -1036,10 +1035,8 @@ static int write_report(const char *path, struct output *out, const struct ck_po
 		cli_msg(path, "write error");
 		return CLI_EXIT_INTERNAL;
 	}
-	if (ck_out_commit(f, &err)) {
-		cli_error(&err);
-		return CLI_EXIT_INTERNAL;
-	}
+	if (ck_out_commit(f, &err))
+		return cli_write_error(&err);
 	return 0;
 }
 
@@ -1069,21 +1066,18 @@ static bool same_output(const char *a, const char *b)
 }
 
 /* Check early that --junit and --sarif can be written, so that an
- * existing file does not cost a whole run. */
+ * existing file does not cost a whole run (a FIFO is not opened: its
+ * reader would see the end of the data). */
 static int check_report_path(const char *path, bool force)
 {
-	struct ck_write_opts wo = { .force = force, .secret = false };
-	struct ck_out *f = NULL;
+	struct ck_write_opts wo = cli_write_opts(force, false);
 	struct ck_error err;
 
 	if (!path)
 		return 0;
 	ck_error_clear(&err);
-	if (ck_out_open(path, &wo, &f, &err)) {
-		cli_error(&err);
-		return CLI_EXIT_INTERNAL;
-	}
-	ck_out_abort(f);
+	if (ck_out_check(path, &wo, &err))
+		return cli_write_error(&err);
 	return 0;
 }
 

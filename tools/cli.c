@@ -137,6 +137,19 @@ int cli_error(const struct ck_error *err)
 	return code == 0 ? CLI_EXIT_INTERNAL : code;
 }
 
+int cli_write_error(const struct ck_error *err)
+{
+	cli_msg(err->file[0] ? err->file : NULL, "%s",
+		err->what[0] ? err->what : ck_status_str(err->status));
+	return err->status == CK_E_EXISTS ? CLI_EXIT_USAGE : CLI_EXIT_INTERNAL;
+}
+
+struct ck_write_opts cli_write_opts(bool force, bool secret)
+{
+	struct ck_write_opts o = { .force = force, .secret = secret };
+	return o;
+}
+
 int cli_finish(struct cli_common *c, int status)
 {
 	if (c && c->password) {

@@ -10,6 +10,7 @@
 #include "libcore/net.h"
 #include "libcore/report.h"
 #include "libcore/trust.h"
+#include "libcore/write.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -116,6 +117,15 @@ __attribute__((format(printf, 2, 3))) void cli_msg(const char *file, const char 
 /* Report a libcore error as "tool: FILE: what" and return the exit
  * status for it (3, 4 or 5), with the password hint for status 4. */
 int cli_error(const struct ck_error *err);
+
+/* Report a failure to write an output (ck_out_*, ck_write_file) as
+ * "tool: FILE: what" and return its exit status: 2 when something is at
+ * the path that may not be written (it exists and --force was not
+ * given, or it is refused even with --force), else 5. */
+int cli_write_error(const struct ck_error *err);
+
+/* Write options for an output: `force` and `secret` as given. */
+struct ck_write_opts cli_write_opts(bool force, bool secret);
 
 /* Flush stdout; a write error (full disk, closed pipe) turns success
  * into exit 5.  Wipes the password and frees what cli_parse allocated.
