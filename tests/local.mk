@@ -127,6 +127,7 @@ CLI_TESTS = \
 	tests/cli/conversions-roundtrip.sh \
 	tests/cli/conversions-passwords.sh \
 	tests/cli/conversions-outputs.sh \
+	tests/cli/conversions-signals.sh \
 	tests/cli/aiacheck-options.sh \
 	tests/cli/aiacheck-classes.sh \
 	tests/cli/aiacheck-content.sh \

@@ -12,9 +12,13 @@
 #include <getopt.h>
 #include <gnutls/gnutls.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -144,9 +148,137 @@ int cli_write_error(const struct ck_error *err)
 	return err->status == CK_E_EXISTS ? CLI_EXIT_USAGE : CLI_EXIT_INTERNAL;
 }
 
+/* ---------------------------------------------------------------- */
+/* temporary files and signals
+ *
+ * Each temporary file or directory of an output has a slot while it
+ * exists.  The handler (async-signal-safe: unlink, rmdir, open, the
+ * getdents64 system call, raise) removes them, then the signal's
+ * default action ends the program.  Signals are blocked from the moment
+ * a name is chosen until its slot is filled, so that no file can be
+ * created and not yet known; a slot is filled before it is marked
+ * used, so the handler never reads half a name. */
+
+#define TEMP_SLOTS 16
+
+static struct {
+	volatile sig_atomic_t used;
+	bool dir;
+	char path[PATH_MAX];
+} temps[TEMP_SLOTS];
+static sigset_t temp_blocked;
+static bool temp_blocking;
+
+/* The entries of a temporary directory (files we wrote), then itself. */
+static void remove_temp_dir(const char *path)
+{
+	char buf[4096];
+	long n;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd >= 0) {
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+			for (long off = 0; off < n;) {
+				struct linux_dirent64 {
+					uint64_t ino;
+					int64_t off;
+					unsigned short reclen;
+					unsigned char type;
+					char name[];
+				} *de = (void *)(buf + off);
+				if (strcmp(de->name, ".") && strcmp(de->name, ".."))
+					unlinkat(fd, de->name, 0);
+				off += de->reclen;
+			}
+		}
+		close(fd);
+	}
+	rmdir(path);
+}
+
+static void on_fatal_signal(int sig)
+{
+	int e = errno;
+	for (int i = TEMP_SLOTS; i-- > 0;) {
+		if (!temps[i].used)
+			continue;
+		if (temps[i].dir)
+			remove_temp_dir(temps[i].path);
+		else
+			unlink(temps[i].path);
+	}
+	/* SA_RESETHAND and SA_NODEFER: the default action, now */
+	raise(sig);
+	errno = e;
+}
+
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* Once, at the first temporary file; a signal ignored when the program
+ * started (nohup, a background job's SIGINT) stays ignored. */
+static void catch_fatal_signals(void)
+{
+	static bool done;
+	struct sigaction sa;
+
+	if (done)
+		return;
+	done = true;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+		struct sigaction old;
+		if (sigaction(fatal_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(fatal_signals[i], &sa, NULL);
+	}
+}
+
+static void block_fatal_signals(sigset_t *saved)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+		sigaddset(&set, fatal_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &set, saved);
+}
+
+static void temp_hook(void *ctx, enum ck_temp_event ev, const char *path, bool is_dir)
+{
+	(void)ctx;
+	switch (ev) {
+	case CK_TEMP_CREATING:
+		catch_fatal_signals();
+		block_fatal_signals(&temp_blocked);
+		temp_blocking = true;
+		return;
+	case CK_TEMP_CREATED:
+		for (int i = 0; i < TEMP_SLOTS; i++) {
+			if (temps[i].used || strlen(path) >= sizeof temps[i].path)
+				continue;
+			strcpy(temps[i].path, path);
+			temps[i].dir = is_dir;
+			__atomic_signal_fence(__ATOMIC_SEQ_CST);
+			temps[i].used = 1;
+			break;
+		}
+		break;
+	case CK_TEMP_GONE:
+		for (int i = 0; i < TEMP_SLOTS; i++)
+			if (temps[i].used && !strcmp(temps[i].path, path))
+				temps[i].used = 0;
+		break;
+	}
+	if (temp_blocking) {
+		temp_blocking = false;
+		pthread_sigmask(SIG_SETMASK, &temp_blocked, NULL);
+	}
+}
+
 struct ck_write_opts cli_write_opts(bool force, bool secret)
 {
-	struct ck_write_opts o = { .force = force, .secret = secret };
+	struct ck_write_opts o = { .force = force, .secret = secret, .temp_hook = temp_hook };
 	return o;
 }
 

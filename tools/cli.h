@@ -124,7 +124,10 @@ int cli_error(const struct ck_error *err);
  * given, or it is refused even with --force), else 5. */
 int cli_write_error(const struct ck_error *err);
 
-/* Write options for an output: `force` and `secret` as given. */
+/* Write options for an output: `force` and `secret` as given, and the
+ * hook that removes its temporary files and directories when SIGINT,
+ * SIGTERM or SIGHUP ends the program (the signal then ends it as it
+ * would have: the exit status is 128 + the signal's number). */
 struct ck_write_opts cli_write_opts(bool force, bool secret);
 
 /* Flush stdout; a write error (full disk, closed pipe) turns success
