@@ -229,20 +229,28 @@ static void pw_map_free(struct pw_map *m)
 	memset(m, 0, sizeof *m);
 }
 
-/* The password in `path` (read once per file).  NULL after a message. */
-static char *map_password(struct pw_map *m, const char *path)
+/* The password in `path` (read once per file).  NULL after a message,
+ * with *status the exit status. */
+static char *map_password(struct pw_map *m, const char *path, int *status)
 {
 	struct pw_file *nf;
 	for (size_t i = 0; i < m->nfiles; i++)
 		if (!strcmp(m->files[i].path, path))
 			return m->files[i].password;
 	nf = realloc(m->files, (m->nfiles + 1) * sizeof *nf);
-	if (!nf)
+	if (!nf) {
+		cli_msg(NULL, "out of memory");
+		*status = CLI_EXIT_INTERNAL;
 		return NULL;
+	}
 	m->files = nf;
 	nf[m->nfiles].path = strdup(path);
-	nf[m->nfiles].password = cli_read_password_file(path);
+	nf[m->nfiles].password = cli_read_password_file(path, status);
 	if (!nf[m->nfiles].path || !nf[m->nfiles].password) {
+		if (nf[m->nfiles].password) {
+			cli_msg(NULL, "out of memory");
+			*status = CLI_EXIT_INTERNAL;
+		}
 		free(nf[m->nfiles].path);
 		free(nf[m->nfiles].password);
 		return NULL;
@@ -307,12 +315,15 @@ static int pw_map_load(struct pw_map *m, const char *map)
 			strcpy(path, file);
 		else
 			sprintf(path, "%.*s%s", (int)dirlen, map, file);
-		nr[m->nrules].password = map_password(m, path);
+		nr[m->nrules].password = map_password(m, path, &status);
 		nr[m->nrules].glob = strdup(l);
 		free(path);
 		if (!nr[m->nrules].password || !nr[m->nrules].glob) {
 			free(nr[m->nrules].glob);
-			status = CLI_EXIT_INPUT;
+			if (nr[m->nrules].password) {
+				cli_msg(NULL, "out of memory");
+				status = CLI_EXIT_INTERNAL;
+			}
 			break;
 		}
 		m->nrules++;

@@ -444,23 +444,37 @@ bool cli_parse_time(const char *s, time_t *out)
 /* ---------------------------------------------------------------- */
 /* passwords */
 
-char *cli_read_password_file(const char *path)
+/* A password is a C string: a NUL byte would end it early, and the
+ * PKCS#12 file opened or written would not be the one the user meant. */
+static const char nul_message[] =
+	"the password holds a NUL byte: refused (a password ends at the first NUL, so it would be cut short)";
+
+char *cli_read_password_file(const char *path, int *status)
 {
-	unsigned char *data = NULL;
+	static const unsigned char bom[] = { 0xef, 0xbb, 0xbf };
+	unsigned char *data = NULL, *p;
 	size_t len = 0, n;
 	struct ck_error err;
-	char *pass;
+	char *pass = NULL;
 
 	ck_error_clear(&err);
 	if (ck_read_file(path, 64 * 1024, &data, &len, &err)) {
 		cli_msg(path, "cannot read the password file: %s", err.what);
+		*status = CLI_EXIT_INPUT;
 		return NULL;
 	}
-	for (n = 0; n < len && data[n] != '\n' && data[n] != '\r'; n++)
+	/* Notepad's byte order mark is not part of the password */
+	p = len >= 3 && !memcmp(data, bom, 3) ? data + 3 : data;
+	for (n = 0; p + n < data + len && p[n] != '\n' && p[n] != '\r'; n++)
 		;
-	pass = malloc(n + 1);
-	if (pass) {
-		memcpy(pass, data, n);
+	if (memchr(p, '\0', n)) {
+		cli_msg(path, "%s", nul_message);
+		*status = CLI_EXIT_USAGE;
+	} else if (!(pass = malloc(n + 1))) {
+		cli_msg(path, "out of memory");
+		*status = CLI_EXIT_INTERNAL;
+	} else {
+		memcpy(pass, p, n);
 		pass[n] = '\0';
 	}
 	gnutls_memset(data, 0, len);
@@ -478,7 +492,7 @@ static char *tty_read(const char *prompt, bool *no_tty)
 	FILE *tty;
 	char *res;
 	size_t n;
-	bool restored = false, got;
+	bool restored = false, got, nul;
 
 	*no_tty = false;
 	tty = fopen("/dev/tty", "r+");
@@ -496,6 +510,8 @@ static char *tty_read(const char *prompt, bool *no_tty)
 	}
 	fputs(prompt, tty);
 	fflush(tty);
+	/* no NUL before fgets: the last NUL is its end, an earlier one was typed */
+	memset(buf, 1, sizeof buf);
 	got = fgets(buf, sizeof buf, tty) != NULL;
 	if (!got)
 		buf[0] = '\0';
@@ -504,9 +520,14 @@ static char *tty_read(const char *prompt, bool *no_tty)
 	fputc('\n', tty);
 	fclose(tty);
 	n = strcspn(buf, "\r\n");
+	nul = got && buf[n] == '\0' && memrchr(buf, '\0', sizeof buf) != buf + n;
 	buf[n] = '\0';
-	res = got ? strdup(buf) : NULL;
+	res = got && !nul ? strdup(buf) : NULL;
 	gnutls_memset(buf, 0, sizeof buf);
+	if (nul) {
+		cli_msg(NULL, "%s", nul_message);
+		exit(CLI_EXIT_USAGE);
+	}
 	return res;
 }
 
@@ -546,11 +567,9 @@ char *cli_new_password(const char *file, const char *env, bool allow_empty, bool
 
 	*status = CLI_EXIT_OK;
 	if (file) {
-		pass = cli_read_password_file(file);
-		if (!pass) {
-			*status = CLI_EXIT_INPUT;
+		pass = cli_read_password_file(file, status);
+		if (!pass)
 			return NULL;
-		}
 	} else if (env) {
 		const char *v = getenv(env);
 		if (!v)
@@ -614,9 +633,10 @@ static void resolve_password(struct cli_common *c)
 	if (given > 1)
 		cli_usage("use only one of --password-file, --password-env and --password");
 	if (c->password_file) {
-		c->password = cli_read_password_file(c->password_file);
+		int status;
+		c->password = cli_read_password_file(c->password_file, &status);
 		if (!c->password)
-			exit(CLI_EXIT_INPUT);
+			exit(status);
 	} else if (c->password_env) {
 		const char *v = getenv(c->password_env);
 		if (!v)

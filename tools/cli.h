@@ -140,9 +140,12 @@ int cli_finish(struct cli_common *c, int status);
 const struct ck_password *cli_password(struct cli_common *c);
 
 /* The first line of a password file, malloc'ed (wipe it with
- * gnutls_memset before freeing).  NULL after a message naming the file
- * when it cannot be read. */
-char *cli_read_password_file(const char *path);
+ * gnutls_memset before freeing), without a UTF-8 byte order mark at the
+ * start of the file.  NULL after a message naming the file, with
+ * *status the exit status: 3 when it cannot be read, 2 when the first
+ * line holds a NUL byte.  A password typed at a prompt with a NUL byte
+ * ends the program the same way (exit 2). */
+char *cli_read_password_file(const char *path, int *status);
 
 /* The password for a file being written: the first line of `file`, or
  * the environment variable `env`, else typed twice on the terminal

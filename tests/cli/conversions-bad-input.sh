@@ -139,6 +139,25 @@ nothing_left "empty new password"
 run pfx2pem --password test --encrypt-key -o "$O/out.pem" "$PFX"
 expect "--encrypt-key without a password" 4 '' "^pfx2pem: a password for the private key is needed; give it with --out-password-file or --out-password-env$"
 nothing_left "--encrypt-key without a password"
+printf 'chainkit\000pw\n' >"$TMPD/nul-pw"
+run pem2pfx --password test --out-password-file "$TMPD/nul-pw" -o "$O/out.pfx" "$PFX"
+expect "a NUL byte in --out-password-file" 2 '' "^pem2pfx: $TMPD/nul-pw: the password holds a NUL byte: refused"
+expect_one_line_error "a NUL byte in --out-password-file"
+nothing_left "a NUL byte in --out-password-file"
+printf 'te\000st\n' >"$TMPD/nul-in"
+run pfx2pem --password-file "$TMPD/nul-in" -o "$O/out.pem" "$PFX"
+expect "a NUL byte in --password-file (pfx2pem)" 2 '' "nul-in: the password holds a NUL byte: refused"
+nothing_left "a NUL byte in --password-file (pfx2pem)"
+printf '\357\273\277chainkit-pw\n' >"$TMPD/bom-pw"
+run pem2pfx --password test --out-password-file "$TMPD/bom-pw" -o "$O/bom.pfx" "$PFX"
+expect "a byte order mark in --out-password-file" 0
+checks=$((checks + 1))
+if openssl pkcs12 -in "$O/bom.pfx" -passin pass:chainkit-pw -nokeys -noout 2>/dev/null; then
+	echo "ok: the PFX's password is the line without the byte order mark (openssl)"
+else
+	fail "openssl does not open the PFX with the password without the byte order mark"
+fi
+rm -f "$O/bom.pfx"
 run pfx2pem --password test --encrypt-key --out-password-file "$TMPD/empty-pw" -o "$O/out.pem" "$PFX"
 expect "--encrypt-key with an empty password" 4 '' "^pfx2pem: the password for the private key cannot be empty$"
 nothing_left "--encrypt-key with an empty password"
