@@ -29,6 +29,7 @@ UNIT_TESTS = \
 	tests/test-runtime \
 	tests/test-policy \
 	tests/test-report-certaudit \
+	tests/test-cli \
 	$(NULL)
 
 check_PROGRAMS += $(UNIT_TESTS)
@@ -102,6 +103,10 @@ tests_test_policy_LDADD = $(TEST_LIBS)
 tests_test_report_certaudit_SOURCES = tests/test-report-certaudit.c tests/unit.h
 tests_test_report_certaudit_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_certaudit_LDADD = $(TEST_LIBS)
+# tools/cli.c's parsers
+tests_test_cli_SOURCES = tests/test-cli.c
+tests_test_cli_CFLAGS = $(TEST_CFLAGS)
+tests_test_cli_LDADD = tools/libcli.la $(TEST_LIBS)
 
 CLI_TESTS = \
 	tests/cli/chainview-formats.sh \

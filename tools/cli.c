@@ -402,31 +402,61 @@ bool cli_parse_size(const char *s, size_t *out)
 	return true;
 }
 
+/* `n` digits at s, as a number in [lo, hi].  Reads s[i] only after
+ * s[0..i) were digits, so never past the end of the string. */
+static bool fixed_digits(const char *s, int n, int lo, int hi, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return *v >= lo && *v <= hi;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* YYYY-MM-DD, or RFC 3339's date-time: YYYY-MM-DD(T|t| )HH:MM:SS[.F+]
+ * then Z, z or an offset ±HH:MM (hours 00-23, minutes 00-59).  Every
+ * field has exactly its digits, and each character is looked at only
+ * after the ones before it matched. */
 bool cli_parse_time(const char *s, time_t *out)
 {
 	struct tm tm;
-	const char *p;
+	const char *p = s;
+	int y, mo, d, h = 0, mi = 0, sec = 0, oh, om;
 	long offset = 0;
 	time_t t;
 
-	memset(&tm, 0, sizeof tm);
-	p = strptime(s, "%Y-%m-%d", &tm);
-	if (!p)
+	if (!fixed_digits(p, 4, 0, 9999, &y) || p[4] != '-' || !fixed_digits(p + 5, 2, 1, 12, &mo) ||
+	    p[7] != '-' || !fixed_digits(p + 8, 2, 1, 31, &d) || d > days_in_month(y, mo))
 		return false;
+	p += 10;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
-		p = strptime(p + 1, "%H:%M:%S", &tm);
-		if (!p)
+		p++;
+		if (!fixed_digits(p, 2, 0, 23, &h) || p[2] != ':' || !fixed_digits(p + 3, 2, 0, 59, &mi) ||
+		    p[5] != ':' || !fixed_digits(p + 6, 2, 0, 60, &sec))
 			return false;
-		if (*p == '.') /* fractional seconds are dropped */
+		p += 8;
+		if (*p == '.') { /* fractional seconds are dropped; one digit at least */
+			if (p[1] < '0' || p[1] > '9')
+				return false;
 			for (p++; *p >= '0' && *p <= '9'; p++)
 				;
+		}
 		if (*p == 'Z' || *p == 'z') {
 			p++;
 		} else if (*p == '+' || *p == '-') {
-			int sign = *p == '-' ? -1 : 1, hh, mm;
-			if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 || hh > 23 || mm > 59)
+			if (!fixed_digits(p + 1, 2, 0, 23, &oh) || p[3] != ':' ||
+			    !fixed_digits(p + 4, 2, 0, 59, &om))
 				return false;
-			offset = sign * (hh * 3600L + mm * 60L);
+			offset = (*p == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
 			p += 6;
 		} else {
 			return false;
@@ -434,8 +464,15 @@ bool cli_parse_time(const char *s, time_t *out)
 	}
 	if (*p)
 		return false;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec; /* a leap second is the next minute's first */
 	t = timegm(&tm);
-	if (t == (time_t)-1)
+	if (t == (time_t)-1 && !(y == 1969 && mo == 12 && d == 31))
 		return false;
 	*out = t - offset;
 	return true;

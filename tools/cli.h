@@ -163,7 +163,10 @@ char *cli_new_password(const char *file, const char *env, bool allow_empty, bool
  * error (returns the exit status via *status, NULL trust). */
 struct ck_trust *cli_load_trust(struct cli_common *c, int *status);
 
-/* Parse a time: RFC 3339 or YYYY-MM-DD.  false if invalid. */
+/* Parse a time: RFC 3339 (YYYY-MM-DDTHH:MM:SS[.F], then Z or exactly
+ * ±HH:MM, hours 00-23, minutes 00-59) or YYYY-MM-DD (midnight UTC).
+ * Every field has exactly its digits and a real value; nothing past the
+ * end of `s` is read.  false if invalid, *out untouched. */
 bool cli_parse_time(const char *s, time_t *out);
 
 /* Parse a size with optional K/M/G suffix (binary).  false if invalid. */
