@@ -55,12 +55,25 @@ enum ck_status ck_error_set_errno(struct ck_error *err, enum ck_status status,
 				  int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Make `s` one printable line, in place: C0 control characters (newline
- * included), DEL and the C1 controls U+0080..U+009F become '?'.  Every
- * message (ck_error_set*, the bundle notes of load, the notes of aia and
- * revocation) goes through it, so that bytes quoted from an input (a PEM
- * label, a name) cannot break the "tool: FILE: message" line or reach a
- * terminal as an escape sequence. */
+/* What may not reach a terminal from an input, defined once: the
+ * length in bytes of the character `s` starts with if it is one of
+ *   C0 controls (newline and tab included) and DEL, 1 byte;
+ *   C1 controls U+0080..U+009F (UTF-8), 2 bytes;
+ *   the bidirectional controls U+061C (2 bytes), U+200E, U+200F,
+ *   U+202A..U+202E, U+2066..U+2069 (3 bytes): they reorder what a
+ *   terminal shows after them (a name can look like another one);
+ *   the noncharacters U+FFFE, U+FFFF, 3 bytes;
+ * else 0 (also at the end of the string).  Reads no byte after a NUL.
+ * ck_text_oneline, ck_text_safe_doc (report.h) and the file names in the
+ * tools' messages use it. */
+size_t ck_text_control_len(const char *s);
+
+/* Make `s` one printable line, in place: each byte of a character
+ * ck_text_control_len names becomes '?'.  Every message (ck_error_set*,
+ * the bundle notes of load, the notes of aia and revocation) goes
+ * through it, so that bytes quoted from an input (a PEM label, a name)
+ * cannot break the "tool: FILE: message" line or reach a terminal as an
+ * escape sequence or a change of direction. */
 void ck_text_oneline(char *s);
 
 /* Name the file the error is about (copied; may be NULL). */

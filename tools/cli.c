@@ -87,18 +87,22 @@ static size_t tables_for(const struct cli_tool *t, const struct cli_option **out
 /* messages */
 
 /* A file name on the message line: control characters (a newline in a
- * name would split the message) as C escapes. */
+ * name would split the message; a bidirectional control would reorder
+ * it) as C escapes, each byte as \xNN. */
 static void put_file_name(const char *name)
 {
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if (*p == '\n')
-			fputs("\\n", stderr);
-		else if (*p == '\t')
-			fputs("\\t", stderr);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(stderr, "\\x%02x", *p);
-		else
+	for (const char *p = name; *p;) {
+		size_t n = ck_text_control_len(p);
+		if (*p == '\n' || *p == '\t') {
+			fputs(*p == '\n' ? "\\n" : "\\t", stderr);
+		} else if (!n) {
 			fputc(*p, stderr);
+			n = 1;
+		} else {
+			for (size_t k = 0; k < n; k++)
+				fprintf(stderr, "\\x%02x", (unsigned char)p[k]);
+		}
+		p += n;
 	}
 }
 
