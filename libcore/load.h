@@ -157,6 +157,11 @@ enum ck_status ck_read_file(const char *path, size_t max_size,
 			    unsigned char **out, size_t *len,
 			    struct ck_error *err);
 
+/* The same from an open descriptor (borrowed: not closed), read from
+ * its current offset; `name` labels errors. */
+enum ck_status ck_read_fd(int fd, const char *name, size_t max_size, unsigned char **out,
+			  size_t *len, struct ck_error *err);
+
 /* Append to a bundle (ownership moves on success). */
 enum ck_status ck_bundle_add_cert(struct ck_bundle *b, struct ck_cert *c);
 enum ck_status ck_bundle_add_key(struct ck_bundle *b, struct ck_key *k);

@@ -347,6 +347,7 @@ enum {
 	E_EXPLICIT = 1,   /* named on the command line */
 	E_BY_NAME = 2,    /* bundle extension, or --include */
 	E_BY_CONTENT = 4, /* audited only if it holds a PEM certificate */
+	E_VIA_LINK = 8,   /* the walk reached it through a symbolic link */
 };
 
 struct result;
@@ -518,6 +519,7 @@ static void walk_entry(struct walk *w, const char *path, const char *rel, unsign
 {
 	const struct opts *o = w->o;
 	struct stat st;
+	unsigned link = 0;
 
 	if (any_match(&o->exclude, path, rel))
 		return;
@@ -546,6 +548,7 @@ static void walk_entry(struct walk *w, const char *path, const char *rel, unsign
 			return;
 		}
 		free(real);
+		link = E_VIA_LINK;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		/* each directory once: no loops, no file audited twice
@@ -561,11 +564,11 @@ static void walk_entry(struct walk *w, const char *path, const char *rel, unsign
 	}
 	if (o->include.n) {
 		if (any_match(&o->include, path, rel))
-			add_entry(w, path, rel, E_BY_NAME);
+			add_entry(w, path, rel, E_BY_NAME | link);
 		else
 			w->not_audited++;
 	} else {
-		add_entry(w, path, rel, bundle_name(path) ? E_BY_NAME : E_BY_CONTENT);
+		add_entry(w, path, rel, (bundle_name(path) ? E_BY_NAME : E_BY_CONTENT) | link);
 	}
 }
 
@@ -704,6 +707,7 @@ static int walk_operands(struct walk *w, char **paths, int n)
 
 struct ctx {
 	const struct opts *o;
+	const struct walk *w;       /* its roots, for the rules applied again at open */
 	const struct cli_common *c;
 	const struct ck_policy *policy;
 	const struct ck_trust *trust;
@@ -734,9 +738,9 @@ static void entry_free(struct entry *e)
 }
 
 /* Does the start of the file hold a PEM certificate or PKCS#7 block?
- * Only the first 64 KiB are read: a large file of another kind costs
- * one read. */
-static bool holds_pem_certificate(const char *path)
+ * Only the first 64 KiB are read (pread: the offset stays at 0): a
+ * large file of another kind costs one read. */
+static bool holds_pem_certificate(int fd)
 {
 	static const char *const markers[] = {
 		"-----BEGIN CERTIFICATE-----", "-----BEGIN X509 CERTIFICATE-----",
@@ -746,18 +750,107 @@ static bool holds_pem_certificate(const char *path)
 	ssize_t n = -1;
 	size_t len = 0;
 	bool found = false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
-	if (fd >= 0 && buf) {
-		while (len < 65536 && (n = read(fd, buf + len, 65536 - len)) > 0)
+	if (buf) {
+		while (len < 65536 && (n = pread(fd, buf + len, 65536 - len, (off_t)len)) > 0)
 			len += (size_t)n;
 		for (size_t i = 0; markers[i] && !found; i++)
 			found = memmem(buf, len, markers[i], strlen(markers[i])) != NULL;
 	}
-	if (fd >= 0)
-		close(fd);
 	free(buf);
 	return found;
+}
+
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" :
+	       S_ISCHR(m) || S_ISBLK(m) ? "a device" : "not a regular file";
+}
+
+/* Open a file the walk found, and apply the walk's rules again to what
+ * was opened, since the tree may have changed in between: the last
+ * name is not followed unless the walk went through a link there
+ * (O_NOFOLLOW), opening never waits (O_NONBLOCK: a FIFO put in its place
+ * opens at once), fstat(2) must show a regular file, and without
+ * --follow the file must still be inside the PATHs given (where the
+ * descriptor really leads, from /proc/self/fd).  Returns the descriptor,
+ * or -1 with `err` set (CK_E_IO: reported as unreadable). */
+static int open_walked(const struct ctx *x, const struct entry *e, struct ck_error *err)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	char link[64], *real = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	ck_error_set_file(err, e->path);
+	fd = open(e->path, flags | (e->how & E_VIA_LINK ? 0 : O_NOFOLLOW));
+	if (fd < 0) {
+		if (errno == ELOOP && !(e->how & E_VIA_LINK))
+			ck_error_set(err, CK_E_IO, "a symbolic link now (it changed after the walk): not followed");
+		else
+			ck_error_set_errno(err, CK_E_IO, errno, "cannot open");
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		ck_error_set_errno(err, CK_E_IO, errno, "cannot read its attributes");
+		goto refused;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ck_error_set(err, CK_E_IO, "%s now (it changed after the walk): not read",
+			     file_kind(st.st_mode));
+		goto refused;
+	}
+	if (!x->o->follow) {
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		real = malloc(PATH_MAX);
+		if (real && (n = readlink(link, real, PATH_MAX - 1)) > 0) {
+			real[n] = '\0';
+		} else {
+			free(real); /* no /proc: where the name leads now */
+			real = realpath(e->path, NULL);
+		}
+		if (!real || !inside_roots(x->w, real)) {
+			ck_error_set(err, CK_E_IO,
+				     "leads out of the PATHs given now (it changed after the walk): not read");
+			goto refused;
+		}
+		free(real);
+	}
+	return fd;
+refused:
+	free(real);
+	close(fd);
+	return -1;
+}
+
+/* Read a walked file into a bundle, or say why not: *skipped when it
+ * is audited by content and holds no PEM certificate. */
+static enum ck_status load_walked(const struct ctx *x, const struct entry *e,
+				  const struct ck_load_opts *lo, bool *skipped, struct ck_bundle **b,
+				  struct ck_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	enum ck_status rc;
+	int fd = open_walked(x, e, err);
+
+	*skipped = false;
+	if (fd < 0)
+		return err->status;
+	if (e->how & E_BY_CONTENT && !holds_pem_certificate(fd)) {
+		*skipped = true;
+		close(fd);
+		return CK_OK;
+	}
+	rc = ck_read_fd(fd, e->path, lo->max_size, &data, &len, err);
+	close(fd);
+	if (rc)
+		return rc;
+	rc = ck_bundle_load_mem(data, len, e->path, lo, b, err);
+	gnutls_memset(data, 0, len);
+	free(data);
+	return rc;
 }
 
 static struct result *result_internal(struct result *r, const struct ck_error *err)
@@ -799,13 +892,12 @@ static struct result *audit_one(const struct ctx *x, const struct entry *e)
 	if (!r)
 		return NULL;
 	ck_error_clear(&err);
-	if (e->how == E_BY_CONTENT && !holds_pem_certificate(e->path)) {
-		r->skipped = true;
-		return r;
-	}
 	if (e->failed) {
 		err = *e->failed;
-	} else if (ck_bundle_load_file(e->path, &lo, &b, &err) == CK_OK) {
+	} else if (e->how & E_EXPLICIT ? ck_bundle_load_file(e->path, &lo, &b, &err) == CK_OK :
+		   load_walked(x, e, &lo, &r->skipped, &b, &err) == CK_OK) {
+		if (r->skipped)
+			return r;
 		ck_policy_analyze_opts(x->policy, x->at, &ao);
 		if (ck_analyze(b, x->trust, &ao, &a, &err) || ck_audit_bundle(x->policy, b, a, &au, &err)) {
 			ck_error_set_file(&err, e->path);
@@ -1415,6 +1507,7 @@ int main(int argc, char **argv)
 	 * workers, not racing in them */
 	json_object_seed(0);
 	x.o = &o;
+	x.w = &w;
 	x.c = &c;
 	x.policy = policy;
 	x.trust = trust;
