@@ -131,6 +131,7 @@ static const struct {
 	{ CK_E_EXISTS, "file exists", 2 },
 	{ CK_E_PASSWORD, "password required", 4 },
 	{ CK_E_BAD_PASSWORD, "wrong password", 4 },
+	{ CK_E_KDF_BUDGET, "key derivation budget exceeded", 3 },
 	{ CK_E_NOMEM, "out of memory", 5 },
 	{ CK_E_INTERNAL, "internal error", 5 },
 };

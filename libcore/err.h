@@ -20,6 +20,7 @@ enum ck_status {
 			    * (it exists and force was not given, or it is refused) */
 	CK_E_PASSWORD,     /* a password is needed and none was available */
 	CK_E_BAD_PASSWORD, /* the password given is wrong */
+	CK_E_KDF_BUDGET,   /* opening the input needs more key derivation than allowed */
 	CK_E_NOMEM,
 	CK_E_INTERNAL,
 };

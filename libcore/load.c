@@ -825,7 +825,7 @@ static enum ck_status load_der_kind(struct ck_bundle *b, const unsigned char *d,
 	case DER_PKCS12:
 		if (top)
 			b->format = CK_FMT_PKCS12;
-		return ck_pkcs12_load(b, d, len, opts->password, err);
+		return ck_pkcs12_load(b, d, len, opts->password, opts->kdf_budget, err);
 	case DER_KEY:
 	case DER_PKCS8_KEY:
 	case DER_ENCRYPTED_KEY:

@@ -136,6 +136,9 @@ struct ck_load_opts {
 	/* An input without certificates or keys (an empty keystore) is not
 	 * an error: trust stores may be empty. */
 	bool allow_empty;
+	/* Key-derivation budget of a PKCS#12 file, in iterations (see
+	 * ck_pkcs12_load); 0: CK_P12_KDF_BUDGET_DEFAULT. */
+	unsigned long long kdf_budget;
 	/* Formats to refuse, for tools that expect one kind. Not used yet. */
 };
 

@@ -111,6 +111,7 @@ tests_test_cli_LDADD = tools/libcli.la $(TEST_LIBS)
 CLI_TESTS = \
 	tests/cli/chainview-formats.sh \
 	tests/cli/chainview-pkcs12.sh \
+	tests/cli/pkcs12-kdf-budget.sh \
 	tests/cli/chainview-passwords.sh \
 	tests/cli/chainview-bad-input.sh \
 	tests/cli/chainview-findings.sh \
@@ -162,7 +163,7 @@ AM_TESTS_ENVIRONMENT = \
 	$(NULL)
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS) tests/servers/servers.sh tests/servers/README.md
-EXTRA_DIST += tests/conv.sh tests/pty-run.py
+EXTRA_DIST += tests/conv.sh tests/pty-run.py tests/p12-bags.py
 EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/dns.sh tests/servers/tcp.py tests/servers/https.py
 EXTRA_DIST += tests/golden
 

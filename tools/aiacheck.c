@@ -288,7 +288,7 @@ out:
 
 static int check_file(struct run *ru, const char *path)
 {
-	struct ck_load_opts lo = { .max_size = ru->c->max_size, .password = cli_password(ru->c) };
+	struct ck_load_opts lo = cli_load_opts(ru->c);
 	struct ck_bundle *b = NULL;
 	struct ck_error err;
 	int status;

@@ -881,7 +881,8 @@ static struct result *audit_one(const struct ctx *x, const struct entry *e)
 {
 	struct result *r = calloc(1, sizeof *r);
 	struct ck_password pw = { .value = e->password, .ask = NULL, .ctx = NULL };
-	struct ck_load_opts lo = { .max_size = x->c->max_size, .password = &pw };
+	struct ck_load_opts lo = { .max_size = x->c->max_size, .password = &pw,
+				   .kdf_budget = x->c->kdf_budget };
 	struct ck_analyze_opts ao;
 	struct ck_bundle *b = NULL;
 	struct ck_analysis *a = NULL;

@@ -38,6 +38,7 @@ static const struct cli_option common_password[] = {
 	{ "password-file", 0, "FILE", "read the password from the first line of FILE", CLI_OPT_PASSWORD_FILE },
 	{ "password-env", 0, "VAR", "take the password from environment variable VAR", CLI_OPT_PASSWORD_ENV },
 	{ "password", 0, "PASS", "the password itself (visible to other users in ps)", CLI_OPT_PASSWORD },
+	{ "kdf-budget", 0, "N", "most PKCS#12 key-derivation iterations per file (default 30000000)", CLI_OPT_KDF_BUDGET },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -667,6 +668,13 @@ const struct ck_password *cli_password(struct cli_common *c)
 	return &c->pw;
 }
 
+struct ck_load_opts cli_load_opts(struct cli_common *c)
+{
+	struct ck_load_opts lo = { .max_size = c->max_size, .password = &c->pw,
+				   .kdf_budget = c->kdf_budget };
+	return lo;
+}
+
 static void resolve_password(struct cli_common *c)
 {
 	int given = !!c->password_file + !!c->password_env + !!c->password_arg;
@@ -744,6 +752,7 @@ struct ck_trust *cli_load_trust(struct cli_common *c, int *status)
 	o.dirs = c->ca_dirs;
 	o.password = &c->pw;
 	o.max_size = c->max_size;
+	o.kdf_budget = c->kdf_budget;
 	if (ck_trust_load(&o, &t, &err)) {
 		*status = cli_error(&err);
 		return NULL;
@@ -807,6 +816,13 @@ static void common_option(struct cli_common *c, const struct cli_tool *t, int id
 	case CLI_OPT_PASSWORD_FILE: c->password_file = arg; break;
 	case CLI_OPT_PASSWORD_ENV: c->password_env = arg; break;
 	case CLI_OPT_PASSWORD: c->password_arg = arg; break;
+	case CLI_OPT_KDF_BUDGET: {
+		unsigned long n;
+		if (!cli_parse_uint(arg, 1, ULONG_MAX, &n))
+			cli_usage("--kdf-budget takes a number of iterations (1 or more), not '%s'", arg);
+		c->kdf_budget = n;
+		break;
+	}
 	case CLI_OPT_CA_FILE:
 		if (!push_str(&c->ca_files, &c->nca_files, arg))
 			exit(CLI_EXIT_INTERNAL);

@@ -45,6 +45,7 @@ enum cli_common_id {
 	CLI_OPT_VERBOSE,
 	CLI_OPT_COLOR,
 	CLI_OPT_MAX_SIZE,
+	CLI_OPT_KDF_BUDGET,
 	CLI_TOOL_OPTION = 100,
 };
 
@@ -59,7 +60,7 @@ struct cli_option {
 /* Groups of common options a tool can take. */
 enum {
 	CLI_WITH_OUTPUT = 1 << 0,   /* --format/--json/--xml, -q, -v, --color */
-	CLI_WITH_PASSWORD = 1 << 1, /* --password-file/-env, --password */
+	CLI_WITH_PASSWORD = 1 << 1, /* --password-file/-env, --password, --kdf-budget */
 	CLI_WITH_TRUST = 1 << 2,    /* --ca-file, --ca-dir, --no-system-trust */
 	CLI_WITH_AT = 1 << 3,       /* --at */
 	CLI_WITH_INPUT = 1 << 4,    /* --max-size */
@@ -84,6 +85,7 @@ struct cli_common {
 	const char *password_file, *password_env, *password_arg;
 	char *password;             /* resolved, wiped at exit */
 	struct ck_password pw;
+	unsigned long long kdf_budget; /* per PKCS#12 file; 0: libcore's default */
 	/* trust */
 	const char **ca_files;      /* NULL-terminated */
 	size_t nca_files;
@@ -138,6 +140,10 @@ int cli_finish(struct cli_common *c, int status);
 /* The struct ck_password for libcore: the given password, or prompting
  * on the terminal when stdin is one. */
 const struct ck_password *cli_password(struct cli_common *c);
+
+/* Load options from the common ones: --max-size, the password and
+ * --kdf-budget. */
+struct ck_load_opts cli_load_opts(struct cli_common *c);
 
 /* The first line of a password file, malloc'ed (wipe it with
  * gnutls_memset before freeing), without a UTF-8 byte order mark at the

@@ -110,7 +110,7 @@ static void drop_duplicate_keys(struct ck_bundle *b)
 
 struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int *status)
 {
-	struct ck_load_opts lo = { .max_size = c->max_size, .password = cli_password(c) };
+	struct ck_load_opts lo = cli_load_opts(c);
 	struct ck_bundle *all = NULL, *b = NULL;
 	struct ck_error err;
 

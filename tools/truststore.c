@@ -122,6 +122,7 @@ static int open_store(const char *spec, struct cli_common *c, struct opts *o,
 	ck_error_clear(&err);
 	o->trust.password = cli_password(c);
 	o->trust.max_size = c->max_size;
+	o->trust.kdf_budget = c->kdf_budget;
 	rc = ck_trust_store_open(spec, &o->trust, out, &err);
 	if (rc == CK_E_USAGE)
 		cli_usage("%s", err.what);
@@ -434,7 +435,7 @@ static int check_stores(struct cli_common *c, struct opts *o, struct store_set *
 static int check_one(const char *path, struct cli_common *c, struct store_set *set,
 		     struct ck_trust_store *system, struct cli_output *out)
 {
-	struct ck_load_opts lo = { .max_size = c->max_size, .password = cli_password(c) };
+	struct ck_load_opts lo = cli_load_opts(c);
 	struct ck_bundle *b = NULL;
 	struct ck_error err;
 	json_t *doc, *stores, *by, *in;
