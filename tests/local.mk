@@ -125,6 +125,7 @@ CLI_TESTS = \
 	tests/cli/derdump-bad-input.sh \
 	tests/cli/derdump-options.sh \
 	tests/cli/man-options.sh \
+	tests/cli/tools-not-dumpable.sh \
 	tests/cli/pfx2pem-oracles.sh \
 	tests/cli/pem2pfx-oracles.sh \
 	tests/cli/certconv-key-oracles.sh \

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
@@ -857,6 +858,12 @@ void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_commo
 
 	cli_progname = t->name;
 	memset(c, 0, sizeof *c);
+	/* Passwords and private keys will be in memory: no core dump of
+	 * them, and no other process of the user may read this one's
+	 * memory (ptrace, /proc/PID/mem, environ).  Before anything is
+	 * read; kept to the end (cheap: it only turns off core dumps and
+	 * debuggers attaching to a running tool). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* documents can be megabytes: write them in large blocks */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);

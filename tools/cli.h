@@ -101,7 +101,9 @@ extern const char *cli_progname;
 
 /* Parse argv.  Tool options are passed to `tool_opt` (returns 0, or
  * exits via cli_usage()).  On return *first_operand is optind.
- * Handles --help and --version itself (exits 0). */
+ * Handles --help and --version itself (exits 0).  First of all, makes
+ * the process non-dumpable (PR_SET_DUMPABLE 0): no core file, no other
+ * process of the user reading its memory, while secrets are in it. */
 void cli_parse(const struct cli_tool *tool, int argc, char **argv, struct cli_common *c,
 	       int (*tool_opt)(int id, const char *arg, void *ctx), void *ctx,
 	       int *first_operand);
