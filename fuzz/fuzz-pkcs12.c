@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	b->format = CK_FMT_PKCS12;
 	ck_error_clear(&err);
-	rc = ck_pkcs12_load(b, f.p, f.n, &pw.pw, &err);
+	rc = ck_pkcs12_load(b, f.p, f.n, &pw.pw, 0, &err);
 	fz_assert_error(rc, &err);
 	if (rc == CK_OK) {
 		if (!b->p12 || (b->p12->nbags && !b->p12->bags) || !b->p12->password_kind)

@@ -36,17 +36,36 @@ static enum ck_status vset(struct ck_error *err, enum ck_status status,
 	return status;
 }
 
+size_t ck_text_control_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!*p)
+		return 0;
+	if (p[0] < 0x20 || p[0] == 0x7f)
+		return 1;
+	if ((p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) || (p[0] == 0xd8 && p[1] == 0x9c))
+		return 2;
+	if (p[0] == 0xe2 && p[1] == 0x80 &&
+	    (p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae)))
+		return 3;
+	if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+		return 3;
+	if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
+		return 3;
+	return 0;
+}
+
 void ck_text_oneline(char *s)
 {
-	unsigned char *p = (unsigned char *)s;
-
-	for (; p && *p; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			*p = '?';
-		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			p[0] = p[1] = '?';
-			p++;
+	while (s && *s) {
+		size_t n = ck_text_control_len(s);
+		if (!n) {
+			s++;
+			continue;
 		}
+		memset(s, '?', n);
+		s += n;
 	}
 }
 
@@ -123,9 +142,10 @@ static const struct {
 	{ CK_E_UNSUPPORTED, "unsupported input", 3 },
 	{ CK_E_TOO_LARGE, "input too large", 3 },
 	{ CK_E_IO, "input/output error", 3 },
-	{ CK_E_EXISTS, "file exists", 5 },
+	{ CK_E_EXISTS, "file exists", 2 },
 	{ CK_E_PASSWORD, "password required", 4 },
 	{ CK_E_BAD_PASSWORD, "wrong password", 4 },
+	{ CK_E_KDF_BUDGET, "key derivation budget exceeded", 3 },
 	{ CK_E_NOMEM, "out of memory", 5 },
 	{ CK_E_INTERNAL, "internal error", 5 },
 };

@@ -825,7 +825,7 @@ static enum ck_status load_der_kind(struct ck_bundle *b, const unsigned char *d,
 	case DER_PKCS12:
 		if (top)
 			b->format = CK_FMT_PKCS12;
-		return ck_pkcs12_load(b, d, len, opts->password, err);
+		return ck_pkcs12_load(b, d, len, opts->password, opts->kdf_budget, err);
 	case DER_KEY:
 	case DER_PKCS8_KEY:
 	case DER_ENCRYPTED_KEY:
@@ -1415,19 +1415,30 @@ enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
 enum ck_status ck_read_file(const char *path, size_t max_size, unsigned char **out,
 			    size_t *len, struct ck_error *err)
 {
-	int fd = -1;
+	bool is_stdin = strcmp(path, "-") == 0;
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	enum ck_status rc;
+
+	ck_error_set_file(err, is_stdin ? "-" : path);
+	if (fd < 0)
+		return ck_error_set_errno(err, CK_E_IO, errno, "cannot open");
+	rc = ck_read_fd(fd, is_stdin ? "-" : path, max_size, out, len, err);
+	if (!is_stdin)
+		close(fd);
+	return rc;
+}
+
+enum ck_status ck_read_fd(int fd, const char *name, size_t max_size, unsigned char **out,
+			  size_t *len, struct ck_error *err)
+{
 	struct stat st;
 	unsigned char *buf = NULL;
 	size_t cap, n = 0;
 	enum ck_status rc = CK_OK;
-	bool is_stdin = strcmp(path, "-") == 0;
 
 	if (!max_size)
 		max_size = CK_LOAD_MAX_SIZE_DEFAULT;
-	ck_error_set_file(err, is_stdin ? "-" : path);
-	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return ck_error_set_errno(err, CK_E_IO, errno, "cannot open");
+	ck_error_set_file(err, name);
 	if (fstat(fd, &st) < 0) {
 		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot stat");
 		goto out;
@@ -1487,8 +1498,6 @@ enum ck_status ck_read_file(const char *path, size_t max_size, unsigned char **o
 	buf = NULL;
 out:
 	free(buf);
-	if (fd >= 0 && !is_stdin)
-		close(fd);
 	return rc;
 }
 

@@ -136,6 +136,9 @@ struct ck_load_opts {
 	/* An input without certificates or keys (an empty keystore) is not
 	 * an error: trust stores may be empty. */
 	bool allow_empty;
+	/* Key-derivation budget of a PKCS#12 file, in iterations (see
+	 * ck_pkcs12_load); 0: CK_P12_KDF_BUDGET_DEFAULT. */
+	unsigned long long kdf_budget;
 	/* Formats to refuse, for tools that expect one kind. Not used yet. */
 };
 
@@ -156,6 +159,11 @@ enum ck_status ck_bundle_load_file(const char *path,
 enum ck_status ck_read_file(const char *path, size_t max_size,
 			    unsigned char **out, size_t *len,
 			    struct ck_error *err);
+
+/* The same from an open descriptor (borrowed: not closed), read from
+ * its current offset; `name` labels errors. */
+enum ck_status ck_read_fd(int fd, const char *name, size_t max_size, unsigned char **out,
+			  size_t *len, struct ck_error *err);
 
 /* Append to a bundle (ownership moves on success). */
 enum ck_status ck_bundle_add_cert(struct ck_bundle *b, struct ck_cert *c);

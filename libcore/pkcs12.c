@@ -25,6 +25,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/pkcs12.h>
 #include <gnutls/x509.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,28 @@ struct pbe {
 	unsigned char iv[32];
 	size_t iv_len;
 };
+
+/* The key-derivation work one file may cost: every MAC check and every
+ * decryption, for every password tried, takes its iteration count from
+ * `left` before it runs.  A file of many shrouded key bags, each at the
+ * highest count accepted, would otherwise take hours. */
+struct kdf_budget {
+	unsigned long long total, left;
+};
+
+static enum ck_status kdf_spend(struct kdf_budget *b, unsigned long iterations,
+				struct ck_error *err)
+{
+	if (!b)
+		return CK_OK;
+	if (iterations > b->left)
+		return ck_error_set(err, CK_E_KDF_BUDGET,
+				    "its key derivations need more than the budget of %llu iterations "
+				    "(kdf-budget-exceeded): not opened; raise it with --kdf-budget if the "
+				    "file is trusted", b->total);
+	b->left -= iterations;
+	return CK_OK;
+}
 
 static enum ck_status pbes2_params(struct pbe *p, const unsigned char *params,
 				   size_t params_len, struct ck_error *err)
@@ -484,10 +507,11 @@ static enum ck_status pbe_derive(const struct pbe *p, const char *pass, unsigned
 	return CK_OK;
 }
 
-/* Decrypt with a password.  CK_E_BAD_PASSWORD when the padding is
- * wrong (the usual sign of a wrong password).  `pass` NULL = absent. */
+/* Decrypt with a password, the derivation paid from `budget` (NULL: not
+ * counted).  CK_E_BAD_PASSWORD when the padding is wrong (the usual sign
+ * of a wrong password).  `pass` NULL = absent. */
 static enum ck_status pbe_decrypt(const struct pbe *p, const char *pass,
-				  const unsigned char *in, size_t in_len,
+				  const unsigned char *in, size_t in_len, struct kdf_budget *budget,
 				  unsigned char **out, size_t *out_len, struct ck_error *err)
 {
 	unsigned char key[32], iv[32];
@@ -498,7 +522,9 @@ static enum ck_status pbe_decrypt(const struct pbe *p, const char *pass,
 	enum ck_status rc = CK_OK;
 	int ret;
 
-	rc = pbe_derive(p, pass, key, &kd.size, iv, &ivd.size, err);
+	rc = kdf_spend(budget, p->iterations, err);
+	if (!rc)
+		rc = pbe_derive(p, pass, key, &kd.size, iv, &ivd.size, err);
 	if (rc)
 		goto out;
 	if (block > 1 && (in_len == 0 || in_len % block)) {
@@ -592,13 +618,14 @@ static enum ck_status epki_parse(const unsigned char *der, size_t len, const cha
  * a plain PKCS#8 key.  A plaintext that does not parse as a key means a
  * wrong password whose padding happened to look right. */
 static enum ck_status epki_decrypt(const struct enc_data *ed, const char *pass,
-				   struct ck_key **out, struct ck_error *err)
+				   struct kdf_budget *budget, struct ck_key **out,
+				   struct ck_error *err)
 {
 	unsigned char *plain = NULL;
 	size_t plain_len = 0;
 	enum ck_status rc;
 
-	rc = pbe_decrypt(&ed->pbe, pass, ed->ct, ed->ct_len, &plain, &plain_len, err);
+	rc = pbe_decrypt(&ed->pbe, pass, ed->ct, ed->ct_len, budget, &plain, &plain_len, err);
 	if (rc == CK_E_BAD_PASSWORD)
 		return ck_error_set(err, rc, "wrong password for the private key");
 	if (rc)
@@ -626,7 +653,7 @@ enum ck_status ck_pkcs8_decrypt(const unsigned char *der, size_t len, const char
 	enum ck_status rc = epki_parse(der, len, what, &ed, known, err);
 
 	if (!rc)
-		rc = epki_decrypt(&ed, pass, out, err);
+		rc = epki_decrypt(&ed, pass, NULL, out, err);
 	free(ed.ct);
 	return rc;
 }
@@ -642,6 +669,7 @@ struct walk {
 	unsigned certs, keys;    /* found in the current ContentInfo */
 	unsigned plain_keys;     /* keys in plain keyBags */
 	size_t total_bags;
+	struct kdf_budget *budget;
 };
 
 static enum ck_status add_bag_info(struct ck_p12_info *info, struct ck_p12_bag_info *bi)
@@ -829,7 +857,7 @@ static enum ck_status bag_key(struct walk *w, const unsigned char *val, size_t l
 				rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 		}
 		if (!rc)
-			rc = epki_decrypt(&ed, w->pass, &k, err);
+			rc = epki_decrypt(&ed, w->pass, w->budget, &k, err);
 		free(ed.ct);
 		if (rc == CK_E_BAD_PASSWORD && w->confirmed)
 			rc = ck_error_set(err, CK_E_PARSE,
@@ -988,7 +1016,8 @@ static enum ck_status walk_content_info(struct walk *w, asn1_node as, int idx,
 		struct enc_data ed;
 		rc = enc_data_parse(content, content_len, &ed, err);
 		if (!rc)
-			rc = pbe_decrypt(&ed.pbe, w->pass, ed.ct, ed.ct_len, &plain, &plain_len, err);
+			rc = pbe_decrypt(&ed.pbe, w->pass, ed.ct, ed.ct_len, w->budget, &plain,
+					 &plain_len, err);
 		if (rc == CK_E_BAD_PASSWORD && w->confirmed)
 			rc = ck_error_set(err, CK_E_PARSE,
 					  "encrypted content does not decrypt with the password that opens the rest of the file: the file is corrupt");
@@ -1037,6 +1066,7 @@ struct pfx {
 	bool have_probe;
 	bool probe_is_key;          /* true: a shrouded key bag; false: an EncryptedData */
 	struct enc_data probe;
+	struct kdf_budget budget;
 };
 
 static void pfx_cleanup(struct pfx *p)
@@ -1116,15 +1146,15 @@ static enum ck_status probe_password(struct pfx *p, const char *pass, struct ck_
 
 	if (p->probe_is_key) {
 		struct ck_key *k = NULL;
-		rc = epki_decrypt(&p->probe, pass, &k, err);
+		rc = epki_decrypt(&p->probe, pass, &p->budget, &k, err);
 		ck_key_free(k);
 		return rc;
 	} else {
 		unsigned char *plain = NULL;
 		size_t plain_len = 0;
 		asn1_node sc = NULL;
-		rc = pbe_decrypt(&p->probe.pbe, pass, p->probe.ct, p->probe.ct_len, &plain,
-				 &plain_len, err);
+		rc = pbe_decrypt(&p->probe.pbe, pass, p->probe.ct, p->probe.ct_len, &p->budget,
+				 &plain, &plain_len, err);
 		if (rc)
 			return rc;
 		/* right padding by chance: the content must also decode */
@@ -1172,6 +1202,7 @@ static enum ck_status read_mac(struct pfx *p, const unsigned char *der, size_t l
 		return ck_error_set(err, CK_E_UNSUPPORTED, "MAC iteration count %lu is outside 1..%lu",
 				    iter, CK_P12_MAX_ITERATIONS);
 	p->has_mac = true;
+	p->mac_iter = iter;
 	if (h->mac != GNUTLS_MAC_STREEBOG_256 && h->mac != GNUTLS_MAC_STREEBOG_512) {
 		/* Checked here with the RFC 7292 KDF the decryption and the
 		 * writer use: GnuTLS refuses a password that is not UTF-8,
@@ -1179,7 +1210,6 @@ static enum ck_status read_mac(struct pfx *p, const unsigned char *der, size_t l
 		 * written with one would not open. */
 		p->mac_hash = (gnutls_digest_algorithm_t)h->mac;
 		p->mac_salt_len = (size_t)salt_len;
-		p->mac_iter = iter;
 		if (asn1_read_value(p->pfx, "macData.mac.digest", p->mac_digest, &digest_len) !=
 			    ASN1_SUCCESS ||
 		    (size_t)digest_len != gnutls_hash_get_len(p->mac_hash))
@@ -1200,20 +1230,26 @@ static enum ck_status read_mac(struct pfx *p, const unsigned char *der, size_t l
 	return CK_OK;
 }
 
-/* Whether `pass` (NULL: absent) verifies the MAC. */
-static bool mac_verifies(struct pfx *p, const char *pass)
+/* Whether `pass` (NULL: absent) verifies the MAC, in *ok; the check is
+ * paid from the budget. */
+static enum ck_status mac_check(struct pfx *p, const char *pass, bool *ok, struct ck_error *err)
 {
 	unsigned char key[64], mac[64];
 	unsigned char *bmp;
 	size_t bmp_len = 0;
-	bool ok;
+	enum ck_status rc = kdf_spend(&p->budget, p->mac_iter, err);
 
-	if (p->gp)
-		return gnutls_pkcs12_verify_mac(p->gp, pass) >= 0;
+	*ok = false;
+	if (rc)
+		return rc;
+	if (p->gp) {
+		*ok = gnutls_pkcs12_verify_mac(p->gp, pass) >= 0;
+		return CK_OK;
+	}
 	bmp = bmp_password(pass, &bmp_len);
 	if (!bmp)
-		return false;
-	ok = pkcs12_kdf(p->mac_hash, 3, bmp, bmp_len, p->mac_salt, p->mac_salt_len, p->mac_iter,
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	*ok = pkcs12_kdf(p->mac_hash, 3, bmp, bmp_len, p->mac_salt, p->mac_salt_len, p->mac_iter,
 			key, p->mac_digest_len) &&
 	     gnutls_hmac_fast((gnutls_mac_algorithm_t)p->mac_hash, key, p->mac_digest_len, p->safe,
 			      p->safe_len, mac) >= 0 &&
@@ -1221,7 +1257,7 @@ static bool mac_verifies(struct pfx *p, const char *pass)
 	gnutls_memset(bmp, 0, bmp_len);
 	free(bmp);
 	gnutls_memset(key, 0, sizeof key);
-	return ok;
+	return CK_OK;
 }
 
 /* Pick the password: returns CK_OK with *pass and *kind set. */
@@ -1248,18 +1284,24 @@ static enum ck_status choose_password(struct pfx *p, struct ck_pw_iter *it,
 			return ck_error_set(err, rc, "wrong password");
 		}
 		if (p->has_mac) {
-			if (mac_verifies(p, cand)) {
+			bool ok;
+			if ((rc = mac_check(p, cand, &ok, err)))
+				return rc;
+			if (ok) {
 				*pass = cand;
 				*kind = ck;
 				return CK_OK;
 			}
 			/* An empty password typed or given may be meant as the
 			 * absent one (RFC 7292 tells them apart, users cannot). */
-			if (cand && !*cand && strcmp(ck, "given") == 0 &&
-			    mac_verifies(p, NULL)) {
-				*pass = NULL;
-				*kind = "absent";
-				return CK_OK;
+			if (cand && !*cand && strcmp(ck, "given") == 0) {
+				if ((rc = mac_check(p, NULL, &ok, err)))
+					return rc;
+				if (ok) {
+					*pass = NULL;
+					*kind = "absent";
+					return CK_OK;
+				}
 			}
 			mac_failed_once = true;
 			/* A password that decrypts the content but fails the
@@ -1267,7 +1309,12 @@ static enum ck_status choose_password(struct pfx *p, struct ck_pw_iter *it,
 			if (p->have_probe && strcmp(ck, "given") == 0) {
 				struct ck_error perr;
 				ck_error_clear(&perr);
-				if (probe_password(p, cand, &perr) == CK_OK)
+				rc = probe_password(p, cand, &perr);
+				if (rc == CK_E_KDF_BUDGET) {
+					*err = perr;
+					return rc;
+				}
+				if (rc == CK_OK)
 					return ck_error_set(err, CK_E_PARSE,
 							    "the MAC does not verify although the password decrypts the contents: the file is corrupt or was modified");
 			}
@@ -1342,7 +1389,7 @@ static enum ck_status decode_outer(struct pfx *p, const unsigned char *der, size
 
 enum ck_status ck_pkcs12_load(struct ck_bundle *b, const unsigned char *der,
 			      size_t len, const struct ck_password *pw,
-			      struct ck_error *err)
+			      unsigned long long kdf_budget, struct ck_error *err)
 {
 	struct pfx p;
 	struct ck_pw_iter it;
@@ -1351,6 +1398,7 @@ enum ck_status ck_pkcs12_load(struct ck_bundle *b, const unsigned char *der,
 	enum ck_status rc;
 
 	memset(&p, 0, sizeof p);
+	p.budget.total = p.budget.left = kdf_budget ? kdf_budget : CK_P12_KDF_BUDGET_DEFAULT;
 	ck_pw_iter_init(&it, pw, b->name);
 	b->p12 = calloc(1, sizeof *b->p12);
 	if (!b->p12)
@@ -1372,6 +1420,7 @@ enum ck_status ck_pkcs12_load(struct ck_bundle *b, const unsigned char *der,
 	w.pass = pass;
 	w.confirmed = strcmp(kind, "none") != 0;
 	w.info = b->p12;
+	w.budget = &p.budget;
 	for (int i = 1; i <= p.count && !rc; i++)
 		rc = walk_content_info(&w, p.as, i, err);
 out:
@@ -1842,7 +1891,8 @@ static enum ck_status read_back(const unsigned char *der, size_t len,
 				struct ck_error *err)
 {
 	struct ck_password pw = { .value = password };
-	struct ck_load_opts lo = { .max_size = len + 1, .password = &pw };
+	/* our own file: its derivations are what --iterations asked for */
+	struct ck_load_opts lo = { .max_size = len + 1, .password = &pw, .kdf_budget = ULLONG_MAX };
 	struct ck_bundle *b = NULL;
 	struct ck_error rerr;
 	enum ck_status rc;

@@ -20,12 +20,25 @@
  * rather than spending minutes on it). */
 #define CK_P12_MAX_ITERATIONS 10000000UL
 
+/* The key-derivation budget of one PKCS#12 file, in iterations: every
+ * check of the MAC and every decryption (of an encrypted part, of a
+ * shrouded key bag), for every password tried, counts its iteration
+ * count.  The default is three derivations at CK_P12_MAX_ITERATIONS (a
+ * MAC and two encrypted parts, opened with the password given), about
+ * 4 s of one core; files from OpenSSL (2048), Windows (2000), Java
+ * (10000) or GnuTLS 3.7 (600000) need a small part of it.  .NET 9
+ * allows 1,000,000 in all (Pkcs12LoaderLimits). */
+#define CK_P12_KDF_BUDGET_DEFAULT 30000000ULL
+
 /* Decode `der` (a PFX) into `b`: certificates, keys and b->p12.
+ * `kdf_budget` is the budget above (0: CK_P12_KDF_BUDGET_DEFAULT).
  * Status: CK_E_PARSE malformed, CK_E_UNSUPPORTED algorithm or mode we
- * cannot do (the message names it), CK_E_PASSWORD / CK_E_BAD_PASSWORD. */
+ * cannot do (the message names it), CK_E_PASSWORD / CK_E_BAD_PASSWORD,
+ * CK_E_KDF_BUDGET when the next derivation would go over the budget
+ * (nothing over it is spent). */
 enum ck_status ck_pkcs12_load(struct ck_bundle *b, const unsigned char *der,
 			      size_t len, const struct ck_password *pw,
-			      struct ck_error *err);
+			      unsigned long long kdf_budget, struct ck_error *err);
 
 /* Decrypt a DER EncryptedPrivateKeyInfo (a PKCS#12 shrouded key bag, or
  * a standalone encrypted PKCS#8 key; `what` names it in messages) with

@@ -58,6 +58,7 @@ static const struct rule_def file_rules[] = {
 	{ "unsupported", CK_LEVEL_ERROR, "the file uses a format or an algorithm chainkit cannot read (a Camellia-encrypted PKCS#12 file, ...)" },
 	{ "password-required", CK_LEVEL_ERROR, "the file is encrypted and no password was given for it" },
 	{ "password-wrong", CK_LEVEL_ERROR, "the password given for the file does not open it" },
+	{ "kdf-budget-exceeded", CK_LEVEL_ERROR, "opening the PKCS#12 file needs more key-derivation iterations than --kdf-budget allows" },
 	{ NULL, 0, NULL },
 };
 
@@ -685,6 +686,8 @@ const char *ck_audit_failure_code(enum ck_status status)
 		return "password-required";
 	case CK_E_BAD_PASSWORD:
 		return "password-wrong";
+	case CK_E_KDF_BUDGET:
+		return "kdf-budget-exceeded";
 	default:
 		return NULL;
 	}
@@ -696,6 +699,8 @@ static const char *failure_hint(const char *code)
 		return "Give its password with --passwords (a glob and a password file per line) or --password-file.";
 	if (!strcmp(code, "password-wrong"))
 		return "Check which password file --passwords or --password-file gives for it.";
+	if (!strcmp(code, "kdf-budget-exceeded"))
+		return "Its iteration counts, summed over its encrypted parts and the passwords tried, are over the budget: a file built to stall the audit, or one to open with a larger --kdf-budget if it is trusted.";
 	if (!strcmp(code, "unsupported"))
 		return "Convert it to PEM, or to PKCS#12 with AES-256-CBC (openssl pkcs12, which reads more algorithms).";
 	return NULL;

@@ -118,7 +118,7 @@ enum ck_status ck_audit_bundle(const struct ck_policy *p, const struct ck_bundle
 
 /* The finding code for a file that could not be loaded with `status`
  * ("unreadable", "corrupt", "unsupported", "password-required",
- * "password-wrong"), or NULL when the status is not about the file
+ * "password-wrong", "kdf-budget-exceeded"), or NULL when the status is not about the file
  * (out of memory, internal error). */
 const char *ck_audit_failure_code(enum ck_status status);
 

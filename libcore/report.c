@@ -72,37 +72,36 @@ json_t *ck_json_str(const char *s)
 }
 
 /* true when s has a character ck_text_safe_doc replaces */
-static bool has_control(const unsigned char *s)
+static bool has_control(const char *s)
 {
 	for (; *s; s++)
-		if (*s < 0x20 || *s == 0x7f || (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f) ||
-		    (s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe))
+		if (ck_text_control_len(s))
 			return true;
 	return false;
 }
 
 static json_t *text_safe_string(const json_t *v)
 {
-	const unsigned char *s = (const unsigned char *)json_string_value(v);
+	const char *s = json_string_value(v);
 	size_t n = json_string_length(v), o = 0;
 	char *out;
 	json_t *j;
 
-	if (strlen((const char *)s) == n && !has_control(s))
+	if (strlen(s) == n && !has_control(s))
 		return json_incref((json_t *)v);
 	out = malloc(n * 3 + 1);
 	if (!out)
 		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		bool c1 = s[i] == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f;
-		bool nonchar = s[i] == 0xef && i + 2 < n && s[i + 1] == 0xbf && s[i + 2] >= 0xbe;
-		if (s[i] < 0x20 || s[i] == 0x7f || c1 || nonchar) {
+	for (size_t i = 0; i < n;) {
+		/* an embedded NUL is a control too; jansson ends s with one */
+		size_t c = s[i] ? ck_text_control_len(s + i) : 1;
+		if (c) {
 			memcpy(out + o, "\xef\xbf\xbd", 3);
 			o += 3;
-			i += c1 ? 1 : nonchar ? 2 : 0;
+			i += c;
 			continue;
 		}
-		out[o++] = (char)s[i];
+		out[o++] = s[i++];
 	}
 	out[o] = '\0';
 	j = json_string(out);

@@ -134,11 +134,12 @@ const char *ck_text_color(const struct ck_text_opts *o, const char *what);
 const char *ck_text_reset(const struct ck_text_opts *o);
 
 /* A copy of `doc` (new reference) fit for a terminal: in every string
- * value, C0 control characters (newline and tab included), DEL, the C1
- * controls U+0080..U+009F and the noncharacters U+FFFE, U+FFFF become
- * U+FFFD, so that nothing taken from an input (a subject, a file name, a
- * server's alert text) reaches the terminal as an escape sequence or
- * breaks a line, and every value can be written as XML 1.0.  The text
+ * value, each character ck_text_control_len (err.h) names (C0 controls,
+ * newline and tab included, DEL, the C1 controls, the bidirectional
+ * controls, the noncharacters U+FFFE, U+FFFF) becomes U+FFFD, so that
+ * nothing taken from an input (a subject, a file name, a server's alert
+ * text) reaches the terminal as an escape sequence, breaks a line or
+ * reverses the text after it, and every value can be written as XML 1.0.  The text
  * renderers and the JUnit writer render such a copy; JSON and the
  * generic XML mapping keep the values (XML replaces what XML cannot
  * carry).  NULL when out of memory. */

@@ -251,7 +251,8 @@ static enum ck_status load_into(struct ck_trust_store *s, const char *path,
 {
 	struct ck_load_opts lo = { .max_size = o ? o->max_size : 0,
 				   .password = o ? o->password : NULL,
-				   .allow_empty = true };
+				   .allow_empty = true,
+				   .kdf_budget = o ? o->kdf_budget : 0 };
 	struct ck_bundle *b = NULL;
 	struct meta_in m = *tmpl;
 	enum ck_status rc = ck_bundle_load_file(path, &lo, &b, err);
@@ -698,7 +699,8 @@ static enum ck_status java_bundle(const char *path, const struct ck_trust_opts *
 {
 	struct ck_password def = { .value = CK_JKS_DEFAULT_PASSWORD };
 	struct ck_load_opts lo = { .max_size = o ? o->max_size : 0, .allow_empty = true,
-				   .password = o ? o->password : NULL };
+				   .password = o ? o->password : NULL,
+				   .kdf_budget = o ? o->kdf_budget : 0 };
 	unsigned char *data = NULL;
 	size_t len = 0;
 	enum ck_status rc = ck_read_file(path, lo.max_size, &data, &len, err);

@@ -72,6 +72,7 @@ struct ck_trust_opts {
 	const char *const *dirs;   /* --ca-dir, NULL-terminated, may be NULL */
 	const struct ck_password *password; /* for PKCS#12 trust files */
 	size_t max_size;           /* per file; 0 = load's default */
+	unsigned long long kdf_budget; /* per PKCS#12 file; 0 = load's default */
 	const char *home;          /* HOME, for dotnet stores; NULL: none */
 };
 

@@ -5,7 +5,12 @@
  * rename(), which replaces atomically.  Filesystems without hard links
  * fall back to an existence check before rename().  Directories of
  * files (ck_outdir_*) are written in a temporary directory and renamed
- * into place whole. */
+ * into place whole.
+ *
+ * What is at the path is looked at with lstat(2) once (plan()); a FIFO
+ * or device is then opened with O_NOFOLLOW | O_NONBLOCK and fstat(2)
+ * must show the same object, so a swap between the two is refused, not
+ * followed.  Temporary files are never opened through a link (O_EXCL). */
 #include "config.h"
 
 #include "write.h"
@@ -18,6 +23,7 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,20 +50,29 @@ static void out_free(struct ck_out *o)
 	free(o);
 }
 
+static void temp_event(const struct ck_write_opts *o, enum ck_temp_event ev, const char *path,
+		       bool is_dir)
+{
+	if (o && o->temp_hook)
+		o->temp_hook(o->temp_ctx, ev, path, is_dir);
+}
+
 /* Create "DIR/.NAME.XXXXXX" exclusively: a file (returns its
  * descriptor) with mode 0600 for secrets and otherwise 0666 less the
  * umask, or a directory (returns 0) with 0777 less the umask.  The
  * kernel applies the umask: reading it would mean setting it, and it is
- * shared by every thread. */
-static int create_temp(char *tmp, size_t size, const char *dir, const char *name, bool secret,
-		       bool directory)
+ * shared by every thread.  NAME is cut so that the name fits NAME_MAX:
+ * an output name of 248 bytes or more is still writable. */
+static int create_temp(char *tmp, size_t size, const char *dir, const char *name,
+		       const struct ck_write_opts *o, bool secret, bool directory)
 {
 	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 	unsigned char rnd[6];
+	int keep = (int)strnlen(name, NAME_MAX - 8); /* "." + NAME + ".XXXXXX" */
 
 	for (int attempt = 0; attempt < 100; attempt++) {
 		char suffix[7];
-		int fd;
+		int fd, e;
 		if (gnutls_rnd(GNUTLS_RND_NONCE, rnd, sizeof rnd) < 0) {
 			errno = EIO;
 			return -1;
@@ -65,12 +80,16 @@ static int create_temp(char *tmp, size_t size, const char *dir, const char *name
 		for (size_t i = 0; i < sizeof rnd; i++)
 			suffix[i] = chars[rnd[i] % (sizeof chars - 1)];
 		suffix[6] = '\0';
-		snprintf(tmp, size, "%s/.%s.%s", dir, name, suffix);
+		snprintf(tmp, size, "%s/.%.*s.%s", dir, keep, name, suffix);
+		temp_event(o, CK_TEMP_CREATING, tmp, directory);
 		if (directory)
 			fd = mkdir(tmp, 0777);
 		else
-			fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY,
+			fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW,
 				  secret ? 0600 : 0666);
+		e = errno;
+		temp_event(o, fd >= 0 ? CK_TEMP_CREATED : CK_TEMP_GONE, tmp, directory);
+		errno = e;
 		if (fd >= 0 || errno != EEXIST)
 			return fd;
 	}
@@ -78,14 +97,144 @@ static int create_temp(char *tmp, size_t size, const char *dir, const char *name
 	return -1;
 }
 
+static void remove_temp(const struct ck_write_opts *o, const char *tmp)
+{
+	unlink(tmp);
+	temp_event(o, CK_TEMP_GONE, tmp, false);
+}
+
+static const char *kind_of(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" :
+	       S_ISLNK(m) ? "a symbolic link" : "a file";
+}
+
+/* How `path` is written, from what lstat(2) finds there: CK_OK with
+ * *direct (write into the FIFO or device itself) or not (a temporary
+ * file renamed into place), or why not.  *st is what was found
+ * (st_mode 0: nothing). */
+static enum ck_status plan(const char *path, const struct ck_write_opts *o, struct stat *st,
+			   bool *direct, struct ck_error *err)
+{
+	struct stat target;
+	char link[16];
+	ssize_t n;
+
+	*direct = false;
+	if (lstat(path, st) != 0) {
+		/* nothing there, or nothing we can see: creating the
+		 * temporary file says why if it matters */
+		memset(st, 0, sizeof *st);
+		return CK_OK;
+	}
+	if (S_ISDIR(st->st_mode))
+		return ck_error_set(err, CK_E_IO, "is a directory");
+	if (!S_ISREG(st->st_mode) && !S_ISLNK(st->st_mode) && !S_ISFIFO(st->st_mode) &&
+	    !S_ISCHR(st->st_mode))
+		return ck_error_set(err, CK_E_IO, "not a regular file: not replaced");
+	if (!o->force) {
+		if (S_ISREG(st->st_mode))
+			return ck_error_set(err, CK_E_EXISTS, "file exists (use --force to replace it)");
+		return ck_error_set(err, CK_E_EXISTS, "exists and is %s: not %s without --force",
+				    kind_of(st->st_mode),
+				    S_ISLNK(st->st_mode) ? "replaced" : "written to");
+	}
+	if (o->secret && st->st_uid != geteuid())
+		return ck_error_set(err, CK_E_EXISTS,
+				    "is %s of another user: a private key is not written %s it, "
+				    "even with --force",
+				    kind_of(st->st_mode),
+				    S_ISFIFO(st->st_mode) || S_ISCHR(st->st_mode) ? "into" : "over");
+	if (S_ISLNK(st->st_mode)) {
+		/* the link is replaced, its target left alone; but a link to
+		 * a FIFO, a device or a descriptor (/dev/stdout) means "write
+		 * there", and replacing it would break the system's /dev */
+		n = readlink(path, link, sizeof link);
+		if ((n >= 6 && !memcmp(link, "/proc/", 6)) ||
+		    (stat(path, &target) == 0 && !S_ISREG(target.st_mode)))
+			return ck_error_set(err, CK_E_EXISTS,
+					    "is a symbolic link to a FIFO, a device or a descriptor: "
+					    "name it directly, or use '-' for standard output");
+	}
+	*direct = S_ISFIFO(st->st_mode) || S_ISCHR(st->st_mode);
+	return CK_OK;
+}
+
+/* Open the FIFO or device `path` that plan() found as *seen: no link
+ * followed, no wait for a reader, and the same object as before. */
+static enum ck_status open_direct(struct ck_out *o, const struct stat *seen, struct ck_error *err)
+{
+	struct stat st;
+	int fd = open(o->path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+	int flags;
+
+	if (fd < 0) {
+		if (errno == ENXIO)
+			return ck_error_set(err, CK_E_IO, "a FIFO that nobody reads: not written");
+		if (errno == ELOOP)
+			return ck_error_set(err, CK_E_EXISTS,
+					    "became a symbolic link while being opened: not followed");
+		return ck_error_set_errno(err, CK_E_IO, errno, "cannot open");
+	}
+	if (fstat(fd, &st) != 0 || st.st_dev != seen->st_dev || st.st_ino != seen->st_ino ||
+	    (st.st_mode & S_IFMT) != (seen->st_mode & S_IFMT) ||
+	    (o->opts.secret && st.st_uid != geteuid())) {
+		close(fd);
+		return ck_error_set(err, CK_E_EXISTS, "changed while being opened: not written");
+	}
+	/* a slow reader may make us wait from here on, as any pipe does */
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 || !(o->f = fdopen(fd, "w"))) {
+		int e = errno;
+		close(fd);
+		return ck_error_set_errno(err, CK_E_IO, e, "cannot open");
+	}
+	o->direct = true;
+	return CK_OK;
+}
+
+/* Create the temporary file beside o->path: o->tmp and o->f. */
+static enum ck_status open_temp(struct ck_out *o, struct ck_error *err)
+{
+	const char *slash = strrchr(o->path, '/');
+	size_t size = strlen(o->path) + 32;
+	char *dircopy = strdup(o->path);
+	enum ck_status rc = CK_OK;
+	int fd;
+
+	o->tmp = malloc(size);
+	if (!dircopy || !o->tmp) {
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	fd = create_temp(o->tmp, size, dirname(dircopy), slash ? slash + 1 : o->path, &o->opts,
+			 o->opts.secret, false);
+	if (fd < 0) {
+		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot create a file in its directory");
+		goto out;
+	}
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot open");
+		close(fd);
+		remove_temp(&o->opts, o->tmp);
+	}
+out:
+	if (rc) {
+		free(o->tmp);
+		o->tmp = NULL;
+	}
+	free(dircopy);
+	return rc;
+}
+
 enum ck_status ck_out_open(const char *path, const struct ck_write_opts *opts,
 			   struct ck_out **out, struct ck_error *err)
 {
 	struct ck_out *o = calloc(1, sizeof *o);
-	char *dircopy = NULL;
-	int fd = -1;
 	enum ck_status rc = CK_OK;
 	struct stat st;
+	bool direct;
 
 	ck_error_set_file(err, path);
 	if (!o)
@@ -102,63 +251,37 @@ enum ck_status ck_out_open(const char *path, const struct ck_write_opts *opts,
 		*out = o;
 		return CK_OK;
 	}
-	if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
-		/* /dev/null, /dev/stdout, a FIFO, a shell's >(...): there is
-		 * no file to replace, and renaming over the name would put a
-		 * regular file in place of the device (as root) */
-		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-			rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot open");
-			goto fail;
-		}
-		o->direct = true;
-		*out = o;
-		return CK_OK;
-	}
-	if (lstat(path, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			rc = ck_error_set(err, CK_E_IO, "is a directory");
-			goto fail;
-		}
-		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-			rc = ck_error_set(err, CK_E_IO, "not a regular file: not replaced");
-			goto fail;
-		}
-		if (!o->opts.force) {
-			rc = ck_error_set(err, CK_E_EXISTS, "file exists (use --force to replace it)");
-			goto fail;
-		}
-	}
-	dircopy = strdup(path);
-	o->tmp = malloc(strlen(path) + 32);
-	if (!dircopy || !o->tmp) {
-		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+	rc = plan(path, &o->opts, &st, &direct, err);
+	if (!rc)
+		rc = direct ? open_direct(o, &st, err) : open_temp(o, err);
+	if (rc)
 		goto fail;
-	}
-	fd = create_temp(o->tmp, strlen(path) + 32, dirname(dircopy),
-			 strrchr(path, '/') ? strrchr(path, '/') + 1 : path, o->opts.secret, false);
-	if (fd < 0) {
-		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot create a file in its directory");
-		free(o->tmp);
-		o->tmp = NULL;
-		goto fail;
-	}
-	o->f = fdopen(fd, "w");
-	if (!o->f) {
-		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot open");
-		goto fail;
-	}
-	fd = -1;
-	free(dircopy);
 	*out = o;
 	return CK_OK;
 fail:
-	if (fd >= 0)
-		close(fd);
-	if (o->tmp)
-		unlink(o->tmp);
-	free(dircopy);
 	out_free(o);
+	return rc;
+}
+
+enum ck_status ck_out_check(const char *path, const struct ck_write_opts *opts,
+			    struct ck_error *err)
+{
+	struct ck_write_opts o = { 0 };
+	struct ck_out *out = NULL;
+	struct stat st;
+	bool direct;
+	enum ck_status rc;
+
+	if (opts)
+		o = *opts;
+	ck_error_set_file(err, path);
+	if (strcmp(path, "-") == 0)
+		return CK_OK;
+	rc = plan(path, &o, &st, &direct, err);
+	if (rc || direct)
+		return rc;
+	rc = ck_out_open(path, &o, &out, err);
+	ck_out_abort(out);
 	return rc;
 }
 
@@ -169,7 +292,7 @@ void ck_out_abort(struct ck_out *o)
 	if (o->tmp) {
 		if (o->f)
 			fclose(o->f);
-		unlink(o->tmp);
+		remove_temp(&o->opts, o->tmp);
 	} else if (o->direct) {
 		fclose(o->f);
 	}
@@ -213,7 +336,7 @@ enum ck_status ck_out_commit(struct ck_out *o, struct ck_error *err)
 		}
 	}
 out:
-	unlink(o->tmp); /* after link(): the extra name; after rename(): gone */
+	remove_temp(&o->opts, o->tmp); /* after link(): the extra name; after rename(): gone */
 	out_free(o);
 	return rc;
 }
@@ -263,6 +386,7 @@ enum ck_status ck_encode_certs(const struct ck_cert *const *certs, size_t n,
 struct ck_outdir {
 	char *path, *tmp, *suffix;
 	bool replace; /* the target exists and may be replaced */
+	struct ck_write_opts opts;
 };
 
 static bool ends_with(const char *s, const char *suffix)
@@ -327,6 +451,8 @@ enum ck_status ck_outdir_open(const char *path, const char *suffix,
 		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 		goto fail;
 	}
+	if (opts)
+		d->opts = *opts;
 	if (lstat(path, &st) == 0) {
 		if (!opts || !opts->force) {
 			rc = ck_error_set(err, CK_E_EXISTS, "exists (use --force to replace it)");
@@ -341,7 +467,7 @@ enum ck_status ck_outdir_open(const char *path, const char *suffix,
 		d->replace = true;
 	}
 	if (create_temp(d->tmp, tl, dirname(dircopy), strrchr(path, '/') ? strrchr(path, '/') + 1 : path,
-			false, true) < 0) {
+			&d->opts, false, true) < 0) {
 		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot create a directory beside it");
 		goto fail;
 	}
@@ -419,6 +545,7 @@ enum ck_status ck_outdir_commit(struct ck_outdir *d, struct ck_error *err)
 			rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot create");
 	}
 	remove_tree(d->tmp); /* the old files, or ours after a failure */
+	temp_event(&d->opts, CK_TEMP_GONE, d->tmp, true);
 	outdir_free(d);
 	return rc;
 }
@@ -428,5 +555,6 @@ void ck_outdir_abort(struct ck_outdir *d)
 	if (!d)
 		return;
 	remove_tree(d->tmp);
+	temp_event(&d->opts, CK_TEMP_GONE, d->tmp, true);
 	outdir_free(d);
 }

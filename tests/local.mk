@@ -33,6 +33,7 @@ UNIT_TESTS = \
 	tests/test-policy \
 	tests/test-certpol \
 	tests/test-report-certaudit \
+	tests/test-cli \
 	$(NULL)
 
 check_PROGRAMS += $(UNIT_TESTS)
@@ -118,10 +119,15 @@ tests_test_certpol_LDADD = $(TEST_LIBS)
 tests_test_report_certaudit_SOURCES = tests/test-report-certaudit.c tests/unit.h
 tests_test_report_certaudit_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_certaudit_LDADD = $(TEST_LIBS)
+# tools/cli.c's parsers
+tests_test_cli_SOURCES = tests/test-cli.c
+tests_test_cli_CFLAGS = $(TEST_CFLAGS)
+tests_test_cli_LDADD = tools/libcli.la $(TEST_LIBS)
 
 CLI_TESTS = \
 	tests/cli/chainview-formats.sh \
 	tests/cli/chainview-pkcs12.sh \
+	tests/cli/pkcs12-kdf-budget.sh \
 	tests/cli/chainview-passwords.sh \
 	tests/cli/chainview-bad-input.sh \
 	tests/cli/chainview-findings.sh \
@@ -136,6 +142,7 @@ CLI_TESTS = \
 	tests/cli/derdump-bad-input.sh \
 	tests/cli/derdump-options.sh \
 	tests/cli/man-options.sh \
+	tests/cli/tools-not-dumpable.sh \
 	tests/cli/pfx2pem-oracles.sh \
 	tests/cli/pem2pfx-oracles.sh \
 	tests/cli/certconv-key-oracles.sh \
@@ -143,6 +150,8 @@ CLI_TESTS = \
 	tests/cli/conversions-bad-input.sh \
 	tests/cli/conversions-roundtrip.sh \
 	tests/cli/conversions-passwords.sh \
+	tests/cli/conversions-outputs.sh \
+	tests/cli/conversions-signals.sh \
 	tests/cli/aiacheck-options.sh \
 	tests/cli/aiacheck-classes.sh \
 	tests/cli/aiacheck-content.sh \
@@ -176,7 +185,7 @@ AM_TESTS_ENVIRONMENT = \
 	$(NULL)
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS) $(SUITE_TESTS) tests/servers/servers.sh tests/servers/README.md
-EXTRA_DIST += tests/conv.sh tests/pty-run.py
+EXTRA_DIST += tests/conv.sh tests/pty-run.py tests/p12-bags.py
 EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/dns.sh tests/servers/tcp.py tests/servers/https.py
 EXTRA_DIST += tests/golden
 

@@ -86,6 +86,7 @@ Test(err, exit_codes_follow_design)
 {
 	cr_assert_eq(ck_status_exit_code(CK_OK), 0);
 	cr_assert_eq(ck_status_exit_code(CK_E_USAGE), 2);
+	cr_assert_eq(ck_status_exit_code(CK_E_EXISTS), 2, "an output that may not be written: usage");
 	cr_assert_eq(ck_status_exit_code(CK_E_PARSE), 3);
 	cr_assert_eq(ck_status_exit_code(CK_E_UNSUPPORTED), 3);
 	cr_assert_eq(ck_status_exit_code(CK_E_TOO_LARGE), 3);
@@ -115,4 +116,34 @@ Test(err, messages_are_one_printable_line)
 	ck_text_oneline(s);
 	cr_assert_str_eq(s, "a?b?[31m???c caf\xc3\xa9");
 	ck_text_oneline(NULL);
+}
+
+/* One definition of what may not reach a terminal, bidirectional
+ * controls included (they make "evil\u202Egnp.exe" show as "evilexe.png"). */
+Test(err, control_characters_are_defined_once)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+	} cases[] = {
+		{ "\x1b[", 1 }, { "\n", 1 }, { "\x7f", 1 }, { "\xc2\x9b", 2 }, { "\xc2\x80", 2 },
+		{ "\xd8\x9c", 2 },                                     /* U+061C ALM */
+		{ "\xe2\x80\x8e", 3 }, { "\xe2\x80\x8f", 3 },          /* LRM, RLM */
+		{ "\xe2\x80\xaa", 3 }, { "\xe2\x80\xab", 3 }, { "\xe2\x80\xac", 3 },
+		{ "\xe2\x80\xad", 3 }, { "\xe2\x80\xae", 3 },          /* LRE..RLO */
+		{ "\xe2\x81\xa6", 3 }, { "\xe2\x81\xa7", 3 }, { "\xe2\x81\xa8", 3 },
+		{ "\xe2\x81\xa9", 3 },                                 /* LRI..PDI */
+		{ "\xef\xbf\xbe", 3 }, { "\xef\xbf\xbf", 3 },          /* noncharacters */
+		/* printable neighbours, and truncated sequences */
+		{ "a", 0 }, { "", 0 }, { "\xc2\xa0", 0 }, { "\xd8\x9b", 0 }, { "\xe2\x80\x8d", 0 },
+		{ "\xe2\x80\x90", 0 }, { "\xe2\x80\xa9", 0 }, { "\xe2\x80\xaf", 0 },
+		{ "\xe2\x81\xa5", 0 }, { "\xe2\x81\xaa", 0 }, { "\xef\xbf\xbd", 0 }, { "\xe2\x80", 0 },
+		{ "\xe2", 0 }, { "\xc3\xa9", 0 },
+	};
+	char s[] = "name\xe2\x80\xaegnp.exe \xd8\x9c\xe2\x81\xa6x\xe2\x81\xa9";
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		cr_assert_eq(ck_text_control_len(cases[i].s), cases[i].len, "case %zu", i);
+	ck_text_oneline(s);
+	cr_assert_str_eq(s, "name???gnp.exe ?????x???");
 }

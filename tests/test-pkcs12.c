@@ -541,3 +541,41 @@ Test(pkcs12, writer_salts_are_fresh)
 	written_free(&a);
 	written_free(&b);
 }
+
+/* The key-derivation budget: each MAC check and each decryption, for
+ * each password tried, counts its iterations; one over is refused
+ * before it runs. */
+Test(pkcs12, kdf_budget_counts_every_derivation)
+{
+	static const struct {
+		const char *file, *password;
+		unsigned long long needed;
+	} cases[] = {
+		/* the MAC, the certificates, the key: 2048 each */
+		{ "p12/modern.pfx", "test", 3 * 2048 },
+		/* no MAC, plain certificates: the probe (the shrouded key), then the key */
+		{ "p12/nomac.pfx", "test", 2 * 2048 },
+		/* no password given: the absent, then the empty one, on the MAC;
+		 * then the certificates and the key */
+		{ "p12/empty-pass.pfx", NULL, 4 * 2048 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ck_password pw = { .value = cases[i].password };
+		struct ck_load_opts o = { .password = &pw, .kdf_budget = cases[i].needed };
+		struct ck_bundle *b = NULL;
+		struct ck_error e;
+
+		ck_error_clear(&e);
+		cr_assert_eq(ck_bundle_load_file(fx(cases[i].file), &o, &b, &e), CK_OK, "%s: %s",
+			     cases[i].file, e.what);
+		ck_bundle_free(b);
+		b = NULL;
+		o.kdf_budget = cases[i].needed - 1;
+		cr_assert_eq(ck_bundle_load_file(fx(cases[i].file), &o, &b, &e), CK_E_KDF_BUDGET,
+			     "%s: %s", cases[i].file, e.what);
+		cr_assert_null(b);
+		cr_assert(strstr(e.what, "kdf-budget-exceeded"), "%s", e.what);
+		cr_assert(strstr(e.what, "budget of"), "%s", e.what);
+	}
+	cr_assert_eq(ck_status_exit_code(CK_E_KDF_BUDGET), 3);
+}

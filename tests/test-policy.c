@@ -467,6 +467,7 @@ Test(policy, failures_of_the_file)
 		{ CK_E_UNSUPPORTED, "unsupported" },
 		{ CK_E_PASSWORD, "password-required" },
 		{ CK_E_BAD_PASSWORD, "password-wrong" },
+		{ CK_E_KDF_BUDGET, "kdf-budget-exceeded" },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		ck_error_clear(&cause);

@@ -252,6 +252,24 @@ Test(report, text_safe_doc_replaces_controls)
 	json_decref(doc);
 }
 
+/* A bidirectional control in a name would reorder what the terminal
+ * shows after it ("evil<RLO>gnp.exe" reads "evilexe.png"). */
+Test(report, text_safe_doc_replaces_bidi_controls)
+{
+	json_t *doc = json_pack("{s:s, s:s}", "subject",
+				"CN=\xe2\x80\xae" "moc.knab\xe2\x80\xac,O=x \xd8\x9c\xe2\x81\xa7y\xe2\x81\xa9",
+				"ok", "\xe2\x80\x94 \xe2\x80\x9cquoted\xe2\x80\x9d");
+	json_t *safe = ck_text_safe_doc(doc);
+
+	cr_assert_not_null(safe);
+	cr_assert_str_eq(json_string_value(json_object_get(safe, "subject")),
+			 "CN=\xef\xbf\xbd" "moc.knab\xef\xbf\xbd,O=x \xef\xbf\xbd\xef\xbf\xbdy\xef\xbf\xbd");
+	cr_assert_str_eq(json_string_value(json_object_get(safe, "ok")),
+			 "\xe2\x80\x94 \xe2\x80\x9cquoted\xe2\x80\x9d", "other punctuation is kept");
+	json_decref(safe);
+	json_decref(doc);
+}
+
 Test(report, text_renderers_never_pass_escape_sequences)
 {
 	char *buf = NULL;

@@ -45,7 +45,7 @@ static const struct cli_option options[] = {
 	{ "proxy", 0, "URL", "use this proxy for http and https URLs", OPT_PROXY },
 	{ "no-proxy", 0, NULL, "connect directly, ignoring http_proxy, https_proxy and no_proxy", OPT_NO_PROXY },
 	{ "junit", 0, "FILE", "also write a JUnit XML report to FILE (one test case per URL)", OPT_JUNIT },
-	{ "force", 0, NULL, "replace an existing --junit FILE", OPT_FORCE },
+	{ "force", 0, NULL, "replace an existing --junit FILE; write into a FIFO, device", OPT_FORCE },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -288,7 +288,7 @@ out:
 
 static int check_file(struct run *ru, const char *path)
 {
-	struct ck_load_opts lo = { .max_size = ru->c->max_size, .password = cli_password(ru->c) };
+	struct ck_load_opts lo = cli_load_opts(ru->c);
 	struct ck_bundle *b = NULL;
 	struct ck_error err;
 	int status;
@@ -317,10 +317,8 @@ static int write_junit(struct run *ru, struct ck_out *jo)
 		cli_msg(ru->o->junit, "cannot write the JUnit report");
 		return CLI_EXIT_INTERNAL;
 	}
-	if (ck_out_commit(jo, &err)) {
-		cli_msg(ru->o->junit, "%s", err.what);
-		return CLI_EXIT_INTERNAL;
-	}
+	if (ck_out_commit(jo, &err))
+		return cli_write_error(&err);
 	return CLI_EXIT_OK;
 }
 
@@ -347,11 +345,10 @@ int main(int argc, char **argv)
 	ru.progress.tty = isatty(STDERR_FILENO);
 	ck_error_clear(&err);
 	if (o.junit) {
-		struct ck_write_opts wo = { .force = o.force };
+		struct ck_write_opts wo = cli_write_opts(o.force, false);
 		if (ck_out_open(o.junit, &wo, &jo, &err)) {
-			cli_msg(o.junit, "%s", err.what);
 			free(o.urls);
-			return cli_finish(&c, CLI_EXIT_INTERNAL);
+			return cli_finish(&c, cli_write_error(&err));
 		}
 	}
 	trust = cli_load_trust(&c, &status);

@@ -58,7 +58,7 @@ static const struct cli_option options[] = {
 	{ "jsonl", 0, NULL, "same as --format json: one JSON object per file (JSON Lines)", OPT_JSONL },
 	{ "junit", 0, "FILE", "also write a JUnit XML report to FILE", OPT_JUNIT },
 	{ "sarif", 0, "FILE", "also write a SARIF 2.1.0 report to FILE", OPT_SARIF },
-	{ "force", 0, NULL, "replace existing --junit and --sarif files", OPT_FORCE },
+	{ "force", 0, NULL, "replace existing --junit, --sarif files; write into a FIFO, device", OPT_FORCE },
 	{ "jobs", 'j', "N", "audit N files at a time (default: the number of CPUs)", OPT_JOBS },
 	{ "network", 0, NULL, "also check every AIA, OCSP and CRL URL, each distinct request once", OPT_NETWORK },
 	{ "connect-timeout", 0, "SECONDS", "with --network: give up the name lookup and TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },
@@ -229,20 +229,28 @@ static void pw_map_free(struct pw_map *m)
 	memset(m, 0, sizeof *m);
 }
 
-/* The password in `path` (read once per file).  NULL after a message. */
-static char *map_password(struct pw_map *m, const char *path)
+/* The password in `path` (read once per file).  NULL after a message,
+ * with *status the exit status. */
+static char *map_password(struct pw_map *m, const char *path, int *status)
 {
 	struct pw_file *nf;
 	for (size_t i = 0; i < m->nfiles; i++)
 		if (!strcmp(m->files[i].path, path))
 			return m->files[i].password;
 	nf = realloc(m->files, (m->nfiles + 1) * sizeof *nf);
-	if (!nf)
+	if (!nf) {
+		cli_msg(NULL, "out of memory");
+		*status = CLI_EXIT_INTERNAL;
 		return NULL;
+	}
 	m->files = nf;
 	nf[m->nfiles].path = strdup(path);
-	nf[m->nfiles].password = cli_read_password_file(path);
+	nf[m->nfiles].password = cli_read_password_file(path, status);
 	if (!nf[m->nfiles].path || !nf[m->nfiles].password) {
+		if (nf[m->nfiles].password) {
+			cli_msg(NULL, "out of memory");
+			*status = CLI_EXIT_INTERNAL;
+		}
 		free(nf[m->nfiles].path);
 		free(nf[m->nfiles].password);
 		return NULL;
@@ -307,12 +315,15 @@ static int pw_map_load(struct pw_map *m, const char *map)
 			strcpy(path, file);
 		else
 			sprintf(path, "%.*s%s", (int)dirlen, map, file);
-		nr[m->nrules].password = map_password(m, path);
+		nr[m->nrules].password = map_password(m, path, &status);
 		nr[m->nrules].glob = strdup(l);
 		free(path);
 		if (!nr[m->nrules].password || !nr[m->nrules].glob) {
 			free(nr[m->nrules].glob);
-			status = CLI_EXIT_INPUT;
+			if (nr[m->nrules].password) {
+				cli_msg(NULL, "out of memory");
+				status = CLI_EXIT_INTERNAL;
+			}
 			break;
 		}
 		m->nrules++;
@@ -336,6 +347,7 @@ enum {
 	E_EXPLICIT = 1,   /* named on the command line */
 	E_BY_NAME = 2,    /* bundle extension, or --include */
 	E_BY_CONTENT = 4, /* audited only if it holds a PEM certificate */
+	E_VIA_LINK = 8,   /* the walk reached it through a symbolic link */
 };
 
 struct result;
@@ -507,6 +519,7 @@ static void walk_entry(struct walk *w, const char *path, const char *rel, unsign
 {
 	const struct opts *o = w->o;
 	struct stat st;
+	unsigned link = 0;
 
 	if (any_match(&o->exclude, path, rel))
 		return;
@@ -535,6 +548,7 @@ static void walk_entry(struct walk *w, const char *path, const char *rel, unsign
 			return;
 		}
 		free(real);
+		link = E_VIA_LINK;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		/* each directory once: no loops, no file audited twice
@@ -550,11 +564,11 @@ static void walk_entry(struct walk *w, const char *path, const char *rel, unsign
 	}
 	if (o->include.n) {
 		if (any_match(&o->include, path, rel))
-			add_entry(w, path, rel, E_BY_NAME);
+			add_entry(w, path, rel, E_BY_NAME | link);
 		else
 			w->not_audited++;
 	} else {
-		add_entry(w, path, rel, bundle_name(path) ? E_BY_NAME : E_BY_CONTENT);
+		add_entry(w, path, rel, (bundle_name(path) ? E_BY_NAME : E_BY_CONTENT) | link);
 	}
 }
 
@@ -693,6 +707,7 @@ static int walk_operands(struct walk *w, char **paths, int n)
 
 struct ctx {
 	const struct opts *o;
+	const struct walk *w;       /* its roots, for the rules applied again at open */
 	const struct cli_common *c;
 	const struct ck_policy *policy;
 	const struct ck_trust *trust;
@@ -723,9 +738,9 @@ static void entry_free(struct entry *e)
 }
 
 /* Does the start of the file hold a PEM certificate or PKCS#7 block?
- * Only the first 64 KiB are read: a large file of another kind costs
- * one read. */
-static bool holds_pem_certificate(const char *path)
+ * Only the first 64 KiB are read (pread: the offset stays at 0): a
+ * large file of another kind costs one read. */
+static bool holds_pem_certificate(int fd)
 {
 	static const char *const markers[] = {
 		"-----BEGIN CERTIFICATE-----", "-----BEGIN X509 CERTIFICATE-----",
@@ -735,18 +750,107 @@ static bool holds_pem_certificate(const char *path)
 	ssize_t n = -1;
 	size_t len = 0;
 	bool found = false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
-	if (fd >= 0 && buf) {
-		while (len < 65536 && (n = read(fd, buf + len, 65536 - len)) > 0)
+	if (buf) {
+		while (len < 65536 && (n = pread(fd, buf + len, 65536 - len, (off_t)len)) > 0)
 			len += (size_t)n;
 		for (size_t i = 0; markers[i] && !found; i++)
 			found = memmem(buf, len, markers[i], strlen(markers[i])) != NULL;
 	}
-	if (fd >= 0)
-		close(fd);
 	free(buf);
 	return found;
+}
+
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" :
+	       S_ISCHR(m) || S_ISBLK(m) ? "a device" : "not a regular file";
+}
+
+/* Open a file the walk found, and apply the walk's rules again to what
+ * was opened, since the tree may have changed in between: the last
+ * name is not followed unless the walk went through a link there
+ * (O_NOFOLLOW), opening never waits (O_NONBLOCK: a FIFO put in its place
+ * opens at once), fstat(2) must show a regular file, and without
+ * --follow the file must still be inside the PATHs given (where the
+ * descriptor really leads, from /proc/self/fd).  Returns the descriptor,
+ * or -1 with `err` set (CK_E_IO: reported as unreadable). */
+static int open_walked(const struct ctx *x, const struct entry *e, struct ck_error *err)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	char link[64], *real = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	ck_error_set_file(err, e->path);
+	fd = open(e->path, flags | (e->how & E_VIA_LINK ? 0 : O_NOFOLLOW));
+	if (fd < 0) {
+		if (errno == ELOOP && !(e->how & E_VIA_LINK))
+			ck_error_set(err, CK_E_IO, "a symbolic link now (it changed after the walk): not followed");
+		else
+			ck_error_set_errno(err, CK_E_IO, errno, "cannot open");
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		ck_error_set_errno(err, CK_E_IO, errno, "cannot read its attributes");
+		goto refused;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ck_error_set(err, CK_E_IO, "%s now (it changed after the walk): not read",
+			     file_kind(st.st_mode));
+		goto refused;
+	}
+	if (!x->o->follow) {
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		real = malloc(PATH_MAX);
+		if (real && (n = readlink(link, real, PATH_MAX - 1)) > 0) {
+			real[n] = '\0';
+		} else {
+			free(real); /* no /proc: where the name leads now */
+			real = realpath(e->path, NULL);
+		}
+		if (!real || !inside_roots(x->w, real)) {
+			ck_error_set(err, CK_E_IO,
+				     "leads out of the PATHs given now (it changed after the walk): not read");
+			goto refused;
+		}
+		free(real);
+	}
+	return fd;
+refused:
+	free(real);
+	close(fd);
+	return -1;
+}
+
+/* Read a walked file into a bundle, or say why not: *skipped when it
+ * is audited by content and holds no PEM certificate. */
+static enum ck_status load_walked(const struct ctx *x, const struct entry *e,
+				  const struct ck_load_opts *lo, bool *skipped, struct ck_bundle **b,
+				  struct ck_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	enum ck_status rc;
+	int fd = open_walked(x, e, err);
+
+	*skipped = false;
+	if (fd < 0)
+		return err->status;
+	if (e->how & E_BY_CONTENT && !holds_pem_certificate(fd)) {
+		*skipped = true;
+		close(fd);
+		return CK_OK;
+	}
+	rc = ck_read_fd(fd, e->path, lo->max_size, &data, &len, err);
+	close(fd);
+	if (rc)
+		return rc;
+	rc = ck_bundle_load_mem(data, len, e->path, lo, b, err);
+	gnutls_memset(data, 0, len);
+	free(data);
+	return rc;
 }
 
 static struct result *result_internal(struct result *r, const struct ck_error *err)
@@ -777,7 +881,8 @@ static struct result *audit_one(const struct ctx *x, const struct entry *e)
 {
 	struct result *r = calloc(1, sizeof *r);
 	struct ck_password pw = { .value = e->password, .ask = NULL, .ctx = NULL };
-	struct ck_load_opts lo = { .max_size = x->c->max_size, .password = &pw };
+	struct ck_load_opts lo = { .max_size = x->c->max_size, .password = &pw,
+				   .kdf_budget = x->c->kdf_budget };
 	struct ck_analyze_opts ao;
 	struct ck_bundle *b = NULL;
 	struct ck_analysis *a = NULL;
@@ -788,13 +893,12 @@ static struct result *audit_one(const struct ctx *x, const struct entry *e)
 	if (!r)
 		return NULL;
 	ck_error_clear(&err);
-	if (e->how == E_BY_CONTENT && !holds_pem_certificate(e->path)) {
-		r->skipped = true;
-		return r;
-	}
 	if (e->failed) {
 		err = *e->failed;
-	} else if (ck_bundle_load_file(e->path, &lo, &b, &err) == CK_OK) {
+	} else if (e->how & E_EXPLICIT ? ck_bundle_load_file(e->path, &lo, &b, &err) == CK_OK :
+		   load_walked(x, e, &lo, &r->skipped, &b, &err) == CK_OK) {
+		if (r->skipped)
+			return r;
 		ck_policy_analyze_opts(x->policy, x->at, &ao);
 		if (ck_analyze(b, x->trust, &ao, &a, &err) || ck_audit_bundle(x->policy, b, a, &au, &err)) {
 			ck_error_set_file(&err, e->path);
@@ -1015,20 +1119,19 @@ static json_t *totals_doc(const struct totals *t, const struct walk *w, time_t a
 
 /* Write --junit or --sarif atomically.  Returns 0 or an exit status:
  * an output that cannot be written is a system error (5), not an
- * input error, whatever the cause. */
+ * input error, whatever the cause; one that may not be written (it
+ * exists, without --force) is a usage error (2). */
 static int write_report(const char *path, struct output *out, const struct ck_policy *policy,
 			bool force, bool sarif)
 {
-	struct ck_write_opts wo = { .force = force, .secret = false };
+	struct ck_write_opts wo = cli_write_opts(force, false);
 	struct ck_out *f = NULL;
 	struct ck_error err;
 	int r;
 
 	ck_error_clear(&err);
-	if (ck_out_open(path, &wo, &f, &err)) {
-		cli_error(&err);
-		return CLI_EXIT_INTERNAL;
-	}
+	if (ck_out_open(path, &wo, &f, &err))
+		return cli_write_error(&err);
 	r = sarif ? ck_report_audit_sarif(ck_out_file(f), out->keep, out->nkeep, policy, PACKAGE_VERSION) :
 		    ck_report_audit_junit(ck_out_file(f), out->keep, out->nkeep);
 	if (r < 0) {
@@ -1036,10 +1139,8 @@ static int write_report(const char *path, struct output *out, const struct ck_po
 		cli_msg(path, "write error");
 		return CLI_EXIT_INTERNAL;
 	}
-	if (ck_out_commit(f, &err)) {
-		cli_error(&err);
-		return CLI_EXIT_INTERNAL;
-	}
+	if (ck_out_commit(f, &err))
+		return cli_write_error(&err);
 	return 0;
 }
 
@@ -1069,21 +1170,18 @@ static bool same_output(const char *a, const char *b)
 }
 
 /* Check early that --junit and --sarif can be written, so that an
- * existing file does not cost a whole run. */
+ * existing file does not cost a whole run (a FIFO is not opened: its
+ * reader would see the end of the data). */
 static int check_report_path(const char *path, bool force)
 {
-	struct ck_write_opts wo = { .force = force, .secret = false };
-	struct ck_out *f = NULL;
+	struct ck_write_opts wo = cli_write_opts(force, false);
 	struct ck_error err;
 
 	if (!path)
 		return 0;
 	ck_error_clear(&err);
-	if (ck_out_open(path, &wo, &f, &err)) {
-		cli_error(&err);
-		return CLI_EXIT_INTERNAL;
-	}
-	ck_out_abort(f);
+	if (ck_out_check(path, &wo, &err))
+		return cli_write_error(&err);
 	return 0;
 }
 
@@ -1410,6 +1508,7 @@ int main(int argc, char **argv)
 	 * workers, not racing in them */
 	json_object_seed(0);
 	x.o = &o;
+	x.w = &w;
 	x.c = &c;
 	x.policy = policy;
 	x.trust = trust;

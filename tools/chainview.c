@@ -74,7 +74,7 @@ static int tool_option(int id, const char *arg, void *ctx)
 static int view(const char *path, struct cli_common *c, const struct opts *o,
 		const struct ck_trust *trust, struct cli_output *out)
 {
-	struct ck_load_opts lo = { .max_size = c->max_size, .password = cli_password(c) };
+	struct ck_load_opts lo = cli_load_opts(c);
 	struct ck_analyze_opts ao = o->analyze;
 	struct ck_bundle *b = NULL;
 	struct ck_analysis *a = NULL;

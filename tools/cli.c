@@ -12,9 +12,14 @@
 #include <getopt.h>
 #include <gnutls/gnutls.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -35,6 +40,7 @@ static const struct cli_option common_password[] = {
 	{ "password-file", 0, "FILE", "read the password from the first line of FILE", CLI_OPT_PASSWORD_FILE },
 	{ "password-env", 0, "VAR", "take the password from environment variable VAR", CLI_OPT_PASSWORD_ENV },
 	{ "password", 0, "PASS", "the password itself (visible to other users in ps)", CLI_OPT_PASSWORD },
+	{ "kdf-budget", 0, "N", "most PKCS#12 key-derivation iterations per file (default 30000000)", CLI_OPT_KDF_BUDGET },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -98,18 +104,22 @@ static size_t tables_for(const struct cli_tool *t, const struct cli_option **out
 /* messages */
 
 /* A file name on the message line: control characters (a newline in a
- * name would split the message) as C escapes. */
+ * name would split the message; a bidirectional control would reorder
+ * it) as C escapes, each byte as \xNN. */
 static void put_file_name(const char *name)
 {
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if (*p == '\n')
-			fputs("\\n", stderr);
-		else if (*p == '\t')
-			fputs("\\t", stderr);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(stderr, "\\x%02x", *p);
-		else
+	for (const char *p = name; *p;) {
+		size_t n = ck_text_control_len(p);
+		if (*p == '\n' || *p == '\t') {
+			fputs(*p == '\n' ? "\\n" : "\\t", stderr);
+		} else if (!n) {
 			fputc(*p, stderr);
+			n = 1;
+		} else {
+			for (size_t k = 0; k < n; k++)
+				fprintf(stderr, "\\x%02x", (unsigned char)p[k]);
+		}
+		p += n;
 	}
 }
 
@@ -150,6 +160,147 @@ int cli_error(const struct ck_error *err)
 	else
 		cli_msg(file, "%s", err->what[0] ? err->what : ck_status_str(err->status));
 	return code == 0 ? CLI_EXIT_INTERNAL : code;
+}
+
+int cli_write_error(const struct ck_error *err)
+{
+	cli_msg(err->file[0] ? err->file : NULL, "%s",
+		err->what[0] ? err->what : ck_status_str(err->status));
+	return err->status == CK_E_EXISTS ? CLI_EXIT_USAGE : CLI_EXIT_INTERNAL;
+}
+
+/* ---------------------------------------------------------------- */
+/* temporary files and signals
+ *
+ * Each temporary file or directory of an output has a slot while it
+ * exists.  The handler (async-signal-safe: unlink, rmdir, open, the
+ * getdents64 system call, raise) removes them, then the signal's
+ * default action ends the program.  Signals are blocked from the moment
+ * a name is chosen until its slot is filled, so that no file can be
+ * created and not yet known; a slot is filled before it is marked
+ * used, so the handler never reads half a name. */
+
+#define TEMP_SLOTS 16
+
+static struct {
+	volatile sig_atomic_t used;
+	bool dir;
+	char path[PATH_MAX];
+} temps[TEMP_SLOTS];
+static sigset_t temp_blocked;
+static bool temp_blocking;
+
+/* The entries of a temporary directory (files we wrote), then itself. */
+static void remove_temp_dir(const char *path)
+{
+	char buf[4096];
+	long n;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd >= 0) {
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+			for (long off = 0; off < n;) {
+				struct linux_dirent64 {
+					uint64_t ino;
+					int64_t off;
+					unsigned short reclen;
+					unsigned char type;
+					char name[];
+				} *de = (void *)(buf + off);
+				if (strcmp(de->name, ".") && strcmp(de->name, ".."))
+					unlinkat(fd, de->name, 0);
+				off += de->reclen;
+			}
+		}
+		close(fd);
+	}
+	rmdir(path);
+}
+
+static void on_fatal_signal(int sig)
+{
+	int e = errno;
+	for (int i = TEMP_SLOTS; i-- > 0;) {
+		if (!temps[i].used)
+			continue;
+		if (temps[i].dir)
+			remove_temp_dir(temps[i].path);
+		else
+			unlink(temps[i].path);
+	}
+	/* SA_RESETHAND and SA_NODEFER: the default action, now */
+	raise(sig);
+	errno = e;
+}
+
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* Once, at the first temporary file; a signal ignored when the program
+ * started (nohup, a background job's SIGINT) stays ignored. */
+static void catch_fatal_signals(void)
+{
+	static bool done;
+	struct sigaction sa;
+
+	if (done)
+		return;
+	done = true;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+		struct sigaction old;
+		if (sigaction(fatal_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(fatal_signals[i], &sa, NULL);
+	}
+}
+
+static void block_fatal_signals(sigset_t *saved)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+		sigaddset(&set, fatal_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &set, saved);
+}
+
+static void temp_hook(void *ctx, enum ck_temp_event ev, const char *path, bool is_dir)
+{
+	(void)ctx;
+	switch (ev) {
+	case CK_TEMP_CREATING:
+		catch_fatal_signals();
+		block_fatal_signals(&temp_blocked);
+		temp_blocking = true;
+		return;
+	case CK_TEMP_CREATED:
+		for (int i = 0; i < TEMP_SLOTS; i++) {
+			if (temps[i].used || strlen(path) >= sizeof temps[i].path)
+				continue;
+			strcpy(temps[i].path, path);
+			temps[i].dir = is_dir;
+			__atomic_signal_fence(__ATOMIC_SEQ_CST);
+			temps[i].used = 1;
+			break;
+		}
+		break;
+	case CK_TEMP_GONE:
+		for (int i = 0; i < TEMP_SLOTS; i++)
+			if (temps[i].used && !strcmp(temps[i].path, path))
+				temps[i].used = 0;
+		break;
+	}
+	if (temp_blocking) {
+		temp_blocking = false;
+		pthread_sigmask(SIG_SETMASK, &temp_blocked, NULL);
+	}
+}
+
+struct ck_write_opts cli_write_opts(bool force, bool secret)
+{
+	struct ck_write_opts o = { .force = force, .secret = secret, .temp_hook = temp_hook };
+	return o;
 }
 
 int cli_finish(struct cli_common *c, int status)
@@ -317,31 +468,61 @@ bool cli_parse_size(const char *s, size_t *out)
 	return true;
 }
 
+/* `n` digits at s, as a number in [lo, hi].  Reads s[i] only after
+ * s[0..i) were digits, so never past the end of the string. */
+static bool fixed_digits(const char *s, int n, int lo, int hi, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return *v >= lo && *v <= hi;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* YYYY-MM-DD, or RFC 3339's date-time: YYYY-MM-DD(T|t| )HH:MM:SS[.F+]
+ * then Z, z or an offset ±HH:MM (hours 00-23, minutes 00-59).  Every
+ * field has exactly its digits, and each character is looked at only
+ * after the ones before it matched. */
 bool cli_parse_time(const char *s, time_t *out)
 {
 	struct tm tm;
-	const char *p;
+	const char *p = s;
+	int y, mo, d, h = 0, mi = 0, sec = 0, oh, om;
 	long offset = 0;
 	time_t t;
 
-	memset(&tm, 0, sizeof tm);
-	p = strptime(s, "%Y-%m-%d", &tm);
-	if (!p)
+	if (!fixed_digits(p, 4, 0, 9999, &y) || p[4] != '-' || !fixed_digits(p + 5, 2, 1, 12, &mo) ||
+	    p[7] != '-' || !fixed_digits(p + 8, 2, 1, 31, &d) || d > days_in_month(y, mo))
 		return false;
+	p += 10;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
-		p = strptime(p + 1, "%H:%M:%S", &tm);
-		if (!p)
+		p++;
+		if (!fixed_digits(p, 2, 0, 23, &h) || p[2] != ':' || !fixed_digits(p + 3, 2, 0, 59, &mi) ||
+		    p[5] != ':' || !fixed_digits(p + 6, 2, 0, 60, &sec))
 			return false;
-		if (*p == '.') /* fractional seconds are dropped */
+		p += 8;
+		if (*p == '.') { /* fractional seconds are dropped; one digit at least */
+			if (p[1] < '0' || p[1] > '9')
+				return false;
 			for (p++; *p >= '0' && *p <= '9'; p++)
 				;
+		}
 		if (*p == 'Z' || *p == 'z') {
 			p++;
 		} else if (*p == '+' || *p == '-') {
-			int sign = *p == '-' ? -1 : 1, hh, mm;
-			if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 || hh > 23 || mm > 59)
+			if (!fixed_digits(p + 1, 2, 0, 23, &oh) || p[3] != ':' ||
+			    !fixed_digits(p + 4, 2, 0, 59, &om))
 				return false;
-			offset = sign * (hh * 3600L + mm * 60L);
+			offset = (*p == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
 			p += 6;
 		} else {
 			return false;
@@ -349,8 +530,15 @@ bool cli_parse_time(const char *s, time_t *out)
 	}
 	if (*p)
 		return false;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec; /* a leap second is the next minute's first */
 	t = timegm(&tm);
-	if (t == (time_t)-1)
+	if (t == (time_t)-1 && !(y == 1969 && mo == 12 && d == 31))
 		return false;
 	*out = t - offset;
 	return true;
@@ -359,23 +547,37 @@ bool cli_parse_time(const char *s, time_t *out)
 /* ---------------------------------------------------------------- */
 /* passwords */
 
-char *cli_read_password_file(const char *path)
+/* A password is a C string: a NUL byte would end it early, and the
+ * PKCS#12 file opened or written would not be the one the user meant. */
+static const char nul_message[] =
+	"the password holds a NUL byte: refused (a password ends at the first NUL, so it would be cut short)";
+
+char *cli_read_password_file(const char *path, int *status)
 {
-	unsigned char *data = NULL;
+	static const unsigned char bom[] = { 0xef, 0xbb, 0xbf };
+	unsigned char *data = NULL, *p;
 	size_t len = 0, n;
 	struct ck_error err;
-	char *pass;
+	char *pass = NULL;
 
 	ck_error_clear(&err);
 	if (ck_read_file(path, 64 * 1024, &data, &len, &err)) {
 		cli_msg(path, "cannot read the password file: %s", err.what);
+		*status = CLI_EXIT_INPUT;
 		return NULL;
 	}
-	for (n = 0; n < len && data[n] != '\n' && data[n] != '\r'; n++)
+	/* Notepad's byte order mark is not part of the password */
+	p = len >= 3 && !memcmp(data, bom, 3) ? data + 3 : data;
+	for (n = 0; p + n < data + len && p[n] != '\n' && p[n] != '\r'; n++)
 		;
-	pass = malloc(n + 1);
-	if (pass) {
-		memcpy(pass, data, n);
+	if (memchr(p, '\0', n)) {
+		cli_msg(path, "%s", nul_message);
+		*status = CLI_EXIT_USAGE;
+	} else if (!(pass = malloc(n + 1))) {
+		cli_msg(path, "out of memory");
+		*status = CLI_EXIT_INTERNAL;
+	} else {
+		memcpy(pass, p, n);
 		pass[n] = '\0';
 	}
 	gnutls_memset(data, 0, len);
@@ -393,7 +595,7 @@ static char *tty_read(const char *prompt, bool *no_tty)
 	FILE *tty;
 	char *res;
 	size_t n;
-	bool restored = false, got;
+	bool restored = false, got, nul;
 
 	*no_tty = false;
 	tty = fopen("/dev/tty", "r+");
@@ -411,6 +613,8 @@ static char *tty_read(const char *prompt, bool *no_tty)
 	}
 	fputs(prompt, tty);
 	fflush(tty);
+	/* no NUL before fgets: the last NUL is its end, an earlier one was typed */
+	memset(buf, 1, sizeof buf);
 	got = fgets(buf, sizeof buf, tty) != NULL;
 	if (!got)
 		buf[0] = '\0';
@@ -419,9 +623,14 @@ static char *tty_read(const char *prompt, bool *no_tty)
 	fputc('\n', tty);
 	fclose(tty);
 	n = strcspn(buf, "\r\n");
+	nul = got && buf[n] == '\0' && memrchr(buf, '\0', sizeof buf) != buf + n;
 	buf[n] = '\0';
-	res = got ? strdup(buf) : NULL;
+	res = got && !nul ? strdup(buf) : NULL;
 	gnutls_memset(buf, 0, sizeof buf);
+	if (nul) {
+		cli_msg(NULL, "%s", nul_message);
+		exit(CLI_EXIT_USAGE);
+	}
 	return res;
 }
 
@@ -461,11 +670,9 @@ char *cli_new_password(const char *file, const char *env, bool allow_empty, bool
 
 	*status = CLI_EXIT_OK;
 	if (file) {
-		pass = cli_read_password_file(file);
-		if (!pass) {
-			*status = CLI_EXIT_INPUT;
+		pass = cli_read_password_file(file, status);
+		if (!pass)
 			return NULL;
-		}
 	} else if (env) {
 		const char *v = getenv(env);
 		if (!v)
@@ -522,6 +729,13 @@ const struct ck_password *cli_password(struct cli_common *c)
 	return &c->pw;
 }
 
+struct ck_load_opts cli_load_opts(struct cli_common *c)
+{
+	struct ck_load_opts lo = { .max_size = c->max_size, .password = &c->pw,
+				   .kdf_budget = c->kdf_budget };
+	return lo;
+}
+
 static void resolve_password(struct cli_common *c)
 {
 	int given = !!c->password_file + !!c->password_env + !!c->password_arg;
@@ -529,9 +743,10 @@ static void resolve_password(struct cli_common *c)
 	if (given > 1)
 		cli_usage("use only one of --password-file, --password-env and --password");
 	if (c->password_file) {
-		c->password = cli_read_password_file(c->password_file);
+		int status;
+		c->password = cli_read_password_file(c->password_file, &status);
 		if (!c->password)
-			exit(CLI_EXIT_INPUT);
+			exit(status);
 	} else if (c->password_env) {
 		const char *v = getenv(c->password_env);
 		if (!v)
@@ -598,6 +813,7 @@ struct ck_trust *cli_load_trust(struct cli_common *c, int *status)
 	o.dirs = c->ca_dirs;
 	o.password = &c->pw;
 	o.max_size = c->max_size;
+	o.kdf_budget = c->kdf_budget;
 	if (ck_trust_load(&o, &t, &err)) {
 		*status = cli_error(&err);
 		return NULL;
@@ -663,6 +879,13 @@ static void common_option(struct cli_common *c, const struct cli_tool *t, int id
 	case CLI_OPT_PASSWORD_FILE: c->password_file = arg; break;
 	case CLI_OPT_PASSWORD_ENV: c->password_env = arg; break;
 	case CLI_OPT_PASSWORD: c->password_arg = arg; break;
+	case CLI_OPT_KDF_BUDGET: {
+		unsigned long n;
+		if (!cli_parse_uint(arg, 1, ULONG_MAX, &n))
+			cli_usage("--kdf-budget takes a number of iterations (1 or more), not '%s'", arg);
+		c->kdf_budget = n;
+		break;
+	}
 	case CLI_OPT_CA_FILE:
 		if (!push_str(&c->ca_files, &c->nca_files, arg))
 			exit(CLI_EXIT_INTERNAL);
@@ -761,6 +984,12 @@ void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_commo
 
 	cli_progname = t->name;
 	memset(c, 0, sizeof *c);
+	/* Passwords and private keys will be in memory: no core dump of
+	 * them, and no other process of the user may read this one's
+	 * memory (ptrace, /proc/PID/mem, environ).  Before anything is
+	 * read; kept to the end (cheap: it only turns off core dumps and
+	 * debuggers attaching to a running tool). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* documents can be megabytes: write them in large blocks */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);

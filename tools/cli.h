@@ -12,6 +12,7 @@
 #include "libcore/net.h"
 #include "libcore/report.h"
 #include "libcore/trust.h"
+#include "libcore/write.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -55,6 +56,7 @@ enum cli_common_id {
 	CLI_OPT_CRL_FILE,
 	CLI_OPT_REVOCATION,
 	CLI_OPT_REQUIRE_REVOCATION,
+	CLI_OPT_KDF_BUDGET,
 	CLI_TOOL_OPTION = 100,
 };
 
@@ -69,7 +71,7 @@ struct cli_option {
 /* Groups of common options a tool can take. */
 enum {
 	CLI_WITH_OUTPUT = 1 << 0,   /* --format/--json/--xml, -q, -v, --color */
-	CLI_WITH_PASSWORD = 1 << 1, /* --password-file/-env, --password */
+	CLI_WITH_PASSWORD = 1 << 1, /* --password-file/-env, --password, --kdf-budget */
 	CLI_WITH_TRUST = 1 << 2,    /* --ca-file, --ca-dir, --no-system-trust */
 	CLI_WITH_AT = 1 << 3,       /* --at */
 	CLI_WITH_INPUT = 1 << 4,    /* --max-size */
@@ -96,6 +98,7 @@ struct cli_common {
 	const char *password_file, *password_env, *password_arg;
 	char *password;             /* resolved, wiped at exit */
 	struct ck_password pw;
+	unsigned long long kdf_budget; /* per PKCS#12 file; 0: libcore's default */
 	/* trust */
 	const char **ca_files;      /* NULL-terminated */
 	size_t nca_files;
@@ -120,7 +123,9 @@ extern const char *cli_progname;
 
 /* Parse argv.  Tool options are passed to `tool_opt` (returns 0, or
  * exits via cli_usage()).  On return *first_operand is optind.
- * Handles --help and --version itself (exits 0). */
+ * Handles --help and --version itself (exits 0).  First of all, makes
+ * the process non-dumpable (PR_SET_DUMPABLE 0): no core file, no other
+ * process of the user reading its memory, while secrets are in it. */
 void cli_parse(const struct cli_tool *tool, int argc, char **argv, struct cli_common *c,
 	       int (*tool_opt)(int id, const char *arg, void *ctx), void *ctx,
 	       int *first_operand);
@@ -139,6 +144,18 @@ __attribute__((format(printf, 2, 3))) void cli_msg(const char *file, const char 
  * status for it (3, 4 or 5), with the password hint for status 4. */
 int cli_error(const struct ck_error *err);
 
+/* Report a failure to write an output (ck_out_*, ck_write_file) as
+ * "tool: FILE: what" and return its exit status: 2 when something is at
+ * the path that may not be written (it exists and --force was not
+ * given, or it is refused even with --force), else 5. */
+int cli_write_error(const struct ck_error *err);
+
+/* Write options for an output: `force` and `secret` as given, and the
+ * hook that removes its temporary files and directories when SIGINT,
+ * SIGTERM or SIGHUP ends the program (the signal then ends it as it
+ * would have: the exit status is 128 + the signal's number). */
+struct ck_write_opts cli_write_opts(bool force, bool secret);
+
 /* Flush stdout; a write error (full disk, closed pipe) turns success
  * into exit 5.  Wipes the password and frees what cli_parse allocated.
  * Returns the final status. */
@@ -148,10 +165,17 @@ int cli_finish(struct cli_common *c, int status);
  * on the terminal when stdin is one. */
 const struct ck_password *cli_password(struct cli_common *c);
 
+/* Load options from the common ones: --max-size, the password and
+ * --kdf-budget. */
+struct ck_load_opts cli_load_opts(struct cli_common *c);
+
 /* The first line of a password file, malloc'ed (wipe it with
- * gnutls_memset before freeing).  NULL after a message naming the file
- * when it cannot be read. */
-char *cli_read_password_file(const char *path);
+ * gnutls_memset before freeing), without a UTF-8 byte order mark at the
+ * start of the file.  NULL after a message naming the file, with
+ * *status the exit status: 3 when it cannot be read, 2 when the first
+ * line holds a NUL byte.  A password typed at a prompt with a NUL byte
+ * ends the program the same way (exit 2). */
+char *cli_read_password_file(const char *path, int *status);
 
 /* The password for a file being written: the first line of `file`, or
  * the environment variable `env`, else typed twice on the terminal
@@ -177,7 +201,10 @@ bool cli_load_crls(struct cli_common *c, int *status);
 /* The chain options the validation options ask for, with c->at. */
 void cli_chain_opts(const struct cli_common *c, struct ck_chain_opts *o);
 
-/* Parse a time: RFC 3339 or YYYY-MM-DD.  false if invalid. */
+/* Parse a time: RFC 3339 (YYYY-MM-DDTHH:MM:SS[.F], then Z or exactly
+ * ±HH:MM, hours 00-23, minutes 00-59) or YYYY-MM-DD (midnight UTC).
+ * Every field has exactly its digits and a real value; nothing past the
+ * end of `s` is read.  false if invalid, *out untouched. */
 bool cli_parse_time(const char *s, time_t *out);
 
 /* Parse a size with optional K/M/G suffix (binary).  false if invalid. */

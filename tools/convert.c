@@ -110,7 +110,7 @@ static void drop_duplicate_keys(struct ck_bundle *b)
 
 struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int *status)
 {
-	struct ck_load_opts lo = { .max_size = c->max_size, .password = cli_password(c) };
+	struct ck_load_opts lo = cli_load_opts(c);
 	struct ck_bundle *all = NULL, *b = NULL;
 	struct ck_error err;
 
@@ -172,22 +172,54 @@ int conv_check_keys(const struct ck_bundle *b)
 	return CLI_EXIT_PROBLEMS;
 }
 
-static int write_error(struct ck_error *err)
-{
-	cli_error(err);
-	return CLI_EXIT_INTERNAL;
-}
-
 int conv_write(const struct conv_opts *o, const struct ck_buf *data, bool secret)
 {
-	struct ck_write_opts wo = { .force = o->force, .secret = secret };
+	struct ck_write_opts wo = cli_write_opts(o->force, secret);
 	struct ck_error err;
 
 	ck_error_clear(&err);
 	if (ck_write_file(o->output, data->data, data->len, &wo, &err)) {
 		if (strcmp(o->output, "-") == 0 && ferror(stdout))
 			return CLI_EXIT_INTERNAL; /* cli_finish() says so, once */
-		return write_error(&err);
+		return cli_write_error(&err);
+	}
+	return CLI_EXIT_OK;
+}
+
+int conv_out_open(const struct conv_opts *o, bool secret, struct ck_out **out)
+{
+	struct ck_write_opts wo = cli_write_opts(o->force, secret);
+	struct ck_error err;
+
+	ck_error_clear(&err);
+	if (ck_out_open(o->output, &wo, out, &err))
+		return cli_write_error(&err);
+	return CLI_EXIT_OK;
+}
+
+int conv_out_finish(const struct conv_opts *o, struct ck_out *out, const struct ck_buf *data)
+{
+	struct ck_error err;
+
+	if (!out)
+		return CLI_EXIT_OK;
+	if (!data) {
+		ck_out_abort(out);
+		return CLI_EXIT_OK;
+	}
+	ck_error_clear(&err);
+	if (data->len && fwrite(data->data, 1, data->len, ck_out_file(out)) != data->len) {
+		int e = errno;
+		ck_out_abort(out);
+		if (strcmp(o->output, "-") == 0)
+			return CLI_EXIT_INTERNAL; /* cli_finish() says so, once */
+		cli_msg(o->output, "write error: %s", strerror(e));
+		return CLI_EXIT_INTERNAL;
+	}
+	if (ck_out_commit(out, &err)) {
+		if (strcmp(o->output, "-") == 0 && ferror(stdout))
+			return CLI_EXIT_INTERNAL;
+		return cli_write_error(&err);
 	}
 	return CLI_EXIT_OK;
 }
@@ -203,7 +235,7 @@ static char *join(const char *dir, const char *name)
 
 int conv_write_set(const char *dir, const struct conv_file *files, size_t n, bool force)
 {
-	struct ck_write_opts wo = { .force = force };
+	struct ck_write_opts wo = cli_write_opts(force, false);
 	struct ck_out **outs = calloc(n ? n : 1, sizeof *outs);
 	char **paths = calloc(n ? n : 1, sizeof *paths);
 	bool *existed = calloc(n ? n : 1, sizeof *existed);
@@ -242,7 +274,7 @@ int conv_write_set(const char *dir, const struct conv_file *files, size_t n, boo
 		existed[i] = lstat(paths[i], &st) == 0;
 		wo.secret = files[i].secret;
 		if (ck_out_open(paths[i], &wo, &outs[i], &err))
-			status = write_error(&err);
+			status = cli_write_error(&err);
 	}
 	for (size_t i = 0; i < n && !status; i++) {
 		FILE *f = ck_out_file(outs[i]);
@@ -256,7 +288,7 @@ int conv_write_set(const char *dir, const struct conv_file *files, size_t n, boo
 		struct ck_out *o = outs[i];
 		outs[i] = NULL;
 		if (ck_out_commit(o, &err))
-			status = write_error(&err);
+			status = cli_write_error(&err);
 		else
 			placed = i + 1;
 	}

@@ -25,7 +25,7 @@ enum conv_option_id {
 /* Option table rows, for the tools' tables. */
 #define CONV_OPTIONS_OUTPUT \
 	{ "output", 'o', "FILE", "write to FILE ('-', the default: standard output)", CONV_OPT_OUTPUT }, \
-	{ "force", 0, NULL, "replace output files that exist", CONV_OPT_FORCE }
+	{ "force", 0, NULL, "replace output files that exist; write into a FIFO, device", CONV_OPT_FORCE }
 #define CONV_OPTIONS_NEW_PASSWORD(what) \
 	{ "out-password-file", 0, "FILE", "read the password for " what " from the first line of FILE", \
 	  CONV_OPT_OUT_PASSWORD_FILE }, \
@@ -87,6 +87,15 @@ int conv_check_keys(const struct ck_bundle *b);
 /* Write `data` to o->output atomically (mode 0600 when `secret`).
  * Returns 0 or the exit status after printing the error. */
 int conv_write(const struct conv_opts *o, const struct ck_buf *data, bool secret);
+
+/* The same in two steps, for a tool that knows early what it writes:
+ * open o->output before the work (an output that may not be written
+ * costs nothing; the temporary file exists meanwhile, and a signal
+ * removes it), then write `data` and move it into place.  Each returns
+ * 0 or the exit status after printing the error; conv_out_finish frees
+ * `out` (NULL is a no-op) and, with `data` NULL, abandons it. */
+int conv_out_open(const struct conv_opts *o, bool secret, struct ck_out **out);
+int conv_out_finish(const struct conv_opts *o, struct ck_out *out, const struct ck_buf *data);
 
 /* One file of a set written together. */
 struct conv_file {

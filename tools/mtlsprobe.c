@@ -212,7 +212,7 @@ static void client_free(struct client *cl)
 /* Load --pfx, or --cert (+ --key).  Returns an exit status. */
 static int load_credential(struct cli_common *c, const struct opts *o, struct client *cl)
 {
-	struct ck_load_opts lo = { .max_size = c->max_size, .password = cli_password(c) };
+	struct ck_load_opts lo = cli_load_opts(c);
 	const char *path = o->pfx ? o->pfx : o->cert;
 	struct ck_bundle *k = NULL;
 	struct ck_error err;

@@ -118,7 +118,7 @@ static const char *friendly_name(const struct opts *o, const struct ck_fixed *f)
 }
 
 static int write_pfx(const struct ck_bundle *b, const struct ck_fixed *f, const struct opts *o,
-		     const char *password)
+		     const char *password, struct ck_out **out)
 {
 	struct ck_p12_write_opts po = o->conv.p12;
 	struct ck_buf pfx, text;
@@ -135,7 +135,8 @@ static int write_pfx(const struct ck_bundle *b, const struct ck_fixed *f, const 
 		ck_error_set_file(&err, b->name);
 		status = cli_error(&err);
 	} else {
-		status = conv_write(&o->conv, o->base64 ? &text : &pfx, true);
+		status = conv_out_finish(&o->conv, *out, o->base64 ? &text : &pfx);
+		*out = NULL;
 	}
 	ck_buf_cleanup(&pfx);
 	ck_buf_cleanup(&text);
@@ -151,6 +152,7 @@ int main(int argc, char **argv)
 	struct ck_fixed *f = NULL;
 	struct ck_fix_opts fo = { 0 };
 	struct ck_error err;
+	struct ck_out *out = NULL;
 	char *password = NULL;
 	int first, status;
 	bool complete;
@@ -162,6 +164,9 @@ int main(int argc, char **argv)
 	conv_check(&o.conv, true, true);
 	if (!o.base64)
 		conv_check_binary_stdout(&o.conv);
+	/* before the work: a PFX with many iterations takes seconds */
+	if ((status = conv_out_open(&o.conv, true, &out)))
+		goto out;
 	b = load(&c, &o, argv + first, argc - first, &status);
 	if (!b || (status = check_key(b)))
 		goto out;
@@ -182,13 +187,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	complete = conv_report_fix(&o.conv, b->name, f, false);
-	status = write_pfx(b, f, &o, password);
+	status = write_pfx(b, f, &o, password, &out);
 	if (!status && !o.conv.quiet && o.conv.p12.iterations > DOTNET_ITERATION_LIMIT)
 		cli_msg(o.conv.output, "note: .NET refuses more than %lu iterations by default "
 			"(Pkcs12LoaderLimits)", DOTNET_ITERATION_LIMIT);
 	if (!status && !complete)
 		status = CLI_EXIT_PROBLEMS;
 out:
+	conv_out_finish(&o.conv, out, NULL);
 	conv_password_free(password);
 	ck_fixed_free(f);
 	ck_trust_free(trust);

@@ -32,7 +32,7 @@ enum {
 #define OPT_DAYS_ENTRY { "days", 0, "N", "expiring: report anchors expiring within N days (default 90)", OPT_DAYS }
 #define OPT_TO_ENTRY { "to", 0, "FORMAT", "export: pem, der-dir or p7b", OPT_TO }
 #define OPT_OUTPUT_ENTRY { "output", 'o', "OUT", "export: the file (pem, p7b) or directory (der-dir) to write", OPT_OUTPUT }
-#define OPT_FORCE_ENTRY { "force", 0, NULL, "export: replace OUT if it exists", OPT_FORCE }
+#define OPT_FORCE_ENTRY { "force", 0, NULL, "export: replace OUT if it exists; write into a FIFO, device", OPT_FORCE }
 #define END_OPTIONS { NULL, 0, NULL, NULL, 0 }
 
 static const struct cli_option all_options[] = { OPT_STORE_ENTRY, OPT_DAYS_ENTRY, OPT_TO_ENTRY, OPT_OUTPUT_ENTRY, OPT_FORCE_ENTRY, END_OPTIONS };
@@ -122,6 +122,7 @@ static int open_store(const char *spec, struct cli_common *c, struct opts *o,
 	ck_error_clear(&err);
 	o->trust.password = cli_password(c);
 	o->trust.max_size = c->max_size;
+	o->trust.kdf_budget = c->kdf_budget;
 	rc = ck_trust_store_open(spec, &o->trust, out, &err);
 	if (rc == CK_E_USAGE)
 		cli_usage("%s", err.what);
@@ -434,7 +435,7 @@ static int check_stores(struct cli_common *c, struct opts *o, struct store_set *
 static int check_one(const char *path, struct cli_common *c, struct store_set *set,
 		     struct ck_trust_store *system, struct cli_output *out)
 {
-	struct ck_load_opts lo = { .max_size = c->max_size, .password = cli_password(c) };
+	struct ck_load_opts lo = cli_load_opts(c);
 	struct ck_bundle *b = NULL;
 	struct ck_error err;
 	json_t *doc, *stores, *by, *in;
@@ -528,7 +529,7 @@ static int run_check(struct cli_common *c, struct cli_output *out, char **args, 
 static enum ck_status export_der_dir(const struct ck_trust_store *s, const char *path, bool force,
 				     struct ck_error *err)
 {
-	struct ck_write_opts wo = { .force = force };
+	struct ck_write_opts wo = cli_write_opts(force, false);
 	struct ck_outdir *d = NULL;
 	enum ck_status rc = ck_outdir_open(path, ".der", &wo, &d, err);
 
@@ -554,7 +555,7 @@ static int run_export(struct cli_common *c, struct cli_output *out, char **args,
 {
 	struct opts *o = ctx;
 	struct ck_trust_store *s = NULL;
-	struct ck_write_opts wo = { .force = o->force };
+	struct ck_write_opts wo = cli_write_opts(o->force, false);
 	struct ck_error err;
 	unsigned char *data = NULL;
 	size_t len = 0;
@@ -587,7 +588,7 @@ static int run_export(struct cli_common *c, struct cli_output *out, char **args,
 	}
 	if (rc) {
 		ck_trust_store_free(s);
-		return cli_error(&err);
+		return cli_write_error(&err);
 	}
 	if (strcmp(o->output, "-") && !c->quiet) {
 		doc = doc_new("export", c);

@@ -114,7 +114,7 @@ else
 fi
 # shellcheck disable=SC2086
 run aiacheck $CA --junit "$TMPD/junit.xml" $DEMO
-expect "--junit exists" 5 '' 'junit\.xml: file exists \(use --force to replace it\)'
+expect "--junit exists" 2 '' 'junit\.xml: file exists \(use --force to replace it\)'
 expect_one_line_error "--junit exists: one line"
 # shellcheck disable=SC2086
 run aiacheck $CA --junit "$TMPD/junit.xml" --force $DEMO

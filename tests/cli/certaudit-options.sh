@@ -63,6 +63,13 @@ expect "map line without a password file" 3 '' "line 3: the password file is mis
 printf '*.pfx\tno-such.pass\n' >"$TMPD/missing.map"
 run certaudit $OPTS --passwords "$TMPD/missing.map" "$GOOD"
 expect "map: password file missing" 3 '' "^certaudit: $TMPD/no-such.pass: cannot read the password file: cannot open: No such file or directory\$"
+printf 'te\000st\n' >"$TMPD/nul.pass"
+printf '*.pfx\tnul.pass\n' >"$TMPD/nul.map"
+run certaudit $OPTS --passwords "$TMPD/nul.map" "$GOOD"
+expect "map: a NUL byte in a password file" 2 '' "^certaudit: $TMPD/nul.pass: the password holds a NUL byte: refused"
+expect_one_line_error "map: a NUL byte in a password file"
+run certaudit $OPTS --password-file "$TMPD/nul.pass" "$GOOD"
+expect "a NUL byte in --password-file" 2 '' "^certaudit: $TMPD/nul.pass: the password holds a NUL byte: refused"
 run certaudit $OPTS --password-file "$TMPD/none.pass" "$GOOD"
 expect "missing --password-file" 3 '' 'cannot read the password file'
 run certaudit --ca-file "$TMPD/none.pem" "$GOOD"

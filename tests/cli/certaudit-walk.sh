@@ -119,4 +119,51 @@ if [ "$(jq -r 'select(.path) | .path' "$out")" = "$(jq -r 'select(.path) | .path
 else
 	fail "300 files not in path order"
 fi
+
+# --- the tree changes between the walk and the reading: what is opened
+# is held to the walk's rules again (no link followed where the walk
+# found none, only regular files, nothing outside the PATHs), and a FIFO
+# put in a file's place is refused, never waited on.  Deterministic: the
+# first file (by path) is an explicit FIFO, the gate; certaudit -j 1
+# reads it after the walk, and the writer opens it only then (its open
+# waits for certaudit's), changes the tree, and lets certaudit go on.
+R="$TMPD/race"
+mkdir -p "$R/tree/sub" "$R/away/sub"
+for f in b-link.pem c-fifo.pem d-inside-link.pem sub/e.pem z-kept.pem; do cp "$GOOD" "$R/tree/$f"; done
+cp "$GOOD" "$R/away/sub/e.pem"
+cp "$FX/audit/tree/expired/old.pem" "$R/away/elsewhere.pem"
+mkfifo "$R/a-gate"
+# shellcheck disable=SC2016
+timeout 60 sh -c 'exec 4>"$1/a-gate"; : >"$1/gate-open"
+	while [ ! -e "$1/changed" ]; do sleep 0.1; done
+	cat "$2" >&4' gate "$R" "$GOOD" &
+writer=$!
+# shellcheck disable=SC2086
+timeout "${CK_TEST_TIMEOUT:-120}" ${CK_WRAPPER:-} "$BIN/certaudit" $OPTS -j 1 "$R/a-gate" "$R/tree" \
+	>"$out" 2>"$err" </dev/null &
+auditor=$!
+i=0
+while [ ! -e "$R/gate-open" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+rm "$R/tree/b-link.pem" && ln -s ../away/elsewhere.pem "$R/tree/b-link.pem"
+rm "$R/tree/c-fifo.pem" && mkfifo "$R/tree/c-fifo.pem"
+rm "$R/tree/d-inside-link.pem" && ln -s z-kept.pem "$R/tree/d-inside-link.pem"
+mv "$R/tree/sub" "$R/tree/sub.old" && ln -s ../away/sub "$R/tree/sub"
+: >"$R/changed"
+wait $auditor
+rc=$?
+wait $writer
+expect "changed after the walk: FAIL, no hang" 1
+race() { # NAME FILE WANT: the first finding of FILE
+	expect_json "$1" "select(.path == \"$R/tree/$2\") | .findings[0].code + \": \" + .findings[0].message" "$3"
+}
+race "swapped for a link: not followed" b-link.pem \
+	"unreadable: a symbolic link now (it changed after the walk): not followed"
+race "swapped for a FIFO: not read, not waited on" c-fifo.pem \
+	"unreadable: a FIFO now (it changed after the walk): not read"
+race "swapped for a link inside the tree: not followed either" d-inside-link.pem \
+	"unreadable: a symbolic link now (it changed after the walk): not followed"
+race "its directory swapped for a link out of the PATHs: not read" sub/e.pem \
+	"unreadable: leads out of the PATHs given now (it changed after the walk): not read"
+expect_json "the gate itself was audited" "select(.path == \"$R/a-gate\") | .verdict" ok
+expect_json "an unchanged file is still audited" "select(.path == \"$R/tree/z-kept.pem\") | .verdict" ok
 finish

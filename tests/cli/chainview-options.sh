@@ -25,6 +25,17 @@ done <<'TABLE'
 --color sometimes x|--color takes auto, always or never
 --at yesterday x|--at takes a time as YYYY-MM-DD or RFC 3339
 --at 2030-13-45 x|--at takes a time
+--at 2030-02-30 x|--at takes a time
+--at 2030-1-01 x|--at takes a time
+--at 2030-01-01T12:00:00 x|--at takes a time
+--at 2030-01-01T12:00:00+2:00 x|--at takes a time
+--at 2030-01-01T12:00:00+02 x|--at takes a time
+--at 2030-01-01T12:00:00+0200 x|--at takes a time
+--at 2030-01-01T12:00:00+02:0 x|--at takes a time
+--at 2030-01-01T12:00:00+24:00 x|--at takes a time
+--at 2030-01-01T12:00:00-02:60 x|--at takes a time
+--at 2030-01-01T12:00:00+02:00x x|--at takes a time
+--at 2030-01-01T12:00:00+ x|--at takes a time
 --warn-days -3 x|--warn-days takes a number of days
 --warn-days 0 x|--warn-days takes a number of days
 --purpose email x|--purpose takes client or server
@@ -40,6 +51,10 @@ for t in 2030-01-01 2030-01-01T12:00:00Z 2030-01-01T12:00:00+02:00 2030-01-01T12
 done
 run chainview --json --no-system-trust --at 2030-01-01T12:00:00+02:00 "$FX/bundles/client-leaf.pem"
 expect_json "--at with offset" .at 2030-01-01T10:00:00Z
+# "+1:2" was taken for +01:02 and the parser went on 6 bytes after the
+# '+', past the end of the argument: here into the two empty arguments
+run chainview --no-system-trust --at 2030-01-01T12:00:00+1:2 "" ""
+expect "--at: offset +1:2, nothing read past the argument" 2 '' "--at takes a time as YYYY-MM-DD or RFC 3339 \\(2031-01-31T12:00:00Z\\), not '2030-01-01T12:00:00\\+1:2'"
 
 # trust options
 run chainview --no-system-trust --ca-file /nonexistent.pem "$FX/bundles/client-leaf.pem"

@@ -74,6 +74,34 @@ done
 run chainview --format xml --no-system-trust "$FX/bundles/client-full.pem"
 expect "--format xml" 1 '<chainview>'
 
+# bidirectional controls from an input (here the file name) never reach
+# the terminal: a U+202E in "evil<RLO>mep.exe" shows as "evilexe.pem";
+# text output shows U+FFFD, messages \xNN escapes, JSON the name as it is
+for cp in '\330\234' '\342\200\216' '\342\200\217' '\342\200\252' '\342\200\253' \
+	'\342\200\254' '\342\200\255' '\342\200\256' '\342\201\246' '\342\201\247' \
+	'\342\201\250' '\342\201\251'; do
+	bidi=$(printf "$cp")
+	hex=$(printf "$cp" | od -An -tx1 | tr -d ' \n' | sed 's/\(..\)/\\\\x\1/g')
+	name="$TMPD/evil${bidi}mep.exe"
+	cp "$FX/bundles/client-leaf.pem" "$name"
+	run chainview --no-system-trust "$name"
+	checks=$((checks + 1))
+	if grep -q "$bidi" "$out"; then
+		fail "text output passes the bidi control $hex"
+	elif grep -q "evil$(printf '\357\277\275')mep.exe" "$out"; then
+		echo "ok: text output shows $hex as U+FFFD"
+	else
+		fail "text output: no U+FFFD in place of $hex"
+	fi
+	run chainview --json --no-system-trust "$name"
+	expect_json "JSON keeps $hex" '.input.name' "$name"
+	run chainview --no-system-trust "$name.missing"
+	expect "message with $hex" 3 '' "^chainview: .*/evil${hex}mep\\.exe\\.missing: cannot open"
+	checks=$((checks + 1))
+	if grep -q "$bidi" "$err"; then fail "the message passes $hex"; else echo "ok: the message escapes $hex"; fi
+	rm -f "$name"
+done
+
 # stdout that cannot be written is not success
 if [ -w /dev/full ]; then
 	"$BIN/chainview" --no-system-trust --ca-file "$ROOT" "$FX/bundles/client-chain.pem" >/dev/full 2>"$err"

@@ -43,6 +43,29 @@ expect_json "empty password tried" '.input.pkcs12.password' empty
 run chainview --json --no-system-trust --password-file "$FX/p12/null-pass.pfx.pass" "$FX/p12/null-pass.pfx"
 expect_json "empty given, absent used" '.input.pkcs12.password' absent
 
+# a NUL byte in a password is refused (a C string would end there and
+# the password be cut short); a UTF-8 byte order mark at the start of a
+# password file (Notepad) is not part of the password
+printf 'te\000st\n' >"$TMPD/nul.pass"
+run chainview --no-system-trust --password-file "$TMPD/nul.pass" "$P"
+expect "NUL byte in --password-file" 2 '' "^chainview: $TMPD/nul.pass: the password holds a NUL byte: refused \\(a password ends at the first NUL, so it would be cut short\\)\$"
+expect_one_line_error "NUL byte in --password-file"
+printf 'test\000\n' >"$TMPD/nul-end.pass"
+run chainview --no-system-trust --password-file "$TMPD/nul-end.pass" "$P"
+expect "NUL byte at the end of the first line" 2 '' 'holds a NUL byte'
+printf 'test\nsecond line \000 is not read\n' >"$TMPD/nul-later.pass"
+run chainview --json --no-system-trust --password-file "$TMPD/nul-later.pass" "$P"
+expect_json "a NUL byte after the first line does not count" '.input.pkcs12.password' given
+printf '\357\273\277test\r\n' >"$TMPD/bom.pass"
+run chainview --json --no-system-trust --password-file "$TMPD/bom.pass" "$P"
+expect_json "a byte order mark is not part of the password" '.input.pkcs12.password' given
+printf '\357\273\277\n' >"$TMPD/bom-empty.pass"
+run chainview --json --no-system-trust --password-file "$TMPD/bom-empty.pass" "$FX/p12/empty-pass.pfx"
+expect_json "a byte order mark alone is the empty password" '.keys | length' 1
+printf 'x\357\273\277test\n' >"$TMPD/bom-inside.pass"
+run chainview --no-system-trust --password-file "$TMPD/bom-inside.pass" "$P"
+expect "a byte order mark only counts at the start" 4 '' 'wrong password'
+
 # non-ASCII and long passwords
 run chainview --json --no-system-trust --password-file "$FX/p12/utf8-pass.pfx.pass" "$FX/p12/utf8-pass.pfx"
 expect_json "UTF-8 password" '.keys | length' 1
@@ -69,6 +92,11 @@ if command -v script >/dev/null 2>&1; then
 		echo "ok: prompt: no echo"
 	fi
 	expect "prompt: said it was wrong" 0 'Wrong password\. Password for' ''
+	printf 'te\000st\n' | timeout 30 script -qec \
+		"'$BIN/chainview' --no-system-trust --ca-file '$FX/pki/root-ca.crt' '$P'" \
+		/dev/null >"$out" 2>"$err"
+	rc=$?
+	expect "prompt: a NUL byte typed is refused" 2 "chainview: the password holds a NUL byte: refused \\(a password ends at the first NUL, so it would be cut short\\)" ''
 else
 	echo "SKIP (part): script(1) is not installed; terminal prompt not tested"
 fi

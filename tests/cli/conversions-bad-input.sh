@@ -30,7 +30,7 @@ for t in pfx2pem pem2pfx certconv; do
 	pem2pfx) run pem2pfx --password test --out-password-file "$TMPD/pw" -o "$O/out" "$PFX" ;;
 	certconv) run certconv --to pem --password test -o "$O/out" "$PFX" ;;
 	esac
-	expect "$t: existing output" 5 '' "^$t: .*/o/out: file exists \(use --force to replace it\)$"
+	expect "$t: existing output" 2 '' "^$t: .*/o/out: file exists \(use --force to replace it\)$"
 	expect_one_line_error "$t: existing output"
 	check "$t: existing output unchanged" "$(cat "$O/out")" precious
 	nothing_left "$t: existing output" 1
@@ -44,14 +44,16 @@ check "--force replaces: the new content" "$(grep -c 'BEGIN CERTIFICATE' "$O/out
 check "--force replaces: a key file becomes 0600" "$(stat -c %a "$O/out")" 600
 nothing_left "--force" 1
 
-# --- devices and pipes are written to, never replaced by a file (as root,
-# renaming over /dev/null would leave a regular file there)
+# --- devices and pipes are written to with --force, never replaced by a
+# file (as root, renaming over /dev/null would leave a regular file there)
 fresh
 run pfx2pem --password test --no-key -o /dev/null "$PFX"
-expect "-o /dev/null" 0
+expect "-o /dev/null without --force" 2 '' '^pfx2pem: /dev/null: exists and is a character device: not written to without --force$'
+run pfx2pem --password test --no-key --force -o /dev/null "$PFX"
+expect "-o /dev/null --force" 0
 check "-o /dev/null: no message" "$(wc -c <"$err")" 0
 check "-o /dev/null: still a device" "$(stat -c %F /dev/null)" "character special file"
-run pfx2pem --password test --no-key -o /dev/full "$PFX"
+run pfx2pem --password test --no-key --force -o /dev/full "$PFX"
 expect "-o /dev/full" 5 '' '^pfx2pem: /dev/full: write error: No space left on device$'
 expect_one_line_error "-o /dev/full"
 if [ -w /dev/full ]; then
@@ -68,11 +70,11 @@ if [ -w /dev/full ]; then
 	done
 fi
 mkfifo "$O/pipe"
-timeout 30 cat "$O/pipe" >"$TMPD/from-pipe" &
-reader=$!
+exec 3<>"$O/pipe" # a reader from now on, so opening it for writing cannot fail
 run certconv --to p7b --force -o "$O/pipe" "$FX/bundles/client-chain.pem"
 expect "-o FIFO --force" 0
-wait $reader
+dd iflag=nonblock bs=1M count=1 status=none <&3 >"$TMPD/from-pipe"
+exec 3<&-
 check "-o FIFO: still a FIFO" "$(stat -c %F "$O/pipe")" fifo
 check "-o FIFO: the reader got the PKCS#7" "$(cmp "$TMPD/from-pipe" "$FX/bundles/client-chain.p7b" && echo same)" same
 nothing_left "-o FIFO" 1
@@ -102,6 +104,25 @@ nothing_left "empty new password"
 run pfx2pem --password test --encrypt-key -o "$O/out.pem" "$PFX"
 expect "--encrypt-key without a password" 4 '' "^pfx2pem: a password for the private key is needed; give it with --out-password-file or --out-password-env$"
 nothing_left "--encrypt-key without a password"
+printf 'chainkit\000pw\n' >"$TMPD/nul-pw"
+run pem2pfx --password test --out-password-file "$TMPD/nul-pw" -o "$O/out.pfx" "$PFX"
+expect "a NUL byte in --out-password-file" 2 '' "^pem2pfx: $TMPD/nul-pw: the password holds a NUL byte: refused"
+expect_one_line_error "a NUL byte in --out-password-file"
+nothing_left "a NUL byte in --out-password-file"
+printf 'te\000st\n' >"$TMPD/nul-in"
+run pfx2pem --password-file "$TMPD/nul-in" -o "$O/out.pem" "$PFX"
+expect "a NUL byte in --password-file (pfx2pem)" 2 '' "nul-in: the password holds a NUL byte: refused"
+nothing_left "a NUL byte in --password-file (pfx2pem)"
+printf '\357\273\277chainkit-pw\n' >"$TMPD/bom-pw"
+run pem2pfx --password test --out-password-file "$TMPD/bom-pw" -o "$O/bom.pfx" "$PFX"
+expect "a byte order mark in --out-password-file" 0
+checks=$((checks + 1))
+if openssl pkcs12 -in "$O/bom.pfx" -passin pass:chainkit-pw -nokeys -noout 2>/dev/null; then
+	echo "ok: the PFX's password is the line without the byte order mark (openssl)"
+else
+	fail "openssl does not open the PFX with the password without the byte order mark"
+fi
+rm -f "$O/bom.pfx"
 run pfx2pem --password test --encrypt-key --out-password-file "$TMPD/empty-pw" -o "$O/out.pem" "$PFX"
 expect "--encrypt-key with an empty password" 4 '' "^pfx2pem: the password for the private key cannot be empty$"
 nothing_left "--encrypt-key with an empty password"
@@ -162,12 +183,22 @@ run certconv --to pfx --out-password-file "$TMPD/pw" -o "$O/out.pfx" "$FX/bundle
 expect "PKCS#12 of two keys" 1 '' "holds one private key; the input has 2"
 nothing_left "PKCS#12 of two keys"
 
+# --- output names up to NAME_MAX (255 bytes): the temporary name is cut
+fresh
+long=$(printf '%0250d' 0).pem
+run pfx2pem --password test -o "$O/$long" "$PFX"
+expect "a 254-byte output name" 0
+check "a 254-byte output name: written" "$(ls "$O")" "$long"
+run pfx2pem --password test --force -o "$O/$long" "$PFX"
+expect "a 254-byte output name, replaced" 0
+nothing_left "a 254-byte output name" 1
+
 # --- --split is all or nothing
 fresh
 mkdir "$O/live"
 echo precious >"$O/live/chain.pem"
 run pfx2pem --password test --split "$O/live" "$PFX"
-expect "--split with one target existing" 5 '' "live/chain.pem: file exists \(use --force to replace it\)"
+expect "--split with one target existing" 2 '' "live/chain.pem: file exists \(use --force to replace it\)"
 check "--split with one target existing: nothing else written" "$(dir_count "$O/live")" 1
 check "--split with one target existing: unchanged" "$(cat "$O/live/chain.pem")" precious
 run pfx2pem --password test --split "$O/live" --force "$PFX"
