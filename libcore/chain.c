@@ -866,11 +866,11 @@ static bool signer_ok(void *ctx, const struct ck_cert *signer, const struct ck_c
 }
 
 /* The entries for the links of the reported path are "taken"; the
- * reason says whether that path is valid. */
-static void mark_taken(struct search *s)
+ * reason says whether that path is valid (`valid`: the best path's
+ * problems have already moved to the result). */
+static void mark_taken(struct search *s, bool valid)
 {
 	const struct best *b = &s->best;
-	bool valid = b->trusted && b->ps.errors == 0;
 
 	for (size_t i = 0; i < s->ntrace; i++) {
 		struct ck_trace_entry *e = &s->trace[i];
@@ -921,7 +921,7 @@ static enum ck_status result_from_best(struct search *s, struct ck_chain **out)
 	c->validation = b->v;
 	memset(&b->v, 0, sizeof b->v);
 	c->profile = s->o->v.profile;
-	mark_taken(s);
+	mark_taken(s, c->valid);
 	c->trace = s->trace;
 	c->ntrace = s->ntrace;
 	c->trace_truncated = s->trace_truncated;
