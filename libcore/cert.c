@@ -663,6 +663,33 @@ static int read_serial(struct ck_cert *c, gnutls_x509_crt_t crt)
 	return c->serial ? 0 : GNUTLS_E_MEMORY_ERROR;
 }
 
+/* Import DER into a new GnuTLS certificate.  GnuTLS refuses one that
+ * repeats an extension; RFC 5280 4.2 forbids that too, but it is the
+ * validator's finding (duplicate-extension) about a certificate the
+ * tools must still show, so that refusal alone is retried without
+ * GnuTLS' import-time sanity checks.  *crt is NULL on failure. */
+static int crt_import(gnutls_x509_crt_t *crt, const gnutls_datum_t *d)
+{
+	int ret = gnutls_x509_crt_init(crt);
+
+	if (ret < 0)
+		return GNUTLS_E_MEMORY_ERROR;
+	ret = gnutls_x509_crt_import(*crt, d, GNUTLS_X509_FMT_DER);
+	if (ret == GNUTLS_E_X509_DUPLICATE_EXTENSION) {
+		gnutls_x509_crt_deinit(*crt);
+		ret = gnutls_x509_crt_init(crt);
+		if (ret < 0)
+			return GNUTLS_E_MEMORY_ERROR;
+		gnutls_x509_crt_set_flags(*crt, GNUTLS_X509_CRT_FLAG_IGNORE_SANITY);
+		ret = gnutls_x509_crt_import(*crt, d, GNUTLS_X509_FMT_DER);
+	}
+	if (ret < 0) {
+		gnutls_x509_crt_deinit(*crt);
+		*crt = NULL;
+	}
+	return ret;
+}
+
 static enum ck_status fill_from_gnutls(struct ck_cert *c, struct ck_error *err)
 {
 	gnutls_x509_crt_t crt = NULL;
@@ -670,9 +697,9 @@ static enum ck_status fill_from_gnutls(struct ck_cert *c, struct ck_error *err)
 	enum ck_status rc = CK_OK;
 	int ret;
 
-	if (gnutls_x509_crt_init(&crt) < 0)
+	ret = crt_import(&crt, &d);
+	if (ret == GNUTLS_E_MEMORY_ERROR)
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
-	ret = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER);
 	if (ret < 0) {
 		rc = ck_error_set(err, CK_E_PARSE, "not a valid X.509 certificate (%s)",
 				  gnutls_strerror(ret));
@@ -936,10 +963,9 @@ bool ck_cert_matches_hostname(const struct ck_cert *cert, const char *hostname)
 	gnutls_datum_t d = { cert->der, (unsigned)cert->der_len };
 	bool ok = false;
 
-	if (gnutls_x509_crt_init(&crt) < 0)
+	if (crt_import(&crt, &d) < 0)
 		return false;
-	if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) >= 0)
-		ok = gnutls_x509_crt_check_hostname2(crt, hostname, 0) != 0;
+	ok = gnutls_x509_crt_check_hostname2(crt, hostname, 0) != 0;
 	gnutls_x509_crt_deinit(crt);
 	return ok;
 }

@@ -16,7 +16,8 @@
  *         SKI == top.AKI; minus certificates already on the path, and
  *         minus any with the same name and key as one on the path, so
  *         cross-certificates cannot loop
- *     order C: anchors, AKI match, valid at `at`, CAs, latest notAfter
+ *     order C: anchors, AKI match, valid at `at`, CAs, latest notAfter,
+ *         then pool order (the input first, in its order)
  *     for c in C whose signature over top verifies:
  *         extend(path + c); stop early once a path is trusted and valid
  *     if no c was followed                -> evaluate(path)   [incomplete]
@@ -432,6 +433,7 @@ int ck_pool_verify(struct ck_pool *p, size_t child, size_t issuer)
 struct candidate {
 	size_t idx;
 	int rank;
+	time_t not_after;     /* (time_t)-1: no expiry */
 };
 
 struct best {
@@ -521,10 +523,20 @@ static int rank_candidate(struct search *s, const struct ck_cert *child, size_t 
 	return r;
 }
 
+/* Higher rank first; then the later notAfter (a renewed CA before the
+ * one it replaces); then pool order: the input's own order, before
+ * trust-store certificates (ck_analyze adds the input first). */
 static int cmp_candidate(const void *a, const void *b)
 {
 	const struct candidate *x = a, *y = b;
-	return y->rank - x->rank;
+	if (x->rank != y->rank)
+		return y->rank - x->rank;
+	if (x->not_after != y->not_after) {
+		if (x->not_after == (time_t)-1 || y->not_after == (time_t)-1)
+			return x->not_after == (time_t)-1 ? -1 : 1;
+		return x->not_after > y->not_after ? -1 : 1;
+	}
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 static enum ck_status pool_certs_view(struct ck_pool *p)
@@ -604,6 +616,7 @@ static bool add_candidate(struct search *s, size_t top, size_t idx, struct candi
 	}
 	out[*n].idx = idx;
 	out[*n].rank = rank_candidate(s, s->p->e[top].cert, idx);
+	out[*n].not_after = s->p->e[idx].cert->not_after;
 	(*n)++;
 	return true;
 }
@@ -654,7 +667,7 @@ next:;
 	}
 	if (n == MAX_CANDIDATES)
 		s->cut = true;
-	/* stable order for equal ranks: insertion order (input first) */
+	/* the index walks newest first: sort into cmp_candidate's order */
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0 && cmp_candidate(&out[j - 1], &out[j]) > 0; j--) {
 			struct candidate tmp = out[j];
@@ -866,11 +879,11 @@ static bool signer_ok(void *ctx, const struct ck_cert *signer, const struct ck_c
 }
 
 /* The entries for the links of the reported path are "taken"; the
- * reason says whether that path is valid. */
-static void mark_taken(struct search *s)
+ * reason says whether that path is valid (`valid`: the best path's
+ * problems have already moved to the result). */
+static void mark_taken(struct search *s, bool valid)
 {
 	const struct best *b = &s->best;
-	bool valid = b->trusted && b->ps.errors == 0;
 
 	for (size_t i = 0; i < s->ntrace; i++) {
 		struct ck_trace_entry *e = &s->trace[i];
@@ -921,7 +934,7 @@ static enum ck_status result_from_best(struct search *s, struct ck_chain **out)
 	c->validation = b->v;
 	memset(&b->v, 0, sizeof b->v);
 	c->profile = s->o->v.profile;
-	mark_taken(s);
+	mark_taken(s, c->valid);
 	c->trace = s->trace;
 	c->ntrace = s->ntrace;
 	c->trace_truncated = s->trace_truncated;

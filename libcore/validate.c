@@ -169,6 +169,14 @@ static bool is_self_signed_top(const struct vctx *x, size_t pos)
 	return x->p->self_signed_top && pos == x->p->len - 1;
 }
 
+/* Whose signature algorithm is not judged: a trust anchor's, self-signed
+ * or not (it is trusted as a name and a key; OpenSSL's check_auth_level
+ * skips the last certificate of the chain too), and a self-signed top's. */
+static bool signature_not_relied_on(const struct vctx *x, size_t pos)
+{
+	return is_anchor(x, pos) || is_self_signed_top(x, pos);
+}
+
 /* Certificates that issue another one of the path. */
 static bool is_issuer(const struct vctx *x, size_t pos)
 {
@@ -303,7 +311,7 @@ static void r_broken_hash(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
 	int h = sig_hash(c);
-	if (!is_self_signed_top(x, pos) && (h == GNUTLS_DIG_MD5 || h == GNUTLS_DIG_MD2))
+	if (!signature_not_relied_on(x, pos) && (h == GNUTLS_DIG_MD5 || h == GNUTLS_DIG_MD2))
 		ERR(x, "weak-signature", pos, "%s is signed with a broken hash (%s)", subject(c),
 		    c->sig_algo_name);
 }
@@ -311,7 +319,7 @@ static void r_broken_hash(struct vctx *x, size_t pos)
 static void r_sha1(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
-	if (is_self_signed_top(x, pos) || sig_hash(c) != GNUTLS_DIG_SHA1)
+	if (signature_not_relied_on(x, pos) || sig_hash(c) != GNUTLS_DIG_SHA1)
 		return;
 	ck_problems_add(x->ps, "weak-signature", pos, x->o->profile == CK_PROFILE_RFC5280,
 			"%s is signed with SHA-1 (%s)", subject(c), c->sig_algo_name);
@@ -320,7 +328,7 @@ static void r_sha1(struct vctx *x, size_t pos)
 static void r_dsa(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
-	if (is_self_signed_top(x, pos) || !c->sig_algo)
+	if (signature_not_relied_on(x, pos) || !c->sig_algo)
 		return;
 	if (gnutls_sign_get_pk_algorithm(c->sig_algo) == GNUTLS_PK_DSA)
 		ERR(x, "dsa-signature", pos, "%s is signed with DSA (%s), which current clients refuse",
@@ -402,7 +410,9 @@ static void r_aki_present(struct vctx *x, size_t pos)
 static void r_ski_present(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
-	if (is_issuer(x, pos) && !c->ski_len)
+	/* not asked of a trust anchor: a version 1 root, which old-version
+	 * accepts as an anchor, has no extensions at all */
+	if (is_issuer(x, pos) && !is_anchor(x, pos) && !c->ski_len)
 		ERR(x, "missing-key-identifier", pos, "%s is a CA without subjectKeyIdentifier",
 		    subject(c));
 }
@@ -681,13 +691,13 @@ static const struct rule rules[] = {
 	{ { "purpose-mismatch", P_ALL, "the leaf's extended key usage allows --purpose", "RFC 5280 4.2.1.12" }, r_purpose_leaf, true },
 	{ { "hostname-mismatch", P_ALL, "the leaf matches --hostname", "RFC 6125" }, r_hostname, true },
 	{ { "revoked", P_ALL, "no certificate is revoked; with --require-revocation, every status is known", "RFC 5280 6.3" }, r_revocation, false },
-	{ { "weak-signature", P_ALL, "no MD2 or MD5 signature (SHA-1: a warning under rfc5280)", "RFC 6151; RFC 5280 profile" }, r_broken_hash, true },
-	{ { "weak-signature", P_ALL, "no SHA-1 signature but a self-signed top's (a warning under rfc5280)", "OpenSSL 3 security level 1+, GnuTLS default profile" }, r_sha1, true },
-	{ { "dsa-signature", P_MODERN, "no DSA signature", "OpenSSL 3 and GnuTLS defaults on Debian 12; TLS 1.3" }, r_dsa, true },
+	{ { "weak-signature", P_ALL, "no MD2 or MD5 signature but the anchor's or a self-signed top's", "RFC 6151; RFC 5280 profile" }, r_broken_hash, true },
+	{ { "weak-signature", P_ALL, "no SHA-1 signature but the anchor's or a self-signed top's (a warning under rfc5280)", "OpenSSL 3 security level 1+, GnuTLS default profile" }, r_sha1, true },
+	{ { "dsa-signature", P_MODERN, "no DSA signature but the anchor's or a self-signed top's", "OpenSSL 3 and GnuTLS defaults on Debian 12; TLS 1.3" }, r_dsa, true },
 	{ { "key-too-small", P_MODERN, "RSA and DSA keys of 2048 bits or more, curves of 224 bits or more", "OpenSSL 3 security level 2 (Debian 12 default)" }, r_key_size, true },
 	{ { "purpose-mismatch", P_MODERN, "an intermediate's extended key usage, when present, allows --purpose", "OpenSSL, GnuTLS, Chrome, Go" }, r_purpose_ca, true },
 	{ { "missing-key-identifier", P_WEBPKI, "authorityKeyIdentifier in every certificate but a self-signed one", "RFC 5280 4.2.1.1; CA/B Forum BR 7.1.2" }, r_aki_present, true },
-	{ { "missing-key-identifier", P_WEBPKI, "subjectKeyIdentifier in every CA certificate", "RFC 5280 4.2.1.2; CA/B Forum BR 7.1.2" }, r_ski_present, true },
+	{ { "missing-key-identifier", P_WEBPKI, "subjectKeyIdentifier in every CA certificate but the trust anchor", "RFC 5280 4.2.1.2; CA/B Forum BR 7.1.2" }, r_ski_present, true },
 	{ { "bad-serial", P_WEBPKI, "a positive serial number of at most 20 octets", "RFC 5280 4.1.2.2; CA/B Forum BR 7.1" }, r_serial, true },
 	{ { "leaf-missing-san", P_WEBPKI, "a subjectAltName in the leaf (the common name is not used for host names)", "CA/B Forum BR 7.1.4.2.1; Chrome 58" }, r_leaf_san, true },
 	{ { "leaf-missing-eku", P_WEBPKI, "an extended key usage in the leaf, not only anyExtendedKeyUsage", "CA/B Forum BR 7.1.2.3; Chrome, rustls-webpki" }, r_leaf_eku, true },

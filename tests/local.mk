@@ -32,6 +32,7 @@ UNIT_TESTS = \
 	tests/test-runtime \
 	tests/test-policy \
 	tests/test-certpol \
+	tests/test-validate \
 	tests/test-report-certaudit \
 	tests/test-cli \
 	$(NULL)
@@ -116,6 +117,9 @@ tests_test_policy_LDADD = $(TEST_LIBS)
 tests_test_certpol_SOURCES = tests/test-certpol.c tests/unit.h
 tests_test_certpol_CFLAGS = $(TEST_CFLAGS)
 tests_test_certpol_LDADD = $(TEST_LIBS)
+tests_test_validate_SOURCES = tests/test-validate.c tests/unit.h
+tests_test_validate_CFLAGS = $(TEST_CFLAGS)
+tests_test_validate_LDADD = $(TEST_LIBS)
 tests_test_report_certaudit_SOURCES = tests/test-report-certaudit.c tests/unit.h
 tests_test_report_certaudit_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_certaudit_LDADD = $(TEST_LIBS)

@@ -1042,10 +1042,10 @@ void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_commo
 	free(lo);
 	if (c->quiet && c->verbose)
 		cli_usage("--quiet and --verbose cannot be used together");
-	if (c->validate.require_revocation && c->validate.revocation == CK_REVOCATION_OFF)
-		cli_usage("--require-revocation needs --revocation crl");
 	if (c->ncrl_files && c->validate.revocation == CK_REVOCATION_OFF)
 		c->validate.revocation = CK_REVOCATION_CRL; /* giving CRLs asks for them to be used */
+	if (c->validate.require_revocation && c->validate.revocation == CK_REVOCATION_OFF)
+		cli_usage("--require-revocation needs --revocation crl or --crl-file");
 	resolve_password(c);
 	*first = optind;
 }
