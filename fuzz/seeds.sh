@@ -81,6 +81,13 @@ sys.stdout.buffer.write(body)
 EOF
 }
 
+# glued FLAGS: PEM blocks that start mid-line (pem-glued-blocks): a
+# certificate without its final newline, then another, then a key
+glued() {
+	{ byte "$1"; head -c -1 "$fx/pki/client.crt"; head -c -1 "$fx/pki/int-ca.crt"
+	  printf ' text '; cat "$fx/pki/client.key"; } >"$out/glued-client-int-ca-key.pem"
+}
+
 case $target in
 load|chain|aialist|audit|convert)
 	for f in $(files "$fx"/pki/*.crt "$fx"/pki/*.der "$fx"/bundles/* "$fx"/p12/* \
@@ -92,12 +99,14 @@ load|chain|aialist|audit|convert)
 	if [ "$target" = chain ]; then
 		with_header "$fx"/nc/othername-chain.pem 8
 	fi
+	glued 4
 	;;
 pem)
 	for f in $(files "$fx"/pki/*.crt "$fx"/pki/*.key "$fx"/bundles/*.pem "$fx"/bad/*.pem \
 		"$fx"/stores/old.pem); do
 		with_header "$f"
 	done
+	glued 0
 	;;
 base64)
 	# flag 0x04 clear: width byte, then the DER the harness encodes

@@ -75,6 +75,7 @@ static const struct ck_finding_code codes[] = {
 	{ "search-incomplete", CK_SEV_WARNING, "path building stopped at a work bound before every candidate was tried" },
 	{ "skipped-bag", CK_SEV_INFO, "a PKCS#12 bag that is not a certificate or key was skipped" },
 	{ "skipped-content", CK_SEV_INFO, "PEM or PKCS#7 content that is not a certificate or key was skipped" },
+	{ "pem-glued-blocks", CK_SEV_WARNING, "a PEM block starts mid-line (after an END or other text): OpenSSL does not read it" },
 	{ NULL, 0, NULL },
 };
 
@@ -498,7 +499,8 @@ static enum ck_status finding_certs(struct ck_analysis *a, const struct ck_bundl
 	for (size_t k = 0; k < b->nnotes && !rc; k++) {
 		enum ck_severity sev = !strcmp(b->notes[k].severity, "warning") ? CK_SEV_WARNING :
 			       !strcmp(b->notes[k].severity, "error") ? CK_SEV_ERROR : CK_SEV_INFO;
-		rc = add_finding(a, b->notes[k].code, sev, -1, NULL, "%s", b->notes[k].message);
+		rc = add_finding(a, b->notes[k].code, sev, -1, b->notes[k].hint, "%s",
+				 b->notes[k].message);
 	}
 	return rc;
 }

@@ -82,8 +82,10 @@ void ck_bundle_free(struct ck_bundle *b)
 		free(b->notes[i].code);
 		free(b->notes[i].severity);
 		free(b->notes[i].message);
+		free(b->notes[i].hint);
 	}
 	free(b->notes);
+	free(b->glued);
 	p12_info_free(b->p12);
 	ck_jks_info_free(b->jks);
 	free(b->name);
@@ -110,40 +112,69 @@ enum ck_status ck_bundle_add_key(struct ck_bundle *b, struct ck_key *k)
 	return CK_OK;
 }
 
-enum ck_status ck_bundle_note(struct ck_bundle *b, const char *code,
-			      const char *severity, const char *fmt, ...)
+/* A note, and the hint its finding will carry (NULL: none). */
+static enum ck_status vnote(struct ck_bundle *b, const char *code, const char *severity,
+			    const char *hint, const char *fmt, va_list ap)
 {
 	struct ck_note *n = realloc(b->notes, (b->nnotes + 1) * sizeof *n);
 	char msg[512];
-	va_list ap;
 
 	if (!n)
 		return CK_E_NOMEM;
 	b->notes = n;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	ck_text_oneline(msg); /* it may quote a PEM label from the input */
 	n = &b->notes[b->nnotes];
 	n->code = strdup(code);
 	n->severity = strdup(severity);
 	n->message = strdup(msg);
-	if (!n->code || !n->severity || !n->message) {
+	n->hint = hint ? strdup(hint) : NULL;
+	if (!n->code || !n->severity || !n->message || (hint && !n->hint)) {
 		free(n->code);
 		free(n->severity);
 		free(n->message);
+		free(n->hint);
 		return CK_E_NOMEM;
 	}
 	b->nnotes++;
 	return CK_OK;
 }
 
+enum ck_status ck_bundle_note(struct ck_bundle *b, const char *code,
+			      const char *severity, const char *fmt, ...)
+{
+	enum ck_status rc;
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc = vnote(b, code, severity, NULL, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static enum ck_status note_hint(struct ck_bundle *b, const char *code, const char *severity,
+				const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static enum ck_status note_hint(struct ck_bundle *b, const char *code, const char *severity,
+				const char *hint, const char *fmt, ...)
+{
+	enum ck_status rc;
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc = vnote(b, code, severity, hint, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 enum ck_status ck_bundle_merge(struct ck_bundle *dst, struct ck_bundle *src)
 {
 	struct ck_cert **c;
 	struct ck_key **k;
+	struct ck_pem_glue *g;
 
-	/* grow both first, so that nothing moves unless everything can */
+	/* grow all first, so that nothing moves unless everything can */
 	c = realloc(dst->certs, (dst->ncerts + src->ncerts + 1) * sizeof *c);
 	if (!c)
 		return CK_E_NOMEM;
@@ -152,6 +183,14 @@ enum ck_status ck_bundle_merge(struct ck_bundle *dst, struct ck_bundle *src)
 	if (!k)
 		return CK_E_NOMEM;
 	dst->keys = k;
+	g = realloc(dst->glued, (dst->nglued + src->nglued + 1) * sizeof *g);
+	if (!g)
+		return CK_E_NOMEM;
+	dst->glued = g;
+	if (src->nglued)
+		memcpy(g + dst->nglued, src->glued, src->nglued * sizeof *g);
+	dst->nglued += src->nglued;
+	src->nglued = 0;
 	for (size_t i = 0; i < src->ncerts; i++)
 		dst->certs[dst->ncerts++] = src->certs[i];
 	for (size_t i = 0; i < src->nkeys; i++)
@@ -932,8 +971,13 @@ struct pem_block {
 	const unsigned char *begin; /* "-----BEGIN" */
 	const unsigned char *body;  /* after the BEGIN line */
 	const unsigned char *end;   /* "-----END" */
-	const unsigned char *stop;  /* after the END line */
+	const unsigned char *mark_end; /* after the END line's closing dashes */
+	const unsigned char *stop;  /* after the END line, or at mark_end when
+				       another block starts on that line */
 	unsigned line;              /* line number of BEGIN */
+	int glue;                   /* -1: BEGIN starts its line; else enum ck_pem_glue_kind */
+	const unsigned char *lead;  /* the text before BEGIN on its line */
+	size_t lead_len;
 };
 
 static const unsigned char *find_line_end(const unsigned char *p, const unsigned char *e)
@@ -955,12 +999,38 @@ static unsigned count_lines(const unsigned char *from, const unsigned char *to)
 	return n;
 }
 
+/* What stands before BEGIN (at b) on its line.  p is where the search
+ * started: the previous block's mark_end, or the start of the input.
+ * The walk back stops at p, so a long line costs one pass in all. */
+static void find_glue(const unsigned char *data, const unsigned char *p,
+		      const unsigned char *b, struct pem_block *blk)
+{
+	const unsigned char *ls = b;
+
+	while (ls > p && ls[-1] != '\n')
+		ls--;
+	blk->lead = ls;
+	blk->lead_len = (size_t)(b - ls);
+	blk->glue = -1;
+	if (ls == p && p > data) {
+		/* no newline since the previous END's dashes */
+		blk->glue = CK_GLUE_AFTER_END;
+		for (const unsigned char *q = p; q < b; q++)
+			if (!is_space(*q))
+				blk->glue = CK_GLUE_TEXT_BETWEEN;
+	} else if (ls < b) {
+		blk->glue = CK_GLUE_AFTER_TEXT;
+	}
+}
+
 /* Find the next block at or after *pos.  Returns 1 found, 0 none, or a
- * negative status-as-int with err set for an unterminated block. */
+ * negative status-as-int with err set for an unterminated block.  *pos
+ * moves to just after the END line's dashes, so that a block glued to
+ * them is found too. */
 static int next_pem_block(const unsigned char *data, size_t len, size_t *pos,
 			  unsigned *line, struct pem_block *blk, struct ck_error *err)
 {
-	const unsigned char *e = data + len, *p = data + *pos, *b, *l, *le;
+	const unsigned char *e = data + len, *p = data + *pos, *b, *l, *le, *eol;
 	static const char begin[] = "-----BEGIN ";
 
 	b = memmem(p, (size_t)(e - p), begin, sizeof begin - 1);
@@ -969,6 +1039,7 @@ static int next_pem_block(const unsigned char *data, size_t len, size_t *pos,
 	*line += count_lines(p, b);
 	blk->line = *line + 1;
 	blk->begin = b;
+	find_glue(data, p, b, blk);
 	l = b + sizeof begin - 1;
 	le = memmem(l, (size_t)(e - l), "-----", 5);
 	if (!le || memchr(l, '\n', (size_t)(le - l))) {
@@ -990,10 +1061,13 @@ static int next_pem_block(const unsigned char *data, size_t len, size_t *pos,
 			return -1;
 		}
 		blk->end = em;
-		blk->stop = find_line_end(em, e);
+		blk->mark_end = em + n;
 	}
-	*line += count_lines(b, blk->stop);
-	*pos = (size_t)(blk->stop - data);
+	eol = find_line_end(blk->mark_end, e);
+	blk->stop = memmem(blk->mark_end, (size_t)(eol - blk->mark_end), begin, sizeof begin - 1)
+			    ? blk->mark_end : eol;
+	*line += count_lines(b, blk->mark_end);
+	*pos = (size_t)(blk->mark_end - data);
 	return 1;
 }
 
@@ -1160,25 +1234,98 @@ static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *d
 	return rc;
 }
 
+/* Glued blocks are noted one by one up to this many, then summed up:
+ * a file of a hundred concatenated certificates is one problem. */
+#define GLUE_NOTES_MAX 8
+
+/* Record and note block `n` (blk), which starts mid-line after `prev`
+ * (NULL for the first block).  The message says what OpenSSL's PEM
+ * reader does with it, as tests/cli/chainview-glued.sh checks against
+ * openssl, keytool and certtool. */
+static enum ck_status note_glue(struct ck_bundle *b, const struct pem_block *prev,
+				const struct pem_block *blk, unsigned n)
+{
+	struct ck_pem_glue *g;
+	char hint[512];
+	int ll = (int)(blk->label_len > 64 ? 64 : blk->label_len);
+	int pl = prev ? (int)(prev->label_len > 64 ? 64 : prev->label_len) : 0;
+
+	/* grows by doubling: a long concatenation costs no copy per block */
+	if ((b->nglued & (b->nglued - 1)) == 0) {
+		g = realloc(b->glued, (b->nglued ? 2 * b->nglued : 1) * sizeof *g);
+		if (!g)
+			return CK_E_NOMEM;
+		b->glued = g;
+	}
+	g = &b->glued[b->nglued++];
+	g->kind = (enum ck_pem_glue_kind)blk->glue;
+	g->block = n;
+	g->line = blk->line;
+	if (b->nglued > GLUE_NOTES_MAX)
+		return CK_OK;
+	if (blk->glue == CK_GLUE_AFTER_TEXT) {
+		snprintf(hint, sizeof hint,
+			 "Start the BEGIN line on a line of its own (certconv --fix --to pem writes "
+			 "every block so). Seen with OpenSSL 3.0: openssl x509 and storeutl pass "
+			 "over the block; Java keytool -printcert fails (\"Failed to parse input\"); "
+			 "GnuTLS certtool reads it.");
+		return note_hint(b, "pem-glued-blocks", "warning", hint,
+				 "block %u (%.*s) starts after other text on line %u (\"%.*s\"): "
+				 "OpenSSL's PEM reader takes a BEGIN only at the start of a line, so "
+				 "nginx, curl, Python and .NET on Linux skip this block",
+				 n, ll, blk->label, blk->line,
+				 (int)(blk->lead_len > 32 ? 32 : blk->lead_len), blk->lead);
+	}
+	/* OpenSSL rejects the END line of block n - 1; storeutl then skips
+	 * to the next BEGIN at the start of a line, after block n */
+	snprintf(hint, sizeof hint,
+		 "Put each BEGIN line on a line of its own (certconv --fix --to pem writes every "
+		 "block so), or add a newline after END %.*s on line %u. Seen with OpenSSL 3.0: "
+		 "openssl storeutl lists every block but these two, crl2pkcs7 -certfile fails "
+		 "with \"bad end line\"%s; Java keytool -printcert fails (\"Failed to parse "
+		 "input\"); GnuTLS certtool reads every block.",
+		 pl, prev->label, blk->line, n == 2 ? ", openssl x509 reads nothing" : "");
+	return note_hint(b, "pem-glued-blocks", "warning", hint,
+			 "blocks %u and %u are on one line (%u), %s END %.*s and BEGIN %.*s: "
+			 "OpenSSL's PEM reader rejects block %u there (\"bad end line\"), so nginx, "
+			 "curl, Python and .NET on Linux fail to load the file or get only the blocks "
+			 "before it",
+			 n - 1, n, blk->line,
+			 blk->glue == CK_GLUE_TEXT_BETWEEN ? "with other text between" :
+							      "no newline between",
+			 pl, prev->label, ll, blk->label, n - 1);
+}
+
 static enum ck_status load_pem(struct ck_bundle *b, const unsigned char *data, size_t len,
 			       const struct ck_load_opts *opts, struct ck_error *err)
 {
 	size_t pos = 0;
 	unsigned line = 0, blocks = 0;
-	struct pem_block blk;
+	struct pem_block blk, prev;
 	enum ck_status rc;
 	int found;
 
 	while ((found = next_pem_block(data, len, &pos, &line, &blk, err)) == 1) {
 		blocks++;
+		if (blk.glue >= 0 &&
+		    (rc = note_glue(b, blk.glue == CK_GLUE_AFTER_TEXT ? NULL : &prev, &blk, blocks)))
+			return ck_error_set(err, rc, "out of memory");
 		rc = load_pem_block(b, data, &blk, opts, err);
 		if (rc)
 			return rc;
+		prev = blk;
 	}
 	if (found < 0)
 		return CK_E_PARSE;
 	if (blocks == 0)
 		return ck_error_set(err, CK_E_PARSE, "no PEM block found");
+	if (b->nglued > GLUE_NOTES_MAX &&
+	    (rc = ck_bundle_note(b, "pem-glued-blocks", "warning",
+				 "%zu more block%s start%s in the middle of a line, the last at line %u",
+				 b->nglued - GLUE_NOTES_MAX, b->nglued - GLUE_NOTES_MAX == 1 ? "" : "s",
+				 b->nglued - GLUE_NOTES_MAX == 1 ? "s" : "",
+				 b->glued[b->nglued - 1].line)))
+		return ck_error_set(err, rc, "out of memory");
 	return CK_OK;
 }
 

@@ -100,6 +100,24 @@ struct ck_note {
 	char *code;      /* finding code, e.g. "skipped-bag" */
 	char *severity;  /* "info", "warning" */
 	char *message;
+	char *hint;      /* what to do about it; NULL when there is nothing to say */
+};
+
+/* A PEM block whose BEGIN does not start its line.  OpenSSL's PEM
+ * reader takes a BEGIN only at the start of a line and an END only when
+ * a newline follows its dashes, so it stops at a block glued to the
+ * previous END ("bad end line") and skips one after other text; load
+ * reads both kinds, records each here and notes it (pem-glued-blocks). */
+enum ck_pem_glue_kind {
+	CK_GLUE_AFTER_END,    /* right after the previous block's END (blanks at most) */
+	CK_GLUE_TEXT_BETWEEN, /* after the previous block's END and other text */
+	CK_GLUE_AFTER_TEXT,   /* after text that is not an END line */
+};
+
+struct ck_pem_glue {
+	enum ck_pem_glue_kind kind;
+	unsigned block; /* the block that starts mid-line, 1-based, counting every block */
+	unsigned line;  /* the line it starts on, 1-based */
 };
 
 struct ck_jks_info; /* jks.h */
@@ -115,6 +133,8 @@ struct ck_bundle {
 	struct ck_jks_info *jks; /* NULL unless JKS or JCEKS */
 	struct ck_note *notes;
 	size_t nnotes;
+	struct ck_pem_glue *glued; /* PEM: blocks that start mid-line, in input order */
+	size_t nglued;
 };
 
 void ck_bundle_free(struct ck_bundle *b);
@@ -220,7 +240,8 @@ enum ck_status ck_der_blobs_load(const unsigned char *data, size_t len, const ch
 				 struct ck_der_blobs **out, struct ck_error *err);
 void ck_der_blobs_free(struct ck_der_blobs *b);
 
-/* Move every certificate and key of `src` to the end of `dst`. */
+/* Move every certificate and key of `src` to the end of `dst`, and its
+ * glue records (their block numbers still count the blocks of `src`). */
 enum ck_status ck_bundle_merge(struct ck_bundle *dst, struct ck_bundle *src);
 
 #endif

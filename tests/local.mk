@@ -137,6 +137,8 @@ CLI_TESTS = \
 	tests/cli/chainview-findings.sh \
 	tests/cli/chainview-output.sh \
 	tests/cli/chainview-options.sh \
+	tests/cli/chainview-glued.sh \
+	tests/cli/glued-oracles.sh \
 	tests/cli/pkits.sh \
 	tests/cli/truststore-stores.sh \
 	tests/cli/truststore-check.sh \
@@ -189,7 +191,7 @@ AM_TESTS_ENVIRONMENT = \
 	$(NULL)
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS) $(SUITE_TESTS) tests/servers/servers.sh tests/servers/README.md
-EXTRA_DIST += tests/conv.sh tests/pty-run.py tests/p12-bags.py
+EXTRA_DIST += tests/conv.sh tests/glued.sh tests/pty-run.py tests/p12-bags.py
 EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/dns.sh tests/servers/tcp.py tests/servers/https.py
 EXTRA_DIST += tests/golden
 

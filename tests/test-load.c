@@ -333,6 +333,162 @@ Test(load, unknown_pem_blocks_are_noted)
 	free(cert);
 }
 
+/* `parts` read from fixtures and joined; a part's trailing newline is
+ * dropped when it is followed by "-" in the list, text is taken as it
+ * is when it starts with "+". */
+static unsigned char *glue_parts(const char *const *parts, size_t *total)
+{
+	unsigned char *all = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; parts[i]; i++) {
+		size_t len;
+		unsigned char *d;
+		if (!strcmp(parts[i], "-")) {
+			cr_assert(n > 0 && all[n - 1] == '\n');
+			n--;
+			continue;
+		}
+		if (parts[i][0] == '+') {
+			len = strlen(parts[i] + 1);
+			d = (unsigned char *)strdup(parts[i] + 1);
+		} else {
+			d = fx_read(parts[i], &len);
+		}
+		all = realloc(all, n + len);
+		cr_assert_not_null(all);
+		memcpy(all + n, d, len);
+		n += len;
+		free(d);
+	}
+	*total = n;
+	return all;
+}
+
+static struct ck_bundle *load_parts(const char *const *parts)
+{
+	size_t len;
+	unsigned char *d = glue_parts(parts, &len);
+	struct ck_bundle *b = NULL;
+	struct ck_error e;
+
+	ck_error_clear(&e);
+	cr_assert_eq(ck_bundle_load_mem(d, len, "glued", NULL, &b, &e), CK_OK, "%s", e.what);
+	free(d);
+	return b;
+}
+
+static const struct ck_note *find_note(const struct ck_bundle *b, const char *code)
+{
+	for (size_t i = 0; i < b->nnotes; i++)
+		if (!strcmp(b->notes[i].code, code))
+			return &b->notes[i];
+	return NULL;
+}
+
+Test(load, glued_blocks_are_all_read_and_recorded)
+{
+	const char *const parts[] = { "pki/client.crt", "-", "pki/int-ca.crt", "pki/root-ca.crt", NULL };
+	struct ck_bundle *b = load_parts(parts);
+	const struct ck_note *n = find_note(b, "pem-glued-blocks");
+
+	cr_assert_eq(b->ncerts, 3);
+	cr_assert_eq(b->nglued, 1);
+	cr_assert_eq(b->glued[0].kind, CK_GLUE_AFTER_END);
+	cr_assert_eq(b->glued[0].block, 2);
+	cr_assert_eq(b->glued[0].line, 25);
+	cr_assert_not_null(n);
+	cr_assert_str_eq(n->severity, "warning");
+	cr_assert(strstr(n->message, "blocks 1 and 2 are on one line (25), no newline between END "
+				     "CERTIFICATE and BEGIN CERTIFICATE"), "%s", n->message);
+	cr_assert(n->hint && strstr(n->hint, "certconv --fix"));
+	ck_bundle_free(b);
+}
+
+Test(load, glued_key_text_between_and_text_before)
+{
+	const char *const key[] = { "pki/client.crt", "-", "pki/client.key", NULL };
+	const char *const between[] = { "pki/client.crt", "-", "+ junk ", "pki/int-ca.crt", NULL };
+	const char *const before[] = { "+# leaf", "pki/client.crt", "+  ", "pki/int-ca.crt", NULL };
+	struct ck_bundle *b = load_parts(key);
+
+	cr_assert_eq(b->ncerts, 1);
+	cr_assert_eq(b->nkeys, 1);
+	cr_assert_eq(b->nglued, 1);
+	cr_assert_eq(b->glued[0].kind, CK_GLUE_AFTER_END);
+	cr_assert(strstr(find_note(b, "pem-glued-blocks")->message,
+			 "END CERTIFICATE and BEGIN PRIVATE KEY"));
+	ck_bundle_free(b);
+
+	b = load_parts(between);
+	cr_assert_eq(b->ncerts, 2);
+	cr_assert_eq(b->nglued, 1);
+	cr_assert_eq(b->glued[0].kind, CK_GLUE_TEXT_BETWEEN);
+	ck_bundle_free(b);
+
+	/* text before block 1, and blanks before block 2 */
+	b = load_parts(before);
+	cr_assert_eq(b->ncerts, 2);
+	cr_assert_eq(b->nglued, 2);
+	cr_assert_eq(b->glued[0].kind, CK_GLUE_AFTER_TEXT);
+	cr_assert_eq(b->glued[0].block, 1);
+	cr_assert_eq(b->glued[0].line, 1);
+	cr_assert_eq(b->glued[1].kind, CK_GLUE_AFTER_TEXT);
+	cr_assert_eq(b->glued[1].block, 2);
+	cr_assert_eq(b->glued[1].line, 26);
+	cr_assert(strstr(b->notes[0].message, "block 1 (CERTIFICATE) starts after other text on "
+					      "line 1 (\"# leaf\")"), "%s", b->notes[0].message);
+	ck_bundle_free(b);
+}
+
+Test(load, blocks_on_their_own_lines_are_not_glued)
+{
+	const char *const parts[] = { "bundles/client-crlf.pem", "bundles/client-text.pem",
+				      "bundles/client-combined.pem", NULL };
+	struct ck_bundle *b = load_parts(parts);
+
+	cr_assert_eq(b->nglued, 0);
+	cr_assert_null(find_note(b, "pem-glued-blocks"));
+	ck_bundle_free(b);
+}
+
+Test(load, many_glued_blocks_are_summed_up)
+{
+	const char *parts[2 * 20 + 1];
+	struct ck_bundle *b;
+	size_t notes = 0;
+
+	for (size_t i = 0; i < 20; i++) {
+		parts[2 * i] = "pki/client.crt";
+		parts[2 * i + 1] = i < 19 ? "-" : NULL;
+	}
+	parts[40] = NULL;
+	b = load_parts(parts);
+	cr_assert_eq(b->ncerts, 20);
+	cr_assert_eq(b->nglued, 19);
+	for (size_t i = 0; i < b->nnotes; i++)
+		notes += !strcmp(b->notes[i].code, "pem-glued-blocks");
+	cr_assert_eq(notes, 9);
+	cr_assert_str_eq(b->notes[b->nnotes - 1].message,
+			 "11 more blocks start in the middle of a line, the last at line 457");
+	ck_bundle_free(b);
+}
+
+Test(load, merge_moves_the_glue_records)
+{
+	const char *const parts[] = { "pki/client.crt", "-", "pki/int-ca.crt", NULL };
+	const char *const plain[] = { "pki/root-ca.crt", NULL };
+	struct ck_bundle *dst = load_parts(plain), *src = load_parts(parts);
+
+	cr_assert_eq(ck_bundle_merge(dst, src), CK_OK);
+	cr_assert_eq(dst->ncerts, 3);
+	cr_assert_eq(dst->nglued, 1);
+	cr_assert_eq(dst->glued[0].block, 2);
+	cr_assert_eq(src->nglued, 0);
+	ck_bundle_free(src);
+	ck_bundle_free(dst);
+}
+
 Test(load, unterminated_block)
 {
 	const char *pem = "-----BEGIN CERTIFICATE-----\nMIIB\n";

@@ -109,6 +109,21 @@ static int plan_plain(const struct ck_bundle *b, struct plan *p)
 	return CLI_EXIT_OK;
 }
 
+/* PEM blocks that started mid-line are written on lines of their own:
+ * a fix OpenSSL needs (chainview's pem-glued-blocks), said as one. */
+static void report_glued(const struct opts *o, const struct ck_bundle *b)
+{
+	for (size_t i = 0; i < b->nglued && !o->conv.quiet; i++) {
+		const struct ck_pem_glue *g = &b->glued[i];
+		if (g->kind == CK_GLUE_AFTER_TEXT)
+			cli_msg(b->name, "put PEM block %u on a line of its own (it started after "
+				"other text on line %u)", g->block, g->line);
+		else
+			cli_msg(b->name, "put PEM blocks %u and %u on lines of their own (they "
+				"shared line %u)", g->block - 1, g->block, g->line);
+	}
+}
+
 static int plan_fixed(struct cli_common *c, const struct opts *o, const struct ck_bundle *b,
 		      const struct ck_trust *trust, struct ck_fixed **fp, struct plan *p)
 {
@@ -123,7 +138,9 @@ static int plan_fixed(struct cli_common *c, const struct opts *o, const struct c
 		ck_error_set_file(&err, b->name);
 		status = cli_error(&err);
 	} else {
-		p->complete = conv_report_fix(&o->conv, b->name, *fp, (*fp)->ncerts > 0);
+		report_glued(o, b);
+		p->complete = conv_report_fix(&o->conv, b->name, *fp,
+					      (*fp)->ncerts > 0 && b->nglued == 0);
 		p->certs = (*fp)->certs;
 		p->ncerts = (*fp)->ncerts;
 		p->keys = calloc(2, sizeof *p->keys);
