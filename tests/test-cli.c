@@ -1,13 +1,19 @@
-/* cli: the parsers of option values shared by the tools (tools/cli.c).
- * Each value is given in a heap buffer of its exact size, so that the
- * sanitizer build catches a read past its end. */
+/* cli: what tools/cli.c gives every tool: the parsers of option values
+ * (each value in a heap buffer of its exact size, so that the sanitizer
+ * build catches a read past its end), and the removal of temporary
+ * output files on a fatal signal. */
 #include "config.h"
 
 #include "tools/cli.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static bool parse_time(const char *s, time_t *t)
 {
@@ -66,5 +72,94 @@ Test(cli, parse_time_bad_forms)
 		time_t t = 12345;
 		cr_assert_not(parse_time(bad[i], &t), "'%s' is accepted", bad[i]);
 		cr_assert_eq(t, 12345, "'%s': *out set on failure", bad[i]);
+	}
+}
+
+/* Temporary files and directories of outputs are removed when a fatal
+ * signal ends the program, which then dies of that signal.  A child
+ * makes them and raises the signal itself: no race. */
+static int entries_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+	cr_assert(d);
+	while ((de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+static void die_while_writing(const char *dir, int sig)
+{
+	struct ck_write_opts wo = cli_write_opts(false, true);
+	struct ck_outdir *d = NULL;
+	struct ck_out *o = NULL;
+	struct ck_error e;
+	char path[512];
+
+	ck_error_clear(&e);
+	snprintf(path, sizeof path, "%s/key.pem", dir);
+	if (ck_out_open(path, &wo, &o, &e))
+		_exit(10);
+	fputs("secret", ck_out_file(o));
+	fflush(ck_out_file(o));
+	snprintf(path, sizeof path, "%s/der", dir);
+	if (ck_outdir_open(path, ".der", &wo, &d, &e))
+		_exit(11);
+	for (int i = 0; i < 3; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "%d.der", i);
+		if (ck_outdir_add(d, name, "x", 1, &e))
+			_exit(12);
+	}
+	if (entries_in(dir) != 2) /* the temporary file and directory */
+		_exit(13);
+	raise(sig);
+	_exit(14);
+}
+
+Test(cli, temporary_outputs_are_removed_on_a_fatal_signal)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		char dir[] = "/tmp/ck-cli-XXXXXX";
+		int status;
+		pid_t pid;
+		cr_assert(mkdtemp(dir));
+		pid = fork();
+		cr_assert(pid >= 0);
+		if (pid == 0) {
+			signal(sigs[i], SIG_DFL);
+			die_while_writing(dir, sigs[i]);
+		}
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+		cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == sigs[i],
+			  "signal %d: the child ended with status %#x", sigs[i], status);
+		cr_assert_eq(entries_in(dir), 0, "signal %d: temporary output left", sigs[i]);
+		cr_assert_eq(rmdir(dir), 0);
+	}
+}
+
+/* A signal ignored when the program started stays ignored. */
+Test(cli, an_ignored_signal_stays_ignored)
+{
+	char dir[] = "/tmp/ck-cli-XXXXXX";
+	int status;
+	pid_t pid;
+	cr_assert(mkdtemp(dir));
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		signal(SIGHUP, SIG_IGN);
+		die_while_writing(dir, SIGHUP); /* returns from raise: exit 14 */
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 14, "status %#x", status);
+	cr_assert_eq(entries_in(dir), 2, "nothing removed: the program goes on");
+	{
+		char cmd[128];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		cr_assert_eq(system(cmd), 0);
 	}
 }

@@ -120,7 +120,7 @@ if [ -f "$TMPD/precious/notes.txt" ]; then echo "ok: notes.txt still there"; els
 checks=$((checks + 1))
 if ls -a "$TMPD" | grep -q '^\.der\.\|^\.out\.pem\.\|^\.precious\.'; then fail "temporary files left"; else echo "ok: no temporary files left"; fi
 run truststore export "$S/old.pem" --to der-dir -o "$TMPD/no-such-dir/x"
-expect "der-dir in a missing directory" 3 '' 'cannot create a directory beside it'
+expect "der-dir in a missing directory: a system error, as for every output" 5 '' 'cannot create a directory beside it'
 run truststore export "$S/old.pem" --json --to pem -o -
 expect "json with -o -" 2 '' 'leave out --json'
 
