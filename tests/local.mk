@@ -131,6 +131,7 @@ CLI_TESTS = \
 	tests/cli/chainview-findings.sh \
 	tests/cli/chainview-output.sh \
 	tests/cli/chainview-options.sh \
+	tests/cli/chainview-validate.sh \
 	tests/cli/pkits.sh \
 	tests/cli/truststore-stores.sh \
 	tests/cli/truststore-check.sh \
