@@ -1085,6 +1085,26 @@ static unsigned columns(const char *s)
 	return n;
 }
 
+/* Columns of s[0..n) (no colour codes in it), and how many of its
+ * bytes fill at most `cols` columns without splitting a character. */
+static unsigned span_columns(const char *s, size_t n)
+{
+	unsigned c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+static size_t span_bytes(const char *s, size_t n, unsigned cols)
+{
+	size_t i = 0;
+	for (unsigned c = 0; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && c++ == cols)
+			break;
+	}
+	return i;
+}
+
 void ck_text_wrap(FILE *f, const char *lead, unsigned indent, const char *text, unsigned width)
 {
 	unsigned col = columns(lead);
@@ -1093,15 +1113,26 @@ void ck_text_wrap(FILE *f, const char *lead, unsigned indent, const char *text, 
 	while (*p) {
 		const char *sp = strchr(p, ' ');
 		size_t w = sp ? (size_t)(sp - p) : strlen(p);
-		if (col > indent && col + 1 + w > width) {
+		unsigned cw = span_columns(p, w);
+		if (col > indent && col + 1 + cw > width) {
 			fprintf(f, "\n%*s", (int)indent, "");
 			col = indent;
 		} else if (col > indent && p != text) {
 			fputc(' ', f);
 			col++;
 		}
+		/* a word longer than a line (a file name) is cut at the width */
+		while (col + cw > width && col < width) {
+			size_t take = span_bytes(p, w, width - col);
+			fwrite(p, 1, take, f);
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+			p += take;
+			w -= take;
+			cw = span_columns(p, w);
+		}
 		fwrite(p, 1, w, f);
-		col += (unsigned)w;
+		col += cw;
 		p += w;
 		while (*p == ' ')
 			p++;

@@ -96,7 +96,8 @@ struct ck_text_opts {
 };
 
 /* Print `text` wrapped at `width` columns, the first line after `lead`
- * (colour codes not counted), the others indented by `indent` spaces. */
+ * (colour codes not counted), the others indented by `indent` spaces;
+ * a word longer than a line is cut (needs indent < width). */
 void ck_text_wrap(FILE *f, const char *lead, unsigned indent, const char *text, unsigned width);
 
 /* chainview's text rendering of one document. */

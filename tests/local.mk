@@ -139,6 +139,7 @@ CLI_TESTS = \
 	tests/cli/chainview-options.sh \
 	tests/cli/chainview-glued.sh \
 	tests/cli/glued-oracles.sh \
+	tests/cli/chainview-validate.sh \
 	tests/cli/pkits.sh \
 	tests/cli/truststore-stores.sh \
 	tests/cli/truststore-check.sh \
