@@ -58,7 +58,8 @@ static const struct cli_tool tool = {
 		"with the same trust options; every URL of every certificate (and of every issuer\n"
 		"fetched on the way) is then fetched, all at once, and classified: ok, dns-failure,\n"
 		"refused, dropped, timeout, tls-error, http-error, proxy-error, too-large, bad-content,\n"
-		"wrong-issuer, stale, revoked, unsupported-scheme or malformed-url.",
+		"wrong-issuer, stale, revoked, unsupported-scheme, malformed-url or\n"
+		"blocked-address (no link-local or cloud metadata address is connected to).",
 	.options = options,
 	.common = CLI_WITH_ALL,
 };
