@@ -340,7 +340,7 @@ bool ck_net_cidr_parse(const char *s, struct ck_net_cidr *out, char *why, size_t
 	}
 	c.bits = max;
 	if (slash && !prefix_number(slash + 1, max, &c.bits))
-		return fail_why(why, whylen, "'%s': the prefix length must be a number from 0 to %u", s, max);
+		return fail_why(why, whylen, "'%s': the prefix length must be a number from 0 to %u, with no sign or leading zero", s, max);
 	for (unsigned i = c.bits; i < max; i++) {
 		if (bit_set(c.net, i)) {
 			char net[CK_NET_CIDR_STRLEN];
