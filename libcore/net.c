@@ -375,11 +375,12 @@ bool ck_net_cidr_contains(const struct ck_net_cidr *c, const char *address)
 static const struct {
 	const char *range, *what;
 } builtin_deny[] = {
-	{ "169.254.169.254", "the instance-metadata address of AWS, Azure, Google Cloud and other clouds" },
-	{ "fd00:ec2::254", "the AWS instance-metadata address over IPv6" },
-	{ "100.100.100.200", "the Alibaba Cloud instance-metadata address" },
-	{ "169.254.0.0/16", "a link-local address (169.254.0.0/16)" },
-	{ "fe80::/10", "an IPv6 link-local address (fe80::/10)" },
+	/* AWS, Azure, Google Cloud, Oracle Cloud, OpenStack, ... */
+	{ "169.254.169.254", "the cloud instance-metadata address" },
+	{ "fd00:ec2::254", "AWS's instance-metadata address (IPv6)" },
+	{ "100.100.100.200", "Alibaba Cloud's instance-metadata address" },
+	{ "169.254.0.0/16", "link-local (169.254.0.0/16)" },
+	{ "fe80::/10", "IPv6 link-local (fe80::/10)" },
 };
 
 /* Is `a` (shown as `shown`) allowed?  See ck_net_address_allowed(). */

@@ -377,8 +377,7 @@ static void judge(struct emu *m, const struct ck_url_entry *e, struct ck_runtime
 	if (e->effective == CK_URL_BLOCKED_ADDRESS) {
 		/* the runtime has no such rule: it connects, and what it gets
 		 * there was not measured */
-		snprintf(f->why, sizeof f->why, "%s fetches it; chainkit did not (%.150s), so what it gets is not known",
-			 rt->label, detail);
+		snprintf(f->why, sizeof f->why, "%s fetches it, outcome unknown: %.190s", rt->label, detail);
 		return;
 	}
 	f->cost_ms = failure_cost(m, e, &exhausts);

@@ -391,13 +391,13 @@ static const struct {
 	const char *why;  /* part of the reason when refused */
 } decisions[] = {
 	/* the built-in ranges */
-	{ { NULL }, { NULL }, "169.254.169.254", false, "not connected to 169.254.169.254: the instance-metadata address of AWS" },
-	{ { NULL }, { NULL }, "::ffff:169.254.169.254", false, "::ffff:169.254.169.254: the instance-metadata address" },
-	{ { NULL }, { NULL }, "169.254.1.1", false, "169.254.1.1: a link-local address (169.254.0.0/16)" },
-	{ { NULL }, { NULL }, "::ffff:169.254.1.1", false, "a link-local address (169.254.0.0/16)" },
-	{ { NULL }, { NULL }, "fe80::1", false, "fe80::1: an IPv6 link-local address (fe80::/10)" },
+	{ { NULL }, { NULL }, "169.254.169.254", false, "not connected to 169.254.169.254: the cloud instance-metadata address" },
+	{ { NULL }, { NULL }, "::ffff:169.254.169.254", false, "::ffff:169.254.169.254: the cloud instance-metadata address" },
+	{ { NULL }, { NULL }, "169.254.1.1", false, "169.254.1.1: link-local (169.254.0.0/16)" },
+	{ { NULL }, { NULL }, "::ffff:169.254.1.1", false, "link-local (169.254.0.0/16)" },
+	{ { NULL }, { NULL }, "fe80::1", false, "fe80::1: IPv6 link-local (fe80::/10)" },
 	{ { NULL }, { NULL }, "febf::1", false, "IPv6 link-local" },
-	{ { NULL }, { NULL }, "fd00:ec2::254", false, "the AWS instance-metadata address over IPv6" },
+	{ { NULL }, { NULL }, "fd00:ec2::254", false, "AWS's instance-metadata address (IPv6)" },
 	{ { NULL }, { NULL }, "100.100.100.200", false, "Alibaba Cloud" },
 	{ { NULL }, { NULL }, "169.254.0.1", false, "refused by default (--allow-address opens it)" },
 	/* everything else stays allowed: private ranges are PKIs' */
@@ -540,19 +540,19 @@ static const struct {
 	const char *address;  /* the first one refused */
 	const char *why;
 } refused_urls[] = {
-	{ "http://metadata.test/latest/meta-data/", "169.254.169.254", "instance-metadata address of AWS" },
+	{ "http://metadata.test/latest/meta-data/", "169.254.169.254", "the cloud instance-metadata address" },
 	{ "http://v6.test/", "fe80::1", "IPv6 link-local" },
-	{ "http://mapped.test/", "::ffff:169.254.169.254", "instance-metadata address of AWS" },
-	{ "http://aws6.test/", "fd00:ec2::254", "AWS instance-metadata address over IPv6" },
+	{ "http://mapped.test/", "::ffff:169.254.169.254", "the cloud instance-metadata address" },
+	{ "http://aws6.test/", "fd00:ec2::254", "AWS's instance-metadata address (IPv6)" },
 	{ "http://both.test/", "fe80::1", "and 1 more addresses" },
-	{ "http://169.254.169.254/latest/meta-data/", "169.254.169.254", "instance-metadata address of AWS" },
+	{ "http://169.254.169.254/latest/meta-data/", "169.254.169.254", "the cloud instance-metadata address" },
 	{ "http://[fe80::1]:8080/", "fe80::1", "IPv6 link-local" },
-	{ "http://[::ffff:a9fe:a9fe]/", "::ffff:169.254.169.254", "instance-metadata address of AWS" },
+	{ "http://[::ffff:a9fe:a9fe]/", "::ffff:169.254.169.254", "the cloud instance-metadata address" },
 	{ "http://100.100.100.200/", "100.100.100.200", "Alibaba Cloud" },
-	{ "https://169.254.10.1/", "169.254.10.1", "a link-local address" },
+	{ "https://169.254.10.1/", "169.254.10.1", "link-local (169.254.0.0/16)" },
 	/* other spellings of 169.254.169.254 reach the same address */
-	{ "http://2852039166/", "169.254.169.254", "instance-metadata address of AWS" },
-	{ "http://0xa9.0xfe.0xa9.0xfe/", "169.254.169.254", "instance-metadata address of AWS" },
+	{ "http://2852039166/", "169.254.169.254", "the cloud instance-metadata address" },
+	{ "http://0xa9.0xfe.0xa9.0xfe/", "169.254.169.254", "the cloud instance-metadata address" },
 };
 
 Test(net, refused_address_gets_no_socket)
