@@ -12,7 +12,16 @@
  * - At most `parallel` transfers run at once; the rest wait in order.
  *   A URL's time budget covers all of its hops.
  * - A body is kept up to max_body bytes; beyond, the transfer is aborted
- *   in the write callback (or before it starts, from Content-Length). */
+ *   in the write callback (or before it starts, from Content-Length).
+ * - No socket is opened to an address the address rules refuse
+ *   (ck_net_address_allowed): open_socket() decides for every address
+ *   libcurl is about to connect to, after name resolution, on every hop
+ *   and for every address a name has, and returns CURL_SOCKET_BAD
+ *   before socket(2) for a refused one, so no packet is sent.  That
+ *   callback is the only place that sees each address before the
+ *   connect (CURLOPT_PREREQFUNCTION runs after it, and sees one address).
+ *   Through a proxy, the proxy connects: only a URL whose host is an
+ *   address is checked, before the transfer starts. */
 #include "config.h"
 
 #include "net.h"
@@ -54,6 +63,7 @@ static const struct {
 	[CK_URL_REVOKED] = { "revoked", "the certificate is revoked" },
 	[CK_URL_UNSUPPORTED_SCHEME] = { "unsupported-scheme", "a scheme that is not fetched (ftp, or ldap without LDAP support)" },
 	[CK_URL_MALFORMED] = { "malformed-url", "the URL is not a valid URL (spaces, no or unknown scheme)" },
+	[CK_URL_BLOCKED_ADDRESS] = { "blocked-address", "not fetched: the host is a link-local, cloud metadata or denied address" },
 };
 
 const char *ck_url_result_name(enum ck_url_result r)
@@ -213,6 +223,255 @@ enum ck_url_result ck_url_validate(const char *url, unsigned schemes, char *why,
 }
 
 /* ---------------------------------------------------------------- */
+/* addresses */
+
+static bool fail_why(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static bool fail_why(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	if (why && len) {
+		va_start(ap, fmt);
+		vsnprintf(why, len, fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
+/* An address as it is connected to: an IPv4-mapped IPv6 address
+ * (::ffff:a.b.c.d) is the IPv4 address it reaches. */
+struct addr {
+	int family;
+	unsigned char a[16];
+};
+
+static const unsigned char v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+static void addr_from(int family, const void *bytes, struct addr *out)
+{
+	memset(out, 0, sizeof *out);
+	if (family == AF_INET6 && memcmp(bytes, v4_mapped, 12)) {
+		out->family = AF_INET6;
+		memcpy(out->a, bytes, 16);
+	} else {
+		out->family = AF_INET;
+		memcpy(out->a, (const unsigned char *)bytes + (family == AF_INET6 ? 12 : 0), 4);
+	}
+}
+
+static bool addr_parse(const char *s, struct addr *out)
+{
+	unsigned char b[16];
+	if (inet_pton(AF_INET, s, b) == 1)
+		addr_from(AF_INET, b, out);
+	else if (inet_pton(AF_INET6, s, b) == 1)
+		addr_from(AF_INET6, b, out);
+	else
+		return false;
+	return true;
+}
+
+static bool bit_set(const unsigned char *b, unsigned i)
+{
+	return b[i / 8] & (0x80 >> (i % 8));
+}
+
+static bool same_prefix(const unsigned char *a, const unsigned char *b, unsigned bits)
+{
+	for (unsigned i = 0; i < bits; i++)
+		if (bit_set(a, i) != bit_set(b, i))
+			return false;
+	return true;
+}
+
+/* Does range c hold address a?  *bits gets the prefix length that
+ * matched, in a's family (an IPv6 range inside ::ffff:0:0/96 is the
+ * IPv4 range it maps). */
+static bool range_holds(const struct ck_net_cidr *c, const struct addr *a, unsigned *bits)
+{
+	if (c->family == AF_INET6 && c->bits >= 96 && !memcmp(c->net, v4_mapped, 12)) {
+		*bits = c->bits - 96;
+		return a->family == AF_INET && same_prefix(c->net + 12, a->a, *bits);
+	}
+	*bits = c->bits;
+	return c->family == a->family && same_prefix(c->net, a->a, c->bits);
+}
+
+static bool prefix_number(const char *s, unsigned max, unsigned *out)
+{
+	unsigned v = 0;
+	if (!*s || (s[0] == '0' && s[1]))
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (unsigned)(*s - '0');
+		if (v > max)
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
+bool ck_net_cidr_parse(const char *s, struct ck_net_cidr *out, char *why, size_t whylen)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	struct ck_net_cidr c = { 0 };
+	unsigned max;
+
+	if (why && whylen)
+		why[0] = '\0';
+	if (!n)
+		return fail_why(why, whylen, "'%s' is not an address range such as 169.254.0.0/16 or fe80::/10", s);
+	if (n >= sizeof addr)
+		return fail_why(why, whylen, "'%.*s' is not an IPv4 or IPv6 address", 60, s);
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, c.net) == 1) {
+		c.family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, addr, c.net) == 1) {
+		c.family = AF_INET6;
+		max = 128;
+	} else {
+		return fail_why(why, whylen, "'%s' is not an IPv4 or IPv6 address", addr);
+	}
+	c.bits = max;
+	if (slash && !prefix_number(slash + 1, max, &c.bits))
+		return fail_why(why, whylen, "'%s': the prefix length must be a number from 0 to %u, with no sign or leading zero", s, max);
+	for (unsigned i = c.bits; i < max; i++) {
+		if (bit_set(c.net, i)) {
+			char net[CK_NET_CIDR_STRLEN];
+			for (unsigned k = c.bits; k < max; k++)
+				c.net[k / 8] &= (unsigned char)~(0x80 >> (k % 8));
+			ck_net_cidr_format(&c, net, sizeof net);
+			return fail_why(why, whylen, "'%s' has address bits set past the prefix (the range is %s)", s,
+					net);
+		}
+	}
+	*out = c;
+	return true;
+}
+
+void ck_net_cidr_format(const struct ck_net_cidr *c, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	inet_ntop(c->family == AF_INET ? AF_INET : AF_INET6, c->net, a, sizeof a);
+	snprintf(buf, len, "%s/%u", a, c->bits);
+}
+
+bool ck_net_cidr_contains(const struct ck_net_cidr *c, const char *address)
+{
+	struct addr a;
+	unsigned bits;
+	return addr_parse(address, &a) && range_holds(c, &a, &bits);
+}
+
+/* Refused unless the user opens them: link-local addresses are never
+ * a PKI's, and the instance-metadata services of cloud VMs live there
+ * (or at these addresses).  The most specific first, for the reason. */
+static const struct {
+	const char *range, *what;
+} builtin_deny[] = {
+	/* AWS, Azure, Google Cloud, Oracle Cloud, OpenStack, ... */
+	{ "169.254.169.254", "the cloud instance-metadata address" },
+	{ "fd00:ec2::254", "AWS's instance-metadata address (IPv6)" },
+	{ "100.100.100.200", "Alibaba Cloud's instance-metadata address" },
+	{ "169.254.0.0/16", "link-local (169.254.0.0/16)" },
+	{ "fe80::/10", "IPv6 link-local (fe80::/10)" },
+};
+
+/* Is `a` (shown as `shown`) allowed?  See ck_net_address_allowed(). */
+static bool decide(const struct ck_net_opts *o, const struct addr *a, const char *shown, char *why,
+		   size_t whylen)
+{
+	const struct ck_net_cidr *best = NULL;
+	unsigned best_bits = 0, bits;
+	bool deny = false;
+	char range[CK_NET_CIDR_STRLEN];
+
+	for (size_t i = 0; o && i < o->ndeny; i++)
+		if (range_holds(&o->deny[i], a, &bits) && (!best || bits > best_bits)) {
+			best = &o->deny[i];
+			best_bits = bits;
+			deny = true;
+		}
+	for (size_t i = 0; o && i < o->nallow; i++)
+		if (range_holds(&o->allow[i], a, &bits) && (!best || bits > best_bits)) {
+			best = &o->allow[i];
+			best_bits = bits;
+			deny = false;
+		}
+	if (best && !deny)
+		return true;
+	if (best) {
+		ck_net_cidr_format(best, range, sizeof range);
+		return fail_why(why, whylen, "not connected to %s: it is in the denied range %s", shown, range);
+	}
+	for (size_t i = 0; i < sizeof builtin_deny / sizeof builtin_deny[0]; i++) {
+		struct ck_net_cidr c;
+		if (ck_net_cidr_parse(builtin_deny[i].range, &c, NULL, 0) && range_holds(&c, a, &bits))
+			return fail_why(why, whylen,
+					"not connected to %s: %s, refused by default (--allow-address opens it)",
+					shown, builtin_deny[i].what);
+	}
+	return true;
+}
+
+bool ck_net_address_allowed(const struct ck_net_opts *o, const char *address, char *why, size_t whylen)
+{
+	struct addr a;
+	if (why && whylen)
+		why[0] = '\0';
+	if (!addr_parse(address, &a))
+		return fail_why(why, whylen, "not connected to '%s': not a numeric address", address);
+	return decide(o, &a, address, why, whylen);
+}
+
+bool ck_net_resolve_check(const char *entry, char *why, size_t whylen)
+{
+	const char *host_end = strchr(entry, ':'), *p, *port_end;
+	unsigned port;
+	char num[8];
+
+	if (why && whylen)
+		why[0] = '\0';
+	if (!host_end || host_end == entry)
+		return fail_why(why, whylen, "'%s' is not HOST:PORT:ADDRESS", entry);
+	/* curl reads a leading '-' or '+' as an instruction, '*' as any host */
+	for (p = entry; p < host_end; p++)
+		if (!isalnum((unsigned char)*p) && (p == entry || (*p != '-' && *p != '.' && *p != '_')))
+			return fail_why(why, whylen, "'%s': '%.*s' is not a host name", entry,
+					(int)(host_end - entry), entry);
+	port_end = strchr(host_end + 1, ':');
+	if (!port_end || (size_t)(port_end - host_end - 1) >= sizeof num)
+		return fail_why(why, whylen, "'%s' is not HOST:PORT:ADDRESS", entry);
+	memcpy(num, host_end + 1, (size_t)(port_end - host_end - 1));
+	num[port_end - host_end - 1] = '\0';
+	if (!prefix_number(num, 65535, &port) || !port)
+		return fail_why(why, whylen, "'%s': the port must be a number from 1 to 65535", entry);
+	p = port_end + 1;
+	do {
+		char a[INET6_ADDRSTRLEN];
+		unsigned char b[16];
+		size_t n = strcspn(p, ",");
+		bool v6 = n >= 2 && p[0] == '[' && p[n - 1] == ']';
+		size_t an = v6 ? n - 2 : n;
+		if (!n || an >= sizeof a)
+			return fail_why(why, whylen, "'%s': an address is missing or too long", entry);
+		memcpy(a, p + v6, an);
+		a[an] = '\0';
+		if (v6 ? inet_pton(AF_INET6, a, b) != 1 : inet_pton(AF_INET, a, b) != 1)
+			return fail_why(why, whylen, "'%s': '%.*s' is not an IPv4 address or an IPv6 one in brackets",
+					entry, (int)n, p);
+		p += n;
+	} while (*p++ == ',');
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
 /* classification */
 
 enum ck_url_result ck_net_classify(const struct ck_net_outcome *o)
@@ -300,6 +559,9 @@ void ck_net_result_cleanup(struct ck_net_result *r)
 	for (size_t i = 0; i < r->naddresses; i++)
 		free(r->addresses[i]);
 	free(r->addresses);
+	for (size_t i = 0; i < r->nblocked; i++)
+		free(r->blocked[i]);
+	free(r->blocked);
 	free(r->proxy);
 	memset(r, 0, sizeof *r);
 }
@@ -314,6 +576,24 @@ static char *dup_or_null(const char *s, bool *oom)
 	return d;
 }
 
+/* A deep copy of a string vector; *oom on failure. */
+static char **strv_copy(char *const *v, size_t n, size_t *nout, bool *oom)
+{
+	char **d;
+	*nout = 0;
+	if (!n)
+		return NULL;
+	d = calloc(n, sizeof *d);
+	if (!d) {
+		*oom = true;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		d[i] = dup_or_null(v[i], oom);
+	*nout = n;
+	return d;
+}
+
 enum ck_status ck_net_result_copy(const struct ck_net_result *src, struct ck_net_result *dst)
 {
 	bool oom = false;
@@ -323,6 +603,8 @@ enum ck_status ck_net_result_copy(const struct ck_net_result *src, struct ck_net
 	dst->nhops = 0;
 	dst->addresses = NULL;
 	dst->naddresses = 0;
+	dst->blocked = NULL;
+	dst->nblocked = 0;
 	dst->content_type = dup_or_null(src->content_type, &oom);
 	dst->proxy = dup_or_null(src->proxy, &oom);
 	dst->body = NULL;
@@ -344,12 +626,8 @@ enum ck_status ck_net_result_copy(const struct ck_net_result *src, struct ck_net
 		dst->nhops = src->nhops;
 	}
 	oom = oom || (src->nhops && !dst->hops);
-	if (src->naddresses && (dst->addresses = calloc(src->naddresses, sizeof *dst->addresses))) {
-		for (size_t i = 0; i < src->naddresses; i++)
-			dst->addresses[i] = dup_or_null(src->addresses[i], &oom);
-		dst->naddresses = src->naddresses;
-	}
-	oom = oom || (src->naddresses && !dst->addresses);
+	dst->addresses = strv_copy(src->addresses, src->naddresses, &dst->naddresses, &oom);
+	dst->blocked = strv_copy(src->blocked, src->nblocked, &dst->nblocked, &oom);
 	if (oom) {
 		ck_net_result_cleanup(dst);
 		return CK_E_NOMEM;
@@ -384,6 +662,9 @@ struct xfer {
 	size_t body_len, body_cap;
 	bool body_exceeded;
 	bool oom;
+	unsigned hop_blocked;  /* addresses the rules refused on this hop */
+	char blocked_why[240]; /* why the first of them was refused */
+	struct curl_slist *resolve; /* borrowed from ck_net_run() */
 	double elapsed_ms;    /* over the hops before this one */
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -416,39 +697,100 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx)
 	return n;
 }
 
-static bool push_address(struct ck_net_result *r, const char *a)
+/* Add a to the set v[0..n), once. */
+static bool push_unique(char ***v, size_t *n, const char *a)
 {
-	char **v;
-	for (size_t i = 0; i < r->naddresses; i++)
-		if (!strcmp(r->addresses[i], a))
+	char **nv;
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], a))
 			return true;
-	v = realloc(r->addresses, (r->naddresses + 1) * sizeof *v);
-	if (!v)
+	nv = realloc(*v, (*n + 1) * sizeof *nv);
+	if (!nv)
 		return false;
-	r->addresses = v;
-	v[r->naddresses] = strdup(a);
-	if (!v[r->naddresses])
+	*v = nv;
+	nv[*n] = strdup(a);
+	if (!nv[*n])
 		return false;
-	r->naddresses++;
+	(*n)++;
 	return true;
 }
 
-/* Every connection attempt comes through here: the address tried is
- * recorded (the DNS answers curl used, in the order it tried them). */
+/* An address the rules refused: recorded, with the first reason. */
+static void refuse(struct xfer *x, const char *shown, const char *why)
+{
+	if (!push_unique(&x->res->blocked, &x->res->nblocked, shown))
+		x->oom = true;
+	if (!x->hop_blocked++)
+		snprintf(x->blocked_why, sizeof x->blocked_why, "%s", why);
+}
+
+/* Every connection attempt comes through here, in place of socket(2):
+ * the address is checked against the rules (a refused one gets no
+ * socket: libcurl tries the name's next address, or fails with
+ * CURLE_COULDNT_CONNECT), and recorded (the DNS answers curl used, in
+ * the order it tried them).  Through a proxy, every connection goes to
+ * the proxy, which the user chose: it is not checked. */
 static curl_socket_t open_socket(void *ctx, curlsocktype purpose, struct curl_sockaddr *a)
 {
 	struct xfer *x = ctx;
-	char buf[INET6_ADDRSTRLEN] = "";
+	char buf[INET6_ADDRSTRLEN] = "", why[sizeof x->blocked_why];
+	struct addr ad;
+	curl_socket_t fd;
 
-	if (purpose == CURLSOCKTYPE_IPCXN) {
-		if (a->family == AF_INET)
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&a->addr)->sin_addr, buf, sizeof buf);
-		else if (a->family == AF_INET6)
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&a->addr)->sin6_addr, buf, sizeof buf);
-		if (buf[0] && !push_address(x->res, buf))
-			x->oom = true;
+	if (purpose != CURLSOCKTYPE_IPCXN || (a->family != AF_INET && a->family != AF_INET6)) {
+		/* nothing else is asked for http, https and ldap: refuse
+		 * what cannot be checked */
+		refuse(x, "(not an IP address)", "not connected: not an IP address");
+		return CURL_SOCKET_BAD;
 	}
-	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+	if (a->family == AF_INET) {
+		const struct in_addr *in = &((const struct sockaddr_in *)(const void *)&a->addr)->sin_addr;
+		inet_ntop(AF_INET, in, buf, sizeof buf);
+		addr_from(AF_INET, in, &ad);
+	} else {
+		const struct in6_addr *in = &((const struct sockaddr_in6 *)(const void *)&a->addr)->sin6_addr;
+		inet_ntop(AF_INET6, in, buf, sizeof buf);
+		addr_from(AF_INET6, in, &ad);
+	}
+	if (!x->proxy && !decide(x->o, &ad, buf, why, sizeof why)) {
+		refuse(x, buf, why);
+		return CURL_SOCKET_BAD;
+	}
+	if (!push_unique(&x->res->addresses, &x->res->naddresses, buf))
+		x->oom = true;
+	fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+	if (fd != CURL_SOCKET_BAD)
+		x->res->sockets++;
+	return fd;
+}
+
+/* Through a proxy the proxy resolves the name and connects: a host that
+ * is an address is checked here, before anything is sent.  false (the
+ * hop is refused, x->blocked_why says why) or true. */
+static bool proxied_host_allowed(struct xfer *x)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, why[sizeof x->blocked_why];
+	struct addr ad;
+	bool ok = true;
+
+	if (!u || curl_url_set(u, CURLUPART_URL, x->url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		return true; /* libcurl fails the transfer itself */
+	}
+	if (host[0] == '[') {
+		size_t n = strlen(host);
+		memmove(host, host + 1, n - 1);
+		host[n - 2] = '\0';
+	}
+	if (addr_parse(host, &ad) && !decide(x->o, &ad, host, why, sizeof why)) {
+		refuse(x, host, why);
+		ok = false;
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return ok;
 }
 
 /* Does host match curl's NOPROXY list?  Hand-written because libcurl
@@ -554,6 +896,8 @@ static bool setup_hop(struct xfer *x)
 	x->body = NULL;
 	x->body_len = x->body_cap = 0;
 	x->body_exceeded = false;
+	x->hop_blocked = 0;
+	x->blocked_why[0] = '\0';
 	x->errbuf[0] = '\0';
 	x->proxy = scheme_proxy(o, x->url);
 	if (x->req->accept) {
@@ -594,6 +938,8 @@ static bool setup_hop(struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
+	if (x->resolve)
+		curl_easy_setopt(e, CURLOPT_RESOLVE, x->resolve);
 	/* always set, so that libcurl does not read the environment */
 	curl_easy_setopt(e, CURLOPT_PROXY, x->proxy ? x->proxy : "");
 	curl_easy_setopt(e, CURLOPT_NOPROXY, ""); /* applied above, in scheme_proxy() */
@@ -657,6 +1003,20 @@ static bool push_hop(struct ck_net_result *r, struct ck_net_hop *h)
 	return true;
 }
 
+/* The one line for a refused hop: the first address and why, the hop
+ * when it was a redirect. */
+static void blocked_message(struct xfer *x)
+{
+	struct ck_net_result *r = x->res;
+	char more[48] = "";
+	if (x->hop_blocked > 1)
+		snprintf(more, sizeof more, " (and %u more addresses)", x->hop_blocked - 1);
+	if (r->nhops > 1)
+		set_message(r, "redirect to %s: %s%s", x->url, x->blocked_why, more);
+	else
+		set_message(r, "%s%s", x->blocked_why, more);
+}
+
 static void describe(struct xfer *x, const struct ck_net_outcome *oc, const struct ck_net_timings *t)
 {
 	struct ck_net_result *r = x->res;
@@ -696,6 +1056,9 @@ static void describe(struct xfer *x, const struct ck_net_outcome *oc, const stru
 		else
 			set_message(r, "%s", detail);
 		break;
+	case CK_URL_BLOCKED_ADDRESS:
+		blocked_message(x);
+		break;
 	case CK_URL_PROXY_ERROR:
 		if (oc->connect_code >= 400)
 			set_message(r, "the proxy %s answered CONNECT with %ld", x->proxy ? x->proxy : "",
@@ -706,6 +1069,30 @@ static void describe(struct xfer *x, const struct ck_net_outcome *oc, const stru
 	default:
 		set_message(r, "%s", detail);
 		break;
+	}
+}
+
+/* A hop refused before it started (a proxied URL whose host is a
+ * refused address): recorded as a hop with no answer. */
+static void refused_hop(struct xfer *x)
+{
+	struct ck_net_result *r = x->res;
+	struct ck_net_hop hop = { .url = strdup(x->url) };
+
+	hop.t.dns = hop.t.connect = hop.t.tls = hop.t.first_byte = -1;
+	hop.t.total = 0;
+	if (!hop.url || !push_hop(r, &hop)) {
+		free(hop.url);
+		x->oom = true;
+	}
+	r->result = CK_URL_BLOCKED_ADDRESS;
+	r->http_status = 0;
+	if (!r->proxy && !(r->proxy = strdup(x->proxy)))
+		x->oom = true;
+	blocked_message(x);
+	if (x->oom) {
+		r->result = CK_URL_HTTP_ERROR;
+		set_message(r, "out of memory");
 	}
 }
 
@@ -732,10 +1119,13 @@ static bool hop_done(struct xfer *x, CURLcode code)
 	oc.os_errno = os_errno;
 	oc.connect_code = connect_code;
 	oc.connected = conn > 0;
-	oc.resolved = dns > 0 || r->naddresses > 0;
+	oc.resolved = dns > 0 || r->naddresses > 0 || r->nblocked > 0;
 	oc.via_proxy = x->proxy != NULL;
 	oc.body_exceeded = x->body_exceeded;
 	r->result = x->oom ? CK_URL_HTTP_ERROR : ck_net_classify(&oc);
+	/* no connection, and an address was refused: that is why */
+	if (!x->oom && code != CURLE_OK && !oc.connected && x->hop_blocked)
+		r->result = CK_URL_BLOCKED_ADDRESS;
 
 	hop.url = strdup(x->url);
 	hop.status = status;
@@ -797,6 +1187,10 @@ static bool hop_done(struct xfer *x, CURLcode code)
 			set_message(r, "out of memory");
 			return false;
 		}
+		if (x->proxy && !proxied_host_allowed(x)) {
+			refused_hop(x);
+			return false;
+		}
 		return true;
 	}
 	return false;
@@ -826,7 +1220,8 @@ static void xfer_free(struct xfer *x)
 
 /* Start URL i, or settle it at once when it cannot be requested. */
 static bool start(CURLM *m, struct xfer *x, const struct ck_net_request *req,
-		  struct ck_net_result *res, const struct ck_net_opts *o, unsigned schemes)
+		  struct ck_net_result *res, const struct ck_net_opts *o, unsigned schemes,
+		  struct curl_slist *resolve)
 {
 	char why[160];
 	enum ck_url_result v = ck_url_validate(req->url, schemes, why, sizeof why);
@@ -836,6 +1231,7 @@ static bool start(CURLM *m, struct xfer *x, const struct ck_net_request *req,
 	x->req = req;
 	x->res = res;
 	x->o = o;
+	x->resolve = resolve;
 	if (v != CK_URL_OK) {
 		res->result = v;
 		set_message(res, "%s", why);
@@ -844,7 +1240,16 @@ static bool start(CURLM *m, struct xfer *x, const struct ck_net_request *req,
 	x->url = strdup(req->url);
 	x->post = req->post != NULL;
 	x->easy = curl_easy_init();
-	if (!x->url || !x->easy || !setup_hop(x) || curl_multi_add_handle(m, x->easy) != CURLM_OK) {
+	if (!x->url || !x->easy || !setup_hop(x)) {
+		res->result = CK_URL_HTTP_ERROR;
+		set_message(res, "could not start the transfer (out of memory)");
+		return false;
+	}
+	if (x->proxy && !proxied_host_allowed(x)) {
+		refused_hop(x);
+		return false;
+	}
+	if (curl_multi_add_handle(m, x->easy) != CURLM_OK) {
 		res->result = CK_URL_HTTP_ERROR;
 		set_message(res, "could not start the transfer (out of memory)");
 		return false;
@@ -858,6 +1263,7 @@ enum ck_status ck_net_run(const struct ck_net_request *reqs, size_t n,
 {
 	struct ck_net_opts o = *o_in;
 	struct xfer *xs = NULL;
+	struct curl_slist *resolve = NULL;
 	CURLM *m = NULL;
 	size_t next = 0, active = 0, done = 0;
 	unsigned schemes;
@@ -870,8 +1276,21 @@ enum ck_status ck_net_run(const struct ck_net_request *reqs, size_t n,
 	schemes = o.schemes ? o.schemes : ck_net_schemes();
 	if (!o.parallel)
 		o.parallel = 16;
+	for (const char *const *e = o.resolve; e && *e; e++) {
+		char why[200];
+		struct curl_slist *l;
+		if (!ck_net_resolve_check(*e, why, sizeof why)) {
+			rc = ck_error_set(err, CK_E_USAGE, "%s", why);
+			goto out;
+		}
+		if (!(l = curl_slist_append(resolve, *e))) {
+			rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+			goto out;
+		}
+		resolve = l;
+	}
 	if (!n)
-		return CK_OK;
+		goto out;
 	xs = calloc(n, sizeof *xs);
 	m = curl_multi_init();
 	if (!xs || !m) {
@@ -884,7 +1303,7 @@ enum ck_status ck_net_run(const struct ck_net_request *reqs, size_t n,
 		int running = 0, left;
 
 		while (next < n && active < o.parallel) {
-			if (start(m, &xs[next], &reqs[next], &results[next], &o, schemes)) {
+			if (start(m, &xs[next], &reqs[next], &results[next], &o, schemes, resolve)) {
 				active++;
 			} else {
 				done++;
@@ -930,5 +1349,6 @@ out:
 	free(xs);
 	if (m)
 		curl_multi_cleanup(m);
+	curl_slist_free_all(resolve);
 	return rc;
 }

@@ -34,6 +34,7 @@ enum ck_url_result {
 	CK_URL_REVOKED,          /* the certificate is revoked */
 	CK_URL_UNSUPPORTED_SCHEME,
 	CK_URL_MALFORMED,
+	CK_URL_BLOCKED_ADDRESS,  /* resolved to an address no fetch may connect to */
 	CK_URL_RESULT_COUNT,
 };
 
@@ -66,6 +67,37 @@ enum ck_url_result ck_url_validate(const char *url, unsigned schemes, char *why,
 /* A copy of `url` without leading and trailing white space, or NULL
  * when there is none to remove (or out of memory). */
 char *ck_url_trimmed(const char *url);
+
+/* ---------------------------------------------------------------- */
+/* addresses a fetch may connect to */
+
+/* An address range: IPv4 or IPv6 network and prefix length. */
+struct ck_net_cidr {
+	int family;              /* AF_INET or AF_INET6 */
+	unsigned char net[16];   /* the network, in network byte order: 4
+				    bytes used for AF_INET */
+	unsigned bits;           /* prefix length: 0..32 or 0..128 */
+};
+
+/* Room for ck_net_cidr_format(): an IPv6 address, '/', three digits. */
+#define CK_NET_CIDR_STRLEN 52
+
+/* Parse "ADDRESS/BITS", or a lone "ADDRESS" (one address: /32, /128).
+ * ADDRESS is a dotted-quad IPv4 or an IPv6 address as inet_pton(3) reads
+ * them (no zone, no brackets); BITS is decimal with no sign or leading
+ * zero, at most 32 or 128.  Address bits past the prefix must be zero:
+ * "10.0.0.1/8" names a host, not a range, and is refused.  false with a
+ * one-line reason in `why` (may be NULL). */
+bool ck_net_cidr_parse(const char *s, struct ck_net_cidr *out, char *why, size_t whylen);
+
+/* "169.254.0.0/16" into buf (CK_NET_CIDR_STRLEN bytes are always enough). */
+void ck_net_cidr_format(const struct ck_net_cidr *c, char *buf, size_t len);
+
+/* Does the range hold `address` (numeric IPv4 or IPv6)?  An IPv4 range
+ * also holds the IPv4-mapped IPv6 forms of its addresses
+ * (::ffff:169.254.0.0/112 is 169.254.0.0/16), since connecting to
+ * one reaches the IPv4 address.  false when `address` is not numeric. */
+bool ck_net_cidr_contains(const struct ck_net_cidr *c, const char *address);
 
 /* ---------------------------------------------------------------- */
 /* requests */
@@ -104,6 +136,11 @@ struct ck_net_result {
 	size_t body_len;
 	char **addresses;     /* every address a connection was tried to */
 	size_t naddresses;
+	char **blocked;       /* every address a connection was refused to by
+				 the address rules (no socket, no packet) */
+	size_t nblocked;
+	unsigned sockets;     /* sockets opened, over all hops: the connection
+				 attempts made (a proxy's included) */
 	char *proxy;          /* the proxy used, or NULL */
 	int curl_code;        /* CURLcode of the last hop */
 	long os_errno;        /* CURLINFO_OS_ERRNO of the last hop */
@@ -131,10 +168,39 @@ struct ck_net_opts {
 	 * libcurl's built-in default. */
 	const char *ca_file, *ca_path;
 	const char *user_agent;      /* NULL: none sent */
+	/* Address rules, applied to every address a connection is about
+	 * to be opened to, after name resolution and on every redirect hop
+	 * (see ck_net_address_allowed()).  `deny` adds ranges to the
+	 * built-in ones (link-local, cloud metadata); `allow` opens ranges.
+	 * Borrowed; NULL when the count is 0. */
+	const struct ck_net_cidr *deny, *allow;
+	size_t ndeny, nallow;
+	/* Names resolved here rather than by DNS, as curl's --resolve:
+	 * "HOST:PORT:ADDRESS[,ADDRESS]...", IPv6 addresses in brackets.
+	 * NULL-terminated, may be NULL.  See ck_net_resolve_check(). */
+	const char *const *resolve;
 	/* Called after each URL completes (may be NULL). */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
 };
+
+/* May a fetch connect to `address` (numeric IPv4 or IPv6)?  The
+ * user's rules (opts->deny, opts->allow; opts may be NULL) come first:
+ * among those that hold the address, the longest prefix decides, deny
+ * on a tie.  When none does, the built-in ranges are refused: the
+ * link-local ranges 169.254.0.0/16 and fe80::/10 and the cloud
+ * instance-metadata addresses 169.254.169.254, fd00:ec2::254 (AWS over
+ * IPv6) and 100.100.100.200 (Alibaba Cloud), IPv4-mapped forms
+ * included.  Everything else is allowed: private ranges (10/8,
+ * 172.16/12, 192.168/16) and loopback too.  When refused, `why` (may be
+ * NULL) gets a one-line reason naming the address and the range. */
+bool ck_net_address_allowed(const struct ck_net_opts *o, const char *address, char *why,
+			    size_t whylen);
+
+/* Check a --resolve entry ("HOST:PORT:ADDRESS[,ADDRESS]..."): a host
+ * name, a port from 1 to 65535, numeric addresses (IPv6 in brackets).
+ * false with a one-line reason in `why` (may be NULL). */
+bool ck_net_resolve_check(const char *entry, char *why, size_t whylen);
 
 /* Does the URL's host match a NOPROXY list, by curl's rules ("*", the
  * host and its subdomains, IPv4 CIDR blocks)? */

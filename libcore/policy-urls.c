@@ -279,6 +279,8 @@ static const char *url_hint(const struct ck_url_entry *e)
 	case CK_URL_WRONG_ISSUER:
 	case CK_URL_BAD_CONTENT:
 		return "The server behind the URL serves the wrong thing; aiacheck shows what it served.";
+	case CK_URL_BLOCKED_ADDRESS:
+		return "A URL in a certificate that leads to a link-local or cloud metadata address is suspect: whoever made the certificate can point clients there. It was not fetched; --allow-address CIDR opens a range on purpose.";
 	default:
 		return "aiacheck FILE shows every URL of the file with the timings of each request.";
 	}

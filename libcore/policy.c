@@ -104,6 +104,7 @@ static const struct {
 	{ CK_URL_REVOKED, "revoked", CK_LEVEL_ERROR },
 	{ CK_URL_UNSUPPORTED_SCHEME, "url-unsupported-scheme", CK_LEVEL_WARNING },
 	{ CK_URL_MALFORMED, "url-malformed", CK_LEVEL_WARNING },
+	{ CK_URL_BLOCKED_ADDRESS, "url-blocked-address", CK_LEVEL_ERROR },
 };
 
 #define NEXT_UPDATE_SOON "url-next-update-soon"

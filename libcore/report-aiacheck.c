@@ -132,7 +132,7 @@ static json_t *url_json(const struct ck_aia_report *r, size_t i)
 {
 	const struct ck_url_entry *e = &r->urls[i];
 	const struct ck_net_result *n = &e->net;
-	json_t *o = json_object(), *hops = json_array(), *addrs = json_array();
+	json_t *o = json_object(), *hops = json_array(), *addrs = json_array(), *blocked = json_array();
 	long cert = ck_aia_cert_index(r, e->cert);
 	bool unsettled = !e->checked && e->result == CK_URL_OK;
 
@@ -157,6 +157,10 @@ static json_t *url_json(const struct ck_aia_report *r, size_t i)
 	for (size_t k = 0; k < n->naddresses; k++)
 		json_array_append_new(addrs, json_string(n->addresses[k]));
 	json_object_set_new(o, "addresses", addrs);
+	for (size_t k = 0; k < n->nblocked; k++)
+		json_array_append_new(blocked, json_string(n->blocked[k]));
+	json_object_set_new(o, "blocked_addresses", blocked);
+	json_object_set_new(o, "sockets_opened", e->checked ? json_integer(n->sockets) : json_null());
 	json_object_set_new(o, "ip", n->nhops ? ck_json_str_or_null(n->hops[n->nhops - 1].ip) : json_null());
 	for (size_t k = 0; k < n->nhops; k++) {
 		json_t *h = json_object();
@@ -398,6 +402,12 @@ static void text_url_details(FILE *f, const json_t *u, const struct ck_text_opts
 	if (json_array_size(json_object_get(u, "addresses"))) {
 		fprintf(f, "         addresses:");
 		json_array_foreach(json_object_get(u, "addresses"), i, a)
+			fprintf(f, " %s", json_string_value(a));
+		fputc('\n', f);
+	}
+	if (json_array_size(json_object_get(u, "blocked_addresses"))) {
+		fprintf(f, "         not connected to:");
+		json_array_foreach(json_object_get(u, "blocked_addresses"), i, a)
 			fprintf(f, " %s", json_string_value(a));
 		fputc('\n', f);
 	}

@@ -63,7 +63,9 @@ json_t *ck_report_audit_urls(const struct ck_url_set *s)
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < s->nurls; i++) {
 		const struct ck_url_entry *e = &s->urls[i];
-		json_t *o = json_object();
+		json_t *o = json_object(), *blocked = json_array();
+		for (size_t k = 0; k < e->net.nblocked; k++)
+			json_array_append_new(blocked, json_string(e->net.blocked[k]));
 		json_object_set_new(o, "kind", json_string(ck_url_kind_name(e->kind)));
 		json_object_set_new(o, "url", ck_json_str(e->url));
 		json_object_set_new(o, "certificate", json_integer(s->cert[i]));
@@ -72,6 +74,8 @@ json_t *ck_report_audit_urls(const struct ck_url_set *s)
 		json_object_set_new(o, "http_status", e->net.http_status ? json_integer(e->net.http_status) : json_null());
 		json_object_set_new(o, "next_update_soon", json_boolean(e->warning));
 		json_object_set_new(o, "note", ck_json_str(e->note));
+		json_object_set_new(o, "blocked_addresses", blocked);
+		json_object_set_new(o, "sockets_opened", e->checked ? json_integer(e->net.sockets) : json_null());
 		json_array_append_new(arr, o);
 	}
 	return arr;

@@ -218,6 +218,10 @@ static void result_words(const struct ck_aia_report *r, const struct ck_url_entr
 		snprintf(word, wlen, "TIMING OUT");
 		snprintf(detail, dlen, "connected, no complete answer in %u s", (r->timeout_ms + 500) / 1000);
 		break;
+	case CK_URL_BLOCKED_ADDRESS:
+		snprintf(word, wlen, "NOT FETCHED HERE");
+		snprintf(detail, dlen, "%.190s", n->message);
+		break;
 	case CK_URL_HTTP_ERROR:
 		if (n->http_status == 404 || n->http_status == 410)
 			snprintf(word, wlen, "NOT FOUND");
@@ -370,6 +374,12 @@ static void judge(struct emu *m, const struct ck_url_entry *e, struct ck_runtime
 		return;
 	}
 	f->success = false;
+	if (e->effective == CK_URL_BLOCKED_ADDRESS) {
+		/* the runtime has no such rule: it connects, and what it gets
+		 * there was not measured */
+		snprintf(f->why, sizeof f->why, "%s fetches it, outcome unknown: %.190s", rt->label, detail);
+		return;
+	}
 	f->cost_ms = failure_cost(m, e, &exhausts);
 	if (e->effective == CK_URL_DROPPED || e->effective == CK_URL_TIMEOUT) {
 		if (exhausts)
@@ -708,6 +718,9 @@ static void summary_issuer(struct emu *m, struct text *t)
 	} else if (v->stalls) {
 		add(t, " — expect a %.0f s stall per %s", v->failed_cost_ms / 1000,
 		    rt->fetch_condition ? "validation" : "connection");
+	} else if (m->r->urls[last->url].effective == CK_URL_BLOCKED_ADDRESS) {
+		add(t, " — %s connects there; chainkit did not, so what that gives it is not known",
+		    rt->label);
 	} else if (!v->unchecked && n == 1 && m->r->urls[f->url].effective == CK_URL_OK) {
 		add(t, " — the chain stays incomplete");
 	} else if (!v->unchecked) {

@@ -167,11 +167,13 @@ CLI_TESTS = \
 	tests/cli/aiacheck-proxy.sh \
 	tests/cli/aiacheck-demo.sh \
 	tests/cli/aiacheck-ldap.sh \
+	tests/cli/aiacheck-addresses.sh \
 	tests/cli/certaudit-tree.sh \
 	tests/cli/certaudit-output.sh \
 	tests/cli/certaudit-walk.sh \
 	tests/cli/certaudit-options.sh \
 	tests/cli/certaudit-network.sh \
+	tests/cli/certaudit-addresses.sh \
 	tests/cli/mtlsprobe-options.sh \
 	tests/cli/mtlsprobe-handshake.sh \
 	tests/cli/mtlsprobe-network.sh \
@@ -193,7 +195,8 @@ AM_TESTS_ENVIRONMENT = \
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS) $(SUITE_TESTS) tests/servers/servers.sh tests/servers/README.md
 EXTRA_DIST += tests/conv.sh tests/glued.sh tests/pty-run.py tests/p12-bags.py
-EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/dns.sh tests/servers/tcp.py tests/servers/https.py
+EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/dns.sh tests/servers/tcp.py tests/servers/https.py \
+	tests/servers/meta.py
 EXTRA_DIST += tests/golden
 
 # make check-valgrind: the tool tests and the fuzz replay (tests/fuzz-replay.sh)

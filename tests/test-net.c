@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -260,5 +261,418 @@ Test(net, result_copy_is_deep)
 	cr_assert_str_eq(c.addresses[0], r.addresses[0]);
 	ck_net_result_cleanup(&r);
 	cr_assert_str_eq(c.hops[0].url, url);
+	ck_net_result_cleanup(&c);
+}
+
+/* ---------------------------------------------------------------- */
+/* address ranges and rules (issue 29) */
+
+static const struct {
+	const char *in;
+	bool ok;
+	const char *shown;  /* ck_net_cidr_format() of it, or a part of the reason */
+} cidrs[] = {
+	{ "169.254.0.0/16", true, "169.254.0.0/16" },
+	{ "10.0.0.0/8", true, "10.0.0.0/8" },
+	{ "0.0.0.0/0", true, "0.0.0.0/0" },
+	{ "192.0.2.7", true, "192.0.2.7/32" },
+	{ "fe80::/10", true, "fe80::/10" },
+	{ "::1", true, "::1/128" },
+	{ "::/0", true, "::/0" },
+	{ "::ffff:169.254.0.0/112", true, "::ffff:169.254.0.0/112" },
+	{ "fd00:ec2::254/128", true, "fd00:ec2::254/128" },
+	{ "10.0.0.1/8", false, "bits set past the prefix (the range is 10.0.0.0/8)" },
+	{ "fe80::1/10", false, "the range is fe80::/10" },
+	{ "10.0.0.0/33", false, "from 0 to 32" },
+	{ "fe80::/129", false, "from 0 to 128" },
+	{ "10.0.0.0/", false, "prefix length" },
+	{ "10.0.0.0/08", false, "prefix length" },
+	{ "10.0.0.0/+8", false, "prefix length" },
+	{ "10.0.0.0/8 ", false, "prefix length" },
+	{ " 10.0.0.0/8", false, "not an IPv4 or IPv6 address" },
+	{ "10.0.0/8", false, "not an IPv4 or IPv6 address" },
+	{ "010.0.0.0/8", false, "not an IPv4 or IPv6 address" },
+	{ "10.0.0.256", false, "not an IPv4 or IPv6 address" },
+	{ "example.test/8", false, "not an IPv4 or IPv6 address" },
+	{ "[fe80::]/10", false, "not an IPv4 or IPv6 address" },
+	{ "fe80::1%lo", false, "not an IPv4 or IPv6 address" },
+	{ "/8", false, "not an address range" },
+	{ "", false, "not an address range" },
+	{ "10.0.0.0/8/8", false, "prefix length" },
+};
+
+Test(net, cidr_parser_is_strict)
+{
+	for (size_t i = 0; i < sizeof cidrs / sizeof cidrs[0]; i++) {
+		struct ck_net_cidr c;
+		char why[200] = "x", buf[CK_NET_CIDR_STRLEN];
+		bool ok = ck_net_cidr_parse(cidrs[i].in, &c, why, sizeof why);
+		cr_expect_eq(ok, cidrs[i].ok, "'%s': %s", cidrs[i].in, why);
+		if (ok && cidrs[i].ok) {
+			ck_net_cidr_format(&c, buf, sizeof buf);
+			cr_expect_str_eq(buf, cidrs[i].shown, "'%s'", cidrs[i].in);
+			cr_expect_str_eq(why, "");
+		} else if (!ok) {
+			cr_expect(strstr(why, cidrs[i].shown), "'%s': '%s' lacks '%s'", cidrs[i].in, why,
+				  cidrs[i].shown);
+			cr_expect(!strchr(why, '\n'));
+		}
+	}
+}
+
+Test(net, cidr_format_fits_the_longest_range)
+{
+	struct ck_net_cidr c;
+	char buf[CK_NET_CIDR_STRLEN];
+	cr_assert(ck_net_cidr_parse("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128", &c, NULL, 0));
+	ck_net_cidr_format(&c, buf, sizeof buf);
+	cr_assert_str_eq(buf, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128");
+}
+
+static bool contains(const char *range, const char *address)
+{
+	struct ck_net_cidr c;
+	cr_assert(ck_net_cidr_parse(range, &c, NULL, 0), "%s", range);
+	return ck_net_cidr_contains(&c, address);
+}
+
+Test(net, cidr_matching)
+{
+	cr_expect(contains("169.254.0.0/16", "169.254.0.0"));
+	cr_expect(contains("169.254.0.0/16", "169.254.255.255"));
+	cr_expect(!contains("169.254.0.0/16", "169.253.255.255"));
+	cr_expect(!contains("169.254.0.0/16", "169.255.0.0"));
+	cr_expect(contains("0.0.0.0/0", "203.0.113.9"));
+	cr_expect(contains("172.16.0.0/12", "172.31.255.255"));
+	cr_expect(!contains("172.16.0.0/12", "172.32.0.0"));
+	cr_expect(contains("192.0.2.7", "192.0.2.7"));
+	cr_expect(!contains("192.0.2.7", "192.0.2.6"));
+	cr_expect(contains("fe80::/10", "fe80::1"));
+	cr_expect(contains("fe80::/10", "febf:ffff::1"));
+	cr_expect(!contains("fe80::/10", "fec0::1"));
+	cr_expect(!contains("fe80::/10", "fe7f::1"));
+	/* the IPv4-mapped forms are the IPv4 addresses they reach */
+	cr_expect(contains("169.254.0.0/16", "::ffff:169.254.169.254"));
+	cr_expect(contains("169.254.0.0/16", "::ffff:a9fe:1"));
+	cr_expect(contains("::ffff:169.254.0.0/112", "169.254.1.1"));
+	cr_expect(contains("::ffff:169.254.0.0/112", "::ffff:169.254.1.1"));
+	cr_expect(!contains("::ffff:169.254.0.0/112", "169.255.1.1"));
+	/* an IPv6 range outside ::ffff:0:0/96 holds no IPv4 address */
+	cr_expect(!contains("::/0", "127.0.0.1"));
+	cr_expect(contains("::/0", "::1"));
+	cr_expect(!contains("0.0.0.0/0", "::1"));
+	/* IPv4-compatible (::a.b.c.d) is an IPv6 address */
+	cr_expect(!contains("169.254.0.0/16", "::169.254.169.254"));
+	cr_expect(!contains("169.254.0.0/16", "metadata.test"));
+	cr_expect(!contains("169.254.0.0/16", ""));
+}
+
+/* A rule set from strings, for the decision table. */
+struct rules {
+	struct ck_net_cidr allow[4], deny[4];
+	struct ck_net_opts o;
+};
+
+static void rules_init(struct rules *r, const char *const *allow, const char *const *deny)
+{
+	memset(r, 0, sizeof *r);
+	for (size_t i = 0; allow && allow[i]; i++)
+		cr_assert(ck_net_cidr_parse(allow[i], &r->allow[r->o.nallow++], NULL, 0));
+	for (size_t i = 0; deny && deny[i]; i++)
+		cr_assert(ck_net_cidr_parse(deny[i], &r->deny[r->o.ndeny++], NULL, 0));
+	r->o.allow = r->allow;
+	r->o.deny = r->deny;
+}
+
+static const struct {
+	const char *allow[3], *deny[3];
+	const char *address;
+	bool allowed;
+	const char *why;  /* part of the reason when refused */
+} decisions[] = {
+	/* the built-in ranges */
+	{ { NULL }, { NULL }, "169.254.169.254", false, "not connected to 169.254.169.254: the cloud instance-metadata address" },
+	{ { NULL }, { NULL }, "::ffff:169.254.169.254", false, "::ffff:169.254.169.254: the cloud instance-metadata address" },
+	{ { NULL }, { NULL }, "169.254.1.1", false, "169.254.1.1: link-local (169.254.0.0/16)" },
+	{ { NULL }, { NULL }, "::ffff:169.254.1.1", false, "link-local (169.254.0.0/16)" },
+	{ { NULL }, { NULL }, "fe80::1", false, "fe80::1: IPv6 link-local (fe80::/10)" },
+	{ { NULL }, { NULL }, "febf::1", false, "IPv6 link-local" },
+	{ { NULL }, { NULL }, "fd00:ec2::254", false, "AWS's instance-metadata address (IPv6)" },
+	{ { NULL }, { NULL }, "100.100.100.200", false, "Alibaba Cloud" },
+	{ { NULL }, { NULL }, "169.254.0.1", false, "refused by default (--allow-address opens it)" },
+	/* everything else stays allowed: private ranges are PKIs' */
+	{ { NULL }, { NULL }, "10.1.2.3", true, NULL },
+	{ { NULL }, { NULL }, "172.16.0.1", true, NULL },
+	{ { NULL }, { NULL }, "192.168.1.1", true, NULL },
+	{ { NULL }, { NULL }, "127.0.0.1", true, NULL },
+	{ { NULL }, { NULL }, "::1", true, NULL },
+	{ { NULL }, { NULL }, "fec0::1", true, NULL },
+	{ { NULL }, { NULL }, "fd00:ec2::253", true, NULL },
+	{ { NULL }, { NULL }, "100.100.100.201", true, NULL },
+	{ { NULL }, { NULL }, "169.253.255.255", true, NULL },
+	{ { NULL }, { NULL }, "::169.254.169.254", true, NULL },
+	/* --allow-address opens a range, built-in ones included */
+	{ { "169.254.0.0/16" }, { NULL }, "169.254.169.254", true, NULL },
+	{ { "169.254.0.0/16" }, { NULL }, "::ffff:169.254.169.254", true, NULL },
+	{ { "169.254.0.0/16" }, { NULL }, "fe80::1", false, "IPv6 link-local" },
+	{ { "::ffff:169.254.0.0/112" }, { NULL }, "169.254.10.10", true, NULL },
+	{ { "fe80::/64" }, { NULL }, "fe80::1", true, NULL },
+	{ { "fe80::/64" }, { NULL }, "fe80:0:0:1::1", false, "IPv6 link-local" },
+	/* --deny-address adds ranges */
+	{ { NULL }, { "127.0.0.0/8" }, "127.0.0.1", false, "not connected to 127.0.0.1: it is in the denied range 127.0.0.0/8" },
+	{ { NULL }, { "127.0.0.0/8" }, "::ffff:127.0.0.1", false, "denied range 127.0.0.0/8" },
+	{ { NULL }, { "127.0.0.0/8" }, "::1", true, NULL },
+	{ { NULL }, { "10.0.0.0/8" }, "10.200.0.1", false, "denied range 10.0.0.0/8" },
+	{ { NULL }, { "::/0" }, "127.0.0.1", true, NULL },
+	{ { NULL }, { "::/0" }, "::1", false, "denied range ::/0" },
+	/* the longest prefix decides; deny on a tie */
+	{ { "10.1.0.0/16" }, { "10.0.0.0/8" }, "10.1.2.3", true, NULL },
+	{ { "10.1.0.0/16" }, { "10.0.0.0/8" }, "10.2.0.1", false, "denied range 10.0.0.0/8" },
+	{ { "169.254.0.0/16" }, { "169.254.169.254" }, "169.254.169.254", false, "denied range 169.254.169.254/32" },
+	{ { "169.254.0.0/16" }, { "169.254.169.254" }, "169.254.169.253", true, NULL },
+	{ { "127.0.0.0/8" }, { "127.0.0.0/8" }, "127.0.0.1", false, "denied range 127.0.0.0/8" },
+	{ { "::ffff:127.0.0.0/104" }, { "127.0.0.0/8" }, "127.0.0.1", false, "denied range" },
+	{ { "0.0.0.0/0" }, { NULL }, "169.254.169.254", true, NULL },
+	/* not an address */
+	{ { NULL }, { NULL }, "metadata.test", false, "not a numeric address" },
+};
+
+Test(net, address_rules)
+{
+	for (size_t i = 0; i < sizeof decisions / sizeof decisions[0]; i++) {
+		struct rules r;
+		char why[300] = "x";
+		bool ok;
+		rules_init(&r, decisions[i].allow, decisions[i].deny);
+		ok = ck_net_address_allowed(&r.o, decisions[i].address, why, sizeof why);
+		cr_expect_eq(ok, decisions[i].allowed, "case %zu, %s: %s", i, decisions[i].address, why);
+		if (ok)
+			cr_expect_str_eq(why, "", "case %zu", i);
+		else if (decisions[i].why)
+			cr_expect(strstr(why, decisions[i].why), "case %zu: '%s' lacks '%s'", i, why,
+				  decisions[i].why);
+	}
+	/* no options: the built-in rules */
+	cr_expect(!ck_net_address_allowed(NULL, "169.254.169.254", NULL, 0));
+	cr_expect(ck_net_address_allowed(NULL, "10.0.0.1", NULL, 0));
+}
+
+static const struct {
+	const char *entry;
+	const char *why;  /* NULL: valid */
+} resolves[] = {
+	{ "metadata.test:80:169.254.169.254", NULL },
+	{ "a-b_c.example:18080:127.0.0.1,[::1]", NULL },
+	{ "v6.test:443:[fe80::1]", NULL },
+	{ "v6.test:443:[::ffff:169.254.169.254]", NULL },
+	{ "metadata.test:80", "not HOST:PORT:ADDRESS" },
+	{ "metadata.test", "not HOST:PORT:ADDRESS" },
+	{ ":80:127.0.0.1", "not HOST:PORT:ADDRESS" },
+	{ "*:80:127.0.0.1", "not a host name" },
+	{ "+metadata.test:80:127.0.0.1", "not a host name" },
+	{ "-metadata.test:80:127.0.0.1", "not a host name" },
+	{ "m.test:0:127.0.0.1", "from 1 to 65535" },
+	{ "m.test:65536:127.0.0.1", "from 1 to 65535" },
+	{ "m.test:080:127.0.0.1", "from 1 to 65535" },
+	{ "m.test::127.0.0.1", "from 1 to 65535" },
+	{ "m.test:80:", "missing" },
+	{ "m.test:80:127.0.0.1,", "missing" },
+	{ "m.test:80:fe80::1", "in brackets" },
+	{ "m.test:80:[127.0.0.1]", "in brackets" },
+	{ "m.test:80:example.test", "in brackets" },
+	{ "m.test:80:127.0.0.1 ", "in brackets" },
+};
+
+Test(net, resolve_entries_are_checked)
+{
+	for (size_t i = 0; i < sizeof resolves / sizeof resolves[0]; i++) {
+		char why[200] = "x";
+		bool ok = ck_net_resolve_check(resolves[i].entry, why, sizeof why);
+		if (!resolves[i].why) {
+			cr_expect(ok, "'%s': %s", resolves[i].entry, why);
+			continue;
+		}
+		cr_expect(!ok, "'%s' accepted", resolves[i].entry);
+		cr_expect(strstr(why, resolves[i].why), "'%s': '%s' lacks '%s'", resolves[i].entry, why,
+			  resolves[i].why);
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* refused addresses get no socket (issue 29) */
+
+/* The rest of the test runs in a network namespace of its own with no
+ * interface up (Criterion runs each test in a process of its own): a
+ * connection the rules let through reaches nothing, so even broken
+ * rules cannot send a packet anywhere. */
+static void private_netns(void)
+{
+	if (unshare(CLONE_NEWNET) == 0 || unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0)
+		return;
+	cr_skip_test("cannot make a private network namespace here (unshare: %s)", strerror(errno));
+}
+
+static struct ck_net_result fetch_with(const char *url, const struct ck_net_opts *o_in)
+{
+	struct ck_net_request req = { .url = url };
+	struct ck_net_opts o = *o_in;
+	struct ck_net_result res;
+	struct ck_error e;
+	ck_error_clear(&e);
+	o.connect_timeout_ms = 2000;
+	o.timeout_ms = 4000;
+	cr_assert_eq(ck_net_run(&req, 1, &o, &res, &e), CK_OK, "%s", e.what);
+	return res;
+}
+
+static const char *const names[] = {
+	"metadata.test:80:169.254.169.254",
+	"v6.test:80:[fe80::1]",
+	"mapped.test:80:[::ffff:169.254.169.254]",
+	"aws6.test:80:[fd00:ec2::254]",
+	"both.test:80:[fe80::1],169.254.169.254",
+	"metadata.test:389:169.254.169.254",
+	NULL,
+};
+
+static const struct {
+	const char *url;
+	const char *address;  /* the first one refused */
+	const char *why;
+} refused_urls[] = {
+	{ "http://metadata.test/latest/meta-data/", "169.254.169.254", "the cloud instance-metadata address" },
+	{ "http://v6.test/", "fe80::1", "IPv6 link-local" },
+	{ "http://mapped.test/", "::ffff:169.254.169.254", "the cloud instance-metadata address" },
+	{ "http://aws6.test/", "fd00:ec2::254", "AWS's instance-metadata address (IPv6)" },
+	{ "http://both.test/", "fe80::1", "and 1 more addresses" },
+	{ "http://169.254.169.254/latest/meta-data/", "169.254.169.254", "the cloud instance-metadata address" },
+	{ "http://[fe80::1]:8080/", "fe80::1", "IPv6 link-local" },
+	{ "http://[::ffff:a9fe:a9fe]/", "::ffff:169.254.169.254", "the cloud instance-metadata address" },
+	{ "http://100.100.100.200/", "100.100.100.200", "Alibaba Cloud" },
+	{ "https://169.254.10.1/", "169.254.10.1", "link-local (169.254.0.0/16)" },
+	/* other spellings of 169.254.169.254 reach the same address */
+	{ "http://2852039166/", "169.254.169.254", "the cloud instance-metadata address" },
+	{ "http://0xa9.0xfe.0xa9.0xfe/", "169.254.169.254", "the cloud instance-metadata address" },
+};
+
+Test(net, refused_address_gets_no_socket)
+{
+	struct ck_net_opts o = { .resolve = names };
+	private_netns();
+	for (size_t i = 0; i < sizeof refused_urls / sizeof refused_urls[0]; i++) {
+		struct ck_net_result r = fetch_with(refused_urls[i].url, &o);
+		cr_expect_eq(r.result, CK_URL_BLOCKED_ADDRESS, "%s: %s: %s", refused_urls[i].url,
+			     ck_url_result_name(r.result), r.message);
+		cr_expect_eq(r.sockets, 0, "%s: %u sockets", refused_urls[i].url, r.sockets);
+		cr_expect_eq(r.naddresses, 0, "%s", refused_urls[i].url);
+		cr_expect(r.nblocked >= 1 && !strcmp(r.blocked[0], refused_urls[i].address), "%s: blocked %s",
+			  refused_urls[i].url, r.nblocked ? r.blocked[0] : "nothing");
+		cr_expect(strstr(r.message, refused_urls[i].address) && strstr(r.message, refused_urls[i].why),
+			  "%s: %s", refused_urls[i].url, r.message);
+		cr_expect_eq(r.nhops, 1);
+		cr_expect_eq(r.t.connect, -1);
+		ck_net_result_cleanup(&r);
+	}
+}
+
+Test(net, ldap_goes_through_the_same_check)
+{
+	struct ck_net_opts o = { .resolve = names };
+	struct ck_net_result r;
+	if (!(ck_net_schemes() & CK_SCHEME_LDAP))
+		cr_skip_test("this libcurl has no LDAP support");
+	private_netns();
+	r = fetch_with("ldap://metadata.test/cn=int", &o);
+	cr_expect_eq(r.result, CK_URL_BLOCKED_ADDRESS, "%s: %s", ck_url_result_name(r.result), r.message);
+	cr_expect_eq(r.sockets, 0);
+	ck_net_result_cleanup(&r);
+}
+
+Test(net, allowed_address_is_tried)
+{
+	/* opened on purpose, the address is connected to: in this namespace
+	 * there is no route to it, so the attempt fails at once */
+	struct ck_net_cidr open[2];
+	struct ck_net_opts o = { .resolve = names, .allow = open, .nallow = 2 };
+	struct ck_net_result r;
+	private_netns();
+	cr_assert(ck_net_cidr_parse("169.254.0.0/16", &open[0], NULL, 0));
+	cr_assert(ck_net_cidr_parse("fe80::/10", &open[1], NULL, 0));
+	r = fetch_with("http://metadata.test/latest/meta-data/", &o);
+	cr_expect_eq(r.result, CK_URL_REFUSED, "%s: %s", ck_url_result_name(r.result), r.message);
+	cr_expect_eq(r.sockets, 1);
+	cr_expect_eq(r.nblocked, 0);
+	cr_expect(r.naddresses == 1 && !strcmp(r.addresses[0], "169.254.169.254"));
+	ck_net_result_cleanup(&r);
+	/* the private ranges need no option */
+	o.nallow = 0;
+	r = fetch_with("http://10.0.0.1/ca.crt", &o);
+	cr_expect_eq(r.result, CK_URL_REFUSED, "%s: %s", ck_url_result_name(r.result), r.message);
+	cr_expect_eq(r.sockets, 1);
+	ck_net_result_cleanup(&r);
+}
+
+Test(net, denied_range_is_refused)
+{
+	struct ck_net_cidr deny;
+	struct ck_net_opts o = { .deny = &deny, .ndeny = 1 };
+	struct ck_net_result r;
+	private_netns();
+	cr_assert(ck_net_cidr_parse("10.0.0.0/8", &deny, NULL, 0));
+	r = fetch_with("http://10.1.2.3/ca.crt", &o);
+	cr_expect_eq(r.result, CK_URL_BLOCKED_ADDRESS, "%s: %s", ck_url_result_name(r.result), r.message);
+	cr_expect_eq(r.sockets, 0);
+	cr_expect_str_eq(r.message, "not connected to 10.1.2.3: it is in the denied range 10.0.0.0/8");
+	ck_net_result_cleanup(&r);
+}
+
+Test(net, through_a_proxy_an_address_host_is_checked_first)
+{
+	/* the proxy (nothing there) would connect for us: a URL whose host
+	 * is a refused address is settled before anything is sent to it; a
+	 * host name is the proxy's to resolve */
+	struct ck_net_opts o = { .proxy = "http://192.0.2.1:3128" };
+	struct ck_net_result r;
+	private_netns();
+	r = fetch_with("http://169.254.169.254/latest/meta-data/", &o);
+	cr_expect_eq(r.result, CK_URL_BLOCKED_ADDRESS, "%s: %s", ck_url_result_name(r.result), r.message);
+	cr_expect_eq(r.sockets, 0);
+	cr_expect_eq(r.nhops, 1);
+	cr_expect_str_eq(r.proxy, "http://192.0.2.1:3128");
+	cr_expect(strstr(r.message, "169.254.169.254"), "%s", r.message);
+	ck_net_result_cleanup(&r);
+	r = fetch_with("http://metadata.test/latest/meta-data/", &o);
+	cr_expect_eq(r.result, CK_URL_PROXY_ERROR, "%s: %s", ck_url_result_name(r.result), r.message);
+	cr_expect_eq(r.sockets, 1);
+	ck_net_result_cleanup(&r);
+}
+
+Test(net, bad_resolve_entry_is_a_usage_error)
+{
+	const char *const bad[] = { "metadata.test:80:fe80::1", NULL };
+	struct ck_net_request req = { .url = "http://metadata.test/" };
+	struct ck_net_opts o = { .resolve = bad };
+	struct ck_net_result res;
+	struct ck_error e;
+	private_netns();
+	ck_error_clear(&e);
+	cr_assert_eq(ck_net_run(&req, 1, &o, &res, &e), CK_E_USAGE);
+	cr_expect(strstr(e.what, "in brackets"), "%s", e.what);
+}
+
+Test(net, result_copy_keeps_blocked_addresses)
+{
+	struct ck_net_opts o = { .resolve = names };
+	struct ck_net_result r, c;
+	private_netns();
+	r = fetch_with("http://both.test/", &o);
+	cr_assert_eq(r.nblocked, 2);
+	cr_assert_eq(ck_net_result_copy(&r, &c), CK_OK);
+	cr_assert_eq(c.nblocked, 2);
+	cr_assert_neq(c.blocked, r.blocked);
+	cr_assert_str_eq(c.blocked[1], "169.254.169.254");
+	cr_assert_eq(c.sockets, 0);
+	ck_net_result_cleanup(&r);
+	cr_assert_str_eq(c.blocked[0], "fe80::1");
 	ck_net_result_cleanup(&c);
 }

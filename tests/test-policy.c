@@ -542,6 +542,7 @@ Test(policy, url_codes)
 	cr_assert_str_eq(ck_audit_url_code(CK_URL_DROPPED), "url-dropped");
 	cr_assert_str_eq(ck_audit_url_code(CK_URL_REVOKED), "revoked");
 	cr_assert_str_eq(ck_audit_url_code(CK_URL_MALFORMED), "url-malformed");
+	cr_assert_str_eq(ck_audit_url_code(CK_URL_BLOCKED_ADDRESS), "url-blocked-address");
 	cr_assert_null(ck_audit_url_code(CK_URL_OK));
 	for (int r = 1; r < CK_URL_RESULT_COUNT; r++) {
 		const char *code = ck_audit_url_code((enum ck_url_result)r);

@@ -58,9 +58,10 @@ static const struct cli_tool tool = {
 		"with the same trust options; every URL of every certificate (and of every issuer\n"
 		"fetched on the way) is then fetched, all at once, and classified: ok, dns-failure,\n"
 		"refused, dropped, timeout, tls-error, http-error, proxy-error, too-large, bad-content,\n"
-		"wrong-issuer, stale, revoked, unsupported-scheme or malformed-url.",
+		"wrong-issuer, stale, revoked, unsupported-scheme, malformed-url or\n"
+		"blocked-address (no link-local or cloud metadata address is connected to).",
 	.options = options,
-	.common = CLI_WITH_ALL,
+	.common = CLI_WITH_ALL | CLI_WITH_NETWORK,
 };
 
 struct opts {
@@ -246,6 +247,7 @@ static int check(struct run *ru, const struct ck_bundle *b, const char *const *u
 	ck_error_clear(&err);
 	ao.analyze.chain.at = ru->c->at;
 	net_options(ru->o, &ao.net);
+	cli_net_rules(ru->c, &ao.net);
 	ao.net.progress = progress_cb;
 	ao.net.progress_ctx = &ru->progress;
 	ao.warn_hours = ru->o->warn_hours;

@@ -80,7 +80,7 @@ static const struct cli_tool tool = {
 		"the exit status is 1 when a file FAILs.  Passwords are never asked for: a file\n"
 		"without one is reported as password-required.",
 	.options = options,
-	.common = CLI_WITH_ALL,
+	.common = CLI_WITH_ALL | CLI_WITH_NETWORK,
 };
 
 struct strv {
@@ -1326,6 +1326,7 @@ static int check_urls(const struct ctx *x, struct walk *w, struct result **held,
 	no.progress = net_progress;
 	no.progress_ctx = pg;
 	cli_net_env(&no, x->o->proxy, x->o->no_proxy);
+	cli_net_rules(x->c, &no);
 	pg->unit = "URL requests";
 	clock_gettime(CLOCK_MONOTONIC, &pg->start);
 	if (ck_url_sets_check(sets, nsets, &no, x->at, x->policy->next_update_warn_hours,
@@ -1478,6 +1479,8 @@ int main(int argc, char **argv)
 		cli_usage("no PATH to audit");
 	if (o.net_option && !o.network)
 		cli_usage("%s needs --network", o.net_option);
+	if (c.net_option && !o.network)
+		cli_usage("%s needs --network", c.net_option);
 	if (o.proxy && o.no_proxy)
 		cli_usage("use only one of --proxy and --no-proxy");
 	if ((status = load_policy(&o, &policy)))

@@ -73,6 +73,13 @@ static const struct cli_option common_validation[] = {
 	{ "require-revocation", 0, NULL, "an unknown revocation status makes the chain invalid", CLI_OPT_REQUIRE_REVOCATION },
 	{ NULL, 0, NULL, NULL, 0 },
 };
+static const struct cli_option common_network[] = {
+	{ "allow-address", 0, "CIDR", "connect to range CIDR, even link-local (repeatable)", CLI_OPT_ALLOW_ADDRESS },
+	{ "deny-address", 0, "CIDR", "never connect to range CIDR (repeatable)", CLI_OPT_DENY_ADDRESS },
+	{ "resolve", 0, "HOST:PORT:ADDR", "resolve HOST at PORT to ADDR, as curl (repeatable)", CLI_OPT_RESOLVE },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
 static const struct cli_option common_always[] = {
 	{ "help", 'h', NULL, "show this help and exit", CLI_OPT_HELP },
 	{ "version", 'V', NULL, "show the version and exit", CLI_OPT_VERSION },
@@ -84,6 +91,8 @@ static size_t tables_for(const struct cli_tool *t, const struct cli_option **out
 {
 	size_t n = 0;
 	out[n++] = t->options;
+	if (t->common & CLI_WITH_NETWORK)
+		out[n++] = common_network;
 	if (t->common & CLI_WITH_INPUT)
 		out[n++] = common_input;
 	if (t->common & CLI_WITH_PASSWORD)
@@ -315,8 +324,12 @@ int cli_finish(struct cli_common *c, int status)
 		free(c->ca_dirs);
 		free(c->policies);
 		free(c->crl_files);
+		free(c->allow);
+		free(c->deny);
+		free(c->resolve);
 		ck_crlset_free(c->crls);
-		c->ca_files = c->ca_dirs = c->policies = c->crl_files = NULL;
+		c->ca_files = c->ca_dirs = c->policies = c->crl_files = c->resolve = NULL;
+		c->allow = c->deny = NULL;
 		c->crls = NULL;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -796,6 +809,15 @@ void cli_net_env(struct ck_net_opts *n, const char *proxy, bool no_proxy)
 	n->no_proxy = env2("no_proxy", "NO_PROXY");
 }
 
+void cli_net_rules(const struct cli_common *c, struct ck_net_opts *n)
+{
+	n->allow = c->allow;
+	n->nallow = c->nallow;
+	n->deny = c->deny;
+	n->ndeny = c->ndeny;
+	n->resolve = c->resolve;
+}
+
 /* ---------------------------------------------------------------- */
 /* trust */
 
@@ -850,10 +872,57 @@ static void set_color(struct cli_common *c, const char *when)
 	}
 }
 
+/* --allow-address, --deny-address: a range, strictly (ck_net_cidr_parse). */
+static void push_range(struct ck_net_cidr **v, size_t *n, const char *option, const char *arg)
+{
+	char why[160];
+	struct ck_net_cidr r, *nv;
+
+	if (!ck_net_cidr_parse(arg, &r, why, sizeof why))
+		cli_usage("%s takes an address range such as 169.254.0.0/16 or fe80::/10: %s", option, why);
+	nv = realloc(*v, (*n + 1) * sizeof *nv);
+	if (!nv) {
+		cli_msg(NULL, "out of memory");
+		exit(CLI_EXIT_INTERNAL);
+	}
+	nv[(*n)++] = r;
+	*v = nv;
+}
+
+/* The network group's options; false for another id. */
+static bool network_option(struct cli_common *c, int id, const char *arg)
+{
+	char why[200];
+
+	switch (id) {
+	case CLI_OPT_ALLOW_ADDRESS:
+		push_range(&c->allow, &c->nallow, "--allow-address", arg);
+		c->net_option = c->net_option ? c->net_option : "--allow-address";
+		return true;
+	case CLI_OPT_DENY_ADDRESS:
+		push_range(&c->deny, &c->ndeny, "--deny-address", arg);
+		c->net_option = c->net_option ? c->net_option : "--deny-address";
+		return true;
+	case CLI_OPT_RESOLVE:
+		if (!ck_net_resolve_check(arg, why, sizeof why))
+			cli_usage("--resolve takes HOST:PORT:ADDRESS[,ADDRESS]... (IPv6 in brackets): %s", why);
+		if (!push_str(&c->resolve, &c->nresolve, arg)) {
+			cli_msg(NULL, "out of memory");
+			exit(CLI_EXIT_INTERNAL);
+		}
+		c->net_option = c->net_option ? c->net_option : "--resolve";
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void validation_option(struct cli_common *c, int id, const char *arg);
 
 static void common_option(struct cli_common *c, const struct cli_tool *t, int id, const char *arg)
 {
+	if (network_option(c, id, arg))
+		return;
 	switch (id) {
 	case CLI_OPT_HELP:
 		cli_help(t, stdout);

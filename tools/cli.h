@@ -60,6 +60,13 @@ enum cli_common_id {
 	CLI_TOOL_OPTION = 100,
 };
 
+/* The network group's ids (CLI_WITH_NETWORK), apart from the others. */
+enum cli_network_id {
+	CLI_OPT_ALLOW_ADDRESS = 90,
+	CLI_OPT_DENY_ADDRESS,
+	CLI_OPT_RESOLVE,
+};
+
 struct cli_option {
 	const char *name;     /* long name, without "--" */
 	int short_name;       /* 0 if none */
@@ -78,6 +85,8 @@ enum {
 	CLI_WITH_ALL = 0x1f,
 	/* --profile, --policy..., --max-depth, --crl-file, --revocation */
 	CLI_WITH_VALIDATION = 1 << 5,
+	/* --allow-address, --deny-address, --resolve (see cli_net_rules) */
+	CLI_WITH_NETWORK = 1 << 6,
 };
 
 struct cli_tool {
@@ -107,6 +116,13 @@ struct cli_common {
 	bool no_system_trust;
 	time_t at;                  /* 0: now */
 	size_t max_size;
+	/* network: the address ranges and names given */
+	struct ck_net_cidr *allow, *deny;
+	size_t nallow, ndeny;
+	const char **resolve;       /* NULL-terminated */
+	size_t nresolve;
+	const char *net_option;     /* the first of them given, for a usage
+				       error where they need another option */
 	/* validation: what a chain must pass (policies and CRL files
 	 * point into argv) */
 	struct ck_validate_opts validate;
@@ -220,6 +236,11 @@ bool cli_parse_seconds(const char *s, unsigned *ms);
  * as the fallback, NO_PROXY).  `proxy` (--proxy, may be NULL) replaces
  * them; `no_proxy` (--no-proxy) drops them. */
 void cli_net_env(struct ck_net_opts *n, const char *proxy, bool no_proxy);
+
+/* The network group's part of the network options: the address ranges
+ * (--allow-address, --deny-address) and the names (--resolve), borrowed
+ * from `c`. */
+void cli_net_rules(const struct cli_common *c, struct ck_net_opts *n);
 
 /* Parse a non-negative integer in [min, max]. */
 bool cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);

@@ -34,6 +34,15 @@ use only one of --proxy and --no-proxy|--proxy http://127.0.0.1:1 --no-proxy x.p
 unrecognized option '--bogus'|--bogus x.pem
 option '--url' requires an argument|--url
 --format takes text, json or xml, not 'yaml'|--format yaml x.pem
+^aiacheck: --allow-address takes an address range such as 169\.254\.0\.0/16 or fe80::/10: '10\.0\.0\.1/8' has address bits set past the prefix \(the range is 10\.0\.0\.0/8\)$|--allow-address 10.0.0.1/8 x.pem
+--allow-address takes an address range .*: 'fe80::1%lo' is not an IPv4 or IPv6 address$|--allow-address fe80::1%lo x.pem
+--deny-address takes an address range .*: 'example\.test' is not an IPv4 or IPv6 address$|--deny-address example.test x.pem
+--deny-address takes an address range .*: '10\.0\.0\.0/33': the prefix length must be a number from 0 to 32|--deny-address 10.0.0.0/33 x.pem
+--deny-address takes an address range .*: '10\.0\.0\.0/08': the prefix length|--allow-address 10.0.0.0/8 --deny-address 10.0.0.0/08 x.pem
+option '--deny-address' requires an argument|--deny-address
+--resolve takes HOST:PORT:ADDRESS.* 'fe80::1' is not an IPv4 address or an IPv6 one in brackets$|--resolve metadata.test:80:fe80::1 x.pem
+--resolve takes HOST:PORT:ADDRESS.*: the port must be a number from 1 to 65535$|--resolve metadata.test:0:127.0.0.1 x.pem
+--resolve takes HOST:PORT:ADDRESS.*'metadata\.test:80' is not HOST:PORT:ADDRESS$|--resolve metadata.test:80 x.pem
 TABLE
 run aiacheck --url ""
 expect "usage: empty --url" 2 '' '--url needs a URL'

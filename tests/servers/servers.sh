@@ -29,6 +29,18 @@
 #                        certificationAuthority objects holding CA-FILE
 #                        (default pki/int-ca.der), int-ca.crl, root-ca.crl
 #   ldap_stop
+#   meta_start          the cloud instance-metadata addresses 169.254.169.254
+#                        and (where IPv6 works: $META_V6 set) fd00:ec2::254
+#                        put on lo, in this namespace only, and a server on
+#                        port 18090 of each serving
+#                        int-ca.der; every connection it accepts is a line
+#                        of $META_LOG.  Returns 1, with the reason in
+#                        $meta_why, where the addresses cannot be added
+#   packets_sent         the IPv4 and IPv6 packets this namespace has sent
+#                        so far (the kernel's OutRequests counters): the
+#                        difference over a run is what the run sent
+#   tcp_opens            the TCP connections this namespace has opened so
+#                        far (ActiveOpens: one per SYN-sending connect)
 
 if [ -z "${CK_NETNS:-}" ]; then
 	: "${top_srcdir:?run through make check}"
@@ -265,4 +277,40 @@ ldap_stop() {
 	ck_pid_ldap=""
 	rm -rf "$TMPD/ldap"
 	while "$NETPROBE" wait 127.0.0.1 18389 0.05 2>/dev/null; do sleep 0.05; done
+}
+
+META_LOG=""
+meta_why=""
+meta_start() {
+	if ! ip addr add 169.254.169.254/32 dev lo 2>"$TMPD/meta.ip"; then
+		meta_why="cannot add 169.254.169.254 to lo: $(head -1 "$TMPD/meta.ip")"
+		return 1
+	fi
+	meta_addrs=169.254.169.254
+	META_V6=""
+	if ip addr add fd00:ec2::254/128 dev lo nodad 2>/dev/null; then
+		meta_addrs="$meta_addrs fd00:ec2::254"
+		META_V6=1
+	fi
+	META_LOG="$TMPD/meta.log"
+	: >"$META_LOG"
+	mkfifo "$TMPD/meta.fifo"
+	# shellcheck disable=SC2086
+	python3 "$top_srcdir/tests/servers/meta.py" 18090 "$META_LOG" "$FX/pki/int-ca.der" \
+		$meta_addrs >"$TMPD/meta.fifo" 2>"$TMPD/meta.err" &
+	ck_pid_meta=$!
+	ck_pids="$ck_pids $ck_pid_meta"
+	ck_stop_at_exit
+	read -r line <"$TMPD/meta.fifo"
+	[ "$line" = ready ] || { cat "$TMPD/meta.err"; echo "the metadata stand-in did not start"; exit 1; }
+}
+
+packets_sent() {
+	v4=$(awk '/^Ip: [0-9]/ { print $11 }' /proc/net/snmp)
+	v6=$(awk '$1 == "Ip6OutRequests" { print $2 }' /proc/net/snmp6 2>/dev/null)
+	echo $((v4 + ${v6:-0}))
+}
+
+tcp_opens() {
+	awk '/^Tcp: [0-9]/ { print $6 }' /proc/net/snmp
 }
