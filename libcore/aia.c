@@ -290,10 +290,19 @@ enum ck_status ck_url_entry_init(struct ck_url_entry *e, enum ck_url_kind kind, 
 static enum ck_status add_entry(struct ck_aia_report *r, enum ck_url_kind kind, const char *url,
 				const struct ck_cert *cert, unsigned position, const char *method)
 {
-	struct ck_url_entry *v = realloc(r->urls, (r->nurls + 1) * sizeof *v);
-	if (!v)
-		return CK_E_NOMEM;
-	r->urls = v;
+	struct ck_url_entry *v;
+
+	/* an entry is over a kilobyte and a big bundle has thousands: the
+	 * array doubles, or every URL would copy all the ones before it */
+	if (r->nurls == r->urls_cap) {
+		size_t cap = r->urls_cap ? 2 * r->urls_cap : 16;
+		v = realloc(r->urls, cap * sizeof *v);
+		if (!v)
+			return CK_E_NOMEM;
+		r->urls = v;
+		r->urls_cap = cap;
+	}
+	v = r->urls;
 	if (ck_url_entry_init(&v[r->nurls], kind, url, cert, position, method))
 		return CK_E_NOMEM;
 	r->nurls++;

@@ -93,6 +93,7 @@ struct ck_aia_report {
 	size_t nfetched;
 	struct ck_url_entry *urls;
 	size_t nurls;
+	size_t urls_cap;                 /* entries allocated (aia.c grows it) */
 	unsigned rounds;
 	bool list_only;
 	time_t at;

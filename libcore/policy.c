@@ -620,12 +620,19 @@ static enum ck_status insert(struct ck_audit *au, struct ck_audit_finding *f)
 			finding_free(f);
 			return CK_OK;
 		}
-	n = realloc(au->findings, (au->nfindings + 1) * sizeof *n);
-	if (!n) {
-		finding_free(f);
-		return CK_E_NOMEM;
+	/* doubles: a bundle of thousands of certificates has thousands of
+	 * findings, and a step of one would copy them all each time */
+	if (au->nfindings == au->findings_cap) {
+		size_t cap = au->findings_cap ? 2 * au->findings_cap : 16;
+		n = realloc(au->findings, cap * sizeof *n);
+		if (!n) {
+			finding_free(f);
+			return CK_E_NOMEM;
+		}
+		au->findings = n;
+		au->findings_cap = cap;
 	}
-	au->findings = n;
+	n = au->findings;
 	while (at > 0 && cmp_finding(&n[at - 1], f) > 0)
 		at--;
 	memmove(&n[at + 1], &n[at], (au->nfindings - at) * sizeof *n);

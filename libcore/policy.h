@@ -108,6 +108,7 @@ struct ck_audit {
 	enum ck_verdict verdict;
 	struct ck_audit_finding *findings;
 	size_t nfindings;
+	size_t findings_cap;  /* entries allocated (policy.c grows it) */
 	size_t errors, warnings, infos;
 };
 

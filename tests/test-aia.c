@@ -195,6 +195,35 @@ Test(aia, ocsp_get_adds_a_get_entry)
 	ck_bundle_free(b);
 }
 
+/* A bundle of many certificates: every URL listed, and the entries
+ * (over a kilobyte each) grow by doubling, not one by one (issue 27). */
+Test(aia, many_urls_grow_by_doubling)
+{
+	struct ck_aia_opts o = { .list_only = true };
+	struct ck_aia_report *r = NULL;
+	struct ck_bundle *b = NULL, *one = NULL;
+	struct ck_error e;
+	const char *names[] = { "pki/client.crt", "pki/server.crt", "pki/multi-aia-leaf.crt",
+				"pki/ec-leaf.crt", "pki/int-ca.crt", NULL };
+
+	o.analyze.chain.at = 1893456000;
+	for (size_t i = 0; names[i]; i++) {
+		cr_assert_eq(fx_load(names[i], NULL, i ? &one : &b, &e), CK_OK, "%s", e.what);
+		if (i) {
+			cr_assert_eq(ck_bundle_merge(b, one), CK_OK);
+			ck_bundle_free(one);
+		}
+	}
+	cr_assert_eq(ck_aia_check(b, NULL, &o, &r, &e), CK_OK, "%s", e.what);
+	/* each certificate's URLs, as aiacheck --list shows them: 3 for
+	 * client, server and ec-leaf, 9 for multi-aia-leaf, 2 for int-ca */
+	cr_assert_eq(r->nurls, 3 + 3 + 9 + 3 + 2, "%zu", r->nurls);
+	cr_assert_geq(r->urls_cap, r->nurls);
+	cr_assert_lt(r->urls_cap, 2 * r->nurls);
+	ck_aia_report_free(r);
+	ck_bundle_free(b);
+}
+
 Test(aia, given_urls_alone)
 {
 	const char *urls[] = { "http://127.0.0.1:18080/int-ca.crt", "hhtp://x/", NULL };

@@ -517,6 +517,28 @@ Test(policy, add_keeps_counts_order_and_drops_off_and_duplicates)
 	ck_audit_free(a);
 }
 
+/* Thousands of findings (a big bundle): kept in order, and the array
+ * grows by doubling, not by one per finding (issue 27). */
+Test(policy, many_findings_stay_ordered_and_grow_by_doubling)
+{
+	struct ck_audit *a = calloc(1, sizeof *a);
+	cr_assert_not_null(a);
+	for (long i = 0; i < 3000; i++)
+		cr_assert_eq(ck_audit_add(a, pol, i % 2 ? "expires-soon" : "expired", i, "CN=x",
+					  NULL, "finding %ld", i), CK_OK);
+	cr_assert_eq(a->nfindings, 3000);
+	cr_assert_eq(a->errors, 1500);
+	for (size_t i = 1; i < a->nfindings; i++) {
+		cr_assert_geq(a->findings[i - 1].level, a->findings[i].level);
+		if (a->findings[i - 1].level == a->findings[i].level)
+			cr_assert_lt(a->findings[i - 1].cert, a->findings[i].cert);
+	}
+	cr_assert_geq(a->findings_cap, a->nfindings);
+	cr_assert_lt(a->findings_cap, 2 * a->nfindings);
+	cr_assert_eq(a->findings_cap & (a->findings_cap - 1), 0, "%zu", a->findings_cap);
+	ck_audit_free(a);
+}
+
 Test(policy, names)
 {
 	cr_assert_str_eq(ck_level_name(CK_LEVEL_OFF), "off");
