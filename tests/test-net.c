@@ -683,6 +683,7 @@ static const struct {
 	{ "http://both.test/", "fe80::1", "and 1 more addresses" },
 	{ "http://169.254.169.254/latest/meta-data/", "169.254.169.254", "the cloud instance-metadata address" },
 	{ "http://[fe80::1]:8080/", "fe80::1", "IPv6 link-local" },
+	{ "http://[fe80::1%25lo]/", "fe80::1", "IPv6 link-local" },
 	{ "http://[::ffff:a9fe:a9fe]/", "::ffff:169.254.169.254", "the cloud instance-metadata address" },
 	{ "http://100.100.100.200/", "100.100.100.200", "Alibaba Cloud" },
 	{ "https://169.254.10.1/", "169.254.10.1", "link-local (169.254.0.0/16)" },
