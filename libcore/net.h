@@ -8,7 +8,12 @@
  * understand the body.
  *
  * libcore reads no environment: proxies and the CA bundle for https come
- * in struct ck_net_opts. */
+ * in struct ck_net_opts.
+ *
+ * The URLs come from certificates someone else made: no connection is
+ * opened to a link-local or cloud metadata address, or to one the
+ * caller denies (ck_net_address_allowed); such a URL is
+ * CK_URL_BLOCKED_ADDRESS. */
 #ifndef CK_NET_H
 #define CK_NET_H
 
