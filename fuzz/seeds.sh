@@ -88,6 +88,48 @@ glued() {
 	  printf ' text '; cat "$fx/pki/client.key"; } >"$out/glued-client-int-ca-key.pem"
 }
 
+# The chain harness's validation options (flags 0x30, fuzz-chain.c): the
+# chains of fixtures/validate with their root, anchored at it (0x08),
+# under each profile, with policies, a depth limit, and the CRLs as PEM
+# blocks in the bundle (revocation on, required, --explain).
+# vseed NAME A B CERT... [-- CRL...]
+vseed() {
+	vname=$1 va=$2 vb=$3
+	shift 3
+	{
+		byte 56
+		byte "$va"
+		byte "$vb"
+		while [ $# -gt 0 ] && [ "$1" != -- ]; do
+			cat "$fx/validate/$1.crt"
+			shift
+		done
+		[ $# -gt 0 ] && shift
+		for c in "$@"; do
+			echo "-----BEGIN X509 CRL-----"
+			base64 -w 64 "$fx/validate/$c.crl"
+			echo "-----END X509 CRL-----"
+		done
+	} >"$out/validate_$vname"
+}
+validate_seeds() {
+	for p in 0 1 2; do
+		vseed "good.p$p" "$p" 31 good ca root
+		vseed "v1leaf.p$p" "$p" 15 v1leaf ca root
+		vseed "nc-cnonly.p$p" "$p" 15 nc-cnonly ca-nc root
+	done
+	vseed revoked 224 15 revoked ca root -- ca root
+	vseed expired-crl 96 15 good ca root -- ca-expired root
+	vseed policy1 4 79 pol-leaf ca-pol root
+	vseed policy3 28 207 pol-leaf ca-pol root
+	vseed depth1 0 1 deep ca-sub ca root
+	vseed pathlen 2 15 pl0-si-leaf ca-pl0-si ca-pl0 root
+	vseed backtrack 128 15 good ca-samekey-noku ca root
+	vseed dupext 2 15 dupext ca root
+	vseed ekuserver 0 31 ekuserver-client ca-ekuserver root
+	vseed emptyissuer 130 15 emptyissuer ca-emptysubj root
+}
+
 case $target in
 load|chain|aialist|audit|convert)
 	for f in $(files "$fx"/pki/*.crt "$fx"/pki/*.der "$fx"/bundles/* "$fx"/p12/* \
@@ -98,6 +140,7 @@ load|chain|aialist|audit|convert)
 	# at its own root (flag 0x08) so that the constraints are checked
 	if [ "$target" = chain ]; then
 		with_header "$fx"/nc/othername-chain.pem 8
+		validate_seeds
 	fi
 	glued 4
 	;;
