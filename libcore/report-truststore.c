@@ -379,7 +379,8 @@ static int text_expiring(FILE *f, const json_t *doc, const struct ck_text_opts *
 			char na[11];
 			date10(na, S(c, "not_after"));
 			if (d < 0)
-				fprintf(f, "  %sexpired %s (%lld days before %s)%s", ck_text_color(o, "error"), na, -d, at,
+				fprintf(f, "  %sexpired %s (%llu days before %s)%s", ck_text_color(o, "error"), na,
+					0ULL - (unsigned long long)d, at,
 					ck_text_reset(o));
 			else
 				fprintf(f, "  %sexpires %s (in %lld days)%s", ck_text_color(o, "warning"), na, d,

@@ -916,8 +916,8 @@ static void text_validity(FILE *f, const json_t *c, const struct ck_text_opts *o
 	snprintf(nb, sizeof nb, "%s", jstr(c, "not_before"));
 	snprintf(na, sizeof na, "%s", jstr(c, "not_after"));
 	fprintf(f, "%s → %s %s(", nb, na, ck_text_color(o, col));
-	if (days < 0)
-		fprintf(f, "expired %lld days ago", -days);
+	if (days < 0) /* negated unsigned: LLONG_MIN from a document has no signed negation */
+		fprintf(f, "expired %llu days ago", 0ULL - (unsigned long long)days);
 	else
 		fprintf(f, "%lld days left", days);
 	fprintf(f, ")%s", ck_text_reset(o));
