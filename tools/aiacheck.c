@@ -45,7 +45,7 @@ static const struct cli_option options[] = {
 	{ "proxy", 0, "URL", "use this proxy for http and https URLs", OPT_PROXY },
 	{ "no-proxy", 0, NULL, "connect directly, ignoring http_proxy, https_proxy and no_proxy", OPT_NO_PROXY },
 	{ "junit", 0, "FILE", "also write a JUnit XML report to FILE (one test case per URL)", OPT_JUNIT },
-	{ "force", 0, NULL, "replace an existing --junit FILE; write into a FIFO, device", OPT_FORCE },
+	{ "force", 0, NULL, "replace an existing --junit FILE, or write into a FIFO or device there", OPT_FORCE },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 

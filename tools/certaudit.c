@@ -58,7 +58,7 @@ static const struct cli_option options[] = {
 	{ "jsonl", 0, NULL, "same as --format json: one JSON object per file (JSON Lines)", OPT_JSONL },
 	{ "junit", 0, "FILE", "also write a JUnit XML report to FILE", OPT_JUNIT },
 	{ "sarif", 0, "FILE", "also write a SARIF 2.1.0 report to FILE", OPT_SARIF },
-	{ "force", 0, NULL, "replace existing --junit, --sarif files; write into a FIFO, device", OPT_FORCE },
+	{ "force", 0, NULL, "replace existing --junit, --sarif files, or write into a FIFO or device there", OPT_FORCE },
 	{ "jobs", 'j', "N", "audit N files at a time (default: the number of CPUs)", OPT_JOBS },
 	{ "network", 0, NULL, "also check every AIA, OCSP and CRL URL, each distinct request once", OPT_NETWORK },
 	{ "connect-timeout", 0, "SECONDS", "with --network: give up the name lookup and TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },

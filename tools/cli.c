@@ -388,28 +388,108 @@ void cli_chain_opts(const struct cli_common *c, struct ck_chain_opts *o)
 /* ---------------------------------------------------------------- */
 /* help */
 
+/* --help is 80 columns whatever the terminal (issue 24).  The texts of
+ * the tables are reflowed: consecutive lines that start in the first
+ * column are one paragraph; an empty line is printed as it is; a line
+ * that starts with a space is a row of a table, kept on its own, and
+ * wrapped under its second column (after a run of two spaces). */
+#define HELP_WIDTH 80
+
+static void help_flush(FILE *out, const char *lead, unsigned indent, char *para, size_t *n)
+{
+	if (!*n)
+		return;
+	para[*n] = '\0';
+	ck_text_wrap(out, lead, indent, para, HELP_WIDTH);
+	*n = 0;
+}
+
+static void help_row(FILE *out, const char *line, size_t len)
+{
+	char lead[HELP_WIDTH + 1], *row = strndup(line, len);
+	const char *gap = NULL, *text;
+	size_t lead_len;
+
+	if (!row) {
+		fprintf(out, "%.*s\n", (int)len, line);
+		return;
+	}
+	for (const char *q = row + strspn(row, " "); *q; q++)
+		if (q[0] == ' ' && q[1] == ' ') {
+			gap = q;
+			break;
+		}
+	text = gap ? gap + strspn(gap, " ") : row + strspn(row, " ");
+	lead_len = (size_t)(text - row);
+	if (lead_len > HELP_WIDTH / 2) { /* no room for a column: hang under the row's start */
+		lead_len = strspn(row, " ");
+		text = row + lead_len;
+	}
+	snprintf(lead, sizeof lead, "%.*s", (int)lead_len, row);
+	ck_text_wrap(out, lead, (unsigned)lead_len, text, HELP_WIDTH);
+	free(row);
+}
+
+static void help_wrap(FILE *out, const char *lead, unsigned indent, const char *text)
+{
+	size_t n = 0, cap = strlen(text) + 1;
+	char *para = malloc(cap);
+	bool first = true;
+
+	if (!para) {
+		fprintf(out, "%s%s\n", lead, text);
+		return;
+	}
+	for (const char *line = text; *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		if (len && line[0] != ' ') {
+			if (n)
+				para[n++] = ' ';
+			memcpy(para + n, line, len);
+			n += len;
+		} else {
+			help_flush(out, first ? lead : "", first ? indent : 0, para, &n);
+			first = false;
+			if (len)
+				help_row(out, line, len);
+			else
+				fputc('\n', out);
+		}
+		line += len + (nl ? 1 : 0);
+	}
+	help_flush(out, first ? lead : "", first ? indent : 0, para, &n);
+	free(para);
+}
+
 void cli_help(const struct cli_tool *t, FILE *out)
 {
 	const struct cli_option *tables[8];
 	size_t nt = tables_for(t, tables);
 
-	fprintf(out, "Usage: %s %s\n%s\n", t->name, t->synopsis, t->summary);
-	if (t->description)
-		fprintf(out, "\n%s\n", t->description);
+	fprintf(out, "Usage: %s %s\n", t->name, t->synopsis);
+	help_wrap(out, "", 0, t->summary);
+	if (t->description) {
+		fputc('\n', out);
+		help_wrap(out, "", 0, t->description);
+	}
 	fprintf(out, "\nOptions:\n");
 	for (size_t k = 0; k < nt; k++) {
 		for (const struct cli_option *o = tables[k]; o && o->name; o++) {
-			char left[64];
+			char left[64], lead[96];
 			if (o->short_name)
 				snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
 					 o->arg ? " " : "", o->arg ? o->arg : "");
 			else
 				snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
 					 o->arg ? o->arg : "");
-			if (strlen(left) > 26)
-				fprintf(out, "  %s\n  %-26s  %s\n", left, "", o->help);
-			else
-				fprintf(out, "  %-26s  %s\n", left, o->help);
+			if (strlen(left) > 26) {
+				fprintf(out, "  %s\n", left);
+				snprintf(lead, sizeof lead, "  %-26s  ", "");
+			} else {
+				snprintf(lead, sizeof lead, "  %-26s  ", left);
+			}
+			help_wrap(out, lead, 30, o->help);
 		}
 	}
 	fprintf(out,

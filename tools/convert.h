@@ -25,7 +25,7 @@ enum conv_option_id {
 /* Option table rows, for the tools' tables. */
 #define CONV_OPTIONS_OUTPUT \
 	{ "output", 'o', "FILE", "write to FILE ('-', the default: standard output)", CONV_OPT_OUTPUT }, \
-	{ "force", 0, NULL, "replace output files that exist; write into a FIFO, device", CONV_OPT_FORCE }
+	{ "force", 0, NULL, "replace output files that exist, or write into a FIFO or device there", CONV_OPT_FORCE }
 #define CONV_OPTIONS_NEW_PASSWORD(what) \
 	{ "out-password-file", 0, "FILE", "read the password for " what " from the first line of FILE", \
 	  CONV_OPT_OUT_PASSWORD_FILE }, \

@@ -32,7 +32,7 @@ enum {
 #define OPT_DAYS_ENTRY { "days", 0, "N", "expiring: report anchors expiring within N days (default 90)", OPT_DAYS }
 #define OPT_TO_ENTRY { "to", 0, "FORMAT", "export: pem, der-dir or p7b", OPT_TO }
 #define OPT_OUTPUT_ENTRY { "output", 'o', "OUT", "export: the file (pem, p7b) or directory (der-dir) to write", OPT_OUTPUT }
-#define OPT_FORCE_ENTRY { "force", 0, NULL, "export: replace OUT if it exists; write into a FIFO, device", OPT_FORCE }
+#define OPT_FORCE_ENTRY { "force", 0, NULL, "export: replace OUT if it exists, or write into a FIFO or device there", OPT_FORCE }
 #define END_OPTIONS { NULL, 0, NULL, NULL, 0 }
 
 static const struct cli_option all_options[] = { OPT_STORE_ENTRY, OPT_DAYS_ENTRY, OPT_TO_ENTRY, OPT_OUTPUT_ENTRY, OPT_FORCE_ENTRY, END_OPTIONS };

@@ -22,6 +22,16 @@ for tool in $(ls "$BIN" | grep -v -e '\.' -e '^lib'); do
 		rc=1; cp "$TMPD/diff" "$out"; : >"$err"
 		fail "$tool: --help (<) and $tool.1 (>) differ"
 	fi
+	# --help fits 80 columns whatever the terminal (issue 24; bytes
+	# counted, so a multibyte character can only make this stricter)
+	checks=$((checks + 1))
+	COLUMNS=200 "$BIN/$tool" --help | awk 'length($0) > 80' >"$TMPD/wide"
+	if [ ! -s "$TMPD/wide" ]; then
+		echo "ok: $tool: --help fits 80 columns"
+	else
+		rc=1; cp "$TMPD/wide" "$out"; : >"$err"
+		fail "$tool: --help has lines over 80 columns"
+	fi
 done
 
 # every finding code libcore can produce is documented in chainview(1)
