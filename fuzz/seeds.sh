@@ -130,6 +130,50 @@ validate_seeds() {
 	vseed emptyissuer 130 15 emptyissuer ca-emptysubj root
 }
 
+# big_crl CRL N: the DER CRL with N more entries in revokedCertificates
+# (lengths re-encoded; the signature is kept, so it no longer verifies)
+big_crl() {
+	python3 - "$1" "$2" <<'EOF'
+import sys
+def tlv(tag, body):
+    n = len(body)
+    if n < 128:
+        return bytes([tag, n]) + body
+    b = n.to_bytes((n.bit_length() + 7) // 8, 'big')
+    return bytes([tag, 0x80 | len(b)]) + b + body
+def parse(d, i):
+    l = d[i + 1]
+    j = i + 2
+    if l & 0x80:
+        k = l & 0x7f
+        l = int.from_bytes(d[j:j + k], 'big')
+        j += k
+    return d[i], j, j + l
+crl = open(sys.argv[1], 'rb').read()
+_, s, e = parse(crl, 0)
+_, ts, te = parse(crl, s)
+elems, i = [], ts
+while i < te:
+    t, bs, be = parse(crl, i)
+    elems.append((t, crl[i:be], crl[bs:be]))
+    i = be
+extra = b''.join(tlv(0x30, tlv(0x02, (0x10000 + k).to_bytes(3, 'big')) +
+                     tlv(0x17, b'210101000000Z')) for k in range(int(sys.argv[2])))
+out, times, done = b'', 0, False
+for t, whole, body in elems:
+    if t in (0x17, 0x18):
+        times += 1
+    elif t == 0x30 and times and not done:
+        whole, done = tlv(0x30, body + extra), True
+    elif t == 0xa0 and not done:
+        out, done = out + tlv(0x30, extra), True
+    out += whole
+if not done:
+    out += tlv(0x30, extra)
+sys.stdout.buffer.write(tlv(0x30, tlv(0x30, out) + crl[te:e]))
+EOF
+}
+
 case $target in
 load|chain|aialist|audit|convert)
 	for f in $(files "$fx"/pki/*.crt "$fx"/pki/*.der "$fx"/bundles/* "$fx"/p12/* \
@@ -216,6 +260,10 @@ crl)
 		with_byte 0 "$f"
 		with_byte 1 "$f" .sel1
 	done
+	# a CRL whose revokedCertificates is over 16 KiB, so that
+	# ck_crl_check reads it the lean way (libcore/revocation.c): int-ca's
+	# CRL with 1,000 more entries (its signature no longer verifies)
+	{ byte 0; big_crl "$fx/pki/int-ca.crl" 1000; } >"$out/int-ca-big.crl"
 	;;
 crlset)
 	# flags: certificate 0..7, 0x08 ca.crl too, 0x10 its delta too, 0x20 sign again

@@ -8,6 +8,10 @@
 
 #include "revocation.h"
 
+#include "der.h"
+#include "dn.h"
+
+#include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/ocsp.h>
 #include <gnutls/x509.h>
@@ -87,31 +91,215 @@ static bool crl_is_delta(gnutls_x509_crl_t crl)
 	}
 }
 
+/* A CRL as ck_crl_check reads it.  GnuTLS decodes a CRL into one
+ * libtasn1 node per element: about 800 bytes of memory per revoked
+ * entry, 38 times the body (issue 31: 884 MB for a 23 MB CRL of a
+ * million entries).  So a CRL whose list of revoked certificates is
+ * large is imported without that list (the TBSCertList re-encoded
+ * without it): GnuTLS reads everything else, and the entries are walked
+ * here in place (no library walks a SEQUENCE OF without decoding it
+ * whole), and the signature is verified over the original
+ * TBSCertList's bytes.  Small CRLs are imported whole, as before (the
+ * threshold is low enough for the fuzz-crl harness to reach both). */
+#define CRL_LEAN_MIN (16u * 1024) /* bytes of revokedCertificates */
+
+struct crl_doc {
+	gnutls_x509_crl_t crl;       /* the whole CRL, or the CRL without its entries */
+	const unsigned char *der;    /* the CRL's DER (data, or the decoded PEM) */
+	size_t len;
+	unsigned char *pem_der;      /* gnutls_free: the decoded PEM */
+	const unsigned char *tbs;    /* lean: the original TBSCertList, header included */
+	size_t tbs_len;
+	const unsigned char *entries; /* lean: the content of revokedCertificates */
+	size_t entries_len;
+};
+
+static void crl_doc_free(struct crl_doc *d)
+{
+	if (d->crl)
+		gnutls_x509_crl_deinit(d->crl);
+	gnutls_free(d->pem_der);
+	memset(d, 0, sizeof *d);
+}
+
+static size_t der_len_octets(size_t n)
+{
+	size_t k = 1;
+	if (n >= 128)
+		for (size_t v = n; v; v >>= 8)
+			k++;
+	return k;
+}
+
+static unsigned char *der_put_header(unsigned char *p, unsigned char tag, size_t n)
+{
+	size_t k = der_len_octets(n);
+	*p++ = tag;
+	if (k == 1) {
+		*p++ = (unsigned char)n;
+		return p;
+	}
+	*p++ = (unsigned char)(0x80 | (k - 1));
+	for (size_t i = k - 1; i-- > 0;)
+		*p++ = (unsigned char)(n >> (8 * i));
+	return p;
+}
+
+/* Find TBSCertList and its revokedCertificates in d->der; false when
+ * the DER is not shaped like a CRL (GnuTLS then gives the verdict). */
+static bool crl_locate(struct crl_doc *d, size_t *rev_off, size_t *rev_len)
+{
+	struct ck_tlv outer, tbs, e;
+	struct ck_error err;
+	size_t off, end;
+	int n = 0;
+
+	if (ck_der_read(d->der, d->len, false, 0, &outer, &err) || outer.tag != CK_TAG_SEQUENCE ||
+	    outer.hdr_len + outer.len != d->len)
+		return false;
+	off = outer.hdr_len;
+	if (ck_der_read(d->der + off, d->len - off, false, off, &tbs, &err) ||
+	    tbs.tag != CK_TAG_SEQUENCE)
+		return false;
+	d->tbs = d->der + off;
+	d->tbs_len = tbs.hdr_len + tbs.len;
+	end = off + d->tbs_len;
+	/* version?, signature, issuer, thisUpdate, nextUpdate?, revokedCertificates? */
+	for (off += tbs.hdr_len; off < end; off += e.hdr_len + e.len) {
+		if (ck_der_read(d->der + off, end - off, false, off, &e, &err))
+			return false;
+		if (e.cls == ASN1_CLASS_UNIVERSAL && (e.tag == CK_TAG_UTCTIME || e.tag == CK_TAG_GENTIME))
+			n++;
+		else if (n && e.cls == ASN1_CLASS_UNIVERSAL && e.tag == CK_TAG_SEQUENCE) {
+			*rev_off = off;
+			*rev_len = e.hdr_len + e.len;
+			d->entries = d->der + off + e.hdr_len;
+			d->entries_len = e.len;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The CRL re-encoded without revokedCertificates, imported. */
+static int crl_import_lean(struct crl_doc *d, size_t rev_off, size_t rev_len)
+{
+	size_t tbs_off = (size_t)(d->tbs - d->der), tail_off = tbs_off + d->tbs_len;
+	size_t tbs_hdr, body_before, body_after, tbs_content, outer_content, total;
+	struct ck_tlv h;
+	struct ck_error err;
+	unsigned char *buf, *p;
+	int ret;
+
+	if (ck_der_read(d->tbs, d->tbs_len, false, 0, &h, &err))
+		return -1;
+	tbs_hdr = h.hdr_len;
+	body_before = rev_off - (tbs_off + tbs_hdr);
+	body_after = tail_off - (rev_off + rev_len);
+	tbs_content = body_before + body_after;
+	outer_content = 1 + der_len_octets(tbs_content) + tbs_content + (d->len - tail_off);
+	total = 1 + der_len_octets(outer_content) + outer_content;
+	if (!(buf = malloc(total)))
+		return GNUTLS_E_MEMORY_ERROR;
+	p = der_put_header(buf, 0x30, outer_content);
+	p = der_put_header(p, 0x30, tbs_content);
+	memcpy(p, d->tbs + tbs_hdr, body_before);
+	p += body_before;
+	memcpy(p, d->der + rev_off + rev_len, body_after);
+	p += body_after;
+	memcpy(p, d->der + tail_off, d->len - tail_off);
+	{
+		gnutls_datum_t dd = { buf, (unsigned)total };
+		ret = gnutls_x509_crl_import(d->crl, &dd, GNUTLS_X509_FMT_DER);
+	}
+	free(buf);
+	return ret;
+}
+
+/* Read `data` (DER or PEM) into d; -1 when it is not a CRL. */
+static int crl_open(const unsigned char *data, size_t len, struct crl_doc *d,
+		    struct ck_crl_info *info)
+{
+	size_t rev_off = 0, rev_len = 0;
+	gnutls_datum_t in = { (unsigned char *)data, (unsigned)len };
+
+	memset(d, 0, sizeof *d);
+	if (gnutls_x509_crl_init(&d->crl) < 0)
+		return -1;
+	info->format = "der";
+	d->der = data;
+	d->len = len;
+	if (!len || data[0] != 0x30) {
+		gnutls_datum_t out = { NULL, 0 };
+		if (gnutls_pem_base64_decode2("X509 CRL", &in, &out) < 0)
+			return -1;
+		info->format = "pem";
+		d->pem_der = out.data;
+		d->der = out.data;
+		d->len = out.size;
+	}
+	if (crl_locate(d, &rev_off, &rev_len) && d->entries_len >= CRL_LEAN_MIN) {
+		if (crl_import_lean(d, rev_off, rev_len) >= 0)
+			return 0;
+		return -1;
+	}
+	d->tbs = NULL;
+	d->entries = NULL;
+	{
+		gnutls_datum_t dd = { (unsigned char *)d->der, (unsigned)d->len };
+		return gnutls_x509_crl_import(d->crl, &dd, GNUTLS_X509_FMT_DER) >= 0 ? 0 : -1;
+	}
+}
+
+static void crl_match(struct ck_crl_info *info, const struct ck_cert *cert,
+		      const unsigned char *serial, size_t size, time_t t)
+{
+	char *hex;
+	info->entries++;
+	if (info->listed || !(hex = ck_hex(serial, size)))
+		return;
+	if (!strcmp(hex, cert->serial)) {
+		info->listed = true;
+		info->revoked_at = t;
+	}
+	free(hex);
+}
+
 /* Is the certificate's serial on the CRL?  Fills entries/listed. */
-static int crl_scan(gnutls_x509_crl_t crl, const struct ck_cert *cert, struct ck_crl_info *info)
+static int crl_scan(const struct crl_doc *d, const struct ck_cert *cert, struct ck_crl_info *info)
 {
 	gnutls_x509_crl_iter_t it = NULL;
 	int ret;
 
+	if (d->entries) { /* lean: SEQUENCE { userCertificate, revocationDate, ... } each */
+		struct ck_error err;
+		for (size_t off = 0; off < d->entries_len;) {
+			struct ck_tlv e, ser, when;
+			const unsigned char *p = d->entries + off;
+			time_t t;
+			if (ck_der_read(p, d->entries_len - off, false, 0, &e, &err) ||
+			    e.tag != CK_TAG_SEQUENCE ||
+			    ck_der_read(p + e.hdr_len, e.len, false, 0, &ser, &err) ||
+			    ser.tag != CK_TAG_INTEGER || !ser.len ||
+			    ck_der_read(p + e.hdr_len + ser.hdr_len + ser.len,
+					e.len - ser.hdr_len - ser.len, false, 0, &when, &err) ||
+			    !ck_der_time(when.tag,
+					 p + e.hdr_len + ser.hdr_len + ser.len + when.hdr_len, when.len,
+					 &t))
+				return GNUTLS_E_ASN1_DER_ERROR;
+			crl_match(info, cert, p + e.hdr_len + ser.hdr_len, ser.len, t);
+			off += e.hdr_len + e.len;
+		}
+		return 0;
+	}
 	for (;;) {
 		unsigned char serial[128];
 		size_t size = sizeof serial;
 		time_t t;
-		char *hex;
-		ret = gnutls_x509_crl_iter_crt_serial(crl, &it, serial, &size, &t);
+		ret = gnutls_x509_crl_iter_crt_serial(d->crl, &it, serial, &size, &t);
 		if (ret < 0)
 			break;
-		info->entries++;
-		hex = ck_hex(serial, size);
-		if (!hex) {
-			ret = GNUTLS_E_MEMORY_ERROR;
-			break;
-		}
-		if (!info->listed && !strcmp(hex, cert->serial)) {
-			info->listed = true;
-			info->revoked_at = t;
-		}
-		free(hex);
+		crl_match(info, cert, serial, size, t);
 	}
 	gnutls_x509_crl_iter_deinit(it);
 	return ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE ? 0 : ret;
@@ -136,7 +324,46 @@ static bool crl_issuer(gnutls_x509_crl_t crl, const struct ck_cert *cert, struct
 	return same;
 }
 
-static int crl_signature(gnutls_x509_crl_t crl, const struct ck_cert *issuer)
+/* lean: the signature over the original TBSCertList, with what GnuTLS's
+ * CRL verification also requires of the signer (a CA, cRLSign). */
+static int crl_signature_lean(const struct crl_doc *d, const struct ck_cert *issuer)
+{
+	gnutls_pubkey_t pub = NULL;
+	gnutls_datum_t cd = { issuer->der, (unsigned)issuer->der_len };
+	gnutls_datum_t tbs = { (unsigned char *)d->tbs, (unsigned)d->tbs_len };
+	gnutls_datum_t sig = { NULL, 0 };
+	size_t size = 0;
+	int algo = gnutls_x509_crl_get_signature_algorithm(d->crl), ok = 0;
+
+	gnutls_datum_t raw = { NULL, 0 };
+	bool named;
+
+	if (!issuer->ca || (issuer->has_key_usage && !(issuer->key_usage & GNUTLS_KEY_CRL_SIGN)) ||
+	    algo <= 0 || gnutls_x509_crl_get_raw_issuer_dn(d->crl, &raw) < 0)
+		return 0;
+	named = ck_dn_equal(raw.data, raw.size, ck_cert_span(issuer, issuer->subject_raw),
+			    issuer->subject_raw.len);
+	gnutls_free(raw.data);
+	if (!named)
+		return 0;
+	if (gnutls_x509_crl_get_signature(d->crl, NULL, &size) != GNUTLS_E_SHORT_MEMORY_BUFFER ||
+	    !(sig.data = malloc(size ? size : 1)) ||
+	    gnutls_x509_crl_get_signature(d->crl, (char *)sig.data, &size) < 0)
+		goto out;
+	sig.size = (unsigned)size;
+	if (gnutls_pubkey_init(&pub) < 0 ||
+	    gnutls_pubkey_import_x509_raw(pub, &cd, GNUTLS_X509_FMT_DER, 0) < 0)
+		goto out;
+	ok = gnutls_pubkey_verify_data2(pub, (gnutls_sign_algorithm_t)algo,
+					GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 | GNUTLS_VERIFY_ALLOW_BROKEN,
+					&tbs, &sig) >= 0;
+out:
+	gnutls_pubkey_deinit(pub);
+	free(sig.data);
+	return ok;
+}
+
+static int crl_signature(const struct crl_doc *d, const struct ck_cert *issuer)
 {
 	gnutls_x509_crt_t ca = NULL;
 	unsigned verify = 0;
@@ -144,9 +371,11 @@ static int crl_signature(gnutls_x509_crl_t crl, const struct ck_cert *issuer)
 
 	if (!issuer)
 		return -1;
+	if (d->entries)
+		return crl_signature_lean(d, issuer);
 	if (import_crt(issuer, &ca) < 0)
 		return 0;
-	ret = gnutls_x509_crl_verify(crl, &ca, 1,
+	ret = gnutls_x509_crl_verify(d->crl, &ca, 1,
 				     GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 |
 					     GNUTLS_VERIFY_ALLOW_BROKEN,
 				     &verify);
@@ -154,26 +383,11 @@ static int crl_signature(gnutls_x509_crl_t crl, const struct ck_cert *issuer)
 	return ret >= 0 && !signature_failed(verify);
 }
 
-static int crl_import(gnutls_x509_crl_t crl, const unsigned char *data, size_t len,
-		      struct ck_crl_info *info)
-{
-	gnutls_datum_t d = { (unsigned char *)data, (unsigned)len };
-	if (gnutls_x509_crl_import(crl, &d, GNUTLS_X509_FMT_DER) >= 0) {
-		info->format = "der";
-		return 0;
-	}
-	if (gnutls_x509_crl_import(crl, &d, GNUTLS_X509_FMT_PEM) >= 0) {
-		info->format = "pem";
-		return 0;
-	}
-	return -1;
-}
-
 enum ck_url_result ck_crl_check(const unsigned char *data, size_t len, const struct ck_cert *cert,
 				const struct ck_cert *issuer, time_t at, unsigned warn_hours,
 				struct ck_crl_info *info, char *note, size_t notelen)
 {
-	gnutls_x509_crl_t crl = NULL;
+	struct crl_doc d;
 	enum ck_url_result r = CK_URL_OK;
 	unsigned char num[64];
 	size_t numlen = sizeof num;
@@ -183,27 +397,25 @@ enum ck_url_result ck_crl_check(const unsigned char *data, size_t len, const str
 	info->signature = -1;
 	info->next_update = (time_t)-1;
 	note_set(note, notelen, "%s", "");
-	if (len > UINT32_MAX || gnutls_x509_crl_init(&crl) < 0) {
-		note_set(note, notelen, "out of memory");
-		return CK_URL_BAD_CONTENT;
-	}
-	if (crl_import(crl, data, len, info) < 0) {
+	memset(&d, 0, sizeof d);
+	if (len > UINT32_MAX || crl_open(data, len, &d, info) < 0) {
+		info->format = NULL;
 		note_set(note, notelen, "not a CRL (neither DER nor PEM)");
 		r = CK_URL_BAD_CONTENT;
 		goto out;
 	}
-	info->issuer_matches = crl_issuer(crl, cert, info);
-	info->this_update = gnutls_x509_crl_get_this_update(crl);
-	info->next_update = gnutls_x509_crl_get_next_update(crl);
-	info->delta = crl_is_delta(crl);
-	if (gnutls_x509_crl_get_number(crl, num, &numlen, NULL) >= 0)
+	info->issuer_matches = crl_issuer(d.crl, cert, info);
+	info->this_update = gnutls_x509_crl_get_this_update(d.crl);
+	info->next_update = gnutls_x509_crl_get_next_update(d.crl);
+	info->delta = crl_is_delta(d.crl);
+	if (gnutls_x509_crl_get_number(d.crl, num, &numlen, NULL) >= 0)
 		info->number = ck_hex(num, numlen);
-	if (crl_scan(crl, cert, info) < 0) {
+	if (crl_scan(&d, cert, info) < 0) {
 		note_set(note, notelen, "the CRL's entries could not be read");
 		r = CK_URL_BAD_CONTENT;
 		goto out;
 	}
-	info->signature = crl_signature(crl, issuer);
+	info->signature = crl_signature(&d, issuer);
 	fmt_time(info->next_update, t2);
 	if (!info->issuer_matches) {
 		note_set(note, notelen, "CRL of %s, not of the certificate's issuer %s",
@@ -234,7 +446,7 @@ enum ck_url_result ck_crl_check(const unsigned char *data, size_t len, const str
 			 info->signature < 0 ? " (signature not checked: issuer unknown)" : "");
 	}
 out:
-	gnutls_x509_crl_deinit(crl);
+	crl_doc_free(&d);
 	return r;
 }
 

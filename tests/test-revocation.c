@@ -311,3 +311,131 @@ Test(revocation, not_an_ocsp_response)
 	ck_cert_free(c);
 	free(d);
 }
+
+/* issue 31: a CRL whose revokedCertificates is large (here 3,001
+ * entries, over 64 KiB) is read without GnuTLS decoding the entries
+ * (one libtasn1 node each: ~38x the body in memory); the verdicts must
+ * be those of the whole import.  Made here with GnuTLS, signed by the
+ * fixture issuing CA; the last entry is `last`'s serial. */
+static gnutls_datum_t fx_datum(const char *rel)
+{
+	size_t len = 0;
+	gnutls_datum_t d;
+	d.data = fx_read(rel, &len);
+	d.size = (unsigned)len;
+	return d;
+}
+
+static unsigned char *big_crl(const struct ck_cert *last, gnutls_x509_crt_fmt_t fmt, size_t *len)
+{
+	gnutls_x509_crl_t crl;
+	gnutls_x509_crt_t ca, leaf;
+	gnutls_x509_privkey_t key;
+	gnutls_datum_t d, out = { NULL, 0 }, ld = { last->der, (unsigned)last->der_len };
+	unsigned char serial[64], *buf;
+	size_t slen = sizeof serial;
+
+	cr_assert_eq(gnutls_x509_crl_init(&crl), 0);
+	cr_assert_eq(gnutls_x509_crt_init(&ca), 0);
+	cr_assert_eq(gnutls_x509_crt_init(&leaf), 0);
+	cr_assert_eq(gnutls_x509_privkey_init(&key), 0);
+	d = fx_datum("pki/int-ca.der");
+	cr_assert_eq(gnutls_x509_crt_import(ca, &d, GNUTLS_X509_FMT_DER), 0);
+	free(d.data);
+	d = fx_datum("pki/int-ca.key");
+	cr_assert_eq(gnutls_x509_privkey_import(key, &d, GNUTLS_X509_FMT_PEM), 0);
+	free(d.data);
+	cr_assert_eq(gnutls_x509_crt_import(leaf, &ld, GNUTLS_X509_FMT_DER), 0);
+	cr_assert_eq(gnutls_x509_crt_get_serial(leaf, serial, &slen), 0);
+	cr_assert_eq(gnutls_x509_crl_set_version(crl, 2), 0);
+	cr_assert_eq(gnutls_x509_crl_set_this_update(crl, 1577836800), 0); /* 2020-01-01 */
+	cr_assert_eq(gnutls_x509_crl_set_next_update(crl, 3155760000), 0); /* 2070-01-01 */
+	for (unsigned i = 0; i < 3000; i++) {
+		unsigned char s[4] = { 0x10, (unsigned char)(i >> 16), (unsigned char)(i >> 8),
+				       (unsigned char)i };
+		cr_assert_eq(gnutls_x509_crl_set_crt_serial(crl, s, sizeof s, 1609459200), 0);
+	}
+	cr_assert_eq(gnutls_x509_crl_set_crt_serial(crl, serial, slen, 1640995200), 0); /* 2022-01-01 */
+	cr_assert_eq(gnutls_x509_crl_set_number(crl, "\x07", 1), 0);
+	cr_assert_eq(gnutls_x509_crl_sign2(crl, ca, key, GNUTLS_DIG_SHA256, 0), 0);
+	cr_assert_eq(gnutls_x509_crl_export2(crl, fmt, &out), 0);
+	buf = malloc(out.size);
+	cr_assert_not_null(buf);
+	memcpy(buf, out.data, out.size);
+	*len = out.size;
+	gnutls_free(out.data);
+	gnutls_x509_crl_deinit(crl);
+	gnutls_x509_crt_deinit(ca);
+	gnutls_x509_crt_deinit(leaf);
+	gnutls_x509_privkey_deinit(key);
+	return buf;
+}
+
+Test(revocation, large_crl_read_without_decoding_its_entries, .timeout = 120)
+{
+	struct ck_cert *revoked = cert("pki/revoked-leaf.der"), *client = cert("pki/client.der");
+	struct ck_cert *ca = cert("pki/int-ca.der"), *root = cert("pki/root-ca.der");
+	struct ck_crl_info info;
+	char note[400];
+	size_t len = 0, plen = 0;
+	unsigned char *der = big_crl(revoked, GNUTLS_X509_FMT_DER, &len);
+	unsigned char *pem = big_crl(revoked, GNUTLS_X509_FMT_PEM, &plen);
+
+	cr_assert_gt(len, 64 * 1024, "the CRL must be over the lean threshold");
+	/* listed, with its own date, signature verified over the original bytes */
+	cr_assert_eq(ck_crl_check(der, len, revoked, ca, AT_2030, 24, &info, note, sizeof note),
+		     CK_URL_REVOKED, "%s", note);
+	cr_assert_eq(info.entries, 3001);
+	cr_assert_eq(info.signature, 1);
+	cr_assert_eq(info.revoked_at, 1640995200);
+	cr_assert_str_eq(info.number, "07");
+	cr_assert_str_eq(info.format, "der");
+	cr_assert_eq(info.next_update, 3155760000);
+	cr_assert(info.issuer_matches);
+	ck_crl_info_cleanup(&info);
+	/* not listed */
+	cr_assert_eq(ck_crl_check(der, len, client, ca, AT_2030, 24, &info, note, sizeof note),
+		     CK_URL_OK, "%s", note);
+	cr_assert(!info.listed);
+	cr_assert_eq(info.entries, 3001);
+	ck_crl_info_cleanup(&info);
+	/* the same as PEM */
+	cr_assert_eq(ck_crl_check(pem, plen, revoked, ca, AT_2030, 24, &info, note, sizeof note),
+		     CK_URL_REVOKED, "%s", note);
+	cr_assert_str_eq(info.format, "pem");
+	ck_crl_info_cleanup(&info);
+	/* right name, wrong key */
+	cr_assert_eq(ck_crl_check(der, len, client, root, AT_2030, 24, &info, note, sizeof note),
+		     CK_URL_WRONG_ISSUER);
+	cr_assert_eq(info.signature, 0);
+	ck_crl_info_cleanup(&info);
+	/* one entry's serial changed: the signature no longer verifies */
+	der[len / 2] ^= 0x01;
+	cr_assert_eq(ck_crl_check(der, len, client, ca, AT_2030, 24, &info, note, sizeof note),
+		     CK_URL_WRONG_ISSUER, "%s", note);
+	cr_assert_eq(info.signature, 0);
+	ck_crl_info_cleanup(&info);
+	der[len / 2] ^= 0x01;
+	/* an entry cut short: bad content, not a crash */
+	{
+		unsigned char *cut = malloc(len);
+		cr_assert_not_null(cut);
+		memcpy(cut, der, len);
+		/* the 100th entry's SEQUENCE tag becomes an INTEGER */
+		for (size_t k = 200, seen = 0; k + 2 < len; k++)
+			if (cut[k] == 0x30 && cut[k + 2] == 0x02 && ++seen == 100) {
+				cut[k] = 0x02;
+				break;
+			}
+		cr_assert_eq(ck_crl_check(cut, len, client, ca, AT_2030, 24, &info, note, sizeof note),
+			     CK_URL_BAD_CONTENT, "%s", note);
+		ck_crl_info_cleanup(&info);
+		free(cut);
+	}
+	free(der);
+	free(pem);
+	ck_cert_free(revoked);
+	ck_cert_free(client);
+	ck_cert_free(ca);
+	ck_cert_free(root);
+}
