@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "progress.h"
 #include "libcore/aia.h"
 #include "libcore/runtime.h"
 #include "libcore/write.h"
@@ -148,37 +149,6 @@ static int tool_option(int id, const char *arg, void *ctx)
 }
 
 /* ---------------------------------------------------------------- */
-/* progress: on a terminal, once a run takes more than a second */
-
-struct progress {
-	struct timespec start;
-	bool tty, shown;
-};
-
-static void progress_cb(void *ctx, size_t done, size_t total)
-{
-	struct progress *p = ctx;
-	struct timespec now;
-	double ms;
-	if (!p->tty)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (now.tv_sec - p->start.tv_sec) * 1000.0 + (now.tv_nsec - p->start.tv_nsec) / 1e6;
-	if (ms < 1000 && !p->shown)
-		return;
-	fprintf(stderr, "\r%s: %zu of %zu URLs done (%.0f s)", cli_progname, done, total, ms / 1000);
-	fflush(stderr);
-	p->shown = true;
-}
-
-static void progress_end(struct progress *p)
-{
-	if (p->shown)
-		fprintf(stderr, "\r\033[K");
-	p->shown = false;
-}
-
-/* ---------------------------------------------------------------- */
 
 /* Timeouts and limits from the options; proxies and the https trust as
  * curl takes them from the environment (cli_net_env). */
@@ -200,7 +170,7 @@ struct run {
 	struct cli_output *out;
 	json_t **docs;   /* kept for --junit */
 	size_t ndocs;
-	struct progress progress;
+	struct cli_progress progress;
 };
 
 static bool keep_doc(struct run *ru, json_t *doc)
@@ -248,20 +218,21 @@ static int check(struct run *ru, const struct ck_bundle *b, const char *const *u
 	ao.analyze.chain.at = ru->c->at;
 	net_options(ru->o, &ao.net);
 	cli_net_rules(ru->c, &ao.net);
-	ao.net.progress = progress_cb;
+	ao.net.progress = cli_progress_net;
 	ao.net.progress_ctx = &ru->progress;
 	ao.warn_hours = ru->o->warn_hours;
 	ao.ocsp_get = ru->o->ocsp_get;
 	ao.list_only = ru->o->list;
 	ao.urls = urls;
-	clock_gettime(CLOCK_MONOTONIC, &ru->progress.start);
+	/* URL requests, once a run takes more than a second */
+	cli_progress_start(&ru->progress, true, "URLs", 1.0);
 	if (ck_aia_check(b, ru->trust, &ao, &r, &err)) {
-		progress_end(&ru->progress);
+		cli_progress_clear(&ru->progress);
 		if (b)
 			ck_error_set_file(&err, b->name);
 		return cli_error(&err);
 	}
-	progress_end(&ru->progress);
+	cli_progress_clear(&ru->progress);
 	for (int i = 0; b && i < CK_RT_COUNT; i++) {
 		if (!ru->o->as[i])
 			continue;
@@ -344,7 +315,6 @@ int main(int argc, char **argv)
 		cli_usage("--force only applies to --junit");
 	if (!o.as_given)
 		o.as[CK_RT_DOTNET_LINUX] = true;
-	ru.progress.tty = isatty(STDERR_FILENO);
 	ck_error_clear(&err);
 	if (o.junit) {
 		struct ck_write_opts wo = cli_write_opts(o.force, false);

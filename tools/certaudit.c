@@ -9,13 +9,14 @@
 #include "config.h"
 
 #include "cli.h"
+#include "progress.h"
+#include "pwmap.h"
 #include "libcore/policy.h"
 #include "libcore/write.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <libgen.h>
 #include <gnutls/gnutls.h>
 #include <limits.h>
@@ -173,171 +174,12 @@ static int tool_option(int id, const char *arg, void *ctx)
 /* ---------------------------------------------------------------- */
 /* globs */
 
-/* A glob without '/' matches the file name; one with '/' matches the
- * path as shown or the path inside its PATH operand ('*' crosses '/'). */
-static bool glob_match(const char *glob, const char *path, const char *rel)
-{
-	const char *base;
-	if (!strchr(glob, '/')) {
-		base = strrchr(path, '/');
-		return fnmatch(glob, base ? base + 1 : path, 0) == 0;
-	}
-	return fnmatch(glob, path, 0) == 0 || (rel && fnmatch(glob, rel, 0) == 0);
-}
-
 static bool any_match(const struct strv *globs, const char *path, const char *rel)
 {
 	for (size_t i = 0; i < globs->n; i++)
-		if (glob_match(globs->v[i], path, rel))
+		if (cli_glob_match(globs->v[i], path, rel))
 			return true;
 	return false;
-}
-
-/* ---------------------------------------------------------------- */
-/* the password map */
-
-struct pw_rule {
-	char *glob;
-	char *password; /* owned by a pw_file */
-};
-
-struct pw_file {
-	char *path;
-	char *password;
-};
-
-struct pw_map {
-	struct pw_rule *rules;
-	size_t nrules;
-	struct pw_file *files;
-	size_t nfiles;
-};
-
-static void pw_map_free(struct pw_map *m)
-{
-	for (size_t i = 0; i < m->nrules; i++)
-		free(m->rules[i].glob);
-	for (size_t i = 0; i < m->nfiles; i++) {
-		if (m->files[i].password) {
-			gnutls_memset(m->files[i].password, 0, strlen(m->files[i].password));
-			free(m->files[i].password);
-		}
-		free(m->files[i].path);
-	}
-	free(m->rules);
-	free(m->files);
-	memset(m, 0, sizeof *m);
-}
-
-/* The password in `path` (read once per file).  NULL after a message,
- * with *status the exit status. */
-static char *map_password(struct pw_map *m, const char *path, int *status)
-{
-	struct pw_file *nf;
-	for (size_t i = 0; i < m->nfiles; i++)
-		if (!strcmp(m->files[i].path, path))
-			return m->files[i].password;
-	nf = realloc(m->files, (m->nfiles + 1) * sizeof *nf);
-	if (!nf) {
-		cli_msg(NULL, "out of memory");
-		*status = CLI_EXIT_INTERNAL;
-		return NULL;
-	}
-	m->files = nf;
-	nf[m->nfiles].path = strdup(path);
-	nf[m->nfiles].password = cli_read_password_file(path, status);
-	if (!nf[m->nfiles].path || !nf[m->nfiles].password) {
-		if (nf[m->nfiles].password) {
-			cli_msg(NULL, "out of memory");
-			*status = CLI_EXIT_INTERNAL;
-		}
-		free(nf[m->nfiles].path);
-		free(nf[m->nfiles].password);
-		return NULL;
-	}
-	return nf[m->nfiles++].password;
-}
-
-/* Read MAP: "GLOB<TAB>PASSWORD-FILE" lines, '#' comments and blank lines
- * ignored; a relative password file is relative to MAP's directory.
- * Returns 0 or an exit status after a message. */
-static int pw_map_load(struct pw_map *m, const char *map)
-{
-	unsigned char *data = NULL;
-	size_t len = 0, pos = 0, dirlen;
-	struct ck_error err;
-	unsigned line = 0;
-	int status = 0;
-	const char *slash = strrchr(map, '/');
-
-	ck_error_clear(&err);
-	if (ck_read_file(map, 1024 * 1024, &data, &len, &err))
-		return cli_error(&err);
-	dirlen = slash ? (size_t)(slash - map) + 1 : 0;
-	while (pos < len && !status) {
-		char *l = (char *)data + pos, *nl = memchr(l, '\n', len - pos), *tab, *file, *path;
-		struct pw_rule *nr;
-		size_t n = nl ? (size_t)(nl - l) : len - pos;
-
-		pos += n + 1;
-		line++;
-		l[n] = '\0';
-		if (n && l[n - 1] == '\r')
-			l[n - 1] = '\0';
-		if (!*l || *l == '#')
-			continue;
-		tab = strchr(l, '\t');
-		if (!tab || tab == l) {
-			cli_msg(map, "line %u: expected GLOB<TAB>PASSWORD-FILE", line);
-			status = CLI_EXIT_INPUT;
-			break;
-		}
-		*tab = '\0';
-		for (file = tab + 1; *file == '\t' || *file == ' '; file++)
-			;
-		for (char *e = file + strlen(file); e > file && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			e[-1] = '\0';
-		if (!*file) {
-			cli_msg(map, "line %u: the password file is missing", line);
-			status = CLI_EXIT_INPUT;
-			break;
-		}
-		path = malloc(dirlen + strlen(file) + 1);
-		nr = realloc(m->rules, (m->nrules + 1) * sizeof *nr);
-		if (!path || !nr) {
-			free(path);
-			cli_msg(NULL, "out of memory");
-			status = CLI_EXIT_INTERNAL;
-			break;
-		}
-		m->rules = nr;
-		if (*file == '/')
-			strcpy(path, file);
-		else
-			sprintf(path, "%.*s%s", (int)dirlen, map, file);
-		nr[m->nrules].password = map_password(m, path, &status);
-		nr[m->nrules].glob = strdup(l);
-		free(path);
-		if (!nr[m->nrules].password || !nr[m->nrules].glob) {
-			free(nr[m->nrules].glob);
-			if (nr[m->nrules].password) {
-				cli_msg(NULL, "out of memory");
-				status = CLI_EXIT_INTERNAL;
-			}
-			break;
-		}
-		m->nrules++;
-	}
-	free(data);
-	return status;
-}
-
-static const char *pw_map_find(const struct pw_map *m, const char *path, const char *rel)
-{
-	for (size_t i = 0; i < m->nrules; i++)
-		if (glob_match(m->rules[i].glob, path, rel))
-			return m->rules[i].password;
-	return NULL;
 }
 
 /* ---------------------------------------------------------------- */
@@ -1012,55 +854,6 @@ static unsigned cpu_count(void)
 }
 
 /* ---------------------------------------------------------------- */
-/* progress: on stderr, only when it is a terminal */
-
-struct progress {
-	bool on, shown, stdout_tty;
-	const char *unit;       /* what is counted: files, then URL requests */
-	struct timespec start, last;
-};
-
-static double since(const struct timespec *t)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
-}
-
-static void progress_clear(struct progress *pg)
-{
-	if (pg->on && pg->shown) {
-		fflush(stdout);
-		fputs("\r\033[K", stderr);
-		pg->shown = false;
-	}
-}
-
-static void progress_draw(struct progress *pg, size_t done, size_t total, bool force)
-{
-	char bar[31];
-	double t, rate;
-	size_t fill;
-
-	if (!pg->on || (!force && since(&pg->last) < 0.1))
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &pg->last);
-	t = since(&pg->start);
-	rate = t > 0 ? (double)done / t : 0;
-	fill = total ? done * 30 / total : 30;
-	memset(bar, '#', fill);
-	memset(bar + fill, '.', 30 - fill);
-	bar[30] = '\0';
-	fflush(stdout);
-	fprintf(stderr, "\r\033[K%s: [%s] %zu/%zu %s", cli_progname, bar, done, total, pg->unit);
-	if (done && rate > 0) {
-		long eta = (long)((double)(total - done) / rate + 0.5);
-		fprintf(stderr, " · %.0f/s · ETA %ld:%02ld", rate, eta / 60, eta % 60);
-	}
-	pg->shown = true;
-}
-
-/* ---------------------------------------------------------------- */
 /* output */
 
 struct totals {
@@ -1214,7 +1007,7 @@ static int print_policy(const struct ck_policy *policy)
 }
 
 /* Wait for entry i's result, redrawing the progress line meanwhile. */
-static struct result *wait_result(struct pool *p, size_t i, struct progress *pg, size_t *done)
+static struct result *wait_result(struct pool *p, size_t i, struct cli_progress *pg, size_t *done)
 {
 	struct result *r;
 
@@ -1230,7 +1023,7 @@ static struct result *wait_result(struct pool *p, size_t i, struct progress *pg,
 		pthread_cond_timedwait(&p->landed, &p->mu, &until);
 		*done = p->done;
 		pthread_mutex_unlock(&p->mu);
-		progress_draw(pg, *done, p->n, false);
+		cli_progress_draw(pg, *done, p->n, false);
 		pthread_mutex_lock(&p->mu);
 	}
 	r = p->v[i].res;
@@ -1291,16 +1084,11 @@ static int take_result(struct output *out, struct walk *w, struct totals *t, str
 /* ---------------------------------------------------------------- */
 /* --network */
 
-static void net_progress(void *ctx, size_t done, size_t total)
-{
-	progress_draw(ctx, done, total, false);
-}
-
 /* Check the URLs of every file held, each distinct request once.  The
  * URL findings are added to each file's audit.  Returns 0 or an exit
  * status (the files are still printed, without URL findings). */
 static int check_urls(const struct ctx *x, struct walk *w, struct result **held, struct totals *t,
-		      struct progress *pg)
+		      struct cli_progress *pg)
 {
 	struct ck_url_set **sets = calloc(w->n ? w->n : 1, sizeof *sets);
 	struct ck_net_opts no = { 0 };
@@ -1323,7 +1111,7 @@ static int check_urls(const struct ctx *x, struct walk *w, struct result **held,
 	no.connect_timeout_ms = x->o->connect_timeout_ms;
 	no.timeout_ms = x->o->timeout_ms;
 	no.user_agent = PACKAGE_NAME "-certaudit/" PACKAGE_VERSION;
-	no.progress = net_progress;
+	no.progress = cli_progress_net;
 	no.progress_ctx = pg;
 	cli_net_env(&no, x->o->proxy, x->o->no_proxy);
 	cli_net_rules(x->c, &no);
@@ -1331,7 +1119,7 @@ static int check_urls(const struct ctx *x, struct walk *w, struct result **held,
 	clock_gettime(CLOCK_MONOTONIC, &pg->start);
 	if (ck_url_sets_check(sets, nsets, &no, x->at, x->policy->next_update_warn_hours,
 			      &t->url_requests, &err)) {
-		progress_clear(pg);
+		cli_progress_clear(pg);
 		cli_msg(NULL, "cannot check the URLs: %s", err.what);
 		status = CLI_EXIT_INTERNAL;
 		/* the documents are made without URL findings */
@@ -1349,7 +1137,7 @@ static int check_urls(const struct ctx *x, struct walk *w, struct result **held,
 /* Make the documents of the files held, with their URL findings, and
  * print them in order. */
 static int print_held(const struct ctx *x, struct walk *w, struct output *out, struct totals *t,
-		      struct result **held, struct progress *pg)
+		      struct result **held, struct cli_progress *pg)
 {
 	int status = 0;
 	for (size_t i = 0; i < w->n; i++) {
@@ -1369,8 +1157,8 @@ static int print_held(const struct ctx *x, struct walk *w, struct output *out, s
 				continue;
 			}
 		}
-		if (r == &no_memory || (!r->skipped && (r->internal || pg->stdout_tty)))
-			progress_clear(pg);
+		if (r == &no_memory || (!r->skipped && (r->internal || isatty(STDOUT_FILENO))))
+			cli_progress_clear(pg);
 		s = take_result(out, w, t, r, w->v[i].path);
 		status = s ? s : status;
 		result_free(r);
@@ -1382,8 +1170,8 @@ static int print_held(const struct ctx *x, struct walk *w, struct output *out, s
 static int run(struct walk *w, const struct ctx *x, struct output *out, struct totals *t)
 {
 	struct pool p = { .x = x, .v = w->v, .n = w->n };
-	struct progress pg = { .on = isatty(STDERR_FILENO) && w->n > 0,
-			       .stdout_tty = isatty(STDOUT_FILENO), .unit = "files" };
+	struct cli_progress pg;
+	bool stdout_tty = isatty(STDOUT_FILENO);
 	struct result **held = NULL;
 	unsigned jobs = x->o->jobs ? x->o->jobs : cpu_count();
 	pthread_t *th;
@@ -1407,9 +1195,8 @@ static int run(struct walk *w, const struct ctx *x, struct output *out, struct t
 		status = CLI_EXIT_INTERNAL;
 		p.n = 0;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &pg.start);
-	pg.last = pg.start;
-	progress_draw(&pg, 0, p.n, true);
+	cli_progress_start(&pg, w->n > 0, "files", 0);
+	cli_progress_draw(&pg, 0, p.n, true);
 	for (size_t i = 0; i < p.n; i++) {
 		size_t done = 0;
 		struct result *r = wait_result(&p, i, &pg, &done);
@@ -1418,17 +1205,17 @@ static int run(struct walk *w, const struct ctx *x, struct output *out, struct t
 			/* --network: every file first, then the URLs, then the output */
 			held[i] = r;
 			mark_emitted(&p, i);
-			progress_draw(&pg, done, p.n, false);
+			cli_progress_draw(&pg, done, p.n, false);
 			continue;
 		}
 		/* messages, and output to the same terminal, go on a clean line */
-		if (r == &no_memory || (!r->skipped && (r->internal || pg.stdout_tty)))
-			progress_clear(&pg);
+		if (r == &no_memory || (!r->skipped && (r->internal || stdout_tty)))
+			cli_progress_clear(&pg);
 		s = take_result(out, w, t, r, p.v[i].path);
 		status = s ? s : status;
 		result_free(r);
 		mark_emitted(&p, i);
-		progress_draw(&pg, done, p.n, false);
+		cli_progress_draw(&pg, done, p.n, false);
 	}
 	pthread_mutex_lock(&p.mu);
 	p.stop = true;
@@ -1447,7 +1234,7 @@ static int run(struct walk *w, const struct ctx *x, struct output *out, struct t
 		status = s ? s : status;
 		free(held);
 	}
-	progress_clear(&pg);
+	cli_progress_clear(&pg);
 	pthread_cond_destroy(&p.landed);
 	pthread_cond_destroy(&p.moved);
 	pthread_mutex_destroy(&p.mu);

@@ -1,6 +1,6 @@
 # tools: one program per file, sharing cli.c.
 noinst_LTLIBRARIES += tools/libcli.la
-tools_libcli_la_SOURCES = tools/cli.c tools/cli.h
+tools_libcli_la_SOURCES = tools/cli.c tools/cli.h tools/progress.c tools/progress.h
 tools_libcli_la_LIBADD = libcore/libcore.la
 
 TOOL_LIBS = tools/libcli.la libcore/libcore.la
@@ -18,7 +18,7 @@ tools_aiacheck_SOURCES = tools/aiacheck.c
 tools_aiacheck_LDADD = $(TOOL_LIBS)
 
 bin_PROGRAMS += tools/certaudit
-tools_certaudit_SOURCES = tools/certaudit.c
+tools_certaudit_SOURCES = tools/certaudit.c tools/pwmap.c tools/pwmap.h
 tools_certaudit_LDADD = $(TOOL_LIBS) -lpthread
 
 # the conversion tools share convert.c
