@@ -11,10 +11,10 @@
 #include "cli.h"
 #include "progress.h"
 #include "pwmap.h"
+#include "walk.h"
 #include "libcore/policy.h"
 #include "libcore/write.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -24,7 +24,6 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -84,16 +83,10 @@ static const struct cli_tool tool = {
 	.common = CLI_WITH_ALL | CLI_WITH_NETWORK,
 };
 
-struct strv {
-	const char **v;
-	size_t n;
-};
-
 struct opts {
 	const char *policy_file;
 	bool print_policy;
-	struct strv include, exclude;
-	bool follow;
+	struct walk_opts walk; /* --include, --exclude, --follow */
 	const char *passwords;
 	const char *junit, *sarif;
 	bool force;
@@ -105,7 +98,7 @@ struct opts {
 	const char *net_option; /* the first network option given, for the usage error */
 };
 
-static void push(struct strv *s, const char *v)
+static void push(struct walk_globs *s, const char *v)
 {
 	const char **nv = realloc(s->v, (s->n + 1) * sizeof *nv);
 	if (!nv) {
@@ -128,9 +121,9 @@ static int tool_option(int id, const char *arg, void *ctx)
 	case OPT_EXCLUDE:
 		if (!*arg)
 			cli_usage("--%s needs a glob", id == OPT_INCLUDE ? "include" : "exclude");
-		push(id == OPT_INCLUDE ? &o->include : &o->exclude, arg);
+		push(id == OPT_INCLUDE ? &o->walk.include : &o->walk.exclude, arg);
 		break;
-	case OPT_FOLLOW: o->follow = true; break;
+	case OPT_FOLLOW: o->walk.follow = true; break;
 	case OPT_PASSWORDS: o->passwords = arg; break;
 	case OPT_JSONL: o->jsonl = true; break;
 	case OPT_JUNIT:
@@ -172,379 +165,6 @@ static int tool_option(int id, const char *arg, void *ctx)
 }
 
 /* ---------------------------------------------------------------- */
-/* globs */
-
-static bool any_match(const struct strv *globs, const char *path, const char *rel)
-{
-	for (size_t i = 0; i < globs->n; i++)
-		if (cli_glob_match(globs->v[i], path, rel))
-			return true;
-	return false;
-}
-
-/* ---------------------------------------------------------------- */
-/* the walk */
-
-enum {
-	E_EXPLICIT = 1,   /* named on the command line */
-	E_BY_NAME = 2,    /* bundle extension, or --include */
-	E_BY_CONTENT = 4, /* audited only if it holds a PEM certificate */
-	E_VIA_LINK = 8,   /* the walk reached it through a symbolic link */
-};
-
-struct result;
-
-struct entry {
-	char *path;
-	char *rel;              /* inside its PATH operand; NULL for an operand */
-	unsigned how;
-	struct ck_error *failed; /* the walk could not reach it */
-	const char *password;    /* borrowed; NULL: none */
-	struct result *res;
-};
-
-/* A set of (device, inode) pairs: directories already walked. */
-struct dirset {
-	uint64_t *keys;
-	size_t n, cap;
-};
-
-static uint64_t dir_key(const struct stat *st)
-{
-	uint64_t k = ((uint64_t)st->st_dev << 40) ^ (uint64_t)st->st_ino;
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	return k ? k : 1;
-}
-
-/* true if added, false if it was there (or out of memory) */
-static bool dirset_add(struct dirset *s, const struct stat *st)
-{
-	uint64_t k = dir_key(st);
-	size_t i;
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		uint64_t *nk = calloc(cap, sizeof *nk);
-		if (!nk)
-			return false;
-		for (size_t j = 0; j < s->cap; j++) {
-			if (!s->keys[j])
-				continue;
-			for (i = s->keys[j] & (cap - 1); nk[i]; i = (i + 1) & (cap - 1))
-				;
-			nk[i] = s->keys[j];
-		}
-		free(s->keys);
-		s->keys = nk;
-		s->cap = cap;
-	}
-	for (i = k & (s->cap - 1); s->keys[i]; i = (i + 1) & (s->cap - 1))
-		if (s->keys[i] == k)
-			return false;
-	s->keys[i] = k;
-	s->n++;
-	return true;
-}
-
-struct walk {
-	const struct opts *o;
-	struct entry *v;
-	size_t n, cap;
-	char **roots;          /* realpath of each directory operand */
-	size_t nroots;
-	struct dirset dirs;
-	size_t not_audited, links_skipped;
-	bool nomem;
-};
-
-static bool bundle_name(const char *path)
-{
-	static const char *const ext[] = { "pem", "crt", "cer", "cert", "der", "p7b", "p7c", "p12", "pfx",
-					   "jks", "jceks", NULL };
-	const char *base = strrchr(path, '/'), *dot;
-	base = base ? base + 1 : path;
-	dot = strrchr(base, '.');
-	if (!dot || dot == base)
-		return false;
-	for (size_t i = 0; ext[i]; i++)
-		if (!strcasecmp(dot + 1, ext[i]))
-			return true;
-	return false;
-}
-
-static struct entry *add_entry(struct walk *w, const char *path, const char *rel, unsigned how)
-{
-	struct entry *e;
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 256;
-		struct entry *nv = realloc(w->v, cap * sizeof *nv);
-		if (!nv) {
-			w->nomem = true;
-			return NULL;
-		}
-		w->v = nv;
-		w->cap = cap;
-	}
-	e = &w->v[w->n];
-	memset(e, 0, sizeof *e);
-	e->path = strdup(path);
-	e->rel = rel ? strdup(rel) : NULL;
-	e->how = how;
-	if (!e->path || (rel && !e->rel)) {
-		free(e->path);
-		free(e->rel);
-		w->nomem = true;
-		return NULL;
-	}
-	w->n++;
-	return e;
-}
-
-/* An entry the walk could not reach: reported as unreadable. */
-__attribute__((format(printf, 5, 6)))
-static void add_failed(struct walk *w, const char *path, const char *rel, int errnum,
-		       const char *fmt, ...)
-{
-	struct entry *e = add_entry(w, path, rel, E_BY_NAME);
-	char msg[256];
-	va_list ap;
-
-	if (!e)
-		return;
-	e->failed = calloc(1, sizeof *e->failed);
-	if (!e->failed) {
-		w->nomem = true;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (errnum)
-		ck_error_set_errno(e->failed, CK_E_IO, errnum, "%s", msg);
-	else
-		ck_error_set(e->failed, CK_E_IO, "%s", msg);
-	ck_error_set_file(e->failed, path);
-}
-
-static bool inside_roots(const struct walk *w, const char *real)
-{
-	for (size_t i = 0; i < w->nroots; i++) {
-		size_t n = strlen(w->roots[i]);
-		if (!strncmp(real, w->roots[i], n) &&
-		    (real[n] == '\0' || real[n] == '/' || (n == 1 && w->roots[i][0] == '/')))
-			return true;
-	}
-	return false;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char *join(const char *a, const char *b)
-{
-	size_t la = strlen(a);
-	char *s = malloc(la + strlen(b) + 2);
-	if (s)
-		sprintf(s, "%s%s%s", a, la && a[la - 1] == '/' ? "" : "/", b);
-	return s;
-}
-
-#define MAX_DEPTH 128
-
-static void walk_dir(struct walk *w, const char *dir, const char *rel, unsigned depth);
-
-/* One name inside a walked directory. */
-static void walk_entry(struct walk *w, const char *path, const char *rel, unsigned depth)
-{
-	const struct opts *o = w->o;
-	struct stat st;
-	unsigned link = 0;
-
-	if (any_match(&o->exclude, path, rel))
-		return;
-	if (lstat(path, &st) < 0) {
-		add_failed(w, path, rel, errno, "cannot read its attributes");
-		return;
-	}
-	if (S_ISLNK(st.st_mode)) {
-		char *real;
-		if (stat(path, &st) < 0) {
-			int e = errno;
-			if (bundle_name(path) || any_match(&o->include, path, rel))
-				add_failed(w, path, rel, e, "symbolic link to nowhere");
-			else
-				w->not_audited++;
-			return;
-		}
-		real = realpath(path, NULL);
-		if (!real) {
-			add_failed(w, path, rel, errno, "cannot resolve the symbolic link");
-			return;
-		}
-		if (!o->follow && !inside_roots(w, real)) {
-			w->links_skipped++;
-			free(real);
-			return;
-		}
-		free(real);
-		link = E_VIA_LINK;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		/* each directory once: no loops, no file audited twice
-		 * because two links lead to its directory */
-		if (dirset_add(&w->dirs, &st))
-			walk_dir(w, path, rel, depth + 1);
-		return;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		/* FIFOs, sockets, devices: reading them could block */
-		w->not_audited++;
-		return;
-	}
-	if (o->include.n) {
-		if (any_match(&o->include, path, rel))
-			add_entry(w, path, rel, E_BY_NAME | link);
-		else
-			w->not_audited++;
-	} else {
-		add_entry(w, path, rel, (bundle_name(path) ? E_BY_NAME : E_BY_CONTENT) | link);
-	}
-}
-
-static void walk_dir(struct walk *w, const char *dir, const char *rel, unsigned depth)
-{
-	DIR *d;
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-
-	if (depth > MAX_DEPTH) {
-		add_failed(w, dir, rel, 0, "directories nested more than %d deep", MAX_DEPTH);
-		return;
-	}
-	d = opendir(dir);
-	if (!d) {
-		add_failed(w, dir, rel, errno, "cannot open the directory");
-		return;
-	}
-	errno = 0;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (n == cap) {
-			char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *nn);
-			if (!nn) {
-				w->nomem = true;
-				break;
-			}
-			names = nn;
-		}
-		if (!(names[n] = strdup(de->d_name))) {
-			w->nomem = true;
-			break;
-		}
-		n++;
-		errno = 0;
-	}
-	if (errno && !w->nomem)
-		add_failed(w, dir, rel, errno, "cannot read the directory");
-	closedir(d);
-	if (n > 1)
-		qsort(names, n, sizeof *names, cmp_str);
-	for (size_t i = 0; i < n && !w->nomem; i++) {
-		char *path = join(dir, names[i]);
-		char *r = rel ? join(rel, names[i]) : strdup(names[i]);
-		if (!path || !r)
-			w->nomem = true;
-		else
-			walk_entry(w, path, r, depth);
-		free(path);
-		free(r);
-	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
-}
-
-static void entry_free(struct entry *e);
-
-/* Walk every operand.  Returns 0, or an exit status after messages. */
-static int walk_operands(struct walk *w, char **paths, int n)
-{
-	int status = 0;
-	struct stat st;
-
-	/* every operand first: a missing one is the command's own error */
-	for (int i = 0; i < n; i++) {
-		if (!strcmp(paths[i], "-"))
-			continue;
-		if (stat(paths[i], &st) < 0) {
-			cli_msg(paths[i], "%s", strerror(errno));
-			status = CLI_EXIT_INPUT;
-		} else if (S_ISDIR(st.st_mode)) {
-			char *real = realpath(paths[i], NULL);
-			char **nr = realloc(w->roots, (w->nroots + 1) * sizeof *nr);
-			if (!real || !nr) {
-				free(real);
-				if (nr)
-					w->roots = nr;
-				cli_msg(paths[i], "%s", real ? "out of memory" : strerror(errno));
-				status = status ? status : CLI_EXIT_INPUT;
-				continue;
-			}
-			w->roots = nr;
-			w->roots[w->nroots++] = real;
-		}
-	}
-	if (status)
-		return status;
-	for (int i = 0; i < n && !w->nomem; i++) {
-		DIR *d;
-		if (strcmp(paths[i], "-") && stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			/* an unreadable PATH is the command's input, not a finding */
-			if (!(d = opendir(paths[i]))) {
-				cli_msg(paths[i], "cannot open the directory: %s", strerror(errno));
-				status = CLI_EXIT_INPUT;
-				continue;
-			}
-			closedir(d);
-			if (dirset_add(&w->dirs, &st))
-				walk_dir(w, paths[i], NULL, 0);
-		} else {
-			add_entry(w, paths[i], NULL, E_EXPLICIT);
-		}
-	}
-	if (w->nomem) {
-		cli_msg(NULL, "out of memory");
-		return CLI_EXIT_INTERNAL;
-	}
-	if (status)
-		return status;
-	/* path order; a file reached twice (nested PATHs) is audited once */
-	if (w->n > 1)
-		qsort(w->v, w->n, sizeof *w->v, cmp_entry);
-	size_t k = 0;
-	for (size_t i = 0; i < w->n; i++) {
-		if (k && !strcmp(w->v[k - 1].path, w->v[i].path)) {
-			w->v[k - 1].how |= w->v[i].how & E_EXPLICIT;
-			entry_free(&w->v[i]);
-			continue;
-		}
-		w->v[k++] = w->v[i];
-	}
-	w->n = k;
-	return 0;
-}
-
-/* ---------------------------------------------------------------- */
 /* auditing one file (in a worker) */
 
 struct ctx {
@@ -569,15 +189,6 @@ struct result {
 	size_t errors, warnings, infos;
 	struct ck_error *internal; /* not about the file: exit 5 */
 };
-
-static void entry_free(struct entry *e)
-{
-	free(e->path);
-	free(e->rel);
-	free(e->failed);
-	e->path = e->rel = NULL;
-	e->failed = NULL;
-}
 
 /* Does the start of the file hold a PEM certificate or PKCS#7 block?
  * Only the first 64 KiB are read (pread: the offset stays at 0): a
@@ -643,7 +254,7 @@ static int open_walked(const struct ctx *x, const struct entry *e, struct ck_err
 			     file_kind(st.st_mode));
 		goto refused;
 	}
-	if (!x->o->follow) {
+	if (!x->o->walk.follow) {
 		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
 		real = malloc(PATH_MAX);
 		if (real && (n = readlink(link, real, PATH_MAX - 1)) > 0) {
@@ -652,7 +263,7 @@ static int open_walked(const struct ctx *x, const struct entry *e, struct ck_err
 			free(real); /* no /proc: where the name leads now */
 			real = realpath(e->path, NULL);
 		}
-		if (!real || !inside_roots(x->w, real)) {
+		if (!real || !walk_inside_roots(x->w, real)) {
 			ck_error_set(err, CK_E_IO,
 				     "leads out of the PATHs given now (it changed after the walk): not read");
 			goto refused;
@@ -1286,7 +897,7 @@ int main(int argc, char **argv)
 	trust = cli_load_trust(&c, &status);
 	if (!trust)
 		goto out;
-	w.o = &o;
+	w.o = &o.walk;
 	if ((status = walk_operands(&w, argv + first, argc - first)))
 		goto out;
 	for (size_t i = 0; i < w.n; i++) {
@@ -1344,17 +955,11 @@ out:
 	for (size_t i = 0; i < out.nkeep; i++)
 		json_decref(out.keep[i]);
 	free(out.keep);
-	for (size_t i = 0; i < w.n; i++)
-		entry_free(&w.v[i]);
-	free(w.v);
-	for (size_t i = 0; i < w.nroots; i++)
-		free(w.roots[i]);
-	free(w.roots);
-	free(w.dirs.keys);
+	walk_free(&w);
 	pw_map_free(&map);
 	ck_trust_free(trust);
 	ck_policy_free(policy);
-	free(o.include.v);
-	free(o.exclude.v);
+	free(o.walk.include.v);
+	free(o.walk.exclude.v);
 	return cli_finish(&c, status);
 }
