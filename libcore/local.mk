@@ -22,7 +22,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/crl.c libcore/crl.h \
 	libcore/aia.c libcore/aia.h \
 	libcore/runtime.c libcore/runtime.h \
-	libcore/report.c libcore/report.h \
+	libcore/report.c libcore/report.h libcore/xmlw.h \
 	libcore/report-truststore.c libcore/report-truststore.h \
 	libcore/report-aiacheck.c \
 	libcore/report-tls.c \

@@ -9,6 +9,7 @@
 
 #include "aia.h"
 #include "report.h"
+#include "xmlw.h"
 #include "runtime.h"
 
 #include <libxml/xmlwriter.h>
@@ -562,27 +563,6 @@ static void utf8_cut_tail(char *s)
 	}
 }
 
-/* XML 1.0 cannot carry C0 controls other than tab, LF and CR; the
- * strings are valid UTF-8 already (ck_json_str). */
-static const xmlChar *xml_safe(const char *s, char *buf, size_t len)
-{
-	size_t i = 0;
-	for (; s[i] && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' ? '?' : s[i];
-	buf[i] = '\0';
-	if (s[i]) /* cut: do not end inside a UTF-8 sequence */
-		utf8_cut_tail(buf);
-	return BAD_CAST buf;
-}
-
-/* Write errors stay in the stream's error flag, checked at the end:
- * told of one, libxml2 would print "I/O error" lines on stderr itself. */
-static int junit_cb(void *ctx, const char *buf, int len)
-{
-	fwrite(buf, 1, (size_t)len, ctx);
-	return len;
-}
-
 static bool url_failed(const json_t *u)
 {
 	return json_is_string(json_object_get(u, "result")) && strcmp(ck_json_text(u, "result"), "ok");
@@ -625,7 +605,7 @@ static int junit_properties(xmlTextWriterPtr w, const json_t *u)
 
 static int junit_case(xmlTextWriterPtr w, const json_t *u)
 {
-	char name[64], secs[32], url[2048], note[1024];
+	char name[64], secs[32];
 	const json_t *total = json_object_get(json_object_get(u, "timings"), "total");
 	int r = 0;
 
@@ -638,7 +618,7 @@ static int junit_case(xmlTextWriterPtr w, const json_t *u)
 	snprintf(secs, sizeof secs, "%.3f", json_is_number(total) ? json_number_value(total) / 1000.0 : 0.0);
 	r |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
 	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST name) < 0;
-	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", xml_safe(ck_json_text(u, "url"), url, sizeof url)) < 0;
+	r |= ck_xmlw_attr(w, "name", ck_json_text(u, "url")) < 0;
 	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST secs) < 0;
 	r |= junit_properties(w, u);
 	if (url_skipped(u)) {
@@ -648,9 +628,8 @@ static int junit_case(xmlTextWriterPtr w, const json_t *u)
 	} else if (url_failed(u)) {
 		r |= xmlTextWriterStartElement(w, BAD_CAST "failure") < 0;
 		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST ck_json_text(u, "result")) < 0;
-		xml_safe(ck_json_text(u, "note"), note, sizeof note);
-		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST note) < 0;
-		r |= xmlTextWriterWriteString(w, BAD_CAST note) < 0;
+		r |= ck_xmlw_attr(w, "message", ck_json_text(u, "note")) < 0;
+		r |= ck_xmlw_text(w, ck_json_text(u, "note")) < 0;
 		r |= xmlTextWriterEndElement(w) < 0;
 	}
 	r |= xmlTextWriterEndElement(w) < 0;
@@ -680,16 +659,12 @@ int ck_report_junit(FILE *out, json_t *const *docs, size_t ndocs)
 
 static int junit(FILE *out, json_t *const *docs, size_t ndocs)
 {
-	xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(junit_cb, NULL, out, NULL);
-	xmlTextWriterPtr w = ob ? xmlNewTextWriter(ob) : NULL;
+	xmlTextWriterPtr w = ck_xmlw_new(out);
 	size_t tests = 0, failures = 0, skipped = 0;
 	int r = 0;
 
-	if (!w) {
-		if (ob)
-			xmlOutputBufferClose(ob);
+	if (!w)
 		return -1;
-	}
 	for (size_t d = 0; d < ndocs; d++) {
 		size_t i;
 		const json_t *u;
@@ -699,9 +674,6 @@ static int junit(FILE *out, json_t *const *docs, size_t ndocs)
 			skipped += url_skipped(u);
 		}
 	}
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
-	r |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
 	r |= xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0;
 	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "aiacheck") < 0;
 	r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu", tests) < 0;
@@ -715,14 +687,11 @@ static int junit(FILE *out, json_t *const *docs, size_t ndocs)
 			ns += url_skipped(u);
 		}
 		r |= xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0;
-		char name[1024];
-		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
-						 xml_safe(json_is_object(in) ? ck_json_text(in, "name") : "urls", name,
-							  sizeof name)) < 0;
+		r |= ck_xmlw_attr(w, "name", json_is_object(in) ? ck_json_text(in, "name") : "urls") < 0;
 		r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu", json_array_size(urls)) < 0;
 		r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "failures", "%zu", nf) < 0;
 		r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%zu", ns) < 0;
-		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "timestamp", BAD_CAST ck_json_text(docs[d], "at")) < 0;
+		r |= ck_xmlw_attr(w, "timestamp", ck_json_text(docs[d], "at")) < 0;
 		json_array_foreach(urls, i, u)
 			r |= junit_case(w, u);
 		r |= xmlTextWriterEndElement(w) < 0;

@@ -11,6 +11,7 @@
 
 #include "policy.h"
 #include "report.h"
+#include "xmlw.h"
 
 #include <libxml/uri.h>
 #include <libxml/xmlwriter.h>
@@ -193,12 +194,8 @@ static void jw_end(struct junit *j)
 
 static void jw_attr(struct junit *j, const char *name, const char *value)
 {
-	char *clean = ck_xml_clean(value);
-	if (!clean)
-		j->rc = -1;
 	if (j->rc >= 0)
-		j->rc = xmlTextWriterWriteAttribute(j->w, BAD_CAST name, BAD_CAST clean);
-	free(clean);
+		j->rc = ck_xmlw_attr(j->w, name, value);
 }
 
 static void jw_attr_int(struct junit *j, const char *name, long long v)
@@ -209,12 +206,8 @@ static void jw_attr_int(struct junit *j, const char *name, long long v)
 
 static void jw_text(struct junit *j, const char *text)
 {
-	char *clean = ck_xml_clean(text);
-	if (!clean)
-		j->rc = -1;
 	if (j->rc >= 0)
-		j->rc = xmlTextWriterWriteString(j->w, BAD_CAST clean);
-	free(clean);
+		j->rc = ck_xmlw_text(j->w, text);
 }
 
 static size_t count_level(const json_t *doc, const char *level)
@@ -295,19 +288,10 @@ static int cmp_order(const void *x, const void *y)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
-/* Write errors stay in the stream's error flag, checked at the end:
- * told of one, libxml2 would print "I/O error" lines on stderr itself. */
-static int junit_write(void *ctx, const char *buf, int len)
-{
-	fwrite(buf, 1, (size_t)len, ctx);
-	return len;
-}
-
 int ck_report_audit_junit(FILE *out, json_t *const *docs, size_t ndocs)
 {
 	struct junit j = { NULL, 0 };
 	struct junit_order *ord = calloc(ndocs ? ndocs : 1, sizeof *ord);
-	xmlOutputBufferPtr ob = NULL;
 	size_t failures = 0;
 
 	if (!ord)
@@ -321,16 +305,10 @@ int ck_report_audit_junit(FILE *out, json_t *const *docs, size_t ndocs)
 	}
 	if (j.rc >= 0)
 		qsort(ord, ndocs, sizeof *ord, cmp_order);
-	ob = j.rc >= 0 ? xmlOutputBufferCreateIO(junit_write, NULL, out, NULL) : NULL;
-	if (!ob || !(j.w = xmlNewTextWriter(ob))) {
-		if (ob)
-			xmlOutputBufferClose(ob);
+	if (j.rc < 0 || !(j.w = ck_xmlw_new(out))) {
 		j.rc = -1;
 		goto out;
 	}
-	xmlTextWriterSetIndent(j.w, 1);
-	xmlTextWriterSetIndentString(j.w, BAD_CAST "  ");
-	j.rc = xmlTextWriterStartDocument(j.w, "1.0", "UTF-8", NULL);
 	jw_start(&j, "testsuites");
 	jw_attr(&j, "name", "certaudit");
 	jw_attr_int(&j, "tests", (long long)ndocs);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "report.h"
+#include "xmlw.h"
 #include "der.h"
 #include "jks.h"
 
@@ -636,9 +637,6 @@ struct ck_xml {
 	bool failed;
 };
 
-/* A failed write is left in the stream's error flag, which the callers
- * check: told of it, libxml2 would print "I/O error : write error" on
- * stderr itself. */
 static int xml_write_cb(void *ctx, const char *buf, int len)
 {
 	FILE *f = ctx;
@@ -646,25 +644,53 @@ static int xml_write_cb(void *ctx, const char *buf, int len)
 	return len;
 }
 
+xmlTextWriterPtr ck_xmlw_new(FILE *out)
+{
+	xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(xml_write_cb, NULL, out, NULL);
+	xmlTextWriterPtr w = ob ? xmlNewTextWriter(ob) : NULL;
+
+	if (!w) {
+		if (ob)
+			xmlOutputBufferClose(ob);
+		return NULL;
+	}
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	if (xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0) {
+		xmlFreeTextWriter(w);
+		return NULL;
+	}
+	return w;
+}
+
+int ck_xmlw_attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	char *clean = ck_xml_clean(value);
+	int r = clean ? xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean) : -1;
+	free(clean);
+	return r < 0 ? -1 : 0;
+}
+
+int ck_xmlw_text(xmlTextWriterPtr w, const char *value)
+{
+	char *clean = ck_xml_clean(value);
+	int r = clean ? xmlTextWriterWriteString(w, BAD_CAST clean) : -1;
+	free(clean);
+	return r < 0 ? -1 : 0;
+}
+
 struct ck_xml *ck_xml_begin(FILE *out, const char *root)
 {
 	struct ck_xml *x = calloc(1, sizeof *x);
-	xmlOutputBufferPtr ob;
 
 	if (!x)
 		return NULL;
-	ob = xmlOutputBufferCreateIO(xml_write_cb, NULL, out, NULL);
-	if (!ob || !(x->w = xmlNewTextWriter(ob))) {
-		if (ob)
-			xmlOutputBufferClose(ob);
+	if (!(x->w = ck_xmlw_new(out))) {
 		free(x);
 		return NULL;
 	}
 	x->out = out;
-	xmlTextWriterSetIndent(x->w, 1);
-	xmlTextWriterSetIndentString(x->w, BAD_CAST "  ");
-	if (xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0 ||
-	    xmlTextWriterStartElement(x->w, BAD_CAST root) < 0)
+	if (xmlTextWriterStartElement(x->w, BAD_CAST root) < 0)
 		x->failed = true;
 	return x;
 }

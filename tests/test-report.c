@@ -290,6 +290,32 @@ Test(report, text_renderers_never_pass_escape_sequences)
 	json_decref(doc);
 }
 
+/* aiacheck's JUnit cleans its values as every XML output does (xmlw.c):
+ * a control character becomes U+FFFD, and a long URL is kept whole (it
+ * was cut at 2,047 bytes). */
+Test(report, junit_values_cleaned_and_whole)
+{
+	char *buf = NULL, url[3100];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	json_t *doc = json_pack("{s:s, s:{s:s}, s:[{s:s, s:s, s:s, s:s, s:i}]}", "at", "2030-01-01T00:00:00Z",
+				"input", "name", "in.pem", "urls", "url", "", "kind", "ca_issuers", "result",
+				"timeout", "note", "no answer\x01 in 5 s", "certificate", 0);
+
+	memset(url, 'a', sizeof url - 1);
+	memcpy(url, "http://x/", 9);
+	url[sizeof url - 1] = '\0';
+	cr_assert_not_null(doc);
+	json_object_set_new(json_array_get(json_object_get(doc, "urls"), 0), "url", json_string(url));
+	cr_assert_eq(ck_report_junit(f, &doc, 1), 0);
+	fclose(f);
+	cr_assert(strstr(buf, url), "the URL is cut");
+	cr_assert(strstr(buf, "no answer\xef\xbf\xbd in 5 s"), "%s", buf);
+	cr_assert_null(memchr(buf, 0x01, len));
+	free(buf);
+	json_decref(doc);
+}
+
 /* The streaming writers give what rendering the whole document gives. */
 Test(report, streamed_json_and_xml_equal_the_document)
 {
