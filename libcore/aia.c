@@ -571,12 +571,6 @@ static double now_ms(void)
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
-static bool same_request(const struct ck_net_request *a, const struct ck_net_request *b)
-{
-	return !strcmp(a->url, b->url) && (a->post == NULL) == (b->post == NULL) &&
-	       a->post_len == b->post_len && (!a->post || !memcmp(a->post, b->post, a->post_len));
-}
-
 /* One round: prepare every entry not settled yet, fetch each distinct
  * request once (many certificates share their issuer's URLs), and
  * settle every entry with its own copy of the answer. */
@@ -585,9 +579,10 @@ static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool 
 {
 	struct ck_aia_report *r = ru->r;
 	struct pending *ps = NULL;
-	struct ck_net_request *reqs = NULL;
+	struct ck_net_reqset set = { 0 };
 	struct ck_net_result *res = NULL;
-	size_t *uniq = NULL, n = 0, nu = 0, todo = 0;
+	long *uniq = NULL;
+	size_t n = 0, todo = 0;
 	enum ck_status rc = CK_OK;
 	double t0;
 
@@ -597,10 +592,9 @@ static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool 
 	if (!todo)
 		return CK_OK;
 	ps = calloc(todo, sizeof *ps);
-	reqs = calloc(todo, sizeof *reqs);
 	res = calloc(todo, sizeof *res);
 	uniq = calloc(todo, sizeof *uniq);
-	if (!ps || !reqs || !res || !uniq) {
+	if (!ps || ck_net_reqset_init(&set, todo) || !res || !uniq) {
 		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 		goto out;
 	}
@@ -618,10 +612,7 @@ static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool 
 				ps[n].der = NULL;
 				continue;
 			}
-			for (uniq[n] = 0; uniq[n] < nu && !same_request(&reqs[uniq[n]], &ps[n].req); uniq[n]++)
-				;
-			if (uniq[n] == nu)
-				reqs[nu++] = ps[n].req;
+			uniq[n] = ck_net_reqset_add(&set, &ps[n].req); /* room for todo: never -1 */
 			n++;
 		}
 	}
@@ -630,7 +621,7 @@ static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool 
 		goto out;
 	}
 	t0 = now_ms();
-	rc = ck_net_run(reqs, nu, &ru->o->net, res, err);
+	rc = ck_net_run(set.reqs, set.n, &ru->o->net, res, err);
 	r->elapsed_ms += now_ms() - t0;
 	if (rc)
 		goto out;
@@ -648,7 +639,7 @@ out:
 	for (size_t k = 0; res && k < todo; k++)
 		ck_net_result_cleanup(&res[k]);
 	free(ps);
-	free(reqs);
+	ck_net_reqset_free(&set);
 	free(res);
 	free(uniq);
 	return rc;
@@ -733,8 +724,8 @@ enum ck_status ck_aia_check(const struct ck_bundle *b, const struct ck_trust *tr
 	r->bundle = b;
 	r->list_only = o->list_only;
 	r->at = o->analyze.chain.at ? o->analyze.chain.at : time(NULL);
-	r->connect_timeout_ms = o->net.connect_timeout_ms ? o->net.connect_timeout_ms : 5000;
-	r->timeout_ms = o->net.timeout_ms ? o->net.timeout_ms : 10000;
+	r->connect_timeout_ms = ck_net_connect_timeout_ms(&o->net);
+	r->timeout_ms = ck_net_timeout_ms(&o->net);
 	ru.schemes = o->net.schemes ? o->net.schemes : ck_net_schemes();
 	ru.warn_hours = o->warn_hours ? o->warn_hours : 24;
 	if (b) {

@@ -873,10 +873,21 @@ static const char *scheme_proxy(const struct ck_net_opts *o, const char *url)
 	return p;
 }
 
+unsigned ck_net_timeout_ms(const struct ck_net_opts *o)
+{
+	return o->timeout_ms ? o->timeout_ms : CK_NET_TIMEOUT_DEFAULT_MS;
+}
+
+unsigned ck_net_connect_timeout_ms(const struct ck_net_opts *o)
+{
+	unsigned ct = o->connect_timeout_ms ? o->connect_timeout_ms : CK_NET_CONNECT_TIMEOUT_DEFAULT_MS;
+	unsigned budget = ck_net_timeout_ms(o);
+	return ct < budget ? ct : budget;
+}
+
 static double remaining_ms(const struct xfer *x)
 {
-	unsigned budget = x->o->timeout_ms ? x->o->timeout_ms : 10000;
-	return budget - x->elapsed_ms;
+	return ck_net_timeout_ms(x->o) - x->elapsed_ms;
 }
 
 /* Configure the easy handle for the current hop. */
@@ -884,7 +895,7 @@ static bool setup_hop(struct xfer *x)
 {
 	const struct ck_net_opts *o = x->o;
 	CURL *e = x->easy;
-	unsigned ct = o->connect_timeout_ms ? o->connect_timeout_ms : 5000;
+	unsigned ct = ck_net_connect_timeout_ms(o);
 	double left = remaining_ms(x);
 	size_t limit = o->max_body ? o->max_body : CK_NET_MAX_BODY_DEFAULT;
 	bool ok = true;
@@ -1020,7 +1031,7 @@ static void blocked_message(struct xfer *x)
 static void describe(struct xfer *x, const struct ck_net_outcome *oc, const struct ck_net_timings *t)
 {
 	struct ck_net_result *r = x->res;
-	unsigned ct = x->o->connect_timeout_ms ? x->o->connect_timeout_ms : 5000;
+	unsigned ct = ck_net_connect_timeout_ms(x->o);
 	const char *detail = x->errbuf[0] ? x->errbuf : curl_easy_strerror((CURLcode)oc->curl_code);
 
 	switch (r->result) {
@@ -1351,4 +1362,71 @@ out:
 		curl_multi_cleanup(m);
 	curl_slist_free_all(resolve);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* distinct requests (open addressing over an FNV-1a hash) */
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static uint64_t req_hash(const struct ck_net_request *r)
+{
+	uint64_t h = fnv(0xcbf29ce484222325ull, r->url, strlen(r->url) + 1);
+	return r->post ? fnv(h, r->post, r->post_len) : h;
+}
+
+static bool same_request(const struct ck_net_request *a, const struct ck_net_request *b)
+{
+	return !strcmp(a->url, b->url) && (a->post == NULL) == (b->post == NULL) &&
+	       a->post_len == b->post_len && (!a->post || !memcmp(a->post, b->post, a->post_len));
+}
+
+enum ck_status ck_net_reqset_init(struct ck_net_reqset *s, size_t max)
+{
+	memset(s, 0, sizeof *s);
+	for (s->cap = 64; s->cap < 2 * max + 2; s->cap *= 2)
+		;
+	s->max = max;
+	s->reqs = calloc(max ? max : 1, sizeof *s->reqs);
+	s->hash = calloc(max ? max : 1, sizeof *s->hash);
+	s->slot = calloc(s->cap, sizeof *s->slot);
+	if (!s->reqs || !s->hash || !s->slot) {
+		ck_net_reqset_free(s);
+		return CK_E_NOMEM;
+	}
+	return CK_OK;
+}
+
+long ck_net_reqset_add(struct ck_net_reqset *s, const struct ck_net_request *r)
+{
+	uint64_t h = req_hash(r);
+	size_t i;
+
+	for (i = h & (s->cap - 1); s->slot[i]; i = (i + 1) & (s->cap - 1)) {
+		size_t k = s->slot[i] - 1;
+		if (s->hash[k] == h && same_request(&s->reqs[k], r))
+			return (long)k;
+	}
+	if (s->n == s->max)
+		return -1;
+	s->reqs[s->n] = *r;
+	s->hash[s->n] = h;
+	s->slot[i] = ++s->n;
+	return (long)(s->n - 1);
+}
+
+void ck_net_reqset_free(struct ck_net_reqset *s)
+{
+	free(s->reqs);
+	free(s->hash);
+	free(s->slot);
+	memset(s, 0, sizeof *s);
 }

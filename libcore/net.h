@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The result classes, one per URL (see aiacheck(1)). */
 enum ck_url_result {
@@ -159,8 +160,8 @@ void ck_net_result_cleanup(struct ck_net_result *r);
 enum ck_status ck_net_result_copy(const struct ck_net_result *src, struct ck_net_result *dst);
 
 struct ck_net_opts {
-	unsigned connect_timeout_ms; /* 0: 5000 */
-	unsigned timeout_ms;         /* per URL, all hops included; 0: 10000 */
+	unsigned connect_timeout_ms; /* 0: CK_NET_CONNECT_TIMEOUT_DEFAULT_MS */
+	unsigned timeout_ms;         /* per URL, all hops included; 0: CK_NET_TIMEOUT_DEFAULT_MS */
 	size_t max_body;             /* 0: CK_NET_MAX_BODY_DEFAULT */
 	unsigned parallel;           /* transfers at once; 0: 16 */
 	unsigned schemes;            /* allowed; 0: ck_net_schemes() */
@@ -212,6 +213,14 @@ bool ck_net_resolve_check(const char *entry, char *why, size_t whylen);
 bool ck_net_no_proxy(const char *url, const char *list);
 
 #define CK_NET_MAX_BODY_DEFAULT (1024u * 1024)
+#define CK_NET_CONNECT_TIMEOUT_DEFAULT_MS 5000u
+#define CK_NET_TIMEOUT_DEFAULT_MS 10000u
+
+/* The limits that apply to one URL: its budget (every hop included),
+ * and the connect limit, which the budget caps (--timeout 2 with the
+ * default connect timeout gives up a connect after 2 s, not 5). */
+unsigned ck_net_timeout_ms(const struct ck_net_opts *o);
+unsigned ck_net_connect_timeout_ms(const struct ck_net_opts *o);
 #define CK_NET_MAX_REDIRECTS 5
 
 /* Fetch every request concurrently and fill results[0..n) (caller's
@@ -221,6 +230,28 @@ bool ck_net_no_proxy(const char *url, const char *list);
 enum ck_status ck_net_run(const struct ck_net_request *reqs, size_t n,
 			  const struct ck_net_opts *opts, struct ck_net_result *results,
 			  struct ck_error *err);
+
+/* The distinct requests of a batch: many entries ask the same request
+ * (certificates share their issuer's URLs), and each distinct one is
+ * fetched once.  Two requests are the same when URL and POST body are.
+ * The requests are copied by value: their strings stay the caller's. */
+struct ck_net_reqset {
+	struct ck_net_request *reqs; /* the distinct requests, first seen first */
+	size_t n;
+	size_t max;                  /* room for this many */
+	uint64_t *hash;              /* private: hash of reqs[i] */
+	size_t *slot;                /* private: 1-based indices into reqs */
+	size_t cap;
+};
+
+/* Room for up to `max` distinct requests.  CK_E_NOMEM or CK_OK. */
+enum ck_status ck_net_reqset_init(struct ck_net_reqset *s, size_t max);
+
+/* The index of the request equal to `r` in s->reqs, added if new; -1
+ * when s already holds `max` requests. */
+long ck_net_reqset_add(struct ck_net_reqset *s, const struct ck_net_request *r);
+
+void ck_net_reqset_free(struct ck_net_reqset *s);
 
 /* What a finished transfer looked like; ck_net_classify() maps it to a
  * class.  Exported so that the mapping can be tested without a network. */

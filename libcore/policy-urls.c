@@ -119,59 +119,11 @@ enum ck_status ck_url_set_new(const struct ck_analysis *a, struct ck_url_set **o
 /* ---------------------------------------------------------------- */
 /* checking */
 
-/* A request and the entries waiting for its answer: an open-addressing
- * table from (URL, body) to the index of the distinct request. */
-struct reqtab {
-	struct ck_net_request *reqs;
-	uint64_t *hash;
-	size_t n;
-	size_t *slot;  /* table of n + 1 based indices, 0 = empty */
-	size_t cap;
-};
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
-static uint64_t req_hash(const struct ck_net_request *r)
-{
-	uint64_t h = fnv(0xcbf29ce484222325ull, r->url, strlen(r->url) + 1);
-	return r->post ? fnv(h, r->post, r->post_len) : h;
-}
-
-static bool same_request(const struct ck_net_request *a, const struct ck_net_request *b)
-{
-	return !strcmp(a->url, b->url) && (a->post == NULL) == (b->post == NULL) &&
-	       a->post_len == b->post_len && (!a->post || !memcmp(a->post, b->post, a->post_len));
-}
-
-/* Index of the distinct request equal to `r`, added if new. */
-static long reqtab_add(struct reqtab *t, const struct ck_net_request *r)
-{
-	uint64_t h = req_hash(r);
-	size_t i;
-	for (i = h & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1)) {
-		size_t k = t->slot[i] - 1;
-		if (t->hash[k] == h && same_request(&t->reqs[k], r))
-			return (long)k;
-	}
-	t->reqs[t->n] = *r;
-	t->hash[t->n] = h;
-	t->slot[i] = ++t->n;
-	return (long)(t->n - 1);
-}
-
 enum ck_status ck_url_sets_check(struct ck_url_set *const *sets, size_t nsets,
 				 const struct ck_net_opts *net, time_t at, unsigned warn_hours,
 				 size_t *requests, struct ck_error *err)
 {
-	struct reqtab t = { 0 };
+	struct ck_net_reqset t = { 0 };
 	struct ck_net_result *res = NULL;
 	unsigned char **ders = NULL;
 	long *which = NULL;
@@ -183,14 +135,9 @@ enum ck_status ck_url_sets_check(struct ck_url_set *const *sets, size_t nsets,
 		at = time(NULL);
 	for (size_t i = 0; i < nsets; i++)
 		total += sets[i]->nurls;
-	for (t.cap = 64; t.cap < 2 * total + 2; t.cap *= 2)
-		;
-	t.reqs = calloc(total ? total : 1, sizeof *t.reqs);
-	t.hash = calloc(total ? total : 1, sizeof *t.hash);
-	t.slot = calloc(t.cap, sizeof *t.slot);
 	ders = calloc(total ? total : 1, sizeof *ders);
 	which = calloc(total ? total : 1, sizeof *which);
-	if (!t.reqs || !t.hash || !t.slot || !ders || !which) {
+	if (ck_net_reqset_init(&t, total) || !ders || !which) {
 		rc = CK_E_NOMEM;
 		goto out;
 	}
@@ -202,7 +149,7 @@ enum ck_status ck_url_sets_check(struct ck_url_set *const *sets, size_t nsets,
 			which[k] = -1;
 			rc = ck_url_entry_request(&sets[i]->urls[u], schemes, &req, &ders[k], &use);
 			if (!rc && use)
-				which[k] = reqtab_add(&t, &req);
+				which[k] = ck_net_reqset_add(&t, &req);
 		}
 	}
 	if (rc)
@@ -242,9 +189,7 @@ out:
 	free(res);
 	free(ders);
 	free(which);
-	free(t.reqs);
-	free(t.hash);
-	free(t.slot);
+	ck_net_reqset_free(&t);
 	if (rc == CK_E_NOMEM)
 		ck_error_set(err, rc, "out of memory");
 	return rc;

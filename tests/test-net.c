@@ -804,3 +804,43 @@ Test(net, result_copy_keeps_blocked_addresses)
 	cr_assert_str_eq(c.blocked[0], "fe80::1");
 	ck_net_result_cleanup(&c);
 }
+
+/* The distinct requests of a batch (aiacheck's rounds, certaudit's URL
+ * sets): the same URL and body once, another body or URL apart, and
+ * no more than the room asked for. */
+Test(net, reqset_keeps_each_distinct_request_once)
+{
+	struct ck_net_reqset s;
+	static const unsigned char body1[] = { 1, 2, 3 }, body2[] = { 1, 2, 4 };
+	struct ck_net_request a = { .url = "http://127.0.0.1/a" }, b = { .url = "http://127.0.0.1/b" };
+	struct ck_net_request p1 = { .url = "http://127.0.0.1/ocsp", .post = body1, .post_len = 3 };
+	struct ck_net_request p2 = { .url = "http://127.0.0.1/ocsp", .post = body2, .post_len = 3 };
+	struct ck_net_request p1again = p1;
+
+	cr_assert_eq(ck_net_reqset_init(&s, 4), CK_OK);
+	cr_assert_eq(ck_net_reqset_add(&s, &a), 0);
+	cr_assert_eq(ck_net_reqset_add(&s, &b), 1);
+	cr_assert_eq(ck_net_reqset_add(&s, &a), 0);
+	cr_assert_eq(ck_net_reqset_add(&s, &p1), 2);
+	cr_assert_eq(ck_net_reqset_add(&s, &p2), 3, "another body is another request");
+	cr_assert_eq(ck_net_reqset_add(&s, &p1again), 2);
+	cr_assert_eq(s.n, 4);
+	cr_assert_eq(ck_net_reqset_add(&s, &(struct ck_net_request){ .url = "http://127.0.0.1/c" }), -1,
+		     "full");
+	cr_assert_str_eq(s.reqs[1].url, "http://127.0.0.1/b");
+	ck_net_reqset_free(&s);
+	/* a thousand requests, each asked twice */
+	cr_assert_eq(ck_net_reqset_init(&s, 1000), CK_OK);
+	for (int i = 0; i < 2000; i++) {
+		char url[64];
+		snprintf(url, sizeof url, "http://127.0.0.1/%d", i % 1000);
+		struct ck_net_request r = { .url = strdup(url) };
+		long k = ck_net_reqset_add(&s, &r);
+		cr_assert_eq(k, i % 1000);
+		if (i >= 1000)
+			free((char *)r.url);
+	}
+	for (size_t i = 0; i < s.n; i++)
+		free((char *)s.reqs[i].url);
+	ck_net_reqset_free(&s);
+}

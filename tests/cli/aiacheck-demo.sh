@@ -35,4 +35,12 @@ expect_json "json: .NET waits out its 15 s budget" '.runtimes[0].stall_ms' 15000
 expect_json "json: budget exhausted, every connection" '(.runtimes[0].budget_exhausted|tostring) + " " + (.runtimes[0].every_connection|tostring)' "true true"
 expect_json "json: .NET sends the leaf alone" '.runtimes[0].sends | map(tostring) | join(",")' 0
 expect_json "json: the sentence" '.runtimes[0].summary | test("DROPPED \\(no answer in 2 s\\) — expect a 15 s stall per connection and a 100 s cancellation")' true
+
+# issue 24: --timeout under the connect timeout ends the connect; every
+# number said is the one that applied (it said "connect timeout 5.0 s"
+# and "no answer in 5 s" after 2 s)
+run aiacheck --json --no-system-trust --timeout 2 --password-file "$FX/demo/client.pfx.pass" "$FX/demo/client.pfx"
+expect_json "--timeout 2: dropped" '.urls[0].result' dropped
+expect_json "--timeout 2: the connect limit said is 2 s" '.urls[0].note | test("connect timeout 2\\.0 s")' true
+expect_json "--timeout 2: the sentence says 2 s" '.runtimes[0].summary | test("no answer in 2 s")' true
 finish
