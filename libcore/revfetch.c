@@ -411,16 +411,18 @@ enum ck_status ck_revfetch_list(const struct ck_revfetch *f, const struct ck_cer
 	return CK_OK;
 }
 
-/* Every (certificate, issuer) on the analysis's chains, but the anchors'
- * own (an anchor is trusted as it is) and a self-signed top's. */
-static enum ck_status pairs_of(const struct ck_analysis *a, const struct ck_cert ***certs,
+/* Every (certificate, issuer) the builder may rely on: the links of
+ * the chains, and those of the other paths it tried (its trace) whose
+ * signature verified, so that a path taken instead of a revoked one
+ * gets its answers in the next round.  Anchors are not asked about. */
+static enum ck_status pairs_of(struct ck_analysis *a, const struct ck_cert ***certs,
 			       const struct ck_cert ***issuers, size_t *n)
 {
 	size_t cap = 0;
 
 	*n = 0;
 	for (size_t i = 0; i < a->nchains; i++)
-		cap += a->chains[i]->len;
+		cap += a->chains[i]->len + a->chains[i]->ntrace;
 	*certs = calloc(cap ? cap : 1, sizeof **certs);
 	*issuers = calloc(cap ? cap : 1, sizeof **issuers);
 	if (!*certs || !*issuers)
@@ -432,21 +434,32 @@ static enum ck_status pairs_of(const struct ck_analysis *a, const struct ck_cert
 			(*issuers)[*n] = ck_pool_get(a->pool, c->path[k + 1])->cert;
 			(*n)++;
 		}
+		for (size_t k = 0; k < c->ntrace; k++) {
+			const struct ck_trace_entry *t = &c->trace[k];
+			if (t->child == t->candidate || ck_pool_get(a->pool, t->child)->anchor ||
+			    ck_pool_verify(a->pool, t->child, t->candidate) != 1)
+				continue;
+			(*certs)[*n] = ck_pool_get(a->pool, t->child)->cert;
+			(*issuers)[*n] = ck_pool_get(a->pool, t->candidate)->cert;
+			(*n)++;
+		}
 	}
 	return CK_OK;
 }
 
-/* Is a pair of `a`'s chains not asked about yet? */
-static bool news(const struct ck_revfetch *f, const struct ck_analysis *a)
+/* Is a pair of `a` not asked about yet? */
+static enum ck_status news(const struct ck_revfetch *f, struct ck_analysis *a, bool *any)
 {
-	for (size_t i = 0; i < a->nchains; i++) {
-		const struct ck_chain *c = a->chains[i];
-		for (size_t k = 0; k + 1 < c->len; k++)
-			if (!was_asked(f, ck_pool_get(a->pool, c->path[k])->cert,
-				       ck_pool_get(a->pool, c->path[k + 1])->cert))
-				return true;
-	}
-	return false;
+	const struct ck_cert **certs = NULL, **issuers = NULL;
+	size_t n = 0;
+	enum ck_status rc = pairs_of(a, &certs, &issuers, &n);
+
+	*any = false;
+	for (size_t i = 0; !rc && i < n && !*any; i++)
+		*any = !was_asked(f, certs[i], issuers[i]);
+	free(certs);
+	free(issuers);
+	return rc;
 }
 
 enum ck_status ck_revfetch_analyze(struct ck_revfetch *f, const struct ck_bundle *b,
@@ -468,8 +481,10 @@ enum ck_status ck_revfetch_analyze(struct ck_revfetch *f, const struct ck_bundle
 	o = *ao;
 	o.chain.v.online = f;
 	f->deadline = now_ms() + (f->net.timeout_ms ? f->net.timeout_ms : 10000);
-	for (unsigned round = 0; !rc && round < CK_REVFETCH_ROUNDS && (!round || news(f, a));
-	     round++) {
+	for (unsigned round = 0; !rc && round < CK_REVFETCH_ROUNDS; round++) {
+		bool any = true;
+		if (round && ((rc = news(f, a, &any)) || !any))
+			break;
 		free(certs);
 		free(issuers);
 		certs = issuers = NULL;

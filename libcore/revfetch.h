@@ -5,11 +5,13 @@
  * The path builder validates candidate paths and cannot wait for the
  * network in the middle of a search, so fetching is done around it
  * (ck_revfetch_analyze()): the bundle is analysed once with revocation
- * off, the URLs of every certificate on the chosen chains (but their
- * anchors) are fetched in one batch, and the bundle is analysed again
- * with the answers at hand.  A path chosen then may hold a certificate
- * that was not asked about (the first path was revoked): its URLs are
- * fetched and the analysis repeated, at most CK_REVFETCH_ROUNDS times.
+ * off, the URLs of every certificate on the chains (but their anchors)
+ * and on the other paths the builder tried (its trace, the links whose
+ * signature verified) are fetched in one batch, and the bundle is
+ * analysed again with the answers at hand.  The builder may then try a
+ * path it had no answers for (the first one was revoked): its URLs are
+ * fetched and the analysis repeated, at most CK_REVFETCH_ROUNDS
+ * batches in all.
  *
  * Each distinct request is made once over the life of a ck_revfetch,
  * across rounds and inputs: fetched CRLs go into the crlset the caller

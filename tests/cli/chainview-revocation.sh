@@ -95,6 +95,38 @@ fi
 run chainview --json $TRUST --revocation crl --require-revocation "$TMPD/client.pem"
 expect "crl, good, --require-revocation: exit 0" 0
 
+# --- a revoked path: the builder takes another, whose URLs are fetched in turn --
+# root-ca's CRL now lists int-ca; int-ca-cross (same name and key, under
+# root2-ca) is the way around it
+mkdir "$TMPD/ca"
+printf 'R\t20700101000000Z\t210101000000Z,keyCompromise\t%s\tunknown\t/O=chainkit tests/CN=chainkit Issuing CA 1\n' \
+	"$(openssl x509 -in "$P/int-ca.crt" -noout -serial | cut -d= -f2)" >"$TMPD/ca/index.txt"
+echo 1000 >"$TMPD/ca/crlnumber"
+cat >"$TMPD/ca/ca.cnf" <<EOF
+[ ca ]
+default_ca = c
+[ c ]
+database = $TMPD/ca/index.txt
+crlnumber = $TMPD/ca/crlnumber
+default_md = sha256
+default_crl_days = 30
+crl_extensions = ext
+[ ext ]
+authorityKeyIdentifier = keyid
+EOF
+openssl ca -batch -gencrl -config "$TMPD/ca/ca.cnf" -cert "$P/root-ca.crt" -keyfile "$P/root-ca.key" \
+	-out "$WWW/root-ca.crl" 2>"$TMPD/ca/err" || { cat "$TMPD/ca/err"; echo "openssl ca -gencrl failed"; exit 1; }
+cat "$P/client.crt" "$P/int-ca.crt" "$P/int-ca-cross.crt" >"$TMPD/cross.pem"
+run chainview --json $TRUST --ca-file "$P/root2-ca.crt" --revocation crl --require-revocation "$TMPD/cross.pem"
+expect "revoked CA, another path: exit 0" 0
+expect_json "the path goes through the cross-certificate" '.chain.path as $p | .certificates[$p[1]].issuer' \
+	"CN=chainkit Second Root CA,O=chainkit tests"
+expect_json "its statuses, from the CRLs fetched in the second round" "$(statuses)" "good/crl,good/crl"
+expect_json "the cross-certificate's own CRL" '.chain.revocation[1].fetches[0].url' "http://127.0.0.1:18080/root2-ca.crl"
+checks=$((checks + 1))
+if [ "$(hits /root-ca.crl)" -ge 1 ]; then echo "ok: the first path's CRL was fetched first"; else fail "root-ca.crl never fetched: the first path was not the revoked one"; fi
+cp "$P/root-ca.crl" "$WWW/root-ca.crl"
+
 # --- all: both, revoked when either says so -----------------------------------
 run chainview --json $TRUST --revocation all --require-revocation "$TMPD/client.pem"
 expect "all, good: exit 0" 0
