@@ -18,10 +18,14 @@
 #include <string.h>
 #include <strings.h>
 
+/* Certificates are known by their SHA-256: the records of one input are
+ * freed before the next input is looked at. */
 struct fetch {
 	const char *kind;            /* "crl" or "ocsp" */
 	char *url;
-	const struct ck_cert *cert, *issuer; /* ocsp: the pair asked about */
+	unsigned char cert[32], issuer[32]; /* ocsp: the pair asked about */
+	/* during the ck_revfetch_run() call that made it only */
+	const struct ck_cert *cert_rec, *issuer_rec;
 	enum ck_url_result result;
 	char message[320];
 	bool done;
@@ -32,12 +36,12 @@ struct fetch {
 };
 
 struct link {
-	const struct ck_cert *cert;
+	unsigned char cert[32];
 	size_t fetch;
 };
 
 struct pair {
-	const struct ck_cert *cert, *issuer;
+	unsigned char cert[32], issuer[32];
 };
 
 struct ck_revfetch {
@@ -61,9 +65,9 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-static bool same(const struct ck_cert *a, const struct ck_cert *b)
+static bool same(const unsigned char *id, const struct ck_cert *c)
 {
-	return a == b || (a && b && !memcmp(a->sha256, b->sha256, sizeof a->sha256));
+	return c && !memcmp(id, c->sha256, 32);
 }
 
 __attribute__((format(printf, 2, 3)))
@@ -144,8 +148,11 @@ static enum ck_status want(struct ck_revfetch *f, const char *kind, const char *
 		if (!x->url)
 			return CK_E_NOMEM;
 		x->kind = kind;
-		x->cert = cert;
-		x->issuer = issuer;
+		memcpy(x->cert, cert->sha256, 32);
+		if (issuer)
+			memcpy(x->issuer, issuer->sha256, 32);
+		x->cert_rec = cert;
+		x->issuer_rec = issuer;
 		x->reason = -1;
 		i = (long)f->nf++;
 	}
@@ -154,7 +161,7 @@ static enum ck_status want(struct ck_revfetch *f, const char *kind, const char *
 			return CK_OK;
 	if (!grow((void **)&f->l, f->nl, sizeof *f->l))
 		return CK_E_NOMEM;
-	f->l[f->nl].cert = cert;
+	memcpy(f->l[f->nl].cert, cert->sha256, 32);
 	f->l[f->nl].fetch = (size_t)i;
 	f->nl++;
 	return CK_OK;
@@ -180,8 +187,8 @@ static enum ck_status want_pair(struct ck_revfetch *f, const struct ck_cert *c,
 		return CK_OK;
 	if (!grow((void **)&f->asked, f->nasked, sizeof *f->asked))
 		return CK_E_NOMEM;
-	f->asked[f->nasked].cert = c;
-	f->asked[f->nasked].issuer = issuer;
+	memcpy(f->asked[f->nasked].cert, c->sha256, 32);
+	memcpy(f->asked[f->nasked].issuer, issuer->sha256, 32);
 	f->nasked++;
 	for (size_t i = 0; ocsp && c->aia_ocsp && c->aia_ocsp[i] && !rc; i++)
 		rc = want(f, "ocsp", c->aia_ocsp[i], c, issuer);
@@ -239,7 +246,8 @@ static void settle(struct ck_revfetch *f, struct fetch *x, const struct ck_net_r
 		struct ck_ocsp_info info;
 		char why[256] = "";
 		memset(&info, 0, sizeof info);
-		x->result = ck_ocsp_check(body, len, x->cert, x->issuer, at, 0, &info, why, sizeof why);
+		x->result = ck_ocsp_check(body, len, x->cert_rec, x->issuer_rec, at, 0, &info, why,
+					  sizeof why);
 		if (x->result == CK_URL_OK || x->result == CK_URL_REVOKED) {
 			x->state = x->result == CK_URL_OK ? CK_REVSTATE_GOOD : CK_REVSTATE_REVOKED;
 			if (x->state == CK_REVSTATE_REVOKED) {
@@ -277,7 +285,7 @@ static enum ck_status prepare(struct ck_revfetch *f, size_t i, struct ck_net_req
 	req->url = x->url;
 	if (!strcmp(x->kind, "ocsp")) {
 		ck_error_clear(&err);
-		if (ck_ocsp_request(x->cert, x->issuer, der, &len, &err)) {
+		if (ck_ocsp_request(x->cert_rec, x->issuer_rec, der, &len, &err)) {
 			if (err.status == CK_E_NOMEM)
 				return CK_E_NOMEM;
 			x->done = true;
@@ -351,6 +359,8 @@ enum ck_status ck_revfetch_run(struct ck_revfetch *f, const struct ck_cert *cons
 	for (size_t k = 0; k < np; k++)
 		settle(f, &f->f[p[k].fetch], &res[k], at);
 out:
+	for (size_t i = first; i < f->nf; i++)
+		f->f[i].cert_rec = f->f[i].issuer_rec = NULL;
 	for (size_t k = 0; res && k < np; k++)
 		ck_net_result_cleanup(&res[k]);
 	for (size_t k = 0; p && k < np; k++)

@@ -45,8 +45,8 @@ enum ck_status ck_revfetch_new(const struct ck_net_opts *net, struct ck_crlset *
 void ck_revfetch_free(struct ck_revfetch *f);
 
 /* Fetch what is not known yet about certs[i] issued by issuers[i]
- * (borrowed, and kept until the fetcher is freed; a certificate is
- * known by its SHA-256 across calls), every request of the call at
+ * (borrowed for the call; a certificate is known by its SHA-256 across
+ * calls, whose records may be gone), every request of the call at
  * once, within the net options' timeout (inside ck_revfetch_analyze(),
  * within what is left of its budget).  `at` is the validation time the
  * answers are checked at.  A failed URL is a result, not an error:
