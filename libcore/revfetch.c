@@ -207,20 +207,21 @@ static int reason_code(const char *name)
 	return -1;
 }
 
-/* Judge what a fetch that got through served. */
-static void settle(struct ck_revfetch *f, struct fetch *x, const struct ck_net_result *net,
-		   time_t at)
+/* Judge what a fetch that got through served: CK_OK, or CK_E_NOMEM. */
+static enum ck_status settle(struct ck_revfetch *f, struct fetch *x,
+			     const struct ck_net_result *net, time_t at)
 {
 	const unsigned char *body = net->body;
 	size_t len = net->body_len;
 	unsigned char *ldap = NULL;
 	struct ck_error err;
+	enum ck_status rc;
 
 	x->done = true;
 	if (net->result != CK_URL_OK) {
 		x->result = net->result;
 		note(x, "%s", net->message);
-		return;
+		return CK_OK;
 	}
 	if (!strcmp(x->kind, "crl")) {
 		if (!strncasecmp(x->url, "ldap", 4)) {
@@ -228,20 +229,22 @@ static void settle(struct ck_revfetch *f, struct fetch *x, const struct ck_net_r
 			    !ck_aia_ldap_values(body, len, "authorityRevocationList", &ldap, &len)) {
 				x->result = CK_URL_BAD_CONTENT;
 				note(x, "the LDAP answer has no certificateRevocationList;binary value");
-				return;
+				return CK_OK;
 			}
 			body = ldap;
 		}
 		ck_error_clear(&err);
-		if (ck_crlset_add(f->crls, body, len, x->url, &err)) {
-			x->result = err.status == CK_E_NOMEM ? CK_URL_TOO_LARGE : CK_URL_BAD_CONTENT;
-			note(x, "not a usable CRL: %s", err.what);
-		} else {
-			x->result = CK_URL_OK;
-			note(x, "a CRL (%zu bytes), used with the others", len);
-		}
+		rc = ck_crlset_add(f->crls, body, len, x->url, &err);
 		free(ldap);
-		return;
+		if (rc == CK_E_NOMEM)
+			return rc;
+		x->result = rc == CK_E_TOO_LARGE ? CK_URL_TOO_LARGE :
+			    rc ? CK_URL_BAD_CONTENT : CK_URL_OK;
+		if (rc)
+			note(x, "not a usable CRL: %s", err.what);
+		else
+			note(x, "a CRL (%zu bytes), used with the others", len);
+		return CK_OK;
 	} else {
 		struct ck_ocsp_info info;
 		char why[256] = "";
@@ -258,6 +261,7 @@ static void settle(struct ck_revfetch *f, struct fetch *x, const struct ck_net_r
 		note(x, "%s", why);
 		ck_ocsp_info_cleanup(&info);
 	}
+	return CK_OK;
 }
 
 struct pending {
@@ -356,8 +360,8 @@ enum ck_status ck_revfetch_run(struct ck_revfetch *f, const struct ck_cert *cons
 	rc = ck_net_run(reqs, np, &no, res, err);
 	if (rc)
 		goto out;
-	for (size_t k = 0; k < np; k++)
-		settle(f, &f->f[p[k].fetch], &res[k], at);
+	for (size_t k = 0; k < np && !rc; k++)
+		rc = settle(f, &f->f[p[k].fetch], &res[k], at);
 out:
 	for (size_t i = first; i < f->nf; i++)
 		f->f[i].cert_rec = f->f[i].issuer_rec = NULL;

@@ -177,6 +177,8 @@ int main(int argc, char **argv)
 	if (c.online) {
 		no.connect_timeout_ms = o.connect_timeout_ms;
 		no.timeout_ms = o.timeout_ms;
+		/* CRLs of large CAs run to megabytes: the input limit */
+		no.max_body = c.max_size ? c.max_size : 64u << 20;
 		no.user_agent = PACKAGE_NAME "-chainview/" PACKAGE_VERSION;
 		cli_net_env(&no, o.proxy, o.no_proxy);
 		cli_net_rules(&c, &no);

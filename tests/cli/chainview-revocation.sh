@@ -27,12 +27,18 @@ fetches() { printf '[.chain.revocation[%s].fetches[] | "\\(.kind):\\(.result)"] 
 # seconds since the epoch, with fractions
 now() { python3 -c 'import time; print(time.time())'; }
 # expect_within NAME START SECONDS: the last run ended within SECONDS of START
+# (not under CK_WRAPPER: valgrind's start alone takes longer)
 expect_within() {
+	took=$(python3 -c "import time; print('%.2f' % (time.time() - $2))")
+	if [ -n "${CK_WRAPPER:-}" ]; then
+		echo "SKIP (part): $1: $took s under $CK_WRAPPER, not compared with $3 s"
+		return
+	fi
 	checks=$((checks + 1))
-	if python3 -c "import sys, time; sys.exit(0 if time.time() - $2 <= $3 else 1)"; then
-		echo "ok: $1 (within $3 s)"
+	if python3 -c "import sys; sys.exit(0 if $took <= $3 else 1)"; then
+		echo "ok: $1 ($took s, within $3 s)"
 	else
-		fail "$1: took longer than $3 s"
+		fail "$1: took $took s, longer than $3 s"
 	fi
 }
 # expect_xml NAME: the last run's stdout is valid against the schema
