@@ -689,7 +689,7 @@ static void rev_status(struct vctx *x, size_t pos, struct ck_rev_result *r)
 			r->reason = oreason;
 			r->revoked_at = oat;
 			ck_time_format(oat, t);
-			snprintf(why, sizeof why, "revoked on %s%s%s by the OCSP responder at %s", t,
+			snprintf(why, sizeof why, "revoked on %s%s%s, says the OCSP responder at %s", t,
 				 oreason >= 0 ? ", " : "",
 				 oreason >= 0 ? ck_crlset_reason_name(oreason) : "", ourl);
 		} else {

@@ -76,6 +76,8 @@ expect_json "ocsp, revoked: reason and date" '.chain.revocation[0] | "\(.reason)
 expect_json "ocsp, revoked: the finding" '.findings[] | select(.code == "revoked") | "\(.severity) \(.certificate) \(.message)"' \
 	"error 0 CN=revoked.example.test,O=chainkit tests was revoked on 2021-01-01T00:00:00Z, reason keyCompromise"
 expect_json "ocsp, revoked: not valid" '.chain.valid' false
+expect_json "ocsp, revoked: the detail" '.chain.revocation[0].detail' \
+	"revoked on 2021-01-01T00:00:00Z, keyCompromise, says the OCSP responder at http://127.0.0.1:18081/"
 
 # --- CRLs from the distribution points --------------------------------------
 before=$(hits /int-ca.crl)
@@ -169,6 +171,17 @@ expect "crl, 404: unknown, exit 0" 0
 expect_json "crl, 404: statuses" "$(statuses)" "unknown/null,unknown/null"
 expect_json "crl, 404: http-error" "$(fetches 0)" "crl:http-error"
 expect_json "crl, 404: the finding says why" '.findings[] | select(.code == "revocation-unknown" and .certificate == 0) | .message | test("crl http://127.0.0.1:18080/validate/ca.crl: http-error")' true
+
+# --- an answer signed by a key the issuer did not authorise: unknown -----------
+ocsp_stop
+ocsp_start "$P/int-ca.index.txt" root-ca
+run chainview --json $TRUST --revocation ocsp "$TMPD/revoked.pem"
+expect "ocsp, wrong signer: not revoked, exit 0" 0
+expect_json "ocsp, wrong signer: unknown" '.chain.revocation[0].status' unknown
+expect_json "ocsp, wrong signer: the class" "$(fetches 0)" "ocsp:wrong-issuer"
+run chainview --json $TRUST --revocation all "$TMPD/revoked.pem"
+expect "all, wrong OCSP signer: the CRL still says revoked" 1
+expect_json "all, wrong OCSP signer: revoked by the CRL" "$(statuses)" "revoked/crl,good/crl"
 
 # --- a responder that drops, one that never answers ---------------------------
 ocsp_stop
