@@ -6,6 +6,7 @@
 # timeout; invalid with --require-revocation), a link-local URL (blocked,
 # no packet), --crl-file alone offline, the usage errors, and the XML
 # against man/chainview.rng.
+# shellcheck disable=SC2086 # $TRUST and the option lists split on purpose
 . "$top_srcdir/tests/servers/servers.sh"
 . "$top_srcdir/tests/lib.sh"
 need jq xmllint
@@ -127,6 +128,7 @@ openssl ca -batch -gencrl -config "$TMPD/ca/ca.cnf" -cert "$P/root-ca.crt" -keyf
 cat "$P/client.crt" "$P/int-ca.crt" "$P/int-ca-cross.crt" >"$TMPD/cross.pem"
 run chainview --json $TRUST --ca-file "$P/root2-ca.crt" --revocation crl --require-revocation "$TMPD/cross.pem"
 expect "revoked CA, another path: exit 0" 0
+# shellcheck disable=SC2016 # jq's variable
 expect_json "the path goes through the cross-certificate" '.chain.path as $p | .certificates[$p[1]].issuer' \
 	"CN=chainkit Second Root CA,O=chainkit tests"
 expect_json "its statuses, from the CRLs fetched in the second round" "$(statuses)" "good/crl,good/crl"
@@ -219,11 +221,14 @@ authorityKeyIdentifier = keyid
 authorityInfoAccess = OCSP;URI:http://169.254.0.1:18081/
 crlDistributionPoints = URI:http://169.254.0.1:18080/int-ca.crl
 EOF
-openssl req -new -newkey rsa:2048 -nodes -keyout "$TMPD/ll.key" -subj "/O=chainkit tests/CN=ll.example.test" \
-	-out "$TMPD/ll.csr" 2>/dev/null &&
-	openssl x509 -req -in "$TMPD/ll.csr" -CA "$P/int-ca.crt" -CAkey "$P/int-ca.key" -set_serial 4242 \
-		-days 3650 -sha256 -extfile "$TMPD/ll.ext" -out "$TMPD/ll.crt" 2>/dev/null ||
-	{ echo "openssl could not make the link-local certificate"; exit 1; }
+if ! openssl req -new -newkey rsa:2048 -nodes -keyout "$TMPD/ll.key" \
+	-subj "/O=chainkit tests/CN=ll.example.test" -out "$TMPD/ll.csr" 2>"$TMPD/ll.err" ||
+	! openssl x509 -req -in "$TMPD/ll.csr" -CA "$P/int-ca.crt" -CAkey "$P/int-ca.key" -set_serial 4242 \
+		-days 3650 -sha256 -extfile "$TMPD/ll.ext" -out "$TMPD/ll.crt" 2>>"$TMPD/ll.err"; then
+	cat "$TMPD/ll.err"
+	echo "openssl could not make the link-local certificate"
+	exit 1
+fi
 cat "$TMPD/ll.crt" "$P/int-ca.crt" >"$TMPD/ll.pem"
 p0=$(packets_sent)
 run chainview --json $TRUST --revocation ocsp "$TMPD/ll.pem"
