@@ -333,10 +333,12 @@ enum ck_status ck_revfetch_run(struct ck_revfetch *f, const struct ck_cert *cons
 		bool use;
 		p[np].fetch = i;
 		rc = prepare(f, i, &reqs[np], &p[np].der, &use);
-		if (use)
+		if (use) {
 			np++;
-		else
-			free(p[np].der);
+			continue;
+		}
+		free(p[np].der); /* the slot is reused */
+		p[np].der = NULL;
 	}
 	if (rc || !np)
 		goto out;
