@@ -19,6 +19,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/net.c libcore/net.h \
 	libcore/tls.c libcore/tls.h \
 	libcore/revocation.c libcore/revocation.h \
+	libcore/revfetch.c libcore/revfetch.h \
 	libcore/crl.c libcore/crl.h \
 	libcore/aia.c libcore/aia.h \
 	libcore/runtime.c libcore/runtime.h \

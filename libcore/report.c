@@ -306,13 +306,24 @@ static json_t *revocation_json(const struct ck_analysis *a, const struct ck_chai
 	const struct ck_validation *v = &c->validation;
 
 	for (size_t k = 0; k < v->nrev && k + 1 < c->len; k++) {
-		json_t *e = json_object();
+		json_t *e = json_object(), *fetches = json_array();
 		const struct ck_rev_result *r = &v->rev[k];
 		json_object_set_new(e, "certificate", json_integer(ck_analysis_index(a, c->path[k])));
 		json_object_set_new(e, "status", json_string(ck_rev_state_name(r->state)));
 		json_object_set_new(e, "reason", r->reason >= 0 ? json_integer(r->reason) : json_null());
 		json_object_set_new(e, "revoked_at", r->revoked_at ? ck_json_time(r->revoked_at) : json_null());
 		json_object_set_new(e, "detail", ck_json_str_or_null(r->detail));
+		json_object_set_new(e, "method", r->method ? json_string(r->method) : json_null());
+		json_object_set_new(e, "fetches", fetches);
+		for (size_t i = 0; i < r->nfetches; i++) {
+			const struct ck_rev_fetch *x = &r->fetches[i];
+			json_t *fe = json_object();
+			json_object_set_new(fe, "kind", json_string(x->kind));
+			json_object_set_new(fe, "url", ck_json_str(x->url));
+			json_object_set_new(fe, "result", json_string(x->result));
+			json_object_set_new(fe, "message", ck_json_str(x->message));
+			json_array_append_new(fetches, fe);
+		}
 		json_array_append_new(arr, e);
 	}
 	return arr;
@@ -1170,8 +1181,8 @@ void ck_text_wrap(FILE *f, const char *lead, unsigned indent, const char *text, 
  * policy sets and revocation states of the reported path. */
 static void text_trace(FILE *f, const json_t *ch, const struct ck_text_opts *o)
 {
-	const json_t *trace = json_object_get(ch, "trace"), *t, *pol, *rev, *r;
-	size_t i;
+	const json_t *trace = json_object_get(ch, "trace"), *t, *pol, *rev, *r, *fe;
+	size_t i, k;
 	char lead[64];
 
 	fprintf(f, "  How the path was found (profile %s):\n", jstr(ch, "profile"));
@@ -1218,6 +1229,11 @@ static void text_trace(FILE *f, const json_t *ch, const struct ck_text_opts *o)
 			 json_is_string(json_object_get(r, "detail")) ? " — " : "",
 			 json_is_string(json_object_get(r, "detail")) ? jstr(r, "detail") : "");
 		ck_text_wrap(f, lead, 6, text, o->width ? o->width : 80);
+		json_array_foreach(json_object_get(r, "fetches"), k, fe) {
+			snprintf(text, sizeof text, "%s %s: %s — %s", jstr(fe, "kind"), jstr(fe, "url"),
+				 jstr(fe, "result"), jstr(fe, "message"));
+			ck_text_wrap(f, "    fetched ", 6, text, o->width ? o->width : 80);
+		}
 	}
 }
 

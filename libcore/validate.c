@@ -19,6 +19,7 @@
 #include "validate.h"
 #include "certpol.h"
 #include "crl.h"
+#include "revfetch.h"
 #include "nc.h"
 
 #include <gnutls/gnutls.h>
@@ -136,8 +137,14 @@ void ck_validation_cleanup(struct ck_validation *v)
 {
 	strv_free(v->user_constrained);
 	strv_free(v->authorities_constrained);
-	for (size_t i = 0; i < v->nrev; i++)
+	for (size_t i = 0; i < v->nrev; i++) {
 		free(v->rev[i].detail);
+		for (size_t k = 0; k < v->rev[i].nfetches; k++) {
+			free(v->rev[i].fetches[k].url);
+			free(v->rev[i].fetches[k].message);
+		}
+		free(v->rev[i].fetches);
+	}
 	free(v->rev);
 	memset(v, 0, sizeof *v);
 }
@@ -615,6 +622,105 @@ static const char *reason_name(int r)
 	return names[r];
 }
 
+/* The first failed fetch of `r` of `kind`, as "; URL: class (message)"
+ * appended to `why`. */
+static void add_failure(const struct ck_rev_result *r, const char *kind, char *why, size_t len)
+{
+	for (size_t i = 0; i < r->nfetches; i++) {
+		const struct ck_rev_fetch *e = &r->fetches[i];
+		size_t used = strlen(why);
+		if (strcmp(e->kind, kind) || !strcmp(e->result, "ok") || used + 4 >= len)
+			continue;
+		snprintf(why + used, len - used, "; %s %s: %s (%s)", kind, e->url, e->result,
+			 e->message);
+		return;
+	}
+}
+
+/* The status of the certificate at pos from the CRLs: ri filled. */
+static void crl_status(struct vctx *x, size_t pos, struct ck_revinfo *ri)
+{
+	struct ck_error err;
+
+	memset(ri, 0, sizeof *ri);
+	ck_error_clear(&err);
+	if (!x->o->crls ||
+	    ck_crlset_check(x->o->crls, cert_at(x, pos), cert_at(x, pos + 1), x->p->others,
+			    x->p->nothers, x->p->at, x->p->signer_ok, x->p->signer_ctx, ri, &err)) {
+		ri->status = CK_REV_UNDETERMINED;
+		snprintf(ri->why, sizeof ri->why, "%.200s",
+			 x->o->crls ? err.what : "no CRL was given (--crl-file)");
+	}
+}
+
+/* The status of the certificate at pos (RFC 5280 §6.3; online: OCSP,
+ * RFC 6960).  In mode all both sources are consulted: revoked when
+ * either says so, good when either says good, unknown otherwise. */
+static void rev_status(struct vctx *x, size_t pos, struct ck_rev_result *r)
+{
+	const struct ck_cert *c = cert_at(x, pos), *iss = cert_at(x, pos + 1);
+	enum ck_revocation_mode m = x->o->revocation;
+	bool use_ocsp = m == CK_REVOCATION_OCSP || m == CK_REVOCATION_ALL;
+	bool use_crl = m == CK_REVOCATION_CRL || m == CK_REVOCATION_ALL;
+	enum ck_rev_state os = CK_REVSTATE_UNKNOWN;
+	int oreason = -1;
+	time_t oat = 0;
+	const char *ourl = NULL;
+	struct ck_revinfo ri;
+	char why[600] = "", t[32];
+
+	if (x->o->online &&
+	    ck_revfetch_list(x->o->online, c, iss, m == CK_REVOCATION_ALL ? NULL :
+			     use_ocsp ? "ocsp" : "crl", &r->fetches, &r->nfetches)) {
+		x->rc = CK_E_NOMEM;
+		return;
+	}
+	r->reason = -1;
+	if (use_ocsp && x->o->online)
+		ck_revfetch_ocsp(x->o->online, c, iss, &os, &oreason, &oat, &ourl);
+	ri.status = CK_REV_UNDETERMINED;
+	if (use_crl && !(m == CK_REVOCATION_ALL && os == CK_REVSTATE_REVOKED))
+		crl_status(x, pos, &ri);
+	if (os == CK_REVSTATE_REVOKED ||
+	    (ri.status != CK_REV_REVOKED && os == CK_REVSTATE_GOOD)) {
+		r->state = os;
+		r->method = "ocsp";
+		if (os == CK_REVSTATE_REVOKED) {
+			r->reason = oreason;
+			r->revoked_at = oat;
+			ck_time_format(oat, t);
+			snprintf(why, sizeof why, "revoked on %s%s%s, says the OCSP responder at %s", t,
+				 oreason >= 0 ? ", " : "",
+				 oreason >= 0 ? ck_crlset_reason_name(oreason) : "", ourl);
+		} else {
+			snprintf(why, sizeof why, "good, says the OCSP responder at %s", ourl);
+		}
+	} else if (ri.status != CK_REV_UNDETERMINED) {
+		r->state = ri.status == CK_REV_GOOD ? CK_REVSTATE_GOOD : CK_REVSTATE_REVOKED;
+		r->method = "crl";
+		if (ri.status == CK_REV_REVOKED) {
+			r->reason = ri.reason;
+			r->revoked_at = ri.revoked_at;
+		}
+		snprintf(why, sizeof why, "%s", ri.why);
+	} else {
+		r->state = CK_REVSTATE_UNKNOWN;
+		if (use_ocsp) {
+			snprintf(why, sizeof why, "%s",
+				 !c->aia_ocsp || !c->aia_ocsp[0] ? "no OCSP URL in the certificate" :
+				 !x->o->online ? "OCSP answers are fetched only online" :
+				 "no OCSP responder gave a usable answer");
+			add_failure(r, "ocsp", why, sizeof why);
+		}
+		if (use_crl) {
+			size_t used = strlen(why);
+			snprintf(why + used, sizeof why - used, "%s%s", used ? "; " : "", ri.why);
+			add_failure(r, "crl", why, sizeof why);
+		}
+	}
+	r->detail = strdup(why);
+}
+
 static void r_revocation(struct vctx *x, size_t unused)
 {
 	struct ck_validation *v = x->out;
@@ -628,40 +734,27 @@ static void r_revocation(struct vctx *x, size_t unused)
 		return;
 	}
 	v->nrev = x->p->len;
-	for (size_t pos = 0; pos + 1 < x->p->len; pos++) {
+	for (size_t pos = 0; pos + 1 < x->p->len && !x->rc; pos++) {
 		const struct ck_cert *c = cert_at(x, pos);
-		struct ck_revinfo ri;
-		struct ck_error err;
+		struct ck_rev_result *r = &v->rev[pos];
 		char t[32];
 
-		memset(&ri, 0, sizeof ri);
-		ck_error_clear(&err);
-		if (!x->o->crls ||
-		    ck_crlset_check(x->o->crls, c, cert_at(x, pos + 1), x->p->others, x->p->nothers,
-				    x->p->at, x->p->signer_ok, x->p->signer_ctx, &ri, &err)) {
-			ri.status = CK_REV_UNDETERMINED;
-			snprintf(ri.why, sizeof ri.why, "%.200s",
-				 x->o->crls ? err.what : "no CRL was given (--crl-file)");
-		}
-		v->rev[pos].reason = ri.status == CK_REV_REVOKED ? ri.reason : -1;
-		v->rev[pos].revoked_at = ri.status == CK_REV_REVOKED ? ri.revoked_at : 0;
-		v->rev[pos].detail = strdup(ri.why);
-		switch (ri.status) {
-		case CK_REV_GOOD:
-			v->rev[pos].state = CK_REVSTATE_GOOD;
+		rev_status(x, pos, r);
+		if (x->rc)
+			return;
+		switch (r->state) {
+		case CK_REVSTATE_GOOD:
 			break;
-		case CK_REV_REVOKED:
-			v->rev[pos].state = CK_REVSTATE_REVOKED;
-			ck_time_format(ri.revoked_at, t);
+		case CK_REVSTATE_REVOKED:
+			ck_time_format(r->revoked_at, t);
 			ERR(x, "revoked", pos, "%s was revoked on %s%s%s", subject(c), t,
-			    reason_name(ri.reason) ? ", reason " : "",
-			    reason_name(ri.reason) ? reason_name(ri.reason) : "");
+			    reason_name(r->reason) ? ", reason " : "",
+			    reason_name(r->reason) ? reason_name(r->reason) : "");
 			break;
 		default:
-			v->rev[pos].state = CK_REVSTATE_UNKNOWN;
 			ck_problems_add(x->ps, "revocation-unknown", pos, !x->o->require_revocation,
 					"the revocation status of %s is unknown: %s", subject(c),
-					ri.why);
+					r->detail ? r->detail : "");
 			break;
 		}
 	}

@@ -41,8 +41,8 @@ bool ck_profile_parse(const char *s, enum ck_profile *out);
 enum ck_revocation_mode {
 	CK_REVOCATION_OFF = 0,
 	CK_REVOCATION_CRL,    /* CRLs: given with --crl-file, and fetched when online */
-	CK_REVOCATION_OCSP,
-	CK_REVOCATION_ALL,
+	CK_REVOCATION_OCSP,   /* OCSP answers (online only) */
+	CK_REVOCATION_ALL,    /* OCSP, and CRLs where OCSP gives no answer */
 };
 
 const char *ck_revocation_mode_name(enum ck_revocation_mode m);
@@ -91,14 +91,27 @@ enum ck_rev_state {
 
 const char *ck_rev_state_name(enum ck_rev_state s); /* not-checked|good|revoked|unknown */
 
+/* One request made for a certificate's revocation status (online
+ * revocation, revfetch.h). */
+struct ck_rev_fetch {
+	const char *kind;     /* "crl" or "ocsp" */
+	char *url;            /* as in the certificate */
+	const char *result;   /* a class of net.h: "ok", "timeout", ... */
+	char *message;        /* one line on what happened */
+};
+
 struct ck_rev_result {
 	enum ck_rev_state state;
 	int reason;           /* CRLReason, -1 none */
 	time_t revoked_at;    /* 0 when not revoked */
 	char *detail;         /* one line, may be NULL */
+	const char *method;   /* "crl" or "ocsp": what decided; NULL unknown */
+	struct ck_rev_fetch *fetches; /* online: what was fetched for it */
+	size_t nfetches;
 };
 
 struct ck_crlset;
+struct ck_revfetch;
 
 /* What the caller asks of a path, beyond the builder's own bounds. */
 struct ck_validate_opts {
@@ -111,6 +124,9 @@ struct ck_validate_opts {
 	enum ck_revocation_mode revocation;
 	bool require_revocation;     /* undetermined status makes the chain invalid */
 	const struct ck_crlset *crls; /* borrowed; NULL = none */
+	/* online answers (revfetch.h), borrowed; NULL = offline: only
+	 * `crls`, and ocsp has no source */
+	const struct ck_revfetch *online;
 };
 
 /* The outputs of RFC 5280 §6.1.6 besides the verdict. */

@@ -27,6 +27,7 @@ UNIT_TESTS = \
 	tests/test-fix \
 	tests/test-net \
 	tests/test-revocation \
+	tests/test-revfetch \
 	tests/test-crl \
 	tests/test-aia \
 	tests/test-runtime \
@@ -98,6 +99,9 @@ tests_test_net_LDADD = $(TEST_LIBS)
 tests_test_revocation_SOURCES = tests/test-revocation.c tests/unit.h
 tests_test_revocation_CFLAGS = $(TEST_CFLAGS)
 tests_test_revocation_LDADD = $(TEST_LIBS)
+tests_test_revfetch_SOURCES = tests/test-revfetch.c tests/unit.h
+tests_test_revfetch_CFLAGS = $(TEST_CFLAGS)
+tests_test_revfetch_LDADD = $(TEST_LIBS)
 tests_test_crl_SOURCES = tests/test-crl.c tests/unit.h
 tests_test_crl_CFLAGS = $(TEST_CFLAGS)
 tests_test_crl_LDADD = $(TEST_LIBS)
@@ -138,6 +142,7 @@ CLI_TESTS = \
 	tests/cli/chainview-output.sh \
 	tests/cli/chainview-options.sh \
 	tests/cli/chainview-glued.sh \
+	tests/cli/chainview-revocation.sh \
 	tests/cli/glued-oracles.sh \
 	tests/cli/chainview-validate.sh \
 	tests/cli/pkits.sh \

@@ -1,8 +1,15 @@
 /* chainview — show each input's certificates as a chain tree, every link
- * checked, with findings. */
+ * checked, with findings.
+ *
+ * Online revocation (--revocation crl|ocsp|all) is libcore's revfetch:
+ * the chains are built once offline, the CRLs and OCSP answers of the
+ * certificates on them fetched, each request once for the whole run,
+ * and the chains built again with the answers.  --crl-file without
+ * --revocation stays offline. */
 #include "config.h"
 
 #include "cli.h"
+#include "libcore/revfetch.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +19,10 @@ enum {
 	OPT_HOSTNAME,
 	OPT_WARN_DAYS,
 	OPT_EXPLAIN,
+	OPT_CONNECT_TIMEOUT,
+	OPT_TIMEOUT,
+	OPT_PROXY,
+	OPT_NO_PROXY,
 };
 
 static const struct cli_option options[] = {
@@ -19,6 +30,10 @@ static const struct cli_option options[] = {
 	{ "hostname", 0, "NAME", "require the leaf to match host name NAME", OPT_HOSTNAME },
 	{ "warn-days", 0, "DAYS", "warn about certificates that expire within DAYS days (default 30)", OPT_WARN_DAYS },
 	{ "explain", 0, NULL, "show every candidate issuer considered and why it was taken or rejected", OPT_EXPLAIN },
+	{ "connect-timeout", 0, "SECONDS", "with --revocation: give up the name lookup and TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },
+	{ "timeout", 0, "SECONDS", "with --revocation: give up the fetches for a FILE after SECONDS (default 10)", OPT_TIMEOUT },
+	{ "proxy", 0, "URL", "with --revocation: use this proxy for http and https URLs", OPT_PROXY },
+	{ "no-proxy", 0, NULL, "with --revocation: connect directly, ignoring http_proxy, https_proxy, no_proxy", OPT_NO_PROXY },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -29,14 +44,19 @@ static const struct cli_tool tool = {
 	.description =
 		"FILE is a PKCS#12/PFX, JKS, PEM, DER, PKCS#7 or base64 bundle; '-' reads standard input.\n"
 		"The chain is rebuilt from the file and the trust stores; a missing issuer is named\n"
-		"with the URL a client would fetch it from.",
+		"with the URL a client would fetch it from.\n"
+		"--revocation crl, ocsp or all fetches the CRLs and OCSP answers the certificates\n"
+		"name (nothing is fetched otherwise; --crl-file alone stays offline).",
 	.options = options,
-	.common = CLI_WITH_ALL | CLI_WITH_VALIDATION,
+	.common = CLI_WITH_ALL | CLI_WITH_VALIDATION | CLI_WITH_NETWORK,
 };
 
 struct opts {
 	struct ck_analyze_opts analyze;
-	bool explain;
+	bool explain, no_proxy;
+	unsigned connect_timeout_ms, timeout_ms;
+	const char *proxy;
+	const char *net_option; /* the first network option given, for the usage error */
 };
 
 static int tool_option(int id, const char *arg, void *ctx)
@@ -66,13 +86,33 @@ static int tool_option(int id, const char *arg, void *ctx)
 	case OPT_EXPLAIN:
 		o->explain = true;
 		break;
+	case OPT_CONNECT_TIMEOUT:
+		if (!cli_parse_seconds(arg, &o->connect_timeout_ms))
+			cli_usage("--connect-timeout takes seconds from 0.001 to 3600, not '%s'", arg);
+		o->net_option = o->net_option ? o->net_option : "--connect-timeout";
+		break;
+	case OPT_TIMEOUT:
+		if (!cli_parse_seconds(arg, &o->timeout_ms))
+			cli_usage("--timeout takes seconds from 0.001 to 3600, not '%s'", arg);
+		o->net_option = o->net_option ? o->net_option : "--timeout";
+		break;
+	case OPT_PROXY:
+		if (!*arg)
+			cli_usage("--proxy needs a URL");
+		o->proxy = arg;
+		o->net_option = o->net_option ? o->net_option : "--proxy";
+		break;
+	case OPT_NO_PROXY:
+		o->no_proxy = true;
+		o->net_option = o->net_option ? o->net_option : "--no-proxy";
+		break;
 	}
 	return 0;
 }
 
 /* One input: load, analyse, output.  Returns its exit status. */
 static int view(const char *path, struct cli_common *c, const struct opts *o,
-		const struct ck_trust *trust, struct cli_output *out)
+		const struct ck_trust *trust, struct ck_revfetch *online, struct cli_output *out)
 {
 	struct ck_load_opts lo = cli_load_opts(c);
 	struct ck_analyze_opts ao = o->analyze;
@@ -93,7 +133,8 @@ static int view(const char *path, struct cli_common *c, const struct opts *o,
 		}
 		return status;
 	}
-	if (ck_analyze(b, trust, &ao, &a, &err)) {
+	if (online ? ck_revfetch_analyze(online, b, trust, &ao, &a, &err) :
+		     ck_analyze(b, trust, &ao, &a, &err)) {
 		ck_error_set_file(&err, path);
 		status = cli_error(&err);
 		ck_bundle_free(b);
@@ -111,6 +152,8 @@ int main(int argc, char **argv)
 	struct cli_common c;
 	struct opts o = { 0 };
 	struct ck_trust *trust = NULL;
+	struct ck_revfetch *online = NULL;
+	struct ck_net_opts no = { 0 };
 	struct cli_output *out = NULL;
 	int first, status = CLI_EXIT_OK, input_status = 0;
 
@@ -118,6 +161,12 @@ int main(int argc, char **argv)
 	c.explain = o.explain;
 	if (first >= argc)
 		cli_usage("no input file (use '-' for standard input)");
+	if (o.net_option && !c.online)
+		cli_usage("%s needs --revocation crl, ocsp or all", o.net_option);
+	if (c.net_option && !c.online)
+		cli_usage("%s needs --revocation crl, ocsp or all", c.net_option);
+	if (o.proxy && o.no_proxy)
+		cli_usage("use only one of --proxy and --no-proxy");
 	trust = cli_load_trust(&c, &status);
 	if (!trust)
 		return cli_finish(&c, status);
@@ -125,9 +174,23 @@ int main(int argc, char **argv)
 		ck_trust_free(trust);
 		return cli_finish(&c, status);
 	}
+	if (c.online) {
+		no.connect_timeout_ms = o.connect_timeout_ms;
+		no.timeout_ms = o.timeout_ms;
+		/* CRLs of large CAs run to megabytes: the input limit */
+		no.max_body = c.max_size ? c.max_size : 64u << 20;
+		no.user_agent = PACKAGE_NAME "-chainview/" PACKAGE_VERSION;
+		cli_net_env(&no, o.proxy, o.no_proxy);
+		cli_net_rules(&c, &no);
+		if (ck_revfetch_new(&no, c.crls, c.validate.revocation, &online)) {
+			cli_msg(NULL, "out of memory");
+			ck_trust_free(trust);
+			return cli_finish(&c, CLI_EXIT_INTERNAL);
+		}
+	}
 	out = cli_output_begin(&c, "chainview", argc - first > 1);
 	for (int i = first; i < argc; i++) {
-		int s = view(argv[i], &c, &o, trust, out);
+		int s = view(argv[i], &c, &o, trust, online, out);
 		if (s >= CLI_EXIT_INPUT && !input_status)
 			input_status = s;
 		else if (s == CLI_EXIT_PROBLEMS)
@@ -135,6 +198,7 @@ int main(int argc, char **argv)
 	}
 	if (!cli_output_end(out) && !input_status)
 		input_status = CLI_EXIT_INTERNAL;
+	ck_revfetch_free(online);
 	ck_trust_free(trust);
 	return cli_finish(&c, input_status ? input_status : status);
 }

@@ -69,7 +69,7 @@ static const struct cli_option common_validation[] = {
 	{ "inhibit-any-policy", 0, NULL, "do not let anyPolicy match other policies", CLI_OPT_INHIBIT_ANY },
 	{ "max-depth", 0, "N", "allow at most N intermediates between leaf and anchor", CLI_OPT_MAX_DEPTH },
 	{ "crl-file", 0, "FILE", "use the CRLs in FILE, PEM or DER (repeatable)", CLI_OPT_CRL_FILE },
-	{ "revocation", 0, "MODE", "check revocation: off (default) or crl (the --crl-file CRLs)", CLI_OPT_REVOCATION },
+	{ "revocation", 0, "MODE", "check revocation: off (default), crl, ocsp or all, fetched online", CLI_OPT_REVOCATION },
 	{ "require-revocation", 0, NULL, "an unknown revocation status makes the chain invalid", CLI_OPT_REQUIRE_REVOCATION },
 	{ NULL, 0, NULL, NULL, 0 },
 };
@@ -351,7 +351,7 @@ bool cli_load_crls(struct cli_common *c, int *status)
 {
 	struct ck_error err;
 
-	if (!c->ncrl_files)
+	if (!c->ncrl_files && !c->online)
 		return true;
 	if (ck_crlset_new(&c->crls)) {
 		cli_msg(NULL, "out of memory");
@@ -464,7 +464,7 @@ static void help_wrap(FILE *out, const char *lead, unsigned indent, const char *
 
 void cli_help(const struct cli_tool *t, FILE *out)
 {
-	const struct cli_option *tables[8];
+	const struct cli_option *tables[10];
 	size_t nt = tables_for(t, tables);
 
 	fprintf(out, "Usage: %s %s\n", t->name, t->synopsis);
@@ -1110,10 +1110,10 @@ static void validation_option(struct cli_common *c, int id, const char *arg)
 			exit(CLI_EXIT_INTERNAL);
 		break;
 	case CLI_OPT_REVOCATION:
-		if (!ck_revocation_mode_parse(arg, &c->validate.revocation) ||
-		    c->validate.revocation == CK_REVOCATION_OCSP ||
-		    c->validate.revocation == CK_REVOCATION_ALL)
-			cli_usage("--revocation takes off or crl, not '%s'", arg);
+		if (!ck_revocation_mode_parse(arg, &c->validate.revocation))
+			cli_usage("--revocation takes off, crl, ocsp or all, not '%s'", arg);
+		/* asking for a mode goes online; --crl-file alone does not */
+		c->online = c->validate.revocation != CK_REVOCATION_OFF;
 		break;
 	case CLI_OPT_REQUIRE_REVOCATION: c->validate.require_revocation = true; break;
 	default:
@@ -1124,7 +1124,7 @@ static void validation_option(struct cli_common *c, int id, const char *arg)
 void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_common *c,
 	       int (*tool_opt)(int id, const char *arg, void *ctx), void *ctx, int *first)
 {
-	const struct cli_option *tables[8];
+	const struct cli_option *tables[10];
 	size_t nt = tables_for(t, tables), count = 0, k = 0;
 	struct option *lo;
 	char shorts[128] = ":";
@@ -1194,7 +1194,7 @@ void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_commo
 	if (c->ncrl_files && c->validate.revocation == CK_REVOCATION_OFF)
 		c->validate.revocation = CK_REVOCATION_CRL; /* giving CRLs asks for them to be used */
 	if (c->validate.require_revocation && c->validate.revocation == CK_REVOCATION_OFF)
-		cli_usage("--require-revocation needs --revocation crl or --crl-file");
+		cli_usage("--require-revocation needs --revocation crl, ocsp, all or --crl-file");
 	resolve_password(c);
 	*first = optind;
 }

@@ -131,6 +131,7 @@ struct cli_common {
 	const char **crl_files;
 	size_t ncrl_files;
 	struct ck_crlset *crls;     /* loaded by cli_load_crls() */
+	bool online;                /* --revocation crl|ocsp|all: fetch */
 	bool explain;               /* chainview --explain */
 };
 
@@ -209,7 +210,8 @@ char *cli_new_password(const char *file, const char *env, bool allow_empty, bool
  * error (returns the exit status via *status, NULL trust). */
 struct ck_trust *cli_load_trust(struct cli_common *c, int *status);
 
-/* Load the --crl-file files into c->crls and point c->validate at
+/* Load the --crl-file files into c->crls (an empty set when online,
+ * for the CRLs fetched) and point c->validate at
  * them.  false after a message "tool: FILE: ..." with *status set
  * (3 unreadable or not CRLs, 5 out of memory). */
 bool cli_load_crls(struct cli_common *c, int *status);
