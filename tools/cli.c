@@ -760,7 +760,7 @@ const struct ck_password *cli_password(struct cli_common *c)
 struct ck_load_opts cli_load_opts(struct cli_common *c)
 {
 	struct ck_load_opts lo = { .max_size = c->max_size, .password = &c->pw,
-				   .kdf_budget = c->kdf_budget };
+				   .kdf_budget = c->kdf_budget, .threads = c->threads };
 	return lo;
 }
 

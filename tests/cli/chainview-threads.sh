@@ -1,6 +1,7 @@
 #!/bin/sh
-# Signatures are verified ahead of the path builder by a pool of threads
-# (CHAINKIT_THREADS, default one per processor): the output is the same
+# Certificates are decoded, and signatures verified ahead of the path
+# builder, by pools of threads (CHAINKIT_THREADS, default one per
+# processor): the output is the same
 # byte for byte whatever the number of threads, in every format, with the
 # trace.  The bundle mixes every fixture certificate (cross-certificates,
 # bad signatures, re-issued roots, several chains per name), so that
@@ -30,6 +31,29 @@ for fmt in "--json --explain" "--xml" "--format text --explain -v"; do
 		fi
 	done
 	rm -f "$TMPD/ref"
+done
+unset CHAINKIT_THREADS
+
+# Certificate blocks are decoded in batches on several threads: a bad
+# block in a long file gives the error of the first bad block, as one by
+# one, whatever the number of threads (two bad blocks,
+# the first after several batches of good ones).
+bad="$TMPD/bad.pem"
+{
+	i=0
+	while [ $i -lt 6 ]; do cat "$all"; i=$((i + 1)); done
+	printf -- '-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n'
+	cat "$all"
+	printf -- '-----BEGIN CERTIFICATE-----\nMIIB!!!\n-----END CERTIFICATE-----\n'
+} >"$bad"
+line=$(grep -n 'MIIBAAAA' "$bad" | cut -d: -f1)
+line=$((line - 1))
+for t in 1 2 5; do
+	CHAINKIT_THREADS=$t
+	export CHAINKIT_THREADS
+	run chainview --no-system-trust "$bad"
+	expect "bad block after $(grep -c 'BEGIN CERT' "$all") x 6 good ones, CHAINKIT_THREADS=$t" 3 "" \
+		"^chainview: .*bad.pem: CERTIFICATE block at line $line: DER length at byte 1 runs past the end of the block"
 done
 unset CHAINKIT_THREADS
 
