@@ -1099,7 +1099,9 @@ static void mark_taken(struct search *s, bool valid)
 			continue;
 		e->taken = true;
 		r = e->reason;
-		need = strlen(r ? r : "") + 64;
+		/* sized to fit: a bundle of 100,000 chains keeps them all */
+		need = valid ? sizeof "taken: the path through it is valid" :
+			       sizeof "taken (the best path found): " + strlen(r ? r : "");
 		e->reason = malloc(need);
 		if (e->reason && valid)
 			snprintf(e->reason, need, "taken: the path through it is valid");
