@@ -680,6 +680,15 @@ static bool xml_name_ok(const char *k)
 	return true;
 }
 
+/* Only characters clean_utf8() keeps as they are. */
+static bool plain_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return false;
+	return true;
+}
+
 static void xml_value(struct ck_xml *x, const char *name, const json_t *v)
 {
 	xmlTextWriterPtr w = x->w;
@@ -714,15 +723,21 @@ static void xml_value(struct ck_xml *x, const char *name, const json_t *v)
 		break;
 	}
 	case JSON_STRING: {
-		char *clean = clean_utf8(json_string_value(v), true);
-		if (!clean || xmlTextWriterWriteString(w, BAD_CAST clean) < 0)
+		/* most strings are printable ASCII: no copy to make */
+		const char *sv = json_string_value(v);
+		bool plain = plain_ascii(sv);
+		char *clean = plain ? NULL : clean_utf8(sv, true);
+		if ((!plain && !clean) || xmlTextWriterWriteString(w, BAD_CAST(plain ? sv : clean)) < 0)
 			x->failed = true;
 		free(clean);
 		break;
 	}
-	case JSON_INTEGER:
-		r = xmlTextWriterWriteFormatString(w, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	case JSON_INTEGER: {
+		char num[32];
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		r = xmlTextWriterWriteString(w, BAD_CAST num);
 		break;
+	}
 	case JSON_REAL:
 		r = xmlTextWriterWriteFormatString(w, "%.12g", json_real_value(v));
 		break;
