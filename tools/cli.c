@@ -386,8 +386,9 @@ void cli_chain_opts(const struct cli_common *c, struct ck_chain_opts *o)
 	o->threads = c->threads;
 }
 
-/* CHAINKIT_THREADS: how many threads verify signatures (the results do
- * not depend on it).  Unset or empty: one per online processor. */
+/* CHAINKIT_THREADS: how many threads decode certificates and verify
+ * signatures (the results do not depend on it).  Unset or empty: one
+ * per online processor. */
 static void threads_from_env(struct cli_common *c)
 {
 	const char *v = getenv("CHAINKIT_THREADS");
