@@ -24,7 +24,7 @@ label="derdump (text)" row "$top_builddir/tools/derdump" "$bundle"
 label="derdump --json" row "$top_builddir/tools/derdump" --json "$bundle"
 label="derdump --type auto" row "$top_builddir/tools/derdump" --type auto "$bundle"
 # the same certificates in one PKCS#7, which openssl asn1parse reads whole
-p7="$B/bundle-$INTS-$LEAVES.p7b"
+p7="$B/bundle-rsa-$INTS-$LEAVES.p7b"
 [ -s "$p7" ] || openssl crl2pkcs7 -nocrl -certfile "$bundle" -outform DER -out "$p7"
 label="derdump (PKCS#7)" row "$top_builddir/tools/derdump" "$p7"
 label="openssl asn1parse -i (PKCS#7)" row openssl asn1parse -inform DER -i -in "$p7"

@@ -1,9 +1,12 @@
 /* mkbundle — write a shuffled PEM bundle of 1 root, N intermediates and M
  * leaves (round-robin under the intermediates), for the benchmarks.
  *
- *   mkbundle INTERMEDIATES LEAVES SEED > bundle.pem
+ *   mkbundle INTERMEDIATES LEAVES SEED [rsa|ecdsa [ROOT]] > bundle.pem
  *
- * CAs get RSA-2048 keys of their own; every leaf shares one RSA-2048 key
+ * With ROOT, the root is also written alone to that file (the trust
+ * anchor, for benchmarks that validate the chains).
+ * CAs get keys of their own (RSA-2048, or ECDSA P-256 with ecdsa, which
+ * also signs with ECDSA); every leaf shares one key of the same type
  * (key generation would otherwise dominate), but each leaf has its own
  * serial, name and signature, so every link has to be verified. */
 #include "config.h"
@@ -25,11 +28,17 @@
 		}                                                                     \
 	} while (0)
 
+static bool ecdsa;
+
 static gnutls_x509_privkey_t new_key(void)
 {
 	gnutls_x509_privkey_t k;
 	CHECK(gnutls_x509_privkey_init(&k));
-	CHECK(gnutls_x509_privkey_generate(k, GNUTLS_PK_RSA, 2048, 0));
+	if (ecdsa)
+		CHECK(gnutls_x509_privkey_generate(k, GNUTLS_PK_ECDSA,
+				GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0));
+	else
+		CHECK(gnutls_x509_privkey_generate(k, GNUTLS_PK_RSA, 2048, 0));
 	return k;
 }
 
@@ -87,10 +96,15 @@ int main(int argc, char **argv)
 	gnutls_x509_crt_t root, *ints;
 	char **out, cn[64];
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: mkbundle INTERMEDIATES LEAVES SEED\n");
+	if (argc < 4 || argc > 6) {
+		fprintf(stderr, "usage: mkbundle INTERMEDIATES LEAVES SEED [rsa|ecdsa [ROOT]]\n");
 		return 2;
 	}
+	if (argc >= 5 && strcmp(argv[4], "rsa") && strcmp(argv[4], "ecdsa")) {
+		fprintf(stderr, "mkbundle: key type is rsa or ecdsa, not '%s'\n", argv[4]);
+		return 2;
+	}
+	ecdsa = argc >= 5 && !strcmp(argv[4], "ecdsa");
 	nint = (unsigned)atoi(argv[1]);
 	nleaf = (unsigned)atoi(argv[2]);
 	seed = (unsigned)atoi(argv[3]);
@@ -106,6 +120,13 @@ int main(int argc, char **argv)
 	root_key = new_key();
 	root = make("chainkit bench root", 1, true, root_key, NULL, NULL);
 	out[k++] = pem(root);
+	if (argc == 6) {
+		FILE *f = fopen(argv[5], "w");
+		if (!f || fputs(out[0], f) == EOF || fclose(f) != 0) {
+			perror(argv[5]);
+			return 1;
+		}
+	}
 	for (unsigned i = 0; i < nint; i++) {
 		int_keys[i] = new_key();
 		snprintf(cn, sizeof cn, "chainkit bench intermediate %u", i);

@@ -40,10 +40,12 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509-ext.h>
 #include <gnutls/x509.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_EVALUATIONS 64
 #define MAX_CANDIDATES 32
@@ -425,6 +427,208 @@ int ck_pool_verify(struct ck_pool *p, size_t child, size_t issuer)
 	}
 	sig_store(p, key, (int8_t)result);
 	return result;
+}
+
+/* The signature budget of the pool, set by the first build. */
+static void pool_set_budget(struct ck_pool *p, const struct ck_chain_opts *o)
+{
+	if (!p->budget)
+		p->budget = o && o->max_verifications ? o->max_verifications : 1000 + 2 * p->n;
+}
+
+/* ---------------------------------------------------------------- */
+/* verifying ahead, in parallel
+ *
+ * The links are listed first (one thread, in pool order), then verified
+ * by a pool of threads that take them in chunks from a shared counter,
+ * each result into its own slot; then the results go into the cache in
+ * list order.  A thread never writes a pool entry: with more than one
+ * thread, each imports its own copy of the issuer keys it needs (GnuTLS
+ * objects are not to be shared between threads). */
+
+static bool is_anchor(struct ck_pool *p, size_t i);
+
+#define AHEAD_CHUNK 32
+#define AHEAD_MAX_THREADS 64
+#define AHEAD_NOT_DONE ((int8_t)-2)
+
+struct ahead_link {
+	size_t child, issuer;
+};
+
+struct ahead {
+	struct ck_pool *p;
+	const struct ahead_link *links;
+	size_t n;
+	int8_t *result;
+	size_t next;          /* next link to take; atomic */
+	bool own_keys;        /* each thread imports its issuer keys */
+};
+
+static void *ahead_worker(void *arg)
+{
+	struct ahead *a = arg;
+	struct ck_pubkey **keys = NULL;
+
+	if (a->own_keys && !(keys = calloc(a->p->n, sizeof *keys)))
+		return NULL; /* the other threads (and the builder) do the work */
+	for (;;) {
+		size_t k = __atomic_fetch_add(&a->next, AHEAD_CHUNK, __ATOMIC_RELAXED);
+		if (k >= a->n)
+			break;
+		for (size_t j = k; j < k + AHEAD_CHUNK && j < a->n; j++) {
+			const struct ahead_link *l = &a->links[j];
+			const struct ck_pubkey *key = a->p->e[l->issuer].pubkey;
+			bool valid = false;
+			if (keys) {
+				if (!keys[l->issuer] &&
+				    ck_pubkey_from_cert(a->p->e[l->issuer].cert, &keys[l->issuer], NULL))
+					continue; /* left AHEAD_NOT_DONE */
+				key = keys[l->issuer];
+			}
+			a->result[j] = ck_cert_verify_with(a->p->e[l->child].cert, key, &valid, NULL) ?
+					       -1 : valid ? 1 : 0;
+		}
+	}
+	if (keys)
+		for (size_t i = 0; i < a->p->n; i++)
+			ck_pubkey_free(keys[i]);
+	free(keys);
+	return NULL;
+}
+
+/* Add (child, issuer) unless the cache or the list has it; the issuer's
+ * key is imported here (once, by this thread), as ck_pool_verify does. */
+static bool ahead_add(struct ck_pool *p, struct ahead_link **v, size_t *n, size_t *cap,
+		      size_t first_of_child, size_t child, size_t issuer)
+{
+	struct ck_pool_entry *is = &p->e[issuer];
+	struct sig_slot *s = sig_find(p, sig_key(child, issuer));
+
+	if (s && s->key == sig_key(child, issuer))
+		return true;
+	for (size_t k = first_of_child; k < *n; k++)
+		if ((*v)[k].issuer == issuer)
+			return true;
+	if (!is->pubkey && !is->pubkey_failed && ck_pubkey_from_cert(is->cert, &is->pubkey, NULL))
+		is->pubkey_failed = true;
+	if (is->pubkey_failed)
+		return true; /* "cannot be checked": ck_pool_verify says so itself */
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 1024;
+		struct ahead_link *nv = realloc(*v, c * sizeof *nv);
+		if (!nv)
+			return false;
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[*n].child = child;
+	(*v)[*n].issuer = issuer;
+	(*n)++;
+	return true;
+}
+
+/* The links the builder may try above entry i: the same walks as
+ * collect_candidates(), without the path. */
+static bool ahead_links_of(struct ck_pool *p, size_t i, struct ahead_link **v, size_t *n,
+			   size_t *cap)
+{
+	const struct ck_pool_entry *e = &p->e[i];
+	const struct ck_cert *child = e->cert;
+	size_t first = *n, found = 0, scanned = 0, idx;
+	long it = -2;
+
+	if (child->self_issued && !ahead_add(p, v, n, cap, first, i, i))
+		return false;
+	if (is_anchor(p, i))
+		return true; /* the builder stops at an anchor */
+	while (found < MAX_CANDIDATES && scanned++ < MAX_SCAN &&
+	       mm_next(&p->by_subject, e->iss_hash, &it, &idx)) {
+		if (idx == i || !ck_cert_name_issued(child, p->e[idx].cert))
+			continue;
+		found++;
+		if (!ahead_add(p, v, n, cap, first, i, idx))
+			return false;
+	}
+	if (!child->aki_len)
+		return true;
+	it = -2;
+	scanned = 0;
+	while (found < MAX_CANDIDATES && scanned++ < MAX_SCAN &&
+	       mm_next(&p->by_ski, fnv(child->aki, child->aki_len), &it, &idx)) {
+		const struct ck_cert *c = p->e[idx].cert;
+		if (idx == i || c->ski_len != child->aki_len ||
+		    memcmp(c->ski, child->aki, c->ski_len) || !ck_cert_name_issued(child, c))
+			continue;
+		found++;
+		if (!ahead_add(p, v, n, cap, first, i, idx))
+			return false;
+	}
+	return true;
+}
+
+static unsigned ahead_threads(const struct ck_chain_opts *o, size_t n)
+{
+	long t = o && o->threads ? (long)o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	size_t chunks = (n + AHEAD_CHUNK - 1) / AHEAD_CHUNK;
+	if (t < 1)
+		t = 1;
+	if (t > AHEAD_MAX_THREADS)
+		t = AHEAD_MAX_THREADS;
+	return (size_t)t > chunks ? (unsigned)(chunks ? chunks : 1) : (unsigned)t;
+}
+
+enum ck_status ck_pool_verify_ahead(struct ck_pool *p, const struct ck_chain_opts *o)
+{
+	struct ahead_link *links = NULL;
+	size_t n = 0, cap = 0;
+	struct ahead a = { 0 };
+	pthread_t tid[AHEAD_MAX_THREADS];
+	unsigned nt, started = 0;
+	enum ck_status rc = CK_OK;
+
+	pool_set_budget(p, o);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct ck_pool_entry *e = &p->e[i];
+		if (e->duplicate_of >= 0 || e->source == CK_SRC_TRUST)
+			continue;
+		if (!ahead_links_of(p, i, &links, &n, &cap)) {
+			rc = CK_E_NOMEM;
+			goto out;
+		}
+	}
+	if (!n || p->verifications > p->budget || n > (p->budget - p->verifications) / 2)
+		goto out;
+	a.p = p;
+	a.links = links;
+	a.n = n;
+	a.result = malloc(n);
+	if (!a.result) {
+		rc = CK_E_NOMEM;
+		goto out;
+	}
+	memset(a.result, (unsigned char)AHEAD_NOT_DONE, n);
+	nt = ahead_threads(o, n);
+	a.own_keys = nt > 1;
+	for (unsigned t = 1; t < nt; t++)
+		if (pthread_create(&tid[started], NULL, ahead_worker, &a) == 0)
+			started++;
+	ahead_worker(&a); /* this thread is one of them */
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	for (size_t k = 0; k < n; k++) {
+		if (a.result[k] == AHEAD_NOT_DONE)
+			continue; /* the builder verifies it when it needs it */
+		p->verifications++;
+		if (!sig_store(p, sig_key(links[k].child, links[k].issuer), a.result[k])) {
+			rc = CK_E_NOMEM;
+			goto out;
+		}
+	}
+out:
+	free(a.result);
+	free(links);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- */
@@ -895,7 +1099,9 @@ static void mark_taken(struct search *s, bool valid)
 			continue;
 		e->taken = true;
 		r = e->reason;
-		need = strlen(r ? r : "") + 64;
+		/* sized to fit: a bundle of 100,000 chains keeps them all */
+		need = valid ? sizeof "taken: the path through it is valid" :
+			       sizeof "taken (the best path found): " + strlen(r ? r : "");
 		e->reason = malloc(need);
 		if (e->reason && valid)
 			snprintf(e->reason, need, "taken: the path through it is valid");
@@ -964,9 +1170,7 @@ enum ck_status ck_chain_build(struct ck_pool *pool, size_t leaf,
 	s.err = err;
 	s.path[0] = leaf;
 	s.len = 1;
-	if (!pool->budget)
-		pool->budget = s.o->max_verifications ? s.o->max_verifications :
-							1000 + 2 * pool->n;
+	pool_set_budget(pool, s.o);
 	rc = pool_certs_view(pool);
 	if (!rc) {
 		extend(&s);

@@ -68,6 +68,20 @@ void ck_pool_input_issuers(const struct ck_pool *pool, bool *issues);
  * Returns 1 verified, 0 does not verify, -1 cannot be checked. */
 int ck_pool_verify(struct ck_pool *pool, size_t child, size_t issuer);
 
+struct ck_chain_opts;
+
+/* Verify ahead, on opts->threads threads, the signature of every link
+ * the builder may try from the certificates chains are built through
+ * (the input's and fetched ones): each issuer candidate by name or key
+ * id, and self-signatures.  The results go to the cache ck_pool_verify()
+ * reads, so building then verifies nothing more in the usual case.  The
+ * set of links and every result are the same for any number of threads:
+ * so is everything built afterwards.  When the links are more than half
+ * of the signature budget (opts->max_verifications), nothing is verified
+ * ahead and the builder spends the budget in its own order, as without
+ * this call.  opts may be NULL (defaults). */
+enum ck_status ck_pool_verify_ahead(struct ck_pool *pool, const struct ck_chain_opts *opts);
+
 /* Number of signature verifications actually run (for benchmarks). */
 size_t ck_pool_verifications(const struct ck_pool *pool);
 
@@ -83,6 +97,9 @@ struct ck_chain_opts {
 	 * per certificate in it (a pool of thousands of same-name
 	 * certificates that do not verify stays linear) */
 	size_t max_verifications;
+	/* threads that verify signatures ahead of the builder
+	 * (ck_pool_verify_ahead); 0 = one per online processor */
+	unsigned threads;
 	/* private to chain.c: how deep in CRL signer validation */
 	unsigned signer_depth;
 };

@@ -551,6 +551,8 @@ enum ck_status ck_analyze(const struct ck_bundle *b, const struct ck_trust *trus
 	o.chain.at = a->at;
 
 	rc = build_pool(a, b, trust, &o);
+	if (!rc)
+		rc = ck_pool_verify_ahead(a->pool, &o.chain);
 	if (rc)
 		goto out;
 	n = ck_pool_count(a->pool);

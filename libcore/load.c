@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
@@ -1296,8 +1297,123 @@ static enum ck_status note_glue(struct ck_bundle *b, const struct pem_block *pre
 			 pl, prev->label, ll, blk->label, n - 1);
 }
 
+/* Certificate blocks in a row are decoded in batches, on several
+ * threads (decoding is most of the time a long bundle takes to load),
+ * then added to the bundle in file order; the first block that fails
+ * gives the same error as when the blocks are loaded one by one, and
+ * nothing after it is added. */
+#define PEM_BATCH 512
+#define PEM_MIN_PARALLEL 64
+#define PEM_MAX_THREADS 64
+
+struct pem_job {
+	struct pem_block blk;
+	unsigned char *der;
+	size_t der_len;
+	struct ck_cert *cert;
+	enum ck_status decode_rc, parse_rc;
+	struct ck_error err;
+};
+
+struct pem_batch {
+	struct pem_job job[PEM_BATCH];
+	size_t n;
+	size_t next; /* atomic */
+};
+
+static void *pem_worker(void *arg)
+{
+	struct pem_batch *pb = arg;
+	size_t k;
+
+	while ((k = __atomic_fetch_add(&pb->next, 1, __ATOMIC_RELAXED)) < pb->n) {
+		struct pem_job *j = &pb->job[k];
+		ck_error_clear(&j->err);
+		j->decode_rc = pem_decode_body(&j->blk, &j->der, &j->der_len, &j->err);
+		if (!j->decode_rc)
+			j->parse_rc = ck_cert_from_der(j->der, j->der_len, &j->cert, &j->err);
+	}
+	return NULL;
+}
+
+static unsigned pem_threads(const struct ck_load_opts *opts, size_t n)
+{
+	long t = opts && opts->threads ? (long)opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < PEM_MIN_PARALLEL || t < 1)
+		return 1;
+	return t > PEM_MAX_THREADS ? PEM_MAX_THREADS : (unsigned)t;
+}
+
+/* Decode the batch, add its certificates in order; empties it. */
+static enum ck_status pem_flush(struct ck_bundle *b, struct pem_batch *pb,
+				const struct ck_load_opts *opts, struct ck_error *err)
+{
+	pthread_t tid[PEM_MAX_THREADS];
+	unsigned nt = pem_threads(opts, pb->n), started = 0;
+	enum ck_status rc = CK_OK;
+	size_t k;
+
+	pb->next = 0;
+	for (unsigned t = 1; t < nt; t++)
+		if (pthread_create(&tid[started], NULL, pem_worker, pb) == 0)
+			started++;
+	pem_worker(pb);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	for (k = 0; k < pb->n && !rc; k++) {
+		struct pem_job *j = &pb->job[k];
+		int ll = (int)(j->blk.label_len > 64 ? 64 : j->blk.label_len);
+		if (j->decode_rc) {
+			*err = j->err;
+			rc = j->decode_rc;
+			break;
+		}
+		rc = j->parse_rc;
+		if (rc)
+			*err = j->err;
+		else if (ck_bundle_add_cert(b, j->cert))
+			rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+		else
+			j->cert = NULL;
+		rc = locate(rc, j->der, j->der_len, "block", err);
+		if (rc && rc != CK_E_NOMEM) {
+			char msg[CK_ERROR_WHAT_MAX];
+			snprintf(msg, sizeof msg, "%s", err->what);
+			ck_error_set(err, rc, "%.*s block at line %u: %s", ll, j->blk.label,
+				     j->blk.line, msg);
+		}
+	}
+	for (k = 0; k < pb->n; k++) {
+		ck_cert_free(pb->job[k].cert);
+		free(pb->job[k].der);
+	}
+	memset(pb->job, 0, pb->n * sizeof pb->job[0]);
+	pb->n = 0;
+	return rc;
+}
+
+static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *data, size_t len,
+				      const struct ck_load_opts *opts, struct pem_batch *pb,
+				      struct ck_error *err);
+
 static enum ck_status load_pem(struct ck_bundle *b, const unsigned char *data, size_t len,
 			       const struct ck_load_opts *opts, struct ck_error *err)
+{
+	struct pem_batch *pb = calloc(1, sizeof *pb);
+	enum ck_status rc;
+
+	if (!pb)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	/* (a batch not yet decoded when an error stops the loop holds
+	 * nothing allocated) */
+	rc = load_pem_blocks(b, data, len, opts, pb, err);
+	free(pb);
+	return rc;
+}
+
+static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *data, size_t len,
+				      const struct ck_load_opts *opts, struct pem_batch *pb,
+				      struct ck_error *err)
 {
 	size_t pos = 0;
 	unsigned line = 0, blocks = 0;
@@ -1310,13 +1426,24 @@ static enum ck_status load_pem(struct ck_bundle *b, const unsigned char *data, s
 		if (blk.glue >= 0 &&
 		    (rc = note_glue(b, blk.glue == CK_GLUE_AFTER_TEXT ? NULL : &prev, &blk, blocks)))
 			return ck_error_set(err, rc, "out of memory");
-		rc = load_pem_block(b, data, &blk, opts, err);
-		if (rc)
-			return rc;
+		if (label_is(&blk, "CERTIFICATE") || label_is(&blk, "X509 CERTIFICATE")) {
+			pb->job[pb->n++].blk = blk;
+			if (pb->n == PEM_BATCH && (rc = pem_flush(b, pb, opts, err)))
+				return rc;
+		} else {
+			/* anything else in its place in the file */
+			if (pb->n && (rc = pem_flush(b, pb, opts, err)))
+				return rc;
+			rc = load_pem_block(b, data, &blk, opts, err);
+			if (rc)
+				return rc;
+		}
 		prev = blk;
 	}
 	if (found < 0)
 		return CK_E_PARSE;
+	if (pb->n && (rc = pem_flush(b, pb, opts, err)))
+		return rc;
 	if (blocks == 0)
 		return ck_error_set(err, CK_E_PARSE, "no PEM block found");
 	if (b->nglued > GLUE_NOTES_MAX &&

@@ -159,6 +159,9 @@ struct ck_load_opts {
 	/* Key-derivation budget of a PKCS#12 file, in iterations (see
 	 * ck_pkcs12_load); 0: CK_P12_KDF_BUDGET_DEFAULT. */
 	unsigned long long kdf_budget;
+	/* Threads that decode the certificates of a long PEM file; 0 = one
+	 * per online processor.  The bundle is the same for any number. */
+	unsigned threads;
 	/* Formats to refuse, for tools that expect one kind. Not used yet. */
 };
 

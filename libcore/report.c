@@ -717,6 +717,15 @@ static bool xml_name_ok(const char *k)
 	return true;
 }
 
+/* Only characters clean_utf8() keeps as they are. */
+static bool plain_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return false;
+	return true;
+}
+
 static void xml_value(struct ck_xml *x, const char *name, const json_t *v)
 {
 	xmlTextWriterPtr w = x->w;
@@ -751,15 +760,21 @@ static void xml_value(struct ck_xml *x, const char *name, const json_t *v)
 		break;
 	}
 	case JSON_STRING: {
-		char *clean = clean_utf8(json_string_value(v), true);
-		if (!clean || xmlTextWriterWriteString(w, BAD_CAST clean) < 0)
+		/* most strings are printable ASCII: no copy to make */
+		const char *sv = json_string_value(v);
+		bool plain = plain_ascii(sv);
+		char *clean = plain ? NULL : clean_utf8(sv, true);
+		if ((!plain && !clean) || xmlTextWriterWriteString(w, BAD_CAST(plain ? sv : clean)) < 0)
 			x->failed = true;
 		free(clean);
 		break;
 	}
-	case JSON_INTEGER:
-		r = xmlTextWriterWriteFormatString(w, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	case JSON_INTEGER: {
+		char num[32];
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		r = xmlTextWriterWriteString(w, BAD_CAST num);
 		break;
+	}
 	case JSON_REAL:
 		r = xmlTextWriterWriteFormatString(w, "%.12g", json_real_value(v));
 		break;
@@ -875,8 +890,44 @@ static bool jtrue(const json_t *o, const char *k)
 	return json_is_true(json_object_get(o, k));
 }
 
-static void text_header(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+/* Where the text renderer finds the document's parts: the whole
+ * document, or, streaming, its small members (input, keys, findings,
+ * summary) with the certificates built when a chain shows them and
+ * dropped after it, so that the text of ten thousand chains never holds
+ * more than one chain's worth of JSON. */
+struct text_src {
+	const json_t *doc;
+	const json_t *certs;          /* the document's "certificates", or NULL */
+	const struct ck_analysis *a;  /* streaming: certificates come from here */
+	json_t *held;                 /* streaming: those built, by index */
+	size_t ncerts;
+	bool failed;
+};
+
+static const json_t *src_cert(struct text_src *t, size_t idx)
 {
+	char k[24];
+	json_t *c, *raw;
+
+	if (!t->a)
+		return json_array_get(t->certs, idx);
+	snprintf(k, sizeof k, "%zu", idx);
+	c = json_object_get(t->held, k);
+	if (c || idx >= t->a->norder)
+		return c;
+	raw = cert_json(t->a, idx);
+	c = raw ? ck_text_safe_doc(raw) : NULL;
+	json_decref(raw);
+	if (!c || json_object_set_new(t->held, k, c) < 0) {
+		t->failed = true;
+		return NULL;
+	}
+	return c;
+}
+
+static void text_header(FILE *f, const struct text_src *t, const struct ck_text_opts *o)
+{
+	const json_t *doc = t->doc;
 	const json_t *in = json_object_get(doc, "input");
 	const json_t *p12 = json_object_get(in, "pkcs12");
 	const char *fmt = jstr(in, "format");
@@ -897,9 +948,7 @@ static void text_header(FILE *f, const json_t *doc, const struct ck_text_opts *o
 			!strcmp(jstr(json_object_get(in, "jks"), "type"), "jceks") ? "JCEKS" : "JKS");
 	else
 		fprintf(f, "%s", fmt);
-	fprintf(f, ", %zu certificate%s, %zu key%s\n",
-		json_array_size(json_object_get(doc, "certificates")),
-		json_array_size(json_object_get(doc, "certificates")) == 1 ? "" : "s",
+	fprintf(f, ", %zu certificate%s, %zu key%s\n", t->ncerts, t->ncerts == 1 ? "" : "s",
 		json_array_size(json_object_get(doc, "keys")),
 		json_array_size(json_object_get(doc, "keys")) == 1 ? "" : "s");
 	if (json_object_get(in, "jks"))
@@ -1062,10 +1111,9 @@ static void text_cert(FILE *f, const json_t *doc, const json_t *c, unsigned dept
 
 static void text_trace(FILE *f, const json_t *ch, const struct ck_text_opts *o);
 
-static void text_chain(FILE *f, const json_t *doc, const json_t *ch, size_t n,
+static void text_chain(FILE *f, struct text_src *t, const json_t *ch, size_t n,
 		       const struct ck_text_opts *o)
 {
-	const json_t *certs = json_object_get(doc, "certificates");
 	const json_t *path = json_object_get(ch, "path");
 	const json_t *missing = json_object_get(ch, "missing");
 	bool complete = !strcmp(jstr(ch, "status"), "complete");
@@ -1096,7 +1144,7 @@ static void text_chain(FILE *f, const json_t *doc, const json_t *ch, size_t n,
 	/* root first: walk the path from its end */
 	for (size_t k = len; k-- > 0;) {
 		long idx = (long)json_integer_value(json_array_get(path, k));
-		text_cert(f, doc, json_array_get(certs, (size_t)idx), depth, o);
+		text_cert(f, t->doc, src_cert(t, (size_t)idx), depth, o);
 		depth++;
 	}
 	if (o->explain)
@@ -1264,8 +1312,12 @@ static void text_findings(FILE *f, const json_t *doc, const struct ck_text_opts 
 	}
 }
 
+static int text_body(FILE *f, struct text_src *t, const struct ck_text_opts *o);
+
 static int text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
+	struct text_src t = { .doc = doc, .certs = json_object_get(doc, "certificates") };
+
 	if (json_object_get(doc, "error")) {
 		const json_t *e = json_object_get(doc, "error");
 		fprintf(f, "%s: %s\n", jstr(json_object_get(doc, "input"), "name"), jstr(e, "message"));
@@ -1275,8 +1327,39 @@ static int text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts 
 		text_findings(f, doc, o);
 		return ferror(f) ? -1 : 0;
 	}
-	text_header(f, doc, o);
-	return ck_report_text_bundle_body(f, doc, o);
+	t.ncerts = json_array_size(t.certs);
+	text_header(f, &t, o);
+	return text_body(f, &t, o);
+}
+
+int ck_report_bundle_text(FILE *f, const struct ck_bundle *b, const struct ck_analysis *a,
+			  const struct ck_text_opts *o)
+{
+	static const char *const small[] = { "input", "keys", "findings", "summary" };
+	json_t *doc = json_object(), *safe = NULL;
+	struct text_src t = { .a = a, .ncerts = a->norder };
+	int r = -1;
+
+	for (size_t m = 0; doc && m < sizeof small / sizeof small[0]; m++) {
+		json_t *v = member(b, a, small[m]);
+		if (!v || json_object_set_new(doc, small[m], v) < 0)
+			goto out;
+	}
+	if (!doc || !(safe = ck_text_safe_doc(doc)) || !(t.held = json_object()))
+		goto out;
+	t.doc = safe;
+	if (o->quiet) {
+		text_findings(f, safe, o);
+		r = ferror(f) ? -1 : 0;
+		goto out;
+	}
+	text_header(f, &t, o);
+	r = text_body(f, &t, o);
+out:
+	json_decref(t.held);
+	json_decref(safe);
+	json_decref(doc);
+	return r;
 }
 
 int ck_report_text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts *o)
@@ -1290,20 +1373,48 @@ int ck_report_text_chainview(FILE *f, const json_t *doc, const struct ck_text_op
 
 int ck_report_text_bundle_body(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
-	const json_t *certs = json_object_get(doc, "certificates"), *c, *k;
-	const json_t *chains = json_object_get(doc, "chains"), *ch;
+	struct text_src t = { .doc = doc, .certs = json_object_get(doc, "certificates") };
+
+	t.ncerts = json_array_size(t.certs);
+	return text_body(f, &t, o);
+}
+
+/* The chains, one at a time when streaming (each built, shown and
+ * dropped); then the unrelated certificates, keys and findings. */
+static int text_body(FILE *f, struct text_src *t, const struct ck_text_opts *o)
+{
+	const json_t *doc = t->doc, *c, *k, *ch;
 	size_t i;
 	bool any_unrelated = false;
 
-	json_array_foreach(chains, i, ch)
-		text_chain(f, doc, ch, i + 1, o);
-	json_array_foreach(certs, i, c) {
-		if (strcmp(jstr(c, "role"), "unrelated"))
+	if (!t->a) {
+		json_array_foreach(json_object_get(doc, "chains"), i, ch)
+			text_chain(f, t, ch, i + 1, o);
+	}
+	for (i = 0; t->a && i < t->a->nchains && !t->failed; i++) {
+		json_t *raw = chain_json(t->a, t->a->chains[i]), *safe;
+		safe = raw ? ck_text_safe_doc(raw) : NULL;
+		json_decref(raw);
+		if (!safe) {
+			t->failed = true;
+			break;
+		}
+		text_chain(f, t, safe, i + 1, o);
+		json_decref(safe);
+		json_object_clear(t->held);
+	}
+	for (i = 0; i < t->ncerts && !t->failed; i++) {
+		/* (streaming: the roles are known without building the JSON) */
+		if (t->a ? strcmp(t->a->roles[i], "unrelated") :
+			   strcmp(jstr(src_cert(t, i), "role"), "unrelated"))
 			continue;
+		c = src_cert(t, i);
 		if (!any_unrelated)
 			fprintf(f, "\nNot part of any chain:\n");
 		any_unrelated = true;
 		text_cert(f, doc, c, 0, o);
+		if (t->a)
+			json_object_clear(t->held);
 	}
 	if (json_array_size(json_object_get(doc, "keys"))) {
 		fprintf(f, "\nPrivate key%s:\n", json_array_size(json_object_get(doc, "keys")) == 1 ? "" : "s");
@@ -1315,7 +1426,7 @@ int ck_report_text_bundle_body(FILE *f, const json_t *doc, const struct ck_text_
 			if (json_is_integer(m))
 				fprintf(f, " — %smatches [%lld] %s%s\n", ck_text_color(o, "ok"),
 					(long long)json_integer_value(m),
-					jstr(json_array_get(certs, (size_t)json_integer_value(m)), "subject"),
+					jstr(src_cert(t, (size_t)json_integer_value(m)), "subject"),
 					ck_text_reset(o));
 			else
 				fprintf(f, " — %smatches no certificate%s\n", ck_text_color(o, "error"),
@@ -1323,7 +1434,7 @@ int ck_report_text_bundle_body(FILE *f, const json_t *doc, const struct ck_text_
 		}
 	}
 	text_findings(f, doc, o);
-	return ferror(f) ? -1 : 0;
+	return ferror(f) || t->failed ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------- */

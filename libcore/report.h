@@ -103,6 +103,14 @@ void ck_text_wrap(FILE *f, const char *lead, unsigned indent, const char *text, 
 /* chainview's text rendering of one document. */
 int ck_report_text_chainview(FILE *out, const json_t *doc, const struct ck_text_opts *o);
 
+/* The same text for one analysed bundle, written as it is built: the
+ * chains one at a time, so that memory does not grow with the number
+ * of chains (what ck_report_bundle_json does for JSON).  Byte for byte
+ * ck_report_text_chainview() of ck_report_bundle()'s document (a test
+ * checks).  Returns 0, or -1 on a write error or out of memory. */
+int ck_report_bundle_text(FILE *out, const struct ck_bundle *b, const struct ck_analysis *a,
+			  const struct ck_text_opts *o);
+
 /* ---- aiacheck (report-aiacheck.c) ---- */
 
 struct ck_aia_report;

@@ -134,6 +134,7 @@ tests_test_cli_LDADD = tools/libcli.la $(TEST_LIBS)
 
 CLI_TESTS = \
 	tests/cli/chainview-formats.sh \
+	tests/cli/chainview-threads.sh \
 	tests/cli/chainview-pkcs12.sh \
 	tests/cli/pkcs12-kdf-budget.sh \
 	tests/cli/chainview-passwords.sh \

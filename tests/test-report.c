@@ -316,11 +316,13 @@ Test(report, junit_values_cleaned_and_whole)
 	json_decref(doc);
 }
 
-/* The streaming writers give what rendering the whole document gives. */
-Test(report, streamed_json_and_xml_equal_the_document)
+/* The streaming writers give what rendering the whole document gives,
+ * in every format. */
+Test(report, streamed_json_xml_and_text_equal_the_document)
 {
 	const char *files[][2] = { { "p12/modern.pfx", "test" }, { "bundles/two-leaves.pem", NULL },
-				   { "p12/many-certs.pfx", "test" }, { "demo/client.pfx", "demo" } };
+				   { "p12/many-certs.pfx", "test" }, { "demo/client.pfx", "demo" },
+				   { "bundles/client-unrelated.pem", NULL } };
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		struct ck_bundle *b = NULL;
 		struct ck_analysis *a = NULL;
@@ -353,6 +355,23 @@ Test(report, streamed_json_and_xml_equal_the_document)
 		cr_assert_eq(ck_xml_end(x), 0);
 		fclose(f);
 		cr_assert_str_eq(x2, x1, "%s: XML differs", files[i][0]);
+		for (int k = 0; k < 4; k++) {
+			/* text: plain, verbose with the trace, quiet, coloured */
+			struct ck_text_opts to = { .width = 80, .verbose = k == 1, .explain = k == 1,
+						   .quiet = k == 2, .color = k == 3 };
+			char *t1 = NULL, *t2 = NULL;
+			size_t tl1 = 0, tl2 = 0;
+			f = open_memstream(&t1, &tl1);
+			cr_assert_eq(ck_report_text_chainview(f, doc, &to), 0);
+			fclose(f);
+			f = open_memstream(&t2, &tl2);
+			cr_assert_eq(ck_report_bundle_text(f, b, a, &to), 0);
+			fclose(f);
+			cr_assert_gt(tl1, 0);
+			cr_assert_str_eq(t2, t1, "%s: text %d differs", files[i][0], k);
+			free(t1);
+			free(t2);
+		}
 		free(s1);
 		free(s2);
 		free(x1);

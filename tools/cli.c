@@ -383,6 +383,22 @@ void cli_chain_opts(const struct cli_common *c, struct ck_chain_opts *o)
 {
 	o->at = c->at;
 	o->v = c->validate;
+	o->threads = c->threads;
+}
+
+/* CHAINKIT_THREADS: how many threads decode certificates and verify
+ * signatures (the results do not depend on it).  Unset or empty: one
+ * per online processor. */
+static void threads_from_env(struct cli_common *c)
+{
+	const char *v = getenv("CHAINKIT_THREADS");
+	unsigned long n;
+
+	if (!v || !*v)
+		return;
+	if (!cli_parse_uint(v, 1, 64, &n))
+		cli_usage("CHAINKIT_THREADS takes a number from 1 to 64, not '%s'", v);
+	c->threads = (unsigned)n;
 }
 
 /* ---------------------------------------------------------------- */
@@ -825,7 +841,7 @@ const struct ck_password *cli_password(struct cli_common *c)
 struct ck_load_opts cli_load_opts(struct cli_common *c)
 {
 	struct ck_load_opts lo = { .max_size = c->max_size, .password = &c->pw,
-				   .kdf_budget = c->kdf_budget };
+				   .kdf_budget = c->kdf_budget, .threads = c->threads };
 	return lo;
 }
 
@@ -1191,6 +1207,7 @@ void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_commo
 	free(lo);
 	if (c->quiet && c->verbose)
 		cli_usage("--quiet and --verbose cannot be used together");
+	threads_from_env(c);
 	if (c->ncrl_files && c->validate.revocation == CK_REVOCATION_OFF)
 		c->validate.revocation = CK_REVOCATION_CRL; /* giving CRLs asks for them to be used */
 	if (c->validate.require_revocation && c->validate.revocation == CK_REVOCATION_OFF)
@@ -1270,6 +1287,7 @@ void cli_output_bundle(struct cli_output *o, const struct ck_bundle *b,
 		       const struct ck_analysis *a,
 		       int (*text)(FILE *, const json_t *, const struct ck_text_opts *))
 {
+	struct ck_text_opts to;
 	json_t *doc;
 	if (!o)
 		return;
@@ -1283,12 +1301,20 @@ void cli_output_bundle(struct cli_output *o, const struct ck_bundle *b,
 			o->failed = true;
 		break;
 	default:
-		doc = ck_report_bundle(b, a);
-		if (!doc)
+		if (text != ck_report_text_chainview) {
+			doc = ck_report_bundle(b, a);
+			if (!doc)
+				o->failed = true;
+			else
+				cli_output_doc(o, doc, text);
+			json_decref(doc);
+			break;
+		}
+		if (!o->first && !o->c->quiet)
+			fputc('\n', stdout);
+		to = cli_text_opts(o->c);
+		if (ck_report_bundle_text(stdout, b, a, &to) < 0)
 			o->failed = true;
-		else
-			cli_output_doc(o, doc, text);
-		json_decref(doc);
 		break;
 	}
 	o->first = false;

@@ -133,6 +133,7 @@ struct cli_common {
 	struct ck_crlset *crls;     /* loaded by cli_load_crls() */
 	bool online;                /* --revocation crl|ocsp|all: fetch */
 	bool explain;               /* chainview --explain */
+	unsigned threads;           /* CHAINKIT_THREADS; 0 = one per processor */
 };
 
 /* The running tool's name, for messages. */
@@ -253,8 +254,10 @@ struct cli_output;
 struct cli_output *cli_output_begin(struct cli_common *c, const char *root, bool many);
 void cli_output_doc(struct cli_output *o, const json_t *doc,
 		    int (*text)(FILE *, const json_t *, const struct ck_text_opts *));
-/* chainview's document for one bundle: streamed for JSON and XML (see
- * ck_report_bundle_json), built whole for text. */
+/* chainview's document for one bundle, streamed: JSON and XML (see
+ * ck_report_bundle_json), and text when `text` is chainview's
+ * (ck_report_bundle_text); another text renderer gets the whole
+ * document. */
 void cli_output_bundle(struct cli_output *o, const struct ck_bundle *b,
 		       const struct ck_analysis *a,
 		       int (*text)(FILE *, const json_t *, const struct ck_text_opts *));
