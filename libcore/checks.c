@@ -55,7 +55,7 @@ static const struct ck_finding_code codes[] = {
 	{ "name-constraints-violation", CK_SEV_ERROR, "a name is outside an issuer's name constraints" },
 	{ "unsupported-critical-extension", CK_SEV_ERROR, "a critical extension is not understood" },
 	{ "duplicate-extension", CK_SEV_ERROR, "a certificate has the same extension twice" },
-	{ "malformed-certificate", CK_SEV_ERROR, "a certificate's extensions cannot be read" },
+	{ "malformed-certificate", CK_SEV_ERROR, "a certificate's extensions cannot be read, or its extended key usage is empty" },
 	{ "critical-key-identifier", CK_SEV_ERROR, "an authority or subject key identifier is marked critical" },
 	{ "empty-name", CK_SEV_ERROR, "an empty issuer name, or an empty subject not allowed there" },
 	{ "leaf-key-cert-sign", CK_SEV_ERROR, "a certificate that is not a CA asserts keyCertSign" },

@@ -252,6 +252,21 @@ static void r_key_id_critical(struct vctx *x, size_t pos)
 			    subject(c), ids[i][1]);
 }
 
+/* extKeyUsage is SEQUENCE SIZE (1..MAX) OF KeyPurposeId: an empty one is
+ * malformed, not "no restriction" */
+static void r_empty_eku(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	struct ck_ext e;
+
+	if (ck_cert_ext_find(c, "2.5.29.37", &e) && e.len == 2 && e.value[0] == 0x30 &&
+	    e.value[1] == 0)
+		ERR(x, "malformed-certificate", pos,
+		    "%s has an extended key usage that lists no purpose (RFC 5280 4.2.1.12: "
+		    "one or more)",
+		    subject(c));
+}
+
 static void r_names_present(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
@@ -681,6 +696,7 @@ static const struct rule rules[] = {
 	{ { "unsupported-critical-extension", P_ALL, "no critical extension the validator does not process", "RFC 5280 4.2, 6.1.4 (o)" }, r_critical, true },
 	{ { "duplicate-extension", P_ALL, "no extension appears twice", "RFC 5280 4.2" }, r_duplicate_ext, true },
 	{ { "critical-key-identifier", P_ALL, "authority and subject key identifiers are non-critical", "RFC 5280 4.2.1.1, 4.2.1.2" }, r_key_id_critical, true },
+	{ { "malformed-certificate", P_ALL, "an extended key usage lists at least one purpose", "RFC 5280 4.2.1.12" }, r_empty_eku, true },
 	{ { "empty-name", P_ALL, "issuer names are never empty; an empty subject needs a critical subjectAltName and never issues", "RFC 5280 4.1.2.4, 4.1.2.6" }, r_names_present, true },
 	{ { "not-a-ca", P_ALL, "an issuer is a version 3 CA: basicConstraints cA TRUE (a v1 issuer only as a trust anchor) and keyCertSign", "RFC 5280 6.1.4 (k)(n)" }, r_ca_role, true },
 	{ { "leaf-key-cert-sign", P_ALL, "keyCertSign only with cA TRUE", "RFC 5280 4.2.1.3" }, r_leaf_cert_sign, true },
