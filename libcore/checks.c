@@ -67,6 +67,7 @@ static const struct ck_finding_code codes[] = {
 	{ "dsa-signature", CK_SEV_ERROR, "a certificate is signed with DSA (modern and webpki profiles)" },
 	{ "key-too-small", CK_SEV_ERROR, "RSA/DSA key under 2048 bits or curve under 224 bits on a path (modern and webpki profiles)" },
 	{ "missing-key-identifier", CK_SEV_ERROR, "an authority or subject key identifier is missing (webpki profile)" },
+	{ "extension-misuse", CK_SEV_ERROR, "a critical authorityInfoAccess, or nameConstraints in a certificate that is not a CA" },
 	{ "bad-serial", CK_SEV_ERROR, "a serial number is not positive or longer than 20 octets (webpki profile)" },
 	{ "leaf-missing-san", CK_SEV_ERROR, "the leaf has no subjectAltName (webpki profile)" },
 	{ "leaf-missing-eku", CK_SEV_ERROR, "the leaf has no extended key usage, or only anyExtendedKeyUsage (webpki profile)" },

@@ -267,6 +267,28 @@ static void r_empty_eku(struct vctx *x, size_t pos)
 		    subject(c));
 }
 
+/* RFC 5280's MUSTs on where an extension may be and how critical, beyond
+ * the key identifiers.  Not asked: policyConstraints critical (PKITS's
+ * own certificates have it non-critical), nameConstraints critical (the
+ * CA/B Forum BRs 7.1.2.10.8 allow it non-critical), basicConstraints
+ * critical (webpki only, as PKITS 4.6.3 accepts it non-critical). */
+static void r_ext_misuse(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	struct ck_ext e;
+
+	if (ck_cert_ext_find(c, "1.3.6.1.5.5.7.1.1", &e) && e.critical)
+		ERR(x, "extension-misuse", pos,
+		    "%s marks its authorityInfoAccess critical (RFC 5280 4.2.2.1 requires it "
+		    "non-critical)",
+		    subject(c));
+	if (!(c->has_basic_constraints && c->ca) && ck_cert_ext_find(c, "2.5.29.30", &e))
+		ERR(x, "extension-misuse", pos,
+		    "%s is not a CA but has name constraints (RFC 5280 4.2.1.10: only in CA "
+		    "certificates)",
+		    subject(c));
+}
+
 static void r_names_present(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
@@ -697,6 +719,7 @@ static const struct rule rules[] = {
 	{ { "duplicate-extension", P_ALL, "no extension appears twice", "RFC 5280 4.2" }, r_duplicate_ext, true },
 	{ { "critical-key-identifier", P_ALL, "authority and subject key identifiers are non-critical", "RFC 5280 4.2.1.1, 4.2.1.2" }, r_key_id_critical, true },
 	{ { "malformed-certificate", P_ALL, "an extended key usage lists at least one purpose", "RFC 5280 4.2.1.12" }, r_empty_eku, true },
+	{ { "extension-misuse", P_ALL, "authorityInfoAccess non-critical, nameConstraints only in a CA", "RFC 5280 4.2.1.10, 4.2.2.1" }, r_ext_misuse, true },
 	{ { "empty-name", P_ALL, "issuer names are never empty; an empty subject needs a critical subjectAltName and never issues", "RFC 5280 4.1.2.4, 4.1.2.6" }, r_names_present, true },
 	{ { "not-a-ca", P_ALL, "an issuer is a version 3 CA: basicConstraints cA TRUE (a v1 issuer only as a trust anchor) and keyCertSign", "RFC 5280 6.1.4 (k)(n)" }, r_ca_role, true },
 	{ { "leaf-key-cert-sign", P_ALL, "keyCertSign only with cA TRUE", "RFC 5280 4.2.1.3" }, r_leaf_cert_sign, true },

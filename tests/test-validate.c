@@ -34,7 +34,8 @@ static size_t nloaded;
  * fixtures/validate was generated (gen-validate.sh makes new keys for
  * every file): "gen-root", a self-signed CA, and leaves it issues, each
  * a good webpki leaf but for one extension (the breaking cases come from
- * x509-limbo: rfc5280::eku::ee-eku-empty). */
+ * x509-limbo: rfc5280::eku::ee-eku-empty, rfc5280::ee-critical-aia-invalid,
+ * rfc5280::nc::not-allowed-in-ee-critical). */
 static const struct gen_spec {
 	const char *name;
 	const char *oid;     /* an extension added as it is, or NULL */
@@ -46,6 +47,13 @@ static const struct gen_spec {
 	{ "gen-good", NULL, false, NULL, false, false },
 	/* extKeyUsage SEQUENCE {} */
 	{ "gen-eku-empty", "2.5.29.37", false, "3000", true, false },
+	/* caIssuers http://a.test/c, critical and not */
+	{ "gen-aia-critical", "1.3.6.1.5.5.7.1.1", true,
+	  "301d301b06082b06010505073002860f687474703a2f2f612e746573742f63", false, false },
+	{ "gen-aia", "1.3.6.1.5.5.7.1.1", false,
+	  "301d301b06082b06010505073002860f687474703a2f2f612e746573742f63", false, false },
+	/* permitted dNSName gen.test, in a leaf */
+	{ "gen-nc-leaf", "2.5.29.30", true, "300ea00c300a820867656e2e74657374", false, false },
 };
 
 static gnutls_x509_privkey_t gen_key;
@@ -359,6 +367,12 @@ static const struct vcase cases[] = {
 	{ "empty extKeyUsage", "gen-root", { "gen-eku-empty" }, O(),
 	  ALL3("e:malformed-certificate@0"),
 	  "has an extended key usage that lists no purpose" },
+	/* extension-misuse (x509-limbo) */
+	{ "critical authorityInfoAccess", "gen-root", { "gen-aia-critical" }, O(),
+	  ALL3("e:extension-misuse@0"), "marks its authorityInfoAccess critical" },
+	{ "non-critical authorityInfoAccess", "gen-root", { "gen-aia" }, O(), ALL3(""), NULL },
+	{ "nameConstraints in a leaf", "gen-root", { "gen-nc-leaf" }, O(),
+	  ALL3("e:extension-misuse@0"), "is not a CA but has name constraints" },
 	/* empty-name */
 	{ "empty subject, SAN not critical", "root", { "emptysubj", "ca" }, O(),
 	  ALL3("e:empty-name@0"), "certificate [0] has an empty subject and no critical subjectAltName" },
