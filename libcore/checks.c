@@ -71,6 +71,7 @@ static const struct ck_finding_code codes[] = {
 	{ "bad-serial", CK_SEV_ERROR, "a serial number is not positive or longer than 20 octets (webpki profile)" },
 	{ "leaf-missing-san", CK_SEV_ERROR, "the leaf has no subjectAltName (webpki profile)" },
 	{ "leaf-missing-eku", CK_SEV_ERROR, "the leaf has no extended key usage, or only anyExtendedKeyUsage (webpki profile)" },
+	{ "leaf-is-ca", CK_SEV_ERROR, "the leaf is a CA certificate (webpki profile)" },
 	{ "old-version", CK_SEV_ERROR, "an X.509 v1 or v2 certificate that is not a trust anchor (webpki profile)" },
 	{ "basic-constraints-not-critical", CK_SEV_ERROR, "a CA's basicConstraints is not critical (webpki profile)" },
 	{ "search-incomplete", CK_SEV_WARNING, "path building stopped at a work bound before every candidate was tried" },

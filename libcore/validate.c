@@ -496,6 +496,16 @@ static void r_leaf_eku(struct vctx *x, size_t pos)
 		    subject(c));
 }
 
+/* a subscriber certificate is not a CA (CA/B Forum BR 7.1.2.7.8: cA MUST
+ * be FALSE); rustls-webpki refuses a CA as the end entity */
+static void r_leaf_ca(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	if (pos == 0 && x->p->len > 1 && c->has_basic_constraints && c->ca)
+		ERR(x, "leaf-is-ca", pos,
+		    "%s is a CA (basicConstraints cA TRUE) used as the leaf", subject(c));
+}
+
 static void r_version(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
@@ -740,6 +750,7 @@ static const struct rule rules[] = {
 	{ { "bad-serial", P_WEBPKI, "a positive serial number of at most 20 octets", "RFC 5280 4.1.2.2; CA/B Forum BR 7.1" }, r_serial, true },
 	{ { "leaf-missing-san", P_WEBPKI, "a subjectAltName in the leaf (the common name is not used for host names)", "CA/B Forum BR 7.1.4.2.1; Chrome 58" }, r_leaf_san, true },
 	{ { "leaf-missing-eku", P_WEBPKI, "an extended key usage in the leaf, not only anyExtendedKeyUsage", "CA/B Forum BR 7.1.2.3; Chrome, rustls-webpki" }, r_leaf_eku, true },
+	{ { "leaf-is-ca", P_WEBPKI, "the leaf is not a CA (basicConstraints cA FALSE or absent)", "CA/B Forum BR 7.1.2.7.8; rustls-webpki" }, r_leaf_ca, true },
 	{ { "old-version", P_WEBPKI, "no X.509 v1 or v2 certificate but a trust anchor", "CA/B Forum BR 7.1.1; rustls-webpki" }, r_version, true },
 	{ { "basic-constraints-not-critical", P_WEBPKI, "basicConstraints critical in CA certificates", "RFC 5280 4.2.1.9; CA/B Forum BR 7.1.2" }, r_bc_critical, true },
 };

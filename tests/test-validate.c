@@ -35,7 +35,7 @@ static size_t nloaded;
  * every file): "gen-root", a self-signed CA, and leaves it issues, each
  * a good webpki leaf but for one extension (the breaking cases come from
  * x509-limbo: rfc5280::eku::ee-eku-empty, rfc5280::ee-critical-aia-invalid,
- * rfc5280::nc::not-allowed-in-ee-critical). */
+ * rfc5280::nc::not-allowed-in-ee-critical, webpki::ee-basicconstraints-ca). */
 static const struct gen_spec {
 	const char *name;
 	const char *oid;     /* an extension added as it is, or NULL */
@@ -54,6 +54,8 @@ static const struct gen_spec {
 	  "301d301b06082b06010505073002860f687474703a2f2f612e746573742f63", false, false },
 	/* permitted dNSName gen.test, in a leaf */
 	{ "gen-nc-leaf", "2.5.29.30", true, "300ea00c300a820867656e2e74657374", false, false },
+	/* cA TRUE, keyUsage digitalSignature only */
+	{ "gen-leaf-ca", NULL, false, NULL, false, true },
 };
 
 static gnutls_x509_privkey_t gen_key;
@@ -373,6 +375,9 @@ static const struct vcase cases[] = {
 	{ "non-critical authorityInfoAccess", "gen-root", { "gen-aia" }, O(), ALL3(""), NULL },
 	{ "nameConstraints in a leaf", "gen-root", { "gen-nc-leaf" }, O(),
 	  ALL3("e:extension-misuse@0"), "is not a CA but has name constraints" },
+	/* leaf-is-ca (webpki; x509-limbo webpki::ee-basicconstraints-ca) */
+	{ "CA as the leaf", "gen-root", { "gen-leaf-ca" }, O(), { "", "", "e:leaf-is-ca@0" },
+	  "is a CA (basicConstraints cA TRUE) used as the leaf" },
 	/* empty-name */
 	{ "empty subject, SAN not critical", "root", { "emptysubj", "ca" }, O(),
 	  ALL3("e:empty-name@0"), "certificate [0] has an empty subject and no critical subjectAltName" },
