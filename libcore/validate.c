@@ -271,7 +271,7 @@ static void r_empty_eku(struct vctx *x, size_t pos)
  * the key identifiers.  Not asked: policyConstraints critical (PKITS's
  * own certificates have it non-critical), nameConstraints critical (the
  * CA/B Forum BRs 7.1.2.10.8 allow it non-critical), basicConstraints
- * critical (webpki only, as PKITS 4.6.3 accepts it non-critical). */
+ * critical (webpki only, as PKITS 4.6.4 accepts it non-critical). */
 static void r_ext_misuse(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
