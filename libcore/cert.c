@@ -489,9 +489,15 @@ static int read_extensions(struct ck_cert *c, gnutls_x509_crt_t crt)
 			return 0;
 		if (ret < 0)
 			return ret;
+		/* GnuTLS cannot return an empty extnValue (an OCTET STRING of
+		 * length 0): read it as empty, so that the certificate loads
+		 * and the extension is judged like any other one that cannot
+		 * be read (unknown when critical) */
 		ret = gnutls_x509_crt_get_extension_data2(crt, i, &data);
-		if (ret < 0)
+		if (ret == GNUTLS_E_MEMORY_ERROR)
 			return ret;
+		if (ret < 0)
+			data = (gnutls_datum_t){ NULL, 0 };
 		ret = read_extension(c, oid, critical, &data);
 		gnutls_free(data.data);
 		if (ret < 0)

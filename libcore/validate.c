@@ -259,6 +259,43 @@ static void r_key_id_critical(struct vctx *x, size_t pos)
 			    subject(c), ids[i][1]);
 }
 
+/* extKeyUsage is SEQUENCE SIZE (1..MAX) OF KeyPurposeId: an empty one is
+ * malformed, not "no restriction" */
+static void r_empty_eku(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	struct ck_ext e;
+
+	if (ck_cert_ext_find(c, "2.5.29.37", &e) && e.len == 2 && e.value[0] == 0x30 &&
+	    e.value[1] == 0)
+		ERR(x, "malformed-certificate", pos,
+		    "%s has an extended key usage that lists no purpose (RFC 5280 4.2.1.12: "
+		    "one or more)",
+		    subject(c));
+}
+
+/* RFC 5280's MUSTs on where an extension may be and how critical, beyond
+ * the key identifiers.  Not asked: policyConstraints critical (PKITS's
+ * own certificates have it non-critical), nameConstraints critical (the
+ * CA/B Forum BRs 7.1.2.10.8 allow it non-critical), basicConstraints
+ * critical (webpki only, as PKITS 4.6.4 accepts it non-critical). */
+static void r_ext_misuse(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	struct ck_ext e;
+
+	if (ck_cert_ext_find(c, "1.3.6.1.5.5.7.1.1", &e) && e.critical)
+		ERR(x, "extension-misuse", pos,
+		    "%s marks its authorityInfoAccess critical (RFC 5280 4.2.2.1 requires it "
+		    "non-critical)",
+		    subject(c));
+	if (!(c->has_basic_constraints && c->ca) && ck_cert_ext_find(c, "2.5.29.30", &e))
+		ERR(x, "extension-misuse", pos,
+		    "%s is not a CA but has name constraints (RFC 5280 4.2.1.10: only in CA "
+		    "certificates)",
+		    subject(c));
+}
+
 static void r_names_present(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
@@ -464,6 +501,16 @@ static void r_leaf_eku(struct vctx *x, size_t pos)
 		ERR(x, "leaf-missing-eku", pos,
 		    "%s allows only anyExtendedKeyUsage, which web clients do not accept",
 		    subject(c));
+}
+
+/* a subscriber certificate is not a CA (CA/B Forum BR 7.1.2.7.8: cA MUST
+ * be FALSE); rustls-webpki refuses a CA as the end entity */
+static void r_leaf_ca(struct vctx *x, size_t pos)
+{
+	const struct ck_cert *c = cert_at(x, pos);
+	if (pos == 0 && x->p->len > 1 && c->has_basic_constraints && c->ca)
+		ERR(x, "leaf-is-ca", pos,
+		    "%s is a CA (basicConstraints cA TRUE) used as the leaf", subject(c));
 }
 
 static void r_version(struct vctx *x, size_t pos)
@@ -774,6 +821,8 @@ static const struct rule rules[] = {
 	{ { "unsupported-critical-extension", P_ALL, "no critical extension the validator does not process", "RFC 5280 4.2, 6.1.4 (o)" }, r_critical, true },
 	{ { "duplicate-extension", P_ALL, "no extension appears twice", "RFC 5280 4.2" }, r_duplicate_ext, true },
 	{ { "critical-key-identifier", P_ALL, "authority and subject key identifiers are non-critical", "RFC 5280 4.2.1.1, 4.2.1.2" }, r_key_id_critical, true },
+	{ { "malformed-certificate", P_ALL, "an extended key usage lists at least one purpose", "RFC 5280 4.2.1.12" }, r_empty_eku, true },
+	{ { "extension-misuse", P_ALL, "authorityInfoAccess non-critical, nameConstraints only in a CA", "RFC 5280 4.2.1.10, 4.2.2.1" }, r_ext_misuse, true },
 	{ { "empty-name", P_ALL, "issuer names are never empty; an empty subject needs a critical subjectAltName and never issues", "RFC 5280 4.1.2.4, 4.1.2.6" }, r_names_present, true },
 	{ { "not-a-ca", P_ALL, "an issuer is a version 3 CA: basicConstraints cA TRUE (a v1 issuer only as a trust anchor) and keyCertSign", "RFC 5280 6.1.4 (k)(n)" }, r_ca_role, true },
 	{ { "leaf-key-cert-sign", P_ALL, "keyCertSign only with cA TRUE", "RFC 5280 4.2.1.3" }, r_leaf_cert_sign, true },
@@ -794,6 +843,7 @@ static const struct rule rules[] = {
 	{ { "bad-serial", P_WEBPKI, "a positive serial number of at most 20 octets", "RFC 5280 4.1.2.2; CA/B Forum BR 7.1" }, r_serial, true },
 	{ { "leaf-missing-san", P_WEBPKI, "a subjectAltName in the leaf (the common name is not used for host names)", "CA/B Forum BR 7.1.4.2.1; Chrome 58" }, r_leaf_san, true },
 	{ { "leaf-missing-eku", P_WEBPKI, "an extended key usage in the leaf, not only anyExtendedKeyUsage", "CA/B Forum BR 7.1.2.3; Chrome, rustls-webpki" }, r_leaf_eku, true },
+	{ { "leaf-is-ca", P_WEBPKI, "the leaf is not a CA (basicConstraints cA FALSE or absent)", "CA/B Forum BR 7.1.2.7.8; rustls-webpki" }, r_leaf_ca, true },
 	{ { "old-version", P_WEBPKI, "no X.509 v1 or v2 certificate but a trust anchor", "CA/B Forum BR 7.1.1; rustls-webpki" }, r_version, true },
 	{ { "basic-constraints-not-critical", P_WEBPKI, "basicConstraints critical in CA certificates", "RFC 5280 4.2.1.9; CA/B Forum BR 7.1.2" }, r_bc_critical, true },
 };

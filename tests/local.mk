@@ -147,6 +147,7 @@ CLI_TESTS = \
 	tests/cli/glued-oracles.sh \
 	tests/cli/chainview-validate.sh \
 	tests/cli/pkits.sh \
+	tests/cli/limbo.sh \
 	tests/cli/truststore-stores.sh \
 	tests/cli/truststore-check.sh \
 	tests/cli/truststore-bad-input.sh \

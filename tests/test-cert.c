@@ -6,6 +6,7 @@
 
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
+#include <gnutls/x509.h>
 
 static struct ck_cert *load_der(const char *rel)
 {
@@ -164,6 +165,65 @@ Test(cert, unknown_critical_extension)
 	struct ck_cert *c = load_der("pki/critext-leaf.der");
 	cr_assert_eq(ck_strv_len(c->unknown_critical), 1);
 	cr_assert_str_eq(c->unknown_critical[0], "1.3.6.1.4.1.55555.1.1");
+	ck_cert_free(c);
+}
+
+/* A certificate with a private extension whose extnValue is empty (an
+ * OCTET STRING of length 0), critical or not; GnuTLS writes it, but
+ * cannot return it (x509-limbo rfc5280::unknown-critical-extension-*). */
+static struct ck_cert *empty_ext_cert(bool critical)
+{
+	gnutls_x509_privkey_t key;
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t out = { NULL, 0 };
+	unsigned char serial = 1;
+	struct ck_cert *c = NULL;
+	struct ck_error e;
+
+	cr_assert_geq(gnutls_x509_privkey_init(&key), 0);
+	cr_assert_geq(gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA,
+						   GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0), 0);
+	cr_assert_geq(gnutls_x509_crt_init(&crt), 0);
+	cr_assert_geq(gnutls_x509_crt_set_version(crt, 3), 0);
+	cr_assert_geq(gnutls_x509_crt_set_serial(crt, &serial, 1), 0);
+	cr_assert_geq(gnutls_x509_crt_set_activation_time(crt, 1577836800), 0);
+	cr_assert_geq(gnutls_x509_crt_set_expiration_time(crt, 3155760000), 0);
+	cr_assert_geq(gnutls_x509_crt_set_dn(crt, "CN=empty extension", NULL), 0);
+	cr_assert_geq(gnutls_x509_crt_set_key(crt, key), 0);
+	cr_assert_geq(gnutls_x509_crt_set_basic_constraints(crt, 0, -1), 0);
+	cr_assert_geq(gnutls_x509_crt_set_extension_by_oid(crt, "1.3.6.1.4.1.55555.9.9", "", 0,
+							   critical),
+		      0);
+	cr_assert_geq(gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0), 0);
+	cr_assert_geq(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &out), 0);
+	/* the extension is there, with an empty value */
+	cr_assert_not_null(memmem(out.data, out.size,
+				  "\x06\x0a\x2b\x06\x01\x04\x01\x83\xb2\x03\x09\x09", 12));
+	ck_error_clear(&e);
+	cr_assert_eq(ck_cert_from_der(out.data, out.size, &c, &e), CK_OK, "%s", e.what);
+	gnutls_free(out.data);
+	gnutls_x509_crt_deinit(crt);
+	gnutls_x509_privkey_deinit(key);
+	return c;
+}
+
+Test(cert, empty_extension_value_loads)
+{
+	struct ck_cert *c = empty_ext_cert(true);
+	struct ck_ext x;
+
+	/* critical: loaded, and not understood */
+	cr_assert_eq(ck_strv_len(c->unknown_critical), 1);
+	cr_assert_str_eq(c->unknown_critical[0], "1.3.6.1.4.1.55555.9.9");
+	cr_assert(ck_cert_ext_find(c, "1.3.6.1.4.1.55555.9.9", &x));
+	cr_assert(x.critical);
+	cr_assert_eq(x.len, 0);
+	cr_assert(c->has_basic_constraints);
+	ck_cert_free(c);
+	/* non-critical: loaded, nothing to say */
+	c = empty_ext_cert(false);
+	cr_assert_eq(ck_strv_len(c->unknown_critical), 0);
+	cr_assert(c->has_basic_constraints);
 	ck_cert_free(c);
 }
 

@@ -12,6 +12,7 @@
 #include "unit.h"
 
 #include <ctype.h>
+#include <gnutls/x509.h>
 #include <time.h>
 
 #define AT 1893456000 /* 2030-01-01 */
@@ -29,11 +30,140 @@ struct fixture {
 static struct fixture loaded[128];
 static size_t nloaded;
 
+/* Certificates made here with GnuTLS, for rows added after
+ * fixtures/validate was generated (gen-validate.sh makes new keys for
+ * every file): "gen-root", a self-signed CA, and leaves it issues, each
+ * a good webpki leaf but for one extension (the breaking cases come from
+ * x509-limbo: rfc5280::eku::ee-eku-empty, rfc5280::ee-critical-aia-invalid,
+ * rfc5280::nc::not-allowed-in-ee-critical, webpki::ee-basicconstraints-ca). */
+static const struct gen_spec {
+	const char *name;
+	const char *oid;     /* an extension added as it is, or NULL */
+	bool critical;
+	const char *hex;     /* its value */
+	bool no_eku;         /* leave out the serverAuth extended key usage */
+	bool ca;             /* basicConstraints cA TRUE (keyUsage unchanged) */
+} gen_specs[] = {
+	{ "gen-good", NULL, false, NULL, false, false },
+	/* extKeyUsage SEQUENCE {} */
+	{ "gen-eku-empty", "2.5.29.37", false, "3000", true, false },
+	/* caIssuers http://a.test/c, critical and not */
+	{ "gen-aia-critical", "1.3.6.1.5.5.7.1.1", true,
+	  "301d301b06082b06010505073002860f687474703a2f2f612e746573742f63", false, false },
+	{ "gen-aia", "1.3.6.1.5.5.7.1.1", false,
+	  "301d301b06082b06010505073002860f687474703a2f2f612e746573742f63", false, false },
+	/* permitted dNSName gen.test, in a leaf */
+	{ "gen-nc-leaf", "2.5.29.30", true, "300ea00c300a820867656e2e74657374", false, false },
+	/* cA TRUE, keyUsage digitalSignature only */
+	{ "gen-leaf-ca", NULL, false, NULL, false, true },
+};
+
+static gnutls_x509_privkey_t gen_key;
+static gnutls_x509_crt_t gen_root;
+static struct ck_cert *gen_loaded[16];
+static const char *gen_names[16];
+static size_t ngen;
+
+static struct ck_cert *gen_export(gnutls_x509_crt_t crt)
+{
+	gnutls_datum_t out = { NULL, 0 };
+	struct ck_cert *c = NULL;
+	struct ck_error err;
+
+	cr_assert_geq(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &out), 0);
+	ck_error_clear(&err);
+	cr_assert_eq(ck_cert_from_der(out.data, out.size, &c, &err), CK_OK, "%s", err.what);
+	gnutls_free(out.data);
+	return c;
+}
+
+static gnutls_x509_crt_t gen_cert(const char *dn, unsigned char serial)
+{
+	gnutls_x509_crt_t crt;
+	unsigned char id[20];
+	size_t idlen = sizeof id;
+
+	if (!gen_key) {
+		cr_assert_geq(gnutls_x509_privkey_init(&gen_key), 0);
+		cr_assert_geq(gnutls_x509_privkey_generate(
+				      gen_key, GNUTLS_PK_ECDSA,
+				      GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0),
+			      0);
+	}
+	cr_assert_geq(gnutls_x509_crt_init(&crt), 0);
+	cr_assert_geq(gnutls_x509_crt_set_version(crt, 3), 0);
+	cr_assert_geq(gnutls_x509_crt_set_serial(crt, &serial, 1), 0);
+	cr_assert_geq(gnutls_x509_crt_set_activation_time(crt, 1577836800), 0); /* 2020 */
+	cr_assert_geq(gnutls_x509_crt_set_expiration_time(crt, 3155760000), 0); /* 2070 */
+	cr_assert_geq(gnutls_x509_crt_set_dn(crt, dn, NULL), 0);
+	cr_assert_geq(gnutls_x509_crt_set_key(crt, gen_key), 0);
+	cr_assert_geq(gnutls_x509_privkey_get_key_id(gen_key, 0, id, &idlen), 0);
+	cr_assert_geq(gnutls_x509_crt_set_subject_key_id(crt, id, idlen), 0);
+	if (gen_root)
+		cr_assert_geq(gnutls_x509_crt_set_authority_key_id(crt, id, idlen), 0);
+	return crt;
+}
+
+static struct ck_cert *gen_fixture(const char *name)
+{
+	const struct gen_spec *g = NULL;
+	gnutls_x509_crt_t crt;
+	struct ck_cert *c;
+	unsigned char ext[128];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ngen; i++)
+		if (!strcmp(gen_names[i], name))
+			return gen_loaded[i];
+	cr_assert_lt(ngen, sizeof gen_loaded / sizeof gen_loaded[0]);
+	if (!gen_root) {
+		crt = gen_cert("O=chainkit tests,CN=validate gen root", 1);
+		cr_assert_geq(gnutls_x509_crt_set_basic_constraints(crt, 1, -1), 0);
+		cr_assert_geq(gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_KEY_CERT_SIGN |
+									 GNUTLS_KEY_CRL_SIGN),
+			      0);
+		cr_assert_geq(gnutls_x509_crt_sign2(crt, crt, gen_key, GNUTLS_DIG_SHA256, 0), 0);
+		gen_root = crt;
+	}
+	if (!strcmp(name, "gen-root")) {
+		c = gen_export(gen_root);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof gen_specs / sizeof gen_specs[0]; i++)
+		if (!strcmp(gen_specs[i].name, name))
+			g = &gen_specs[i];
+	cr_assert_not_null(g, "no generated fixture %s", name);
+	crt = gen_cert("O=chainkit tests,CN=gen.test", (unsigned char)(2 + ngen));
+	cr_assert_geq(gnutls_x509_crt_set_basic_constraints(crt, g->ca, -1), 0);
+	cr_assert_geq(gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE), 0);
+	cr_assert_geq(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, "gen.test", 8,
+							   GNUTLS_FSAN_SET),
+		      0);
+	if (!g->no_eku)
+		cr_assert_geq(gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_SERVER, 0),
+			      0);
+	if (g->oid) {
+		for (const char *h = g->hex; h[0] && h[1] && n < sizeof ext; h += 2)
+			sscanf(h, "%2hhx", &ext[n++]);
+		cr_assert_geq(gnutls_x509_crt_set_extension_by_oid(crt, g->oid, ext, n, g->critical),
+			      0);
+	}
+	cr_assert_geq(gnutls_x509_crt_sign2(crt, gen_root, gen_key, GNUTLS_DIG_SHA256, 0), 0);
+	c = gen_export(crt);
+	gnutls_x509_crt_deinit(crt);
+out:
+	gen_names[ngen] = name;
+	gen_loaded[ngen++] = c;
+	return c;
+}
+
 static struct ck_cert *fixture(const char *name)
 {
 	char rel[128];
 	struct ck_error err;
 
+	if (!strncmp(name, "gen-", 4))
+		return gen_fixture(name);
 	for (size_t i = 0; i < nloaded; i++)
 		if (!strcmp(loaded[i].name, name))
 			return loaded[i].b->certs[0];
@@ -50,6 +180,14 @@ static void fixtures_free(void)
 	for (size_t i = 0; i < nloaded; i++)
 		ck_bundle_free(loaded[i].b);
 	nloaded = 0;
+	for (size_t i = 0; i < ngen; i++)
+		ck_cert_free(gen_loaded[i]);
+	ngen = 0;
+	if (gen_root)
+		gnutls_x509_crt_deinit(gen_root);
+	gen_root = NULL;
+	gnutls_x509_privkey_deinit(gen_key);
+	gen_key = NULL;
 }
 
 static struct ck_crlset *crls_of(const char *names)
@@ -226,6 +364,20 @@ static const struct vcase cases[] = {
 	  "marks its authorityKeyIdentifier critical" },
 	{ "critical SKI", "root", { "critski", "ca" }, O(), ALL3("e:critical-key-identifier@0"),
 	  "marks its subjectKeyIdentifier critical" },
+	/* malformed-certificate: an empty extKeyUsage (x509-limbo) */
+	{ "generated good leaf", "gen-root", { "gen-good" }, O(.purpose = "server"), ALL3(""), NULL },
+	{ "empty extKeyUsage", "gen-root", { "gen-eku-empty" }, O(),
+	  ALL3("e:malformed-certificate@0"),
+	  "has an extended key usage that lists no purpose" },
+	/* extension-misuse (x509-limbo) */
+	{ "critical authorityInfoAccess", "gen-root", { "gen-aia-critical" }, O(),
+	  ALL3("e:extension-misuse@0"), "marks its authorityInfoAccess critical" },
+	{ "non-critical authorityInfoAccess", "gen-root", { "gen-aia" }, O(), ALL3(""), NULL },
+	{ "nameConstraints in a leaf", "gen-root", { "gen-nc-leaf" }, O(),
+	  ALL3("e:extension-misuse@0"), "is not a CA but has name constraints" },
+	/* leaf-is-ca (webpki; x509-limbo webpki::ee-basicconstraints-ca) */
+	{ "CA as the leaf", "gen-root", { "gen-leaf-ca" }, O(), { "", "", "e:leaf-is-ca@0" },
+	  "is a CA (basicConstraints cA TRUE) used as the leaf" },
 	/* empty-name */
 	{ "empty subject, SAN not critical", "root", { "emptysubj", "ca" }, O(),
 	  ALL3("e:empty-name@0"), "certificate [0] has an empty subject and no critical subjectAltName" },
