@@ -356,8 +356,20 @@ static void text_chain_summary(FILE *f, const json_t *doc, const struct ck_text_
 
 	if (!json_is_object(in))
 		return;
-	fprintf(f, "%s%s%s: %zu certificate%s", ck_text_color(o, "bold"), ck_json_text(in, "name"), ck_text_reset(o),
-		json_array_size(certs), json_array_size(certs) == 1 ? "" : "s");
+	{
+		/* the file's own certificates; the others counted apart (issue 24) */
+		size_t n[3] = { 0, 0, 0 };
+		json_array_foreach(certs, i, c) {
+			const char *src = ck_json_text(c, "source");
+			n[!strcmp(src, "trust-store") ? 1 : !strcmp(src, "fetched") ? 2 : 0]++;
+		}
+		fprintf(f, "%s%s%s: %zu certificate%s", ck_text_color(o, "bold"), ck_json_text(in, "name"),
+			ck_text_reset(o), n[0], n[0] == 1 ? "" : "s");
+		if (n[1])
+			fprintf(f, " (+ %zu from the trust store)", n[1]);
+		if (n[2])
+			fprintf(f, " (+ %zu downloaded)", n[2]);
+	}
 	if (json_is_object(ch)) {
 		bool complete = !strcmp(ck_json_text(ch, "status"), "complete");
 		fprintf(f, " · chain %s%s%s", ck_text_color(o, complete ? "ok" : "error"),

@@ -948,8 +948,23 @@ static void text_header(FILE *f, const struct text_src *t, const struct ck_text_
 			!strcmp(jstr(json_object_get(in, "jks"), "type"), "jceks") ? "JCEKS" : "JKS");
 	else
 		fprintf(f, "%s", fmt);
-	fprintf(f, ", %zu certificate%s, %zu key%s\n", t->ncerts, t->ncerts == 1 ? "" : "s",
-		json_array_size(json_object_get(doc, "keys")),
+	/* the file's own certificates; those the chains took from the trust
+	 * store or downloaded are counted apart (issue 24: "PEM, 2
+	 * certificates" for a file of one) */
+	{
+		size_t n[3] = { 0, 0, 0 };
+		for (size_t i = 0; i < t->ncerts; i++) {
+			const char *src = t->a ? ck_source_name(ck_pool_get(t->a->pool, t->a->order[i])->source) :
+						 jstr(json_array_get(t->certs, i), "source");
+			n[!strcmp(src, "trust-store") ? 1 : !strcmp(src, "fetched") ? 2 : 0]++;
+		}
+		fprintf(f, ", %zu certificate%s", n[0], n[0] == 1 ? "" : "s");
+		if (n[1])
+			fprintf(f, " (+ %zu from the trust store)", n[1]);
+		if (n[2])
+			fprintf(f, " (+ %zu downloaded)", n[2]);
+	}
+	fprintf(f, ", %zu key%s\n", json_array_size(json_object_get(doc, "keys")),
 		json_array_size(json_object_get(doc, "keys")) == 1 ? "" : "s");
 	if (json_object_get(in, "jks"))
 		ck_text_jks(f, json_object_get(in, "jks"), "  ");

@@ -131,4 +131,9 @@ ocsp_stop
 ocsp_start "$FX/pki/int-ca.index.txt" root-ca
 run aiacheck --json --no-system-trust --ca-file "$FX/pki/root-ca.crt" --password demo "$FX/demo/client.pfx"
 expect_json "OCSP: signed by the wrong CA" "$(url ocsp 0 '.result + " " + (.content.signature_verified|tostring)')" "wrong-issuer false"
+# issue 24: the text header counts the file's certificates, the others apart
+# shellcheck disable=SC2086
+run aiacheck --no-system-trust --ca-file "$FX/pki/root-ca.crt" --ocsp-get $DEMO
+expect "text header: 1 in the file, 1 downloaded, 1 from the trust store" 0 \
+	': 1 certificate \(\+ 1 from the trust store\) \(\+ 1 downloaded\) · chain complete, trusted$'
 finish

@@ -108,4 +108,11 @@ if [ -w /dev/full ]; then
 	rc=$?
 	expect "write error on stdout" 5 '' 'write error on standard output'
 fi
+# issue 24: the header counts the file's own certificates; those taken
+# from the trust store are counted apart (it said "2 certificates")
+run chainview --no-system-trust --at 2030-05-15 --ca-file "$FX/pki/int-ca.crt" "$FX/pki/soon-leaf.crt"
+expect "header: the file's certificates, the trust store's apart" 0 \
+	'soon-leaf\.crt: PEM, 1 certificate \(\+ 1 from the trust store\), 0 keys$'
+run chainview --no-system-trust --ca-file "$ROOT" "$FX/bundles/client-chain.pem"
+expect "header: the root from the trust store" 0 'client-chain\.pem: PEM, 2 certificates \(\+ 1 from the trust store\), 0 keys$'
 finish
