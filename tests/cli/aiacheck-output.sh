@@ -17,7 +17,7 @@ DEMO="--password demo $FX/demo/client.pfx"
 # text
 # shellcheck disable=SC2086
 run aiacheck $CA $DEMO
-expect "text: header" 0 'client\.pfx: 3 certificates · chain complete, trusted'
+expect "text: header" 0 'client\.pfx: 1 certificate \(\+ 1 from the trust store\) \(\+ 1 downloaded\) · chain complete, trusted'
 expect "text: the missing issuer, fetched" 0 'missing: CN=chainkit Issuing CA 1,O=chainkit tests \(needed by \[0\]\), fetched as \[1\]'
 expect "text: a fetched certificate" 0 '\[1\] intermediate CN=chainkit Issuing CA 1,O=chainkit tests \(fetched: http://127\.0\.0\.1:18080/int-ca\.crt\)'
 expect "text: column heads" 0 'CERT KIND +URL +RESULT +DNS +CONNECT +TLS +FIRST +TOTAL ms +NOTE'
