@@ -114,6 +114,7 @@ enum ck_status ck_bundle_add_key(struct ck_bundle *b, struct ck_key *k)
 }
 
 /* A note, and the hint its finding will carry (NULL: none). */
+__attribute__((format(printf, 5, 0)))
 static enum ck_status vnote(struct ck_bundle *b, const char *code, const char *severity,
 			    const char *hint, const char *fmt, va_list ap)
 {
