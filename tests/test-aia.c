@@ -7,22 +7,12 @@
 
 #include <gnutls/gnutls.h>
 
-static struct ck_cert *cert(const char *rel)
-{
-	size_t len = 0;
-	unsigned char *d = fx_read(rel, &len);
-	struct ck_cert *c = NULL;
-	struct ck_error e;
-	cr_assert_eq(ck_cert_from_der(d, len, &c, &e), CK_OK, "%s", rel);
-	free(d);
-	return c;
-}
 
 static enum ck_url_result issuer(const char *served, const char *leaf, struct ck_issuer_info *info, char *note)
 {
 	size_t len = 0;
 	unsigned char *d = fx_read(served, &len);
-	struct ck_cert *c = cert(leaf);
+	struct ck_cert *c = fx_cert(leaf);
 	enum ck_url_result r = ck_aia_check_issuer(d, len, c, info, note, 400);
 	free(d);
 	ck_cert_free(c);

@@ -15,15 +15,8 @@
 static struct ck_cert *cert(const char *name)
 {
 	char rel[128];
-	size_t len = 0;
-	unsigned char *d;
-	struct ck_cert *c = NULL;
-	struct ck_error e;
 	snprintf(rel, sizeof rel, "crl/%s.der", name);
-	d = fx_read(rel, &len);
-	cr_assert_eq(ck_cert_from_der(d, len, &c, &e), CK_OK, "%s: %s", rel, e.what);
-	free(d);
-	return c;
+	return fx_cert(rel);
 }
 
 static struct ck_crlset *set_of(const char *const *files)

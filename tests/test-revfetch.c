@@ -8,16 +8,6 @@
 #include "libcore/revfetch.h"
 #include "unit.h"
 
-static struct ck_cert *cert(const char *rel)
-{
-	size_t len = 0;
-	unsigned char *d = fx_read(rel, &len);
-	struct ck_cert *c = NULL;
-	struct ck_error e;
-	cr_assert_eq(ck_cert_from_der(d, len, &c, &e), CK_OK, "%s", rel);
-	free(d);
-	return c;
-}
 
 struct fixture {
 	struct ck_cert *client, *revoked, *int_ca, *root;
@@ -30,10 +20,10 @@ static void setup(struct fixture *x)
 {
 	char why[200];
 	memset(x, 0, sizeof *x);
-	x->client = cert("pki/client.der");
-	x->revoked = cert("pki/revoked-leaf.der");
-	x->int_ca = cert("pki/int-ca.der");
-	x->root = cert("pki/root-ca.der");
+	x->client = fx_cert("pki/client.der");
+	x->revoked = fx_cert("pki/revoked-leaf.der");
+	x->int_ca = fx_cert("pki/int-ca.der");
+	x->root = fx_cert("pki/root-ca.der");
 	cr_assert_eq(ck_crlset_new(&x->crls), CK_OK);
 	cr_assert(ck_net_cidr_parse("127.0.0.0/8", &x->deny, why, sizeof why), "%s", why);
 	x->net.deny = &x->deny;

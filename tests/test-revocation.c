@@ -11,23 +11,13 @@
 #define AT_2030 1893456000 /* 2030-01-01 */
 #define AT_2071 3187296000 /* 2071-01-01 */
 
-static struct ck_cert *cert(const char *rel)
-{
-	size_t len = 0;
-	unsigned char *d = fx_read(rel, &len);
-	struct ck_cert *c = NULL;
-	struct ck_error e;
-	cr_assert_eq(ck_cert_from_der(d, len, &c, &e), CK_OK, "%s", rel);
-	free(d);
-	return c;
-}
 
 static enum ck_url_result crl(const char *file, const char *leaf, const char *issuer, time_t at,
 			      struct ck_crl_info *info, char *note)
 {
 	size_t len = 0;
 	unsigned char *d = fx_read(file, &len);
-	struct ck_cert *c = cert(leaf), *i = issuer ? cert(issuer) : NULL;
+	struct ck_cert *c = fx_cert(leaf), *i = issuer ? fx_cert(issuer) : NULL;
 	enum ck_url_result r = ck_crl_check(d, len, c, i, at, 24, info, note, 400);
 	free(d);
 	ck_cert_free(c);
@@ -130,7 +120,7 @@ Test(revocation, crl_in_pem)
 	unsigned char *d = fx_read("pki/int-ca.crl", &len);
 	gnutls_x509_crl_t x;
 	gnutls_datum_t in = { d, (unsigned)len }, pem = { 0 };
-	struct ck_cert *c = cert("pki/client.der"), *i = cert("pki/int-ca.der");
+	struct ck_cert *c = fx_cert("pki/client.der"), *i = fx_cert("pki/int-ca.der");
 	struct ck_crl_info info;
 	char note[400];
 	cr_assert(gnutls_x509_crl_init(&x) >= 0);
@@ -150,7 +140,7 @@ Test(revocation, not_a_crl)
 {
 	size_t len = 0;
 	unsigned char *d = fx_read("pki/int-ca.der", &len);
-	struct ck_cert *c = cert("pki/client.der");
+	struct ck_cert *c = fx_cert("pki/client.der");
 	struct ck_crl_info info;
 	char note[400];
 	cr_assert_eq(ck_crl_check(d, len, c, NULL, AT_2030, 24, &info, note, sizeof note), CK_URL_BAD_CONTENT);
@@ -167,7 +157,7 @@ Test(revocation, not_a_crl)
 
 Test(revocation, ocsp_request_names_the_certificate)
 {
-	struct ck_cert *c = cert("pki/client.der"), *i = cert("pki/int-ca.der");
+	struct ck_cert *c = fx_cert("pki/client.der"), *i = fx_cert("pki/int-ca.der");
 	unsigned char *der = NULL;
 	size_t len = 0;
 	struct ck_error e;
@@ -210,7 +200,7 @@ static enum ck_url_result ocsp(const char *file, const char *leaf, const char *i
 {
 	size_t len = 0;
 	unsigned char *d = fx_read(file, &len);
-	struct ck_cert *c = cert(leaf), *i = issuer ? cert(issuer) : NULL;
+	struct ck_cert *c = fx_cert(leaf), *i = issuer ? fx_cert(issuer) : NULL;
 	enum ck_url_result r;
 	ck_ocsp_check(d, len, c, i, AT_2071, 24, info, note, 400);
 	*made = info->this_update;
@@ -242,7 +232,7 @@ Test(revocation, ocsp_stale_after_next_update)
 {
 	size_t len = 0;
 	unsigned char *d = fx_read("aia/ocsp-good.der", &len);
-	struct ck_cert *c = cert("pki/client.der"), *i = cert("pki/int-ca.der");
+	struct ck_cert *c = fx_cert("pki/client.der"), *i = fx_cert("pki/int-ca.der");
 	struct ck_ocsp_info info;
 	char note[400];
 	cr_assert_eq(ck_ocsp_check(d, len, c, i, AT_2071, 24, &info, note, sizeof note), CK_URL_STALE);
@@ -302,7 +292,7 @@ Test(revocation, not_an_ocsp_response)
 {
 	size_t len = 0;
 	unsigned char *d = fx_read("pki/int-ca.crl", &len);
-	struct ck_cert *c = cert("pki/client.der");
+	struct ck_cert *c = fx_cert("pki/client.der");
 	struct ck_ocsp_info info;
 	char note[400];
 	cr_assert_eq(ck_ocsp_check(d, len, c, NULL, AT_2030, 24, &info, note, sizeof note), CK_URL_BAD_CONTENT);
@@ -373,8 +363,8 @@ static unsigned char *big_crl(const struct ck_cert *last, gnutls_x509_crt_fmt_t 
 
 Test(revocation, large_crl_read_without_decoding_its_entries, .timeout = 120)
 {
-	struct ck_cert *revoked = cert("pki/revoked-leaf.der"), *client = cert("pki/client.der");
-	struct ck_cert *ca = cert("pki/int-ca.der"), *root = cert("pki/root-ca.der");
+	struct ck_cert *revoked = fx_cert("pki/revoked-leaf.der"), *client = fx_cert("pki/client.der");
+	struct ck_cert *ca = fx_cert("pki/int-ca.der"), *root = fx_cert("pki/root-ca.der");
 	struct ck_crl_info info;
 	char note[400];
 	size_t len = 0, plen = 0;

@@ -2,6 +2,7 @@
 #ifndef CK_TEST_UNIT_H
 #define CK_TEST_UNIT_H
 
+#include "libcore/cert.h"
 #include "libcore/load.h"
 
 #include <criterion/criterion.h>
@@ -25,6 +26,19 @@ static inline unsigned char *fx_read(const char *rel, size_t *len)
 	ck_error_clear(&err);
 	cr_assert_eq(ck_read_file(fx(rel), 0, &data, len, &err), CK_OK, "%s: %s", rel, err.what);
 	return data;
+}
+
+/* A DER certificate fixture, decoded; the test fails if it cannot be. */
+static inline struct ck_cert *fx_cert(const char *rel)
+{
+	size_t len = 0;
+	unsigned char *d = fx_read(rel, &len);
+	struct ck_cert *c = NULL;
+	struct ck_error e;
+	ck_error_clear(&e);
+	cr_assert_eq(ck_cert_from_der(d, len, &c, &e), CK_OK, "%s: %s", rel, e.what);
+	free(d);
+	return c;
 }
 
 /* Load a fixture with an optional password; returns the status. */
