@@ -7,7 +7,6 @@
 
 #include <gnutls/gnutls.h>
 
-
 static enum ck_url_result issuer(const char *served, const char *leaf, struct ck_issuer_info *info, char *note)
 {
 	size_t len = 0;

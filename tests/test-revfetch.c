@@ -8,7 +8,6 @@
 #include "libcore/revfetch.h"
 #include "unit.h"
 
-
 struct fixture {
 	struct ck_cert *client, *revoked, *int_ca, *root;
 	struct ck_crlset *crls;

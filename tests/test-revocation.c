@@ -11,7 +11,6 @@
 #define AT_2030 1893456000 /* 2030-01-01 */
 #define AT_2071 3187296000 /* 2071-01-01 */
 
-
 static enum ck_url_result crl(const char *file, const char *leaf, const char *issuer, time_t at,
 			      struct ck_crl_info *info, char *note)
 {
