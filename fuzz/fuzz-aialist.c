@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz f = { data, size };
 	struct fz_pw pw;
 	uint8_t flags = fz_header(&f, &pw);
-	struct ck_load_opts lo = { .password = &pw.pw };
+	struct ck_load_opts lo = { .password = &pw.pw, .kdf_budget = FZ_KDF_BUDGET };
 	struct ck_aia_opts ao = { .analyze.chain.at = 1893456000, .list_only = true };
 	const struct ck_trust *trust = flags & 0x04 ? roots : NULL;
 	struct ck_runtime_verdict *vs[CK_RT_COUNT] = { 0 };

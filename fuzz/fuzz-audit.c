@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz f = { data, size };
 	struct fz_pw pw;
 	uint8_t flags = fz_header(&f, &pw);
-	struct ck_load_opts lo = { .password = &pw.pw };
+	struct ck_load_opts lo = { .password = &pw.pw, .kdf_budget = FZ_KDF_BUDGET };
 	struct ck_analyze_opts ao;
 	struct ck_policy *p = NULL;
 	struct ck_bundle *b = NULL;

@@ -244,7 +244,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz f = { data, size };
 	struct fz_pw pw;
 	uint8_t flags = fz_header(&f, &pw);
-	struct ck_load_opts lo = { .password = &pw.pw };
+	struct ck_load_opts lo = { .password = &pw.pw, .kdf_budget = FZ_KDF_BUDGET };
 	struct ck_analyze_opts ao = { .chain.at = 1893456000 /* 2030-01-01 */ };
 	static const char *const policies[] = { "2.999.1", "2.5.29.32.0", "2.999.2" };
 	struct ck_validate_opts *vo = &ao.chain.v;

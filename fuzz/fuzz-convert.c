@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz f = { data, size };
 	struct fz_pw pw;
 	uint8_t flags = fz_header(&f, &pw);
-	struct ck_load_opts lo = { .password = &pw.pw };
+	struct ck_load_opts lo = { .password = &pw.pw, .kdf_budget = FZ_KDF_BUDGET };
 	struct ck_fix_opts fo = { .scope = flags & 0x08 ? CK_FIX_PRIMARY : CK_FIX_ALL,
 				  .keep_root = (flags & 0x10) != 0,
 				  .complete = (flags & 0x20) != 0,

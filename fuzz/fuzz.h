@@ -62,6 +62,15 @@ const unsigned char *fz_fixture(const char *rel, size_t *len);
 /* A fixture certificate record, parsed once and kept. */
 const struct ck_cert *fz_fixture_cert(const char *rel);
 
+/* The PKCS#12 key-derivation budget of the harnesses whose subject is
+ * what comes after the load (chain, audit, aialist, convert): 100,000
+ * iterations open every usual file (OpenSSL 2048, Windows 2000, Java
+ * 10000 per derivation, a few passwords tried), and stop a GnuTLS-made
+ * one (600,000) at once with CK_E_KDF_BUDGET instead of spending most of
+ * the harness's time in SHA-256 (the audit harness spent 41 % there).
+ * load and pkcs12 keep the tools' default budget. */
+#define FZ_KDF_BUDGET 100000ULL
+
 /* A FILE that writes to memory; fz_mem_close() returns the bytes
  * (owned by the struct, freed by the next fz_mem_open or fz_mem_free). */
 struct fz_mem {

@@ -7,6 +7,10 @@
  *
  *   fuzz-TARGET [-v] FILE|DIR...
  *
+ * -v names each input with its size and the time the harness took over
+ * it (CPU time of the process, so that a loaded machine does not show
+ * as a slow input), and ends with the total.
+ *
  * Exit status 0 when every input ran; a failing input aborts (the
  * harness's own checks) or is caught by the sanitizer or valgrind. */
 #include "config.h"
@@ -18,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 __attribute__((weak)) int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -28,6 +33,14 @@ __attribute__((weak)) int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static bool verbose;
 static size_t nrun;
+static double total_ms;
+
+static double cpu_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
 
 static int run_file(const char *path)
 {
@@ -41,16 +54,20 @@ static int run_file(const char *path)
 		fprintf(stderr, "replay: %s: %s\n", path, err.what);
 		return 1;
 	}
-	if (verbose)
-		fprintf(stderr, "replay: %s (%zu bytes)\n", path, len);
 	/* a copy of exactly `len` bytes, so that a read past the end is
 	 * caught (ck_read_file adds a NUL) */
 	{
 		unsigned char *copy = malloc(len ? len : 1);
 		if (!copy)
 			abort();
+		double t0;
 		memcpy(copy, data, len);
+		t0 = cpu_ms();
 		LLVMFuzzerTestOneInput(copy, len);
+		t0 = cpu_ms() - t0;
+		total_ms += t0;
+		if (verbose)
+			fprintf(stderr, "replay: %s (%zu bytes) %.3f ms\n", path, len, t0);
 		free(copy);
 	}
 	free(data);
@@ -123,6 +140,10 @@ int main(int argc, char **argv)
 			bad |= run_file(argv[i]);
 		}
 	}
-	fprintf(stderr, "replay: %zu input%s\n", nrun, nrun == 1 ? "" : "s");
+	if (verbose && nrun)
+		fprintf(stderr, "replay: %zu input%s in %.1f ms of CPU, %.0f per second\n", nrun,
+			nrun == 1 ? "" : "s", total_ms, total_ms > 0 ? nrun * 1e3 / total_ms : 0.0);
+	else
+		fprintf(stderr, "replay: %zu input%s\n", nrun, nrun == 1 ? "" : "s");
 	return bad;
 }
