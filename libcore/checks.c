@@ -32,6 +32,7 @@ const char *ck_severity_name(enum ck_severity s)
 
 static const struct ck_finding_code codes[] = {
 	{ "missing-issuer", CK_SEV_ERROR, "an issuer is in neither the input nor a trust store" },
+	{ "root-not-given", CK_SEV_WARNING, "the chain ends at a CA whose issuer, usually the root, is in neither the input nor a trust store" },
 	{ "untrusted-root", CK_SEV_ERROR, "the chain ends at a root that no trust store holds" },
 	{ "root-in-bundle", CK_SEV_INFO, "the input contains the self-signed root" },
 	{ "duplicate-certificate", CK_SEV_WARNING, "a certificate appears more than once" },
@@ -197,6 +198,31 @@ static const struct ck_cert *out_cert(const struct ck_analysis *a, long idx)
 	return ck_pool_get(a->pool, a->order[idx])->cert;
 }
 
+/* The top of the chain is a CA: what is missing above it is most
+ * likely the root of a private PKI, which a bundle for mutual TLS
+ * rightly leaves out (the peer has it); adding it would only trigger
+ * root-in-bundle. */
+static enum ck_status finding_root_not_given(struct ck_analysis *a, long idx,
+					     const struct ck_cert *t)
+{
+	const char *url = first_http(t->aia_ca_issuers);
+	char hint[1024];
+
+	if (url)
+		snprintf(hint, sizeof hint,
+			 "Give the root with --ca-file to check the whole path; the bundle need not "
+			 "carry it (the peer must already trust it). A .NET client on Linux whose "
+			 "stores lack this root will try to download it from %s at every new "
+			 "connection (15 s budget per chain build); test the URL with aiacheck.", url);
+	else
+		snprintf(hint, sizeof hint,
+			 "Give the root with --ca-file to check the whole path; the bundle need not "
+			 "carry it (the peer must already trust it).");
+	return add_finding(a, "root-not-given", CK_SEV_WARNING, idx, hint,
+			   "the chain ends at %s; its issuer %s is in neither the input nor "
+			   "the trust stores: usually the root", t->subject, t->issuer);
+}
+
 static enum ck_status finding_missing(struct ck_analysis *a, const struct ck_chain *c)
 {
 	size_t top = c->path[c->len - 1];
@@ -205,6 +231,8 @@ static enum ck_status finding_missing(struct ck_analysis *a, const struct ck_cha
 	const char *url = first_http(t->aia_ca_issuers);
 	char hint[1024];
 
+	if (t->ca)
+		return finding_root_not_given(a, idx, t);
 	if (url)
 		snprintf(hint, sizeof hint,
 			 "Add the issuer to the bundle (certconv --fix completes it from --ca-file). "

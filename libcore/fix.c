@@ -131,6 +131,7 @@ static void note_missing(struct ck_fixed *f, const struct ck_analysis *a, const 
 	f->complete = c->complete;
 	f->missing_from = c->complete ? NULL : ck_pool_get(a->pool, c->path[c->len - 1])->cert;
 	f->missing_bad_signature = !c->complete && c->issuer_present;
+	f->missing_root = f->missing_from && !f->missing_bad_signature && f->missing_from->ca;
 }
 
 /* One completion step: adds the store certificates on the path (an
@@ -211,8 +212,10 @@ static enum ck_status from_stores(const struct ck_bundle *b, const struct ck_tru
 	if (step < 0)
 		return (enum ck_status)-step;
 	f->complete = f->complete || last_complete;
-	if (f->complete)
+	if (f->complete) {
 		f->missing_from = NULL;
+		f->missing_root = false;
+	}
 	return CK_OK;
 }
 

@@ -64,6 +64,10 @@ struct ck_fixed {
 	 * not verify. */
 	const struct ck_cert *missing_from;
 	bool missing_bad_signature;
+	/* missing_from is a CA and no certificate of its issuer's name was
+	 * found: what is missing is most likely the root, which a bundle
+	 * may rightly leave out (the peer must already trust it). */
+	bool missing_root;
 	/* private: copies of the certificates added from the stores */
 	struct ck_cert **added;
 	size_t nadded;

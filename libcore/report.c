@@ -1126,6 +1126,31 @@ static void text_cert(FILE *f, const json_t *doc, const json_t *c, unsigned dept
 
 static void text_trace(FILE *f, const json_t *ch, const struct ck_text_opts *o);
 
+/* Why a chain is not valid, for its heading ("not valid" alone reads as
+ * "expired"): no trusted root, else the first error on its path. */
+static const char *not_valid_why(const json_t *doc, const json_t *ch, char *why, size_t size)
+{
+	const json_t *fi, *p;
+	size_t i, k;
+
+	if (jtrue(ch, "valid"))
+		return "";
+	if (!jtrue(ch, "trusted"))
+		return ": no trusted root";
+	json_array_foreach(json_object_get(doc, "findings"), i, fi) {
+		const json_t *cert = json_object_get(fi, "certificate");
+		if (strcmp(jstr(fi, "severity"), "error") || !json_is_integer(cert))
+			continue;
+		json_array_foreach(json_object_get(ch, "path"), k, p)
+			if (json_integer_value(p) == json_integer_value(cert)) {
+				snprintf(why, size, ": %s [%lld]", jstr(fi, "code"),
+					 (long long)json_integer_value(cert));
+				return why;
+			}
+	}
+	return "";
+}
+
 static void text_chain(FILE *f, struct text_src *t, const json_t *ch, size_t n,
 		       const struct ck_text_opts *o)
 {
@@ -1136,20 +1161,26 @@ static void text_chain(FILE *f, struct text_src *t, const json_t *ch, size_t n,
 	unsigned depth = 0;
 	size_t i;
 	const json_t *m;
+	char why[96];
 
-	fprintf(f, "\nChain %zu: %s%s%s · %s%s%s · %s%s%s\n", n,
+	fprintf(f, "\nChain %zu: %s%s%s · %s%s%s · %s%s%s%s\n", n,
 		ck_text_color(o, complete ? "ok" : "error"), complete ? "complete" : "INCOMPLETE",
 		ck_text_reset(o), ck_text_color(o, jtrue(ch, "trusted") ? "ok" : "error"),
 		jtrue(ch, "trusted") ? "trusted" : "not trusted", ck_text_reset(o),
 		ck_text_color(o, jtrue(ch, "valid") ? "ok" : "error"),
-		jtrue(ch, "valid") ? "valid" : "not valid", ck_text_reset(o));
+		jtrue(ch, "valid") ? "valid" : "not valid", not_valid_why(t->doc, ch, why, sizeof why),
+		ck_text_reset(o));
 	json_array_foreach(missing, i, m) {
 		bool badsig = !strcmp(jstr(m, "reason"), "bad-signature");
 		const json_t *urls = json_object_get(m, "ca_issuers"), *u;
+		const json_t *by = json_object_get(m, "needed_by");
+		/* above a CA: most likely a root that was not given (root-not-given) */
+		bool root = !badsig && json_is_integer(by) &&
+			    jtrue(src_cert(t, (size_t)json_integer_value(by)), "ca");
 		size_t k;
 		fprintf(f, "  %s✗ %s%s %s\n", ck_text_color(o, "error"),
-			badsig ? "issuer does not verify:" : "missing:", ck_text_reset(o),
-			jstr(m, "issuer"));
+			badsig ? "issuer does not verify:" : root ? "not given (usually the root):" :
+			"missing:", ck_text_reset(o), jstr(m, "issuer"));
 		json_array_foreach(urls, k, u)
 			fprintf(f, "    %s %s\n", k ? "      " : "fetch:", json_string_value(u));
 		if (!json_array_size(urls))

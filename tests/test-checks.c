@@ -64,6 +64,23 @@ Test(checks, the_demo_bundle)
 	cr_assert_eq(an->errors, 1);
 }
 
+/* issue 24 item 3: above a CA, what is missing is most likely the root */
+Test(checks, root_not_given_above_an_intermediate)
+{
+	const struct ck_finding *f;
+	analyse("bundles/client-chain.pem", NULL, NULL, 0);
+	cr_assert_not(an->chains[0]->complete);
+	cr_assert_null(finding("missing-issuer"));
+	f = finding("root-not-given");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, CK_SEV_WARNING);
+	cr_assert_eq(f->cert, 1);
+	cr_assert(strstr(f->message, "usually the root"), "%s", f->message);
+	cr_assert_null(strstr(f->hint, "Add the issuer"), "%s", f->hint);
+	cr_assert(strstr(f->hint, "http://127.0.0.1:18080/root-ca.crt"), "%s", f->hint);
+	cr_assert_eq(an->errors, 0);
+}
+
 Test(checks, full_chain_trusted)
 {
 	analyse("bundles/client-full.pem", NULL, "pki/root-ca.crt", 0);

@@ -369,6 +369,16 @@ bool conv_report_fix(const struct conv_opts *o, const char *name, const struct c
 	}
 	if (!o->quiet && verbose_nothing && f->nchanges == 0 && f->complete)
 		cli_msg(name, "nothing to fix: the chain is complete and in order");
+	if (!f->complete && f->missing_root) {
+		/* leaf + intermediates without the root: the right content for
+		 * a PFX or a server's chain, so not a failure */
+		if (!o->quiet)
+			cli_msg(name, "the chain ends at %s; its issuer %s is in neither the input nor "
+				"--ca-file, --ca-dir or the trust store: usually the root, which peers "
+				"must already trust (give it with --ca-file to check the whole path)",
+				f->missing_from->subject, f->missing_from->issuer);
+		return true;
+	}
 	if (!f->complete) {
 		const struct ck_cert *m = f->missing_from;
 		const char *url = m ? conv_aia_url(m) : NULL;

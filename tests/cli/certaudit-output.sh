@@ -197,6 +197,16 @@ if ls -a "$TMPD" | grep -q '^\.junit\|^\.sarif\|^\.exists'; then fail "a tempora
 checks=$((checks + 1))
 if [ "$(stat -c %a "$J")" = "$(printf '%o' $((0666 & ~$(umask))))" ]; then echo "ok: report mode follows the umask"; else fail "report mode $(stat -c %a "$J")"; fi
 
+# ---- a private PKI's leaf + intermediate without the root: the root is
+# most likely what is missing, a warning, not missing-issuer (issue 24
+# item 3)
+mkdir "$TMPD/private"
+cp "$FX/bundles/client-chain.pem" "$TMPD/private/"
+run certaudit --no-system-trust --at 2030-06-01 --jsonl "$TMPD/private"
+expect "root not given: WARN, exit 0" 0
+expect_json "root not given: the finding" 'select(.path) | [.findings[] | select(.code | test("issuer|root")) | .code + " " + .severity] | join(",")' "root-not-given warning"
+expect_json "root not given: the verdict" 'select(.path) | .verdict' warn
+
 # ---- standard output that cannot be written is not success
 if [ -w /dev/full ]; then
 	for f in text json xml; do

@@ -16,6 +16,7 @@ bundles/client-full.pem|--ca-file $ROOT|0|root-in-bundle
 bundles/client-chain.pem|--ca-file $ROOT|0|
 bundles/client-full.pem||1|root-in-bundle,untrusted-root
 bundles/client-leaf.pem|--ca-file $ROOT|1|missing-issuer
+bundles/client-chain.pem||1|root-not-given
 bundles/client-scrambled.pem|--ca-file $ROOT|0|root-in-bundle,wrong-order
 bundles/client-dup.pem|--ca-file $ROOT|0|duplicate-certificate
 bundles/client-unrelated.pem|--ca-file $ROOT|0|unrelated-certificate
@@ -77,6 +78,24 @@ expect_json "demo: missing issuer" '.chain.missing[0].issuer' "CN=chainkit Issui
 expect_json "demo: URL" '.chain.missing[0].ca_issuers[0]' "http://127.0.0.1:18080/int-ca.crt"
 expect_json "demo: key matches leaf" '.keys[0].matches_certificate' 0
 expect_json "demo: hint" '.findings[0].hint | test("\\.NET client on Linux will try to download it from http://127.0.0.1:18080/int-ca.crt")' true
+
+# leaf + intermediate of a private PKI, the root not given (issue 24
+# item 3): a warning that the root is most likely what is missing, with
+# no advice to add it to the bundle (root-in-bundle would follow), and
+# the .NET note worded for the root; a leaf's own missing issuer stays
+# an error
+run chainview --json --no-system-trust "$FX/bundles/client-chain.pem"
+expect_json "root not given: one warning" '[.findings[] | .code + " " + .severity + " " + (.certificate|tostring)] | join(",")' "root-not-given warning 1"
+expect_json "root not given: usually the root" '.findings[0].message | test("^the chain ends at CN=chainkit Issuing CA 1,O=chainkit tests; its issuer CN=chainkit Test Root CA,O=chainkit tests is in neither the input nor the trust stores: usually the root$")' true
+expect_json "root not given: no advice to add it" '.findings[0].hint | test("Add the issuer|sends the leaf alone")' false
+expect_json "root not given: --ca-file" '.findings[0].hint | test("Give the root with --ca-file to check the whole path")' true
+expect_json "root not given: .NET note for the root" '.findings[0].hint | test("\\.NET client on Linux whose stores lack this root will try to download it from http://127.0.0.1:18080/root-ca.crt")' true
+run chainview --no-system-trust --color never "$FX/bundles/client-chain.pem"
+expect "root not given: text finding" 1 '^  warning root-not-given \[1\]: the chain ends at CN=chainkit Issuing CA 1'
+expect "root not given: text tree" 1 '^  ✗ not given \(usually the root\): CN=chainkit Test Root CA,O=chainkit tests$'
+expect "root not given: text summary" 1 '^Findings: 0 errors, 1 warning, 0 info$'
+run chainview --json --no-system-trust "$FX/bundles/client-leaf.pem"
+expect_json "a leaf's own issuer: still missing-issuer" '[.findings[] | .code + " " + .severity] | join(",")' "missing-issuer error"
 
 # the missing intermediate found in a CA file completes the chain
 run chainview --json --no-system-trust --ca-file "$FX/pki/int-ca.crt" --password demo "$FX/demo/client.pfx"
