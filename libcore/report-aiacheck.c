@@ -444,6 +444,16 @@ static void text_url_details(FILE *f, const json_t *u, const struct ck_text_opts
 	(void)o;
 }
 
+/* Under -q only failures are shown, without the header that names the
+ * input: each row starts with the input's name, as grep -H does, so that
+ * the rows of several inputs can be told apart (issue 24). */
+static void quiet_label(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *in = json_object_get(doc, "input");
+	if (o->quiet && json_is_object(in))
+		fprintf(f, "%s:", ck_json_text(in, "name"));
+}
+
 static void text_urls(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	const json_t *urls = json_object_get(doc, "urls"), *u, *sum = json_object_get(doc, "summary");
@@ -481,6 +491,7 @@ static void text_urls(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 		ms_text(tls, sizeof tls, json_object_get(t, "tls"));
 		ms_text(first, sizeof first, json_object_get(t, "first_byte"));
 		ms_text(total, sizeof total, json_object_get(t, "total"));
+		quiet_label(f, doc, o);
 		fprintf(f, "  %-4s %-11s %-*s %s%-18s%s %7s %8s %7s %7s %8s  ", cert, ck_json_text(u, "kind"), (int)w,
 			ck_json_text(u, "url"), ck_text_color(o, result_color(u)), res, ck_text_reset(o), dns, conn, tls,
 			first, total);
@@ -512,6 +523,7 @@ static void text_runtimes(FILE *f, const json_t *doc, const struct ck_text_opts 
 		bool problem = json_is_true(json_object_get(rt, "problem"));
 		if (o->quiet && !problem)
 			continue;
+		quiet_label(f, doc, o);
 		fprintf(f, "  %s%s%s (%s): %s\n", ck_text_color(o, problem ? "error" : "ok"), ck_json_text(rt, "label"),
 			ck_text_reset(o), ck_json_text(rt, "name"), ck_json_text(rt, "summary"));
 		if (o->quiet)
