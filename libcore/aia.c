@@ -263,6 +263,8 @@ struct run {
 	size_t nlisted;
 	unsigned schemes;
 	unsigned warn_hours;
+	bool any;                  /* something was requested or settled this round */
+	bool done;                 /* no more rounds for this input */
 };
 
 static bool was_listed(const struct run *ru, const struct ck_cert *c)
@@ -379,6 +381,7 @@ long ck_aia_cert_index(const struct ck_aia_report *r, const struct ck_cert *c)
 /* one round */
 
 struct pending {
+	struct run *ru;
 	size_t entry;
 	struct ck_net_request req;
 	unsigned char *der;   /* OCSP request body */
@@ -571,24 +574,26 @@ static double now_ms(void)
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
-/* One round: prepare every entry not settled yet, fetch each distinct
- * request once (many certificates share their issuer's URLs), and
- * settle every entry with its own copy of the answer. */
-static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool *any,
+/* One round over every input still going: prepare every entry not
+ * settled yet, fetch each distinct request once (many certificates, and
+ * many inputs, share their issuers' URLs), and settle every entry with
+ * its own copy of the answer. */
+static enum ck_status run_round(struct run *runs, size_t nruns, unsigned round, bool last,
 				struct ck_error *err)
 {
-	struct ck_aia_report *r = ru->r;
 	struct pending *ps = NULL;
 	struct ck_net_reqset set = { 0 };
 	struct ck_net_result *res = NULL;
 	long *uniq = NULL;
 	size_t n = 0, todo = 0;
 	enum ck_status rc = CK_OK;
-	double t0;
+	double t0, spent;
 
-	*any = false;
-	for (size_t i = 0; i < r->nurls; i++)
-		todo += r->urls[i].round == 0;
+	for (size_t k = 0; k < nruns; k++) {
+		runs[k].any = false;
+		for (size_t i = 0; !runs[k].done && i < runs[k].r->nurls; i++)
+			todo += runs[k].r->urls[i].round == 0;
+	}
 	if (!todo)
 		return CK_OK;
 	ps = calloc(todo, sizeof *ps);
@@ -598,22 +603,29 @@ static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool 
 		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 		goto out;
 	}
-	/* caIssuers first, so that issuer_pending() knows about them */
-	for (int pass = 0; pass < 2 && !rc; pass++) {
-		for (size_t i = 0; i < r->nurls && !rc; i++) {
-			bool use = false, ca = r->urls[i].kind == CK_KIND_CA_ISSUERS;
-			if (r->urls[i].round || ca != (pass == 0))
-				continue;
-			rc = prepare(ru, i, round, last, &ps[n], &use);
-			if (r->urls[i].round)
-				*any = true;
-			if (!use) {
-				free(ps[n].der);
-				ps[n].der = NULL;
-				continue;
+	for (size_t k = 0; k < nruns && !rc; k++) {
+		struct run *ru = &runs[k];
+		struct ck_aia_report *r = ru->r;
+		if (ru->done)
+			continue;
+		/* caIssuers first, so that issuer_pending() knows about them */
+		for (int pass = 0; pass < 2 && !rc; pass++) {
+			for (size_t i = 0; i < r->nurls && !rc; i++) {
+				bool use = false, ca = r->urls[i].kind == CK_KIND_CA_ISSUERS;
+				if (r->urls[i].round || ca != (pass == 0))
+					continue;
+				rc = prepare(ru, i, round, last, &ps[n], &use);
+				ps[n].ru = ru;
+				if (r->urls[i].round)
+					ru->any = true;
+				if (!use) {
+					free(ps[n].der);
+					ps[n].der = NULL;
+					continue;
+				}
+				uniq[n] = ck_net_reqset_add(&set, &ps[n].req); /* room for todo: never -1 */
+				n++;
 			}
-			uniq[n] = ck_net_reqset_add(&set, &ps[n].req); /* room for todo: never -1 */
-			n++;
 		}
 	}
 	if (rc) {
@@ -621,8 +633,11 @@ static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool 
 		goto out;
 	}
 	t0 = now_ms();
-	rc = ck_net_run(set.reqs, set.n, &ru->o->net, res, err);
-	r->elapsed_ms += now_ms() - t0;
+	rc = ck_net_run(set.reqs, set.n, &runs[0].o->net, res, err);
+	spent = now_ms() - t0;
+	for (size_t k = 0; k < nruns; k++)
+		if (runs[k].any)
+			runs[k].r->elapsed_ms += spent;
 	if (rc)
 		goto out;
 	for (size_t k = 0; k < n; k++) {
@@ -631,7 +646,8 @@ static enum ck_status run_round(struct run *ru, unsigned round, bool last, bool 
 			rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 			goto out;
 		}
-		ck_url_entry_settle(&r->urls[ps[k].entry], &copy, ru->r->at, ru->warn_hours);
+		ck_url_entry_settle(&ps[k].ru->r->urls[ps[k].entry], &copy, ps[k].ru->r->at,
+				    ps[k].ru->warn_hours);
 	}
 out:
 	for (size_t k = 0; ps && k < todo; k++)
@@ -710,68 +726,123 @@ static void recheck_crls(struct run *ru)
 	}
 }
 
-enum ck_status ck_aia_check(const struct ck_bundle *b, const struct ck_trust *trust,
-			    const struct ck_aia_opts *o, struct ck_aia_report **out,
-			    struct ck_error *err)
+static void run_cleanup(struct run *ru)
+{
+	if (ru->r && ru->cur && ru->cur != ru->r->base)
+		ck_analysis_free(ru->cur);
+	ru->cur = NULL;
+	free(ru->listed);
+	ru->listed = NULL;
+	ck_aia_report_free(ru->r);
+	ru->r = NULL;
+}
+
+static enum ck_status run_init(struct run *ru, const struct ck_aia_input *in,
+			       const struct ck_trust *trust, const struct ck_aia_opts *o,
+			       struct ck_error *err)
 {
 	struct ck_aia_report *r = calloc(1, sizeof *r);
-	struct run ru = { .b = b, .trust = trust, .o = o, .r = r };
-	unsigned max = o->max_rounds ? o->max_rounds : DEFAULT_ROUNDS;
 	enum ck_status rc = CK_OK;
 
+	memset(ru, 0, sizeof *ru);
 	if (!r)
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
-	r->bundle = b;
+	ru->b = in->bundle;
+	ru->trust = trust;
+	ru->o = o;
+	ru->r = r;
+	r->bundle = in->bundle;
 	r->list_only = o->list_only;
 	r->at = o->analyze.chain.at ? o->analyze.chain.at : time(NULL);
 	r->connect_timeout_ms = ck_net_connect_timeout_ms(&o->net);
 	r->timeout_ms = ck_net_timeout_ms(&o->net);
-	ru.schemes = o->net.schemes ? o->net.schemes : ck_net_schemes();
-	ru.warn_hours = o->warn_hours ? o->warn_hours : 24;
-	if (b) {
-		rc = analyse(&ru, &r->base, err);
+	ru->schemes = o->net.schemes ? o->net.schemes : ck_net_schemes();
+	ru->warn_hours = o->warn_hours ? o->warn_hours : 24;
+	if (in->bundle) {
+		rc = analyse(ru, &r->base, err);
 		if (rc)
-			goto out;
-		ru.cur = r->base;
+			return rc;
+		ru->cur = r->base;
 	}
-	for (size_t i = 0; o->urls && o->urls[i] && !rc; i++)
-		rc = add_entry(r, CK_KIND_GIVEN, o->urls[i], NULL, (unsigned)i, "GET");
-	for (unsigned round = 1; !rc && round <= max; round++) {
-		bool any = false, added = false;
-		struct ck_analysis *next = NULL;
-		rc = list_new(&ru);
-		if (!rc)
-			rc = run_round(&ru, round, round == max, &any, err);
-		if (rc)
-			break;
-		if (!any)
-			break;
-		r->rounds = round;
-		rc = collect_fetched(&ru, &added);
-		if (rc || !added)
-			continue;
-		rc = analyse(&ru, &next, err);
-		if (rc)
-			break;
-		if (ru.cur != r->base)
-			ck_analysis_free(ru.cur);
-		ru.cur = next;
+	for (size_t i = 0; in->urls && in->urls[i] && !rc; i++)
+		rc = add_entry(r, CK_KIND_GIVEN, in->urls[i], NULL, (unsigned)i, "GET");
+	return rc;
+}
+
+/* After a round: the issuers it fetched join the input's analysis. */
+static enum ck_status run_next(struct run *ru, unsigned round, struct ck_error *err)
+{
+	struct ck_analysis *next = NULL;
+	bool added = false;
+	enum ck_status rc;
+
+	if (!ru->any) {
+		ru->done = true;
+		return CK_OK;
 	}
+	ru->r->rounds = round;
+	rc = collect_fetched(ru, &added);
+	if (rc || !added)
+		return rc;
+	rc = analyse(ru, &next, err);
 	if (rc)
-		goto out;
-	recheck_crls(&ru);
-	r->analysis = ru.cur; /* may be r->base: nothing was fetched */
-	ru.cur = NULL;
-	*out = r;
-	r = NULL;
-out:
+		return rc;
+	if (ru->cur != ru->r->base)
+		ck_analysis_free(ru->cur);
+	ru->cur = next;
+	return CK_OK;
+}
+
+enum ck_status ck_aia_check_all(const struct ck_aia_input *in, size_t n,
+				const struct ck_trust *trust, const struct ck_aia_opts *o,
+				struct ck_aia_report **out, struct ck_error *err)
+{
+	struct run *runs = calloc(n ? n : 1, sizeof *runs);
+	unsigned max = o->max_rounds ? o->max_rounds : DEFAULT_ROUNDS;
+	enum ck_status rc = CK_OK;
+
+	if (!runs)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	for (size_t k = 0; k < n && !rc; k++)
+		rc = run_init(&runs[k], &in[k], trust, o, err);
+	for (unsigned round = 1; !rc && round <= max; round++) {
+		bool going = false;
+		for (size_t k = 0; k < n && !rc; k++)
+			if (!runs[k].done)
+				rc = list_new(&runs[k]);
+		if (!rc)
+			rc = run_round(runs, n, round, round == max, err);
+		for (size_t k = 0; k < n && !rc; k++) {
+			if (!runs[k].done)
+				rc = run_next(&runs[k], round, err);
+			going = going || !runs[k].done;
+		}
+		if (!going)
+			break;
+	}
+	if (!rc) {
+		for (size_t k = 0; k < n; k++) {
+			recheck_crls(&runs[k]);
+			runs[k].r->analysis = runs[k].cur; /* may be base: nothing was fetched */
+			runs[k].cur = NULL;
+			out[k] = runs[k].r;
+			runs[k].r = NULL;
+		}
+	}
 	if (rc == CK_E_NOMEM && !err->what[0])
 		ck_error_set(err, rc, "out of memory");
-	if (r && ru.cur && ru.cur != r->base)
-		ck_analysis_free(ru.cur);
-	free(ru.listed);
-	ck_aia_report_free(r);
+	for (size_t k = 0; k < n; k++)
+		run_cleanup(&runs[k]);
+	free(runs);
 	return rc;
+}
+
+enum ck_status ck_aia_check(const struct ck_bundle *b, const struct ck_trust *trust,
+			    const struct ck_aia_opts *o, struct ck_aia_report **out,
+			    struct ck_error *err)
+{
+	struct ck_aia_input in = { .bundle = b, .urls = o->urls };
+	return ck_aia_check_all(&in, 1, trust, o, out, err);
 }
 
 void ck_url_entry_cleanup(struct ck_url_entry *e)

@@ -109,6 +109,22 @@ enum ck_status ck_aia_check(const struct ck_bundle *b, const struct ck_trust *tr
 			    struct ck_error *err);
 void ck_aia_report_free(struct ck_aia_report *r);
 
+/* One input of ck_aia_check_all(): a bundle (may be NULL) and the URLs
+ * given with it (NULL-terminated, may be NULL).  Both borrowed. */
+struct ck_aia_input {
+	const struct ck_bundle *bundle;
+	const char *const *urls;
+};
+
+/* ck_aia_check() for `n` inputs at once (opts->urls is not used: each
+ * input brings its own): every round requests the URLs of all inputs
+ * still going as one batch, each distinct request once, so that inputs
+ * sharing a URL (a dropped one above all) wait for it once.  On success
+ * out[k] is the report of in[k] (each freed with ck_aia_report_free()). */
+enum ck_status ck_aia_check_all(const struct ck_aia_input *in, size_t n,
+				const struct ck_trust *trust, const struct ck_aia_opts *opts,
+				struct ck_aia_report **out, struct ck_error *err);
+
 /* One URL at a time, for callers that check the URLs of many bundles
  * together (certaudit --network): they make the entries, gather the
  * requests, make each distinct one once with ck_net_run(), and settle

@@ -180,6 +180,35 @@ static json_t *url_json(const struct ck_aia_report *r, size_t i)
 	return o;
 }
 
+/* The entry of `a` for the same missing issuer (name and key id), or NULL. */
+static json_t *missing_find(json_t *a, const struct ck_cert *top)
+{
+	json_t *m, *aki = ck_json_hex(top->aki, top->aki_len);
+	json_t *found = NULL;
+	size_t i;
+
+	json_array_foreach(a, i, m)
+		if (!found && !strcmp(ck_json_text(m, "issuer"), top->issuer) &&
+		    json_equal(json_object_get(m, "authority_key_id"), aki))
+			found = m;
+	json_decref(aki);
+	return found;
+}
+
+static bool ints_has(const json_t *a, json_int_t v)
+{
+	const json_t *x;
+	size_t i;
+	json_array_foreach(a, i, x)
+		if (json_integer_value(x) == v)
+			return true;
+	return false;
+}
+
+/* One entry per missing issuer, however many chains stop there and
+ * however many certificates need it (a bundle of intermediates has a
+ * chain per certificate, many ending at the same top): "needed_by" is
+ * the first, "needed_by_all" every one of them (issue 24). */
 static json_t *missing_json(const struct ck_aia_report *r)
 {
 	json_t *a = json_array();
@@ -187,21 +216,32 @@ static json_t *missing_json(const struct ck_aia_report *r)
 	for (size_t i = 0; b && i < b->nchains; i++) {
 		const struct ck_chain *c = b->chains[i];
 		const struct ck_cert *top, *found = NULL;
-		json_t *m, *urls;
+		json_t *m, *urls, *all;
+		json_int_t need;
 		if (c->complete)
 			continue;
 		top = ck_pool_get(b->pool, c->path[c->len - 1])->cert;
+		need = ck_aia_cert_index(r, top);
+		if ((m = missing_find(a, top))) {
+			all = json_object_get(m, "needed_by_all");
+			if (!ints_has(all, need))
+				json_array_append_new(all, json_integer(need));
+			continue;
+		}
 		for (size_t k = 0; k < r->nfetched && !found; k++)
 			if (ck_cert_name_issued(top, r->fetched[k]))
 				found = r->fetched[k];
 		m = json_object();
 		urls = json_array();
+		all = json_array();
 		for (size_t k = 0; top->aia_ca_issuers && top->aia_ca_issuers[k]; k++)
 			json_array_append_new(urls, ck_json_str(top->aia_ca_issuers[k]));
+		json_array_append_new(all, json_integer(need));
 		json_object_set_new(m, "issuer", ck_json_str(top->issuer));
 		json_object_set_new(m, "authority_key_id", ck_json_hex(top->aki, top->aki_len));
 		json_object_set_new(m, "ca_issuers", urls);
-		json_object_set_new(m, "needed_by", json_integer(ck_aia_cert_index(r, top)));
+		json_object_set_new(m, "needed_by", json_integer(need));
+		json_object_set_new(m, "needed_by_all", all);
 		json_object_set_new(m, "fetched",
 				    found && ck_aia_cert_index(r, found) >= 0 ?
 					    json_integer(ck_aia_cert_index(r, found)) : json_null());
@@ -348,9 +388,37 @@ static const char *result_color(const json_t *u)
 	return "error";
 }
 
+/* " · chain complete, trusted" for one chain; with several, how many
+ * are complete: a bundle whose first chain is complete is not (issue 24). */
+static void text_chain_status(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *ch = json_object_get(doc, "chain"), *chains = json_object_get(doc, "chains"), *x;
+	size_t i, n = json_array_size(chains), done = 0, trusted = 0;
+	bool complete;
+
+	if (!json_is_object(ch))
+		return;
+	json_array_foreach(chains, i, x) {
+		done += !strcmp(ck_json_text(x, "status"), "complete");
+		trusted += json_is_true(json_object_get(x, "trusted"));
+	}
+	if (n > 1) {
+		fprintf(f, " · %zu chains: %zu complete", n, done);
+		if (done < n)
+			fprintf(f, ", %s%zu INCOMPLETE%s", ck_text_color(o, "error"), n - done, ck_text_reset(o));
+		fprintf(f, ", %zu trusted", trusted);
+		return;
+	}
+	complete = !strcmp(ck_json_text(ch, "status"), "complete");
+	fprintf(f, " · chain %s%s%s", ck_text_color(o, complete ? "ok" : "error"),
+		complete ? "complete" : "INCOMPLETE", ck_text_reset(o));
+	if (complete)
+		fprintf(f, ", %s", json_is_true(json_object_get(ch, "trusted")) ? "trusted" : "not trusted");
+}
+
 static void text_chain_summary(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
-	const json_t *in = json_object_get(doc, "input"), *ch = json_object_get(doc, "chain");
+	const json_t *in = json_object_get(doc, "input");
 	const json_t *certs = json_object_get(doc, "certificates"), *c, *m;
 	size_t i;
 
@@ -370,17 +438,16 @@ static void text_chain_summary(FILE *f, const json_t *doc, const struct ck_text_
 		if (n[2])
 			fprintf(f, " (+ %zu downloaded)", n[2]);
 	}
-	if (json_is_object(ch)) {
-		bool complete = !strcmp(ck_json_text(ch, "status"), "complete");
-		fprintf(f, " · chain %s%s%s", ck_text_color(o, complete ? "ok" : "error"),
-			complete ? "complete" : "INCOMPLETE", ck_text_reset(o));
-		if (complete)
-			fprintf(f, ", %s", json_is_true(json_object_get(ch, "trusted")) ? "trusted" : "not trusted");
-	}
+	text_chain_status(f, doc, o);
 	fputc('\n', f);
 	json_array_foreach(json_object_get(doc, "missing"), i, m) {
-		fprintf(f, "  %smissing:%s %s (needed by [%lld])", ck_text_color(o, "error"), ck_text_reset(o),
-			ck_json_text(m, "issuer"), (long long)json_integer_value(json_object_get(m, "needed_by")));
+		const json_t *all = json_object_get(m, "needed_by_all"), *x;
+		size_t k;
+		fprintf(f, "  %smissing:%s %s (needed by ", ck_text_color(o, "error"), ck_text_reset(o),
+			ck_json_text(m, "issuer"));
+		json_array_foreach(all, k, x)
+			fprintf(f, "%s[%lld]", k ? ", " : "", (long long)json_integer_value(x));
+		fputc(')', f);
 		if (json_is_integer(json_object_get(m, "fetched")))
 			fprintf(f, ", fetched as [%lld]", (long long)json_integer_value(json_object_get(m, "fetched")));
 		fputc('\n', f);
@@ -444,6 +511,88 @@ static void text_url_details(FILE *f, const json_t *u, const struct ck_text_opts
 	(void)o;
 }
 
+/* Under -q only failures are shown, without the header that names the
+ * input: each row starts with the input's name, as grep -H does, so that
+ * the rows of several inputs can be told apart (issue 24). */
+static void quiet_label(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *in = json_object_get(doc, "input");
+	if (o->quiet && json_is_object(in))
+		fprintf(f, "%s:", ck_json_text(in, "name"));
+}
+
+/* One URL row.  Not on a terminal, one line whatever its length (for
+ * grep); on a terminal, wider than it, the row after CERT and KIND is
+ * wrapped at its width under the URL (issue 24). */
+static bool url_row(FILE *f, const json_t *doc, const json_t *u, const struct ck_text_opts *o, size_t w,
+		    const char *cert, const char *res, const char *dns, const char *conn, const char *tls,
+		    const char *first, const char *total)
+{
+	const json_t *used = json_object_get(u, "used_by"), *n;
+	char *row = NULL, *lead = NULL, *tail = NULL, *p = NULL;
+	size_t len = 0, k;
+	FILE *m = open_memstream(&row, &len);
+	unsigned width = o->width ? o->width : 80;
+
+	if (!m)
+		return false;
+	if (!strcmp(ck_json_text(u, "kind"), "ocsp") && json_is_string(json_object_get(u, "method")))
+		fprintf(m, "%s · ", ck_json_text(u, "method"));
+	fprintf(m, "%s", ck_json_text(u, "note"));
+	if (json_array_size(used)) {
+		fprintf(m, " %s[used by", ck_text_color(o, "info"));
+		json_array_foreach(used, k, n)
+			fprintf(m, " %s", json_string_value(n));
+		fprintf(m, "]%s", ck_text_reset(o));
+	}
+	if (fclose(m) != 0) {
+		free(row);
+		return false;
+	}
+	if (o->quiet && json_is_object(json_object_get(doc, "input")) &&
+	    asprintf(&p, "%s:", ck_json_text(json_object_get(doc, "input"), "name")) < 0) {
+		free(row);
+		return false;
+	}
+	if (asprintf(&lead, "%s  %-4s %-11s ", p ? p : "", cert, ck_json_text(u, "kind")) < 0)
+		lead = NULL;
+	if (!lead)
+		;
+	else if (!o->tty) {
+		if (asprintf(&tail, "%-*s %s%-18s%s %7s %8s %7s %7s %8s  %s", (int)w, ck_json_text(u, "url"),
+			     ck_text_color(o, result_color(u)), res, ck_text_reset(o), dns, conn, tls, first, total,
+			     row) < 0)
+			tail = NULL;
+	} else if (asprintf(&tail, "%s %s%s%s %s%s%s%s%s%s%s%s%s%s%s %s", ck_json_text(u, "url"),
+			    ck_text_color(o, result_color(u)), res, ck_text_reset(o),
+			    /* wrapped, the timings are one word: DNS/CONNECT/TLS/FIRST/TOTAL */
+			    json_is_null(json_object_get(u, "timings")) ? "" : dns,
+			    json_is_null(json_object_get(u, "timings")) ? "" : "/",
+			    json_is_null(json_object_get(u, "timings")) ? "" : conn,
+			    json_is_null(json_object_get(u, "timings")) ? "" : "/",
+			    json_is_null(json_object_get(u, "timings")) ? "" : tls,
+			    json_is_null(json_object_get(u, "timings")) ? "" : "/",
+			    json_is_null(json_object_get(u, "timings")) ? "" : first,
+			    json_is_null(json_object_get(u, "timings")) ? "" : "/",
+			    json_is_null(json_object_get(u, "timings")) ? "" : total,
+			    json_is_null(json_object_get(u, "timings")) ? "" : " ms", "", row) < 0) {
+		tail = NULL;
+	}
+	if (lead && tail) {
+		size_t indent = strlen(lead) - (p ? strlen(p) : 0);
+		if (o->tty && indent + 20 < width)
+			ck_text_wrap(f, lead, (unsigned)indent, tail, width);
+		else
+			fprintf(f, "%s%s\n", lead, tail);
+	}
+	free(p);
+	free(row);
+	k = lead && tail;
+	free(lead);
+	free(tail);
+	return k;
+}
+
 static void text_urls(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	const json_t *urls = json_object_get(doc, "urls"), *u, *sum = json_object_get(doc, "summary");
@@ -463,14 +612,20 @@ static void text_urls(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 			fprintf(f, ", %lld failed, checked in %.2f s\n",
 				(long long)json_integer_value(json_object_get(sum, "failed")),
 				json_number_value(json_object_get(sum, "elapsed_ms")) / 1000.0);
-		fprintf(f, "  %-4s %-11s %-*s %-18s %7s %8s %7s %7s %8s  %s\n", "CERT", "KIND", (int)w, "URL",
-			"RESULT", "DNS", "CONNECT", "TLS", "FIRST", "TOTAL ms", "NOTE");
+		char head[256];
+		snprintf(head, sizeof head, "%-*s %-18s %7s %8s %7s %7s %8s  %s", (int)w, "URL", "RESULT", "DNS",
+			 "CONNECT", "TLS", "FIRST", "TOTAL ms", "NOTE");
+		if (o->tty)
+			ck_text_wrap(f, "  CERT KIND        ", 19,
+				     list ? "URL RESULT NOTE" : "URL RESULT DNS/CONNECT/TLS/FIRST/TOTAL NOTE",
+				     o->width ? o->width : 80);
+		else
+			fprintf(f, "  %-4s %-11s %s\n", "CERT", "KIND", head);
 	}
 	json_array_foreach(urls, i, u) {
-		const json_t *t = json_object_get(u, "timings"), *used = json_object_get(u, "used_by"), *n;
+		const json_t *t = json_object_get(u, "timings");
 		char cert[16] = "-", dns[16], conn[16], tls[16], first[16], total[16];
 		const char *res = json_is_string(json_object_get(u, "result")) ? ck_json_text(u, "result") : "not checked";
-		size_t k;
 		if (o->quiet && (!strcmp(res, "ok") || !strcmp(res, "not checked")))
 			continue;
 		if (json_is_integer(json_object_get(u, "certificate")))
@@ -481,19 +636,8 @@ static void text_urls(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 		ms_text(tls, sizeof tls, json_object_get(t, "tls"));
 		ms_text(first, sizeof first, json_object_get(t, "first_byte"));
 		ms_text(total, sizeof total, json_object_get(t, "total"));
-		fprintf(f, "  %-4s %-11s %-*s %s%-18s%s %7s %8s %7s %7s %8s  ", cert, ck_json_text(u, "kind"), (int)w,
-			ck_json_text(u, "url"), ck_text_color(o, result_color(u)), res, ck_text_reset(o), dns, conn, tls,
-			first, total);
-		if (!strcmp(ck_json_text(u, "kind"), "ocsp") && json_is_string(json_object_get(u, "method")))
-			fprintf(f, "%s · ", ck_json_text(u, "method"));
-		fprintf(f, "%s", ck_json_text(u, "note"));
-		if (json_array_size(used)) {
-			fprintf(f, " %s[used by", ck_text_color(o, "info"));
-			json_array_foreach(used, k, n)
-				fprintf(f, " %s", json_string_value(n));
-			fprintf(f, "]%s", ck_text_reset(o));
-		}
-		fputc('\n', f);
+		if (!url_row(f, doc, u, o, w, cert, res, dns, conn, tls, first, total))
+			return;
 		if (o->verbose)
 			text_url_details(f, u, o);
 	}
@@ -512,22 +656,50 @@ static void text_runtimes(FILE *f, const json_t *doc, const struct ck_text_opts 
 		bool problem = json_is_true(json_object_get(rt, "problem"));
 		if (o->quiet && !problem)
 			continue;
-		fprintf(f, "  %s%s%s (%s): %s\n", ck_text_color(o, problem ? "error" : "ok"), ck_json_text(rt, "label"),
-			ck_text_reset(o), ck_json_text(rt, "name"), ck_json_text(rt, "summary"));
+		if (o->tty) {
+			char *lead = NULL;
+			if (asprintf(&lead, "%s%s  %s%s%s (%s): ", o->quiet && json_is_object(json_object_get(doc, "input")) ?
+				     ck_json_text(json_object_get(doc, "input"), "name") : "",
+				     o->quiet && json_is_object(json_object_get(doc, "input")) ? ":" : "",
+				     ck_text_color(o, problem ? "error" : "ok"), ck_json_text(rt, "label"), ck_text_reset(o),
+				     ck_json_text(rt, "name")) < 0)
+				return;
+			ck_text_wrap(f, lead, 4, ck_json_text(rt, "summary"), o->width ? o->width : 80);
+			free(lead);
+		} else {
+			quiet_label(f, doc, o);
+			fprintf(f, "  %s%s%s (%s): %s\n", ck_text_color(o, problem ? "error" : "ok"),
+				ck_json_text(rt, "label"), ck_text_reset(o), ck_json_text(rt, "name"),
+				ck_json_text(rt, "summary"));
+		}
 		if (o->quiet)
 			continue;
 		json_array_foreach(json_object_get(rt, "fetches"), k, x) {
-			char cost[32];
+			char cost[32], lead[32];
+			char *line = NULL;
+			size_t len = 0;
+			FILE *m = open_memstream(&line, &len);
+			if (!m)
+				return;
 			ms_text(cost, sizeof cost, json_object_get(x, "cost_ms"));
-			fprintf(f, "    %zu. %s", k + 1, ck_json_text(x, "purpose"));
+			snprintf(lead, sizeof lead, "    %zu. ", k + 1);
+			fprintf(m, "%s", ck_json_text(x, "purpose"));
 			if (json_is_integer(json_object_get(x, "certificate")))
-				fprintf(f, " of [%lld]", (long long)json_integer_value(json_object_get(x, "certificate")));
-			fprintf(f, ": %s — %s%s%s", ck_json_text(x, "address"),
+				fprintf(m, " of [%lld]", (long long)json_integer_value(json_object_get(x, "certificate")));
+			fprintf(m, ": %s — %s%s%s", ck_json_text(x, "address"),
 				ck_text_color(o, json_is_true(json_object_get(x, "success")) ? "ok" : "error"),
 				ck_json_text(x, "note"), ck_text_reset(o));
 			if (json_number_value(json_object_get(x, "cost_ms")) > 0)
-				fprintf(f, " (costs %s ms)", cost);
-			fputc('\n', f);
+				fprintf(m, " (costs %s ms)", cost);
+			if (fclose(m) != 0) {
+				free(line);
+				return;
+			}
+			if (o->tty)
+				ck_text_wrap(f, lead, (unsigned)strlen(lead), line, o->width ? o->width : 80);
+			else
+				fprintf(f, "%s%s\n", lead, line);
+			free(line);
 		}
 	}
 }

@@ -175,6 +175,8 @@ CLI_TESTS = \
 	tests/cli/aiacheck-demo.sh \
 	tests/cli/aiacheck-ldap.sh \
 	tests/cli/aiacheck-addresses.sh \
+	tests/cli/aiacheck-batch.sh \
+	tests/cli/aiacheck-list.sh \
 	tests/cli/certaudit-tree.sh \
 	tests/cli/certaudit-output.sh \
 	tests/cli/certaudit-walk.sh \

@@ -57,7 +57,8 @@ static const struct cli_tool tool = {
 	.description =
 		"FILE is anything chainview reads; '-' reads standard input.  The chain is built first,\n"
 		"with the same trust options; every URL of every certificate (and of every issuer\n"
-		"fetched on the way) is then fetched, all at once, and classified: ok, dns-failure,\n"
+		"fetched on the way) is then fetched, all at once and each distinct URL once for\n"
+		"all the FILEs, and classified: ok, dns-failure,\n"
 		"refused, dropped, timeout, tls-error, http-error, proxy-error, too-large, bad-content,\n"
 		"wrong-issuer, stale, revoked, unsupported-scheme, malformed-url or\n"
 		"blocked-address (no link-local or cloud metadata address is connected to).",
@@ -203,18 +204,53 @@ static int report_status(const struct run *ru, const struct ck_aia_report *r,
 	return bad ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
 }
 
-/* Check one bundle (b may be NULL: the --url run). */
-static int check(struct run *ru, const struct ck_bundle *b, const char *const *urls)
+/* One input: a file (b loaded, or status and an error document when it
+ * could not be), or the --url run (b NULL). */
+struct input {
+	const char *path;
+	struct ck_bundle *b;
+	const char *const *urls;
+	int status;                /* of loading */
+	json_t *errdoc;
+	struct ck_aia_report *r;
+};
+
+static void load_input(struct run *ru, struct input *in)
 {
-	struct ck_aia_opts ao = { 0 };
-	struct ck_aia_report *r = NULL;
-	struct ck_runtime_verdict *vs[CK_RT_COUNT] = { 0 };
-	size_t nv = 0;
+	struct ck_load_opts lo = cli_load_opts(ru->c);
 	struct ck_error err;
-	json_t *doc = NULL;
-	int status;
 
 	ck_error_clear(&err);
+	if (!ck_bundle_load_file(in->path, &lo, &in->b, &err))
+		return;
+	in->b = NULL;
+	in->status = cli_error(&err);
+	if (ru->c->format != CLI_FORMAT_TEXT)
+		in->errdoc = ck_report_error(in->path, &err);
+}
+
+/* Check every input that could be loaded, all in one batch: each
+ * distinct URL is requested once, whichever inputs name it. */
+static int check_all(struct run *ru, struct input *ins, size_t n)
+{
+	struct ck_aia_opts ao = { 0 };
+	struct ck_aia_input *v = calloc(n ? n : 1, sizeof *v);
+	struct ck_aia_report **rs = calloc(n ? n : 1, sizeof *rs);
+	struct ck_error err;
+	size_t m = 0;
+	int status = CLI_EXIT_OK;
+
+	ck_error_clear(&err);
+	if (!v || !rs) {
+		cli_msg(NULL, "out of memory");
+		status = CLI_EXIT_INTERNAL;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (ins[i].b || ins[i].urls) {
+			v[m].bundle = ins[i].b;
+			v[m++].urls = ins[i].urls;
+		}
 	ao.analyze.chain.at = ru->c->at;
 	net_options(ru->o, &ao.net);
 	cli_net_rules(ru->c, &ao.net);
@@ -223,16 +259,41 @@ static int check(struct run *ru, const struct ck_bundle *b, const char *const *u
 	ao.warn_hours = ru->o->warn_hours;
 	ao.ocsp_get = ru->o->ocsp_get;
 	ao.list_only = ru->o->list;
-	ao.urls = urls;
 	/* URL requests, once a run takes more than a second */
 	cli_progress_start(&ru->progress, true, "URLs", 1.0);
-	if (ck_aia_check(b, ru->trust, &ao, &r, &err)) {
+	if (m && ck_aia_check_all(v, m, ru->trust, &ao, rs, &err)) {
 		cli_progress_clear(&ru->progress);
-		if (b)
-			ck_error_set_file(&err, b->name);
-		return cli_error(&err);
+		status = cli_error(&err);
+		goto out;
 	}
 	cli_progress_clear(&ru->progress);
+	m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (ins[i].b || ins[i].urls)
+			ins[i].r = rs[m++];
+out:
+	free(v);
+	free(rs);
+	return status;
+}
+
+/* Emulate the runtimes over one checked input and write its document. */
+static int report_one(struct run *ru, struct input *in)
+{
+	struct ck_aia_report *r = in->r;
+	const struct ck_bundle *b = in->b;
+	struct ck_runtime_verdict *vs[CK_RT_COUNT] = { 0 };
+	size_t nv = 0;
+	struct ck_error err;
+	json_t *doc = NULL;
+	int status;
+
+	ck_error_clear(&err);
+	if (!r) {
+		if (in->errdoc)
+			cli_output_doc(ru->out, in->errdoc, ck_report_text_aiacheck);
+		return in->status;
+	}
 	for (int i = 0; b && i < CK_RT_COUNT; i++) {
 		if (!ru->o->as[i])
 			continue;
@@ -255,30 +316,17 @@ out:
 	json_decref(doc);
 	for (size_t i = 0; i < nv; i++)
 		ck_runtime_verdict_free(vs[i]);
-	ck_aia_report_free(r);
 	return status;
 }
 
-static int check_file(struct run *ru, const char *path)
+static void inputs_free(struct input *ins, size_t n)
 {
-	struct ck_load_opts lo = cli_load_opts(ru->c);
-	struct ck_bundle *b = NULL;
-	struct ck_error err;
-	int status;
-
-	ck_error_clear(&err);
-	if (ck_bundle_load_file(path, &lo, &b, &err)) {
-		status = cli_error(&err);
-		if (ru->c->format != CLI_FORMAT_TEXT) {
-			json_t *doc = ck_report_error(path, &err);
-			cli_output_doc(ru->out, doc, ck_report_text_aiacheck);
-			json_decref(doc);
-		}
-		return status;
+	for (size_t i = 0; ins && i < n; i++) {
+		ck_aia_report_free(ins[i].r);
+		ck_bundle_free(ins[i].b);
+		json_decref(ins[i].errdoc);
 	}
-	status = check(ru, b, NULL);
-	ck_bundle_free(b);
-	return status;
+	free(ins);
 }
 
 static int write_junit(struct run *ru, struct ck_out *jo)
@@ -303,8 +351,9 @@ int main(int argc, char **argv)
 	struct ck_trust *trust = NULL;
 	struct ck_out *jo = NULL;
 	struct ck_error err;
+	struct input *ins = NULL;
+	size_t nin;
 	int first, status = CLI_EXIT_OK, input_status = 0, s;
-	bool many;
 
 	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
 	if (first >= argc && !o.nurls)
@@ -330,20 +379,30 @@ int main(int argc, char **argv)
 		return cli_finish(&c, status);
 	}
 	ru.trust = trust;
-	many = argc - first + (o.nurls > 0) > 1;
-	ru.out = cli_output_begin(&c, "aiacheck", many);
-	for (int i = first; i < argc; i++) {
-		s = check_file(&ru, argv[i]);
-		if (s >= CLI_EXIT_INPUT && !input_status)
-			input_status = s;
-		else if (s == CLI_EXIT_PROBLEMS)
-			status = CLI_EXIT_PROBLEMS;
+	nin = (size_t)(argc - first) + (o.nurls > 0);
+	ins = calloc(nin ? nin : 1, sizeof *ins);
+	if (!ins) {
+		cli_msg(NULL, "out of memory");
+		ck_out_abort(jo);
+		free(o.urls);
+		ck_trust_free(trust);
+		return cli_finish(&c, CLI_EXIT_INTERNAL);
 	}
-	if (o.nurls) {
-		s = check(&ru, NULL, o.urls);
-		if (s >= CLI_EXIT_INPUT && !input_status)
-			input_status = s;
-		else if (s == CLI_EXIT_PROBLEMS)
+	for (int i = first; i < argc; i++) {
+		ins[i - first].path = argv[i];
+		load_input(&ru, &ins[i - first]);
+	}
+	if (o.nurls)
+		ins[nin - 1].urls = o.urls;
+	ru.out = cli_output_begin(&c, "aiacheck", nin > 1);
+	s = check_all(&ru, ins, nin);
+	if (s)
+		input_status = s;
+	for (size_t i = 0; i < nin && !s; i++) {
+		int k = report_one(&ru, &ins[i]);
+		if (k >= CLI_EXIT_INPUT && !input_status)
+			input_status = k;
+		else if (k == CLI_EXIT_PROBLEMS)
 			status = CLI_EXIT_PROBLEMS;
 	}
 	if (!cli_output_end(ru.out) && !input_status)
@@ -356,6 +415,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ru.ndocs; i++)
 		json_decref(ru.docs[i]);
 	free(ru.docs);
+	inputs_free(ins, nin);
 	free(o.urls);
 	ck_trust_free(trust);
 	return cli_finish(&c, input_status ? input_status : status);
