@@ -525,6 +525,7 @@ struct ck_der_walker {
 	struct ck_error err;
 	size_t top_count; /* top-level elements seen */
 	unsigned problems; /* every problem seen, OR'ed */
+	bool too_deep;     /* the error is the depth limit */
 };
 
 static bool push(struct ck_der_walker *w, const struct frame *f)
@@ -618,25 +619,49 @@ static void container_name(const struct ck_der_walker *w, const struct frame *f,
 
 static enum ck_der_event next_event(struct ck_der_walker *w, struct ck_der_elem *e);
 
-/* Is data[0..len) exactly one element in DER, without any problem,
- * nested at most max_depth deep?  (To show a string's content as
- * elements: only when it is unmistakably DER.) */
-static bool is_der(const unsigned char *data, size_t len, unsigned max_depth)
+/* What the content of an OCTET or BIT STRING holds, walked at most
+ * max_depth deep. */
+enum inner {
+	INNER_NOT_DER, /* not an element: shown as bytes */
+	INNER_DER,     /* one element, walked */
+	INNER_BROKEN,  /* a SEQUENCE or SET header spanning exactly the
+			* content, whose inside does not decode */
+	INNER_TOO_DEEP, /* DER-looking, but nested past the depth limit */
+};
+
+/* A primitive string's content is walked as elements only when it is
+ * unmistakably DER: exactly one element without any problem, or exactly
+ * one SEQUENCE or SET (a structure, whose values are then checked like
+ * any other: a wrong character in a certificate policy's VisibleString
+ * is a problem to report, not a reason to show hex).  A SEQUENCE or SET
+ * header that spans the content exactly but whose inside breaks is said
+ * to be broken, so that the check does not pass it over in silence. */
+static enum inner inner_kind(const unsigned char *data, size_t len, unsigned max_depth)
 {
 	struct ck_der_walk_opts o = { .max_depth = max_depth };
 	struct ck_der_walker *w = NULL;
 	struct ck_der_elem e;
-	enum ck_der_event ev;
-	bool ok;
+	struct hdr h;
+	bool structure = len >= 2 && (data[0] == 0x30 || data[0] == 0x31);
+	bool spans = structure && read_hdr(data, len, &h) == HDR_OK && !h.t.indefinite &&
+		     h.t.hdr_len + h.t.len == len;
+	enum inner k;
 
-	if (!max_depth || ck_der_walker_new(data, len, &o, &w, NULL))
-		return false;
-	while ((ev = next_event(w, &e)) != CK_DER_DONE && !w->err.status && !w->problems &&
-	       w->top_count <= 1)
+	if (!max_depth)
+		return spans ? INNER_TOO_DEEP : INNER_NOT_DER;
+	if (ck_der_walker_new(data, len, &o, &w, NULL))
+		return INNER_NOT_DER;
+	while (next_event(w, &e) != CK_DER_DONE && !w->err.status && w->top_count <= 1 &&
+	       (spans || !w->problems))
 		;
-	ok = !w->err.status && !w->problems && w->top_count == 1 && ev == CK_DER_DONE;
+	if (!w->err.status && w->top_count == 1 && w->done && (!w->problems || spans))
+		k = INNER_DER;
+	else if (spans)
+		k = w->too_deep ? INNER_TOO_DEEP : INNER_BROKEN;
+	else
+		k = INNER_NOT_DER;
 	ck_der_walker_free(w);
-	return ok;
+	return k;
 }
 
 /* SET OF order (X.690 11.6): encodings compared as octet strings, the
@@ -708,6 +733,7 @@ static bool usable(struct ck_der_walker *w, enum hdr_status hs, const struct hdr
 		fail(w, true, pos + h->t.tag_len, "indefinite length at byte %lld in a primitive value",
 		     at_ll(w, pos + h->t.tag_len));
 	} else if (w->nframes - 1 >= w->o.max_depth) {
+		w->too_deep = !w->err.status;
 		fail(w, true, pos, "nesting deeper than %u levels at byte %lld", w->o.max_depth,
 		     at_ll(w, pos));
 	}
@@ -795,14 +821,26 @@ static void step_in(struct ck_der_walker *w, enum hdr_status hs, struct ck_der_e
 	} else {
 		skip = e->tlv.tag == CK_TAG_BIT_STRING ? 1 : 0;
 		w->pos = pos + hdr + e->content_len;
-		if (w->o.nested && e->tlv.cls == 0 && !e->truncated && !e->problems &&
+		if (w->o.nested && e->tlv.cls == 0 && !e->truncated &&
 		    (e->tlv.tag == CK_TAG_OCTET_STRING ||
 		     (e->tlv.tag == CK_TAG_BIT_STRING && e->content_len && e->content[0] == 0)) &&
-		    e->content_len >= skip + 2 &&
-		    is_der(e->content + skip, e->content_len - skip, w->o.max_depth - e->depth - 1)) {
-			e->encapsulates = e->has_children = true;
-			child.end = w->pos;
-			w->pos = pos + hdr + skip;
+		    e->content_len >= skip + 2) {
+			switch (inner_kind(e->content + skip, e->content_len - skip,
+					   w->o.max_depth - e->depth - 1)) {
+			case INNER_DER:
+				e->encapsulates = e->has_children = true;
+				child.end = w->pos;
+				w->pos = pos + hdr + skip;
+				break;
+			case INNER_BROKEN:
+				e->unchecked = "its content is a SEQUENCE or SET that does not decode";
+				break;
+			case INNER_TOO_DEEP:
+				e->unchecked = "its content is nested past the depth limit";
+				break;
+			default:
+				break;
+			}
 		}
 	}
 	if (!e->has_children)

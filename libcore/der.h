@@ -158,6 +158,9 @@ struct ck_der_elem {
 				       * child elements */
 	bool has_children;            /* constructed or encapsulates: a
 				       * CK_DER_LEAVE for it follows its children */
+	const char *unchecked;        /* a string that looks like it holds DER
+				       * but whose content could not be walked:
+				       * why (static text), else NULL */
 	unsigned problems;            /* CK_DER_P_* */
 };
 

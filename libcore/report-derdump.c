@@ -39,7 +39,8 @@ struct text_state;
 
 struct dump_problem {
 	int64_t offset;
-	unsigned bit;
+	unsigned bit;       /* CK_DER_P_*, or 0 for a value not checked inside */
+	const char *reason; /* bit 0: why */
 };
 
 struct dump_sink {
@@ -192,6 +193,8 @@ static json_t *node_json(const struct ck_der_elem *e, const struct ck_schema_nam
 	json_object_set_new(o, "truncated", json_boolean(e->truncated));
 	node_value(o, e);
 	json_object_set_new(o, "encapsulates", json_boolean(e->encapsulates));
+	if (e->unchecked)
+		json_object_set_new(o, "unchecked", json_string(e->unchecked));
 	json_object_set_new(o, "problems", problems_json(e->problems));
 	return o;
 }
@@ -227,12 +230,33 @@ static json_t *error_json(const struct ck_error *err)
 struct block_tally {
 	struct dump_problem *probs;
 	size_t nprobs, cprobs;
-	size_t elements, derv, invalid;
+	size_t elements, derv, invalid, unchecked;
 };
+
+static int add_problem(struct block_tally *t, int64_t offset, unsigned bit, const char *reason)
+{
+	if (t->nprobs == t->cprobs) {
+		size_t nc = t->cprobs ? t->cprobs * 2 : 16;
+		struct dump_problem *np = realloc(t->probs, nc * sizeof *np);
+		if (!np)
+			return -1;
+		t->probs = np;
+		t->cprobs = nc;
+	}
+	t->probs[t->nprobs].offset = offset;
+	t->probs[t->nprobs].reason = reason;
+	t->probs[t->nprobs++].bit = bit;
+	return 0;
+}
 
 static int tally(struct block_tally *t, const struct ck_der_elem *e)
 {
 	t->elements++;
+	if (e->unchecked) {
+		t->unchecked++;
+		if (add_problem(t, e->offset, 0, e->unchecked) < 0)
+			return -1;
+	}
 	for (unsigned i = 0; i < CK_DER_P_COUNT; i++) {
 		unsigned bit = 1u << i;
 		if (!(e->problems & bit))
@@ -241,16 +265,8 @@ static int tally(struct block_tally *t, const struct ck_der_elem *e)
 			t->derv++;
 		else
 			t->invalid++;
-		if (t->nprobs == t->cprobs) {
-			size_t nc = t->cprobs ? t->cprobs * 2 : 16;
-			struct dump_problem *np = realloc(t->probs, nc * sizeof *np);
-			if (!np)
-				return -1;
-			t->probs = np;
-			t->cprobs = nc;
-		}
-		t->probs[t->nprobs].offset = e->offset;
-		t->probs[t->nprobs++].bit = bit;
+		if (add_problem(t, e->offset, bit, NULL) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -259,9 +275,16 @@ static int tally(struct block_tally *t, const struct ck_der_elem *e)
 static json_t *block_tail(const struct block_tally *t, const struct ck_error *werr)
 {
 	json_t *tail = json_object(), *plist = json_array(), *sum = json_object();
+	json_t *ulist = json_array();
 
 	for (size_t i = 0; i < t->nprobs; i++) {
 		json_t *p = json_object();
+		if (!t->probs[i].bit) {
+			json_object_set_new(p, "offset", json_integer((json_int_t)t->probs[i].offset));
+			json_object_set_new(p, "message", json_string(t->probs[i].reason));
+			json_array_append_new(ulist, p);
+			continue;
+		}
 		json_object_set_new(p, "offset", json_integer((json_int_t)t->probs[i].offset));
 		json_object_set_new(p, "code", json_string(ck_der_problem_code(t->probs[i].bit)));
 		json_object_set_new(p, "message", json_string(ck_der_problem_message(t->probs[i].bit)));
@@ -269,24 +292,45 @@ static json_t *block_tail(const struct block_tally *t, const struct ck_error *we
 		json_array_append_new(plist, p);
 	}
 	json_object_set_new(tail, "problems", plist);
+	json_object_set_new(tail, "unchecked", ulist);
 	json_object_set_new(tail, "error", error_json(werr));
-	json_object_set_new(tail, "der", json_boolean(!werr->status && !t->derv && !t->invalid));
+	json_object_set_new(tail, "der", json_boolean(!werr->status && !t->derv && !t->invalid &&
+						      !t->unchecked));
 	json_object_set_new(sum, "elements", json_integer((json_int_t)t->elements));
 	json_object_set_new(sum, "der_violations", json_integer((json_int_t)t->derv));
 	json_object_set_new(sum, "invalid", json_integer((json_int_t)t->invalid));
+	json_object_set_new(sum, "unchecked", json_integer((json_int_t)t->unchecked));
 	json_object_set_new(tail, "summary", sum);
 	return tail;
 }
 
+/* Is the element, named by the schema, an extension's value that should
+ * have been walked (RFC 5280 4.1: extnValue holds the DER of the
+ * extension's type) but was not? */
+static bool opaque_extension(const struct ck_der_elem *e, const struct ck_schema_names *names)
+{
+	const struct ck_schema_field *f;
+	size_t n;
+
+	if (e->encapsulates || e->unchecked || e->tlv.cls != 0 || e->tlv.tag != CK_TAG_OCTET_STRING)
+		return false;
+	f = ck_schema_field_at(names, e->offset);
+	n = f && f->name ? strlen(f->name) : 0;
+	return !f->as && n >= 9 && !strcmp(f->name + n - 9, "extnValue");
+}
+
 /* Walk the block's DER through the sink: every element is tallied, those
- * within --depth are written.  The first error goes to *werr. */
+ * within --depth are written.  DER inside OCTET and BIT STRINGs is always
+ * walked and checked; without `nested` it is only not shown.  The first
+ * error goes to *werr. */
 static int walk_block(struct dump_sink *s, const struct ck_dump_block *b, struct block_tally *t,
 		      struct ck_error *werr)
 {
-	struct ck_der_walk_opts wo = { .base = b->base, .nested = s->o->nested,
+	struct ck_der_walk_opts wo = { .base = b->base, .nested = true,
 				       .container = s->o->container };
 	struct ck_der_walker *w = NULL;
 	unsigned limit = s->o->depth;
+	unsigned hide = 0; /* not nested: children from this depth + 1 are not shown */
 	struct ck_der_elem e;
 	enum ck_der_event ev;
 	int r = 0;
@@ -294,13 +338,23 @@ static int walk_block(struct dump_sink *s, const struct ck_dump_block *b, struct
 	if (ck_der_walker_new(b->der, b->len, &wo, &w, werr))
 		return 0; /* werr says why */
 	while (r == 0 && (ev = ck_der_walker_next(w, &e)) != CK_DER_DONE) {
-		bool shown = !limit || e.depth < limit;
-		bool open = e.has_children && (!limit || e.depth + 1 < limit);
+		bool shown = (!limit || e.depth < limit) && (!hide || e.depth < hide);
+		bool open;
+		if (ev == CK_DER_ENTER && shown && e.encapsulates && !s->o->nested) {
+			hide = e.depth + 1;
+			e.encapsulates = e.has_children = false; /* shown as bytes */
+		} else if (ev == CK_DER_LEAVE && hide && e.depth + 1 == hide) {
+			hide = 0;
+			continue;
+		}
+		open = e.has_children && (!limit || e.depth + 1 < limit);
 		if (ev == CK_DER_LEAVE) {
 			if (shown && open)
 				r = s->leave(s);
 			continue;
 		}
+		if (!e.unchecked && b->names && opaque_extension(&e, b->names))
+			e.unchecked = "an extension's value that is not DER";
 		r = tally(t, &e);
 		if (r == 0 && shown)
 			r = s->node(s, node_json(&e, b->names), e.depth, open, e.has_children && !open);
@@ -339,6 +393,7 @@ static int dump_block(struct dump_sink *s, const struct ck_dump_block *b, size_t
 	res->elements += t.elements;
 	res->der_violations += t.derv;
 	res->invalid += t.invalid;
+	res->unchecked += t.unchecked;
 	r = s->block_end(s, block_tail(&t, &werr));
 	free(t.probs);
 	return r;
@@ -724,6 +779,9 @@ static int tnode(struct dump_sink *s, json_t *n, unsigned depth, bool open, bool
 		fprintf(f, " %s(truncated)%s", ck_text_color(to, "error"), ck_text_reset(to));
 	if (hidden)
 		fputs(" …", f);
+	if (json_is_string(json_object_get(n, "unchecked")))
+		fprintf(f, " %s[not checked inside: %s]%s", ck_text_color(to, "warning"),
+			ck_json_text(n, "unchecked"), ck_text_reset(to));
 	json_array_foreach(probs, i, p) {
 		bool der_only = jtrue(p, "der_only");
 		if (der_only && (!s->o->strict || !strcmp(ck_json_text(p, "code"), "indefinite-length")))
@@ -747,6 +805,7 @@ static int tblock_end(struct dump_sink *s, json_t *tail)
 	const struct ck_text_opts *to = s->to;
 	const json_t *sum = json_object_get(tail, "summary"), *p;
 	long long derv = jint(sum, "der_violations"), invalid = jint(sum, "invalid");
+	long long unchecked = jint(sum, "unchecked");
 	FILE *f = s->out;
 	size_t i;
 
@@ -760,8 +819,16 @@ static int tblock_end(struct dump_sink *s, json_t *tail)
 		fprintf(f, "%sNot DER%s (valid BER): %lld DER rule%s broken; --strict-der lists %s.\n",
 			ck_text_color(to, "warning"), ck_text_reset(to), derv, derv == 1 ? "" : "s",
 			derv == 1 ? "it" : "them");
-	} else if (s->o->strict && !invalid && !json_is_object(json_object_get(tail, "error"))) {
+	} else if (s->o->strict && !invalid && !unchecked &&
+		   !json_is_object(json_object_get(tail, "error"))) {
 		fprintf(f, "%sNo DER violations.%s\n", ck_text_color(to, "ok"), ck_text_reset(to));
+	}
+	if (unchecked) {
+		/* never "no violations" for what could not be looked into */
+		fprintf(f, "%sNot checked inside (%lld):%s\n", ck_text_color(to, "warning"), unchecked,
+			ck_text_reset(to));
+		json_array_foreach(json_object_get(tail, "unchecked"), i, p)
+			fprintf(f, "  byte %lld: %s\n", jint(p, "offset"), ck_json_text(p, "message"));
 	}
 	if (invalid) {
 		fprintf(f, "%sInvalid encodings (%lld):%s\n", ck_text_color(to, "error"), invalid,

@@ -45,6 +45,8 @@ struct ck_dump_result {
 	size_t elements;
 	size_t der_violations; /* valid BER, not DER */
 	size_t invalid;        /* invalid in BER too */
+	size_t unchecked;      /* strings whose DER-looking content could not
+				* be walked, so was not checked */
 	struct ck_error *errors; /* one per block: status set when the block
 				  * has no DER or the walk found it broken */
 	size_t nerrors;          /* blocks with an error */

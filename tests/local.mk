@@ -154,6 +154,7 @@ CLI_TESTS = \
 	tests/cli/truststore-output.sh \
 	tests/cli/derdump-golden.sh \
 	tests/cli/derdump-bad-input.sh \
+	tests/cli/derdump-nested.sh \
 	tests/cli/derdump-options.sh \
 	tests/cli/man-options.sh \
 	tests/cli/tools-not-dumpable.sh \

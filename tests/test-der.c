@@ -495,6 +495,39 @@ Test(der, der_inside_strings_is_walked_only_when_it_is_der)
 	cr_assert_eq(walk(hash, sizeof hash, true).encapsulating, 0);
 }
 
+Test(der, a_structure_inside_a_string_is_walked_with_its_problems)
+{
+	/* OCTET STRING { SEQUENCE { VisibleString "a\xe9" } }: the value is
+	 * wrong, the structure is unmistakable: walked, the problem found */
+	const unsigned char bad[] = { 0x04, 0x06, 0x30, 0x04, 0x1a, 0x02, 0x61, 0xe9 };
+	/* OCTET STRING { SEQUENCE spanning it, INTEGER claiming 5 of 3 } */
+	const unsigned char broken[] = { 0x04, 0x05, 0x30, 0x03, 0x02, 0x05, 0x01 };
+	/* a SEQUENCE header that does not span the content: bytes, checked */
+	const unsigned char bytes[] = { 0x04, 0x04, 0x30, 0x09, 0x02, 0x05 };
+	struct ck_der_walk_opts o = { .nested = true };
+	struct ck_der_walker *w = NULL;
+	struct ck_der_elem el;
+	struct walked r;
+
+	r = walk(bad, sizeof bad, true);
+	cr_assert_eq(r.encapsulating, 1);
+	cr_assert_eq(r.enters, 3);
+	cr_assert(r.problems & CK_DER_P_BAD_STRING);
+	cr_assert_eq(r.err.status, CK_OK);
+
+	cr_assert_eq(ck_der_walker_new(broken, sizeof broken, &o, &w, &e), CK_OK);
+	cr_assert_eq(ck_der_walker_next(w, &el), CK_DER_ENTER);
+	cr_assert_not(el.encapsulates);
+	cr_assert_str_eq(el.unchecked, "its content is a SEQUENCE or SET that does not decode");
+	ck_der_walker_free(w);
+
+	cr_assert_eq(ck_der_walker_new(bytes, sizeof bytes, &o, &w, &e), CK_OK);
+	cr_assert_eq(ck_der_walker_next(w, &el), CK_DER_ENTER);
+	cr_assert_not(el.encapsulates);
+	cr_assert_null(el.unchecked);
+	ck_der_walker_free(w);
+}
+
 Test(der, several_top_level_elements)
 {
 	const unsigned char d[] = { 0x02, 0x01, 0x05, 0x05, 0x00, 0x30, 0x00 };

@@ -22,7 +22,7 @@ enum {
 static const struct cli_option options[] = {
 	{ "type", 0, "TYPE", "name the fields as TYPE (auto, Certificate, PFX, ...; see derdump(1))", OPT_TYPE },
 	{ "strict-der", 0, NULL, "list every DER rule broken (exit status 1 if any)", OPT_STRICT },
-	{ "no-nested", 0, NULL, "do not show DER inside OCTET and BIT STRINGs as elements", OPT_NO_NESTED },
+	{ "no-nested", 0, NULL, "do not show DER inside OCTET and BIT STRINGs (still checked)", OPT_NO_NESTED },
 	{ "depth", 0, "N", "show N levels (deeper ones are still checked)", OPT_DEPTH },
 	{ "offset", 0, "N", "start at byte N of the DER", OPT_OFFSET },
 	{ "length", 0, "N", "show N bytes from --offset", OPT_LENGTH },
@@ -285,7 +285,8 @@ static int dump_one(const char *path, struct cli_common *c, const struct opts *o
 	s = report_errors(path, blocks, nb, &d.res);
 	if (s > status)
 		status = s;
-	if (status == CLI_EXIT_OK && (d.res.invalid || (o->strict && d.res.der_violations)))
+	if (status == CLI_EXIT_OK &&
+	    (d.res.invalid || (o->strict && (d.res.der_violations || d.res.unchecked))))
 		status = CLI_EXIT_PROBLEMS;
 out:
 	ck_dump_result_cleanup(&d.res);
