@@ -125,11 +125,25 @@ static json_t *index_or_null(const struct ck_report_tls_in *in, long pos)
 	return json_integer(in->chain_index[pos]);
 }
 
+/* Where the certificate at chain position `pos` came from: the
+ * credential (--pfx/--cert), a --ca-file, a --ca-dir, or another trust
+ * store, and that file's name. */
+static json_t *from_json(const struct ck_report_tls_in *in, long pos)
+{
+	const char *kind = in->chain_from_kind ? in->chain_from_kind[pos] : NULL;
+	json_t *o = json_object();
+	json_object_set_new(o, "index", index_or_null(in, pos));
+	json_object_set_new(o, "source", json_string(!kind ? "credential" : !strcmp(kind, "file") ? "ca-file" :
+						     !strcmp(kind, "directory") ? "ca-dir" : "trust-store"));
+	json_object_set_new(o, "file", ck_json_str_or_null(in->chain_from ? in->chain_from[pos] : NULL));
+	return o;
+}
+
 static json_t *request_json(const struct ck_report_tls_in *in, size_t k)
 {
 	const struct ck_tls_request *rq = &in->result->requests[k];
 	const struct ck_tls_match *m = in->matches ? &in->matches[k] : NULL;
-	json_t *o = json_object(), *names = json_array(), *sent = json_array();
+	json_t *o = json_object(), *names = json_array(), *sent = json_array(), *from = json_array();
 
 	for (size_t i = 0; i < rq->nca_names; i++) {
 		json_t *n = json_object();
@@ -140,8 +154,11 @@ static json_t *request_json(const struct ck_report_tls_in *in, size_t k)
 				    json_string(m->is_subject[i] ? "subject" : "issuer"));
 		json_array_append_new(names, n);
 	}
-	for (size_t i = 0; i < rq->nsent; i++)
+	for (size_t i = 0; i < rq->nsent; i++) {
 		json_array_append_new(sent, index_or_null(in, (long)i));
+		if (i < in->chain_len)
+			json_array_append_new(from, from_json(in, (long)i));
+	}
 	json_object_set_new(o, "after_handshake", json_boolean(rq->after_handshake));
 	json_object_set_new(o, "understood", json_boolean(rq->understood));
 	json_object_set_new(o, "empty_ca_extension", json_boolean(rq->empty_ca_extension));
@@ -149,6 +166,7 @@ static json_t *request_json(const struct ck_report_tls_in *in, size_t k)
 	json_object_set_new(o, "signature_algorithms", strv_array(rq->sign_algos));
 	json_object_set_new(o, "key_types", strv_array(rq->key_types));
 	json_object_set_new(o, "sent", sent);
+	json_object_set_new(o, "sent_from", from);
 	json_object_set_new(o, "leads_to_listed_ca",
 			    !rq->nca_names || !in->chain_len ? json_null() :
 			    json_boolean(m && m->through >= 0));
@@ -438,9 +456,16 @@ static void text_request(FILE *f, const json_t *doc, const json_t *rq, const str
 	}
 	fprintf(f, "  we sent %zu certificate%s:\n", json_array_size(sent), json_array_size(sent) == 1 ? "" : "s");
 	json_array_foreach(sent, i, n) {
+		const json_t *from = json_array_get(json_object_get(rq, "sent_from"), i);
+		const char *src = ck_json_text(from, "source");
 		fprintf(f, "    ");
 		client_ref(f, doc, n);
 		fputc('\n', f);
+		if (json_is_string(json_object_get(from, "file")))
+			fprintf(f, "        %sfrom %s%s%s\n", ck_text_color(o, "dim"),
+				!strcmp(src, "ca-file") ? "--ca-file " : !strcmp(src, "ca-dir") ? "--ca-dir " :
+				!strcmp(src, "trust-store") ? "the trust store " : "",
+				ck_json_text(from, "file"), ck_text_reset(o));
 	}
 	/* what the chain has beyond what went out */
 	if (json_is_integer(json_object_get(rq, "needed")) &&

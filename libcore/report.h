@@ -209,6 +209,11 @@ struct ck_report_tls_in {
 	 * document's "certificates" */
 	const long *chain_index;
 	size_t chain_len;
+	/* per chain position: the file it came from (the credential's, or
+	 * the trust store's name), and NULL for the credential or the kind
+	 * of the store ("file" for --ca-file, "directory" for --ca-dir...) */
+	const char *const *chain_from;
+	const char *const *chain_from_kind;
 	const struct ck_bundle *client; /* NULL: no client credential */
 	const struct ck_analysis *client_analysis;
 	const struct ck_bundle *server; /* NULL: the server sent no certificate */

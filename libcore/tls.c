@@ -1420,7 +1420,7 @@ static const char *first_http_url(const struct ck_cert *cert)
  * we sent, or a certificate of our chain we did not send): say how to
  * get it there.  `have` tells whether our credential holds it. */
 static void hint_send_issuer(char **hint, const struct ck_tls_context *c, const char *missing,
-			     bool have, const struct ck_cert *below)
+			     size_t sent_index, bool have, const struct ck_cert *below)
 {
 	const char *url = below ? first_http_url(below) : NULL;
 	if (have)
@@ -1429,6 +1429,11 @@ static void hint_send_issuer(char **hint, const struct ck_tls_context *c, const 
 			  "sends it only if it can build the chain from its stores (the intermediates in "
 			  "a PFX are not used): add it to ~/.dotnet/corefx/cryptography/x509stores/ca or "
 			  "the system store.", missing);
+	else if (sent_index < c->completable && (!c->send_mode || strcmp(c->send_mode, "chain")))
+		say(hint, "The server does not have %s, and %s does not hold it; the trust stores "
+			  "given have it: use --send chain to send it from there, and add the "
+			  "intermediate to the PFX (certconv --fix completes a chain from --ca-file).",
+		    missing, c->credential ? c->credential : "the credential");
 	else if (url)
 		say(hint, "The server does not have %s, and %s does not hold it either; add the "
 			  "intermediate to the PFX (certconv --fix completes a chain from --ca-file). "
@@ -1453,7 +1458,7 @@ static void diagnose_chain(const struct ck_tls_request *rq, const struct ck_tls_
 		say(cause, "The server accepts client certificates under %s; our leaf reaches it "
 			   "only through %s, which we did not send (we sent %zu of the %zu certificates "
 			   "it needs).", rq->ca_names[m->name].text, subject_at(c, sent), sent, m->needed);
-		hint_send_issuer(hint, c, subject_at(c, sent), sent < c->available, c->chain[sent - 1]);
+		hint_send_issuer(hint, c, subject_at(c, sent), sent, sent < c->available, c->chain[sent - 1]);
 		return;
 	}
 	if (top && !top_self_signed && (!m || m->through < 0)) {
@@ -1467,7 +1472,7 @@ static void diagnose_chain(const struct ck_tls_request *rq, const struct ck_tls_
 				   "%zu certificate%s up to %s, issued by %s, which we did not send: the "
 				   "server most likely does not have it.", sent, sent == 1 ? "" : "s",
 			    top->subject, top->issuer);
-		hint_send_issuer(hint, c, top->issuer, sent < c->available, top);
+		hint_send_issuer(hint, c, top->issuer, sent, sent < c->available, top);
 		return;
 	}
 	if (rq->nca_names && (!m || m->through < 0)) {

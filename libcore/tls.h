@@ -226,6 +226,7 @@ struct ck_tls_context {
 	const struct ck_cert *const *chain; /* our client chain, leaf first (may reach into trust stores) */
 	size_t len;
 	size_t available;       /* how many of chain, from the leaf, the credential holds */
+	size_t completable;     /* how many --send chain sends (the file, then --ca-file...) */
 	bool complete;          /* the chain ends at a self-signed certificate */
 	const char *credential; /* the credential's file name, NULL when none */
 	const char *send_mode;  /* "auto", "leaf", "chain" */

@@ -27,7 +27,7 @@ static const struct cli_option options[] = {
 	{ "pfx", 0, "FILE", "client certificate, key and chain from a PKCS#12/PFX file", OPT_PFX },
 	{ "cert", 0, "FILE", "client certificate (and its chain) from FILE, in any format", OPT_CERT },
 	{ "key", 0, "FILE", "private key of --cert, when that file does not hold it", OPT_KEY },
-	{ "send", 0, "WHICH", "client certificates to send: auto (default), leaf or chain", OPT_SEND },
+	{ "send", 0, "WHICH", "client certificates to send: auto (default: the file's), leaf, or chain (completed from --ca-file, without the root)", OPT_SEND },
 	{ "sni", 0, "NAME", "server name to send (default: the host, unless it is an IP address)", OPT_SNI },
 	{ "tls1.2", 0, NULL, "use TLS 1.2 only", OPT_TLS12 },
 	{ "tls1.3", 0, NULL, "use TLS 1.3 only", OPT_TLS13 },
@@ -198,7 +198,9 @@ struct client {
 	const struct ck_key *key;
 	const struct ck_cert **chain; /* the primary chain, leaf first */
 	long *index;                  /* chain position -> output index */
-	size_t len, available, nsend;
+	const char **from;            /* chain position -> the file it came from */
+	const char **from_kind;       /* NULL (the credential), or the store's kind */
+	size_t len, available, completable, nsend;
 };
 
 static void client_free(struct client *cl)
@@ -207,6 +209,8 @@ static void client_free(struct client *cl)
 	ck_bundle_free(cl->bundle);
 	free(cl->chain);
 	free(cl->index);
+	free(cl->from);
+	free(cl->from_kind);
 }
 
 /* Load --pfx, or --cert (+ --key).  Returns an exit status. */
@@ -250,6 +254,16 @@ static int load_credential(struct cli_common *c, const struct opts *o, struct cl
 
 /* Analyse the credential like chainview, find the leaf the key belongs
  * to, and decide what --send sends.  Returns an exit status. */
+/* The kind of the trust store named `name` ("file" for --ca-file,
+ * "directory" for --ca-dir, "system", ...). */
+static const char *store_kind(const struct ck_trust *trust, const char *name)
+{
+	for (size_t i = 0; name && i < trust->nstores; i++)
+		if (!strcmp(trust->stores[i]->name, name))
+			return trust->stores[i]->kind;
+	return "store";
+}
+
 static int prepare_client(const struct cli_common *c, const struct opts *o,
 			  const struct ck_trust *trust, struct client *cl)
 {
@@ -274,7 +288,9 @@ static int prepare_client(const struct cli_common *c, const struct opts *o,
 	}
 	cl->chain = calloc(ch->len, sizeof *cl->chain);
 	cl->index = calloc(ch->len, sizeof *cl->index);
-	if (!cl->chain || !cl->index) {
+	cl->from = calloc(ch->len, sizeof *cl->from);
+	cl->from_kind = calloc(ch->len, sizeof *cl->from_kind);
+	if (!cl->chain || !cl->index || !cl->from || !cl->from_kind) {
 		cli_msg(NULL, "out of memory");
 		return CLI_EXIT_INTERNAL;
 	}
@@ -283,12 +299,16 @@ static int prepare_client(const struct cli_common *c, const struct opts *o,
 		const struct ck_pool_entry *e = ck_pool_get(cl->an->pool, ch->path[k]);
 		cl->chain[k] = e->cert;
 		cl->index[k] = ck_analysis_index(cl->an, ch->path[k]);
+		cl->from[k] = e->source == CK_SRC_INPUT ? path : e->origin;
+		cl->from_kind[k] = e->source == CK_SRC_INPUT ? NULL : store_kind(trust, e->origin);
 		if (e->source == CK_SRC_INPUT && cl->available == k)
 			cl->available++;
 	}
-	cl->nsend = o->send == SEND_LEAF ? 1 : cl->available;
-	if (o->send == SEND_CHAIN && cl->nsend > 1 && cl->nsend == ch->len && ch->self_signed_top)
-		cl->nsend--;
+	/* auto: what the file has (what OpenSSL and curl send); chain: the
+	 * path as built, completed from --ca-file/--ca-dir and the other
+	 * stores where the file stops, without a self-signed root. */
+	cl->completable = ch->len > 1 && ch->self_signed_top ? ch->len - 1 : ch->len;
+	cl->nsend = o->send == SEND_LEAF ? 1 : o->send == SEND_CHAIN ? cl->completable : cl->available;
 	return 0;
 }
 
@@ -374,6 +394,7 @@ static int explain(const struct opts *o, const struct client *cl, const struct s
 	const struct ck_tls_result *r = run->result;
 	struct ck_tls_context ctx = {
 		.chain = cl->chain, .len = cl->len, .available = cl->available,
+		.completable = cl->completable,
 		.complete = cl->an && cl->an->nchains && cl->an->chains[0]->self_signed_top,
 		.credential = o->pfx ? o->pfx : o->cert, .send_mode = send_names[o->send],
 		.server_valid = sv->valid, .server_problem = sv->problem,
@@ -404,6 +425,7 @@ static int output(struct cli_common *c, const struct opts *o, const struct clien
 		.connect_timeout_ms = o->connect_timeout_ms, .timeout_ms = o->timeout_ms,
 		.result = run->result, .matches = run->matches,
 		.chain_index = cl->index, .chain_len = cl->len,
+		.chain_from = cl->from, .chain_from_kind = cl->from_kind,
 		.client = cl->bundle, .client_analysis = cl->an,
 		.server = sv->bundle, .server_analysis = sv->an,
 		.verdict = &run->verdict,

@@ -36,6 +36,9 @@ COMMON="--json --no-system-trust --connect-timeout 5 --timeout 10"
 MODERN="--pfx $FX/p12/modern.pfx --password-file $FX/p12/modern.pfx.pass"
 DEMO="--pfx $FX/demo/client.pfx --password-file $FX/demo/client.pfx.pass"
 FULL="--cert $FX/bundles/client-chain.pem --key $FX/bundles/key-pkcs8.pem"
+LEAFONLY="--pfx $FX/p12/chain-missing.pfx --password-file $FX/p12/chain-missing.pfx.pass"
+mkdir "$TMPD/int-dir"
+cp "$PKI/int-ca.crt" "$TMPD/int-dir/"
 
 # Each case: label | exit status | mtlsprobe arguments ($VARS expanded; the
 # root is trusted unless a --ca-file is given), then checks on the JSON, one
@@ -154,6 +157,35 @@ certificate and key in DER and PKCS#1, leaf alone|1|--cert $PKI/client.der --key
   .outcome.alert.name => unknown_ca
   .client.input.format => der
 
+# --- a PFX with the leaf alone: --send chain completes it from --ca-file
+# (never with the root); the servers trust the root only, so the
+# handshake succeeds only when the intermediate went out
+leaf-only PFX, --send chain, intermediate from --ca-file|0|$LEAFONLY --send chain --ca-file $PKI/root-ca.crt --ca-file $PKI/int-ca.crt 127.0.0.1:4431
+  .outcome.success => true
+  .certificate_requests[0].sent | length => 2
+  .certificate_requests[0].sent_from[0].source => credential
+  .certificate_requests[0].sent_from[0].file => $FX/p12/chain-missing.pfx
+  .certificate_requests[0].sent_from[1].source => ca-file
+  .certificate_requests[0].sent_from[1].file => $PKI/int-ca.crt
+  [.handshake.messages[] | select(.direction == "sent" and .type == "Certificate") | .certificates][0] => 2
+leaf-only PFX, --send chain, TLS 1.2|0|$LEAFONLY --send chain --tls1.2 --ca-file $PKI/root-ca.crt --ca-file $PKI/int-ca.crt 127.0.0.1:4431
+  .outcome.success => true
+leaf-only PFX, --send chain, gnutls-serv|0|$LEAFONLY --send chain --ca-file $PKI/root-ca.crt --ca-file $PKI/int-ca.crt 127.0.0.1:4432
+  .outcome.success => true
+  .certificate_requests[0].sent_from[1].source => ca-file
+leaf-only PFX, --send chain, the root in the same --ca-file stays home|0|$LEAFONLY --send chain --ca-file $TMPD/int-and-root.pem 127.0.0.1:4431
+  .certificate_requests[0].sent | length => 2
+  .certificate_requests[0].sent_from[1].file => $TMPD/int-and-root.pem
+leaf-only PFX, --send chain, intermediate from --ca-dir|0|$LEAFONLY --send chain --ca-file $PKI/root-ca.crt --ca-dir $TMPD/int-dir 127.0.0.1:4431
+  .certificate_requests[0].sent_from[1].source => ca-dir
+  .certificate_requests[0].sent_from[1].file => $TMPD/int-dir
+leaf-only PFX, --send chain, no intermediate anywhere|1|$LEAFONLY --send chain --ca-file $PKI/root-ca.crt 127.0.0.1:4431
+  .certificate_requests[0].sent | length => 1
+  .outcome.alert.name => unknown_ca
+leaf-only PFX, --send auto: the file's leaf; the hint names --send chain|1|$LEAFONLY --ca-file $PKI/root-ca.crt --ca-file $PKI/int-ca.crt 127.0.0.1:4431
+  .certificate_requests[0].sent | length => 1
+  .outcome.hint | test("the trust stores given have it: use --send chain") => true
+
 # --- the server lists the intermediate: the leaf alone is enough
 intermediate listed, leaf alone|0|$DEMO --tls1.3 127.0.0.1:4437
   .certificate_requests[0].ca_names | map(.dn) | sort | join(";") => $INT_DN;$ROOT_DN
@@ -235,6 +267,9 @@ expect "text: what was not sent" 1 'not sent, and needed to reach CN=chainkit Te
 run mtlsprobe --no-system-trust --ca-file "$PKI/root-ca.crt" $MODERN 127.0.0.1:4431
 expect "text: success" 0 '^Result: OK — handshake complete; the server asked for a client certificate'
 expect "text: match" 0 '✓ our chain leads to it: \[1\] CN=chainkit Issuing CA 1,O=chainkit tests was issued by it'
+run mtlsprobe --no-system-trust --ca-file "$PKI/root-ca.crt" --ca-file "$PKI/int-ca.crt" $LEAFONLY --send chain 127.0.0.1:4431
+expect "text: sent from the PFX" 0 "^        from $FX/p12/chain-missing.pfx\$"
+expect "text: sent from --ca-file" 0 "^        from --ca-file $PKI/int-ca.crt\$"
 run mtlsprobe -q --no-system-trust --ca-file "$PKI/root-ca.crt" $MODERN 127.0.0.1:4431
 expect "text -q: result only" 0 '^Result: OK'
 checks=$((checks + 1))

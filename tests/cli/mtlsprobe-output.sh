@@ -38,7 +38,8 @@ expect_json "--at: the document's time" .at 2071-01-01T00:00:00Z
 for args in "$MODERN 127.0.0.1:4451" "$DEMO 127.0.0.1:4451" "--tls1.3 $MODERN 127.0.0.1:4452" \
 	"--tls1.2 127.0.0.1:4452" "--connect-timeout 1 127.0.0.1:4453" "127.0.0.1:4450" \
 	"--connect-timeout 2 no-such-host.invalid" "--http-get /hello 127.0.0.1:4454" \
-	"--http-get /nothing $MODERN 127.0.0.1:4454"; do
+	"--http-get /nothing $MODERN 127.0.0.1:4454" \
+	"--pfx $FX/p12/chain-missing.pfx --password-file $FX/p12/chain-missing.pfx.pass --send chain --ca-file $PKI/int-ca.crt 127.0.0.1:4451"; do
 	# shellcheck disable=SC2086
 	run mtlsprobe --xml $TRUST $args
 	checks=$((checks + 1))
