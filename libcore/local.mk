@@ -35,6 +35,8 @@ libcore_libcore_la_SOURCES = \
 	libcore/report-certaudit.c \
 	libcore/export.c libcore/export.h \
 	libcore/fix.c libcore/fix.h \
+	libcore/pkiserve.c libcore/pkiserve.h \
+	libcore/report-aiaserve.c \
 	$(NULL)
 nodist_libcore_libcore_la_SOURCES = libcore/pkix_asn1_tab.c
 libcore_libcore_la_LIBADD = $(GNUTLS_LIBS) $(TASN1_LIBS) $(XML_LIBS) $(CURL_LIBS) \

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <time.h>
 
 /* A JSON string from bytes that may not be UTF-8: invalid sequences
  * become U+FFFD.  Never NULL unless out of memory. */
@@ -111,6 +112,40 @@ int ck_report_text_chainview(FILE *out, const json_t *doc, const struct ck_text_
  * checks).  Returns 0, or -1 on a write error or out of memory. */
 int ck_report_bundle_text(FILE *out, const struct ck_bundle *b, const struct ck_analysis *a,
 			  const struct ck_text_opts *o);
+
+/* ---- aiaserve (report-aiaserve.c) ---- */
+
+/* One request aiaserve answered (or did not: status 0), for --log. */
+struct ck_serve_request {
+	struct timespec start;   /* when it arrived (CLOCK_REALTIME) */
+	const char *client;      /* the peer's address; may be NULL */
+	const char *method;      /* may be NULL */
+	const char *path;        /* without the query; may be NULL */
+	const char *query;       /* NULL when none */
+	int status;              /* HTTP status sent; 0: none (reset, hang) */
+	const char *fault;       /* "delay=2", ...; NULL: none */
+	unsigned long long bytes; /* body bytes handed to the connection */
+	unsigned long long duration_ms;
+};
+
+/* { "time" (RFC 3339 UTC, milliseconds), "client", "method", "path",
+ *   "query", "status" (null: none), "fault" (null: none), "bytes",
+ *   "duration_ms" } (new reference; NULL when out of memory). */
+json_t *ck_report_serve_request(const struct ck_serve_request *r);
+
+struct ck_serve_url {
+	const char *url, *path;
+	const char *kind;        /* "certificate", "pkcs7", "crl" */
+	const char *subject;
+	const char *fault;       /* NULL: none */
+};
+
+/* { "base": "http://127.0.0.1:8080", "urls": [ {"url", "path", "kind",
+ *   "subject", "fault"} ] } (new reference; NULL when out of memory). */
+json_t *ck_report_serve_urls(const char *base, const struct ck_serve_url *u, size_t n);
+
+/* aiaserve's text for that document: one URL per line. */
+int ck_report_text_aiaserve(FILE *out, const json_t *doc, const struct ck_text_opts *o);
 
 /* ---- aiacheck (report-aiacheck.c) ---- */
 

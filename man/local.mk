@@ -10,3 +10,4 @@ dist_man_MANS += man/mtlsprobe.1
 dist_pkgdata_DATA += man/mtlsprobe.rng
 dist_man_MANS += man/derdump.1
 dist_pkgdata_DATA += man/derdump.rng
+dist_man_MANS += man/aiaserve.1

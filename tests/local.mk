@@ -169,6 +169,8 @@ CLI_TESTS = \
 	tests/cli/conversions-signals.sh \
 	tests/cli/aiacheck-options.sh \
 	tests/cli/aiacheck-classes.sh \
+	tests/cli/aiaserve-faults.sh \
+	tests/cli/aiaserve-options.sh \
 	tests/cli/aiacheck-content.sh \
 	tests/cli/aiacheck-runtimes.sh \
 	tests/cli/aiacheck-output.sh \

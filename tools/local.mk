@@ -41,3 +41,8 @@ tools_mtlsprobe_LDADD = $(TOOL_LIBS)
 bin_PROGRAMS += tools/derdump
 tools_derdump_SOURCES = tools/derdump.c
 tools_derdump_LDADD = $(TOOL_LIBS)
+
+bin_PROGRAMS += tools/aiaserve
+tools_aiaserve_SOURCES = tools/aiaserve.c
+tools_aiaserve_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS)
+tools_aiaserve_LDADD = $(TOOL_LIBS) $(MHD_LIBS) -lpthread

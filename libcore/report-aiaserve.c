@@ -1,0 +1,64 @@
+/* report-aiaserve — aiaserve's documents: the URLs it serves
+ * (--print-urls) and one record per request (--log).  Built with
+ * jansson here, so the tool builds no JSON itself. */
+#include "config.h"
+
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *ck_report_serve_request(const struct ck_serve_request *r)
+{
+	struct tm tm;
+	char when[64];
+	json_t *o;
+
+	gmtime_r(&r->start.tv_sec, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + strlen(when), sizeof when - strlen(when), ".%03ldZ", r->start.tv_nsec / 1000000);
+	o = json_pack("{s:s, s:s?, s:s?, s:o, s:s?, s:o, s:o, s:I, s:I}",
+		      "time", when, "client", r->client, "method", r->method,
+		      "path", str_or_null(r->path), "query", r->query,
+		      "status", r->status ? json_integer(r->status) : json_null(),
+		      "fault", str_or_null(r->fault),
+		      "bytes", (json_int_t)r->bytes, "duration_ms", (json_int_t)r->duration_ms);
+	return o;
+}
+
+json_t *ck_report_serve_urls(const char *base, const struct ck_serve_url *u, size_t n)
+{
+	json_t *doc = json_pack("{s:s, s:[]}", "base", base, "urls"), *a;
+
+	if (!doc)
+		return NULL;
+	a = json_object_get(doc, "urls");
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_pack("{s:s, s:s, s:s, s:s?, s:o}", "url", u[i].url, "path", u[i].path,
+				      "kind", u[i].kind, "subject", u[i].subject,
+				      "fault", str_or_null(u[i].fault));
+		if (!e || json_array_append_new(a, e)) {
+			json_decref(doc);
+			return NULL;
+		}
+	}
+	return doc;
+}
+
+int ck_report_text_aiaserve(FILE *out, const json_t *doc, const struct ck_text_opts *o)
+{
+	size_t i;
+	json_t *u;
+
+	(void)o;
+	json_array_foreach(json_object_get(doc, "urls"), i, u)
+		if (fprintf(out, "%s\n", json_string_value(json_object_get(u, "url"))) < 0)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,896 @@
+/* aiaserve — serve a PKI's CA certificates and CRLs over HTTP, with
+ * faults on chosen paths, to reproduce what clients do when an AIA or
+ * CRL URL misbehaves.
+ *
+ * libmicrohttpd does the HTTP, one thread per connection: a fault that
+ * waits (hang, delay, slow) blocks only its own connection's thread,
+ * and every wait also watches the stop pipe, so SIGINT or SIGTERM ends
+ * them all at once.  Two faults act before HTTP and get a listening
+ * port of their own (--print-urls gives their URLs): drop (a listener
+ * whose accept queue is kept full, so SYNs go unanswered) and refuse
+ * (a port bound and never listened on, so a SYN gets a reset). */
+#include "config.h"
+
+#include "cli.h"
+#include "libcore/pkiserve.h"
+#include "libcore/report.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gnutls/crypto.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#if MHD_VERSION < 0x00097002
+typedef int MHD_RESULT;
+#else
+typedef enum MHD_Result MHD_RESULT;
+#endif
+
+/* What huge sends: 4 GiB, chunked (no Content-Length to refuse early). */
+#define HUGE_BYTES (4ull << 30)
+#define BLOCK 32768
+
+enum {
+	OPT_LISTEN = CLI_TOOL_OPTION,
+	OPT_FAULT,
+	OPT_PRINT_URLS,
+	OPT_LOG,
+	OPT_READY_FILE,
+};
+
+static const struct cli_option options[] = {
+	{ "listen", 0, "ADDR:PORT", "listen there (default 127.0.0.1:0; port 0 picks one)", OPT_LISTEN },
+	{ "fault", 0, "PATH=MODE", "misbehave at PATH (repeatable; modes above)", OPT_FAULT },
+	{ "print-urls", 0, NULL, "print every URL served, once listening", OPT_PRINT_URLS },
+	{ "log", 0, "FILE", "append one JSON line per request to FILE ('-': stdout)", OPT_LOG },
+	{ "ready-file", 0, "FILE", "write the base URL to FILE once listening", OPT_READY_FILE },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct cli_tool tool = {
+	.name = "aiaserve",
+	.synopsis = "[OPTION]... DIR|FILE...",
+	.summary = "Serve the certificates and CRLs of DIR or FILE over HTTP, with faults.",
+	.description =
+		"A file with one certificate gives /NAME.crt (DER) and /NAME.p7c (PKCS#7);\n"
+		"a CRL gives /NAME.crl; NAME is the file's name without its extension (the\n"
+		"commonName when a file holds several).  Once listening, the base URL (or with\n"
+		"--print-urls every URL) is printed; SIGINT or SIGTERM stops the server.\n"
+		"Fault modes: drop (a port whose SYNs go unanswered), refuse (a port that\n"
+		"resets), hang, slow=BYTES-PER-SECOND, delay=SECONDS, status=CODE,\n"
+		"redirect=N (a loop of N), huge (4 GiB), garbage, wrong-cert.",
+	.options = options,
+	.common = CLI_WITH_OUTPUT | CLI_WITH_PASSWORD | CLI_WITH_INPUT,
+};
+
+enum fault_mode {
+	F_NONE,
+	F_DROP,
+	F_REFUSE,
+	F_HANG,
+	F_SLOW,
+	F_DELAY,
+	F_STATUS,
+	F_REDIRECT,
+	F_HUGE,
+	F_GARBAGE,
+	F_WRONG_CERT,
+};
+
+static const struct {
+	const char *name;
+	enum fault_mode mode;
+	bool arg;
+} fault_modes[] = {
+	{ "drop", F_DROP, false },     { "refuse", F_REFUSE, false },
+	{ "hang", F_HANG, false },     { "slow", F_SLOW, true },
+	{ "delay", F_DELAY, true },    { "status", F_STATUS, true },
+	{ "redirect", F_REDIRECT, true }, { "huge", F_HUGE, false },
+	{ "garbage", F_GARBAGE, false }, { "wrong-cert", F_WRONG_CERT, false },
+};
+
+struct fault {
+	char *path;
+	const char *text;      /* "delay=2", as given (points into argv) */
+	enum fault_mode mode;
+	unsigned long value;   /* bytes/s, ms, status code, redirects */
+};
+
+struct opts {
+	const char *listen;
+	struct fault *faults;
+	size_t nfaults;
+	bool print_urls;
+	const char *log;
+	const char *ready_file;
+};
+
+static void parse_fault(struct opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '='), *mode, *val;
+	struct fault f = { 0 }, *grown;
+	size_t mlen;
+	unsigned ms;
+	size_t sz;
+
+	if (!eq || arg[0] != '/' || eq == arg + 1)
+		cli_usage("--fault takes PATH=MODE with PATH starting with '/', not '%s'", arg);
+	mode = eq + 1;
+	val = strchr(mode, '=');
+	mlen = val ? (size_t)(val - mode) : strlen(mode);
+	f.mode = F_NONE;
+	for (size_t i = 0; i < sizeof fault_modes / sizeof *fault_modes; i++) {
+		if (strlen(fault_modes[i].name) != mlen || strncmp(fault_modes[i].name, mode, mlen))
+			continue;
+		if (fault_modes[i].arg != !!val)
+			cli_usage("--fault: %s %s", fault_modes[i].name,
+				  val ? "takes no value" : "needs a value (MODE=VALUE)");
+		f.mode = fault_modes[i].mode;
+	}
+	if (f.mode == F_NONE)
+		cli_usage("--fault: unknown mode in '%s' (drop, refuse, hang, slow=RATE, delay=SECONDS, "
+			  "status=CODE, redirect=N, huge, garbage, wrong-cert)", arg);
+	if (val)
+		val++;
+	switch (f.mode) {
+	case F_SLOW:
+		if (!cli_parse_size(val, &sz) || sz < 1 || sz > (1u << 30))
+			cli_usage("--fault: slow takes bytes per second (1 to 1G, K/M/G allowed), not '%s'",
+				  val);
+		f.value = sz;
+		break;
+	case F_DELAY:
+		if (!cli_parse_seconds(val, &ms))
+			cli_usage("--fault: delay takes seconds from 0.001 to 3600, not '%s'", val);
+		f.value = ms;
+		break;
+	case F_STATUS:
+		if (!cli_parse_uint(val, 200, 599, &f.value))
+			cli_usage("--fault: status takes an HTTP status from 200 to 599, not '%s'", val);
+		break;
+	case F_REDIRECT:
+		if (!cli_parse_uint(val, 1, 1000, &f.value))
+			cli_usage("--fault: redirect takes a number of redirects from 1 to 1000, not '%s'",
+				  val);
+		break;
+	default:
+		break;
+	}
+	f.path = strndup(arg, (size_t)(eq - arg));
+	f.text = mode;
+	for (size_t i = 0; f.path && i < o->nfaults; i++)
+		if (!strcmp(o->faults[i].path, f.path))
+			cli_usage("--fault: %s is given twice", f.path);
+	grown = realloc(o->faults, (o->nfaults + 1) * sizeof *o->faults);
+	if (!f.path || !grown) {
+		cli_msg(NULL, "out of memory");
+		exit(CLI_EXIT_INTERNAL);
+	}
+	o->faults = grown;
+	o->faults[o->nfaults++] = f;
+}
+
+static int tool_option(int id, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+
+	switch (id) {
+	case OPT_LISTEN:
+		o->listen = arg;
+		break;
+	case OPT_FAULT:
+		parse_fault(o, arg);
+		break;
+	case OPT_PRINT_URLS:
+		o->print_urls = true;
+		break;
+	case OPT_LOG:
+		o->log = arg;
+		break;
+	case OPT_READY_FILE:
+		o->ready_file = arg;
+		break;
+	}
+	return 0;
+}
+
+/* "ADDR:PORT" or "[ADDR]:PORT", numeric.  false if not. */
+static bool parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':'), *h = s;
+	size_t hlen;
+	unsigned long port;
+	struct addrinfo hints = { 0 }, *ai = NULL;
+
+	if (!colon || !cli_parse_uint(colon + 1, 0, 65535, &port))
+		return false;
+	hlen = (size_t)(colon - s);
+	if (hlen >= 2 && s[0] == '[' && s[hlen - 1] == ']') {
+		h = s + 1;
+		hlen -= 2;
+	}
+	if (!hlen || hlen >= sizeof host)
+		return false;
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	hints.ai_flags = AI_NUMERICHOST;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, NULL, &hints, &ai) || !ai)
+		return false;
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+	return true;
+}
+
+static unsigned sock_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return 0;
+	return ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
+					       ((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+/* ---- the server's state, shared by the connection threads ---- */
+
+struct server {
+	struct ck_serve_set set;
+	const struct opts *o;
+	int stop[2];             /* written once: every wait ends */
+	FILE *log;
+	pthread_mutex_t log_lock;
+};
+
+/* Wait `ms` (-1: for ever) unless the server stops.  true: it stopped. */
+static bool wait_or_stop(struct server *s, long long ms)
+{
+	struct pollfd p = { .fd = s->stop[0], .events = POLLIN };
+	int r;
+
+	do
+		r = poll(&p, 1, ms < 0 ? -1 : ms > INT32_MAX ? INT32_MAX : (int)ms);
+	while (r < 0 && errno == EINTR);
+	return r > 0;
+}
+
+static long long elapsed_ms(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000LL + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* One request, from its first call to the completion callback. */
+struct req {
+	struct server *srv;
+	struct timespec wall, mono;
+	char client[INET6_ADDRSTRLEN];
+	char *method, *path, *query;
+	const struct fault *fault;
+	int status;
+	unsigned long long bytes;
+};
+
+/* A body handed to libmicrohttpd by a reader, so every byte is counted
+ * and slow can pace it. */
+struct body {
+	struct req *r;
+	const unsigned char *data; /* NULL: zeros (huge) */
+	unsigned char *owned;      /* garbage's bytes */
+	unsigned long long total;
+	unsigned long rate;        /* bytes per second; 0: as fast as it goes */
+	struct timespec t0;
+};
+
+static ssize_t body_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct body *b = cls;
+	unsigned long long n;
+
+	if (pos >= b->total)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	n = b->total - pos;
+	if (n > max)
+		n = max;
+	if (b->rate) {
+		unsigned long long step = b->rate / 20 ? b->rate / 20 : 1;
+		long long due;
+		if (n > step)
+			n = step;
+		/* the last byte of this piece is due at (pos + n) / rate */
+		due = (long long)((pos + n) * 1000 / b->rate) - elapsed_ms(&b->t0);
+		if (due > 0 && wait_or_stop(b->r->srv, due))
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	if (b->data)
+		memcpy(buf, b->data + pos, n);
+	else
+		memset(buf, 0, n);
+	b->r->bytes += n;
+	return (ssize_t)n;
+}
+
+static void body_free(void *cls)
+{
+	struct body *b = cls;
+	free(b->owned);
+	free(b);
+}
+
+static MHD_RESULT queue(struct MHD_Connection *c, struct req *r, int status,
+			struct MHD_Response *resp)
+{
+	MHD_RESULT ret;
+
+	if (!resp)
+		return MHD_NO;
+	r->status = status;
+	ret = MHD_queue_response(c, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static MHD_RESULT send_empty(struct MHD_Connection *c, struct req *r, int status)
+{
+	return queue(c, r, status, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
+}
+
+/* The item's bytes (or what the fault makes of them). */
+static MHD_RESULT send_item(struct MHD_Connection *c, struct req *r, const struct ck_serve_item *it)
+{
+	struct body *b = calloc(1, sizeof *b);
+	struct MHD_Response *resp;
+	const struct fault *f = r->fault;
+	uint64_t size;
+
+	if (!b)
+		return MHD_NO;
+	b->r = r;
+	b->data = it->data;
+	b->total = it->len;
+	clock_gettime(CLOCK_MONOTONIC, &b->t0);
+	if (f && f->mode == F_WRONG_CERT) {
+		const struct ck_serve_item *o = ck_serve_other(&r->srv->set, it);
+		b->data = o->data; /* checked at start: there is one */
+		b->total = o->len;
+	} else if (f && f->mode == F_GARBAGE) {
+		b->owned = malloc(it->len ? it->len : 1);
+		if (!b->owned || gnutls_rnd(GNUTLS_RND_NONCE, b->owned, it->len ? it->len : 1) < 0) {
+			body_free(b);
+			return MHD_NO;
+		}
+		b->data = b->owned;
+	} else if (f && f->mode == F_HUGE) {
+		b->data = NULL;
+		b->total = HUGE_BYTES;
+	} else if (f && f->mode == F_SLOW) {
+		b->rate = f->value;
+	}
+	size = f && f->mode == F_HUGE ? MHD_SIZE_UNKNOWN : b->total;
+	resp = MHD_create_response_from_callback(size, BLOCK, body_read, b, body_free);
+	if (!resp) {
+		body_free(b);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ck_serve_content_type(it->kind));
+	return queue(c, r, 200, resp);
+}
+
+/* A loop of N: PATH -> PATH?hop=1 -> ... -> PATH?hop=N-1 -> PATH. */
+static MHD_RESULT send_redirect(struct MHD_Connection *c, struct req *r)
+{
+	const char *hop = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "hop");
+	unsigned long h = 0, next;
+	char loc[4096];
+	struct MHD_Response *resp;
+
+	if (hop && !cli_parse_uint(hop, 0, r->fault->value - 1, &h))
+		h = 0;
+	next = (h + 1) % r->fault->value;
+	if (next)
+		snprintf(loc, sizeof loc, "%s?hop=%lu", r->path, next);
+	else
+		snprintf(loc, sizeof loc, "%s", r->path);
+	resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	if (resp)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, loc);
+	return queue(c, r, 302, resp);
+}
+
+/* Close with a reset (SO_LINGER 0), not a FIN: "connection reset". */
+static MHD_RESULT reset(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct linger l = { 1, 0 };
+
+	if (ci)
+		setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+	return MHD_NO;
+}
+
+static const struct fault *fault_at(const struct opts *o, const char *path)
+{
+	for (size_t i = 0; i < o->nfaults; i++)
+		if (!strcmp(o->faults[i].path, path))
+			return &o->faults[i];
+	return NULL;
+}
+
+static struct req *req_new(struct server *s, struct MHD_Connection *c, const char *url,
+			   const char *method)
+{
+	struct req *r = calloc(1, sizeof *r);
+	const union MHD_ConnectionInfo *ci;
+
+	if (!r)
+		return NULL;
+	r->srv = s;
+	clock_gettime(CLOCK_REALTIME, &r->wall);
+	clock_gettime(CLOCK_MONOTONIC, &r->mono);
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr)
+		getnameinfo(ci->client_addr,
+			    ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+								     sizeof(struct sockaddr_in),
+			    r->client, sizeof r->client, NULL, 0, NI_NUMERICHOST);
+	r->method = strdup(method);
+	r->path = strdup(url);
+	return r;
+}
+
+static MHD_RESULT collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct req *r = cls;
+	size_t n = (r->query ? strlen(r->query) + 1 : 0) + strlen(key) + (value ? strlen(value) + 1 : 0) + 1;
+	char *q = malloc(n);
+
+	(void)kind;
+	if (!q)
+		return MHD_NO;
+	snprintf(q, n, "%s%s%s%s%s", r->query ? r->query : "", r->query ? "&" : "", key,
+		 value ? "=" : "", value ? value : "");
+	free(r->query);
+	r->query = q;
+	return MHD_YES;
+}
+
+static MHD_RESULT answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+			 const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct server *s = cls;
+	struct req *r = *con_cls;
+	const struct ck_serve_item *it;
+	const struct fault *f;
+
+	(void)version;
+	(void)upload;
+	if (!r) {
+		/* first call: headers only; the answer comes on the next one */
+		if (!(r = req_new(s, c, url, method)))
+			return MHD_NO;
+		*con_cls = r;
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, r);
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0; /* a body nobody asked for: read and ignored */
+		return MHD_YES;
+	}
+	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"",
+									    MHD_RESPMEM_PERSISTENT);
+		if (resp)
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		return queue(c, r, 405, resp);
+	}
+	f = r->fault = fault_at(s->o, url);
+	it = ck_serve_find(&s->set, url);
+	if (!f)
+		return it ? send_item(c, r, it) : send_empty(c, r, 404);
+	switch (f->mode) {
+	case F_DROP: /* on the main port, a dropped path is never answered */
+	case F_HANG:
+		wait_or_stop(s, -1);
+		return MHD_NO;
+	case F_REFUSE:
+		return reset(c);
+	case F_DELAY:
+		if (wait_or_stop(s, (long long)f->value))
+			return MHD_NO;
+		return send_item(c, r, it);
+	case F_STATUS:
+		return send_empty(c, r, (int)f->value);
+	case F_REDIRECT:
+		return send_redirect(c, r);
+	default:
+		return send_item(c, r, it);
+	}
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct server *s = cls;
+	struct req *r = *con_cls;
+	struct ck_serve_request rec;
+	json_t *line;
+
+	(void)c;
+	(void)toe;
+	if (!r)
+		return;
+	*con_cls = NULL;
+	if (s->log) {
+		memset(&rec, 0, sizeof rec);
+		rec.start = r->wall;
+		rec.client = r->client[0] ? r->client : NULL;
+		rec.method = r->method;
+		rec.path = r->path;
+		rec.query = r->query;
+		rec.status = r->status;
+		rec.fault = r->fault ? r->fault->text : NULL;
+		rec.bytes = r->bytes;
+		rec.duration_ms = (unsigned long long)elapsed_ms(&r->mono);
+		line = ck_report_serve_request(&rec);
+		pthread_mutex_lock(&s->log_lock);
+		if (line)
+			ck_report_write_json(s->log, line);
+		fflush(s->log);
+		pthread_mutex_unlock(&s->log_lock);
+		json_decref(line);
+	}
+	free(r->method);
+	free(r->path);
+	free(r->query);
+	free(r);
+}
+
+/* ---- the ports of drop and refuse ---- */
+
+struct side_port {
+	int fd;           /* the listener (drop) or the bound socket (refuse) */
+	unsigned port;
+	int *fillers;     /* drop: the connections that fill its queue */
+	size_t nfillers;
+};
+
+/* connect without blocking; 1 connected, 0 still pending after `ms`,
+ * -1 error.  *fd is the socket either way. */
+static int try_connect(const struct sockaddr *sa, socklen_t len, int ms, int *fd)
+{
+	struct pollfd p;
+	int err = 0;
+	socklen_t elen = sizeof err;
+
+	*fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (*fd < 0)
+		return -1;
+	if (connect(*fd, sa, len) == 0)
+		return 1;
+	if (errno != EINPROGRESS)
+		return -1;
+	p.fd = *fd;
+	p.events = POLLOUT;
+	if (poll(&p, 1, ms) <= 0)
+		return 0;
+	if (getsockopt(*fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 || err)
+		return -1;
+	return 1;
+}
+
+/* A socket on the listen address, another port.  drop: listen with a
+ * backlog of 0 and connect to it, never accepting, until a connect is
+ * left unanswered: the accept queue is full, so every later SYN is
+ * ignored.  refuse: bound and never listened on, so a SYN gets a RST.
+ * false with errno set. */
+static bool side_open(const struct sockaddr_storage *where, socklen_t len, bool drop,
+		      struct side_port *p)
+{
+	struct sockaddr_storage ss = *where, self;
+	socklen_t slen = sizeof self;
+	int fd;
+
+	memset(p, 0, sizeof *p);
+	if (ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+	p->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (p->fd < 0 || bind(p->fd, (struct sockaddr *)&ss, len) < 0)
+		return false;
+	p->port = sock_port(p->fd);
+	if (!drop)
+		return true;
+	if (listen(p->fd, 0) < 0 || getsockname(p->fd, (struct sockaddr *)&self, &slen) < 0)
+		return false;
+	for (;;) {
+		int r = try_connect((struct sockaddr *)&self, slen, 300, &fd), *grown;
+		if (r < 0) {
+			if (fd >= 0)
+				close(fd);
+			return false;
+		}
+		if (r == 0) {
+			close(fd); /* the probe's own SYN: not needed */
+			return true;
+		}
+		grown = realloc(p->fillers, (p->nfillers + 1) * sizeof *grown);
+		if (!grown || p->nfillers >= 64) {
+			close(fd);
+			errno = grown ? EAGAIN : ENOMEM;
+			if (grown)
+				p->fillers = grown;
+			return false;
+		}
+		p->fillers = grown;
+		p->fillers[p->nfillers++] = fd;
+	}
+}
+
+static void side_close(struct side_port *p)
+{
+	if (p->fd > 0)
+		close(p->fd);
+	for (size_t i = 0; i < p->nfillers; i++)
+		close(p->fillers[i]);
+	free(p->fillers);
+	memset(p, 0, sizeof *p);
+}
+
+/* "http://127.0.0.1:8080", "http://[::1]:8080" */
+static void base_url(const struct sockaddr_storage *ss, unsigned port, char *buf, size_t size)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, host, sizeof host);
+		snprintf(buf, size, "http://[%s]:%u", host, port);
+	} else {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, host, sizeof host);
+		snprintf(buf, size, "http://%s:%u", host, port);
+	}
+}
+
+/* Print the URLs document once listening.  false on out of memory. */
+static bool print_urls(struct cli_common *c, const struct opts *o, const struct server *s,
+		       const struct sockaddr_storage *ss, unsigned port, const struct side_port *drop,
+		       const struct side_port *refuse)
+{
+	struct ck_serve_url *u = calloc(s->set.n + 1, sizeof *u);
+	char (*urls)[4200] = calloc(s->set.n + 1, sizeof *urls), base[128];
+	struct cli_output *out = NULL;
+	json_t *doc = NULL;
+	bool ok = false;
+
+	if (!u || !urls)
+		goto out;
+	base_url(ss, port, base, sizeof base);
+	for (size_t i = 0; i < s->set.n; i++) {
+		const struct ck_serve_item *it = &s->set.items[i];
+		const struct fault *f = fault_at(o, it->path);
+		char b[128];
+		base_url(ss, f && f->mode == F_DROP ? drop->port : f && f->mode == F_REFUSE ? refuse->port :
+			 port, b, sizeof b);
+		snprintf(urls[i], sizeof urls[i], "%s%s", b, it->path);
+		u[i] = (struct ck_serve_url){ urls[i], it->path, ck_serve_kind_name(it->kind), it->subject,
+					      f ? f->text : NULL };
+	}
+	doc = ck_report_serve_urls(base, u, s->set.n);
+	if (!doc || !(out = cli_output_begin(c, "aiaserve", false)))
+		goto out;
+	if (o->print_urls || c->format != CLI_FORMAT_TEXT)
+		cli_output_doc(out, doc, ck_report_text_aiaserve);
+	else
+		printf("%s\n", base);
+	ok = cli_output_end(out);
+	out = NULL;
+	fflush(stdout);
+out:
+	if (out)
+		cli_output_end(out);
+	json_decref(doc);
+	free(u);
+	free(urls);
+	return ok;
+}
+
+static bool write_ready(const char *file, const char *base)
+{
+	size_t n = strlen(file) + 8;
+	char *tmp = malloc(n);
+	FILE *f;
+	bool ok = false;
+
+	if (!tmp)
+		return false;
+	snprintf(tmp, n, "%s.tmp", file);
+	f = fopen(tmp, "w");
+	if (f) {
+		ok = fprintf(f, "%s\n", base) > 0;
+		ok = (fclose(f) == 0) && ok && rename(tmp, file) == 0;
+		if (!ok)
+			unlink(tmp);
+	}
+	free(tmp);
+	return ok;
+}
+
+/* Load every operand.  Returns the exit status (0: all loaded). */
+static int load_all(struct cli_common *c, char **paths, int n, struct ck_serve_set *set)
+{
+	struct ck_load_opts lo = cli_load_opts(c);
+	struct ck_error err;
+
+	for (int i = 0; i < n; i++) {
+		ck_error_clear(&err);
+		if (ck_serve_add(set, paths[i], &lo, &err)) {
+			if (err.status == CK_E_USAGE) {
+				/* two inputs that want one path: a usage error */
+				cli_msg(err.file[0] ? err.file : paths[i], "%s", err.what);
+				fprintf(stderr, "Try '%s --help' for more information.\n", cli_progname);
+				return CLI_EXIT_USAGE;
+			}
+			return cli_error(&err);
+		}
+	}
+	if (!set->n) {
+		cli_msg(paths[0], "no certificate and no CRL to serve");
+		return CLI_EXIT_INPUT;
+	}
+	return CLI_EXIT_OK;
+}
+
+static void check_faults(const struct opts *o, const struct ck_serve_set *set)
+{
+	for (size_t i = 0; i < o->nfaults; i++) {
+		const struct fault *f = &o->faults[i];
+		const struct ck_serve_item *it = ck_serve_find(set, f->path);
+		if (!it && f->mode != F_STATUS && f->mode != F_REDIRECT && f->mode != F_HANG)
+			cli_usage("--fault: nothing is served at %s", f->path);
+		if (f->mode == F_WRONG_CERT && (!it || !ck_serve_other(set, it)))
+			cli_usage("--fault: wrong-cert at %s needs another %s with another subject to serve",
+				  f->path, it ? ck_serve_kind_name(it->kind) : "item");
+	}
+}
+
+static int serve(struct cli_common *c, const struct opts *o, struct server *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t slen;
+	struct side_port drop = { 0 }, refuse = { 0 };
+	struct MHD_Daemon *d = NULL;
+	const union MHD_DaemonInfo *di;
+	sigset_t sigs;
+	char base[128];
+	unsigned port;
+	int sig, status = CLI_EXIT_OK;
+	bool want_drop = false, want_refuse = false;
+
+	if (!parse_listen(o->listen ? o->listen : "127.0.0.1:0", &ss, &slen))
+		cli_usage("--listen takes ADDR:PORT with a numeric address ([ADDR]:PORT for IPv6), not '%s'",
+			  o->listen);
+	for (size_t i = 0; i < o->nfaults; i++) {
+		want_drop |= o->faults[i].mode == F_DROP;
+		want_refuse |= o->faults[i].mode == F_REFUSE;
+	}
+	/* the signals are taken by sigwait below, in this thread only */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((want_drop && !side_open(&ss, slen, true, &drop)) ||
+	    (want_refuse && !side_open(&ss, slen, false, &refuse))) {
+		cli_msg(o->listen, "cannot open the port for %s: %s", want_drop && !drop.port ? "drop" : "refuse",
+			strerror(errno));
+		status = CLI_EXIT_INTERNAL;
+		goto out;
+	}
+	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+				     (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) |
+				     (c->verbose ? MHD_USE_ERROR_LOG : 0),
+			     0, NULL, NULL, answer, s, MHD_OPTION_SOCK_ADDR, &ss,
+			     MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+	di = d ? MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD) : NULL;
+	if (!d || !di) {
+		cli_msg(o->listen ? o->listen : "127.0.0.1:0", "cannot listen there (in use, or not an "
+			"address of this host?)");
+		status = CLI_EXIT_INTERNAL;
+		goto out;
+	}
+	port = sock_port(di->listen_fd);
+	base_url(&ss, port, base, sizeof base);
+	if (!print_urls(c, o, s, &ss, port, &drop, &refuse)) {
+		status = CLI_EXIT_INTERNAL;
+		goto out;
+	}
+	if (o->ready_file && !write_ready(o->ready_file, base)) {
+		cli_msg(o->ready_file, "cannot write: %s", strerror(errno));
+		status = CLI_EXIT_INTERNAL;
+		goto out;
+	}
+	while (sigwait(&sigs, &sig) != 0 || (sig != SIGINT && sig != SIGTERM && sig != SIGHUP))
+		;
+	if (c->verbose)
+		cli_msg(NULL, "stopping on signal %d", sig);
+out:
+	if (write(s->stop[1], "x", 1) < 0) {
+		/* the pipe is ours and empty: cannot fail */
+	}
+	if (d)
+		MHD_stop_daemon(d);
+	side_close(&drop);
+	side_close(&refuse);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_common c;
+	struct opts o = { 0 };
+	struct server s = { 0 };
+	int first, status;
+
+	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+	if (first >= argc)
+		cli_usage("no directory or file to serve");
+	if (c.format == CLI_FORMAT_XML)
+		cli_usage("--format xml is not available for aiaserve (text or json)");
+	ck_serve_set_init(&s.set);
+	s.o = &o;
+	s.stop[0] = s.stop[1] = -1;
+	pthread_mutex_init(&s.log_lock, NULL);
+	status = load_all(&c, argv + first, argc - first, &s.set);
+	if (status)
+		goto out;
+	check_faults(&o, &s.set);
+	if (o.log && !strcmp(o.log, "-")) {
+		s.log = stdout;
+	} else if (o.log && !(s.log = fopen(o.log, "ae"))) {
+		cli_msg(o.log, "cannot open the log: %s", strerror(errno));
+		status = CLI_EXIT_INTERNAL;
+		goto out;
+	}
+	if (pipe2(s.stop, O_CLOEXEC) < 0) {
+		cli_msg(NULL, "cannot make a pipe: %s", strerror(errno));
+		status = CLI_EXIT_INTERNAL;
+		goto out;
+	}
+	status = serve(&c, &o, &s);
+out:
+	if (s.log && s.log != stdout && fclose(s.log) != 0 && !status) {
+		cli_msg(o.log, "cannot write the log: %s", strerror(errno));
+		status = CLI_EXIT_INTERNAL;
+	}
+	if (s.stop[0] >= 0) {
+		close(s.stop[0]);
+		close(s.stop[1]);
+	}
+	ck_serve_set_cleanup(&s.set);
+	for (size_t i = 0; i < o.nfaults; i++)
+		free(o.faults[i].path);
+	free(o.faults);
+	pthread_mutex_destroy(&s.log_lock);
+	return cli_finish(&c, status);
+}
