@@ -258,6 +258,30 @@ static json_t *longs_json(const long *v, size_t n)
 	return a;
 }
 
+/* The profile's facts, as the model table shows them. */
+static json_t *model_json(const struct ck_runtime *rt)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "fetches", json_boolean(rt->fetches_ca_issuers));
+	json_object_set_new(o, "condition", ck_json_str_or_null(rt->fetch_condition));
+	json_object_set_new(o, "fetch_rule", ck_json_str_or_null(rt->fetch_rule));
+	json_object_set_new(o, "max_fetches", rt->max_fetches ? json_integer(rt->max_fetches) : json_null());
+	json_object_set_new(o, "max_fetches_per_certificate",
+			    rt->max_fetches_per_cert ? json_integer(rt->max_fetches_per_cert) : json_null());
+	json_object_set_new(o, "budget_ms", rt->chain_budget_ms ? json_integer(rt->chain_budget_ms) : json_null());
+	json_object_set_new(o, "connect_timeout_ms",
+			    rt->connect_timeout_ms ? json_integer(rt->connect_timeout_ms) : json_null());
+	json_object_set_new(o, "read_timeout_ms", rt->read_timeout_ms ? json_integer(rt->read_timeout_ms) : json_null());
+	json_object_set_new(o, "request_timeout_ms",
+			    rt->request_timeout_ms ? json_integer(rt->request_timeout_ms) : json_null());
+	json_object_set_new(o, "max_body", rt->max_body ? json_integer((json_int_t)rt->max_body) : json_null());
+	json_object_set_new(o, "budget", ck_json_str_or_null(rt->budget));
+	json_object_set_new(o, "on_failure", ck_json_str_or_null(rt->on_failure));
+	json_object_set_new(o, "notes", ck_json_str_or_null(rt->notes));
+	json_object_set_new(o, "sources", ck_json_str_or_null(rt->sources));
+	return o;
+}
+
 static json_t *runtime_json(const struct ck_aia_report *r, const struct ck_runtime_verdict *v)
 {
 	json_t *o = json_object(), *f = json_array();
@@ -295,6 +319,8 @@ static json_t *runtime_json(const struct ck_aia_report *r, const struct ck_runti
 	json_object_set_new(o, "budget_exhausted", json_boolean(v->budget_exhausted));
 	json_object_set_new(o, "problem", json_boolean(v->problem));
 	json_object_set_new(o, "summary", ck_json_str(v->summary));
+	json_object_set_new(o, "stall", ck_json_str(v->stall));
+	json_object_set_new(o, "model", model_json(rt));
 	return o;
 }
 
@@ -643,6 +669,36 @@ static void text_urls(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 	}
 }
 
+/* With several runtimes, one row each: whether and what it fetches, its
+ * time budget, what it does when a fetch fails, and the stall the
+ * measured results predict. */
+static void text_model(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+{
+	const json_t *rts = json_object_get(doc, "runtimes"), *rt;
+	size_t i;
+
+	if (json_array_size(rts) < 2 || o->quiet)
+		return;
+	fprintf(f, "\nRuntime model (fetches · budget · on failure · stall from here):\n");
+	json_array_foreach(rts, i, rt) {
+		const json_t *m = json_object_get(rt, "model");
+		char lead[64], *row = NULL;
+		snprintf(lead, sizeof lead, "  %-15s ", ck_json_text(rt, "name"));
+		if (asprintf(&row, "%s%s%s · %s · %s · %s%s%s", ck_json_text(m, "fetch_rule"),
+			     json_is_string(json_object_get(m, "condition")) ? ", with " : "",
+			     json_is_string(json_object_get(m, "condition")) ? ck_json_text(m, "condition") : "",
+			     ck_json_text(m, "budget"), ck_json_text(m, "on_failure"),
+			     ck_text_color(o, json_is_true(json_object_get(rt, "problem")) ? "error" : "ok"),
+			     ck_json_text(rt, "stall"), ck_text_reset(o)) < 0)
+			return;
+		if (o->tty)
+			ck_text_wrap(f, lead, 18, row, o->width ? o->width : 80);
+		else
+			fprintf(f, "%s%s\n", lead, row);
+		free(row);
+	}
+}
+
 static void text_runtimes(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	const json_t *rts = json_object_get(doc, "runtimes"), *rt, *x;
@@ -714,6 +770,7 @@ static int text_aiacheck(FILE *f, const json_t *doc, const struct ck_text_opts *
 	if (!o->quiet)
 		text_chain_summary(f, doc, o);
 	text_urls(f, doc, o);
+	text_model(f, doc, o);
 	text_runtimes(f, doc, o);
 	return ferror(f) ? -1 : 0;
 }

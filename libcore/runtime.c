@@ -20,71 +20,145 @@
 
 #define MAX_FETCH_STEPS 8
 
+#define DOTNET_LINUX_FACTS \
+	/* SslStream builds the chain of its own certificate to decide \
+	 * what to send (SslStreamCertificateContext.Create); a PFX \
+	 * loaded as one X509Certificate2 keeps the leaf only, so the \
+	 * file's intermediates are not used (DESIGN, "Why it exists") */ \
+	.uses_file_chain = false, \
+	/* OpenSslX509ChainProcessor.InitiateChain: the certificates \
+	 * passed explicitly (ExtraStore), the CurrentUser stores CA and \
+	 * My (~/.dotnet/corefx/cryptography/x509stores/{ca,my}), the \
+	 * system bundle (SSL_CERT_FILE/SSL_CERT_DIR, else /etc/ssl/certs) */ \
+	.stores = "~/.dotnet/corefx/cryptography/x509stores/{ca,my} and the system trust store", \
+	/* ChainPal.OpenSsl.cs BuildChainCore: FindChainViaAia unless \
+	 * DisableCertificateDownloads */ \
+	.fetches_ca_issuers = true, \
+	.fetch_condition = NULL, \
+	/* OpenSslX509ChainProcessor.FindHttpAiaRecord: the first \
+	 * caIssuers URI whose scheme is "http"; https and ldap skipped */ \
+	.ca_issuers_schemes = CK_SCHEME_HTTP, \
+	.first_url_only = true, \
+	/* FindHttpAiaRecord parses with Uri.TryCreate, which ignores \
+	 * leading and trailing white space */ \
+	.trims_white_space = true, \
+	/* OpenSslCertificateAssetDownloader.DownloadCertificate: new \
+	 * X509Certificate2(data) reads DER or PEM; a certs-only PKCS#7 \
+	 * has no signer and fails (DESIGN: "a .p7c fails") */ \
+	.reads_pkcs7 = false, \
+	/* X509ResourceClient.DownloadAsset reads the body whatever the \
+	 * status; redirects followed by hand, at most 10, http only */ \
+	.checks_http_status = false, \
+	.max_redirects = 10, \
+	/* ChainPal.OpenSsl.cs: "An input value of 0 on the timeout is \
+	 * treated as 15 seconds"; DESIGN: at most 15 s per chain build */ \
+	.chain_budget_ms = 15000, \
+	.connect_timeout_ms = 0, \
+	.read_timeout_ms = 0, \
+	/* DESIGN: a failed fetch is not cached, so every connection \
+	 * stalls; ChainPal.OpenSsl.cs SaveIntermediateCertificates keeps \
+	 * downloaded intermediates only when the chain verifies */ \
+	.caches_failures = false, \
+	.saves_fetched = "the CurrentUser CA store (~/.dotnet/corefx/cryptography/x509stores/ca), once the chain verifies", \
+	/* X509RevocationMode.Online: ASP.NET Core certificate \
+	 * authentication's default, HttpClientHandler \
+	 * CheckCertificateRevocationList */ \
+	.revocation_switch = "X509RevocationMode.Online", \
+	/* OpenSslCrlCache.AddCrlForCertificate: the first http CRL \
+	 * distribution point; OpenSslX509ChainProcessor.CheckOcsp: OCSP \
+	 * only when the CRL leaves the status unknown, by GET only \
+	 * ("for now, only try GET"); DESIGN: CRL first, OCSP (GET) only \
+	 * if needed */ \
+	.revocation_ocsp_first = false, \
+	.revocation_first_crl_only = true, \
+	.ocsp_method = "GET", \
+	/* ChainPal.OpenSsl.cs: revocation is skipped (NoCheck) unless \
+	 * the chain built is complete and trusted */ \
+	.revocation_needs_valid_chain = true, \
+	/* HttpClient.Timeout defaults to 100 s (DESIGN: where the 100 s \
+	 * comes from); a request over it ends in TaskCanceledException */ \
+	.request_timeout_ms = 100000, \
+	.timeout_exception = "TaskCanceledException", \
+	.handshake_failure = "Authentication failed because the remote party has closed the transport stream", \
+	/* ChainPal.OpenSsl.cs: UrlRetrievalTimeout is capped at 60 s; \
+	 * issue 25 */ \
+	.chain_budget_cap_ms = 60000, \
+	.budget = "15 s per chain build, shared by every AIA, CRL and OCSP download (UrlRetrievalTimeout; never over 60 s)", \
+	.on_failure = "the chain stays incomplete and the leaf is sent alone; nothing is cached, so the next connection waits again",
+
+#define JAVA_FACTS \
+	/* JSSE's X509KeyManager sends KeyStore.getCertificateChain() of \
+	 * the key entry: the PKCS#12 file's certificates in chain order */ \
+	.uses_file_chain = true, \
+	.stores = "the trust store (cacerts or javax.net.ssl.trustStore)", \
+	/* sun.security.provider.certpath.Builder.USE_AIA: only with \
+	 * com.sun.security.enableAIAcaIssuers=true (DESIGN) */ \
+	/* URICertStore: http, https and ftp through URLConnection, ldap \
+	 * through LDAPCertStore; ForwardBuilder tries every caIssuers \
+	 * access description until one gives the issuer */ \
+	.ca_issuers_schemes = CK_SCHEME_HTTP | CK_SCHEME_HTTPS | CK_SCHEME_LDAP, \
+	.first_url_only = false, \
+	/* java.net.URI rejects white space */ \
+	.trims_white_space = false, \
+	/* URICertStore uses CertificateFactory.generateCertificates: \
+	 * DER, PEM and PKCS#7 */ \
+	.reads_pkcs7 = true, \
+	/* HttpURLConnection.getInputStream throws for an error status; \
+	 * it follows up to http.maxRedirects (20), never http -> https */ \
+	.checks_http_status = true, \
+	.max_redirects = 20, \
+	.chain_budget_ms = 0, \
+	/* URICertStore: com.sun.security.cert.timeout and \
+	 * com.sun.security.cert.readtimeout, 15 s each by default */ \
+	.connect_timeout_ms = 15000, \
+	.read_timeout_ms = 15000, \
+	.caches_failures = false, \
+	.saves_fetched = "memory, for the life of the JVM (URICertStore cache)", \
+	/* -Dcom.sun.net.ssl.checkRevocation=true; PKIXRevocationChecker \
+	 * prefers OCSP (Security property ocsp.enable=true) and falls \
+	 * back to CRLs (-Dcom.sun.security.enableCRLDP=true); OCSP.java \
+	 * uses GET when the request URL fits in 255 characters, else \
+	 * POST; com.sun.security.ocsp.timeout and crl.timeout 15 s */ \
+	.revocation_switch = "-Dcom.sun.net.ssl.checkRevocation=true with ocsp.enable=true and -Dcom.sun.security.enableCRLDP=true", \
+	.revocation_ocsp_first = true, \
+	.revocation_first_crl_only = false, \
+	.ocsp_method = "GET or POST", \
+	.revocation_needs_valid_chain = false, \
+	.request_timeout_ms = 0, \
+	.timeout_exception = NULL, \
+	.handshake_failure = "javax.net.ssl.SSLHandshakeException (bad_certificate)", \
+	/* issue 25: URICertStore keeps a 185-entry cache, failures \
+	 * for 30 s; the newest JDKs fetch only from the locations in \
+	 * com.sun.security.allowedAIALocations */ \
+	.failure_cache_s = 30,
+
 static const struct ck_runtime profiles[CK_RT_COUNT] = {
 	[CK_RT_DOTNET_LINUX] = {
 		.name = "dotnet-linux",
 		.label = ".NET on Linux",
 		.who = "a .NET client on Linux",
 		.settings = "defaults (X509ChainPolicy.UrlRetrievalTimeout 0, AIA downloads on)",
-		/* SslStream builds the chain of its own certificate to decide
-		 * what to send (SslStreamCertificateContext.Create); a PFX
-		 * loaded as one X509Certificate2 keeps the leaf only, so the
-		 * file's intermediates are not used (DESIGN, "Why it exists") */
-		.uses_file_chain = false,
-		/* OpenSslX509ChainProcessor.InitiateChain: the certificates
-		 * passed explicitly (ExtraStore), the CurrentUser stores CA and
-		 * My (~/.dotnet/corefx/cryptography/x509stores/{ca,my}), the
-		 * system bundle (SSL_CERT_FILE/SSL_CERT_DIR, else /etc/ssl/certs) */
-		.stores = "~/.dotnet/corefx/cryptography/x509stores/{ca,my} and the system trust store",
-		/* ChainPal.OpenSsl.cs BuildChainCore: FindChainViaAia unless
-		 * DisableCertificateDownloads */
-		.fetches_ca_issuers = true,
-		.fetch_condition = NULL,
-		/* OpenSslX509ChainProcessor.FindHttpAiaRecord: the first
-		 * caIssuers URI whose scheme is "http"; https and ldap skipped */
-		.ca_issuers_schemes = CK_SCHEME_HTTP,
-		.first_url_only = true,
-		/* FindHttpAiaRecord parses with Uri.TryCreate, which ignores
-		 * leading and trailing white space */
-		.trims_white_space = true,
-		/* OpenSslCertificateAssetDownloader.DownloadCertificate: new
-		 * X509Certificate2(data) reads DER or PEM; a certs-only PKCS#7
-		 * has no signer and fails (DESIGN: "a .p7c fails") */
-		.reads_pkcs7 = false,
-		/* X509ResourceClient.DownloadAsset reads the body whatever the
-		 * status; redirects followed by hand, at most 10, http only */
-		.checks_http_status = false,
-		.max_redirects = 10,
-		/* ChainPal.OpenSsl.cs: "An input value of 0 on the timeout is
-		 * treated as 15 seconds"; DESIGN: at most 15 s per chain build */
-		.chain_budget_ms = 15000,
-		.connect_timeout_ms = 0,
-		.read_timeout_ms = 0,
-		/* DESIGN: a failed fetch is not cached, so every connection
-		 * stalls; ChainPal.OpenSsl.cs SaveIntermediateCertificates keeps
-		 * downloaded intermediates only when the chain verifies */
-		.caches_failures = false,
-		.saves_fetched = "the CurrentUser CA store (~/.dotnet/corefx/cryptography/x509stores/ca), once the chain verifies",
-		/* X509RevocationMode.Online: ASP.NET Core certificate
-		 * authentication's default, HttpClientHandler
-		 * CheckCertificateRevocationList */
-		.revocation_switch = "X509RevocationMode.Online",
-		/* OpenSslCrlCache.AddCrlForCertificate: the first http CRL
-		 * distribution point; OpenSslX509ChainProcessor.CheckOcsp: OCSP
-		 * only when the CRL leaves the status unknown, by GET only
-		 * ("for now, only try GET"); DESIGN: CRL first, OCSP (GET) only
-		 * if needed */
-		.revocation_ocsp_first = false,
-		.revocation_first_crl_only = true,
-		.ocsp_method = "GET",
-		/* ChainPal.OpenSsl.cs: revocation is skipped (NoCheck) unless
-		 * the chain built is complete and trusted */
-		.revocation_needs_valid_chain = true,
-		/* HttpClient.Timeout defaults to 100 s (DESIGN: where the 100 s
-		 * comes from); a request over it ends in TaskCanceledException */
-		.request_timeout_ms = 100000,
-		.timeout_exception = "TaskCanceledException",
-		.handshake_failure = "Authentication failed because the remote party has closed the transport stream",
+		DOTNET_LINUX_FACTS
+		.fetch_rule = "the first http caIssuers URL of each certificate whose issuer it lacks",
+		/* dotnet/runtime #81456: the CurrentUser store cannot be
+		 * written (no home, read-only file system, non-root user in a
+		 * container), so the downloaded issuer is never kept */
+		.notes = "re-downloads on every call, even after a success, when the CurrentUser store cannot be written (dotnet/runtime #81456)",
+		.sources = "dotnet/runtime: ChainPal.OpenSsl.cs, OpenSslX509ChainProcessor.cs, X509ResourceClient.cs, HttpClient.Timeout; dotnet/runtime #81456",
+	},
+	[CK_RT_DOTNET11_LINUX] = {
+		.name = "dotnet11-linux",
+		.label = ".NET 11 on Linux",
+		.who = "a .NET 11 client on Linux",
+		.settings = "defaults (X509ChainPolicy.UrlRetrievalTimeout 0, AIA downloads on)",
+		DOTNET_LINUX_FACTS
+		/* dotnet/runtime PR #125049, dotnet/docs #54809: at most two
+		 * AIA certificate downloads per chain build; a server no
+		 * longer downloads issuers of client certificates */
+		.max_fetches = 2,
+		.fetch_rule = "the first http caIssuers URL of each certificate whose issuer it lacks, at most 2 per chain build",
+		.notes = "a server no longer downloads the issuers of client certificates (dotnet/docs #54809)",
+		.sources = "dotnet/runtime PR #125049; dotnet/docs #54809; ChainPal.OpenSsl.cs",
 	},
 	[CK_RT_OPENSSL] = {
 		.name = "openssl",
@@ -104,54 +178,139 @@ static const struct ck_runtime profiles[CK_RT_COUNT] = {
 		.revocation_switch = NULL,
 		.ocsp_method = NULL,
 		.handshake_failure = "the server rejects the handshake (TLS alert unknown_ca or bad_certificate)",
+		.fetch_rule = "none: it never fetches",
+		.budget = "none",
+		.on_failure = "nothing is fetched: the chain in the file is what is sent",
+		.sources = "OpenSSL X509_verify_cert (untrusted chain and X509_STORE only); curl --cert; DESIGN",
 	},
 	[CK_RT_JAVA] = {
-		.name = "java",
+		.name = "java-aia",
 		.label = "Java",
 		.who = "a Java client",
-		.settings = "-Dcom.sun.security.enableAIAcaIssuers=true for fetching (off by default)",
-		/* JSSE's X509KeyManager sends KeyStore.getCertificateChain() of
-		 * the key entry: the PKCS#12 file's certificates in chain order */
-		.uses_file_chain = true,
-		.stores = "the trust store (cacerts or javax.net.ssl.trustStore)",
+		.settings = "-Dcom.sun.security.enableAIAcaIssuers=true",
 		/* sun.security.provider.certpath.Builder.USE_AIA: only with
 		 * com.sun.security.enableAIAcaIssuers=true (DESIGN) */
 		.fetches_ca_issuers = true,
 		.fetch_condition = "-Dcom.sun.security.enableAIAcaIssuers=true",
-		/* URICertStore: http, https and ftp through URLConnection, ldap
-		 * through LDAPCertStore; ForwardBuilder tries every caIssuers
-		 * access description until one gives the issuer */
-		.ca_issuers_schemes = CK_SCHEME_HTTP | CK_SCHEME_HTTPS | CK_SCHEME_LDAP,
+		JAVA_FACTS
+		.fetch_rule = "every http, https or ldap caIssuers URL in order, until one gives the issuer",
+		.budget = "15 s connect + 15 s read per URL (com.sun.security.cert.timeout, .readtimeout); no budget per chain",
+		.on_failure = "the next URL; then CertPathBuilderException (SSLHandshakeException); a failure is remembered 30 s",
+		.notes = "a 185-entry cache of fetched certificates; the newest JDKs fetch only from com.sun.security.allowedAIALocations",
+		.sources = "sun.security.provider.certpath.Builder, URICertStore, OCSP.java; issue 25",
+	},
+	[CK_RT_JAVA_DEFAULT] = {
+		.name = "java",
+		.label = "Java (defaults)",
+		.who = "a Java client",
+		.settings = "defaults (com.sun.security.enableAIAcaIssuers unset)",
+		/* Builder.USE_AIA is false unless the property is set */
+		.fetches_ca_issuers = false,
+		JAVA_FACTS
+		.fetch_rule = "none by default (see java-aia)",
+		.budget = "none",
+		.on_failure = "nothing is fetched: an incomplete chain fails with SSLHandshakeException",
+		.sources = "sun.security.provider.certpath.Builder (USE_AIA); issue 25",
+	},
+	[CK_RT_WINDOWS] = {
+		.name = "windows",
+		.label = "Windows (CryptoAPI)",
+		.who = "a Windows client (SChannel)",
+		.settings = "defaults (CertGetCertificateChain, URL retrieval on)",
+		/* SChannel sends the chain CertGetCertificateChain builds for
+		 * its certificate from the stores, not a file's chain */
+		.uses_file_chain = false,
+		.stores = "the Windows certificate stores (CA, Root; CurrentUser and LocalMachine)",
+		/* issue 25: CryptoAPI fetches caIssuers (http and ldap), 15 s
+		 * per URL, 20 s for revocation downloads, and caches what it
+		 * fetched (the CryptnetUrlCache) */
+		.fetches_ca_issuers = true,
+		.ca_issuers_schemes = CK_SCHEME_HTTP | CK_SCHEME_LDAP,
 		.first_url_only = false,
-		/* java.net.URI rejects white space */
-		.trims_white_space = false,
-		/* URICertStore uses CertificateFactory.generateCertificates:
-		 * DER, PEM and PKCS#7 */
 		.reads_pkcs7 = true,
-		/* HttpURLConnection.getInputStream throws for an error status;
-		 * it follows up to http.maxRedirects (20), never http -> https */
 		.checks_http_status = true,
-		.max_redirects = 20,
-		.chain_budget_ms = 0,
-		/* URICertStore: com.sun.security.cert.timeout and
-		 * com.sun.security.cert.readtimeout, 15 s each by default */
 		.connect_timeout_ms = 15000,
 		.read_timeout_ms = 15000,
-		.caches_failures = false,
-		.saves_fetched = "memory, for the life of the JVM (URICertStore cache)",
-		/* -Dcom.sun.net.ssl.checkRevocation=true; PKIXRevocationChecker
-		 * prefers OCSP (Security property ocsp.enable=true) and falls
-		 * back to CRLs (-Dcom.sun.security.enableCRLDP=true); OCSP.java
-		 * uses GET when the request URL fits in 255 characters, else
-		 * POST; com.sun.security.ocsp.timeout and crl.timeout 15 s */
-		.revocation_switch = "-Dcom.sun.net.ssl.checkRevocation=true with ocsp.enable=true and -Dcom.sun.security.enableCRLDP=true",
-		.revocation_ocsp_first = true,
-		.revocation_first_crl_only = false,
-		.ocsp_method = "GET or POST",
-		.revocation_needs_valid_chain = false,
-		.request_timeout_ms = 0,
-		.timeout_exception = NULL,
-		.handshake_failure = "javax.net.ssl.SSLHandshakeException (bad_certificate)",
+		.saves_fetched = "the CryptoAPI URL cache (CryptnetUrlCache)",
+		.handshake_failure = "the server rejects the handshake (SEC_E_UNTRUSTED_ROOT or a TLS alert)",
+		.fetch_rule = "each http or ldap caIssuers URL in order, until one gives the issuer",
+		.budget = "15 s per URL (20 s per revocation download); no budget per chain",
+		.on_failure = "the next URL; then the chain stays incomplete and the leaf is sent alone",
+		.notes = "what it fetched is cached on disk (CryptnetUrlCache); revocation downloads are not emulated",
+		.sources = "issue 25 (CryptoAPI URL retrieval timeouts and cache)",
+	},
+	[CK_RT_GO] = {
+		.name = "go",
+		.label = "Go (crypto/tls)",
+		.who = "a Go client",
+		.settings = "defaults (tls.LoadX509KeyPair, x509.Certificate.Verify)",
+		/* tls.Certificate.Certificate: every certificate of the PEM
+		 * file, sent as it is; Verify uses Roots and Intermediates only */
+		.uses_file_chain = true,
+		.stores = "the peer's roots (x509.SystemCertPool or tls.Config.RootCAs)",
+		.fetches_ca_issuers = false,
+		.handshake_failure = "x509: certificate signed by unknown authority (remote error: tls: bad certificate)",
+		.fetch_rule = "none: it never fetches",
+		.budget = "none",
+		.on_failure = "nothing is fetched: the chain in the file is what is sent",
+		.sources = "crypto/x509 Certificate.Verify (VerifyOptions: Roots, Intermediates); issue 25",
+	},
+	[CK_RT_CHROME] = {
+		.name = "chrome",
+		.label = "Chrome",
+		.who = "Chrome",
+		.settings = "defaults (the Chrome certificate verifier)",
+		/* the peer sends its file's chain; Chrome completes it */
+		.uses_file_chain = true,
+		.stores = "the Chrome Root Store",
+		/* net/cert/internal/cert_issuer_source_aia.cc: http caIssuers
+		 * URLs only, kMaxFetchesPerCert 5, kMaxResponseBytes 65536,
+		 * kTimeoutMilliseconds 10000; DER, PEM or PKCS#7 answers */
+		.fetches_ca_issuers = true,
+		.ca_issuers_schemes = CK_SCHEME_HTTP,
+		.first_url_only = false,
+		.reads_pkcs7 = true,
+		.checks_http_status = true,
+		.max_fetches_per_cert = 5,
+		.max_body = 65536,
+		.connect_timeout_ms = 10000,
+		.read_timeout_ms = 10000,
+		.handshake_failure = "NET::ERR_CERT_AUTHORITY_INVALID",
+		.fetch_rule = "the http caIssuers URLs of a certificate, at most 5 per certificate",
+		.budget = "10 s per URL, answers up to 64 KiB (cert_issuer_source_aia.cc)",
+		.on_failure = "the next URL; then NET::ERR_CERT_AUTHORITY_INVALID",
+		.notes = "issue 25 gives 15 s per URL; the Chromium source this follows says 10 s",
+		.sources = "Chromium net/cert/internal/cert_issuer_source_aia.cc; issue 25",
+	},
+	[CK_RT_FIREFOX] = {
+		.name = "firefox",
+		.label = "Firefox",
+		.who = "Firefox",
+		.settings = "defaults (intermediate preloading on)",
+		.uses_file_chain = true,
+		.stores = "the NSS root store and its preloaded intermediates",
+		.fetches_ca_issuers = false,
+		.preload = "the intermediates disclosed in the CCADB, which it preloads (a private PKI's are not among them)",
+		.handshake_failure = "SEC_ERROR_UNKNOWN_ISSUER",
+		.fetch_rule = "none: it never fetches",
+		.budget = "none",
+		.on_failure = "SEC_ERROR_UNKNOWN_ISSUER, unless the missing intermediate is one it preloads",
+		.notes = "preloads every CCADB-disclosed intermediate (security.remote_settings.intermediates.enabled)",
+		.sources = "issue 25; Mozilla intermediate preloading (Remote Settings)",
+	},
+	[CK_RT_ANDROID] = {
+		.name = "android",
+		.label = "Android",
+		.who = "an Android client",
+		.settings = "defaults (Conscrypt, KeyChain or AndroidKeyStore)",
+		.uses_file_chain = true,
+		.stores = "the Android system and user CA stores",
+		.fetches_ca_issuers = false,
+		.handshake_failure = "javax.net.ssl.SSLHandshakeException: Trust anchor for certification path not found",
+		.fetch_rule = "none: it never fetches",
+		.budget = "none",
+		.on_failure = "nothing is fetched: the chain in the file is what is sent",
+		.sources = "issue 25",
 	},
 };
 
@@ -180,6 +339,7 @@ void ck_runtime_verdict_free(struct ck_runtime_verdict *v)
 	free(v->from_store);
 	free(v->fetches);
 	free(v->summary);
+	free(v->stall);
 	free(v->store_note);
 	free(v);
 }
@@ -249,6 +409,7 @@ struct emu {
 	struct ck_pool *pool;
 	double spent_ms;       /* of the chain build's budget */
 	const struct ck_cert *first_stop; /* where its chain first stopped */
+	unsigned issuer_fetches;          /* caIssuers downloads of this chain build */
 };
 
 static bool push_long(long **v, size_t *n, long x)
@@ -362,6 +523,10 @@ static void judge(struct emu *m, const struct ck_url_entry *e, struct ck_runtime
 			f->success = false;
 			snprintf(f->why, sizeof f->why,
 				 "fine (%.60s), but a PKCS#7 (.p7c) answer, which %s cannot read", detail, rt->label);
+		} else if (want_issuer && rt->max_body && e->net.body_len > rt->max_body) {
+			f->success = false;
+			snprintf(f->why, sizeof f->why, "fine (%.60s), but %zu bytes, over the %zu KiB %s reads", detail,
+				 e->net.body_len, rt->max_body / 1024, rt->label);
 		} else if (want_issuer && fmt && (!strcmp(fmt, "base64") || !strcmp(fmt, "pkcs12"))) {
 			f->success = false;
 			snprintf(f->why, sizeof f->why, "fine (%.60s), but %s is not read by %s", detail, fmt,
@@ -420,12 +585,21 @@ static enum ck_status build_and_fetch(struct emu *m, size_t leaf, struct ck_chai
 		    m->v->budget_exhausted)
 			break;
 		top = ck_pool_get(m->pool, c->path[c->len - 1])->cert;
-		for (size_t i = 0; i < r->nurls && !got; i++) {
+		for (size_t i = 0, per_cert = 0; i < r->nurls && !got; i++) {
 			struct ck_url_entry *e = &r->urls[i];
 			struct ck_runtime_fetch *f;
 			if (e->kind != CK_KIND_CA_ISSUERS || !e->cert || !ck_cert_equal(e->cert, top) ||
 			    !follows(rt, e->url, rt->ca_issuers_schemes))
 				continue;
+			/* .NET 11: two downloads per chain build; Chrome: five
+			 * per certificate */
+			if ((rt->max_fetches && m->issuer_fetches >= rt->max_fetches) ||
+			    (rt->max_fetches_per_cert && per_cert >= rt->max_fetches_per_cert)) {
+				m->v->fetch_limit_hit = true;
+				break;
+			}
+			m->issuer_fetches++;
+			per_cert++;
 			f = push_fetch(m, i, "issuer", top);
 			if (!f)
 				return ck_error_set(err, CK_E_NOMEM, "out of memory");
@@ -497,7 +671,7 @@ static bool revocation_fetch(struct emu *m, const struct ck_cert *cert, enum ck_
 			return false;
 		e = &m->r->urls[i];
 		/* Java: GET only when the request URL is short enough */
-		if (kind == CK_KIND_OCSP && m->id == CK_RT_JAVA && e->method && !strcmp(e->method, "GET") &&
+		if (kind == CK_KIND_OCSP && (m->id == CK_RT_JAVA || m->id == CK_RT_JAVA_DEFAULT) && e->method && !strcmp(e->method, "GET") &&
 		    e->requested && strlen(e->requested) > 255) {
 			long p = find_entry(m, cert, kind, e->position, "POST");
 			if (p >= 0)
@@ -667,7 +841,10 @@ static void summary_issuer(struct emu *m, struct text *t)
 			add(t, "the issuer %s is missing", v->missing_issuer);
 			if (v->file_has_missing && !rt->uses_file_chain)
 				add(t, " (it is in the file, but %s does not use the file's intermediates)", rt->label);
-			if (!rt->fetches_ca_issuers)
+			if (!rt->fetches_ca_issuers && rt->preload)
+				add(t, "; %s never fetches caIssuers URLs: it finds the issuer only among %s", rt->who,
+				    rt->preload);
+			else if (!rt->fetches_ca_issuers)
 				add(t, "; %s never fetches caIssuers URLs, so the peer must have it already", rt->who);
 			else
 				add(t, "; the certificate has no caIssuers URL %s follows", rt->label);
@@ -729,6 +906,62 @@ static void summary_issuer(struct emu *m, struct text *t)
 	}
 }
 
+/* The first fetch that failed and was waited out, or NULL. */
+static const struct ck_url_entry *first_waited(const struct emu *m)
+{
+	for (size_t i = 0; i < m->v->nfetches; i++) {
+		const struct ck_url_entry *e = &m->r->urls[m->v->fetches[i].url];
+		if (!m->v->fetches[i].success && e->checked && waits(e))
+			return e;
+	}
+	return NULL;
+}
+
+/* The stall in a few words, for the model table: what the measured
+ * results cost this runtime, and how often. */
+static enum ck_status make_stall(struct emu *m)
+{
+	struct ck_runtime_verdict *v = m->v;
+	const struct ck_runtime *rt = m->rt;
+	const struct ck_url_entry *w = first_waited(m);
+	const char *per = rt->fetch_condition ? "validation" : "new connection";
+	struct text t = { 0 };
+
+	if (!v->fetched_anything && !rt->fetches_ca_issuers)
+		add(&t, "none: it never fetches");
+	else if (!v->fetched_anything)
+		add(&t, "none: nothing to fetch");
+	else if (v->unchecked)
+		add(&t, "not known: the URLs were not checked (--list)");
+	else if (w) {
+		add(&t, "%s: ", ck_url_result_name(w->effective));
+		if (v->budget_exhausted)
+			add(&t, "%u s (the chain build's whole budget)", rt->chain_budget_ms / 1000);
+		else
+			add(&t, "%.0f s", v->failed_cost_ms / 1000);
+		if (v->every_connection)
+			add(&t, " per %s", per);
+		else if (rt->failure_cache_s)
+			add(&t, " per %s, the failure remembered %u s", per, rt->failure_cache_s);
+		else
+			add(&t, " once");
+		if (rt->request_timeout_ms)
+			add(&t, "; HttpClient gives up at %u s (%s)", rt->request_timeout_ms / 1000,
+			    rt->timeout_exception);
+	} else if (v->needed_url_failed) {
+		add(&t, "none: the fetch fails at once, the chain stays incomplete");
+	} else {
+		add(&t, "%.0f ms %s", v->stall_ms, v->every_connection ? (rt->fetch_condition ? "per validation" :
+			"per new connection") : "once, then kept");
+	}
+	if (t.oom) {
+		free(t.s);
+		return CK_E_NOMEM;
+	}
+	v->stall = t.s;
+	return CK_OK;
+}
+
 static enum ck_status make_summary(struct emu *m)
 {
 	struct ck_runtime_verdict *v = m->v;
@@ -743,11 +976,17 @@ static enum ck_status make_summary(struct emu *m)
 	if (v->store_note)
 		add(&t, "%s", v->store_note);
 	summary_issuer(m, &t);
+	if (v->fetch_limit_hit && rt->max_fetches)
+		add(&t, "%s%s stops at its limit of %u downloads per chain build", t.len ? "; " : "", rt->label,
+		    rt->max_fetches);
+	else if (v->fetch_limit_hit)
+		add(&t, "%s%s stops at its limit of %u downloads per certificate", t.len ? "; " : "", rt->label,
+		    rt->max_fetches_per_cert);
 	if (!t.len && any_store && !rt->uses_file_chain)
 		add(&t, "the chain is completed from the stores without a fetch");
 	if (t.len)
 		add(&t, ". ");
-	add(&t, "%c%s sends ", rt->who[0] - 32, rt->who + 1);
+	add(&t, "%c%s sends ", rt->who[0] >= 'a' && rt->who[0] <= 'z' ? rt->who[0] - 32 : rt->who[0], rt->who + 1);
 	add_list(&t, v->sends, v->nsends);
 	if (rt->uses_file_chain)
 		add(&t, " as in the file");
@@ -824,7 +1063,8 @@ static enum ck_status verdict_facts(struct emu *m, const struct ck_chain *c)
 	/* .NET keeps a fetched issuer only when the chain verifies; a
 	 * failed fetch is retried by every chain build */
 	v->every_connection = v->fetched_anything &&
-			      !(c->trusted && !v->needed_url_failed && m->rt->saves_fetched);
+			      !(c->trusted && !v->needed_url_failed && m->rt->saves_fetched) &&
+			      !(v->needed_url_failed && m->rt->failure_cache_s);
 	/* a problem: the chain stays incomplete, a failed fetch is waited
 	 * out (dropped, timeout), or revocation finds no answer; a refused
 	 * URL followed by one that works is not one */
@@ -854,6 +1094,8 @@ enum ck_status ck_runtime_emulate(struct ck_aia_report *r, const struct ck_trust
 		leaf = ck_pool_get(r->analysis->pool, r->analysis->chains[0]->path[0])->cert;
 	if (!leaf) {
 		rc = make_summary(&m);
+		if (!rc)
+			rc = make_stall(&m);
 		goto out;
 	}
 	v->leaf = ck_aia_cert_index(r, leaf);
@@ -877,6 +1119,8 @@ enum ck_status ck_runtime_emulate(struct ck_aia_report *r, const struct ck_trust
 		rc = verdict_facts(&m, c);
 	if (!rc)
 		rc = make_summary(&m);
+	if (!rc)
+		rc = make_stall(&m);
 	if (rc == CK_E_NOMEM)
 		ck_error_set(err, rc, "out of memory");
 out:

@@ -15,7 +15,14 @@
 enum ck_runtime_id {
 	CK_RT_DOTNET_LINUX = 0,
 	CK_RT_OPENSSL,
-	CK_RT_JAVA,
+	CK_RT_JAVA,            /* "java-aia": with enableAIAcaIssuers */
+	CK_RT_DOTNET11_LINUX,
+	CK_RT_WINDOWS,
+	CK_RT_GO,
+	CK_RT_CHROME,
+	CK_RT_FIREFOX,
+	CK_RT_ANDROID,
+	CK_RT_JAVA_DEFAULT,    /* "java": without it */
 	CK_RT_COUNT,
 };
 
@@ -48,6 +55,19 @@ struct ck_runtime {
 	bool revocation_first_crl_only;/* only the first http CRL URL */
 	const char *ocsp_method;       /* "GET", "POST", or NULL when no OCSP */
 	bool revocation_needs_valid_chain;
+	unsigned max_fetches;          /* caIssuers downloads per chain build; 0: no limit */
+	unsigned max_fetches_per_cert; /* ... per certificate; 0: no limit */
+	unsigned chain_budget_cap_ms;  /* the budget's ceiling, whatever is asked; 0: none */
+	size_t max_body;               /* a larger caIssuers answer is refused; 0: no limit */
+	unsigned failure_cache_s;      /* a failed fetch is remembered this long; 0: not */
+	/* in words, for the model table (aiacheck --as all) */
+	const char *fetch_rule;        /* which caIssuers URLs, how many */
+	const char *preload;           /* where it finds issuers without a fetch
+					  besides the stores (Firefox), or NULL */
+	const char *budget;            /* the time it allows downloads */
+	const char *on_failure;        /* what it does when a fetch fails */
+	const char *notes;             /* other facts, or NULL */
+	const char *sources;           /* where the facts come from */
 	/* the application around it */
 	unsigned request_timeout_ms;   /* HttpClient.Timeout; 0: none */
 	const char *timeout_exception;
@@ -87,6 +107,7 @@ struct ck_runtime_verdict {
 	size_t nfetches;
 	bool fetched_anything;
 	bool budget_exhausted;
+	bool fetch_limit_hit;          /* it stopped at max_fetches(_per_cert) */
 	double stall_ms;               /* added to each new connection */
 	bool every_connection;         /* the stall repeats (nothing is cached) */
 	bool needed_url_failed;        /* a URL it fetched failed */
@@ -97,6 +118,9 @@ struct ck_runtime_verdict {
 	bool problem;                  /* its chain stays incomplete, a failed fetch
 					  stalls it, or revocation fails */
 	char *summary;                 /* one or two sentences */
+	char *stall;                   /* the stall predicted for the measured
+					  results, in a few words ("dropped: 15 s
+					  per new connection; ...") */
 };
 
 void ck_runtime_verdict_free(struct ck_runtime_verdict *v);

@@ -227,3 +227,33 @@ Test(aia, given_urls_alone)
 	cr_assert_null(r->analysis);
 	ck_aia_report_free(r);
 }
+
+Test(aia, check_all_keeps_each_input_apart)
+{
+	const char *urls[] = { "hhtp://x/", NULL };
+	struct ck_bundle *a = NULL, *b = NULL;
+	struct ck_aia_opts o = { .list_only = true };
+	struct ck_aia_report *r[3] = { NULL, NULL, NULL };
+	struct ck_error e;
+	struct ck_aia_input in[3];
+
+	o.analyze.chain.at = 1893456000;
+	cr_assert_eq(fx_load("pki/multi-aia-leaf.crt", NULL, &a, &e), CK_OK, "%s", e.what);
+	cr_assert_eq(fx_load("pki/client.crt", NULL, &b, &e), CK_OK, "%s", e.what);
+	in[0] = (struct ck_aia_input){ .bundle = a };
+	in[1] = (struct ck_aia_input){ .bundle = NULL, .urls = urls };
+	in[2] = (struct ck_aia_input){ .bundle = b };
+	cr_assert_eq(ck_aia_check_all(in, 3, NULL, &o, r, &e), CK_OK, "%s", e.what);
+	cr_assert_eq(r[0]->bundle, a);
+	cr_assert_eq(r[0]->nurls, 9);
+	cr_assert_eq(r[1]->nurls, 1);
+	cr_assert_eq(r[1]->urls[0].result, CK_URL_MALFORMED);
+	cr_assert_eq(r[2]->bundle, b);
+	cr_assert_eq(r[2]->nurls, 3);
+	for (size_t i = 0; i < r[2]->nurls; i++)
+		cr_expect_eq(ck_aia_cert_index(r[2], r[2]->urls[i].cert), 0);
+	for (int i = 0; i < 3; i++)
+		ck_aia_report_free(r[i]);
+	ck_bundle_free(a);
+	ck_bundle_free(b);
+}

@@ -36,8 +36,26 @@ Test(runtime, profile_table)
 	cr_assert(!j->first_url_only);
 	cr_assert(j->revocation_ocsp_first);
 
-	cr_assert_eq(ck_runtime_find("java", &id), j);
+	cr_assert_str_eq(j->name, "java-aia");
+	cr_assert_eq(ck_runtime_find("java-aia", &id), j);
 	cr_assert_eq(id, CK_RT_JAVA);
+	cr_assert_eq(ck_runtime_find("java", &id), ck_runtime_get(CK_RT_JAVA_DEFAULT));
+	cr_assert(!ck_runtime_get(CK_RT_JAVA_DEFAULT)->fetches_ca_issuers);
+	cr_assert_eq(j->failure_cache_s, 30);
+	cr_assert_eq(ck_runtime_get(CK_RT_DOTNET11_LINUX)->max_fetches, 2);
+	cr_assert_eq(ck_runtime_get(CK_RT_DOTNET_LINUX)->chain_budget_cap_ms, 60000);
+	cr_assert_eq(ck_runtime_get(CK_RT_CHROME)->ca_issuers_schemes, CK_SCHEME_HTTP);
+	cr_assert_eq(ck_runtime_get(CK_RT_CHROME)->max_body, 65536);
+	cr_assert_eq(ck_runtime_get(CK_RT_WINDOWS)->connect_timeout_ms, 15000);
+	for (int i = 0; i < CK_RT_COUNT; i++) {
+		const struct ck_runtime *p = ck_runtime_get((enum ck_runtime_id)i);
+		cr_assert(p->name && p->label && p->who && p->fetch_rule && p->budget && p->on_failure && p->sources,
+			  "%s: a fact without its words or source", p->name);
+		cr_assert_eq(ck_runtime_find(p->name, &id), p);
+	}
+	cr_assert_null(ck_runtime_find("go-aia", &id));
+	for (const char *const *q = (const char *const[]){ "go", "android", "firefox", "openssl", NULL }; *q; q++)
+		cr_assert(!ck_runtime_find(*q, NULL)->fetches_ca_issuers, "%s fetches", *q);
 	cr_assert_null(ck_runtime_find("all", &id));
 	cr_assert_null(ck_runtime_get(CK_RT_COUNT));
 }
@@ -127,6 +145,15 @@ Test(runtime, dotnet_dropped_url_is_the_origin_story)
 				     "from here that URL is DROPPED (no answer in 5 s) — expect a 15 s stall per "
 				     "connection and a 100 s cancellation"), "%s", v->summary);
 	cr_assert(strstr(v->summary, "TaskCanceledException"), "%s", v->summary);
+	cr_assert_str_eq(v->stall, "dropped: 15 s (the chain build's whole budget) per new connection; "
+				   "HttpClient gives up at 100 s (TaskCanceledException)");
+	ck_runtime_verdict_free(v);
+	v = emulate(&w, CK_RT_JAVA, false);
+	cr_assert_str_eq(v->stall, "dropped: 15 s per validation, the failure remembered 30 s");
+	ck_runtime_verdict_free(v);
+	v = emulate(&w, CK_RT_GO, false);
+	cr_assert_str_eq(v->stall, "none: it never fetches");
+	cr_assert(v->problem);
 	ck_runtime_verdict_free(v);
 	world_free(&w);
 }

@@ -34,7 +34,7 @@ enum {
 static const struct cli_option options[] = {
 	{ "url", 0, "URL", "test URL as well (repeatable; with no FILE, only the URLs)", OPT_URL },
 	{ "list", 0, NULL, "list the URLs only, with no network traffic at all", OPT_LIST },
-	{ "as", 0, "RUNTIME", "emulate dotnet-linux (default), openssl, java or all (repeatable)", OPT_AS },
+	{ "as", 0, "RUNTIME", "emulate dotnet-linux (default), dotnet11-linux, windows, java, java-aia, chrome, firefox, go, android, openssl or all (repeatable)", OPT_AS },
 	{ "revocation", 0, NULL, "emulate the runtimes with revocation checking on", OPT_REVOCATION },
 	{ "strict", 0, NULL, "exit 1 when any URL fails, not only one a runtime needs", OPT_STRICT },
 	{ "parallel", 0, "N", "fetch up to N URLs at once (default 16)", OPT_PARALLEL },
@@ -105,7 +105,7 @@ static int tool_option(int id, const char *arg, void *ctx)
 		} else if (ck_runtime_find(arg, &rt)) {
 			o->as[rt] = true;
 		} else {
-			cli_usage("--as takes dotnet-linux, openssl, java or all, not '%s'", arg);
+			cli_usage("--as takes dotnet-linux, dotnet11-linux, windows, java, java-aia, chrome, firefox, go, android, openssl or all, not '%s'", arg);
 		}
 		break;
 	case OPT_REVOCATION: o->revocation = true; break;

@@ -21,10 +21,10 @@ for n in a b c d; do
 	url=http://127.0.0.1:18082/int.crt
 	[ "$n" = d ] && url=http://127.0.0.1:18080/int-ca.crt
 	printf 'authorityInfoAccess=caIssuers;URI:%s\n' "$url" >"$n.ext"
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$n.key" -out "$n.csr" \
+	{ openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$n.key" -out "$n.csr" \
 		-subj "/CN=leaf $n" 2>/dev/null &&
 		openssl x509 -req -in "$n.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 36500 \
-			-extfile "$n.ext" -out "$n.pem" 2>/dev/null || skip "openssl cannot sign here"
+			-extfile "$n.ext" -out "$n.pem" 2>/dev/null; } || skip "openssl cannot sign here"
 done
 cd - >/dev/null || exit 1
 

@@ -55,7 +55,7 @@ expect ".p7c: .NET cannot use it" 1
 expect_json "caIssuers: PKCS#7" "$(url ca-issuers 0 '.result + " " + .content.format')" "ok pkcs7"
 expect_json ".NET fails on the .p7c" '.runtimes[] | select(.name == "dotnet-linux") | .fetches[0].success' false
 expect_json ".NET says why" '.runtimes[] | select(.name == "dotnet-linux") | .fetches[0].note | test("PKCS#7")' true
-expect_json "Java reads it" '.runtimes[] | select(.name == "java") | .fetches[0].success' true
+expect_json "Java reads it" '.runtimes[] | select(.name == "java-aia") | .fetches[0].success' true
 
 # the wrong certificate behind the URL
 cp "$FX/pki/other-root.der" "$WWW/int-ca.crt"

@@ -17,7 +17,7 @@ CA="--no-system-trust --ca-file $FX/pki/root-ca.crt"
 L=ldap://127.0.0.1:18389
 
 # shellcheck disable=SC2086
-run aiacheck --json $CA --as java "$FX/pki/multi-aia-leaf.crt"
+run aiacheck --json $CA --as java-aia "$FX/pki/multi-aia-leaf.crt"
 expect "ldap: exit 0" 0
 expect_json "ldap caIssuers: the issuer" ".urls[] | select(.url == \"$L/cn=int\") | .result + \" \" + (.content.issued_certificate|tostring)" "ok true"
 expect_json "ldap caIssuers: the value is DER" ".urls[] | select(.url == \"$L/cn=int\") | .content.format" der

@@ -19,7 +19,7 @@ while IFS='|' read -r msg args; do
 	expect "usage: $args: hint" 2 '' "^Try 'aiacheck --help' for more information\.$"
 done <<'TABLE'
 no input file .* and no --url|--no-system-trust
---as takes dotnet-linux, openssl, java or all, not 'dotnet'|--as dotnet x.pem
+--as takes dotnet-linux, dotnet11-linux, windows, java, java-aia, chrome, firefox, go, android, openssl or all, not 'dotnet'|--as dotnet x.pem
 --parallel takes a number from 1 to 1000, not '0'|--parallel 0 x.pem
 --parallel takes a number from 1 to 1000, not 'many'|--parallel many x.pem
 --connect-timeout takes seconds from 0.001 to 3600, not 'abc'|--connect-timeout abc x.pem
@@ -77,7 +77,7 @@ expect_json "--list: nothing checked" '[.urls[].checked] | any' false
 expect_json "--list: no result for requestable URLs" '[.urls[] | select(.result != null)] | length' 0
 expect_json "--list: no timings, no addresses" '[.urls[] | select(.timings != null or (.addresses | length) > 0)] | length' 0
 expect_json "--list: mode" '.mode' list
-expect_json "--list: still says who would fetch what" '.urls[2].used_by | join(",")' dotnet-linux,java
+expect_json "--list: still says who would fetch what" '.urls[2].used_by | join(",")' dotnet-linux,java-aia,dotnet11-linux,windows,chrome
 run aiacheck --list --no-system-trust "$FX/pki/badurl-leaf.crt"
 expect "--list: malformed URLs listed" 0 'hhtp://127\.0\.0\.1:18080/int-ca\.crt +malformed-url .*unknown scheme .hhtp.'
 expect "--list: no network traffic, said" 0 'listed only \(--list: no network traffic\)'

@@ -28,24 +28,24 @@ expect "file chain: everyone fine" 0
 expect_json ".NET: the file's intermediate is unused" "$(rt dotnet-linux '.summary | test("does not use the file.s intermediates")')" true
 expect_json ".NET: fetches it" "$(rt dotnet-linux '.fetches[0].address + " " + (.fetches[0].success|tostring)')" "http://127.0.0.1:18080/int-ca.crt true"
 expect_json "OpenSSL: sends the file, fetches nothing" "$(rt openssl '(.sends | map(tostring) | join(",")) + " " + (.fetches | length | tostring)')" "0,1 0"
-expect_json "Java: the chain in the file is complete" "$(rt java '(.complete|tostring) + " " + (.fetches | length | tostring)')" "true 0"
-expect_json "used_by: .NET only" '.urls[0].used_by | join(",")' dotnet-linux
+expect_json "Java: the chain in the file is complete" "$(rt java-aia '(.complete|tostring) + " " + (.fetches | length | tostring)')" "true 0"
+expect_json "used_by: only those that build their own chain (.NET, Windows)" '.urls[0].used_by | join(",")' dotnet-linux,dotnet11-linux,windows
 
 # Four caIssuers URLs: Java tries them in order, .NET takes the first http one.
 # shellcheck disable=SC2086
 run aiacheck --json $CA --as all "$FX/pki/multi-aia-leaf.crt"
 expect "multi-aia: OpenSSL sends an incomplete chain" 1
-expect_json "Java: every URL in order until one works" "$(rt java '[.fetches[] | .address + "=" + (.success|tostring)] | join(" ")')" \
+expect_json "Java: every URL in order until one works" "$(rt java-aia '[.fetches[] | .address + "=" + (.success|tostring)] | join(" ")')" \
 	"ldap://127.0.0.1:18389/cn=int=false https://127.0.0.1:18443/int-ca.crt=false http://127.0.0.1:18080/int-ca.crt=true"
 expect_json ".NET: the first http one" "$(rt dotnet-linux '[.fetches[] | .address] | join(" ")')" "http://127.0.0.1:18080/int-ca.crt"
 expect_json "used_by marks each runtime's URLs" '[.urls[] | select(.kind == "ca-issuers" and .certificate == 0) | (.used_by | join("+"))] | join(",")' \
-	"java,java,dotnet-linux+java,"
+	"java-aia+windows,java-aia,dotnet-linux+java-aia+dotnet11-linux+windows+chrome,"
 expect_json "OpenSSL: problem" "$(rt openssl .problem)" true
 expect_json "OpenSSL: never fetches" "$(rt openssl '.summary | test("never fetches caIssuers URLs")')" true
 # shellcheck disable=SC2086
-run aiacheck --json $CA --as dotnet-linux --as java "$FX/pki/multi-aia-leaf.crt"
+run aiacheck --json $CA --as dotnet-linux --as java-aia "$FX/pki/multi-aia-leaf.crt"
 expect "multi-aia: .NET and Java both complete it" 0
-expect_json "--as twice: two runtimes" '[.runtimes[].name] | join(",")' dotnet-linux,java
+expect_json "--as twice: two runtimes" '[.runtimes[].name] | join(",")' dotnet-linux,java-aia
 
 # Malformed caIssuers URLs: .NET trims the leading space and fetches it.
 # shellcheck disable=SC2086
@@ -54,7 +54,7 @@ expect "badurl: problems" 1
 expect_json ".NET: the trimmed URL" "$(rt dotnet-linux '.fetches[0].address')" http://127.0.0.1:18080/leading-space.crt
 expect_json ".NET: which is not found" "$(rt dotnet-linux '.summary | test("NOT FOUND")')" true
 expect_json "the URL stays malformed" '.urls[1].result + " " + .urls[1].effective_result' "malformed-url http-error"
-expect_json "Java: follows none of them" "$(rt java '.fetches | length')" 0
+expect_json "Java: follows none of them" "$(rt java-aia '.fetches | length')" 0
 expect_json "the .invalid OCSP host does not resolve" '.urls[] | select(.url == "http://ca.invalid/ocsp") | .result' dns-failure
 
 # Exit status follows the runtimes asked for.
