@@ -10,13 +10,7 @@
  *
  * Invariants: a bundle only ever holds fully parsed records; the input
  * size is bounded before anything is read whole; key material is wiped
- * before it is freed.
- *
- * A regular file is mapped, not read: a long PEM bundle is several times
- * the size of the records made from it, and the pages of the blocks
- * already decoded are given back while the rest is read (so the peak
- * memory of a 100,000-certificate file is its records, not records plus
- * file). */
+ * before it is freed. */
 #include "config.h"
 
 #include "load.h"
@@ -36,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1327,24 +1320,7 @@ struct pem_batch {
 	struct pem_job job[PEM_BATCH];
 	size_t n;
 	size_t next; /* atomic */
-	/* the input is a file mapping (NULL: it is not), whose pages below
-	 * `dropped` were given back */
-	const unsigned char *map, *dropped;
 };
-
-/* Give back the pages of a mapped input that lie wholly below `below`
- * (the file stays mapped: a page read again is read from the file). */
-static void pem_drop_pages(struct pem_batch *pb, const unsigned char *below)
-{
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	const unsigned char *to = (const unsigned char *)((uintptr_t)below & ~(page - 1));
-
-	if (!pb->map || to <= pb->dropped)
-		return;
-	/* (the mapping starts on a page) */
-	if (madvise((void *)pb->dropped, (size_t)(to - pb->dropped), MADV_DONTNEED) == 0)
-		pb->dropped = to;
-}
 
 static void *pem_worker(void *arg)
 {
@@ -1422,15 +1398,13 @@ static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *
 				      struct ck_error *err);
 
 static enum ck_status load_pem(struct ck_bundle *b, const unsigned char *data, size_t len,
-			       const struct ck_load_opts *opts, const unsigned char *map,
-			       struct ck_error *err)
+			       const struct ck_load_opts *opts, struct ck_error *err)
 {
 	struct pem_batch *pb = calloc(1, sizeof *pb);
 	enum ck_status rc;
 
 	if (!pb)
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
-	pb->map = pb->dropped = map;
 	/* (a batch not yet decoded when an error stops the loop holds
 	 * nothing allocated) */
 	rc = load_pem_blocks(b, data, len, opts, pb, err);
@@ -1457,9 +1431,6 @@ static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *
 			pb->job[pb->n++].blk = blk;
 			if (pb->n == PEM_BATCH && (rc = pem_flush(b, pb, opts, err)))
 				return rc;
-			/* every block before this one is done with */
-			if (!pb->n)
-				pem_drop_pages(pb, blk.lead ? blk.lead : blk.begin);
 		} else {
 			/* anything else in its place in the file */
 			if (pb->n && (rc = pem_flush(b, pb, opts, err)))
@@ -1639,25 +1610,11 @@ enum ck_status ck_der_blobs_load(const unsigned char *data, size_t len, const ch
 	return CK_OK;
 }
 
-static enum ck_status load_mem(const unsigned char *data, size_t len, const char *name,
-			       const struct ck_load_opts *opts_in, bool mapped,
-			       struct ck_bundle **out, struct ck_error *err);
-
 enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
 				  const char *name,
 				  const struct ck_load_opts *opts_in,
 				  struct ck_bundle **out, struct ck_error *err)
 {
-	return load_mem(data, len, name, opts_in, false, out, err);
-}
-
-/* `mapped`: data is a private read-only file mapping (map_file()), whose
- * pages may be given back once decoded. */
-static enum ck_status load_mem(const unsigned char *data, size_t len, const char *name,
-			       const struct ck_load_opts *opts_in, bool mapped,
-			       struct ck_bundle **out, struct ck_error *err)
-{
-	const unsigned char *map = mapped ? data : NULL;
 	struct ck_load_opts opts = { 0 };
 	struct ck_bundle *b = NULL;
 	enum ck_status rc;
@@ -1687,7 +1644,7 @@ static enum ck_status load_mem(const unsigned char *data, size_t len, const char
 		rc = ck_jks_load(b, data, len, opts.password, err);
 	} else if (has_pem_marker(data, len)) {
 		b->format = CK_FMT_PEM;
-		rc = load_pem(b, data, len, &opts, map, err);
+		rc = load_pem(b, data, len, &opts, err);
 	} else if (data[0] == 0x30) {
 		rc = load_der(b, data, len, true, &opts, err);
 	} else if (looks_like_b64_text(data, len)) {
@@ -1819,56 +1776,13 @@ out:
 	return rc;
 }
 
-/* Map a regular, non-empty file of at most max_size bytes, followed by
- * a NUL as ck_read_fd() leaves one: the file's pages, then zeroed
- * anonymous memory when the file ends on a page boundary.  *map is NULL
- * (and nothing is set in err) when the file is to be read instead: not
- * a regular file, too large (ck_read_fd() says so), or not mappable. */
-static void map_file(const char *path, size_t max_size, unsigned char **map, size_t *len,
-		     size_t *map_len)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	void *a = MAP_FAILED;
-
-	*map = NULL;
-	if (fd < 0)
-		return;
-	if (!max_size)
-		max_size = CK_LOAD_MAX_SIZE_DEFAULT;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size <= max_size) {
-		*len = (size_t)st.st_size;
-		*map_len = (*len + 1 + page - 1) / page * page;
-		a = mmap(NULL, *map_len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (a != MAP_FAILED &&
-		    mmap(a, *len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
-			munmap(a, *map_len);
-			a = MAP_FAILED;
-		}
-	}
-	close(fd);
-	if (a != MAP_FAILED)
-		*map = a;
-}
-
 enum ck_status ck_bundle_load_file(const char *path, const struct ck_load_opts *opts,
 				   struct ck_bundle **out, struct ck_error *err)
 {
 	unsigned char *data = NULL;
-	size_t len = 0, map_len = 0;
+	size_t len = 0;
 	enum ck_status rc;
 
-	/* (a mapped file is not wiped: no copy of it was made) */
-	if (strcmp(path, "-") != 0) {
-		map_file(path, opts ? opts->max_size : 0, &data, &len, &map_len);
-		if (data) {
-			rc = load_mem(data, len, path, opts, true, out, err);
-			munmap(data, map_len);
-			return rc;
-		}
-	}
 	rc = ck_read_file(path, opts ? opts->max_size : 0, &data, &len, err);
 	if (rc)
 		return rc;
