@@ -576,10 +576,22 @@ json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a)
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12))
 
-/* Dump a value we own and drop it. */
+/* Dump a value we own and drop it.  It is dumped into memory first and
+ * written at once: json_dumpf() writes each token with its own fwrite(),
+ * which costs more than building the value (thousands of certificates). */
 static int dump_new(FILE *out, json_t *v)
 {
-	int r = v ? json_dumpf(v, out, DUMP_FLAGS) : -1;
+	char stack[8192], *heap = NULL, *buf = stack;
+	size_t n = v ? json_dumpb(v, stack, sizeof stack, DUMP_FLAGS) : 0;
+	int r = -1;
+
+	if (n > sizeof stack) {
+		heap = malloc(n);
+		buf = heap && json_dumpb(v, heap, n, DUMP_FLAGS) == n ? heap : NULL;
+	}
+	if (n && buf)
+		r = fwrite(buf, 1, n, out) == n ? 0 : -1;
+	free(heap);
 	json_decref(v);
 	return r;
 }
