@@ -41,6 +41,8 @@ done <<'TABLE'
 2|--send takes auto, leaf or chain, not 'all'|--send all $T
 2|--send needs a client certificate \(--pfx or --cert\)|--send leaf $T
 2|use --pfx or --cert, not both|--pfx $P12 --cert $P12 $T
+2|--force only applies to --save-chain|--force $T
+2|--save-chain needs a file name \(the report goes to standard output\)|--save-chain - $T
 2|--key goes with --cert|--key $FX/bundles/key-pkcs8.pem $T
 2|use --tls1.2 or --tls1.3, not both|--tls1.2 --tls1.3 $T
 2|--timeout takes a number of seconds from 0.001 to 3600, not '0'|--timeout 0 $T
