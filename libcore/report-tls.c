@@ -369,10 +369,21 @@ static void text_connection(FILE *f, const json_t *doc, const struct ck_text_opt
 	if (json_is_integer(json_object_get(tm, "handshake_us"))) {
 		fprintf(f, "  TLS       ");
 		ms(f, tm, "handshake_us");
-		if (jt(h, "complete"))
-			fprintf(f, "  %s · %s · %s · ALPN %s\n", ck_json_text(h, "version"), ck_json_text(h, "cipher_suite"),
+		if (jt(h, "complete")) {
+			const json_t *offered = json_object_get(json_object_get(doc, "settings"), "alpn_offered");
+			fprintf(f, "  %s · %s · %s · ALPN %s", ck_json_text(h, "version"), ck_json_text(h, "cipher_suite"),
 				json_is_string(json_object_get(h, "group")) ? ck_json_text(h, "group") : "no group",
 				json_is_string(json_object_get(h, "alpn")) ? ck_json_text(h, "alpn") : "none");
+			/* what we offered and the server did not take */
+			if (json_array_size(offered) > (json_is_string(json_object_get(h, "alpn")) ? 1u : 0u)) {
+				const json_t *a;
+				fprintf(f, " (offered");
+				json_array_foreach(offered, i, a)
+					fprintf(f, "%s %s", i ? "," : "", json_string_value(a));
+				fputc(')', f);
+			}
+			fputc('\n', f);
+		}
 		else
 			fprintf(f, "  %shandshake not completed%s\n", ck_text_color(o, "error"), ck_text_reset(o));
 	}

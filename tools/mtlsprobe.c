@@ -23,6 +23,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_HTTP_GET,
 	OPT_SAVE_CHAIN,
+	OPT_ALPN,
 	OPT_FORCE,
 };
 
@@ -37,6 +38,7 @@ static const struct cli_option options[] = {
 	{ "connect-timeout", 0, "SECONDS", "give up the name lookup, then connecting, after SECONDS each (default 10)", OPT_CONNECT_TIMEOUT },
 	{ "timeout", 0, "SECONDS", "give up the handshake, and each read after it, after SECONDS (default 30)", OPT_TIMEOUT },
 	{ "http-get", 0, "PATH", "after the handshake, send GET PATH and show the status line", OPT_HTTP_GET },
+	{ "alpn", 0, "LIST", "offer these ALPN protocols (comma-separated, e.g. h2,http/1.1)", OPT_ALPN },
 	{ "save-chain", 0, "FILE", "write the server's certificates, as sent, to FILE in PEM", OPT_SAVE_CHAIN },
 	{ "force", 0, NULL, "replace an existing --save-chain FILE", OPT_FORCE },
 	{ NULL, 0, NULL, NULL, 0 },
@@ -61,6 +63,7 @@ static const char *const send_names[] = { "auto", "leaf", "chain" };
 struct opts {
 	const char *pfx, *cert, *key, *sni, *http_path, *save_chain;
 	bool force;
+	char **alpn; /* --alpn, NULL-terminated */
 	enum send_mode send;
 	enum ck_tls_version version;
 	bool tls12, tls13;
@@ -85,6 +88,27 @@ static bool printable_word(const char *s)
 		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
 			return false;
 	return true;
+}
+
+/* "h2,http/1.1" -> {"h2", "http/1.1", NULL}; each name 1 to 255
+ * printable bytes, 64 at most. */
+static char **split_alpn(const char *arg)
+{
+	char **v = calloc(65, sizeof *v), *copy = strdup(arg), *save = NULL, *tok;
+	size_t n = 0;
+
+	if (!v || !copy) {
+		cli_msg(NULL, "out of memory");
+		exit(CLI_EXIT_INTERNAL);
+	}
+	if (!*arg || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
+		cli_usage("--alpn takes a comma-separated list of protocol names, not '%s'", arg);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == 64 || strlen(tok) > 255 || !printable_word(tok))
+			cli_usage("--alpn takes up to 64 names of 1 to 255 characters without spaces, not '%s'", arg);
+		v[n++] = tok;
+	}
+	return v;
 }
 
 static int tool_option(int id, const char *arg, void *ctx)
@@ -117,6 +141,12 @@ static int tool_option(int id, const char *arg, void *ctx)
 		o->save_chain = arg;
 		break;
 	case OPT_FORCE: o->force = true; break;
+	case OPT_ALPN:
+		if (o->alpn)
+			free(o->alpn[0]);
+		free(o->alpn);
+		o->alpn = split_alpn(arg);
+		break;
 	case OPT_HTTP_GET:
 		if (arg[0] != '/' || !printable_word(arg))
 			cli_usage("--http-get takes a path that starts with '/' and has no spaces, not '%s'", arg);
@@ -180,6 +210,8 @@ static void finish_options(struct opts *o, int argc, char **argv, int first)
 		cli_usage("use --pfx or --cert, not both");
 	if (o->key && !o->cert)
 		cli_usage("--key goes with --cert");
+	if (o->alpn && o->http_path)
+		cli_usage("--http-get offers http/1.1 alone: use it without --alpn");
 	if (o->force && !o->save_chain)
 		cli_usage("--force only applies to --save-chain");
 	if (o->tls12 && o->tls13)
@@ -438,6 +470,7 @@ static int probe(const struct opts *o, const struct client *cl, struct run *run)
 	run->to.version = o->version;
 	run->to.http_path = o->http_path;
 	run->to.http_host = o->http_host;
+	run->to.alpn = (const char *const *)o->alpn;
 	if (cl->bundle) {
 		run->to.send = cl->chain;
 		run->to.nsend = cl->nsend;
@@ -558,5 +591,8 @@ out:
 	free(o.host);
 	free(o.port);
 	free(o.http_host);
+	if (o.alpn)
+		free(o.alpn[0]); /* the copy the names point into */
+	free(o.alpn);
 	return cli_finish(&c, status);
 }

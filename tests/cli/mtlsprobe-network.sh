@@ -22,6 +22,7 @@ cat "$PKI/server.crt" "$PKI/int-ca.crt" >"$TMPD/server-chain.pem"
 python_server 4446 https.py "$TMPD/server-chain.pem" "$PKI/server.key" --pha "$PKI/root-ca.crt"
 python_server 4447 https.py "$TMPD/server-chain.pem" "$PKI/server.key"
 openssl_server 4448 -tls1_2 -cert_chain "$PKI/int-ca.crt" -CAfile "$PKI/root-ca.crt"
+openssl_server 4449 -cert_chain "$PKI/int-ca.crt" -alpn h2,http/1.1
 
 # elapsed seconds of the last run, within [MIN, MAX]
 timed_run() {
@@ -169,6 +170,24 @@ expect "renegotiation" 0
 expect_json "renegotiation: seen" .handshake.renegotiated true
 expect_json "renegotiation: certificate asked then" '.certificate_requests[0].after_handshake' true
 expect_json "renegotiation: certificate sent" '.certificate_requests[0].sent | length' 3
+
+# --alpn: offered as given, the server's choice reported; a server that
+# supports none of them refuses with no_application_protocol
+run mtlsprobe $COMMON --alpn h2,http/1.1 127.0.0.1:4449
+expect "--alpn" 0
+expect_json "--alpn: negotiated" .handshake.alpn h2
+expect_json "--alpn: offered" '.settings.alpn_offered | join(",")' h2,http/1.1
+run mtlsprobe $COMMON --alpn acme-tls/1,http/1.1 127.0.0.1:4449
+expect_json "--alpn: the one the server has" .handshake.alpn http/1.1
+run mtlsprobe $COMMON --alpn spdy/3 127.0.0.1:4449
+expect "--alpn: none in common" 1
+expect_json "--alpn: none in common: the alert" .outcome.alert.name no_application_protocol
+expect_json "--alpn: none in common: nothing negotiated" .handshake.alpn null
+run mtlsprobe $COMMON 127.0.0.1:4449
+expect_json "no --alpn: nothing offered" '.settings.alpn_offered | length' 0
+expect_json "no --alpn: nothing negotiated" .handshake.alpn null
+run mtlsprobe --no-system-trust --ca-file "$PKI/root-ca.crt" --alpn h2,http/1.1 127.0.0.1:4449
+expect "--alpn: text" 0 '· ALPN h2 \(offered h2, http/1.1\)$'
 
 # --save-chain: the server's certificates as sent, the PEM that
 # openssl s_client -showcerts shows; never replaced without --force
