@@ -221,6 +221,18 @@ static json_t *outcome_json(const struct ck_report_tls_in *in)
 	return o;
 }
 
+/* --save-chain: the file written and how many certificates it holds. */
+static json_t *saved_json(const struct ck_report_tls_in *in)
+{
+	json_t *o;
+	if (!in->saved_chain)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "file", json_string(in->saved_chain));
+	json_object_set_new(o, "certificates", json_integer((json_int_t)in->saved_certs));
+	return o;
+}
+
 static json_t *bundle_or_null(const struct ck_bundle *b, const struct ck_analysis *a)
 {
 	return b && a ? ck_report_bundle(b, a) : json_null();
@@ -234,7 +246,7 @@ json_t *ck_report_tls(const struct ck_report_tls_in *in)
 	struct {
 		const char *key;
 		json_t *value;
-	} m[12];
+	} m[13];
 	size_t n = 0;
 	bool ok = doc && reqs;
 
@@ -252,6 +264,7 @@ json_t *ck_report_tls(const struct ck_report_tls_in *in)
 	m[n].key = "server", m[n++].value = bundle_or_null(in->server, in->server_analysis);
 	m[n].key = "client", m[n++].value = bundle_or_null(in->client, in->client_analysis);
 	m[n].key = "http", m[n++].value = http_json(in);
+	m[n].key = "saved_chain", m[n++].value = saved_json(in);
 	m[n].key = "outcome", m[n++].value = outcome_json(in);
 	for (size_t i = 0; i < n; i++)
 		if (!m[i].value || !doc || json_object_set_new(doc, m[i].key, m[i].value) < 0)
@@ -356,10 +369,21 @@ static void text_connection(FILE *f, const json_t *doc, const struct ck_text_opt
 	if (json_is_integer(json_object_get(tm, "handshake_us"))) {
 		fprintf(f, "  TLS       ");
 		ms(f, tm, "handshake_us");
-		if (jt(h, "complete"))
-			fprintf(f, "  %s · %s · %s · ALPN %s\n", ck_json_text(h, "version"), ck_json_text(h, "cipher_suite"),
+		if (jt(h, "complete")) {
+			const json_t *offered = json_object_get(json_object_get(doc, "settings"), "alpn_offered");
+			fprintf(f, "  %s · %s · %s · ALPN %s", ck_json_text(h, "version"), ck_json_text(h, "cipher_suite"),
 				json_is_string(json_object_get(h, "group")) ? ck_json_text(h, "group") : "no group",
 				json_is_string(json_object_get(h, "alpn")) ? ck_json_text(h, "alpn") : "none");
+			/* what we offered and the server did not take */
+			if (json_array_size(offered) > (json_is_string(json_object_get(h, "alpn")) ? 1u : 0u)) {
+				const json_t *a;
+				fprintf(f, " (offered");
+				json_array_foreach(offered, i, a)
+					fprintf(f, "%s %s", i ? "," : "", json_string_value(a));
+				fputc(')', f);
+			}
+			fputc('\n', f);
+		}
 		else
 			fprintf(f, "  %shandshake not completed%s\n", ck_text_color(o, "error"), ck_text_reset(o));
 	}
@@ -543,6 +567,11 @@ static int text_mtlsprobe(FILE *f, const json_t *doc, const struct ck_text_opts 
 		text_messages(f, doc, o);
 	if (json_is_object(server))
 		text_bundle(f, "Server", "sent", server, o);
+	if (json_is_object(json_object_get(doc, "saved_chain"))) {
+		const json_t *sc = json_object_get(doc, "saved_chain");
+		fprintf(f, "\nServer chain saved to %s (%lld certificate%s, PEM)\n", ck_json_text(sc, "file"),
+			ji(sc, "certificates"), ji(sc, "certificates") == 1 ? "" : "s");
+	}
 	if (json_array_size(json_object_get(doc, "attempts")) &&
 	    json_is_integer(json_object_get(json_object_get(doc, "timings"), "handshake_us")))
 		text_requests(f, doc, o);

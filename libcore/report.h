@@ -254,6 +254,8 @@ struct ck_report_tls_in {
 	const struct ck_bundle *server; /* NULL: the server sent no certificate */
 	const struct ck_analysis *server_analysis;
 	const struct ck_tls_verdict *verdict;
+	const char *saved_chain;        /* --save-chain FILE written, or NULL */
+	size_t saved_certs;             /* how many certificates it holds */
 };
 
 /* mtlsprobe's document (new reference; NULL when out of memory). */

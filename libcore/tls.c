@@ -902,6 +902,19 @@ static enum ck_status setup_session(struct probe *p, struct ck_error *err)
 		ret = gnutls_credentials_set(p->session, GNUTLS_CRD_CERTIFICATE, p->cred);
 	if (ret >= 0 && o->sni)
 		ret = gnutls_server_name_set(p->session, GNUTLS_NAME_DNS, o->sni, strlen(o->sni));
+	/* --alpn: offered as given; what the server chose is recorded */
+	for (size_t i = 0; ret >= 0 && o->alpn && o->alpn[i]; i++)
+		if (!strv_add(&p->r->alpn_offered, o->alpn[i]))
+			ret = GNUTLS_E_MEMORY_ERROR;
+	if (ret >= 0 && o->alpn && o->alpn[0]) {
+		size_t n = 0;
+		gnutls_datum_t protos[64];
+		for (; o->alpn[n] && n < 64; n++) {
+			protos[n].data = (unsigned char *)o->alpn[n];
+			protos[n].size = (unsigned)strlen(o->alpn[n]);
+		}
+		ret = gnutls_alpn_set_protocols(p->session, protos, (unsigned)n, 0);
+	}
 	/* We speak HTTP/1.1 only: offering h2 could get it chosen */
 	if (ret >= 0 && o->http_path) {
 		gnutls_datum_t proto = { (unsigned char *)"http/1.1", 8 };
@@ -1258,6 +1271,15 @@ static bool opts_usable(const struct ck_tls_opts *o, struct ck_error *err)
 		ck_error_set(err, CK_E_USAGE, "the request path must start with '/' and hold no spaces");
 		return false;
 	}
+	if (o->alpn && o->http_path) {
+		ck_error_set(err, CK_E_USAGE, "a request offers http/1.1 alone: no other ALPN list");
+		return false;
+	}
+	for (size_t i = 0; o->alpn && o->alpn[i]; i++)
+		if (i >= 64 || !*o->alpn[i] || strlen(o->alpn[i]) > 255) {
+			ck_error_set(err, CK_E_USAGE, "an ALPN list has 1 to 64 names of 1 to 255 bytes");
+			return false;
+		}
 	if ((o->nsend && !o->key) || (o->key && !o->nsend)) {
 		ck_error_set(err, CK_E_USAGE, "a client certificate needs its private key, and the reverse");
 		return false;

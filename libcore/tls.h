@@ -137,6 +137,9 @@ struct ck_tls_opts {
 	enum ck_tls_version version;
 	const char *http_path;  /* NULL: no request */
 	const char *http_host;  /* Host header; NULL: host[:port] */
+	/* ALPN protocols to offer, NULL-terminated (each 1 to 255 bytes);
+	 * NULL: none, or http/1.1 with http_path.  Not with http_path. */
+	const char *const *alpn;
 	/* The client certificates to send, in order (leaf first), and the
 	 * key of the first.  Borrowed.  nsend 0 / key NULL: none. */
 	const struct ck_cert *const *send;

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "libcore/tls.h"
+#include "libcore/write.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -21,6 +22,9 @@ enum {
 	OPT_CONNECT_TIMEOUT,
 	OPT_TIMEOUT,
 	OPT_HTTP_GET,
+	OPT_SAVE_CHAIN,
+	OPT_ALPN,
+	OPT_FORCE,
 };
 
 static const struct cli_option options[] = {
@@ -34,6 +38,9 @@ static const struct cli_option options[] = {
 	{ "connect-timeout", 0, "SECONDS", "give up the name lookup, then connecting, after SECONDS each (default 10)", OPT_CONNECT_TIMEOUT },
 	{ "timeout", 0, "SECONDS", "give up the handshake, and each read after it, after SECONDS (default 30)", OPT_TIMEOUT },
 	{ "http-get", 0, "PATH", "after the handshake, send GET PATH and show the status line", OPT_HTTP_GET },
+	{ "alpn", 0, "LIST", "offer these ALPN protocols (comma-separated, e.g. h2,http/1.1)", OPT_ALPN },
+	{ "save-chain", 0, "FILE", "write the server's certificates, as sent, to FILE in PEM", OPT_SAVE_CHAIN },
+	{ "force", 0, NULL, "replace an existing --save-chain FILE", OPT_FORCE },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -54,7 +61,9 @@ enum send_mode { SEND_AUTO, SEND_LEAF, SEND_CHAIN };
 static const char *const send_names[] = { "auto", "leaf", "chain" };
 
 struct opts {
-	const char *pfx, *cert, *key, *sni, *http_path;
+	const char *pfx, *cert, *key, *sni, *http_path, *save_chain;
+	bool force;
+	char **alpn; /* --alpn, NULL-terminated */
 	enum send_mode send;
 	enum ck_tls_version version;
 	bool tls12, tls13;
@@ -81,6 +90,27 @@ static bool printable_word(const char *s)
 	return true;
 }
 
+/* "h2,http/1.1" -> {"h2", "http/1.1", NULL}; each name 1 to 255
+ * printable bytes, 64 at most. */
+static char **split_alpn(const char *arg)
+{
+	char **v = calloc(65, sizeof *v), *copy = strdup(arg), *save = NULL, *tok;
+	size_t n = 0;
+
+	if (!v || !copy) {
+		cli_msg(NULL, "out of memory");
+		exit(CLI_EXIT_INTERNAL);
+	}
+	if (!*arg || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
+		cli_usage("--alpn takes a comma-separated list of protocol names, not '%s'", arg);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == 64 || strlen(tok) > 255 || !printable_word(tok))
+			cli_usage("--alpn takes up to 64 names of 1 to 255 characters without spaces, not '%s'", arg);
+		v[n++] = tok;
+	}
+	return v;
+}
+
 static int tool_option(int id, const char *arg, void *ctx)
 {
 	struct opts *o = ctx;
@@ -105,6 +135,18 @@ static int tool_option(int id, const char *arg, void *ctx)
 	case OPT_TLS13: o->tls13 = true; break;
 	case OPT_CONNECT_TIMEOUT: o->connect_timeout_ms = parse_seconds("--connect-timeout", arg); break;
 	case OPT_TIMEOUT: o->timeout_ms = parse_seconds("--timeout", arg); break;
+	case OPT_SAVE_CHAIN:
+		if (!*arg || !strcmp(arg, "-"))
+			cli_usage("--save-chain needs a file name (the report goes to standard output)");
+		o->save_chain = arg;
+		break;
+	case OPT_FORCE: o->force = true; break;
+	case OPT_ALPN:
+		if (o->alpn)
+			free(o->alpn[0]);
+		free(o->alpn);
+		o->alpn = split_alpn(arg);
+		break;
 	case OPT_HTTP_GET:
 		if (arg[0] != '/' || !printable_word(arg))
 			cli_usage("--http-get takes a path that starts with '/' and has no spaces, not '%s'", arg);
@@ -168,6 +210,10 @@ static void finish_options(struct opts *o, int argc, char **argv, int first)
 		cli_usage("use --pfx or --cert, not both");
 	if (o->key && !o->cert)
 		cli_usage("--key goes with --cert");
+	if (o->alpn && o->http_path)
+		cli_usage("--http-get offers http/1.1 alone: use it without --alpn");
+	if (o->force && !o->save_chain)
+		cli_usage("--force only applies to --save-chain");
 	if (o->tls12 && o->tls13)
 		cli_usage("use --tls1.2 or --tls1.3, not both");
 	o->version = o->tls12 ? CK_TLS_V12 : o->tls13 ? CK_TLS_V13 : CK_TLS_ANY;
@@ -359,12 +405,57 @@ static int check_server(const struct cli_common *c, const struct opts *o, const 
 }
 
 /* ---------------------------------------------------------------- */
+/* --save-chain */
+
+/* Write the server's certificates, as it sent them, in PEM (what
+ * `openssl s_client -showcerts` shows) into `so`, opened before the
+ * probe so that a file that may not be replaced fails first.  Nothing
+ * is left behind when the server sent none.  Returns an exit status;
+ * *saved is how many certificates went into the file. */
+static int save_chain(const struct opts *o, const struct ck_tls_result *r, struct ck_out **so,
+		      size_t *saved)
+{
+	unsigned char *pem = NULL;
+	size_t len = 0;
+	struct ck_error err;
+	int status = 0;
+
+	ck_error_clear(&err);
+	if (!*so)
+		return 0;
+	if (!r->npeer) {
+		ck_out_abort(*so);
+		*so = NULL;
+		cli_msg(o->save_chain, "not written: the server sent no certificate");
+		return 0;
+	}
+	if (ck_encode_certs((const struct ck_cert *const *)r->peer, r->npeer, CK_ENC_PEM, &pem, &len, &err))
+		status = cli_error(&err);
+	else if (fwrite(pem, 1, len, ck_out_file(*so)) != len)
+		status = CLI_EXIT_INTERNAL;
+	free(pem);
+	if (status) {
+		ck_out_abort(*so);
+		*so = NULL;
+		if (status == CLI_EXIT_INTERNAL)
+			cli_msg(o->save_chain, "cannot write");
+		return status;
+	}
+	status = ck_out_commit(*so, &err) ? cli_write_error(&err) : 0;
+	*so = NULL;
+	if (!status)
+		*saved = r->npeer;
+	return status;
+}
+
+/* ---------------------------------------------------------------- */
 
 struct run {
 	struct ck_tls_opts to;
 	struct ck_tls_result *result;
 	struct ck_tls_match *matches;
 	struct ck_tls_verdict verdict;
+	size_t saved; /* certificates written by --save-chain */
 };
 
 static int probe(const struct opts *o, const struct client *cl, struct run *run)
@@ -379,6 +470,7 @@ static int probe(const struct opts *o, const struct client *cl, struct run *run)
 	run->to.version = o->version;
 	run->to.http_path = o->http_path;
 	run->to.http_host = o->http_host;
+	run->to.alpn = (const char *const *)o->alpn;
 	if (cl->bundle) {
 		run->to.send = cl->chain;
 		run->to.nsend = cl->nsend;
@@ -429,6 +521,7 @@ static int output(struct cli_common *c, const struct opts *o, const struct clien
 		.client = cl->bundle, .client_analysis = cl->an,
 		.server = sv->bundle, .server_analysis = sv->an,
 		.verdict = &run->verdict,
+		.saved_chain = run->saved ? o->save_chain : NULL, .saved_certs = run->saved,
 	};
 	json_t *doc = ck_report_tls(&in);
 	struct cli_output *out;
@@ -455,10 +548,20 @@ int main(int argc, char **argv)
 	struct server sv = { .valid = -1 };
 	struct run run = { 0 };
 	struct ck_trust *trust = NULL;
+	struct ck_out *so = NULL;
+	struct ck_error err;
 	int first, status = 0;
 
 	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
 	finish_options(&o, argc, argv, first);
+	ck_error_clear(&err);
+	if (o.save_chain) {
+		struct ck_write_opts wo = cli_write_opts(o.force, false);
+		if (ck_out_open(o.save_chain, &wo, &so, &err)) {
+			status = cli_write_error(&err);
+			goto out;
+		}
+	}
 	trust = cli_load_trust(&c, &status);
 	if (trust)
 		status = load_credential(&c, &o, &cl);
@@ -468,6 +571,8 @@ int main(int argc, char **argv)
 		status = probe(&o, &cl, &run);
 	if (trust && !status)
 		status = check_server(&c, &o, run.result, trust, &sv);
+	if (trust && !status)
+		status = save_chain(&o, run.result, &so, &run.saved);
 	if (trust && !status)
 		status = explain(&o, &cl, &sv, &run);
 	if (trust && !status)
@@ -481,8 +586,13 @@ int main(int argc, char **argv)
 	ck_bundle_free(sv.bundle);
 	client_free(&cl);
 	ck_trust_free(trust);
+out:
+	ck_out_abort(so);
 	free(o.host);
 	free(o.port);
 	free(o.http_host);
+	if (o.alpn)
+		free(o.alpn[0]); /* the copy the names point into */
+	free(o.alpn);
 	return cli_finish(&c, status);
 }

@@ -22,6 +22,7 @@ cat "$PKI/server.crt" "$PKI/int-ca.crt" >"$TMPD/server-chain.pem"
 python_server 4446 https.py "$TMPD/server-chain.pem" "$PKI/server.key" --pha "$PKI/root-ca.crt"
 python_server 4447 https.py "$TMPD/server-chain.pem" "$PKI/server.key"
 openssl_server 4448 -tls1_2 -cert_chain "$PKI/int-ca.crt" -CAfile "$PKI/root-ca.crt"
+openssl_server 4449 -cert_chain "$PKI/int-ca.crt" -alpn h2,http/1.1
 
 # elapsed seconds of the last run, within [MIN, MAX]
 timed_run() {
@@ -169,4 +170,60 @@ expect "renegotiation" 0
 expect_json "renegotiation: seen" .handshake.renegotiated true
 expect_json "renegotiation: certificate asked then" '.certificate_requests[0].after_handshake' true
 expect_json "renegotiation: certificate sent" '.certificate_requests[0].sent | length' 3
+
+# --alpn: offered as given, the server's choice reported; a server that
+# supports none of them refuses with no_application_protocol
+run mtlsprobe $COMMON --alpn h2,http/1.1 127.0.0.1:4449
+expect "--alpn" 0
+expect_json "--alpn: negotiated" .handshake.alpn h2
+expect_json "--alpn: offered" '.settings.alpn_offered | join(",")' h2,http/1.1
+run mtlsprobe $COMMON --alpn acme-tls/1,http/1.1 127.0.0.1:4449
+expect_json "--alpn: the one the server has" .handshake.alpn http/1.1
+run mtlsprobe $COMMON --alpn spdy/3 127.0.0.1:4449
+expect "--alpn: none in common" 1
+expect_json "--alpn: none in common: the alert" .outcome.alert.name no_application_protocol
+expect_json "--alpn: none in common: nothing negotiated" .handshake.alpn null
+run mtlsprobe $COMMON 127.0.0.1:4449
+expect_json "no --alpn: nothing offered" '.settings.alpn_offered | length' 0
+expect_json "no --alpn: nothing negotiated" .handshake.alpn null
+run mtlsprobe --no-system-trust --ca-file "$PKI/root-ca.crt" --alpn h2,http/1.1 127.0.0.1:4449
+expect "--alpn: text" 0 '· ALPN h2 \(offered h2, http/1.1\)$'
+
+# --save-chain: the server's certificates as sent, the PEM that
+# openssl s_client -showcerts shows; never replaced without --force
+SAVED="$TMPD/saved.pem"
+run mtlsprobe $COMMON --save-chain "$SAVED" 127.0.0.1:4448
+expect "--save-chain" 0
+expect_json "--save-chain: reported" '.saved_chain | "\(.file) \(.certificates)"' "$SAVED 2"
+openssl s_client -connect 127.0.0.1:4448 -showcerts </dev/null 2>/dev/null |
+	sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' >"$TMPD/showcerts.pem"
+checks=$((checks + 1))
+if [ -s "$TMPD/showcerts.pem" ] && cmp -s "$SAVED" "$TMPD/showcerts.pem"; then
+	echo "ok: --save-chain: the same PEM as s_client -showcerts"
+else
+	fail "--save-chain: not what s_client -showcerts shows"
+fi
+checks=$((checks + 1))
+if openssl verify -CAfile "$PKI/root-ca.crt" -untrusted "$SAVED" "$SAVED" >/dev/null; then
+	echo "ok: --save-chain: openssl verifies the saved chain"
+else
+	fail "--save-chain: openssl cannot verify the saved chain"
+fi
+echo keep >"$TMPD/keep.pem"
+run mtlsprobe $COMMON --save-chain "$TMPD/keep.pem" 127.0.0.1:4448
+expect "--save-chain: an existing file" 2 '' 'keep.pem: file exists \(use --force to replace it\)'
+checks=$((checks + 1))
+if [ "$(cat "$TMPD/keep.pem")" = keep ]; then echo "ok: not replaced"; else fail "replaced without --force"; fi
+run mtlsprobe $COMMON --save-chain "$TMPD/keep.pem" --force 127.0.0.1:4448
+expect "--save-chain --force" 0
+checks=$((checks + 1))
+if cmp -s "$TMPD/keep.pem" "$SAVED"; then echo "ok: replaced with --force"; else fail "--force did not replace"; fi
+run mtlsprobe --no-system-trust --ca-file "$PKI/root-ca.crt" --save-chain "$TMPD/text.pem" 127.0.0.1:4448
+expect "--save-chain: text" 0 "^Server chain saved to $TMPD/text.pem \\(2 certificates, PEM\\)\$"
+run mtlsprobe $COMMON --save-chain "$TMPD/none.pem" 127.0.0.1:4443
+expect "--save-chain: no certificate received" 1 '' 'none.pem: not written: the server sent no certificate'
+checks=$((checks + 1))
+if [ -e "$TMPD/none.pem" ]; then fail "--save-chain left a file"; else echo "ok: nothing written"; fi
+checks=$((checks + 1))
+if ls "$TMPD" | grep -q '^\.\?none\|\.tmp'; then fail "a temporary file was left"; else echo "ok: no temporary file left"; fi
 finish

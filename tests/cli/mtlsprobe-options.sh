@@ -41,6 +41,11 @@ done <<'TABLE'
 2|--send takes auto, leaf or chain, not 'all'|--send all $T
 2|--send needs a client certificate \(--pfx or --cert\)|--send leaf $T
 2|use --pfx or --cert, not both|--pfx $P12 --cert $P12 $T
+2|--force only applies to --save-chain|--force $T
+2|--alpn takes a comma-separated list of protocol names, not 'h2,,http/1.1'|--alpn h2,,http/1.1 $T
+2|--alpn takes a comma-separated list of protocol names, not ',h2'|--alpn ,h2 $T
+2|--http-get offers http/1.1 alone: use it without --alpn|--alpn h2 --http-get / $T
+2|--save-chain needs a file name \(the report goes to standard output\)|--save-chain - $T
 2|--key goes with --cert|--key $FX/bundles/key-pkcs8.pem $T
 2|use --tls1.2 or --tls1.3, not both|--tls1.2 --tls1.3 $T
 2|--timeout takes a number of seconds from 0.001 to 3600, not '0'|--timeout 0 $T
