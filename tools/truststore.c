@@ -178,7 +178,7 @@ static json_t *store_doc(const struct ck_trust_store *s, time_t at,
 			 void *ctx)
 {
 	json_t *o = ck_report_store(s), *certs = json_array();
-	size_t shown = 0;
+	size_t shown = 0, expired = 0;
 
 	for (size_t i = 0; i < s->ncerts; i++) {
 		json_t *c = pick ? pick(s, i, at, ctx) : ck_report_store_cert(s, i, at);
@@ -186,8 +186,10 @@ static json_t *store_doc(const struct ck_trust_store *s, time_t at,
 			continue;
 		json_array_append_new(certs, c);
 		shown++;
+		expired += s->certs[i]->not_after < at;
 	}
 	json_object_set_new(o, "shown", json_integer((json_int_t)shown));
+	json_object_set_new(o, "expired", json_integer((json_int_t)expired));
 	json_object_set_new(o, "certificates", certs);
 	return o;
 }
@@ -216,7 +218,7 @@ static int run_list(struct cli_common *c, struct cli_output *out, char **args, i
 {
 	struct store_set set = { 0 };
 	json_t *doc, *stores;
-	size_t total = 0;
+	size_t total = 0, expired = 0;
 	int st = open_stores(args, n, c, ctx, &set);
 
 	if (st)
@@ -224,12 +226,15 @@ static int run_list(struct cli_common *c, struct cli_output *out, char **args, i
 	doc = doc_new("list", c);
 	stores = json_array();
 	for (size_t i = 0; i < set.n; i++) {
-		json_array_append_new(stores, store_doc(set.s[i], at_of(c), NULL, NULL));
+		json_t *sd = store_doc(set.s[i], at_of(c), NULL, NULL);
+		expired += (size_t)json_integer_value(json_object_get(sd, "expired"));
+		json_array_append_new(stores, sd);
 		total += set.s[i]->ncerts;
 	}
 	json_object_set_new(doc, "stores", stores);
-	json_object_set_new(doc, "summary", json_pack("{s:I,s:I}", "stores", (json_int_t)set.n,
-						      "certificates", (json_int_t)total));
+	json_object_set_new(doc, "summary", json_pack("{s:I,s:I,s:I}", "stores", (json_int_t)set.n,
+						      "certificates", (json_int_t)total,
+						      "expired", (json_int_t)expired));
 	stores_free(&set);
 	return emit(out, doc) ? CLI_EXIT_OK : CLI_EXIT_INTERNAL;
 }
@@ -608,12 +613,14 @@ static int run_export(struct cli_common *c, struct cli_output *out, char **args,
 static const struct command commands[] = {
 	{ "list", run_list, 0,
 	  { "truststore", "list [OPTION]... [STORE]...",
-	    "List the certificates of each STORE (default: system), one line each, with counts.",
+	    "List the certificates of each STORE (default: system), one line each, with counts;\n"
+	    "expired ones are marked [expired].  A .NET store not made yet is said to be absent.",
 	    STORES_HELP, no_options, COMMON } },
 	{ "find", run_find, 0,
 	  { "truststore", "find [OPTION]... PATTERN [STORE]...",
 	    "Find the certificates whose subject contains PATTERN (any case), or whose SHA-256,\n"
-	    "SHA-1 or subject key identifier starts with PATTERN (6 or more hex digits, colons allowed).",
+	    "SHA-1 or subject key identifier starts with PATTERN (6 or more hex digits, colons allowed).\n"
+	    "With -q nothing is printed: the exit status says whether anything matched (as grep -q).",
 	    STORES_HELP, no_options, COMMON } },
 	{ "check", run_check, OPTBIT(OPT_STORE),
 	  { "truststore", "check [OPTION]... BUNDLE... [--store STORE]...",
