@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 /* A growing byte buffer.  Its contents may be secret: cleanup wipes. */
 struct ck_buf {
@@ -50,6 +51,20 @@ enum ck_status ck_export_key_pem(const struct ck_key *key, const char *password,
  * (RFC 5652's "degenerate" form: no content, no signers). */
 enum ck_status ck_export_pkcs7(const struct ck_cert *const *certs, size_t ncerts,
 			       struct ck_buf *out, struct ck_error *err);
+
+/* OpenSSL's X509_NAME_hash of the certificate's subject (what c_rehash
+ * and `openssl x509 -hash` print, the HASH of a -CApath directory's
+ * HASH.N names): SHA-1 of the name in OpenSSL's canonical form, first
+ * four bytes little-endian. */
+enum ck_status ck_export_name_hash(const struct ck_cert *c, unsigned long *out,
+				   struct ck_error *err);
+
+/* Append a JKS keystore (version 2) holding `certs` as trusted
+ * certificate entries named `aliases` (lowercase, distinct), dated
+ * `date`, its integrity hash made with `password` (UTF-8). */
+enum ck_status ck_export_jks(const struct ck_cert *const *certs, const char *const *aliases,
+			     size_t ncerts, const char *password, time_t date,
+			     struct ck_buf *out, struct ck_error *err);
 
 /* Append `data` as base64 on one line, then a newline. */
 enum ck_status ck_export_base64(const unsigned char *data, size_t len,

@@ -1652,7 +1652,15 @@ struct w_attrs {
 	size_t name_len;
 	unsigned char *id_der;     /* OCTET STRING TLV, NULL if none */
 	size_t id_len;
+	bool java_trusted;         /* Java's trusted-certificate attribute */
 };
+
+/* Oracle's "trusted key usage" attribute: Java's PKCS12KeyStore takes a
+ * certificate bag that carries it as a trustedCertEntry (and ignores a
+ * bag without it and without a key); its value is the set of extended
+ * key usages trusted for: anyExtendedKeyUsage, as keytool writes. */
+#define OID_JAVA_TRUSTED "2.16.840.1.113894.746875.1.1"
+static const unsigned char any_eku_der[] = { 0x06, 0x04, 0x55, 0x1d, 0x25, 0x00 };
 
 static void w_attrs_free(struct w_attrs *a)
 {
@@ -1703,12 +1711,14 @@ static enum ck_status add_bag(asn1_node sc, const char *bag_oid, const unsigned 
 		rc = ck_der_write(sc, "?LAST.bagId", bag_oid, 1, err);
 	if (!rc)
 		rc = ck_der_write(sc, "?LAST.bagValue", value, len, err);
-	if (!rc && (!a || (!a->name_der && !a->id_der)))
+	if (!rc && (!a || (!a->name_der && !a->id_der && !a->java_trusted)))
 		return ck_der_write(sc, "?LAST.bagAttributes", NULL, 0, err);
 	if (!rc && a->name_der)
 		rc = add_attr(sc, OID_FRIENDLY_NAME, a->name_der, a->name_len, err);
 	if (!rc && a->id_der)
 		rc = add_attr(sc, OID_LOCAL_KEY_ID, a->id_der, a->id_len, err);
+	if (!rc && a->java_trusted)
+		rc = add_attr(sc, OID_JAVA_TRUSTED, any_eku_der, sizeof any_eku_der, err);
 	return rc;
 }
 
@@ -1750,10 +1760,17 @@ static enum ck_status certs_content(const struct ck_cert *const *certs, size_t n
 	for (size_t i = 0; i < ncerts && !rc; i++) {
 		unsigned char *bag = NULL;
 		size_t bag_len = 0;
+		struct w_attrs trusted;
+		memset(&trusted, 0, sizeof trusted);
 		rc = cert_bag(certs[i], &bag, &bag_len, err);
+		if (!rc && o->java_trusted && (long)i != keyed) {
+			rc = w_attrs_make(o->cert_names ? o->cert_names[i] : NULL, NULL, 0, &trusted, err);
+			trusted.java_trusted = true;
+		}
 		if (!rc)
 			rc = add_bag(sc, OID_BAG_CERT, bag, bag_len,
-				     (long)i == keyed ? attrs : NULL, err);
+				     (long)i == keyed ? attrs : o->java_trusted ? &trusted : NULL, err);
+		w_attrs_free(&trusted);
 		free(bag);
 	}
 	if (!rc)
@@ -1947,7 +1964,7 @@ enum ck_status ck_pkcs12_write(const struct ck_cert *const *certs, size_t ncerts
 	for (size_t i = 0; key && i < ncerts && keyed < 0; i++)
 		if (memcmp(certs[i]->spki_sha256, key->spki_sha256, 32) == 0)
 			keyed = (long)i;
-	if (!key && ncerts)
+	if (!key && ncerts && !o.java_trusted)
 		keyed = 0;
 	rc = w_attrs_make(o.friendly_name, key && keyed >= 0 ? certs[keyed]->sha1 : NULL, 20,
 			  &attrs, err);

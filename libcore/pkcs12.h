@@ -90,6 +90,12 @@ struct ck_p12_write_opts {
 	const char *password;
 	/* friendlyName of the key and its certificate; NULL = none */
 	const char *friendly_name;
+	/* a Java truststore: every certificate without the key carries
+	 * Java's trusted-certificate attribute (OID 2.16.840.1.113894.746875.1.1,
+	 * what keytool needs to see a trustedCertEntry) and the friendly
+	 * name cert_names[i] (its alias; cert_names may be NULL) */
+	bool java_trusted;
+	const char *const *cert_names;
 };
 
 /* Write a PFX holding `certs` in this order and `key` (NULL: none).

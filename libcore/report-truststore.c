@@ -8,6 +8,7 @@
 
 #include "report-truststore.h"
 #include "jks.h"
+#include "runtime.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,7 @@ json_t *ck_report_store(const struct ck_trust_store *s)
 	json_object_set_new(o, "name", ck_json_str(s->name));
 	json_object_set_new(o, "kind", json_string(s->kind));
 	json_object_set_new(o, "location", ck_json_str_or_null(s->location));
+	json_object_set_new(o, "exists", json_boolean(!s->absent));
 	json_object_set_new(o, "format", s->format ? json_string(ck_format_name(s->format)) : json_null());
 	json_object_set_new(o, "runtime", json_string(ck_report_store_runtime(s)));
 	json_object_set_new(o, "count", json_integer((json_int_t)s->ncerts));
@@ -119,15 +121,6 @@ static json_t *brief_cert(const struct ck_cert *c)
 	return o;
 }
 
-/* The first http caIssuers URL: the one .NET on Linux downloads. */
-static const char *first_http(ck_strv urls)
-{
-	for (size_t i = 0; urls && urls[i]; i++)
-		if (!strncmp(urls[i], "http://", 7))
-			return urls[i];
-	return NULL;
-}
-
 /* Where a store's clients find `c` without the bundle: the origin (or
  * the store name), NULL if nowhere. */
 static const char *found_in(const struct ck_trust_store *const *search, size_t n,
@@ -141,20 +134,55 @@ static const char *found_in(const struct ck_trust_store *const *search, size_t n
 	return NULL;
 }
 
-/* What a client of this kind does about an intermediate it lacks. */
-static void otherwise(json_t *o, const struct ck_trust_store *s, const struct ck_cert *needs)
+/* The clients of a store, as runtime profiles (runtime.c holds what
+ * each does): the system store serves OpenSSL, curl and GnuTLS, and
+ * .NET on Linux, which downloads what they never do. */
+static size_t store_clients(const struct ck_trust_store *s, enum ck_runtime_id ids[2])
 {
-	const char *url = first_http(needs->aia_ca_issuers);
-	bool dotnet = !strcmp(s->kind, "dotnet");
-	const char *what;
+	if (!strcmp(s->kind, "system")) {
+		ids[0] = CK_RT_OPENSSL;
+		ids[1] = CK_RT_DOTNET_LINUX;
+		return 2;
+	}
+	ids[0] = !strcmp(s->kind, "java") ? CK_RT_JAVA :
+		 !strcmp(s->kind, "dotnet") ? CK_RT_DOTNET_LINUX : CK_RT_OPENSSL;
+	return 1;
+}
 
-	if (dotnet && url)
-		what = "fetched";
-	else
-		what = "fails";
-	json_object_set_new(o, "without_bundle", json_string(what));
-	json_object_set_new(o, "fetch_url", dotnet || !strcmp(s->kind, "java") ? ck_json_str_or_null(url) :
-										  json_null());
+/* What one client does about an issuer of `needs` it lacks (`found`:
+ * it has it, in that place). */
+static json_t *client_json(const struct ck_runtime *rt, const struct ck_cert *needs,
+			   const char *found)
+{
+	const char *url = found ? NULL : ck_runtime_ca_issuers_url(rt, needs->aia_ca_issuers);
+	json_t *o = json_object();
+
+	json_object_set_new(o, "runtime", json_string(rt->name));
+	json_object_set_new(o, "label", json_string(rt->label));
+	json_object_set_new(o, "without_bundle", json_string(found ? "found" :
+							    url && !rt->fetch_condition ? "fetched" : "fails"));
+	json_object_set_new(o, "fetch_url", ck_json_str_or_null(url));
+	json_object_set_new(o, "condition", ck_json_str_or_null(url ? rt->fetch_condition : NULL));
+	json_object_set_new(o, "never_downloads", json_boolean(!rt->fetches_ca_issuers));
+	return o;
+}
+
+/* What the store's clients do about an issuer of `needs` they lack:
+ * "clients", one per client, and "without_bundle" and "fetch_url" as
+ * the first client (the store's main one) does. */
+static void otherwise(json_t *o, const struct ck_trust_store *s, const struct ck_cert *needs,
+		      const char *found)
+{
+	enum ck_runtime_id ids[2];
+	size_t n = store_clients(s, ids);
+	json_t *clients = json_array(), *first;
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(clients, client_json(ck_runtime_get(ids[i]), needs, found));
+	first = json_array_get(clients, 0);
+	json_object_set(o, "without_bundle", json_object_get(first, "without_bundle"));
+	json_object_set(o, "fetch_url", json_object_get(first, "fetch_url"));
+	json_object_set_new(o, "clients", clients);
 }
 
 static json_t *intermediates_json(const struct ck_trust_store *s,
@@ -174,12 +202,7 @@ static json_t *intermediates_json(const struct ck_trust_store *s,
 		json_object_set_new(o, "in_bundle", json_boolean(e->source == CK_SRC_INPUT ||
 								  e->input_index >= 0));
 		json_object_set_new(o, "found_in", ck_json_str_or_null(where));
-		if (where) {
-			json_object_set_new(o, "without_bundle", json_string("found"));
-			json_object_set_new(o, "fetch_url", json_null());
-		} else {
-			otherwise(o, s, child);
-		}
+		otherwise(o, s, child, where);
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -236,7 +259,7 @@ json_t *ck_report_store_check(const struct ck_trust_store *s,
 		for (size_t i = 0; top->aia_ca_issuers && top->aia_ca_issuers[i]; i++)
 			json_array_append_new(urls, ck_json_str(top->aia_ca_issuers[i]));
 		json_object_set_new(m, "ca_issuers", urls);
-		otherwise(m, s, top);
+		otherwise(m, s, top, NULL);
 		json_array_append_new(missing, m);
 	}
 	json_object_set_new(o, "missing", missing);
@@ -304,6 +327,8 @@ static void cert_line(FILE *f, const json_t *c, const struct ck_text_opts *o)
 		na, ck_text_reset(o));
 	key_text(f, c);
 	fprintf(f, "  %s  %s", S(c, "sha256"), S(c, "subject"));
+	if (json_is_true(json_object_get(c, "expired")))
+		fprintf(f, " %s[expired]%s", ck_text_color(o, "error"), ck_text_reset(o));
 	if (!json_is_true(json_object_get(c, "trusted")))
 		fprintf(f, " %s[not an anchor]%s", ck_text_color(o, "warning"), ck_text_reset(o));
 	from_text(f, c, o);
@@ -321,10 +346,21 @@ static void store_header(FILE *f, const json_t *s, const char *what, const struc
 	const json_t *views = json_object_get(s, "views"), *v, *ks = json_object_get(s, "keystore");
 	size_t i;
 
+	if (!json_is_true(json_object_get(s, "exists"))) {
+		/* only .NET's stores can be absent: .NET makes them on demand */
+		fprintf(f, "%s%s%s: %sno .NET stores%s: %s does not exist (.NET creates it when it\n"
+			"  first stores a certificate; until then it uses only the system store)\n",
+			ck_text_color(o, "bold"), S(s, "name"), ck_text_reset(o),
+			ck_text_color(o, "warning"), ck_text_reset(o), S(s, "location"));
+		return;
+	}
 	fprintf(f, "%s%s%s: %lld %s", ck_text_color(o, "bold"), S(s, "name"), ck_text_reset(o),
 		jint(s, what ? "shown" : "count"), what ? what : "certificates");
 	if (!what && jint(s, "anchors") != jint(s, "count"))
 		fprintf(f, " (%lld anchors)", jint(s, "anchors"));
+	if (!what && jint(s, "expired"))
+		fprintf(f, ", %s%lld expired%s", ck_text_color(o, "error"), jint(s, "expired"),
+			ck_text_reset(o));
 	if (!what && jint(s, "skipped_files"))
 		fprintf(f, ", %lld files skipped (no certificate)", jint(s, "skipped_files"));
 	fputc('\n', f);
@@ -344,6 +380,8 @@ static int text_list(FILE *f, const json_t *doc, const struct ck_text_opts *o, c
 	const json_t *stores = json_object_get(doc, "stores"), *s, *c;
 	size_t i, k;
 
+	if (what && o->quiet)
+		return 0; /* find -q: the exit status says it all, as grep -q */
 	json_array_foreach(stores, i, s) {
 		if (i)
 			fputc('\n', f);
@@ -436,6 +474,41 @@ static int text_diff(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 	return 0;
 }
 
+/* What one client does without the bundle, after "CLIENT: ". */
+static void client_text(FILE *f, const json_t *c, const struct ck_text_opts *o)
+{
+	const char *w = S(c, "without_bundle");
+
+	if (!strcmp(w, "found"))
+		fprintf(f, "%sfound without the bundle%s\n", ck_text_color(o, "ok"), ck_text_reset(o));
+	else if (!strcmp(w, "fetched"))
+		fprintf(f, "%swould be downloaded%s from %s\n", ck_text_color(o, "warning"),
+			ck_text_reset(o), S(c, "fetch_url"));
+	else if (json_is_string(json_object_get(c, "condition")))
+		fprintf(f, "%sthe chain fails%s (downloaded from %s only with %s)\n",
+			ck_text_color(o, "error"), ck_text_reset(o), S(c, "fetch_url"), S(c, "condition"));
+	else if (json_is_true(json_object_get(c, "never_downloads")))
+		fprintf(f, "%sthe chain fails%s (never downloaded)\n", ck_text_color(o, "error"),
+			ck_text_reset(o));
+	else
+		fprintf(f, "%sthe chain fails%s (no caIssuers URL it downloads from)\n",
+			ck_text_color(o, "error"), ck_text_reset(o));
+}
+
+/* Not in the store: what each of its clients does without the bundle,
+ * one line each. */
+static void clients_text(FILE *f, const json_t *x, const char *lead, const struct ck_text_opts *o)
+{
+	const json_t *c;
+	size_t i;
+
+	fprintf(f, " %s:\n", lead);
+	json_array_foreach(json_object_get(x, "clients"), i, c) {
+		fprintf(f, "        %s: ", S(c, "label"));
+		client_text(f, c, o);
+	}
+}
+
 static void text_store_check(FILE *f, const json_t *s, const struct ck_text_opts *o)
 {
 	const json_t *an = json_object_get(s, "anchor"), *x;
@@ -453,28 +526,17 @@ static void text_store_check(FILE *f, const json_t *s, const struct ck_text_opts
 	json_array_foreach(json_object_get(s, "problems"), i, x)
 		fprintf(f, "      %s: %s\n", S(x, "code"), S(x, "message"));
 	json_array_foreach(json_object_get(s, "missing"), i, x) {
-		fprintf(f, "      missing issuer %s", S(x, "issuer"));
-		if (!strcmp(S(x, "without_bundle"), "fetched"))
-			fprintf(f, ": would be downloaded from %s\n", S(x, "fetch_url"));
-		else
-			fprintf(f, ": not found, not downloaded\n");
+		fprintf(f, "      missing issuer %s:", S(x, "issuer"));
+		clients_text(f, x, "in neither the bundle nor the store", o);
 	}
 	json_array_foreach(json_object_get(s, "intermediates"), i, x) {
-		const char *w = S(x, "without_bundle");
-		fprintf(f, "      intermediate %s (%s): ", S(x, "subject"),
+		fprintf(f, "      intermediate %s (%s):", S(x, "subject"),
 			json_is_true(json_object_get(x, "in_bundle")) ? "in the bundle" : "from the store");
-		if (!strcmp(w, "found"))
-			fprintf(f, "%sfound without the bundle%s in %s\n", ck_text_color(o, "ok"),
+		if (!strcmp(S(x, "without_bundle"), "found"))
+			fprintf(f, " %sfound without the bundle%s in %s\n", ck_text_color(o, "ok"),
 				ck_text_reset(o), S(x, "found_in"));
-		else if (!strcmp(w, "fetched"))
-			fprintf(f, "%snot in the store%s: without the bundle, downloaded from %s\n",
-				ck_text_color(o, "warning"), ck_text_reset(o), S(x, "fetch_url"));
-		else if (json_is_string(json_object_get(x, "fetch_url")))
-			fprintf(f, "%snot in the store%s: without the bundle, the chain fails (Java downloads %s only with -Dcom.sun.security.enableAIAcaIssuers=true)\n",
-				ck_text_color(o, "error"), ck_text_reset(o), S(x, "fetch_url"));
 		else
-			fprintf(f, "%snot in the store%s: without the bundle, the chain fails (never downloaded)\n",
-				ck_text_color(o, "error"), ck_text_reset(o));
+			clients_text(f, x, "not in the store; without the bundle", o);
 	}
 }
 

@@ -1133,3 +1133,15 @@ out:
 	*out = v;
 	return CK_OK;
 }
+
+const char *ck_runtime_ca_issuers_url(const struct ck_runtime *rt, ck_strv urls)
+{
+	if (!rt->fetches_ca_issuers)
+		return NULL;
+	/* first_url_only or not, the first URL it follows is the one it
+	 * tries first */
+	for (size_t i = 0; urls && urls[i]; i++)
+		if (follows(rt, urls[i], rt->ca_issuers_schemes))
+			return urls[i];
+	return NULL;
+}

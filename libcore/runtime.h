@@ -125,6 +125,12 @@ struct ck_runtime_verdict {
 
 void ck_runtime_verdict_free(struct ck_runtime_verdict *v);
 
+/* The caIssuers URL of `urls` the runtime downloads an issuer from
+ * first, under its rules (schemes, white space); NULL when it follows
+ * none or never downloads.  Borrowed from `urls`.  Whether it downloads
+ * by default is rt->fetch_condition == NULL. */
+const char *ck_runtime_ca_issuers_url(const struct ck_runtime *rt, ck_strv urls);
+
 /* Replay runtime `id` over `r` (checked or only listed), with the
  * certificates of `trust` standing for the stores the runtime searches.
  * With `revocation`, the runtime's revocation fetches are included.

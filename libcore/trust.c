@@ -796,8 +796,10 @@ enum ck_status ck_trust_store_load_dotnet(const char *home, const struct ck_trus
 		rc = nomem(err);
 		goto out;
 	}
-	if (stat(base, &st) != 0 && errno == ENOENT)
-		goto out; /* .NET creates the stores when it first writes one */
+	if (stat(base, &st) != 0 && errno == ENOENT) {
+		s->absent = true; /* .NET creates the stores when it first writes one */
+		goto out;
+	}
 	if ((rc = list_dir(base, &subs, &nsubs, err)))
 		goto out;
 	for (size_t i = 0; i < nsubs && !rc; i++) {

@@ -57,6 +57,8 @@ struct ck_trust_store {
 	enum ck_format format;       /* of a single-file store, else CK_FMT_UNKNOWN */
 	struct ck_jks_info *jks;     /* a Java keystore's entries and integrity, or NULL */
 	bool pkcs12_mac;             /* a PKCS#12 store had a MAC (verified) */
+	bool absent;                 /* location does not exist: .NET has written
+					no store there yet (an empty store) */
 };
 
 struct ck_trust {

@@ -395,6 +395,28 @@ static bool ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+/* OpenSSL's hashed names: 8 lowercase hex digits, '.', a number. */
+static bool hashed_name(const char *s)
+{
+	size_t i;
+	for (i = 0; i < 8; i++)
+		if (!strchr("0123456789abcdef", s[i]) || !s[i])
+			return false;
+	if (s[8] != '.' || !s[9])
+		return false;
+	for (i = 9; s[i]; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static bool name_fits(const char *name, const char *suffix)
+{
+	if (!strcmp(suffix, CK_OUTDIR_HASHED))
+		return hashed_name(name);
+	return ends_with(name, suffix);
+}
+
 /* Remove the regular files of `dir` and `dir` itself. */
 static void remove_tree(const char *dir)
 {
@@ -419,7 +441,7 @@ static bool replaceable(const char *dir, const char *suffix)
 		struct stat st;
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		ok = ends_with(de->d_name, suffix) && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		ok = name_fits(de->d_name, suffix) && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		     S_ISREG(st.st_mode);
 	}
 	if (d)
@@ -492,7 +514,7 @@ enum ck_status ck_outdir_add(struct ck_outdir *d, const char *name, const void *
 	const unsigned char *p = data;
 	size_t done = 0;
 
-	if (strchr(name, '/') || !ends_with(name, d->suffix) || name[0] == '.')
+	if (strchr(name, '/') || !name_fits(name, d->suffix) || name[0] == '.')
 		return ck_error_set(err, CK_E_USAGE, "bad file name '%s'", name);
 	if ((size_t)snprintf(full, sizeof full, "%s/%s", d->tmp, name) >= sizeof full)
 		return ck_error_set(err, CK_E_IO, "file name too long");

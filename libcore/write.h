@@ -106,6 +106,10 @@ enum ck_status ck_encode_certs(const struct ck_cert *const *certs, size_t n,
  * removed. */
 struct ck_outdir;
 
+/* The suffix for a directory of OpenSSL hashed names ("1a2b3c4d.0"):
+ * its files are named HASH.N, not by an ending. */
+#define CK_OUTDIR_HASHED "HASH.N"
+
 enum ck_status ck_outdir_open(const char *path, const char *suffix,
 			      const struct ck_write_opts *opts, struct ck_outdir **out,
 			      struct ck_error *err);

@@ -191,6 +191,8 @@ CLI_TESTS = \
 	tests/cli/mtlsprobe-handshake.sh \
 	tests/cli/mtlsprobe-network.sh \
 	tests/cli/mtlsprobe-output.sh \
+	tests/cli/truststore-export.sh \
+	tests/cli/readme-tour.sh \
 	$(NULL)
 
 # tests that run others from a checkout under a 0700 directory, through a

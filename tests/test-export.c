@@ -155,3 +155,49 @@ Test(export, base64_on_one_line)
 	cr_assert_eq(back->format, CK_FMT_BASE64);
 	same_certs();
 }
+
+/* what `openssl x509 -hash -noout` prints for these fixtures */
+Test(export, name_hash_is_openssls)
+{
+	static const struct {
+		const char *file;
+		unsigned long hash;
+	} cases[] = {
+		{ "pki/root-ca.crt", 0x8d5262c7UL },
+		{ "pki/client.crt", 0x8028f88aUL },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct ck_error e;
+		unsigned long h = 0;
+		ck_bundle_free(bundle);
+		bundle = NULL;
+		load(cases[k].file, NULL);
+		ck_error_clear(&e);
+		cr_assert_eq(ck_export_name_hash(bundle->certs[0], &h, &e), CK_OK, "%s", e.what);
+		cr_assert_eq(h, cases[k].hash, "%s: %08lx, expected %08lx", cases[k].file, h, cases[k].hash);
+	}
+}
+
+/* the JKS layout: magic, version 2, the count, and a SHA-1 that changes
+ * with the password (keytool reads it: tests/cli/truststore-export.sh) */
+Test(export, jks_header_and_password_hash)
+{
+	struct ck_buf other;
+	struct ck_error e;
+	static const unsigned char head[] = { 0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2 };
+	const char *aliases[8] = { "a", "b", "c", "d", "e", "f", "g", "h" };
+
+	load("bundles/client-chain.pem", NULL);
+	cr_assert_leq(bundle->ncerts, 8);
+	ck_buf_init(&other);
+	cr_assert_eq(ck_export_jks((const struct ck_cert *const *)bundle->certs, aliases, bundle->ncerts,
+				   "changeit", 0, &buf, &e), CK_OK);
+	cr_assert_eq(ck_export_jks((const struct ck_cert *const *)bundle->certs, aliases, bundle->ncerts,
+				   "other", 0, &other, &e), CK_OK);
+	cr_assert_eq(memcmp(buf.data, head, sizeof head), 0);
+	cr_assert_eq(buf.data[11], bundle->ncerts);
+	cr_assert_eq(buf.len, other.len);
+	cr_assert_eq(memcmp(buf.data, other.data, buf.len - 20), 0);
+	cr_assert_neq(memcmp(buf.data + buf.len - 20, other.data + other.len - 20, 20), 0);
+	ck_buf_cleanup(&other);
+}

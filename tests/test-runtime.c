@@ -290,3 +290,17 @@ Test(runtime, dotnet_revocation_crl_then_ocsp_get)
 	ck_runtime_verdict_free(v);
 	world_free(&w);
 }
+
+/* the caIssuers URL each runtime downloads first (truststore check) */
+Test(runtime, ca_issuers_url_by_runtime)
+{
+	char *urls[] = { "ldap://ldap.example.test/cn=int", "https://example.test/int.crt",
+			 " http://example.test/int.crt", NULL };
+	char *none[] = { "ldap://ldap.example.test/cn=int", NULL };
+
+	cr_assert_null(ck_runtime_ca_issuers_url(ck_runtime_get(CK_RT_OPENSSL), urls));
+	cr_assert_str_eq(ck_runtime_ca_issuers_url(ck_runtime_get(CK_RT_DOTNET_LINUX), urls), urls[2]);
+	cr_assert_str_eq(ck_runtime_ca_issuers_url(ck_runtime_get(CK_RT_JAVA), urls), urls[0]);
+	cr_assert_null(ck_runtime_ca_issuers_url(ck_runtime_get(CK_RT_DOTNET_LINUX), none));
+	cr_assert_null(ck_runtime_ca_issuers_url(ck_runtime_get(CK_RT_DOTNET_LINUX), NULL));
+}

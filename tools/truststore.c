@@ -8,11 +8,15 @@
 #include "config.h"
 
 #include "cli.h"
+#include "libcore/export.h"
 #include "libcore/jks.h"
+#include "libcore/pkcs12.h"
 #include "libcore/report-truststore.h"
 #include "libcore/write.h"
 
+#include <ctype.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,6 +26,7 @@ enum {
 	OPT_TO,
 	OPT_OUTPUT,
 	OPT_FORCE,
+	OPT_OUT_PASSWORD_ENV,
 };
 
 #define OPTBIT(id) (1u << ((id) - CLI_TOOL_OPTION))
@@ -30,16 +35,17 @@ enum {
  * expression in C, so clang refuses one in a static initializer. */
 #define OPT_STORE_ENTRY { "store", 0, "STORE", "check: a store to check against (repeatable; default: system, java, dotnet)", OPT_STORE }
 #define OPT_DAYS_ENTRY { "days", 0, "N", "expiring: report anchors expiring within N days (default 90)", OPT_DAYS }
-#define OPT_TO_ENTRY { "to", 0, "FORMAT", "export: pem, der-dir or p7b", OPT_TO }
-#define OPT_OUTPUT_ENTRY { "output", 'o', "OUT", "export: the file (pem, p7b) or directory (der-dir) to write", OPT_OUTPUT }
+#define OPT_TO_ENTRY { "to", 0, "FORMAT", "export: pem, der-dir, p7b, jks, pkcs12 or hashed-dir", OPT_TO }
+#define OPT_OUTPUT_ENTRY { "output", 'o', "OUT", "export: the file (pem, p7b, jks, pkcs12) or directory (der-dir, hashed-dir) to write", OPT_OUTPUT }
+#define OPT_OUT_PASSWORD_ENV_ENTRY { "out-password-env", 0, "VAR", "export: the jks or pkcs12 password is in VAR (default: changeit)", OPT_OUT_PASSWORD_ENV }
 #define OPT_FORCE_ENTRY { "force", 0, NULL, "export: replace OUT if it exists, or write into a FIFO or device there", OPT_FORCE }
 #define END_OPTIONS { NULL, 0, NULL, NULL, 0 }
 
-static const struct cli_option all_options[] = { OPT_STORE_ENTRY, OPT_DAYS_ENTRY, OPT_TO_ENTRY, OPT_OUTPUT_ENTRY, OPT_FORCE_ENTRY, END_OPTIONS };
+static const struct cli_option all_options[] = { OPT_STORE_ENTRY, OPT_DAYS_ENTRY, OPT_TO_ENTRY, OPT_OUTPUT_ENTRY, OPT_FORCE_ENTRY, OPT_OUT_PASSWORD_ENV_ENTRY, END_OPTIONS };
 static const struct cli_option no_options[] = { END_OPTIONS };
 static const struct cli_option check_options[] = { OPT_STORE_ENTRY, END_OPTIONS };
 static const struct cli_option expiring_options[] = { OPT_DAYS_ENTRY, END_OPTIONS };
-static const struct cli_option export_options[] = { OPT_TO_ENTRY, OPT_OUTPUT_ENTRY, OPT_FORCE_ENTRY, END_OPTIONS };
+static const struct cli_option export_options[] = { OPT_TO_ENTRY, OPT_OUTPUT_ENTRY, OPT_FORCE_ENTRY, OPT_OUT_PASSWORD_ENV_ENTRY, END_OPTIONS };
 
 #define COMMON (CLI_WITH_OUTPUT | CLI_WITH_PASSWORD | CLI_WITH_AT | CLI_WITH_INPUT)
 
@@ -63,6 +69,7 @@ struct opts {
 	size_t nstores;
 	unsigned long days;
 	const char *to, *output;
+	const char *out_password; /* jks, pkcs12 */
 	bool force;
 	unsigned given;
 	struct ck_trust_opts trust;
@@ -88,8 +95,9 @@ static int tool_option(int id, const char *arg, void *ctx)
 			cli_usage("--days takes a number of days from 0 to 36500, not '%s'", arg);
 		break;
 	case OPT_TO:
-		if (strcmp(arg, "pem") && strcmp(arg, "der-dir") && strcmp(arg, "p7b"))
-			cli_usage("--to takes pem, der-dir or p7b, not '%s'", arg);
+		if (strcmp(arg, "pem") && strcmp(arg, "der-dir") && strcmp(arg, "p7b") && strcmp(arg, "jks") &&
+		    strcmp(arg, "pkcs12") && strcmp(arg, "hashed-dir"))
+			cli_usage("--to takes pem, der-dir, p7b, jks, pkcs12 or hashed-dir, not '%s'", arg);
 		o->to = arg;
 		break;
 	case OPT_OUTPUT:
@@ -99,6 +107,11 @@ static int tool_option(int id, const char *arg, void *ctx)
 		break;
 	case OPT_FORCE:
 		o->force = true;
+		break;
+	case OPT_OUT_PASSWORD_ENV:
+		o->out_password = getenv(arg);
+		if (!o->out_password)
+			cli_usage("environment variable %s is not set", arg);
 		break;
 	}
 	return 0;
@@ -178,7 +191,7 @@ static json_t *store_doc(const struct ck_trust_store *s, time_t at,
 			 void *ctx)
 {
 	json_t *o = ck_report_store(s), *certs = json_array();
-	size_t shown = 0;
+	size_t shown = 0, expired = 0;
 
 	for (size_t i = 0; i < s->ncerts; i++) {
 		json_t *c = pick ? pick(s, i, at, ctx) : ck_report_store_cert(s, i, at);
@@ -186,8 +199,10 @@ static json_t *store_doc(const struct ck_trust_store *s, time_t at,
 			continue;
 		json_array_append_new(certs, c);
 		shown++;
+		expired += s->certs[i]->not_after < at;
 	}
 	json_object_set_new(o, "shown", json_integer((json_int_t)shown));
+	json_object_set_new(o, "expired", json_integer((json_int_t)expired));
 	json_object_set_new(o, "certificates", certs);
 	return o;
 }
@@ -216,7 +231,7 @@ static int run_list(struct cli_common *c, struct cli_output *out, char **args, i
 {
 	struct store_set set = { 0 };
 	json_t *doc, *stores;
-	size_t total = 0;
+	size_t total = 0, expired = 0;
 	int st = open_stores(args, n, c, ctx, &set);
 
 	if (st)
@@ -224,12 +239,15 @@ static int run_list(struct cli_common *c, struct cli_output *out, char **args, i
 	doc = doc_new("list", c);
 	stores = json_array();
 	for (size_t i = 0; i < set.n; i++) {
-		json_array_append_new(stores, store_doc(set.s[i], at_of(c), NULL, NULL));
+		json_t *sd = store_doc(set.s[i], at_of(c), NULL, NULL);
+		expired += (size_t)json_integer_value(json_object_get(sd, "expired"));
+		json_array_append_new(stores, sd);
 		total += set.s[i]->ncerts;
 	}
 	json_object_set_new(doc, "stores", stores);
-	json_object_set_new(doc, "summary", json_pack("{s:I,s:I}", "stores", (json_int_t)set.n,
-						      "certificates", (json_int_t)total));
+	json_object_set_new(doc, "summary", json_pack("{s:I,s:I,s:I}", "stores", (json_int_t)set.n,
+						      "certificates", (json_int_t)total,
+						      "expired", (json_int_t)expired));
 	stores_free(&set);
 	return emit(out, doc) ? CLI_EXIT_OK : CLI_EXIT_INTERNAL;
 }
@@ -551,6 +569,93 @@ static enum ck_status export_der_dir(const struct ck_trust_store *s, const char 
 	return ck_outdir_commit(d, err);
 }
 
+/* An OpenSSL -CApath directory: each certificate as PEM in HASH.N, HASH
+ * its subject's X509_NAME_hash, N counting certificates whose subjects
+ * hash alike (c_rehash's names). */
+static enum ck_status export_hashed_dir(const struct ck_trust_store *s, const char *path, bool force,
+					struct ck_error *err)
+{
+	struct ck_write_opts wo = cli_write_opts(force, false);
+	struct ck_outdir *d = NULL;
+	unsigned long *hashes = calloc(s->ncerts + 1, sizeof *hashes);
+	enum ck_status rc = hashes ? ck_outdir_open(path, CK_OUTDIR_HASHED, &wo, &d, err) :
+				     ck_error_set(err, CK_E_NOMEM, "out of memory");
+
+	for (size_t i = 0; !rc && i < s->ncerts; i++) {
+		struct ck_buf pem;
+		char name[32];
+		unsigned n = 0;
+
+		rc = ck_export_name_hash(s->certs[i], &hashes[i], err);
+		for (size_t k = 0; !rc && k < i; k++)
+			n += hashes[k] == hashes[i];
+		snprintf(name, sizeof name, "%08lx.%u", hashes[i], n);
+		ck_buf_init(&pem);
+		if (!rc)
+			rc = ck_export_cert_pem(s->certs[i], false, &pem, err);
+		if (!rc)
+			rc = ck_outdir_add(d, name, pem.data, pem.len, err);
+		ck_buf_cleanup(&pem);
+	}
+	free(hashes);
+	if (rc) {
+		ck_outdir_abort(d);
+		ck_error_set_file(err, path);
+		return rc;
+	}
+	return ck_outdir_commit(d, err);
+}
+
+/* Keystore aliases: the store's own (lowercased, as JKS keeps them) when
+ * it has them and they are distinct, else the SHA-256 fingerprint. */
+static char **store_aliases(const struct ck_trust_store *s)
+{
+	char **a = calloc(s->ncerts + 1, sizeof *a);
+
+	for (size_t i = 0; a && i < s->ncerts; i++) {
+		const char *al = s->meta[i].alias;
+		bool used = false;
+		if (al) {
+			for (size_t k = 0; k < i && !used; k++)
+				used = !strcasecmp(a[k], al);
+		}
+		a[i] = al && *al && !used ? strdup(al) : ck_hex(s->certs[i]->sha256, 32);
+		if (!a[i]) {
+			for (size_t k = 0; k < i; k++)
+				free(a[k]);
+			free(a);
+			return NULL;
+		}
+		for (char *p = a[i]; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+	}
+	return a;
+}
+
+/* A Java truststore, JKS or PKCS#12, into `out`. */
+static enum ck_status export_keystore(const struct ck_trust_store *s, bool jks, const char *password,
+				      struct ck_buf *out, struct ck_error *err)
+{
+	char **aliases = store_aliases(s);
+	enum ck_status rc;
+
+	if (!aliases)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	if (jks) {
+		rc = ck_export_jks((const struct ck_cert *const *)s->certs, (const char *const *)aliases,
+				   s->ncerts, password, time(NULL), out, err);
+	} else {
+		struct ck_p12_write_opts po = { .profile = CK_P12_MODERN, .password = password,
+						.java_trusted = true,
+						.cert_names = (const char *const *)aliases };
+		rc = ck_pkcs12_write((const struct ck_cert *const *)s->certs, s->ncerts, NULL, &po, out, err);
+	}
+	for (size_t i = 0; i < s->ncerts; i++)
+		free(aliases[i]);
+	free(aliases);
+	return rc;
+}
+
 static int run_export(struct cli_common *c, struct cli_output *out, char **args, int n, void *ctx)
 {
 	struct opts *o = ctx;
@@ -566,11 +671,13 @@ static int run_export(struct cli_common *c, struct cli_output *out, char **args,
 	if (n != 1)
 		cli_usage("export needs exactly one STORE");
 	if (!o->to)
-		cli_usage("export needs --to pem, der-dir or p7b");
+		cli_usage("export needs --to pem, der-dir, p7b, jks, pkcs12 or hashed-dir");
 	if (!o->output)
 		cli_usage("export needs -o OUT");
-	if (!strcmp(o->output, "-") && !strcmp(o->to, "der-dir"))
-		cli_usage("a der-dir cannot go to standard output");
+	if (!strcmp(o->output, "-") && strstr(o->to, "-dir"))
+		cli_usage("a %s cannot go to standard output", o->to);
+	if (o->out_password && strcmp(o->to, "jks") && strcmp(o->to, "pkcs12"))
+		cli_usage("--out-password-env applies to --to jks and pkcs12 only");
 	if (!strcmp(o->output, "-") && c->format != CLI_FORMAT_TEXT)
 		cli_usage("with -o -, the certificates are the output: leave out --json and --xml");
 	st = open_store(args[0], c, o, &s);
@@ -579,6 +686,16 @@ static int run_export(struct cli_common *c, struct cli_output *out, char **args,
 	ck_error_clear(&err);
 	if (!strcmp(o->to, "der-dir")) {
 		rc = export_der_dir(s, o->output, o->force, &err);
+	} else if (!strcmp(o->to, "hashed-dir")) {
+		rc = export_hashed_dir(s, o->output, o->force, &err);
+	} else if (!strcmp(o->to, "jks") || !strcmp(o->to, "pkcs12")) {
+		struct ck_buf b;
+		ck_buf_init(&b);
+		rc = export_keystore(s, !strcmp(o->to, "jks"), o->out_password ? o->out_password : "changeit",
+				     &b, &err);
+		if (!rc)
+			rc = ck_write_file(o->output, b.data, b.len, &wo, &err);
+		ck_buf_cleanup(&b);
 	} else {
 		rc = ck_encode_certs((const struct ck_cert *const *)s->certs, s->ncerts,
 				     !strcmp(o->to, "p7b") ? CK_ENC_PKCS7 : CK_ENC_PEM, &data, &len, &err);
@@ -608,12 +725,14 @@ static int run_export(struct cli_common *c, struct cli_output *out, char **args,
 static const struct command commands[] = {
 	{ "list", run_list, 0,
 	  { "truststore", "list [OPTION]... [STORE]...",
-	    "List the certificates of each STORE (default: system), one line each, with counts.",
+	    "List the certificates of each STORE (default: system), one line each, with counts;\n"
+	    "expired ones are marked [expired].  A .NET store not made yet is said to be absent.",
 	    STORES_HELP, no_options, COMMON } },
 	{ "find", run_find, 0,
 	  { "truststore", "find [OPTION]... PATTERN [STORE]...",
 	    "Find the certificates whose subject contains PATTERN (any case), or whose SHA-256,\n"
-	    "SHA-1 or subject key identifier starts with PATTERN (6 or more hex digits, colons allowed).",
+	    "SHA-1 or subject key identifier starts with PATTERN (6 or more hex digits, colons allowed).\n"
+	    "With -q nothing is printed: the exit status says whether anything matched (as grep -q).",
 	    STORES_HELP, no_options, COMMON } },
 	{ "check", run_check, OPTBIT(OPT_STORE),
 	  { "truststore", "check [OPTION]... BUNDLE... [--store STORE]...",
@@ -628,10 +747,14 @@ static const struct command commands[] = {
 	  { "truststore", "expiring [OPTION]... [STORE]...",
 	    "List the certificates that expire within --days (default 90) of now or --at, or have expired.",
 	    STORES_HELP, expiring_options, COMMON } },
-	{ "export", run_export, OPTBIT(OPT_TO) | OPTBIT(OPT_OUTPUT) | OPTBIT(OPT_FORCE),
-	  { "truststore", "export [OPTION]... STORE --to pem|der-dir|p7b -o OUT",
-	    "Write a store's certificates out: one PEM file, a directory of DER files named by\n"
-	    "SHA-256, or a PKCS#7 bundle.  Nothing is overwritten without --force.",
+	{ "export", run_export, OPTBIT(OPT_TO) | OPTBIT(OPT_OUTPUT) | OPTBIT(OPT_FORCE) | OPTBIT(OPT_OUT_PASSWORD_ENV),
+	  { "truststore", "export [OPTION]... STORE --to FORMAT -o OUT",
+	    "Write a store's certificates out: one PEM file (pem), a directory of DER files named\n"
+	    "by SHA-256 (der-dir), a PKCS#7 bundle (p7b), a Java truststore as JKS (jks) or\n"
+	    "PKCS#12 (pkcs12: each certificate a trustedCertEntry for keytool), or OpenSSL's\n"
+	    "-CApath directory (hashed-dir: PEM files named HASH.N as c_rehash names them).\n"
+	    "A jks or pkcs12 gets the password 'changeit' unless --out-password-env says.\n"
+	    "Nothing is overwritten without --force.",
 	    STORES_HELP, export_options, COMMON } },
 };
 
@@ -646,7 +769,8 @@ static const struct cli_tool tool = {
 		"  check BUNDLE... [--store STORE]... which stores anchor each bundle's chain\n"
 		"  diff STORE_A STORE_B               added, removed and changed certificates\n"
 		"  expiring [--days N] [STORE]...     expired, or expiring within N days\n"
-		"  export STORE --to FORMAT -o OUT    write a store as pem, der-dir or p7b\n"
+		"  export STORE --to FORMAT -o OUT    write a store as pem, der-dir, p7b, jks,\n"
+		"                                     pkcs12 or hashed-dir\n"
 		"'truststore COMMAND --help' shows one command.\n\n" STORES_HELP,
 	.options = all_options,
 	.common = COMMON,

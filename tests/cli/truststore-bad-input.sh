@@ -88,7 +88,7 @@ expect "export without --to" 2 '' "export needs --to"
 run truststore export "$S/old.pem" --to pem
 expect "export without -o" 2 '' "export needs -o OUT"
 run truststore export "$S/old.pem" --to tar -o "$TMPD/x"
-expect "export --to tar" 2 '' "--to takes pem, der-dir or p7b"
+expect "export --to tar" 2 '' "--to takes pem, der-dir, p7b, jks, pkcs12 or hashed-dir, not"
 run truststore check "$TMPD/none.pem" --store "$S/old.pem"
 expect "check: unreadable bundle" 3 '' "none.pem: cannot open"
 home=$HOME

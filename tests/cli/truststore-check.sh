@@ -61,6 +61,22 @@ expect "text: NOT anchored" 1 'NOT anchored'
 expect "text: download said" 1 'would be downloaded from http://127.0.0.1:18080/int-ca.crt'
 expect "text: verdict" 1 'anchored by 0 of 1 stores'
 
+# the system store serves OpenSSL, curl and GnuTLS (never download) and
+# .NET on Linux (downloads the first http caIssuers URL): each said apart
+export SSL_CERT_FILE="$S/system/bundle.pem" SSL_CERT_DIR="$S/system/certs"
+run truststore check --json $AT "$FX/bundles/client-chain.pem" --store system
+expect "system store" 0
+expect_json "system: OpenSSL fails, .NET downloads" \
+	'[.stores[0].intermediates[0].clients[] | .runtime + "=" + .without_bundle + " " + (.fetch_url // "-")] | join(",")' \
+	"openssl=fails -,dotnet-linux=fetched http://127.0.0.1:18080/int-ca.crt"
+expect_json "system: without_bundle is OpenSSL's" '.stores[0].intermediates[0].without_bundle' fails
+run truststore check $AT "$FX/bundles/client-chain.pem" --store system
+expect "system text: OpenSSL never downloads" 0 '^        OpenSSL and curl: the chain fails \(never downloaded\)$'
+expect "system text: .NET downloads" 0 '^        \.NET on Linux: would be downloaded from http://127\.0\.0\.1:18080/int-ca\.crt$'
+run truststore check $AT "$FX/bundles/client-leaf.pem" --store system
+expect "system text: the missing issuer, .NET downloads it" 1 '^        \.NET on Linux: would be downloaded from http://127\.0\.0\.1:18080/int-ca\.crt$'
+unset SSL_CERT_FILE SSL_CERT_DIR
+
 # the re-keyed root anchors nothing the old one signed
 run truststore check $AT "$FX/pki/other-leaf.crt" --store "$S/new"
 expect "re-keyed root: bad signature said" 1 'bad-signature'

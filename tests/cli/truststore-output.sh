@@ -29,6 +29,12 @@ run truststore list --xml $AT system
 valid "list system"
 run truststore find --xml $AT root "$S/old.pem" "java:$S/cacerts.jks"
 valid find
+run truststore list --xml --at 2071-01-01 "$S/old.pem" "dotnet:$TMPD/no-home"
+valid "list: expired anchors, a missing .NET store"
+SSL_CERT_FILE="$S/system/bundle.pem"; SSL_CERT_DIR="$S/system/certs"; export SSL_CERT_FILE SSL_CERT_DIR
+run truststore check --xml $AT "$FX/bundles/client-chain.pem" "$FX/bundles/client-leaf.pem" --store system
+unset SSL_CERT_FILE SSL_CERT_DIR
+valid "check against the system store: every client"
 run truststore expiring --xml $AT "$S/old.pem"
 valid expiring
 run truststore diff --xml $AT "$S/old.pem" "$S/new"
@@ -48,6 +54,15 @@ subj=$(json '.stores[0].certificates[0].subject')
 run truststore list $AT "$S/old.pem"
 expect "text: header" 0 "old.pem: 6 certificates"
 expect "text: one line per certificate" 0 "^  2070-01-01  RSA 2048 +$sha  $subj"
+# find -q prints nothing: the exit status says whether it found
+run truststore find -q $AT root "$S/old.pem"
+expect "find -q: found" 0
+checks=$((checks + 1))
+if [ -s "$out" ]; then fail "find -q printed: $(head -1 "$out")"; else echo "ok: find -q prints nothing"; fi
+run truststore find -q $AT no-such-subject "$S/old.pem"
+expect "find -q: not found" 1
+checks=$((checks + 1))
+if [ -s "$out" ]; then fail "find -q printed: $(head -1 "$out")"; else echo "ok: find -q prints nothing"; fi
 run truststore list -q $AT "$S/old.pem"
 checks=$((checks + 1))
 if [ "$(wc -l <"$out")" -eq 1 ]; then echo "ok: -q only the counts"; else fail "-q printed certificates"; fi

@@ -59,6 +59,31 @@ expect_json "dotnet: stores" '[.stores[0].certificates[] | .dotnet_store + ":" +
 run truststore list --json $AT "dotnet:$TMPD/no-home"
 expect "dotnet: no stores is empty" 0
 expect_json "dotnet: empty" '.stores[0].count' 0
+expect_json "dotnet: said not to exist" '.stores[0].exists' false
+expect_json "dotnet: where it looked" '.stores[0].location' "$TMPD/no-home/.dotnet/corefx/cryptography/x509stores"
+run truststore list $AT "dotnet:$TMPD/no-home"
+expect "dotnet text: none, and where it looked (exit 0: nothing is wrong)" 0 \
+	"^dotnet:$TMPD/no-home: no .NET stores: $TMPD/no-home/.dotnet/corefx/cryptography/x509stores does not exist"
+checks=$((checks + 1))
+if grep -q '0 certificates' "$out"; then fail "dotnet text: says 0 certificates"; else echo "ok: no '0 certificates'"; fi
+run truststore list --json $AT "dotnet:$S/dotnet-home"
+expect_json "dotnet: an existing store exists" '.stores[0].exists' true
+
+# expired anchors are marked: text, JSON (per certificate, per store, in all)
+run truststore list --at 2071-01-01 "$S/old.pem"
+expect "expired: header counts them" 0 '^[^ ].*old.pem: 6 certificates, 6 expired$'
+expect "expired: each line marked" 0 '^  2070-01-01 .*CN=chainkit Test Root CA,O=chainkit tests \[expired\]'
+run truststore list $AT "$S/old.pem"
+expect "expired in 2026: only the expired root" 0 '^[^ ].*old.pem: 6 certificates, 1 expired$'
+expect "expired in 2026: marked" 0 '^  2002-01-01 .*CN=chainkit Expired Root CA,O=chainkit tests \[expired\]'
+checks=$((checks + 1))
+if grep -q 'Test Root CA.*\[expired\]' "$out"; then fail "a valid root marked expired"; else echo "ok: valid roots not marked"; fi
+run truststore list --json --at 2071-01-01 "$S/old.pem" "java:$S/cacerts.jks"
+expect_json "expired: per store" '[.stores[].expired] | map(tostring) | join(",")' "6,4"
+expect_json "expired: in all" '.summary.expired' 10
+expect_json "expired: per certificate" '[.stores[0].certificates[].expired] | all' true
+run truststore list --json $AT "$S/old.pem"
+expect_json "expired in 2026: which" '[.stores[0].certificates[] | select(.expired) | .subject] | join(",")' "CN=chainkit Expired Root CA,O=chainkit tests"
 
 # the system store's views, on a fixture (the bundle and the hashed
 # directory disagree; extra.pem has no hashed name and is not read)
