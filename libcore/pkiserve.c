@@ -6,9 +6,11 @@
 #include "config.h"
 
 #include "pkiserve.h"
+#include "der.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <gnutls/abstract.h>
 #include <gnutls/pkcs7.h>
 #include <gnutls/x509.h>
 #include <stdio.h>
@@ -391,4 +393,164 @@ enum ck_status ck_serve_add(struct ck_serve_set *s, const char *path,
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return add_dir(s, path, opts, err);
 	return add_file(s, path, opts, false, err);
+}
+
+/* Time as RFC 5280 wants it: UTCTime up to 2049, else GeneralizedTime. */
+static enum ck_status write_time(asn1_node n, const char *name, time_t t, struct ck_error *err)
+{
+	struct tm tm;
+	char path[96], v[32];
+	bool utc;
+
+	gmtime_r(&t, &tm);
+	utc = tm.tm_year + 1900 < 2050;
+	strftime(v, sizeof v, "%Y%m%d%H%M%SZ", &tm);
+	if (utc)
+		memmove(v, v + 2, strlen(v + 2) + 1); /* UTCTime: two digits of the year */
+	snprintf(path, sizeof path, "%s.%s", name, utc ? "utcTime" : "generalTime");
+	if (ck_der_write(n, name, utc ? "utcTime" : "generalTime", 1, err))
+		return err->status;
+	return ck_der_write(n, path, v, strlen(v), err);
+}
+
+/* Set the cRLNumber extension's value, when the CRL has one. */
+static enum ck_status write_number(asn1_node n, unsigned long long number, struct ck_error *err)
+{
+	unsigned char der[11], v[9];
+	size_t k = 0, start = 0;
+
+	v[0] = 0; /* positive whatever the top bit */
+	for (int i = 0; i < 8; i++)
+		v[i + 1] = (unsigned char)(number >> (56 - 8 * i));
+	/* DER: no leading zero byte unless the next one has its top bit */
+	while (start < 8 && v[start] == 0 && !(v[start + 1] & 0x80))
+		start++;
+	der[k++] = 0x02;
+	der[k++] = (unsigned char)(9 - start);
+	memcpy(der + k, v + start, 9 - start);
+	k += 9 - start;
+	for (unsigned i = 1;; i++) {
+		char name[96], oid[64];
+		snprintf(name, sizeof name, "tbsCertList.crlExtensions.?%u.extnID", i);
+		if (!ck_der_read_oid(n, name, oid, sizeof oid))
+			return CK_OK;
+		if (strcmp(oid, "2.5.29.20"))
+			continue;
+		snprintf(name, sizeof name, "tbsCertList.crlExtensions.?%u.extnValue", i);
+		return ck_der_write(n, name, der, k, err);
+	}
+}
+
+/* Copy what a re-signed CRL keeps; an optional field absent from `src`
+ * is removed from `dst`. */
+static enum ck_status copy_fields(asn1_node dst, asn1_node src, struct ck_error *err)
+{
+	static const char *const fields[] = {
+		"tbsCertList.version", "tbsCertList.signature", "tbsCertList.issuer",
+		"tbsCertList.revokedCertificates", "tbsCertList.crlExtensions", "signatureAlgorithm",
+	};
+
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+		int len = 0, r = asn1_read_value(src, fields[i], NULL, &len);
+		if (r == ASN1_ELEMENT_NOT_FOUND) {
+			if (asn1_write_value(dst, fields[i], NULL, 0) != ASN1_SUCCESS)
+				return ck_error_set(err, CK_E_INTERNAL, "cannot remove %s", fields[i]);
+			continue;
+		}
+		if (i == 0) { /* an INTEGER: asn1_copy_node() takes only structures */
+			unsigned char v[8];
+			len = sizeof v;
+			if (asn1_read_value(src, fields[i], v, &len) != ASN1_SUCCESS ||
+			    asn1_write_value(dst, fields[i], v, len) != ASN1_SUCCESS)
+				return ck_error_set(err, CK_E_PARSE, "cannot copy %s of the CRL", fields[i]);
+			continue;
+		}
+		if (i == 3 || i == 4) { /* SEQUENCE OF: one element at a time */
+			for (unsigned k = 1;; k++) {
+				char from[96];
+				snprintf(from, sizeof from, "%s.?%u", fields[i], k);
+				if (asn1_read_value(src, from, NULL, &len) == ASN1_ELEMENT_NOT_FOUND)
+					break;
+				snprintf(from, sizeof from, "%s.?LAST", fields[i]);
+				if (asn1_write_value(dst, fields[i], "NEW", 1) != ASN1_SUCCESS)
+					return ck_error_set(err, CK_E_INTERNAL, "cannot grow %s", fields[i]);
+				{
+					char el[96];
+					snprintf(el, sizeof el, "%s.?%u", fields[i], k);
+					if (asn1_copy_node(dst, from, src, el) != ASN1_SUCCESS)
+						return ck_error_set(err, CK_E_PARSE, "cannot copy %s of the CRL", el);
+				}
+			}
+			continue;
+		}
+		if (asn1_copy_node(dst, fields[i], src, fields[i]) != ASN1_SUCCESS)
+			return ck_error_set(err, CK_E_PARSE, "cannot copy %s of the CRL", fields[i]);
+	}
+	return CK_OK;
+}
+
+enum ck_status ck_serve_crl_resign(const unsigned char *der, size_t len, const struct ck_key *key,
+				   const struct ck_cert *issuer, time_t this_update,
+				   time_t next_update, unsigned char **out, size_t *out_len,
+				   struct ck_error *err)
+{
+	/* A new CertificateList with the fields of the old one copied but
+	 * the times: gnutls_x509_crl_set_next_update() fails
+	 * (ASN1_ELEMENT_NOT_FOUND) on a CRL whose nextUpdate is a
+	 * GeneralizedTime (any after 2049), and so does writing the time
+	 * into the decoded tree: decoding keeps only the CHOICE's
+	 * alternative that was there. */
+	gnutls_x509_crl_t crl = NULL;
+	gnutls_privkey_t priv = NULL;
+	gnutls_datum_t d = { (unsigned char *)der, (unsigned)len };
+	gnutls_datum_t kd = { key->pkcs8, (unsigned)key->pkcs8_len }, tbs = { NULL, 0 }, sig = { NULL, 0 };
+	asn1_node n = NULL, old = NULL;
+	unsigned char *tbs_der = NULL, *res = NULL;
+	size_t tbs_len = 0, res_len = 0;
+	enum ck_status rc;
+	int algo, r;
+
+	if (memcmp(key->spki_sha256, issuer->spki_sha256, sizeof key->spki_sha256))
+		return ck_error_set(err, CK_E_USAGE, "the key is not the key of %s", issuer->subject);
+	if ((r = gnutls_x509_crl_init(&crl)) < 0 || (r = gnutls_x509_crl_import(crl, &d, GNUTLS_X509_FMT_DER)) < 0 ||
+	    (algo = gnutls_x509_crl_get_signature_algorithm(crl)) <= 0 || (r = gnutls_privkey_init(&priv)) < 0 ||
+	    (r = gnutls_privkey_import_x509_raw(priv, &kd, GNUTLS_X509_FMT_DER, NULL, GNUTLS_PKCS_PLAIN)) < 0) {
+		rc = ck_error_set(err, CK_E_INTERNAL, "cannot re-sign the CRL of %s: %s", issuer->subject,
+				  gnutls_strerror(r));
+		goto out;
+	}
+	if ((rc = ck_der_decode("CHAINKIT.CertificateList", der, len, &old, err)) ||
+	    (rc = ck_der_create("CHAINKIT.CertificateList", &n, err)) ||
+	    (rc = copy_fields(n, old, err)) ||
+	    (rc = write_time(n, "tbsCertList.thisUpdate", this_update, err)) ||
+	    (rc = write_time(n, "tbsCertList.nextUpdate", next_update, err)) ||
+	    (rc = write_number(n, (unsigned long long)this_update, err)) ||
+	    (rc = ck_der_encode(n, "tbsCertList", &tbs_der, &tbs_len, err)))
+		goto out;
+	tbs.data = tbs_der;
+	tbs.size = (unsigned)tbs_len;
+	if ((r = gnutls_privkey_sign_data2(priv, (gnutls_sign_algorithm_t)algo, 0, &tbs, &sig)) < 0) {
+		rc = ck_error_set(err, CK_E_INTERNAL, "cannot sign the CRL of %s: %s", issuer->subject,
+				  gnutls_strerror(r));
+		goto out;
+	}
+	if ((rc = ck_der_write(n, "signatureValue", sig.data, sig.size * 8, err)) ||
+	    (rc = ck_der_encode(n, "", &res, &res_len, err)))
+		goto out;
+	*out = res;
+	*out_len = res_len;
+	res = NULL;
+out:
+	free(res);
+	free(tbs_der);
+	gnutls_free(sig.data);
+	if (n)
+		asn1_delete_structure(&n);
+	if (old)
+		asn1_delete_structure(&old);
+	if (priv)
+		gnutls_privkey_deinit(priv);
+	if (crl)
+		gnutls_x509_crl_deinit(crl);
+	return rc;
 }

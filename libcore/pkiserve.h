@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 enum ck_serve_kind {
 	CK_SERVE_CERT, /* application/pkix-cert */
@@ -64,5 +65,16 @@ const char *ck_serve_kind_name(enum ck_serve_kind kind);
  * one after it, in order, wrapping round), NULL if there is none. */
 const struct ck_serve_item *ck_serve_other(const struct ck_serve_set *s,
 					   const struct ck_serve_item *it);
+
+/* Re-sign a CRL (DER, borrowed) with `key` as `issuer`'s (the key must
+ * be the issuer's: CK_E_USAGE if its public key differs): the same
+ * entries and extensions, thisUpdate and nextUpdate as given, and
+ * cRLNumber set to `this_update` (seconds since 1970), so that each
+ * re-signed CRL has a greater number than the ones before it.
+ * *out (free it) and *out_len are the DER. */
+enum ck_status ck_serve_crl_resign(const unsigned char *der, size_t len, const struct ck_key *key,
+				   const struct ck_cert *issuer, time_t this_update,
+				   time_t next_update, unsigned char **out, size_t *out_len,
+				   struct ck_error *err);
 
 #endif

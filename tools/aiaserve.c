@@ -47,6 +47,7 @@ enum {
 	OPT_PRINT_URLS,
 	OPT_LOG,
 	OPT_READY_FILE,
+	OPT_CA_KEY,
 };
 
 static const struct cli_option options[] = {
@@ -55,6 +56,7 @@ static const struct cli_option options[] = {
 	{ "print-urls", 0, NULL, "print every URL served, once listening", OPT_PRINT_URLS },
 	{ "log", 0, "FILE", "append one JSON line per request to FILE ('-': stdout)", OPT_LOG },
 	{ "ready-file", 0, "FILE", "write the base URL to FILE once listening", OPT_READY_FILE },
+	{ "ca-key", 0, "FILE", "re-sign the CRLs of the CA with this key (repeatable)", OPT_CA_KEY },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -69,7 +71,9 @@ static const struct cli_tool tool = {
 		"--print-urls every URL) is printed; SIGINT or SIGTERM stops the server.\n"
 		"Fault modes: drop (a port whose SYNs go unanswered), refuse (a port that\n"
 		"resets), hang, slow=BYTES-PER-SECOND, delay=SECONDS, status=CODE,\n"
-		"redirect=N (a loop of N), huge (4 GiB), garbage, wrong-cert.",
+		"redirect=N (a loop of N), huge (4 GiB), garbage, wrong-cert, stale (a CRL\n"
+		"past its nextUpdate: needs --ca-key).  With --ca-key, a CRL is re-signed\n"
+		"for each request: thisUpdate now, nextUpdate in 24 hours.",
 	.options = options,
 	.common = CLI_WITH_OUTPUT | CLI_WITH_PASSWORD | CLI_WITH_INPUT,
 };
@@ -86,6 +90,7 @@ enum fault_mode {
 	F_HUGE,
 	F_GARBAGE,
 	F_WRONG_CERT,
+	F_STALE,
 };
 
 static const struct {
@@ -98,6 +103,7 @@ static const struct {
 	{ "delay", F_DELAY, true },    { "status", F_STATUS, true },
 	{ "redirect", F_REDIRECT, true }, { "huge", F_HUGE, false },
 	{ "garbage", F_GARBAGE, false }, { "wrong-cert", F_WRONG_CERT, false },
+	{ "stale", F_STALE, false },
 };
 
 struct fault {
@@ -114,6 +120,8 @@ struct opts {
 	bool print_urls;
 	const char *log;
 	const char *ready_file;
+	const char **ca_keys;
+	size_t nca_keys;
 };
 
 static void parse_fault(struct opts *o, const char *arg)
@@ -140,7 +148,7 @@ static void parse_fault(struct opts *o, const char *arg)
 	}
 	if (f.mode == F_NONE)
 		cli_usage("--fault: unknown mode in '%s' (drop, refuse, hang, slow=RATE, delay=SECONDS, "
-			  "status=CODE, redirect=N, huge, garbage, wrong-cert)", arg);
+			  "status=CODE, redirect=N, huge, garbage, wrong-cert, stale)", arg);
 	if (val)
 		val++;
 	switch (f.mode) {
@@ -201,6 +209,16 @@ static int tool_option(int id, const char *arg, void *ctx)
 	case OPT_READY_FILE:
 		o->ready_file = arg;
 		break;
+	case OPT_CA_KEY: {
+		const char **grown = realloc(o->ca_keys, (o->nca_keys + 1) * sizeof *grown);
+		if (!grown) {
+			cli_msg(NULL, "out of memory");
+			exit(CLI_EXIT_INTERNAL);
+		}
+		o->ca_keys = grown;
+		o->ca_keys[o->nca_keys++] = arg;
+		break;
+	}
 	}
 	return 0;
 }
@@ -252,8 +270,18 @@ static unsigned sock_port(int fd)
 
 /* ---- the server's state, shared by the connection threads ---- */
 
+/* A CRL served re-signed: its issuer's certificate and key. */
+struct signer {
+	const struct ck_serve_item *crl;
+	struct ck_cert *issuer;
+	const struct ck_key *key;
+};
+
 struct server {
 	struct ck_serve_set set;
+	struct ck_key **keys;    /* --ca-key, in order */
+	struct signer *signers;
+	size_t nkeys, nsigners;
 	const struct opts *o;
 	int stop[2];             /* written once: every wait ends */
 	FILE *log;
@@ -354,6 +382,43 @@ static MHD_RESULT send_empty(struct MHD_Connection *c, struct req *r, int status
 	return queue(c, r, status, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
 }
 
+static const struct signer *signer_of(const struct server *s, const struct ck_serve_item *it)
+{
+	for (size_t i = 0; i < s->nsigners; i++)
+		if (s->signers[i].crl == it)
+			return &s->signers[i];
+	return NULL;
+}
+
+/* A CRL with a key: re-signed now, fresh (or stale: 2 days to 1 day
+ * ago).  false if it cannot be (the request then fails). */
+static bool resign(struct server *s, const struct ck_serve_item *it, const struct fault *f,
+		   struct body *b)
+{
+	const struct signer *sg = signer_of(s, it);
+	time_t now = time(NULL);
+	bool stale = f && f->mode == F_STALE;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	struct ck_error err;
+
+	if (!sg)
+		return true;
+	ck_error_clear(&err);
+	if (ck_serve_crl_resign(it->data, it->len, sg->key, sg->issuer, stale ? now - 2 * 86400 : now,
+				stale ? now - 86400 : now + 86400, &der, &len, &err)) {
+		cli_msg(it->source, "%s", err.what);
+		return false;
+	}
+	b->owned = malloc(len ? len : 1);
+	if (b->owned)
+		memcpy(b->owned, der, len);
+	free(der);
+	b->data = b->owned;
+	b->total = len;
+	return b->owned != NULL;
+}
+
 /* The item's bytes (or what the fault makes of them). */
 static MHD_RESULT send_item(struct MHD_Connection *c, struct req *r, const struct ck_serve_item *it)
 {
@@ -384,6 +449,10 @@ static MHD_RESULT send_item(struct MHD_Connection *c, struct req *r, const struc
 		b->total = HUGE_BYTES;
 	} else if (f && f->mode == F_SLOW) {
 		b->rate = f->value;
+	}
+	if (it->kind == CK_SERVE_CRL && b->data == it->data && !resign(r->srv, it, f, b)) {
+		body_free(b);
+		return MHD_NO;
 	}
 	size = f && f->mode == F_HUGE ? MHD_SIZE_UNKNOWN : b->total;
 	resp = MHD_create_response_from_callback(size, BLOCK, body_read, b, body_free);
@@ -759,13 +828,85 @@ static int load_all(struct cli_common *c, char **paths, int n, struct ck_serve_s
 	return CLI_EXIT_OK;
 }
 
-static void check_faults(const struct opts *o, const struct ck_serve_set *set)
+/* Load the --ca-key keys and pair each served CRL with the key of its
+ * issuer's certificate, when there is one.  Returns the exit status. */
+static int load_keys(struct cli_common *c, const struct opts *o, struct server *s)
 {
+	const struct ck_password *pw = cli_password(c);
+	struct ck_error err;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int status = CLI_EXIT_OK;
+
+	s->keys = calloc(o->nca_keys + 1, sizeof *s->keys);
+	s->signers = calloc(s->set.n + 1, sizeof *s->signers);
+	if (!s->keys || !s->signers) {
+		cli_msg(NULL, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	for (size_t i = 0; i < o->nca_keys; i++) {
+		ck_error_clear(&err);
+		if (ck_read_file(o->ca_keys[i], c->max_size, &data, &len, &err) ||
+		    ck_key_parse(data, len, memmem(data, len, "-----BEGIN", 10) != NULL, pw ? pw->value : NULL,
+				 &s->keys[i], &err)) {
+			if (!err.file[0])
+				ck_error_set_file(&err, o->ca_keys[i]);
+			status = cli_error(&err);
+		}
+		if (data)
+			explicit_bzero(data, len);
+		free(data);
+		data = NULL;
+		if (status)
+			return status;
+		s->nkeys++;
+	}
+	for (size_t i = 0; i < s->set.n && s->nkeys; i++) {
+		const struct ck_serve_item *crl = &s->set.items[i];
+		if (crl->kind != CK_SERVE_CRL)
+			continue;
+		for (size_t j = 0; j < s->set.n; j++) {
+			const struct ck_serve_item *ca = &s->set.items[j];
+			struct ck_cert *cert = NULL;
+			const struct ck_key *key = NULL;
+			if (ca->kind != CK_SERVE_CERT || strcmp(ca->subject, crl->subject))
+				continue;
+			ck_error_clear(&err);
+			if (ck_cert_from_der(ca->data, ca->len, &cert, &err))
+				continue;
+			for (size_t k = 0; k < s->nkeys && !key; k++)
+				if (!memcmp(s->keys[k]->spki_sha256, cert->spki_sha256, 32))
+					key = s->keys[k];
+			if (!key) {
+				ck_cert_free(cert);
+				continue;
+			}
+			s->signers[s->nsigners++] = (struct signer){ crl, cert, key };
+			break;
+		}
+	}
+	for (size_t k = 0; k < s->nkeys; k++) {
+		bool used = false;
+		for (size_t i = 0; i < s->nsigners; i++)
+			used |= s->signers[i].key == s->keys[k];
+		if (!used)
+			cli_usage("--ca-key %s: the key of no CA whose CRL is served", o->ca_keys[k]);
+	}
+	return CLI_EXIT_OK;
+}
+
+static void check_faults(const struct opts *o, const struct server *s)
+{
+	const struct ck_serve_set *set = &s->set;
+
 	for (size_t i = 0; i < o->nfaults; i++) {
 		const struct fault *f = &o->faults[i];
 		const struct ck_serve_item *it = ck_serve_find(set, f->path);
 		if (!it && f->mode != F_STATUS && f->mode != F_REDIRECT && f->mode != F_HANG)
 			cli_usage("--fault: nothing is served at %s", f->path);
+		if (f->mode == F_STALE && (!it || it->kind != CK_SERVE_CRL || !signer_of(s, it)))
+			cli_usage("--fault: stale at %s needs a CRL there and --ca-key with the key of "
+				  "its issuer", f->path);
 		if (f->mode == F_WRONG_CERT && (!it || !ck_serve_other(set, it)))
 			cli_usage("--fault: wrong-cert at %s needs another %s with another subject to serve",
 				  f->path, it ? ck_serve_kind_name(it->kind) : "item");
@@ -864,7 +1005,10 @@ int main(int argc, char **argv)
 	status = load_all(&c, argv + first, argc - first, &s.set);
 	if (status)
 		goto out;
-	check_faults(&o, &s.set);
+	status = load_keys(&c, &o, &s);
+	if (status)
+		goto out;
+	check_faults(&o, &s);
 	if (o.log && !strcmp(o.log, "-")) {
 		s.log = stdout;
 	} else if (o.log && !(s.log = fopen(o.log, "ae"))) {
@@ -887,6 +1031,13 @@ out:
 		close(s.stop[0]);
 		close(s.stop[1]);
 	}
+	for (size_t i = 0; i < s.nsigners; i++)
+		ck_cert_free(s.signers[i].issuer);
+	free(s.signers);
+	for (size_t i = 0; i < s.nkeys; i++)
+		ck_key_free(s.keys[i]);
+	free(s.keys);
+	free(o.ca_keys);
 	ck_serve_set_cleanup(&s.set);
 	for (size_t i = 0; i < o.nfaults; i++)
 		free(o.faults[i].path);

@@ -198,4 +198,38 @@ expect_json "wrong-cert: aiacheck says wrong-issuer" \
 	'.urls[] | select(.url == "http://127.0.0.1:18080/int-ca.crt") | .result' wrong-issuer
 as_stop
 
+# --- CRLs re-signed with --ca-key ----------------------------------------
+: >"$LOG"
+as_start "$PKI" --listen 127.0.0.1:18080 --ca-key "$FX/pki/int-ca.key" --ca-key "$FX/pki/root-ca.key" \
+	--fault /root-ca.crl=stale
+now=$(date +%s)
+curl_code "re-signed CRL" 0 "$H/int-ca.crl"
+check "re-signed: openssl verifies it with the CA" \
+	openssl crl -inform der -in "$TMPD/body" -CAfile "$FX/pki/int-ca.crt" -noout -verify
+openssl crl -inform der -in "$TMPD/body" -noout -lastupdate -nextupdate -crlnumber >"$TMPD/dates"
+last=$(date -d "$(sed -n 's/^lastUpdate=//p' "$TMPD/dates")" +%s)
+next=$(date -d "$(sed -n 's/^nextUpdate=//p' "$TMPD/dates")" +%s)
+check "re-signed: thisUpdate is now" test $((last - now)) -ge -5 -a $((last - now)) -le 5
+check "re-signed: nextUpdate in 24 hours" test $((next - last)) = 86400
+check "re-signed: cRLNumber is thisUpdate" test "$(printf '%d' "$(sed -n 's/^crlNumber=//p' "$TMPD/dates")")" = "$last"
+openssl crl -inform der -in "$TMPD/body" -noout -text >"$TMPD/text"
+check "re-signed: the entry and its reason kept" grep -q 'Key Compromise' "$TMPD/text"
+check "re-signed: the extensions kept" grep -q 'Authority Key Identifier' "$TMPD/text"
+curl_code "stale CRL" 0 "$H/root-ca.crl"
+check "stale: openssl verifies it with the CA" \
+	openssl crl -inform der -in "$TMPD/body" -CAfile "$FX/pki/root-ca.crt" -noout -verify
+openssl crl -inform der -in "$TMPD/body" -noout -nextupdate >"$TMPD/dates"
+next=$(date -d "$(sed -n 's/^nextUpdate=//p' "$TMPD/dates")" +%s)
+check "stale: nextUpdate a day ago" test $((now - next)) -ge 86390 -a $((now - next)) -le 86410
+run aiacheck --json --no-system-trust "$FX/pki/server.crt"
+expect_json "re-signed: aiacheck takes the CRL" \
+	'.urls[] | select(.url == "http://127.0.0.1:18080/int-ca.crl") | .result' ok
+as_stop
+as_start "$PKI" --listen 127.0.0.1:18080 --ca-key "$FX/pki/int-ca.key" --fault /int-ca.crl=stale
+run aiacheck --json --no-system-trust "$FX/pki/server.crt"
+expect_json "stale: aiacheck says stale" \
+	'.urls[] | select(.url == "http://127.0.0.1:18080/int-ca.crl") | .result' stale
+as_stop
+log_has "stale" '.path == "/int-ca.crl" and .fault == "stale" and .status == 200'
+
 finish
