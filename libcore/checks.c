@@ -78,6 +78,8 @@ static const struct ck_finding_code codes[] = {
 	{ "search-incomplete", CK_SEV_WARNING, "path building stopped at a work bound before every candidate was tried" },
 	{ "skipped-bag", CK_SEV_INFO, "a PKCS#12 bag that is not a certificate or key was skipped" },
 	{ "skipped-content", CK_SEV_INFO, "PEM or PKCS#7 content that is not a certificate or key was skipped" },
+	{ "csr-bad-signature", CK_SEV_ERROR, "a certificate request's signature does not verify with the key it carries" },
+	{ "corrupt-block", CK_SEV_ERROR, "a PEM block could not be read (bad base64, DER or content) and was skipped; the others were read" },
 	{ "pem-glued-blocks", CK_SEV_WARNING, "a PEM block starts mid-line (after an END or other text): OpenSSL does not read it" },
 	{ NULL, 0, NULL },
 };

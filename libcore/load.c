@@ -1309,6 +1309,7 @@ static enum ck_status note_glue(struct ck_bundle *b, const struct pem_block *pre
 
 struct pem_job {
 	struct pem_block blk;
+	unsigned index; /* the block's number in the file, from 1 */
 	unsigned char *der;
 	size_t der_len;
 	struct ck_cert *cert;
@@ -1320,7 +1321,31 @@ struct pem_batch {
 	struct pem_job job[PEM_BATCH];
 	size_t n;
 	size_t next; /* atomic */
+	unsigned blocks;       /* blocks met so far, for corrupt-block */
+	size_t corrupt;        /* blocks that could not be read */
+	struct ck_error first; /* the first one's error */
 };
+
+/* A block that cannot be read (err says why, naming it and its line) is
+ * noted as corrupt-block and passed over, so that what the other blocks
+ * hold is still shown; when nothing could be read at all, the first
+ * such error is the file's (load_pem_blocks).  Anything but a parse
+ * error (memory, a password) still stops the load. */
+static enum ck_status corrupt_block(struct ck_bundle *b, struct pem_batch *pb, unsigned n,
+				    enum ck_status rc, struct ck_error *err)
+{
+	if (rc != CK_E_PARSE)
+		return rc;
+	if (!pb->corrupt++)
+		pb->first = *err;
+	if (note_hint(b, "corrupt-block", "error",
+		      "derdump shows where the block breaks; replace it with a good copy or "
+		      "remove it: OpenSSL-based programs refuse the file or stop at that block.",
+		      "PEM block %u could not be read and was skipped: %s", n, err->what))
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	ck_error_clear(err);
+	return CK_OK;
+}
 
 static void *pem_worker(void *arg)
 {
@@ -1366,8 +1391,8 @@ static enum ck_status pem_flush(struct ck_bundle *b, struct pem_batch *pb,
 		int ll = (int)(j->blk.label_len > 64 ? 64 : j->blk.label_len);
 		if (j->decode_rc) {
 			*err = j->err;
-			rc = j->decode_rc;
-			break;
+			rc = corrupt_block(b, pb, j->index, j->decode_rc, err);
+			continue;
 		}
 		rc = j->parse_rc;
 		if (rc)
@@ -1382,6 +1407,7 @@ static enum ck_status pem_flush(struct ck_bundle *b, struct pem_batch *pb,
 			snprintf(msg, sizeof msg, "%s", err->what);
 			ck_error_set(err, rc, "%.*s block at line %u: %s", ll, j->blk.label,
 				     j->blk.line, msg);
+			rc = corrupt_block(b, pb, j->index, rc, err);
 		}
 	}
 	for (k = 0; k < pb->n; k++) {
@@ -1416,7 +1442,7 @@ static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *
 				      const struct ck_load_opts *opts, struct pem_batch *pb,
 				      struct ck_error *err)
 {
-	size_t pos = 0;
+	size_t pos = 0, certs0 = b->ncerts, keys0 = b->nkeys;
 	unsigned line = 0, blocks = 0;
 	struct pem_block blk, prev;
 	enum ck_status rc;
@@ -1428,6 +1454,7 @@ static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *
 		    (rc = note_glue(b, blk.glue == CK_GLUE_AFTER_TEXT ? NULL : &prev, &blk, blocks)))
 			return ck_error_set(err, rc, "out of memory");
 		if (label_is(&blk, "CERTIFICATE") || label_is(&blk, "X509 CERTIFICATE")) {
+			pb->job[pb->n].index = blocks;
 			pb->job[pb->n++].blk = blk;
 			if (pb->n == PEM_BATCH && (rc = pem_flush(b, pb, opts, err)))
 				return rc;
@@ -1436,15 +1463,26 @@ static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *
 			if (pb->n && (rc = pem_flush(b, pb, opts, err)))
 				return rc;
 			rc = load_pem_block(b, data, &blk, opts, err);
-			if (rc)
+			if (rc && (rc = corrupt_block(b, pb, blocks, rc, err)))
 				return rc;
 		}
 		prev = blk;
 	}
-	if (found < 0)
-		return CK_E_PARSE;
 	if (pb->n && (rc = pem_flush(b, pb, opts, err)))
 		return rc;
+	if (found < 0) {
+		/* a last block without its END line: corrupt too, when
+		 * something before it could be read */
+		if (b->ncerts == certs0 && b->nkeys == keys0)
+			return CK_E_PARSE;
+		if ((rc = corrupt_block(b, pb, blocks + 1, CK_E_PARSE, err)))
+			return rc;
+	}
+	if (pb->corrupt && b->ncerts == certs0 && b->nkeys == keys0) {
+		/* nothing could be read: the file's error is the first block's */
+		*err = pb->first;
+		return CK_E_PARSE;
+	}
 	if (blocks == 0)
 		return ck_error_set(err, CK_E_PARSE, "no PEM block found");
 	if (b->nglued > GLUE_NOTES_MAX &&

@@ -21,6 +21,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/revocation.c libcore/revocation.h \
 	libcore/revfetch.c libcore/revfetch.h \
 	libcore/crl.c libcore/crl.h \
+	libcore/csr.c libcore/csr.h \
 	libcore/aia.c libcore/aia.h \
 	libcore/runtime.c libcore/runtime.h \
 	libcore/report.c libcore/report.h libcore/xmlw.h \
@@ -28,6 +29,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/report-aiacheck.c \
 	libcore/report-tls.c \
 	libcore/report-derdump.c libcore/report-derdump.h \
+	libcore/report-csr.c libcore/report-csr.h \
 	libcore/write.c libcore/write.h \
 	libcore/policy.c libcore/policy.h \
 	libcore/policy-urls.c \

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "report.h"
+#include "report-csr.h"
 #include "xmlw.h"
 #include "der.h"
 #include "jks.h"
@@ -1375,6 +1376,9 @@ static int text_body(FILE *f, struct text_src *t, const struct ck_text_opts *o);
 static int text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	struct text_src t = { .doc = doc, .certs = json_object_get(doc, "certificates") };
+
+	if (json_object_get(doc, "csr")) /* a certificate request (report-csr) */
+		return ck_report_csr_text(f, doc, o);
 
 	if (json_object_get(doc, "error")) {
 		const json_t *e = json_object_get(doc, "error");

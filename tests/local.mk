@@ -139,6 +139,8 @@ CLI_TESTS = \
 	tests/cli/pkcs12-kdf-budget.sh \
 	tests/cli/chainview-passwords.sh \
 	tests/cli/chainview-bad-input.sh \
+	tests/cli/chainview-corrupt-block.sh \
+	tests/cli/chainview-csr.sh \
 	tests/cli/chainview-findings.sh \
 	tests/cli/chainview-output.sh \
 	tests/cli/chainview-options.sh \

@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include "cli.h"
+#include "libcore/csr.h"
+#include "libcore/report-csr.h"
 #include "libcore/revfetch.h"
 
 #include <stdlib.h>
@@ -44,7 +46,8 @@ static const struct cli_tool tool = {
 	.description =
 		"FILE is a PKCS#12/PFX, JKS, PEM, DER, PKCS#7 or base64 bundle; '-' reads standard input.\n"
 		"The chain is rebuilt from the file and the trust stores; a missing issuer is named\n"
-		"with the URL a client would fetch it from.\n"
+		"with the URL a client would fetch it from.  A certificate request (CSR) is shown\n"
+		"with its requested extensions, its signature checked.\n"
 		"--revocation crl, ocsp or all fetches the CRLs and OCSP answers the certificates\n"
 		"name (nothing is fetched otherwise; --crl-file alone stays offline).",
 	.options = options,
@@ -110,7 +113,42 @@ static int tool_option(int id, const char *arg, void *ctx)
 	return 0;
 }
 
-/* One input: load, analyse, output.  Returns its exit status. */
+static int report_error(const char *path, struct cli_common *c, const struct ck_error *err,
+			struct cli_output *out)
+{
+	int status = cli_error(err);
+	if (c->format != CLI_FORMAT_TEXT) {
+		json_t *doc = ck_report_error(path, err);
+		cli_output_doc(out, doc, ck_report_text_chainview);
+		json_decref(doc);
+	}
+	return status;
+}
+
+/* A certificate request: shown, its signature checked. */
+static int view_csr(const char *path, const unsigned char *data, size_t len,
+		    struct cli_common *c, struct cli_output *out)
+{
+	struct ck_csr *csr = NULL;
+	struct ck_error err;
+	json_t *doc;
+	int status;
+
+	ck_error_clear(&err);
+	if (ck_csr_parse(data, len, &csr, &err)) {
+		ck_error_set_file(&err, path);
+		return report_error(path, c, &err, out);
+	}
+	doc = ck_report_csr(path, memmem(data, len, "-----BEGIN ", 11) != NULL, csr);
+	cli_output_doc(out, doc, ck_report_text_chainview);
+	status = csr->sig_valid ? CLI_EXIT_OK : CLI_EXIT_PROBLEMS;
+	json_decref(doc);
+	ck_csr_free(csr);
+	return status;
+}
+
+/* One input: load (or a certificate request), analyse, output.  Returns
+ * its exit status. */
 static int view(const char *path, struct cli_common *c, const struct opts *o,
 		const struct ck_trust *trust, struct ck_revfetch *online, struct cli_output *out)
 {
@@ -119,20 +157,25 @@ static int view(const char *path, struct cli_common *c, const struct opts *o,
 	struct ck_bundle *b = NULL;
 	struct ck_analysis *a = NULL;
 	struct ck_error err;
-	json_t *doc = NULL;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	enum ck_status rc;
 	int status;
 
 	ck_error_clear(&err);
 	cli_chain_opts(c, &ao.chain);
-	if (ck_bundle_load_file(path, &lo, &b, &err)) {
-		status = cli_error(&err);
-		if (c->format != CLI_FORMAT_TEXT) {
-			doc = ck_report_error(path, &err);
-			cli_output_doc(out, doc, ck_report_text_chainview);
-			json_decref(doc);
-		}
+	if (ck_read_file(path, lo.max_size, &data, &len, &err))
+		return report_error(path, c, &err, out);
+	if (ck_csr_sniff(data, len)) {
+		status = view_csr(path, data, len, c, out);
+		free(data);
 		return status;
 	}
+	rc = ck_bundle_load_mem(data, len, path, &lo, &b, &err);
+	explicit_bzero(data, len); /* it may hold a key */
+	free(data);
+	if (rc)
+		return report_error(path, c, &err, out);
 	if (online ? ck_revfetch_analyze(online, b, trust, &ao, &a, &err) :
 		     ck_analyze(b, trust, &ao, &a, &err)) {
 		ck_error_set_file(&err, path);

@@ -1,0 +1,67 @@
+#!/bin/sh
+# A PEM file with good blocks and a corrupt one (issue 24, item 15): what
+# could be read is shown, with a corrupt-block error finding naming the
+# block and its line, exit status 1 (problems found) -- in chainview and
+# certaudit.  A file with no readable block stays exit status 3.
+. "$top_srcdir/tests/lib.sh"
+need jq xmllint
+
+L="$FX/bundles/client-leaf.pem"
+I="$FX/pki/int-ca.crt"
+# leaf (lines 1-25), bad base64 (26-29), the intermediate
+cat "$L" "$FX/bad/bad-base64.pem" "$I" >"$TMPD/base64.pem"
+# leaf, a block whose DER is broken, the intermediate
+cat "$L" "$FX/bad/not-a-cert.pem" "$I" >"$TMPD/der.pem"
+# leaf, intermediate, then a block cut before its END line
+{ cat "$L" "$I"; printf -- '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIU\n'; } >"$TMPD/cut.pem"
+# nothing readable: two bad blocks
+cat "$FX/bad/bad-base64.pem" "$FX/bad/not-a-cert.pem" >"$TMPD/allbad.pem"
+lines=$(wc -l <"$L")
+line2=$((lines + 1))
+line3=$((lines + $(wc -l <"$I") + 1))
+
+# name | file | pattern on stdout
+while IFS="|" read -r name file pat; do
+	[ -z "$name" ] && continue
+	run chainview --no-system-trust "$TMPD/$file"
+	expect "$name" 1 "$pat"
+	expect "$name: the good ones are shown" 1 "^$TMPD/$file: PEM, 2 certificates, 0 keys$"
+	expect "$name: the chain" 1 '\[0\] leaf CN=client.example.test'
+	checks=$((checks + 1))
+	if [ -s "$err" ]; then fail "$name: stderr is not empty"; else echo "ok: $name: no error on stderr"; fi
+done <<TABLE
+bad base64|base64.pem|^  error   corrupt-block: PEM block 2 could not be read and was skipped: bad base64 in CERTIFICATE block at line $line2 \(character 0x21 on line $((line2 + 1))\)$
+broken DER|der.pem|^  error   corrupt-block: PEM block 2 could not be read and was skipped: CERTIFICATE block at line $line2: DER length at byte 1 is larger than 2 GiB
+no END line|cut.pem|^  error   corrupt-block: PEM block 3 could not be read and was skipped: PEM block "CERTIFICATE" at line $line3 has no END line$
+TABLE
+
+run chainview --no-system-trust "$TMPD/base64.pem"
+expect "a hint" 1 '→ derdump shows where the block breaks'
+
+# nothing readable: exit 3 with the first block's error, as before
+run chainview --no-system-trust "$TMPD/allbad.pem"
+expect "no readable block" 3 '' "^chainview: .*allbad.pem: bad base64 in CERTIFICATE block at line 1"
+expect_one_line_error "no readable block"
+
+# JSON and XML: the finding, the two certificates; the schema holds
+run chainview --no-system-trust --json "$TMPD/base64.pem"
+expect "json" 1
+expect_json "json: certificates" '.certificates | length' 2
+expect_json "json: the finding" '[.findings[] | select(.code == "corrupt-block") | .severity] | join(",")' error
+expect_json "json: its message" '.findings[] | select(.code == "corrupt-block") | .message' \
+	"PEM block 2 could not be read and was skipped: bad base64 in CERTIFICATE block at line $line2 (character 0x21 on line $((line2 + 1)))"
+run chainview --no-system-trust --xml "$TMPD/base64.pem"
+checks=$((checks + 1))
+if xmllint --noout --relaxng "$top_srcdir/man/chainview.rng" "$out" 2>"$TMPD/xmllint"; then
+	echo "ok: XML valid"
+else
+	cat "$TMPD/xmllint"
+	fail "XML does not validate"
+fi
+
+# certaudit gets it through the finding
+run certaudit --no-system-trust "$TMPD/base64.pem"
+expect "certaudit" 1 "corrupt-block: PEM block 2 could not be read"
+run certaudit --no-system-trust "$TMPD/allbad.pem"
+expect "certaudit: no readable block" 1 "corrupt: bad base64 in CERTIFICATE block at line 1"
+finish
