@@ -12,6 +12,7 @@
 #include "xmlw.h"
 #include "der.h"
 #include "jks.h"
+#include "p12compat.h"
 
 #include <gnutls/gnutls.h>
 #include <libxml/xmlwriter.h>
@@ -387,6 +388,28 @@ static json_t *chain_json(const struct ck_analysis *a, const struct ck_chain *c)
 	return o;
 }
 
+/* Which consumers open the file (p12compat); [] if out of memory. */
+static json_t *p12compat_json(const struct ck_p12_info *p)
+{
+	struct ck_p12_verdict v[CK_P12C_COUNT];
+	json_t *a = json_array();
+
+	if (ck_p12compat_judge(p, v))
+		return a;
+	for (size_t i = 0; i < CK_P12C_COUNT; i++) {
+		json_t *o = json_object(), *why = json_array();
+		json_object_set_new(o, "consumer", json_string(v[i].consumer));
+		json_object_set_new(o, "label", json_string(v[i].label));
+		json_object_set_new(o, "opens", json_boolean(v[i].opens));
+		for (size_t k = 0; k < v[i].nreasons; k++)
+			json_array_append_new(why, ck_json_str(v[i].reasons[k]));
+		json_object_set_new(o, "reasons", why);
+		json_array_append_new(a, o);
+	}
+	ck_p12compat_cleanup(v);
+	return a;
+}
+
 static json_t *p12_json(const struct ck_p12_info *p)
 {
 	json_t *o = json_object(), *bags = json_array();
@@ -413,6 +436,7 @@ static json_t *p12_json(const struct ck_p12_info *p)
 		json_array_append_new(bags, b);
 	}
 	json_object_set_new(o, "bags", bags);
+	json_object_set_new(o, "compatibility", p12compat_json(p));
 	return o;
 }
 
@@ -890,6 +914,30 @@ static bool jtrue(const json_t *o, const char *k)
 	return json_is_true(json_object_get(o, k));
 }
 
+/* "  Opens in: A, B, C" / "  Not in: D, E": the labels of the
+ * consumers whose "opens" is `opens`, wrapped at 80 columns. */
+static void text_p12compat(FILE *f, const json_t *compat, bool opens)
+{
+	const json_t *c;
+	size_t i, col = 0, n = 0;
+
+	json_array_foreach(compat, i, c) {
+		const char *label = jstr(c, "label");
+		size_t len = strlen(label);
+		if (jtrue(c, "opens") != opens)
+			continue;
+		if (!n++)
+			col = (size_t)fprintf(f, "  %s", opens ? "Opens in:" : "Not in:");
+		else if (col + 2 + len + 1 > 80)
+			col = (size_t)fprintf(f, ",\n   ") - 2;
+		else
+			col += (size_t)fprintf(f, ",");
+		col += (size_t)fprintf(f, " %s", label);
+	}
+	if (n)
+		fprintf(f, "%s\n", opens ? "" : " (see the pkcs12 findings)");
+}
+
 /* Where the text renderer finds the document's parts: the whole
  * document, or, streaming, its small members (input, keys, findings,
  * summary) with the certificates built when a chain shows them and
@@ -984,6 +1032,8 @@ static void text_header(FILE *f, const struct text_src *t, const struct ck_text_
 			else
 				fprintf(f, "  %s: not encrypted\n", jstr(bag, "content"));
 		}
+		text_p12compat(f, json_object_get(p12, "compatibility"), true);
+		text_p12compat(f, json_object_get(p12, "compatibility"), false);
 	}
 }
 

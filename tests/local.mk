@@ -136,6 +136,7 @@ CLI_TESTS = \
 	tests/cli/chainview-formats.sh \
 	tests/cli/chainview-threads.sh \
 	tests/cli/chainview-pkcs12.sh \
+	tests/cli/chainview-p12compat.sh \
 	tests/cli/pkcs12-kdf-budget.sh \
 	tests/cli/chainview-passwords.sh \
 	tests/cli/chainview-bad-input.sh \
