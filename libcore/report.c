@@ -456,6 +456,7 @@ json_t *ck_report_jks_json(const struct ck_jks_info *k)
 		json_object_set_new(je, "chain_length", json_integer((json_int_t)e->chain_len));
 		json_object_set_new(je, "key_length", e->type == CK_JKS_TRUSTED_CERT ? json_null() :
 								 json_integer((json_int_t)e->key_len));
+		json_object_set_new(je, "key_decrypted", json_boolean(e->key_decrypted));
 		json_array_append_new(entries, je);
 	}
 	json_object_set_new(o, "type", json_string(k->jceks ? "jceks" : "jks"));
@@ -1040,18 +1041,25 @@ static void text_header(FILE *f, const struct text_src *t, const struct ck_text_
 void ck_text_jks(FILE *f, const json_t *jks, const char *indent)
 {
 	const json_t *e;
-	size_t i, trusted = 0, keys = 0, secret = 0;
+	size_t i, trusted = 0, keys = 0, secret = 0, decrypted = 0;
 
 	json_array_foreach(json_object_get(jks, "entries"), i, e) {
 		const char *t = jstr(e, "type");
 		trusted += !strcmp(t, "trusted-certificate");
 		keys += !strcmp(t, "private-key");
 		secret += !strcmp(t, "secret-key");
+		decrypted += jtrue(e, "key_decrypted");
 	}
 	fprintf(f, "%s%zu trusted-certificate, %zu private-key", indent, trusted, keys);
 	if (secret)
 		fprintf(f, ", %zu secret-key", secret);
-	fprintf(f, " entr%s (keys listed, not decrypted); ", trusted + keys + secret == 1 ? "y" : "ies");
+	fprintf(f, " entr%s", trusted + keys + secret == 1 ? "y" : "ies");
+	if (keys && decrypted == keys)
+		fprintf(f, " (keys decrypted); ");
+	else if (keys)
+		fprintf(f, " (%zu of %zu keys decrypted); ", decrypted, keys);
+	else
+		fprintf(f, "; ");
 	if (!strcmp(jstr(jks, "integrity"), "verified"))
 		fprintf(f, "integrity hash verified (%s password)\n", jstr(jks, "password"));
 	else
