@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "checks.h"
+#include "p12compat.h"
 
 #include <gnutls/gnutls.h>
 #include <limits.h>
@@ -20,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+static enum ck_status p12_findings(struct ck_analysis *a, const struct ck_p12_info *p);
 
 const char *ck_severity_name(enum ck_severity s)
 {
@@ -80,6 +83,9 @@ static const struct ck_finding_code codes[] = {
 	{ "skipped-content", CK_SEV_INFO, "PEM or PKCS#7 content that is not a certificate or key was skipped" },
 	{ "csr-bad-signature", CK_SEV_ERROR, "a certificate request's signature does not verify with the key it carries" },
 	{ "corrupt-block", CK_SEV_ERROR, "a PEM block could not be read (bad base64, DER or content) and was skipped; the others were read" },
+	{ "weak-pkcs12", CK_SEV_WARNING, "a PKCS#12 file uses legacy protection: RC2, RC4, DES or 3DES, no MAC or an MD5/SHA-1 MAC, or an unencrypted key" },
+	{ "pkcs12-incompatible", CK_SEV_WARNING, "OpenSSL 3, GnuTLS, current Java, .NET or Windows Server 2019+ cannot open a PKCS#12 file" },
+	{ "pkcs12-not-portable", CK_SEV_INFO, "Windows Server 2016, macOS Keychain, Android, Java before 8u301/11.0.12 or OpenSSL 3 -legacy cannot open a PKCS#12 file" },
 	{ "pem-glued-blocks", CK_SEV_WARNING, "a PEM block starts mid-line (after an END or other text): OpenSSL does not read it" },
 	{ NULL, 0, NULL },
 };
@@ -534,6 +540,23 @@ static enum ck_status finding_certs(struct ck_analysis *a, const struct ck_bundl
 		rc = add_finding(a, b->notes[k].code, sev, -1, b->notes[k].hint, "%s",
 				 b->notes[k].message);
 	}
+	if (!rc && b->p12)
+		rc = p12_findings(a, b->p12);
+	return rc;
+}
+
+/* weak-pkcs12, pkcs12-incompatible, pkcs12-not-portable (p12compat) */
+static enum ck_status p12_findings(struct ck_analysis *a, const struct ck_p12_info *p)
+{
+	struct ck_note *notes = NULL;
+	size_t n = 0;
+	enum ck_status rc = ck_p12compat_notes(p, &notes, &n);
+
+	for (size_t k = 0; k < n && !rc; k++)
+		rc = add_finding(a, notes[k].code,
+				 !strcmp(notes[k].severity, "warning") ? CK_SEV_WARNING : CK_SEV_INFO,
+				 -1, notes[k].hint, "%s", notes[k].message);
+	ck_p12compat_notes_free(notes, n);
 	return rc;
 }
 

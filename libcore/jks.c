@@ -24,6 +24,8 @@
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <libtasn1.h>
+#include "der.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -652,6 +654,7 @@ static enum ck_status read_entry(struct rd *r, struct ck_bundle *b, struct ck_jk
 			return ck_error_set_at(r->err, CK_E_PARSE, (int64_t)r->pos - 4,
 					       "truncated keystore: entry '%s' claims a %u-byte key, %zu bytes are left",
 					       e->alias, n, left(r));
+		e->key_off = r->pos;
 		(void)get_bytes(r, n, &skip);
 		e->key_len = n;
 		r->what = "a certificate chain length";
@@ -765,6 +768,271 @@ static enum ck_status check_integrity(struct ck_jks_info *info, const unsigned c
 	return CK_OK;
 }
 
+/* ---- private keys ----
+ *
+ * No maintained library decrypts these; both schemes are written here
+ * from the JDK's sun.security.provider.KeyProtector (JKS) and
+ * com.sun.crypto.provider.KeyProtector / PBES1Core (JCEKS), over
+ * GnuTLS's SHA-1, MD5 and 3DES-CBC. */
+
+#define JKS_KEY_PROTECTOR_OID "1.3.6.1.4.1.42.2.17.1.1"
+#define JCEKS_PBE_MD5_3DES_OID "1.3.6.1.4.1.42.2.19.1"
+#define JCEKS_MAX_ITERATIONS 5000000UL /* KeyProtector.MAX_ITERATION_COUNT */
+
+/* The password as a Java char[] (UTF-16 code units), big-endian: what
+ * the JKS KeyProtector hashes.  NULL when out of memory. */
+static unsigned char *utf16be(const char *pw, size_t *out_len)
+{
+	const unsigned char *s = (const unsigned char *)pw;
+	size_t n = strlen(pw), o = 0;
+	unsigned char *u = malloc(n * 4 + 1);
+
+	if (!u)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp = 0xfffd;
+		size_t k = mutf8_unit(s + i, n - i, &cp);
+		if (!k) {
+			cp = 0xfffd;
+			k = 1;
+		}
+		i += k;
+		if (cp >= 0x10000 && cp <= 0x10ffff) {
+			uint32_t v = cp - 0x10000, hi = 0xd800 + (v >> 10), lo = 0xdc00 + (v & 0x3ff);
+			u[o++] = (unsigned char)(hi >> 8);
+			u[o++] = (unsigned char)hi;
+			u[o++] = (unsigned char)(lo >> 8);
+			u[o++] = (unsigned char)lo;
+		} else {
+			u[o++] = (unsigned char)(cp > 0xffff ? 0xff : cp >> 8);
+			u[o++] = (unsigned char)(cp > 0xffff ? 0xfd : cp);
+		}
+	}
+	*out_len = o;
+	return u;
+}
+
+/* Sun's KeyProtector: ct = salt[20] || (key XOR stream) || check[20];
+ * stream = D1 || D2 || ..., D1 = SHA-1(pw || salt), Di = SHA-1(pw ||
+ * Di-1); check = SHA-1(pw || key).  Plaintext: a PKCS#8 PrivateKeyInfo. */
+static enum ck_status jks_unprotect(const unsigned char *ct, size_t n, const char *pw,
+				    unsigned char **out, size_t *out_len)
+{
+	unsigned char *u = NULL, *plain = NULL, d[JKS_DIGEST_LEN], check[JKS_DIGEST_LEN];
+	size_t ulen = 0, len;
+	enum ck_status rc = CK_E_BAD_PASSWORD;
+	gnutls_hash_hd_t h;
+
+	if (n <= 2 * JKS_DIGEST_LEN)
+		return CK_E_PARSE;
+	len = n - 2 * JKS_DIGEST_LEN;
+	if (!(u = utf16be(pw, &ulen)) || !(plain = malloc(len))) {
+		rc = CK_E_NOMEM;
+		goto out;
+	}
+	memcpy(d, ct, JKS_DIGEST_LEN);
+	for (size_t done = 0; done < len; done += JKS_DIGEST_LEN) {
+		if (gnutls_hash_init(&h, GNUTLS_DIG_SHA1) < 0) {
+			rc = CK_E_INTERNAL;
+			goto out;
+		}
+		gnutls_hash(h, u, ulen);
+		gnutls_hash(h, d, JKS_DIGEST_LEN);
+		gnutls_hash_deinit(h, d);
+		for (size_t i = 0; i < JKS_DIGEST_LEN && done + i < len; i++)
+			plain[done + i] = ct[JKS_DIGEST_LEN + done + i] ^ d[i];
+	}
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA1) < 0) {
+		rc = CK_E_INTERNAL;
+		goto out;
+	}
+	gnutls_hash(h, u, ulen);
+	gnutls_hash(h, plain, len);
+	gnutls_hash_deinit(h, check);
+	if (gnutls_memcmp(check, ct + n - JKS_DIGEST_LEN, JKS_DIGEST_LEN) == 0) {
+		*out = plain;
+		*out_len = len;
+		plain = NULL;
+		rc = CK_OK;
+	}
+out:
+	if (plain) {
+		gnutls_memset(plain, 0, len);
+		free(plain);
+	}
+	if (u) {
+		gnutls_memset(u, 0, ulen);
+		free(u);
+	}
+	gnutls_memset(d, 0, sizeof d);
+	return rc;
+}
+
+/* PBEWithMD5AndTripleDES (SunJCE PBES1Core.deriveCipherKey): the 8-byte
+ * salt's halves are hashed apart, each `iter` times as MD5(x || pw)
+ * with the password's ASCII bytes; the two 16-byte results make the
+ * 3DES key (24 bytes) and the IV (8).  When the halves are equal the
+ * JDK "inverts" the first one with a typo (salt[3-1], not salt[3-i]),
+ * which is what must be done to read its files. */
+static enum ck_status jceks_unprotect(const unsigned char *salt_in, unsigned long iter,
+				      const unsigned char *ct, size_t n, const char *pw,
+				      unsigned char **out, size_t *out_len)
+{
+	unsigned char salt[8], res[32], x[16];
+	unsigned char *plain = NULL;
+	size_t pwlen = strlen(pw), xlen;
+	gnutls_cipher_hd_t c = NULL;
+	gnutls_datum_t key = { res, 24 }, iv = { res + 24, 8 };
+	enum ck_status rc = CK_E_BAD_PASSWORD;
+	unsigned pad;
+
+	for (size_t i = 0; i < pwlen; i++)
+		if (pw[i] < 0x20 || pw[i] > 0x7e)
+			return CK_E_BAD_PASSWORD; /* PBEKey takes printable ASCII only */
+	if (n == 0 || n % 8 || iter == 0 || iter > JCEKS_MAX_ITERATIONS)
+		return CK_E_PARSE;
+	memcpy(salt, salt_in, 8);
+	if (!memcmp(salt, salt + 4, 4))
+		for (int i = 0; i < 2; i++) {
+			unsigned char t = salt[i];
+			salt[i] = salt[3 - i];
+			salt[3 - 1] = t;
+		}
+	for (int half = 0; half < 2; half++) {
+		memcpy(x, salt + 4 * half, 4);
+		xlen = 4;
+		for (unsigned long k = 0; k < iter; k++) {
+			gnutls_hash_hd_t h;
+			if (gnutls_hash_init(&h, GNUTLS_DIG_MD5) < 0)
+				return CK_E_INTERNAL;
+			gnutls_hash(h, x, xlen);
+			gnutls_hash(h, pw, pwlen);
+			gnutls_hash_deinit(h, x);
+			xlen = 16;
+		}
+		memcpy(res + 16 * half, x, 16);
+	}
+	if (!(plain = malloc(n))) {
+		rc = CK_E_NOMEM;
+		goto out;
+	}
+	if (gnutls_cipher_init(&c, GNUTLS_CIPHER_3DES_CBC, &key, &iv) < 0 ||
+	    gnutls_cipher_decrypt2(c, ct, n, plain, n) < 0) {
+		rc = CK_E_INTERNAL;
+		goto out;
+	}
+	pad = plain[n - 1];
+	if (pad < 1 || pad > 8 || pad > n)
+		goto out;
+	for (size_t i = n - pad; i < n; i++)
+		if (plain[i] != pad)
+			goto out;
+	*out = plain;
+	*out_len = n - pad;
+	plain = NULL;
+	rc = CK_OK;
+out:
+	if (c)
+		gnutls_cipher_deinit(c);
+	if (plain) {
+		gnutls_memset(plain, 0, n);
+		free(plain);
+	}
+	gnutls_memset(res, 0, sizeof res);
+	gnutls_memset(x, 0, sizeof x);
+	return rc;
+}
+
+/* Decrypt one private-key entry's EncryptedPrivateKeyInfo with `pw`
+ * into a key.  CK_E_BAD_PASSWORD: not with this password. */
+static enum ck_status unprotect_key(const unsigned char *der, size_t len, const char *pw,
+				    struct ck_key **out, struct ck_error *err)
+{
+	asn1_node ek = NULL, pp = NULL;
+	unsigned char *ct = NULL, *params = NULL, *plain = NULL, *salt = NULL;
+	size_t ct_len = 0, params_len = 0, plain_len = 0, salt_len = 0;
+	unsigned long iter = 0;
+	char oid[64];
+	enum ck_status rc;
+
+	if ((rc = ck_der_decode("CHAINKIT.EncryptedPrivateKeyInfo", der, len, &ek, err)))
+		return rc;
+	if (!ck_der_read_oid(ek, "encryptionAlgorithm.algorithm", oid, sizeof oid) ||
+	    !ck_der_read_bytes(ek, "encryptedData", &ct, &ct_len)) {
+		rc = ck_error_set(err, CK_E_PARSE, "malformed protected key");
+		goto out;
+	}
+	if (!strcmp(oid, JKS_KEY_PROTECTOR_OID)) {
+		rc = jks_unprotect(ct, ct_len, pw, &plain, &plain_len);
+	} else if (!strcmp(oid, JCEKS_PBE_MD5_3DES_OID)) {
+		if (!ck_der_read_bytes(ek, "encryptionAlgorithm.parameters", &params, &params_len) ||
+		    ck_der_decode("CHAINKIT.PbeParams", params, params_len, &pp, err) ||
+		    !ck_der_read_bytes(pp, "salt", &salt, &salt_len) || salt_len != 8 ||
+		    !ck_der_read_uint(pp, "iterations", &iter)) {
+			rc = ck_error_set(err, CK_E_PARSE, "malformed PBEWithMD5AndTripleDES parameters");
+			goto out;
+		}
+		rc = jceks_unprotect(salt, iter, ct, ct_len, pw, &plain, &plain_len);
+	} else {
+		rc = ck_error_set(err, CK_E_UNSUPPORTED, "key protection %s is not supported", oid);
+		goto out;
+	}
+	if (rc == CK_E_PARSE)
+		rc = ck_error_set(err, CK_E_PARSE, "malformed protected key");
+	else if (rc == CK_E_BAD_PASSWORD)
+		rc = ck_error_set(err, CK_E_BAD_PASSWORD, "the key does not decrypt with this password");
+	else if (rc)
+		rc = ck_error_set(err, rc, "the key could not be decrypted");
+	else if (ck_key_parse(plain, plain_len, false, NULL, out, err))
+		/* a key GnuTLS cannot read (3.7 refuses an EC key without its
+		 * public point, as Java writes it): left listed */
+		rc = ck_error_set(err, CK_E_UNSUPPORTED, "the decrypted key cannot be read");
+out:
+	if (plain) {
+		gnutls_memset(plain, 0, plain_len);
+		free(plain);
+	}
+	free(ct);
+	free(params);
+	free(salt);
+	asn1_delete_structure(&ek);
+	asn1_delete_structure(&pp);
+	return rc;
+}
+
+/* With the keystore's password known, add every private key that
+ * decrypts with it to the bundle. */
+static enum ck_status decrypt_keys(struct ck_bundle *b, struct ck_jks_info *info,
+				   const unsigned char *data, const char *pw)
+{
+	for (size_t i = 0; i < info->nentries; i++) {
+		struct ck_jks_entry *e = &info->entries[i];
+		struct ck_key *k = NULL;
+		struct ck_error ignored;
+		enum ck_status rc;
+
+		if (e->type != CK_JKS_PRIVATE_KEY)
+			continue;
+		ck_error_clear(&ignored);
+		rc = unprotect_key(data + e->key_off, e->key_len, pw, &k, &ignored);
+		if (rc == CK_E_NOMEM)
+			return rc;
+		if (rc)
+			continue; /* a password of its own, or a key we cannot read: listed */
+		k->was_encrypted = true;
+		if (e->alias && !(k->friendly_name = strdup(e->alias))) {
+			ck_key_free(k);
+			return CK_E_NOMEM;
+		}
+		if (ck_bundle_add_key(b, k)) {
+			ck_key_free(k);
+			return CK_E_NOMEM;
+		}
+		e->key_decrypted = true;
+	}
+	return CK_OK;
+}
+
 enum ck_status ck_jks_load(struct ck_bundle *b, const unsigned char *data, size_t len,
 			   const struct ck_password *pw, struct ck_error *err)
 {
@@ -816,6 +1084,12 @@ enum ck_status ck_jks_load(struct ck_bundle *b, const unsigned char *data, size_
 		goto out;
 	}
 	rc = check_integrity(info, data, r.pos, pw, err);
+	if (!rc && info->password_kind) {
+		const char *known = !strcmp(info->password_kind, "given") ? pw->value :
+				    !strcmp(info->password_kind, "default") ? CK_JKS_DEFAULT_PASSWORD : "";
+		if ((rc = decrypt_keys(b, info, data, known)))
+			rc = ck_error_set(err, rc, "out of memory");
+	}
 out:
 	if (rc) {
 		/* the bundle keeps nothing from a keystore that failed */

@@ -3,8 +3,10 @@
  * Hand-written because no C library reads these formats.  Trusted
  * certificate entries and the certificate chains of private-key entries
  * become certificates of the bundle (the alias is their friendly name);
- * private keys are listed, never decrypted.  The keystore's integrity
- * hash is checked when the password is known. */
+ * private keys are decrypted with the keystore's password when it is
+ * known (JKS: Sun's KeyProtector; JCEKS: PBEWithMD5AndTripleDES) and
+ * added to the bundle.  The keystore's integrity hash is checked when
+ * the password is known. */
 #ifndef CK_JKS_H
 #define CK_JKS_H
 
@@ -40,7 +42,9 @@ struct ck_jks_entry {
 	size_t first_cert;    /* index in the bundle of its first certificate */
 	size_t ncerts;        /* certificates it put in the bundle */
 	size_t chain_len;     /* certificates the entry holds (key entries) */
-	size_t key_len;       /* bytes of the protected key, not decrypted */
+	size_t key_len;       /* bytes of the protected key */
+	size_t key_off;       /* where they start in the file (key entries) */
+	bool key_decrypted;   /* the key is in the bundle (see ck_jks_load) */
 	int64_t offset;       /* byte offset of the entry in the file */
 };
 
@@ -70,7 +74,10 @@ bool ck_jks_sniff(const unsigned char *data, size_t len);
  * cannot tell).  Without one, the default password ("changeit") and the
  * empty password are tried; when neither matches the hash is "not
  * checked" and that is not an error.  Nobody is prompted: certificates
- * are readable without the password.
+ * are readable without the password.  With the password known (the one
+ * that matched the hash), each private-key entry is decrypted with it
+ * and its key added to the bundle (friendly name: the alias); a key
+ * protected with a password of its own stays listed, not decrypted.
  *
  * Every length is bounded by the bytes left and every count by what the
  * bytes left can hold; corrupt input gives CK_E_PARSE with the offset. */

@@ -10,6 +10,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/cert.c libcore/cert.h \
 	libcore/load.c libcore/load.h \
 	libcore/pkcs12.c libcore/pkcs12.h \
+	libcore/p12compat.c libcore/p12compat.h \
 	libcore/jks.c libcore/jks.h \
 	libcore/nc.c libcore/nc.h \
 	libcore/chain.c libcore/chain.h \

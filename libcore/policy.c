@@ -80,7 +80,6 @@ static const char *const not_audited[] = { "hostname-mismatch", "key-too-small",
 static const struct rule_def policy_rules[] = {
 	{ "validity-too-long", CK_LEVEL_WARNING, "a leaf is valid for longer than max-leaf-validity-days" },
 	{ "key-not-leaf", CK_LEVEL_ERROR, "a private key in the file belongs to a CA certificate, not to a leaf" },
-	{ "weak-pkcs12", CK_LEVEL_WARNING, "a PKCS#12 file uses legacy protection: RC2, RC4, DES or 3DES, no MAC or an MD5/SHA-1 MAC, or an unencrypted key" },
 	{ NULL, 0, NULL },
 };
 
@@ -869,53 +868,6 @@ static enum ck_status check_key_owner(struct ck_audit *au, const struct ck_polic
 	return rc;
 }
 
-static bool legacy_cipher(const char *name)
-{
-	static const char *const prefixes[] = { "RC2", "RC4", "DES", "3DES", "2-key-3DES", "PBE-", NULL };
-	for (size_t i = 0; prefixes[i]; i++)
-		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
-			return true;
-	return false;
-}
-
-static enum ck_status check_pkcs12(struct ck_audit *au, const struct ck_policy *p,
-				   const struct ck_bundle *b)
-{
-	const struct ck_p12_info *info = b->p12;
-	char what[512] = "";
-	size_t used = 0;
-
-#define NOTE(...)                                                                              \
-	do {                                                                                   \
-		if (used < sizeof what)                                                        \
-			used += (size_t)snprintf(what + used, sizeof what - used, "%s",       \
-						 used ? "; " : "");                            \
-		if (used < sizeof what)                                                        \
-			used += (size_t)snprintf(what + used, sizeof what - used, __VA_ARGS__); \
-	} while (0)
-
-	if (!info)
-		return CK_OK;
-	for (size_t i = 0; i < info->nbags; i++) {
-		const struct ck_p12_bag_info *bag = &info->bags[i];
-		if (bag->encrypted && bag->cipher && legacy_cipher(bag->cipher))
-			NOTE("%s encrypted with %s", bag->content, bag->cipher);
-		else if (!bag->encrypted && bag->content && strstr(bag->content, "key"))
-			NOTE("%s not encrypted", bag->content);
-	}
-	if (!info->has_mac)
-		NOTE("no MAC (integrity not protected)");
-	else if (info->mac_algorithm && (!strcasecmp(info->mac_algorithm, "SHA1") ||
-					 !strcasecmp(info->mac_algorithm, "MD5")))
-		NOTE("MAC with %s", info->mac_algorithm);
-#undef NOTE
-	if (!used)
-		return CK_OK;
-	return ck_audit_add(au, p, "weak-pkcs12", -1, NULL,
-			    "Export it again with AES-256-CBC, PBKDF2 and a SHA-256 MAC (OpenSSL 3's default: openssl pkcs12 -export without -legacy).",
-			    "the PKCS#12 file uses legacy protection: %s", what);
-}
-
 enum ck_status ck_audit_bundle(const struct ck_policy *p, const struct ck_bundle *b,
 			       const struct ck_analysis *a, struct ck_audit **out,
 			       struct ck_error *err)
@@ -942,8 +894,6 @@ enum ck_status ck_audit_bundle(const struct ck_policy *p, const struct ck_bundle
 		rc = check_validity(au, p, a);
 	if (!rc)
 		rc = check_key_owner(au, p, b, a);
-	if (!rc)
-		rc = check_pkcs12(au, p, b);
 	if (rc) {
 		ck_audit_free(au);
 		return ck_error_set(err, rc, "out of memory");

@@ -13,6 +13,7 @@
 #include "xmlw.h"
 #include "der.h"
 #include "jks.h"
+#include "p12compat.h"
 
 #include <gnutls/gnutls.h>
 #include <libxml/xmlwriter.h>
@@ -388,6 +389,28 @@ static json_t *chain_json(const struct ck_analysis *a, const struct ck_chain *c)
 	return o;
 }
 
+/* Which consumers open the file (p12compat); [] if out of memory. */
+static json_t *p12compat_json(const struct ck_p12_info *p)
+{
+	struct ck_p12_verdict v[CK_P12C_COUNT];
+	json_t *a = json_array();
+
+	if (ck_p12compat_judge(p, v))
+		return a;
+	for (size_t i = 0; i < CK_P12C_COUNT; i++) {
+		json_t *o = json_object(), *why = json_array();
+		json_object_set_new(o, "consumer", json_string(v[i].consumer));
+		json_object_set_new(o, "label", json_string(v[i].label));
+		json_object_set_new(o, "opens", json_boolean(v[i].opens));
+		for (size_t k = 0; k < v[i].nreasons; k++)
+			json_array_append_new(why, ck_json_str(v[i].reasons[k]));
+		json_object_set_new(o, "reasons", why);
+		json_array_append_new(a, o);
+	}
+	ck_p12compat_cleanup(v);
+	return a;
+}
+
 static json_t *p12_json(const struct ck_p12_info *p)
 {
 	json_t *o = json_object(), *bags = json_array();
@@ -414,6 +437,7 @@ static json_t *p12_json(const struct ck_p12_info *p)
 		json_array_append_new(bags, b);
 	}
 	json_object_set_new(o, "bags", bags);
+	json_object_set_new(o, "compatibility", p12compat_json(p));
 	return o;
 }
 
@@ -433,6 +457,7 @@ json_t *ck_report_jks_json(const struct ck_jks_info *k)
 		json_object_set_new(je, "chain_length", json_integer((json_int_t)e->chain_len));
 		json_object_set_new(je, "key_length", e->type == CK_JKS_TRUSTED_CERT ? json_null() :
 								 json_integer((json_int_t)e->key_len));
+		json_object_set_new(je, "key_decrypted", json_boolean(e->key_decrypted));
 		json_array_append_new(entries, je);
 	}
 	json_object_set_new(o, "type", json_string(k->jceks ? "jceks" : "jks"));
@@ -903,6 +928,30 @@ static bool jtrue(const json_t *o, const char *k)
 	return json_is_true(json_object_get(o, k));
 }
 
+/* "  Opens in: A, B, C" / "  Not in: D, E": the labels of the
+ * consumers whose "opens" is `opens`, wrapped at 80 columns. */
+static void text_p12compat(FILE *f, const json_t *compat, bool opens)
+{
+	const json_t *c;
+	size_t i, col = 0, n = 0;
+
+	json_array_foreach(compat, i, c) {
+		const char *label = jstr(c, "label");
+		size_t len = strlen(label);
+		if (jtrue(c, "opens") != opens)
+			continue;
+		if (!n++)
+			col = (size_t)fprintf(f, "  %s", opens ? "Opens in:" : "Not in:");
+		else if (col + 2 + len + 1 > 80)
+			col = (size_t)fprintf(f, ",\n   ") - 2;
+		else
+			col += (size_t)fprintf(f, ",");
+		col += (size_t)fprintf(f, " %s", label);
+	}
+	if (n)
+		fprintf(f, "%s\n", opens ? "" : " (see the pkcs12 findings)");
+}
+
 /* Where the text renderer finds the document's parts: the whole
  * document, or, streaming, its small members (input, keys, findings,
  * summary) with the certificates built when a chain shows them and
@@ -997,24 +1046,33 @@ static void text_header(FILE *f, const struct text_src *t, const struct ck_text_
 			else
 				fprintf(f, "  %s: not encrypted\n", jstr(bag, "content"));
 		}
+		text_p12compat(f, json_object_get(p12, "compatibility"), true);
+		text_p12compat(f, json_object_get(p12, "compatibility"), false);
 	}
 }
 
 void ck_text_jks(FILE *f, const json_t *jks, const char *indent)
 {
 	const json_t *e;
-	size_t i, trusted = 0, keys = 0, secret = 0;
+	size_t i, trusted = 0, keys = 0, secret = 0, decrypted = 0;
 
 	json_array_foreach(json_object_get(jks, "entries"), i, e) {
 		const char *t = jstr(e, "type");
 		trusted += !strcmp(t, "trusted-certificate");
 		keys += !strcmp(t, "private-key");
 		secret += !strcmp(t, "secret-key");
+		decrypted += jtrue(e, "key_decrypted");
 	}
 	fprintf(f, "%s%zu trusted-certificate, %zu private-key", indent, trusted, keys);
 	if (secret)
 		fprintf(f, ", %zu secret-key", secret);
-	fprintf(f, " entr%s (keys listed, not decrypted); ", trusted + keys + secret == 1 ? "y" : "ies");
+	fprintf(f, " entr%s", trusted + keys + secret == 1 ? "y" : "ies");
+	if (keys && decrypted == keys)
+		fprintf(f, " (keys decrypted); ");
+	else if (keys)
+		fprintf(f, " (%zu of %zu keys decrypted); ", decrypted, keys);
+	else
+		fprintf(f, "; ");
 	if (!strcmp(jstr(jks, "integrity"), "verified"))
 		fprintf(f, "integrity hash verified (%s password)\n", jstr(jks, "password"));
 	else

@@ -136,6 +136,7 @@ CLI_TESTS = \
 	tests/cli/chainview-formats.sh \
 	tests/cli/chainview-threads.sh \
 	tests/cli/chainview-pkcs12.sh \
+	tests/cli/chainview-p12compat.sh \
 	tests/cli/pkcs12-kdf-budget.sh \
 	tests/cli/chainview-passwords.sh \
 	tests/cli/chainview-bad-input.sh \
@@ -161,6 +162,7 @@ CLI_TESTS = \
 	tests/cli/man-options.sh \
 	tests/cli/tools-not-dumpable.sh \
 	tests/cli/pfx2pem-oracles.sh \
+	tests/cli/pfx2pem-jks-keys.sh \
 	tests/cli/pem2pfx-oracles.sh \
 	tests/cli/certconv-key-oracles.sh \
 	tests/cli/certconv-fix.sh \

@@ -23,10 +23,10 @@ bundles/client-unrelated.pem|--ca-file $ROOT|0|unrelated-certificate
 bundles/client-cross.pem|--ca-file $FX/pki/root2-ca.crt|0|root-in-bundle
 bundles/two-leaves.pem|--ca-file $ROOT|0|
 bundles/client-combined.pem|--ca-file $ROOT|0|
-p12/key-only.pfx|--password test|0|no-certificate
+p12/key-only.pfx|--password test|0|no-certificate,pkcs12-not-portable
 bundles/key-ec.pem||0|no-certificate
-p12/certs-only.pfx|--password test --ca-file $ROOT|0|no-private-key,root-in-bundle
-p12/crlbag.pfx|--password test --ca-file $ROOT|0|root-in-bundle,skipped-bag
+p12/certs-only.pfx|--password test --ca-file $ROOT|0|no-private-key,pkcs12-not-portable,root-in-bundle
+p12/crlbag.pfx|--password test --ca-file $ROOT|0|pkcs12-not-portable,root-in-bundle,skipped-bag,weak-pkcs12
 pki/expired-leaf.crt|--ca-file $FX/pki/int-ca.crt|1|expired
 pki/future-leaf.crt|--ca-file $FX/pki/int-ca.crt|1|not-yet-valid
 pki/soon-leaf.crt|--ca-file $FX/pki/int-ca.crt|0|
