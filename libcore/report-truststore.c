@@ -136,7 +136,8 @@ static const char *found_in(const struct ck_trust_store *const *search, size_t n
 
 /* The clients of a store, as runtime profiles (runtime.c holds what
  * each does): the system store serves OpenSSL, curl and GnuTLS, and
- * .NET on Linux, which downloads what they never do. */
+ * .NET on Linux, which downloads what they never do; a Java keystore
+ * serves Java, which downloads only with enableAIAcaIssuers. */
 static size_t store_clients(const struct ck_trust_store *s, enum ck_runtime_id ids[2])
 {
 	if (!strcmp(s->kind, "system")) {
@@ -144,8 +145,12 @@ static size_t store_clients(const struct ck_trust_store *s, enum ck_runtime_id i
 		ids[1] = CK_RT_DOTNET_LINUX;
 		return 2;
 	}
-	ids[0] = !strcmp(s->kind, "java") ? CK_RT_JAVA :
-		 !strcmp(s->kind, "dotnet") ? CK_RT_DOTNET_LINUX : CK_RT_OPENSSL;
+	if (!strcmp(s->kind, "java")) {
+		ids[0] = CK_RT_JAVA_DEFAULT;
+		ids[1] = CK_RT_JAVA;
+		return 2;
+	}
+	ids[0] = !strcmp(s->kind, "dotnet") ? CK_RT_DOTNET_LINUX : CK_RT_OPENSSL;
 	return 1;
 }
 

@@ -46,7 +46,8 @@ expect_json "anchored by" '.anchored_by | length' 4
 expect_json "leaf" '.leaf.subject' "CN=client.example.test,O=chainkit tests"
 expect_json "dotnet: intermediate found in its ca store" '.stores[1].intermediates[0].found_in | test("x509stores/ca/[0-9A-F]{40}\\.pfx$")' true
 expect_json "java: intermediate from the bundle only" '.stores[0].intermediates[0] | "\(.in_bundle) \(.found_in)"' "true null"
-expect_json "java: the URL Java would fetch with enableAIAcaIssuers" '.stores[0].intermediates[0].fetch_url' "http://127.0.0.1:18080/int-ca.crt"
+expect_json "java: by default Java never fetches it" '.stores[0].intermediates[0] | "\(.without_bundle) \(.fetch_url) \(.clients[0].runtime) \(.clients[0].never_downloads)"' "fails null java true"
+expect_json "java: the URL Java would fetch with enableAIAcaIssuers" '.stores[0].intermediates[0].clients[1] | "\(.runtime) \(.fetch_url) \(.condition)"' "java-aia http://127.0.0.1:18080/int-ca.crt -Dcom.sun.security.enableAIAcaIssuers=true"
 
 # .NET without the intermediate in its ca store: it downloads it
 mkdir -p "$TMPD/home/.dotnet/corefx/cryptography/x509stores"
