@@ -1018,9 +1018,10 @@ static void text_validity(FILE *f, const json_t *c, const struct ck_text_opts *o
 	snprintf(na, sizeof na, "%s", jstr(c, "not_after"));
 	fprintf(f, "%s → %s %s(", nb, na, ck_text_color(o, col));
 	if (days < 0) /* negated unsigned: LLONG_MIN from a document has no signed negation */
-		fprintf(f, "expired %llu days ago", 0ULL - (unsigned long long)days);
+		fprintf(f, "expired %llu day%s ago", 0ULL - (unsigned long long)days,
+			days == -1 ? "" : "s");
 	else
-		fprintf(f, "%lld days left", days);
+		fprintf(f, "%lld day%s left", days, days == 1 ? "" : "s");
 	fprintf(f, ")%s", ck_text_reset(o));
 }
 

@@ -94,6 +94,27 @@ run chainview --no-system-trust --color never "$FX/bundles/client-chain.pem"
 expect "root not given: text finding" 1 '^  warning root-not-given \[1\]: the chain ends at CN=chainkit Issuing CA 1'
 expect "root not given: text tree" 1 '^  ✗ not given \(usually the root\): CN=chainkit Test Root CA,O=chainkit tests$'
 expect "root not given: text summary" 1 '^Findings: 0 errors, 1 warning, 0 info$'
+# why a chain is not valid (issue 24 item 12): "not valid" alone reads as expired
+expect "not valid: why" 1 '^Chain 1: INCOMPLETE · not trusted · not valid: no trusted root$'
+run chainview --no-system-trust --color never "$FX/bundles/client-full.pem"
+expect "complete, not valid: why" 1 '^Chain 1: complete · not trusted · not valid: no trusted root$'
+cat "$FX/pki/expired-leaf.crt" "$FX/pki/int-ca.crt" >"$TMPD/expired.pem"
+run chainview --no-system-trust --color never --ca-file "$ROOT" "$TMPD/expired.pem"
+expect "trusted, not valid: the first error" 1 '^Chain 1: complete · trusted · not valid: expired \[0\]$'
+# plurals: "1 day left", "1 certificate"
+run chainview --no-system-trust --color never --at 2069-12-31T00:00:00Z "$FX/pki/client.crt"
+expect "one day left" 1 '\(1 day left\)'
+expect "one certificate" 1 ': PEM, 1 certificate, 0 keys$'
+# CA certificates of an intermediates-only bundle are not leaves
+cat "$FX/pki/int-ca.crt" "$FX/pki/ec-int.crt" >"$TMPD/intermediates.pem"
+run chainview --json --no-system-trust "$TMPD/intermediates.pem"
+expect_json "intermediates only: their roles" '[.certificates[].role] | unique | join(",")' intermediate
+run chainview --no-system-trust --color never "$TMPD/intermediates.pem"
+expect "intermediates only: text" 1 '^  └─ \[0\] intermediate CN=chainkit Issuing CA 1'
+# a CA whose key is in the input is still the leaf of that key
+cat "$FX/pki/int-ca.crt" "$FX/pki/int-ca.key" >"$TMPD/ca-key.pem"
+run chainview --json --no-system-trust "$TMPD/ca-key.pem"
+expect_json "a keyed CA: leaf" '.certificates[0].role' leaf
 run chainview --json --no-system-trust "$FX/bundles/client-leaf.pem"
 expect_json "a leaf's own issuer: still missing-issuer" '[.findings[] | .code + " " + .severity] | join(",")' "missing-issuer error"
 
