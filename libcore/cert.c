@@ -644,15 +644,73 @@ static int read_key_info(struct ck_cert *c, gnutls_x509_crt_t crt)
 	return 0;
 }
 
+static const char *hash_name(const char *oid)
+{
+	static const struct { const char *oid, *name; } h[] = {
+		{ "1.3.14.3.2.26", "SHA-1" },
+		{ "2.16.840.1.101.3.4.2.4", "SHA-224" },
+		{ "2.16.840.1.101.3.4.2.1", "SHA-256" },
+		{ "2.16.840.1.101.3.4.2.2", "SHA-384" },
+		{ "2.16.840.1.101.3.4.2.3", "SHA-512" },
+		{ "2.16.840.1.101.3.4.2.8", "SHA3-256" },
+		{ "2.16.840.1.101.3.4.2.9", "SHA3-384" },
+		{ "2.16.840.1.101.3.4.2.10", "SHA3-512" },
+	};
+	for (size_t i = 0; i < sizeof h / sizeof *h; i++)
+		if (!strcmp(h[i].oid, oid))
+			return h[i].name;
+	return oid;
+}
+
+/* RSASSA-PSS names its hash, mask generation hash and salt length in
+ * its parameters (RFC 4055 3.1; absent ones are SHA-1, MGF1 with SHA-1
+ * and 20): "RSA-PSS (SHA-256, MGF1 SHA-256, salt 32)".  GnuTLS knows
+ * only some combinations, and printed the OID for the others. */
+static bool pss_name(const struct ck_cert *c, char *buf, size_t size)
+{
+	asn1_node alg = NULL, pss = NULL, mgf = NULL;
+	unsigned char *params = NULL, *mgfp = NULL;
+	size_t plen = 0, mlen = 0;
+	char oid[128], hash[128] = "1.3.14.3.2.26", mhash[128] = "1.3.14.3.2.26";
+	unsigned long salt = 20;
+	bool ok = false;
+
+	if (!c->sig_alg.len ||
+	    ck_der_decode("CHAINKIT.AlgorithmIdentifier", c->der + c->sig_alg.off, c->sig_alg.len,
+			  &alg, NULL) != CK_OK ||
+	    !ck_der_read_oid(alg, "algorithm", oid, sizeof oid) || strcmp(oid, "1.2.840.113549.1.1.10"))
+		goto out;
+	if (ck_der_read_bytes(alg, "parameters", &params, &plen)) {
+		if (ck_der_decode("CHAINKIT.RSASSA-PSS-params", params, plen, &pss, NULL) != CK_OK)
+			goto out;
+		ck_der_read_oid(pss, "hashAlgorithm.algorithm", hash, sizeof hash);
+		if (ck_der_read_bytes(pss, "maskGenAlgorithm.parameters", &mgfp, &mlen) &&
+		    ck_der_decode("CHAINKIT.AlgorithmIdentifier", mgfp, mlen, &mgf, NULL) == CK_OK)
+			ck_der_read_oid(mgf, "algorithm", mhash, sizeof mhash);
+		ck_der_read_uint(pss, "saltLength", &salt);
+	}
+	snprintf(buf, size, "RSA-PSS (%s, MGF1 %s, salt %lu)", hash_name(hash), hash_name(mhash), salt);
+	ok = true;
+out:
+	asn1_delete_structure(&alg);
+	asn1_delete_structure(&pss);
+	asn1_delete_structure(&mgf);
+	free(params);
+	free(mgfp);
+	return ok;
+}
+
 static int read_signature_algo(struct ck_cert *c, gnutls_x509_crt_t crt)
 {
 	int algo = gnutls_x509_crt_get_signature_algorithm(crt);
 	const char *name = algo > 0 ? gnutls_sign_get_name(algo) : NULL;
-	char oid[128];
+	char oid[128], pss[384];
 	size_t oid_size = sizeof oid;
 
 	c->sig_algo = algo > 0 ? algo : 0;
-	if (!name && gnutls_x509_crt_get_signature_oid(crt, oid, &oid_size) >= 0)
+	if (pss_name(c, pss, sizeof pss))
+		name = pss;
+	else if (!name && gnutls_x509_crt_get_signature_oid(crt, oid, &oid_size) >= 0)
 		name = oid;
 	c->sig_algo_name = strdup(name ? name : "unknown");
 	return c->sig_algo_name ? 0 : GNUTLS_E_MEMORY_ERROR;

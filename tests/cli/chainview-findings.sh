@@ -118,6 +118,30 @@ expect_json "a keyed CA: leaf" '.certificates[0].role' leaf
 run chainview --json --no-system-trust "$FX/bundles/client-leaf.pem"
 expect_json "a leaf's own issuer: still missing-issuer" '[.findings[] | .code + " " + .severity] | join(",")' "missing-issuer error"
 
+# RSASSA-PSS named with its hash, MGF1 hash and salt length, not as an OID
+# (issue 24 item 8); certificates made by openssl here, as gen.sh does
+if command -v openssl >/dev/null 2>&1; then
+	# hash | MGF1 hash | salt | expected name
+	while IFS='|' read -r md mgf salt want; do
+		[ -z "$md" ] && continue
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/pss.key" -out "$TMPD/pss-$md-$mgf-$salt.crt" \
+			-subj /CN=pss -days 36500 -sigopt rsa_padding_mode:pss -sigopt "rsa_pss_saltlen:$salt" \
+			-sigopt "rsa_mgf1_md:$mgf" "-$md" 2>/dev/null
+		run chainview --json --no-system-trust "$TMPD/pss-$md-$mgf-$salt.crt"
+		expect_json "RSA-PSS $md/$mgf/$salt: named" '.certificates[0].signature_algorithm' "$want"
+		run chainview --no-system-trust --color never "$TMPD/pss-$md-$mgf-$salt.crt"
+		expect "RSA-PSS $md/$mgf/$salt: text" 1 "· $(printf '%s' "$want" | sed 's/[()]/\\&/g')( ·|$)"
+	done <<'PSS'
+sha256|sha256|32|RSA-PSS (SHA-256, MGF1 SHA-256, salt 32)
+sha1|sha1|20|RSA-PSS (SHA-1, MGF1 SHA-1, salt 20)
+sha384|sha1|48|RSA-PSS (SHA-384, MGF1 SHA-1, salt 48)
+PSS
+fi
+
+# name-constraints-violation names the name and the constraint it broke
+run chainview --json --no-system-trust --ca-file "$ROOT" "$TMPD/nc.pem"
+expect_json "name constraints: which name, which constraint" '.findings[0].message' "DNS:bad.example.test is not within the permitted DNS:.good.test of CN=chainkit Name-Constrained CA,O=chainkit tests"
+
 # the missing intermediate found in a CA file completes the chain
 run chainview --json --no-system-trust --ca-file "$FX/pki/int-ca.crt" --password demo "$FX/demo/client.pfx"
 expect "demo with the intermediate trusted" 0
