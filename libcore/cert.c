@@ -835,6 +835,111 @@ fail:
 	return rc;
 }
 
+/* ---------------------------------------------------------------- */
+/* name constraints and certificate policies, for chainview -v */
+
+static bool push_subtree(ck_strv *v, unsigned type, const gnutls_datum_t *name)
+{
+	if (type == GNUTLS_SAN_IPADDRESS && (name->size == 8 || name->size == 32)) {
+		char ip[INET6_ADDRSTRLEN] = "", mask[INET6_ADDRSTRLEN] = "", buf[128];
+		int af = name->size == 8 ? AF_INET : AF_INET6;
+		inet_ntop(af, name->data, ip, sizeof ip);
+		inet_ntop(af, name->data + name->size / 2, mask, sizeof mask);
+		snprintf(buf, sizeof buf, "IP:%s/%s", ip, mask);
+		return strv_push(v, buf, strlen(buf));
+	}
+	return push_san(v, type, name, NULL);
+}
+
+static enum ck_status read_nc(gnutls_x509_crt_t crt, struct ck_cert_extra *e)
+{
+	gnutls_x509_name_constraints_t nc = NULL;
+	unsigned critical, type;
+	gnutls_datum_t name;
+	enum ck_status rc = CK_OK;
+
+	if (gnutls_x509_name_constraints_init(&nc) < 0)
+		return CK_E_NOMEM;
+	if (gnutls_x509_crt_get_name_constraints(crt, nc, 0, &critical) < 0)
+		goto out;
+	for (unsigned i = 0; !rc && gnutls_x509_name_constraints_get_permitted(nc, i, &type, &name) >= 0; i++)
+		if (!push_subtree(&e->nc_permitted, type, &name))
+			rc = CK_E_NOMEM;
+	for (unsigned i = 0; !rc && gnutls_x509_name_constraints_get_excluded(nc, i, &type, &name) >= 0; i++)
+		if (!push_subtree(&e->nc_excluded, type, &name))
+			rc = CK_E_NOMEM;
+out:
+	gnutls_x509_name_constraints_deinit(nc);
+	return rc;
+}
+
+static enum ck_status read_policies(gnutls_x509_crt_t crt, struct ck_cert_extra *e)
+{
+	for (unsigned i = 0;; i++) {
+		struct gnutls_x509_policy_st pol;
+		unsigned critical;
+		struct ck_cert_policy *n;
+		bool ok = true;
+
+		if (gnutls_x509_crt_get_policy(crt, i, &pol, &critical) < 0)
+			return CK_OK;
+		n = realloc(e->policies, (e->npolicies + 1) * sizeof *n);
+		if (!n) {
+			gnutls_x509_policy_release(&pol);
+			return CK_E_NOMEM;
+		}
+		e->policies = n;
+		n = &e->policies[e->npolicies++];
+		memset(n, 0, sizeof *n);
+		n->oid = strdup(pol.oid ? pol.oid : "");
+		ok = n->oid != NULL;
+		for (unsigned q = 0; ok && q < pol.qualifiers; q++) {
+			const char *d = pol.qualifier[q].data;
+			size_t len = pol.qualifier[q].size;
+			if (pol.qualifier[q].type == GNUTLS_X509_QUALIFIER_URI)
+				ok = strv_push_url(&n->cps, (const unsigned char *)d, len);
+			else if (pol.qualifier[q].type == GNUTLS_X509_QUALIFIER_NOTICE)
+				ok = strv_push(&n->notices, d, len);
+		}
+		gnutls_x509_policy_release(&pol);
+		if (!ok)
+			return CK_E_NOMEM;
+	}
+}
+
+enum ck_status ck_cert_extra_read(const struct ck_cert *c, struct ck_cert_extra *out)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t d = { c->der, (unsigned)c->der_len };
+	enum ck_status rc = CK_OK;
+
+	memset(out, 0, sizeof *out);
+	/* most certificates have neither: no second parse for them */
+	if (!ck_cert_ext_find(c, "2.5.29.30", &(struct ck_ext){ 0 }) &&
+	    !ck_cert_ext_find(c, "2.5.29.32", &(struct ck_ext){ 0 }))
+		return CK_OK;
+	if (crt_import(&crt, &d) < 0)
+		return CK_OK; /* the record was read; nothing more to show */
+	rc = read_nc(crt, out);
+	if (!rc)
+		rc = read_policies(crt, out);
+	gnutls_x509_crt_deinit(crt);
+	return rc;
+}
+
+void ck_cert_extra_cleanup(struct ck_cert_extra *e)
+{
+	strv_free(e->nc_permitted);
+	strv_free(e->nc_excluded);
+	for (size_t i = 0; i < e->npolicies; i++) {
+		free(e->policies[i].oid);
+		strv_free(e->policies[i].cps);
+		strv_free(e->policies[i].notices);
+	}
+	free(e->policies);
+	memset(e, 0, sizeof *e);
+}
+
 void ck_cert_free(struct ck_cert *c)
 {
 	if (!c)

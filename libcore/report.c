@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "report.h"
+#include "oid.h"
 #include "xmlw.h"
 #include "der.h"
 #include "jks.h"
@@ -228,6 +229,8 @@ static json_t *eku_json(const struct ck_cert *c)
 	return a;
 }
 
+static int extra_json(json_t *o, const struct ck_cert *c);
+
 static json_t *cert_json(const struct ck_analysis *a, size_t out_index)
 {
 	size_t pi = a->order[out_index];
@@ -280,11 +283,47 @@ static json_t *cert_json(const struct ck_analysis *a, size_t out_index)
 	json_object_set_new(o, "crl_distribution_points", strv_json(c->crl_dp));
 	json_object_set_new(o, "delta_crl_distribution_points", strv_json(c->delta_crl));
 	json_object_set_new(o, "unknown_critical_extensions", strv_json(c->unknown_critical));
+	if (extra_json(o, c)) {
+		json_decref(o);
+		return NULL;
+	}
 	json_object_set_new(o, "friendly_name", ck_json_str_or_null(c->friendly_name));
 	json_object_set_new(o, "trusted", json_boolean(e->anchor));
 	json_object_set_new(o, "issued_by", by >= 0 ? json_integer(by) : json_null());
 	json_object_set_new(o, "signature_verified", verified < 0 ? json_null() : json_boolean(verified));
 	return o;
+}
+
+/* Name constraints and certificate policies (issue 24 item 8: -v
+ * "shows every field"). Returns 0, or -1 when out of memory. */
+static int extra_json(json_t *o, const struct ck_cert *c)
+{
+	struct ck_cert_extra x;
+	json_t *nc = json_object(), *pols = json_array();
+	int rc = -1;
+
+	if (ck_cert_extra_read(c, &x) != CK_OK || !nc || !pols)
+		goto out;
+	json_object_set_new(nc, "permitted", strv_json(x.nc_permitted));
+	json_object_set_new(nc, "excluded", strv_json(x.nc_excluded));
+	for (size_t i = 0; i < x.npolicies; i++) {
+		json_t *p = json_object();
+		const char *name = ck_oid_name(x.policies[i].oid);
+		json_object_set_new(p, "oid", ck_json_str(x.policies[i].oid));
+		json_object_set_new(p, "name", ck_json_str_or_null(name));
+		json_object_set_new(p, "cps", strv_json(x.policies[i].cps));
+		json_object_set_new(p, "user_notices", strv_json(x.policies[i].notices));
+		json_array_append_new(pols, p);
+	}
+	json_object_set_new(o, "name_constraints", nc);
+	json_object_set_new(o, "certificate_policies", pols);
+	nc = pols = NULL;
+	rc = 0;
+out:
+	json_decref(nc);
+	json_decref(pols);
+	ck_cert_extra_cleanup(&x);
+	return rc;
 }
 
 /* RFC 5280 §6.1.6: the policy sets of the reported path, or null when
@@ -1062,6 +1101,25 @@ static void text_verbose(FILE *f, const json_t *c, const char *indent)
 	text_strv(f, indent, "CRL:", json_object_get(c, "crl_distribution_points"));
 	text_strv(f, indent, "delta CRL:", json_object_get(c, "delta_crl_distribution_points"));
 	text_strv(f, indent, "critical unknown:", json_object_get(c, "unknown_critical_extensions"));
+	{
+		const json_t *nc = json_object_get(c, "name_constraints"), *p;
+		size_t i;
+		text_strv(f, indent, "NC permitted:", json_object_get(nc, "permitted"));
+		text_strv(f, indent, "NC excluded:", json_object_get(nc, "excluded"));
+		json_array_foreach(json_object_get(c, "certificate_policies"), i, p) {
+			const json_t *q;
+			size_t k;
+			if (json_is_string(json_object_get(p, "name")))
+				fprintf(f, "%s%-18s%s (%s)\n", indent, i ? "" : "policies:",
+					jstr(p, "oid"), jstr(p, "name"));
+			else
+				fprintf(f, "%s%-18s%s\n", indent, i ? "" : "policies:", jstr(p, "oid"));
+			json_array_foreach(json_object_get(p, "cps"), k, q)
+				fprintf(f, "%s%-18s  CPS: %s\n", indent, "", json_string_value(q));
+			json_array_foreach(json_object_get(p, "user_notices"), k, q)
+				fprintf(f, "%s%-18s  user notice: %s\n", indent, "", json_string_value(q));
+		}
+	}
 	if (json_is_string(json_object_get(c, "friendly_name")))
 		fprintf(f, "%s%-18s%s\n", indent, "friendly name:", jstr(c, "friendly_name"));
 }

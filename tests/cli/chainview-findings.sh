@@ -142,6 +142,38 @@ fi
 run chainview --json --no-system-trust --ca-file "$ROOT" "$TMPD/nc.pem"
 expect_json "name constraints: which name, which constraint" '.findings[0].message' "DNS:bad.example.test is not within the permitted DNS:.good.test of CN=chainkit Name-Constrained CA,O=chainkit tests"
 
+# -v shows Name Constraints and Certificate Policies, also in JSON and
+# XML (issue 24 item 8)
+run chainview -v --no-system-trust --color never "$FX/nc/ca-ip.der"
+expect "-v: NC permitted" 1 '^ +NC permitted: +IP:10\.0\.0\.0/255\.0\.0\.0, IP:2001:db8::/ffff:ffff::$'
+expect "-v: NC excluded" 1 '^ +NC excluded: +IP:10\.9\.0\.0/255\.255\.0\.0$'
+run chainview --json --no-system-trust "$FX/nc/ca-dns.der"
+expect_json "JSON: name_constraints" '.certificates[0].name_constraints | (.permitted|join(",")) + " / " + (.excluded|join(","))' "DNS:example.com,DNS:.example.net / DNS:bad.example.com"
+run chainview -v --no-system-trust --color never "$FX/certpol/ca-qualifiers.der"
+expect "-v: policy" 1 '^ +policies: +2\.999\.1$'
+expect "-v: CPS" 1 '^ +CPS: http://127\.0\.0\.1:18080/cps\.html$'
+expect "-v: user notice" 1 '^ +user notice: chainkit test policy$'
+run chainview --json --no-system-trust "$FX/certpol/ca-qualifiers.der"
+expect_json "JSON: certificate_policies" '.certificates[0].certificate_policies[0] | [.oid, (.cps|join(",")), (.user_notices|join(","))] | join(" ")' "2.999.1 http://127.0.0.1:18080/cps.html chainkit test policy"
+if command -v xmllint >/dev/null 2>&1; then
+	for f in nc/ca-ip.der certpol/ca-qualifiers.der; do
+		run chainview --xml --no-system-trust "$FX/$f"
+		checks=$((checks + 1))
+		if xmllint --noout --relaxng "$top_srcdir/man/chainview.rng" "$out" 2>"$TMPD/xmllint"; then
+			echo "ok: $f: XML validates"
+		else
+			cat "$TMPD/xmllint" >>"$out"
+			fail "$f: XML does not validate"
+		fi
+		checks=$((checks + 1))
+		if grep -q '<name_constraints>' "$out" && grep -q '<certificate_policies' "$out"; then
+			echo "ok: $f: XML carries them"
+		else
+			fail "$f: XML without name_constraints or certificate_policies"
+		fi
+	done
+fi
+
 # the missing intermediate found in a CA file completes the chain
 run chainview --json --no-system-trust --ca-file "$FX/pki/int-ca.crt" --password demo "$FX/demo/client.pfx"
 expect "demo with the intermediate trusted" 0
