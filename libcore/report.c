@@ -1407,13 +1407,27 @@ static void text_findings(FILE *f, const json_t *doc, const struct ck_text_opts 
 	json_array_foreach(findings, i, fi) {
 		const char *sev = jstr(fi, "severity");
 		const json_t *cert = json_object_get(fi, "certificate");
-		fprintf(f, "  %s%-7s%s %s", ck_text_color(o, sev), sev, ck_text_reset(o), jstr(fi, "code"));
+		char lead[160], num[32] = "";
 		if (json_is_integer(cert))
-			fprintf(f, " [%lld]", (long long)json_integer_value(cert));
-		fprintf(f, ": %s\n", jstr(fi, "message"));
-		if (json_is_string(json_object_get(fi, "hint")) && !o->quiet)
-			fprintf(f, "          %s→ %s%s\n", ck_text_color(o, "dim"), jstr(fi, "hint"),
-				ck_text_reset(o));
+			snprintf(num, sizeof num, " [%lld]", (long long)json_integer_value(cert));
+		snprintf(lead, sizeof lead, "  %s%-7s%s %s%s: ", ck_text_color(o, sev), sev,
+			 ck_text_reset(o), jstr(fi, "code"), num);
+		/* on a terminal, wrapped with hanging indents; else one line
+		 * per finding and one per hint, for grep */
+		if (o->tty)
+			ck_text_wrap(f, lead, 10, jstr(fi, "message"), o->width ? o->width : 80);
+		else
+			fprintf(f, "%s%s\n", lead, jstr(fi, "message"));
+		if (json_is_string(json_object_get(fi, "hint")) && !o->quiet) {
+			if (o->tty) {
+				snprintf(lead, sizeof lead, "          %s→%s ", ck_text_color(o, "dim"),
+					 ck_text_reset(o));
+				ck_text_wrap(f, lead, 12, jstr(fi, "hint"), o->width ? o->width : 80);
+			} else {
+				fprintf(f, "          %s→ %s%s\n", ck_text_color(o, "dim"), jstr(fi, "hint"),
+					ck_text_reset(o));
+			}
+		}
 	}
 }
 

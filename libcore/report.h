@@ -93,6 +93,7 @@ struct ck_text_opts {
 	bool quiet;   /* findings and errors only */
 	bool explain; /* chainview --explain: the path builder's trace */
 	unsigned width; /* terminal columns for wrapped text; 0 = 80 */
+	bool tty;       /* a terminal: findings wrap at `width`; else one line each, for grep */
 };
 
 /* Print `text` wrapped at `width` columns, the first line after `lead`

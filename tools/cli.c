@@ -1237,7 +1237,8 @@ static unsigned terminal_width(void)
 struct ck_text_opts cli_text_opts(const struct cli_common *c)
 {
 	struct ck_text_opts o = { .color = c->color, .verbose = c->verbose, .quiet = c->quiet,
-				  .explain = c->explain, .width = terminal_width() };
+				  .explain = c->explain, .width = terminal_width(),
+				  .tty = isatty(STDOUT_FILENO) == 1 };
 	return o;
 }
 

@@ -174,6 +174,31 @@ if command -v xmllint >/dev/null 2>&1; then
 	done
 fi
 
+# findings on a terminal wrap at its width (80 when unknown) with
+# hanging indents; not on a terminal, one line each (issue 24 item 5)
+if command -v python3 >/dev/null 2>&1; then
+	python3 "$top_srcdir/tests/pty-run.py" "$TMPD/tty.txt" -- \
+		"$BIN/chainview" --no-system-trust --color never "$FX/bundles/client-chain.pem" >/dev/null 2>&1
+	tr -d '\r' <"$TMPD/tty.txt" >"$TMPD/tty"
+	checks=$((checks + 1))
+	# the findings (the header and the tree hold a long path and names)
+	if python3 -c 'import sys; t = open(sys.argv[1], encoding="utf-8").read().split("\nFindings:")[1]; sys.exit(any(len(l) > 80 for l in t.splitlines()))' "$TMPD/tty"; then
+		echo "ok: terminal: no finding line over 80 columns"
+	else
+		cp "$TMPD/tty" "$out"; fail "terminal: a finding line over 80 columns"
+	fi
+	checks=$((checks + 1))
+	if grep -q '^  warning root-not-given \[1\]: the chain ends at' "$TMPD/tty" &&
+		grep -q '^          tests is in neither the input' "$TMPD/tty" &&
+		grep -q '^            need not carry it' "$TMPD/tty"; then
+		echo "ok: terminal: hanging indents"
+	else
+		cp "$TMPD/tty" "$out"; fail "terminal: findings not wrapped with hanging indents"
+	fi
+fi
+run chainview --no-system-trust --color never "$FX/bundles/client-chain.pem"
+expect "not a terminal: one line per hint" 1 '^          → Give the root with --ca-file .* test the URL with aiacheck\.$'
+
 # the missing intermediate found in a CA file completes the chain
 run chainview --json --no-system-trust --ca-file "$FX/pki/int-ca.crt" --password demo "$FX/demo/client.pfx"
 expect "demo with the intermediate trusted" 0
