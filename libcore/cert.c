@@ -644,15 +644,73 @@ static int read_key_info(struct ck_cert *c, gnutls_x509_crt_t crt)
 	return 0;
 }
 
+static const char *hash_name(const char *oid)
+{
+	static const struct { const char *oid, *name; } h[] = {
+		{ "1.3.14.3.2.26", "SHA-1" },
+		{ "2.16.840.1.101.3.4.2.4", "SHA-224" },
+		{ "2.16.840.1.101.3.4.2.1", "SHA-256" },
+		{ "2.16.840.1.101.3.4.2.2", "SHA-384" },
+		{ "2.16.840.1.101.3.4.2.3", "SHA-512" },
+		{ "2.16.840.1.101.3.4.2.8", "SHA3-256" },
+		{ "2.16.840.1.101.3.4.2.9", "SHA3-384" },
+		{ "2.16.840.1.101.3.4.2.10", "SHA3-512" },
+	};
+	for (size_t i = 0; i < sizeof h / sizeof *h; i++)
+		if (!strcmp(h[i].oid, oid))
+			return h[i].name;
+	return oid;
+}
+
+/* RSASSA-PSS names its hash, mask generation hash and salt length in
+ * its parameters (RFC 4055 3.1; absent ones are SHA-1, MGF1 with SHA-1
+ * and 20): "RSA-PSS (SHA-256, MGF1 SHA-256, salt 32)".  GnuTLS knows
+ * only some combinations, and printed the OID for the others. */
+static bool pss_name(const struct ck_cert *c, char *buf, size_t size)
+{
+	asn1_node alg = NULL, pss = NULL, mgf = NULL;
+	unsigned char *params = NULL, *mgfp = NULL;
+	size_t plen = 0, mlen = 0;
+	char oid[128], hash[128] = "1.3.14.3.2.26", mhash[128] = "1.3.14.3.2.26";
+	unsigned long salt = 20;
+	bool ok = false;
+
+	if (!c->sig_alg.len ||
+	    ck_der_decode("CHAINKIT.AlgorithmIdentifier", c->der + c->sig_alg.off, c->sig_alg.len,
+			  &alg, NULL) != CK_OK ||
+	    !ck_der_read_oid(alg, "algorithm", oid, sizeof oid) || strcmp(oid, "1.2.840.113549.1.1.10"))
+		goto out;
+	if (ck_der_read_bytes(alg, "parameters", &params, &plen)) {
+		if (ck_der_decode("CHAINKIT.RSASSA-PSS-params", params, plen, &pss, NULL) != CK_OK)
+			goto out;
+		ck_der_read_oid(pss, "hashAlgorithm.algorithm", hash, sizeof hash);
+		if (ck_der_read_bytes(pss, "maskGenAlgorithm.parameters", &mgfp, &mlen) &&
+		    ck_der_decode("CHAINKIT.AlgorithmIdentifier", mgfp, mlen, &mgf, NULL) == CK_OK)
+			ck_der_read_oid(mgf, "algorithm", mhash, sizeof mhash);
+		ck_der_read_uint(pss, "saltLength", &salt);
+	}
+	snprintf(buf, size, "RSA-PSS (%s, MGF1 %s, salt %lu)", hash_name(hash), hash_name(mhash), salt);
+	ok = true;
+out:
+	asn1_delete_structure(&alg);
+	asn1_delete_structure(&pss);
+	asn1_delete_structure(&mgf);
+	free(params);
+	free(mgfp);
+	return ok;
+}
+
 static int read_signature_algo(struct ck_cert *c, gnutls_x509_crt_t crt)
 {
 	int algo = gnutls_x509_crt_get_signature_algorithm(crt);
 	const char *name = algo > 0 ? gnutls_sign_get_name(algo) : NULL;
-	char oid[128];
+	char oid[128], pss[384];
 	size_t oid_size = sizeof oid;
 
 	c->sig_algo = algo > 0 ? algo : 0;
-	if (!name && gnutls_x509_crt_get_signature_oid(crt, oid, &oid_size) >= 0)
+	if (pss_name(c, pss, sizeof pss))
+		name = pss;
+	else if (!name && gnutls_x509_crt_get_signature_oid(crt, oid, &oid_size) >= 0)
 		name = oid;
 	c->sig_algo_name = strdup(name ? name : "unknown");
 	return c->sig_algo_name ? 0 : GNUTLS_E_MEMORY_ERROR;
@@ -775,6 +833,111 @@ enum ck_status ck_cert_from_der(const unsigned char *der, size_t len,
 fail:
 	ck_cert_free(c);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* name constraints and certificate policies, for chainview -v */
+
+static bool push_subtree(ck_strv *v, unsigned type, const gnutls_datum_t *name)
+{
+	if (type == GNUTLS_SAN_IPADDRESS && (name->size == 8 || name->size == 32)) {
+		char ip[INET6_ADDRSTRLEN] = "", mask[INET6_ADDRSTRLEN] = "", buf[128];
+		int af = name->size == 8 ? AF_INET : AF_INET6;
+		inet_ntop(af, name->data, ip, sizeof ip);
+		inet_ntop(af, name->data + name->size / 2, mask, sizeof mask);
+		snprintf(buf, sizeof buf, "IP:%s/%s", ip, mask);
+		return strv_push(v, buf, strlen(buf));
+	}
+	return push_san(v, type, name, NULL);
+}
+
+static enum ck_status read_nc(gnutls_x509_crt_t crt, struct ck_cert_extra *e)
+{
+	gnutls_x509_name_constraints_t nc = NULL;
+	unsigned critical, type;
+	gnutls_datum_t name;
+	enum ck_status rc = CK_OK;
+
+	if (gnutls_x509_name_constraints_init(&nc) < 0)
+		return CK_E_NOMEM;
+	if (gnutls_x509_crt_get_name_constraints(crt, nc, 0, &critical) < 0)
+		goto out;
+	for (unsigned i = 0; !rc && gnutls_x509_name_constraints_get_permitted(nc, i, &type, &name) >= 0; i++)
+		if (!push_subtree(&e->nc_permitted, type, &name))
+			rc = CK_E_NOMEM;
+	for (unsigned i = 0; !rc && gnutls_x509_name_constraints_get_excluded(nc, i, &type, &name) >= 0; i++)
+		if (!push_subtree(&e->nc_excluded, type, &name))
+			rc = CK_E_NOMEM;
+out:
+	gnutls_x509_name_constraints_deinit(nc);
+	return rc;
+}
+
+static enum ck_status read_policies(gnutls_x509_crt_t crt, struct ck_cert_extra *e)
+{
+	for (unsigned i = 0;; i++) {
+		struct gnutls_x509_policy_st pol;
+		unsigned critical;
+		struct ck_cert_policy *n;
+		bool ok = true;
+
+		if (gnutls_x509_crt_get_policy(crt, i, &pol, &critical) < 0)
+			return CK_OK;
+		n = realloc(e->policies, (e->npolicies + 1) * sizeof *n);
+		if (!n) {
+			gnutls_x509_policy_release(&pol);
+			return CK_E_NOMEM;
+		}
+		e->policies = n;
+		n = &e->policies[e->npolicies++];
+		memset(n, 0, sizeof *n);
+		n->oid = strdup(pol.oid ? pol.oid : "");
+		ok = n->oid != NULL;
+		for (unsigned q = 0; ok && q < pol.qualifiers; q++) {
+			const char *d = pol.qualifier[q].data;
+			size_t len = pol.qualifier[q].size;
+			if (pol.qualifier[q].type == GNUTLS_X509_QUALIFIER_URI)
+				ok = strv_push_url(&n->cps, (const unsigned char *)d, len);
+			else if (pol.qualifier[q].type == GNUTLS_X509_QUALIFIER_NOTICE)
+				ok = strv_push(&n->notices, d, len);
+		}
+		gnutls_x509_policy_release(&pol);
+		if (!ok)
+			return CK_E_NOMEM;
+	}
+}
+
+enum ck_status ck_cert_extra_read(const struct ck_cert *c, struct ck_cert_extra *out)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t d = { c->der, (unsigned)c->der_len };
+	enum ck_status rc = CK_OK;
+
+	memset(out, 0, sizeof *out);
+	/* most certificates have neither: no second parse for them */
+	if (!ck_cert_ext_find(c, "2.5.29.30", &(struct ck_ext){ 0 }) &&
+	    !ck_cert_ext_find(c, "2.5.29.32", &(struct ck_ext){ 0 }))
+		return CK_OK;
+	if (crt_import(&crt, &d) < 0)
+		return CK_OK; /* the record was read; nothing more to show */
+	rc = read_nc(crt, out);
+	if (!rc)
+		rc = read_policies(crt, out);
+	gnutls_x509_crt_deinit(crt);
+	return rc;
+}
+
+void ck_cert_extra_cleanup(struct ck_cert_extra *e)
+{
+	strv_free(e->nc_permitted);
+	strv_free(e->nc_excluded);
+	for (size_t i = 0; i < e->npolicies; i++) {
+		free(e->policies[i].oid);
+		strv_free(e->policies[i].cps);
+		strv_free(e->policies[i].notices);
+	}
+	free(e->policies);
+	memset(e, 0, sizeof *e);
 }
 
 void ck_cert_free(struct ck_cert *c)

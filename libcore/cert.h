@@ -178,6 +178,26 @@ int ck_cert_ext_next(const struct ck_cert *cert, size_t *pos, struct ck_ext *ext
 /* The first extension with this dotted OID; false when absent. */
 bool ck_cert_ext_find(const struct ck_cert *cert, const char *oid, struct ck_ext *ext);
 
+/* What chainview -v shows beyond the record, read from the DER on
+ * demand.  Name constraints: the permitted and excluded subtrees as
+ * "DNS:x", "IP:addr/mask", "email:x", "URI:x", "DirName:dn" strings.
+ * Certificate policies: each policy's OID with its CPS URIs and user
+ * notice texts.  Both empty when the extension is absent; a value that
+ * cannot be decoded is left out. */
+struct ck_cert_extra {
+	ck_strv nc_permitted, nc_excluded;
+	struct ck_cert_policy {
+		char *oid;
+		ck_strv cps, notices;
+	} *policies;
+	size_t npolicies;
+};
+
+/* Fill `out` (zeroed here); free it with ck_cert_extra_cleanup even on
+ * failure.  Returns CK_OK or CK_E_NOMEM. */
+enum ck_status ck_cert_extra_read(const struct ck_cert *cert, struct ck_cert_extra *out);
+void ck_cert_extra_cleanup(struct ck_cert_extra *e);
+
 /* Number of strings in a ck_strv. */
 size_t ck_strv_len(ck_strv v);
 

@@ -384,7 +384,15 @@ static enum ck_status place(struct ck_analysis *a, size_t pool_index, const char
 	return CK_OK;
 }
 
-static void order_chain(struct ck_analysis *a, const struct ck_chain *c)
+static bool keyed(const struct ck_bundle *b, const struct ck_cert *c)
+{
+	for (size_t k = 0; k < b->nkeys; k++)
+		if (!memcmp(b->keys[k]->spki_sha256, c->spki_sha256, 32))
+			return true;
+	return false;
+}
+
+static void order_chain(struct ck_analysis *a, const struct ck_bundle *b, const struct ck_chain *c)
 {
 	for (size_t k = 0; k < c->len; k++) {
 		size_t pi = c->path[k];
@@ -402,7 +410,9 @@ static void order_chain(struct ck_analysis *a, const struct ck_chain *c)
 		bool top = k == c->len - 1;
 		if (top && c->self_signed_top && (k > 0 || (cert->has_basic_constraints && cert->ca)))
 			role = "root";
-		else if (k == 0)
+		/* a CA at the bottom (an intermediates-only bundle) is labelled
+		 * by what it is, unless the input's private key is its own */
+		else if (k == 0 && (!(cert->has_basic_constraints && cert->ca) || keyed(b, cert)))
 			role = "leaf";
 		place(a, c->path[k], role);
 	}
@@ -496,8 +506,9 @@ static enum ck_status finding_certs(struct ck_analysis *a, const struct ck_bundl
 		    (c->not_after - a->at) <= (time_t)warn_days * 86400) {
 			rc = add_finding(a, "expires-soon", CK_SEV_WARNING, (long)i,
 					 "Plan the renewal now.",
-					 "%s expires on %s (in %lld days)", c->subject, t,
-					 (long long)((c->not_after - a->at) / 86400));
+					 "%s expires on %s (in %lld day%s)", c->subject, t,
+					 (long long)((c->not_after - a->at) / 86400),
+					 (c->not_after - a->at) / 86400 == 1 ? "" : "s");
 		}
 		if (!rc && ck_cert_weak_key(c))
 			rc = add_finding(a, "weak-key", CK_SEV_WARNING, (long)i,
@@ -641,7 +652,7 @@ enum ck_status ck_analyze(const struct ck_bundle *b, const struct ck_trust *trus
 		if (rc)
 			goto out;
 		a->nchains++;
-		order_chain(a, a->chains[i]);
+		order_chain(a, b, a->chains[i]);
 	}
 	/* input certificates on no chain, in input order */
 	for (size_t i = 0; i < n; i++) {

@@ -149,8 +149,19 @@ int ck_report_text_certaudit_totals(FILE *f, const json_t *doc, const struct ck_
 		jint(s, "errors") == 1 ? "" : "s", jint(s, "warnings"),
 		jint(s, "warnings") == 1 ? "" : "s");
 	if (ignored)
-		fprintf(f, "%lld other file%s not audited: not certificate bundles by name or content (see --include)\n",
-			ignored, ignored == 1 ? "" : "s");
+		fprintf(f, "%lld other file%s not audited: not certificate bundles by name or content (see --include%s)\n",
+			ignored, ignored == 1 ? "" : "s", o->verbose ? "" : "; -v lists them");
+	if (o->verbose) {
+		const json_t *nf;
+		size_t i;
+		/* one line each, not wrapped: a list of paths to grep */
+		json_array_foreach(json_object_get(s, "not_audited_files"), i, nf) {
+			fputs("  not audited: ", f);
+			for (const unsigned char *c = (const unsigned char *)ck_json_text(nf, "path"); *c; c++)
+				fputc(*c < 0x20 || *c == 0x7f ? '?' : *c, f);
+			fprintf(f, " (%s)\n", ck_json_text(nf, "reason"));
+		}
+	}
 	if (links)
 		fprintf(f, "%lld symbolic link%s leading out of the trees not followed (see --follow)\n",
 			links, links == 1 ? "" : "s");

@@ -10,6 +10,7 @@
 
 #include "report.h"
 #include "report-csr.h"
+#include "oid.h"
 #include "xmlw.h"
 #include "der.h"
 #include "jks.h"
@@ -230,6 +231,8 @@ static json_t *eku_json(const struct ck_cert *c)
 	return a;
 }
 
+static int extra_json(json_t *o, const struct ck_cert *c);
+
 static json_t *cert_json(const struct ck_analysis *a, size_t out_index)
 {
 	size_t pi = a->order[out_index];
@@ -282,11 +285,47 @@ static json_t *cert_json(const struct ck_analysis *a, size_t out_index)
 	json_object_set_new(o, "crl_distribution_points", strv_json(c->crl_dp));
 	json_object_set_new(o, "delta_crl_distribution_points", strv_json(c->delta_crl));
 	json_object_set_new(o, "unknown_critical_extensions", strv_json(c->unknown_critical));
+	if (extra_json(o, c)) {
+		json_decref(o);
+		return NULL;
+	}
 	json_object_set_new(o, "friendly_name", ck_json_str_or_null(c->friendly_name));
 	json_object_set_new(o, "trusted", json_boolean(e->anchor));
 	json_object_set_new(o, "issued_by", by >= 0 ? json_integer(by) : json_null());
 	json_object_set_new(o, "signature_verified", verified < 0 ? json_null() : json_boolean(verified));
 	return o;
+}
+
+/* Name constraints and certificate policies (issue 24 item 8: -v
+ * "shows every field"). Returns 0, or -1 when out of memory. */
+static int extra_json(json_t *o, const struct ck_cert *c)
+{
+	struct ck_cert_extra x;
+	json_t *nc = json_object(), *pols = json_array();
+	int rc = -1;
+
+	if (ck_cert_extra_read(c, &x) != CK_OK || !nc || !pols)
+		goto out;
+	json_object_set_new(nc, "permitted", strv_json(x.nc_permitted));
+	json_object_set_new(nc, "excluded", strv_json(x.nc_excluded));
+	for (size_t i = 0; i < x.npolicies; i++) {
+		json_t *p = json_object();
+		const char *name = ck_oid_name(x.policies[i].oid);
+		json_object_set_new(p, "oid", ck_json_str(x.policies[i].oid));
+		json_object_set_new(p, "name", ck_json_str_or_null(name));
+		json_object_set_new(p, "cps", strv_json(x.policies[i].cps));
+		json_object_set_new(p, "user_notices", strv_json(x.policies[i].notices));
+		json_array_append_new(pols, p);
+	}
+	json_object_set_new(o, "name_constraints", nc);
+	json_object_set_new(o, "certificate_policies", pols);
+	nc = pols = NULL;
+	rc = 0;
+out:
+	json_decref(nc);
+	json_decref(pols);
+	ck_cert_extra_cleanup(&x);
+	return rc;
 }
 
 /* RFC 5280 §6.1.6: the policy sets of the reported path, or null when
@@ -1089,9 +1128,10 @@ static void text_validity(FILE *f, const json_t *c, const struct ck_text_opts *o
 	snprintf(na, sizeof na, "%s", jstr(c, "not_after"));
 	fprintf(f, "%s → %s %s(", nb, na, ck_text_color(o, col));
 	if (days < 0) /* negated unsigned: LLONG_MIN from a document has no signed negation */
-		fprintf(f, "expired %llu days ago", 0ULL - (unsigned long long)days);
+		fprintf(f, "expired %llu day%s ago", 0ULL - (unsigned long long)days,
+			days == -1 ? "" : "s");
 	else
-		fprintf(f, "%lld days left", days);
+		fprintf(f, "%lld day%s left", days, days == 1 ? "" : "s");
 	fprintf(f, ")%s", ck_text_reset(o));
 }
 
@@ -1132,6 +1172,25 @@ static void text_verbose(FILE *f, const json_t *c, const char *indent)
 	text_strv(f, indent, "CRL:", json_object_get(c, "crl_distribution_points"));
 	text_strv(f, indent, "delta CRL:", json_object_get(c, "delta_crl_distribution_points"));
 	text_strv(f, indent, "critical unknown:", json_object_get(c, "unknown_critical_extensions"));
+	{
+		const json_t *nc = json_object_get(c, "name_constraints"), *p;
+		size_t i;
+		text_strv(f, indent, "NC permitted:", json_object_get(nc, "permitted"));
+		text_strv(f, indent, "NC excluded:", json_object_get(nc, "excluded"));
+		json_array_foreach(json_object_get(c, "certificate_policies"), i, p) {
+			const json_t *q;
+			size_t k;
+			if (json_is_string(json_object_get(p, "name")))
+				fprintf(f, "%s%-18s%s (%s)\n", indent, i ? "" : "policies:",
+					jstr(p, "oid"), jstr(p, "name"));
+			else
+				fprintf(f, "%s%-18s%s\n", indent, i ? "" : "policies:", jstr(p, "oid"));
+			json_array_foreach(json_object_get(p, "cps"), k, q)
+				fprintf(f, "%s%-18s  CPS: %s\n", indent, "", json_string_value(q));
+			json_array_foreach(json_object_get(p, "user_notices"), k, q)
+				fprintf(f, "%s%-18s  user notice: %s\n", indent, "", json_string_value(q));
+		}
+	}
 	if (json_is_string(json_object_get(c, "friendly_name")))
 		fprintf(f, "%s%-18s%s\n", indent, "friendly name:", jstr(c, "friendly_name"));
 }
@@ -1419,13 +1478,27 @@ static void text_findings(FILE *f, const json_t *doc, const struct ck_text_opts 
 	json_array_foreach(findings, i, fi) {
 		const char *sev = jstr(fi, "severity");
 		const json_t *cert = json_object_get(fi, "certificate");
-		fprintf(f, "  %s%-7s%s %s", ck_text_color(o, sev), sev, ck_text_reset(o), jstr(fi, "code"));
+		char lead[160], num[32] = "";
 		if (json_is_integer(cert))
-			fprintf(f, " [%lld]", (long long)json_integer_value(cert));
-		fprintf(f, ": %s\n", jstr(fi, "message"));
-		if (json_is_string(json_object_get(fi, "hint")) && !o->quiet)
-			fprintf(f, "          %s→ %s%s\n", ck_text_color(o, "dim"), jstr(fi, "hint"),
-				ck_text_reset(o));
+			snprintf(num, sizeof num, " [%lld]", (long long)json_integer_value(cert));
+		snprintf(lead, sizeof lead, "  %s%-7s%s %s%s: ", ck_text_color(o, sev), sev,
+			 ck_text_reset(o), jstr(fi, "code"), num);
+		/* on a terminal, wrapped with hanging indents; else one line
+		 * per finding and one per hint, for grep */
+		if (o->tty)
+			ck_text_wrap(f, lead, 10, jstr(fi, "message"), o->width ? o->width : 80);
+		else
+			fprintf(f, "%s%s\n", lead, jstr(fi, "message"));
+		if (json_is_string(json_object_get(fi, "hint")) && !o->quiet) {
+			if (o->tty) {
+				snprintf(lead, sizeof lead, "          %s→%s ", ck_text_color(o, "dim"),
+					 ck_text_reset(o));
+				ck_text_wrap(f, lead, 12, jstr(fi, "hint"), o->width ? o->width : 80);
+			} else {
+				fprintf(f, "          %s→ %s%s\n", ck_text_color(o, "dim"), jstr(fi, "hint"),
+					ck_text_reset(o));
+			}
+		}
 	}
 }
 

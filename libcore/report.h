@@ -94,7 +94,8 @@ struct ck_text_opts {
 	bool quiet;   /* findings and errors only */
 	bool explain; /* chainview --explain: the path builder's trace */
 	unsigned width; /* terminal columns for wrapped text; 0 = 80 */
-	bool tty;       /* stdout is a terminal: wrap wide rows (else one per line, for grep) */
+	bool tty;       /* stdout is a terminal: wide rows and findings wrap at `width`;
+			 * else one per line, for grep */
 };
 
 /* Print `text` wrapped at `width` columns, the first line after `lead`

@@ -514,6 +514,16 @@ static json_t *totals_doc(const struct totals *t, const struct walk *w, time_t a
 	json_object_set_new(s, "info", json_integer((json_int_t)t->infos));
 	json_object_set_new(s, "not_audited", json_integer((json_int_t)w->not_audited));
 	json_object_set_new(s, "symlinks_not_followed", json_integer((json_int_t)w->links_skipped));
+	{
+		json_t *files = json_array();
+		for (size_t i = 0; i < w->nskipped; i++) {
+			json_t *o = json_object();
+			json_object_set_new(o, "path", ck_json_str(w->skipped[i].path));
+			json_object_set_new(o, "reason", json_string(w->skipped[i].why));
+			json_array_append_new(files, o);
+		}
+		json_object_set_new(s, "not_audited_files", files);
+	}
 	json_object_set_new(s, "urls", json_integer((json_int_t)t->urls));
 	json_object_set_new(s, "url_requests", json_integer((json_int_t)t->url_requests));
 	json_object_set_new(s, "at", json_string(when));
@@ -663,7 +673,7 @@ static int take_result(struct output *out, struct walk *w, struct totals *t, str
 		return CLI_EXIT_INTERNAL;
 	}
 	if (r->skipped) {
-		w->not_audited++;
+		walk_not_audited(w, path, "not a certificate bundle by name or content");
 		return 0;
 	}
 	if (r->internal) {
@@ -923,6 +933,7 @@ int main(int argc, char **argv)
 		out.failed = true;
 	status = run(&w, &x, &out, &t);
 
+	walk_sort_not_audited(&w);
 	tot = totals_doc(&t, &w, x.at);
 	if (c.format == CLI_FORMAT_JSON && ck_report_write_json(stdout, tot) < 0) {
 		out.failed = true;

@@ -149,8 +149,8 @@ static int plan_fixed(struct cli_common *c, const struct opts *o, const struct c
 		else if ((*fp)->key)
 			p->keys[p->nkeys++] = (*fp)->key;
 		if (!status && !o->conv.quiet && b->nkeys > p->nkeys)
-			cli_msg(b->name, "left out %zu private key(s) of certificates not on the chain",
-				b->nkeys - p->nkeys);
+			cli_msg(b->name, "left out %zu private key%s of certificates not on the chain",
+				b->nkeys - p->nkeys, b->nkeys - p->nkeys == 1 ? "" : "s");
 	}
 	return status;
 }

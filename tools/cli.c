@@ -1238,7 +1238,7 @@ struct ck_text_opts cli_text_opts(const struct cli_common *c)
 {
 	struct ck_text_opts o = { .color = c->color, .verbose = c->verbose, .quiet = c->quiet,
 				  .explain = c->explain, .width = terminal_width(),
-				  .tty = isatty(STDOUT_FILENO) };
+				  .tty = isatty(STDOUT_FILENO) == 1 };
 	return o;
 }
 

@@ -329,6 +329,7 @@ const char *conv_aia_url(const struct ck_cert *c)
 	return c->aia_ca_issuers ? c->aia_ca_issuers[0] : NULL;
 }
 
+/* Input positions count from 0, as chainview's [n] and input_index. */
 bool conv_report_fix(const struct conv_opts *o, const char *name, const struct ck_fixed *f,
 		     bool verbose_nothing)
 {
@@ -336,16 +337,16 @@ bool conv_report_fix(const struct conv_opts *o, const char *name, const struct c
 		const struct ck_fix_change *ch = &f->changes[i];
 		switch (ch->kind) {
 		case CK_FIX_DROPPED_DUPLICATE:
-			cli_msg(name, "dropped a duplicate of %s (position %d, same as %d)",
-				ch->cert->subject, ch->input_pos, ch->same_as);
+			cli_msg(name, "dropped a duplicate of %s (input [%d], same as [%d])",
+				ch->cert->subject, ch->input_pos - 1, ch->same_as - 1);
 			break;
 		case CK_FIX_DROPPED_UNRELATED:
-			cli_msg(name, "dropped %s (position %d): not on the chain of the leaf",
-				ch->cert->subject, ch->input_pos);
+			cli_msg(name, "dropped %s (input [%d]): not on the chain of the leaf",
+				ch->cert->subject, ch->input_pos - 1);
 			break;
 		case CK_FIX_DROPPED_ROOT:
-			cli_msg(name, "dropped the root %s (position %d): peers must already trust it",
-				ch->cert->subject, ch->input_pos);
+			cli_msg(name, "dropped the root %s (input [%d]): peers must already trust it",
+				ch->cert->subject, ch->input_pos - 1);
 			break;
 		case CK_FIX_ADDED:
 			cli_msg(name, "added the missing intermediate %s from %s", ch->cert->subject,
@@ -356,13 +357,13 @@ bool conv_report_fix(const struct conv_opts *o, const char *name, const struct c
 			size_t used = 0;
 			for (size_t k = 0; k < f->ncerts && used < sizeof order - 16; k++) {
 				if (f->input_pos[k])
-					used += (size_t)snprintf(order + used, sizeof order - used, "%s%d",
-								 used ? ", " : "", f->input_pos[k]);
+					used += (size_t)snprintf(order + used, sizeof order - used, "%s[%d]",
+								 used ? ", " : "", f->input_pos[k] - 1);
 				else
 					used += (size_t)snprintf(order + used, sizeof order - used, "%sadded",
 								 used ? ", " : "");
 			}
-			cli_msg(name, "reordered: leaf first, then each issuer (input positions %s)", order);
+			cli_msg(name, "reordered: leaf first, then each issuer (input %s)", order);
 			break;
 		}
 		}

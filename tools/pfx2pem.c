@@ -216,8 +216,8 @@ static int split(const struct ck_bundle *b, const struct ck_fixed *f, const stru
 			cli_msg(o->split, "key.pem not written: the input has no private key of the leaf");
 		for (size_t i = 0; i < f->nchanges; i++)
 			if (f->changes[i].kind == CK_FIX_DROPPED_UNRELATED)
-				cli_msg(b->name, "left out %s (position %d): not on the chain of the leaf",
-					f->changes[i].cert->subject, f->changes[i].input_pos);
+				cli_msg(b->name, "left out %s (input [%d]): not on the chain of the leaf",
+					f->changes[i].cert->subject, f->changes[i].input_pos - 1);
 	}
 	if (!status) { /* even with -q: the directory holds a mixed set */
 		if (!nint)

@@ -187,7 +187,7 @@ static void walk_entry(struct walk *w, const char *path, const char *rel, unsign
 			if (bundle_name(path) || any_match(&o->include, path, rel))
 				add_failed(w, path, rel, e, "symbolic link to nowhere");
 			else
-				w->not_audited++;
+				walk_not_audited(w, path, "a symbolic link to nowhere, not a bundle by name");
 			return;
 		}
 		real = realpath(path, NULL);
@@ -212,14 +212,14 @@ static void walk_entry(struct walk *w, const char *path, const char *rel, unsign
 	}
 	if (!S_ISREG(st.st_mode)) {
 		/* FIFOs, sockets, devices: reading them could block */
-		w->not_audited++;
+		walk_not_audited(w, path, "not a regular file");
 		return;
 	}
 	if (o->include.n) {
 		if (any_match(&o->include, path, rel))
 			add_entry(w, path, rel, E_BY_NAME | link);
 		else
-			w->not_audited++;
+			walk_not_audited(w, path, "not matched by --include");
 	} else {
 		add_entry(w, path, rel, (bundle_name(path) ? E_BY_NAME : E_BY_CONTENT) | link);
 	}
@@ -362,8 +362,44 @@ void walk_entry_free(struct entry *e)
 	e->failed = NULL;
 }
 
+void walk_not_audited(struct walk *w, const char *path, const char *why)
+{
+	w->not_audited++;
+	if (w->nskipped == w->capskipped) {
+		size_t cap = w->capskipped ? 2 * w->capskipped : 16;
+		struct skipped *n = realloc(w->skipped, cap * sizeof *n);
+		if (!n) {
+			w->nomem = true;
+			return;
+		}
+		w->skipped = n;
+		w->capskipped = cap;
+	}
+	w->skipped[w->nskipped].path = strdup(path);
+	w->skipped[w->nskipped].why = why;
+	if (!w->skipped[w->nskipped].path) {
+		w->nomem = true;
+		return;
+	}
+	w->nskipped++;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct skipped *)a)->path, ((const struct skipped *)b)->path);
+}
+
+void walk_sort_not_audited(struct walk *w)
+{
+	if (w->nskipped > 1)
+		qsort(w->skipped, w->nskipped, sizeof *w->skipped, by_path);
+}
+
 void walk_free(struct walk *w)
 {
+	for (size_t i = 0; i < w->nskipped; i++)
+		free(w->skipped[i].path);
+	free(w->skipped);
 	for (size_t i = 0; i < w->n; i++)
 		walk_entry_free(&w->v[i]);
 	free(w->v);

@@ -62,8 +62,20 @@ struct walk {
 	size_t nroots;
 	struct dirset dirs;
 	size_t not_audited, links_skipped;
+	/* the files not audited and why, for -v (not_audited counts them) */
+	struct skipped {
+		char *path;
+		const char *why; /* static text */
+	} *skipped;
+	size_t nskipped, capskipped;
 	bool nomem;
 };
+
+/* Count `path` as not audited, and keep it with the reason (static). */
+void walk_not_audited(struct walk *w, const char *path, const char *why);
+
+/* Put the files not audited in path order (for the report). */
+void walk_sort_not_audited(struct walk *w);
 
 /* Walk every operand ("-" is standard input, an entry of its own).
  * Returns 0, or an exit status after messages. */

@@ -207,6 +207,20 @@ expect "root not given: WARN, exit 0" 0
 expect_json "root not given: the finding" 'select(.path) | [.findings[] | select(.code | test("issuer|root")) | .code + " " + .severity] | join(",")' "root-not-given warning"
 expect_json "root not given: the verdict" 'select(.path) | .verdict' warn
 
+# ---- the files not audited: counted always, listed with -v, in the
+# JSON Lines totals (issue 24 item 12)
+echo notes >"$TMPD/private/readme.md"
+echo notes >"$TMPD/private/notes"
+run certaudit --no-system-trust --at 2030-06-01 "$TMPD/private"
+expect "not audited: counted" 0 '^2 other files not audited: .*-v lists them'
+checks=$((checks + 1))
+if grep -q 'not audited: /' "$out"; then fail "not audited: listed without -v"; else echo "ok: not audited: not listed without -v"; fi
+run certaudit --no-system-trust --at 2030-06-01 -v "$TMPD/private"
+expect "not audited: -v lists the first" 0 "^  not audited: $TMPD/private/notes \\(not a certificate bundle by name or content\\)\$"
+expect "not audited: -v lists the second" 0 "^  not audited: $TMPD/private/readme.md \\("
+run certaudit --no-system-trust --at 2030-06-01 --jsonl "$TMPD/private"
+expect_json "not audited: JSON" 'select(.totals) | [.totals.not_audited_files[].path | sub("^.*/"; "")] | join(",")' "notes,readme.md"
+
 # ---- standard output that cannot be written is not success
 if [ -w /dev/full ]; then
 	for f in text json xml; do

@@ -30,12 +30,12 @@ while IFS='|' read -r input cas opts chain want_rc message; do
 		expect "$tag: fixing the fix changes nothing" 0 '' 'nothing to fix'
 	fi
 done <<'TABLE'
-bundles/client-scrambled.pem|root-ca||client int-ca|0|dropped the root CN=chainkit Test Root CA,O=chainkit tests \(position 1\)
-bundles/client-scrambled.pem|root-ca|--keep-root|client int-ca root-ca|0|reordered: leaf first, then each issuer \(input positions 2, 3, 1\)
-bundles/client-dup.pem|root-ca||client int-ca|0|dropped a duplicate of CN=chainkit Issuing CA 1,O=chainkit tests \(position 3, same as 2\)
+bundles/client-scrambled.pem|root-ca||client int-ca|0|dropped the root CN=chainkit Test Root CA,O=chainkit tests \(input \[0\]\)
+bundles/client-scrambled.pem|root-ca|--keep-root|client int-ca root-ca|0|reordered: leaf first, then each issuer \(input \[1\], \[2\], \[0\]\)
+bundles/client-dup.pem|root-ca||client int-ca|0|dropped a duplicate of CN=chainkit Issuing CA 1,O=chainkit tests \(input \[2\], same as \[1\]\)
 bundles/client-full.pem|||client int-ca|0|dropped the root CN=chainkit Test Root CA
 bundles/client-full.pem||--keep-root|client int-ca root-ca|0|nothing to fix
-bundles/client-unrelated.pem|root-ca||client int-ca|0|dropped CN=unrelated.example.test,O=chainkit tests \(position 3\): not on the chain of the leaf
+bundles/client-unrelated.pem|root-ca||client int-ca|0|dropped CN=unrelated.example.test,O=chainkit tests \(input \[2\]\): not on the chain of the leaf
 bundles/two-leaves.pem|root-ca||client int-ca|0|dropped CN=server.example.test
 bundles/client-leaf.pem|root-ca int-ca||client int-ca|0|added the missing intermediate CN=chainkit Issuing CA 1,O=chainkit tests from .*/pki/int-ca.crt
 bundles/client-leaf.pem|root-ca||client|1|could not complete the chain: the issuer of CN=client.example.test,O=chainkit tests is missing: CN=chainkit Issuing CA 1,O=chainkit tests .*; a client would fetch it from http://127.0.0.1:18080/int-ca.crt

@@ -94,8 +94,110 @@ run chainview --no-system-trust --color never "$FX/bundles/client-chain.pem"
 expect "root not given: text finding" 1 '^  warning root-not-given \[1\]: the chain ends at CN=chainkit Issuing CA 1'
 expect "root not given: text tree" 1 '^  ✗ not given \(usually the root\): CN=chainkit Test Root CA,O=chainkit tests$'
 expect "root not given: text summary" 1 '^Findings: 0 errors, 1 warning, 0 info$'
+# why a chain is not valid (issue 24 item 12): "not valid" alone reads as expired
+expect "not valid: why" 1 '^Chain 1: INCOMPLETE · not trusted · not valid: no trusted root$'
+run chainview --no-system-trust --color never "$FX/bundles/client-full.pem"
+expect "complete, not valid: why" 1 '^Chain 1: complete · not trusted · not valid: no trusted root$'
+cat "$FX/pki/expired-leaf.crt" "$FX/pki/int-ca.crt" >"$TMPD/expired.pem"
+run chainview --no-system-trust --color never --ca-file "$ROOT" "$TMPD/expired.pem"
+expect "trusted, not valid: the first error" 1 '^Chain 1: complete · trusted · not valid: expired \[0\]$'
+# plurals: "1 day left", "1 certificate"
+run chainview --no-system-trust --color never --at 2069-12-31T00:00:00Z "$FX/pki/client.crt"
+expect "one day left" 1 '\(1 day left\)'
+expect "one certificate" 1 ': PEM, 1 certificate, 0 keys$'
+# CA certificates of an intermediates-only bundle are not leaves
+cat "$FX/pki/int-ca.crt" "$FX/pki/ec-int.crt" >"$TMPD/intermediates.pem"
+run chainview --json --no-system-trust "$TMPD/intermediates.pem"
+expect_json "intermediates only: their roles" '[.certificates[].role] | unique | join(",")' intermediate
+run chainview --no-system-trust --color never "$TMPD/intermediates.pem"
+expect "intermediates only: text" 1 '^  └─ \[0\] intermediate CN=chainkit Issuing CA 1'
+# a CA whose key is in the input is still the leaf of that key
+cat "$FX/pki/int-ca.crt" "$FX/pki/int-ca.key" >"$TMPD/ca-key.pem"
+run chainview --json --no-system-trust "$TMPD/ca-key.pem"
+expect_json "a keyed CA: leaf" '.certificates[0].role' leaf
 run chainview --json --no-system-trust "$FX/bundles/client-leaf.pem"
 expect_json "a leaf's own issuer: still missing-issuer" '[.findings[] | .code + " " + .severity] | join(",")' "missing-issuer error"
+
+# RSASSA-PSS named with its hash, MGF1 hash and salt length, not as an OID
+# (issue 24 item 8); certificates made by openssl here, as gen.sh does
+if command -v openssl >/dev/null 2>&1; then
+	# hash | MGF1 hash | salt | expected name
+	while IFS='|' read -r md mgf salt want; do
+		[ -z "$md" ] && continue
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/pss.key" -out "$TMPD/pss-$md-$mgf-$salt.crt" \
+			-subj /CN=pss -days 36500 -sigopt rsa_padding_mode:pss -sigopt "rsa_pss_saltlen:$salt" \
+			-sigopt "rsa_mgf1_md:$mgf" "-$md" 2>/dev/null
+		run chainview --json --no-system-trust "$TMPD/pss-$md-$mgf-$salt.crt"
+		expect_json "RSA-PSS $md/$mgf/$salt: named" '.certificates[0].signature_algorithm' "$want"
+		run chainview --no-system-trust --color never "$TMPD/pss-$md-$mgf-$salt.crt"
+		expect "RSA-PSS $md/$mgf/$salt: text" 1 "· $(printf '%s' "$want" | sed 's/[()]/\\&/g')( ·|$)"
+	done <<'PSS'
+sha256|sha256|32|RSA-PSS (SHA-256, MGF1 SHA-256, salt 32)
+sha1|sha1|20|RSA-PSS (SHA-1, MGF1 SHA-1, salt 20)
+sha384|sha1|48|RSA-PSS (SHA-384, MGF1 SHA-1, salt 48)
+PSS
+fi
+
+# name-constraints-violation names the name and the constraint it broke
+run chainview --json --no-system-trust --ca-file "$ROOT" "$TMPD/nc.pem"
+expect_json "name constraints: which name, which constraint" '.findings[0].message' "DNS:bad.example.test is not within the permitted DNS:.good.test of CN=chainkit Name-Constrained CA,O=chainkit tests"
+
+# -v shows Name Constraints and Certificate Policies, also in JSON and
+# XML (issue 24 item 8)
+run chainview -v --no-system-trust --color never "$FX/nc/ca-ip.der"
+expect "-v: NC permitted" 1 '^ +NC permitted: +IP:10\.0\.0\.0/255\.0\.0\.0, IP:2001:db8::/ffff:ffff::$'
+expect "-v: NC excluded" 1 '^ +NC excluded: +IP:10\.9\.0\.0/255\.255\.0\.0$'
+run chainview --json --no-system-trust "$FX/nc/ca-dns.der"
+expect_json "JSON: name_constraints" '.certificates[0].name_constraints | (.permitted|join(",")) + " / " + (.excluded|join(","))' "DNS:example.com,DNS:.example.net / DNS:bad.example.com"
+run chainview -v --no-system-trust --color never "$FX/certpol/ca-qualifiers.der"
+expect "-v: policy" 1 '^ +policies: +2\.999\.1$'
+expect "-v: CPS" 1 '^ +CPS: http://127\.0\.0\.1:18080/cps\.html$'
+expect "-v: user notice" 1 '^ +user notice: chainkit test policy$'
+run chainview --json --no-system-trust "$FX/certpol/ca-qualifiers.der"
+expect_json "JSON: certificate_policies" '.certificates[0].certificate_policies[0] | [.oid, (.cps|join(",")), (.user_notices|join(","))] | join(" ")' "2.999.1 http://127.0.0.1:18080/cps.html chainkit test policy"
+if command -v xmllint >/dev/null 2>&1; then
+	for f in nc/ca-ip.der certpol/ca-qualifiers.der; do
+		run chainview --xml --no-system-trust "$FX/$f"
+		checks=$((checks + 1))
+		if xmllint --noout --relaxng "$top_srcdir/man/chainview.rng" "$out" 2>"$TMPD/xmllint"; then
+			echo "ok: $f: XML validates"
+		else
+			cat "$TMPD/xmllint" >>"$out"
+			fail "$f: XML does not validate"
+		fi
+		checks=$((checks + 1))
+		if grep -q '<name_constraints>' "$out" && grep -q '<certificate_policies' "$out"; then
+			echo "ok: $f: XML carries them"
+		else
+			fail "$f: XML without name_constraints or certificate_policies"
+		fi
+	done
+fi
+
+# findings on a terminal wrap at its width (80 when unknown) with
+# hanging indents; not on a terminal, one line each (issue 24 item 5)
+if command -v python3 >/dev/null 2>&1; then
+	python3 "$top_srcdir/tests/pty-run.py" "$TMPD/tty.txt" -- \
+		"$BIN/chainview" --no-system-trust --color never "$FX/bundles/client-chain.pem" >/dev/null 2>&1
+	tr -d '\r' <"$TMPD/tty.txt" >"$TMPD/tty"
+	checks=$((checks + 1))
+	# the findings (the header and the tree hold a long path and names)
+	if python3 -c 'import sys; t = open(sys.argv[1], encoding="utf-8").read().split("\nFindings:")[1]; sys.exit(any(len(l) > 80 for l in t.splitlines()))' "$TMPD/tty"; then
+		echo "ok: terminal: no finding line over 80 columns"
+	else
+		cp "$TMPD/tty" "$out"; fail "terminal: a finding line over 80 columns"
+	fi
+	checks=$((checks + 1))
+	if grep -q '^  warning root-not-given \[1\]: the chain ends at' "$TMPD/tty" &&
+		grep -q '^          tests is in neither the input' "$TMPD/tty" &&
+		grep -q '^            need not carry it' "$TMPD/tty"; then
+		echo "ok: terminal: hanging indents"
+	else
+		cp "$TMPD/tty" "$out"; fail "terminal: findings not wrapped with hanging indents"
+	fi
+fi
+run chainview --no-system-trust --color never "$FX/bundles/client-chain.pem"
+expect "not a terminal: one line per hint" 1 '^          → Give the root with --ca-file .* test the URL with aiacheck\.$'
 
 # the missing intermediate found in a CA file completes the chain
 run chainview --json --no-system-trust --ca-file "$FX/pki/int-ca.crt" --password demo "$FX/demo/client.pfx"
