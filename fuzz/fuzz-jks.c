@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b->format = CK_FMT_JKS;
 	ck_jks_sniff(f.p, f.n);
 	ck_error_clear(&err);
-	rc = ck_jks_load(b, f.p, f.n, &pw.pw, &err);
+	rc = ck_jks_load(b, f.p, f.n, &pw.pw, 0, &err);
 	fz_assert_error(rc, &err);
 	if (rc == CK_OK) {
 		json_t *doc;

@@ -26,6 +26,7 @@
 #include <gnutls/gnutls.h>
 #include <libtasn1.h>
 #include "der.h"
+#include "pkcs12.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -944,9 +945,12 @@ out:
 }
 
 /* Decrypt one private-key entry's EncryptedPrivateKeyInfo with `pw`
- * into a key.  CK_E_BAD_PASSWORD: not with this password. */
+ * into a key, a JCEKS key's derivation paid from *budget.
+ * CK_E_BAD_PASSWORD: not with this password; CK_E_KDF_BUDGET: its
+ * derivation would cost more than is left (nothing spent). */
 static enum ck_status unprotect_key(const unsigned char *der, size_t len, const char *pw,
-				    struct ck_key **out, struct ck_error *err)
+				    unsigned long long *budget, struct ck_key **out,
+				    struct ck_error *err)
 {
 	asn1_node ek = NULL, pp = NULL;
 	unsigned char *ct = NULL, *params = NULL, *plain = NULL, *salt = NULL;
@@ -972,6 +976,14 @@ static enum ck_status unprotect_key(const unsigned char *der, size_t len, const 
 			rc = ck_error_set(err, CK_E_PARSE, "malformed PBEWithMD5AndTripleDES parameters");
 			goto out;
 		}
+		/* (the salt's two halves are derived apart) */
+		if (iter > JCEKS_MAX_ITERATIONS || 2ULL * iter > *budget) {
+			rc = ck_error_set(err, CK_E_KDF_BUDGET,
+					  "the key's %lu iterations are over the key-derivation budget",
+					  iter);
+			goto out;
+		}
+		*budget -= 2ULL * iter;
 		rc = jceks_unprotect(salt, iter, ct, ct_len, pw, &plain, &plain_len);
 	} else {
 		rc = ck_error_set(err, CK_E_UNSUPPORTED, "key protection %s is not supported", oid);
@@ -1003,7 +1015,8 @@ out:
 /* With the keystore's password known, add every private key that
  * decrypts with it to the bundle. */
 static enum ck_status decrypt_keys(struct ck_bundle *b, struct ck_jks_info *info,
-				   const unsigned char *data, const char *pw)
+				   const unsigned char *data, const char *pw,
+				   unsigned long long budget)
 {
 	for (size_t i = 0; i < info->nentries; i++) {
 		struct ck_jks_entry *e = &info->entries[i];
@@ -1014,9 +1027,11 @@ static enum ck_status decrypt_keys(struct ck_bundle *b, struct ck_jks_info *info
 		if (e->type != CK_JKS_PRIVATE_KEY)
 			continue;
 		ck_error_clear(&ignored);
-		rc = unprotect_key(data + e->key_off, e->key_len, pw, &k, &ignored);
+		rc = unprotect_key(data + e->key_off, e->key_len, pw, &budget, &k, &ignored);
 		if (rc == CK_E_NOMEM)
 			return rc;
+		if (rc == CK_E_KDF_BUDGET)
+			break; /* this key and the ones after it stay listed */
 		if (rc)
 			continue; /* a password of its own, or a key we cannot read: listed */
 		k->was_encrypted = true;
@@ -1034,7 +1049,8 @@ static enum ck_status decrypt_keys(struct ck_bundle *b, struct ck_jks_info *info
 }
 
 enum ck_status ck_jks_load(struct ck_bundle *b, const unsigned char *data, size_t len,
-			   const struct ck_password *pw, struct ck_error *err)
+			   const struct ck_password *pw, unsigned long long kdf_budget,
+			   struct ck_error *err)
 {
 	struct rd r = { .p = data, .len = len, .err = err, .what = "the header" };
 	struct ck_jks_info *info = calloc(1, sizeof *info);
@@ -1087,7 +1103,8 @@ enum ck_status ck_jks_load(struct ck_bundle *b, const unsigned char *data, size_
 	if (!rc && info->password_kind) {
 		const char *known = !strcmp(info->password_kind, "given") ? pw->value :
 				    !strcmp(info->password_kind, "default") ? CK_JKS_DEFAULT_PASSWORD : "";
-		if ((rc = decrypt_keys(b, info, data, known)))
+		if ((rc = decrypt_keys(b, info, data, known,
+				       kdf_budget ? kdf_budget : CK_P12_KDF_BUDGET_DEFAULT)))
 			rc = ck_error_set(err, rc, "out of memory");
 	}
 out:

@@ -80,8 +80,14 @@ bool ck_jks_sniff(const unsigned char *data, size_t len);
  * protected with a password of its own stays listed, not decrypted.
  *
  * Every length is bounded by the bytes left and every count by what the
- * bytes left can hold; corrupt input gives CK_E_PARSE with the offset. */
+ * bytes left can hold; corrupt input gives CK_E_PARSE with the offset.
+ * `kdf_budget` bounds the key derivations as for a PKCS#12 file (0:
+ * CK_P12_KDF_BUDGET_DEFAULT): a JCEKS key costs twice its iteration
+ * count (up to 5,000,000, and the integrity hash has no secret, so a
+ * crafted keystore could otherwise hold thousands of such keys); a key
+ * over what is left stays listed, not decrypted. */
 enum ck_status ck_jks_load(struct ck_bundle *b, const unsigned char *data, size_t len,
-			   const struct ck_password *pw, struct ck_error *err);
+			   const struct ck_password *pw, unsigned long long kdf_budget,
+			   struct ck_error *err);
 
 #endif

@@ -1679,7 +1679,7 @@ enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
 		rc = ck_error_set(err, CK_E_PARSE, "the file is empty");
 	} else if (ck_jks_sniff(data, len)) {
 		b->format = CK_FMT_JKS;
-		rc = ck_jks_load(b, data, len, opts.password, err);
+		rc = ck_jks_load(b, data, len, opts.password, opts.kdf_budget, err);
 	} else if (has_pem_marker(data, len)) {
 		b->format = CK_FMT_PEM;
 		rc = load_pem(b, data, len, &opts, err);

@@ -316,7 +316,7 @@ static bool opaque_extension(const struct ck_der_elem *e, const struct ck_schema
 		return false;
 	f = ck_schema_field_at(names, e->offset);
 	n = f && f->name ? strlen(f->name) : 0;
-	return !f->as && n >= 9 && !strcmp(f->name + n - 9, "extnValue");
+	return f && !f->as && n >= 9 && !strcmp(f->name + n - 9, "extnValue");
 }
 
 /* Walk the block's DER through the sink: every element is tallied, those

@@ -15,7 +15,7 @@ static enum ck_status parse(const unsigned char *d, size_t len, const char *pw,
 	enum ck_status rc;
 	cr_assert(b);
 	ck_error_clear(e);
-	rc = ck_jks_load(b, d, len, pw ? &p : NULL, e);
+	rc = ck_jks_load(b, d, len, pw ? &p : NULL, 0, e);
 	if (rc) {
 		cr_assert_eq(b->ncerts, 0, "a failed keystore leaves certificates behind");
 		cr_assert_null(b->jks);

@@ -40,7 +40,7 @@ static const struct cli_option common_password[] = {
 	{ "password-file", 0, "FILE", "read the password from the first line of FILE", CLI_OPT_PASSWORD_FILE },
 	{ "password-env", 0, "VAR", "take the password from environment variable VAR", CLI_OPT_PASSWORD_ENV },
 	{ "password", 0, "PASS", "the password itself (visible to other users in ps)", CLI_OPT_PASSWORD },
-	{ "kdf-budget", 0, "N", "most PKCS#12 key-derivation iterations per file (default 30000000)", CLI_OPT_KDF_BUDGET },
+	{ "kdf-budget", 0, "N", "most PKCS#12 and JCEKS key-derivation iterations per file (default 30000000)", CLI_OPT_KDF_BUDGET },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 

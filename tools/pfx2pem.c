@@ -172,9 +172,15 @@ static int split(const struct ck_bundle *b, const struct ck_fixed *f, const stru
 	size_t n = 0, nint = 0;
 	char *password = NULL;
 	int status = CLI_EXIT_OK;
+	/* cert.pem: the leaf, or in a file of CA certificates alone (a
+	 * truststore, an intermediates bundle) the bottom of the chain */
+	long bottom = f->leaf;
 
-	if (f->leaf < 0) {
-		cli_msg(b->name, "there is no leaf certificate to write as cert.pem");
+	for (size_t i = 0; bottom < 0 && i < f->ncerts; i++)
+		if (!strcmp(f->roles[i], "intermediate"))
+			bottom = (long)i;
+	if (bottom < 0) {
+		cli_msg(b->name, "there is no leaf or intermediate certificate to write as cert.pem");
 		return CLI_EXIT_PROBLEMS;
 	}
 	ck_buf_init(&cert);
@@ -182,7 +188,7 @@ static int split(const struct ck_bundle *b, const struct ck_fixed *f, const stru
 	ck_buf_init(&full);
 	ck_buf_init(&key);
 	ck_buf_init(&root);
-	status = certs_pem(&f->certs[f->leaf], 1, o, &cert);
+	status = certs_pem(&f->certs[bottom], 1, o, &cert);
 	for (size_t i = 0; i < f->ncerts && !status; i++) {
 		const char *role = f->roles[i];
 		if (!strcmp(role, "root")) {
@@ -191,7 +197,7 @@ static int split(const struct ck_bundle *b, const struct ck_fixed *f, const stru
 			continue;
 		}
 		status = certs_pem(&f->certs[i], 1, o, &full);
-		if (!status && strcmp(role, "leaf") != 0) {
+		if (!status && (long)i != bottom) {
 			status = certs_pem(&f->certs[i], 1, o, &chain);
 			nint++;
 		}

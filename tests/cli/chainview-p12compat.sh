@@ -115,7 +115,7 @@ run certaudit --json --password-file "$W/pass" --no-system-trust "$W/certtool.pf
 expect_json "certaudit: certtool.pfx warns about .NET" \
 	'select(.path) | [.findings[] | select(.code == "pkcs12-incompatible") | .severity] | join(",")' warning
 run certaudit -v --password-file "$W/pass" --no-system-trust "$W/openssl-legacy.pfx"
-expect "certaudit: legacy file" 1 'warning pkcs12-incompatible: .*OpenSSL 3: RC2-40-CBC'
+expect "certaudit: legacy file" 0 'warning pkcs12-incompatible: .*OpenSSL 3: RC2-40-CBC'
 printf 'severity.pkcs12-incompatible = error\n' >"$TMPD/policy"
 run certaudit --policy "$TMPD/policy" --password-file "$W/pass" --no-system-trust --ca-file "$P/int-ca.crt" \
 	--ca-file "$P/root-ca.crt" "$W/certtool.pfx"

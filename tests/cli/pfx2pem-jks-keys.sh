@@ -43,6 +43,14 @@ for type in jks jceks; do
 	expect "$type: text" 1 '2 certificates, 2 keys' ''
 	expect "$type: text entries" 1 '2 private-key entries \(keys decrypted\)' ''
 
+	# a JCEKS key's derivation counts against --kdf-budget (twice its
+	# iteration count, 200,000 from keytool): over it, the key stays listed
+	if [ "$type" = jceks ]; then
+		run chainview --json --no-system-trust --password storepass --kdf-budget 1000 "$ks"
+		expect_json "$type: over --kdf-budget: no key decrypted" '.keys | length' 0
+		expect_json "$type: over --kdf-budget: entries listed" '[.input.jks.entries[].key_decrypted] | unique | join(",")' false
+	fi
+
 	# pfx2pem --key-only: the keys keytool itself exports
 	run pfx2pem --key-only --password storepass -o "$W/keys.$type.pem" "$ks"
 	expect "$type: pfx2pem --key-only" 0
