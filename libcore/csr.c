@@ -33,8 +33,12 @@ bool ck_csr_sniff(const unsigned char *data, size_t len)
 
 	if (len > 0xffffffffu)
 		return false;
+	/* a PEM file that also holds certificates is a bundle: its
+	 * certificates are what it is shown for */
 	if (is_pem_csr(data, len))
-		return true;
+		return !memmem(data, len, "-----BEGIN CERTIFICATE-----", 27) &&
+		       !memmem(data, len, "-----BEGIN X509 CERTIFICATE-----", 32) &&
+		       !memmem(data, len, "-----BEGIN TRUSTED CERTIFICATE-----", 35);
 	if (!len || data[0] != 0x30 || gnutls_x509_crq_init(&crq) < 0)
 		return false;
 	ok = import(crq, data, len) >= 0;

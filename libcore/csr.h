@@ -27,7 +27,8 @@ struct ck_csr {
 	char *pem_label;        /* NULL for DER */
 };
 
-/* Does data[0..len) look like a CSR: a PEM CERTIFICATE REQUEST block,
+/* Does data[0..len) look like a CSR: a PEM CERTIFICATE REQUEST block
+ * (in a file without certificates, which is a bundle),
  * or DER whose structure is a CertificationRequest?  (To choose it over
  * a certificate bundle; ck_csr_parse says what is wrong with it.) */
 bool ck_csr_sniff(const unsigned char *data, size_t len);

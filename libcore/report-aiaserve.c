@@ -9,11 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 json_t *ck_report_serve_request(const struct ck_serve_request *r)
 {
 	struct tm tm;
@@ -23,11 +18,14 @@ json_t *ck_report_serve_request(const struct ck_serve_request *r)
 	gmtime_r(&r->start.tv_sec, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(when + strlen(when), sizeof when - strlen(when), ".%03ldZ", r->start.tv_nsec / 1000000);
-	o = json_pack("{s:s, s:s?, s:s?, s:o, s:s?, s:o, s:o, s:I, s:I}",
-		      "time", when, "client", r->client, "method", r->method,
-		      "path", str_or_null(r->path), "query", r->query,
+	/* method, path and query are the client's bytes: not always UTF-8
+	 * (a record is written for every request, whatever it holds) */
+	o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I}",
+		      "time", when, "client", ck_json_str_or_null(r->client),
+		      "method", ck_json_str_or_null(r->method),
+		      "path", ck_json_str_or_null(r->path), "query", ck_json_str_or_null(r->query),
 		      "status", r->status ? json_integer(r->status) : json_null(),
-		      "fault", str_or_null(r->fault),
+		      "fault", ck_json_str_or_null(r->fault),
 		      "bytes", (json_int_t)r->bytes, "duration_ms", (json_int_t)r->duration_ms);
 	return o;
 }
@@ -42,7 +40,7 @@ json_t *ck_report_serve_urls(const char *base, const struct ck_serve_url *u, siz
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_pack("{s:s, s:s, s:s, s:s?, s:o}", "url", u[i].url, "path", u[i].path,
 				      "kind", u[i].kind, "subject", u[i].subject,
-				      "fault", str_or_null(u[i].fault));
+				      "fault", ck_json_str_or_null(u[i].fault));
 		if (!e || json_array_append_new(a, e)) {
 			json_decref(doc);
 			return NULL;

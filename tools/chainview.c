@@ -168,6 +168,7 @@ static int view(const char *path, struct cli_common *c, const struct opts *o,
 		return report_error(path, c, &err, out);
 	if (ck_csr_sniff(data, len)) {
 		status = view_csr(path, data, len, c, out);
+		explicit_bzero(data, len); /* it may hold the request's key */
 		free(data);
 		return status;
 	}

@@ -93,6 +93,7 @@ check "crl: the DER of the CRL given" cmp "$TMPD/body" "$TMPD/crl.der"
 curl_code "unknown path: 404" 22 "$H/nope.crt" -f
 curl -sS -o /dev/null -D "$TMPD/hdr" -X POST "$H/int-ca.crt"
 check "POST: 405 with Allow" grep -qi '^Allow: GET, HEAD' "$TMPD/hdr"
+curl_code "a path that is not UTF-8: 404" 22 "$H/%ff.crt?a=%fe" -f
 curl -sS -I -o "$TMPD/hdr" "$H/int-ca.crt"
 check "HEAD: Content-Length and no body" grep -qi "^Content-Length: $(wc -c <"$FX/pki/int-ca.der" | tr -d ' ')" "$TMPD/hdr"
 run aiacheck --json --no-system-trust --url "$H/int-ca.crt"
@@ -105,7 +106,8 @@ log_has "one line per request, every field" \
 log_has "404" '.path == "/nope.crt" and .status == 404 and .bytes == 0'
 log_has "POST" '.method == "POST" and .status == 405'
 log_has "HEAD sends no body" '.method == "HEAD" and .status == 200 and .bytes == 0'
-check "the log is JSON Lines, one per request (8)" test "$(jq -c . "$LOG" | wc -l)" = 8
+log_has "a path that is not UTF-8 is logged (U+FFFD)" '.status == 404 and (.path | test("^/\ufffd\\.crt$"))'
+check "the log is JSON Lines, one per request (9)" test "$(jq -c . "$LOG" | wc -l)" = 9
 
 # --- faults ------------------------------------------------------------
 : >"$LOG"

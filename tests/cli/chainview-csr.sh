@@ -62,6 +62,11 @@ for f in req.pem bad-sig.der; do
 	fi
 done
 
+# a PEM file with certificates and a request is a bundle: its chain is shown
+cat "$FX/bundles/client-chain.pem" "$TMPD/req.pem" >"$TMPD/mixed.pem"
+run chainview --json --no-system-trust --ca-file "$FX/pki/root-ca.crt" "$TMPD/mixed.pem"
+expect_json "certificates and a request: the chain" '"\(.chain.path | length) \(.chain.valid) \(has("csr"))"' '3 true false'
+
 # a request read from standard input
 run_stdin "$TMPD/req.pem" chainview -
 expect "stdin" 0 '^-: certificate request \(CSR\), PEM$'
