@@ -457,7 +457,7 @@ enum ck_status ck_export_name_hash(const struct ck_cert *c, unsigned long *out,
 {
 	const unsigned char *name = ck_cert_span(c, c->subject_raw);
 	struct ck_buf canon;
-	struct ck_tlv seq;
+	struct ck_tlv seq = { 0 };
 	unsigned char md[20];
 	enum ck_status rc;
 
@@ -465,10 +465,11 @@ enum ck_status ck_export_name_hash(const struct ck_cert *c, unsigned long *out,
 	rc = ck_der_read(name, c->subject_raw.len, false, 0, &seq, err);
 	/* the RDNs one after the other: OpenSSL leaves out the outer SEQUENCE */
 	for (size_t i = seq.hdr_len; !rc && i < seq.hdr_len + seq.len;) {
-		struct ck_tlv r;
+		struct ck_tlv r = { 0 };
 		rc = ck_der_read(name + i, seq.hdr_len + seq.len - i, false, 0, &r, err);
-		if (!rc)
-			rc = canon_rdn(name + i + r.hdr_len, r.len, &canon, err);
+		if (rc)
+			break;
+		rc = canon_rdn(name + i + r.hdr_len, r.len, &canon, err);
 		i += r.hdr_len + r.len;
 	}
 	if (!rc && gnutls_hash_fast(GNUTLS_DIG_SHA1, canon.data, canon.len, md) < 0)
