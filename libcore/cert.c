@@ -1141,7 +1141,12 @@ bool ck_cert_matches_hostname(const struct ck_cert *cert, const char *hostname)
 
 const char *ck_cert_key_type(const struct ck_cert *cert)
 {
-	switch (cert->pk_algo) {
+	return ck_pk_algo_name(cert->pk_algo);
+}
+
+const char *ck_pk_algo_name(int pk_algo)
+{
+	switch (pk_algo) {
 	case GNUTLS_PK_RSA: return "RSA";
 	case GNUTLS_PK_RSA_PSS: return "RSA-PSS";
 	case GNUTLS_PK_DSA: return "DSA";
@@ -1151,7 +1156,7 @@ const char *ck_cert_key_type(const struct ck_cert *cert)
 	case GNUTLS_PK_ECDH_X25519: return "X25519";
 	case GNUTLS_PK_ECDH_X448: return "X448";
 	default: {
-		const char *n = gnutls_pk_get_name(cert->pk_algo);
+		const char *n = gnutls_pk_get_name(pk_algo);
 		return n ? n : "unknown";
 	}
 	}

@@ -150,6 +150,8 @@ bool ck_cert_matches_hostname(const struct ck_cert *cert, const char *hostname);
 
 /* Key algorithm name ("RSA", "EC", "Ed25519", ...) and curve name or NULL. */
 const char *ck_cert_key_type(const struct ck_cert *cert);
+/* The same for a gnutls_pk_algorithm_t (a request's key, say). */
+const char *ck_pk_algo_name(int pk_algo);
 const char *ck_cert_curve_name(const struct ck_cert *cert);
 
 /* Signature hash is MD5 or SHA-1 (or MD2). */

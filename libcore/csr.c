@@ -61,19 +61,6 @@ void ck_csr_free(struct ck_csr *c)
 	free(c);
 }
 
-static const char *key_type(int algo)
-{
-	switch (algo) {
-	case GNUTLS_PK_RSA: return "RSA";
-	case GNUTLS_PK_RSA_PSS: return "RSA-PSS";
-	case GNUTLS_PK_DSA: return "DSA";
-	case GNUTLS_PK_ECDSA: return "EC";
-	case GNUTLS_PK_EDDSA_ED25519: return "Ed25519";
-	case GNUTLS_PK_EDDSA_ED448: return "Ed448";
-	default: return "unknown";
-	}
-}
-
 static const char *san_prefix(int type)
 {
 	switch (type) {
@@ -171,7 +158,7 @@ enum ck_status ck_csr_parse(const unsigned char *data, size_t len, struct ck_csr
 		     ret < 0 ? NULL : ck_dn_clean(dn.data, dn.size);
 	gnutls_free(dn.data);
 	algo = gnutls_x509_crq_get_pk_algorithm(crq, &bits);
-	c->key_type = key_type(algo);
+	c->key_type = ck_pk_algo_name(algo);
 	c->key_bits = bits;
 	ret = gnutls_x509_crq_get_signature_algorithm(crq);
 	sn = ret >= 0 ? gnutls_sign_get_name((gnutls_sign_algorithm_t)ret) : NULL;
