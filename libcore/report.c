@@ -1472,7 +1472,9 @@ static void text_findings(FILE *f, const json_t *doc, const struct ck_text_opts 
 			fprintf(f, "\n%sNo findings.%s\n", ck_text_color(o, "ok"), ck_text_reset(o));
 		return;
 	}
-	fprintf(f, "\nFindings: %lld error%s, %lld warning%s, %lld info\n", jint(sum, "errors"),
+	/* (-q prints nothing before: no blank line to part it from) */
+	fprintf(f, "%sFindings: %lld error%s, %lld warning%s, %lld info\n", o->quiet ? "" : "\n",
+		jint(sum, "errors"),
 		jint(sum, "errors") == 1 ? "" : "s", jint(sum, "warnings"),
 		jint(sum, "warnings") == 1 ? "" : "s", jint(sum, "info"));
 	json_array_foreach(findings, i, fi) {

@@ -34,6 +34,8 @@ run chainview -q --no-system-trust --password test "$P12"
 expect "-q: findings only" 1 'untrusted-root'
 checks=$((checks + 1))
 if grep -q 'Chain 1' "$out"; then fail "-q printed the chain"; else echo "ok: -q is quiet"; fi
+checks=$((checks + 1))
+if [ "$(head -n 1 "$out")" = "" ]; then fail "-q begins with a blank line"; else echo "ok: -q begins with its findings"; fi
 
 # JSON: one document, the DESIGN fields
 run chainview --json --no-system-trust --ca-file "$ROOT" --password test "$P12"
