@@ -851,6 +851,31 @@ static bool push_subtree(ck_strv *v, unsigned type, const gnutls_datum_t *name)
 	return push_san(v, type, name, NULL);
 }
 
+/* Can GnuTLS read the nameConstraints value without leaking?  GnuTLS
+ * 3.7 leaks the names of a subtree it does not support (an otherName),
+ * and may on malformed values: those are not read for display (nc.c,
+ * which checks them, reads them itself).  Walks NameConstraints ->
+ * [0]/[1] GeneralSubtrees -> GeneralSubtree -> the base's identifier. */
+static bool nc_readable_by_gnutls(const unsigned char *v, size_t len)
+{
+	struct ck_tlv outer, trees, sub;
+	struct ck_error err;
+
+	if (ck_der_read(v, len, false, 0, &outer, &err) || outer.hdr_len + outer.len != len)
+		return false;
+	for (size_t i = outer.hdr_len; i < len; i += trees.hdr_len + trees.len) {
+		if (ck_der_read(v + i, len - i, false, 0, &trees, &err))
+			return false;
+		for (size_t j = i + trees.hdr_len; j < i + trees.hdr_len + trees.len;
+		     j += sub.hdr_len + sub.len) {
+			if (ck_der_read(v + j, i + trees.hdr_len + trees.len - j, false, 0, &sub, &err) ||
+			    sub.len < 2 || v[j + sub.hdr_len] == 0xa0 /* otherName */)
+				return false;
+		}
+	}
+	return true;
+}
+
 static enum ck_status read_nc(gnutls_x509_crt_t crt, struct ck_cert_extra *e)
 {
 	gnutls_x509_name_constraints_t nc = NULL;
@@ -911,6 +936,7 @@ enum ck_status ck_cert_extra_read(const struct ck_cert *c, struct ck_cert_extra 
 {
 	gnutls_x509_crt_t crt = NULL;
 	gnutls_datum_t d = { c->der, (unsigned)c->der_len };
+	struct ck_ext nc;
 	enum ck_status rc = CK_OK;
 
 	memset(out, 0, sizeof *out);
@@ -920,7 +946,8 @@ enum ck_status ck_cert_extra_read(const struct ck_cert *c, struct ck_cert_extra 
 		return CK_OK;
 	if (crt_import(&crt, &d) < 0)
 		return CK_OK; /* the record was read; nothing more to show */
-	rc = read_nc(crt, out);
+	if (ck_cert_ext_find(c, "2.5.29.30", &nc) && nc_readable_by_gnutls(nc.value, nc.len))
+		rc = read_nc(crt, out);
 	if (!rc)
 		rc = read_policies(crt, out);
 	gnutls_x509_crt_deinit(crt);

@@ -371,7 +371,8 @@ static enum ck_status add_dir(struct ck_serve_set *s, const char *dir, const str
 		names = grown;
 		sprintf(names[n++], "%s/%s", dir, e->d_name);
 	}
-	qsort(names, n, sizeof *names, by_name);
+	if (n)
+		qsort(names, n, sizeof *names, by_name);
 	for (size_t i = 0; i < n && rc == CK_OK; i++) {
 		struct stat st;
 		if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
