@@ -1445,6 +1445,7 @@ static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *
 	size_t pos = 0, certs0 = b->ncerts, keys0 = b->nkeys;
 	unsigned line = 0, blocks = 0;
 	struct pem_block blk, prev;
+	struct ck_error end_err;
 	enum ck_status rc;
 	int found;
 
@@ -1468,9 +1469,14 @@ static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *
 		}
 		prev = blk;
 	}
+	/* next_pem_block's reason for a last block it could not read: the
+	 * flush may note corrupt blocks, which clears err */
+	if (found < 0)
+		end_err = *err;
 	if (pb->n && (rc = pem_flush(b, pb, opts, err)))
 		return rc;
 	if (found < 0) {
+		*err = end_err;
 		/* a last block without its END line: corrupt too, when
 		 * something before it could be read */
 		if (b->ncerts == certs0 && b->nkeys == keys0)
