@@ -8,17 +8,7 @@
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 
-static struct ck_cert *load_der(const char *rel)
-{
-	size_t len = 0;
-	unsigned char *d = fx_read(rel, &len);
-	struct ck_cert *c = NULL;
-	struct ck_error e;
-	ck_error_clear(&e);
-	cr_assert_eq(ck_cert_from_der(d, len, &c, &e), CK_OK, "%s: %s", rel, e.what);
-	free(d);
-	return c;
-}
+#define load_der(rel) fx_cert(rel)
 
 Test(cert, client_fields)
 {

@@ -22,18 +22,7 @@
 #include <gnutls/x509.h>
 #include <time.h>
 
-static struct ck_cert *load(const char *rel)
-{
-	size_t len = 0;
-	unsigned char *d = fx_read(rel, &len);
-	struct ck_cert *c = NULL;
-	struct ck_error e;
-
-	ck_error_clear(&e);
-	cr_assert_eq(ck_cert_from_der(d, len, &c, &e), CK_OK, "%s: %s", rel, e.what);
-	free(d);
-	return c;
-}
+#define load(rel) fx_cert(rel)
 
 /* A new accumulator holding the constraints of each CA named (fixture
  * paths), in order. */
