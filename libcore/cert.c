@@ -666,7 +666,7 @@ static const char *hash_name(const char *oid)
  * its parameters (RFC 4055 3.1; absent ones are SHA-1, MGF1 with SHA-1
  * and 20): "RSA-PSS (SHA-256, MGF1 SHA-256, salt 32)".  GnuTLS knows
  * only some combinations, and printed the OID for the others. */
-static bool pss_name(const struct ck_cert *c, char *buf, size_t size)
+static bool pss_name(const struct ck_cert *c, char *buf, size_t size, int *digest)
 {
 	asn1_node alg = NULL, pss = NULL, mgf = NULL;
 	unsigned char *params = NULL, *mgfp = NULL;
@@ -690,6 +690,7 @@ static bool pss_name(const struct ck_cert *c, char *buf, size_t size)
 		ck_der_read_uint(pss, "saltLength", &salt);
 	}
 	snprintf(buf, size, "RSA-PSS (%s, MGF1 %s, salt %lu)", hash_name(hash), hash_name(mhash), salt);
+	*digest = (int)gnutls_oid_to_digest(hash);
 	ok = true;
 out:
 	asn1_delete_structure(&alg);
@@ -708,7 +709,8 @@ static int read_signature_algo(struct ck_cert *c, gnutls_x509_crt_t crt)
 	size_t oid_size = sizeof oid;
 
 	c->sig_algo = algo > 0 ? algo : 0;
-	if (pss_name(c, pss, sizeof pss))
+	c->sig_hash = algo > 0 ? (int)gnutls_sign_get_hash_algorithm(algo) : 0;
+	if (pss_name(c, pss, sizeof pss, &c->sig_hash))
 		name = pss;
 	else if (!name && gnutls_x509_crt_get_signature_oid(crt, oid, &oid_size) >= 0)
 		name = oid;
@@ -1205,10 +1207,7 @@ const char *ck_cert_curve_name(const struct ck_cert *cert)
 
 bool ck_cert_weak_signature(const struct ck_cert *cert)
 {
-	int hash;
-	if (!cert->sig_algo)
-		return false;
-	hash = gnutls_sign_get_hash_algorithm(cert->sig_algo);
+	int hash = cert->sig_hash;
 	return hash == GNUTLS_DIG_MD5 || hash == GNUTLS_DIG_SHA1 || hash == GNUTLS_DIG_MD2;
 }
 

@@ -69,7 +69,9 @@ struct ck_cert {
 	int pk_algo;   /* gnutls_pk_algorithm_t */
 	unsigned bits;
 	int curve;     /* gnutls_ecc_curve_t, 0 if none */
-	int sig_algo;  /* gnutls_sign_algorithm_t; 0 when unknown */
+	int sig_algo;  /* gnutls_sign_algorithm_t; 0 when GnuTLS cannot verify it */
+	int sig_hash;  /* gnutls_digest_algorithm_t the signature uses; 0 unknown
+	                * (known for RSA-PSS hashes GnuTLS cannot verify with) */
 	char *sig_algo_name; /* name or OID as found */
 
 	bool has_basic_constraints;

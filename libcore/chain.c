@@ -947,10 +947,17 @@ static void evaluate(struct search *s, bool trusted, bool complete, bool self_si
 	rc = run_validate(s, trusted, complete, self_signed_top, &ps, &v);
 	if (rc && !s->rc)
 		s->rc = rc;
-	if (!complete && issuer_present)
-		ck_problems_add(&ps, "bad-signature", s->len - 1, false,
-				"the issuer of %s was found but its signature does not verify",
-				s->p->e[s->path[s->len - 1]].cert->subject);
+	if (!complete && issuer_present) {
+		const struct ck_cert *top = s->p->e[s->path[s->len - 1]].cert;
+		if (!top->sig_algo)
+			ck_problems_add(&ps, "unsupported-signature", s->len - 1, false,
+					"the issuer of %s was found but its signature (%s) cannot be checked: GnuTLS does not implement that algorithm",
+					top->subject, top->sig_algo_name);
+		else
+			ck_problems_add(&ps, "bad-signature", s->len - 1, false,
+					"the issuer of %s was found but its signature does not verify",
+					top->subject);
+	}
 	if (!s->capture) {
 		const struct ck_chain_problem *f = ck_problems_first_error(&ps);
 		char buf[600];

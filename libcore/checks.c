@@ -45,6 +45,7 @@ static const struct ck_finding_code codes[] = {
 	{ "not-yet-valid", CK_SEV_ERROR, "a certificate is not valid yet" },
 	{ "expires-soon", CK_SEV_WARNING, "a certificate expires within the warning period" },
 	{ "bad-signature", CK_SEV_ERROR, "a signature does not verify" },
+	{ "unsupported-signature", CK_SEV_ERROR, "a signature algorithm GnuTLS cannot verify (e.g. RSA-PSS with SHA-1)" },
 	{ "key-mismatch", CK_SEV_ERROR, "a private key matches no certificate" },
 	{ "no-private-key", CK_SEV_INFO, "a PKCS#12 file holds no private key" },
 	{ "no-certificate", CK_SEV_INFO, "the input holds private keys but no certificate" },
@@ -267,6 +268,8 @@ static const char *problem_hint(const char *code)
 		return "Renew or replace the certificate (check the dates with --at).";
 	if (!strcmp(code, "bad-signature"))
 		return "The certificate was not signed by this issuer's key: the file holds a wrong or re-keyed issuer.";
+	if (!strcmp(code, "unsupported-signature"))
+		return "GnuTLS clients cannot verify it either; reissue with a common algorithm (RSA or ECDSA with SHA-256, or RSA-PSS with SHA-256).";
 	if (!strcmp(code, "purpose-mismatch"))
 		return "Issue a certificate whose extended key usage includes the purpose (clientAuth for mutual TLS clients, serverAuth for servers).";
 	if (!strcmp(code, "hostname-mismatch"))

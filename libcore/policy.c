@@ -798,9 +798,9 @@ static enum ck_status check_signatures(struct ck_audit *au, const struct ck_poli
 		int verified, hash;
 		/* Nobody relies on the signature of an anchor or of a
 		 * self-signed certificate. */
-		if (e->anchor || ck_analysis_issuer(a, i, &verified) == (long)i || !c->sig_algo)
+		if (e->anchor || ck_analysis_issuer(a, i, &verified) == (long)i || !c->sig_hash)
 			continue;
-		hash = (int)gnutls_sign_get_hash_algorithm((gnutls_sign_algorithm_t)c->sig_algo);
+		hash = c->sig_hash;
 		if (hash == GNUTLS_DIG_UNKNOWN || !forbidden(p, hash))
 			continue;
 		rc = ck_audit_add(au, p, "weak-signature", (long)i, c->subject,

@@ -410,7 +410,9 @@ static json_t *chain_json(const struct ck_analysis *a, const struct ck_chain *c)
 		json_object_set_new(m, "authority_key_id", hex_or_null(t->aki, t->aki_len));
 		json_object_set_new(m, "ca_issuers", strv_json(t->aia_ca_issuers));
 		json_object_set_new(m, "needed_by", json_integer(ck_analysis_index(a, top)));
-		json_object_set_new(m, "reason", json_string(c->issuer_present ? "bad-signature" : "not-found"));
+		json_object_set_new(m, "reason", json_string(!c->issuer_present ? "not-found" :
+							       t->sig_algo ? "bad-signature" :
+							       "unsupported-signature"));
 		json_array_append_new(missing, m);
 	}
 	json_object_set_new(o, "status", json_string(c->complete ? "complete" : "incomplete"));
@@ -1302,14 +1304,16 @@ static void text_chain(FILE *f, struct text_src *t, const json_t *ch, size_t n,
 		ck_text_reset(o));
 	json_array_foreach(missing, i, m) {
 		bool badsig = !strcmp(jstr(m, "reason"), "bad-signature");
+		bool unsup = !strcmp(jstr(m, "reason"), "unsupported-signature");
 		const json_t *urls = json_object_get(m, "ca_issuers"), *u;
 		const json_t *by = json_object_get(m, "needed_by");
 		/* above a CA: most likely a root that was not given (root-not-given) */
-		bool root = !badsig && json_is_integer(by) &&
+		bool root = !badsig && !unsup && json_is_integer(by) &&
 			    jtrue(src_cert(t, (size_t)json_integer_value(by)), "ca");
 		size_t k;
 		fprintf(f, "  %s✗ %s%s %s\n", ck_text_color(o, "error"),
-			badsig ? "issuer does not verify:" : root ? "not given (usually the root):" :
+			badsig ? "issuer does not verify:" :
+			unsup ? "issuer's signature cannot be checked:" : root ? "not given (usually the root):" :
 			"missing:", ck_text_reset(o), jstr(m, "issuer"));
 		json_array_foreach(urls, k, u)
 			fprintf(f, "    %s %s\n", k ? "      " : "fetch:", json_string_value(u));

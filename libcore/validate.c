@@ -346,15 +346,10 @@ static void r_leaf_cert_sign(struct vctx *x, size_t pos)
 		    "%s asserts keyCertSign without being a CA (RFC 5280 4.2.1.3)", subject(c));
 }
 
-static int sig_hash(const struct ck_cert *c)
-{
-	return c->sig_algo ? gnutls_sign_get_hash_algorithm(c->sig_algo) : GNUTLS_DIG_UNKNOWN;
-}
-
 static void r_broken_hash(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
-	int h = sig_hash(c);
+	int h = c->sig_hash;
 	if (!signature_not_relied_on(x, pos) && (h == GNUTLS_DIG_MD5 || h == GNUTLS_DIG_MD2))
 		ERR(x, "weak-signature", pos, "%s is signed with a broken hash (%s)", subject(c),
 		    c->sig_algo_name);
@@ -363,7 +358,7 @@ static void r_broken_hash(struct vctx *x, size_t pos)
 static void r_sha1(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
-	if (signature_not_relied_on(x, pos) || sig_hash(c) != GNUTLS_DIG_SHA1)
+	if (signature_not_relied_on(x, pos) || c->sig_hash != GNUTLS_DIG_SHA1)
 		return;
 	ck_problems_add(x->ps, "weak-signature", pos, x->o->profile == CK_PROFILE_RFC5280,
 			"%s is signed with SHA-1 (%s)", subject(c), c->sig_algo_name);

@@ -383,7 +383,10 @@ bool conv_report_fix(const struct conv_opts *o, const char *name, const struct c
 	if (!f->complete) {
 		const struct ck_cert *m = f->missing_from;
 		const char *url = m ? conv_aia_url(m) : NULL;
-		if (m && f->missing_bad_signature)
+		if (m && f->missing_bad_signature && !m->sig_algo)
+			cli_msg(name, "could not complete the chain: the issuer of %s was found but its "
+				"signature (%s) cannot be checked: %s", m->subject, m->sig_algo_name, m->issuer);
+		else if (m && f->missing_bad_signature)
 			cli_msg(name, "could not complete the chain: the issuer of %s was found but its "
 				"signature does not verify: %s", m->subject, m->issuer);
 		else if (m)

@@ -136,6 +136,23 @@ sha256|sha256|32|RSA-PSS (SHA-256, MGF1 SHA-256, salt 32)
 sha1|sha1|20|RSA-PSS (SHA-1, MGF1 SHA-1, salt 20)
 sha384|sha1|48|RSA-PSS (SHA-384, MGF1 SHA-1, salt 48)
 PSS
+	# a leaf signed with RSA-PSS SHA-1, which GnuTLS cannot verify: the
+	# signature is not called bad (OpenSSL verifies it), it is called
+	# unchecked, and the SHA-1 hash is still a weak-signature
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/pssroot.key" -out "$TMPD/pssroot.crt" \
+		-subj /CN=pss -days 36500 2>/dev/null
+	openssl req -newkey rsa:2048 -nodes -keyout "$TMPD/pssleaf.key" -out "$TMPD/pssleaf.csr" \
+		-subj /CN=pssleaf 2>/dev/null
+	openssl x509 -req -in "$TMPD/pssleaf.csr" -CA "$TMPD/pssroot.crt" -CAkey "$TMPD/pssroot.key" \
+		-out "$TMPD/pssleaf.crt" -days 36500 -sha1 -sigopt rsa_padding_mode:pss \
+		-sigopt rsa_pss_saltlen:20 2>/dev/null
+	run chainview --json --no-system-trust --ca-file "$TMPD/pssroot.crt" "$TMPD/pssleaf.crt"
+	expect_json "RSA-PSS SHA-1 link: not called bad, called unchecked" \
+		'[.findings[] | .code] | map(select(test("signature"))) | sort | join(",")' \
+		"unsupported-signature,weak-signature"
+	expect_json "RSA-PSS SHA-1 link: reason" '.chains[0].missing[0].reason' unsupported-signature
+	run chainview --no-system-trust --color never --ca-file "$TMPD/pssroot.crt" "$TMPD/pssleaf.crt"
+	expect "RSA-PSS SHA-1 link: text" 1 "issuer's signature cannot be checked: CN=pss$"
 fi
 
 # name-constraints-violation names the name and the constraint it broke
