@@ -1476,7 +1476,10 @@ static void text_findings(FILE *f, const json_t *doc, const struct ck_text_opts 
 			fprintf(f, "\n%sNo findings.%s\n", ck_text_color(o, "ok"), ck_text_reset(o));
 		return;
 	}
-	/* (-q prints nothing before: no blank line to part it from) */
+	/* (-q prints nothing before: no blank line to part it from; over
+	 * several inputs it names the input, as the header would) */
+	if (o->quiet && o->many)
+		fprintf(f, "%s: ", jstr(json_object_get(doc, "input"), "name"));
 	fprintf(f, "%sFindings: %lld error%s, %lld warning%s, %lld info\n", o->quiet ? "" : "\n",
 		jint(sum, "errors"),
 		jint(sum, "errors") == 1 ? "" : "s", jint(sum, "warnings"),

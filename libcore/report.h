@@ -96,6 +96,7 @@ struct ck_text_opts {
 	unsigned width; /* terminal columns for wrapped text; 0 = 80 */
 	bool tty;       /* stdout is a terminal: wide rows and findings wrap at `width`;
 			 * else one per line, for grep */
+	bool many;      /* one of several inputs: -q's Findings line names the input */
 };
 
 /* Print `text` wrapped at `width` columns, the first line after `lead`

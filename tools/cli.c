@@ -1275,6 +1275,7 @@ void cli_output_doc(struct cli_output *o, const json_t *doc,
 		break;
 	default:
 		to = cli_text_opts(o->c);
+		to.many = o->many;
 		if (!o->first && !o->c->quiet)
 			fputc('\n', stdout);
 		if (text(stdout, doc, &to) < 0)
@@ -1314,6 +1315,7 @@ void cli_output_bundle(struct cli_output *o, const struct ck_bundle *b,
 		if (!o->first && !o->c->quiet)
 			fputc('\n', stdout);
 		to = cli_text_opts(o->c);
+		to.many = o->many;
 		if (ck_report_bundle_text(stdout, b, a, &to) < 0)
 			o->failed = true;
 		break;

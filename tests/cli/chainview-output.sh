@@ -36,6 +36,12 @@ checks=$((checks + 1))
 if grep -q 'Chain 1' "$out"; then fail "-q printed the chain"; else echo "ok: -q is quiet"; fi
 checks=$((checks + 1))
 if [ "$(head -n 1 "$out")" = "" ]; then fail "-q begins with a blank line"; else echo "ok: -q begins with its findings"; fi
+# over several inputs, -q says which input each block of findings is for
+run chainview -q --no-system-trust "$FX/pki/soon-leaf.crt" "$FX/bundles/client-leaf.pem"
+expect "-q, two inputs: the first named" 1 "^$FX/pki/soon-leaf\.crt: Findings: 1 error"
+expect "-q, two inputs: the second named" 1 "^$FX/bundles/client-leaf\.pem: Findings: 1 error"
+run chainview -q --no-system-trust "$FX/pki/soon-leaf.crt"
+expect "-q, one input: not named" 1 "^Findings: 1 error"
 
 # JSON: one document, the DESIGN fields
 run chainview --json --no-system-trust --ca-file "$ROOT" --password test "$P12"
