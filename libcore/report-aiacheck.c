@@ -355,6 +355,25 @@ static json_t *summary_json(const struct ck_aia_report *r, struct ck_runtime_ver
 	return o;
 }
 
+/* What reading the input noticed (a corrupt block skipped, glued PEM
+ * blocks...): chainview's findings of the same codes, without hints,
+ * so that a URL check of a half-read file does not pass for whole. */
+static json_t *input_findings_json(const struct ck_bundle *b)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && b && i < b->nnotes; i++) {
+		const struct ck_note *n = &b->notes[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "code", ck_json_str(n->code));
+		json_object_set_new(o, "severity", ck_json_str(n->severity));
+		json_object_set_new(o, "certificate", json_null());
+		json_object_set_new(o, "message", ck_json_str(n->message));
+		json_object_set_new(o, "hint", ck_json_str_or_null(n->hint));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 json_t *ck_report_aiacheck(const struct ck_aia_report *r,
 			   struct ck_runtime_verdict *const *verdicts, size_t nverdicts)
 {
@@ -373,6 +392,7 @@ json_t *ck_report_aiacheck(const struct ck_aia_report *r,
 	}
 	ck_time_format(r->at, at);
 	json_object_set_new(doc, "input", r->bundle ? ck_report_input(r->bundle) : json_null());
+	json_object_set_new(doc, "input_findings", input_findings_json(r->bundle));
 	json_object_set_new(doc, "at", json_string(at));
 	json_object_set_new(doc, "mode", json_string(r->list_only ? "list" : "check"));
 	for (size_t i = 0; a && i < a->norder; i++)
@@ -466,6 +486,14 @@ static void text_chain_summary(FILE *f, const json_t *doc, const struct ck_text_
 	}
 	text_chain_status(f, doc, o);
 	fputc('\n', f);
+	/* what could not be read: the counts above are what could */
+	json_array_foreach(json_object_get(doc, "input_findings"), i, m) {
+		const char *sev = ck_json_text(m, "severity");
+		if (!strcmp(sev, "info"))
+			continue;
+		fprintf(f, "  %s%s%s %s: %s\n", ck_text_color(o, sev), sev, ck_text_reset(o),
+			ck_json_text(m, "code"), ck_json_text(m, "message"));
+	}
 	json_array_foreach(json_object_get(doc, "missing"), i, m) {
 		const json_t *all = json_object_get(m, "needed_by_all"), *x;
 		size_t k;

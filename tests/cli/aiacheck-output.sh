@@ -71,7 +71,8 @@ expect_json "json: error document" '.error.message' "the file is empty"
 for args in "$CA $DEMO" "--list $CA $DEMO" "--as all --revocation --ocsp-get $CA $FX/pki/multi-aia-leaf.crt" \
 	"--url http://127.0.0.1:18082/x --connect-timeout 0.3 --url hhtp://x/ --url http://127.0.0.1:18080/int-ca.crt" \
 	"--no-system-trust $FX/pki/badurl-leaf.crt" "--no-system-trust $FX/bad/truncated.der" \
-	"--no-system-trust $FX/pki/revoked-leaf.crt $FX/bundles/two-leaves.pem"; do
+	"--no-system-trust $FX/pki/revoked-leaf.crt $FX/bundles/two-leaves.pem" \
+	"--list --no-system-trust --password-file $FX/stores/cacerts.jks.pass $FX/stores/cacerts.jks"; do
 	# shellcheck disable=SC2086
 	run aiacheck --xml $args
 	checks=$((checks + 1))

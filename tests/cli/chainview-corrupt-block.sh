@@ -2,7 +2,8 @@
 # A PEM file with good blocks and a corrupt one (issue 24, item 15): what
 # could be read is shown, with a corrupt-block error finding naming the
 # block and its line, exit status 1 (problems found) -- in chainview and
-# certaudit.  A file with no readable block stays exit status 3.
+# certaudit; aiacheck shows it.  A file with no readable block stays exit
+# status 3.
 . "$top_srcdir/tests/lib.sh"
 need jq xmllint
 
@@ -64,4 +65,19 @@ run certaudit --no-system-trust "$TMPD/base64.pem"
 expect "certaudit" 1 "corrupt-block: PEM block 2 could not be read"
 run certaudit --no-system-trust "$TMPD/allbad.pem"
 expect "certaudit: no readable block" 1 "corrupt: bad base64 in CERTIFICATE block at line 1"
+
+# aiacheck says it too (it listed the readable half as if it were whole);
+# its exit status is about URLs and stays 0 with --list
+run aiacheck --list --no-system-trust "$TMPD/base64.pem"
+expect "aiacheck: text" 0 "^  error corrupt-block: PEM block 2 could not be read and was skipped: bad base64"
+run aiacheck --list --no-system-trust --json "$TMPD/base64.pem"
+expect_json "aiacheck: json" '[.input_findings[] | .code + " " + .severity] | join(",")' "corrupt-block error"
+run aiacheck --list --no-system-trust --xml "$TMPD/base64.pem"
+checks=$((checks + 1))
+if xmllint --noout --relaxng "$top_srcdir/man/aiacheck.rng" "$out" 2>"$TMPD/xmllint"; then
+	echo "ok: aiacheck XML valid"
+else
+	cat "$TMPD/xmllint"
+	fail "aiacheck XML does not validate"
+fi
 finish
