@@ -436,14 +436,6 @@ static int json_open(FILE *out, json_t *obj)
 	return r;
 }
 
-/* Write a value we own, and drop it. */
-static int dump_new(FILE *out, json_t *v)
-{
-	int r = v ? ck_json_write_value(out, v) : -1;
-	json_decref(v);
-	return r;
-}
-
 static int json_level(struct dump_sink *s)
 {
 	if (s->level == s->cap) {
@@ -492,7 +484,7 @@ static int jnode(struct dump_sink *s, json_t *node, unsigned depth, bool open, b
 	if (hidden)
 		json_object_set_new(node, "children_hidden", json_true());
 	if (!open)
-		return dump_new(s->out, node);
+		return ck_json_write_new(s->out, node);
 	if (json_open(s->out, node) < 0 || fputs(",\"children\":[", s->out) == EOF)
 		return -1;
 	return json_level(s);

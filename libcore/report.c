@@ -643,10 +643,10 @@ json_t *ck_report_bundle(const struct ck_bundle *b, const struct ck_analysis *a)
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12))
 
-/* Dump a value we own and drop it.  It is dumped into memory first and
- * written at once: json_dumpf() writes each token with its own fwrite(),
- * which costs more than building the value (thousands of certificates). */
-static int dump_new(FILE *out, json_t *v)
+/* A value is dumped into memory first and written at once: json_dumpf()
+ * writes each token with its own fwrite(), which costs more than
+ * building the value (thousands of certificates). */
+int ck_json_write_value(FILE *out, const json_t *v)
 {
 	char stack[8192], *heap = NULL, *buf = stack;
 	size_t n = v ? json_dumpb(v, stack, sizeof stack, DUMP_FLAGS) : 0;
@@ -659,6 +659,12 @@ static int dump_new(FILE *out, json_t *v)
 	if (n && buf)
 		r = fwrite(buf, 1, n, out) == n ? 0 : -1;
 	free(heap);
+	return r;
+}
+
+int ck_json_write_new(FILE *out, json_t *v)
+{
+	int r = v ? ck_json_write_value(out, v) : -1;
 	json_decref(v);
 	return r;
 }
@@ -675,10 +681,10 @@ int ck_report_bundle_json(FILE *out, const struct ck_bundle *b, const struct ck_
 		const char *key = members[m];
 		if (m && fputc(',', out) == EOF)
 			return -1;
-		if (dump_new(out, json_string(key)) < 0 || fputc(':', out) == EOF)
+		if (ck_json_write_new(out, json_string(key)) < 0 || fputc(':', out) == EOF)
 			return -1;
 		if (!streamed(key)) {
-			r = dump_new(out, member(b, a, key));
+			r = ck_json_write_new(out, member(b, a, key));
 			continue;
 		}
 		if (fputc('[', out) == EOF)
@@ -686,7 +692,7 @@ int ck_report_bundle_json(FILE *out, const struct ck_bundle *b, const struct ck_
 		for (size_t i = 0; r == 0 && i < item_count(a, key); i++) {
 			if (i && fputc(',', out) == EOF)
 				return -1;
-			r = dump_new(out, item(a, key, i));
+			r = ck_json_write_new(out, item(a, key, i));
 		}
 		if (r == 0 && fputc(']', out) == EOF)
 			return -1;
@@ -1676,11 +1682,6 @@ int ck_json_write_members(FILE *out, const json_t *obj)
 	int r = n >= 2 && t[0] == '{' && fwrite(t + 1, 1, n - 1, out) == n - 1 ? 0 : -1;
 	free(t);
 	return r;
-}
-
-int ck_json_write_value(FILE *out, const json_t *v)
-{
-	return json_dumpf(v, out, DUMP_FLAGS) == 0 ? 0 : -1;
 }
 
 int ck_xml_start(struct ck_xml *x, const char *element)

@@ -75,6 +75,9 @@ int ck_report_bundle_xml(struct ck_xml *x, const struct ck_bundle *b, const stru
 int ck_json_write_open(FILE *out, const json_t *obj);
 int ck_json_write_members(FILE *out, const json_t *obj);
 int ck_json_write_value(FILE *out, const json_t *v);
+/* ck_json_write_value() of a value we own, dropped after (also when v is
+ * NULL: an allocation that failed is a write that failed). */
+int ck_json_write_new(FILE *out, json_t *v);
 struct ck_xml;
 int ck_xml_start(struct ck_xml *x, const char *element);
 int ck_xml_value(struct ck_xml *x, const char *element, const json_t *v);
