@@ -51,7 +51,8 @@ within20() {
 }
 
 # predict_and_measure NAME URL [JAVA-PROPERTY...]: the leaf of URL, checked
-# by aiacheck --as java-aia (with the same properties) while Java builds
+# by aiacheck --as java-aia (with the same properties, and --timeout
+# $as_timeout) while Java builds
 # its chain twice in one JVM; sets $predicted and $fetch_ok (the model's),
 # $java1 and $java2 (AiaFetch's lines for the two builds), $ms1, $ms2
 predict_and_measure() {
@@ -68,7 +69,7 @@ predict_and_measure() {
 	java_pid=$!
 	# shellcheck disable=SC2086
 	run aiacheck --json --as java-aia --no-system-trust --ca-file "$ROOT" --connect-timeout 1 \
-		$props "$TMPD/leaf.crt"
+		--timeout "${as_timeout:-10}" $props "$TMPD/leaf.crt"
 	wait "$java_pid"
 	java_rc=$?
 	predicted=$(json '.runtimes[0].stall_ms | floor')
@@ -119,5 +120,23 @@ check "delay=3: the second build uses Java's copy ($ms2 ms)" test "$ms2" -lt 100
 aia_stop
 check "delay=3: Java and aiacheck each asked once" \
 	test "$(jq -s '[.[] | select(.path == "/int-ca.crt" and .status == 200 and .fault == "delay=3")] | length' "$AIA_LOG")" = 2
+
+# --- hanging, with the timeouts shortened as a user would: Java waits its
+# read timeout, and the model reads the properties as the JDK does --------
+aia_start "$TMPD/pki" --fault /int-ca.crt=hang
+HANG="$AIA_BASE/int-ca.crt"
+as_timeout=1
+predict_and_measure "hang" "$HANG" com.sun.security.cert.timeout=2 com.sun.security.cert.readtimeout=2500ms
+check "hang: the model takes the properties" \
+	test "$(json '.runtimes[0].model.connect_timeout_ms') $(json '.runtimes[0].model.read_timeout_ms')" = "2000 2500"
+case $timeouts in
+unknown*) ;;
+*) check "hang: the JDK's timeouts are the ones the model read ($timeouts ms)" test "$timeouts" = "2000 2500" ;;
+esac
+check "hang: Java's build fails ($java1)" test "${java1%% *}" = failed
+check "hang: measured $ms1 ms, predicted $predicted ms (within 20 %)" within20 "$ms1" "$predicted"
+aia_stop
+check "hang: Java asked (and got no answer)" \
+	test "$(jq -s '[.[] | select(.path == "/int-ca.crt" and .status == null and .fault == "hang")] | length' "$AIA_LOG")" = 2
 
 finish
