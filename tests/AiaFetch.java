@@ -8,7 +8,12 @@
  * a server that sends its leaf alone does.  Revocation is off: the stall
  * measured is the caIssuers download's alone.
  *
- * Usage: java AiaFetch ROOT LEAF N
+ * Usage: java AiaFetch ROOT LEAF N [WARM-CERT WARM-URL]
+ * With WARM-CERT (a certificate ROOT issued) and WARM-URL, first warms
+ * the JVM up as a long-running client is: builds WARM-CERT's path (no
+ * download needed) and reads WARM-URL with a URLConnection, so that the
+ * builds timed below do not include loading and compiling those classes
+ * (a few hundred milliseconds on a busy machine).
  * First prints the caIssuers download timeouts this JDK runs with, read
  * from URICertStore itself (needs
  * --add-opens java.base/sun.security.provider.certpath=ALL-UNNAMED):
@@ -21,6 +26,8 @@
  * line was printed, 2 on bad arguments or unreadable files. */
 import java.io.FileInputStream;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URLConnection;
 import java.lang.reflect.Field;
 import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathBuilderResult;
@@ -60,9 +67,23 @@ public final class AiaFetch {
 		}
 	}
 
+	/* The path of target to root, from target alone: its issuer must be
+	 * the anchor or be found elsewhere (the AIA download) */
+	private static PKIXBuilderParameters params(X509Certificate root, X509Certificate target)
+		throws Exception {
+		X509CertSelector sel = new X509CertSelector();
+		sel.setCertificate(target);
+		PKIXBuilderParameters p =
+			new PKIXBuilderParameters(Collections.singleton(new TrustAnchor(root, null)), sel);
+		p.setRevocationEnabled(false);
+		p.addCertStore(CertStore.getInstance("Collection",
+			new CollectionCertStoreParameters(List.of(target))));
+		return p;
+	}
+
 	public static void main(String[] args) throws Exception {
-		if (args.length != 3) {
-			System.err.println("usage: java AiaFetch ROOT LEAF N");
+		if (args.length != 3 && args.length != 5) {
+			System.err.println("usage: java AiaFetch ROOT LEAF N [WARM-CERT WARM-URL]");
 			System.exit(2);
 		}
 		CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -77,16 +98,16 @@ public final class AiaFetch {
 			System.exit(2);
 			return;
 		}
-		X509CertSelector target = new X509CertSelector();
-		target.setCertificate(leaf);
-		PKIXBuilderParameters params =
-			new PKIXBuilderParameters(Collections.singleton(new TrustAnchor(root, null)), target);
-		params.setRevocationEnabled(false);
-		/* the leaf only: the builder must find its issuer elsewhere */
-		params.addCertStore(CertStore.getInstance("Collection",
-			new CollectionCertStoreParameters(List.of(leaf))));
 		CertPathBuilder builder = CertPathBuilder.getInstance("PKIX");
 		System.out.println(timeouts());
+		if (args.length == 5) {
+			builder.build(params(root, read(cf, args[3])));
+			URLConnection c = new URI(args[4]).toURL().openConnection();
+			try (InputStream in = c.getInputStream()) {
+				in.readAllBytes();
+			}
+		}
+		PKIXBuilderParameters params = params(root, leaf);
 		for (int i = 0; i < n; i++) {
 			long t0 = System.nanoTime();
 			String line;

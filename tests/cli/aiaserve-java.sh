@@ -52,9 +52,9 @@ within20() {
 
 # predict_and_measure NAME URL [JAVA-PROPERTY...]: the leaf of URL, checked
 # by aiacheck --as java-aia (with the same properties, and --timeout
-# $as_timeout) while Java builds
-# its chain twice in one JVM; sets $predicted and $fetch_ok (the model's),
-# $java1 and $java2 (AiaFetch's lines for the two builds), $ms1, $ms2
+# $as_timeout) while Java, warmed up, builds its chain twice in one JVM;
+# sets $predicted and $fetch_ok (the model's), $java1 and $java2
+# (AiaFetch's lines for the two builds), $ms1, $ms2
 predict_and_measure() {
 	what=$1 url=$2
 	shift 2
@@ -65,7 +65,8 @@ predict_and_measure() {
 	timeout 120 java --add-opens java.base/sun.security.provider.certpath=ALL-UNNAMED \
 		-Dcom.sun.security.enableAIAcaIssuers=true -Dcom.sun.security.allowedAIALocations="$url" \
 		$(for p in "$@"; do printf ' -D%s' "$p"; done) \
-		-cp "$CLASSES" AiaFetch "$ROOT" "$TMPD/leaf.crt" 2 >"$TMPD/java.out" 2>"$TMPD/java.err" &
+		-cp "$CLASSES" AiaFetch "$ROOT" "$TMPD/leaf.crt" 2 "$FX/pki/int-ca.crt" "$AIA_BASE/root-ca.crt" \
+		>"$TMPD/java.out" 2>"$TMPD/java.err" &
 	java_pid=$!
 	# shellcheck disable=SC2086
 	run aiacheck --json --as java-aia --no-system-trust --ca-file "$ROOT" --connect-timeout 1 \
