@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_assert_line("a URL note", r->urls[i].note[0] ? r->urls[i].note : "-");
 	}
 	for (int i = 0; i < CK_RT_COUNT; i++) {
-		rc = ck_runtime_emulate(r, trust, (enum ck_runtime_id)i, (flags & 0x08) != 0, &vs[nv],
+		rc = ck_runtime_emulate(r, trust, (enum ck_runtime_id)i, (flags & 0x08) != 0, NULL, &vs[nv],
 					&err);
 		fz_assert_error(rc, &err);
 		if (rc)

@@ -109,7 +109,10 @@
 	.max_redirects = 20, \
 	.chain_budget_ms = 0, \
 	/* URICertStore: com.sun.security.cert.timeout and \
-	 * com.sun.security.cert.readtimeout, 15 s each by default */ \
+	 * com.sun.security.cert.readtimeout, 15 s each by default \
+	 * (properties of JDK-8179502: JDK 22, 21.0.3, 17.0.11, 11.0.23, \
+	 * 8u411); tests/cli/aiaserve-java.sh reads \
+	 * them from the JDK and measures a dropped and a hanging URL */ \
 	.connect_timeout_ms = 15000, \
 	.read_timeout_ms = 15000, \
 	.caches_failures = false, \
@@ -334,6 +337,8 @@ void ck_runtime_verdict_free(struct ck_runtime_verdict *v)
 {
 	if (!v)
 		return;
+	free(v->settings_text);
+	free(v->budget_text);
 	free(v->sends);
 	free(v->missing_issuer);
 	free(v->from_store);
@@ -342,6 +347,115 @@ void ck_runtime_verdict_free(struct ck_runtime_verdict *v)
 	free(v->stall);
 	free(v->store_note);
 	free(v);
+}
+
+/* ---------------------------------------------------------------- */
+/* settings */
+
+/* The JDK's reading of a timeout property
+ * (sun.security.util.SecurityProperties.getTimeoutSystemProp, JDK-8179502:
+ * JDK 22, 21.0.3, 17.0.11, 11.0.23, 8u411): trimmed; "ms" at the end
+ * means milliseconds, "s" or nothing seconds; the rest must be digits
+ * that fit an int, else the default stays.  Sets *ms, or returns false
+ * for a value the JDK ignores. */
+static bool java_timeout(const char *v, unsigned *ms)
+{
+	char buf[32];
+	size_t n;
+	unsigned long long x = 0;
+	bool millis = false;
+
+	while (*v == ' ' || *v == '\t')
+		v++;
+	n = strlen(v);
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	if (n >= sizeof buf)
+		return false;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	if (n >= 2 && !strcasecmp(buf + n - 2, "ms")) {
+		buf[n -= 2] = '\0';
+		millis = true;
+	} else if (n >= 1 && (buf[n - 1] == 's' || buf[n - 1] == 'S')) {
+		buf[--n] = '\0';
+	}
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] < '0' || buf[i] > '9')
+			return false;
+		x = x * 10 + (unsigned)(buf[i] - '0');
+		if (x > 2147483647ULL)
+			return false; /* NumberFormatException: the default */
+	}
+	if (!millis)
+		x *= 1000; /* an int in Java: it may wrap; not worth modelling */
+	if (x > 0xffffffffULL)
+		return false;
+	*ms = (unsigned)x;
+	return true;
+}
+
+enum ck_status ck_runtime_settings_java_property(struct ck_runtime_settings *s, const char *prop,
+						 struct ck_error *err)
+{
+	static const char *const names[] = { "com.sun.security.cert.timeout",
+					     "com.sun.security.cert.readtimeout" };
+	const char *eq = strchr(prop, '=');
+	unsigned ms = 0;
+	size_t k, len;
+	bool valid;
+
+	if (!eq)
+		return ck_error_set(err, CK_E_USAGE, "'%s' is not NAME=VALUE", prop);
+	for (k = 0; k < 2; k++)
+		if (strlen(names[k]) == (size_t)(eq - prop) && !strncmp(prop, names[k], (size_t)(eq - prop)))
+			break;
+	if (k == 2)
+		return ck_error_set(err, CK_E_USAGE,
+				    "'%.*s' is not a property the model knows (com.sun.security.cert.timeout, "
+				    "com.sun.security.cert.readtimeout)", (int)(eq - prop), prop);
+	valid = java_timeout(eq + 1, &ms);
+	if (valid && !ms)
+		return ck_error_set(err, CK_E_USAGE, "%s: 0 is no timeout at all, which cannot be predicted",
+				    names[k]);
+	if (valid)
+		*(k ? &s->java_cert_read_ms : &s->java_cert_connect_ms) = ms;
+	len = strlen(s->java_text);
+	snprintf(s->java_text + len, sizeof s->java_text - len, " -D%.100s%s", prop,
+		 valid ? "" : " (not a timeout: the JDK keeps its default)");
+	return CK_OK;
+}
+
+/* The profile of verdict v: the table's, with the settings applied. */
+static enum ck_status apply_settings(struct ck_runtime_verdict *v, const struct ck_runtime_settings *s)
+{
+	struct ck_runtime *p = &v->profile;
+	size_t n;
+
+	v->rt = p;
+	if (!s || !s->java_text[0] || (v->id != CK_RT_JAVA && v->id != CK_RT_JAVA_DEFAULT))
+		return CK_OK;
+	if (s->java_cert_connect_ms)
+		p->connect_timeout_ms = s->java_cert_connect_ms;
+	if (s->java_cert_read_ms)
+		p->read_timeout_ms = s->java_cert_read_ms;
+	n = strlen(p->settings) + strlen(s->java_text) + 1;
+	if (!(v->settings_text = malloc(n)))
+		return CK_E_NOMEM;
+	snprintf(v->settings_text, n, "%s%s", p->settings, s->java_text);
+	p->settings = v->settings_text;
+	if (p->fetches_ca_issuers) {
+		n = 160;
+		if (!(v->budget_text = malloc(n)))
+			return CK_E_NOMEM;
+		snprintf(v->budget_text, n, "%g s connect + %g s read per URL (com.sun.security.cert.timeout, "
+			 ".readtimeout); no budget per chain", p->connect_timeout_ms / 1000.0,
+			 p->read_timeout_ms / 1000.0);
+		p->budget = v->budget_text;
+	}
+	return CK_OK;
 }
 
 /* ---------------------------------------------------------------- */
@@ -1074,21 +1188,29 @@ static enum ck_status verdict_facts(struct emu *m, const struct ck_chain *c)
 
 enum ck_status ck_runtime_emulate(struct ck_aia_report *r, const struct ck_trust *trust,
 				  enum ck_runtime_id id, bool revocation,
+				  const struct ck_runtime_settings *settings,
 				  struct ck_runtime_verdict **out, struct ck_error *err)
 {
 	struct ck_runtime_verdict *v = calloc(1, sizeof *v);
-	struct emu m = { .r = r, .rt = ck_runtime_get(id), .v = v, .id = id };
+	struct emu m = { .r = r, .v = v, .id = id };
 	struct ck_chain *c = NULL;
 	const struct ck_cert *leaf = NULL;
 	size_t leaf_pi = 0;
 	enum ck_status rc;
 
-	if (!v || !m.rt) {
-		free(v);
+	if (!v)
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	if (!ck_runtime_get(id)) {
+		free(v);
+		return ck_error_set(err, CK_E_USAGE, "no such runtime");
 	}
 	v->id = id;
-	v->rt = m.rt;
+	v->profile = *ck_runtime_get(id);
+	if (apply_settings(v, settings)) {
+		ck_runtime_verdict_free(v);
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	}
+	m.rt = v->rt;
 	v->leaf = v->stops_at = -1;
 	if (r->analysis && r->analysis->nchains)
 		leaf = ck_pool_get(r->analysis->pool, r->analysis->chains[0]->path[0])->cert;

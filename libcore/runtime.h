@@ -89,9 +89,32 @@ struct ck_runtime_fetch {
 	char why[240];         /* what this runtime makes of the answer */
 };
 
+/* Settings a client runs with that change its profile: for the Java
+ * profiles, the system properties com.sun.security.cert.timeout and
+ * com.sun.security.cert.readtimeout (URICertStore's caIssuers download
+ * timeouts).  Zero-initialise, then add each with
+ * ck_runtime_settings_java_property(). */
+struct ck_runtime_settings {
+	unsigned java_cert_connect_ms;  /* 0: the JDK's default */
+	unsigned java_cert_read_ms;     /* 0: the JDK's default */
+	char java_text[256];            /* the properties as given, for the report */
+};
+
+/* Add one Java system property, NAME=VALUE, read as the JDK reads it
+ * (sun.security.util.SecurityProperties.getTimeoutSystemProp): digits,
+ * seconds or with "s" or "ms"; any other value is ignored by the JDK,
+ * which keeps its default, and so here.  CK_E_USAGE for a property the
+ * model does not know, a missing '=', or 0 (no timeout at all, which
+ * the model cannot predict). */
+enum ck_status ck_runtime_settings_java_property(struct ck_runtime_settings *s, const char *prop,
+						 struct ck_error *err);
+
 struct ck_runtime_verdict {
 	enum ck_runtime_id id;
-	const struct ck_runtime *rt;
+	const struct ck_runtime *rt;   /* the profile with the settings applied */
+	struct ck_runtime profile;     /* (rt points here) */
+	char *settings_text;           /* owned strings of that profile, or NULL */
+	char *budget_text;
 	long leaf;                     /* output index, -1 when there is none */
 	long *sends;                   /* output indices, in the order sent */
 	size_t nsends;
@@ -134,9 +157,11 @@ const char *ck_runtime_ca_issuers_url(const struct ck_runtime *rt, ck_strv urls)
 /* Replay runtime `id` over `r` (checked or only listed), with the
  * certificates of `trust` standing for the stores the runtime searches.
  * With `revocation`, the runtime's revocation fetches are included.
+ * `settings` (borrowed; NULL: none) change the profile where they apply.
  * Marks r->urls[].used_by. */
 enum ck_status ck_runtime_emulate(struct ck_aia_report *r, const struct ck_trust *trust,
 				  enum ck_runtime_id id, bool revocation,
+				  const struct ck_runtime_settings *settings,
 				  struct ck_runtime_verdict **out, struct ck_error *err);
 
 #endif

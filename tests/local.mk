@@ -175,6 +175,7 @@ CLI_TESTS = \
 	tests/cli/aiacheck-classes.sh \
 	tests/cli/aiaserve-faults.sh \
 	tests/cli/aiaserve-options.sh \
+	tests/cli/aiaserve-java.sh \
 	tests/cli/aiacheck-content.sh \
 	tests/cli/aiacheck-runtimes.sh \
 	tests/cli/aiacheck-output.sh \
@@ -213,7 +214,7 @@ AM_TESTS_ENVIRONMENT = \
 	$(NULL)
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS) $(SUITE_TESTS) tests/servers/servers.sh tests/servers/README.md
-EXTRA_DIST += tests/conv.sh tests/glued.sh tests/pty-run.py tests/p12-bags.py
+EXTRA_DIST += tests/conv.sh tests/glued.sh tests/pty-run.py tests/p12-bags.py tests/AiaFetch.java
 EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/dns.sh tests/servers/tcp.py tests/servers/https.py \
 	tests/servers/meta.py
 EXTRA_DIST += tests/golden

@@ -97,7 +97,7 @@ static struct ck_runtime_verdict *emulate(struct world *w, enum ck_runtime_id id
 {
 	struct ck_runtime_verdict *v = NULL;
 	struct ck_error e;
-	cr_assert_eq(ck_runtime_emulate(w->r, w->trust, id, revocation, &v, &e), CK_OK, "%s", e.what);
+	cr_assert_eq(ck_runtime_emulate(w->r, w->trust, id, revocation, NULL, &v, &e), CK_OK, "%s", e.what);
 	return v;
 }
 

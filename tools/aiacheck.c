@@ -17,6 +17,7 @@ enum {
 	OPT_URL = CLI_TOOL_OPTION,
 	OPT_LIST,
 	OPT_AS,
+	OPT_JAVA_PROPERTY,
 	OPT_REVOCATION,
 	OPT_STRICT,
 	OPT_PARALLEL,
@@ -35,6 +36,7 @@ static const struct cli_option options[] = {
 	{ "url", 0, "URL", "test URL as well (repeatable; with no FILE, only the URLs)", OPT_URL },
 	{ "list", 0, NULL, "list the URLs only, with no network traffic at all", OPT_LIST },
 	{ "as", 0, "RUNTIME", "emulate dotnet-linux (default), dotnet11-linux, windows, java, java-aia, chrome, firefox, go, android, openssl or all (repeatable)", OPT_AS },
+	{ "java-property", 0, "NAME=VALUE", "model java and java-aia with this system property (com.sun.security.cert.timeout or .readtimeout; repeatable)", OPT_JAVA_PROPERTY },
 	{ "revocation", 0, NULL, "emulate the runtimes with revocation checking on", OPT_REVOCATION },
 	{ "strict", 0, NULL, "exit 1 when any URL fails, not only one a runtime needs", OPT_STRICT },
 	{ "parallel", 0, "N", "fetch up to N URLs at once (default 16)", OPT_PARALLEL },
@@ -72,6 +74,7 @@ struct opts {
 	bool list, revocation, strict, ocsp_get, no_proxy, force;
 	bool as[CK_RT_COUNT];
 	bool as_given;
+	struct ck_runtime_settings settings;
 	unsigned parallel, connect_timeout_ms, timeout_ms, warn_hours;
 	size_t max_body;
 	const char *proxy, *junit;
@@ -84,6 +87,7 @@ static int tool_option(int id, const char *arg, void *ctx)
 	unsigned long v;
 	const char **nv;
 	enum ck_runtime_id rt;
+	struct ck_error err;
 
 	switch (id) {
 	case OPT_URL:
@@ -107,6 +111,10 @@ static int tool_option(int id, const char *arg, void *ctx)
 		} else {
 			cli_usage("--as takes dotnet-linux, dotnet11-linux, windows, java, java-aia, chrome, firefox, go, android, openssl or all, not '%s'", arg);
 		}
+		break;
+	case OPT_JAVA_PROPERTY:
+		if (ck_runtime_settings_java_property(&o->settings, arg, &err))
+			cli_usage("--java-property: %s", err.what);
 		break;
 	case OPT_REVOCATION: o->revocation = true; break;
 	case OPT_STRICT: o->strict = true; break;
@@ -297,7 +305,8 @@ static int report_one(struct run *ru, struct input *in)
 	for (int i = 0; b && i < CK_RT_COUNT; i++) {
 		if (!ru->o->as[i])
 			continue;
-		if (ck_runtime_emulate(r, ru->trust, (enum ck_runtime_id)i, ru->o->revocation, &vs[nv], &err)) {
+		if (ck_runtime_emulate(r, ru->trust, (enum ck_runtime_id)i, ru->o->revocation, &ru->o->settings,
+				       &vs[nv], &err)) {
 			ck_error_set_file(&err, b->name);
 			status = cli_error(&err);
 			goto out;

@@ -132,7 +132,7 @@ static void parse_fault(struct opts *o, const char *arg)
 	unsigned ms;
 	size_t sz;
 
-	if (!eq || arg[0] != '/' || eq == arg + 1)
+	if (!eq || arg[0] != '/')
 		cli_usage("--fault takes PATH=MODE with PATH starting with '/', not '%s'", arg);
 	mode = eq + 1;
 	val = strchr(mode, '=');
@@ -542,6 +542,13 @@ static MHD_RESULT collect_query(void *cls, enum MHD_ValueKind kind, const char *
 	return MHD_YES;
 }
 
+/* Faults of the connection, not of the answer, happen whatever the
+ * method: an OCSP client POSTs to a responder that hangs or fails. */
+static bool any_method(const struct fault *f)
+{
+	return f->mode == F_DROP || f->mode == F_HANG || f->mode == F_REFUSE || f->mode == F_STATUS;
+}
+
 static MHD_RESULT answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			 const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -564,14 +571,15 @@ static MHD_RESULT answer(void *cls, struct MHD_Connection *c, const char *url, c
 		*upload_size = 0; /* a body nobody asked for: read and ignored */
 		return MHD_YES;
 	}
-	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+	f = fault_at(s->o, url);
+	if (strcmp(method, "GET") && strcmp(method, "HEAD") && !(f && any_method(f))) {
 		struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"",
 									    MHD_RESPMEM_PERSISTENT);
 		if (resp)
 			MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 		return queue(c, r, 405, resp);
 	}
-	f = r->fault = fault_at(s->o, url);
+	r->fault = f;
 	it = ck_serve_find(&s->set, url);
 	if (!f)
 		return it ? send_item(c, r, it) : send_empty(c, r, 404);

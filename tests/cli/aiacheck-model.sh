@@ -1,21 +1,20 @@
 #!/bin/sh
 # aiacheck --as all: the runtime model, one row per runtime (does it
 # fetch, how many, its time budget, what it does when a fetch fails, and
-# the stall the measured results predict), from real loopback servers: a
-# dropped caIssuers URL (the origin story) and a chain three fetches
-# deep (.NET 11 stops after two).  JSON and XML validated.
+# the stall the measured results predict), from a real loopback server
+# (aiaserve): a dropped caIssuers URL (the origin story) and a chain three
+# fetches deep (.NET 11 stops after two).  JSON and XML validated.
 . "$top_srcdir/tests/servers/servers.sh"
 . "$top_srcdir/tests/lib.sh"
 need jq openssl xmllint
-need_servers nginx
 
-www_setup
-web
-drop_start 18082
 rt() { printf '.runtimes[] | select(.name == "%s") | %s' "$1" "$2"; }
 
-# R (trusted) -> I1 -> I2 -> I3 -> L: each issuer only at its AIA URL;
-# D: a leaf of R whose caIssuers URL is dropped
+# R (trusted) -> I1 -> I2 -> I3 -> L: each issuer only at its AIA URL,
+# served by aiaserve on the port the URLs name; D: a leaf of I1 whose
+# caIssuers URL (I1 again, as /int.crt) is dropped
+WWW="$TMPD/serve"
+mkdir "$WWW"
 cd "$TMPD" || exit 1
 mk() { # NAME SUBJECT ISSUER CA AIA-URL
 	printf 'basicConstraints=critical,CA:%s\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' "$4" >"$1.ext"
@@ -32,7 +31,9 @@ mk() { # NAME SUBJECT ISSUER CA AIA-URL
 	mk I2 "model int 2" I1 true http://127.0.0.1:18080/model-I1.crt &&
 	mk I3 "model int 3" I2 true http://127.0.0.1:18080/model-I2.crt &&
 	mk L "model leaf" I3 false http://127.0.0.1:18080/model-I3.crt &&
-	mk D "model dropped leaf" I1 false http://127.0.0.1:18082/int.crt; } || skip "openssl cannot make the certificates here"
+	cp "$WWW/model-I1.crt" "$WWW/int.crt"; } || skip "openssl cannot make the certificates here"
+aia_start "$WWW" --listen 127.0.0.1:18080 --fault /int.crt=drop
+mk D "model dropped leaf" I1 false "$(aia_url /int.crt)" || skip "openssl cannot make the certificates here"
 cd - >/dev/null || exit 1
 CA="--no-system-trust --ca-file $TMPD/R.pem $CK_NET_SLACK"
 

@@ -43,7 +43,35 @@ option '--deny-address' requires an argument|--deny-address
 --resolve takes HOST:PORT:ADDRESS.* 'fe80::1' is not an IPv4 address or an IPv6 one in brackets$|--resolve metadata.test:80:fe80::1 x.pem
 --resolve takes HOST:PORT:ADDRESS.*: the port must be a number from 1 to 65535$|--resolve metadata.test:0:127.0.0.1 x.pem
 --resolve takes HOST:PORT:ADDRESS.*'metadata\.test:80' is not HOST:PORT:ADDRESS$|--resolve metadata.test:80 x.pem
+^aiacheck: --java-property: 'com\.sun\.security\.cert\.timeout' is not NAME=VALUE$|--java-property com.sun.security.cert.timeout x.pem
+--java-property: 'com\.sun\.security\.crl\.timeout' is not a property the model knows \(com\.sun\.security\.cert\.timeout, com\.sun\.security\.cert\.readtimeout\)$|--java-property com.sun.security.crl.timeout=3 x.pem
+--java-property: com\.sun\.security\.cert\.readtimeout: 0 is no timeout at all, which cannot be predicted$|--java-property com.sun.security.cert.readtimeout=0ms x.pem
 TABLE
+
+# --java-property: read as the JDK reads it (SecurityProperties.getTimeoutSystemProp):
+# seconds, "s" or "ms"; a value it ignores keeps its 15 s (table: value, connect ms)
+while IFS='|' read -r value want; do
+	run aiacheck --list --json --as java-aia --no-system-trust --java-property "com.sun.security.cert.timeout=$value" \
+		"$FX/pki/server.crt"
+	expect "--java-property cert.timeout=$value" 0
+	expect_json "--java-property cert.timeout=$value: $want ms" '.runtimes[0].model.connect_timeout_ms' "$want"
+done <<'TABLE'
+3|3000
+ 4s |4000
+250ms|250
+250MS|250
+-5|15000
+3.5|15000
+abc|15000
+99999999999|15000
+TABLE
+expect_json "--java-property: an ignored value is marked in settings" '.runtimes[0].settings' \
+	"-Dcom.sun.security.enableAIAcaIssuers=true -Dcom.sun.security.cert.timeout=99999999999 (not a timeout: the JDK keeps its default)"
+run aiacheck --list --json --as java --as dotnet-linux --no-system-trust \
+	--java-property com.sun.security.cert.readtimeout=7 "$FX/pki/server.crt"
+expect_json "--java-property: java takes it" '.runtimes[] | select(.name == "java") | .model.read_timeout_ms' 7000
+expect_json "--java-property: .NET does not" '.runtimes[] | select(.name == "dotnet-linux") | .settings' \
+	"defaults (X509ChainPolicy.UrlRetrievalTimeout 0, AIA downloads on)"
 run aiacheck --url ""
 expect "usage: empty --url" 2 '' '--url needs a URL'
 

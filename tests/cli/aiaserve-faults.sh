@@ -158,6 +158,12 @@ curl -sS -o /dev/null -w '%{redirect_url}' "$H/loop" >"$TMPD/loc"
 check "redirect=1: to itself" grep -q '/loop$' "$TMPD/loc"
 run aiacheck --json --no-system-trust --url "$H/root-ca.crl"
 expect_json "redirect: aiacheck says http-error" '.urls[0].result' http-error
+# faults of the connection happen whatever the method (an OCSP POST);
+# the answers are for GET and HEAD
+curl_code "hang: a POST is not answered either" 28 "$H/int-ca.p7c" -m 1 --data-binary x
+curl_code "status=503: a POST gets it too" 22 "$H/nothing" -f --data-binary x
+curl -sS -o /dev/null -w '%{http_code}' --data-binary x "$H/root-ca.p7c" >"$TMPD/code"
+check "delay: a POST gets 405" grep -qx 405 "$TMPD/code"
 as_stop
 check "stopped with hung connections: exit status 0" test "$as_rc" = 0
 log_has "drop on the main port: no status" '.path == "/int-ca.crt" and .status == null and .fault == "drop"'
@@ -166,6 +172,9 @@ log_has "hang: no status, no bytes" '.path == "/int-ca.p7c" and .status == null 
 log_has "delay" '.path == "/root-ca.p7c" and .status == 200 and .duration_ms >= 1000 and .fault == "delay=1"'
 log_has "slow" '.path == "/int-ca.crl" and .status == 200 and .bytes == 497 and .fault == "slow=1000"'
 log_has "status" '.path == "/nothing" and .status == 503 and .fault == "status=503"'
+log_has "hang: the POST" '.path == "/int-ca.p7c" and .method == "POST" and .status == null and .fault == "hang"'
+log_has "status: the POST" '.path == "/nothing" and .method == "POST" and .status == 503'
+log_has "delay: a POST, no fault" '.path == "/root-ca.p7c" and .method == "POST" and .status == 405 and .fault == null'
 log_has "redirect, with its query" '.path == "/root-ca.crl" and .query == "hop=1" and .status == 302'
 check "the dropped port saw nothing: no request logged on it" \
 	test "$(jq -s '[.[] | select(.path == "/int-ca.crt")] | length' "$LOG")" = 1

@@ -38,6 +38,7 @@ no operand|2|no directory or file to serve|
 --fault: status=99|2|status takes an HTTP status from 200 to 599|--fault /x=status=99 '$PKI'
 --fault: redirect=0|2|redirect takes a number|--fault /x=redirect=0 '$PKI'
 --fault: a path twice|2|/x is given twice|--fault /x=hang --fault /x=status=500 '$PKI'
+--fault: / is a path, served or not|2|nothing is served at /$|--fault /=drop '$PKI'
 --fault: nothing served there|2|nothing is served at /nope.crt|--fault /nope.crt=drop '$PKI'
 --fault: wrong-cert with one CA|2|wrong-cert at /root-ca.crt needs another certificate|--fault /root-ca.crt=wrong-cert '$FX/pki/root-ca.crt'
 stale without --ca-key|2|stale at /int-ca.crl needs a CRL there and --ca-key|--fault /int-ca.crl=stale '$FX/pki/int-ca.crl'

@@ -2,7 +2,7 @@
 # chainview --revocation crl|ocsp|all: online revocation against nginx
 # (CRLs at the distribution points) and `openssl ocsp` (the AIA OCSP URL)
 # in a private network namespace: good, revoked with reason and date, each
-# URL fetched once, a dropped and a silent responder (unknown, within the
+# URL fetched once, a dropped and a hanging responder (aiaserve; unknown, within the
 # timeout; invalid with --require-revocation), a link-local URL (blocked,
 # no packet), --crl-file alone offline, the usage errors, and the XML
 # against man/chainview.rng.
@@ -203,8 +203,8 @@ expect "dropped: the text finding names the failure" 0 'dropped'
 kill "$ck_pid_drop" 2>/dev/null
 wait "$ck_pid_drop" 2>/dev/null
 while "$NETPROBE" wait 127.0.0.1 18081 0.05 2>/dev/null; do sleep 0.05; done
-bg_start silent python3 "$top_srcdir/tests/servers/tcp.py" 18081 silent
-wait_port 18081
+# the responder's port, every request hung (the OCSP POST to / included)
+aia_start "$P/int-ca.crt" --listen 127.0.0.1:18081 --fault /=hang
 start=$(now)
 # the timeout ends it (the default would take 10 s, the server forever)
 run chainview --json $TRUST --revocation ocsp --timeout 2 "$TMPD/client.pem"
@@ -213,6 +213,15 @@ expect_within "silent: the whole run" "$start" 6
 expect_json "silent: timeout" "$(fetches 0)" "ocsp:timeout"
 run chainview --xml $TRUST --revocation ocsp --timeout 1 "$TMPD/client.pem"
 expect_xml "silent"
+aia_stop
+checks=$((checks + 1))
+if jq -e -s 'any(.[]; .method == "POST" and .path == "/" and .fault == "hang" and .status == null)' \
+	"$AIA_LOG" >/dev/null; then
+	echo "ok: silent: the responder got the OCSP POST and never answered"
+else
+	rc=1; cp "$AIA_LOG" "$out"; : >"$err"
+	fail "silent: the responder got no OCSP POST"
+fi
 
 # --- a link-local URL: blocked, no packet -------------------------------------
 cat >"$TMPD/ll.ext" <<'EOF'

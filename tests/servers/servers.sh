@@ -23,6 +23,12 @@
 #   ocsp_stop
 #   drop_start PORT      a loopback listener on PORT whose accept queue is
 #                        full: SYNs go unanswered (dropped)
+#   aia_start ARGS...    build/tools/aiaserve --json --log $AIA_LOG ARGS in
+#                        the background; $AIA_DOC is its document, $AIA_BASE
+#                        its base URL (read from a fifo: no sleeps)
+#   aia_url PATH         the URL aiaserve serves PATH at (a dropped or
+#                        refused path has a port of its own)
+#   aia_stop             stop it (SIGTERM); $aia_rc is its exit status
 #   proxy_start          tinyproxy on 127.0.0.1:18888 (CONNECT to 443 only)
 #   ldap_start [CA-FILE] slapd on 127.0.0.1:18389 with the entries the
 #                        fixtures' LDAP URLs name: cn=int and cn=int-crl,
@@ -216,6 +222,33 @@ drop_start() {
 	ck_stop_at_exit
 	read -r line <"$TMPD/drop.fifo"
 	[ "$line" = ready ] || { cat "$TMPD/drop.err"; echo "the dropping listener did not start"; exit 1; }
+}
+
+AIA_LOG=""
+aia_pid=""
+aia_start() {
+	AIA_LOG="$TMPD/aiaserve.log"
+	rm -f "$TMPD/aiaserve.fifo"
+	mkfifo "$TMPD/aiaserve.fifo"
+	"$top_builddir/tools/aiaserve" --json --log "$AIA_LOG" "$@" >"$TMPD/aiaserve.fifo" \
+		2>"$TMPD/aiaserve.err" &
+	aia_pid=$!
+	[ -n "${aia_hooked:-}" ] || { add_cleanup aia_stop; aia_hooked=1; }
+	read -r AIA_DOC <"$TMPD/aiaserve.fifo" ||
+		{ cat "$TMPD/aiaserve.err"; echo "aiaserve did not start"; exit 1; }
+	AIA_BASE=$(printf '%s' "$AIA_DOC" | jq -r .base)
+}
+
+aia_url() {
+	printf '%s' "$AIA_DOC" | jq -r --arg p "$1" '.urls[] | select(.path == $p) | .url'
+}
+
+aia_stop() {
+	[ -n "$aia_pid" ] || return 0
+	kill "$aia_pid" 2>/dev/null
+	wait "$aia_pid"
+	aia_rc=$?
+	aia_pid=""
 }
 
 proxy_start() {
