@@ -948,7 +948,7 @@ static void evaluate(struct search *s, bool trusted, bool complete, bool self_si
 	if (rc && !s->rc)
 		s->rc = rc;
 	if (!complete && issuer_present)
-		ck_problems_add(&ps, "bad-signature", s->len - 1, false,
+		ck_problems_add(&ps, CK_F_BAD_SIGNATURE, s->len - 1, false,
 				"the issuer of %s was found but its signature does not verify",
 				s->p->e[s->path[s->len - 1]].cert->subject);
 	if (!s->capture) {
