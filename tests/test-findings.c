@@ -205,7 +205,7 @@ static const struct {
 };
 
 struct hit {
-	char file[128];
+	char file[256];
 	char word[64];
 	int line;
 };
@@ -276,9 +276,12 @@ static size_t scan(const char *file, const char *src, struct hit *h, size_t max)
 	return n;
 }
 
-static bool registry_file(const char *rel)
+/* The registry itself, and what asn1Parser generates (its ASN.1 names
+ * include "revoked"), which an in-tree build puts beside the sources. */
+static bool not_scanned(const char *rel)
 {
-	return !strcmp(rel, "libcore/findings.c") || !strcmp(rel, "libcore/findings.h");
+	return !strcmp(rel, "libcore/findings.c") || !strcmp(rel, "libcore/findings.h") ||
+	       !strcmp(rel, "libcore/pkix_asn1_tab.c");
 }
 
 Test(findings, no_code_is_spelled_outside_the_registry)
@@ -297,12 +300,12 @@ Test(findings, no_code_is_spelled_outside_the_registry)
 		cr_assert_not_null(dir, "%s", path);
 		while ((e = readdir(dir))) {
 			size_t len = strlen(e->d_name);
-			char rel[512], *src;
+			char rel[256], *src;
 			if (len < 3 || e->d_name[0] == '.' ||
 			    (strcmp(e->d_name + len - 2, ".c") && strcmp(e->d_name + len - 2, ".h")))
 				continue;
 			snprintf(rel, sizeof rel, "%s/%s", dirs[d], e->d_name);
-			if (registry_file(rel))
+			if (not_scanned(rel))
 				continue;
 			src = slurp(rel);
 			n += scan(rel, src, h + n, sizeof h / sizeof h[0] - n);
