@@ -950,11 +950,11 @@ static void evaluate(struct search *s, bool trusted, bool complete, bool self_si
 	if (!complete && issuer_present) {
 		const struct ck_cert *top = s->p->e[s->path[s->len - 1]].cert;
 		if (!top->sig_algo)
-			ck_problems_add(&ps, "unsupported-signature", s->len - 1, false,
+			ck_problems_add(&ps, CK_F_UNSUPPORTED_SIGNATURE, s->len - 1, false,
 					"the issuer of %s was found but its signature (%s) cannot be checked: GnuTLS does not implement that algorithm",
 					top->subject, top->sig_algo_name);
 		else
-			ck_problems_add(&ps, "bad-signature", s->len - 1, false,
+			ck_problems_add(&ps, CK_F_BAD_SIGNATURE, s->len - 1, false,
 					"the issuer of %s was found but its signature does not verify",
 					top->subject);
 	}

@@ -24,78 +24,6 @@
 
 static enum ck_status p12_findings(struct ck_analysis *a, const struct ck_p12_info *p);
 
-const char *ck_severity_name(enum ck_severity s)
-{
-	switch (s) {
-	case CK_SEV_ERROR: return "error";
-	case CK_SEV_WARNING: return "warning";
-	default: return "info";
-	}
-}
-
-static const struct ck_finding_code codes[] = {
-	{ "missing-issuer", CK_SEV_ERROR, "an issuer is in neither the input nor a trust store" },
-	{ "root-not-given", CK_SEV_WARNING, "the chain ends at a CA whose issuer, usually the root, is in neither the input nor a trust store" },
-	{ "untrusted-root", CK_SEV_ERROR, "the chain ends at a root that no trust store holds" },
-	{ "root-in-bundle", CK_SEV_INFO, "the input contains the self-signed root" },
-	{ "duplicate-certificate", CK_SEV_WARNING, "a certificate appears more than once" },
-	{ "wrong-order", CK_SEV_WARNING, "the input is not in leaf-first chain order" },
-	{ "unrelated-certificate", CK_SEV_WARNING, "a certificate belongs to no chain" },
-	{ "expired", CK_SEV_ERROR, "a certificate has expired" },
-	{ "not-yet-valid", CK_SEV_ERROR, "a certificate is not valid yet" },
-	{ "expires-soon", CK_SEV_WARNING, "a certificate expires within the warning period" },
-	{ "bad-signature", CK_SEV_ERROR, "a signature does not verify" },
-	{ "unsupported-signature", CK_SEV_ERROR, "a signature algorithm GnuTLS cannot verify (e.g. RSA-PSS with SHA-1)" },
-	{ "key-mismatch", CK_SEV_ERROR, "a private key matches no certificate" },
-	{ "no-private-key", CK_SEV_INFO, "a PKCS#12 file holds no private key" },
-	{ "no-certificate", CK_SEV_INFO, "the input holds private keys but no certificate" },
-	{ "purpose-mismatch", CK_SEV_ERROR, "extended key usage does not allow the purpose asked" },
-	{ "hostname-mismatch", CK_SEV_ERROR, "the leaf does not match the host name asked" },
-	{ "weak-key", CK_SEV_WARNING, "RSA/DSA key under 2048 bits or EC key under 256 bits" },
-	{ "weak-signature", CK_SEV_ERROR, "signed with MD5 or MD2, or SHA-1 (an error but under the rfc5280 profile)" },
-	{ "ca-missing-basic-constraints", CK_SEV_ERROR, "an issuing certificate has no basicConstraints" },
-	{ "not-a-ca", CK_SEV_ERROR, "an issuing certificate says CA:FALSE" },
-	{ "ca-key-usage", CK_SEV_ERROR, "an issuing certificate's key usage lacks keyCertSign" },
-	{ "path-length-exceeded", CK_SEV_ERROR, "more intermediates than a pathLen constraint allows" },
-	{ "name-constraints-violation", CK_SEV_ERROR, "a name is outside an issuer's name constraints" },
-	{ "unsupported-critical-extension", CK_SEV_ERROR, "a critical extension is not understood" },
-	{ "duplicate-extension", CK_SEV_ERROR, "a certificate has the same extension twice" },
-	{ "malformed-certificate", CK_SEV_ERROR, "a certificate's extensions cannot be read, or its extended key usage is empty" },
-	{ "critical-key-identifier", CK_SEV_ERROR, "an authority or subject key identifier is marked critical" },
-	{ "empty-name", CK_SEV_ERROR, "an empty issuer name, or an empty subject not allowed there" },
-	{ "leaf-key-cert-sign", CK_SEV_ERROR, "a certificate that is not a CA asserts keyCertSign" },
-	{ "max-depth-exceeded", CK_SEV_ERROR, "more intermediates than --max-depth allows" },
-	{ "name-constraints-malformed", CK_SEV_ERROR, "a CA's name constraints cannot be read or used" },
-	{ "policy-violation", CK_SEV_ERROR, "the path fails certificate policy processing" },
-	{ "revoked", CK_SEV_ERROR, "a certificate is revoked" },
-	{ "revocation-unknown", CK_SEV_WARNING, "a revocation status could not be determined (an error with --require-revocation)" },
-	{ "dsa-signature", CK_SEV_ERROR, "a certificate is signed with DSA (modern and webpki profiles)" },
-	{ "key-too-small", CK_SEV_ERROR, "RSA/DSA key under 2048 bits or curve under 224 bits on a path (modern and webpki profiles)" },
-	{ "missing-key-identifier", CK_SEV_ERROR, "an authority or subject key identifier is missing (webpki profile)" },
-	{ "extension-misuse", CK_SEV_ERROR, "a critical authorityInfoAccess, or nameConstraints in a certificate that is not a CA" },
-	{ "bad-serial", CK_SEV_ERROR, "a serial number is not positive or longer than 20 octets (webpki profile)" },
-	{ "leaf-missing-san", CK_SEV_ERROR, "the leaf has no subjectAltName (webpki profile)" },
-	{ "leaf-missing-eku", CK_SEV_ERROR, "the leaf has no extended key usage, or only anyExtendedKeyUsage (webpki profile)" },
-	{ "leaf-is-ca", CK_SEV_ERROR, "the leaf is a CA certificate (webpki profile)" },
-	{ "old-version", CK_SEV_ERROR, "an X.509 v1 or v2 certificate that is not a trust anchor (webpki profile)" },
-	{ "basic-constraints-not-critical", CK_SEV_ERROR, "a CA's basicConstraints is not critical (webpki profile)" },
-	{ "search-incomplete", CK_SEV_WARNING, "path building stopped at a work bound before every candidate was tried" },
-	{ "skipped-bag", CK_SEV_INFO, "a PKCS#12 bag that is not a certificate or key was skipped" },
-	{ "skipped-content", CK_SEV_INFO, "PEM or PKCS#7 content that is not a certificate or key was skipped" },
-	{ "csr-bad-signature", CK_SEV_ERROR, "a certificate request's signature does not verify with the key it carries" },
-	{ "corrupt-block", CK_SEV_ERROR, "a PEM block could not be read (bad base64, DER or content) and was skipped; the others were read" },
-	{ "weak-pkcs12", CK_SEV_WARNING, "a PKCS#12 file uses legacy protection: RC2, RC4, DES or 3DES, no MAC or an MD5/SHA-1 MAC, or an unencrypted key" },
-	{ "pkcs12-incompatible", CK_SEV_WARNING, "OpenSSL 3, GnuTLS, current Java, .NET or Windows Server 2019+ cannot open a PKCS#12 file" },
-	{ "pkcs12-not-portable", CK_SEV_INFO, "Windows Server 2016, macOS Keychain, Android, Java before 8u301/11.0.12 or OpenSSL 3 -legacy cannot open a PKCS#12 file" },
-	{ "pem-glued-blocks", CK_SEV_WARNING, "a PEM block starts mid-line (after an END or other text): OpenSSL does not read it" },
-	{ NULL, 0, NULL },
-};
-
-const struct ck_finding_code *ck_finding_codes(void)
-{
-	return codes;
-}
-
 /* ---------------------------------------------------------------- */
 
 void ck_analysis_free(struct ck_analysis *a)
@@ -156,18 +84,15 @@ static bool has_finding(const struct ck_analysis *a, const char *code, long cert
 	return false;
 }
 
-__attribute__((format(printf, 6, 7)))
-static enum ck_status add_finding(struct ck_analysis *a, const char *code,
-				  enum ck_severity sev, long cert, const char *hint,
-				  const char *fmt, ...)
+__attribute__((format(printf, 6, 0)))
+static enum ck_status vadd(struct ck_analysis *a, enum ck_finding_id id, enum ck_severity sev,
+			   long cert, const char *hint, const char *fmt, va_list ap)
 {
+	const char *code = ck_finding_name(id);
 	struct ck_finding *n, *f;
 	char msg[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	if (has_finding(a, code, cert, msg))
 		return CK_OK;
 	n = realloc(a->findings, (a->nfindings + 1) * sizeof *n);
@@ -175,6 +100,7 @@ static enum ck_status add_finding(struct ck_analysis *a, const char *code,
 		return CK_E_NOMEM;
 	a->findings = n;
 	f = &a->findings[a->nfindings];
+	f->id = id;
 	f->code = strdup(code);
 	f->severity = sev;
 	f->cert = cert;
@@ -192,6 +118,36 @@ static enum ck_status add_finding(struct ck_analysis *a, const char *code,
 	else if (sev == CK_SEV_WARNING)
 		a->warnings++;
 	return CK_OK;
+}
+
+/* A finding at its registry severity. */
+__attribute__((format(printf, 5, 6)))
+static enum ck_status add_finding(struct ck_analysis *a, enum ck_finding_id id, long cert,
+				  const char *hint, const char *fmt, ...)
+{
+	enum ck_status rc;
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc = vadd(a, id, ck_finding_def(id)->severity, cert, hint, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* A finding at the severity its producer decided (a chain problem that
+ * does not invalidate the chain is a warning). */
+__attribute__((format(printf, 6, 7)))
+static enum ck_status add_finding_at(struct ck_analysis *a, enum ck_finding_id id,
+				     enum ck_severity sev, long cert, const char *hint,
+				     const char *fmt, ...)
+{
+	enum ck_status rc;
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc = vadd(a, id, sev, cert, hint, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 static const char *first_http(ck_strv urls)
@@ -227,7 +183,7 @@ static enum ck_status finding_root_not_given(struct ck_analysis *a, long idx,
 		snprintf(hint, sizeof hint,
 			 "Give the root with --ca-file to check the whole path; the bundle need not "
 			 "carry it (the peer must already trust it).");
-	return add_finding(a, "root-not-given", CK_SEV_WARNING, idx, hint,
+	return add_finding(a, CK_F_ROOT_NOT_GIVEN, idx, hint,
 			   "the chain ends at %s; its issuer %s is in neither the input nor "
 			   "the trust stores: usually the root", t->subject, t->issuer);
 }
@@ -257,43 +213,49 @@ static enum ck_status finding_missing(struct ck_analysis *a, const struct ck_cha
 		snprintf(hint, sizeof hint,
 			 "Add the issuer to the bundle. The certificate has no caIssuers URL, so no "
 			 "client can fetch the issuer; a .NET client on Linux sends the leaf alone.");
-	return add_finding(a, "missing-issuer", CK_SEV_ERROR, idx, hint,
+	return add_finding(a, CK_F_MISSING_ISSUER, idx, hint,
 			   "the issuer of %s is missing: %s%s%s", t->subject, t->issuer,
 			   url ? "; a client would fetch it from " : "", url ? url : "");
 }
 
-static const char *problem_hint(const char *code)
+static const char *problem_hint(enum ck_finding_id id)
 {
-	if (!strcmp(code, "expired") || !strcmp(code, "not-yet-valid"))
+	switch (id) {
+	case CK_F_EXPIRED:
+	case CK_F_NOT_YET_VALID:
 		return "Renew or replace the certificate (check the dates with --at).";
-	if (!strcmp(code, "bad-signature"))
+	case CK_F_BAD_SIGNATURE:
 		return "The certificate was not signed by this issuer's key: the file holds a wrong or re-keyed issuer.";
-	if (!strcmp(code, "unsupported-signature"))
+	case CK_F_UNSUPPORTED_SIGNATURE:
 		return "GnuTLS clients cannot verify it either; reissue with a common algorithm (RSA or ECDSA with SHA-256, or RSA-PSS with SHA-256).";
-	if (!strcmp(code, "purpose-mismatch"))
+	case CK_F_PURPOSE_MISMATCH:
 		return "Issue a certificate whose extended key usage includes the purpose (clientAuth for mutual TLS clients, serverAuth for servers).";
-	if (!strcmp(code, "hostname-mismatch"))
+	case CK_F_HOSTNAME_MISMATCH:
 		return "The name must be in the subjectAltName (DNS or IP).";
-	if (!strcmp(code, "ca-missing-basic-constraints") || !strcmp(code, "not-a-ca") ||
-	    !strcmp(code, "ca-key-usage"))
+	case CK_F_CA_MISSING_BASIC_CONSTRAINTS:
+	case CK_F_NOT_A_CA:
+	case CK_F_CA_KEY_USAGE:
 		return "Clients reject certificates issued by it; reissue the CA certificate with basicConstraints CA:TRUE and keyCertSign.";
-	if (!strcmp(code, "path-length-exceeded"))
+	case CK_F_PATH_LENGTH_EXCEEDED:
 		return "Reissue the constraining CA with a larger pathLen, or shorten the chain.";
-	if (!strcmp(code, "name-constraints-violation"))
+	case CK_F_NAME_CONSTRAINTS_VIOLATION:
 		return "The name is outside what the CA may issue for; clients reject the chain.";
-	if (!strcmp(code, "unsupported-critical-extension"))
+	case CK_F_UNSUPPORTED_CRITICAL_EXTENSION:
 		return "Clients must reject certificates with critical extensions they do not know.";
-	if (!strcmp(code, "revoked"))
+	case CK_F_REVOKED:
 		return "Replace the certificate: clients that check revocation refuse it.";
-	if (!strcmp(code, "revocation-unknown"))
+	case CK_F_REVOCATION_UNKNOWN:
 		return "Give the CRLs with --crl-file (or --revocation with network access); --require-revocation makes an unknown status an error.";
-	if (!strcmp(code, "policy-violation"))
+	case CK_F_POLICY_VIOLATION:
 		return "The path does not assert the certificate policy asked for (--policy, --explicit-policy) or a CA's policy constraints; chainview --explain shows the path.";
-	if (!strcmp(code, "key-too-small") || !strcmp(code, "dsa-signature"))
+	case CK_F_KEY_TOO_SMALL:
+	case CK_F_DSA_SIGNATURE:
 		return "Reissue with RSA 2048+ or ECDSA P-256+ and SHA-256: OpenSSL 3 at Debian's default security level refuses this.";
-	if (!strcmp(code, "weak-signature"))
+	case CK_F_WEAK_SIGNATURE:
 		return "Reissue the certificate with a SHA-256 signature; MD5 and SHA-1 signatures are refused by current clients.";
-	return NULL;
+	default:
+		return NULL;
+	}
 }
 
 static enum ck_status chain_findings(struct ck_analysis *a, const struct ck_chain *c)
@@ -303,12 +265,11 @@ static enum ck_status chain_findings(struct ck_analysis *a, const struct ck_chai
 	for (size_t i = 0; i < c->nproblems && !rc; i++) {
 		const struct ck_chain_problem *p = &c->problems[i];
 		long idx = ck_analysis_index(a, c->path[p->pos]);
-		const char *code = p->code;
 		enum ck_severity sev = p->warning ? CK_SEV_WARNING : CK_SEV_ERROR;
-		rc = add_finding(a, code, sev, idx, problem_hint(code), "%s", p->message);
+		rc = add_finding_at(a, p->id, sev, idx, problem_hint(p->id), "%s", p->message);
 	}
 	if (!rc && !c->explored)
-		rc = add_finding(a, "search-incomplete", CK_SEV_WARNING, ck_analysis_index(a, c->path[0]),
+		rc = add_finding(a, CK_F_SEARCH_INCOMPLETE, ck_analysis_index(a, c->path[0]),
 				 "The input holds many certificates of the same name, or very long or crossed paths; the verdict is that of the best path found.",
 				 "path building for %s stopped at a work bound (%u paths evaluated) before every candidate issuer was tried",
 				 ck_pool_get(a->pool, c->path[0])->cert->subject, c->paths_evaluated);
@@ -319,7 +280,7 @@ static enum ck_status chain_findings(struct ck_analysis *a, const struct ck_chai
 	if (c->complete && !c->trusted) {
 		size_t top = c->path[c->len - 1];
 		const struct ck_cert *t = ck_pool_get(a->pool, top)->cert;
-		return add_finding(a, "untrusted-root", CK_SEV_ERROR, ck_analysis_index(a, top),
+		return add_finding(a, CK_F_UNTRUSTED_ROOT, ck_analysis_index(a, top),
 				   "Pass the root with --ca-file if you trust it, or install it in the trust store the client uses (see truststore).",
 				   "the chain ends at %s, which is in no trust store", t->subject);
 	}
@@ -434,7 +395,7 @@ static enum ck_status finding_duplicates(struct ck_analysis *a)
 		if (e->duplicate_of < 0)
 			continue;
 		orig = ck_pool_get(a->pool, (size_t)e->duplicate_of);
-		rc = add_finding(a, "duplicate-certificate", CK_SEV_WARNING,
+		rc = add_finding(a, CK_F_DUPLICATE_CERTIFICATE,
 				 ck_analysis_index(a, (size_t)e->duplicate_of),
 				 "Remove the copies (certconv --fix does).",
 				 "%s appears more than once in the input (positions %d and %d)",
@@ -477,7 +438,7 @@ static enum ck_status finding_order(struct ck_analysis *a)
 		used += (size_t)snprintf(order + used, sizeof order - used, "%s%s [%ld]",
 					 used ? ", " : "", a->roles[idx], idx);
 	}
-	return add_finding(a, "wrong-order", CK_SEV_WARNING, -1,
+	return add_finding(a, CK_F_WRONG_ORDER, -1,
 			   "Servers and clients send the file as it is: put the leaf first, then each issuer (certconv --fix).",
 			   "the input is not in chain order (leaf first, then each issuer): it holds %s",
 			   order);
@@ -496,25 +457,25 @@ static enum ck_status finding_certs(struct ck_analysis *a, const struct ck_bundl
 
 		ck_time_format(c->not_after, t);
 		if (!strcmp(a->roles[i], "unrelated")) {
-			rc = add_finding(a, "unrelated-certificate", CK_SEV_WARNING, (long)i,
+			rc = add_finding(a, CK_F_UNRELATED_CERTIFICATE, (long)i,
 					 "Remove it, or check that the right file was used.",
 					 "%s is not part of any chain of the input", c->subject);
 			if (!rc && a->at > c->not_after && c->not_after != (time_t)-1)
-				rc = add_finding(a, "expired", CK_SEV_ERROR, (long)i,
-						 problem_hint("expired"), "%s expired on %s",
+				rc = add_finding(a, CK_F_EXPIRED, (long)i,
+						 problem_hint(CK_F_EXPIRED), "%s expired on %s",
 						 c->subject, t);
 		}
 		if (!rc && c->not_after != (time_t)-1 && a->at <= c->not_after &&
 		    a->at >= c->not_before &&
 		    (c->not_after - a->at) <= (time_t)warn_days * 86400) {
-			rc = add_finding(a, "expires-soon", CK_SEV_WARNING, (long)i,
+			rc = add_finding(a, CK_F_EXPIRES_SOON, (long)i,
 					 "Plan the renewal now.",
 					 "%s expires on %s (in %lld day%s)", c->subject, t,
 					 (long long)((c->not_after - a->at) / 86400),
 					 (c->not_after - a->at) / 86400 == 1 ? "" : "s");
 		}
 		if (!rc && ck_cert_weak_key(c))
-			rc = add_finding(a, "weak-key", CK_SEV_WARNING, (long)i,
+			rc = add_finding(a, CK_F_WEAK_KEY, (long)i,
 					 "Use RSA 2048+ or EC P-256+; clients at OpenSSL's default security level refuse smaller keys.",
 					 "%s has a weak %s %u-bit key", c->subject, ck_cert_key_type(c),
 					 c->bits);
@@ -526,7 +487,7 @@ static enum ck_status finding_certs(struct ck_analysis *a, const struct ck_bundl
 		for (size_t i = 0; i < a->norder; i++)
 			if (!strcmp(a->roles[i], "root") &&
 			    ck_pool_get(a->pool, a->order[i])->source == CK_SRC_INPUT) {
-				rc = add_finding(a, "root-in-bundle", CK_SEV_INFO, (long)i,
+				rc = add_finding(a, CK_F_ROOT_IN_BUNDLE, (long)i,
 						 "Peers must already trust the root; sending it costs bytes and changes nothing (--no-root when converting).",
 						 "the input contains the root %s",
 						 out_cert(a, (long)i)->subject);
@@ -534,25 +495,22 @@ static enum ck_status finding_certs(struct ck_analysis *a, const struct ck_bundl
 			}
 	}
 	if (!rc && b->nkeys && !b->ncerts)
-		rc = add_finding(a, "no-certificate", CK_SEV_INFO, -1, NULL,
+		rc = add_finding(a, CK_F_NO_CERTIFICATE, -1, NULL,
 				 "the input holds %zu private key%s but no certificate", b->nkeys,
 				 b->nkeys == 1 ? "" : "s");
 	for (size_t k = 0; k < b->nkeys && b->ncerts && !rc; k++) {
 		if (a->key_match[k] >= 0)
 			continue;
-		rc = add_finding(a, "key-mismatch", CK_SEV_ERROR, -1,
+		rc = add_finding(a, CK_F_KEY_MISMATCH, -1,
 				 "The key and the certificate were not made together; find the key that belongs to the certificate.",
 				 "the private key (%s %u bits) matches none of the certificates",
 				 ck_key_type(b->keys[k]), b->keys[k]->bits);
 	}
 	if (!rc && b->format == CK_FMT_PKCS12 && b->nkeys == 0 && b->ncerts > 0)
-		rc = add_finding(a, "no-private-key", CK_SEV_INFO, -1, NULL,
+		rc = add_finding(a, CK_F_NO_PRIVATE_KEY, -1, NULL,
 				 "the PKCS#12 file holds no private key (a trust store or certificates only)");
 	for (size_t k = 0; k < b->nnotes && !rc; k++) {
-		enum ck_severity sev = !strcmp(b->notes[k].severity, "warning") ? CK_SEV_WARNING :
-			       !strcmp(b->notes[k].severity, "error") ? CK_SEV_ERROR : CK_SEV_INFO;
-		rc = add_finding(a, b->notes[k].code, sev, -1, b->notes[k].hint, "%s",
-				 b->notes[k].message);
+		rc = add_finding(a, b->notes[k].id, -1, b->notes[k].hint, "%s", b->notes[k].message);
 	}
 	if (!rc && b->p12)
 		rc = p12_findings(a, b->p12);
@@ -567,9 +525,7 @@ static enum ck_status p12_findings(struct ck_analysis *a, const struct ck_p12_in
 	enum ck_status rc = ck_p12compat_notes(p, &notes, &n);
 
 	for (size_t k = 0; k < n && !rc; k++)
-		rc = add_finding(a, notes[k].code,
-				 !strcmp(notes[k].severity, "warning") ? CK_SEV_WARNING : CK_SEV_INFO,
-				 -1, notes[k].hint, "%s", notes[k].message);
+		rc = add_finding(a, notes[k].id, -1, notes[k].hint, "%s", notes[k].message);
 	ck_p12compat_notes_free(notes, n);
 	return rc;
 }

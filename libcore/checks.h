@@ -7,19 +7,13 @@
 #define CK_CHECKS_H
 
 #include "chain.h"
+#include "findings.h"
 #include "load.h"
 #include "trust.h"
 
-enum ck_severity {
-	CK_SEV_INFO = 0,
-	CK_SEV_WARNING,
-	CK_SEV_ERROR,
-};
-
-const char *ck_severity_name(enum ck_severity s); /* "info", "warning", "error" */
-
 struct ck_finding {
-	char *code;           /* stable kebab-case word (see the man page) */
+	enum ck_finding_id id;
+	char *code;           /* its stable word, ck_finding_name(id) */
 	enum ck_severity severity;
 	long cert;            /* output index ("certificates" array), -1 = none */
 	char *message;
@@ -71,14 +65,5 @@ long ck_analysis_index(const struct ck_analysis *a, size_t pool_index);
  * on its chain (itself when self-signed), or -1; *verified is 1, 0, or
  * -1 when there is no such link. */
 long ck_analysis_issuer(const struct ck_analysis *a, size_t idx, int *verified);
-
-/* The finding codes this library can produce, NULL-terminated, with
- * their default severity; used by the man page test. */
-struct ck_finding_code {
-	const char *code;
-	enum ck_severity severity;
-	const char *summary;
-};
-const struct ck_finding_code *ck_finding_codes(void);
 
 #endif

@@ -80,8 +80,6 @@ void ck_bundle_free(struct ck_bundle *b)
 		ck_key_free(b->keys[i]);
 	free(b->keys);
 	for (size_t i = 0; i < b->nnotes; i++) {
-		free(b->notes[i].code);
-		free(b->notes[i].severity);
 		free(b->notes[i].message);
 		free(b->notes[i].hint);
 	}
@@ -114,9 +112,9 @@ enum ck_status ck_bundle_add_key(struct ck_bundle *b, struct ck_key *k)
 }
 
 /* A note, and the hint its finding will carry (NULL: none). */
-__attribute__((format(printf, 5, 0)))
-static enum ck_status vnote(struct ck_bundle *b, const char *code, const char *severity,
-			    const char *hint, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0)))
+static enum ck_status vnote(struct ck_bundle *b, enum ck_finding_id id, const char *hint,
+			    const char *fmt, va_list ap)
 {
 	struct ck_note *n = realloc(b->notes, (b->nnotes + 1) * sizeof *n);
 	char msg[512];
@@ -127,13 +125,10 @@ static enum ck_status vnote(struct ck_bundle *b, const char *code, const char *s
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	ck_text_oneline(msg); /* it may quote a PEM label from the input */
 	n = &b->notes[b->nnotes];
-	n->code = strdup(code);
-	n->severity = strdup(severity);
+	n->id = id;
 	n->message = strdup(msg);
 	n->hint = hint ? strdup(hint) : NULL;
-	if (!n->code || !n->severity || !n->message || (hint && !n->hint)) {
-		free(n->code);
-		free(n->severity);
+	if (!n->message || (hint && !n->hint)) {
 		free(n->message);
 		free(n->hint);
 		return CK_E_NOMEM;
@@ -142,30 +137,29 @@ static enum ck_status vnote(struct ck_bundle *b, const char *code, const char *s
 	return CK_OK;
 }
 
-enum ck_status ck_bundle_note(struct ck_bundle *b, const char *code,
-			      const char *severity, const char *fmt, ...)
+enum ck_status ck_bundle_note(struct ck_bundle *b, enum ck_finding_id id, const char *fmt, ...)
 {
 	enum ck_status rc;
 	va_list ap;
 
 	va_start(ap, fmt);
-	rc = vnote(b, code, severity, NULL, fmt, ap);
+	rc = vnote(b, id, NULL, fmt, ap);
 	va_end(ap);
 	return rc;
 }
 
-static enum ck_status note_hint(struct ck_bundle *b, const char *code, const char *severity,
-				const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+static enum ck_status note_hint(struct ck_bundle *b, enum ck_finding_id id, const char *hint,
+				const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-static enum ck_status note_hint(struct ck_bundle *b, const char *code, const char *severity,
-				const char *hint, const char *fmt, ...)
+static enum ck_status note_hint(struct ck_bundle *b, enum ck_finding_id id, const char *hint,
+				const char *fmt, ...)
 {
 	enum ck_status rc;
 	va_list ap;
 
 	va_start(ap, fmt);
-	rc = vnote(b, code, severity, hint, fmt, ap);
+	rc = vnote(b, id, hint, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -781,7 +775,7 @@ static enum ck_status load_pkcs7(struct ck_bundle *b, const unsigned char *d,
 		gnutls_free(crt.data);
 	}
 	if (!rc && gnutls_pkcs7_get_crl_count(p7) > 0)
-		rc = ck_bundle_note(b, "skipped-content", "info",
+		rc = ck_bundle_note(b, CK_F_SKIPPED_CONTENT,
 				    "the PKCS#7 structure also holds %d CRL(s); they are not shown",
 				    gnutls_pkcs7_get_crl_count(p7));
 out:
@@ -1213,7 +1207,7 @@ static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *d
 	if (!(label_is(blk, "CERTIFICATE") || label_is(blk, "X509 CERTIFICATE") ||
 	      label_is(blk, "TRUSTED CERTIFICATE") || label_is(blk, "PKCS7") ||
 	      label_is(blk, "PKCS #7 SIGNED DATA") || label_is(blk, "CMS"))) {
-		return ck_bundle_note(b, "skipped-content", "info",
+		return ck_bundle_note(b, CK_F_SKIPPED_CONTENT,
 				      "a PEM block \"%.*s\" at line %u is not a certificate or key and was skipped",
 				      ll, blk->label, blk->line);
 	}
@@ -1271,7 +1265,7 @@ static enum ck_status note_glue(struct ck_bundle *b, const struct pem_block *pre
 			 "every block so). Seen with OpenSSL 3.0: openssl x509 and storeutl pass "
 			 "over the block; Java keytool -printcert fails (\"Failed to parse input\"); "
 			 "GnuTLS certtool reads it.");
-		return note_hint(b, "pem-glued-blocks", "warning", hint,
+		return note_hint(b, CK_F_PEM_GLUED_BLOCKS, hint,
 				 "block %u (%.*s) starts after other text on line %u (\"%.*s\"): "
 				 "OpenSSL's PEM reader takes a BEGIN only at the start of a line, so "
 				 "nginx, curl, Python and .NET on Linux skip this block",
@@ -1287,7 +1281,7 @@ static enum ck_status note_glue(struct ck_bundle *b, const struct pem_block *pre
 		 "with \"bad end line\"%s; Java keytool -printcert fails (\"Failed to parse "
 		 "input\"); GnuTLS certtool reads every block.",
 		 pl, prev->label, blk->line, n == 2 ? ", openssl x509 reads nothing" : "");
-	return note_hint(b, "pem-glued-blocks", "warning", hint,
+	return note_hint(b, CK_F_PEM_GLUED_BLOCKS, hint,
 			 "blocks %u and %u are on one line (%u), %s END %.*s and BEGIN %.*s: "
 			 "OpenSSL's PEM reader rejects block %u there (\"bad end line\"), so nginx, "
 			 "curl, Python and .NET on Linux fail to load the file or get only the blocks "
@@ -1338,7 +1332,7 @@ static enum ck_status corrupt_block(struct ck_bundle *b, struct pem_batch *pb, u
 		return rc;
 	if (!pb->corrupt++)
 		pb->first = *err;
-	if (note_hint(b, "corrupt-block", "error",
+	if (note_hint(b, CK_F_CORRUPT_BLOCK,
 		      "derdump shows where the block breaks; replace it with a good copy or "
 		      "remove it: OpenSSL-based programs refuse the file or stop at that block.",
 		      "PEM block %u could not be read and was skipped: %s", n, err->what))
@@ -1492,7 +1486,7 @@ static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *
 	if (blocks == 0)
 		return ck_error_set(err, CK_E_PARSE, "no PEM block found");
 	if (b->nglued > GLUE_NOTES_MAX &&
-	    (rc = ck_bundle_note(b, "pem-glued-blocks", "warning",
+	    (rc = ck_bundle_note(b, CK_F_PEM_GLUED_BLOCKS,
 				 "%zu more block%s start%s in the middle of a line, the last at line %u",
 				 b->nglued - GLUE_NOTES_MAX, b->nglued - GLUE_NOTES_MAX == 1 ? "" : "s",
 				 b->nglued - GLUE_NOTES_MAX == 1 ? "s" : "",

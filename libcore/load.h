@@ -10,6 +10,7 @@
 
 #include "cert.h"
 #include "err.h"
+#include "findings.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -97,8 +98,7 @@ struct ck_p12_info {
 /* Something the loader noticed and did not treat as an error: a bag
  * type it skipped, text around PEM blocks... Becomes a finding. */
 struct ck_note {
-	char *code;      /* finding code, e.g. "skipped-bag" */
-	char *severity;  /* "info", "warning" */
+	enum ck_finding_id id; /* at its registry severity */
 	char *message;
 	char *hint;      /* what to do about it; NULL when there is nothing to say */
 };
@@ -192,10 +192,9 @@ enum ck_status ck_read_fd(int fd, const char *name, size_t max_size, unsigned ch
 enum ck_status ck_bundle_add_cert(struct ck_bundle *b, struct ck_cert *c);
 enum ck_status ck_bundle_add_key(struct ck_bundle *b, struct ck_key *k);
 
-/* Record a note (becomes a finding with that code and severity). */
-enum ck_status ck_bundle_note(struct ck_bundle *b, const char *code,
-			      const char *severity, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* Record a note (becomes the finding `id`). */
+enum ck_status ck_bundle_note(struct ck_bundle *b, enum ck_finding_id id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* The password candidates for one input, in the order DESIGN gives:
  * the given password only; or absent, empty, then what `ask` returns.

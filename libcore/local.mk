@@ -16,6 +16,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/chain.c libcore/chain.h \
 	libcore/validate.c libcore/validate.h \
 	libcore/trust.c libcore/trust.h \
+	libcore/findings.c libcore/findings.h libcore/findings.def \
 	libcore/checks.c libcore/checks.h \
 	libcore/net.c libcore/net.h \
 	libcore/tls.c libcore/tls.h \

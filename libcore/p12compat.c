@@ -318,16 +318,14 @@ enum ck_status ck_p12compat_weakness(const struct ck_p12_info *p, char **out)
 void ck_p12compat_notes_free(struct ck_note *notes, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		free(notes[i].code);
-		free(notes[i].severity);
 		free(notes[i].message);
 		free(notes[i].hint);
 	}
 	free(notes);
 }
 
-static enum ck_status push_note(struct ck_note **notes, size_t *n, const char *code,
-				const char *severity, const char *message, const char *hint)
+static enum ck_status push_note(struct ck_note **notes, size_t *n, enum ck_finding_id id,
+				const char *message, const char *hint)
 {
 	struct ck_note *grown = realloc(*notes, (*n + 1) * sizeof *grown);
 	struct ck_note *t;
@@ -336,12 +334,11 @@ static enum ck_status push_note(struct ck_note **notes, size_t *n, const char *c
 		return CK_E_NOMEM;
 	*notes = grown;
 	t = &grown[*n];
-	t->code = strdup(code);
-	t->severity = strdup(severity);
+	t->id = id;
 	t->message = strdup(message);
 	t->hint = hint ? strdup(hint) : NULL;
 	(*n)++;
-	if (!t->code || !t->severity || !t->message || (hint && !t->hint))
+	if (!t->message || (hint && !t->hint))
 		return CK_E_NOMEM;
 	return CK_OK;
 }
@@ -396,7 +393,7 @@ enum ck_status ck_p12compat_notes(const struct ck_p12_info *p, struct ck_note **
 		return rc;
 	if (weak) {
 		snprintf(msg, sizeof msg, "the PKCS#12 file uses legacy protection: %s", weak);
-		rc = push_note(&notes, &count, "weak-pkcs12", "warning", msg,
+		rc = push_note(&notes, &count, CK_F_WEAK_PKCS12, msg,
 			       "Export it again with AES-256-CBC, PBKDF2 and a SHA-256 MAC (OpenSSL 3's default: openssl pkcs12 -export without -legacy; pem2pfx).");
 		free(weak);
 	}
@@ -404,13 +401,13 @@ enum ck_status ck_p12compat_notes(const struct ck_p12_info *p, struct ck_note **
 		refusals(v, true, what, sizeof what);
 		if (what[0]) {
 			snprintf(msg, sizeof msg, "the PKCS#12 file %s", what);
-			rc = push_note(&notes, &count, "pkcs12-incompatible", "warning", msg,
+			rc = push_note(&notes, &count, CK_F_PKCS12_INCOMPATIBLE, msg,
 				       "Write it again with pem2pfx (AES-256-CBC, SHA-256 MAC, 2048 iterations), which every current consumer opens.");
 		}
 		refusals(v, false, what, sizeof what);
 		if (!rc && what[0]) {
 			snprintf(msg, sizeof msg, "the PKCS#12 file %s", what);
-			rc = push_note(&notes, &count, "pkcs12-not-portable", "info", msg,
+			rc = push_note(&notes, &count, CK_F_PKCS12_NOT_PORTABLE, msg,
 				       "For these, write a copy with pem2pfx --profile legacy (3DES, SHA-1 MAC).");
 		}
 		ck_p12compat_cleanup(v);

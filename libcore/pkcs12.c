@@ -808,7 +808,7 @@ static enum ck_status bag_cert(struct walk *w, const unsigned char *val, size_t 
 		goto out;
 	}
 	if (!ck_der_read_oid(cb, "certId", oid, sizeof oid) || strcmp(oid, OID_CERT_X509) != 0) {
-		rc = ck_bundle_note(w->b, "skipped-bag", "info",
+		rc = ck_bundle_note(w->b, CK_F_SKIPPED_BAG,
 				    "a certificate bag of type %s (not X.509) was skipped", oid);
 		goto out;
 	}
@@ -909,12 +909,12 @@ static enum ck_status walk_bag(struct walk *w, asn1_node sc, unsigned idx, unsig
 	else if (strcmp(oid, OID_BAG_SAFE_CONTENTS) == 0)
 		rc = walk_safe_contents(w, val, len, depth + 1, err);
 	else if (strcmp(oid, OID_BAG_CRL) == 0)
-		rc = ck_bundle_note(w->b, "skipped-bag", "info", "a CRL bag was skipped");
+		rc = ck_bundle_note(w->b, CK_F_SKIPPED_BAG, "a CRL bag was skipped");
 	else if (strcmp(oid, OID_BAG_SECRET) == 0)
-		rc = ck_bundle_note(w->b, "skipped-bag", "info",
+		rc = ck_bundle_note(w->b, CK_F_SKIPPED_BAG,
 				    "a secret bag (a symmetric key or other secret) was skipped");
 	else
-		rc = ck_bundle_note(w->b, "skipped-bag", "info",
+		rc = ck_bundle_note(w->b, CK_F_SKIPPED_BAG,
 				    "a bag of unknown type %s was skipped", oid);
 	attrs_free(&attrs);
 	free(val);
@@ -1034,7 +1034,7 @@ static enum ck_status walk_content_info(struct walk *w, asn1_node as, int idx,
 		rc = ck_error_set(err, CK_E_UNSUPPORTED,
 				  "the PKCS#12 content is EnvelopedData (public-key encryption), which is not supported");
 	} else {
-		rc = ck_bundle_note(w->b, "skipped-bag", "info",
+		rc = ck_bundle_note(w->b, CK_F_SKIPPED_BAG,
 				    "a PKCS#12 content of type %s was skipped", oid);
 	}
 	if (plain) {

@@ -238,13 +238,13 @@ enum ck_status ck_audit_add_urls(struct ck_audit *au, const struct ck_policy *p,
 
 	for (size_t i = 0; i < s->nurls && !rc; i++) {
 		const struct ck_url_entry *e = &s->urls[i];
-		const char *code = ck_audit_url_code(e->result);
-		if (code)
-			rc = ck_audit_add(au, p, code, s->cert[i], e->cert->subject, url_hint(e),
+		enum ck_finding_id id;
+		if (ck_audit_url_finding(e->result, &id))
+			rc = ck_audit_add(au, p, id, s->cert[i], e->cert->subject, url_hint(e),
 					  "the %s %s of %s: %s: %s", kind_text(e->kind), e->url,
 					  e->cert->subject, ck_url_result_name(e->result), e->note);
 		else if (e->checked && e->warning)
-			rc = ck_audit_add(au, p, "url-next-update-soon", s->cert[i], e->cert->subject,
+			rc = ck_audit_add(au, p, CK_F_URL_NEXT_UPDATE_SOON, s->cert[i], e->cert->subject,
 					  "The CA must publish the next CRL or OCSP answer in time; watch it.",
 					  "the %s %s of %s: %s", kind_text(e->kind), e->url,
 					  e->cert->subject, e->note);

@@ -45,84 +45,42 @@ const char *ck_verdict_name(enum ck_verdict v)
 /* ---------------------------------------------------------------- */
 /* the rules */
 
-struct rule_def {
-	const char *code;
-	enum ck_level level;
-	const char *summary;
-};
-
-/* Codes about the file as a whole, before any certificate is seen. */
-static const struct rule_def file_rules[] = {
-	{ "unreadable", CK_LEVEL_ERROR, "the file or directory cannot be read (permissions, I/O error, dangling link, over --max-size)" },
-	{ "corrupt", CK_LEVEL_ERROR, "the file is malformed or of no known format" },
-	{ "unsupported", CK_LEVEL_ERROR, "the file uses a format or an algorithm chainkit cannot read (a Camellia-encrypted PKCS#12 file, ...)" },
-	{ "password-required", CK_LEVEL_ERROR, "the file is encrypted and no password was given for it" },
-	{ "password-wrong", CK_LEVEL_ERROR, "the password given for the file does not open it" },
-	{ "kdf-budget-exceeded", CK_LEVEL_ERROR, "opening the PKCS#12 file needs more key-derivation iterations than --kdf-budget allows" },
-	{ NULL, 0, NULL },
-};
-
-/* chainview's codes whose audit default differs from chainview's
- * severity, or whose meaning the policy's parameters decide. */
-static const struct rule_def audit_defaults[] = {
-	{ "root-in-bundle", CK_LEVEL_WARNING, NULL },
-	{ "weak-key", CK_LEVEL_ERROR, "a key is smaller than min-rsa-bits, min-dsa-bits or min-ec-bits" },
-	{ "weak-signature", CK_LEVEL_ERROR, "a certificate is signed with a hash in forbidden-hashes" },
-	{ NULL, 0, NULL },
-};
-
-/* chainview codes an audit cannot produce (certaudit checks no host
- * name), or that it decides with its own thresholds: key-too-small is
- * the validation profile's fixed weak-key, replaced by min-rsa-bits... */
-static const char *const not_audited[] = { "hostname-mismatch", "key-too-small", NULL };
-
-/* Checks only an audit makes. */
-static const struct rule_def policy_rules[] = {
-	{ "validity-too-long", CK_LEVEL_WARNING, "a leaf is valid for longer than max-leaf-validity-days" },
-	{ "key-not-leaf", CK_LEVEL_ERROR, "a private key in the file belongs to a CA certificate, not to a leaf" },
-	{ NULL, 0, NULL },
-};
-
-/* What the URLs served (--network): the classes of net, each a code. */
+/* Which finding each URL result class gives. */
 static const struct {
 	enum ck_url_result result;
-	const char *code;
-	enum ck_level level;
+	enum ck_finding_id id;
 } url_rules[] = {
-	{ CK_URL_DNS_FAILURE, "url-dns-failure", CK_LEVEL_ERROR },
-	{ CK_URL_REFUSED, "url-refused", CK_LEVEL_ERROR },
-	{ CK_URL_DROPPED, "url-dropped", CK_LEVEL_ERROR },
-	{ CK_URL_TIMEOUT, "url-timeout", CK_LEVEL_ERROR },
-	{ CK_URL_TLS_ERROR, "url-tls-error", CK_LEVEL_ERROR },
-	{ CK_URL_HTTP_ERROR, "url-http-error", CK_LEVEL_ERROR },
-	{ CK_URL_PROXY_ERROR, "url-proxy-error", CK_LEVEL_ERROR },
-	{ CK_URL_TOO_LARGE, "url-too-large", CK_LEVEL_ERROR },
-	{ CK_URL_BAD_CONTENT, "url-bad-content", CK_LEVEL_ERROR },
-	{ CK_URL_WRONG_ISSUER, "url-wrong-issuer", CK_LEVEL_ERROR },
-	{ CK_URL_STALE, "url-stale", CK_LEVEL_ERROR },
-	{ CK_URL_REVOKED, "revoked", CK_LEVEL_ERROR },
-	{ CK_URL_UNSUPPORTED_SCHEME, "url-unsupported-scheme", CK_LEVEL_WARNING },
-	{ CK_URL_MALFORMED, "url-malformed", CK_LEVEL_WARNING },
-	{ CK_URL_BLOCKED_ADDRESS, "url-blocked-address", CK_LEVEL_ERROR },
+	{ CK_URL_DNS_FAILURE, CK_F_URL_DNS_FAILURE },
+	{ CK_URL_REFUSED, CK_F_URL_REFUSED },
+	{ CK_URL_DROPPED, CK_F_URL_DROPPED },
+	{ CK_URL_TIMEOUT, CK_F_URL_TIMEOUT },
+	{ CK_URL_TLS_ERROR, CK_F_URL_TLS_ERROR },
+	{ CK_URL_HTTP_ERROR, CK_F_URL_HTTP_ERROR },
+	{ CK_URL_PROXY_ERROR, CK_F_URL_PROXY_ERROR },
+	{ CK_URL_TOO_LARGE, CK_F_URL_TOO_LARGE },
+	{ CK_URL_BAD_CONTENT, CK_F_URL_BAD_CONTENT },
+	{ CK_URL_WRONG_ISSUER, CK_F_URL_WRONG_ISSUER },
+	{ CK_URL_STALE, CK_F_URL_STALE },
+	{ CK_URL_REVOKED, CK_F_REVOKED },
+	{ CK_URL_UNSUPPORTED_SCHEME, CK_F_URL_UNSUPPORTED_SCHEME },
+	{ CK_URL_MALFORMED, CK_F_URL_MALFORMED },
+	{ CK_URL_BLOCKED_ADDRESS, CK_F_URL_BLOCKED_ADDRESS },
 };
 
-#define NEXT_UPDATE_SOON "url-next-update-soon"
+bool ck_audit_url_finding(enum ck_url_result r, enum ck_finding_id *out)
+{
+	for (size_t i = 0; i < sizeof url_rules / sizeof url_rules[0]; i++)
+		if (url_rules[i].result == r) {
+			*out = url_rules[i].id;
+			return true;
+		}
+	return false;
+}
 
 const char *ck_audit_url_code(enum ck_url_result r)
 {
-	for (size_t i = 0; i < sizeof url_rules / sizeof url_rules[0]; i++)
-		if (url_rules[i].result == r)
-			return url_rules[i].code;
-	return NULL;
-}
-
-/* A chainview code that is also a URL class ("revoked"): one rule. */
-static bool url_code(const char *code)
-{
-	for (size_t i = 0; i < sizeof url_rules / sizeof url_rules[0]; i++)
-		if (!strcmp(url_rules[i].code, code))
-			return true;
-	return false;
+	enum ck_finding_id id;
+	return ck_audit_url_finding(r, &id) ? ck_finding_name(id) : NULL;
 }
 
 static enum ck_level from_severity(enum ck_severity s)
@@ -134,61 +92,26 @@ static enum ck_level from_severity(enum ck_severity s)
 	}
 }
 
-static bool listed(const char *const *v, const char *s)
-{
-	for (size_t i = 0; v[i]; i++)
-		if (!strcmp(v[i], s))
-			return true;
-	return false;
-}
-
-static const struct rule_def *find_def(const struct rule_def *t, const char *code)
-{
-	for (; t->code; t++)
-		if (!strcmp(t->code, code))
-			return t;
-	return NULL;
-}
-
-static bool push_rule(struct ck_policy_rule *v, size_t *n, const char *code, enum ck_level level,
-		      const char *summary)
-{
-	v[*n].code = code;
-	v[*n].level = level;
-	v[*n].summary = summary;
-	(*n)++;
-	return true;
-}
-
+/* Every code the registry marks as audited, group by group (the file,
+ * the chains, the policy's own checks, the URLs), each group in
+ * registry order, at its audit level and with its audit summary. */
 static enum ck_status default_rules(struct ck_policy *p)
 {
-	const struct ck_finding_code *cv = ck_finding_codes();
-	size_t max = 0, n = 0;
-	struct ck_policy_rule *v;
+	struct ck_policy_rule *v = calloc(CK_F_COUNT, sizeof *v);
+	size_t n = 0;
 
-	for (size_t i = 0; cv[i].code; i++)
-		max++;
-	max += sizeof file_rules / sizeof file_rules[0] + sizeof policy_rules / sizeof policy_rules[0] +
-	       sizeof url_rules / sizeof url_rules[0] + 1;
-	v = calloc(max, sizeof *v);
 	if (!v)
 		return CK_E_NOMEM;
-	for (const struct rule_def *d = file_rules; d->code; d++)
-		push_rule(v, &n, d->code, d->level, d->summary);
-	for (size_t i = 0; cv[i].code; i++) {
-		const struct rule_def *o = find_def(audit_defaults, cv[i].code);
-		if (listed(not_audited, cv[i].code) || url_code(cv[i].code))
-			continue;
-		push_rule(v, &n, cv[i].code, o ? o->level : from_severity(cv[i].severity),
-			  o && o->summary ? o->summary : cv[i].summary);
-	}
-	for (const struct rule_def *d = policy_rules; d->code; d++)
-		push_rule(v, &n, d->code, d->level, d->summary);
-	for (size_t i = 0; i < sizeof url_rules / sizeof url_rules[0]; i++)
-		push_rule(v, &n, url_rules[i].code, url_rules[i].level,
-			  ck_url_result_summary(url_rules[i].result));
-	push_rule(v, &n, NEXT_UPDATE_SOON, CK_LEVEL_WARNING,
-		  "a CRL or OCSP answer is valid for less than next-update-warn-hours");
+	for (unsigned g = 0; g < CK_FG_COUNT; g++)
+		for (unsigned i = 0; i < CK_F_COUNT; i++) {
+			const struct ck_finding_def *d = ck_finding_def((enum ck_finding_id)i);
+			if (d->group != (enum ck_finding_group)g || !(d->where & CK_FINDING_AUDIT))
+				continue;
+			v[n].code = d->code;
+			v[n].level = d->level;
+			v[n].summary = d->audit_summary ? d->audit_summary : d->summary;
+			n++;
+		}
 	p->rules = v;
 	p->nrules = n;
 	return CK_OK;
@@ -236,13 +159,12 @@ static struct ck_policy_rule *find_rule(const struct ck_policy *p, const char *c
 enum ck_level ck_policy_level(const struct ck_policy *p, const char *code)
 {
 	const struct ck_policy_rule *r = find_rule(p, code);
-	const struct ck_finding_code *cv = ck_finding_codes();
+	enum ck_finding_id id;
 
 	if (r)
 		return r->level;
-	for (size_t i = 0; cv[i].code; i++)
-		if (!strcmp(cv[i].code, code))
-			return from_severity(cv[i].severity);
+	if (ck_finding_lookup(code, &id))
+		return from_severity(ck_finding_def(id)->severity);
 	return CK_LEVEL_INFO;
 }
 
@@ -667,9 +589,10 @@ static enum ck_status add(struct ck_audit *au, enum ck_level level, const char *
 	return insert(au, &f);
 }
 
-enum ck_status ck_audit_add(struct ck_audit *au, const struct ck_policy *p, const char *code,
+enum ck_status ck_audit_add(struct ck_audit *au, const struct ck_policy *p, enum ck_finding_id id,
 			    long cert, const char *subject, const char *hint, const char *fmt, ...)
 {
+	const char *code = ck_finding_name(id);
 	char msg[1024];
 	va_list ap;
 
@@ -679,54 +602,71 @@ enum ck_status ck_audit_add(struct ck_audit *au, const struct ck_policy *p, cons
 	return add(au, ck_policy_level(p, code), code, cert, subject, hint, msg);
 }
 
-const char *ck_audit_failure_code(enum ck_status status)
+bool ck_audit_failure_finding(enum ck_status status, enum ck_finding_id *out)
 {
 	switch (status) {
 	case CK_E_IO:
 	case CK_E_TOO_LARGE:
-		return "unreadable";
+		*out = CK_F_UNREADABLE;
+		return true;
 	case CK_E_PARSE:
-		return "corrupt";
+		*out = CK_F_CORRUPT;
+		return true;
 	case CK_E_UNSUPPORTED:
-		return "unsupported";
+		*out = CK_F_UNSUPPORTED;
+		return true;
 	case CK_E_PASSWORD:
-		return "password-required";
+		*out = CK_F_PASSWORD_REQUIRED;
+		return true;
 	case CK_E_BAD_PASSWORD:
-		return "password-wrong";
+		*out = CK_F_PASSWORD_WRONG;
+		return true;
 	case CK_E_KDF_BUDGET:
-		return "kdf-budget-exceeded";
+		*out = CK_F_KDF_BUDGET_EXCEEDED;
+		return true;
+	default:
+		return false;
+	}
+}
+
+const char *ck_audit_failure_code(enum ck_status status)
+{
+	enum ck_finding_id id;
+	return ck_audit_failure_finding(status, &id) ? ck_finding_name(id) : NULL;
+}
+
+static const char *failure_hint(enum ck_finding_id id)
+{
+	switch (id) {
+	case CK_F_PASSWORD_REQUIRED:
+		return "Give its password with --passwords (a glob and a password file per line) or --password-file.";
+	case CK_F_PASSWORD_WRONG:
+		return "Check which password file --passwords or --password-file gives for it.";
+	case CK_F_KDF_BUDGET_EXCEEDED:
+		return "Its iteration counts, summed over its encrypted parts and the passwords tried, are over the budget: a file built to stall the audit, or one to open with a larger --kdf-budget if it is trusted.";
+	case CK_F_UNSUPPORTED:
+		return "Convert it to PEM, or to PKCS#12 with AES-256-CBC (openssl pkcs12, which reads more algorithms).";
 	default:
 		return NULL;
 	}
 }
 
-static const char *failure_hint(const char *code)
-{
-	if (!strcmp(code, "password-required"))
-		return "Give its password with --passwords (a glob and a password file per line) or --password-file.";
-	if (!strcmp(code, "password-wrong"))
-		return "Check which password file --passwords or --password-file gives for it.";
-	if (!strcmp(code, "kdf-budget-exceeded"))
-		return "Its iteration counts, summed over its encrypted parts and the passwords tried, are over the budget: a file built to stall the audit, or one to open with a larger --kdf-budget if it is trusted.";
-	if (!strcmp(code, "unsupported"))
-		return "Convert it to PEM, or to PKCS#12 with AES-256-CBC (openssl pkcs12, which reads more algorithms).";
-	return NULL;
-}
-
 enum ck_status ck_audit_failure(const struct ck_policy *p, const struct ck_error *cause,
 				struct ck_audit **out, struct ck_error *err)
 {
-	const char *code = ck_audit_failure_code(cause->status);
+	enum ck_finding_id id;
+	const char *code;
 	struct ck_audit *au;
 	enum ck_status rc;
 
-	if (!code)
+	if (!ck_audit_failure_finding(cause->status, &id))
 		return ck_error_set(err, CK_E_USAGE, "not a failure of the file: %s",
 				    ck_status_str(cause->status));
+	code = ck_finding_name(id);
 	au = calloc(1, sizeof *au);
 	if (!au)
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
-	rc = add(au, ck_policy_level(p, code), code, -1, NULL, failure_hint(code),
+	rc = add(au, ck_policy_level(p, code), code, -1, NULL, failure_hint(id),
 		 cause->what[0] ? cause->what : ck_status_str(cause->status));
 	if (rc) {
 		ck_audit_free(au);
@@ -772,7 +712,7 @@ static enum ck_status check_keys(struct ck_audit *au, const struct ck_policy *p,
 		const char *family = NULL;
 		unsigned min = min_bits(p, c->pk_algo, &family);
 		if (min && c->bits < min)
-			rc = ck_audit_add(au, p, "weak-key", (long)i, c->subject,
+			rc = ck_audit_add(au, p, CK_F_WEAK_KEY, (long)i, c->subject,
 					  "Reissue it with a larger key (RSA 2048+, EC P-256+); clients at OpenSSL's default security level refuse small keys.",
 					  "%s has a %u-bit %s key, under the policy's %s = %u",
 					  c->subject, c->bits, ck_cert_key_type(c), family, min);
@@ -803,7 +743,7 @@ static enum ck_status check_signatures(struct ck_audit *au, const struct ck_poli
 		hash = c->sig_hash;
 		if (hash == GNUTLS_DIG_UNKNOWN || !forbidden(p, hash))
 			continue;
-		rc = ck_audit_add(au, p, "weak-signature", (long)i, c->subject,
+		rc = ck_audit_add(au, p, CK_F_WEAK_SIGNATURE, (long)i, c->subject,
 				  "Reissue the certificate with a SHA-256 signature; MD5 and SHA-1 signatures are refused by current clients.",
 				  "%s is signed with %s (%s), which the policy forbids", c->subject,
 				  gnutls_digest_get_name((gnutls_digest_algorithm_t)hash),
@@ -830,7 +770,7 @@ static enum ck_status check_validity(struct ck_audit *au, const struct ck_policy
 			continue;
 		ck_time_format(c->not_before, nb);
 		ck_time_format(c->not_after, na);
-		rc = ck_audit_add(au, p, "validity-too-long", (long)i, c->subject,
+		rc = ck_audit_add(au, p, CK_F_VALIDITY_TOO_LONG, (long)i, c->subject,
 				  "Issue leaves for shorter periods and renew them automatically; public TLS server certificates may not exceed 398 days.",
 				  "%s is valid for %lld days (%s to %s), over the policy's max-leaf-validity-days = %u",
 				  c->subject, (secs + 86399) / 86400, nb, na, p->max_leaf_days);
@@ -860,7 +800,7 @@ static enum ck_status check_key_owner(struct ck_audit *au, const struct ck_polic
 		c = out_cert(a, (size_t)m);
 		if (!(c->has_basic_constraints && c->ca) && !issues_others(a, (size_t)m))
 			continue;
-		rc = ck_audit_add(au, p, "key-not-leaf", m, c->subject,
+		rc = ck_audit_add(au, p, CK_F_KEY_NOT_LEAF, m, c->subject,
 				  "A CA's private key does not belong in a bundle that is deployed: keep it with the CA, and ship the leaf's key instead.",
 				  "the private key in the file belongs to %s, a CA certificate, not to a leaf",
 				  c->subject);
@@ -880,8 +820,7 @@ enum ck_status ck_audit_bundle(const struct ck_policy *p, const struct ck_bundle
 	for (size_t i = 0; i < a->nfindings && !rc; i++) {
 		const struct ck_finding *f = &a->findings[i];
 		/* decided below with the policy's thresholds */
-		if (!strcmp(f->code, "weak-key") || !strcmp(f->code, "weak-signature") ||
-		    !strcmp(f->code, "key-too-small"))
+		if (f->id == CK_F_WEAK_KEY || f->id == CK_F_WEAK_SIGNATURE || f->id == CK_F_KEY_TOO_SMALL)
 			continue;
 		rc = add(au, ck_policy_level(p, f->code), f->code, f->cert,
 			 f->cert >= 0 ? out_cert(a, (size_t)f->cert)->subject : NULL, f->hint, f->message);

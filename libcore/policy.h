@@ -19,17 +19,11 @@
 #include "aia.h"
 #include "checks.h"
 #include "err.h"
+#include "findings.h"
 #include "load.h"
 
 #include <stdbool.h>
 #include <stddef.h>
-
-enum ck_level {
-	CK_LEVEL_OFF = 0,
-	CK_LEVEL_INFO,
-	CK_LEVEL_WARNING,
-	CK_LEVEL_ERROR,
-};
 
 /* "off", "info", "warning", "error". */
 const char *ck_level_name(enum ck_level l);
@@ -123,6 +117,9 @@ enum ck_status ck_audit_bundle(const struct ck_policy *p, const struct ck_bundle
  * (out of memory, internal error). */
 const char *ck_audit_failure_code(enum ck_status status);
 
+/* The same as an id; false when the status is not about the file. */
+bool ck_audit_failure_finding(enum ck_status status, enum ck_finding_id *out);
+
 /* Audit a file that could not be loaded: one finding, the code for
  * cause->status with cause->what as its message.  CK_E_USAGE when the
  * status is not about the file. */
@@ -132,7 +129,7 @@ enum ck_status ck_audit_failure(const struct ck_policy *p, const struct ck_error
 /* Add a finding (the level comes from the policy; nothing is added when
  * it is off) and update the counts and the verdict.  The findings stay
  * sorted. */
-enum ck_status ck_audit_add(struct ck_audit *au, const struct ck_policy *p, const char *code,
+enum ck_status ck_audit_add(struct ck_audit *au, const struct ck_policy *p, enum ck_finding_id id,
 			    long cert, const char *subject, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
@@ -169,6 +166,9 @@ enum ck_status ck_url_sets_check(struct ck_url_set *const *sets, size_t nsets,
 /* The finding code of a URL result class ("url-dropped", "revoked",
  * ...), NULL for CK_URL_OK. */
 const char *ck_audit_url_code(enum ck_url_result r);
+
+/* The same as an id; false for CK_URL_OK. */
+bool ck_audit_url_finding(enum ck_url_result r, enum ck_finding_id *out);
 
 /* Add the findings of a checked set: one per URL whose result is not ok,
  * and url-next-update-soon for a CRL or OCSP answer that is ok but

@@ -364,8 +364,9 @@ static json_t *input_findings_json(const struct ck_bundle *b)
 	for (size_t i = 0; arr && b && i < b->nnotes; i++) {
 		const struct ck_note *n = &b->notes[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "code", ck_json_str(n->code));
-		json_object_set_new(o, "severity", ck_json_str(n->severity));
+		json_object_set_new(o, "code", json_string(ck_finding_name(n->id)));
+		json_object_set_new(o, "severity",
+				    json_string(ck_severity_name(ck_finding_def(n->id)->severity)));
 		json_object_set_new(o, "certificate", json_null());
 		json_object_set_new(o, "message", ck_json_str(n->message));
 		json_object_set_new(o, "hint", ck_json_str_or_null(n->hint));

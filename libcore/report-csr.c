@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "report-csr.h"
+#include "findings.h"
 #include "oid.h"
 
 #include <string.h>
@@ -36,8 +37,9 @@ json_t *ck_report_csr(const char *name, bool pem, const struct ck_csr *c)
 	json_object_set_new(doc, "csr", o);
 	if (!c->sig_valid) {
 		json_t *f = json_object();
-		json_object_set_new(f, "code", json_string("csr-bad-signature"));
-		json_object_set_new(f, "severity", json_string("error"));
+		const struct ck_finding_def *d = ck_finding_def(CK_F_CSR_BAD_SIGNATURE);
+		json_object_set_new(f, "code", json_string(d->code));
+		json_object_set_new(f, "severity", json_string(ck_severity_name(d->severity)));
 		json_object_set_new(f, "certificate", json_null());
 		json_object_set_new(f, "message", json_string(
 			"the request's signature does not verify with the key it carries: a CA "

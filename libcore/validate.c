@@ -86,7 +86,7 @@ const char *ck_rev_state_name(enum ck_rev_state s)
 /* ---------------------------------------------------------------- */
 /* problems */
 
-void ck_problems_add(struct ck_problems *ps, const char *code, size_t pos, bool warning,
+void ck_problems_add(struct ck_problems *ps, enum ck_finding_id id, size_t pos, bool warning,
 		     const char *fmt, ...)
 {
 	struct ck_chain_problem *n = realloc(ps->v, (ps->n + 1) * sizeof *n);
@@ -99,7 +99,8 @@ void ck_problems_add(struct ck_problems *ps, const char *code, size_t pos, bool 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	n[ps->n].code = code;
+	n[ps->n].id = id;
+	n[ps->n].code = ck_finding_name(id);
 	n[ps->n].pos = pos;
 	n[ps->n].warning = warning;
 	n[ps->n].message = strdup(msg);
@@ -208,10 +209,10 @@ static void r_validity(struct vctx *x, size_t pos)
 
 	if (x->p->at < c->not_before) {
 		ck_time_format(c->not_before, t);
-		ERR(x, "not-yet-valid", pos, "%s is not valid before %s", subject(c), t);
+		ERR(x, CK_F_NOT_YET_VALID, pos, "%s is not valid before %s", subject(c), t);
 	} else if (c->not_after != (time_t)-1 && x->p->at > c->not_after) {
 		ck_time_format(c->not_after, t);
-		ERR(x, "expired", pos, "%s expired on %s", subject(c), t);
+		ERR(x, CK_F_EXPIRED, pos, "%s expired on %s", subject(c), t);
 	}
 }
 
@@ -219,7 +220,7 @@ static void r_critical(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
 	for (size_t k = 0; c->unknown_critical && c->unknown_critical[k]; k++)
-		ERR(x, "unsupported-critical-extension", pos,
+		ERR(x, CK_F_UNSUPPORTED_CRITICAL_EXTENSION, pos,
 		    "%s has a critical extension %s that is not understood", subject(c),
 		    c->unknown_critical[k]);
 }
@@ -234,14 +235,14 @@ static void r_duplicate_ext(struct vctx *x, size_t pos)
 	while ((r = ck_cert_ext_next(c, &it, &e)) == 1 && n < 64) {
 		for (size_t k = 0; k < n; k++)
 			if (strcmp(seen[k].oid, e.oid) == 0) {
-				ERR(x, "duplicate-extension", pos,
+				ERR(x, CK_F_DUPLICATE_EXTENSION, pos,
 				    "%s has the extension %s more than once", subject(c), e.oid);
 				return;
 			}
 		seen[n++] = e;
 	}
 	if (r < 0)
-		ERR(x, "malformed-certificate", pos, "the extensions of %s cannot be read",
+		ERR(x, CK_F_MALFORMED_CERTIFICATE, pos, "the extensions of %s cannot be read",
 		    subject(c));
 }
 
@@ -254,7 +255,7 @@ static void r_key_id_critical(struct vctx *x, size_t pos)
 
 	for (size_t i = 0; i < 2; i++)
 		if (ck_cert_ext_find(c, ids[i][0], &e) && e.critical)
-			ERR(x, "critical-key-identifier", pos,
+			ERR(x, CK_F_CRITICAL_KEY_IDENTIFIER, pos,
 			    "%s marks its %s critical (RFC 5280 requires it non-critical)",
 			    subject(c), ids[i][1]);
 }
@@ -268,7 +269,7 @@ static void r_empty_eku(struct vctx *x, size_t pos)
 
 	if (ck_cert_ext_find(c, "2.5.29.37", &e) && e.len == 2 && e.value[0] == 0x30 &&
 	    e.value[1] == 0)
-		ERR(x, "malformed-certificate", pos,
+		ERR(x, CK_F_MALFORMED_CERTIFICATE, pos,
 		    "%s has an extended key usage that lists no purpose (RFC 5280 4.2.1.12: "
 		    "one or more)",
 		    subject(c));
@@ -285,12 +286,12 @@ static void r_ext_misuse(struct vctx *x, size_t pos)
 	struct ck_ext e;
 
 	if (ck_cert_ext_find(c, "1.3.6.1.5.5.7.1.1", &e) && e.critical)
-		ERR(x, "extension-misuse", pos,
+		ERR(x, CK_F_EXTENSION_MISUSE, pos,
 		    "%s marks its authorityInfoAccess critical (RFC 5280 4.2.2.1 requires it "
 		    "non-critical)",
 		    subject(c));
 	if (!(c->has_basic_constraints && c->ca) && ck_cert_ext_find(c, "2.5.29.30", &e))
-		ERR(x, "extension-misuse", pos,
+		ERR(x, CK_F_EXTENSION_MISUSE, pos,
 		    "%s is not a CA but has name constraints (RFC 5280 4.2.1.10: only in CA "
 		    "certificates)",
 		    subject(c));
@@ -303,10 +304,10 @@ static void r_names_present(struct vctx *x, size_t pos)
 
 	/* an empty Name is the 2-byte SEQUENCE 30 00 */
 	if (c->issuer_raw.len <= 2)
-		ERR(x, "empty-name", pos, "%s has an empty issuer name", subject(c));
+		ERR(x, CK_F_EMPTY_NAME, pos, "%s has an empty issuer name", subject(c));
 	if (c->subject_raw.len <= 2 &&
 	    (is_issuer(x, pos) || !ck_cert_ext_find(c, "2.5.29.17", &e) || !e.critical))
-		ERR(x, "empty-name", pos,
+		ERR(x, CK_F_EMPTY_NAME, pos,
 		    "certificate [%zu] has an empty subject%s", pos,
 		    is_issuer(x, pos) ? " but issues certificates" :
 					" and no critical subjectAltName");
@@ -321,17 +322,17 @@ static void r_ca_role(struct vctx *x, size_t pos)
 	if (!c->has_basic_constraints) {
 		/* X.509 v1 roots predate extensions; only an anchor may be one */
 		if (!(is_anchor(x, pos) && c->version < 3))
-			ERR(x, "ca-missing-basic-constraints", pos,
+			ERR(x, CK_F_CA_MISSING_BASIC_CONSTRAINTS, pos,
 			    c->version < 3 ?
 				    "%s is a version %d certificate and issues certificates; only a trust anchor may" :
 				    "%s issues certificates but has no basicConstraints extension",
 			    subject(c), c->version);
 	} else if (!c->ca) {
-		ERR(x, "not-a-ca", pos, "%s issues certificates but is not a CA (CA:FALSE)",
+		ERR(x, CK_F_NOT_A_CA, pos, "%s issues certificates but is not a CA (CA:FALSE)",
 		    subject(c));
 	}
 	if (c->has_key_usage && !(c->key_usage & CK_KU_KEY_CERT_SIGN))
-		ERR(x, "ca-key-usage", pos,
+		ERR(x, CK_F_CA_KEY_USAGE, pos,
 		    "%s issues certificates but its key usage lacks keyCertSign", subject(c));
 }
 
@@ -342,7 +343,7 @@ static void r_leaf_cert_sign(struct vctx *x, size_t pos)
 		return;
 	if (c->has_key_usage && (c->key_usage & CK_KU_KEY_CERT_SIGN) &&
 	    !(c->has_basic_constraints && c->ca))
-		ERR(x, "leaf-key-cert-sign", pos,
+		ERR(x, CK_F_LEAF_KEY_CERT_SIGN, pos,
 		    "%s asserts keyCertSign without being a CA (RFC 5280 4.2.1.3)", subject(c));
 }
 
@@ -351,7 +352,7 @@ static void r_broken_hash(struct vctx *x, size_t pos)
 	const struct ck_cert *c = cert_at(x, pos);
 	int h = c->sig_hash;
 	if (!signature_not_relied_on(x, pos) && (h == GNUTLS_DIG_MD5 || h == GNUTLS_DIG_MD2))
-		ERR(x, "weak-signature", pos, "%s is signed with a broken hash (%s)", subject(c),
+		ERR(x, CK_F_WEAK_SIGNATURE, pos, "%s is signed with a broken hash (%s)", subject(c),
 		    c->sig_algo_name);
 }
 
@@ -360,7 +361,7 @@ static void r_sha1(struct vctx *x, size_t pos)
 	const struct ck_cert *c = cert_at(x, pos);
 	if (signature_not_relied_on(x, pos) || c->sig_hash != GNUTLS_DIG_SHA1)
 		return;
-	ck_problems_add(x->ps, "weak-signature", pos, x->o->profile == CK_PROFILE_RFC5280,
+	ck_problems_add(x->ps, CK_F_WEAK_SIGNATURE, pos, x->o->profile == CK_PROFILE_RFC5280,
 			"%s is signed with SHA-1 (%s)", subject(c), c->sig_algo_name);
 }
 
@@ -370,7 +371,7 @@ static void r_dsa(struct vctx *x, size_t pos)
 	if (signature_not_relied_on(x, pos) || !c->sig_algo)
 		return;
 	if (gnutls_sign_get_pk_algorithm(c->sig_algo) == GNUTLS_PK_DSA)
-		ERR(x, "dsa-signature", pos, "%s is signed with DSA (%s), which current clients refuse",
+		ERR(x, CK_F_DSA_SIGNATURE, pos, "%s is signed with DSA (%s), which current clients refuse",
 		    subject(c), c->sig_algo_name);
 }
 
@@ -382,13 +383,13 @@ static void r_key_size(struct vctx *x, size_t pos)
 	case GNUTLS_PK_RSA_PSS:
 	case GNUTLS_PK_DSA:
 		if (c->bits < 2048)
-			ERR(x, "key-too-small", pos,
+			ERR(x, CK_F_KEY_TOO_SMALL, pos,
 			    "%s has a %u-bit %s key; at least 2048 bits are required", subject(c),
 			    c->bits, ck_cert_key_type(c));
 		break;
 	case GNUTLS_PK_ECDSA:
 		if (c->bits < 224)
-			ERR(x, "key-too-small", pos,
+			ERR(x, CK_F_KEY_TOO_SMALL, pos,
 			    "%s has a key on %s (%u bits); at least 224 bits are required",
 			    subject(c), ck_cert_curve_name(c) ? ck_cert_curve_name(c) : "a small curve",
 			    c->bits);
@@ -408,7 +409,7 @@ static void r_purpose_leaf(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
 	if (pos == 0 && x->p->purpose && !ck_cert_has_purpose(c, x->p->purpose))
-		ERR(x, "purpose-mismatch", pos,
+		ERR(x, CK_F_PURPOSE_MISMATCH, pos,
 		    "%s does not allow the purpose %s (extended key usage)", subject(c),
 		    purpose_name(x->p->purpose));
 }
@@ -417,7 +418,7 @@ static void r_purpose_ca(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
 	if (pos > 0 && !is_anchor(x, pos) && x->p->purpose && !ck_cert_has_purpose(c, x->p->purpose))
-		ERR(x, "purpose-mismatch", pos,
+		ERR(x, CK_F_PURPOSE_MISMATCH, pos,
 		    "%s restricts its extended key usage and does not allow %s", subject(c),
 		    purpose_name(x->p->purpose));
 }
@@ -428,11 +429,11 @@ static void r_hostname(struct vctx *x, size_t pos)
 	if (pos != 0 || !x->p->hostname)
 		return;
 	if (x->o->profile == CK_PROFILE_WEBPKI && !c->san)
-		ERR(x, "hostname-mismatch", pos,
+		ERR(x, CK_F_HOSTNAME_MISMATCH, pos,
 		    "%s has no subjectAltName; the common name is not used for %s", subject(c),
 		    x->p->hostname);
 	else if (!ck_cert_matches_hostname(c, x->p->hostname))
-		ERR(x, "hostname-mismatch", pos, "%s does not match the host name %s", subject(c),
+		ERR(x, CK_F_HOSTNAME_MISMATCH, pos, "%s does not match the host name %s", subject(c),
 		    x->p->hostname);
 }
 
@@ -442,7 +443,7 @@ static void r_aki_present(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
 	if (!is_self_signed_top(x, pos) && !is_anchor(x, pos) && !c->aki_len)
-		ERR(x, "missing-key-identifier", pos, "%s has no authorityKeyIdentifier",
+		ERR(x, CK_F_MISSING_KEY_IDENTIFIER, pos, "%s has no authorityKeyIdentifier",
 		    subject(c));
 }
 
@@ -452,7 +453,7 @@ static void r_ski_present(struct vctx *x, size_t pos)
 	/* not asked of a trust anchor: a version 1 root, which old-version
 	 * accepts as an anchor, has no extensions at all */
 	if (is_issuer(x, pos) && !is_anchor(x, pos) && !c->ski_len)
-		ERR(x, "missing-key-identifier", pos, "%s is a CA without subjectKeyIdentifier",
+		ERR(x, CK_F_MISSING_KEY_IDENTIFIER, pos, "%s is a CA without subjectKeyIdentifier",
 		    subject(c));
 }
 
@@ -467,10 +468,10 @@ static void r_serial(struct vctx *x, size_t pos)
 	for (const char *s = c->serial; *s; s++)
 		zero = zero && *s == '0';
 	if (n > 20)
-		ERR(x, "bad-serial", pos, "%s has a serial number of %zu octets (at most 20)",
+		ERR(x, CK_F_BAD_SERIAL, pos, "%s has a serial number of %zu octets (at most 20)",
 		    subject(c), n);
 	else if (zero || (n && strchr("89abcdef", c->serial[0])))
-		ERR(x, "bad-serial", pos, "%s has a serial number that is not positive",
+		ERR(x, CK_F_BAD_SERIAL, pos, "%s has a serial number that is not positive",
 		    subject(c));
 }
 
@@ -478,7 +479,7 @@ static void r_leaf_san(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
 	if (pos == 0 && x->p->len > 1 && !c->san)
-		ERR(x, "leaf-missing-san", pos, "%s has no subjectAltName", subject(c));
+		ERR(x, CK_F_LEAF_MISSING_SAN, pos, "%s has no subjectAltName", subject(c));
 }
 
 static void r_leaf_eku(struct vctx *x, size_t pos)
@@ -491,9 +492,9 @@ static void r_leaf_eku(struct vctx *x, size_t pos)
 	for (size_t i = 0; c->eku && c->eku[i]; i++)
 		only_any = only_any && strcmp(c->eku[i], CK_OID_EKU_ANY) == 0;
 	if (!c->eku)
-		ERR(x, "leaf-missing-eku", pos, "%s has no extended key usage", subject(c));
+		ERR(x, CK_F_LEAF_MISSING_EKU, pos, "%s has no extended key usage", subject(c));
 	else if (only_any)
-		ERR(x, "leaf-missing-eku", pos,
+		ERR(x, CK_F_LEAF_MISSING_EKU, pos,
 		    "%s allows only anyExtendedKeyUsage, which web clients do not accept",
 		    subject(c));
 }
@@ -504,7 +505,7 @@ static void r_leaf_ca(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
 	if (pos == 0 && x->p->len > 1 && c->has_basic_constraints && c->ca)
-		ERR(x, "leaf-is-ca", pos,
+		ERR(x, CK_F_LEAF_IS_CA, pos,
 		    "%s is a CA (basicConstraints cA TRUE) used as the leaf", subject(c));
 }
 
@@ -512,7 +513,7 @@ static void r_version(struct vctx *x, size_t pos)
 {
 	const struct ck_cert *c = cert_at(x, pos);
 	if (!is_anchor(x, pos) && c->version < 3)
-		ERR(x, "old-version", pos, "%s is an X.509 version %d certificate", subject(c),
+		ERR(x, CK_F_OLD_VERSION, pos, "%s is an X.509 version %d certificate", subject(c),
 		    c->version);
 }
 
@@ -521,7 +522,7 @@ static void r_bc_critical(struct vctx *x, size_t pos)
 	const struct ck_cert *c = cert_at(x, pos);
 	struct ck_ext e;
 	if (is_issuer(x, pos) && ck_cert_ext_find(c, "2.5.29.19", &e) && !e.critical)
-		ERR(x, "basic-constraints-not-critical", pos,
+		ERR(x, CK_F_BASIC_CONSTRAINTS_NOT_CRITICAL, pos,
 		    "%s is a CA whose basicConstraints is not critical", subject(c));
 }
 
@@ -549,7 +550,7 @@ static void r_path_length(struct vctx *x, size_t unused)
 			if (!cert_at(x, k)->self_issued)
 				below++;
 		if (below > (size_t)c->path_len)
-			ERR(x, "path-length-exceeded", pos,
+			ERR(x, CK_F_PATH_LENGTH_EXCEEDED, pos,
 			    "%s allows %d intermediate CA(s) below it (pathLen), the path has %zu",
 			    subject(c), c->path_len, below);
 	}
@@ -562,7 +563,7 @@ static void r_max_depth(struct vctx *x, size_t unused)
 	if (!x->p->complete)
 		inter = x->p->len > 1 ? x->p->len - 1 : 0;
 	if (x->o->depth_limited && inter > x->o->max_intermediates)
-		ERR(x, "max-depth-exceeded", x->p->len - 1,
+		ERR(x, CK_F_MAX_DEPTH_EXCEEDED, x->p->len - 1,
 		    "the path has %zu intermediate certificate(s); at most %u allowed (--max-depth)",
 		    inter, x->o->max_intermediates);
 }
@@ -592,7 +593,7 @@ static void r_name_constraints(struct vctx *x, size_t unused)
 					 (x->o->profile != CK_PROFILE_RFC5280 ? CK_NC_CHECK_CN : 0);
 			if ((pos == 0 || !c->self_issued) &&
 			    !ck_nc_check(nc, c, flags, why, sizeof why))
-				ERR(x, "name-constraints-violation", pos, "%s", why);
+				ERR(x, CK_F_NAME_CONSTRAINTS_VIOLATION, pos, "%s", why);
 		}
 		if (pos > 0 && ck_cert_ext_find(c, "2.5.29.30", &e)) {
 			ck_error_clear(&err);
@@ -601,7 +602,7 @@ static void r_name_constraints(struct vctx *x, size_t unused)
 					x->rc = CK_E_NOMEM;
 					break;
 				}
-				ERR(x, "name-constraints-malformed", pos,
+				ERR(x, CK_F_NAME_CONSTRAINTS_MALFORMED, pos,
 				    "the name constraints of %s cannot be used: %s", subject(c),
 				    err.what);
 			}
@@ -645,7 +646,7 @@ static void r_policies(struct vctx *x, size_t unused)
 	x->out->authorities_constrained = res.authorities_constrained;
 	res.user_constrained = res.authorities_constrained = NULL;
 	if (!res.ok)
-		ERR(x, "policy-violation", n - 1 - (res.fail_index < n ? res.fail_index : n - 1),
+		ERR(x, CK_F_POLICY_VIOLATION, n - 1 - (res.fail_index < n ? res.fail_index : n - 1),
 		    "%s", res.why);
 out:
 	ck_certpol_result_cleanup(&res);
@@ -789,12 +790,12 @@ static void r_revocation(struct vctx *x, size_t unused)
 			break;
 		case CK_REVSTATE_REVOKED:
 			ck_time_format(r->revoked_at, t);
-			ERR(x, "revoked", pos, "%s was revoked on %s%s%s", subject(c), t,
+			ERR(x, CK_F_REVOKED, pos, "%s was revoked on %s%s%s", subject(c), t,
 			    reason_name(r->reason) ? ", reason " : "",
 			    reason_name(r->reason) ? reason_name(r->reason) : "");
 			break;
 		default:
-			ck_problems_add(x->ps, "revocation-unknown", pos, !x->o->require_revocation,
+			ck_problems_add(x->ps, CK_F_REVOCATION_UNKNOWN, pos, !x->o->require_revocation,
 					"the revocation status of %s is unknown: %s", subject(c),
 					r->detail ? r->detail : "");
 			break;
@@ -812,35 +813,35 @@ struct rule {
 };
 
 static const struct rule rules[] = {
-	{ { "expired", P_ALL, "a certificate is used outside its validity period (--at)", "RFC 5280 6.1.3 (a)(2)" }, r_validity, true },
-	{ { "unsupported-critical-extension", P_ALL, "no critical extension the validator does not process", "RFC 5280 4.2, 6.1.4 (o)" }, r_critical, true },
-	{ { "duplicate-extension", P_ALL, "no extension appears twice", "RFC 5280 4.2" }, r_duplicate_ext, true },
-	{ { "critical-key-identifier", P_ALL, "authority and subject key identifiers are non-critical", "RFC 5280 4.2.1.1, 4.2.1.2" }, r_key_id_critical, true },
-	{ { "malformed-certificate", P_ALL, "an extended key usage lists at least one purpose", "RFC 5280 4.2.1.12" }, r_empty_eku, true },
-	{ { "extension-misuse", P_ALL, "authorityInfoAccess non-critical, nameConstraints only in a CA", "RFC 5280 4.2.1.10, 4.2.2.1" }, r_ext_misuse, true },
-	{ { "empty-name", P_ALL, "issuer names are never empty; an empty subject needs a critical subjectAltName and never issues", "RFC 5280 4.1.2.4, 4.1.2.6" }, r_names_present, true },
-	{ { "not-a-ca", P_ALL, "an issuer is a version 3 CA: basicConstraints cA TRUE (a v1 issuer only as a trust anchor) and keyCertSign", "RFC 5280 6.1.4 (k)(n)" }, r_ca_role, true },
-	{ { "leaf-key-cert-sign", P_ALL, "keyCertSign only with cA TRUE", "RFC 5280 4.2.1.3" }, r_leaf_cert_sign, true },
-	{ { "path-length-exceeded", P_ALL, "no more intermediates below a CA than its pathLenConstraint", "RFC 5280 6.1.4 (l)(m)" }, r_path_length, false },
-	{ { "max-depth-exceeded", P_ALL, "no more intermediates than --max-depth", "chainkit --max-depth" }, r_max_depth, false },
-	{ { "name-constraints-violation", P_ALL, "every name below a CA is within its permitted and outside its excluded subtrees", "RFC 5280 6.1.3 (b)(c), 6.1.4 (g)" }, r_name_constraints, false },
-	{ { "policy-violation", P_ALL, "certificate policies: valid_policy_tree, mappings, explicit policy, inhibitAnyPolicy, --policy", "RFC 5280 6.1.2-6.1.5" }, r_policies, false },
-	{ { "purpose-mismatch", P_ALL, "the leaf's extended key usage allows --purpose", "RFC 5280 4.2.1.12" }, r_purpose_leaf, true },
-	{ { "hostname-mismatch", P_ALL, "the leaf matches --hostname", "RFC 6125" }, r_hostname, true },
-	{ { "revoked", P_ALL, "no certificate is revoked; with --require-revocation, every status is known", "RFC 5280 6.3" }, r_revocation, false },
-	{ { "weak-signature", P_ALL, "no MD2 or MD5 signature but the anchor's or a self-signed top's", "RFC 6151; RFC 5280 profile" }, r_broken_hash, true },
-	{ { "weak-signature", P_ALL, "no SHA-1 signature but the anchor's or a self-signed top's (a warning under rfc5280)", "OpenSSL 3 security level 1+, GnuTLS default profile" }, r_sha1, true },
-	{ { "dsa-signature", P_MODERN, "no DSA signature but the anchor's or a self-signed top's", "OpenSSL 3 and GnuTLS defaults on Debian 12; TLS 1.3" }, r_dsa, true },
-	{ { "key-too-small", P_MODERN, "RSA and DSA keys of 2048 bits or more, curves of 224 bits or more", "OpenSSL 3 security level 2 (Debian 12 default)" }, r_key_size, true },
-	{ { "purpose-mismatch", P_MODERN, "an intermediate's extended key usage, when present, allows --purpose", "OpenSSL, GnuTLS, Chrome, Go" }, r_purpose_ca, true },
-	{ { "missing-key-identifier", P_WEBPKI, "authorityKeyIdentifier in every certificate but a self-signed one", "RFC 5280 4.2.1.1; CA/B Forum BR 7.1.2" }, r_aki_present, true },
-	{ { "missing-key-identifier", P_WEBPKI, "subjectKeyIdentifier in every CA certificate but the trust anchor", "RFC 5280 4.2.1.2; CA/B Forum BR 7.1.2" }, r_ski_present, true },
-	{ { "bad-serial", P_WEBPKI, "a positive serial number of at most 20 octets", "RFC 5280 4.1.2.2; CA/B Forum BR 7.1" }, r_serial, true },
-	{ { "leaf-missing-san", P_WEBPKI, "a subjectAltName in the leaf (the common name is not used for host names)", "CA/B Forum BR 7.1.4.2.1; Chrome 58" }, r_leaf_san, true },
-	{ { "leaf-missing-eku", P_WEBPKI, "an extended key usage in the leaf, not only anyExtendedKeyUsage", "CA/B Forum BR 7.1.2.3; Chrome, rustls-webpki" }, r_leaf_eku, true },
-	{ { "leaf-is-ca", P_WEBPKI, "the leaf is not a CA (basicConstraints cA FALSE or absent)", "CA/B Forum BR 7.1.2.7.8; rustls-webpki" }, r_leaf_ca, true },
-	{ { "old-version", P_WEBPKI, "no X.509 v1 or v2 certificate but a trust anchor", "CA/B Forum BR 7.1.1; rustls-webpki" }, r_version, true },
-	{ { "basic-constraints-not-critical", P_WEBPKI, "basicConstraints critical in CA certificates", "RFC 5280 4.2.1.9; CA/B Forum BR 7.1.2" }, r_bc_critical, true },
+	{ { CK_F_EXPIRED, P_ALL, "a certificate is used outside its validity period (--at)", "RFC 5280 6.1.3 (a)(2)" }, r_validity, true },
+	{ { CK_F_UNSUPPORTED_CRITICAL_EXTENSION, P_ALL, "no critical extension the validator does not process", "RFC 5280 4.2, 6.1.4 (o)" }, r_critical, true },
+	{ { CK_F_DUPLICATE_EXTENSION, P_ALL, "no extension appears twice", "RFC 5280 4.2" }, r_duplicate_ext, true },
+	{ { CK_F_CRITICAL_KEY_IDENTIFIER, P_ALL, "authority and subject key identifiers are non-critical", "RFC 5280 4.2.1.1, 4.2.1.2" }, r_key_id_critical, true },
+	{ { CK_F_MALFORMED_CERTIFICATE, P_ALL, "an extended key usage lists at least one purpose", "RFC 5280 4.2.1.12" }, r_empty_eku, true },
+	{ { CK_F_EXTENSION_MISUSE, P_ALL, "authorityInfoAccess non-critical, nameConstraints only in a CA", "RFC 5280 4.2.1.10, 4.2.2.1" }, r_ext_misuse, true },
+	{ { CK_F_EMPTY_NAME, P_ALL, "issuer names are never empty; an empty subject needs a critical subjectAltName and never issues", "RFC 5280 4.1.2.4, 4.1.2.6" }, r_names_present, true },
+	{ { CK_F_NOT_A_CA, P_ALL, "an issuer is a version 3 CA: basicConstraints cA TRUE (a v1 issuer only as a trust anchor) and keyCertSign", "RFC 5280 6.1.4 (k)(n)" }, r_ca_role, true },
+	{ { CK_F_LEAF_KEY_CERT_SIGN, P_ALL, "keyCertSign only with cA TRUE", "RFC 5280 4.2.1.3" }, r_leaf_cert_sign, true },
+	{ { CK_F_PATH_LENGTH_EXCEEDED, P_ALL, "no more intermediates below a CA than its pathLenConstraint", "RFC 5280 6.1.4 (l)(m)" }, r_path_length, false },
+	{ { CK_F_MAX_DEPTH_EXCEEDED, P_ALL, "no more intermediates than --max-depth", "chainkit --max-depth" }, r_max_depth, false },
+	{ { CK_F_NAME_CONSTRAINTS_VIOLATION, P_ALL, "every name below a CA is within its permitted and outside its excluded subtrees", "RFC 5280 6.1.3 (b)(c), 6.1.4 (g)" }, r_name_constraints, false },
+	{ { CK_F_POLICY_VIOLATION, P_ALL, "certificate policies: valid_policy_tree, mappings, explicit policy, inhibitAnyPolicy, --policy", "RFC 5280 6.1.2-6.1.5" }, r_policies, false },
+	{ { CK_F_PURPOSE_MISMATCH, P_ALL, "the leaf's extended key usage allows --purpose", "RFC 5280 4.2.1.12" }, r_purpose_leaf, true },
+	{ { CK_F_HOSTNAME_MISMATCH, P_ALL, "the leaf matches --hostname", "RFC 6125" }, r_hostname, true },
+	{ { CK_F_REVOKED, P_ALL, "no certificate is revoked; with --require-revocation, every status is known", "RFC 5280 6.3" }, r_revocation, false },
+	{ { CK_F_WEAK_SIGNATURE, P_ALL, "no MD2 or MD5 signature but the anchor's or a self-signed top's", "RFC 6151; RFC 5280 profile" }, r_broken_hash, true },
+	{ { CK_F_WEAK_SIGNATURE, P_ALL, "no SHA-1 signature but the anchor's or a self-signed top's (a warning under rfc5280)", "OpenSSL 3 security level 1+, GnuTLS default profile" }, r_sha1, true },
+	{ { CK_F_DSA_SIGNATURE, P_MODERN, "no DSA signature but the anchor's or a self-signed top's", "OpenSSL 3 and GnuTLS defaults on Debian 12; TLS 1.3" }, r_dsa, true },
+	{ { CK_F_KEY_TOO_SMALL, P_MODERN, "RSA and DSA keys of 2048 bits or more, curves of 224 bits or more", "OpenSSL 3 security level 2 (Debian 12 default)" }, r_key_size, true },
+	{ { CK_F_PURPOSE_MISMATCH, P_MODERN, "an intermediate's extended key usage, when present, allows --purpose", "OpenSSL, GnuTLS, Chrome, Go" }, r_purpose_ca, true },
+	{ { CK_F_MISSING_KEY_IDENTIFIER, P_WEBPKI, "authorityKeyIdentifier in every certificate but a self-signed one", "RFC 5280 4.2.1.1; CA/B Forum BR 7.1.2" }, r_aki_present, true },
+	{ { CK_F_MISSING_KEY_IDENTIFIER, P_WEBPKI, "subjectKeyIdentifier in every CA certificate but the trust anchor", "RFC 5280 4.2.1.2; CA/B Forum BR 7.1.2" }, r_ski_present, true },
+	{ { CK_F_BAD_SERIAL, P_WEBPKI, "a positive serial number of at most 20 octets", "RFC 5280 4.1.2.2; CA/B Forum BR 7.1" }, r_serial, true },
+	{ { CK_F_LEAF_MISSING_SAN, P_WEBPKI, "a subjectAltName in the leaf (the common name is not used for host names)", "CA/B Forum BR 7.1.4.2.1; Chrome 58" }, r_leaf_san, true },
+	{ { CK_F_LEAF_MISSING_EKU, P_WEBPKI, "an extended key usage in the leaf, not only anyExtendedKeyUsage", "CA/B Forum BR 7.1.2.3; Chrome, rustls-webpki" }, r_leaf_eku, true },
+	{ { CK_F_LEAF_IS_CA, P_WEBPKI, "the leaf is not a CA (basicConstraints cA FALSE or absent)", "CA/B Forum BR 7.1.2.7.8; rustls-webpki" }, r_leaf_ca, true },
+	{ { CK_F_OLD_VERSION, P_WEBPKI, "no X.509 v1 or v2 certificate but a trust anchor", "CA/B Forum BR 7.1.1; rustls-webpki" }, r_version, true },
+	{ { CK_F_BASIC_CONSTRAINTS_NOT_CRITICAL, P_WEBPKI, "basicConstraints critical in CA certificates", "RFC 5280 4.2.1.9; CA/B Forum BR 7.1.2" }, r_bc_critical, true },
 };
 
 size_t ck_validate_rule_count(void)

@@ -19,6 +19,7 @@
 
 #include "cert.h"
 #include "err.h"
+#include "findings.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -50,7 +51,7 @@ bool ck_revocation_mode_parse(const char *s, enum ck_revocation_mode *out);
 
 /* One row of the profile table. */
 struct ck_validate_rule {
-	const char *code;     /* the finding code it produces */
+	enum ck_finding_id finding; /* the finding it produces */
 	unsigned profiles;    /* CK_PROFILE_BIT()s */
 	const char *what;     /* one line: what the rule requires */
 	const char *source;   /* where the rule comes from */
@@ -62,7 +63,8 @@ const struct ck_validate_rule *ck_validate_rule_at(size_t i); /* NULL past the e
 
 /* A problem with one certificate of a path. */
 struct ck_chain_problem {
-	const char *code;     /* finding code: "expired", "bad-signature", ... */
+	enum ck_finding_id id;
+	const char *code;     /* its stable word, ck_finding_name(id) */
 	size_t pos;           /* position in the path (0 = leaf) */
 	bool warning;         /* does not make the chain invalid */
 	char *message;
@@ -75,7 +77,7 @@ struct ck_problems {
 };
 
 __attribute__((format(printf, 5, 6)))
-void ck_problems_add(struct ck_problems *ps, const char *code, size_t pos, bool warning,
+void ck_problems_add(struct ck_problems *ps, enum ck_finding_id id, size_t pos, bool warning,
 		     const char *fmt, ...);
 void ck_problems_free(struct ck_problems *ps);
 /* The first error, or NULL. */

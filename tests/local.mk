@@ -19,6 +19,7 @@ UNIT_TESTS = \
 	tests/test-nc \
 	tests/test-chain \
 	tests/test-trust \
+	tests/test-findings \
 	tests/test-checks \
 	tests/test-tls \
 	tests/test-report \
@@ -75,6 +76,9 @@ tests_test_chain_LDADD = $(TEST_LIBS)
 tests_test_trust_SOURCES = tests/test-trust.c tests/unit.h
 tests_test_trust_CFLAGS = $(TEST_CFLAGS)
 tests_test_trust_LDADD = $(TEST_LIBS)
+tests_test_findings_SOURCES = tests/test-findings.c
+tests_test_findings_CFLAGS = $(TEST_CFLAGS)
+tests_test_findings_LDADD = $(TEST_LIBS)
 tests_test_checks_SOURCES = tests/test-checks.c tests/unit.h
 tests_test_checks_CFLAGS = $(TEST_CFLAGS)
 tests_test_checks_LDADD = $(TEST_LIBS)

@@ -208,11 +208,15 @@ Test(checks, findings_sorted_errors_first)
 		cr_assert_geq(an->findings[i - 1].severity, an->findings[i].severity);
 }
 
-Test(checks, every_code_is_documented_in_the_table)
+Test(checks, every_chainview_code_is_summarised)
 {
-	const struct ck_finding_code *c = ck_finding_codes();
 	size_t n = 0;
-	for (; c->code; c++, n++)
-		cr_assert(c->summary && *c->summary);
+	for (unsigned i = 0; i < CK_F_COUNT; i++) {
+		const struct ck_finding_def *d = ck_finding_def((enum ck_finding_id)i);
+		if (!(d->where & CK_FINDING_CHAINVIEW))
+			continue;
+		cr_assert(d->summary && *d->summary, "%s", d->code);
+		n++;
+	}
 	cr_assert_geq(n, 20);
 }

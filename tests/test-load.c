@@ -327,7 +327,7 @@ Test(load, unknown_pem_blocks_are_noted)
 	ck_error_clear(&e);
 	cr_assert_eq(ck_bundle_load_mem(both, total, "x", NULL, &b, &e), CK_OK, "%s", e.what);
 	cr_assert_eq(b->nnotes, 1);
-	cr_assert_str_eq(b->notes[0].code, "skipped-content");
+	cr_assert_eq(b->notes[0].id, CK_F_SKIPPED_CONTENT);
 	ck_bundle_free(b);
 	free(both);
 	free(cert);
@@ -381,7 +381,7 @@ static struct ck_bundle *load_parts(const char *const *parts)
 static const struct ck_note *find_note(const struct ck_bundle *b, const char *code)
 {
 	for (size_t i = 0; i < b->nnotes; i++)
-		if (!strcmp(b->notes[i].code, code))
+		if (!strcmp(ck_finding_name(b->notes[i].id), code))
 			return &b->notes[i];
 	return NULL;
 }
@@ -398,7 +398,7 @@ Test(load, glued_blocks_are_all_read_and_recorded)
 	cr_assert_eq(b->glued[0].block, 2);
 	cr_assert_eq(b->glued[0].line, 25);
 	cr_assert_not_null(n);
-	cr_assert_str_eq(n->severity, "warning");
+	cr_assert_eq(ck_finding_def(n->id)->severity, CK_SEV_WARNING);
 	cr_assert(strstr(n->message, "blocks 1 and 2 are on one line (25), no newline between END "
 				     "CERTIFICATE and BEGIN CERTIFICATE"), "%s", n->message);
 	cr_assert(n->hint && strstr(n->hint, "certconv --fix"));
@@ -467,7 +467,7 @@ Test(load, many_glued_blocks_are_summed_up)
 	cr_assert_eq(b->ncerts, 20);
 	cr_assert_eq(b->nglued, 19);
 	for (size_t i = 0; i < b->nnotes; i++)
-		notes += !strcmp(b->notes[i].code, "pem-glued-blocks");
+		notes += b->notes[i].id == CK_F_PEM_GLUED_BLOCKS;
 	cr_assert_eq(notes, 9);
 	cr_assert_str_eq(b->notes[b->nnotes - 1].message,
 			 "11 more blocks start in the middle of a line, the last at line 457");

@@ -189,7 +189,7 @@ Test(pkcs12, skipped_bags_are_noted)
 	cr_assert_eq(fx_load("p12/crlbag.pfx", "test", &b, &e), CK_OK, "%s", e.what);
 	cr_assert_geq(b->nnotes, 2);
 	for (size_t i = 0; i < b->nnotes; i++)
-		cr_assert_str_eq(b->notes[i].code, "skipped-bag");
+		cr_assert_eq(b->notes[i].id, CK_F_SKIPPED_BAG);
 	ck_bundle_free(b);
 }
 

@@ -40,9 +40,12 @@ static json_t *doc(const char *path, const char *const *codes)
 	struct ck_audit *au = calloc(1, sizeof *au);
 	json_t *d;
 	cr_assert_not_null(au);
-	for (size_t i = 0; codes && codes[i]; i++)
-		cr_assert_eq(ck_audit_add(au, pol, codes[i], i == 0 ? 0 : -1, i == 0 ? "CN=leaf" : NULL,
+	for (size_t i = 0; codes && codes[i]; i++) {
+		enum ck_finding_id id;
+		cr_assert(ck_finding_lookup(codes[i], &id), "%s", codes[i]);
+		cr_assert_eq(ck_audit_add(au, pol, id, i == 0 ? 0 : -1, i == 0 ? "CN=leaf" : NULL,
 					  "a hint", "message %zu of %s <&>", i, path), CK_OK);
+	}
 	d = ck_report_audit(path, au, NULL);
 	ck_audit_free(au);
 	cr_assert_not_null(d);
