@@ -175,6 +175,7 @@ CLI_TESTS = \
 	tests/cli/aiacheck-classes.sh \
 	tests/cli/aiaserve-faults.sh \
 	tests/cli/aiaserve-options.sh \
+	tests/cli/aiaserve-ocsp.sh \
 	tests/cli/aiacheck-content.sh \
 	tests/cli/aiacheck-runtimes.sh \
 	tests/cli/aiacheck-output.sh \

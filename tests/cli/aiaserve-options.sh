@@ -42,7 +42,7 @@ no operand|2|no directory or file to serve|
 --fault: wrong-cert with one CA|2|wrong-cert at /root-ca.crt needs another certificate|--fault /root-ca.crt=wrong-cert '$FX/pki/root-ca.crt'
 stale without --ca-key|2|stale at /int-ca.crl needs a CRL there and --ca-key|--fault /int-ca.crl=stale '$FX/pki/int-ca.crl'
 stale on a certificate|2|stale at /int-ca.crt needs a CRL there|--ca-key '$FX/pki/int-ca.key' --fault /int-ca.crt=stale '$FX/pki/int-ca.crt' '$FX/pki/int-ca.crl'
---ca-key of no CA served|2|--ca-key .*other-root.key: the key of no CA whose CRL is served|--ca-key '$FX/pki/other-root.key' '$FX/pki/int-ca.crt' '$FX/pki/int-ca.crl'
+--ca-key of no CA served|2|--ca-key .*other-root.key: the key of no CA served|--ca-key '$FX/pki/other-root.key' '$FX/pki/int-ca.crt' '$FX/pki/int-ca.crl'
 --ca-key missing|3|^aiaserve: $TMPD/missing.key: |--ca-key '$TMPD/missing.key' '$PKI'
 --ca-key not a key|3|^aiaserve: $TMPD/text.txt: |--ca-key '$TMPD/text.txt' '$PKI'
 --listen without a port|2|--listen takes ADDR:PORT|--listen 127.0.0.1 '$PKI'
