@@ -61,7 +61,7 @@ enum {
 
 static const struct cli_option options[] = {
 	{ "listen", 0, "ADDR:PORT", "listen there (default 127.0.0.1:0; port 0 picks one)", OPT_LISTEN },
-	{ "fault", 0, "PATH=MODE", "misbehave at PATH (repeatable; modes above)", OPT_FAULT },
+	{ "fault", 0, "PATH=MODE", "misbehave at PATH or http://ADDR:PORT/PATH (repeatable)", OPT_FAULT },
 	{ "print-urls", 0, NULL, "print every URL served, once listening", OPT_PRINT_URLS },
 	{ "log", 0, "FILE", "append one JSON line per request to FILE ('-': stdout)", OPT_LOG },
 	{ "ready-file", 0, "FILE", "write the base URL to FILE once listening", OPT_READY_FILE },
@@ -126,6 +126,7 @@ static const struct {
 
 struct fault {
 	char *path;
+	char *authority;       /* "127.0.0.1:18080" of a URL given; NULL: a path */
 	const char *text;      /* "delay=2", as given (points into argv) */
 	enum fault_mode mode;
 	unsigned long value;   /* bytes/s, ms, status code, redirects */
@@ -151,14 +152,29 @@ struct opts {
 
 static void parse_fault(struct opts *o, const char *arg)
 {
-	const char *eq = strchr(arg, '='), *mode, *val;
+	const char *eq, *mode, *val, *path = arg;
 	struct fault f = { 0 }, *grown;
 	size_t mlen;
 	unsigned ms;
 	size_t sz;
 
-	if (!eq || arg[0] != '/')
-		cli_usage("--fault takes PATH=MODE with PATH starting with '/', not '%s'", arg);
+	/* http://ADDR:PORT/PATH: this server's URL of PATH (checked once
+	 * the address is known) */
+	if (!strncmp(arg, "http://", 7)) {
+		const char *slash = strchr(arg + 7, '/');
+		if (!slash || slash == arg + 7)
+			cli_usage("--fault takes http://ADDR:PORT/PATH=MODE, not '%s'", arg);
+		f.authority = strndup(arg + 7, (size_t)(slash - arg - 7));
+		path = slash;
+	} else if (strstr(arg, "://") && strstr(arg, "://") < strchr(arg, '=')) {
+		cli_usage("--fault: aiaserve serves http:// URLs only, not '%s'", arg);
+	}
+	eq = strchr(path, '=');
+	if (!eq || path[0] != '/')
+		cli_usage("--fault takes PATH=MODE with PATH starting with '/' (or http://ADDR:PORT/PATH=MODE), "
+			  "not '%s'", arg);
+	if (memchr(path, '?', (size_t)(eq - path)))
+		cli_usage("--fault: a fault is per path, without a query: '%s'", arg);
 	mode = eq + 1;
 	val = strchr(mode, '=');
 	mlen = val ? (size_t)(val - mode) : strlen(mode);
@@ -200,7 +216,7 @@ static void parse_fault(struct opts *o, const char *arg)
 	default:
 		break;
 	}
-	f.path = strndup(arg, (size_t)(eq - arg));
+	f.path = strndup(path, (size_t)(eq - path));
 	f.text = mode;
 	for (size_t i = 0; f.path && i < o->nfaults; i++)
 		if (!strcmp(o->faults[i].path, f.path))
@@ -911,6 +927,12 @@ static void side_close(struct side_port *p)
 	memset(p, 0, sizeof *p);
 }
 
+static unsigned sock_port_of(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port :
+						((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
 /* "http://127.0.0.1:8080", "http://[::1]:8080" */
 static void base_url(const struct sockaddr_storage *ss, unsigned port, char *buf, size_t size)
 {
@@ -1251,6 +1273,32 @@ static void check_faults(const struct opts *o, const struct server *s)
 	}
 }
 
+/* A fault given as a URL names this server: its ADDR:PORT is the one
+ * --listen gives (numerically the same address, the same port, not 0). */
+static void check_fault_urls(const struct opts *o, const struct sockaddr_storage *ss)
+{
+	char want[128], got[128];
+
+	for (size_t i = 0; i < o->nfaults; i++) {
+		const struct fault *f = &o->faults[i];
+		struct sockaddr_storage fs;
+		socklen_t flen;
+
+		if (!f->authority)
+			continue;
+		if (!parse_listen(f->authority, &fs, &flen))
+			cli_usage("--fault: the URL of %s needs a numeric ADDR:PORT, not '%s'", f->path,
+				  f->authority);
+		if (!sock_port_of(ss))
+			cli_usage("--fault: http://%s%s needs --listen with that address and port", f->authority,
+				  f->path);
+		base_url(ss, sock_port_of(ss), want, sizeof want);
+		base_url(&fs, sock_port_of(&fs), got, sizeof got);
+		if (strcmp(want, got))
+			cli_usage("--fault: %s%s is not a URL of this server (%s)", got, f->path, want);
+	}
+}
+
 static int serve(struct cli_common *c, const struct opts *o, struct server *s)
 {
 	struct sockaddr_storage ss;
@@ -1267,6 +1315,7 @@ static int serve(struct cli_common *c, const struct opts *o, struct server *s)
 	if (!parse_listen(o->listen ? o->listen : "127.0.0.1:0", &ss, &slen))
 		cli_usage("--listen takes ADDR:PORT with a numeric address ([ADDR]:PORT for IPv6), not '%s'",
 			  o->listen);
+	check_fault_urls(o, &ss);
 	for (size_t i = 0; i < o->nfaults; i++) {
 		want_drop |= o->faults[i].mode == F_DROP;
 		want_refuse |= o->faults[i].mode == F_REFUSE;
@@ -1390,8 +1439,10 @@ out:
 	free(s.keys);
 	free(o.ca_keys);
 	ck_serve_set_cleanup(&s.set);
-	for (size_t i = 0; i < o.nfaults; i++)
+	for (size_t i = 0; i < o.nfaults; i++) {
 		free(o.faults[i].path);
+		free(o.faults[i].authority);
+	}
 	free(o.faults);
 	pthread_mutex_destroy(&s.log_lock);
 	return cli_finish(&c, status);
