@@ -1383,8 +1383,6 @@ int main(int argc, char **argv)
 	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
 	if (first >= argc)
 		cli_usage("no directory or file to serve");
-	if (c.format == CLI_FORMAT_XML)
-		cli_usage("--format xml is not available for aiaserve (text or json)");
 	ck_serve_set_init(&s.set);
 	s.o = &o;
 	s.stop[0] = s.stop[1] = -1;

@@ -5,7 +5,8 @@
 # --revocation ocsp must verify its answers and read good, revoked (time
 # and reason, from the CRL or an index.txt) and unknown; answers signed by
 # the CA (RSA and ECDSA) and by a delegated responder; the nonce echoed;
-# malformed requests; the stale and revoked faults; the --log lines.
+# malformed requests; the stale and revoked faults; the --log lines; the
+# --xml document against man/aiaserve.rng.
 . "$top_srcdir/tests/servers/servers.sh"
 . "$top_srcdir/tests/lib.sh"
 need jq curl openssl
@@ -130,6 +131,33 @@ if jq -e -s 'any(.[]; .method == "POST" and .path == "/" and .ocsp.response_stat
 	"$LOG" >/dev/null && jq -e -s 'any(.[]; .ocsp.response_status == "malformedRequest")' \
 	"$LOG" >/dev/null && jq -e -s 'all(.[]; .path != "/int-ca.crt" or .ocsp == null)' "$LOG" >/dev/null
 then echo "ok: the log lines"; else rc=1; cp "$LOG" "$out"; : >"$err"; fail "the log lines"; fi
+
+# --- --xml: the URLs document, valid against man/aiaserve.rng ----------
+as_stop
+if command -v xmllint >/dev/null 2>&1; then
+	rm -f "$TMPD/ready"
+	"$BIN/aiaserve" --xml --ca-key "$P/int-ca.key" --fault /int-ca.crt=drop --ready-file "$TMPD/ready" \
+		"$PKI" >"$TMPD/urls.xml" 2>"$TMPD/as.err" &
+	as_pid=$!
+	n=0
+	while [ ! -f "$TMPD/ready" ] && [ $n -lt 100 ] && kill -0 "$as_pid" 2>/dev/null; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	as_stop
+	cp "$TMPD/urls.xml" "$out"
+	cp "$TMPD/as.err" "$err"
+	ext xmllint --noout --relaxng "$top_srcdir/man/aiaserve.rng" "$TMPD/urls.xml"
+	expect "--xml: valid against aiaserve.rng" 0 "" "validates"
+	ext xmllint --xpath 'string(//item[kind="ocsp"]/path)' "$TMPD/urls.xml"
+	expect "--xml: the OCSP URL" 0 "^/ocsp$"
+	ext xmllint --xpath 'string(//item[path="/int-ca.crt"]/fault)' "$TMPD/urls.xml"
+	expect "--xml: the fault" 0 "^drop$"
+	ext xmllint --xpath 'count(//item[kind="ocsp"]/subject[@nil="true"])' "$TMPD/urls.xml"
+	expect "--xml: the OCSP URL's subject is nil" 0 "^1$"
+else
+	echo "note: xmllint is not installed; the --xml checks are left out"
+fi
 
 # --- faults --------------------------------------------------------------
 as_start --ca-key "$P/int-ca.key" --fault /=stale "$PKI"

@@ -55,7 +55,6 @@ stale on a certificate|2|stale at /int-ca.crt needs a CRL there|--ca-key '$FX/pk
 --listen without a port|2|--listen takes ADDR:PORT|--listen 127.0.0.1 '$PKI'
 --listen with a name|2|--listen takes ADDR:PORT|--listen localhost:80 '$PKI'
 --listen port 65536|2|--listen takes ADDR:PORT|--listen 127.0.0.1:65536 '$PKI'
---xml|2|--format xml is not available|--xml '$PKI'
 missing file|3|^aiaserve: $TMPD/missing.crt: |'$TMPD/missing.crt'
 not a certificate|3|^aiaserve: $TMPD/text.txt: |'$TMPD/text.txt'
 empty directory|3|^aiaserve: $TMPD/empty: no certificate and no CRL to serve|'$TMPD/empty'
