@@ -21,6 +21,7 @@ FUZZ_PROGS = \
 	fuzz/fuzz-crl \
 	fuzz/fuzz-crlset \
 	fuzz/fuzz-ocsp \
+	fuzz/fuzz-ocspserve \
 	fuzz/fuzz-issuer \
 	fuzz/fuzz-report \
 	fuzz/fuzz-der \
@@ -104,6 +105,10 @@ fuzz_fuzz_ocsp_SOURCES = fuzz/fuzz-ocsp.c
 fuzz_fuzz_ocsp_CFLAGS = $(FUZZ_CFLAGS)
 fuzz_fuzz_ocsp_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_ocsp_LDADD = $(FUZZ_LIBS)
+fuzz_fuzz_ocspserve_SOURCES = fuzz/fuzz-ocspserve.c
+fuzz_fuzz_ocspserve_CFLAGS = $(FUZZ_CFLAGS)
+fuzz_fuzz_ocspserve_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_ocspserve_LDADD = $(FUZZ_LIBS)
 fuzz_fuzz_issuer_SOURCES = fuzz/fuzz-issuer.c
 fuzz_fuzz_issuer_CFLAGS = $(FUZZ_CFLAGS)
 fuzz_fuzz_issuer_LDFLAGS = $(FUZZ_LINK)

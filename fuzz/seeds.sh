@@ -280,6 +280,19 @@ ocsp)
 		with_byte 1 "$f" .sel1
 	done
 	;;
+ocspserve)
+	# a request POSTed (plain, stale, revoked), as a GET's base64, and
+	# index.txt files
+	for f in $(files "$fx"/asn1/ocsp-req.der); do
+		with_byte 0 "$f"
+		with_byte 1 "$f" .stale
+		with_byte 2 "$f" .revoked
+		{ byte 4; base64 -w0 "$f"; } >"$out/$(name "$f" .get)"
+	done
+	for f in $(files "$fx"/pki/int-ca.index.txt); do
+		with_byte 8 "$f"
+	done
+	;;
 issuer)
 	for f in $(files "$fx"/pki/int-ca.der "$fx"/pki/root-ca.crt "$fx"/pki/ec-int.der \
 		"$fx"/aia/int-ca.p7c "$fx"/bundles/client-chain.pem); do

@@ -40,6 +40,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/export.c libcore/export.h \
 	libcore/fix.c libcore/fix.h \
 	libcore/pkiserve.c libcore/pkiserve.h \
+	libcore/ocspserve.c libcore/ocspserve.h \
 	libcore/report-aiaserve.c \
 	$(NULL)
 nodist_libcore_libcore_la_SOURCES = libcore/pkix_asn1_tab.c

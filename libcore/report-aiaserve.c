@@ -27,6 +27,14 @@ json_t *ck_report_serve_request(const struct ck_serve_request *r)
 		      "status", r->status ? json_integer(r->status) : json_null(),
 		      "fault", ck_json_str_or_null(r->fault),
 		      "bytes", (json_int_t)r->bytes, "duration_ms", (json_int_t)r->duration_ms);
+	if (o && json_object_set_new(o, "ocsp", r->ocsp_response ?
+				     json_pack("{s:s, s:o, s:o}", "response_status", r->ocsp_response,
+					       "cert_status", ck_json_str_or_null(r->ocsp_status),
+					       "serial", ck_json_str_or_null(r->ocsp_serial)) :
+				     json_null())) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 

@@ -131,17 +131,24 @@ struct ck_serve_request {
 	const char *fault;       /* "delay=2", ...; NULL: none */
 	unsigned long long bytes; /* body bytes handed to the connection */
 	unsigned long long duration_ms;
+	/* an OCSP request: the answer's responseStatus ("successful", ...),
+	 * the status given to the first certificate asked about ("good",
+	 * "revoked", "unknown"; NULL when none) and its serial (hex); all
+	 * NULL for other requests */
+	const char *ocsp_response, *ocsp_status, *ocsp_serial;
 };
 
 /* { "time" (RFC 3339 UTC, milliseconds), "client", "method", "path",
  *   "query", "status" (null: none), "fault" (null: none), "bytes",
- *   "duration_ms" } (new reference; NULL when out of memory). */
+ *   "duration_ms", "ocsp": null | { "response_status", "cert_status"
+ *   (null: none), "serial" (null: none) } } (new reference; NULL when
+ *   out of memory). */
 json_t *ck_report_serve_request(const struct ck_serve_request *r);
 
 struct ck_serve_url {
 	const char *url, *path;
-	const char *kind;        /* "certificate", "pkcs7", "crl" */
-	const char *subject;
+	const char *kind;        /* "certificate", "pkcs7", "crl", "ocsp" */
+	const char *subject;     /* NULL (the OCSP responder): null */
 	const char *fault;       /* NULL: none */
 };
 

@@ -11,3 +11,4 @@ dist_pkgdata_DATA += man/mtlsprobe.rng
 dist_man_MANS += man/derdump.1
 dist_pkgdata_DATA += man/derdump.rng
 dist_man_MANS += man/aiaserve.1
+dist_pkgdata_DATA += man/aiaserve.rng

@@ -30,6 +30,7 @@ UNIT_TESTS = \
 	tests/test-revocation \
 	tests/test-revfetch \
 	tests/test-crl \
+	tests/test-ocspserve \
 	tests/test-aia \
 	tests/test-runtime \
 	tests/test-policy \
@@ -109,6 +110,9 @@ tests_test_revfetch_LDADD = $(TEST_LIBS)
 tests_test_crl_SOURCES = tests/test-crl.c tests/unit.h
 tests_test_crl_CFLAGS = $(TEST_CFLAGS)
 tests_test_crl_LDADD = $(TEST_LIBS)
+tests_test_ocspserve_SOURCES = tests/test-ocspserve.c tests/unit.h
+tests_test_ocspserve_CFLAGS = $(TEST_CFLAGS)
+tests_test_ocspserve_LDADD = $(TEST_LIBS)
 tests_test_aia_SOURCES = tests/test-aia.c tests/unit.h
 tests_test_aia_CFLAGS = $(TEST_CFLAGS)
 tests_test_aia_LDADD = $(TEST_LIBS)
@@ -180,6 +184,7 @@ CLI_TESTS = \
 	tests/cli/aiaserve-faults.sh \
 	tests/cli/aiaserve-options.sh \
 	tests/cli/aiaserve-java.sh \
+	tests/cli/aiaserve-ocsp.sh \
 	tests/cli/aiacheck-content.sh \
 	tests/cli/aiacheck-runtimes.sh \
 	tests/cli/aiacheck-output.sh \

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "libcore/ocspserve.h"
 #include "libcore/pkiserve.h"
 #include "libcore/report.h"
 
@@ -40,6 +41,10 @@ typedef enum MHD_Result MHD_RESULT;
 /* What huge sends: 4 GiB, chunked (no Content-Length to refuse early). */
 #define HUGE_BYTES (4ull << 30)
 #define BLOCK 32768
+/* An OCSP request POSTed over this is refused (413). */
+#define OCSP_MAX_REQUEST 65536
+/* OCSP answers: nextUpdate this long after thisUpdate */
+#define OCSP_VALIDITY 86400
 
 enum {
 	OPT_LISTEN = CLI_TOOL_OPTION,
@@ -48,22 +53,30 @@ enum {
 	OPT_LOG,
 	OPT_READY_FILE,
 	OPT_CA_KEY,
+	OPT_OCSP_PATH,
+	OPT_RESPONDER,
+	OPT_RESPONDER_KEY,
+	OPT_INDEX,
 };
 
 static const struct cli_option options[] = {
 	{ "listen", 0, "ADDR:PORT", "listen there (default 127.0.0.1:0; port 0 picks one)", OPT_LISTEN },
-	{ "fault", 0, "PATH=MODE", "misbehave at PATH (repeatable; modes above)", OPT_FAULT },
+	{ "fault", 0, "PATH=MODE", "misbehave at PATH or http://ADDR:PORT/PATH (repeatable)", OPT_FAULT },
 	{ "print-urls", 0, NULL, "print every URL served, once listening", OPT_PRINT_URLS },
 	{ "log", 0, "FILE", "append one JSON line per request to FILE ('-': stdout)", OPT_LOG },
 	{ "ready-file", 0, "FILE", "write the base URL to FILE once listening", OPT_READY_FILE },
-	{ "ca-key", 0, "FILE", "re-sign the CRLs of the CA with this key (repeatable)", OPT_CA_KEY },
+	{ "ca-key", 0, "FILE", "a CA's key: its CRLs re-signed, OCSP answered (repeatable)", OPT_CA_KEY },
+	{ "ocsp-path", 0, "PATH", "answer OCSP at PATH (default /ocsp)", OPT_OCSP_PATH },
+	{ "responder", 0, "FILE", "sign OCSP answers as this delegated responder", OPT_RESPONDER },
+	{ "responder-key", 0, "FILE", "the key of --responder", OPT_RESPONDER_KEY },
+	{ "index", 0, "PATH=FILE", "OpenSSL index.txt of the CA served at PATH", OPT_INDEX },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct cli_tool tool = {
 	.name = "aiaserve",
 	.synopsis = "[OPTION]... DIR|FILE...",
-	.summary = "Serve the certificates and CRLs of DIR or FILE over HTTP, with faults.",
+	.summary = "Serve the certificates, CRLs and OCSP of DIR or FILE over HTTP, with faults.",
 	.description =
 		"A file with one certificate gives /NAME.crt (DER) and /NAME.p7c (PKCS#7);\n"
 		"a CRL gives /NAME.crl; NAME is the file's name without its extension (the\n"
@@ -72,8 +85,12 @@ static const struct cli_tool tool = {
 		"Fault modes: drop (a port whose SYNs go unanswered), refuse (a port that\n"
 		"resets), hang, slow=BYTES-PER-SECOND, delay=SECONDS, status=CODE,\n"
 		"redirect=N (a loop of N), huge (4 GiB), garbage, wrong-cert, stale (a CRL\n"
-		"past its nextUpdate: needs --ca-key).  With --ca-key, a CRL is re-signed\n"
-		"for each request: thisUpdate now, nextUpdate in 24 hours.",
+		"or OCSP answer past its nextUpdate: needs --ca-key), revoked (OCSP: every\n"
+		"certificate revoked).  With --ca-key, a CRL is re-signed for each request:\n"
+		"thisUpdate now, nextUpdate in 24 hours.  OCSP (GET PATH/BASE64, POST PATH)\n"
+		"is answered for each CA served whose key (--ca-key) or delegated responder\n"
+		"(--responder) is given: revoked when its CRL or --index lists the serial,\n"
+		"else good; unknown for another issuer.",
 	.options = options,
 	.common = CLI_WITH_OUTPUT | CLI_WITH_PASSWORD | CLI_WITH_INPUT,
 };
@@ -91,6 +108,7 @@ enum fault_mode {
 	F_GARBAGE,
 	F_WRONG_CERT,
 	F_STALE,
+	F_REVOKED,
 };
 
 static const struct {
@@ -103,11 +121,12 @@ static const struct {
 	{ "delay", F_DELAY, true },    { "status", F_STATUS, true },
 	{ "redirect", F_REDIRECT, true }, { "huge", F_HUGE, false },
 	{ "garbage", F_GARBAGE, false }, { "wrong-cert", F_WRONG_CERT, false },
-	{ "stale", F_STALE, false },
+	{ "stale", F_STALE, false },   { "revoked", F_REVOKED, false },
 };
 
 struct fault {
 	char *path;
+	char *authority;       /* "127.0.0.1:18080" of a URL given; NULL: a path */
 	const char *text;      /* "delay=2", as given (points into argv) */
 	enum fault_mode mode;
 	unsigned long value;   /* bytes/s, ms, status code, redirects */
@@ -122,18 +141,40 @@ struct opts {
 	const char *ready_file;
 	const char **ca_keys;
 	size_t nca_keys;
+	const char *ocsp_path;
+	const char *responder, *responder_key;
+	struct index_opt {
+		char *path;
+		const char *file;
+	} *indexes;
+	size_t nindexes;
 };
 
 static void parse_fault(struct opts *o, const char *arg)
 {
-	const char *eq = strchr(arg, '='), *mode, *val;
+	const char *eq, *mode, *val, *path = arg;
 	struct fault f = { 0 }, *grown;
 	size_t mlen;
 	unsigned ms;
 	size_t sz;
 
-	if (!eq || arg[0] != '/')
-		cli_usage("--fault takes PATH=MODE with PATH starting with '/', not '%s'", arg);
+	/* http://ADDR:PORT/PATH: this server's URL of PATH (checked once
+	 * the address is known) */
+	if (!strncmp(arg, "http://", 7)) {
+		const char *slash = strchr(arg + 7, '/');
+		if (!slash || slash == arg + 7)
+			cli_usage("--fault takes http://ADDR:PORT/PATH=MODE, not '%s'", arg);
+		f.authority = strndup(arg + 7, (size_t)(slash - arg - 7));
+		path = slash;
+	} else if (strstr(arg, "://") && strstr(arg, "://") < strchr(arg, '=')) {
+		cli_usage("--fault: aiaserve serves http:// URLs only, not '%s'", arg);
+	}
+	eq = strchr(path, '=');
+	if (!eq || path[0] != '/')
+		cli_usage("--fault takes PATH=MODE with PATH starting with '/' (or http://ADDR:PORT/PATH=MODE), "
+			  "not '%s'", arg);
+	if (memchr(path, '?', (size_t)(eq - path)))
+		cli_usage("--fault: a fault is per path, without a query: '%s'", arg);
 	mode = eq + 1;
 	val = strchr(mode, '=');
 	mlen = val ? (size_t)(val - mode) : strlen(mode);
@@ -148,7 +189,7 @@ static void parse_fault(struct opts *o, const char *arg)
 	}
 	if (f.mode == F_NONE)
 		cli_usage("--fault: unknown mode in '%s' (drop, refuse, hang, slow=RATE, delay=SECONDS, "
-			  "status=CODE, redirect=N, huge, garbage, wrong-cert, stale)", arg);
+			  "status=CODE, redirect=N, huge, garbage, wrong-cert, stale, revoked)", arg);
 	if (val)
 		val++;
 	switch (f.mode) {
@@ -175,7 +216,7 @@ static void parse_fault(struct opts *o, const char *arg)
 	default:
 		break;
 	}
-	f.path = strndup(arg, (size_t)(eq - arg));
+	f.path = strndup(path, (size_t)(eq - path));
 	f.text = mode;
 	for (size_t i = 0; f.path && i < o->nfaults; i++)
 		if (!strcmp(o->faults[i].path, f.path))
@@ -187,6 +228,24 @@ static void parse_fault(struct opts *o, const char *arg)
 	}
 	o->faults = grown;
 	o->faults[o->nfaults++] = f;
+}
+
+static void parse_index(struct opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct index_opt *grown;
+	char *path;
+
+	if (!eq || arg[0] != '/' || eq == arg + 1 || !eq[1])
+		cli_usage("--index takes PATH=FILE with PATH starting with '/', not '%s'", arg);
+	path = strndup(arg, (size_t)(eq - arg));
+	grown = realloc(o->indexes, (o->nindexes + 1) * sizeof *grown);
+	if (!path || !grown) {
+		cli_msg(NULL, "out of memory");
+		exit(CLI_EXIT_INTERNAL);
+	}
+	o->indexes = grown;
+	o->indexes[o->nindexes++] = (struct index_opt){ path, eq + 1 };
 }
 
 static int tool_option(int id, const char *arg, void *ctx)
@@ -208,6 +267,20 @@ static int tool_option(int id, const char *arg, void *ctx)
 		break;
 	case OPT_READY_FILE:
 		o->ready_file = arg;
+		break;
+	case OPT_OCSP_PATH:
+		if (arg[0] != '/' || strchr(arg, '?'))
+			cli_usage("--ocsp-path takes a path starting with '/', not '%s'", arg);
+		o->ocsp_path = arg;
+		break;
+	case OPT_RESPONDER:
+		o->responder = arg;
+		break;
+	case OPT_RESPONDER_KEY:
+		o->responder_key = arg;
+		break;
+	case OPT_INDEX:
+		parse_index(o, arg);
 		break;
 	case OPT_CA_KEY: {
 		const char **grown = realloc(o->ca_keys, (o->nca_keys + 1) * sizeof *grown);
@@ -282,6 +355,12 @@ struct server {
 	struct ck_key **keys;    /* --ca-key, in order */
 	struct signer *signers;
 	size_t nkeys, nsigners;
+	struct ck_ocspserve *ocsp; /* NULL: no OCSP */
+	struct ck_cert **ocsp_cas; /* the CAs it answers for (owned) */
+	size_t nocsp_cas;
+	struct ck_cert *responder;
+	struct ck_key *responder_key;
+	time_t started;
 	const struct opts *o;
 	int stop[2];             /* written once: every wait ends */
 	FILE *log;
@@ -316,6 +395,11 @@ struct req {
 	const struct fault *fault;
 	int status;
 	unsigned long long bytes;
+	bool ocsp;                 /* a request to the OCSP path */
+	unsigned char *body;       /* the POSTed OCSP request */
+	size_t body_len;
+	bool body_too_big;
+	struct ck_ocspserve_result answer;
 };
 
 /* A body handed to libmicrohttpd by a reader, so every byte is counted
@@ -419,40 +503,29 @@ static bool resign(struct server *s, const struct ck_serve_item *it, const struc
 	return b->owned != NULL;
 }
 
-/* The item's bytes (or what the fault makes of them). */
-static MHD_RESULT send_item(struct MHD_Connection *c, struct req *r, const struct ck_serve_item *it)
+/* Queue the body `b` (taken) as `ctype`, or what the body faults
+ * (garbage, huge, slow) make of it. */
+static MHD_RESULT send_body(struct MHD_Connection *c, struct req *r, struct body *b, const char *ctype)
 {
-	struct body *b = calloc(1, sizeof *b);
-	struct MHD_Response *resp;
 	const struct fault *f = r->fault;
+	struct MHD_Response *resp;
 	uint64_t size;
 
-	if (!b)
-		return MHD_NO;
-	b->r = r;
-	b->data = it->data;
-	b->total = it->len;
 	clock_gettime(CLOCK_MONOTONIC, &b->t0);
-	if (f && f->mode == F_WRONG_CERT) {
-		const struct ck_serve_item *o = ck_serve_other(&r->srv->set, it);
-		b->data = o->data; /* checked at start: there is one */
-		b->total = o->len;
-	} else if (f && f->mode == F_GARBAGE) {
-		b->owned = malloc(it->len ? it->len : 1);
-		if (!b->owned || gnutls_rnd(GNUTLS_RND_NONCE, b->owned, it->len ? it->len : 1) < 0) {
+	if (f && f->mode == F_GARBAGE) {
+		unsigned char *g = malloc(b->total ? b->total : 1);
+		if (!g || gnutls_rnd(GNUTLS_RND_NONCE, g, b->total ? b->total : 1) < 0) {
+			free(g);
 			body_free(b);
 			return MHD_NO;
 		}
-		b->data = b->owned;
+		free(b->owned);
+		b->data = b->owned = g;
 	} else if (f && f->mode == F_HUGE) {
 		b->data = NULL;
 		b->total = HUGE_BYTES;
 	} else if (f && f->mode == F_SLOW) {
 		b->rate = f->value;
-	}
-	if (it->kind == CK_SERVE_CRL && b->data == it->data && !resign(r->srv, it, f, b)) {
-		body_free(b);
-		return MHD_NO;
 	}
 	size = f && f->mode == F_HUGE ? MHD_SIZE_UNKNOWN : b->total;
 	resp = MHD_create_response_from_callback(size, BLOCK, body_read, b, body_free);
@@ -460,8 +533,63 @@ static MHD_RESULT send_item(struct MHD_Connection *c, struct req *r, const struc
 		body_free(b);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ck_serve_content_type(it->kind));
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	return queue(c, r, 200, resp);
+}
+
+/* The item's bytes (or what the fault makes of them). */
+static MHD_RESULT send_item(struct MHD_Connection *c, struct req *r, const struct ck_serve_item *it)
+{
+	struct body *b = calloc(1, sizeof *b);
+	const struct fault *f = r->fault;
+
+	if (!b)
+		return MHD_NO;
+	b->r = r;
+	b->data = it->data;
+	b->total = it->len;
+	if (f && f->mode == F_WRONG_CERT) {
+		const struct ck_serve_item *o = ck_serve_other(&r->srv->set, it);
+		b->data = o->data; /* checked at start: there is one */
+		b->total = o->len;
+	} else if (it->kind == CK_SERVE_CRL && !(f && (f->mode == F_GARBAGE || f->mode == F_HUGE)) &&
+		   !resign(r->srv, it, f, b)) {
+		body_free(b);
+		return MHD_NO;
+	}
+	return send_body(c, r, b, ck_serve_content_type(it->kind));
+}
+
+/* The OCSP answer to the request in `der` (a POST's body, a GET's
+ * decoded path; NULL: not base64, answered malformedRequest). */
+static MHD_RESULT send_ocsp(struct MHD_Connection *c, struct req *r, const unsigned char *der,
+			    size_t len)
+{
+	struct server *s = r->srv;
+	struct ck_ocspserve_opts o = { 0 };
+	struct body *b = calloc(1, sizeof *b);
+	unsigned char *out = NULL;
+	size_t out_len = 0;
+	struct ck_error err;
+
+	if (!b)
+		return MHD_NO;
+	o.now = time(NULL);
+	o.validity = OCSP_VALIDITY;
+	o.stale = r->fault && r->fault->mode == F_STALE;
+	o.revoked = r->fault && r->fault->mode == F_REVOKED;
+	o.revoked_at = s->started;
+	ck_error_clear(&err);
+	if (ck_ocspserve_answer(s->ocsp, der ? der : (const unsigned char *)"", der ? len : 0, &o, &out,
+				&out_len, &r->answer, &err)) {
+		cli_msg(r->path, "%s", err.what);
+		free(b);
+		return send_empty(c, r, 500);
+	}
+	b->r = r;
+	b->data = b->owned = out;
+	b->total = out_len;
+	return send_body(c, r, b, "application/ocsp-response");
 }
 
 /* A loop of N: PATH -> PATH?hop=1 -> ... -> PATH?hop=N-1 -> PATH. */
@@ -496,12 +624,64 @@ static MHD_RESULT reset(struct MHD_Connection *c)
 	return MHD_NO;
 }
 
-static const struct fault *fault_at(const struct opts *o, const char *path)
+static const char *ocsp_path(const struct opts *o)
 {
+	return o->ocsp_path ? o->ocsp_path : "/ocsp";
+}
+
+/* Is `url` the responder's: its path, or under it (a GET), and not an
+ * item served there? */
+static bool is_ocsp(const struct server *s, const char *url)
+{
+	const char *p = ocsp_path(s->o);
+	size_t n = strlen(p);
+
+	if (!s->ocsp || ck_serve_find(&s->set, url))
+		return false;
+	if (p[n - 1] == '/')
+		n--;
+	return !strncmp(url, p, n) && (url[n] == '\0' || url[n] == '/');
+}
+
+/* The fault at `path`: given for it, or for the OCSP path when the
+ * path is the responder's. */
+static const struct fault *fault_at(const struct server *s, const char *path)
+{
+	const struct opts *o = s->o;
+
 	for (size_t i = 0; i < o->nfaults; i++)
 		if (!strcmp(o->faults[i].path, path))
 			return &o->faults[i];
+	if (is_ocsp(s, path))
+		for (size_t i = 0; i < o->nfaults; i++)
+			if (!strcmp(o->faults[i].path, ocsp_path(o)))
+				return &o->faults[i];
 	return NULL;
+}
+
+/* A request to the responder: a POST's body, or a GET's base64 after
+ * the responder's path (RFC 6960 A.1; libmicrohttpd has undone the
+ * %-escapes).  A GET whose rest is not base64 is not OCSP: 404. */
+static MHD_RESULT answer_ocsp(struct MHD_Connection *c, struct req *r, const char *url)
+{
+	const char *p = ocsp_path(r->srv->o), *rest;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	MHD_RESULT ret;
+
+	if (!strcmp(r->method, "POST")) {
+		if (r->body_too_big)
+			return send_empty(c, r, 413);
+		return send_ocsp(c, r, r->body ? r->body : (const unsigned char *)"", r->body_len);
+	}
+	rest = url + strlen(p);
+	while (*rest == '/')
+		rest++;
+	if (!ck_ocspserve_decode_get(rest, &der, &len))
+		return send_empty(c, r, 404);
+	ret = send_ocsp(c, r, der, len);
+	free(der);
+	return ret;
 }
 
 static struct req *req_new(struct server *s, struct MHD_Connection *c, const char *url,
@@ -564,25 +744,40 @@ static MHD_RESULT answer(void *cls, struct MHD_Connection *c, const char *url, c
 		if (!(r = req_new(s, c, url, method)))
 			return MHD_NO;
 		*con_cls = r;
+		r->ocsp = is_ocsp(s, url);
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, r);
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		*upload_size = 0; /* a body nobody asked for: read and ignored */
+		/* kept for the responder, else read and ignored */
+		if (r->ocsp && !strcmp(method, "POST") && !r->body_too_big) {
+			unsigned char *grown = NULL;
+			if (r->body_len + *upload_size > OCSP_MAX_REQUEST ||
+			    !(grown = realloc(r->body, r->body_len + *upload_size))) {
+				r->body_too_big = true;
+			} else {
+				memcpy(grown + r->body_len, upload, *upload_size);
+				r->body = grown;
+				r->body_len += *upload_size;
+			}
+		}
+		*upload_size = 0;
 		return MHD_YES;
 	}
-	f = fault_at(s->o, url);
-	if (strcmp(method, "GET") && strcmp(method, "HEAD") && !(f && any_method(f))) {
+	f = fault_at(s, url);
+	if (strcmp(method, "GET") && strcmp(method, "HEAD") && !(r->ocsp && !strcmp(method, "POST")) &&
+	    !(f && any_method(f))) {
 		struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"",
 									    MHD_RESPMEM_PERSISTENT);
 		if (resp)
-			MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+						r->ocsp ? "GET, HEAD, POST" : "GET, HEAD");
 		return queue(c, r, 405, resp);
 	}
 	r->fault = f;
 	it = ck_serve_find(&s->set, url);
 	if (!f)
-		return it ? send_item(c, r, it) : send_empty(c, r, 404);
+		return it ? send_item(c, r, it) : r->ocsp ? answer_ocsp(c, r, url) : send_empty(c, r, 404);
 	switch (f->mode) {
 	case F_DROP: /* on the main port, a dropped path is never answered */
 	case F_HANG:
@@ -593,16 +788,18 @@ static MHD_RESULT answer(void *cls, struct MHD_Connection *c, const char *url, c
 	case F_DELAY:
 		if (wait_or_stop(s, (long long)f->value))
 			return MHD_NO;
-		return send_item(c, r, it);
+		break;
 	case F_STATUS:
 		return send_empty(c, r, (int)f->value);
 	case F_REDIRECT:
 		return send_redirect(c, r);
 	default:
-		return send_item(c, r, it);
+		break;
 	}
+	if (it)
+		return send_item(c, r, it);
+	return r->ocsp ? answer_ocsp(c, r, url) : send_empty(c, r, 404);
 }
-
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
@@ -627,6 +824,11 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		rec.fault = r->fault ? r->fault->text : NULL;
 		rec.bytes = r->bytes;
 		rec.duration_ms = (unsigned long long)elapsed_ms(&r->mono);
+		if (r->answer.response_status) {
+			rec.ocsp_response = r->answer.response_status;
+			rec.ocsp_status = r->answer.cert_status;
+			rec.ocsp_serial = r->answer.serial[0] ? r->answer.serial : NULL;
+		}
 		line = ck_report_serve_request(&rec);
 		pthread_mutex_lock(&s->log_lock);
 		if (line)
@@ -638,6 +840,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	free(r->method);
 	free(r->path);
 	free(r->query);
+	free(r->body);
 	free(r);
 }
 
@@ -733,6 +936,12 @@ static void side_close(struct side_port *p)
 	memset(p, 0, sizeof *p);
 }
 
+static unsigned sock_port_of(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port :
+						((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
 /* "http://127.0.0.1:8080", "http://[::1]:8080" */
 static void base_url(const struct sockaddr_storage *ss, unsigned port, char *buf, size_t size)
 {
@@ -754,6 +963,7 @@ static bool print_urls(struct cli_common *c, const struct opts *o, const struct 
 {
 	struct ck_serve_url *u = calloc(s->set.n + 1, sizeof *u);
 	char (*urls)[4200] = calloc(s->set.n + 1, sizeof *urls), base[128];
+	size_t n = s->set.n;
 	struct cli_output *out = NULL;
 	json_t *doc = NULL;
 	bool ok = false;
@@ -763,7 +973,7 @@ static bool print_urls(struct cli_common *c, const struct opts *o, const struct 
 	base_url(ss, port, base, sizeof base);
 	for (size_t i = 0; i < s->set.n; i++) {
 		const struct ck_serve_item *it = &s->set.items[i];
-		const struct fault *f = fault_at(o, it->path);
+		const struct fault *f = fault_at(s, it->path);
 		char b[128];
 		base_url(ss, f && f->mode == F_DROP ? drop->port : f && f->mode == F_REFUSE ? refuse->port :
 			 port, b, sizeof b);
@@ -771,7 +981,17 @@ static bool print_urls(struct cli_common *c, const struct opts *o, const struct 
 		u[i] = (struct ck_serve_url){ urls[i], it->path, ck_serve_kind_name(it->kind), it->subject,
 					      f ? f->text : NULL };
 	}
-	doc = ck_report_serve_urls(base, u, s->set.n);
+	if (s->ocsp) {
+		const char *p = ocsp_path(o);
+		const struct fault *f = fault_at(s, p);
+		char b[128];
+		base_url(ss, f && f->mode == F_DROP ? drop->port : f && f->mode == F_REFUSE ? refuse->port :
+			 port, b, sizeof b);
+		snprintf(urls[n], sizeof urls[n], "%s%s", b, p);
+		u[n] = (struct ck_serve_url){ urls[n], p, "ocsp", NULL, f ? f->text : NULL };
+		n++;
+	}
+	doc = ck_report_serve_urls(base, u, n);
 	if (!doc || !(out = cli_output_begin(c, "aiaserve", false)))
 		goto out;
 	if (o->print_urls || c->format != CLI_FORMAT_TEXT)
@@ -893,12 +1113,148 @@ static int load_keys(struct cli_common *c, const struct opts *o, struct server *
 			break;
 		}
 	}
+	return CLI_EXIT_OK;
+}
+
+/* A usage error about a file: "aiaserve: FILE: what", the --help line. */
+static int file_usage(const char *file, const char *what)
+{
+	cli_msg(file, "%s", what);
+	fprintf(stderr, "Try '%s --help' for more information.\n", cli_progname);
+	return CLI_EXIT_USAGE;
+}
+
+/* --responder and --responder-key.  Returns the exit status. */
+static int load_responder(struct cli_common *c, const struct opts *o, struct server *s)
+{
+	const struct ck_password *pw = cli_password(c);
+	struct ck_load_opts lo = cli_load_opts(c);
+	struct ck_bundle *b = NULL;
+	struct ck_error err;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int status = CLI_EXIT_OK;
+
+	if (!o->responder != !o->responder_key)
+		cli_usage("--responder and --responder-key go together");
+	if (!o->responder)
+		return CLI_EXIT_OK;
+	ck_error_clear(&err);
+	if (ck_bundle_load_file(o->responder, &lo, &b, &err)) {
+		if (!err.file[0])
+			ck_error_set_file(&err, o->responder);
+		return cli_error(&err);
+	}
+	if (b->ncerts != 1) {
+		ck_bundle_free(b);
+		return file_usage(o->responder, "--responder needs a file with one certificate");
+	}
+	if (ck_cert_from_der(b->certs[0]->der, b->certs[0]->der_len, &s->responder, &err))
+		status = cli_error(&err);
+	ck_bundle_free(b);
+	if (status)
+		return status;
+	if (ck_read_file(o->responder_key, c->max_size, &data, &len, &err) ||
+	    ck_key_parse(data, len, memmem(data, len, "-----BEGIN", 10) != NULL, pw ? pw->value : NULL,
+			 &s->responder_key, &err)) {
+		if (!err.file[0])
+			ck_error_set_file(&err, o->responder_key);
+		status = cli_error(&err);
+	}
+	if (data)
+		explicit_bzero(data, len);
+	free(data);
+	return status;
+}
+
+/* The OCSP responder: every served certificate whose key (--ca-key) or
+ * delegated responder (--responder) is given, with the revoked entries
+ * of the CRLs served for it and of --index.  Returns the exit status. */
+static int load_ocsp(struct cli_common *c, const struct opts *o, struct server *s)
+{
+	struct ck_error err;
+	bool responder_used = false;
+	int status;
+
+	if ((status = load_responder(c, o, s)))
+		return status;
+	s->ocsp_cas = calloc(s->set.n + 1, sizeof *s->ocsp_cas);
+	if (!s->ocsp_cas || ck_ocspserve_new(&s->ocsp)) {
+		cli_msg(NULL, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	for (size_t i = 0; i < s->set.n; i++) {
+		const struct ck_serve_item *it = &s->set.items[i];
+		struct ck_cert *ca = NULL;
+		const struct ck_key *key = NULL;
+		const struct ck_cert *rs = NULL;
+
+		ck_error_clear(&err);
+		if (it->kind != CK_SERVE_CERT || ck_cert_from_der(it->data, it->len, &ca, &err))
+			continue;
+		if (s->responder && !strcmp(s->responder->issuer, ca->subject) &&
+		    memcmp(s->responder->spki_sha256, ca->spki_sha256, 32)) {
+			rs = s->responder;
+			key = s->responder_key;
+		}
+		for (size_t k = 0; k < s->nkeys && !key; k++)
+			if (!memcmp(s->keys[k]->spki_sha256, ca->spki_sha256, 32))
+				key = s->keys[k];
+		if (!key || ck_ocspserve_has_ca(s->ocsp, ca)) {
+			ck_cert_free(ca);
+			continue;
+		}
+		s->ocsp_cas[s->nocsp_cas++] = ca;
+		if (ck_ocspserve_add_ca(s->ocsp, ca, key, rs, &err))
+			return err.status == CK_E_USAGE ? file_usage(rs ? o->responder : it->source, err.what) :
+							  cli_error(&err);
+		responder_used |= rs != NULL;
+		for (size_t j = 0; j < s->set.n; j++) {
+			const struct ck_serve_item *crl = &s->set.items[j];
+			if (crl->kind != CK_SERVE_CRL || strcmp(crl->subject, ca->subject))
+				continue;
+			if (ck_ocspserve_add_crl(s->ocsp, ca, crl->data, crl->len, &err)) {
+				ck_error_set_file(&err, crl->source);
+				return cli_error(&err);
+			}
+		}
+	}
+	if (s->responder && !responder_used)
+		return file_usage(o->responder, "the responder was issued by no CA served");
 	for (size_t k = 0; k < s->nkeys; k++) {
 		bool used = false;
 		for (size_t i = 0; i < s->nsigners; i++)
 			used |= s->signers[i].key == s->keys[k];
+		for (size_t i = 0; i < s->nocsp_cas; i++)
+			used |= !memcmp(s->ocsp_cas[i]->spki_sha256, s->keys[k]->spki_sha256, 32);
 		if (!used)
-			cli_usage("--ca-key %s: the key of no CA whose CRL is served", o->ca_keys[k]);
+			cli_usage("--ca-key %s: the key of no CA served", o->ca_keys[k]);
+	}
+	for (size_t i = 0; i < o->nindexes; i++) {
+		const struct ck_serve_item *it = ck_serve_find(&s->set, o->indexes[i].path);
+		struct ck_cert *ca = NULL;
+		unsigned char *text = NULL;
+		size_t len = 0;
+
+		for (size_t k = 0; it && it->kind == CK_SERVE_CERT && k < s->nocsp_cas && !ca; k++)
+			if (s->ocsp_cas[k]->der_len == it->len && !memcmp(s->ocsp_cas[k]->der, it->data, it->len))
+				ca = s->ocsp_cas[k];
+		if (!ca)
+			cli_usage("--index: %s is not the certificate of a CA answered for (served, with "
+				  "--ca-key or --responder)", o->indexes[i].path);
+		ck_error_clear(&err);
+		if (ck_read_file(o->indexes[i].file, c->max_size, &text, &len, &err) ||
+		    ck_ocspserve_add_index(s->ocsp, ca, (const char *)text, len, &err)) {
+			if (!err.file[0])
+				ck_error_set_file(&err, o->indexes[i].file);
+			free(text);
+			return cli_error(&err);
+		}
+		free(text);
+	}
+	if (!s->nocsp_cas) {
+		ck_ocspserve_free(s->ocsp);
+		s->ocsp = NULL;
 	}
 	return CLI_EXIT_OK;
 }
@@ -910,14 +1266,45 @@ static void check_faults(const struct opts *o, const struct server *s)
 	for (size_t i = 0; i < o->nfaults; i++) {
 		const struct fault *f = &o->faults[i];
 		const struct ck_serve_item *it = ck_serve_find(set, f->path);
-		if (!it && f->mode != F_STATUS && f->mode != F_REDIRECT && f->mode != F_HANG)
+		bool ocsp = s->ocsp && !it && !strcmp(f->path, ocsp_path(o));
+
+		if (f->mode == F_REVOKED && !ocsp)
+			cli_usage("--fault: revoked at %s needs the OCSP responder there (--ca-key or "
+				  "--responder)", f->path);
+		if (!it && !ocsp && f->mode != F_STATUS && f->mode != F_REDIRECT && f->mode != F_HANG)
 			cli_usage("--fault: nothing is served at %s", f->path);
-		if (f->mode == F_STALE && (!it || it->kind != CK_SERVE_CRL || !signer_of(s, it)))
+		if (f->mode == F_STALE && !ocsp && (!it || it->kind != CK_SERVE_CRL || !signer_of(s, it)))
 			cli_usage("--fault: stale at %s needs a CRL there and --ca-key with the key of "
-				  "its issuer", f->path);
+				  "its issuer, or the OCSP responder there", f->path);
 		if (f->mode == F_WRONG_CERT && (!it || !ck_serve_other(set, it)))
 			cli_usage("--fault: wrong-cert at %s needs another %s with another subject to serve",
 				  f->path, it ? ck_serve_kind_name(it->kind) : "item");
+	}
+}
+
+/* A fault given as a URL names this server: its ADDR:PORT is the one
+ * --listen gives (numerically the same address, the same port, not 0). */
+static void check_fault_urls(const struct opts *o, const struct sockaddr_storage *ss)
+{
+	char want[128], got[128];
+
+	for (size_t i = 0; i < o->nfaults; i++) {
+		const struct fault *f = &o->faults[i];
+		struct sockaddr_storage fs;
+		socklen_t flen;
+
+		if (!f->authority)
+			continue;
+		if (!parse_listen(f->authority, &fs, &flen))
+			cli_usage("--fault: the URL of %s needs a numeric ADDR:PORT, not '%s'", f->path,
+				  f->authority);
+		if (!sock_port_of(ss))
+			cli_usage("--fault: http://%s%s needs --listen with that address and port", f->authority,
+				  f->path);
+		base_url(ss, sock_port_of(ss), want, sizeof want);
+		base_url(&fs, sock_port_of(&fs), got, sizeof got);
+		if (strcmp(want, got))
+			cli_usage("--fault: %s%s is not a URL of this server (%s)", got, f->path, want);
 	}
 }
 
@@ -937,6 +1324,7 @@ static int serve(struct cli_common *c, const struct opts *o, struct server *s)
 	if (!parse_listen(o->listen ? o->listen : "127.0.0.1:0", &ss, &slen))
 		cli_usage("--listen takes ADDR:PORT with a numeric address ([ADDR]:PORT for IPv6), not '%s'",
 			  o->listen);
+	check_fault_urls(o, &ss);
 	for (size_t i = 0; i < o->nfaults; i++) {
 		want_drop |= o->faults[i].mode == F_DROP;
 		want_refuse |= o->faults[i].mode == F_REFUSE;
@@ -1004,8 +1392,6 @@ int main(int argc, char **argv)
 	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
 	if (first >= argc)
 		cli_usage("no directory or file to serve");
-	if (c.format == CLI_FORMAT_XML)
-		cli_usage("--format xml is not available for aiaserve (text or json)");
 	ck_serve_set_init(&s.set);
 	s.o = &o;
 	s.stop[0] = s.stop[1] = -1;
@@ -1016,6 +1402,10 @@ int main(int argc, char **argv)
 	status = load_keys(&c, &o, &s);
 	if (status)
 		goto out;
+	status = load_ocsp(&c, &o, &s);
+	if (status)
+		goto out;
+	s.started = time(NULL);
 	check_faults(&o, &s);
 	if (o.log && !strcmp(o.log, "-")) {
 		s.log = stdout;
@@ -1039,6 +1429,15 @@ out:
 		close(s.stop[0]);
 		close(s.stop[1]);
 	}
+	ck_ocspserve_free(s.ocsp);
+	for (size_t i = 0; i < s.nocsp_cas; i++)
+		ck_cert_free(s.ocsp_cas[i]);
+	free(s.ocsp_cas);
+	ck_cert_free(s.responder);
+	ck_key_free(s.responder_key);
+	for (size_t i = 0; i < o.nindexes; i++)
+		free(o.indexes[i].path);
+	free(o.indexes);
 	for (size_t i = 0; i < s.nsigners; i++)
 		ck_cert_free(s.signers[i].issuer);
 	free(s.signers);
@@ -1047,8 +1446,10 @@ out:
 	free(s.keys);
 	free(o.ca_keys);
 	ck_serve_set_cleanup(&s.set);
-	for (size_t i = 0; i < o.nfaults; i++)
+	for (size_t i = 0; i < o.nfaults; i++) {
 		free(o.faults[i].path);
+		free(o.faults[i].authority);
+	}
 	free(o.faults);
 	pthread_mutex_destroy(&s.log_lock);
 	return cli_finish(&c, status);

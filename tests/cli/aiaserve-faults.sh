@@ -243,4 +243,16 @@ expect_json "stale: aiacheck says stale" \
 as_stop
 log_has "stale" '.path == "/int-ca.crl" and .fault == "stale" and .status == 200'
 
+# --- a fault given as this server's URL ---------------------------------
+as_start "$PKI" --listen 127.0.0.1:18080 --fault http://127.0.0.1:18080/int-ca.crt=status=503 \
+	--fault http://127.0.0.1:18080/root-ca.crt=drop
+check "a URL's fault is listed at its path" \
+	test "$(printf '%s' "$DOC" | jq -r '.urls[] | select(.path == "/int-ca.crt") | .fault')" = status=503
+curl_code "status=503 given as a URL" 22 "$H/int-ca.crt" -f
+check "drop given as a URL: a port of its own" \
+	test "$(url_of /root-ca.crt)" != "http://127.0.0.1:18080/root-ca.crt"
+curl_code "the other paths are served" 0 "$H/int-ca.p7c" -f
+as_stop
+log_has "a URL's fault" '.path == "/int-ca.crt" and .status == 503 and .fault == "status=503"'
+
 finish
