@@ -195,6 +195,7 @@ CLI_TESTS = \
 	tests/cli/mtlsprobe-handshake.sh \
 	tests/cli/mtlsprobe-network.sh \
 	tests/cli/mtlsprobe-output.sh \
+	tests/cli/mtlsprobe-proxy.sh \
 	tests/cli/truststore-export.sh \
 	tests/cli/readme-tour.sh \
 	$(NULL)
