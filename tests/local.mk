@@ -196,6 +196,7 @@ CLI_TESTS = \
 	tests/cli/mtlsprobe-network.sh \
 	tests/cli/mtlsprobe-output.sh \
 	tests/cli/mtlsprobe-proxy.sh \
+	tests/cli/mtlsprobe-starttls-ldap.sh \
 	tests/cli/truststore-export.sh \
 	tests/cli/readme-tour.sh \
 	$(NULL)
