@@ -197,6 +197,7 @@ CLI_TESTS = \
 	tests/cli/mtlsprobe-output.sh \
 	tests/cli/mtlsprobe-proxy.sh \
 	tests/cli/mtlsprobe-starttls-ldap.sh \
+	tests/cli/mtlsprobe-starttls-mail.sh \
 	tests/cli/mtlsprobe-starttls-postgres.sh \
 	tests/cli/truststore-export.sh \
 	tests/cli/readme-tour.sh \
