@@ -5,7 +5,10 @@
  * (getaddrinfo in a thread, waited for at most the connect timeout; an
  * IP literal is not looked up), TCP connect (every
  * address in turn, non-blocking connect + poll, all of them within the
- * connect timeout, so that a dropped endpoint costs exactly that), the
+ * connect timeout, so that a dropped endpoint costs exactly that; or,
+ * through a proxy, the CONNECT tunnel `net` makes with libcurl, bounded
+ * by the connect timeout too), the STARTTLS dialogue if one is asked
+ * for (starttls.h, bounded by the timeout), the
  * GnuTLS handshake (bounded by gnutls_handshake_set_timeout), and after
  * it either one HTTP/1.1 GET or, for TLS 1.3, one short read: TLS 1.3
  * servers reject a client certificate only after our Finished, so the
@@ -28,9 +31,9 @@
 #include "config.h"
 
 #include "tls.h"
+#include "net.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gnutls/abstract.h>
@@ -642,88 +645,43 @@ static bool connect_any(struct probe *p, const struct addrinfo *ai, unsigned tim
 }
 
 /* ---------------------------------------------------------------- */
-/* through an HTTP proxy: libcurl makes the tunnel, GnuTLS runs in it */
+/* through an HTTP proxy: `net` makes the tunnel, GnuTLS runs in it */
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc;
-
-static void curl_init(void)
-{
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-/* The proxy connects to the host: libcurl resolves and connects to the
- * proxy, sends CONNECT, reads the answer, and stops there
- * (CURLOPT_CONNECT_ONLY with an http:// URL: no request, no TLS of its
- * own).  Its socket is duplicated, and the handle freed: the TLS
- * session is ours.  false when the probe ends here. */
 static bool tunnel(struct probe *p, unsigned timeout_ms)
 {
 	const struct ck_tls_opts *o = p->o;
 	struct ck_tls_result *r = p->r;
-	char errbuf[CURL_ERROR_SIZE] = "", *url = NULL, *ip = NULL;
-	bool v6 = strchr(o->host, ':') != NULL, ok = false;
-	curl_socket_t sock = CURL_SOCKET_BAD;
-	CURL *e = NULL;
-	CURLcode rc;
-	int64_t t = now_us();
+	struct ck_net_tunnel t;
+	struct ck_error err;
+	int64_t start = now_us();
+	int one = 1;
 
-	pthread_once(&curl_once, curl_init);
+	ck_error_clear(&err);
 	r->numeric_host = is_ip_literal(o->host);
 	if (!(r->proxy = strdup(o->proxy)) ||
-	    asprintf(&url, "http://%s%s%s:%s/", v6 ? "[" : "", o->host, v6 ? "]" : "", o->port) < 0) {
-		url = NULL;
-		p->nomem = true;
+	    ck_net_tunnel_open(o->proxy, o->host, o->port, timeout_ms, &t, &err)) {
+		p->nomem = true; /* libcurl not starting is as fatal */
 		return false;
 	}
-	if (curl_init_rc != CURLE_OK || !(e = curl_easy_init())) {
-		p->nomem = true;
-		goto out;
+	/* the lookup libcurl makes is the proxy's: the host's is the
+	 * proxy's business, and dns_us stays "not reached" */
+	r->connect_us = now_us() - start;
+	r->proxy_status = t.connect_code;
+	r->address = t.address;
+	t.address = NULL;
+	if (t.fd < 0) {
+		r->end = CK_TLS_END_PROXY;
+		r->phase = CK_TLS_PHASE_PROXY;
+		r->error = t.error;
+		t.error = NULL;
+		ck_net_tunnel_cleanup(&t);
+		return false;
 	}
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_PROXY, o->proxy);
-	curl_easy_setopt(e, CURLOPT_NOPROXY, ""); /* the caller chose to use it */
-	curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
-	curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION " (mtlsprobe)");
-	rc = curl_easy_perform(e);
-	curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &r->proxy_status);
-	if (curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip && *ip &&
-	    !(r->address = strdup(ip))) {
-		p->nomem = true;
-		goto out;
-	}
-	/* the lookup libcurl times is the proxy's: the host's is the proxy's
-	 * business, and dns_us stays "not reached" */
-	r->connect_us = now_us() - t;
-	if (rc == CURLE_OK && curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &sock) == CURLE_OK &&
-	    sock != CURL_SOCKET_BAD)
-		p->fd = fcntl(sock, F_DUPFD_CLOEXEC, 0);
-	if (p->fd >= 0) {
-		int one = 1, fl = fcntl(p->fd, F_GETFL);
-		if (fl >= 0)
-			fcntl(p->fd, F_SETFL, fl & ~O_NONBLOCK);
-		setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		p->t_connected = now_us();
-		ok = true;
-		goto out;
-	}
-	r->end = CK_TLS_END_PROXY;
-	r->phase = CK_TLS_PHASE_PROXY;
-	if (r->proxy_status >= 300)
-		set_error(r, "the proxy answered CONNECT with %ld", r->proxy_status);
-	else if (rc == CURLE_OK)
-		set_error(r, "the proxy's tunnel gave no socket");
-	else
-		set_error(r, "%s", *errbuf ? errbuf : curl_easy_strerror(rc));
-out:
-	if (e)
-		curl_easy_cleanup(e);
-	free(url);
-	return ok;
+	ck_net_tunnel_cleanup(&t);
+	p->fd = t.fd;
+	setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	p->t_connected = now_us();
+	return true;
 }
 
 /* ---------------------------------------------------------------- */
