@@ -45,6 +45,7 @@ struct step {
 	enum reply_kind kind;
 	const char *yes;       /* what an agreeing reply's last line starts with */
 	const char *cmd;       /* the command's name in messages */
+	const char *no[2];     /* what a refusing greeting starts with (the protocol, saying no) */
 };
 
 struct proto {
@@ -55,17 +56,17 @@ struct proto {
 };
 
 static const struct step smtp_steps[] = {
-	{ NULL, SMTP_REPLY, "220", NULL },
-	{ "EHLO ", SMTP_REPLY, "250", "EHLO" },
-	{ "STARTTLS", SMTP_REPLY, "220", "STARTTLS" },
+	{ NULL, SMTP_REPLY, "220", NULL, { "4", "5" } },
+	{ "EHLO ", SMTP_REPLY, "250", "EHLO", { NULL, NULL } },
+	{ "STARTTLS", SMTP_REPLY, "220", "STARTTLS", { NULL, NULL } },
 };
 static const struct step imap_steps[] = {
-	{ NULL, ONE_LINE, "* OK", NULL },
-	{ "A1 STARTTLS", IMAP_TAGGED, "A1 OK", "STARTTLS" },
+	{ NULL, ONE_LINE, "* OK", NULL, { "* BYE", NULL } },
+	{ "A1 STARTTLS", IMAP_TAGGED, "A1 OK", "STARTTLS", { NULL, NULL } },
 };
 static const struct step pop3_steps[] = {
-	{ NULL, ONE_LINE, "+OK", NULL },
-	{ "STLS", ONE_LINE, "+OK", "STLS" },
+	{ NULL, ONE_LINE, "+OK", NULL, { "-ERR", NULL } },
+	{ "STLS", ONE_LINE, "+OK", "STLS", { NULL, NULL } },
 };
 
 #define STEPS(a) a, sizeof a / sizeof a[0]
@@ -310,6 +311,10 @@ static bool line_step(struct conn *c, const struct step *s, const char *name, un
 	if (strncasecmp(line, s->yes, strlen(s->yes)) && s->send)
 		return stop(c, CK_STARTTLS_REFUSED, "the server answered %s with \"%s\"", s->cmd,
 			    c->res->reply);
+	for (size_t i = 0; i < 2 && strncasecmp(line, s->yes, strlen(s->yes)); i++)
+		if (s->no[i] && !strncasecmp(line, s->no[i], strlen(s->no[i])))
+			return stop(c, CK_STARTTLS_REFUSED, "the server's greeting says no: \"%s\"",
+				    c->res->reply);
 	if (strncasecmp(line, s->yes, strlen(s->yes)))
 		return stop(c, CK_STARTTLS_UNEXPECTED, "the server's greeting is \"%s\", not \"%s ...\"",
 			    c->res->reply, s->yes);

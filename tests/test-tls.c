@@ -595,6 +595,9 @@ Test(starttls, refusals_in_each_protocol)
 		{ CK_STARTTLS_IMAP, "* OK hi\r\n* BYE not now\r\nA1 NO no TLS\r\n", "A1 NO no TLS" },
 		{ CK_STARTTLS_POP3, "+OK hi\r\n-ERR no\r\n", "-ERR no" },
 		{ CK_STARTTLS_POSTGRES, "N", "N" },
+		{ CK_STARTTLS_SMTP, "554 5.3.2 not accepting mail\r\n", "554 5.3.2 not accepting mail" },
+		{ CK_STARTTLS_IMAP, "* BYE too many connections\r\n", "* BYE too many connections" },
+		{ CK_STARTTLS_POP3, "-ERR busy\r\n", "-ERR busy" },
 	};
 	char said[512];
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {

@@ -55,6 +55,29 @@ expect_json "ldap: our certificate accepted" '.certificate_requests[0].sent | le
 run mtlsprobe $COMMON --starttls ldap 127.0.0.1
 expect_json "ldap: port 389 by default" '.target.port' 389
 
+# through an HTTP proxy: CONNECT, then StartTLS in the tunnel
+if command -v tinyproxy >/dev/null 2>&1; then
+	cat >"$TMPD/tinyproxy.conf" <<CONF
+Port 4480
+Listen 127.0.0.1
+Timeout 10
+Allow 127.0.0.1
+ConnectPort 4490
+LogFile "$TMPD/tinyproxy.log"
+PidFile "$TMPD/tinyproxy.pid"
+CONF
+	tinyproxy -d -c "$TMPD/tinyproxy.conf" </dev/null >"$TMPD/server-4480.log" 2>&1 &
+	server_pids="$server_pids $!"
+	wait_listen 4480 $!
+	run mtlsprobe $COMMON --proxy http://127.0.0.1:4480 --starttls ldap 127.0.0.1:4490
+	expect "ldap through a proxy" 0
+	expect_json "proxy, then StartTLS, then TLS" \
+		'(.proxy.connect_status|tostring) + " " + .starttls.reply + " " + (.handshake.complete|tostring)' \
+		"200 resultCode 0 true"
+else
+	echo "skipped: ldap through a proxy (tinyproxy is not installed)"
+fi
+
 # slapd without TLS answers StartTLS with protocolError
 run mtlsprobe $COMMON --starttls ldap 127.0.0.1:4491
 expect "ldap without TLS" 1
