@@ -1509,3 +1509,24 @@ void ck_net_tunnel_cleanup(struct ck_net_tunnel *t)
 	free(t->error);
 	t->address = t->error = NULL;
 }
+
+char *ck_net_url_redacted(const char *url)
+{
+	CURLU *u = curl_url();
+	char *pw = NULL, *out = NULL, *dup;
+
+	/* a proxy given as HOST:PORT has no scheme: libcurl's default */
+	if (!u || (curl_url_set(u, CURLUPART_URL, url, CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) ||
+	    curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_PASSWORD, "***", 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		curl_free(pw);
+		return strdup(url);
+	}
+	dup = strdup(out);
+	curl_free(out);
+	curl_free(pw);
+	curl_url_cleanup(u);
+	return dup;
+}

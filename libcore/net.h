@@ -287,4 +287,9 @@ enum ck_status ck_net_tunnel_open(const char *proxy, const char *host, const cha
 				  unsigned timeout_ms, struct ck_net_tunnel *t, struct ck_error *err);
 void ck_net_tunnel_cleanup(struct ck_net_tunnel *t);
 
+/* `url` without its password (libcurl's URL parser; "USER:***@"
+ * stays to say one was given), for reports; a URL it cannot parse is
+ * returned whole.  NULL when out of memory; free() it. */
+char *ck_net_url_redacted(const char *url);
+
 #endif

@@ -658,7 +658,7 @@ static bool tunnel(struct probe *p, unsigned timeout_ms)
 
 	ck_error_clear(&err);
 	r->numeric_host = is_ip_literal(o->host);
-	if (!(r->proxy = strdup(o->proxy)) ||
+	if (!(r->proxy = ck_net_url_redacted(o->proxy)) ||
 	    ck_net_tunnel_open(o->proxy, o->host, o->port, timeout_ms, &t, &err)) {
 		p->nomem = true; /* libcurl not starting is as fatal */
 		return false;

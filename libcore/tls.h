@@ -174,7 +174,8 @@ struct ck_tls_result {
 	bool dns_timed_out;      /* CK_TLS_END_DNS: no answer within the connect timeout */
 	int64_t dns_us, connect_us, handshake_us, first_byte_us, total_us; /* -1: not reached */
 	int64_t starttls_us;     /* the STARTTLS dialogue; -1: none or not reached */
-	/* through a proxy: its URL as given, and its answer to CONNECT (0: none) */
+	/* through a proxy: its URL as given, a password in it replaced by
+	 * "***", and its answer to CONNECT (0: none) */
 	char *proxy;
 	long proxy_status;
 	/* the server's last line in the STARTTLS dialogue (printable ASCII,

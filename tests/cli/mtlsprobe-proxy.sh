@@ -28,6 +28,13 @@ CONF
 tinyproxy -d -c "$TMPD/tinyproxy.conf" </dev/null >"$TMPD/server-4480.log" 2>&1 &
 server_pids="$server_pids $!"
 wait_listen 4480 $!
+# and one that wants credentials (407 without them)
+sed -e 's/^Port 4480/Port 4484/' -e "s|tinyproxy\.|tinyproxy-auth.|g" "$TMPD/tinyproxy.conf" \
+	>"$TMPD/tinyproxy-auth.conf"
+echo "BasicAuth probe s3cret" >>"$TMPD/tinyproxy-auth.conf"
+tinyproxy -d -c "$TMPD/tinyproxy-auth.conf" </dev/null >"$TMPD/server-4484.log" 2>&1 &
+server_pids="$server_pids $!"
+wait_listen 4484 $!
 openssl_server 4481 -cert_chain "$PKI/int-ca.crt"
 openssl_server 4482 -cert_chain "$PKI/int-ca.crt"
 python_server 4483 tcp.py silent
@@ -102,6 +109,19 @@ if [ -x "$top_srcdir/build-aux/xmllint-ok" ] || command -v xmllint >/dev/null 2>
 		fail "proxied XML does not validate: $(cat "$TMPD/xmllint")"
 	fi
 fi
+
+# credentials: 407 without them; with them, the tunnel, and the password
+# is not shown
+run mtlsprobe $COMMON --proxy http://127.0.0.1:4484 127.0.0.1:4481
+expect "407" 1
+expect_json "407: proxy-error" '.outcome.result + " " + (.proxy.connect_status|tostring)' "proxy-error 407"
+expect_json "407: the hint" '.outcome.hint | test("USER:PASSWORD@")' true
+run mtlsprobe $COMMON --proxy http://probe:s3cret@127.0.0.1:4484 127.0.0.1:4481
+expect "credentials" 0
+expect_json "credentials: the tunnel" '.proxy.connect_status' 200
+expect_json "credentials: the password is not shown" '.proxy.url' "http://probe:***@127.0.0.1:4484/"
+checks=$((checks + 1))
+if grep -q s3cret "$out"; then fail "the proxy password is in the report"; else echo "ok: no password in the report"; fi
 
 # no proxy there; a proxy that never answers (bounded by --connect-timeout)
 run mtlsprobe $COMMON --proxy http://127.0.0.1:4479 127.0.0.1:4481
