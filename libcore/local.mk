@@ -20,6 +20,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/checks.c libcore/checks.h \
 	libcore/net.c libcore/net.h \
 	libcore/tls.c libcore/tls.h \
+	libcore/starttls.c libcore/starttls.h \
 	libcore/revocation.c libcore/revocation.h \
 	libcore/revfetch.c libcore/revfetch.h \
 	libcore/crl.c libcore/crl.h \

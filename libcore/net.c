@@ -30,6 +30,7 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -1429,4 +1430,103 @@ void ck_net_reqset_free(struct ck_net_reqset *s)
 	free(s->hash);
 	free(s->slot);
 	memset(s, 0, sizeof *s);
+}
+
+/* ---------------------------------------------------------------- */
+/* a tunnel for another protocol (mtlsprobe) */
+
+enum ck_status ck_net_tunnel_open(const char *proxy, const char *host, const char *port,
+				  unsigned timeout_ms, struct ck_net_tunnel *t, struct ck_error *err)
+{
+	char errbuf[CURL_ERROR_SIZE] = "", *url = NULL, *ip = NULL;
+	bool v6 = strchr(host, ':') != NULL;
+	curl_socket_t sock = CURL_SOCKET_BAD;
+	enum ck_status rc = CK_OK;
+	CURL *e = NULL;
+	CURLcode cc;
+
+	memset(t, 0, sizeof *t);
+	t->fd = -1;
+	pthread_once(&curl_once, curl_init);
+	if (curl_init_rc != CURLE_OK)
+		return ck_error_set(err, CK_E_INTERNAL, "libcurl could not start");
+	/* an http:// URL: libcurl does no TLS of its own, and with
+	 * CONNECT_ONLY sends no request through the tunnel */
+	if (asprintf(&url, "http://%s%s%s:%s/", v6 ? "[" : "", host, v6 ? "]" : "", port) < 0)
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	if (!(e = curl_easy_init())) {
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_PROXY, proxy);
+	curl_easy_setopt(e, CURLOPT_NOPROXY, ""); /* the caller applied no_proxy */
+	curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	cc = curl_easy_perform(e);
+	curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &t->connect_code);
+	if (curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip && *ip &&
+	    !(t->address = strdup(ip))) {
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	/* the handle owns its socket: keep a duplicate, free the handle */
+	if (cc == CURLE_OK && curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &sock) == CURLE_OK &&
+	    sock != CURL_SOCKET_BAD)
+		t->fd = fcntl(sock, F_DUPFD_CLOEXEC, 0);
+	if (t->fd >= 0) {
+		int fl = fcntl(t->fd, F_GETFL);
+		if (fl >= 0)
+			fcntl(t->fd, F_SETFL, fl & ~O_NONBLOCK);
+	} else if (t->connect_code >= 300) {
+		if (asprintf(&t->error, "the proxy answered CONNECT with %ld", t->connect_code) < 0)
+			t->error = NULL;
+	} else if (cc == CURLE_OK) {
+		t->error = strdup(strerror(errno));
+	} else {
+		t->error = strdup(*errbuf ? errbuf : curl_easy_strerror(cc));
+	}
+	if (t->fd < 0 && !t->error)
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+out:
+	if (e)
+		curl_easy_cleanup(e);
+	free(url);
+	if (rc)
+		ck_net_tunnel_cleanup(t);
+	return rc;
+}
+
+void ck_net_tunnel_cleanup(struct ck_net_tunnel *t)
+{
+	if (!t)
+		return;
+	free(t->address);
+	free(t->error);
+	t->address = t->error = NULL;
+}
+
+char *ck_net_url_redacted(const char *url)
+{
+	CURLU *u = curl_url();
+	char *pw = NULL, *out = NULL, *dup;
+
+	/* a proxy given as HOST:PORT has no scheme: libcurl's default */
+	if (!u || (curl_url_set(u, CURLUPART_URL, url, CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) ||
+	    curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_PASSWORD, "***", 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		curl_free(pw);
+		return strdup(url);
+	}
+	dup = strdup(out);
+	curl_free(out);
+	curl_free(pw);
+	curl_url_cleanup(u);
+	return dup;
 }

@@ -268,4 +268,28 @@ struct ck_net_outcome {
 
 enum ck_url_result ck_net_classify(const struct ck_net_outcome *o);
 
+/* A tunnel through an HTTP proxy, for a protocol libcurl does not speak
+ * (mtlsprobe's own TLS session): libcurl connects to `proxy` (its URL
+ * syntax), sends CONNECT host:port and stops there
+ * (CURLOPT_CONNECT_ONLY), within `timeout_ms`.  On success the tunnel
+ * is a blocking socket of the caller's (close it); fd is -1 otherwise. */
+struct ck_net_tunnel {
+	int fd;
+	long connect_code;    /* the proxy's answer to CONNECT, 0 none */
+	char *address;        /* the proxy's address, or NULL */
+	char *error;          /* one line when fd is -1 */
+};
+
+/* CK_OK whether or not the tunnel was made (see t->fd); CK_E_NOMEM or
+ * CK_E_INTERNAL when libcurl could not start.  Free the strings with
+ * ck_net_tunnel_cleanup(). */
+enum ck_status ck_net_tunnel_open(const char *proxy, const char *host, const char *port,
+				  unsigned timeout_ms, struct ck_net_tunnel *t, struct ck_error *err);
+void ck_net_tunnel_cleanup(struct ck_net_tunnel *t);
+
+/* `url` without its password (libcurl's URL parser; "USER:***@"
+ * stays to say one was given), for reports; a URL it cannot parse is
+ * returned whole.  NULL when out of memory; free() it. */
+char *ck_net_url_redacted(const char *url);
+
 #endif

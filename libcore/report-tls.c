@@ -233,6 +233,34 @@ static json_t *saved_json(const struct ck_report_tls_in *in)
 	return o;
 }
 
+/* The tunnel through a proxy, or null. */
+static json_t *proxy_json(const struct ck_report_tls_in *in)
+{
+	const struct ck_tls_result *r = in->result;
+	json_t *o;
+	if (!r->proxy)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "url", json_string(r->proxy));
+	json_object_set_new(o, "address", ck_json_str_or_null(r->address));
+	json_object_set_new(o, "connect_status", r->proxy_status ? json_integer(r->proxy_status) : json_null());
+	return o;
+}
+
+/* The STARTTLS dialogue, or null. */
+static json_t *starttls_json(const struct ck_report_tls_in *in)
+{
+	const struct ck_tls_result *r = in->result;
+	json_t *o;
+	if (!in->opts->starttls)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "protocol", json_string(ck_starttls_name(in->opts->starttls)));
+	json_object_set_new(o, "reply", ck_json_str_or_null(r->starttls_reply));
+	json_object_set_new(o, "time_us", us_or_null(r->starttls_us));
+	return o;
+}
+
 static json_t *bundle_or_null(const struct ck_bundle *b, const struct ck_analysis *a)
 {
 	return b && a ? ck_report_bundle(b, a) : json_null();
@@ -246,7 +274,7 @@ json_t *ck_report_tls(const struct ck_report_tls_in *in)
 	struct {
 		const char *key;
 		json_t *value;
-	} m[13];
+	} m[15];
 	size_t n = 0;
 	bool ok = doc && reqs;
 
@@ -259,6 +287,8 @@ json_t *ck_report_tls(const struct ck_report_tls_in *in)
 	m[n].key = "settings", m[n++].value = settings_json(in);
 	m[n].key = "timings", m[n++].value = timings_json(r);
 	m[n].key = "attempts", m[n++].value = attempts_json(r);
+	m[n].key = "proxy", m[n++].value = proxy_json(in);
+	m[n].key = "starttls", m[n++].value = starttls_json(in);
 	m[n].key = "handshake", m[n++].value = handshake_json(r);
 	m[n].key = "certificate_requests", m[n++].value = reqs;
 	m[n].key = "server", m[n++].value = bundle_or_null(in->server, in->server_analysis);
@@ -343,13 +373,16 @@ static void text_connection(FILE *f, const json_t *doc, const struct ck_text_opt
 {
 	const json_t *t = json_object_get(doc, "target"), *tm = json_object_get(doc, "timings");
 	const json_t *h = json_object_get(doc, "handshake"), *http = json_object_get(doc, "http");
+	const json_t *px = json_object_get(doc, "proxy"), *st = json_object_get(doc, "starttls");
 	const json_t *at;
 	size_t i;
 
 	fprintf(f, "\nConnection\n");
 	fprintf(f, "  DNS       ");
 	ms(f, tm, "dns_us");
-	if (jt(t, "ip_literal"))
+	if (json_is_object(px))
+		fprintf(f, "  %s: the proxy resolves it\n", ck_json_text(t, "host"));
+	else if (jt(t, "ip_literal"))
 		fprintf(f, "  %s (an IP address: no lookup)\n", ck_json_text(t, "host"));
 	else if (json_array_size(json_object_get(t, "addresses"))) {
 		const json_t *a;
@@ -365,6 +398,27 @@ static void text_connection(FILE *f, const json_t *doc, const struct ck_text_opt
 		fprintf(f, "  TCP       %9.1f ms  %s port %lld: %s%s%s\n", ji(at, "time_us") / 1000.0,
 			ck_json_text(at, "address"), ji(t, "port"), ck_text_color(o, ok ? "ok" : "error"),
 			ck_json_text(at, "result"), ck_text_reset(o));
+	}
+	if (json_is_object(px)) {
+		bool ok = json_is_integer(json_object_get(tm, "handshake_us")) || json_is_object(st);
+		ok = ok && json_is_integer(json_object_get(px, "connect_status"));
+		fprintf(f, "  Proxy     ");
+		ms(f, tm, "connect_us");
+		fprintf(f, "  %s: %s", ck_json_text(px, "url"), ck_text_color(o, ok ? "ok" : "error"));
+		if (json_is_integer(json_object_get(px, "connect_status")))
+			fprintf(f, "CONNECT %s port %lld: %lld", ck_json_text(t, "host"), ji(t, "port"),
+				ji(px, "connect_status"));
+		else
+			fprintf(f, "no tunnel");
+		fprintf(f, "%s\n", ck_text_reset(o));
+	}
+	if (json_is_object(st) && (json_is_integer(json_object_get(st, "time_us")))) {
+		bool ok = json_is_integer(json_object_get(tm, "handshake_us"));
+		fprintf(f, "  STARTTLS  ");
+		ms(f, st, "time_us");
+		fprintf(f, "  %s: %s%s%s\n", ck_json_text(st, "protocol"), ck_text_color(o, ok ? "ok" : "error"),
+			json_is_string(json_object_get(st, "reply")) ? ck_json_text(st, "reply") : "no answer",
+			ck_text_reset(o));
 	}
 	if (json_is_integer(json_object_get(tm, "handshake_us"))) {
 		fprintf(f, "  TLS       ");

@@ -5,7 +5,10 @@
  * (getaddrinfo in a thread, waited for at most the connect timeout; an
  * IP literal is not looked up), TCP connect (every
  * address in turn, non-blocking connect + poll, all of them within the
- * connect timeout, so that a dropped endpoint costs exactly that), the
+ * connect timeout, so that a dropped endpoint costs exactly that; or,
+ * through a proxy, the CONNECT tunnel `net` makes with libcurl, bounded
+ * by the connect timeout too), the STARTTLS dialogue if one is asked
+ * for (starttls.h, bounded by the timeout), the
  * GnuTLS handshake (bounded by gnutls_handshake_set_timeout), and after
  * it either one HTTP/1.1 GET or, for TLS 1.3, one short read: TLS 1.3
  * servers reject a client certificate only after our Finished, so the
@@ -28,6 +31,7 @@
 #include "config.h"
 
 #include "tls.h"
+#include "net.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -74,6 +78,8 @@ const char *ck_tls_end_name(enum ck_tls_end end)
 	case CK_TLS_END_TLS: return "tls-error";
 	case CK_TLS_END_HTTP: return "http-status";
 	case CK_TLS_END_HTTP_BAD: return "http-malformed";
+	case CK_TLS_END_PROXY: return "proxy-error";
+	case CK_TLS_END_STARTTLS: return "starttls-failed";
 	}
 	return "tls-error";
 }
@@ -87,6 +93,8 @@ const char *ck_tls_phase_name(enum ck_tls_phase phase)
 	case CK_TLS_PHASE_AFTER: return "after-handshake";
 	case CK_TLS_PHASE_HTTP: return "http";
 	case CK_TLS_PHASE_DONE: return "done";
+	case CK_TLS_PHASE_PROXY: return "proxy";
+	case CK_TLS_PHASE_STARTTLS: return "starttls";
 	}
 	return "done";
 }
@@ -283,6 +291,8 @@ void ck_tls_result_free(struct ck_tls_result *r)
 	free(r->peer);
 	free(r->http_status_line);
 	free(r->error);
+	free(r->proxy);
+	free(r->starttls_reply);
 	free(r);
 }
 
@@ -631,6 +641,77 @@ static bool connect_any(struct probe *p, const struct addrinfo *ai, unsigned tim
 		set_error(r, "no answer within %u ms", timeout_ms);
 	else
 		set_error(r, "%s", strerror(last_err));
+	return false;
+}
+
+/* ---------------------------------------------------------------- */
+/* through an HTTP proxy: `net` makes the tunnel, GnuTLS runs in it */
+
+static bool tunnel(struct probe *p, unsigned timeout_ms)
+{
+	const struct ck_tls_opts *o = p->o;
+	struct ck_tls_result *r = p->r;
+	struct ck_net_tunnel t;
+	struct ck_error err;
+	int64_t start = now_us();
+	int one = 1;
+
+	ck_error_clear(&err);
+	r->numeric_host = is_ip_literal(o->host);
+	if (!(r->proxy = ck_net_url_redacted(o->proxy)) ||
+	    ck_net_tunnel_open(o->proxy, o->host, o->port, timeout_ms, &t, &err)) {
+		p->nomem = true; /* libcurl not starting is as fatal */
+		return false;
+	}
+	/* the lookup libcurl makes is the proxy's: the host's is the
+	 * proxy's business, and dns_us stays "not reached" */
+	r->connect_us = now_us() - start;
+	r->proxy_status = t.connect_code;
+	r->address = t.address;
+	t.address = NULL;
+	if (t.fd < 0) {
+		r->end = CK_TLS_END_PROXY;
+		r->phase = CK_TLS_PHASE_PROXY;
+		r->error = t.error;
+		t.error = NULL;
+		ck_net_tunnel_cleanup(&t);
+		return false;
+	}
+	ck_net_tunnel_cleanup(&t);
+	p->fd = t.fd;
+	setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	p->t_connected = now_us();
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
+/* STARTTLS */
+
+static bool starttls(struct probe *p, unsigned timeout_ms)
+{
+	struct ck_tls_result *r = p->r;
+	struct ck_starttls_result res;
+	int64_t t = now_us();
+
+	ck_starttls_run(p->fd, p->o->starttls, p->o->starttls_name, timeout_ms, &res);
+	r->starttls_us = now_us() - t;
+	r->starttls_reply = res.reply;
+	res.reply = NULL;
+	if (res.outcome == CK_STARTTLS_DONE) {
+		ck_starttls_result_cleanup(&res);
+		return true;
+	}
+	if (res.outcome == CK_STARTTLS_NOMEM) {
+		p->nomem = true;
+	} else {
+		r->end = CK_TLS_END_STARTTLS;
+		r->phase = CK_TLS_PHASE_STARTTLS;
+		r->starttls_outcome = res.outcome;
+		r->sys_errno = res.sys_errno;
+		r->error = res.error;
+		res.error = NULL;
+	}
+	ck_starttls_result_cleanup(&res);
 	return false;
 }
 
@@ -1231,13 +1312,20 @@ static void run(struct probe *p)
 	int64_t t;
 	int ret;
 
-	if (!resolve(p, connect_timeout, &ai))
-		return;
-	if (!connect_any(p, ai, connect_timeout)) {
+	if (o->proxy) {
+		if (!tunnel(p, connect_timeout))
+			return;
+	} else {
+		if (!resolve(p, connect_timeout, &ai))
+			return;
+		if (!connect_any(p, ai, connect_timeout)) {
+			freeaddrinfo(ai);
+			return;
+		}
 		freeaddrinfo(ai);
-		return;
 	}
-	freeaddrinfo(ai);
+	if (o->starttls && !starttls(p, timeout))
+		return;
 	t = now_us();
 	ret = handshake(p, t + (int64_t)timeout * 1000);
 	r->handshake_us = now_us() - t;
@@ -1280,6 +1368,14 @@ static bool opts_usable(const struct ck_tls_opts *o, struct ck_error *err)
 			ck_error_set(err, CK_E_USAGE, "an ALPN list has 1 to 64 names of 1 to 255 bytes");
 			return false;
 		}
+	if (o->starttls && !ck_starttls_name(o->starttls)) {
+		ck_error_set(err, CK_E_USAGE, "no such STARTTLS protocol");
+		return false;
+	}
+	if (o->starttls && o->http_path) {
+		ck_error_set(err, CK_E_USAGE, "a request goes over HTTPS, not after STARTTLS");
+		return false;
+	}
 	if ((o->nsend && !o->key) || (o->key && !o->nsend)) {
 		ck_error_set(err, CK_E_USAGE, "a client certificate needs its private key, and the reverse");
 		return false;
@@ -1300,6 +1396,7 @@ enum ck_status ck_tls_probe(const struct ck_tls_opts *o, struct ck_tls_result **
 	if (!p.r)
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
 	p.r->dns_us = p.r->connect_us = p.r->handshake_us = p.r->first_byte_us = -1;
+	p.r->starttls_us = -1;
 	p.r->alert = -1;
 	rc = load_credential(&p, err);
 	if (!rc)
@@ -1755,6 +1852,52 @@ static void explain_ok(const struct ck_tls_result *r, const struct ck_tls_reques
 	}
 }
 
+static void explain_proxy(const struct ck_tls_result *r, const struct ck_tls_context *c,
+			  struct ck_tls_verdict *v)
+{
+	say(&v->summary, "the proxy %s gave no tunnel to %s port %s: %s", r->proxy ? r->proxy : "?",
+	    c->host ? c->host : "the host", c->port ? c->port : "?", r->error ? r->error : "?");
+	if (r->proxy_status == 407) {
+		say(&v->cause, "The proxy wants us to authenticate (407 Proxy Authentication Required).");
+		say(&v->hint, "Give the credentials in the proxy URL: http://USER:PASSWORD@HOST:PORT.");
+	} else if (r->proxy_status >= 300) {
+		say(&v->cause, "The proxy refused to connect to this host and port: proxies allow "
+			       "CONNECT to a few ports only (tinyproxy's ConnectPort, squid's SSL_ports), "
+			       "or to some hosts.");
+		say(&v->hint, "Have the port allowed on the proxy, or use --no-proxy (or no_proxy) "
+			      "if the server can be reached directly.");
+	} else {
+		say(&v->cause, "The proxy could not be reached, or it failed before answering CONNECT.");
+		say(&v->hint, "Check the proxy's address and port (--proxy, https_proxy).");
+	}
+}
+
+static void explain_starttls(const struct ck_tls_result *r, const struct ck_tls_context *c,
+			     struct ck_tls_verdict *v)
+{
+	const char *proto = ck_starttls_name(c->starttls) ? ck_starttls_name(c->starttls) : "STARTTLS";
+	say(&v->summary, "STARTTLS (%s) failed: %s", proto, r->error ? r->error : "?");
+	switch (r->starttls_outcome) {
+	case CK_STARTTLS_REFUSED:
+		say(&v->cause, "The server speaks %s but would not start TLS: TLS is off on this "
+			       "port, or the server has no certificate configured.", proto);
+		say(&v->hint, "Turn on TLS in the server's settings, or try the port where it is on.");
+		break;
+	case CK_STARTTLS_UNEXPECTED:
+		say(&v->cause, "What the server sent is not %s: the port runs another protocol, or "
+			       "TLS from the first byte (then leave out --starttls).", proto);
+		say(&v->hint, "Check the port and --starttls (their usual ports: smtp 25, imap 143, "
+			      "pop3 110, ldap 389, postgres 5432).");
+		break;
+	default:
+		say(&v->cause, "The connection did not get through the %s dialogue: the server closed "
+			       "it, stopped answering, or the network failed.", proto);
+		say(&v->hint, "Raise --timeout to tell a slow server from a stuck one; look at the "
+			      "server's log.");
+		break;
+	}
+}
+
 enum ck_status ck_tls_explain(const struct ck_tls_result *r, const struct ck_tls_match *m,
 			      const struct ck_tls_context *c, struct ck_tls_verdict *v)
 {
@@ -1817,6 +1960,12 @@ enum ck_status ck_tls_explain(const struct ck_tls_result *r, const struct ck_tls
 	case CK_TLS_END_HTTP:
 	case CK_TLS_END_HTTP_BAD:
 		explain_http(r, rq, c, v);
+		break;
+	case CK_TLS_END_PROXY:
+		explain_proxy(r, c, v);
+		break;
+	case CK_TLS_END_STARTTLS:
+		explain_starttls(r, c, v);
 		break;
 	}
 	if (!v->summary || (r->end != CK_TLS_END_OK && !v->cause)) {

@@ -20,6 +20,7 @@
 #include "cert.h"
 #include "err.h"
 #include "load.h"
+#include "starttls.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -47,11 +48,13 @@ enum ck_tls_end {
 	CK_TLS_END_TLS,         /* a TLS failure on our side */
 	CK_TLS_END_HTTP,        /* the request was answered with status >= 400 */
 	CK_TLS_END_HTTP_BAD,    /* the answer to the request is not HTTP */
+	CK_TLS_END_PROXY,       /* the proxy could not be used or refused CONNECT */
+	CK_TLS_END_STARTTLS,    /* the server refused STARTTLS, or did not speak the protocol */
 };
 
 /* "ok", "dns-failure", "refused", "dropped", "unreachable",
  * "connect-error", "timeout", "alert", "closed", "reset", "tls-error",
- * "http-status", "http-malformed". */
+ * "http-status", "http-malformed", "proxy-error", "starttls-failed". */
 const char *ck_tls_end_name(enum ck_tls_end end);
 
 /* Where a probe was when it ended. */
@@ -62,9 +65,12 @@ enum ck_tls_phase {
 	CK_TLS_PHASE_AFTER,     /* the read after a TLS 1.3 handshake */
 	CK_TLS_PHASE_HTTP,
 	CK_TLS_PHASE_DONE,
+	CK_TLS_PHASE_PROXY,     /* the CONNECT through a proxy */
+	CK_TLS_PHASE_STARTTLS,  /* the plain-text dialogue before TLS */
 };
 
-/* "dns", "connect", "handshake", "after-handshake", "http", "done". */
+/* "dns", "connect", "handshake", "after-handshake", "http", "done",
+ * "proxy", "starttls". */
 const char *ck_tls_phase_name(enum ck_tls_phase phase);
 
 /* Classify a failed connect(2): `err` is the errno it gave, 0 when the
@@ -145,6 +151,15 @@ struct ck_tls_opts {
 	const struct ck_cert *const *send;
 	size_t nsend;
 	const struct ck_key *key;
+	/* An HTTP proxy to tunnel through with CONNECT (libcurl's proxy
+	 * syntax, "http://[USER:PASSWORD@]HOST[:PORT]"); NULL: connect
+	 * directly.  The proxy resolves the host: no lookup here. */
+	const char *proxy;
+	/* The plain-text dialogue that asks for TLS before the handshake
+	 * (starttls.h); CK_STARTTLS_NONE: TLS from the first byte.
+	 * starttls_name: our name in SMTP's EHLO (NULL: "localhost"). */
+	enum ck_starttls starttls;
+	const char *starttls_name;
 };
 
 #define CK_TLS_HTTP_MAX_HEAD 16384  /* bytes of the response read at most */
@@ -158,6 +173,15 @@ struct ck_tls_result {
 	bool numeric_host;       /* the host was an IP literal: no lookup */
 	bool dns_timed_out;      /* CK_TLS_END_DNS: no answer within the connect timeout */
 	int64_t dns_us, connect_us, handshake_us, first_byte_us, total_us; /* -1: not reached */
+	int64_t starttls_us;     /* the STARTTLS dialogue; -1: none or not reached */
+	/* through a proxy: its URL as given, a password in it replaced by
+	 * "***", and its answer to CONNECT (0: none) */
+	char *proxy;
+	long proxy_status;
+	/* the server's last line in the STARTTLS dialogue (printable ASCII,
+	 * at most CK_STARTTLS_MAX_REPLY bytes), or NULL */
+	char *starttls_reply;
+	enum ck_starttls_outcome starttls_outcome; /* with CK_TLS_END_STARTTLS */
 	unsigned linger_ms;      /* how long the read after a TLS 1.3 handshake waited */
 	/* the handshake */
 	struct ck_tls_message *messages;
@@ -237,6 +261,7 @@ struct ck_tls_context {
 	const char *server_problem; /* what is wrong with it (a finding's message) */
 	unsigned timeout_ms, connect_timeout_ms;
 	const char *host, *port, *sni, *http_path;
+	enum ck_starttls starttls;
 };
 
 struct ck_tls_verdict {

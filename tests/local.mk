@@ -205,6 +205,10 @@ CLI_TESTS = \
 	tests/cli/mtlsprobe-handshake.sh \
 	tests/cli/mtlsprobe-network.sh \
 	tests/cli/mtlsprobe-output.sh \
+	tests/cli/mtlsprobe-proxy.sh \
+	tests/cli/mtlsprobe-starttls-ldap.sh \
+	tests/cli/mtlsprobe-starttls-mail.sh \
+	tests/cli/mtlsprobe-starttls-postgres.sh \
 	tests/cli/truststore-export.sh \
 	tests/cli/readme-tour.sh \
 	$(NULL)

@@ -844,3 +844,18 @@ Test(net, reqset_keeps_each_distinct_request_once)
 		free((char *)s.reqs[i].url);
 	ck_net_reqset_free(&s);
 }
+
+Test(net, proxy_url_redacted)
+{
+	static const char *const t[][2] = {
+		{ "http://u:secret@127.0.0.1:3128", "http://u:***@127.0.0.1:3128/" },
+		{ "socks5://a:b@h:1", "socks5://a:***@h:1/" },
+		{ "http://127.0.0.1:3128", "http://127.0.0.1:3128" },
+		{ "127.0.0.1:3128", "127.0.0.1:3128" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *s = ck_net_url_redacted(t[i][0]);
+		cr_assert_str_eq(s, t[i][1]);
+		free(s);
+	}
+}

@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <gnutls/gnutls.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static struct ck_bundle *chain_bundle; /* client, int-ca, root-ca */
 static const struct ck_cert *chain[3];
@@ -103,11 +105,13 @@ Test(tls, names_are_the_documented_words)
 {
 	static const char *const ends[] = { "ok", "dns-failure", "refused", "dropped", "unreachable",
 		"connect-error", "timeout", "alert", "closed", "reset", "tls-error", "http-status",
-		"http-malformed" };
-	for (int e = CK_TLS_END_OK; e <= CK_TLS_END_HTTP_BAD; e++)
+		"http-malformed", "proxy-error", "starttls-failed" };
+	for (int e = CK_TLS_END_OK; e <= CK_TLS_END_STARTTLS; e++)
 		cr_assert_str_eq(ck_tls_end_name((enum ck_tls_end)e), ends[e]);
 	cr_assert_str_eq(ck_tls_phase_name(CK_TLS_PHASE_AFTER), "after-handshake");
 	cr_assert_str_eq(ck_tls_phase_name(CK_TLS_PHASE_DONE), "done");
+	cr_assert_str_eq(ck_tls_phase_name(CK_TLS_PHASE_PROXY), "proxy");
+	cr_assert_str_eq(ck_tls_phase_name(CK_TLS_PHASE_STARTTLS), "starttls");
 	cr_assert_str_eq(ck_tls_message_name(GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST), "CertificateRequest");
 	cr_assert_str_eq(ck_tls_message_name(GNUTLS_HANDSHAKE_CLIENT_HELLO), "ClientHello");
 	cr_assert_str_eq(ck_tls_message_name(4242), "Unknown");
@@ -519,4 +523,133 @@ Test(tls, document_from_a_recorded_probe)
 	cr_assert(json_is_null(json_object_get(doc, "http")));
 	cr_assert(json_is_null(json_object_get(json_object_get(doc, "timings"), "handshake_us")));
 	json_decref(doc);
+}
+
+/* ---------------------------------------------------------------- */
+/* STARTTLS dialogues over a socketpair: the server's side is written
+ * before the client runs (replies are read as they come, commands go
+ * into the socket's buffer), then what the client said is read back. */
+
+static struct ck_starttls_result dialogue(enum ck_starttls proto, const void *server, size_t len,
+					  char *said, size_t said_size)
+{
+	struct ck_starttls_result r;
+	int sv[2];
+	ssize_t n;
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	cr_assert_eq(write(sv[1], server, len), (ssize_t)len);
+	ck_starttls_run(sv[0], proto, "client.example.test", 2000, &r);
+	shutdown(sv[0], SHUT_WR);
+	n = read(sv[1], said, said_size - 1);
+	said[n > 0 ? n : 0] = '\0';
+	close(sv[0]);
+	close(sv[1]);
+	return r;
+}
+
+Test(starttls, names_and_ports)
+{
+	enum ck_starttls p = CK_STARTTLS_NONE;
+	cr_assert(ck_starttls_parse("SMTP", &p) && p == CK_STARTTLS_SMTP);
+	cr_assert(ck_starttls_parse("postgresql", &p) && p == CK_STARTTLS_POSTGRES);
+	cr_assert(!ck_starttls_parse("ftp", &p));
+	cr_assert_str_eq(ck_starttls_name(CK_STARTTLS_POSTGRES), "postgres");
+	cr_assert_str_eq(ck_starttls_port(CK_STARTTLS_SMTP), "25");
+	cr_assert_str_eq(ck_starttls_port(CK_STARTTLS_IMAP), "143");
+	cr_assert_str_eq(ck_starttls_port(CK_STARTTLS_POP3), "110");
+	cr_assert_str_eq(ck_starttls_port(CK_STARTTLS_LDAP), "389");
+	cr_assert_str_eq(ck_starttls_port(CK_STARTTLS_POSTGRES), "5432");
+	cr_assert_null(ck_starttls_name(CK_STARTTLS_NONE));
+}
+
+Test(starttls, smtp_multiline_replies)
+{
+	static const char srv[] = "220-mx.example.test ESMTP\r\n220 ready\r\n"
+				  "250-mx.example.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n"
+				  "220 2.0.0 go ahead\r\n";
+	char said[512];
+	struct ck_starttls_result r = dialogue(CK_STARTTLS_SMTP, srv, sizeof srv - 1, said, sizeof said);
+	cr_assert_eq(r.outcome, CK_STARTTLS_DONE, "%s", r.error ? r.error : "");
+	cr_assert_str_eq(r.reply, "220 2.0.0 go ahead");
+	cr_assert_str_eq(said, "EHLO client.example.test\r\nSTARTTLS\r\n");
+	ck_starttls_result_cleanup(&r);
+}
+
+Test(starttls, plain_text_after_yes_is_refused)
+{
+	/* CVE-2011-0411: a command injected after the 220 */
+	static const char srv[] = "220 hi\r\n250 ok\r\n220 go\r\nMAIL FROM:<x>\r\n";
+	char said[512];
+	struct ck_starttls_result r = dialogue(CK_STARTTLS_SMTP, srv, sizeof srv - 1, said, sizeof said);
+	cr_assert_eq(r.outcome, CK_STARTTLS_UNEXPECTED);
+	assert_has(r.error, "more bytes after agreeing");
+	ck_starttls_result_cleanup(&r);
+}
+
+Test(starttls, refusals_in_each_protocol)
+{
+	static const struct { enum ck_starttls p; const char *srv, *reply; } t[] = {
+		{ CK_STARTTLS_SMTP, "220 hi\r\n250 ok\r\n454 4.7.0 TLS not available\r\n",
+		  "454 4.7.0 TLS not available" },
+		{ CK_STARTTLS_IMAP, "* OK hi\r\n* BYE not now\r\nA1 NO no TLS\r\n", "A1 NO no TLS" },
+		{ CK_STARTTLS_POP3, "+OK hi\r\n-ERR no\r\n", "-ERR no" },
+		{ CK_STARTTLS_POSTGRES, "N", "N" },
+		{ CK_STARTTLS_SMTP, "554 5.3.2 not accepting mail\r\n", "554 5.3.2 not accepting mail" },
+		{ CK_STARTTLS_IMAP, "* BYE too many connections\r\n", "* BYE too many connections" },
+		{ CK_STARTTLS_POP3, "-ERR busy\r\n", "-ERR busy" },
+	};
+	char said[512];
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct ck_starttls_result r = dialogue(t[i].p, t[i].srv, strlen(t[i].srv), said, sizeof said);
+		cr_assert_eq(r.outcome, CK_STARTTLS_REFUSED, "%zu: %s", i, r.error ? r.error : "");
+		cr_assert_str_eq(r.reply, t[i].reply);
+		ck_starttls_result_cleanup(&r);
+	}
+}
+
+Test(starttls, bounded_and_not_the_protocol)
+{
+	char said[512], *big = malloc(3000);
+	struct ck_starttls_result r;
+
+	/* a line longer than CK_STARTTLS_MAX_LINE */
+	memset(big, 'x', 3000);
+	memcpy(big, "220 ", 4);
+	r = dialogue(CK_STARTTLS_SMTP, big, 3000, said, sizeof said);
+	cr_assert_eq(r.outcome, CK_STARTTLS_UNEXPECTED);
+	assert_has(r.error, "longer than 1024 bytes");
+	ck_starttls_result_cleanup(&r);
+	free(big);
+	/* a TLS server's bytes are not an IMAP greeting */
+	r = dialogue(CK_STARTTLS_IMAP, "\x16\x03\x01\x00\x05hello\r\n", 12, said, sizeof said);
+	cr_assert_eq(r.outcome, CK_STARTTLS_UNEXPECTED);
+	ck_starttls_result_cleanup(&r);
+	/* an LDAP answer that is no BER */
+	r = dialogue(CK_STARTTLS_LDAP, "HTTP/1.0 400\r\n", 15, said, sizeof said);
+	cr_assert_eq(r.outcome, CK_STARTTLS_UNEXPECTED);
+	assert_has(r.error, "not an LDAP message");
+	ck_starttls_result_cleanup(&r);
+	/* a greeting that never ends: the deadline */
+	r = dialogue(CK_STARTTLS_SMTP, "220-", 4, said, sizeof said);
+	cr_assert_eq(r.outcome, CK_STARTTLS_TIMEOUT);
+	assert_has(r.error, "within 2 s");
+	ck_starttls_result_cleanup(&r);
+}
+
+Test(starttls, ldap_request_is_the_rfc_4511_extended_request)
+{
+	/* LDAPMessage { messageID 1, [APPLICATION 23] { [0] "1.3.6.1.4.1.1466.20037" } } */
+	static const unsigned char want[] = { 0x30, 0x1d, 0x02, 0x01, 0x01, 0x77, 0x18, 0x80, 0x16,
+		'1', '.', '3', '.', '6', '.', '1', '.', '4', '.', '1', '.', '1', '4', '6', '6', '.',
+		'2', '0', '0', '3', '7' };
+	/* ExtendedResponse { messageID 1, [APPLICATION 24] { success, "", "" } } */
+	static const unsigned char ok[] = { 0x30, 0x0c, 0x02, 0x01, 0x01, 0x78, 0x07, 0x0a, 0x01,
+		0x00, 0x04, 0x00, 0x04, 0x00 };
+	char said[512];
+	struct ck_starttls_result r = dialogue(CK_STARTTLS_LDAP, ok, sizeof ok, said, sizeof said);
+	cr_assert_eq(r.outcome, CK_STARTTLS_DONE, "%s", r.error ? r.error : "");
+	cr_assert_eq(memcmp(said, want, sizeof want), 0);
+	cr_assert_str_eq(r.reply, "resultCode 0");
+	ck_starttls_result_cleanup(&r);
 }

@@ -4,12 +4,15 @@
 #include "config.h"
 
 #include "cli.h"
+#include "libcore/net.h"
+#include "libcore/starttls.h"
 #include "libcore/tls.h"
 #include "libcore/write.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
 	OPT_PFX = CLI_TOOL_OPTION,
@@ -25,6 +28,9 @@ enum {
 	OPT_SAVE_CHAIN,
 	OPT_ALPN,
 	OPT_FORCE,
+	OPT_STARTTLS,
+	OPT_PROXY,
+	OPT_NO_PROXY,
 };
 
 static const struct cli_option options[] = {
@@ -41,6 +47,9 @@ static const struct cli_option options[] = {
 	{ "alpn", 0, "LIST", "offer these ALPN protocols (comma-separated, e.g. h2,http/1.1)", OPT_ALPN },
 	{ "save-chain", 0, "FILE", "write the server's certificates, as sent, to FILE in PEM", OPT_SAVE_CHAIN },
 	{ "force", 0, NULL, "replace an existing --save-chain FILE", OPT_FORCE },
+	{ "starttls", 0, "PROTO", "ask for TLS in smtp, imap, pop3, ldap or postgres first (PORT defaults to its usual one)", OPT_STARTTLS },
+	{ "proxy", 0, "URL", "connect through this HTTP proxy (CONNECT)", OPT_PROXY },
+	{ "no-proxy", 0, NULL, "connect directly, ignoring https_proxy, all_proxy and no_proxy", OPT_NO_PROXY },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -49,7 +58,8 @@ static const struct cli_tool tool = {
 	.synopsis = "[OPTION]... HOST[:PORT]",
 	.summary = "Run a mutual-TLS handshake with a client certificate and explain what happened.",
 	.description =
-		"Connects to HOST (a name or an IP address; PORT defaults to 443), shows each phase with\n"
+		"Connects to HOST (a name or an IP address; PORT defaults to 443, or with --starttls to\n"
+		"the protocol's port), through a proxy if one is set, shows each phase with\n"
 		"its timing, the server's certificates checked like chainview, the CAs the server accepts\n"
 		"for client certificates, the certificates that were sent, and the outcome in words:\n"
 		"the alert the server sent or how it closed the connection, why, and what to do.",
@@ -62,7 +72,10 @@ static const char *const send_names[] = { "auto", "leaf", "chain" };
 
 struct opts {
 	const char *pfx, *cert, *key, *sni, *http_path, *save_chain;
-	bool force;
+	bool force, no_proxy;
+	const char *proxy; /* --proxy; after finish_options, the proxy used or NULL */
+	enum ck_starttls starttls;
+	char ehlo[256];    /* our name for SMTP */
 	char **alpn; /* --alpn, NULL-terminated */
 	enum send_mode send;
 	enum ck_tls_version version;
@@ -141,6 +154,16 @@ static int tool_option(int id, const char *arg, void *ctx)
 		o->save_chain = arg;
 		break;
 	case OPT_FORCE: o->force = true; break;
+	case OPT_STARTTLS:
+		if (!ck_starttls_parse(arg, &o->starttls))
+			cli_usage("--starttls takes smtp, imap, pop3, ldap or postgres, not '%s'", arg);
+		break;
+	case OPT_PROXY:
+		if (!*arg)
+			cli_usage("--proxy needs a URL");
+		o->proxy = arg;
+		break;
+	case OPT_NO_PROXY: o->no_proxy = true; break;
 	case OPT_ALPN:
 		if (o->alpn)
 			free(o->alpn[0]);
@@ -165,7 +188,7 @@ static bool is_ip(const char *host)
 /* HOST, HOST:PORT, [V6], [V6]:PORT, or a bare IPv6 address. */
 static void parse_target(const char *arg, struct opts *o)
 {
-	const char *colon, *port = "443";
+	const char *colon, *port = o->starttls ? ck_starttls_port(o->starttls) : "443";
 	unsigned long v;
 
 	if (strstr(arg, "://"))
@@ -197,6 +220,27 @@ static void parse_target(const char *arg, struct opts *o)
 		exit(CLI_EXIT_INTERNAL);
 }
 
+/* The proxy, as curl picks it for an https:// URL: --proxy, else
+ * https_proxy (or HTTPS_PROXY, then all_proxy/ALL_PROXY) unless no_proxy
+ * names the host.  STARTTLS protocols are not HTTPS: only --proxy takes
+ * them through a proxy. */
+static void choose_proxy(struct opts *o)
+{
+	struct ck_net_opts n = { 0 };
+	char *url = NULL;
+	bool v6 = strchr(o->host, ':') != NULL;
+
+	cli_net_env(&n, o->proxy, o->no_proxy);
+	o->proxy = n.proxy;
+	if (o->proxy || o->no_proxy || o->starttls || !n.https_proxy)
+		return;
+	if (asprintf(&url, "https://%s%s%s:%s/", v6 ? "[" : "", o->host, v6 ? "]" : "", o->port) < 0)
+		exit(CLI_EXIT_INTERNAL);
+	if (!n.no_proxy || !ck_net_no_proxy(url, n.no_proxy))
+		o->proxy = n.https_proxy;
+	free(url);
+}
+
 static void finish_options(struct opts *o, int argc, char **argv, int first)
 {
 	const char *name;
@@ -216,6 +260,10 @@ static void finish_options(struct opts *o, int argc, char **argv, int first)
 		cli_usage("--force only applies to --save-chain");
 	if (o->tls12 && o->tls13)
 		cli_usage("use --tls1.2 or --tls1.3, not both");
+	if (o->proxy && o->no_proxy)
+		cli_usage("use only one of --proxy and --no-proxy");
+	if (o->starttls && o->http_path)
+		cli_usage("--http-get speaks HTTPS: it does not go with --starttls");
 	o->version = o->tls12 ? CK_TLS_V12 : o->tls13 ? CK_TLS_V13 : CK_TLS_ANY;
 	if (o->send != SEND_AUTO && !o->pfx && !o->cert)
 		cli_usage("--send needs a client certificate (--pfx or --cert)");
@@ -228,6 +276,9 @@ static void finish_options(struct opts *o, int argc, char **argv, int first)
 		o->connect_timeout_ms = 10000;
 	if (!o->timeout_ms)
 		o->timeout_ms = 30000;
+	choose_proxy(o);
+	if (gethostname(o->ehlo, sizeof o->ehlo - 1) < 0 || !strchr(o->ehlo, '.'))
+		snprintf(o->ehlo, sizeof o->ehlo, "localhost");
 	name = o->sni ? o->sni : o->host;
 	v6 = strchr(name, ':') != NULL;
 	if (asprintf(&o->http_host, "%s%s%s%s%s", v6 ? "[" : "", name, v6 ? "]" : "",
@@ -471,6 +522,9 @@ static int probe(const struct opts *o, const struct client *cl, struct run *run)
 	run->to.http_path = o->http_path;
 	run->to.http_host = o->http_host;
 	run->to.alpn = (const char *const *)o->alpn;
+	run->to.proxy = o->proxy;
+	run->to.starttls = o->starttls;
+	run->to.starttls_name = o->ehlo;
 	if (cl->bundle) {
 		run->to.send = cl->chain;
 		run->to.nsend = cl->nsend;
@@ -492,6 +546,7 @@ static int explain(const struct opts *o, const struct client *cl, const struct s
 		.server_valid = sv->valid, .server_problem = sv->problem,
 		.timeout_ms = o->timeout_ms, .connect_timeout_ms = o->connect_timeout_ms,
 		.host = o->host, .port = o->port, .sni = o->sni, .http_path = o->http_path,
+		.starttls = o->starttls,
 	};
 
 	run->matches = calloc(r->nrequests ? r->nrequests : 1, sizeof *run->matches);

@@ -55,6 +55,9 @@ done <<'TABLE'
 2|--http-get takes a path that starts with '/' and has no spaces, not 'api'|--http-get api $T
 2|--sni takes a host name; a server name cannot be an IP address|--sni 127.0.0.1 $T
 2|--format takes text, json or xml, not 'yaml'|--format yaml $T
+2|use only one of --proxy and --no-proxy|--proxy http://127.0.0.1:1 --no-proxy $T
+2|--starttls takes smtp, imap, pop3, ldap or postgres, not 'ftp'|--starttls ftp $T
+2|--http-get speaks HTTPS: it does not go with --starttls|--starttls smtp --http-get / $T
 2|unrecognized option '--bogus'|--bogus $T
 2|option '--pfx' requires an argument|--pfx
 # --- the credential
