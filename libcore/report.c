@@ -10,6 +10,7 @@
 
 #include "report.h"
 #include "report-csr.h"
+#include "report-crl.h"
 #include "oid.h"
 #include "xmlw.h"
 #include "der.h"
@@ -1512,6 +1513,8 @@ static int text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts 
 
 	if (json_object_get(doc, "csr")) /* a certificate request (report-csr) */
 		return ck_report_csr_text(f, doc, o);
+	if (json_object_get(doc, "crls")) /* certificate revocation lists (report-crl) */
+		return ck_report_crl_text(f, doc, o);
 
 	if (json_object_get(doc, "error")) {
 		const json_t *e = json_object_get(doc, "error");
