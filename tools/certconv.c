@@ -115,12 +115,15 @@ static void report_glued(const struct opts *o, const struct ck_bundle *b)
 {
 	for (size_t i = 0; i < b->nglued && !o->conv.quiet; i++) {
 		const struct ck_pem_glue *g = &b->glued[i];
+		/* blocks are counted from 1 with their line, as derdump and
+		 * chainview's corrupt-block and pem-glued-blocks count them;
+		 * "[N]" is only ever a certificate's position */
 		if (g->kind == CK_GLUE_AFTER_TEXT)
-			cli_msg(b->name, "put PEM block %u on a line of its own (it started after "
-				"other text on line %u)", g->block, g->line);
+			cli_msg(b->name, "PEM block %u (line %u): started after other text; put on a "
+				"line of its own", g->block, g->line);
 		else
-			cli_msg(b->name, "put PEM blocks %u and %u on lines of their own (they "
-				"shared line %u)", g->block - 1, g->block, g->line);
+			cli_msg(b->name, "PEM blocks %u and %u (line %u): shared a line; put on lines "
+				"of their own", g->block - 1, g->block, g->line);
 	}
 }
 
