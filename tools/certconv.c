@@ -277,6 +277,7 @@ int main(int argc, char **argv)
 	struct plan p = { 0 };
 	struct ck_buf out;
 	int first, status;
+	size_t corrupt = 0;
 	bool secret = false;
 
 	conv_opts_init(&o.conv);
@@ -285,7 +286,7 @@ int main(int argc, char **argv)
 	if (first >= argc)
 		cli_usage("no input file (use '-' for standard input)");
 	check_usage(&o, &c);
-	b = conv_load(&c, argv + first, argc - first, &status);
+	b = conv_load(&c, argv + first, argc - first, &status, &corrupt);
 	if (!b || (status = conv_check_keys(b)))
 		goto out;
 	if (o.fix && !(trust = cli_load_trust(&c, &status)))
@@ -301,7 +302,7 @@ int main(int argc, char **argv)
 		status = render(&o, b, &p, &out, &secret);
 	if (!status)
 		status = conv_write(&o.conv, &out, secret);
-	if (!status && !p.complete)
+	if (!status && (!p.complete || corrupt))
 		status = CLI_EXIT_PROBLEMS;
 out:
 	conv_password_free(p.password);
