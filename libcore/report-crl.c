@@ -172,6 +172,7 @@ json_t *ck_report_crl(const char *name, bool pem, const struct ck_crlset *s,
 	json_object_set_new(input, "name", ck_json_str(name));
 	json_object_set_new(input, "format", json_string(pem ? "pem" : "der"));
 	json_object_set_new(doc, "input", input);
+	json_object_set_new(doc, "at", ck_json_time(at)); /* what the dates are judged against */
 	for (size_t i = 0; i < n; i++) {
 		struct ck_crl_about a;
 		char which[32] = "";

@@ -13,7 +13,7 @@ struct ck_report_crl_sig {
 	const char *signer_source; /* where that certificate came from, or NULL */
 };
 
-/* { "input": {"name", "format": "pem|der"},
+/* { "input": {"name", "format": "pem|der"}, "at",
  *   "crls": [ {"index", "issuer", "version", "this_update", "next_update",
  *              "expired", "not_yet_valid", "crl_number", "delta_crl_base",
  *              "freshest_crl", "authority_key_id",

@@ -130,6 +130,8 @@ expect_json "json: reasons" '[.crls[0].reasons[] | "\(.reason)=\(.count)"] | joi
 expect_json "json: no entries without -v" '.crls[0] | has("revoked")' false
 expect_json "json: signature" '"\(.crls[0].signature.status) \(.crls[0].signature.signer_source)"' \
 	"valid $C/ca.crt"
+run chainview $NOTRUST --json --at 2021-06-01 "$C/ca-expired.crl"
+expect_json "json: the time checked" '"\(.at) \(.crls[0].expired) \(.findings[0].code)"' '2021-06-01T00:00:00Z true crl-expired'
 run chainview $NOTRUST --json "$C/wrongkey.crl"
 expect_json "json: not checked" '"\(.crls[0].signature.status) \(.findings | length)"' 'not-checked 0'
 
