@@ -20,6 +20,7 @@
 
 #include "libcore/crl.h"
 #include "libcore/der.h"
+#include "libcore/report-crl.h"
 
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
@@ -131,6 +132,47 @@ static void add_fixture(struct ck_crlset *s, const char *rel)
 		fz_fail("fixture %s: %s", rel, err.what);
 }
 
+/* chainview's view of the set: the accessors, the document with every
+ * entry, and its text (to /dev/null). */
+static bool count_entry(void *ctx, const struct ck_crl_entry *e)
+{
+	if (!e->serial || e->reason < -1 || e->reason > 255)
+		fz_fail("entry with reason %d", e->reason);
+	(*(size_t *)ctx)++;
+	return true;
+}
+
+static void show(const struct ck_crlset *s, const struct ck_cert *const *pool, time_t at)
+{
+	size_t n = ck_crlset_count(s);
+	struct ck_report_crl_sig *sigs = calloc(n ? n : 1, sizeof *sigs);
+	struct ck_text_opts to = { .verbose = true };
+	json_t *doc;
+	FILE *null = fopen("/dev/null", "w");
+
+	if (!sigs || !null)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		struct ck_crl_about a;
+		char name[512];
+		size_t walked = 0;
+		if (ck_crlset_about(s, i, &a))
+			fz_fail("CRL %zu of %zu has nothing to show", i, n);
+		for (size_t k = 0; ck_crlset_idp_name(s, i, k, name, sizeof name); k++)
+			fz_assert_line("a distribution point name", name);
+		ck_crlset_entries(s, i, count_entry, &walked);
+		if (walked != a.entries)
+			fz_fail("%zu entries walked, %zu counted", walked, a.entries);
+		sigs[i].status = ck_crlset_signature(s, i, pool, 4, NULL);
+	}
+	doc = ck_report_crl("input", true, s, sigs, at, true);
+	if (!doc || ck_report_crl_text(null, doc, &to))
+		abort();
+	json_decref(doc);
+	fclose(null);
+	free(sigs);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f = { data, size };
@@ -184,6 +226,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_fail("status %d", (int)r.status);
 		}
 	}
+	show(s, pool, at);
+	(void)ck_crl_sniff(crl, crl_len);
 	free(signed_crl);
 	ck_crlset_free(s);
 	return 0;

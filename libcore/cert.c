@@ -260,6 +260,16 @@ static bool push_san(ck_strv *v, unsigned type, const gnutls_datum_t *name,
 		    gnutls_x509_dn_get_str2(dn, &str, 0) == 0) {
 			snprintf(buf, sizeof buf, "DirName:%.*s", (int)str.size, str.data);
 			ok = strv_push(v, buf, strlen(buf));
+		} else if (name->size && name->data[0] != 0x30 &&
+			   memchr(name->data, '=', name->size)) {
+			/* GnuTLS 3.7 gives a name constraint's directoryName as
+			 * its RFC 4514 text already, not as DER */
+			char *t = ck_dn_clean(name->data, name->size);
+			if (t) {
+				snprintf(buf, sizeof buf, "DirName:%s", t);
+				free(t);
+			}
+			ok = t && strv_push(v, buf, strlen(buf));
 		} else {
 			ok = strv_push(v, "DirName:(unreadable)", 20);
 		}
@@ -900,7 +910,81 @@ out:
 	return rc;
 }
 
-static enum ck_status read_policies(gnutls_x509_crt_t crt, struct ck_cert_extra *e)
+/* A DisplayText at `name` as UTF-8 (new string), NULL when absent. */
+static char *display_text(asn1_node node, const char *name)
+{
+	char choice[32], path[128];
+	unsigned char buf[512];
+	int len = sizeof choice;
+	unsigned long tag;
+
+	if (asn1_read_value(node, name, choice, &len) != ASN1_SUCCESS)
+		return NULL;
+	tag = !strcmp(choice, "ia5String") ? CK_TAG_IA5 : !strcmp(choice, "visibleString") ? 26 :
+	      !strcmp(choice, "bmpString") ? 30 : 12;
+	snprintf(path, sizeof path, "%s.%s", name, choice);
+	len = sizeof buf;
+	if (asn1_read_value(node, path, buf, &len) != ASN1_SUCCESS)
+		return NULL;
+	return ck_der_string_utf8(tag, buf, (size_t)len);
+}
+
+/* The k-th (0-based) userNotice of policy `pol` (1-based) in the decoded
+ * certificatePolicies as one line: the explicit text, then the notice
+ * reference GnuTLS leaves out ("(notice 1, 2 of ORG)").  NULL when it
+ * cannot be read here (GnuTLS's text is shown then). */
+static char *user_notice(asn1_node cp, unsigned pol, unsigned k)
+{
+	char name[96], oid[64], out[1024] = "";
+	unsigned char *q = NULL;
+	size_t qlen = 0, o = 0;
+	asn1_node un = NULL;
+	char *text = NULL, *org = NULL, *ret = NULL;
+	int nq = 0, nn = 0;
+
+	snprintf(name, sizeof name, "?%u.policyQualifiers", pol);
+	if (!cp || asn1_number_of_elements(cp, name, &nq) != ASN1_SUCCESS)
+		return NULL;
+	for (int i = 1; i <= nq && !q; i++) {
+		snprintf(name, sizeof name, "?%u.policyQualifiers.?%d.policyQualifierId", pol, i);
+		if (!ck_der_read_oid(cp, name, oid, sizeof oid) || strcmp(oid, "1.3.6.1.5.5.7.2.2"))
+			continue;
+		if (k-- == 0) {
+			snprintf(name, sizeof name, "?%u.policyQualifiers.?%d.qualifier", pol, i);
+			if (!ck_der_read_bytes(cp, name, &q, &qlen))
+				return NULL;
+		}
+	}
+	if (!q || ck_der_decode("CHAINKIT.UserNotice", q, qlen, &un, NULL))
+		goto out;
+	text = display_text(un, "explicitText");
+	org = display_text(un, "noticeRef.organization");
+	if (text)
+		o += (size_t)snprintf(out, sizeof out, "%s", text);
+	if (org && asn1_number_of_elements(un, "noticeRef.noticeNumbers", &nn) == ASN1_SUCCESS) {
+		o += (size_t)snprintf(out + o, sizeof out - o, "%s(notice", o ? " " : "");
+		for (int i = 1; i <= nn && o < sizeof out; i++) {
+			unsigned long v;
+			snprintf(name, sizeof name, "noticeRef.noticeNumbers.?%d", i);
+			if (ck_der_read_uint(un, name, &v))
+				o += (size_t)snprintf(out + o, sizeof out - o, "%s %lu", i > 1 ? "," : "", v);
+			else
+				o += (size_t)snprintf(out + o, sizeof out - o, "%s ?", i > 1 ? "," : "");
+		}
+		if (o < sizeof out)
+			snprintf(out + o, sizeof out - o, " of %s)", org);
+	}
+	ret = strdup(out);
+out:
+	if (un)
+		asn1_delete_structure(&un);
+	free(text);
+	free(org);
+	free(q);
+	return ret;
+}
+
+static enum ck_status read_policies(gnutls_x509_crt_t crt, asn1_node cp, struct ck_cert_extra *e)
 {
 	for (unsigned i = 0;; i++) {
 		struct gnutls_x509_policy_st pol;
@@ -920,13 +1004,17 @@ static enum ck_status read_policies(gnutls_x509_crt_t crt, struct ck_cert_extra 
 		memset(n, 0, sizeof *n);
 		n->oid = strdup(pol.oid ? pol.oid : "");
 		ok = n->oid != NULL;
-		for (unsigned q = 0; ok && q < pol.qualifiers; q++) {
+		for (unsigned q = 0, k = 0; ok && q < pol.qualifiers; q++) {
 			const char *d = pol.qualifier[q].data;
 			size_t len = pol.qualifier[q].size;
-			if (pol.qualifier[q].type == GNUTLS_X509_QUALIFIER_URI)
+			if (pol.qualifier[q].type == GNUTLS_X509_QUALIFIER_URI) {
 				ok = strv_push_url(&n->cps, (const unsigned char *)d, len);
-			else if (pol.qualifier[q].type == GNUTLS_X509_QUALIFIER_NOTICE)
-				ok = strv_push(&n->notices, d, len);
+			} else if (pol.qualifier[q].type == GNUTLS_X509_QUALIFIER_NOTICE) {
+				char *full = user_notice(cp, i + 1, k++);
+				ok = full ? strv_push(&n->notices, full, strlen(full)) :
+					    strv_push(&n->notices, d, len);
+				free(full);
+			}
 		}
 		gnutls_x509_policy_release(&pol);
 		if (!ok)
@@ -950,8 +1038,18 @@ enum ck_status ck_cert_extra_read(const struct ck_cert *c, struct ck_cert_extra 
 		return CK_OK; /* the record was read; nothing more to show */
 	if (ck_cert_ext_find(c, "2.5.29.30", &nc) && nc_readable_by_gnutls(nc.value, nc.len))
 		rc = read_nc(crt, out);
-	if (!rc)
-		rc = read_policies(crt, out);
+	if (!rc) {
+		/* GnuTLS drops a userNotice's noticeRef: the qualifiers are
+		 * decoded here as well */
+		struct ck_ext cpe;
+		asn1_node cp = NULL;
+		if (ck_cert_ext_find(c, "2.5.29.32", &cpe) &&
+		    ck_der_decode("CHAINKIT.CertificatePolicies", cpe.value, cpe.len, &cp, NULL))
+			cp = NULL;
+		rc = read_policies(crt, cp, out);
+		if (cp)
+			asn1_delete_structure(&cp);
+	}
 	gnutls_x509_crt_deinit(crt);
 	return rc;
 }

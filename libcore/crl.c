@@ -31,6 +31,7 @@
 #include "crl.h"
 #include "der.h"
 
+#include <arpa/inet.h>
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -670,6 +671,8 @@ struct crl {
 	time_t this_update, next_update;
 	bool has_next;
 	bool has_number, is_delta, has_freshest, has_idp, has_aki;
+	int version;            /* 1 or 2 */
+	struct ck_span revoked; /* revokedCertificates' content; len 0 when none */
 	struct ck_span number, base, aki, idp;
 	unsigned char akid[CK_KEYID_MAX];
 	size_t akid_len;
@@ -1091,9 +1094,11 @@ static enum ck_status crl_tbs(struct crl *c, size_t pos, size_t end, struct ck_e
 
 	if ((rc = rd(d, pos, end, &t, err)))
 		return rc;
+	c->version = 1;
 	if (is_univ(&t, CK_TAG_INTEGER)) {
 		if (t.len != 1 || d[pos + t.hdr_len] != 1)
 			return ck_error_set_at(err, CK_E_PARSE, (int64_t)pos, "CRL version is not v2");
+		c->version = 2;
 		pos += t.hdr_len + t.len;
 		if ((rc = rd(d, pos, end, &t, err)))
 			return rc;
@@ -1125,6 +1130,7 @@ static enum ck_status crl_tbs(struct crl *c, size_t pos, size_t end, struct ck_e
 		if (is_univ(&t, CK_TAG_SEQUENCE)) {
 			if ((rc = crl_entries(c, pos + t.hdr_len, pos + t.hdr_len + t.len, err)))
 				return rc;
+			span_set(&c->revoked, pos + t.hdr_len, t.len);
 			pos += t.hdr_len + t.len;
 		}
 	}
@@ -2048,4 +2054,264 @@ out:
 	free(j.used);
 	dn_cleanup(&j.iss);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* showing a CRL */
+
+bool ck_crl_sniff(const unsigned char *data, size_t len)
+{
+	struct ck_tlv outer, tbs, t[4];
+	size_t pos, end, n = 0;
+
+	if (!data || !len)
+		return false;
+	if (memmem(data, len, pem_begin, sizeof pem_begin - 1))
+		return !memmem(data, len, "-----BEGIN CERTIFICATE-----", 27) &&
+		       !memmem(data, len, "-----BEGIN X509 CERTIFICATE-----", 32) &&
+		       !memmem(data, len, "-----BEGIN TRUSTED CERTIFICATE-----", 35);
+	/* CertificateList: SEQUENCE { tbsCertList SEQUENCE { [version INTEGER,]
+	 * signature SEQUENCE, issuer SEQUENCE, thisUpdate TIME, ... } ... } */
+	if (data[0] != 0x30 || rd(data, 0, len, &outer, NULL) || !is_univ(&outer, CK_TAG_SEQUENCE) ||
+	    rd(data, outer.hdr_len, len, &tbs, NULL) || !is_univ(&tbs, CK_TAG_SEQUENCE))
+		return false;
+	pos = outer.hdr_len + tbs.hdr_len;
+	end = pos + tbs.len;
+	while (n < 4 && pos < end && !rd(data, pos, end, &t[n], NULL)) {
+		pos += t[n].hdr_len + t[n].len;
+		n++;
+	}
+#define IS_TIME(x) ((x).cls == 0 && ((x).tag == CK_TAG_UTCTIME || (x).tag == CK_TAG_GENTIME))
+	if (n >= 3 && is_univ(&t[0], CK_TAG_SEQUENCE) && is_univ(&t[1], CK_TAG_SEQUENCE) &&
+	    IS_TIME(t[2]))
+		return true;
+	return n >= 4 && is_univ(&t[0], CK_TAG_INTEGER) && is_univ(&t[1], CK_TAG_SEQUENCE) &&
+	       is_univ(&t[2], CK_TAG_SEQUENCE) && IS_TIME(t[3]);
+#undef IS_TIME
+}
+
+/* A non-negative big-endian integer in decimal (truncated to "" when it
+ * does not fit). */
+static void uint_decimal(const unsigned char *p, size_t n, char *out, size_t size)
+{
+	unsigned char tmp[CK_CRL_NUMBER_MAX];
+	char digits[CK_CRL_NUMBER_MAX * 3];
+	size_t nd = 0, k;
+
+	out[0] = '\0';
+	while (n > 1 && p[0] == 0) {
+		p++;
+		n--;
+	}
+	if (n > sizeof tmp)
+		return;
+	memcpy(tmp, p, n);
+	for (;;) {
+		unsigned rem = 0;
+		bool zero = true;
+		for (size_t i = 0; i < n; i++) {
+			unsigned v = rem << 8 | tmp[i];
+			tmp[i] = (unsigned char)(v / 10);
+			rem = v % 10;
+			zero = zero && tmp[i] == 0;
+		}
+		digits[nd++] = (char)('0' + rem);
+		if (zero || nd == sizeof digits)
+			break;
+	}
+	if (nd >= size)
+		return;
+	for (k = 0; k < nd; k++)
+		out[k] = digits[nd - 1 - k];
+	out[nd] = '\0';
+}
+
+static const struct crl *crl_at(const struct ck_crlset *s, size_t i)
+{
+	return s && i < s->n ? s->crls[i] : NULL;
+}
+
+enum ck_status ck_crlset_about(const struct ck_crlset *s, size_t i, struct ck_crl_about *out)
+{
+	const struct crl *c = crl_at(s, i);
+	const char *name;
+	char oid[64];
+
+	if (!c || !out)
+		return CK_E_USAGE;
+	memset(out, 0, sizeof *out);
+	out->issuer = c->issuer_text;
+	out->origin = c->origin;
+	out->unusable = c->unusable;
+	out->version = c->version;
+	out->this_update = c->this_update;
+	out->next_update = c->next_update;
+	out->has_next = c->has_next;
+	if (c->has_number)
+		uint_decimal(cspan(c, c->number), c->number.len, out->number, sizeof out->number);
+	out->delta = c->is_delta;
+	if (c->is_delta && c->base.len)
+		uint_decimal(cspan(c, c->base), c->base.len, out->delta_base, sizeof out->delta_base);
+	out->freshest = c->has_freshest;
+	for (size_t k = 0; k < c->akid_len; k++)
+		snprintf(out->aki + 2 * k, 3, "%02x", c->akid[k]);
+	out->has_idp = c->has_idp;
+	out->idp_names = c->idp_names.n;
+	out->only_user = c->only_user;
+	out->only_ca = c->only_ca;
+	out->only_attr = c->only_attr;
+	out->indirect = c->indirect;
+	if (c->idp_has_reasons)
+		reasons_str(c->idp_reasons, out->only_reasons, sizeof out->only_reasons);
+	name = c->sign_algo ? gnutls_sign_get_name((gnutls_sign_algorithm_t)c->sign_algo) : NULL;
+	if (!name) {
+		crl_sign_algo(c, oid, sizeof oid);
+		name = oid;
+	}
+	snprintf(out->signature_algorithm, sizeof out->signature_algorithm, "%s", name);
+	out->entries = c->nentries;
+	for (size_t k = 0; k < c->nentries; k++) {
+		int r = c->entries[k].reason;
+		if (r >= 0 && r <= 10)
+			out->by_reason[r]++;
+		else
+			out->no_reason++;
+	}
+	return CK_OK;
+}
+
+bool ck_crlset_idp_name(const struct ck_crlset *s, size_t i, size_t k, char *buf, size_t size)
+{
+	const struct crl *c = crl_at(s, i);
+	const struct gname *g;
+	char ip[INET6_ADDRSTRLEN];
+
+	if (!c || k >= c->idp_names.n || !size)
+		return false;
+	g = &c->idp_names.v[k];
+	switch (g->tag) {
+	case 1:
+	case 2:
+	case 6: {
+		char *u = ck_der_string_utf8(CK_TAG_IA5, g->p, g->len);
+		snprintf(buf, size, "%s%s", g->tag == 1 ? "email:" : g->tag == 2 ? "DNS:" : "URI:",
+			 u ? u : "?");
+		free(u);
+		break;
+	}
+	case 4: {
+		char *t = dn_text(g->p, g->len);
+		snprintf(buf, size, "DirName:%s", t ? t : "?");
+		free(t);
+		break;
+	}
+	case 7:
+		if ((g->len == 4 || g->len == 16) &&
+		    inet_ntop(g->len == 4 ? AF_INET : AF_INET6, g->p, ip, sizeof ip)) {
+			snprintf(buf, size, "IP:%s", ip);
+			break;
+		}
+		/* fall through */
+	default:
+		snprintf(buf, size, "other:[%u]", g->tag);
+	}
+	ck_text_oneline(buf);
+	return true;
+}
+
+/* The reasonCode and invalidityDate among one entry's extensions
+ * d[pos..end) (extensions it cannot read are left out: the CRL was
+ * read whole when it was added). */
+static void entry_show_exts(const unsigned char *d, size_t pos, size_t end,
+			    struct ck_crl_entry *e)
+{
+	while (pos < end) {
+		struct xext x;
+		struct ck_tlv t;
+		size_t next;
+		if (ext_read(d, &pos, end, &x, NULL))
+			return;
+		if (xext_ce(d, &x, CE_REASON)) {
+			if (!rd(d, x.off, x.off + x.len, &t, NULL) && is_univ(&t, 10) && t.len == 1)
+				e->reason = d[x.off + t.hdr_len];
+		} else if (xext_ce(d, &x, CE_INVALIDITY)) {
+			time_t when;
+			if (!read_time(d, x.off, x.off + x.len, "invalidityDate", &when, &next, NULL))
+				e->invalidity = when;
+		}
+	}
+}
+
+enum ck_status ck_crlset_entries(const struct ck_crlset *s, size_t i, ck_crl_entry_fn fn,
+				 void *ctx)
+{
+	const struct crl *c = crl_at(s, i);
+	const unsigned char *d;
+	size_t pos, end;
+
+	if (!c || !fn)
+		return CK_E_USAGE;
+	d = c->der;
+	pos = c->revoked.off;
+	end = pos + c->revoked.len;
+	/* the same walk as crl_entries(), which accepted every entry */
+	while (pos < end) {
+		struct ck_tlv sq, t;
+		struct ck_crl_entry e = { .reason = -1 };
+		size_t p, eend;
+		time_t when;
+
+		if (rd(d, pos, end, &sq, NULL))
+			break;
+		p = pos + sq.hdr_len;
+		eend = p + sq.len;
+		if (rd(d, p, eend, &t, NULL))
+			break;
+		e.serial = d + p + t.hdr_len;
+		e.serial_len = t.len;
+		int_trim(&e.serial, &e.serial_len);
+		while (e.serial_len > 1 && e.serial[0] == 0) { /* the sign octet */
+			e.serial++;
+			e.serial_len--;
+		}
+		p += t.hdr_len + t.len;
+		if (read_time(d, p, eend, "revocationDate", &when, &p, NULL))
+			break;
+		e.date = when;
+		if (p < eend && !rd(d, p, eend, &t, NULL))
+			entry_show_exts(d, p + t.hdr_len, eend, &e);
+		if (!fn(ctx, &e))
+			break;
+		pos = eend;
+	}
+	return CK_OK;
+}
+
+enum ck_crl_sigcheck ck_crlset_signature(const struct ck_crlset *s, size_t i,
+					 const struct ck_cert *const *pool, size_t n,
+					 size_t *signer)
+{
+	const struct crl *cc = crl_at(s, i);
+	struct crl *c = (struct crl *)cc; /* only its memo (under the lock) is written */
+	size_t tried = 0;
+
+	if (!c)
+		return CK_CRL_SIG_NOT_CHECKED;
+	for (size_t k = 0; k < n && tried < MAX_SIGNERS; k++) {
+		const struct ck_cert *p = pool[k];
+		if (!p || (!raw_name_eq(p, c) && !subject_is(p, &c->iss)))
+			continue;
+		if (c->akid_len && p->ski_len &&
+		    (p->ski_len != c->akid_len || memcmp(p->ski, c->akid, c->akid_len) != 0))
+			continue;
+		tried++;
+		if (!c->sign_algo)
+			return CK_CRL_SIG_UNSUPPORTED;
+		if (crl_verify(s, c, p)) {
+			if (signer)
+				*signer = k;
+			return CK_CRL_SIG_VALID;
+		}
+	}
+	return tried ? CK_CRL_SIG_INVALID : CK_CRL_SIG_NOT_CHECKED;
 }

@@ -108,4 +108,82 @@ enum ck_status ck_crlset_check(const struct ck_crlset *s, const struct ck_cert *
 			       size_t npool, time_t at, ck_crl_signer_fn signer_ok, void *ctx,
 			       struct ck_revinfo *out, struct ck_error *err);
 
+/* ---------------------------------------------------------------- */
+/* Showing CRLs (chainview): what each CRL of a set says, read from the
+ * same parse as the checks use (no second decoding).  CRLs are indexed
+ * 0 .. ck_crlset_count() - 1, newest first. */
+
+/* Does data[0..len) look like CRLs to show: PEM with "X509 CRL" blocks
+ * and no certificate (a file that also holds certificates is a bundle),
+ * or DER shaped like a CertificateList?  ck_crlset_add() says what is
+ * wrong with it. */
+bool ck_crl_sniff(const unsigned char *data, size_t len);
+
+#define CK_CRL_NUMBER_MAX 160 /* a cRLNumber in decimal, NUL included */
+
+struct ck_crl_about {
+	const char *issuer;        /* RFC 4514 (borrowed from the set) */
+	const char *origin;        /* as given to ck_crlset_add(), "#k" for block k */
+	const char *unusable;      /* why it must not be used; "" when usable */
+	int version;               /* 1 or 2 */
+	time_t this_update, next_update;
+	bool has_next;
+	char number[CK_CRL_NUMBER_MAX];     /* cRLNumber, decimal; "" when absent */
+	bool delta;
+	char delta_base[CK_CRL_NUMBER_MAX]; /* deltaCRLIndicator, decimal */
+	bool freshest;             /* has freshestCRL (delta CRLs are issued) */
+	char aki[2 * CK_KEYID_MAX + 1]; /* authority key identifier, hex; "" when absent */
+	bool has_idp;              /* issuingDistributionPoint: */
+	size_t idp_names;          /*   its names (ck_crlset_idp_name) */
+	bool only_user, only_ca, only_attr, indirect;
+	char only_reasons[160];    /*   onlySomeReasons, comma-separated; "" when absent */
+	char signature_algorithm[64]; /* "RSA-SHA256", or the dotted OID when unknown */
+	size_t entries;            /* revoked certificates */
+	size_t by_reason[11];      /* entries per CRLReason code (0 .. 10) */
+	size_t no_reason;          /* entries without a reasonCode */
+};
+
+/* Fill *out about CRL i of the set (everything borrowed from the set).
+ * CK_E_USAGE when i is out of range.  O(entries) for the reason counts,
+ * no allocation. */
+enum ck_status ck_crlset_about(const struct ck_crlset *s, size_t i, struct ck_crl_about *out);
+
+/* Name k of CRL i's issuingDistributionPoint as text ("URI:http://...",
+ * "DNS:...", "DirName:CN=...", "email:...", "IP:..."), or "other:[n]"
+ * for the kinds not shown; false past the last one. */
+bool ck_crlset_idp_name(const struct ck_crlset *s, size_t i, size_t k, char *buf, size_t size);
+
+/* One revoked certificate, as ck_crlset_entries() gives it. */
+struct ck_crl_entry {
+	const unsigned char *serial; /* big-endian, leading zeros dropped */
+	size_t serial_len;
+	time_t date;                 /* revocationDate */
+	int reason;                  /* CRLReason; -1 when absent */
+	time_t invalidity;           /* invalidityDate; 0 when absent */
+};
+
+/* Return false to stop. */
+typedef bool (*ck_crl_entry_fn)(void *ctx, const struct ck_crl_entry *e);
+
+/* Call fn for every entry of CRL i, in the CRL's order (the DER is
+ * walked again: nothing is kept).  CK_E_USAGE when i is out of range. */
+enum ck_status ck_crlset_entries(const struct ck_crlset *s, size_t i, ck_crl_entry_fn fn,
+				 void *ctx);
+
+enum ck_crl_sigcheck {
+	CK_CRL_SIG_NOT_CHECKED, /* no certificate of the issuer at hand */
+	CK_CRL_SIG_VALID,       /* a certificate of the issuer verifies it */
+	CK_CRL_SIG_INVALID,     /* certificates of the issuer, none verifies it */
+	CK_CRL_SIG_UNSUPPORTED, /* its signature algorithm is not supported */
+};
+
+/* Check CRL i's signature with the certificates pool[0..n) (borrowed;
+ * NULL entries skipped) named as its issuer (RFC 5280 7.1), whose
+ * subjectKeyIdentifier, when both have one, is the CRL's authority key
+ * identifier.  *signer (may be NULL) is set to the index of the one
+ * that verifies when the answer is CK_CRL_SIG_VALID. */
+enum ck_crl_sigcheck ck_crlset_signature(const struct ck_crlset *s, size_t i,
+					 const struct ck_cert *const *pool, size_t n,
+					 size_t *signer);
+
 #endif

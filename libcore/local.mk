@@ -33,6 +33,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/report-tls.c \
 	libcore/report-derdump.c libcore/report-derdump.h \
 	libcore/report-csr.c libcore/report-csr.h \
+	libcore/report-crl.c libcore/report-crl.h \
 	libcore/write.c libcore/write.h \
 	libcore/policy.c libcore/policy.h \
 	libcore/policy-urls.c \

@@ -10,6 +10,7 @@
 
 #include "report.h"
 #include "report-csr.h"
+#include "report-crl.h"
 #include "oid.h"
 #include "xmlw.h"
 #include "der.h"
@@ -1195,8 +1196,12 @@ static void text_verbose(FILE *f, const json_t *c, const char *indent)
 				fprintf(f, "%s%-18s%s\n", indent, i ? "" : "policies:", jstr(p, "oid"));
 			json_array_foreach(json_object_get(p, "cps"), k, q)
 				fprintf(f, "%s%-18s  CPS: %s\n", indent, "", json_string_value(q));
-			json_array_foreach(json_object_get(p, "user_notices"), k, q)
-				fprintf(f, "%s%-18s  user notice: %s\n", indent, "", json_string_value(q));
+			json_array_foreach(json_object_get(p, "user_notices"), k, q) {
+				char lead[128];
+				/* a notice is free text: wrapped under itself */
+				snprintf(lead, sizeof lead, "%s%-18s  user notice: ", indent, "");
+				ck_text_wrap(f, lead, (unsigned)strlen(indent) + 20, json_string_value(q), 80);
+			}
 		}
 	}
 	if (json_is_string(json_object_get(c, "friendly_name")))
@@ -1525,6 +1530,8 @@ static int text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts 
 
 	if (json_object_get(doc, "csr")) /* a certificate request (report-csr) */
 		return ck_report_csr_text(f, doc, o);
+	if (json_object_get(doc, "crls")) /* certificate revocation lists (report-crl) */
+		return ck_report_crl_text(f, doc, o);
 
 	if (json_object_get(doc, "error")) {
 		const json_t *e = json_object_get(doc, "error");

@@ -150,6 +150,7 @@ CLI_TESTS = \
 	tests/cli/chainview-bad-input.sh \
 	tests/cli/chainview-corrupt-block.sh \
 	tests/cli/chainview-csr.sh \
+	tests/cli/chainview-crl.sh \
 	tests/cli/chainview-findings.sh \
 	tests/cli/chainview-output.sh \
 	tests/cli/chainview-options.sh \

@@ -377,3 +377,81 @@ Test(crl, serial_with_leading_zeros)
 	ck_cert_free(c);
 	ck_cert_free(ca);
 }
+
+/* Showing a CRL (chainview): the accessors read what the checks use. */
+static bool collect(void *ctx, const struct ck_crl_entry *e)
+{
+	struct ck_crl_entry *v = ctx;
+	size_t i = 0;
+	while (v[i].serial_len)
+		i++;
+	v[i] = *e;
+	return true;
+}
+
+Test(crl, about_entries_and_signature)
+{
+	const char *const files[] = { "ca.crl", NULL };
+	struct ck_crlset *s = set_of(files);
+	struct ck_crl_about a;
+	struct ck_crl_entry e[4];
+	struct ck_cert *ca = cert("ca"), *root = cert("root");
+	const struct ck_cert *pool[2] = { root, ca };
+	char name[256];
+	size_t at = 99;
+
+	cr_assert_eq(ck_crlset_about(s, 0, &a), CK_OK);
+	cr_assert_str_eq(a.issuer, "CN=chainkit CRL Test CA,O=chainkit tests");
+	cr_assert_eq(a.version, 2);
+	cr_assert_eq(a.this_update, 1577836800);
+	cr_assert(a.has_next && a.next_update == 3155760000);
+	cr_assert_str_eq(a.number, "1000");
+	cr_assert(!a.delta && a.freshest && a.has_idp);
+	cr_assert_eq(strlen(a.aki), 40);
+	cr_assert_eq(a.entries, 2);
+	cr_assert_eq(a.by_reason[1], 1);
+	cr_assert_eq(a.by_reason[6], 1);
+	cr_assert_eq(a.no_reason, 0);
+	cr_assert_str_eq(a.signature_algorithm, "RSA-SHA256");
+	cr_assert_str_eq(a.unusable, "");
+	cr_assert(ck_crlset_idp_name(s, 0, 0, name, sizeof name));
+	cr_assert_str_eq(name, "URI:http://127.0.0.1:18080/crl/ca.crl");
+	cr_assert(!ck_crlset_idp_name(s, 0, 1, name, sizeof name));
+	cr_assert_eq(ck_crlset_about(s, 1, &a), CK_E_USAGE);
+
+	memset(e, 0, sizeof e);
+	cr_assert_eq(ck_crlset_entries(s, 0, collect, e), CK_OK);
+	cr_assert_eq(e[0].reason, 1);
+	cr_assert_eq(e[0].date, 1609459200); /* 2021-01-01 */
+	cr_assert_eq(e[1].reason, 6);
+	cr_assert_eq(e[1].date, 1643760000); /* 2022-02-02 */
+	cr_assert_eq(e[2].serial_len, 0);
+
+	cr_assert_eq(ck_crlset_signature(s, 0, pool, 2, &at), CK_CRL_SIG_VALID);
+	cr_assert_eq(at, 1);
+	cr_assert_eq(ck_crlset_signature(s, 0, pool, 1, NULL), CK_CRL_SIG_NOT_CHECKED);
+	ck_crlset_free(s);
+
+	{
+		const char *const wrong[] = { "wrongkey.crl", NULL };
+		s = set_of(wrong);
+		cr_assert_eq(ck_crlset_signature(s, 0, pool, 2, NULL), CK_CRL_SIG_INVALID);
+		ck_crlset_free(s);
+	}
+	ck_cert_free(ca);
+	ck_cert_free(root);
+}
+
+Test(crl, sniff)
+{
+	size_t len = 0, clen = 0;
+	unsigned char *d = fx_read("crl/ca.crl", &len), *c = fx_read("crl/ca.der", &clen);
+
+	cr_assert(ck_crl_sniff(d, len));
+	cr_assert(!ck_crl_sniff(c, clen), "a certificate is not a CRL");
+	cr_assert(!ck_crl_sniff((const unsigned char *)"-----BEGIN X509 CRL-----\n"
+				"-----BEGIN CERTIFICATE-----\n", 53), "a bundle with a CRL");
+	cr_assert(ck_crl_sniff((const unsigned char *)"-----BEGIN X509 CRL-----\n", 25));
+	free(d);
+	free(c);
+}

@@ -197,6 +197,11 @@ static const struct {
 } other_words[] = {
 	{ "libcore/net.c", "revoked", 1, "the URL result class (aiacheck's \"result\")" },
 	{ "libcore/revocation.c", "revoked", 2, "an OCSP certificate status" },
+	{ "libcore/report-crl.c", "unsupported", 2, "a CRL signature status (chainview's CRL view)" },
+	{ "libcore/report-crl.c", "expired", 2, "the JSON member and text of a CRL past its next update" },
+	{ "libcore/report-crl.c", "revoked", 6, "a CRL's entries (\"revoked\" certificates)" },
+	{ "libcore/ocspserve.c", "revoked", 1, "an OCSP certificate status the responder gives" },
+	{ "tools/aiaserve.c", "revoked", 1, "a fault mode (--fault PATH=revoked)" },
 	{ "libcore/validate.c", "revoked", 1, "a revocation state (chainview's \"revocation\")" },
 	{ "libcore/report.c", "bad-signature", 2, "why a chain link is missing (\"reason\")" },
 	{ "libcore/report.c", "unsupported-signature", 2, "why a chain link is missing (\"reason\")" },

@@ -115,12 +115,15 @@ static void report_glued(const struct opts *o, const struct ck_bundle *b)
 {
 	for (size_t i = 0; i < b->nglued && !o->conv.quiet; i++) {
 		const struct ck_pem_glue *g = &b->glued[i];
+		/* blocks are counted from 1 with their line, as derdump and
+		 * chainview's corrupt-block and pem-glued-blocks count them;
+		 * "[N]" is only ever a certificate's position */
 		if (g->kind == CK_GLUE_AFTER_TEXT)
-			cli_msg(b->name, "put PEM block %u on a line of its own (it started after "
-				"other text on line %u)", g->block, g->line);
+			cli_msg(b->name, "PEM block %u (line %u): started after other text; put on a "
+				"line of its own", g->block, g->line);
 		else
-			cli_msg(b->name, "put PEM blocks %u and %u on lines of their own (they "
-				"shared line %u)", g->block - 1, g->block, g->line);
+			cli_msg(b->name, "PEM blocks %u and %u (line %u): shared a line; put on lines "
+				"of their own", g->block - 1, g->block, g->line);
 	}
 }
 
@@ -274,6 +277,7 @@ int main(int argc, char **argv)
 	struct plan p = { 0 };
 	struct ck_buf out;
 	int first, status;
+	size_t corrupt = 0;
 	bool secret = false;
 
 	conv_opts_init(&o.conv);
@@ -282,7 +286,7 @@ int main(int argc, char **argv)
 	if (first >= argc)
 		cli_usage("no input file (use '-' for standard input)");
 	check_usage(&o, &c);
-	b = conv_load(&c, argv + first, argc - first, &status);
+	b = conv_load(&c, argv + first, argc - first, &status, &corrupt);
 	if (!b || (status = conv_check_keys(b)))
 		goto out;
 	if (o.fix && !(trust = cli_load_trust(&c, &status)))
@@ -298,7 +302,7 @@ int main(int argc, char **argv)
 		status = render(&o, b, &p, &out, &secret);
 	if (!status)
 		status = conv_write(&o.conv, &out, secret);
-	if (!status && !p.complete)
+	if (!status && (!p.complete || corrupt))
 		status = CLI_EXIT_PROBLEMS;
 out:
 	conv_password_free(p.password);

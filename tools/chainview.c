@@ -9,7 +9,9 @@
 #include "config.h"
 
 #include "cli.h"
+#include "libcore/crl.h"
 #include "libcore/csr.h"
+#include "libcore/report-crl.h"
 #include "libcore/report-csr.h"
 #include "libcore/revfetch.h"
 
@@ -47,7 +49,8 @@ static const struct cli_tool tool = {
 		"FILE is a PKCS#12/PFX, JKS, PEM, DER, PKCS#7 or base64 bundle; '-' reads standard input.\n"
 		"The chain is rebuilt from the file and the trust stores; a missing issuer is named\n"
 		"with the URL a client would fetch it from.  A certificate request (CSR) is shown\n"
-		"with its requested extensions, its signature checked.\n"
+		"with its requested extensions, its signature checked; a CRL with its dates, scope\n"
+		"and entries by reason, its signature checked with its issuer (--ca-file).\n"
 		"--revocation crl, ocsp or all fetches the CRLs and OCSP answers the certificates\n"
 		"name (nothing is fetched otherwise; --crl-file alone stays offline).",
 	.options = options,
@@ -147,6 +150,75 @@ static int view_csr(const char *path, const unsigned char *data, size_t len,
 	return status;
 }
 
+/* The signature of each CRL of `s` checked with the certificates of the
+ * trust stores (--ca-file, --ca-dir, the system store). */
+static struct ck_report_crl_sig *crl_signatures(const struct ck_crlset *s,
+						const struct ck_trust *trust)
+{
+	size_t n = ck_crlset_count(s), npool = 0;
+	struct ck_report_crl_sig *sigs = calloc(n ? n : 1, sizeof *sigs);
+	const struct ck_cert **pool = calloc(ck_trust_count(trust) + 1, sizeof *pool);
+	const char **from = calloc(ck_trust_count(trust) + 1, sizeof *from);
+
+	if (!sigs || !pool || !from) {
+		free(sigs);
+		sigs = NULL;
+		goto out;
+	}
+	for (size_t k = 0; trust && k < trust->nstores; k++)
+		for (size_t j = 0; j < trust->stores[k]->ncerts; j++) {
+			from[npool] = trust->stores[k]->name;
+			pool[npool++] = trust->stores[k]->certs[j];
+		}
+	for (size_t i = 0; i < n; i++) {
+		size_t at = 0;
+		sigs[i].status = ck_crlset_signature(s, i, pool, npool, &at);
+		if (sigs[i].status == CK_CRL_SIG_VALID) {
+			sigs[i].signer = pool[at]->subject;
+			sigs[i].signer_source = from[at];
+		}
+	}
+out:
+	free(pool);
+	free(from);
+	return sigs;
+}
+
+/* Certificate revocation lists: shown, their signatures checked. */
+static int view_crl(const char *path, const unsigned char *data, size_t len,
+		    struct cli_common *c, const struct ck_trust *trust, struct cli_output *out)
+{
+	struct ck_crlset *s = NULL;
+	struct ck_report_crl_sig *sigs = NULL;
+	struct ck_error err;
+	json_t *doc = NULL;
+	int status = CLI_EXIT_INTERNAL;
+
+	ck_error_clear(&err);
+	if (ck_crlset_new(&s)) {
+		cli_msg(path, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	if (ck_crlset_add(s, data, len, path, &err)) {
+		ck_error_set_file(&err, path);
+		status = report_error(path, c, &err, out);
+		goto out;
+	}
+	if (!(sigs = crl_signatures(s, trust)) ||
+	    !(doc = ck_report_crl(path, memmem(data, len, "-----BEGIN ", 11) != NULL, s, sigs,
+				  c->at ? c->at : time(NULL), c->verbose))) {
+		cli_msg(path, "out of memory");
+		goto out;
+	}
+	cli_output_doc(out, doc, ck_report_text_chainview);
+	status = json_array_size(json_object_get(doc, "findings")) ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
+out:
+	json_decref(doc);
+	free(sigs);
+	ck_crlset_free(s);
+	return status;
+}
+
 /* One input: load (or a certificate request), analyse, output.  Returns
  * its exit status. */
 static int view(const char *path, struct cli_common *c, const struct opts *o,
@@ -169,6 +241,11 @@ static int view(const char *path, struct cli_common *c, const struct opts *o,
 	if (ck_csr_sniff(data, len)) {
 		status = view_csr(path, data, len, c, out);
 		explicit_bzero(data, len); /* it may hold the request's key */
+		free(data);
+		return status;
+	}
+	if (ck_crl_sniff(data, len)) {
+		status = view_crl(path, data, len, c, trust, out);
 		free(data);
 		return status;
 	}

@@ -108,12 +108,14 @@ static void drop_duplicate_keys(struct ck_bundle *b)
 	b->nkeys = n;
 }
 
-struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int *status)
+struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int *status,
+			    size_t *corrupt)
 {
 	struct ck_load_opts lo = cli_load_opts(c);
 	struct ck_bundle *all = NULL, *b = NULL;
 	struct ck_error err;
 
+	*corrupt = 0;
 	for (int i = 0; i < n; i++) {
 		ck_error_clear(&err);
 		if (ck_bundle_load_file(paths[i], &lo, &b, &err)) {
@@ -121,6 +123,12 @@ struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int
 			ck_bundle_free(all);
 			return NULL;
 		}
+		/* the notes are not merged: said here, per file */
+		for (size_t k = 0; k < b->nnotes; k++)
+			if (b->notes[k].id == CK_F_CORRUPT_BLOCK) {
+				cli_msg(paths[i], "%s", b->notes[k].message);
+				(*corrupt)++;
+			}
 		if (!all) {
 			all = b;
 		} else if (ck_bundle_merge(all, b)) {

@@ -67,8 +67,11 @@ void conv_check_binary_stdout(const struct conv_opts *o);
 
 /* Load every path (the same password options for all) and merge them
  * into one bundle named after the first; a key given twice is kept once.  NULL after printing the error,
- * with *status its exit status. */
-struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int *status);
+ * with *status its exit status.  A PEM block that could not be read is
+ * said on stderr (corrupt-block's message) and counted in *corrupt: what
+ * is converted lacks it, so the tool exits 1. */
+struct ck_bundle *conv_load(struct cli_common *c, char *const *paths, int n, int *status,
+			    size_t *corrupt);
 
 /* The password for the output, per the options; NULL with *status set.
  * `allow_empty`: the tool has --empty-password (and it may be used). */

@@ -69,7 +69,7 @@ static int tool_option(int id, const char *arg, void *ctx)
 
 /* The inputs: the FILEs, then --key. */
 static struct ck_bundle *load(struct cli_common *c, const struct opts *o, char **files, int n,
-			      int *status)
+			      int *status, size_t *corrupt)
 {
 	char **paths = calloc((size_t)n + 2, sizeof *paths);
 	struct ck_bundle *b;
@@ -81,7 +81,7 @@ static struct ck_bundle *load(struct cli_common *c, const struct opts *o, char *
 	memcpy(paths, files, (size_t)n * sizeof *paths);
 	if (o->key)
 		paths[n++] = (char *)o->key;
-	b = conv_load(c, paths, n, status);
+	b = conv_load(c, paths, n, status, corrupt);
 	free(paths);
 	return b;
 }
@@ -155,6 +155,7 @@ int main(int argc, char **argv)
 	struct ck_out *out = NULL;
 	char *password = NULL;
 	int first, status;
+	size_t corrupt = 0;
 	bool complete;
 
 	conv_opts_init(&o.conv);
@@ -167,7 +168,7 @@ int main(int argc, char **argv)
 	/* before the work: a PFX with many iterations takes seconds */
 	if ((status = conv_out_open(&o.conv, true, &out)))
 		goto out;
-	b = load(&c, &o, argv + first, argc - first, &status);
+	b = load(&c, &o, argv + first, argc - first, &status, &corrupt);
 	if (!b || (status = check_key(b)))
 		goto out;
 	trust = cli_load_trust(&c, &status);
@@ -191,7 +192,7 @@ int main(int argc, char **argv)
 	if (!status && !o.conv.quiet && o.conv.p12.iterations > DOTNET_ITERATION_LIMIT)
 		cli_msg(o.conv.output, "note: .NET refuses more than %lu iterations by default "
 			"(Pkcs12LoaderLimits)", DOTNET_ITERATION_LIMIT);
-	if (!status && !complete)
+	if (!status && (!complete || corrupt))
 		status = CLI_EXIT_PROBLEMS;
 out:
 	conv_out_finish(&o.conv, out, NULL);

@@ -251,13 +251,14 @@ int main(int argc, char **argv)
 	struct ck_fix_opts fo = { 0 };
 	struct ck_error err;
 	int first, status;
+	size_t corrupt = 0;
 
 	conv_opts_init(&o.conv);
 	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
 	if (first >= argc)
 		cli_usage("no input file (use '-' for standard input)");
 	check_usage(&o);
-	b = conv_load(&c, argv + first, argc - first, &status);
+	b = conv_load(&c, argv + first, argc - first, &status, &corrupt);
 	if (!b)
 		return cli_finish(&c, status);
 	ck_error_clear(&err);
@@ -271,6 +272,8 @@ int main(int argc, char **argv)
 	} else {
 		status = o.split ? split(b, f, &o) : combined(b, f, &o);
 	}
+	if (!status && corrupt)
+		status = CLI_EXIT_PROBLEMS;
 	ck_fixed_free(f);
 	ck_bundle_free(b);
 	return cli_finish(&c, status);

@@ -80,4 +80,17 @@ else
 	cat "$TMPD/xmllint"
 	fail "aiacheck XML does not validate"
 fi
+
+# the converters say it too, in the same words, write what could be read
+# and exit 1 (they used to drop the block without a word and exit 0)
+msg="^(certconv|pfx2pem|pem2pfx): $TMPD/base64.pem: PEM block 2 could not be read and was skipped: bad base64 in CERTIFICATE block at line $line2"
+run certconv --to pem -o "$TMPD/conv.pem" "$TMPD/base64.pem"
+expect "certconv: corrupt block said" 1 '' "$msg"
+check_count() {
+	checks=$((checks + 1))
+	if [ "$(grep -c 'BEGIN CERTIFICATE' "$2")" = "$3" ]; then echo "ok: $1"; else fail "$1: not $3 certificates in $2"; fi
+}
+check_count "certconv: the readable certificates written" "$TMPD/conv.pem" 2
+run pfx2pem --chain-only -o "$TMPD/p2p.pem" "$TMPD/base64.pem"
+expect "pfx2pem: corrupt block said" 1 '' "$msg"
 finish

@@ -169,9 +169,17 @@ expect_json "JSON: name_constraints" '.certificates[0].name_constraints | (.perm
 run chainview -v --no-system-trust --color never "$FX/certpol/ca-qualifiers.der"
 expect "-v: policy" 1 '^ +policies: +2\.999\.1$'
 expect "-v: CPS" 1 '^ +CPS: http://127\.0\.0\.1:18080/cps\.html$'
-expect "-v: user notice" 1 '^ +user notice: chainkit test policy$'
+# the notice reference (organization, numbers) too, as openssl shows it (issue 24 item 8)
+expect "-v: user notice" 1 '^ +user notice: chainkit test policy \(notice 1, 2 of$'
+expect "-v: user notice, wrapped" 1 '^ +chainkit tests\)$'
 run chainview --json --no-system-trust "$FX/certpol/ca-qualifiers.der"
-expect_json "JSON: certificate_policies" '.certificates[0].certificate_policies[0] | [.oid, (.cps|join(",")), (.user_notices|join(","))] | join(" ")' "2.999.1 http://127.0.0.1:18080/cps.html chainkit test policy"
+expect_json "JSON: certificate_policies" '.certificates[0].certificate_policies[0] | [.oid, (.cps|join(",")), (.user_notices|join(","))] | join(" ")' "2.999.1 http://127.0.0.1:18080/cps.html chainkit test policy (notice 1, 2 of chainkit tests)"
+# a directoryName constraint is shown as its name, not "(unreadable)"
+run chainview -v --no-system-trust --color never "$FX/nc/ca-dn.der"
+expect "-v: DirName NC permitted" 1 '^ +NC permitted: +DirName:OU=Permitted,O=chainkit tests$'
+expect "-v: DirName NC excluded" 1 '^ +NC excluded: +DirName:OU=Excluded,OU=Permitted,O=chainkit tests$'
+run chainview --json --no-system-trust "$FX/nc/ca-dn.der"
+expect_json "JSON: DirName constraints" '.certificates[0].name_constraints | (.permitted|join(",")) + " / " + (.excluded|join(","))' "DirName:OU=Permitted,O=chainkit tests / DirName:OU=Excluded,OU=Permitted,O=chainkit tests"
 if command -v xmllint >/dev/null 2>&1; then
 	for f in nc/ca-ip.der certpol/ca-qualifiers.der; do
 		run chainview --xml --no-system-trust "$FX/$f"

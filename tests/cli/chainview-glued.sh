@@ -54,7 +54,7 @@ while IFS='|' read -r file certs keys blocks line message; do
 	run certconv --fix --to pem $CA -o "$TMPD/fixed.pem" "$G/$file"
 	expect_no_crash "$file: certconv --fix"
 	expect "$file: certconv --fix says what it put on lines of its own" "$rc" '' \
-		"^certconv: .*$file: put PEM block.* on (a line|lines) of (its|their) own \((they shared|it started after other text on) line $line\)$"
+		"^certconv: .*$file: PEM blocks? [0-9]+( and [0-9]+)? \(line $line\): (shared a line|started after other text); put on (a line|lines) of (its|their) own$"
 	checks=$((checks + 1))
 	if grep -q 'nothing to fix' "$err"; then fail "$file: certconv --fix says nothing to fix"; else echo "ok: $file: not 'nothing to fix'"; fi
 	check "$file: certconv --fix output has BEGIN and END on lines of their own" "$(own_lines "$TMPD/fixed.pem")" yes
