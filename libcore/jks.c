@@ -996,8 +996,8 @@ static enum ck_status unprotect_key(const unsigned char *der, size_t len, const 
 	else if (rc)
 		rc = ck_error_set(err, rc, "the key could not be decrypted");
 	else if (ck_key_parse(plain, plain_len, false, NULL, out, err))
-		/* a key GnuTLS cannot read (3.7 refuses an EC key without its
-		 * public point, as Java writes it): left listed */
+		/* a key no reader takes (an EC key without its public
+		 * point, as Java writes them, is completed by eckey): listed */
 		rc = ck_error_set(err, CK_E_UNSUPPORTED, "the decrypted key cannot be read");
 out:
 	if (plain) {
