@@ -63,6 +63,16 @@ struct ck_jks_info {
 
 void ck_jks_info_free(struct ck_jks_info *info);
 
+/* A password as Java hands it to the keystore code: String.toCharArray,
+ * UTF-16 code units (a character beyond the BMP is a surrogate pair),
+ * each big-endian — what the integrity hash and Sun's KeyProtector
+ * hash, and what keytool makes of the same password typed as UTF-8.
+ * `pw` is UTF-8; a byte that does not start a valid sequence (overlong,
+ * a surrogate, past U+10FFFF, cut short) becomes U+FFFD, as Java's
+ * decoder makes it, and sets *lossy (may be NULL).  A new buffer of
+ * *out_len bytes, to wipe and free; NULL when out of memory. */
+unsigned char *ck_jks_password_utf16be(const char *pw, size_t *out_len, bool *lossy);
+
 /* Starts with the JKS or JCEKS magic. */
 bool ck_jks_sniff(const unsigned char *data, size_t len);
 

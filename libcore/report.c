@@ -1618,6 +1618,10 @@ static int text_body(FILE *f, struct text_src *t, const struct ck_text_opts *o)
 			fprintf(f, "  %s %lld", jstr(k, "type"), jint(k, "bits"));
 			if (json_is_string(json_object_get(k, "curve")))
 				fprintf(f, " %s", jstr(k, "curve"));
+			/* the alias of a keystore entry, the friendly name of a
+			 * PKCS#12 key: what tells keys of one type apart */
+			if (json_is_string(json_object_get(k, "friendly_name")))
+				fprintf(f, " \"%s\"", jstr(k, "friendly_name"));
 			if (json_is_integer(m))
 				fprintf(f, " — %smatches [%lld] %s%s\n", ck_text_color(o, "ok"),
 					(long long)json_integer_value(m),
