@@ -993,36 +993,46 @@ out:
 	return rc;
 }
 
-/* With the keystore's password known, add every private key that
- * decrypts with it to the bundle. */
+/* Add every private key that decrypts with the keystore's password
+ * (`store_pw`, NULL when not known) or else the key password given
+ * (`key_pw`, NULL: none) to the bundle.  Without a key password a key
+ * that does not decrypt stays listed; with one it is an error naming
+ * the entry. */
 static enum ck_status decrypt_keys(struct ck_bundle *b, struct ck_jks_info *info,
-				   const unsigned char *data, const char *pw,
-				   unsigned long long budget)
+				   const unsigned char *data, const char *store_pw,
+				   const char *key_pw, unsigned long long budget,
+				   struct ck_error *err)
 {
+	if (key_pw && store_pw && !strcmp(key_pw, store_pw))
+		key_pw = NULL; /* the same: tried once */
 	for (size_t i = 0; i < info->nentries; i++) {
 		struct ck_jks_entry *e = &info->entries[i];
 		struct ck_key *k = NULL;
 		struct ck_error ignored;
-		enum ck_status rc;
+		enum ck_status rc = CK_E_BAD_PASSWORD;
 
 		if (e->type != CK_JKS_PRIVATE_KEY)
 			continue;
 		ck_error_clear(&ignored);
-		rc = unprotect_key(data + e->key_off, e->key_len, pw, &budget, &k, &ignored);
+		if (store_pw)
+			rc = unprotect_key(data + e->key_off, e->key_len, store_pw, &budget, &k, &ignored);
+		if (rc == CK_E_BAD_PASSWORD && key_pw)
+			rc = unprotect_key(data + e->key_off, e->key_len, key_pw, &budget, &k, &ignored);
 		if (rc == CK_E_NOMEM)
-			return rc;
+			return ck_error_set(err, rc, "out of memory");
 		if (rc == CK_E_KDF_BUDGET)
 			break; /* this key and the ones after it stay listed */
+		if (rc == CK_E_BAD_PASSWORD && key_pw)
+			return ck_error_set_at(err, CK_E_BAD_PASSWORD, e->offset,
+					       "wrong key password: the key of entry '%s' decrypts with neither %s nor the key password given",
+					       e->alias ? e->alias : "",
+					       store_pw ? "the keystore's password" : "a keystore password (none matched)");
 		if (rc)
 			continue; /* a password of its own, or a key we cannot read: listed */
 		k->was_encrypted = true;
-		if (e->alias && !(k->friendly_name = strdup(e->alias))) {
+		if ((e->alias && !(k->friendly_name = strdup(e->alias))) || ck_bundle_add_key(b, k)) {
 			ck_key_free(k);
-			return CK_E_NOMEM;
-		}
-		if (ck_bundle_add_key(b, k)) {
-			ck_key_free(k);
-			return CK_E_NOMEM;
+			return ck_error_set(err, CK_E_NOMEM, "out of memory");
 		}
 		e->key_decrypted = true;
 	}
@@ -1036,7 +1046,7 @@ enum ck_status ck_jks_load(struct ck_bundle *b, const unsigned char *data, size_
 	struct rd r = { .p = data, .len = len, .err = err, .what = "the header" };
 	struct ck_jks_info *info = calloc(1, sizeof *info);
 	uint32_t magic = 0, version = 0, count = 0;
-	size_t ncerts_before = b->ncerts;
+	size_t ncerts_before = b->ncerts, nkeys_before = b->nkeys;
 	enum ck_status rc;
 
 	if (!info)
@@ -1081,12 +1091,12 @@ enum ck_status ck_jks_load(struct ck_bundle *b, const unsigned char *data, size_
 		goto out;
 	}
 	rc = check_integrity(info, data, r.pos, pw, err);
-	if (!rc && info->password_kind) {
-		const char *known = !strcmp(info->password_kind, "given") ? pw->value :
+	if (!rc && (info->password_kind || (pw && pw->key_value))) {
+		const char *known = !info->password_kind ? NULL :
+				    !strcmp(info->password_kind, "given") ? pw->value :
 				    !strcmp(info->password_kind, "default") ? CK_JKS_DEFAULT_PASSWORD : "";
-		if ((rc = decrypt_keys(b, info, data, known,
-				       kdf_budget ? kdf_budget : CK_P12_KDF_BUDGET_DEFAULT)))
-			rc = ck_error_set(err, rc, "out of memory");
+		rc = decrypt_keys(b, info, data, known, pw ? pw->key_value : NULL,
+				  kdf_budget ? kdf_budget : CK_P12_KDF_BUDGET_DEFAULT, err);
 	}
 out:
 	if (rc) {
@@ -1094,6 +1104,9 @@ out:
 		for (size_t i = ncerts_before; i < b->ncerts; i++)
 			ck_cert_free(b->certs[i]);
 		b->ncerts = ncerts_before;
+		for (size_t i = nkeys_before; i < b->nkeys; i++)
+			ck_key_free(b->keys[i]);
+		b->nkeys = nkeys_before;
 		ck_jks_info_free(info);
 		return rc;
 	}

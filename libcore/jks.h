@@ -87,7 +87,10 @@ bool ck_jks_sniff(const unsigned char *data, size_t len);
  * are readable without the password.  With the password known (the one
  * that matched the hash), each private-key entry is decrypted with it
  * and its key added to the bundle (friendly name: the alias); a key
- * protected with a password of its own stays listed, not decrypted.
+ * protected with a password of its own is decrypted with pw->key_value
+ * (tried also when no password matched the hash), else stays listed,
+ * not decrypted.  With pw->key_value given, a key that decrypts with
+ * neither is CK_E_BAD_PASSWORD naming its alias, and nothing is kept.
  *
  * Every length is bounded by the bytes left and every count by what the
  * bytes left can hold; corrupt input gives CK_E_PARSE with the offset.
