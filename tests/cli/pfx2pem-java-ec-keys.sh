@@ -89,6 +89,18 @@ for type in jks jceks pkcs12; do
 	else
 		fail "$type: certconv --alias rsa: not the PFX of that key"
 	fi
+	run pem2pfx --alias p256 --password storepass --out-password-file "$W/outpass" -o "$W/p256.$type.pfx" "$ks"
+	expect "$type: pem2pfx --alias" 0
+	checks=$((checks + 1))
+	if openssl pkcs12 -in "$W/p256.$type.pfx" -passin pass:outpass -nokeys 2>/dev/null |
+		grep -q 'subject=CN = p256.example.test' &&
+		[ "$(openssl pkcs12 -in "$W/p256.$type.pfx" -passin pass:outpass -noenc 2>/dev/null | grep -c 'BEGIN')" = 2 ]; then
+		echo "ok: $type: pem2pfx --alias p256: a PFX of that key and certificate"
+	else
+		fail "$type: pem2pfx --alias p256: not the PFX of that key"
+	fi
+	run pem2pfx --password storepass --out-password-file "$W/outpass" -o "$W/all2.$type.pfx" "$ks"
+	expect "$type: pem2pfx of three keys" 1 '' 'hold 3 private keys; .* or choose one with --alias'
 	run certconv --to pfx --password storepass --out-password-file "$W/outpass" -o "$W/all.$type.pfx" "$ks"
 	expect "$type: certconv of three keys" 1 '' 'holds one private key; the input has 3 \(choose one with --alias\)'
 
