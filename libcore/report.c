@@ -1116,6 +1116,11 @@ void ck_text_jks(FILE *f, const json_t *jks, const char *indent)
 		fprintf(f, "integrity hash verified (%s password)\n", jstr(jks, "password"));
 	else
 		fprintf(f, "integrity hash NOT checked (it does not match the default password; give the keystore password to check it)\n");
+	if (keys && decrypted < keys && !strcmp(jstr(jks, "integrity"), "verified"))
+		fprintf(f, "%s%zu key%s not decrypted: a password of %s own (give it with\n"
+			"%s--key-password-file or --key-password-env), or over --kdf-budget\n",
+			indent, keys - decrypted, keys - decrypted == 1 ? "" : "s",
+			keys - decrypted == 1 ? "its" : "their", indent);
 }
 
 static void text_validity(FILE *f, const json_t *c, const struct ck_text_opts *o)

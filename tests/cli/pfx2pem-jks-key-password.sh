@@ -26,6 +26,11 @@ for type in jks jceks; do
 	expect_json "$type: the other listed, not decrypted" \
 		'[.input.jks.entries[] | "\(.alias)=\(.key_decrypted)"] | sort | join(",")' 'own=false,same=true'
 
+	run chainview --no-system-trust --password storepass "$ks"
+	expect "$type: text names the key password options" 1 \
+		'1 key not decrypted: a password of its own \(give it with' ''
+	expect "$type: ... on two lines under 80 columns" 1 '^  --key-password-file or --key-password-env\), or over --kdf-budget$' ''
+
 	KP=keypass1
 	export KP
 	run chainview --json --no-system-trust --password storepass --key-password-env KP "$ks"
