@@ -9,6 +9,7 @@
 
 #include "export.h"
 #include "der.h"
+#include "jks.h"
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -516,49 +517,6 @@ static enum ck_status put_utf(struct ck_buf *b, const char *s)
 	return ck_buf_append(b, s, n);
 }
 
-/* The password as UTF-16BE, as Java's char[]. */
-static enum ck_status utf16be(const char *s, struct ck_buf *b)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	enum ck_status rc = CK_OK;
-
-	while (*p && !rc) {
-		unsigned long cp;
-		size_t n;
-		if (*p < 0x80) {
-			cp = *p;
-			n = 1;
-		} else if ((*p & 0xe0) == 0xc0) {
-			cp = *p & 0x1f;
-			n = 2;
-		} else if ((*p & 0xf0) == 0xe0) {
-			cp = *p & 0x0f;
-			n = 3;
-		} else if ((*p & 0xf8) == 0xf0) {
-			cp = *p & 0x07;
-			n = 4;
-		} else {
-			return CK_E_PARSE;
-		}
-		for (size_t k = 1; k < n; k++) {
-			if ((p[k] & 0xc0) != 0x80)
-				return CK_E_PARSE;
-			cp = cp << 6 | (p[k] & 0x3f);
-		}
-		p += n;
-		if (cp >= 0x10000) {
-			unsigned long v = cp - 0x10000;
-			unsigned char u[4] = { (unsigned char)(0xd8 | v >> 18), (unsigned char)(v >> 10),
-					       (unsigned char)(0xdc | ((v >> 8) & 3)), (unsigned char)v };
-			rc = ck_buf_append(b, u, 4);
-		} else {
-			unsigned char u[2] = { (unsigned char)(cp >> 8), (unsigned char)cp };
-			rc = ck_buf_append(b, u, 2);
-		}
-	}
-	return rc;
-}
-
 enum ck_status ck_export_jks(const struct ck_cert *const *certs, const char *const *aliases,
 			     size_t ncerts, const char *password, time_t date,
 			     struct ck_buf *out, struct ck_error *err)
@@ -590,9 +548,22 @@ enum ck_status ck_export_jks(const struct ck_cert *const *certs, const char *con
 		if (!rc)
 			rc = ck_buf_append(&body, certs[i]->der, certs[i]->der_len);
 	}
-	if (!rc && (rc = utf16be(password, &mac)) == CK_E_PARSE) {
-		ck_error_set(err, rc, "the keystore password is not UTF-8");
-		goto out;
+	if (!rc) {
+		size_t ulen = 0;
+		bool lossy = false;
+		unsigned char *u = ck_jks_password_utf16be(password, &ulen, &lossy);
+		if (!u)
+			rc = CK_E_NOMEM;
+		else if (!lossy)
+			rc = ck_buf_append(&mac, u, ulen);
+		if (u) {
+			gnutls_memset(u, 0, ulen);
+			free(u);
+		}
+		if (lossy) {
+			rc = ck_error_set(err, CK_E_PARSE, "the keystore password is not UTF-8");
+			goto out;
+		}
 	}
 	if (!rc)
 		rc = ck_buf_append(&mac, "Mighty Aphrodite", 16);

@@ -682,61 +682,82 @@ static enum ck_status read_entry(struct rd *r, struct ck_bundle *b, struct ck_jk
 	return CK_OK;
 }
 
-/* SHA-1(password as UTF-16BE || "Mighty Aphrodite" || data): the
- * password's UTF-8 becomes UTF-16 code units as a Java char[] holds
- * them (invalid bytes become U+FFFD, as Java's decoder does). */
-static bool digest_matches(const char *pw, const unsigned char *data, size_t len,
-			   const unsigned char *want)
+/* SHA-1(a || b || c): the one hash both keystore schemes are made of
+ * (the integrity hash, and the KeyProtector's keystream and check). */
+static bool sha1_of(unsigned char out[JKS_DIGEST_LEN], const void *a, size_t a_len,
+		    const void *b, size_t b_len, const void *c, size_t c_len)
 {
 	gnutls_hash_hd_t h;
-	unsigned char got[JKS_DIGEST_LEN];
-	const unsigned char *s = (const unsigned char *)pw;
-	size_t n = strlen(pw);
-	bool ok;
 
 	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA1) < 0)
 		return false;
+	gnutls_hash(h, a, a_len);
+	gnutls_hash(h, b, b_len);
+	if (c_len)
+		gnutls_hash(h, c, c_len);
+	gnutls_hash_deinit(h, out);
+	return true;
+}
+
+unsigned char *ck_jks_password_utf16be(const char *pw, size_t *out_len, bool *lossy)
+{
+	const unsigned char *s = (const unsigned char *)pw;
+	size_t n = strlen(pw), o = 0;
+	/* at most 2 bytes out per byte in (1 -> 2, 2 -> 2, 3 -> 2, 4 -> 4) */
+	unsigned char *u = malloc(n * 2 + 1);
+
+	if (!u)
+		return NULL;
+	if (lossy)
+		*lossy = false;
 	for (size_t i = 0; i < n;) {
+		size_t k = ck_utf8_seq(s + i, n - i);
 		uint32_t cp = 0xfffd;
-		size_t k = 1;
-		unsigned char u[4];
-		if (s[i] < 0x80) {
+		if (k == 1) {
 			cp = s[i];
-		} else if ((s[i] & 0xe0) == 0xc0 && i + 1 < n && (s[i + 1] & 0xc0) == 0x80) {
+		} else if (k == 2) {
 			cp = (uint32_t)(s[i] & 0x1f) << 6 | (s[i + 1] & 0x3f);
-			k = 2;
-		} else if ((s[i] & 0xf0) == 0xe0 && i + 2 < n && (s[i + 1] & 0xc0) == 0x80 &&
-			   (s[i + 2] & 0xc0) == 0x80) {
+		} else if (k == 3) {
 			cp = (uint32_t)(s[i] & 0x0f) << 12 | (uint32_t)(s[i + 1] & 0x3f) << 6 |
 			     (s[i + 2] & 0x3f);
-			k = 3;
-		} else if ((s[i] & 0xf8) == 0xf0 && i + 3 < n && (s[i + 1] & 0xc0) == 0x80 &&
-			   (s[i + 2] & 0xc0) == 0x80 && (s[i + 3] & 0xc0) == 0x80) {
+		} else if (k == 4) {
 			cp = (uint32_t)(s[i] & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3f) << 12 |
 			     (uint32_t)(s[i + 2] & 0x3f) << 6 | (s[i + 3] & 0x3f);
-			k = 4;
+		} else {
+			k = 1;
+			if (lossy)
+				*lossy = true;
 		}
 		i += k;
-		if (cp >= 0x10000 && cp <= 0x10ffff) {
+		if (cp >= 0x10000) {
 			uint32_t v = cp - 0x10000, hi = 0xd800 + (v >> 10), lo = 0xdc00 + (v & 0x3ff);
-			u[0] = (unsigned char)(hi >> 8);
-			u[1] = (unsigned char)hi;
-			u[2] = (unsigned char)(lo >> 8);
-			u[3] = (unsigned char)lo;
-			gnutls_hash(h, u, 4);
+			u[o++] = (unsigned char)(hi >> 8);
+			u[o++] = (unsigned char)hi;
+			u[o++] = (unsigned char)(lo >> 8);
+			u[o++] = (unsigned char)lo;
 		} else {
-			if (cp > 0xffff)
-				cp = 0xfffd;
-			u[0] = (unsigned char)(cp >> 8);
-			u[1] = (unsigned char)cp;
-			gnutls_hash(h, u, 2);
+			u[o++] = (unsigned char)(cp >> 8);
+			u[o++] = (unsigned char)cp;
 		}
-		gnutls_memset(u, 0, sizeof u);
 	}
-	gnutls_hash(h, "Mighty Aphrodite", 16);
-	gnutls_hash(h, data, len);
-	gnutls_hash_deinit(h, got);
-	ok = gnutls_memcmp(got, want, JKS_DIGEST_LEN) == 0;
+	*out_len = o;
+	return u;
+}
+
+/* SHA-1(password as UTF-16BE || "Mighty Aphrodite" || data). */
+static bool digest_matches(const char *pw, const unsigned char *data, size_t len,
+			   const unsigned char *want)
+{
+	unsigned char got[JKS_DIGEST_LEN];
+	size_t ulen = 0;
+	unsigned char *u = ck_jks_password_utf16be(pw, &ulen, NULL);
+	bool ok = u && sha1_of(got, u, ulen, "Mighty Aphrodite", 16, data, len) &&
+		  gnutls_memcmp(got, want, JKS_DIGEST_LEN) == 0;
+
+	if (u) {
+		gnutls_memset(u, 0, ulen);
+		free(u);
+	}
 	return ok;
 }
 
@@ -780,39 +801,6 @@ static enum ck_status check_integrity(struct ck_jks_info *info, const unsigned c
 #define JCEKS_PBE_MD5_3DES_OID "1.3.6.1.4.1.42.2.19.1"
 #define JCEKS_MAX_ITERATIONS 5000000UL /* KeyProtector.MAX_ITERATION_COUNT */
 
-/* The password as a Java char[] (UTF-16 code units), big-endian: what
- * the JKS KeyProtector hashes.  NULL when out of memory. */
-static unsigned char *utf16be(const char *pw, size_t *out_len)
-{
-	const unsigned char *s = (const unsigned char *)pw;
-	size_t n = strlen(pw), o = 0;
-	unsigned char *u = malloc(n * 4 + 1);
-
-	if (!u)
-		return NULL;
-	for (size_t i = 0; i < n;) {
-		uint32_t cp = 0xfffd;
-		size_t k = mutf8_unit(s + i, n - i, &cp);
-		if (!k) {
-			cp = 0xfffd;
-			k = 1;
-		}
-		i += k;
-		if (cp >= 0x10000 && cp <= 0x10ffff) {
-			uint32_t v = cp - 0x10000, hi = 0xd800 + (v >> 10), lo = 0xdc00 + (v & 0x3ff);
-			u[o++] = (unsigned char)(hi >> 8);
-			u[o++] = (unsigned char)hi;
-			u[o++] = (unsigned char)(lo >> 8);
-			u[o++] = (unsigned char)lo;
-		} else {
-			u[o++] = (unsigned char)(cp > 0xffff ? 0xff : cp >> 8);
-			u[o++] = (unsigned char)(cp > 0xffff ? 0xfd : cp);
-		}
-	}
-	*out_len = o;
-	return u;
-}
-
 /* Sun's KeyProtector: ct = salt[20] || (key XOR stream) || check[20];
  * stream = D1 || D2 || ..., D1 = SHA-1(pw || salt), Di = SHA-1(pw ||
  * Di-1); check = SHA-1(pw || key).  Plaintext: a PKCS#8 PrivateKeyInfo. */
@@ -822,34 +810,27 @@ static enum ck_status jks_unprotect(const unsigned char *ct, size_t n, const cha
 	unsigned char *u = NULL, *plain = NULL, d[JKS_DIGEST_LEN], check[JKS_DIGEST_LEN];
 	size_t ulen = 0, len;
 	enum ck_status rc = CK_E_BAD_PASSWORD;
-	gnutls_hash_hd_t h;
 
 	if (n <= 2 * JKS_DIGEST_LEN)
 		return CK_E_PARSE;
 	len = n - 2 * JKS_DIGEST_LEN;
-	if (!(u = utf16be(pw, &ulen)) || !(plain = malloc(len))) {
+	if (!(u = ck_jks_password_utf16be(pw, &ulen, NULL)) || !(plain = malloc(len))) {
 		rc = CK_E_NOMEM;
 		goto out;
 	}
 	memcpy(d, ct, JKS_DIGEST_LEN);
 	for (size_t done = 0; done < len; done += JKS_DIGEST_LEN) {
-		if (gnutls_hash_init(&h, GNUTLS_DIG_SHA1) < 0) {
+		if (!sha1_of(d, u, ulen, d, JKS_DIGEST_LEN, NULL, 0)) {
 			rc = CK_E_INTERNAL;
 			goto out;
 		}
-		gnutls_hash(h, u, ulen);
-		gnutls_hash(h, d, JKS_DIGEST_LEN);
-		gnutls_hash_deinit(h, d);
 		for (size_t i = 0; i < JKS_DIGEST_LEN && done + i < len; i++)
 			plain[done + i] = ct[JKS_DIGEST_LEN + done + i] ^ d[i];
 	}
-	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA1) < 0) {
+	if (!sha1_of(check, u, ulen, plain, len, NULL, 0)) {
 		rc = CK_E_INTERNAL;
 		goto out;
 	}
-	gnutls_hash(h, u, ulen);
-	gnutls_hash(h, plain, len);
-	gnutls_hash_deinit(h, check);
 	if (gnutls_memcmp(check, ct + n - JKS_DIGEST_LEN, JKS_DIGEST_LEN) == 0) {
 		*out = plain;
 		*out_len = len;
@@ -996,8 +977,8 @@ static enum ck_status unprotect_key(const unsigned char *der, size_t len, const 
 	else if (rc)
 		rc = ck_error_set(err, rc, "the key could not be decrypted");
 	else if (ck_key_parse(plain, plain_len, false, NULL, out, err))
-		/* a key GnuTLS cannot read (3.7 refuses an EC key without its
-		 * public point, as Java writes it): left listed */
+		/* a key no reader takes (an EC key without its public
+		 * point, as Java writes them, is completed by eckey): listed */
 		rc = ck_error_set(err, CK_E_UNSUPPORTED, "the decrypted key cannot be read");
 out:
 	if (plain) {
@@ -1012,36 +993,46 @@ out:
 	return rc;
 }
 
-/* With the keystore's password known, add every private key that
- * decrypts with it to the bundle. */
+/* Add every private key that decrypts with the keystore's password
+ * (`store_pw`, NULL when not known) or else the key password given
+ * (`key_pw`, NULL: none) to the bundle.  Without a key password a key
+ * that does not decrypt stays listed; with one it is an error naming
+ * the entry. */
 static enum ck_status decrypt_keys(struct ck_bundle *b, struct ck_jks_info *info,
-				   const unsigned char *data, const char *pw,
-				   unsigned long long budget)
+				   const unsigned char *data, const char *store_pw,
+				   const char *key_pw, unsigned long long budget,
+				   struct ck_error *err)
 {
+	if (key_pw && store_pw && !strcmp(key_pw, store_pw))
+		key_pw = NULL; /* the same: tried once */
 	for (size_t i = 0; i < info->nentries; i++) {
 		struct ck_jks_entry *e = &info->entries[i];
 		struct ck_key *k = NULL;
 		struct ck_error ignored;
-		enum ck_status rc;
+		enum ck_status rc = CK_E_BAD_PASSWORD;
 
 		if (e->type != CK_JKS_PRIVATE_KEY)
 			continue;
 		ck_error_clear(&ignored);
-		rc = unprotect_key(data + e->key_off, e->key_len, pw, &budget, &k, &ignored);
+		if (store_pw)
+			rc = unprotect_key(data + e->key_off, e->key_len, store_pw, &budget, &k, &ignored);
+		if (rc == CK_E_BAD_PASSWORD && key_pw)
+			rc = unprotect_key(data + e->key_off, e->key_len, key_pw, &budget, &k, &ignored);
 		if (rc == CK_E_NOMEM)
-			return rc;
+			return ck_error_set(err, rc, "out of memory");
 		if (rc == CK_E_KDF_BUDGET)
 			break; /* this key and the ones after it stay listed */
+		if (rc == CK_E_BAD_PASSWORD && key_pw)
+			return ck_error_set_at(err, CK_E_BAD_PASSWORD, e->offset,
+					       "wrong key password: the key of entry '%s' decrypts with neither %s nor the key password given",
+					       e->alias ? e->alias : "",
+					       store_pw ? "the keystore's password" : "a keystore password (none matched)");
 		if (rc)
 			continue; /* a password of its own, or a key we cannot read: listed */
 		k->was_encrypted = true;
-		if (e->alias && !(k->friendly_name = strdup(e->alias))) {
+		if ((e->alias && !(k->friendly_name = strdup(e->alias))) || ck_bundle_add_key(b, k)) {
 			ck_key_free(k);
-			return CK_E_NOMEM;
-		}
-		if (ck_bundle_add_key(b, k)) {
-			ck_key_free(k);
-			return CK_E_NOMEM;
+			return ck_error_set(err, CK_E_NOMEM, "out of memory");
 		}
 		e->key_decrypted = true;
 	}
@@ -1055,7 +1046,7 @@ enum ck_status ck_jks_load(struct ck_bundle *b, const unsigned char *data, size_
 	struct rd r = { .p = data, .len = len, .err = err, .what = "the header" };
 	struct ck_jks_info *info = calloc(1, sizeof *info);
 	uint32_t magic = 0, version = 0, count = 0;
-	size_t ncerts_before = b->ncerts;
+	size_t ncerts_before = b->ncerts, nkeys_before = b->nkeys;
 	enum ck_status rc;
 
 	if (!info)
@@ -1100,12 +1091,12 @@ enum ck_status ck_jks_load(struct ck_bundle *b, const unsigned char *data, size_
 		goto out;
 	}
 	rc = check_integrity(info, data, r.pos, pw, err);
-	if (!rc && info->password_kind) {
-		const char *known = !strcmp(info->password_kind, "given") ? pw->value :
+	if (!rc && (info->password_kind || (pw && pw->key_value))) {
+		const char *known = !info->password_kind ? NULL :
+				    !strcmp(info->password_kind, "given") ? pw->value :
 				    !strcmp(info->password_kind, "default") ? CK_JKS_DEFAULT_PASSWORD : "";
-		if ((rc = decrypt_keys(b, info, data, known,
-				       kdf_budget ? kdf_budget : CK_P12_KDF_BUDGET_DEFAULT)))
-			rc = ck_error_set(err, rc, "out of memory");
+		rc = decrypt_keys(b, info, data, known, pw ? pw->key_value : NULL,
+				  kdf_budget ? kdf_budget : CK_P12_KDF_BUDGET_DEFAULT, err);
 	}
 out:
 	if (rc) {
@@ -1113,6 +1104,9 @@ out:
 		for (size_t i = ncerts_before; i < b->ncerts; i++)
 			ck_cert_free(b->certs[i]);
 		b->ncerts = ncerts_before;
+		for (size_t i = nkeys_before; i < b->nkeys; i++)
+			ck_key_free(b->keys[i]);
+		b->nkeys = nkeys_before;
 		ck_jks_info_free(info);
 		return rc;
 	}

@@ -63,6 +63,16 @@ struct ck_jks_info {
 
 void ck_jks_info_free(struct ck_jks_info *info);
 
+/* A password as Java hands it to the keystore code: String.toCharArray,
+ * UTF-16 code units (a character beyond the BMP is a surrogate pair),
+ * each big-endian — what the integrity hash and Sun's KeyProtector
+ * hash, and what keytool makes of the same password typed as UTF-8.
+ * `pw` is UTF-8; a byte that does not start a valid sequence (overlong,
+ * a surrogate, past U+10FFFF, cut short) becomes U+FFFD, as Java's
+ * decoder makes it, and sets *lossy (may be NULL).  A new buffer of
+ * *out_len bytes, to wipe and free; NULL when out of memory. */
+unsigned char *ck_jks_password_utf16be(const char *pw, size_t *out_len, bool *lossy);
+
 /* Starts with the JKS or JCEKS magic. */
 bool ck_jks_sniff(const unsigned char *data, size_t len);
 
@@ -77,7 +87,10 @@ bool ck_jks_sniff(const unsigned char *data, size_t len);
  * are readable without the password.  With the password known (the one
  * that matched the hash), each private-key entry is decrypted with it
  * and its key added to the bundle (friendly name: the alias); a key
- * protected with a password of its own stays listed, not decrypted.
+ * protected with a password of its own is decrypted with pw->key_value
+ * (tried also when no password matched the hash), else stays listed,
+ * not decrypted.  With pw->key_value given, a key that decrypts with
+ * neither is CK_E_BAD_PASSWORD naming its alias, and nothing is kept.
  *
  * Every length is bounded by the bytes left and every count by what the
  * bytes left can hold; corrupt input gives CK_E_PARSE with the offset.

@@ -15,6 +15,7 @@
 
 #include "load.h"
 #include "der.h"
+#include "eckey.h"
 #include "jks.h"
 #include "pkcs12.h"
 
@@ -451,6 +452,34 @@ static bool legacy_pem_blocks_ok(const unsigned char *data, size_t len)
 	return ok;
 }
 
+/* An EC key without its public point, which GnuTLS 3.7 refuses (see
+ * eckey.h): *x, which that refusal may have left half-filled, is
+ * replaced by a new key holding the completed one.  PEM: the first
+ * "PRIVATE KEY" or "EC PRIVATE KEY" block.  CK_E_UNSUPPORTED: not such
+ * a key (err untouched); *x NULL only when out of memory. */
+static enum ck_status import_bare_ec(gnutls_x509_privkey_t *x, const unsigned char *data,
+				     size_t len, bool pem, struct ck_error *err)
+{
+	gnutls_datum_t in = { (unsigned char *)data, (unsigned)len }, der = { NULL, 0 };
+	enum ck_status rc = CK_E_UNSUPPORTED;
+
+	if (pem && gnutls_pem_base64_decode2("PRIVATE KEY", &in, &der) < 0 &&
+	    gnutls_pem_base64_decode2("EC PRIVATE KEY", &in, &der) < 0)
+		return CK_E_UNSUPPORTED;
+	gnutls_x509_privkey_deinit(*x);
+	if (gnutls_x509_privkey_init(x) < 0) {
+		*x = NULL;
+		rc = CK_E_NOMEM;
+	} else {
+		rc = ck_eckey_import_bare(*x, pem ? der.data : data, pem ? der.size : len, err);
+	}
+	if (der.data) {
+		gnutls_memset(der.data, 0, der.size);
+		gnutls_free(der.data);
+	}
+	return rc;
+}
+
 /* ck_key_parse once the caller knows whether the key is encrypted
  * (load has sniffed the DER, or looked at the PEM text, already). */
 static enum ck_status key_parse(const unsigned char *data, size_t len, bool pem,
@@ -501,7 +530,13 @@ static enum ck_status key_parse(const unsigned char *data, size_t len, bool pem,
 	ret = gnutls_x509_privkey_import2(x, &d, pem ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER,
 					  encrypted ? (password ? password : "") : NULL,
 					  encrypted ? 0 : GNUTLS_PKCS_PLAIN);
-	rc = ret < 0 ? key_import_error(ret, encrypted, err) : key_finish(x, encrypted, out, err);
+	rc = CK_E_UNSUPPORTED;
+	if (ret < 0 && !encrypted && (rc = import_bare_ec(&x, d.data, d.size, pem, err)) == CK_OK)
+		ret = 0;
+	if (rc == CK_E_NOMEM)
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+	else if (rc != CK_E_PARSE) /* (CK_E_PARSE: a bare EC key eckey has described) */
+		rc = ret < 0 ? key_import_error(ret, encrypted, err) : key_finish(x, encrypted, out, err);
 	gnutls_x509_privkey_deinit(x);
 out:
 	if (text) {

@@ -145,6 +145,11 @@ void ck_bundle_free(struct ck_bundle *b);
  * CK_OK and a malloc'ed string it gives up, or CK_E_PASSWORD to stop. */
 struct ck_password {
 	const char *value;
+	/* The password of the private-key entries of a JKS or JCEKS
+	 * keystore that have one of their own (keytool -keypass), tried
+	 * after `value`; NULL: none.  Given, a key that decrypts with
+	 * neither is an error (CK_E_BAD_PASSWORD naming its alias). */
+	const char *key_value;
 	enum ck_status (*ask)(void *ctx, const char *input, unsigned attempt,
 			      char **out);
 	void *ctx;

@@ -9,6 +9,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/dn.c libcore/dn.h \
 	libcore/cert.c libcore/cert.h \
 	libcore/load.c libcore/load.h \
+	libcore/eckey.c libcore/eckey.h \
 	libcore/pkcs12.c libcore/pkcs12.h \
 	libcore/p12compat.c libcore/p12compat.h \
 	libcore/jks.c libcore/jks.h \
@@ -46,7 +47,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/report-aiaserve.c \
 	$(NULL)
 nodist_libcore_libcore_la_SOURCES = libcore/pkix_asn1_tab.c
-libcore_libcore_la_LIBADD = $(GNUTLS_LIBS) $(TASN1_LIBS) $(XML_LIBS) $(CURL_LIBS) \
+libcore_libcore_la_LIBADD = $(GNUTLS_LIBS) $(TASN1_LIBS) $(HOGWEED_LIBS) $(XML_LIBS) $(CURL_LIBS) \
 	$(JANSSON_LIBS) -lpthread
 
 # The ASN.1 definitions, compiled into C by libtasn1's asn1Parser.

@@ -1125,6 +1125,11 @@ void ck_text_jks(FILE *f, const json_t *jks, const char *indent)
 		fprintf(f, "integrity hash verified (%s password)\n", jstr(jks, "password"));
 	else
 		fprintf(f, "integrity hash NOT checked (it does not match the default password; give the keystore password to check it)\n");
+	if (keys && decrypted < keys && !strcmp(jstr(jks, "integrity"), "verified"))
+		fprintf(f, "%s%zu key%s not decrypted: a password of %s own (give it with\n"
+			"%s--key-password-file or --key-password-env), or over --kdf-budget\n",
+			indent, keys - decrypted, keys - decrypted == 1 ? "" : "s",
+			keys - decrypted == 1 ? "its" : "their", indent);
 }
 
 static void text_validity(FILE *f, const json_t *c, const struct ck_text_opts *o)
@@ -1638,6 +1643,10 @@ static int text_body(FILE *f, struct text_src *t, const struct ck_text_opts *o)
 			fprintf(f, "  %s %lld", jstr(k, "type"), jint(k, "bits"));
 			if (json_is_string(json_object_get(k, "curve")))
 				fprintf(f, " %s", jstr(k, "curve"));
+			/* the alias of a keystore entry, the friendly name of a
+			 * PKCS#12 key: what tells keys of one type apart */
+			if (json_is_string(json_object_get(k, "friendly_name")))
+				fprintf(f, " \"%s\"", jstr(k, "friendly_name"));
 			if (json_is_integer(m))
 				fprintf(f, " — %smatches [%lld] %s%s\n", ck_text_color(o, "ok"),
 					(long long)json_integer_value(m),

@@ -171,6 +171,8 @@ CLI_TESTS = \
 	tests/cli/man-options.sh \
 	tests/cli/tools-not-dumpable.sh \
 	tests/cli/pfx2pem-oracles.sh \
+	tests/cli/pfx2pem-java-ec-keys.sh \
+	tests/cli/pfx2pem-jks-key-password.sh \
 	tests/cli/pfx2pem-jks-keys.sh \
 	tests/cli/pem2pfx-oracles.sh \
 	tests/cli/certconv-key-oracles.sh \

@@ -260,3 +260,38 @@ Test(jks, load_reads_jks_as_format_jks)
 	cr_assert_eq(b->ncerts, 4);
 	ck_bundle_free(b);
 }
+
+/* The one password encoder (integrity hash, KeyProtector, the JKS
+ * writer): Java's char[] — surrogate pairs beyond the BMP; invalid UTF-8
+ * bytes become U+FFFD, each, and are reported. */
+Test(jks, password_as_java_utf16)
+{
+	static const struct {
+		const char *pw;
+		const char *hex;
+		bool lossy;
+	} cases[] = {
+		{ "", "", false },
+		{ "changeit", "006300680061006e0067006500690074", false },
+		{ "a\xf0\x9f\x98\x80\xc3\xa9", "0061d83dde0000e9", false },      /* U+1F600, U+00E9 */
+		{ "\xf4\x8f\xbf\xbf", "dbffdfff", false },                        /* U+10FFFF */
+		{ "\xe2\x82\xac", "20ac", false },                                /* U+20AC */
+		{ "\xff", "fffd", true },
+		{ "\xc0\xaf", "fffdfffd", true },                                 /* overlong */
+		{ "\xed\xa0\x80", "fffdfffdfffd", true },                         /* a surrogate */
+		{ "\xf4\x90\x80\x80", "fffdfffdfffdfffd", true },                 /* past U+10FFFF */
+		{ "x\xf0\x9f\x98", "0078fffdfffdfffd", true },                    /* cut short */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t len = 0;
+		bool lossy = !cases[i].lossy;
+		unsigned char *u = ck_jks_password_utf16be(cases[i].pw, &len, &lossy);
+		char hex[64] = "";
+		cr_assert(u);
+		for (size_t k = 0; k < len; k++)
+			snprintf(hex + 2 * k, sizeof hex - 2 * k, "%02x", u[k]);
+		cr_assert_str_eq(hex, cases[i].hex, "case %zu", i);
+		cr_assert_eq(lossy, cases[i].lossy, "case %zu", i);
+		free(u);
+	}
+}

@@ -4,6 +4,7 @@
 #include "unit.h"
 
 #include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
 
 struct form {
 	const char *file;
@@ -720,6 +721,94 @@ Test(load, legacy_encrypted_keys_gnutls_must_not_see_are_refused)
 					  "test", &k, &e),
 			     CK_E_PARSE, "case %zu", i);
 		cr_assert(strstr(e.what, cases[i].message), "case %zu: %s", i, e.what);
+		cr_assert_null(k);
+	}
+}
+
+/* EC keys without their public point (Java's PKCS#8, OpenSSL's
+ * `ec -no_public`): eckey computes d·G for GnuTLS.  The point of d = 1
+ * is the curve's generator (SEC 2, secp256r1); the other key and its
+ * point are OpenSSL's. */
+static void expect_point(const struct ck_key *k, const char *x_hex, const char *y_hex)
+{
+	gnutls_privkey_t x;
+	gnutls_datum_t pk8 = { k->pkcs8, (unsigned)k->pkcs8_len }, qx, qy, d;
+	gnutls_ecc_curve_t curve;
+	char hx[200], hy[200];
+	size_t n;
+
+	cr_assert_eq(k->pk_algo, GNUTLS_PK_ECDSA);
+	cr_assert_eq(k->curve, GNUTLS_ECC_CURVE_SECP256R1);
+	cr_assert_geq(gnutls_privkey_init(&x), 0);
+	cr_assert_geq(gnutls_privkey_import_x509_raw(x, &pk8, GNUTLS_X509_FMT_DER, NULL, 0), 0,
+		      "the completed key is one GnuTLS reads as it is");
+	cr_assert_geq(gnutls_privkey_export_ecc_raw2(x, &curve, &qx, &qy, &d, GNUTLS_EXPORT_FLAG_NO_LZ), 0);
+	n = sizeof hx;
+	cr_assert_geq(gnutls_hex_encode(&qx, hx, &n), 0);
+	n = sizeof hy;
+	cr_assert_geq(gnutls_hex_encode(&qy, hy, &n), 0);
+	cr_assert_str_eq(hx, x_hex);
+	cr_assert_str_eq(hy, y_hex);
+	gnutls_free(qx.data);
+	gnutls_free(qy.data);
+	gnutls_memset(d.data, 0, d.size);
+	gnutls_free(d.data);
+	gnutls_privkey_deinit(x);
+}
+
+static size_t unhex(const char *h, unsigned char *out)
+{
+	size_t n = 0;
+	for (; h[0] && h[1]; h += 2)
+		sscanf(h, "%2hhx", &out[n++]);
+	return n;
+}
+
+#define P8_P256_HEAD "3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201010420"
+
+Test(load, ec_key_without_its_public_point)
+{
+	static const struct {
+		const char *hex, *x, *y;
+	} cases[] = {
+		/* PKCS#8 as Java writes it */
+		{ P8_P256_HEAD "8983313fe0a2a29d9d000d6cfdd049f1c2852e59cfec4b910e7778a7c5df921c",
+		  "f3c8e842b4c26ef59d415b0e1d0ef56b6de564bc8debd49b27e888f91656e1d2",
+		  "63ae3bf885465b1ab0ae5ac888e3f07e5446b24118443b946f3ea23ca6ae0b03" },
+		/* SEC1 with its curve, no public key (openssl ec -no_public) */
+		{ "303102010104208983313fe0a2a29d9d000d6cfdd049f1c2852e59cfec4b910e7778a7c5df921c"
+		  "a00a06082a8648ce3d030107",
+		  "f3c8e842b4c26ef59d415b0e1d0ef56b6de564bc8debd49b27e888f91656e1d2",
+		  "63ae3bf885465b1ab0ae5ac888e3f07e5446b24118443b946f3ea23ca6ae0b03" },
+		{ P8_P256_HEAD "0000000000000000000000000000000000000000000000000000000000000001",
+		  "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296",
+		  "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		unsigned char der[200];
+		size_t len = unhex(cases[i].hex, der);
+		struct ck_key *k = NULL;
+		struct ck_error e;
+		cr_assert_eq(ck_key_parse(der, len, false, NULL, &k, &e), CK_OK, "case %zu: %s", i, e.what);
+		expect_point(k, cases[i].x, cases[i].y);
+		ck_key_free(k);
+	}
+}
+
+Test(load, ec_key_without_its_public_point_out_of_range)
+{
+	/* d = 0 and d = n (the order of P-256): no such key */
+	static const char *bad[] = {
+		P8_P256_HEAD "0000000000000000000000000000000000000000000000000000000000000000",
+		P8_P256_HEAD "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		unsigned char der[200];
+		size_t len = unhex(bad[i], der);
+		struct ck_key *k = NULL;
+		struct ck_error e;
+		cr_assert_eq(ck_key_parse(der, len, false, NULL, &k, &e), CK_E_PARSE);
+		cr_assert(strstr(e.what, "not between 1 and the order of"), "%s", e.what);
 		cr_assert_null(k);
 	}
 }

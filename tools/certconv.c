@@ -20,6 +20,7 @@ static const struct cli_option options[] = {
 	{ "to", 0, "FORMAT", "output format: pem, der, p7b, pfx or base64", OPT_TO },
 	{ "fix", 0, NULL, "put the chain in order, drop strays and duplicates, add missing intermediates", OPT_FIX },
 	{ "keep-root", 0, NULL, "with --fix, keep the root at the end of the chain", OPT_KEEP_ROOT },
+	CONV_OPTIONS_ALIAS,
 	CONV_OPTIONS_OUTPUT,
 	CONV_OPTIONS_PKCS12,
 	CONV_OPTIONS_NEW_PASSWORD("the PFX"),
@@ -166,8 +167,8 @@ static int write_pfx(const struct opts *o, const struct ck_bundle *b, const stru
 	int status;
 
 	if (p->nkeys > 1) {
-		cli_msg(b->name, "a PKCS#12 file written here holds one private key; the input has %zu",
-			p->nkeys);
+		cli_msg(b->name, "a PKCS#12 file written here holds one private key; the input has %zu "
+			"(choose one with --alias)", p->nkeys);
 		return CLI_EXIT_PROBLEMS;
 	}
 	ck_error_clear(&err);
@@ -287,7 +288,8 @@ int main(int argc, char **argv)
 		cli_usage("no input file (use '-' for standard input)");
 	check_usage(&o, &c);
 	b = conv_load(&c, argv + first, argc - first, &status, &corrupt);
-	if (!b || (status = conv_check_keys(b)))
+	if (!b || (status = conv_select_alias(b, o.conv.alias, o.conv.quiet)) ||
+	    (status = conv_check_keys(b)))
 		goto out;
 	if (o.fix && !(trust = cli_load_trust(&c, &status)))
 		goto out;

@@ -40,6 +40,8 @@ static const struct cli_option common_password[] = {
 	{ "password-file", 0, "FILE", "read the password from the first line of FILE", CLI_OPT_PASSWORD_FILE },
 	{ "password-env", 0, "VAR", "take the password from environment variable VAR", CLI_OPT_PASSWORD_ENV },
 	{ "password", 0, "PASS", "the password itself (visible to other users in ps)", CLI_OPT_PASSWORD },
+	{ "key-password-file", 0, "FILE", "read the password of keystore key entries that have their own (keytool -keypass) from FILE", CLI_OPT_KEY_PASSWORD_FILE },
+	{ "key-password-env", 0, "VAR", "take that key password from environment variable VAR", CLI_OPT_KEY_PASSWORD_ENV },
 	{ "kdf-budget", 0, "N", "most PKCS#12 and JCEKS key-derivation iterations per file (default 30000000)", CLI_OPT_KDF_BUDGET },
 	{ NULL, 0, NULL, NULL, 0 },
 };
@@ -314,6 +316,11 @@ struct ck_write_opts cli_write_opts(bool force, bool secret)
 
 int cli_finish(struct cli_common *c, int status)
 {
+	if (c && c->key_password) {
+		gnutls_memset(c->key_password, 0, strlen(c->key_password));
+		free(c->key_password);
+		c->key_password = NULL;
+	}
 	if (c && c->password) {
 		gnutls_memset(c->password, 0, strlen(c->password));
 		free(c->password);
@@ -871,6 +878,23 @@ static void resolve_password(struct cli_common *c)
 	c->pw.value = c->password;
 	c->pw.ask = c->password ? NULL : ask_tty;
 	c->pw.ctx = NULL;
+	if (c->key_password_file && c->key_password_env)
+		cli_usage("use only one of --key-password-file and --key-password-env");
+	if (c->key_password_file) {
+		int status;
+		c->key_password = cli_read_password_file(c->key_password_file, &status);
+		if (!c->key_password)
+			exit(status);
+	} else if (c->key_password_env) {
+		const char *v = getenv(c->key_password_env);
+		if (!v)
+			cli_usage("environment variable %s is not set", c->key_password_env);
+		if (!(c->key_password = strdup(v))) {
+			cli_msg(NULL, "out of memory");
+			exit(CLI_EXIT_INTERNAL);
+		}
+	}
+	c->pw.key_value = c->key_password;
 }
 
 /* ---------------------------------------------------------------- */
@@ -1044,6 +1068,8 @@ static void common_option(struct cli_common *c, const struct cli_tool *t, int id
 	case CLI_OPT_PASSWORD_FILE: c->password_file = arg; break;
 	case CLI_OPT_PASSWORD_ENV: c->password_env = arg; break;
 	case CLI_OPT_PASSWORD: c->password_arg = arg; break;
+	case CLI_OPT_KEY_PASSWORD_FILE: c->key_password_file = arg; break;
+	case CLI_OPT_KEY_PASSWORD_ENV: c->key_password_env = arg; break;
 	case CLI_OPT_KDF_BUDGET: {
 		unsigned long n;
 		if (!cli_parse_uint(arg, 1, ULONG_MAX, &n))

@@ -39,6 +39,8 @@ enum cli_common_id {
 	CLI_OPT_PASSWORD_FILE,
 	CLI_OPT_PASSWORD_ENV,
 	CLI_OPT_PASSWORD,
+	CLI_OPT_KEY_PASSWORD_FILE,
+	CLI_OPT_KEY_PASSWORD_ENV,
 	CLI_OPT_CA_FILE,
 	CLI_OPT_CA_DIR,
 	CLI_OPT_NO_SYSTEM_TRUST,
@@ -78,7 +80,7 @@ struct cli_option {
 /* Groups of common options a tool can take. */
 enum {
 	CLI_WITH_OUTPUT = 1 << 0,   /* --format/--json/--xml, -q, -v, --color */
-	CLI_WITH_PASSWORD = 1 << 1, /* --password-file/-env, --password, --kdf-budget */
+	CLI_WITH_PASSWORD = 1 << 1, /* --password-file/-env, --password, --key-password-*, --kdf-budget */
 	CLI_WITH_TRUST = 1 << 2,    /* --ca-file, --ca-dir, --no-system-trust */
 	CLI_WITH_AT = 1 << 3,       /* --at */
 	CLI_WITH_INPUT = 1 << 4,    /* --max-size */
@@ -106,6 +108,8 @@ struct cli_common {
 	/* passwords */
 	const char *password_file, *password_env, *password_arg;
 	char *password;             /* resolved, wiped at exit */
+	const char *key_password_file, *key_password_env;
+	char *key_password;         /* keystore key entries' own; wiped at exit */
 	struct ck_password pw;
 	unsigned long long kdf_budget; /* per PKCS#12 file; 0: libcore's default */
 	/* trust */

@@ -59,6 +59,11 @@ bool conv_option(struct conv_opts *o, int id, const char *arg)
 	case CONV_OPT_QUIET:
 		o->quiet = true;
 		return true;
+	case CONV_OPT_ALIAS:
+		if (!*arg)
+			cli_usage("--alias needs a name");
+		o->alias = arg;
+		return true;
 	default:
 		return false;
 	}
@@ -160,6 +165,82 @@ void conv_password_free(char *p)
 		gnutls_memset(p, 0, strlen(p));
 		free(p);
 	}
+}
+
+static bool key_named(const struct ck_key *k, const char *alias)
+{
+	return k->friendly_name && strcasecmp(k->friendly_name, alias) == 0;
+}
+
+static bool spki_of(const struct ck_cert *c, const struct ck_key *k)
+{
+	return memcmp(c->spki_sha256, k->spki_sha256, 32) == 0;
+}
+
+/* "'a', 'b'" for the message; "none" */
+static void list_aliases(const struct ck_bundle *b, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (size_t k = 0; k < b->nkeys && n < size; k++) {
+		const char *name = b->keys[k]->friendly_name;
+		n += (size_t)snprintf(buf + n, size - n, "%s%s%s%s", n ? ", " : "", name ? "'" : "",
+				      name ? name : "(no alias)", name ? "'" : "");
+	}
+	if (!b->nkeys)
+		snprintf(buf, size, "there are no private keys");
+}
+
+int conv_select_alias(struct ck_bundle *b, const char *alias, bool quiet)
+{
+	size_t kept = 0, nc = 0;
+	char names[512];
+
+	if (!alias)
+		return CLI_EXIT_OK;
+	for (size_t k = 0; k < b->nkeys; k++)
+		kept += key_named(b->keys[k], alias);
+	if (!kept) {
+		list_aliases(b, names, sizeof names);
+		cli_msg(b->name, "no private key has the alias '%s' (%s%s)", alias,
+			b->nkeys ? "the keys: " : "", names);
+		return CLI_EXIT_USAGE;
+	}
+	/* the certificates of the keys left out (not also the kept key's) */
+	for (size_t i = 0; i < b->ncerts; i++) {
+		bool theirs = false, ours = false;
+		for (size_t k = 0; k < b->nkeys; k++) {
+			if (!spki_of(b->certs[i], b->keys[k]))
+				continue;
+			if (key_named(b->keys[k], alias))
+				ours = true;
+			else
+				theirs = true;
+		}
+		if (theirs && !ours) {
+			if (!quiet)
+				cli_msg(b->name, "left out %s: the certificate of another key than '%s'",
+					b->certs[i]->subject, alias);
+			ck_cert_free(b->certs[i]);
+		} else {
+			b->certs[nc++] = b->certs[i];
+		}
+	}
+	b->ncerts = nc;
+	kept = 0;
+	for (size_t k = 0; k < b->nkeys; k++) {
+		if (key_named(b->keys[k], alias)) {
+			b->keys[kept++] = b->keys[k];
+			continue;
+		}
+		if (!quiet)
+			cli_msg(b->name, "left out the private key '%s'",
+				b->keys[k]->friendly_name ? b->keys[k]->friendly_name : "(no alias)");
+		ck_key_free(b->keys[k]);
+	}
+	b->nkeys = kept;
+	return CLI_EXIT_OK;
 }
 
 int conv_check_keys(const struct ck_bundle *b)

@@ -20,6 +20,7 @@ enum conv_option_id {
 	CONV_OPT_ITERATIONS,
 	CONV_OPT_NAME,
 	CONV_OPT_QUIET,
+	CONV_OPT_ALIAS,
 };
 
 /* Option table rows, for the tools' tables. */
@@ -38,6 +39,9 @@ enum conv_option_id {
 	{ "profile", 0, "PROFILE", "PKCS#12 algorithms: modern (default), legacy or openssl1", CONV_OPT_PROFILE }, \
 	{ "iterations", 0, "N", "key derivation and MAC iterations (default 2048)", CONV_OPT_ITERATIONS }, \
 	{ "name", 0, "NAME", "friendly name of the key and its certificate", CONV_OPT_NAME }
+#define CONV_OPTIONS_ALIAS \
+	{ "alias", 0, "NAME", "take only the private key named NAME (its keystore alias or PKCS#12 friendly name)", \
+	  CONV_OPT_ALIAS }
 #define CONV_OPTIONS_QUIET \
 	{ "quiet", 'q', NULL, "do not report what was changed or left out", CONV_OPT_QUIET }
 
@@ -49,6 +53,7 @@ struct conv_opts {
 	struct ck_p12_write_opts p12;     /* profile, iterations, friendly name */
 	bool p12_given;                   /* --profile/--iterations/--name seen */
 	bool quiet;
+	const char *alias;                /* --alias: the key to take */
 };
 
 void conv_opts_init(struct conv_opts *o);
@@ -80,6 +85,14 @@ char *conv_new_password(const struct conv_opts *o, bool allow_empty, const char 
 
 /* Wipe and free a password. */
 void conv_password_free(char *p);
+
+/* --alias: keep in `b` only the private keys whose friendly name (a
+ * keystore's alias, a PKCS#12 friendlyName) is `alias` (ASCII case
+ * ignored: JKS keeps aliases in lower case), and drop the certificates
+ * that belong to the keys left out (those matching them), saying so
+ * unless `quiet`.  NULL `alias`: nothing to do.  Returns 0, or 2 after
+ * a message naming the aliases there are when no key has that one. */
+int conv_select_alias(struct ck_bundle *b, const char *alias, bool quiet);
 
 /* Refuse a bundle with a private key that matches none of its
  * certificates (when it has some): a converted file would pair a

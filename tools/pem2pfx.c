@@ -22,6 +22,7 @@ static const struct cli_option options[] = {
 	{ "key", 0, "FILE", "the private key (if it is not in one of the FILEs)", OPT_KEY },
 	{ "no-root", 0, NULL, "leave the self-signed root out", OPT_NO_ROOT },
 	{ "base64", 0, NULL, "write the PFX as one line of base64", OPT_BASE64 },
+	CONV_OPTIONS_ALIAS,
 	CONV_OPTIONS_PKCS12,
 	CONV_OPTIONS_NEW_PASSWORD("the PFX"),
 	CONV_OPTIONS_EMPTY_PASSWORD,
@@ -95,7 +96,7 @@ static int check_key(const struct ck_bundle *b)
 	}
 	if (b->nkeys > 1) {
 		cli_msg(b->name, "the inputs hold %zu private keys; give only the one that belongs "
-			"to the certificate", b->nkeys);
+			"to the certificate, or choose one with --alias", b->nkeys);
 		return CLI_EXIT_PROBLEMS;
 	}
 	if (b->ncerts == 0) {
@@ -169,7 +170,8 @@ int main(int argc, char **argv)
 	if ((status = conv_out_open(&o.conv, true, &out)))
 		goto out;
 	b = load(&c, &o, argv + first, argc - first, &status, &corrupt);
-	if (!b || (status = check_key(b)))
+	if (!b || (status = conv_select_alias(b, o.conv.alias, o.conv.quiet)) ||
+	    (status = check_key(b)))
 		goto out;
 	trust = cli_load_trust(&c, &status);
 	if (!trust)

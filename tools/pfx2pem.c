@@ -27,6 +27,7 @@ static const struct cli_option options[] = {
 	{ "encrypt-key", 0, NULL, "encrypt the key (PKCS#8, AES-256-CBC, PBKDF2) with a new password", OPT_ENCRYPT_KEY },
 	{ "attributes", 0, NULL, "precede each block with its friendly name and local key id as comments", OPT_ATTRIBUTES },
 	{ "split", 0, "DIR", "write cert.pem, chain.pem, fullchain.pem, key.pem and root.pem into DIR", OPT_SPLIT },
+	CONV_OPTIONS_ALIAS,
 	CONV_OPTIONS_OUTPUT,
 	CONV_OPTIONS_NEW_PASSWORD("the key"),
 	CONV_OPTIONS_QUIET,
@@ -259,10 +260,15 @@ int main(int argc, char **argv)
 		cli_usage("no input file (use '-' for standard input)");
 	check_usage(&o);
 	b = conv_load(&c, argv + first, argc - first, &status, &corrupt);
+	if (b && (status = conv_select_alias(b, o.conv.alias, o.conv.quiet))) {
+		ck_bundle_free(b);
+		b = NULL;
+	}
 	if (!b)
 		return cli_finish(&c, status);
 	ck_error_clear(&err);
-	fo.scope = o.split ? CK_FIX_PRIMARY : CK_FIX_ALL;
+	/* --alias: the chain of that key, not the other entries' */
+	fo.scope = o.split || o.conv.alias ? CK_FIX_PRIMARY : CK_FIX_ALL;
 	fo.keep_root = o.split || !o.no_root;
 	if (ck_fix(b, NULL, &fo, &f, &err)) {
 		ck_error_set_file(&err, b->name);
