@@ -143,6 +143,7 @@ CLI_TESTS = \
 	tests/cli/chainview-corrupt-block.sh \
 	tests/cli/chainview-csr.sh \
 	tests/cli/chainview-findings.sh \
+	tests/cli/wrap-terminal.sh \
 	tests/cli/chainview-output.sh \
 	tests/cli/chainview-options.sh \
 	tests/cli/chainview-glued.sh \
