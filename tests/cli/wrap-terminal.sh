@@ -79,6 +79,8 @@ mtlsprobe refused	mtlsprobe --color never $TRUST --pfx "\$TMPD/leaf.pfx" --passw
 certaudit	certaudit --color never -v "\$D"
 aiacheck	aiacheck --color never -v --connect-timeout 2 $TRUST "\$LONG"
 aiacheck --list	aiacheck --color never --list $TRUST "\$LONG"
+derdump	derdump --color never "\$LONG"
+derdump -v	derdump --color never -v "\$TMPD/leaf.pfx"
 E
 
 widest() { # FILE: the widest line's display columns (colour codes removed)
