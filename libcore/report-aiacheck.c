@@ -468,9 +468,13 @@ static void text_chain_summary(FILE *f, const json_t *doc, const struct ck_text_
 	const json_t *in = json_object_get(doc, "input");
 	const json_t *certs = json_object_get(doc, "certificates"), *c, *m;
 	size_t i;
+	struct ck_text_item it;
+	FILE *out = f;
 
 	if (!json_is_object(in))
 		return;
+	/* each line one item: wrapped on a terminal, whole for grep else */
+	f = ck_text_item_open(&it, out, o, "", 4);
 	{
 		/* the file's own certificates; the others counted apart (issue 24) */
 		size_t n[3] = { 0, 0, 0 };
@@ -486,33 +490,37 @@ static void text_chain_summary(FILE *f, const json_t *doc, const struct ck_text_
 			fprintf(f, " (+ %zu downloaded)", n[2]);
 	}
 	text_chain_status(f, doc, o);
-	fputc('\n', f);
+	ck_text_item_close(&it);
 	/* what could not be read: the counts above are what could */
 	json_array_foreach(json_object_get(doc, "input_findings"), i, m) {
 		const char *sev = ck_json_text(m, "severity");
+		char lead[96];
 		if (!strcmp(sev, "info"))
 			continue;
-		fprintf(f, "  %s%s%s %s: %s\n", ck_text_color(o, sev), sev, ck_text_reset(o),
-			ck_json_text(m, "code"), ck_json_text(m, "message"));
+		snprintf(lead, sizeof lead, "  %s%s%s %s: ", ck_text_color(o, sev), sev, ck_text_reset(o),
+			 ck_json_text(m, "code"));
+		ck_text_item(f, o, lead, 4, ck_json_text(m, "message"));
 	}
 	json_array_foreach(json_object_get(doc, "missing"), i, m) {
 		const json_t *all = json_object_get(m, "needed_by_all"), *x;
 		size_t k;
-		fprintf(f, "  %smissing:%s %s (needed by ", ck_text_color(o, "error"), ck_text_reset(o),
+		f = ck_text_item_open(&it, out, o, "  ", 6);
+		fprintf(f, "%smissing:%s %s (needed by ", ck_text_color(o, "error"), ck_text_reset(o),
 			ck_json_text(m, "issuer"));
 		json_array_foreach(all, k, x)
 			fprintf(f, "%s[%lld]", k ? ", " : "", (long long)json_integer_value(x));
 		fputc(')', f);
 		if (json_is_integer(json_object_get(m, "fetched")))
 			fprintf(f, ", fetched as [%lld]", (long long)json_integer_value(json_object_get(m, "fetched")));
-		fputc('\n', f);
+		ck_text_item_close(&it);
 	}
 	json_array_foreach(certs, i, c) {
-		fprintf(f, "  [%zu] %s %s", i, ck_json_text(c, "role"), ck_json_text(c, "subject"));
+		f = ck_text_item_open(&it, out, o, "  ", 6);
+		fprintf(f, "[%zu] %s %s", i, ck_json_text(c, "role"), ck_json_text(c, "subject"));
 		if (strcmp(ck_json_text(c, "source"), "input"))
 			fprintf(f, " %s(%s: %s)%s", ck_text_color(o, "dim"), ck_json_text(c, "source"), ck_json_text(c, "origin"),
 				ck_text_reset(o));
-		fputc('\n', f);
+		ck_text_item_close(&it);
 	}
 }
 
@@ -532,38 +540,53 @@ static void text_url_details(FILE *f, const json_t *u, const struct ck_text_opts
 {
 	const json_t *hops = json_object_get(u, "hops"), *h, *a;
 	size_t i;
-	if (json_is_string(json_object_get(u, "requested")))
-		fprintf(f, "         requested: %s\n", ck_json_text(u, "requested"));
+	struct ck_text_item it;
+	FILE *g;
+	const char *lead = "         ";
+	if (json_is_string(json_object_get(u, "requested"))) {
+		g = ck_text_item_open(&it, f, o, lead, 11);
+		fprintf(g, "requested: %s", ck_json_text(u, "requested"));
+		ck_text_item_close(&it);
+	}
 	if (json_array_size(json_object_get(u, "addresses"))) {
-		fprintf(f, "         addresses:");
+		g = ck_text_item_open(&it, f, o, lead, 11);
+		fprintf(g, "addresses:");
 		json_array_foreach(json_object_get(u, "addresses"), i, a)
-			fprintf(f, " %s", json_string_value(a));
-		fputc('\n', f);
+			fprintf(g, " %s", json_string_value(a));
+		ck_text_item_close(&it);
 	}
 	if (json_array_size(json_object_get(u, "blocked_addresses"))) {
-		fprintf(f, "         not connected to:");
+		g = ck_text_item_open(&it, f, o, lead, 11);
+		fprintf(g, "not connected to:");
 		json_array_foreach(json_object_get(u, "blocked_addresses"), i, a)
-			fprintf(f, " %s", json_string_value(a));
-		fputc('\n', f);
+			fprintf(g, " %s", json_string_value(a));
+		ck_text_item_close(&it);
 	}
-	if (json_is_string(json_object_get(u, "proxy")))
-		fprintf(f, "         proxy: %s\n", ck_json_text(u, "proxy"));
+	if (json_is_string(json_object_get(u, "proxy"))) {
+		g = ck_text_item_open(&it, f, o, lead, 11);
+		fprintf(g, "proxy: %s", ck_json_text(u, "proxy"));
+		ck_text_item_close(&it);
+	}
 	if (json_array_size(hops) > 1)
 		json_array_foreach(hops, i, h) {
 			char t[32];
 			ms_text(t, sizeof t, json_object_get(json_object_get(h, "timings"), "total"));
-			fprintf(f, "         hop %zu: %s → ", i + 1, ck_json_text(h, "url"));
+			g = ck_text_item_open(&it, f, o, lead, 11);
+			fprintf(g, "hop %zu: %s → ", i + 1, ck_json_text(h, "url"));
 			if (json_is_integer(json_object_get(h, "status")))
-				fprintf(f, "%lld", (long long)json_integer_value(json_object_get(h, "status")));
+				fprintf(g, "%lld", (long long)json_integer_value(json_object_get(h, "status")));
 			else
-				fprintf(f, "no answer");
-			fprintf(f, " (%s ms)%s%s\n", t, json_is_string(json_object_get(h, "location")) ? " → " : "",
+				fprintf(g, "no answer");
+			fprintf(g, " (%s ms)%s%s", t, json_is_string(json_object_get(h, "location")) ? " → " : "",
 				ck_json_text(h, "location"));
+			ck_text_item_close(&it);
 		}
-	if (json_is_string(json_object_get(u, "content_type")))
-		fprintf(f, "         content type: %s, %lld bytes\n", ck_json_text(u, "content_type"),
+	if (json_is_string(json_object_get(u, "content_type"))) {
+		g = ck_text_item_open(&it, f, o, lead, 11);
+		fprintf(g, "content type: %s, %lld bytes", ck_json_text(u, "content_type"),
 			(long long)json_integer_value(json_object_get(u, "bytes")));
-	(void)o;
+		ck_text_item_close(&it);
+	}
 }
 
 /* Under -q only failures are shown, without the header that names the

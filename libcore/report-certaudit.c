@@ -93,14 +93,22 @@ static void text_finding(FILE *f, const json_t *fi, const struct ck_text_opts *o
 {
 	const char *sev = ck_json_text(fi, "severity");
 	const json_t *cert = json_object_get(fi, "certificate");
+	char lead[160], num[32] = "";
 
-	fprintf(f, "      %s%-7s%s %s", ck_text_color(o, sev), sev, ck_text_reset(o), ck_json_text(fi, "code"));
+	/* on a terminal wrapped with hanging indents, else one line each */
 	if (json_is_integer(cert))
-		fprintf(f, " [%lld]", (long long)json_integer_value(cert));
-	fprintf(f, ": %s\n", ck_json_text(fi, "message"));
-	if (o->verbose && json_is_string(json_object_get(fi, "hint")))
-		fprintf(f, "              %s→ %s%s\n", ck_text_color(o, "dim"), ck_json_text(fi, "hint"),
-			ck_text_reset(o));
+		snprintf(num, sizeof num, " [%lld]", (long long)json_integer_value(cert));
+	snprintf(lead, sizeof lead, "      %s%-7s%s %s%s: ", ck_text_color(o, sev), sev, ck_text_reset(o),
+		 ck_json_text(fi, "code"), num);
+	ck_text_item(f, o, lead, 14, ck_json_text(fi, "message"));
+	if (o->verbose && json_is_string(json_object_get(fi, "hint"))) {
+		struct ck_text_item it;
+		FILE *g;
+		snprintf(lead, sizeof lead, "              %s→ ", ck_text_color(o, "dim"));
+		g = ck_text_item_open(&it, f, o, lead, 16);
+		fprintf(g, "%s%s", ck_json_text(fi, "hint"), ck_text_reset(o));
+		ck_text_item_close(&it);
+	}
 }
 
 int ck_report_text_certaudit(FILE *f, const json_t *doc, const struct ck_text_opts *o)
@@ -110,16 +118,21 @@ int ck_report_text_certaudit(FILE *f, const json_t *doc, const struct ck_text_op
 	const char *worst = !strcmp(verdict, "fail") ? "error" : "warning";
 	const char *color = !strcmp(verdict, "fail") ? "error" : !strcmp(verdict, "warn") ? "warning" : "ok";
 	size_t i, shown = 0, more = 0;
+	char lead[64];
+	struct ck_text_item it;
+	FILE *g;
 
 	if (o->quiet && !strcmp(verdict, "ok"))
 		return 0;
-	fprintf(f, "%s%-4s%s  ", ck_text_color(o, color),
-		!strcmp(verdict, "fail") ? "FAIL" : !strcmp(verdict, "warn") ? "WARN" : "OK",
-		ck_text_reset(o));
-	/* one line per file: a newline or escape in a file name is shown as '?' */
+	snprintf(lead, sizeof lead, "%s%-4s%s  ", ck_text_color(o, color),
+		 !strcmp(verdict, "fail") ? "FAIL" : !strcmp(verdict, "warn") ? "WARN" : "OK",
+		 ck_text_reset(o));
+	/* one line per file (on a terminal, a long path wraps under itself):
+	 * a newline or escape in a file name is shown as '?' */
+	g = ck_text_item_open(&it, f, o, lead, 6);
 	for (const unsigned char *c = (const unsigned char *)ck_json_text(doc, "path"); *c; c++)
-		fputc(*c < 0x20 || *c == 0x7f ? '?' : *c, f);
-	fputc('\n', f);
+		fputc(*c < 0x20 || *c == 0x7f ? '?' : *c, g);
+	ck_text_item_close(&it);
 	json_array_foreach(findings, i, fi) {
 		if (!o->verbose && strcmp(ck_json_text(fi, "severity"), worst))
 			continue;
@@ -148,18 +161,24 @@ int ck_report_text_certaudit_totals(FILE *f, const json_t *doc, const struct ck_
 		ck_text_color(o, fail ? "error" : "dim"), fail, ck_text_reset(o), jint(s, "errors"),
 		jint(s, "errors") == 1 ? "" : "s", jint(s, "warnings"),
 		jint(s, "warnings") == 1 ? "" : "s");
-	if (ignored)
-		fprintf(f, "%lld other file%s not audited: not certificate bundles by name or content (see --include%s)\n",
+	if (ignored) {
+		struct ck_text_item it;
+		FILE *g = ck_text_item_open(&it, f, o, "", 2);
+		fprintf(g, "%lld other file%s not audited: not certificate bundles by name or content (see --include%s)",
 			ignored, ignored == 1 ? "" : "s", o->verbose ? "" : "; -v lists them");
+		ck_text_item_close(&it);
+	}
 	if (o->verbose) {
 		const json_t *nf;
 		size_t i;
-		/* one line each, not wrapped: a list of paths to grep */
+		/* one line each when not on a terminal: a list of paths to grep */
 		json_array_foreach(json_object_get(s, "not_audited_files"), i, nf) {
-			fputs("  not audited: ", f);
+			struct ck_text_item it;
+			FILE *g = ck_text_item_open(&it, f, o, "  not audited: ", 4);
 			for (const unsigned char *c = (const unsigned char *)ck_json_text(nf, "path"); *c; c++)
-				fputc(*c < 0x20 || *c == 0x7f ? '?' : *c, f);
-			fprintf(f, " (%s)\n", ck_json_text(nf, "reason"));
+				fputc(*c < 0x20 || *c == 0x7f ? '?' : *c, g);
+			fprintf(g, " (%s)", ck_json_text(nf, "reason"));
+			ck_text_item_close(&it);
 		}
 	}
 	if (links)

@@ -665,6 +665,9 @@ static int tblock_begin(struct dump_sink *s, json_t *head)
 	if (ts->index++ && !to->quiet)
 		fputc('\n', f);
 	if (!to->quiet) {
+		/* one item: on a terminal a long file name wraps */
+		struct ck_text_item it;
+		f = ck_text_item_open(&it, s->out, to, "", 4);
 		fprintf(f, "%s%s%s: ", ck_text_color(to, "bold"), in->name, ck_text_reset(to));
 		if (in->format == CK_FMT_PEM && !jtrue(head, "decoded"))
 			fprintf(f, "PEM block %lld of %zu (%s, line %lld), not decoded",
@@ -681,7 +684,8 @@ static int tblock_begin(struct dump_sink *s, json_t *head)
 			fprintf(f, ", bytes %lld to %lld", off, off + len);
 		if (json_is_string(json_object_get(head, "type")))
 			fprintf(f, ", as %s", ck_json_text(head, "type"));
-		fputc('\n', f);
+		ck_text_item_close(&it);
+		f = s->out;
 	}
 	json_decref(head);
 	return ferror(f) ? -1 : 0;
@@ -735,8 +739,9 @@ static int tnode(struct dump_sink *s, json_t *n, unsigned depth, bool open, bool
 	const struct ck_text_opts *to = s->to;
 	FILE *f = s->out;
 	const json_t *probs = json_object_get(n, "problems"), *p;
-	char hl[48];
+	char hl[48], lead[192];
 	size_t i;
+	struct ck_text_item it;
 
 	(void)open;
 	if (!n)
@@ -751,8 +756,12 @@ static int tnode(struct dump_sink *s, json_t *n, unsigned depth, bool open, bool
 		snprintf(hl, sizeof hl, "%lld+%lld", jint(n, "header_length"), jint(n, "length"));
 	else
 		snprintf(hl, sizeof hl, "%lld+huge", jint(n, "header_length"));
-	fprintf(f, "%s%*lld%s  %-*s  %*s", ck_text_color(to, "dim"), ts->owidth, jint(n, "offset"),
-		ck_text_reset(to), ts->lwidth, hl, (int)(depth > 32 ? 64 : 2 * depth), "");
+	/* the offset, lengths and indentation lead the line; on a terminal
+	 * the rest wraps under the tag, one line per node otherwise */
+	snprintf(lead, sizeof lead, "%s%*lld%s  %-*s  %*s", ck_text_color(to, "dim"), ts->owidth,
+		 jint(n, "offset"), ck_text_reset(to), ts->lwidth, hl, (int)(depth > 32 ? 64 : 2 * depth), "");
+	f = ck_text_item_open(&it, s->out, to, lead,
+			      (unsigned)(ts->owidth + 2 + ts->lwidth + 2 + (depth > 32 ? 64 : 2 * depth) + 2));
 	if (depth > 32) /* past 64 columns of indentation, say the depth instead */
 		fprintf(f, "[depth %u] ", depth);
 	if (json_is_string(json_object_get(n, "field"))) {
@@ -781,7 +790,8 @@ static int tnode(struct dump_sink *s, json_t *n, unsigned depth, bool open, bool
 		fprintf(f, " %s[%s]%s", ck_text_color(to, der_only ? "warning" : "error"),
 			ck_json_text(p, "message"), ck_text_reset(to));
 	}
-	fputc('\n', f);
+	ck_text_item_close(&it);
+	f = s->out;
 	json_decref(n);
 	return ferror(f) ? -1 : 0;
 }

@@ -328,11 +328,12 @@ static void ms(FILE *f, const json_t *o, const char *k)
 		fprintf(f, "%12s", "—");
 }
 
-/* Print `text` wrapped at 96 columns, the first line after `lead`, the
- * others indented by `indent` spaces. */
-static void wrap(FILE *f, const char *lead, unsigned indent, const char *text)
+/* Print `text` wrapped at the terminal's width, else at 96 columns, the
+ * first line after `lead`, the others indented by `indent` spaces. */
+static void wrap(FILE *f, const struct ck_text_opts *o, const char *lead, unsigned indent,
+		 const char *text)
 {
-	ck_text_wrap(f, lead, indent, text, 96);
+	ck_text_wrap(f, lead, indent, text, o->tty && o->width ? o->width : o->tty ? 80 : 96);
 }
 
 /* "[1] CN=…" for an index of the client's certificates. */
@@ -353,7 +354,10 @@ static void text_title(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 	const json_t *client = json_object_get(doc, "client");
 	const char *host = ck_json_text(t, "host");
 	bool v6 = strchr(host, ':') != NULL;
+	struct ck_text_item it;
+	FILE *out = f;
 
+	f = ck_text_item_open(&it, out, o, "", 4);
 	fprintf(f, "%s%s%s%s:%lld%s", ck_text_color(o, "bold"), v6 ? "[" : "", host, v6 ? "]" : "",
 		ji(t, "port"), ck_text_reset(o));
 	fprintf(f, " · SNI %s", json_is_string(json_object_get(t, "sni")) ? ck_json_text(t, "sni") : "none");
@@ -366,7 +370,7 @@ static void text_title(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 			ck_json_text(s, "send"));
 	else
 		fprintf(f, " · no client certificate");
-	fputc('\n', f);
+	ck_text_item_close(&it);
 }
 
 static void text_connection(FILE *f, const json_t *doc, const struct ck_text_opts *o)
@@ -376,33 +380,40 @@ static void text_connection(FILE *f, const json_t *doc, const struct ck_text_opt
 	const json_t *px = json_object_get(doc, "proxy"), *st = json_object_get(doc, "starttls");
 	const json_t *at;
 	size_t i;
+	struct ck_text_item it;
+	FILE *out = f;
 
+	/* each row one item: on a terminal continuation lines start under
+	 * the text after the time */
 	fprintf(f, "\nConnection\n");
-	fprintf(f, "  DNS       ");
+	f = ck_text_item_open(&it, out, o, "  DNS       ", 27);
 	ms(f, tm, "dns_us");
 	if (json_is_object(px))
-		fprintf(f, "  %s: the proxy resolves it\n", ck_json_text(t, "host"));
+		fprintf(f, "  %s: the proxy resolves it", ck_json_text(t, "host"));
 	else if (jt(t, "ip_literal"))
-		fprintf(f, "  %s (an IP address: no lookup)\n", ck_json_text(t, "host"));
+		fprintf(f, "  %s (an IP address: no lookup)", ck_json_text(t, "host"));
 	else if (json_array_size(json_object_get(t, "addresses"))) {
 		const json_t *a;
 		fprintf(f, "  %s →", ck_json_text(t, "host"));
 		json_array_foreach(json_object_get(t, "addresses"), i, a)
 			fprintf(f, "%s %s", i ? "," : "", json_string_value(a));
-		fputc('\n', f);
 	} else
-		fprintf(f, "  %s: %sdoes not resolve%s\n", ck_json_text(t, "host"), ck_text_color(o, "error"),
+		fprintf(f, "  %s: %sdoes not resolve%s", ck_json_text(t, "host"), ck_text_color(o, "error"),
 			ck_text_reset(o));
+	ck_text_item_close(&it);
+	f = out;
 	json_array_foreach(json_object_get(doc, "attempts"), i, at) {
 		bool ok = !strcmp(ck_json_text(at, "result"), "connected");
-		fprintf(f, "  TCP       %9.1f ms  %s port %lld: %s%s%s\n", ji(at, "time_us") / 1000.0,
+		FILE *g = ck_text_item_open(&it, out, o, "  TCP       ", 27);
+		fprintf(g, "%9.1f ms  %s port %lld: %s%s%s", ji(at, "time_us") / 1000.0,
 			ck_json_text(at, "address"), ji(t, "port"), ck_text_color(o, ok ? "ok" : "error"),
 			ck_json_text(at, "result"), ck_text_reset(o));
+		ck_text_item_close(&it);
 	}
 	if (json_is_object(px)) {
 		bool ok = json_is_integer(json_object_get(tm, "handshake_us")) || json_is_object(st);
 		ok = ok && json_is_integer(json_object_get(px, "connect_status"));
-		fprintf(f, "  Proxy     ");
+		f = ck_text_item_open(&it, out, o, "  Proxy     ", 27);
 		ms(f, tm, "connect_us");
 		fprintf(f, "  %s: %s", ck_json_text(px, "url"), ck_text_color(o, ok ? "ok" : "error"));
 		if (json_is_integer(json_object_get(px, "connect_status")))
@@ -410,18 +421,22 @@ static void text_connection(FILE *f, const json_t *doc, const struct ck_text_opt
 				ji(px, "connect_status"));
 		else
 			fprintf(f, "no tunnel");
-		fprintf(f, "%s\n", ck_text_reset(o));
+		fprintf(f, "%s", ck_text_reset(o));
+		ck_text_item_close(&it);
+		f = out;
 	}
 	if (json_is_object(st) && (json_is_integer(json_object_get(st, "time_us")))) {
 		bool ok = json_is_integer(json_object_get(tm, "handshake_us"));
-		fprintf(f, "  STARTTLS  ");
+		f = ck_text_item_open(&it, out, o, "  STARTTLS  ", 27);
 		ms(f, st, "time_us");
-		fprintf(f, "  %s: %s%s%s\n", ck_json_text(st, "protocol"), ck_text_color(o, ok ? "ok" : "error"),
+		fprintf(f, "  %s: %s%s%s", ck_json_text(st, "protocol"), ck_text_color(o, ok ? "ok" : "error"),
 			json_is_string(json_object_get(st, "reply")) ? ck_json_text(st, "reply") : "no answer",
 			ck_text_reset(o));
+		ck_text_item_close(&it);
+		f = out;
 	}
 	if (json_is_integer(json_object_get(tm, "handshake_us"))) {
-		fprintf(f, "  TLS       ");
+		f = ck_text_item_open(&it, out, o, "  TLS       ", 27);
 		ms(f, tm, "handshake_us");
 		if (jt(h, "complete")) {
 			const json_t *offered = json_object_get(json_object_get(doc, "settings"), "alpn_offered");
@@ -436,16 +451,19 @@ static void text_connection(FILE *f, const json_t *doc, const struct ck_text_opt
 					fprintf(f, "%s %s", i ? "," : "", json_string_value(a));
 				fputc(')', f);
 			}
-			fputc('\n', f);
 		}
 		else
-			fprintf(f, "  %shandshake not completed%s\n", ck_text_color(o, "error"), ck_text_reset(o));
+			fprintf(f, "  %shandshake not completed%s", ck_text_color(o, "error"), ck_text_reset(o));
+		ck_text_item_close(&it);
+		f = out;
 	}
 	if (json_is_object(http) && jt(http, "sent")) {
-		fprintf(f, "  GET       ");
+		f = ck_text_item_open(&it, out, o, "  GET       ", 27);
 		ms(f, http, "first_byte_us");
-		fprintf(f, "  to the first byte: %s\n", json_is_string(json_object_get(http, "status_line")) ?
+		fprintf(f, "  to the first byte: %s", json_is_string(json_object_get(http, "status_line")) ?
 				ck_json_text(http, "status_line") : "(no answer)");
+		ck_text_item_close(&it);
+		f = out;
 	}
 }
 
@@ -486,9 +504,10 @@ static void text_request(FILE *f, const json_t *doc, const json_t *rq, const str
 	const json_t *algos = json_object_get(rq, "signature_algorithms"), *a;
 	size_t i;
 
-	fprintf(f, "\nClient certificate requested %s\n", jt(rq, "after_handshake") ?
-			"after the handshake (TLS 1.3 post-handshake authentication or renegotiation)" :
-			"in the handshake");
+	fputc('\n', f);
+	ck_text_item(f, o, "Client certificate requested ", 2, jt(rq, "after_handshake") ?
+		     "after the handshake (TLS 1.3 post-handshake authentication or renegotiation)" :
+		     "in the handshake");
 	if (!jt(rq, "understood")) {
 		fprintf(f, "  %sthe request could not be decoded%s%s\n", ck_text_color(o, "error"),
 			ck_text_reset(o), jt(rq, "empty_ca_extension") ?
@@ -496,17 +515,20 @@ static void text_request(FILE *f, const json_t *doc, const json_t *rq, const str
 		return;
 	}
 	if (!json_array_size(names))
-		fprintf(f, "  acceptable CAs: none listed (the server accepts whatever it trusts, "
-			   "without saying which)\n");
+		ck_text_item(f, o, "  acceptable CAs: ", 4, "none listed (the server accepts whatever it "
+			     "trusts, without saying which)");
 	else
 		fprintf(f, "  acceptable CAs (%zu):\n", json_array_size(names));
 	json_array_foreach(names, i, n) {
 		const json_t *mt = json_object_get(n, "matches");
-		fprintf(f, "    %s\n", ck_json_text(n, "dn"));
+		ck_text_item(f, o, "    ", 6, ck_json_text(n, "dn"));
 		if (json_is_integer(mt)) {
-			fprintf(f, "      %s✓ our chain leads to it%s: ", ck_text_color(o, "ok"), ck_text_reset(o));
-			client_ref(f, doc, mt);
-			fprintf(f, " %s\n", !strcmp(ck_json_text(n, "relation"), "subject") ? "is this CA" : "was issued by it");
+			struct ck_text_item it;
+			FILE *g = ck_text_item_open(&it, f, o, "      ", 8);
+			fprintf(g, "%s✓ our chain leads to it%s: ", ck_text_color(o, "ok"), ck_text_reset(o));
+			client_ref(g, doc, mt);
+			fprintf(g, " %s", !strcmp(ck_json_text(n, "relation"), "subject") ? "is this CA" : "was issued by it");
+			ck_text_item_close(&it);
 		} else if (json_is_object(json_object_get(doc, "client"))) {
 			fprintf(f, "      %s✗ not on our chain%s\n", ck_text_color(o, "dim"), ck_text_reset(o));
 		}
@@ -518,15 +540,17 @@ static void text_request(FILE *f, const json_t *doc, const json_t *rq, const str
 		fputc('\n', f);
 	}
 	if (json_array_size(algos)) {
-		fprintf(f, "  signature algorithms (%zu):", json_array_size(algos));
+		struct ck_text_item it;
+		FILE *g = ck_text_item_open(&it, f, o, "  ", 4);
+		fprintf(g, "signature algorithms (%zu):", json_array_size(algos));
 		json_array_foreach(algos, i, a) {
 			if (!o->verbose && i == 4) {
-				fprintf(f, ", …");
+				fprintf(g, ", …");
 				break;
 			}
-			fprintf(f, "%s %s", i ? "," : "", json_string_value(a));
+			fprintf(g, "%s %s", i ? "," : "", json_string_value(a));
 		}
-		fputc('\n', f);
+		ck_text_item_close(&it);
 	}
 	if (!json_array_size(sent)) {
 		fprintf(f, "  we sent %sno certificate%s\n", ck_text_color(o, "warning"), ck_text_reset(o));
@@ -536,14 +560,18 @@ static void text_request(FILE *f, const json_t *doc, const json_t *rq, const str
 	json_array_foreach(sent, i, n) {
 		const json_t *from = json_array_get(json_object_get(rq, "sent_from"), i);
 		const char *src = ck_json_text(from, "source");
-		fprintf(f, "    ");
-		client_ref(f, doc, n);
-		fputc('\n', f);
-		if (json_is_string(json_object_get(from, "file")))
-			fprintf(f, "        %sfrom %s%s%s\n", ck_text_color(o, "dim"),
+		struct ck_text_item it;
+		FILE *g = ck_text_item_open(&it, f, o, "    ", 8);
+		client_ref(g, doc, n);
+		ck_text_item_close(&it);
+		if (json_is_string(json_object_get(from, "file"))) {
+			g = ck_text_item_open(&it, f, o, "        ", 10);
+			fprintf(g, "%sfrom %s%s%s", ck_text_color(o, "dim"),
 				!strcmp(src, "ca-file") ? "--ca-file " : !strcmp(src, "ca-dir") ? "--ca-dir " :
 				!strcmp(src, "trust-store") ? "the trust store " : "",
 				ck_json_text(from, "file"), ck_text_reset(o));
+			ck_text_item_close(&it);
+		}
 	}
 	/* what the chain has beyond what went out */
 	if (json_is_integer(json_object_get(rq, "needed")) &&
@@ -552,9 +580,10 @@ static void text_request(FILE *f, const json_t *doc, const json_t *rq, const str
 			ck_json_text(rq, "listed_ca"), ck_text_reset(o));
 		for (long long k = (long long)json_array_size(sent); k < ji(rq, "needed"); k++) {
 			const json_t *path = json_object_get(json_object_get(json_object_get(doc, "client"), "chain"), "path");
-			fprintf(f, "    ");
-			client_ref(f, doc, json_array_get(path, (size_t)k));
-			fputc('\n', f);
+			struct ck_text_item it;
+			FILE *g = ck_text_item_open(&it, f, o, "    ", 8);
+			client_ref(g, doc, json_array_get(path, (size_t)k));
+			ck_text_item_close(&it);
 		}
 	}
 }
@@ -580,13 +609,17 @@ static void text_bundle(FILE *f, const char *title, const char *what, const json
 {
 	const json_t *in = json_object_get(b, "input"), *c;
 	size_t n = 0, i, keys = json_array_size(json_object_get(b, "keys"));
+	struct ck_text_item it;
+	FILE *g;
 	json_array_foreach(json_object_get(b, "certificates"), i, c)
 		n += !strcmp(ck_json_text(c, "source"), "input");
-	fprintf(f, "\n%s%s%s: %s, %zu certificate%s %s", ck_text_color(o, "bold"), title, ck_text_reset(o),
+	fputc('\n', f);
+	g = ck_text_item_open(&it, f, o, "", 4);
+	fprintf(g, "%s%s%s: %s, %zu certificate%s %s", ck_text_color(o, "bold"), title, ck_text_reset(o),
 		ck_json_text(in, "name"), n, n == 1 ? "" : "s", what);
 	if (keys)
-		fprintf(f, ", %zu key%s", keys, keys == 1 ? "" : "s");
-	fputc('\n', f);
+		fprintf(g, ", %zu key%s", keys, keys == 1 ? "" : "s");
+	ck_text_item_close(&it);
 	ck_report_text_bundle_body(f, b, o);
 }
 
@@ -598,13 +631,18 @@ static void text_outcome(FILE *f, const json_t *doc, const struct ck_text_opts *
 
 	snprintf(lead, sizeof lead, "%s%s%s%s — ", o->quiet ? "" : "\n", ck_text_color(o, ok ? "ok" : "error"),
 		 ok ? "Result: OK" : "Result: FAILED", ck_text_reset(o));
-	wrap(f, lead, 2, ck_json_text(out, "summary"));
+	wrap(f, o, lead, 2, ck_json_text(out, "summary"));
 	if (json_is_string(json_object_get(out, "cause")))
-		wrap(f, "  Why: ", 7, ck_json_text(out, "cause"));
+		wrap(f, o, "  Why: ", 7, ck_json_text(out, "cause"));
 	if (json_is_string(json_object_get(out, "hint")))
-		wrap(f, "  Do:  ", 7, ck_json_text(out, "hint"));
-	if (o->verbose && json_is_string(json_object_get(out, "error")))
-		fprintf(f, "  (%s: %s, phase %s)\n", ck_json_text(out, "result"), ck_json_text(out, "error"), ck_json_text(out, "phase"));
+		wrap(f, o, "  Do:  ", 7, ck_json_text(out, "hint"));
+	if (o->verbose && json_is_string(json_object_get(out, "error"))) {
+		struct ck_text_item it;
+		FILE *g = ck_text_item_open(&it, f, o, "  ", 3);
+		fprintf(g, "(%s: %s, phase %s)", ck_json_text(out, "result"), ck_json_text(out, "error"),
+			ck_json_text(out, "phase"));
+		ck_text_item_close(&it);
+	}
 }
 
 static int text_mtlsprobe(FILE *f, const json_t *doc, const struct ck_text_opts *o)
@@ -623,8 +661,13 @@ static int text_mtlsprobe(FILE *f, const json_t *doc, const struct ck_text_opts 
 		text_bundle(f, "Server", "sent", server, o);
 	if (json_is_object(json_object_get(doc, "saved_chain"))) {
 		const json_t *sc = json_object_get(doc, "saved_chain");
-		fprintf(f, "\nServer chain saved to %s (%lld certificate%s, PEM)\n", ck_json_text(sc, "file"),
+		struct ck_text_item it;
+		FILE *g;
+		fputc('\n', f);
+		g = ck_text_item_open(&it, f, o, "", 4);
+		fprintf(g, "Server chain saved to %s (%lld certificate%s, PEM)", ck_json_text(sc, "file"),
 			ji(sc, "certificates"), ji(sc, "certificates") == 1 ? "" : "s");
+		ck_text_item_close(&it);
 	}
 	if (json_array_size(json_object_get(doc, "attempts")) &&
 	    json_is_integer(json_object_get(json_object_get(doc, "timings"), "handshake_us")))

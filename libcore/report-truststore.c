@@ -294,14 +294,19 @@ static void date10(char out[11], const char *rfc3339)
 	snprintf(out, 11, "%s", rfc3339);
 }
 
-static void key_text(FILE *f, const json_t *c)
+static void key_str(char buf[48], const json_t *c)
 {
 	const json_t *k = json_object_get(c, "key");
-	char buf[48];
 	if (json_is_string(json_object_get(k, "curve")))
-		snprintf(buf, sizeof buf, "%s %s", S(k, "type"), S(k, "curve"));
+		snprintf(buf, 48, "%s %s", S(k, "type"), S(k, "curve"));
 	else
-		snprintf(buf, sizeof buf, "%s %lld", S(k, "type"), jint(k, "bits"));
+		snprintf(buf, 48, "%s %lld", S(k, "type"), jint(k, "bits"));
+}
+
+static void key_text(FILE *f, const json_t *c)
+{
+	char buf[48];
+	key_str(buf, c);
 	fprintf(f, "%-13s", buf);
 }
 
@@ -323,26 +328,38 @@ static void from_text(FILE *f, const json_t *c, const struct ck_text_opts *o)
 	fprintf(f, ")%s", ck_text_reset(o));
 }
 
-/* One line per certificate. */
-static void cert_line(FILE *f, const json_t *c, const struct ck_text_opts *o)
+/* One line per certificate; on a terminal the fingerprint goes to a
+ * line of its own and the subject wraps under itself. */
+static void cert_line(FILE *out, const json_t *c, const struct ck_text_opts *o)
 {
-	char na[11];
+	char na[11], key[48], lead[160];
+	struct ck_text_item it;
+	FILE *f;
 	date10(na, S(c, "not_after"));
-	fprintf(f, "  %s%s%s  ", ck_text_color(o, json_is_true(json_object_get(c, "expired")) ? "error" : ""),
-		na, ck_text_reset(o));
-	key_text(f, c);
-	fprintf(f, "  %s  %s", S(c, "sha256"), S(c, "subject"));
+	key_str(key, c);
+	snprintf(lead, sizeof lead, "  %s%s%s  %-13s  ",
+		 ck_text_color(o, json_is_true(json_object_get(c, "expired")) ? "error" : ""), na,
+		 ck_text_reset(o), key);
+	f = ck_text_item_open(&it, out, o, lead, 29);
+	if (o->tty)
+		fprintf(f, "%s", S(c, "subject"));
+	else
+		fprintf(f, "%s  %s", S(c, "sha256"), S(c, "subject"));
 	if (json_is_true(json_object_get(c, "expired")))
 		fprintf(f, " %s[expired]%s", ck_text_color(o, "error"), ck_text_reset(o));
 	if (!json_is_true(json_object_get(c, "trusted")))
 		fprintf(f, " %s[not an anchor]%s", ck_text_color(o, "warning"), ck_text_reset(o));
 	from_text(f, c, o);
-	fputc('\n', f);
+	ck_text_item_close(&it);
+	if (o->tty)
+		ck_text_item(out, o, "      sha256 ", 13, S(c, "sha256"));
 	if (o->verbose) {
-		fprintf(f, "      issuer %s · serial %s · sha1 %s", S(c, "issuer"), S(c, "serial"), S(c, "sha1"));
+		f = ck_text_item_open(&it, out, o, "      ", 8);
+		fprintf(f, "issuer %s · serial %s · sha1 %s", S(c, "issuer"), S(c, "serial"), S(c, "sha1"));
 		if (json_is_string(json_object_get(c, "subject_key_id")))
 			fprintf(f, " · key id %s", S(c, "subject_key_id"));
-		fprintf(f, " · from %s\n", S(c, "origin"));
+		fprintf(f, " · from %s", S(c, "origin"));
+		ck_text_item_close(&it);
 	}
 }
 
@@ -350,34 +367,43 @@ static void store_header(FILE *f, const json_t *s, const char *what, const struc
 {
 	const json_t *views = json_object_get(s, "views"), *v, *ks = json_object_get(s, "keystore");
 	size_t i;
+	struct ck_text_item it;
+	FILE *g;
 
 	if (!json_is_true(json_object_get(s, "exists"))) {
 		/* only .NET's stores can be absent: .NET makes them on demand */
-		fprintf(f, "%s%s%s: %sno .NET stores%s: %s does not exist (.NET creates it when it\n"
-			"  first stores a certificate; until then it uses only the system store)\n",
+		g = ck_text_item_open(&it, f, o, "", 2);
+		fprintf(g, "%s%s%s: %sno .NET stores%s: %s does not exist (.NET creates it when it",
 			ck_text_color(o, "bold"), S(s, "name"), ck_text_reset(o),
 			ck_text_color(o, "warning"), ck_text_reset(o), S(s, "location"));
+		ck_text_item_close(&it);
+		fprintf(f, "  first stores a certificate; until then it uses only the system store)\n");
 		return;
 	}
-	fprintf(f, "%s%s%s: %lld %s", ck_text_color(o, "bold"), S(s, "name"), ck_text_reset(o),
+	g = ck_text_item_open(&it, f, o, "", 4);
+	fprintf(g, "%s%s%s: %lld %s", ck_text_color(o, "bold"), S(s, "name"), ck_text_reset(o),
 		jint(s, what ? "shown" : "count"), what ? what : "certificates");
 	if (!what && jint(s, "anchors") != jint(s, "count"))
-		fprintf(f, " (%lld anchors)", jint(s, "anchors"));
+		fprintf(g, " (%lld anchors)", jint(s, "anchors"));
 	if (!what && jint(s, "expired"))
-		fprintf(f, ", %s%lld expired%s", ck_text_color(o, "error"), jint(s, "expired"),
+		fprintf(g, ", %s%lld expired%s", ck_text_color(o, "error"), jint(s, "expired"),
 			ck_text_reset(o));
 	if (!what && jint(s, "skipped_files"))
-		fprintf(f, ", %lld files skipped (no certificate)", jint(s, "skipped_files"));
-	fputc('\n', f);
+		fprintf(g, ", %lld files skipped (no certificate)", jint(s, "skipped_files"));
+	ck_text_item_close(&it);
 	json_array_foreach(views, i, v) {
+		char lead[64];
+		snprintf(lead, sizeof lead, "  %-9s ", S(v, "name"));
+		g = ck_text_item_open(&it, f, o, lead, 14);
 		if (json_is_string(json_object_get(v, "error")))
-			fprintf(f, "  %-9s %s: %snot read: %s%s\n", S(v, "name"), S(v, "location"),
+			fprintf(g, "%s: %snot read: %s%s", S(v, "location"),
 				ck_text_color(o, "warning"), S(v, "error"), ck_text_reset(o));
 		else
-			fprintf(f, "  %-9s %s: %lld\n", S(v, "name"), S(v, "location"), jint(v, "count"));
+			fprintf(g, "%s: %lld", S(v, "location"), jint(v, "count"));
+		ck_text_item_close(&it);
 	}
 	if (json_is_object(ks) && !what)
-		ck_text_jks(f, ks, "  ");
+		ck_text_jks(f, ks, "  ", o);
 }
 
 static int text_list(FILE *f, const json_t *doc, const struct ck_text_opts *o, const char *what)
@@ -398,10 +424,11 @@ static int text_list(FILE *f, const json_t *doc, const struct ck_text_opts *o, c
 			if (json_is_array(json_object_get(c, "matched_by"))) {
 				const json_t *m;
 				size_t j;
-				fprintf(f, "      matched:");
+				struct ck_text_item it;
+				FILE *g = ck_text_item_open(&it, f, o, "      matched:", 8);
 				json_array_foreach(json_object_get(c, "matched_by"), j, m)
-					fprintf(f, " %s", json_string_value(m));
-				fputc('\n', f);
+					fprintf(g, " %s", json_string_value(m));
+				ck_text_item_close(&it);
 			}
 		}
 	}
@@ -420,17 +447,21 @@ static int text_expiring(FILE *f, const json_t *doc, const struct ck_text_opts *
 		json_array_foreach(json_object_get(s, "certificates"), k, c) {
 			long long d = jint(c, "days_left");
 			char na[11];
+			struct ck_text_item it;
+			FILE *g = ck_text_item_open(&it, f, o, "  ", 4), *ff = f;
+			f = g;
 			date10(na, S(c, "not_after"));
 			if (d < 0)
-				fprintf(f, "  %sexpired %s (%llu days before %s)%s", ck_text_color(o, "error"), na,
+				fprintf(f, "%sexpired %s (%llu days before %s)%s", ck_text_color(o, "error"), na,
 					0ULL - (unsigned long long)d, at,
 					ck_text_reset(o));
 			else
-				fprintf(f, "  %sexpires %s (in %lld days)%s", ck_text_color(o, "warning"), na, d,
+				fprintf(f, "%sexpires %s (in %lld days)%s", ck_text_color(o, "warning"), na, d,
 					ck_text_reset(o));
 			fprintf(f, "  %s  %s", S(c, "subject"), S(c, "sha256"));
 			from_text(f, c, o);
-			fputc('\n', f);
+			ck_text_item_close(&it);
+			f = ff;
 		}
 	}
 	fprintf(f, "%lld expired, %lld expiring within %lld days of %s\n", jint(sum, "expired"),
@@ -441,12 +472,17 @@ static int text_expiring(FILE *f, const json_t *doc, const struct ck_text_opts *
 static void diff_cert(FILE *f, const char *mark, const char *col, const json_t *c,
 		      const struct ck_text_opts *o)
 {
-	char na[11];
+	char na[11], lead[64];
+	struct ck_text_item it;
+	FILE *g;
 	date10(na, S(c, "not_after"));
-	fprintf(f, "%s%s%s %s  (%s", ck_text_color(o, col), mark, ck_text_reset(o), S(c, "subject"), na);
-	fputs(", ", f);
-	key_text(f, c);
-	fprintf(f, " %s)\n", S(c, "sha256"));
+	snprintf(lead, sizeof lead, "%s%s%s ", ck_text_color(o, col), mark, ck_text_reset(o));
+	g = ck_text_item_open(&it, f, o, lead, 12);
+	fprintf(g, "%s  (%s", S(c, "subject"), na);
+	fputs(", ", g);
+	key_text(g, c);
+	fprintf(g, " %s)", S(c, "sha256"));
+	ck_text_item_close(&it);
 }
 
 static int text_diff(FILE *f, const json_t *doc, const struct ck_text_opts *o)
@@ -464,10 +500,15 @@ static int text_diff(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 	json_array_foreach(json_object_get(doc, "changed"), i, c) {
 		const json_t *ca = json_object_get(c, "a"), *cb = json_object_get(c, "b"), *w;
 		size_t j;
-		fprintf(f, "%s~ changed%s %s:", ck_text_color(o, "warning"), ck_text_reset(o), S(c, "subject"));
+		char lead[64];
+		struct ck_text_item it;
+		FILE *g;
+		snprintf(lead, sizeof lead, "%s~ changed%s ", ck_text_color(o, "warning"), ck_text_reset(o));
+		g = ck_text_item_open(&it, f, o, lead, 12);
+		fprintf(g, "%s:", S(c, "subject"));
 		json_array_foreach(json_object_get(c, "changes"), j, w)
-			fprintf(f, "%s %s", j ? "," : "", json_string_value(w));
-		fputc('\n', f);
+			fprintf(g, "%s %s", j ? "," : "", json_string_value(w));
+		ck_text_item_close(&it);
 		fprintf(f, "    a: %.10s → %.10s  ", S(ca, "not_before"), S(ca, "not_after"));
 		key_text(f, ca);
 		fprintf(f, " %s\n    b: %.10s → %.10s  ", S(ca, "sha256"), S(cb, "not_before"), S(cb, "not_after"));
@@ -485,32 +526,36 @@ static void client_text(FILE *f, const json_t *c, const struct ck_text_opts *o)
 	const char *w = S(c, "without_bundle");
 
 	if (!strcmp(w, "found"))
-		fprintf(f, "%sfound without the bundle%s\n", ck_text_color(o, "ok"), ck_text_reset(o));
+		fprintf(f, "%sfound without the bundle%s", ck_text_color(o, "ok"), ck_text_reset(o));
 	else if (!strcmp(w, "fetched"))
-		fprintf(f, "%swould be downloaded%s from %s\n", ck_text_color(o, "warning"),
+		fprintf(f, "%swould be downloaded%s from %s", ck_text_color(o, "warning"),
 			ck_text_reset(o), S(c, "fetch_url"));
 	else if (json_is_string(json_object_get(c, "condition")))
-		fprintf(f, "%sthe chain fails%s (downloaded from %s only with %s)\n",
+		fprintf(f, "%sthe chain fails%s (downloaded from %s only with %s)",
 			ck_text_color(o, "error"), ck_text_reset(o), S(c, "fetch_url"), S(c, "condition"));
 	else if (json_is_true(json_object_get(c, "never_downloads")))
-		fprintf(f, "%sthe chain fails%s (never downloaded)\n", ck_text_color(o, "error"),
+		fprintf(f, "%sthe chain fails%s (never downloaded)", ck_text_color(o, "error"),
 			ck_text_reset(o));
 	else
-		fprintf(f, "%sthe chain fails%s (no caIssuers URL it downloads from)\n",
+		fprintf(f, "%sthe chain fails%s (no caIssuers URL it downloads from)",
 			ck_text_color(o, "error"), ck_text_reset(o));
 }
 
 /* Not in the store: what each of its clients does without the bundle,
- * one line each. */
-static void clients_text(FILE *f, const json_t *x, const char *lead, const struct ck_text_opts *o)
+ * one line each.  Ends the item `it` (whose stream `f` is) first. */
+static void clients_text(FILE *f, struct ck_text_item *it, const json_t *x, const char *lead,
+			 const struct ck_text_opts *o)
 {
 	const json_t *c;
 	size_t i;
 
-	fprintf(f, " %s:\n", lead);
+	fprintf(f, " %s:", lead);
+	ck_text_item_close(it);
 	json_array_foreach(json_object_get(x, "clients"), i, c) {
-		fprintf(f, "        %s: ", S(c, "label"));
-		client_text(f, c, o);
+		FILE *g = ck_text_item_open(it, it->out, o, "        ", 10);
+		fprintf(g, "%s: ", S(c, "label"));
+		client_text(g, c, o);
+		ck_text_item_close(it);
 	}
 }
 
@@ -518,30 +563,40 @@ static void text_store_check(FILE *f, const json_t *s, const struct ck_text_opts
 {
 	const json_t *an = json_object_get(s, "anchor"), *x;
 	size_t i;
+	struct ck_text_item it;
+	FILE *g = ck_text_item_open(&it, f, o, "  ", 4);
 
-	fprintf(f, "  %s%s%s (%s): ", ck_text_color(o, "bold"), S(s, "name"), ck_text_reset(o),
+	fprintf(g, "%s%s%s (%s): ", ck_text_color(o, "bold"), S(s, "name"), ck_text_reset(o),
 		S(s, "runtime"));
 	if (json_is_true(json_object_get(s, "anchored")))
-		fprintf(f, "%sanchored%s by %s (%s)%s\n", ck_text_color(o, "ok"), ck_text_reset(o),
+		fprintf(g, "%sanchored%s by %s (%s)%s", ck_text_color(o, "ok"), ck_text_reset(o),
 			S(an, "subject"), S(an, "found_in"),
 			json_is_true(json_object_get(s, "valid")) ? ", chain valid" : ", but the chain is NOT valid");
 	else
-		fprintf(f, "%sNOT anchored%s (chain %s)\n", ck_text_color(o, "error"), ck_text_reset(o),
+		fprintf(g, "%sNOT anchored%s (chain %s)", ck_text_color(o, "error"), ck_text_reset(o),
 			S(s, "status"));
-	json_array_foreach(json_object_get(s, "problems"), i, x)
-		fprintf(f, "      %s: %s\n", S(x, "code"), S(x, "message"));
+	ck_text_item_close(&it);
+	json_array_foreach(json_object_get(s, "problems"), i, x) {
+		g = ck_text_item_open(&it, f, o, "      ", 8);
+		fprintf(g, "%s: %s", S(x, "code"), S(x, "message"));
+		ck_text_item_close(&it);
+	}
 	json_array_foreach(json_object_get(s, "missing"), i, x) {
-		fprintf(f, "      missing issuer %s:", S(x, "issuer"));
-		clients_text(f, x, "in neither the bundle nor the store", o);
+		g = ck_text_item_open(&it, f, o, "      ", 8);
+		fprintf(g, "missing issuer %s:", S(x, "issuer"));
+		clients_text(g, &it, x, "in neither the bundle nor the store", o);
 	}
 	json_array_foreach(json_object_get(s, "intermediates"), i, x) {
-		fprintf(f, "      intermediate %s (%s):", S(x, "subject"),
+		g = ck_text_item_open(&it, f, o, "      ", 8);
+		fprintf(g, "intermediate %s (%s):", S(x, "subject"),
 			json_is_true(json_object_get(x, "in_bundle")) ? "in the bundle" : "from the store");
-		if (!strcmp(S(x, "without_bundle"), "found"))
-			fprintf(f, " %sfound without the bundle%s in %s\n", ck_text_color(o, "ok"),
+		if (!strcmp(S(x, "without_bundle"), "found")) {
+			fprintf(g, " %sfound without the bundle%s in %s", ck_text_color(o, "ok"),
 				ck_text_reset(o), S(x, "found_in"));
-		else
-			clients_text(f, x, "not in the store; without the bundle", o);
+			ck_text_item_close(&it);
+		} else {
+			clients_text(g, &it, x, "not in the store; without the bundle", o);
+		}
 	}
 }
 
@@ -555,24 +610,35 @@ static int text_check(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 		fprintf(f, "%s: %s\n", S(in, "name"), S(json_object_get(doc, "error"), "message"));
 		return 0;
 	}
-	fprintf(f, "%s%s%s: leaf %s\n", ck_text_color(o, "bold"), S(in, "name"), ck_text_reset(o),
-		json_is_object(leaf) ? S(leaf, "subject") : "(none)");
+	{
+		struct ck_text_item it;
+		FILE *g = ck_text_item_open(&it, f, o, "", 4);
+		fprintf(g, "%s%s%s: leaf %s", ck_text_color(o, "bold"), S(in, "name"), ck_text_reset(o),
+			json_is_object(leaf) ? S(leaf, "subject") : "(none)");
+		ck_text_item_close(&it);
+	}
 	if (!o->quiet)
 		json_array_foreach(json_object_get(doc, "stores"), i, s)
 			text_store_check(f, s, o);
-	fprintf(f, "%sanchored by %zu of %zu stores%s", ck_text_color(o, json_array_size(by) ? "ok" : "error"),
-		json_array_size(by), json_array_size(json_object_get(doc, "stores")), ck_text_reset(o));
-	json_array_foreach(by, i, s)
-		fprintf(f, "%s%s", i ? ", " : ": ", json_string_value(s));
-	fputc('\n', f);
+	{
+		struct ck_text_item it;
+		FILE *g = ck_text_item_open(&it, f, o, "", 4);
+		fprintf(g, "%sanchored by %zu of %zu stores%s", ck_text_color(o, json_array_size(by) ? "ok" : "error"),
+			json_array_size(by), json_array_size(json_object_get(doc, "stores")), ck_text_reset(o));
+		json_array_foreach(by, i, s)
+			fprintf(g, "%s%s", i ? ", " : ": ", json_string_value(s));
+		ck_text_item_close(&it);
+	}
 	return 0;
 }
 
 static int text_export(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
-	(void)o;
-	fprintf(f, "%s: wrote %lld certificate%s to %s (%s)\n", S(json_object_get(doc, "store"), "name"),
+	struct ck_text_item it;
+	FILE *g = ck_text_item_open(&it, f, o, "", 4);
+	fprintf(g, "%s: wrote %lld certificate%s to %s (%s)", S(json_object_get(doc, "store"), "name"),
 		jint(doc, "written"), jint(doc, "written") == 1 ? "" : "s", S(doc, "output"), S(doc, "to"));
+	ck_text_item_close(&it);
 	return 0;
 }
 

@@ -1041,7 +1041,11 @@ static void text_header(FILE *f, const struct text_src *t, const struct ck_text_
 	const json_t *in = json_object_get(doc, "input");
 	const json_t *p12 = json_object_get(in, "pkcs12");
 	const char *fmt = jstr(in, "format");
+	struct ck_text_item it;
+	FILE *head = ck_text_item_open(&it, f, o, "", 4);
+	FILE *g = f;
 
+	f = head; /* the heading is one item: a long file name wraps on a terminal */
 	fprintf(f, "%s%s%s: ", ck_text_color(o, "bold"), jstr(in, "name"), ck_text_reset(o));
 	if (!strcmp(fmt, "pkcs12"))
 		fprintf(f, "PKCS#12");
@@ -1074,35 +1078,43 @@ static void text_header(FILE *f, const struct text_src *t, const struct ck_text_
 		if (n[2])
 			fprintf(f, " (+ %zu downloaded)", n[2]);
 	}
-	fprintf(f, ", %zu key%s\n", json_array_size(json_object_get(doc, "keys")),
+	fprintf(f, ", %zu key%s", json_array_size(json_object_get(doc, "keys")),
 		json_array_size(json_object_get(doc, "keys")) == 1 ? "" : "s");
+	ck_text_item_close(&it);
+	f = g;
 	if (json_object_get(in, "jks"))
-		ck_text_jks(f, json_object_get(in, "jks"), "  ");
+		ck_text_jks(f, json_object_get(in, "jks"), "  ", o);
 	if (p12) {
 		const json_t *mac = json_object_get(p12, "mac"), *bags = json_object_get(p12, "bags"), *bag;
 		size_t i;
+		FILE *m = ck_text_item_open(&it, f, o, "  ", 4);
 		if (json_is_object(mac))
-			fprintf(f, "  MAC: %s, %lld iterations", jstr(mac, "algorithm"), jint(mac, "iterations"));
+			fprintf(m, "MAC: %s, %lld iterations", jstr(mac, "algorithm"), jint(mac, "iterations"));
 		else
-			fprintf(f, "  MAC: none (integrity not protected)");
-		fprintf(f, "; password: %s\n", jstr(p12, "password"));
+			fprintf(m, "MAC: none (integrity not protected)");
+		fprintf(m, "; password: %s", jstr(p12, "password"));
+		ck_text_item_close(&it);
 		json_array_foreach(bags, i, bag) {
+			m = ck_text_item_open(&it, f, o, "  ", 4);
 			if (jtrue(bag, "encrypted"))
-				fprintf(f, "  %s: %s (%s, %s, %lld iterations)\n", jstr(bag, "content"),
+				fprintf(m, "%s: %s (%s, %s, %lld iterations)", jstr(bag, "content"),
 					jstr(bag, "cipher"), jstr(bag, "scheme"), jstr(bag, "kdf"),
 					jint(bag, "iterations"));
 			else
-				fprintf(f, "  %s: not encrypted\n", jstr(bag, "content"));
+				fprintf(m, "%s: not encrypted", jstr(bag, "content"));
+			ck_text_item_close(&it);
 		}
 		text_p12compat(f, json_object_get(p12, "compatibility"), true);
 		text_p12compat(f, json_object_get(p12, "compatibility"), false);
 	}
 }
 
-void ck_text_jks(FILE *f, const json_t *jks, const char *indent)
+void ck_text_jks(FILE *out, const json_t *jks, const char *indent, const struct ck_text_opts *o)
 {
 	const json_t *e;
 	size_t i, trusted = 0, keys = 0, secret = 0, decrypted = 0;
+	struct ck_text_item it;
+	FILE *f;
 
 	json_array_foreach(json_object_get(jks, "entries"), i, e) {
 		const char *t = jstr(e, "type");
@@ -1111,7 +1123,8 @@ void ck_text_jks(FILE *f, const json_t *jks, const char *indent)
 		secret += !strcmp(t, "secret-key");
 		decrypted += jtrue(e, "key_decrypted");
 	}
-	fprintf(f, "%s%zu trusted-certificate, %zu private-key", indent, trusted, keys);
+	f = ck_text_item_open(&it, out, o, indent, (unsigned)strlen(indent) + 2);
+	fprintf(f, "%zu trusted-certificate, %zu private-key", trusted, keys);
 	if (secret)
 		fprintf(f, ", %zu secret-key", secret);
 	fprintf(f, " entr%s", trusted + keys + secret == 1 ? "y" : "ies");
@@ -1122,14 +1135,18 @@ void ck_text_jks(FILE *f, const json_t *jks, const char *indent)
 	else
 		fprintf(f, "; ");
 	if (!strcmp(jstr(jks, "integrity"), "verified"))
-		fprintf(f, "integrity hash verified (%s password)\n", jstr(jks, "password"));
+		fprintf(f, "integrity hash verified (%s password)", jstr(jks, "password"));
 	else
-		fprintf(f, "integrity hash NOT checked (it does not match the default password; give the keystore password to check it)\n");
-	if (keys && decrypted < keys && !strcmp(jstr(jks, "integrity"), "verified"))
-		fprintf(f, "%s%zu key%s not decrypted: a password of %s own (give it with\n"
-			"%s--key-password-file or --key-password-env), or over --kdf-budget\n",
-			indent, keys - decrypted, keys - decrypted == 1 ? "" : "s",
-			keys - decrypted == 1 ? "its" : "their", indent);
+		fprintf(f, "integrity hash NOT checked (it does not match the default password; give the keystore password to check it)");
+	ck_text_item_close(&it);
+	if (keys && decrypted < keys && !strcmp(jstr(jks, "integrity"), "verified")) {
+		f = ck_text_item_open(&it, out, o, indent, (unsigned)strlen(indent) + 2);
+		fprintf(f, "%zu key%s not decrypted: a password of %s own (give it with "
+			"--key-password-file or --key-password-env), or over --kdf-budget",
+			keys - decrypted, keys - decrypted == 1 ? "" : "s",
+			keys - decrypted == 1 ? "its" : "their");
+		ck_text_item_close(&it);
+	}
 }
 
 static void text_validity(FILE *f, const json_t *c, const struct ck_text_opts *o)
@@ -1149,68 +1166,93 @@ static void text_validity(FILE *f, const json_t *c, const struct ck_text_opts *o
 	fprintf(f, ")%s", ck_text_reset(o));
 }
 
-static void text_strv(FILE *f, const char *indent, const char *label, const json_t *arr)
+/* One -v field: its label padded to 18 columns, then `text`; on a
+ * terminal, further lines line up under the value. */
+static void text_field(FILE *f, const struct ck_text_opts *o, const char *indent, const char *label,
+		       const char *text)
+{
+	char lead[160];
+	snprintf(lead, sizeof lead, "%s%-18s", indent, label);
+	ck_text_item(f, o, lead, (unsigned)strlen(indent) + 18, text);
+}
+
+static void text_strv(FILE *f, const struct ck_text_opts *o, const char *indent, const char *label,
+		      const json_t *arr)
 {
 	size_t i;
 	const json_t *v;
+	char lead[160];
+	struct ck_text_item it;
+	FILE *m;
 	if (!json_array_size(arr))
 		return;
-	fprintf(f, "%s%-18s", indent, label);
+	snprintf(lead, sizeof lead, "%s%-18s", indent, label);
+	m = ck_text_item_open(&it, f, o, lead, (unsigned)strlen(indent) + 18);
 	json_array_foreach(arr, i, v)
-		fprintf(f, "%s%s", i ? ", " : "", json_string_value(v));
-	fputc('\n', f);
+		fprintf(m, "%s%s", i ? ", " : "", json_string_value(v));
+	ck_text_item_close(&it);
 }
 
-static void text_verbose(FILE *f, const json_t *c, const char *indent)
+static void text_verbose(FILE *f, const json_t *c, const char *indent, const struct ck_text_opts *o)
 {
 	const json_t *aia = json_object_get(c, "aia");
-	fprintf(f, "%s%-18s%s\n", indent, "serial:", jstr(c, "serial"));
-	fprintf(f, "%s%-18s%s\n", indent, "issuer:", jstr(c, "issuer"));
-	fprintf(f, "%s%-18s%s\n", indent, "sha256:", jstr(c, "sha256"));
-	fprintf(f, "%s%-18s%s\n", indent, "sha1:", jstr(c, "sha1"));
+	char text[160];
+	text_field(f, o, indent, "serial:", jstr(c, "serial"));
+	text_field(f, o, indent, "issuer:", jstr(c, "issuer"));
+	text_field(f, o, indent, "sha256:", jstr(c, "sha256"));
+	text_field(f, o, indent, "sha1:", jstr(c, "sha1"));
 	if (json_is_string(json_object_get(c, "subject_key_id")))
-		fprintf(f, "%s%-18s%s\n", indent, "subject key id:", jstr(c, "subject_key_id"));
+		text_field(f, o, indent, "subject key id:", jstr(c, "subject_key_id"));
 	if (json_is_string(json_object_get(c, "authority_key_id")))
-		fprintf(f, "%s%-18s%s\n", indent, "authority key id:", jstr(c, "authority_key_id"));
+		text_field(f, o, indent, "authority key id:", jstr(c, "authority_key_id"));
 	if (jtrue(c, "ca")) {
 		if (json_is_integer(json_object_get(c, "path_len")))
-			fprintf(f, "%s%-18sCA, pathLen %lld\n", indent, "constraints:", jint(c, "path_len"));
+			snprintf(text, sizeof text, "CA, pathLen %lld", jint(c, "path_len"));
 		else
-			fprintf(f, "%s%-18sCA\n", indent, "constraints:");
+			snprintf(text, sizeof text, "CA");
+		text_field(f, o, indent, "constraints:", text);
 	}
-	text_strv(f, indent, "key usage:", json_object_get(c, "key_usage"));
-	text_strv(f, indent, "ext. key usage:", json_object_get(c, "extended_key_usage"));
-	text_strv(f, indent, "alt. names:", json_object_get(c, "subject_alt_names"));
-	text_strv(f, indent, "CA issuers:", json_object_get(aia, "ca_issuers"));
-	text_strv(f, indent, "OCSP:", json_object_get(aia, "ocsp"));
-	text_strv(f, indent, "CRL:", json_object_get(c, "crl_distribution_points"));
-	text_strv(f, indent, "delta CRL:", json_object_get(c, "delta_crl_distribution_points"));
-	text_strv(f, indent, "critical unknown:", json_object_get(c, "unknown_critical_extensions"));
+	text_strv(f, o, indent, "key usage:", json_object_get(c, "key_usage"));
+	text_strv(f, o, indent, "ext. key usage:", json_object_get(c, "extended_key_usage"));
+	text_strv(f, o, indent, "alt. names:", json_object_get(c, "subject_alt_names"));
+	text_strv(f, o, indent, "CA issuers:", json_object_get(aia, "ca_issuers"));
+	text_strv(f, o, indent, "OCSP:", json_object_get(aia, "ocsp"));
+	text_strv(f, o, indent, "CRL:", json_object_get(c, "crl_distribution_points"));
+	text_strv(f, o, indent, "delta CRL:", json_object_get(c, "delta_crl_distribution_points"));
+	text_strv(f, o, indent, "critical unknown:", json_object_get(c, "unknown_critical_extensions"));
 	{
 		const json_t *nc = json_object_get(c, "name_constraints"), *p;
 		size_t i;
-		text_strv(f, indent, "NC permitted:", json_object_get(nc, "permitted"));
-		text_strv(f, indent, "NC excluded:", json_object_get(nc, "excluded"));
+		char lead[160];
+		text_strv(f, o, indent, "NC permitted:", json_object_get(nc, "permitted"));
+		text_strv(f, o, indent, "NC excluded:", json_object_get(nc, "excluded"));
 		json_array_foreach(json_object_get(c, "certificate_policies"), i, p) {
 			const json_t *q;
 			size_t k;
+			struct ck_text_item it;
+			FILE *m;
+			snprintf(lead, sizeof lead, "%s%-18s", indent, i ? "" : "policies:");
+			m = ck_text_item_open(&it, f, o, lead, (unsigned)strlen(indent) + 18);
 			if (json_is_string(json_object_get(p, "name")))
-				fprintf(f, "%s%-18s%s (%s)\n", indent, i ? "" : "policies:",
-					jstr(p, "oid"), jstr(p, "name"));
+				fprintf(m, "%s (%s)", jstr(p, "oid"), jstr(p, "name"));
 			else
-				fprintf(f, "%s%-18s%s\n", indent, i ? "" : "policies:", jstr(p, "oid"));
-			json_array_foreach(json_object_get(p, "cps"), k, q)
-				fprintf(f, "%s%-18s  CPS: %s\n", indent, "", json_string_value(q));
+				fprintf(m, "%s", jstr(p, "oid"));
+			ck_text_item_close(&it);
+			snprintf(lead, sizeof lead, "%s%-18s  ", indent, "");
+			json_array_foreach(json_object_get(p, "cps"), k, q) {
+				m = ck_text_item_open(&it, f, o, lead, (unsigned)strlen(indent) + 22);
+				fprintf(m, "CPS: %s", json_string_value(q));
+				ck_text_item_close(&it);
+			}
 			json_array_foreach(json_object_get(p, "user_notices"), k, q) {
-				char lead[128];
-				/* a notice is free text: wrapped under itself */
-				snprintf(lead, sizeof lead, "%s%-18s  user notice: ", indent, "");
-				ck_text_wrap(f, lead, (unsigned)strlen(indent) + 20, json_string_value(q), 80);
+				m = ck_text_item_open(&it, f, o, lead, (unsigned)strlen(indent) + 22);
+				fprintf(m, "user notice: %s", json_string_value(q));
+				ck_text_item_close(&it);
 			}
 		}
 	}
 	if (json_is_string(json_object_get(c, "friendly_name")))
-		fprintf(f, "%s%-18s%s\n", indent, "friendly name:", jstr(c, "friendly_name"));
+		text_field(f, o, indent, "friendly name:", jstr(c, "friendly_name"));
 }
 
 /* Which key (index) matches certificate `idx`, or -1. */
@@ -1232,6 +1274,8 @@ static void text_cert(FILE *f, const json_t *doc, const json_t *c, unsigned dept
 		      const struct ck_text_opts *o)
 {
 	char lead[96] = "", body[96] = "";
+	struct ck_text_item it;
+	FILE *g = f;
 	const json_t *key = json_object_get(c, "key");
 	const json_t *ver = json_object_get(c, "signature_verified");
 	long idx = (long)jint(c, "index");
@@ -1245,13 +1289,18 @@ static void text_cert(FILE *f, const json_t *doc, const json_t *c, unsigned dept
 	memset(body, ' ', col + (depth ? 7 : 4));
 	body[col + (depth ? 7 : 4)] = '\0';
 
-	fprintf(f, "%s%s[%ld] %s%s%s %s", lead, depth ? "└─ " : "", idx, ck_text_color(o, "bold"),
+	/* each line one item: on a terminal, a long subject or file name
+	 * wraps under the detail lines */
+	if (depth)
+		strcat(lead, "└─ ");
+	f = ck_text_item_open(&it, g, o, lead, (unsigned)strlen(body));
+	fprintf(f, "[%ld] %s%s%s %s", idx, ck_text_color(o, "bold"),
 		jstr(c, "role"), ck_text_reset(o), jstr(c, "subject"));
 	if (strcmp(jstr(c, "source"), "input"))
 		fprintf(f, " %s(%s: %s)%s", ck_text_color(o, "dim"), jstr(c, "source"),
 			jstr(c, "origin"), ck_text_reset(o));
-	fputc('\n', f);
-	fputs(body, f);
+	ck_text_item_close(&it);
+	f = ck_text_item_open(&it, g, o, body, (unsigned)strlen(body) + 2);
 	text_validity(f, c, o);
 	fprintf(f, " · %s %lld", jstr(key, "type"), jint(key, "bits"));
 	if (json_is_string(json_object_get(key, "curve")))
@@ -1267,9 +1316,10 @@ static void text_cert(FILE *f, const json_t *doc, const json_t *c, unsigned dept
 		fprintf(f, " · %strusted%s", ck_text_color(o, "ok"), ck_text_reset(o));
 	if (kidx >= 0)
 		fprintf(f, " · private key %s✓%s", ck_text_color(o, "ok"), ck_text_reset(o));
-	fputc('\n', f);
+	ck_text_item_close(&it);
+	f = g;
 	if (o->verbose)
-		text_verbose(f, c, body);
+		text_verbose(f, c, body, o);
 }
 
 static void text_trace(FILE *f, const json_t *ch, const struct ck_text_opts *o);
@@ -1327,12 +1377,14 @@ static void text_chain(FILE *f, struct text_src *t, const json_t *ch, size_t n,
 		bool root = !badsig && !unsup && json_is_integer(by) &&
 			    jtrue(src_cert(t, (size_t)json_integer_value(by)), "ca");
 		size_t k;
-		fprintf(f, "  %s✗ %s%s %s\n", ck_text_color(o, "error"),
-			badsig ? "issuer does not verify:" :
-			unsup ? "issuer's signature cannot be checked:" : root ? "not given (usually the root):" :
-			"missing:", ck_text_reset(o), jstr(m, "issuer"));
+		char lead[96];
+		snprintf(lead, sizeof lead, "  %s✗ %s%s ", ck_text_color(o, "error"),
+			 badsig ? "issuer does not verify:" :
+			 unsup ? "issuer's signature cannot be checked:" : root ? "not given (usually the root):" :
+			 "missing:", ck_text_reset(o));
+		ck_text_item(f, o, lead, 6, jstr(m, "issuer"));
 		json_array_foreach(urls, k, u)
-			fprintf(f, "    %s %s\n", k ? "      " : "fetch:", json_string_value(u));
+			ck_text_item(f, o, k ? "           " : "    fetch: ", 11, json_string_value(u));
 		if (!json_array_size(urls))
 			fprintf(f, "    (no caIssuers URL: no client can fetch it)\n");
 		depth = 1;
@@ -1371,8 +1423,14 @@ static unsigned columns(const char *s)
 static unsigned span_columns(const char *s, size_t n)
 {
 	unsigned c = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\033') { /* a colour code takes no column */
+			while (i + 1 < n && s[i] != 'm')
+				i++;
+			continue;
+		}
 		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	}
 	return c;
 }
 
@@ -1386,25 +1444,46 @@ static size_t span_bytes(const char *s, size_t n, unsigned cols)
 	return i;
 }
 
+/* Where to cut a word too long for the `cols` columns left: after the
+ * last '/', ',', '.', '-', '@', ':', '&' or '?' that fits (a URL, a DN, a
+ * host name break where a reader expects), else at the column. */
+static size_t cut_bytes(const char *s, size_t n, unsigned cols)
+{
+	size_t take = span_bytes(s, n, cols);
+	for (size_t i = take; i > take / 3; i--)
+		if (strchr("/,.-@:&?", s[i - 1]))
+			return i;
+	return take;
+}
+
 void ck_text_wrap(FILE *f, const char *lead, unsigned indent, const char *text, unsigned width)
 {
 	unsigned col = columns(lead);
 	const char *p = text;
 	fputs(lead, f);
 	while (*p) {
-		const char *sp = strchr(p, ' ');
-		size_t w = sp ? (size_t)(sp - p) : strlen(p);
-		unsigned cw = span_columns(p, w);
-		if (col > indent && col + 1 + cw > width) {
+		/* the spaces before a word are kept (aligned columns stay
+		 * aligned) unless the line breaks there */
+		unsigned gap = (unsigned)strspn(p, " ");
+		size_t w = strcspn(p + gap, " ");
+		unsigned cw = span_columns(p + gap, w);
+		if (!w)
+			break; /* trailing spaces */
+		/* a new line when the word does not fit on this one but would
+		 * on the next; a word longer than a line starts where it is,
+		 * unless little of this line is left */
+		if (col > indent && col + gap + cw > width &&
+		    (indent + cw <= width || col + 16 > width)) {
 			fprintf(f, "\n%*s", (int)indent, "");
 			col = indent;
-		} else if (col > indent && p != text) {
-			fputc(' ', f);
-			col++;
+		} else {
+			fprintf(f, "%*s", (int)gap, "");
+			col += gap;
 		}
-		/* a word longer than a line (a file name) is cut at the width */
+		p += gap;
+		/* a word longer than a line (a URL, a file name) is cut */
 		while (col + cw > width && col < width) {
-			size_t take = span_bytes(p, w, width - col);
+			size_t take = cut_bytes(p, w, width - col);
 			fwrite(p, 1, take, f);
 			fprintf(f, "\n%*s", (int)indent, "");
 			col = indent;
@@ -1415,10 +1494,53 @@ void ck_text_wrap(FILE *f, const char *lead, unsigned indent, const char *text, 
 		fwrite(p, 1, w, f);
 		col += cw;
 		p += w;
-		while (*p == ' ')
-			p++;
 	}
 	fputc('\n', f);
+}
+
+void ck_text_item(FILE *f, const struct ck_text_opts *o, const char *lead, unsigned indent,
+		  const char *text)
+{
+	unsigned width = o && o->width ? o->width : 80;
+
+	if (!o || !o->tty) {
+		fprintf(f, "%s%s\n", lead, text);
+		return;
+	}
+	if (indent + 20 > width)
+		indent = width > 40 ? 8 : 2;
+	ck_text_wrap(f, lead, indent, text, width);
+}
+
+FILE *ck_text_item_open(struct ck_text_item *it, FILE *f, const struct ck_text_opts *o,
+			const char *lead, unsigned indent)
+{
+	memset(it, 0, sizeof *it);
+	it->out = f;
+	it->o = o;
+	it->lead = lead;
+	it->indent = indent;
+	if (o && o->tty)
+		it->mem = open_memstream(&it->buf, &it->len);
+	if (it->mem)
+		return it->mem;
+	fputs(lead, f); /* not a terminal, or no memory: one line */
+	return f;
+}
+
+void ck_text_item_close(struct ck_text_item *it)
+{
+	if (!it->mem) {
+		fputc('\n', it->out);
+		return;
+	}
+	/* (out of memory in the stream: the item is lost, the caller's
+	 * ferror() does not see it; better than a line cut short) */
+	if (fclose(it->mem) == 0 && it->buf)
+		ck_text_item(it->out, it->o, it->lead, it->indent, it->buf);
+	free(it->buf);
+	it->mem = NULL;
+	it->buf = NULL;
 }
 
 /* --explain: every candidate issuer, position by position, and the
@@ -1640,21 +1762,24 @@ static int text_body(FILE *f, struct text_src *t, const struct ck_text_opts *o)
 		fprintf(f, "\nPrivate key%s:\n", json_array_size(json_object_get(doc, "keys")) == 1 ? "" : "s");
 		json_array_foreach(json_object_get(doc, "keys"), i, k) {
 			const json_t *m = json_object_get(k, "matches_certificate");
-			fprintf(f, "  %s %lld", jstr(k, "type"), jint(k, "bits"));
+			struct ck_text_item it;
+			FILE *g = ck_text_item_open(&it, f, o, "  ", 4);
+			fprintf(g, "%s %lld", jstr(k, "type"), jint(k, "bits"));
 			if (json_is_string(json_object_get(k, "curve")))
-				fprintf(f, " %s", jstr(k, "curve"));
+				fprintf(g, " %s", jstr(k, "curve"));
 			/* the alias of a keystore entry, the friendly name of a
 			 * PKCS#12 key: what tells keys of one type apart */
 			if (json_is_string(json_object_get(k, "friendly_name")))
-				fprintf(f, " \"%s\"", jstr(k, "friendly_name"));
+				fprintf(g, " \"%s\"", jstr(k, "friendly_name"));
 			if (json_is_integer(m))
-				fprintf(f, " — %smatches [%lld] %s%s\n", ck_text_color(o, "ok"),
+				fprintf(g, " — %smatches [%lld] %s%s", ck_text_color(o, "ok"),
 					(long long)json_integer_value(m),
 					jstr(src_cert(t, (size_t)json_integer_value(m)), "subject"),
 					ck_text_reset(o));
 			else
-				fprintf(f, " — %smatches no certificate%s\n", ck_text_color(o, "error"),
+				fprintf(g, " — %smatches no certificate%s", ck_text_color(o, "error"),
 					ck_text_reset(o));
+			ck_text_item_close(&it);
 		}
 	}
 	text_findings(f, doc, o);

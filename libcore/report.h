@@ -107,6 +107,29 @@ struct ck_text_opts {
  * a word longer than a line is cut (needs indent < width). */
 void ck_text_wrap(FILE *f, const char *lead, unsigned indent, const char *text, unsigned width);
 
+/* One item of text output (a row, a field, a heading): `lead` then
+ * `text` on one line when not on a terminal (for grep), else
+ * ck_text_wrap()ped at o->width with `indent` spaces before each further
+ * line (fewer when the indent leaves under 20 columns). */
+void ck_text_item(FILE *f, const struct ck_text_opts *o, const char *lead, unsigned indent,
+		  const char *text);
+
+/* The same for an item written piece by piece: open returns the stream
+ * to write its text to (`f` itself, after `lead`, when not on a
+ * terminal; a memory stream on one), close ends the item.  `lead` is
+ * borrowed until close. */
+struct ck_text_item {
+	FILE *out, *mem;
+	char *buf;
+	size_t len;
+	const char *lead;
+	unsigned indent;
+	const struct ck_text_opts *o;
+};
+FILE *ck_text_item_open(struct ck_text_item *it, FILE *f, const struct ck_text_opts *o,
+			const char *lead, unsigned indent);
+void ck_text_item_close(struct ck_text_item *it);
+
 /* chainview's text rendering of one document. */
 int ck_report_text_chainview(FILE *out, const json_t *doc, const struct ck_text_opts *o);
 
@@ -186,7 +209,7 @@ int ck_report_text_bundle_body(FILE *out, const json_t *doc, const struct ck_tex
 
 /* Helpers other text renderers share. */
 /* One line on a keystore (the "jks" object above). */
-void ck_text_jks(FILE *out, const json_t *jks, const char *indent);
+void ck_text_jks(FILE *out, const json_t *jks, const char *indent, const struct ck_text_opts *o);
 const char *ck_text_color(const struct ck_text_opts *o, const char *what);
 const char *ck_text_reset(const struct ck_text_opts *o);
 

@@ -152,6 +152,7 @@ CLI_TESTS = \
 	tests/cli/chainview-csr.sh \
 	tests/cli/chainview-crl.sh \
 	tests/cli/chainview-findings.sh \
+	tests/cli/wrap-terminal.sh \
 	tests/cli/chainview-output.sh \
 	tests/cli/chainview-options.sh \
 	tests/cli/chainview-glued.sh \

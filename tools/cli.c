@@ -1251,11 +1251,25 @@ struct cli_output {
 	bool many, first, failed;
 };
 
-/* The terminal's width when standard output is one, else 80. */
+/* The terminal's width when standard output is one: $COLUMNS (as curl
+ * and git take it), else what the terminal says, else 80; never under
+ * 40 (hanging indents need room).  80 when not a terminal. */
 static unsigned terminal_width(void)
 {
 	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+	const char *env = getenv("COLUMNS");
+	char *end;
+	unsigned long n;
+
+	if (!isatty(STDOUT_FILENO))
+		return 80;
+	if (env && *env) {
+		errno = 0;
+		n = strtoul(env, &end, 10);
+		if (!errno && !*end && n >= 40 && n <= 1000)
+			return (unsigned)n;
+	}
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
 		return ws.ws_col;
 	return 80;
 }
