@@ -75,9 +75,14 @@ static bool strv_push(ck_strv *v, const char *s, size_t len)
 static bool strv_push_url(ck_strv *v, const unsigned char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	char *out = malloc(len * 3 + 1);
-	size_t o = 0;
+	size_t o = 0, need = len;
+	char *out;
 
+	/* sized exactly: a record lives as long as the run */
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] >= 0x7f)
+			need += 2;
+	out = malloc(need + 1);
 	if (!out)
 		return false;
 	for (size_t i = 0; i < len; i++) {
@@ -579,30 +584,45 @@ bool ck_cert_ext_find(const struct ck_cert *c, const char *oid, struct ck_ext *e
 /* ---------------------------------------------------------------- */
 /* the record */
 
-char *ck_dn_clean(const unsigned char *s, size_t n)
+/* ck_dn_clean's output into out (NULL: only counted); returns its length. */
+static size_t dn_clean_into(const unsigned char *s, size_t n, char *out)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	char *out = malloc(n * 3 + 1);
 	size_t o = 0;
 
-	if (!out)
-		return NULL;
 	for (size_t i = 0; i < n;) {
 		size_t k = ck_utf8_seq(s + i, n - i);
 		bool c1 = k == 2 && s[i] == 0xc2 && s[i + 1] <= 0x9f;
 		if (k == 0 || c1 || (k == 1 && (s[i] < 0x20 || s[i] == 0x7f))) {
 			/* one byte at a time: a C1 control gives two pairs */
-			out[o++] = '\\';
-			out[o++] = hex[s[i] >> 4];
-			out[o++] = hex[s[i] & 15];
+			if (out) {
+				out[o] = '\\';
+				out[o + 1] = hex[s[i] >> 4];
+				out[o + 2] = hex[s[i] & 15];
+			}
+			o += 3;
 			i++;
 			continue;
 		}
-		memcpy(out + o, s + i, k);
+		if (out)
+			memcpy(out + o, s + i, k);
 		o += k;
 		i += k;
 	}
-	out[o] = '\0';
+	return o;
+}
+
+char *ck_dn_clean(const unsigned char *s, size_t n)
+{
+	/* sized exactly (counted first): records keep these strings for
+	 * the whole run, and most names need no escaping */
+	size_t len = dn_clean_into(s, n, NULL);
+	char *out = malloc(len + 1);
+
+	if (!out)
+		return NULL;
+	dn_clean_into(s, n, out);
+	out[len] = '\0';
 	return out;
 }
 
