@@ -695,7 +695,13 @@ static bool pss_name(const struct ck_cert *c, char *buf, size_t size)
 	unsigned long salt = 20;
 	bool ok = false;
 
+	/* the OID's DER (06 09 2A 86 48 86 F7 0D 01 01 0A) first: most
+	 * certificates are not PSS, and need no libtasn1 tree built */
+	static const unsigned char pss_oid[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+						 0x0d, 0x01, 0x01, 0x0a };
+
 	if (!c->sig_alg.len ||
+	    !memmem(c->der + c->sig_alg.off, c->sig_alg.len, pss_oid, sizeof pss_oid) ||
 	    ck_der_decode("CHAINKIT.AlgorithmIdentifier", c->der + c->sig_alg.off, c->sig_alg.len,
 			  &alg, NULL) != CK_OK ||
 	    !ck_der_read_oid(alg, "algorithm", oid, sizeof oid) || strcmp(oid, "1.2.840.113549.1.1.10"))
