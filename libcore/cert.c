@@ -75,9 +75,14 @@ static bool strv_push(ck_strv *v, const char *s, size_t len)
 static bool strv_push_url(ck_strv *v, const unsigned char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	char *out = malloc(len * 3 + 1);
-	size_t o = 0;
+	size_t o = 0, need = len;
+	char *out;
 
+	/* sized exactly: a record lives as long as the run */
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] >= 0x7f)
+			need += 2;
+	out = malloc(need + 1);
 	if (!out)
 		return false;
 	for (size_t i = 0; i < len; i++) {
@@ -589,30 +594,45 @@ bool ck_cert_ext_find(const struct ck_cert *c, const char *oid, struct ck_ext *e
 /* ---------------------------------------------------------------- */
 /* the record */
 
-char *ck_dn_clean(const unsigned char *s, size_t n)
+/* ck_dn_clean's output into out (NULL: only counted); returns its length. */
+static size_t dn_clean_into(const unsigned char *s, size_t n, char *out)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	char *out = malloc(n * 3 + 1);
 	size_t o = 0;
 
-	if (!out)
-		return NULL;
 	for (size_t i = 0; i < n;) {
 		size_t k = ck_utf8_seq(s + i, n - i);
 		bool c1 = k == 2 && s[i] == 0xc2 && s[i + 1] <= 0x9f;
 		if (k == 0 || c1 || (k == 1 && (s[i] < 0x20 || s[i] == 0x7f))) {
 			/* one byte at a time: a C1 control gives two pairs */
-			out[o++] = '\\';
-			out[o++] = hex[s[i] >> 4];
-			out[o++] = hex[s[i] & 15];
+			if (out) {
+				out[o] = '\\';
+				out[o + 1] = hex[s[i] >> 4];
+				out[o + 2] = hex[s[i] & 15];
+			}
+			o += 3;
 			i++;
 			continue;
 		}
-		memcpy(out + o, s + i, k);
+		if (out)
+			memcpy(out + o, s + i, k);
 		o += k;
 		i += k;
 	}
-	out[o] = '\0';
+	return o;
+}
+
+char *ck_dn_clean(const unsigned char *s, size_t n)
+{
+	/* sized exactly (counted first): records keep these strings for
+	 * the whole run, and most names need no escaping */
+	size_t len = dn_clean_into(s, n, NULL);
+	char *out = malloc(len + 1);
+
+	if (!out)
+		return NULL;
+	dn_clean_into(s, n, out);
+	out[len] = '\0';
 	return out;
 }
 
@@ -685,7 +705,13 @@ static bool pss_name(const struct ck_cert *c, char *buf, size_t size, int *diges
 	unsigned long salt = 20;
 	bool ok = false;
 
+	/* the OID's DER (06 09 2A 86 48 86 F7 0D 01 01 0A) first: most
+	 * certificates are not PSS, and need no libtasn1 tree built */
+	static const unsigned char pss_oid[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+						 0x0d, 0x01, 0x01, 0x0a };
+
 	if (!c->sig_alg.len ||
+	    !memmem(c->der + c->sig_alg.off, c->sig_alg.len, pss_oid, sizeof pss_oid) ||
 	    ck_der_decode("CHAINKIT.AlgorithmIdentifier", c->der + c->sig_alg.off, c->sig_alg.len,
 			  &alg, NULL) != CK_OK ||
 	    !ck_der_read_oid(alg, "algorithm", oid, sizeof oid) || strcmp(oid, "1.2.840.113549.1.1.10"))

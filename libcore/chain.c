@@ -790,10 +790,20 @@ static struct ck_trace_entry *trace_add(struct search *s, size_t child, size_t c
 	return e;
 }
 
+/* The reason of every link of a valid path: one copy for all chains
+ * (a bundle of 100,000 chains keeps all their traces), never freed. */
+static const char taken_valid[] = "taken: the path through it is valid";
+
+static void reason_free(const char *r)
+{
+	if (r != taken_valid)
+		free((char *)r);
+}
+
 static void trace_free(struct ck_trace_entry *t, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		free(t[i].reason);
+		reason_free(t[i].reason);
 	free(t);
 }
 
@@ -1007,7 +1017,7 @@ static void follow(struct search *s, size_t top, size_t cand)
 	s->capture = saved ? saved : mine ? strdup(mine) : NULL;
 	if (e) {
 		e = &s->trace[at]; /* the array may have moved */
-		free(e->reason);
+		reason_free(e->reason);
 		e->reason = strdup(mine ? mine : "every path through it was cut short");
 	}
 	free(mine);
@@ -1098,7 +1108,8 @@ static void mark_taken(struct search *s, bool valid)
 
 	for (size_t i = 0; i < s->ntrace; i++) {
 		struct ck_trace_entry *e = &s->trace[i];
-		char *r;
+		const char *r;
+		char *w;
 		size_t need;
 
 		if (e->pos + 1 >= b->len || b->path[e->pos] != e->child ||
@@ -1106,15 +1117,16 @@ static void mark_taken(struct search *s, bool valid)
 			continue;
 		e->taken = true;
 		r = e->reason;
-		/* sized to fit: a bundle of 100,000 chains keeps them all */
-		need = valid ? sizeof "taken: the path through it is valid" :
-			       sizeof "taken (the best path found): " + strlen(r ? r : "");
-		e->reason = malloc(need);
-		if (e->reason && valid)
-			snprintf(e->reason, need, "taken: the path through it is valid");
-		else if (e->reason)
-			snprintf(e->reason, need, "taken (the best path found): %s", r ? r : "");
-		free(r);
+		if (valid) {
+			e->reason = taken_valid;
+		} else {
+			/* sized to fit: a bundle of 100,000 chains keeps them all */
+			need = sizeof "taken (the best path found): " + strlen(r ? r : "");
+			if ((w = malloc(need)))
+				snprintf(w, need, "taken (the best path found): %s", r ? r : "");
+			e->reason = w;
+		}
+		reason_free(r);
 	}
 }
 

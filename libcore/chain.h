@@ -112,7 +112,8 @@ struct ck_trace_entry {
 	size_t child;         /* its pool index */
 	size_t candidate;     /* the candidate issuer's pool index */
 	bool taken;           /* on the reported path */
-	char *reason;         /* why rejected, or what happened; one line */
+	const char *reason;   /* why rejected, or what happened; one line (owned by
+				 the chain; not always a malloc'ed copy of its own) */
 };
 
 #define CK_CHAIN_MAX_TRACE 256

@@ -1033,7 +1033,7 @@ static unsigned count_lines(const unsigned char *from, const unsigned char *to)
 /* What stands before BEGIN (at b) on its line.  p is where the search
  * started: the previous block's mark_end, or the start of the input.
  * The walk back stops at p, so a long line costs one pass in all. */
-static void find_glue(const unsigned char *data, const unsigned char *p,
+static void find_glue(const unsigned char *data, bool mid, const unsigned char *p,
 		      const unsigned char *b, struct pem_block *blk)
 {
 	const unsigned char *ls = b;
@@ -1043,7 +1043,7 @@ static void find_glue(const unsigned char *data, const unsigned char *p,
 	blk->lead = ls;
 	blk->lead_len = (size_t)(b - ls);
 	blk->glue = -1;
-	if (ls == p && p > data) {
+	if (ls == p && (p > data || mid)) {
 		/* no newline since the previous END's dashes */
 		blk->glue = CK_GLUE_AFTER_END;
 		for (const unsigned char *q = p; q < b; q++)
@@ -1057,8 +1057,9 @@ static void find_glue(const unsigned char *data, const unsigned char *p,
 /* Find the next block at or after *pos.  Returns 1 found, 0 none, or a
  * negative status-as-int with err set for an unterminated block.  *pos
  * moves to just after the END line's dashes, so that a block glued to
- * them is found too. */
-static int next_pem_block(const unsigned char *data, size_t len, size_t *pos,
+ * them is found too.  `mid`: data[0] is not the start of the input (a
+ * window of a file read in pieces). */
+static int next_pem_block(const unsigned char *data, size_t len, bool mid, size_t *pos,
 			  unsigned *line, struct pem_block *blk, struct ck_error *err)
 {
 	const unsigned char *e = data + len, *p = data + *pos, *b, *l, *le, *eol;
@@ -1070,7 +1071,7 @@ static int next_pem_block(const unsigned char *data, size_t len, size_t *pos,
 	*line += count_lines(p, b);
 	blk->line = *line + 1;
 	blk->begin = b;
-	find_glue(data, p, b, blk);
+	find_glue(data, mid, p, b, blk);
 	l = b + sizeof begin - 1;
 	le = memmem(l, (size_t)(e - l), "-----", 5);
 	if (!le || memchr(l, '\n', (size_t)(le - l))) {
@@ -1448,11 +1449,107 @@ static enum ck_status pem_flush(struct ck_bundle *b, struct pem_batch *pb,
 	return rc;
 }
 
-static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *data, size_t len,
+/* The text the blocks are read from: the whole input in memory, or a
+ * window of a file read a piece at a time (pem_refill).  Blocks found
+ * in the window point into it, so it keeps every byte from the first
+ * block not yet decoded (the batch's) or the previous block (its label
+ * names it in a pem-glued-blocks note) onwards. */
+struct pem_src {
+	const unsigned char *data;
+	size_t len;
+	bool eof;          /* data ends where the input does */
+	/* a file read in pieces (fd >= 0): buf owns data */
+	int fd;
+	unsigned char *buf;
+	size_t cap;
+	uint64_t base;     /* input offset of data[0] */
+	uint64_t total;    /* bytes read */
+	size_t max_size;
+};
+
+/* Read at least once, then until the buffer is full or the input ends. */
+static enum ck_status pem_read(struct pem_src *s, struct ck_error *err)
+{
+	while (s->len < s->cap) {
+		ssize_t r = read(s->fd, s->buf + s->len, s->cap - s->len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return ck_error_set_errno(err, CK_E_IO, errno, "read error");
+		}
+		if (r == 0) {
+			s->eof = true;
+			break;
+		}
+		s->len += (size_t)r;
+		s->total += (uint64_t)r;
+		if (s->total > s->max_size)
+			return ck_error_set(err, CK_E_TOO_LARGE, "input is over the limit of %zu bytes",
+					    s->max_size);
+	}
+	s->data = s->buf;
+	return CK_OK;
+}
+
+#define PEM_WINDOW (1u << 20)
+
+static void blk_move(struct pem_block *blk, const unsigned char *from, unsigned char *to)
+{
+	blk->label = (const char *)to + ((const unsigned char *)blk->label - from);
+	blk->begin = to + (blk->begin - from);
+	blk->body = to + (blk->body - from);
+	blk->end = to + (blk->end - from);
+	blk->mark_end = to + (blk->mark_end - from);
+	blk->stop = to + (blk->stop - from);
+	blk->lead = to + (blk->lead - from);
+}
+
+/* Drop what is no longer needed from the window, then read more: a
+ * bigger buffer when what is kept leaves less than PEM_WINDOW free. */
+static enum ck_status pem_refill(struct pem_src *s, size_t *pos, struct pem_batch *pb,
+				 struct pem_block *prev, bool have_prev, struct ck_error *err)
+{
+	size_t keep = have_prev ? (size_t)(prev->begin - s->data) : *pos;
+	size_t kept, cap = s->cap;
+	unsigned char *nb = s->buf;
+	const unsigned char *from;
+
+	if (pb->n && (size_t)(pb->job[0].blk.begin - s->data) < keep)
+		keep = (size_t)(pb->job[0].blk.begin - s->data);
+	kept = s->len - keep;
+	from = s->buf + keep;
+	if (kept + PEM_WINDOW > cap) {
+		cap = kept + PEM_WINDOW > 2 * cap ? kept + PEM_WINDOW : 2 * cap;
+		nb = malloc(cap + 1);
+		if (!nb)
+			return ck_error_set(err, CK_E_NOMEM, "out of memory");
+		memcpy(nb, from, kept);
+	} else {
+		memmove(nb, from, kept);
+	}
+	for (size_t k = 0; k < pb->n; k++)
+		blk_move(&pb->job[k].blk, from, nb);
+	if (have_prev)
+		blk_move(prev, from, nb);
+	if (nb != s->buf) {
+		explicit_bzero(s->buf, s->cap); /* it may hold a key */
+		free(s->buf);
+	} else {
+		explicit_bzero(nb + kept, s->len - kept);
+	}
+	s->buf = nb;
+	s->cap = cap;
+	s->len = kept;
+	s->base += keep;
+	*pos -= keep;
+	return pem_read(s, err);
+}
+
+static enum ck_status load_pem_blocks(struct ck_bundle *b, struct pem_src *src,
 				      const struct ck_load_opts *opts, struct pem_batch *pb,
 				      struct ck_error *err);
 
-static enum ck_status load_pem(struct ck_bundle *b, const unsigned char *data, size_t len,
+static enum ck_status load_pem(struct ck_bundle *b, struct pem_src *src,
 			       const struct ck_load_opts *opts, struct ck_error *err)
 {
 	struct pem_batch *pb = calloc(1, sizeof *pb);
@@ -1462,12 +1559,20 @@ static enum ck_status load_pem(struct ck_bundle *b, const unsigned char *data, s
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
 	/* (a batch not yet decoded when an error stops the loop holds
 	 * nothing allocated) */
-	rc = load_pem_blocks(b, data, len, opts, pb, err);
+	rc = load_pem_blocks(b, src, opts, pb, err);
 	free(pb);
 	return rc;
 }
 
-static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *data, size_t len,
+/* In a window, a block counts only once the window holds the end of
+ * its END line: the rest of the input cannot change it then. */
+static bool pem_window_short(const struct pem_src *src, int found, const struct pem_block *blk)
+{
+	const unsigned char *e = src->data + src->len;
+	return !src->eof && (found != 1 || !memchr(blk->mark_end, '\n', (size_t)(e - blk->mark_end)));
+}
+
+static enum ck_status load_pem_blocks(struct ck_bundle *b, struct pem_src *src,
 				      const struct ck_load_opts *opts, struct pem_batch *pb,
 				      struct ck_error *err)
 {
@@ -1478,7 +1583,20 @@ static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *
 	enum ck_status rc;
 	int found;
 
-	while ((found = next_pem_block(data, len, &pos, &line, &blk, err)) == 1) {
+	for (;;) {
+		size_t pos0 = pos;
+		unsigned line0 = line;
+		found = next_pem_block(src->data, src->len, src->base > 0, &pos, &line, &blk,
+				       src->eof ? err : &end_err);
+		if (pem_window_short(src, found, &blk)) {
+			pos = pos0;
+			line = line0;
+			if ((rc = pem_refill(src, &pos, pb, &prev, blocks > 0, err)))
+				return rc;
+			continue;
+		}
+		if (found != 1)
+			break;
 		blocks++;
 		if (blk.glue >= 0 &&
 		    (rc = note_glue(b, blk.glue == CK_GLUE_AFTER_TEXT ? NULL : &prev, &blk, blocks)))
@@ -1492,7 +1610,7 @@ static enum ck_status load_pem_blocks(struct ck_bundle *b, const unsigned char *
 			/* anything else in its place in the file */
 			if (pb->n && (rc = pem_flush(b, pb, opts, err)))
 				return rc;
-			rc = load_pem_block(b, data, &blk, opts, err);
+			rc = load_pem_block(b, src->data, &blk, opts, err);
 			if (rc && (rc = corrupt_block(b, pb, blocks, rc, err)))
 				return rc;
 		}
@@ -1617,7 +1735,7 @@ static enum ck_status pem_blobs(struct ck_der_blobs *b, const unsigned char *dat
 
 	b->format = CK_FMT_PEM;
 	ck_error_clear(&perr);
-	while (!rc && (found = next_pem_block(data, len, &pos, &line, &blk, &perr)) == 1)
+	while (!rc && (found = next_pem_block(data, len, false, &pos, &line, &blk, &perr)) == 1)
 		rc = pem_blob(b, &blk, name);
 	if (!rc && found < 0) {
 		if (!(o = add_blob(b)))
@@ -1716,8 +1834,9 @@ enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
 		b->format = CK_FMT_JKS;
 		rc = ck_jks_load(b, data, len, opts.password, opts.kdf_budget, err);
 	} else if (has_pem_marker(data, len)) {
+		struct pem_src src = { .data = data, .len = len, .eof = true, .fd = -1 };
 		b->format = CK_FMT_PEM;
-		rc = load_pem(b, data, len, &opts, err);
+		rc = load_pem(b, &src, &opts, err);
 	} else if (data[0] == 0x30) {
 		rc = load_der(b, data, len, true, &opts, err);
 	} else if (looks_like_b64_text(data, len)) {
@@ -1849,6 +1968,119 @@ out:
 	return rc;
 }
 
+/* A PEM file read in pieces: what ck_bundle_load_mem() does with its
+ * PEM text, the window (src) already holding the input's first bytes. */
+static enum ck_status load_pem_stream(struct pem_src *src, const char *name,
+				      const struct ck_load_opts *opts, struct ck_bundle **out,
+				      struct ck_error *err)
+{
+	struct ck_bundle *b = calloc(1, sizeof *b);
+	enum ck_status rc;
+
+	if (!b || !(b->name = strdup(name))) {
+		free(b);
+		return ck_error_set(err, CK_E_NOMEM, "out of memory");
+	}
+	b->format = CK_FMT_PEM;
+	rc = load_pem(b, src, opts, err);
+	if (rc == CK_OK && b->ncerts == 0 && b->nkeys == 0 && !opts->allow_empty)
+		rc = ck_error_set(err, CK_E_PARSE, "no certificate or key found");
+	if (rc) {
+		ck_error_set_file(err, name);
+		ck_bundle_free(b);
+		return rc;
+	}
+	*out = b;
+	return CK_OK;
+}
+
+/* A certificate block in the first bytes: the input is a PEM bundle
+ * (ck_bundle_load_mem's choice, and not a certificate request). */
+static bool head_is_pem_bundle(const unsigned char *d, size_t len)
+{
+	return !ck_jks_sniff(d, len) &&
+	       (memmem(d, len, "-----BEGIN CERTIFICATE-----", 27) ||
+		memmem(d, len, "-----BEGIN X509 CERTIFICATE-----", 32) ||
+		memmem(d, len, "-----BEGIN TRUSTED CERTIFICATE-----", 35));
+}
+
+enum ck_status ck_bundle_load_path(const char *path, const struct ck_load_opts *opts_in,
+				   unsigned char **whole, size_t *whole_len,
+				   struct ck_bundle **out, struct ck_error *err)
+{
+	struct ck_load_opts opts = { 0 };
+	bool is_stdin = strcmp(path, "-") == 0;
+	const char *name = is_stdin ? "-" : path;
+	struct pem_src src = { .fd = -1 };
+	struct stat st;
+	size_t bom;
+	enum ck_status rc;
+
+	if (opts_in)
+		opts = *opts_in;
+	src.max_size = opts.max_size ? opts.max_size : CK_LOAD_MAX_SIZE_DEFAULT;
+	ck_error_set_file(err, name);
+	src.fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (src.fd < 0)
+		return ck_error_set_errno(err, CK_E_IO, errno, "cannot open");
+	/* ck_read_fd's checks, before anything is read */
+	if (fstat(src.fd, &st) < 0) {
+		rc = ck_error_set_errno(err, CK_E_IO, errno, "cannot stat");
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = ck_error_set(err, CK_E_IO, "is a directory");
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > src.max_size) {
+		rc = ck_error_set(err, CK_E_TOO_LARGE, "file is %lld bytes, over the limit of %zu bytes",
+				  (long long)st.st_size, src.max_size);
+		goto out;
+	}
+	src.cap = PEM_WINDOW;
+	src.buf = malloc(src.cap + 1);
+	if (!src.buf) {
+		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = pem_read(&src, err)))
+		goto out;
+	bom = src.len >= 3 && src.buf[0] == 0xef && src.buf[1] == 0xbb && src.buf[2] == 0xbf ? 3 : 0;
+	if (src.len > bom && head_is_pem_bundle(src.buf + bom, src.len - bom)) {
+		memmove(src.buf, src.buf + bom, src.len - bom);
+		src.len -= bom;
+		rc = load_pem_stream(&src, name, &opts, out, err);
+		goto out;
+	}
+	/* anything else is read whole, for ck_bundle_load_mem */
+	while (!src.eof) {
+		if (src.len == src.cap) {
+			unsigned char *nb = realloc(src.buf, 2 * src.cap + 1);
+			if (!nb) {
+				rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
+				goto out;
+			}
+			src.buf = nb;
+			src.cap *= 2;
+		}
+		if ((rc = pem_read(&src, err)))
+			goto out;
+	}
+	src.buf[src.len] = '\0';
+	*whole = src.buf;
+	*whole_len = src.len;
+	*out = NULL;
+	src.buf = NULL;
+out:
+	if (src.buf) {
+		explicit_bzero(src.buf, src.cap); /* it may hold a key */
+		free(src.buf);
+	}
+	if (!is_stdin && src.fd >= 0)
+		close(src.fd);
+	return rc;
+}
+
 enum ck_status ck_bundle_load_file(const char *path, const struct ck_load_opts *opts,
 				   struct ck_bundle **out, struct ck_error *err)
 {
@@ -1856,8 +2088,8 @@ enum ck_status ck_bundle_load_file(const char *path, const struct ck_load_opts *
 	size_t len = 0;
 	enum ck_status rc;
 
-	rc = ck_read_file(path, opts ? opts->max_size : 0, &data, &len, err);
-	if (rc)
+	rc = ck_bundle_load_path(path, opts, &data, &len, out, err);
+	if (rc || !data)
 		return rc;
 	rc = ck_bundle_load_mem(data, len, path, opts, out, err);
 	gnutls_memset(data, 0, len);

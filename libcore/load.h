@@ -177,9 +177,21 @@ enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
 				  struct ck_bundle **out, struct ck_error *err);
 
 /* Read a file ("-" is stdin) and load it.  Refuses directories and
- * files over the size limit before reading them whole. */
+ * files over the size limit before reading them.  A PEM bundle is read
+ * a piece at a time (ck_bundle_load_path). */
 enum ck_status ck_bundle_load_file(const char *path,
 				   const struct ck_load_opts *opts,
+				   struct ck_bundle **out, struct ck_error *err);
+
+/* The first step of ck_bundle_load_file, for a caller that looks at
+ * other inputs itself: a file whose first MB holds a certificate PEM
+ * block is loaded a piece at a time (never held whole: a bundle of
+ * 100,000 certificates costs its records, not its text too) into *out,
+ * as ck_bundle_load_mem would load it; any other file is not loaded
+ * but read whole into *whole and *whole_len (NUL-terminated, as
+ * ck_read_file), *out set to NULL.  The caller frees *whole. */
+enum ck_status ck_bundle_load_path(const char *path, const struct ck_load_opts *opts,
+				   unsigned char **whole, size_t *whole_len,
 				   struct ck_bundle **out, struct ck_error *err);
 
 /* Read a whole file ("-" is stdin) with the size limit.  *out is

@@ -5,6 +5,7 @@
 
 #include <gnutls/gnutls.h>
 #include <gnutls/abstract.h>
+#include <unistd.h>
 
 struct form {
 	const char *file;
@@ -811,4 +812,107 @@ Test(load, ec_key_without_its_public_point_out_of_range)
 		cr_assert(strstr(e.what, "not between 1 and the order of"), "%s", e.what);
 		cr_assert_null(k);
 	}
+}
+
+/* A PEM file is loaded a piece at a time (ck_bundle_load_file): the
+ * result must be what loading the same bytes whole gives, wherever the
+ * window's edges fall.  A long text of certificates, glued blocks, text
+ * between and before blocks, corrupt and unknown blocks and a block
+ * longer than the window, then one of three endings. */
+static unsigned char *long_pem(unsigned seed, int ending, size_t *total)
+{
+	size_t cl, il, n = 0, cap = 8u << 20;
+	unsigned char *c = fx_read("pki/client.crt", &cl), *ic = fx_read("pki/int-ca.crt", &il);
+	unsigned char *all = malloc(cap);
+	static const char corrupt[] = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
+	static const char unknown[] = "-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n";
+
+	cr_assert(all && c && ic);
+#define PUT(p, l) do { cr_assert(n + (l) < cap); memcpy(all + n, (p), (l)); n += (l); } while (0)
+	for (unsigned i = 0; n < (5u << 20); i++) {
+		seed = seed * 1103515245u + 12345u;
+		switch ((seed >> 16) % 12) {
+		case 0: /* glued to the next block's BEGIN */
+			PUT(c, cl - 1);
+			break;
+		case 1:
+			PUT("text between ", 13);
+			break;
+		case 2:
+			PUT(corrupt, sizeof corrupt - 1);
+			break;
+		case 3:
+			PUT(unknown, sizeof unknown - 1);
+			break;
+		case 4: /* a comment of any length */
+			for (unsigned k = (seed >> 8) % 300; k; k--)
+				PUT("#", 1);
+			PUT("\n", 1);
+			break;
+		case 5:
+			if (i % 500 == 7) { /* a block longer than the window */
+				PUT("-----BEGIN BIG-----\n", 20);
+				for (unsigned k = 0; k < 30000; k++)
+					PUT("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n", 61);
+				PUT("-----END BIG-----\n", 18);
+			}
+			break;
+		case 6:
+			PUT(ic, il);
+			break;
+		default:
+			PUT(c, cl);
+			break;
+		}
+	}
+	if (ending == 1) /* a last block without its END line */
+		PUT("-----BEGIN CERTIFICATE-----\nMIIB\n", 33);
+	else if (ending == 2) /* no newline after the last END */
+		PUT(c, cl - 1);
+#undef PUT
+	free(c);
+	free(ic);
+	*total = n;
+	return all;
+}
+
+Test(load, pem_read_in_pieces_is_pem_read_whole)
+{
+	char path[] = "/tmp/ck-test-load-XXXXXX";
+	int fd = mkstemp(path);
+
+	cr_assert(fd >= 0);
+	for (int ending = 0; ending < 3; ending++) {
+		size_t len;
+		unsigned char *d = long_pem(42u + (unsigned)ending, ending, &len);
+		struct ck_bundle *whole = NULL, *pieces = NULL;
+		struct ck_error ew, ep;
+		enum ck_status rw, rp;
+
+		cr_assert(ftruncate(fd, 0) == 0 && pwrite(fd, d, len, 0) == (ssize_t)len);
+		ck_error_clear(&ew);
+		ck_error_clear(&ep);
+		rw = ck_bundle_load_mem(d, len, path, NULL, &whole, &ew);
+		rp = ck_bundle_load_file(path, NULL, &pieces, &ep);
+		cr_assert_eq(rw, rp, "ending %d: %s / %s", ending, ew.what, ep.what);
+		cr_assert_str_eq(ew.what, ep.what);
+		cr_assert_eq(rw, CK_OK);
+		cr_assert_gt(whole->ncerts, 2000);
+		cr_assert_eq(whole->ncerts, pieces->ncerts);
+		for (size_t i = 0; i < whole->ncerts; i++)
+			cr_assert(ck_cert_equal(whole->certs[i], pieces->certs[i]), "certificate %zu", i);
+		cr_assert_eq(whole->nnotes, pieces->nnotes, "ending %d", ending);
+		for (size_t i = 0; i < whole->nnotes; i++) {
+			cr_assert_eq(whole->notes[i].id, pieces->notes[i].id);
+			cr_assert_str_eq(whole->notes[i].message, pieces->notes[i].message);
+		}
+		cr_assert_gt(whole->nglued, 100);
+		cr_assert_eq(whole->nglued, pieces->nglued);
+		cr_assert(!memcmp(whole->glued, pieces->glued, whole->nglued * sizeof *whole->glued));
+		ck_bundle_free(whole);
+		ck_bundle_free(pieces);
+		free(d);
+	}
+	close(fd);
+	unlink(path);
 }

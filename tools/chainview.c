@@ -236,24 +236,28 @@ static int view(const char *path, struct cli_common *c, const struct opts *o,
 
 	ck_error_clear(&err);
 	cli_chain_opts(c, &ao.chain);
-	if (ck_read_file(path, lo.max_size, &data, &len, &err))
+	/* a PEM bundle is loaded as it is read; anything else is read
+	 * whole first */
+	if (ck_bundle_load_path(path, &lo, &data, &len, &b, &err))
 		return report_error(path, c, &err, out);
-	if (ck_csr_sniff(data, len)) {
+	if (!b && ck_csr_sniff(data, len)) {
 		status = view_csr(path, data, len, c, out);
 		explicit_bzero(data, len); /* it may hold the request's key */
 		free(data);
 		return status;
 	}
-	if (ck_crl_sniff(data, len)) {
+	if (!b && ck_crl_sniff(data, len)) {
 		status = view_crl(path, data, len, c, trust, out);
 		free(data);
 		return status;
 	}
-	rc = ck_bundle_load_mem(data, len, path, &lo, &b, &err);
-	explicit_bzero(data, len); /* it may hold a key */
-	free(data);
-	if (rc)
-		return report_error(path, c, &err, out);
+	if (!b) {
+		rc = ck_bundle_load_mem(data, len, path, &lo, &b, &err);
+		explicit_bzero(data, len); /* it may hold a key */
+		free(data);
+		if (rc)
+			return report_error(path, c, &err, out);
+	}
 	if (online ? ck_revfetch_analyze(online, b, trust, &ao, &a, &err) :
 		     ck_analyze(b, trust, &ao, &a, &err)) {
 		ck_error_set_file(&err, path);
