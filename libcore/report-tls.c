@@ -328,12 +328,12 @@ static void ms(FILE *f, const json_t *o, const char *k)
 		fprintf(f, "%12s", "—");
 }
 
-/* Print `text` wrapped at the terminal's width, else at 96 columns, the
- * first line after `lead`, the others indented by `indent` spaces. */
+/* Print `text` after `lead`: wrapped at the terminal's width with
+ * `indent` spaces before each further line, or one line for grep. */
 static void wrap(FILE *f, const struct ck_text_opts *o, const char *lead, unsigned indent,
 		 const char *text)
 {
-	ck_text_wrap(f, lead, indent, text, o->tty && o->width ? o->width : o->tty ? 80 : 96);
+	ck_text_item(f, o, lead, indent, text);
 }
 
 /* "[1] CN=…" for an index of the client's certificates. */
