@@ -21,7 +21,6 @@ bad/long-line.txt|3|base64 text decodes to 2250000 bytes that are not DER
 bad/not-a-cert.pem|3|CERTIFICATE block at line 1: DER length at byte 1 is larger than 2 GiB \(26 length octets; 672 bytes left in the block\)
 bad/truncated.pfx|3|DER length at byte 1 runs past the end of the file \(content at byte 4 needs 4796 bytes, 2396 left\)
 bad/corrupted-mac.pfx|3|the MAC does not verify although the password decrypts the contents: the file is corrupt or was modified
-pki/root-ca.crl|3|this is a CRL
 asn1/length-past-end.der|3|DER length at byte 3 runs past the end of the SEQUENCE at byte 0 \(content at byte 4 needs 10 bytes, 3 left\)
 asn1/truncated-header.der|3|truncated ASN.1 header at byte 5 \(1 byte left in the file\)
 asn1/tag-overflow.der|3|tag number overflow at byte 2 \(more than 32 bits\)
