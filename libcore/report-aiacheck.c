@@ -491,6 +491,7 @@ static void text_chain_summary(FILE *f, const json_t *doc, const struct ck_text_
 	}
 	text_chain_status(f, doc, o);
 	ck_text_item_close(&it);
+	f = out; /* the item's stream is closed */
 	/* what could not be read: the counts above are what could */
 	json_array_foreach(json_object_get(doc, "input_findings"), i, m) {
 		const char *sev = ck_json_text(m, "severity");

@@ -80,6 +80,16 @@ else
 	cat "$TMPD/xmllint"
 	fail "aiacheck XML does not validate"
 fi
+# on a terminal too (the line is written after the header's own item
+# stream is closed: it was written to that closed stream and lost)
+if command -v script >/dev/null 2>&1 && command -v stty >/dev/null 2>&1; then
+	script -qec "stty cols 80 rows 50; '$BIN/aiacheck' --color never --list --no-system-trust '$TMPD/base64.pem'" \
+		/dev/null >"$TMPD/tty.out" 2>&1 </dev/null
+	rc=$?
+	tr -d '\r' <"$TMPD/tty.out" >"$out"
+	: >"$err"
+	expect "aiacheck on a terminal: the finding" 0 "^  error corrupt-block: PEM block 2 could not be read"
+fi
 
 # the converters say it too, in the same words, write what could be read
 # and exit 1 (they used to drop the block without a word and exit 0)
