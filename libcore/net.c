@@ -1450,6 +1450,16 @@ enum ck_status ck_net_tunnel_open(const char *proxy, const char *host, const cha
 	pthread_once(&curl_once, curl_init);
 	if (curl_init_rc != CURLE_OK)
 		return ck_error_set(err, CK_E_INTERNAL, "libcurl could not start");
+	/* An HTTPS proxy: libcurl would speak TLS to the proxy and the
+	 * tunnel would be inside that session, while the socket handed to
+	 * GnuTLS is the raw one: our handshake would reach the proxy as
+	 * plain bytes.  Said as the proxy's failure, never tried. */
+	if (!strncasecmp(proxy, "https://", 8)) {
+		if (!(t->error = strdup("an https:// proxy cannot carry the probe's own TLS session: "
+					"give the proxy as http://")))
+			return ck_error_set(err, CK_E_NOMEM, "out of memory");
+		return CK_OK;
+	}
 	/* an http:// URL: libcurl does no TLS of its own, and with
 	 * CONNECT_ONLY sends no request through the tunnel */
 	if (asprintf(&url, "http://%s%s%s:%s/", v6 ? "[" : "", host, v6 ? "]" : "", port) < 0)
@@ -1510,21 +1520,43 @@ void ck_net_tunnel_cleanup(struct ck_net_tunnel *t)
 	t->address = t->error = NULL;
 }
 
+/* A URL libcurl cannot parse (a space in its password...) may still
+ * hold a password: whatever is between the first ':' of the user
+ * information and the last '@' becomes "***". */
+static char *redact_by_hand(const char *url)
+{
+	const char *start = strstr(url, "://"), *at = strrchr(url, '@'), *colon;
+	char *out;
+
+	start = start ? start + 3 : url;
+	if (!at || at < start || !(colon = memchr(start, ':', (size_t)(at - start))))
+		return strdup(url);
+	if (asprintf(&out, "%.*s***%s", (int)(colon + 1 - url), url, at) < 0)
+		return NULL;
+	return out;
+}
+
 char *ck_net_url_redacted(const char *url)
 {
 	CURLU *u = curl_url();
 	char *pw = NULL, *out = NULL, *dup;
 
+	if (!u)
+		return NULL;
 	/* a proxy given as HOST:PORT has no scheme: libcurl's default */
-	if (!u || (curl_url_set(u, CURLUPART_URL, url, CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) ||
-	    curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) != CURLUE_OK ||
-	    curl_url_set(u, CURLUPART_PASSWORD, "***", 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
+	if (curl_url_set(u, CURLUPART_URL, url, CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
 		curl_url_cleanup(u);
-		curl_free(pw);
+		return redact_by_hand(url);
+	}
+	if (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) != CURLUE_OK) { /* none */
+		curl_url_cleanup(u);
 		return strdup(url);
 	}
-	dup = strdup(out);
+	if (curl_url_set(u, CURLUPART_PASSWORD, "***", 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK)
+		dup = redact_by_hand(url);
+	else
+		dup = strdup(out);
 	curl_free(out);
 	curl_free(pw);
 	curl_url_cleanup(u);

@@ -288,8 +288,9 @@ enum ck_status ck_net_tunnel_open(const char *proxy, const char *host, const cha
 void ck_net_tunnel_cleanup(struct ck_net_tunnel *t);
 
 /* `url` without its password (libcurl's URL parser; "USER:***@"
- * stays to say one was given), for reports; a URL it cannot parse is
- * returned whole.  NULL when out of memory; free() it. */
+ * stays to say one was given), for reports; in a URL it cannot parse,
+ * what lies between the user information's ':' and the last '@' is
+ * replaced.  NULL when out of memory; free() it. */
 char *ck_net_url_redacted(const char *url);
 
 #endif

@@ -123,6 +123,13 @@ expect_json "credentials: the password is not shown" '.proxy.url' "http://probe:
 checks=$((checks + 1))
 if grep -q s3cret "$out"; then fail "the proxy password is in the report"; else echo "ok: no password in the report"; fi
 
+# an https:// proxy would wrap the probe's TLS in its own: refused as
+# the proxy's failure, before any connection
+run mtlsprobe $COMMON --proxy https://127.0.0.1:4479 127.0.0.1:4481
+expect "https proxy" 1
+expect_json "https proxy: proxy-error" '.outcome.result' proxy-error
+expect_json "https proxy: why" '.outcome.summary + " " + .outcome.cause | test("https:// proxy cannot carry")' true
+
 # no proxy there; a proxy that never answers (bounded by --connect-timeout)
 run mtlsprobe $COMMON --proxy http://127.0.0.1:4479 127.0.0.1:4481
 expect "proxy refused" 1
