@@ -367,26 +367,38 @@ static bool ldap_request(struct conn *c)
 	return ok;
 }
 
-/* Read one whole BER message (SEQUENCE, definite length) from the socket. */
+/* Read one whole BER message (SEQUENCE, definite length) from the socket.
+ * Its length octets (X.690 8.1.3) are read here: libtasn1's
+ * asn1_get_length_der() cannot tell a message not all in yet (a reply
+ * split in TCP segments) from a broken one. */
 static bool ldap_read(struct conn *c, size_t *msg_len)
 {
 	for (;;) {
-		long len;
-		int ll = 0;
 		if (c->len >= 2) {
+			size_t hdr = 2, len = c->buf[1];
 			if (c->buf[0] != 0x30)
 				return stop(c, CK_STARTTLS_UNEXPECTED,
 					    "the answer is not an LDAP message: it does not speak LDAP");
-			len = asn1_get_length_der(c->buf + 1, (int)(c->len - 1), &ll);
-			if (len >= 0 && (size_t)len + 1 + (size_t)ll <= c->len) {
-				*msg_len = (size_t)len + 1 + (size_t)ll;
-				return true;
+			if (c->buf[1] & 0x80) {
+				size_t n = c->buf[1] & 0x7f;
+				/* 0x80 (indefinite) is not LDAP's BER (RFC 4511 5.1) */
+				if (n == 0 || n > 4)
+					return stop(c, CK_STARTTLS_UNEXPECTED,
+						    "the answer is not an LDAP message of at most %d bytes",
+						    CK_STARTTLS_MAX_BYTES);
+				hdr = 2 + n;
+				len = 0;
+				for (size_t i = 0; i < n && hdr <= c->len; i++)
+					len = len << 8 | c->buf[2 + i];
 			}
-			if (len == -1 || (len < 0 && c->len - 1 > 5) ||
-			    (len >= 0 && (size_t)len + 1 + (size_t)ll > sizeof c->buf))
+			if (hdr <= c->len && (len > sizeof c->buf || hdr + len > sizeof c->buf))
 				return stop(c, CK_STARTTLS_UNEXPECTED,
 					    "the answer is not an LDAP message of at most %d bytes",
 					    CK_STARTTLS_MAX_BYTES);
+			if (hdr <= c->len && hdr + len <= c->len) {
+				*msg_len = hdr + len;
+				return true;
+			}
 		}
 		if (!fill(c, "answer to the StartTLS request"))
 			return false;

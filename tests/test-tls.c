@@ -9,6 +9,8 @@
 #include "libcore/tls.h"
 #include "unit.h"
 
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <gnutls/gnutls.h>
 #include <sys/socket.h>
@@ -652,4 +654,39 @@ Test(starttls, ldap_request_is_the_rfc_4511_extended_request)
 	cr_assert_eq(memcmp(said, want, sizeof want), 0);
 	cr_assert_str_eq(r.reply, "resultCode 0");
 	ck_starttls_result_cleanup(&r);
+}
+
+/* The ExtendedResponse in two TCP segments (a proxy, a slow link): the
+ * first has the header and part of the content; and in BER's long form
+ * of length.  Both are waited for, not called "not LDAP". */
+Test(starttls, ldap_response_in_pieces)
+{
+	static const unsigned char shortform[] = { 0x30, 0x0c, 0x02, 0x01, 0x01, 0x78, 0x07, 0x0a,
+		0x01, 0x00, 0x04, 0x00, 0x04, 0x00 };
+	static const unsigned char longform[] = { 0x30, 0x81, 0x0c, 0x02, 0x01, 0x01, 0x78, 0x07,
+		0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00 };
+	const struct { const unsigned char *m; size_t len, first; } t[] = {
+		{ shortform, sizeof shortform, 9 }, { shortform, sizeof shortform, 1 },
+		{ longform, sizeof longform, 2 }, { longform, sizeof longform, 10 },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct ck_starttls_result r;
+		int sv[2];
+		pid_t pid;
+		cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		cr_assert_eq(write(sv[1], t[i].m, t[i].first), (ssize_t)t[i].first);
+		pid = fork();
+		cr_assert_geq(pid, 0);
+		if (pid == 0) {
+			usleep(100000);
+			_exit(write(sv[1], t[i].m + t[i].first, t[i].len - t[i].first) ==
+				      (ssize_t)(t[i].len - t[i].first) ? 0 : 1);
+		}
+		ck_starttls_run(sv[0], CK_STARTTLS_LDAP, "client.example.test", 2000, &r);
+		waitpid(pid, NULL, 0);
+		cr_assert_eq(r.outcome, CK_STARTTLS_DONE, "case %zu: %s", i, r.error ? r.error : "");
+		ck_starttls_result_cleanup(&r);
+		close(sv[0]);
+		close(sv[1]);
+	}
 }
