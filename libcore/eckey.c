@@ -130,6 +130,8 @@ static bool public_point(const struct ecc_curve *ec, const unsigned char *d, siz
 		ok = true;
 	}
 	ecc_point_clear(&q);
+	/* ecc_scalar_clear frees d's limbs without wiping them */
+	gnutls_memset(s.p, 0, (size_t)ecc_size(ec) * sizeof *s.p);
 	ecc_scalar_clear(&s);
 	mpz_wipe(z);
 	mpz_clear(x);

@@ -235,11 +235,12 @@ static int entry_reason(asn1_node crl, unsigned i)
 			return -1;
 		if (strcmp(oid, OID_CRL_REASON))
 			continue;
+		/* (a value CRLReason does not have, 7 or over 10, is said as none) */
 		snprintf(name, sizeof name,
 			 "tbsCertList.revokedCertificates.?%u.crlEntryExtensions.?%u.extnValue", i, j);
 		/* ENUMERATED, one content octet: 0a 01 NN */
 		if (asn1_read_value(crl, name, v, &vlen) != ASN1_SUCCESS || vlen != 3 || v[0] != 0x0a ||
-		    v[1] != 1)
+		    v[1] != 1 || v[2] == 7 || v[2] > 10)
 			return -1;
 		return v[2];
 	}
@@ -276,6 +277,9 @@ enum ck_status ck_ocspserve_add_crl(struct ck_ocspserve *r, const struct ck_cert
 			rc = ck_error_set(err, CK_E_PARSE, "CRL entry %u: %s", i, gnutls_strerror(ret));
 			goto out;
 		}
+		/* removeFromCRL (8, delta CRLs): no longer revoked */
+		if (entry_reason(n, i) == 8)
+			continue;
 		if ((rc = add_revoked(c, serial, slen, t, entry_reason(n, i), err)))
 			goto out;
 	}
@@ -761,6 +765,12 @@ enum ck_status ck_ocspserve_answer(const struct ck_ocspserve *r, const unsigned 
 		signer = q[k].ca;
 	if (!signer && r->n)
 		signer = &r->cas[0];
+	/* one answer has one signer, authorised for its own CA only (RFC
+	 * 6960 4.2.2.2): a certificate of another CA in the same request is
+	 * unknown here, not good or revoked under the wrong key */
+	for (unsigned k = 0; k < nq; k++)
+		if (q[k].ca && q[k].ca != signer)
+			q[k].ca = NULL;
 	if (!signer) {
 		res->response_status = "unauthorized";
 		rc = wrap(res->response_status, NULL, 0, out, out_len, err);

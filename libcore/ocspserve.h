@@ -84,8 +84,9 @@ struct ck_ocspserve_result {
  * is answered malformedRequest; one that names more than
  * CK_OCSPSERVE_MAX_REQUESTS certificates too; a responder with no CA
  * answers unauthorized.  Otherwise a BasicOCSPResponse signed by the
- * signer of the first request's issuer (or of the first CA when no
- * issuer is known), responder ID by key hash, each request's CertID as
+ * signer of the first known issuer among the requests (or of the first
+ * CA when no issuer is known); a request for another CA is answered
+ * unknown.  Responder ID by key hash, each request's CertID as
  * sent, the nonce echoed when the request has one.
  * CK_OK whenever *out is an answer; CK_E_NOMEM, CK_E_INTERNAL otherwise. */
 #define CK_OCSPSERVE_MAX_REQUESTS 64

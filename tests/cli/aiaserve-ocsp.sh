@@ -74,6 +74,16 @@ expect "POST, three certificates in one request: the second revoked" 0 "revoked-
 	"^Response verify OK"
 expect "POST, three certificates: the third good" 0 "server.crt: good"
 
+# two CAs the responder serves, asked in one request: one signer (the
+# first's, int-ca), so root-ca's certificate is unknown there, never
+# answered under int-ca's key (RFC 6960 4.2.2.2)
+as_start --ca-key "$P/int-ca.key" --ca-key "$P/root-ca.key" "$PKI"
+ext openssl ocsp -url "$U" -noverify -issuer "$P/int-ca.crt" -cert "$P/client.crt" \
+	-issuer "$P/root-ca.crt" -cert "$P/int-ca.crt"
+expect "two CAs in one request: the first's answered" 0 "client.crt: good"
+expect "two CAs in one request: the other's unknown" 0 "int-ca.crt: unknown"
+as_start --ca-key "$P/int-ca.key" "$PKI"
+
 # an issuer the responder does not know: unknown (the answer is int-ca's)
 ask "$P/other-root.crt" "$P/other-leaf.crt" -noverify
 expect "another issuer: unknown" 0 "other-leaf.crt: unknown"
