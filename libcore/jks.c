@@ -1003,8 +1003,11 @@ static enum ck_status decrypt_keys(struct ck_bundle *b, struct ck_jks_info *info
 				   const char *key_pw, unsigned long long budget,
 				   struct ck_error *err)
 {
+	/* the same as the keystore's: tried once, and still an error for a
+	 * key it does not open (a key password was given) */
+	bool key_given = key_pw != NULL;
 	if (key_pw && store_pw && !strcmp(key_pw, store_pw))
-		key_pw = NULL; /* the same: tried once */
+		key_pw = NULL;
 	for (size_t i = 0; i < info->nentries; i++) {
 		struct ck_jks_entry *e = &info->entries[i];
 		struct ck_key *k = NULL;
@@ -1022,7 +1025,7 @@ static enum ck_status decrypt_keys(struct ck_bundle *b, struct ck_jks_info *info
 			return ck_error_set(err, rc, "out of memory");
 		if (rc == CK_E_KDF_BUDGET)
 			break; /* this key and the ones after it stay listed */
-		if (rc == CK_E_BAD_PASSWORD && key_pw)
+		if (rc == CK_E_BAD_PASSWORD && key_given)
 			return ck_error_set_at(err, CK_E_BAD_PASSWORD, e->offset,
 					       "wrong key password: the key of entry '%s' decrypts with neither %s nor the key password given",
 					       e->alias ? e->alias : "",

@@ -62,6 +62,11 @@ for type in jks jceks; do
 	if [ "$(wc -l <"$err")" = 1 ]; then echo "ok: $type: one line"; else fail "$type: $(cat "$err")"; fi
 	checks=$((checks + 1))
 	if [ ! -e "$W/x.pem" ]; then echo "ok: $type: nothing written"; else fail "$type: wrote $W/x.pem"; fi
+	# a key password that is the keystore's own is still a key password
+	# given: the key it does not open is the same error
+	KP=storepass
+	run pfx2pem --key-only --password storepass --key-password-env KP -o "$W/y.pem" "$ks"
+	expect "$type: key password = keystore password" 4 '' "wrong key password: the key of entry 'own'"
 done
 
 run chainview --key-password-env NOT_SET_ANYWHERE "$W/kp.jks"
