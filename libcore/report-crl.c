@@ -198,11 +198,21 @@ json_t *ck_report_crl(const char *name, bool pem, const struct ck_crlset *s,
 
 #define LEAD 19 /* column where values start */
 
+/* `text` after `lead`: wrapped at `w` columns on a terminal, one line
+ * for grep else (w 0) */
+static void wrapped(FILE *f, const char *lead, unsigned indent, const char *text, unsigned w)
+{
+	if (w)
+		ck_text_wrap(f, lead, indent, text, w);
+	else
+		fprintf(f, "%s%s\n", lead, text);
+}
+
 static void field(FILE *f, const char *label, const char *value, unsigned w)
 {
 	char lead[64];
 	snprintf(lead, sizeof lead, "  %-16s ", label);
-	ck_text_wrap(f, lead, LEAD, value, w);
+	wrapped(f, lead, LEAD, value, w);
 }
 
 static void text_idp(FILE *f, const json_t *idp, unsigned w)
@@ -216,12 +226,13 @@ static void text_idp(FILE *f, const json_t *idp, unsigned w)
 	json_array_foreach(json_object_get(idp, "names"), i, v)
 		field(f, i ? "" : "scope", json_string_value(v), w);
 	buf[0] = '\0';
+	/* (more than one "only" is a CRL RFC 5280 forbids: each is said) */
 	if (json_is_true(json_object_get(idp, "only_user_certs")))
 		strcat(buf, "only end-entity certificates");
 	if (json_is_true(json_object_get(idp, "only_ca_certs")))
-		strcat(buf, "only CA certificates");
+		strcat(buf, *buf ? " · only CA certificates" : "only CA certificates");
 	if (json_is_true(json_object_get(idp, "only_attribute_certs")))
-		strcat(buf, "only attribute certificates");
+		strcat(buf, *buf ? " · only attribute certificates" : "only attribute certificates");
 	if (json_is_true(json_object_get(idp, "indirect_crl")))
 		strcat(buf, *buf ? " · indirect CRL" : "indirect CRL");
 	if (json_is_array(json_object_get(idp, "only_some_reasons"))) {
@@ -357,7 +368,7 @@ int ck_report_crl_text(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	const json_t *crls = json_object_get(doc, "crls"), *c, *e;
 	const json_t *input = json_object_get(doc, "input");
-	unsigned w = o->width ? o->width : 80;
+	unsigned w = o->tty ? o->width ? o->width : 80 : 0; /* 0: one line per item */
 	size_t i, n = json_array_size(crls);
 
 	if (!o->quiet) {
@@ -369,10 +380,7 @@ int ck_report_crl_text(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 		else
 			snprintf(head, sizeof head, "%s: %zu certificate revocation lists (CRLs), %s",
 				 ck_json_text(input, "name"), n, fmt);
-		if (o->tty) /* else one line, the file name whole, for grep */
-			ck_text_wrap(f, "", 2, head, w);
-		else
-			fprintf(f, "%s\n", head);
+		wrapped(f, "", 2, head, w); /* on a terminal; else the file name whole */
 		json_array_foreach(crls, i, c) {
 			if (n > 1)
 				fprintf(f, "%s  CRL [%zu]\n", i ? "\n" : "", i);
@@ -387,9 +395,9 @@ int ck_report_crl_text(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 			 ck_json_text(e, "message"));
 		if (!o->quiet)
 			fputc('\n', f);
-		ck_text_wrap(f, lead, 10, text, w);
+		wrapped(f, lead, 10, text, w);
 		if (!o->quiet)
-			ck_text_wrap(f, "          → ", 12, ck_json_text(e, "hint"), w);
+			wrapped(f, "          → ", 12, ck_json_text(e, "hint"), w);
 	}
 	return ferror(f) ? -1 : 0;
 }

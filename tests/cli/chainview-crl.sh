@@ -33,8 +33,8 @@ if grep -q '^    [0-9a-f]' "$out"; then fail "entries listed without -v"; else e
 
 # --- the issuer given: the signature is checked
 run chainview $NOTRUST --ca-file "$C/root.crt" --ca-file "$C/ca.crt" "$C/ca.crl"
-expect "signature valid" 0 '^  signature        RSA-SHA256 · ✓ signed by CN=chainkit CRL Test CA,O=chainkit$'
-expect "signer's file" 0 "^                   tests \\($C/ca.crt\\)\$"
+expect "signature valid, and the signer's file (one line: not a terminal)" 0 \
+	"^  signature        RSA-SHA256 · ✓ signed by CN=chainkit CRL Test CA,O=chainkit tests \\($C/ca.crt\\)\$"
 run chainview $NOTRUST --ca-file "$C/ca.crt" "$C/wrongkey.crl"
 expect "wrong key: bad signature" 1 '^  signature        RSA-SHA256 · ✗ does not verify with the issuer.s key$'
 expect "wrong key: the finding" 1 '^  error   crl-bad-signature: '
@@ -156,7 +156,10 @@ done
 
 # --- 80 columns, standard input, bad input
 cp "$C/ca.crl" "$TMPD/ca.crl"
-run chainview $NOTRUST -v --ca-file "$C/ca.crt" "$TMPD/ca.crl"
+# on a terminal 80 wide (a pty); not on one, each item is one line
+COLUMNS=80 python3 "$top_srcdir/tests/pty-run.py" "$TMPD/tty" -- \
+	"$BIN/chainview" $NOTRUST --color never -v --ca-file "$C/ca.crt" "$TMPD/ca.crl" >/dev/null 2>&1
+tr -d '\r' <"$TMPD/tty" >"$out"
 checks=$((checks + 1))
 if python3 -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 80 for l in open(sys.argv[1], encoding="utf-8")))' "$out"; then echo "ok: 80 columns"; else fail "a line is wider than 80 columns"; fi
 run_stdin "$C/ca.crl" chainview $NOTRUST -
