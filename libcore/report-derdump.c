@@ -657,7 +657,19 @@ static int tblock_begin(struct dump_sink *s, json_t *head)
 	const struct ck_text_opts *to = s->to;
 	long long off = jint(head, "offset"), len = jint(head, "length"), size = jint(head, "size");
 	FILE *f = s->out;
+	/* the file name and the PEM label come from the input: a control
+	 * character in them must not reach the terminal */
+	json_t *safe = ck_text_safe_doc(head), *name = ck_json_str(in->name), *safe_name;
 
+	json_decref(head);
+	head = safe;
+	safe_name = name ? ck_text_safe_doc(name) : NULL;
+	json_decref(name);
+	if (!head || !safe_name) {
+		json_decref(head);
+		json_decref(safe_name);
+		return -1;
+	}
 	ts->owidth = digits_of((unsigned long long)(off + len));
 	if (ts->owidth < 4)
 		ts->owidth = 4;
@@ -668,7 +680,7 @@ static int tblock_begin(struct dump_sink *s, json_t *head)
 		/* one item: on a terminal a long file name wraps */
 		struct ck_text_item it;
 		f = ck_text_item_open(&it, s->out, to, "", 4);
-		fprintf(f, "%s%s%s: ", ck_text_color(to, "bold"), in->name, ck_text_reset(to));
+		fprintf(f, "%s%s%s: ", ck_text_color(to, "bold"), json_string_value(safe_name), ck_text_reset(to));
 		if (in->format == CK_FMT_PEM && !jtrue(head, "decoded"))
 			fprintf(f, "PEM block %lld of %zu (%s, line %lld), not decoded",
 				jint(head, "index") + 1, in->nblocks, ck_json_text(head, "label"), jint(head, "line"));
@@ -688,6 +700,7 @@ static int tblock_begin(struct dump_sink *s, json_t *head)
 		f = s->out;
 	}
 	json_decref(head);
+	json_decref(safe_name);
 	return ferror(f) ? -1 : 0;
 }
 

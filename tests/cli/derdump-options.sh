@@ -143,6 +143,17 @@ run derdump asn1/not-der.ber
 checks=$((checks + 1))
 if grep -q "$(printf '\033')" "$out"; then fail "colour without a terminal"; else echo "ok: no colour"; fi
 
+# a control character in the file name or the PEM label does not reach
+# the terminal (the fuzzer's der/pem-label-control-char-in-text)
+esc=$(printf '\033')
+cp pki/client.crt "$TMPD/a${esc}[31mb.pem"
+c14=$(printf '\024')
+sed 's/CERTIFICATE/CERT'"$c14"'FICATE/' pki/client.crt >"$TMPD/label.pem"
+run derdump "$TMPD/a${esc}[31mb.pem" "$TMPD/label.pem"
+checks=$((checks + 1))
+if grep -q "$esc\|$c14" "$out"; then fail "a control character from the input in the text"; else echo "ok: escapes from the input replaced"; fi
+expect "the label is shown" 0 'PEM block 1 of 1 \(CERT.FICATE, line 1\)'
+
 # stdout that cannot be written is not success
 if [ -w /dev/full ]; then
 	for f in text json xml; do
