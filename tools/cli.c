@@ -485,6 +485,46 @@ static void help_wrap(FILE *out, const char *lead, unsigned indent, const char *
 	free(para);
 }
 
+static const char *const format_names[] = {
+	[CLI_FORMAT_TEXT] = "text", [CLI_FORMAT_JSON] = "json", [CLI_FORMAT_XML] = "xml",
+	[CLI_FORMAT_OPENMETRICS] = "openmetrics", [CLI_FORMAT_NAGIOS] = "nagios",
+};
+
+static bool format_taken(const struct cli_tool *t, size_t f)
+{
+	return f <= CLI_FORMAT_XML || (t->extra_formats & CLI_FORMATS(f));
+}
+
+/* the format called `name` if tool t takes it, else -1 */
+static int format_named(const struct cli_tool *t, const char *name)
+{
+	for (size_t f = 0; f < sizeof format_names / sizeof *format_names; f++)
+		if (format_taken(t, f) && !strcmp(name, format_names[f]))
+			return (int)f;
+	return -1;
+}
+
+/* "text, json or xml": the formats tool t takes, in buf; `help`: "text
+ * (default), json or xml" */
+static const char *format_list(const struct cli_tool *t, bool help, char *buf, size_t size)
+{
+	size_t n = 0, k = 0, len = 0;
+	for (size_t f = 0; f < sizeof format_names / sizeof *format_names; f++)
+		n += format_taken(t, f);
+	buf[0] = '\0';
+	for (size_t f = 0; f < sizeof format_names / sizeof *format_names; f++) {
+		if (!format_taken(t, f))
+			continue;
+		k++;
+		len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%s%s",
+					k == 1 ? "" : k == n ? " or " : ", ", format_names[f],
+					help && f == CLI_FORMAT_TEXT ? " (default)" : "");
+		if (len >= size)
+			break;
+	}
+	return buf;
+}
+
 void cli_help(const struct cli_tool *t, FILE *out)
 {
 	const struct cli_option *tables[10];
@@ -512,7 +552,14 @@ void cli_help(const struct cli_tool *t, FILE *out)
 			} else {
 				snprintf(lead, sizeof lead, "  %-26s  ", left);
 			}
-			help_wrap(out, lead, 30, o->help);
+			if (o->id == CLI_OPT_FORMAT && t->extra_formats) {
+				char list[128], help[192];
+				snprintf(help, sizeof help, "output format: %s",
+					 format_list(t, true, list, sizeof list));
+				help_wrap(out, lead, 30, help);
+			} else {
+				help_wrap(out, lead, 30, o->help);
+			}
 		}
 	}
 	fprintf(out,
@@ -1050,16 +1097,14 @@ static void common_option(struct cli_common *c, const struct cli_tool *t, int id
 	case CLI_OPT_VERSION:
 		printf("%s (%s) %s\n", t->name, PACKAGE_NAME, PACKAGE_VERSION);
 		exit(cli_finish(c, 0));
-	case CLI_OPT_FORMAT:
-		if (!strcmp(arg, "text"))
-			c->format = CLI_FORMAT_TEXT;
-		else if (!strcmp(arg, "json"))
-			c->format = CLI_FORMAT_JSON;
-		else if (!strcmp(arg, "xml"))
-			c->format = CLI_FORMAT_XML;
-		else
-			cli_usage("--format takes text, json or xml, not '%s'", arg);
+	case CLI_OPT_FORMAT: {
+		char list[128];
+		int f = format_named(t, arg);
+		if (f < 0)
+			cli_usage("--format takes %s, not '%s'", format_list(t, false, list, sizeof list), arg);
+		c->format = (enum cli_format)f;
 		break;
+	}
 	case CLI_OPT_JSON: c->format = CLI_FORMAT_JSON; break;
 	case CLI_OPT_XML: c->format = CLI_FORMAT_XML; break;
 	case CLI_OPT_QUIET: c->quiet = true; break;

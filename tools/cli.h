@@ -98,9 +98,17 @@ struct cli_tool {
 	const char *description;   /* paragraph(s) for --help, may be NULL */
 	const struct cli_option *options; /* tool's own, ending with {0} */
 	unsigned common;           /* CLI_WITH_* */
+	/* --format values beyond text, json and xml this tool takes:
+	 * CLI_FORMATS(CLI_FORMAT_OPENMETRICS) | ... ; 0: none */
+	unsigned extra_formats;
 };
 
-enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_XML };
+enum cli_format {
+	CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_XML,
+	/* only for tools that name them in extra_formats */
+	CLI_FORMAT_OPENMETRICS, CLI_FORMAT_NAGIOS,
+};
+#define CLI_FORMATS(f) (1u << (f))
 
 struct cli_common {
 	enum cli_format format;

@@ -727,26 +727,26 @@ static const struct command commands[] = {
 	  { "truststore", "list [OPTION]... [STORE]...",
 	    "List the certificates of each STORE (default: system), one line each, with counts;\n"
 	    "expired ones are marked [expired].  A .NET store not made yet is said to be absent.",
-	    STORES_HELP, no_options, COMMON } },
+	    STORES_HELP, no_options, COMMON, 0 } },
 	{ "find", run_find, 0,
 	  { "truststore", "find [OPTION]... PATTERN [STORE]...",
 	    "Find the certificates whose subject contains PATTERN (any case), or whose SHA-256,\n"
 	    "SHA-1 or subject key identifier starts with PATTERN (6 or more hex digits, colons allowed).\n"
 	    "With -q nothing is printed: the exit status says whether anything matched (as grep -q).",
-	    STORES_HELP, no_options, COMMON } },
+	    STORES_HELP, no_options, COMMON, 0 } },
 	{ "check", run_check, OPTBIT(OPT_STORE),
 	  { "truststore", "check [OPTION]... BUNDLE... [--store STORE]...",
 	    "Say which stores anchor each BUNDLE's chain, through which root, and which of its\n"
 	    "intermediates each store's clients would find without the bundle.",
-	    STORES_HELP, check_options, COMMON } },
+	    STORES_HELP, check_options, COMMON, 0 } },
 	{ "diff", run_diff, 0,
 	  { "truststore", "diff [OPTION]... STORE_A STORE_B",
 	    "Show the certificates added, removed, and changed (same subject, another key or validity).",
-	    STORES_HELP, no_options, COMMON } },
+	    STORES_HELP, no_options, COMMON, 0 } },
 	{ "expiring", run_expiring, OPTBIT(OPT_DAYS),
 	  { "truststore", "expiring [OPTION]... [STORE]...",
 	    "List the certificates that expire within --days (default 90) of now or --at, or have expired.",
-	    STORES_HELP, expiring_options, COMMON } },
+	    STORES_HELP, expiring_options, COMMON, 0 } },
 	{ "export", run_export, OPTBIT(OPT_TO) | OPTBIT(OPT_OUTPUT) | OPTBIT(OPT_FORCE) | OPTBIT(OPT_OUT_PASSWORD_ENV),
 	  { "truststore", "export [OPTION]... STORE --to FORMAT -o OUT",
 	    "Write a store's certificates out: one PEM file (pem), a directory of DER files named\n"
@@ -755,7 +755,7 @@ static const struct command commands[] = {
 	    "-CApath directory (hashed-dir: PEM files named HASH.N as c_rehash names them).\n"
 	    "A jks or pkcs12 gets the password 'changeit' unless --out-password-env says.\n"
 	    "Nothing is overwritten without --force.",
-	    STORES_HELP, export_options, COMMON } },
+	    STORES_HELP, export_options, COMMON, 0 } },
 };
 
 static const struct cli_tool tool = {
