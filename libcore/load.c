@@ -802,8 +802,8 @@ static enum ck_status load_pkcs7(struct ck_bundle *b, const unsigned char *d,
 		gnutls_datum_t crt = { NULL, 0 };
 		ret = gnutls_pkcs7_get_crt_raw2(p7, (unsigned)i, &crt);
 		if (ret < 0) {
-			rc = ck_error_set(err, CK_E_PARSE, "PKCS#7 certificate %d cannot be read (%s)",
-					  i + 1, gnutls_strerror(ret));
+			rc = ck_error_set(err, CK_E_PARSE, "PKCS#7 certificate %d of %d cannot be read (%s)",
+					  i + 1, count, gnutls_strerror(ret));
 			break;
 		}
 		rc = add_cert_der(b, crt.data, crt.size, err);
@@ -1801,6 +1801,24 @@ enum ck_status ck_der_blobs_load(const unsigned char *data, size_t len, const ch
 	return CK_OK;
 }
 
+/* The end of every load: a bundle with nothing in it is an error unless
+ * allowed; on an error the file is named and the bundle freed, else it
+ * is the result. */
+static enum ck_status finish_bundle(struct ck_bundle *b, enum ck_status rc, const char *name,
+				    const struct ck_load_opts *opts, struct ck_bundle **out,
+				    struct ck_error *err)
+{
+	if (rc == CK_OK && b->ncerts == 0 && b->nkeys == 0 && !opts->allow_empty)
+		rc = ck_error_set(err, CK_E_PARSE, "no certificate or key found");
+	if (rc) {
+		ck_error_set_file(err, name);
+		ck_bundle_free(b);
+		return rc;
+	}
+	*out = b;
+	return CK_OK;
+}
+
 enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
 				  const char *name,
 				  const struct ck_load_opts *opts_in,
@@ -1868,15 +1886,7 @@ enum ck_status ck_bundle_load_mem(const unsigned char *data, size_t len,
 		rc = ck_error_set(err, CK_E_PARSE,
 				  "unrecognized format: not PEM, DER, PKCS#12, PKCS#7, JKS or base64");
 	}
-	if (rc == CK_OK && b->ncerts == 0 && b->nkeys == 0 && !opts.allow_empty)
-		rc = ck_error_set(err, CK_E_PARSE, "no certificate or key found");
-	if (rc) {
-		ck_error_set_file(err, name);
-		ck_bundle_free(b);
-		return rc;
-	}
-	*out = b;
-	return CK_OK;
+	return finish_bundle(b, rc, name, &opts, out, err);
 }
 
 enum ck_status ck_read_file(const char *path, size_t max_size, unsigned char **out,
@@ -1983,15 +1993,7 @@ static enum ck_status load_pem_stream(struct pem_src *src, const char *name,
 	}
 	b->format = CK_FMT_PEM;
 	rc = load_pem(b, src, opts, err);
-	if (rc == CK_OK && b->ncerts == 0 && b->nkeys == 0 && !opts->allow_empty)
-		rc = ck_error_set(err, CK_E_PARSE, "no certificate or key found");
-	if (rc) {
-		ck_error_set_file(err, name);
-		ck_bundle_free(b);
-		return rc;
-	}
-	*out = b;
-	return CK_OK;
+	return finish_bundle(b, rc, name, opts, out, err);
 }
 
 /* A certificate block in the first bytes: the input is a PEM bundle
