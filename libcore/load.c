@@ -1945,13 +1945,18 @@ enum ck_status ck_read_fd(int fd, const char *name, size_t max_size, unsigned ch
 						  "input is over the limit of %zu bytes", max_size);
 				goto out;
 			}
-			cap *= 2;
-			nb = realloc(buf, cap + 1);
+			/* not realloc: the old copy may hold a private key,
+			 * and is wiped before it is freed */
+			nb = malloc(cap * 2 + 1);
 			if (!nb) {
 				rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 				goto out;
 			}
+			memcpy(nb, buf, n);
+			gnutls_memset(buf, 0, n);
+			free(buf);
 			buf = nb;
+			cap *= 2;
 		}
 		r = read(fd, buf + n, cap - n);
 		if (r < 0) {
@@ -1974,6 +1979,8 @@ enum ck_status ck_read_fd(int fd, const char *name, size_t max_size, unsigned ch
 	*len = n;
 	buf = NULL;
 out:
+	if (buf)
+		gnutls_memset(buf, 0, n);
 	free(buf);
 	return rc;
 }

@@ -5,6 +5,8 @@
 
 #include <gnutls/gnutls.h>
 #include <gnutls/abstract.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 struct form {
@@ -915,4 +917,56 @@ Test(load, pem_read_in_pieces_is_pem_read_whole)
 	}
 	close(fd);
 	unlink(path);
+}
+
+/* ck_read_fd on a pipe: the buffer grows from 64 KiB (each old copy
+ * wiped, not realloc'd) and the bytes come through whole; over the
+ * limit is CK_E_TOO_LARGE. */
+static enum ck_status read_piped(size_t n, size_t max, unsigned char **buf, size_t *len,
+				 struct ck_error *err)
+{
+	int p[2];
+	pid_t pid;
+	enum ck_status rc;
+
+	cr_assert_eq(pipe(p), 0);
+	signal(SIGPIPE, SIG_IGN);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		close(p[0]);
+		/* past the limit the reader closes: the writer's EPIPE ends it */
+		for (size_t i = 0; i < n;) {
+			unsigned char chunk[4096];
+			size_t k = n - i < sizeof chunk ? n - i : sizeof chunk;
+			for (size_t j = 0; j < k; j++)
+				chunk[j] = (unsigned char)((i + j) * 7 + 3);
+			if (write(p[1], chunk, k) != (ssize_t)k)
+				_exit(1);
+			i += k;
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	rc = ck_read_fd(p[0], "pipe", max, buf, len, err);
+	close(p[0]); /* a writer past the limit gets EPIPE */
+	waitpid(pid, NULL, 0);
+	return rc;
+}
+
+Test(load, read_fd_pipe_grows_and_keeps_every_byte)
+{
+	struct ck_error err = { 0 };
+	unsigned char *buf = NULL;
+	size_t len = 0, n = 300000;
+
+	cr_assert_eq(read_piped(n, 0, &buf, &len, &err), CK_OK, "%s", err.what);
+	cr_assert_eq(len, n);
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] != (unsigned char)(i * 7 + 3))
+			cr_assert_fail("byte %zu differs", i);
+	cr_assert_eq(buf[n], 0);
+	free(buf);
+	cr_assert_eq(read_piped(n, 100000, &buf, &len, &err), CK_E_TOO_LARGE);
+	ck_error_clear(&err);
 }
