@@ -3,7 +3,8 @@
 # build one after the other (fuzz/README.md), and say per harness how
 # many inputs ran, the coverage reached and the result.
 #
-#   smoke   each harness for FUZZ_TIME seconds (default 60)
+#   smoke   each harness for FUZZ_TIME seconds (default 60), or until the
+#           executions fuzz/smoke-runs gives it, whichever comes first
 #   run     each harness until FUZZ_RUNS executions (default 10000000),
 #           or FUZZ_TIME seconds if set to more than 0 (default: no limit)
 #
@@ -11,7 +12,8 @@
 #   top_srcdir, top_builddir  the source tree and the fuzzing build
 #   FUZZ_TARGETS   harnesses to run, e.g. 'load pem' (default: all built)
 #   FUZZ_TIME      seconds per harness (see above)
-#   FUZZ_RUNS      run: executions per harness
+#   FUZZ_RUNS      run: executions per harness; smoke: the same for
+#                  every harness instead of fuzz/smoke-runs (-1: no cap)
 #   FUZZ_JOBS      run: libFuzzer -fork=N processes (default 1: one process)
 #   FUZZ_TIMEOUT   seconds one input may take before it counts as a hang (10)
 #   FUZZ_RSS_MB    memory cap of the process, MB (2048)
@@ -38,12 +40,23 @@ top_builddir=${top_builddir:-.}
 cd "$top_builddir" || exit 2
 
 case $mode in
-smoke) time=${FUZZ_TIME:-60}; runs=-1 ;;
+smoke) time=${FUZZ_TIME:-60}; runs=${FUZZ_RUNS:-} ;;
 run) time=${FUZZ_TIME:-0}; runs=${FUZZ_RUNS:-10000000} ;;
 *) echo "run.sh: unknown mode '$mode' (smoke or run)" >&2; exit 2 ;;
 esac
 [ -n "$time" ] || time=0
+smoke_table=
+if [ "$mode" = smoke ] && [ -z "$runs" ]; then
+	smoke_table=$top_srcdir/fuzz/smoke-runs
+	runs=-1
+fi
 [ -n "$runs" ] || runs=10000000
+
+# smoke_runs TARGET: the smoke's cap for TARGET (fuzz/smoke-runs), -1 if none
+smoke_runs() {
+	n=$(sed -n "s/^$1[[:space:]][[:space:]]*\([0-9][0-9]*\)[[:space:]]*\$/\1/p" "$smoke_table" 2>/dev/null)
+	echo "${n:--1}"
+}
 timeout=${FUZZ_TIMEOUT:-10}
 rss=${FUZZ_RSS_MB:-2048}
 malloc=${FUZZ_MALLOC_MB:-$rss}
@@ -97,8 +110,10 @@ for t in $targets; do
 	for d in $(dict_for "$t"); do
 		[ -f "$top_srcdir/fuzz/$d.dict" ] && cat "$top_srcdir/fuzz/$d.dict" >>"$dict"
 	done
+	t_runs=$runs
+	[ -z "$smoke_table" ] || t_runs=$(smoke_runs "$t")
 	set -- -timeout="$timeout" -rss_limit_mb="$rss" -malloc_limit_mb="$malloc" \
-		-max_len="$max_len" -max_total_time="$time" -runs="$runs" \
+		-max_len="$max_len" -max_total_time="$time" -runs="$t_runs" \
 		-print_final_stats=1 -artifact_prefix="fuzz-artifacts/$t/" -dict="$dict"
 	if [ "$jobs" -gt 1 ]; then
 		set -- "$@" -fork="$jobs" -ignore_crashes=0

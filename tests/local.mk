@@ -173,6 +173,7 @@ CLI_TESTS = \
 	tests/cli/tools-not-dumpable.sh \
 	tests/cli/pfx2pem-oracles.sh \
 	tests/cli/pfx2pem-java-ec-keys.sh \
+	tests/cli/convert-alias-chains.sh \
 	tests/cli/pfx2pem-jks-key-password.sh \
 	tests/cli/pfx2pem-jks-keys.sh \
 	tests/cli/pem2pfx-oracles.sh \

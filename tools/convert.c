@@ -192,10 +192,38 @@ static void list_aliases(const struct ck_bundle *b, char *buf, size_t size)
 		snprintf(buf, size, "there are no private keys");
 }
 
+/* Mark (set[i] = 1) the issuers, by name, of the certificates marked,
+ * up their chains in the bundle; a self-issued certificate ends it. */
+static void mark_issuers(const struct ck_bundle *b, unsigned char *set)
+{
+	for (bool grew = true; grew;) {
+		grew = false;
+		for (size_t i = 0; i < b->ncerts; i++) {
+			if (!set[i])
+				continue;
+			for (size_t j = 0; j < b->ncerts; j++)
+				if (!set[j] && j != i && ck_cert_name_issued(b->certs[i], b->certs[j])) {
+					set[j] = 1;
+					grew = true;
+				}
+		}
+	}
+}
+
+/* certificate i has the public key of a private key in the bundle */
+static bool leaf_of_any(const struct ck_bundle *b, size_t i)
+{
+	for (size_t k = 0; k < b->nkeys; k++)
+		if (spki_of(b->certs[i], b->keys[k]))
+			return true;
+	return false;
+}
+
 int conv_select_alias(struct ck_bundle *b, const char *alias, bool quiet)
 {
 	size_t kept = 0, nc = 0;
 	char names[512];
+	unsigned char *ours, *theirs;
 
 	if (!alias)
 		return CLI_EXIT_OK;
@@ -207,26 +235,31 @@ int conv_select_alias(struct ck_bundle *b, const char *alias, bool quiet)
 			b->nkeys ? "the keys: " : "", names);
 		return CLI_EXIT_USAGE;
 	}
-	/* the certificates of the keys left out (not also the kept key's) */
+	/* the certificates of the keys left out, and their issuers, unless
+	 * the kept key's chain has them too (a shared root stays) */
+	if (!(ours = calloc(b->ncerts ? b->ncerts : 1, 2))) {
+		cli_msg(b->name, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	theirs = ours + b->ncerts;
+	for (size_t i = 0; i < b->ncerts; i++)
+		for (size_t k = 0; k < b->nkeys; k++)
+			if (spki_of(b->certs[i], b->keys[k]))
+				(key_named(b->keys[k], alias) ? ours : theirs)[i] = 1;
+	mark_issuers(b, ours);
+	mark_issuers(b, theirs);
 	for (size_t i = 0; i < b->ncerts; i++) {
-		bool theirs = false, ours = false;
-		for (size_t k = 0; k < b->nkeys; k++) {
-			if (!spki_of(b->certs[i], b->keys[k]))
-				continue;
-			if (key_named(b->keys[k], alias))
-				ours = true;
-			else
-				theirs = true;
-		}
-		if (theirs && !ours) {
+		if (theirs[i] && !ours[i]) {
 			if (!quiet)
-				cli_msg(b->name, "left out %s: the certificate of another key than '%s'",
-					b->certs[i]->subject, alias);
+				cli_msg(b->name, "left out %s: %s of another key than '%s'",
+					b->certs[i]->subject,
+					leaf_of_any(b, i) ? "the certificate" : "on the chain", alias);
 			ck_cert_free(b->certs[i]);
 		} else {
 			b->certs[nc++] = b->certs[i];
 		}
 	}
+	free(ours);
 	b->ncerts = nc;
 	kept = 0;
 	for (size_t k = 0; k < b->nkeys; k++) {
