@@ -613,6 +613,28 @@ static enum ck_status epki_parse(const unsigned char *der, size_t len, const cha
 	return rc;
 }
 
+/* `der` is all of one PKCS#8 PrivateKeyInfo (RFC 5958): its key
+ * algorithm's OID in alg. */
+static bool key_info_algorithm(const unsigned char *der, size_t len, char *alg, size_t size)
+{
+	asn1_node pki = NULL;
+	int lenlen = 0;
+	long body;
+	bool ok;
+
+	/* all of it: a SEQUENCE whose length ends at the end */
+	if (len < 2 || len > INT_MAX || der[0] != 0x30)
+		return false;
+	body = asn1_get_length_der(der + 1, (int)len - 1, &lenlen);
+	if (body < 0 || (size_t)body != len - 1 - (size_t)lenlen)
+		return false;
+	if (ck_der_decode("CHAINKIT.PrivateKeyInfo", der, len, &pki, NULL))
+		return false;
+	ok = ck_der_read_oid(pki, "privateKeyAlgorithm.algorithm", alg, size);
+	asn1_delete_structure(&pki);
+	return ok;
+}
+
 /* Decrypt a parsed EncryptedPrivateKeyInfo with the same KDF and
  * password conversion as the rest of a PFX, then parse the plaintext as
  * a plain PKCS#8 key.  A plaintext that does not parse as a key means a
@@ -623,6 +645,7 @@ static enum ck_status epki_decrypt(const struct enc_data *ed, const char *pass,
 {
 	unsigned char *plain = NULL;
 	size_t plain_len = 0;
+	char alg[128];
 	enum ck_status rc;
 
 	rc = pbe_decrypt(&ed->pbe, pass, ed->ct, ed->ct_len, budget, &plain, &plain_len, err);
@@ -631,6 +654,15 @@ static enum ck_status epki_decrypt(const struct enc_data *ed, const char *pass,
 	if (rc)
 		return rc;
 	rc = ck_key_parse(plain, plain_len, false, NULL, out, err);
+	if (rc == CK_E_PARSE && key_info_algorithm(plain, plain_len, alg, sizeof alg)) {
+		/* a whole PrivateKeyInfo: the password was right, the key is
+		 * one we cannot read (a wrong password does not make DER) */
+		char why[CK_ERROR_WHAT_MAX];
+		snprintf(why, sizeof why, "%s", err->what);
+		rc = ck_error_set(err, CK_E_UNSUPPORTED,
+				  "the private key decrypts but cannot be read (key algorithm %s): %s",
+				  alg, why);
+	}
 	gnutls_memset(plain, 0, plain_len);
 	free(plain);
 	if (rc == CK_E_PARSE || rc == CK_E_PASSWORD) /* garbage, or an encrypted key again */

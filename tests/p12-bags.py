@@ -3,16 +3,24 @@
 budget tests.
 
     p12-bags.py OUT EPKI COUNT PASSWORD MAC_ITERATIONS
+    p12-bags.py --epki OUT PLAINTEXT PASSWORD
+
 
 EPKI is a DER EncryptedPrivateKeyInfo (openssl pkcs8 -topk8 -outform DER,
 made with the iteration count wanted); OUT gets one SafeContents of COUNT
 pkcs8ShroudedKeyBags holding it, in one unencrypted ContentInfo, with an
 HMAC-SHA256 MAC (RFC 7292 appendix B key derivation) at MAC_ITERATIONS.
 No tool writes such a file; stdlib only.
+
+--epki writes to OUT a DER EncryptedPrivateKeyInfo (PBES2: PBKDF2 with
+HMAC-SHA256, 2048 iterations, AES-256-CBC) whose plaintext is the bytes
+of the file PLAINTEXT, whatever they are: openssl pkcs8 -topk8 encrypts
+only keys it can read.  The cipher is `openssl enc`'s.
 """
 import hashlib
 import hmac
 import os
+import subprocess
 import sys
 
 
@@ -86,7 +94,25 @@ def main(out, epki_path, count, password, mac_iter):
         f.write(pfx)
 
 
+def epki(out, plain_path, password):
+    with open(plain_path, "rb") as f:
+        plain = f.read()
+    salt, iv, iters = os.urandom(16), os.urandom(16), 2048
+    key = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iters, 32)
+    ct = subprocess.run(["openssl", "enc", "-aes-256-cbc", "-K", key.hex(), "-iv", iv.hex()],
+                        input=plain, stdout=subprocess.PIPE, check=True).stdout
+    kdf = seq(oid("1.2.840.113549.1.5.12"),
+              seq(tlv(0x04, salt), integer(iters), seq(oid("1.2.840.113549.2.9"), b"\x05\x00")))
+    alg = seq(oid("1.2.840.113549.1.5.13"),
+              seq(kdf, seq(oid("2.16.840.1.101.3.4.1.42"), tlv(0x04, iv))))
+    with open(out, "wb") as f:
+        f.write(seq(alg, tlv(0x04, ct)))
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--epki":
+        epki(*sys.argv[2:])
+        sys.exit(0)
     if len(sys.argv) != 6:
         print(__doc__, file=sys.stderr)
         sys.exit(2)

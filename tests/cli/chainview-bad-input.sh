@@ -59,4 +59,25 @@ unpriv_copy "$FX/bundles/client-full.pem" "$TMPD/unreadable.pem"
 chmod 000 "$TMPD/unreadable.pem"
 run_unpriv chainview --no-system-trust "$TMPD/unreadable.pem"
 expect "an unreadable file" 3 '' "^chainview: $TMPD/unreadable.pem: cannot open: Permission denied\$"
+# a key bag that decrypts to a whole PrivateKeyInfo of an algorithm
+# GnuTLS cannot read: the password was right, the file is not corrupt
+if command -v python3 >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; then
+	python3 - "$TMPD/unknown-alg.der" <<'PY'
+import sys
+def tlv(t, c):
+    n = len(c)
+    return bytes([t]) + (bytes([n]) if n < 128 else bytes([0x81, n])) + c
+oid = tlv(0x06, bytes([0x2b, 6, 1, 4, 1, 0x83, 0xb2, 0x03, 1]))  # 1.3.6.1.4.1.55555.1
+pki = tlv(0x30, tlv(0x02, b"\x00") + tlv(0x30, oid) + tlv(0x04, b"\x04\x20" + bytes(range(32))))
+open(sys.argv[1], "wb").write(pki)
+PY
+	python3 "$top_srcdir/tests/p12-bags.py" --epki "$TMPD/unknown-alg.epki" "$TMPD/unknown-alg.der" test &&
+		python3 "$top_srcdir/tests/p12-bags.py" "$TMPD/unknown-alg.pfx" "$TMPD/unknown-alg.epki" 1 test 2048
+	run chainview --no-system-trust --password test "$TMPD/unknown-alg.pfx"
+	expect "a key of an unknown algorithm is not a corrupt file" 3 '' \
+		"unknown-alg.pfx: the private key decrypts but cannot be read \(key algorithm 1\.3\.6\.1\.4\.1\.55555\.1\): "
+	expect_one_line_error "unknown key algorithm"
+	run chainview --no-system-trust --password nope "$TMPD/unknown-alg.pfx"
+	expect "the same file, a wrong password" 4 '' 'wrong password'
+fi
 finish
