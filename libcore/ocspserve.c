@@ -273,6 +273,13 @@ enum ck_status ck_ocspserve_add_crl(struct ck_ocspserve *r, const struct ck_cert
 		ret = gnutls_x509_crl_iter_crt_serial(crl, &iter, serial, &slen, &t);
 		if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
 			break;
+		if (ret == GNUTLS_E_SHORT_MEMORY_BUFFER) {
+			/* not served rather than a certificate said good */
+			rc = ck_error_set(err, CK_E_UNSUPPORTED,
+					  "CRL entry %u: a serial number over %zu bytes (RFC 5280 allows 20)",
+					  i, sizeof serial);
+			goto out;
+		}
 		if (ret < 0) {
 			rc = ck_error_set(err, CK_E_PARSE, "CRL entry %u: %s", i, gnutls_strerror(ret));
 			goto out;
