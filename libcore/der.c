@@ -1149,13 +1149,17 @@ bool ck_der_read_bytes(asn1_node node, const char *name, unsigned char **out,
 
 	if (ret != ASN1_MEM_ERROR && ret != ASN1_SUCCESS)
 		return false;
-	buf = malloc(n > 0 ? (size_t)n : 1);
+	/* one byte more, a NUL: an empty value read back into
+	 * asn1_write_value (which takes length 0 as "up to the NUL") is
+	 * empty, not a read past the buffer */
+	buf = malloc((size_t)(n > 0 ? n : 0) + 1);
 	if (!buf)
 		return false;
 	if (n > 0 && asn1_read_value(node, name, buf, &n) != ASN1_SUCCESS) {
 		free(buf);
 		return false;
 	}
+	buf[n > 0 ? n : 0] = '\0';
 	*out = buf;
 	*len = (size_t)n;
 	return true;

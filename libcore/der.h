@@ -67,7 +67,8 @@ enum ck_status ck_der_decode(const char *type, const unsigned char *data,
 bool ck_der_read_oid(asn1_node node, const char *name, char *buf, size_t size);
 
 /* Read a value (OCTET STRING content, or the DER of an ANY) into a new
- * buffer.  false if absent or on allocation failure. */
+ * buffer, with a NUL after it (not counted in len).  false if absent or
+ * on allocation failure. */
 bool ck_der_read_bytes(asn1_node node, const char *name, unsigned char **out,
 		       size_t *len);
 

@@ -44,9 +44,12 @@ enum ck_status ck_ocspserve_add_ca(struct ck_ocspserve *r, const struct ck_cert 
 /* Whether `ca` (compared by its DER) is one added. */
 bool ck_ocspserve_has_ca(const struct ck_ocspserve *r, const struct ck_cert *ca);
 
-/* Take the entries of the CRL der[0..len) (borrowed) as revoked
- * serials of `ca` (added before): time and reason of each entry.
- * CK_E_PARSE when it is not a CRL, CK_E_USAGE for a CA not added. */
+/* Take the entries of the CRLs in der[0..len) (borrowed; DER or PEM)
+ * that `ca` (added before) signed as its revoked serials: time and
+ * reason of each entry (removeFromCRL entries are not revoked).  A CRL
+ * the CA's key does not verify is left out (CK_OK).  CK_E_PARSE when it
+ * is not a CRL, CK_E_UNSUPPORTED for a serial over 40 bytes, CK_E_USAGE
+ * for a CA not added. */
 enum ck_status ck_ocspserve_add_crl(struct ck_ocspserve *r, const struct ck_cert *ca,
 				    const unsigned char *der, size_t len, struct ck_error *err);
 

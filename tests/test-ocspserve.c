@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "libcore/ocspserve.h"
+#include "libcore/der.h"
 #include "libcore/revocation.h"
 #include "unit.h"
 
@@ -296,4 +297,90 @@ Test(ocspserve, decode_get)
 	free(out);
 	cr_assert(!ck_ocspserve_decode_get("", &out, &len));
 	cr_assert(!ck_ocspserve_decode_get("nope.crt", &out, &len));
+}
+
+/* DER tag (one octet) and length of content, appended to buf at *n */
+static void put_tlv(unsigned char *buf, size_t *n, unsigned char tag, const void *content, size_t len)
+{
+	int k = 0;
+	buf[(*n)++] = tag;
+	asn1_length_der((unsigned long)len, buf + *n, &k);
+	*n += (size_t)k;
+	memcpy(buf + *n, content, len);
+	*n += len;
+}
+
+/* The request of `c` by `i` with a nonce extension whose extnValue is
+ * `v` (vlen bytes): TBSRequest's content and [2] { Extensions } put
+ * together by hand (GnuTLS's writer always wraps a nonce in an OCTET
+ * STRING of its own, and libtasn1 drops an absent OPTIONAL's node). */
+static unsigned char *request_with_nonce(struct ck_cert *c, struct ck_cert *i, const void *v,
+					 size_t vlen, size_t *len)
+{
+	static const unsigned char nonce_oid[] = { 0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x02 };
+	unsigned char *req = NULL, *tbs, ext[64], exts[80], ctx[96], body[1024], *out = malloc(1100);
+	size_t rlen = 0, n = 0, ne = 0, nx = 0, nc = 0, nb = 0;
+	long tlen;
+	int k = 0;
+	struct ck_error e;
+
+	ck_error_clear(&e);
+	cr_assert_not_null(out);
+	cr_assert_eq(ck_ocsp_request(c, i, &req, &rlen, &e), CK_OK, "%s", e.what);
+	/* OCSPRequest: 30 L { TBSRequest: 30 L content } */
+	cr_assert(asn1_get_length_der(req + 1, (int)rlen - 1, &k) > 0);
+	tbs = req + 1 + k;
+	tlen = asn1_get_length_der(tbs + 1, (int)(rlen - (size_t)(tbs + 1 - req)), &k);
+	cr_assert(tlen > 0 && (size_t)tlen + 200 < sizeof body);
+	memcpy(ext, nonce_oid, sizeof nonce_oid);
+	ne = sizeof nonce_oid;
+	put_tlv(ext, &ne, 0x04, v, vlen);              /* extnValue */
+	put_tlv(exts, &nx, 0x30, ext, ne);             /* Extension */
+	put_tlv(ctx, &nc, 0x30, exts, nx);             /* Extensions */
+	memcpy(body, tbs + 1 + k, (size_t)tlen);
+	nb = (size_t)tlen;
+	put_tlv(body, &nb, 0xa2, ctx, nc);             /* [2] EXPLICIT */
+	{
+		unsigned char tbs2[1100];
+		size_t nt = 0;
+		put_tlv(tbs2, &nt, 0x30, body, nb);     /* TBSRequest */
+		put_tlv(out, &n, 0x30, tbs2, nt);       /* OCSPRequest */
+	}
+	*len = n;
+	free(req);
+	return out;
+}
+
+/* RFC 8954: a nonce of 1 to 32 octets is echoed; an empty one (whose
+ * echo read past a buffer) or a longer one is a malformed request. */
+Test(ocspserve, nonce_sizes)
+{
+	static const unsigned char ok16[18] = { 0x04, 0x10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	unsigned char big[35] = { 0x04, 0x21 };
+	struct { const void *v; size_t len; const char *status; } cases[] = {
+		{ ok16, sizeof ok16, "successful" },
+		{ NULL, 0, "malformedRequest" },
+		{ big, sizeof big, "malformedRequest" },
+	};
+	struct fx f;
+	struct ck_cert *c = fx_cert("pki/client.der"), *i = fx_cert("pki/int-ca.der");
+	struct ck_ocspserve_result res;
+	struct ck_error e;
+
+	fx_setup(&f, false);
+	ck_error_clear(&e);
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		size_t len = 0, olen = 0;
+		unsigned char *req = request_with_nonce(c, i, cases[k].v, cases[k].len, &len), *out = NULL;
+		cr_assert_eq(ck_ocspserve_answer(f.r, req, len, &fresh, &out, &olen, &res, &e), CK_OK,
+			     "%s", e.what);
+		cr_assert_str_eq(res.response_status, cases[k].status, "case %zu", k);
+		if (k == 0) /* the nonce's bytes are in the signed answer */
+			cr_assert_not_null(memmem(out, olen, ok16, sizeof ok16));
+		free(out);
+		free(req);
+	}
+	ck_cert_free(c);
+	ck_cert_free(i);
+	fx_teardown(&f);
 }

@@ -629,17 +629,23 @@ static const char *ocsp_path(const struct opts *o)
 	return o->ocsp_path ? o->ocsp_path : "/ocsp";
 }
 
+/* The length of the responder's path without a final '/': a URL is the
+ * responder's when it starts so and ends there or goes on with '/'. */
+static size_t ocsp_prefix_len(const char *p)
+{
+	size_t n = strlen(p);
+	return n && p[n - 1] == '/' ? n - 1 : n;
+}
+
 /* Is `url` the responder's: its path, or under it (a GET), and not an
  * item served there? */
 static bool is_ocsp(const struct server *s, const char *url)
 {
 	const char *p = ocsp_path(s->o);
-	size_t n = strlen(p);
+	size_t n = ocsp_prefix_len(p);
 
 	if (!s->ocsp || ck_serve_find(&s->set, url))
 		return false;
-	if (p[n - 1] == '/')
-		n--;
 	return !strncmp(url, p, n) && (url[n] == '\0' || url[n] == '/');
 }
 
@@ -674,7 +680,7 @@ static MHD_RESULT answer_ocsp(struct MHD_Connection *c, struct req *r, const cha
 			return send_empty(c, r, 413);
 		return send_ocsp(c, r, r->body ? r->body : (const unsigned char *)"", r->body_len);
 	}
-	rest = url + strlen(p);
+	rest = url + ocsp_prefix_len(p); /* is_ocsp(): NUL or '/' there */
 	while (*rest == '/')
 		rest++;
 	if (!ck_ocspserve_decode_get(rest, &der, &len))
@@ -1211,7 +1217,10 @@ static int load_ocsp(struct cli_common *c, const struct opts *o, struct server *
 		responder_used |= rs != NULL;
 		for (size_t j = 0; j < s->set.n; j++) {
 			const struct ck_serve_item *crl = &s->set.items[j];
-			if (crl->kind != CK_SERVE_CRL || strcmp(crl->subject, ca->subject))
+			/* every CRL served: the responder takes those the
+			 * CA's key signed (its name alone could be another
+			 * CA's, or differ in how it is written) */
+			if (crl->kind != CK_SERVE_CRL)
 				continue;
 			if (ck_ocspserve_add_crl(s->ocsp, ca, crl->data, crl->len, &err)) {
 				ck_error_set_file(&err, crl->source);

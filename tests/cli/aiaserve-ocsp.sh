@@ -102,6 +102,18 @@ expect "GET of a served certificate under the OCSP path: the certificate" 0 "^20
 ext curl -sS -o /dev/null -w '%{http_code}' "${U}nope.crt"
 expect "GET of a path that is not base64: 404" 0 "^404$"
 
+# a responder path given with a final '/': the path itself is the
+# responder's, with nothing after it (was read one byte past the URL)
+as_start --ca-key "$P/int-ca.key" --ocsp-path /ocsp/ "$PKI"
+ext curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:18081/ocsp"
+expect "--ocsp-path /ocsp/: GET /ocsp with nothing after it: 404" 0 "^404$"
+ext curl -sS -o "$TMPD/resp2.der" -w '%{http_code} %{content_type}' "http://127.0.0.1:18081/ocsp/$b64"
+expect "--ocsp-path /ocsp/: GET /ocsp/REQUEST: an answer" 0 "^200 application/ocsp-response$"
+ext curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/ocsp-request' \
+	--data-binary "@$TMPD/req.der" "http://127.0.0.1:18081/ocsp"
+expect "--ocsp-path /ocsp/: POST /ocsp: an answer" 0 "^200$"
+as_start --ca-key "$P/int-ca.key" "$PKI"
+
 # a body that is no OCSPRequest: malformedRequest (OCSPResponse 30 03 0a 01 01)
 ext curl -sS -H 'Content-Type: application/ocsp-request' --data-binary 'not a request' "$U"
 checks=$((checks + 1))
