@@ -209,6 +209,9 @@ CLI_TESTS = \
 	tests/cli/certaudit-options.sh \
 	tests/cli/certaudit-network.sh \
 	tests/cli/certaudit-addresses.sh \
+	tests/cli/certaudit-openmetrics.sh \
+	tests/cli/certaudit-node-exporter.sh \
+	tests/cli/prometheus-rules.sh \
 	tests/cli/mtlsprobe-options.sh \
 	tests/cli/mtlsprobe-handshake.sh \
 	tests/cli/mtlsprobe-network.sh \
