@@ -210,6 +210,7 @@ CLI_TESTS = \
 	tests/cli/certaudit-network.sh \
 	tests/cli/certaudit-addresses.sh \
 	tests/cli/certaudit-openmetrics.sh \
+	tests/cli/certaudit-openmetrics-network.sh \
 	tests/cli/certaudit-node-exporter.sh \
 	tests/cli/prometheus-rules.sh \
 	tests/cli/mtlsprobe-options.sh \
