@@ -51,18 +51,22 @@ static int take(json_t *o, const char *key, json_t *v)
 	return v ? json_object_set(o, key, v) : 0;
 }
 
-/* The URLs of a checked set: up when the request was answered with
- * success (the transport's class, whatever the content), the latency
- * (every hop's total); both null for a URL not requested. */
+/* The URLs of a checked set that were requested: up when the request
+ * was answered with success (the transport's class, whatever the
+ * content), the latency in seconds (every hop's total; null when not
+ * measured). */
 static json_t *url_samples(const struct ck_url_set *s)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < s->nurls; i++) {
 		const struct ck_url_entry *e = &s->urls[i];
-		json_t *o = json_pack("{s:s, s:o, s:o, s:o}", "kind", ck_url_kind_name(e->kind),
-				      "url", ck_json_str(e->url),
-				      "up", e->checked ? json_boolean(e->net.result == CK_URL_OK) : json_null(),
-				      "latency", e->checked ? json_real(e->net.t.total) : json_null());
+		double ms = e->net.t.total;
+		json_t *o;
+		if (!e->checked)
+			continue; /* another scheme, malformed: nothing to measure */
+		o = json_pack("{s:s, s:o, s:b, s:o}", "kind", ck_url_kind_name(e->kind),
+			      "url", ck_json_str(e->url), "up", e->net.result == CK_URL_OK,
+			      "latency", ms >= 0 ? json_real(ms / 1000) : json_null());
 		if (!o || json_array_append_new(arr, o) < 0) {
 			json_decref(arr);
 			return NULL;
@@ -311,11 +315,9 @@ static void url_samples_of(struct writer *w, const json_t *file, bool latency)
 				     "url", text(u, "url"), NULL };
 		const json_t *l = json_object_get(u, "latency");
 		char num[64];
-		if (!json_is_number(l))
-			continue; /* not requested (another scheme, malformed) */
 		if (!latency) {
 			sample_int(w, kv, json_is_true(json_object_get(u, "up")));
-		} else {
+		} else if (json_is_number(l)) {
 			snprintf(num, sizeof num, "%.6f", json_number_value(l));
 			sample(w, kv, num);
 		}

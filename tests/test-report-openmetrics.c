@@ -169,11 +169,11 @@ Test(openmetrics, urls_up_and_latency)
 	struct ck_url_set s = { .urls = e, .cert = cert, .nurls = 3 };
 
 	e[0] = (struct ck_url_entry){ .kind = CK_KIND_CRL, .url = "http://h/a.crl", .checked = true };
-	e[0].net.t.total = 0.25;
+	e[0].net.t.total = 250; /* ms */
 	e[1] = (struct ck_url_entry){ .kind = CK_KIND_OCSP, .url = "http://h:1/", .checked = true,
 				      .result = CK_URL_REFUSED };
 	e[1].net.result = CK_URL_REFUSED;
-	e[1].net.t.total = 0.001;
+	e[1].net.t.total = 1;
 	/* not requested: no up, no latency */
 	e[2] = (struct ck_url_entry){ .kind = CK_KIND_CA_ISSUERS, .url = "ldap://h/x",
 				      .result = CK_URL_UNSUPPORTED_SCHEME };

@@ -20,8 +20,10 @@ cat "$P/server.crt" "$P/int-ca.crt" >"$T/server.pem"
 www_setup
 web
 
+start=$(date +%s.%N)
 # shellcheck disable=SC2086
 run certaudit $COMMON --network --format openmetrics "$T"
+end=$(date +%s.%N)
 expect "network: the refused OCSP URL fails the files" 1 '^chainkit_url_up'
 M="$TMPD/metrics"
 cp "$out" "$M"
@@ -47,14 +49,15 @@ check "the caIssuers URL is up" "chainkit_url_up{file=\"$C\",kind=\"ca-issuers\"
 check "the refused OCSP URL is down" "chainkit_url_up{file=\"$C\",kind=\"ocsp\",url=\"http://127.0.0.1:18081/\"} " 0
 
 # as many up and latency samples as distinct (file, kind, url) the JSON
-# shows requested; every latency a number of seconds under the timeout
+# shows requested; every latency a number of seconds, no longer than the
+# whole run took
 checks=$((checks + 1))
 want=$(jq -r 'select(.path) | .path as $p | .urls[] | select(.method != null) | "\($p) \(.kind) \(.url)"' "$J" | sort -u | wc -l)
 up=$(grep -c '^chainkit_url_up{' "$M")
 lat=$(grep -c '^chainkit_url_latency_seconds{' "$M")
 if [ "$want" -gt 0 ] && [ "$up" -eq "$want" ] && [ "$lat" -eq "$want" ] &&
-	grep '^chainkit_url_latency_seconds{' "$M" | awk '{ if ($NF !~ /^[0-9]+\.[0-9]+$/ || $NF + 0 >= 5) exit 1 }'; then
-	echo "ok: $want URLs requested: as many up and latency samples, latencies in seconds"
+	grep '^chainkit_url_latency_seconds{' "$M" | awk -v run="$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')" '{ if ($NF !~ /^[0-9]+\.[0-9]+$/ || $NF + 0 > run + 0) exit 1 }'; then
+	echo "ok: $want URLs requested: as many up and latency samples, latencies in seconds, within the run's time"
 else
 	cp "$M" "$out"; fail "URL samples: want $want, up $up, latency $lat"
 fi
