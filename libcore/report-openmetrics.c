@@ -80,22 +80,29 @@ int ck_report_metrics_add(struct ck_metrics *m, const json_t *doc, const struct 
 	const json_t *report = json_object_get(doc, "report");
 	json_t *f = json_object();
 	json_t *u = urls ? url_samples(urls) : NULL;
+	int rc = -1;
 
-	if (!f || (urls && !u) ||
-	    take(f, "path", json_object_get(doc, "path")) ||
+	if (!f || (urls && !u))
+		goto out;
+	if (u) {
+		int bad = json_object_set_new(f, "urls", u);
+		u = NULL; /* taken, also when that failed */
+		if (bad)
+			goto out;
+	}
+	if (take(f, "path", json_object_get(doc, "path")) ||
 	    take(f, "verdict", json_object_get(doc, "verdict")) ||
 	    take(f, "summary", json_object_get(doc, "summary")) ||
 	    take(f, "at", json_object_get(report, "at")) ||
 	    take(f, "certificates", json_object_get(report, "certificates")) ||
-	    take(f, "chain", json_object_get(report, "chain")) ||
-	    (u && json_object_set_new(f, "urls", u) < 0) ||
-	    json_array_append_new(m->files, f) < 0) {
-		if (!json_object_get(f, "urls"))
-			json_decref(u);
-		json_decref(f);
-		return -1;
-	}
-	return 0;
+	    take(f, "chain", json_object_get(report, "chain")))
+		goto out;
+	rc = json_array_append_new(m->files, f) < 0 ? -1 : 0;
+	f = NULL; /* taken, also when that failed */
+out:
+	json_decref(u);
+	json_decref(f);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- */

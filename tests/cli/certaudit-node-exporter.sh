@@ -79,6 +79,7 @@ fi
 
 # an audit that fails (exit 3: no such PATH) leaves the previous file
 cp "$D/certaudit.prom" "$TMPD/before"
+# shellcheck disable=SC2086
 textfile $COMMON "$TMPD/nonexistent"
 expect "the script: certaudit fails, its status returned" 3 '' 'certaudit-textfile: certaudit failed \(exit status 3\)'
 checks=$((checks + 1))

@@ -60,6 +60,7 @@ fi
 # may write to; the timer starts it
 checks=$((checks + 1))
 S="$C/chainkit-certaudit.service"
+# shellcheck disable=SC2016 # the unit's own variables, literally
 if grep -q '^ExecStart=/usr/local/libexec/chainkit/certaudit-textfile \${TEXTFILE_DIR} \$CERTAUDIT_ARGS$' "$S" &&
 	[ "$(sed -n 's/^Environment=TEXTFILE_DIR=//p' "$S")" = "$(sed -n 's/^ReadWritePaths=//p' "$S")" ] &&
 	grep -q '^Type=oneshot$' "$S" && grep -q '^OnCalendar=' "$C/chainkit-certaudit.timer" &&
