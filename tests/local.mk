@@ -212,7 +212,7 @@ CLI_TESTS = \
 	tests/cli/certaudit-openmetrics.sh \
 	tests/cli/certaudit-openmetrics-network.sh \
 	tests/cli/certaudit-node-exporter.sh \
-	tests/cli/prometheus-rules.sh \
+	tests/cli/certaudit-prometheus-rules.sh \
 	tests/cli/mtlsprobe-options.sh \
 	tests/cli/mtlsprobe-handshake.sh \
 	tests/cli/mtlsprobe-network.sh \

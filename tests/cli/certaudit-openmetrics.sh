@@ -26,6 +26,16 @@ cp "$out" "$M"
 run certaudit $COMMON --format openmetrics -j 4 "$T"
 checks=$((checks + 1))
 if cmp -s "$M" "$out"; then echo "ok: -j 1 = -j 4"; else fail "-j 1 and -j 4 differ"; fi
+# the same with --junit and --sarif, which keep the documents without
+# their report
+# shellcheck disable=SC2086
+run certaudit $COMMON --format openmetrics --junit "$TMPD/junit.xml" --sarif "$TMPD/sarif.json" "$T"
+checks=$((checks + 1))
+if cmp -s "$M" "$out" && [ -s "$TMPD/junit.xml" ] && [ -s "$TMPD/sarif.json" ]; then
+	echo "ok: the same with --junit and --sarif"
+else
+	fail "--junit and --sarif change the metrics"
+fi
 # shellcheck disable=SC2086
 run certaudit $COMMON --jsonl "$T"
 J="$TMPD/jsonl"
