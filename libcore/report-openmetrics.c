@@ -3,8 +3,9 @@
  * scrapers of the format.
  *
  * The exposition groups the samples of a metric family together, so the
- * documents are collected first (only the members the metrics use, by
- * reference) and written at the end: family by family, file by file.
+ * documents are collected first (only the members the metrics use: the
+ * memory stays a few hundred bytes per certificate) and written at the
+ * end: family by family, file by file.
  * Every family is a gauge (the types both OpenMetrics and the Prometheus
  * text format know, so that the textfile collector reads it), has its
  * # HELP and # TYPE lines, and # UNIT when its name ends with the unit;
@@ -22,8 +23,9 @@
 #include <string.h>
 
 struct ck_metrics {
-	/* per file: {"path", "verdict", "summary", "at", "certificates",
-	 * "chain", "urls": [{"kind", "url", "up", "latency"}]} */
+	/* per file: {"path", "verdict", "summary", "at", "certificates"
+	 * (the members used), "chain" ("status", "trusted", "valid"),
+	 * "urls": [{"kind", "url", "up", "latency"}]} */
 	json_t *files;
 };
 
@@ -49,6 +51,46 @@ void ck_report_metrics_free(struct ck_metrics *m)
 static int take(json_t *o, const char *key, json_t *v)
 {
 	return v ? json_object_set(o, key, v) : 0;
+}
+
+/* A copy of object `from` with only the members named (those it has),
+ * each a new reference: what the metrics read of a certificate or a
+ * chain, not the whole record (its extensions, the path trace).  NULL
+ * when `from` is not an object or when out of memory. */
+static json_t *pick(const json_t *from, const char *const *keys)
+{
+	json_t *o = json_is_object(from) ? json_object() : NULL;
+	for (size_t i = 0; o && keys[i]; i++)
+		if (take(o, keys[i], json_object_get(from, keys[i]))) {
+			json_decref(o);
+			o = NULL;
+		}
+	return o;
+}
+
+/* The members the metrics use of a report's certificates, or NULL (no
+ * certificates, or out of memory: *nomem). */
+static json_t *pick_certificates(const json_t *certs, bool *nomem)
+{
+	static const char *const keys[] = {
+		"subject", "issuer", "serial", "role", "sha256", "not_before", "not_after", NULL,
+	};
+	json_t *arr = json_is_array(certs) ? json_array() : NULL, *c;
+	const json_t *v;
+	size_t i;
+
+	if (json_is_array(certs) && !arr)
+		*nomem = true;
+	json_array_foreach(certs, i, v) {
+		if (!arr)
+			break;
+		if (!(c = pick(v, keys)) || json_array_append_new(arr, c) < 0) {
+			json_decref(arr);
+			arr = NULL;
+			*nomem = true;
+		}
+	}
+	return arr;
 }
 
 /* The URLs of a checked set that were requested: up when the request
@@ -77,12 +119,18 @@ static json_t *url_samples(const struct ck_url_set *s)
 
 int ck_report_metrics_add(struct ck_metrics *m, const json_t *doc, const struct ck_url_set *urls)
 {
+	static const char *const chain_keys[] = { "status", "trusted", "valid", NULL };
 	const json_t *report = json_object_get(doc, "report");
+	const json_t *chain = json_object_get(report, "chain");
 	json_t *f = json_object();
 	json_t *u = urls ? url_samples(urls) : NULL;
+	json_t *certs = NULL, *ch = NULL;
+	bool nomem = false;
 	int rc = -1;
 
-	if (!f || (urls && !u))
+	certs = pick_certificates(json_object_get(report, "certificates"), &nomem);
+	ch = json_is_object(chain) ? pick(chain, chain_keys) : NULL;
+	if (!f || (urls && !u) || nomem || (json_is_object(chain) && !ch))
 		goto out;
 	if (u) {
 		int bad = json_object_set_new(f, "urls", u);
@@ -94,12 +142,13 @@ int ck_report_metrics_add(struct ck_metrics *m, const json_t *doc, const struct 
 	    take(f, "verdict", json_object_get(doc, "verdict")) ||
 	    take(f, "summary", json_object_get(doc, "summary")) ||
 	    take(f, "at", json_object_get(report, "at")) ||
-	    take(f, "certificates", json_object_get(report, "certificates")) ||
-	    take(f, "chain", json_object_get(report, "chain")))
+	    take(f, "certificates", certs) || take(f, "chain", ch))
 		goto out;
 	rc = json_array_append_new(m->files, f) < 0 ? -1 : 0;
 	f = NULL; /* taken, also when that failed */
 out:
+	json_decref(certs);
+	json_decref(ch);
 	json_decref(u);
 	json_decref(f);
 	return rc;

@@ -278,7 +278,7 @@ struct ck_metrics *ck_report_metrics_new(void);
 void ck_report_metrics_free(struct ck_metrics *m);
 
 /* Add one file: its document from ck_report_audit() with chainview's
- * "report" (borrowed: the members used are referenced, not copied) and,
+ * "report" (borrowed: the members the metrics use are kept) and,
  * with --network, its checked URL set (may be NULL; what the metrics
  * need is copied).  Returns 0, or -1 when out of memory. */
 int ck_report_metrics_add(struct ck_metrics *m, const json_t *doc, const struct ck_url_set *urls);
