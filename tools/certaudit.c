@@ -954,7 +954,7 @@ int main(int argc, char **argv)
 		   ck_report_text_certaudit_totals(stdout, tot, &out.to) < 0) {
 		out.failed = true;
 	} else if (c.format == CLI_FORMAT_OPENMETRICS &&
-		   ck_report_metrics_write(stdout, out.metrics, tot) < 0) {
+		   (!out.metrics || ck_report_metrics_write(stdout, out.metrics, tot) < 0)) {
 		out.failed = true;
 	}
 	if (out.failed) {
