@@ -265,6 +265,32 @@ int ck_report_audit_junit(FILE *out, json_t *const *docs, size_t ndocs);
 int ck_report_audit_sarif(FILE *out, json_t *const *docs, size_t ndocs,
 			  const struct ck_policy *policy, const char *version);
 
+/* ---- certaudit --format openmetrics (report-openmetrics.c) ---- */
+
+/* certaudit's documents collected for an OpenMetrics exposition, which
+ * groups the samples of each metric family: add every file's document,
+ * then write once at the end. */
+struct ck_metrics;
+
+/* A new, empty collection (NULL when out of memory); _free(NULL) is a
+ * no-op. */
+struct ck_metrics *ck_report_metrics_new(void);
+void ck_report_metrics_free(struct ck_metrics *m);
+
+/* Add one file: its document from ck_report_audit() with chainview's
+ * "report" (borrowed: the members the metrics use are kept) and,
+ * with --network, its checked URL set (may be NULL; what the metrics
+ * need is copied).  Returns 0, or -1 when out of memory. */
+int ck_report_metrics_add(struct ck_metrics *m, const json_t *doc, const struct ck_url_set *urls);
+
+/* Write the exposition: gauges per certificate (not_after, not_before,
+ * remaining seconds; labels file, subject, issuer, serial, role,
+ * sha256), per file (chain complete, valid, trusted; verdict; findings
+ * by severity), per URL (up, latency), and from `totals` (certaudit's
+ * {"totals": {...}} document: files audited and not, the audit's time),
+ * then "# EOF".  Returns 0, or -1 on a write error or out of memory. */
+int ck_report_metrics_write(FILE *out, const struct ck_metrics *m, const json_t *totals);
+
 /* ---- mtlsprobe's document (report-tls.c) ---- */
 
 /* What one probe produced, for ck_report_tls().  All borrowed. */

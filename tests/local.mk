@@ -37,6 +37,7 @@ UNIT_TESTS = \
 	tests/test-certpol \
 	tests/test-validate \
 	tests/test-report-certaudit \
+	tests/test-report-openmetrics \
 	tests/test-cli \
 	$(NULL)
 
@@ -135,6 +136,9 @@ tests_test_validate_LDADD = $(TEST_LIBS)
 tests_test_report_certaudit_SOURCES = tests/test-report-certaudit.c tests/unit.h
 tests_test_report_certaudit_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_certaudit_LDADD = $(TEST_LIBS)
+tests_test_report_openmetrics_SOURCES = tests/test-report-openmetrics.c tests/unit.h
+tests_test_report_openmetrics_CFLAGS = $(TEST_CFLAGS)
+tests_test_report_openmetrics_LDADD = $(TEST_LIBS)
 # tools/cli.c's parsers
 tests_test_cli_SOURCES = tests/test-cli.c
 tests_test_cli_CFLAGS = $(TEST_CFLAGS)
@@ -206,6 +210,10 @@ CLI_TESTS = \
 	tests/cli/certaudit-options.sh \
 	tests/cli/certaudit-network.sh \
 	tests/cli/certaudit-addresses.sh \
+	tests/cli/certaudit-openmetrics.sh \
+	tests/cli/certaudit-openmetrics-network.sh \
+	tests/cli/certaudit-node-exporter.sh \
+	tests/cli/certaudit-prometheus-rules.sh \
 	tests/cli/mtlsprobe-options.sh \
 	tests/cli/mtlsprobe-handshake.sh \
 	tests/cli/mtlsprobe-network.sh \

@@ -81,6 +81,7 @@ static const struct cli_tool tool = {
 		"without one is reported as password-required.",
 	.options = options,
 	.common = CLI_WITH_ALL | CLI_WITH_NETWORK,
+	.extra_formats = CLI_FORMATS(CLI_FORMAT_OPENMETRICS),
 };
 
 struct opts {
@@ -477,14 +478,19 @@ struct output {
 	struct ck_xml *xml;
 	struct ck_text_opts to;
 	bool failed;
+	struct ck_metrics *metrics; /* --format openmetrics: written at the end */
 	json_t **keep;   /* documents kept for JUnit and SARIF (no "report") */
 	size_t nkeep;
 	bool keeping;
 };
 
-static void output_doc(struct output *out, json_t *doc)
+static void output_doc(struct output *out, json_t *doc, const struct ck_url_set *urls)
 {
 	switch (out->c->format) {
+	case CLI_FORMAT_OPENMETRICS:
+		if (!out->metrics || ck_report_metrics_add(out->metrics, doc, urls) < 0)
+			out->failed = true;
+		break;
 	case CLI_FORMAT_JSON:
 		if (ck_report_write_json(stdout, doc) < 0)
 			out->failed = true;
@@ -680,7 +686,7 @@ static int take_result(struct output *out, struct walk *w, struct totals *t, str
 		cli_error(r->internal);
 		return CLI_EXIT_INTERNAL;
 	}
-	output_doc(out, r->doc);
+	output_doc(out, r->doc, r->urls);
 	t->files++;
 	t->ok += r->verdict == CK_VERDICT_OK;
 	t->warn += r->verdict == CK_VERDICT_WARN;
@@ -931,6 +937,8 @@ int main(int argc, char **argv)
 	out.keeping = o.junit || o.sarif;
 	if (c.format == CLI_FORMAT_XML && !(out.xml = ck_xml_begin(stdout, "certaudit")))
 		out.failed = true;
+	if (c.format == CLI_FORMAT_OPENMETRICS && !(out.metrics = ck_report_metrics_new()))
+		out.failed = true;
 	status = run(&w, &x, &out, &t);
 
 	walk_sort_not_audited(&w);
@@ -944,6 +952,9 @@ int main(int argc, char **argv)
 			out.failed = true;
 	} else if (c.format == CLI_FORMAT_TEXT &&
 		   ck_report_text_certaudit_totals(stdout, tot, &out.to) < 0) {
+		out.failed = true;
+	} else if (c.format == CLI_FORMAT_OPENMETRICS &&
+		   (!out.metrics || ck_report_metrics_write(stdout, out.metrics, tot) < 0)) {
 		out.failed = true;
 	}
 	if (out.failed) {
@@ -963,6 +974,7 @@ int main(int argc, char **argv)
 		status = CLI_EXIT_PROBLEMS;
 out:
 	json_decref(tot);
+	ck_report_metrics_free(out.metrics);
 	for (size_t i = 0; i < out.nkeep; i++)
 		json_decref(out.keep[i]);
 	free(out.keep);
