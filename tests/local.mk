@@ -205,6 +205,7 @@ CLI_TESTS = \
 	tests/cli/certaudit-options.sh \
 	tests/cli/certaudit-network.sh \
 	tests/cli/certaudit-addresses.sh \
+	tests/cli/certaudit-nagios.sh \
 	tests/cli/mtlsprobe-options.sh \
 	tests/cli/mtlsprobe-handshake.sh \
 	tests/cli/mtlsprobe-network.sh \

@@ -78,9 +78,14 @@ static const struct cli_tool tool = {
 		"*.p12, *.pfx, *.jks or *.jceks, and other files holding a PEM certificate, are\n"
 		"audited.  Each file is OK, WARN or FAIL by the policy (--print-policy shows it);\n"
 		"the exit status is 1 when a file FAILs.  Passwords are never asked for: a file\n"
-		"without one is reported as password-required.",
+		"without one is reported as password-required.\n"
+		"With --format nagios, a Nagios/Icinga plugin: one status line with performance\n"
+		"data, and the plugin exit status instead of the usual ones: 0 OK, 1 WARNING (a\n"
+		"file WARNs), 2 CRITICAL (a file FAILs), 3 UNKNOWN (usage error, nothing audited\n"
+		"or the run did not complete).",
 	.options = options,
 	.common = CLI_WITH_ALL | CLI_WITH_NETWORK,
+	.extra_formats = CLI_FORMATS(CLI_FORMAT_NAGIOS),
 };
 
 struct opts {
@@ -477,6 +482,7 @@ struct output {
 	struct ck_xml *xml;
 	struct ck_text_opts to;
 	bool failed;
+	struct ck_nagios *nagios; /* --format nagios: what the status line needs */
 	json_t **keep;   /* documents kept for JUnit and SARIF (no "report") */
 	size_t nkeep;
 	bool keeping;
@@ -491,6 +497,10 @@ static void output_doc(struct output *out, json_t *doc)
 		break;
 	case CLI_FORMAT_XML:
 		if (ck_xml_write(out->xml, doc, "file") < 0)
+			out->failed = true;
+		break;
+	case CLI_FORMAT_NAGIOS:
+		if (!out->nagios || ck_nagios_add_audit(out->nagios, doc) < 0)
 			out->failed = true;
 		break;
 	default:
@@ -597,6 +607,22 @@ static int check_report_path(const char *path, bool force)
 	if (ck_out_check(path, &wo, &err))
 		return cli_write_error(&err);
 	return 0;
+}
+
+/* --format nagios: the status line, and its state as the exit status
+ * (UNKNOWN unless a file is worse when `status`, the run's exit status
+ * so far, says it did not end well). */
+static int nagios_end(struct output *out, const json_t *tot, const struct ck_policy *policy, int status)
+{
+	enum ck_nagios_state st;
+
+	if (out->failed || !out->nagios) {
+		cli_msg(NULL, "out of memory");
+		return cli_nagios_unknown();
+	}
+	if (ck_report_nagios_certaudit(stdout, out->nagios, tot, policy, status != 0, &st) < 0)
+		return CLI_EXIT_NAGIOS_UNKNOWN; /* cli_finish() says why */
+	return (int)st;
 }
 
 /* ---------------------------------------------------------------- */
@@ -875,6 +901,7 @@ int main(int argc, char **argv)
 	struct ctx x = { 0 };
 	json_t *tot = NULL;
 	int first, status = 0;
+	bool nagios_done = false;
 
 	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
 	/* unattended runs: a missing password is a finding, never a prompt */
@@ -931,6 +958,8 @@ int main(int argc, char **argv)
 	out.keeping = o.junit || o.sarif;
 	if (c.format == CLI_FORMAT_XML && !(out.xml = ck_xml_begin(stdout, "certaudit")))
 		out.failed = true;
+	if (c.format == CLI_FORMAT_NAGIOS)
+		out.nagios = ck_nagios_new("CERTAUDIT");
 	status = run(&w, &x, &out, &t);
 
 	walk_sort_not_audited(&w);
@@ -946,7 +975,7 @@ int main(int argc, char **argv)
 		   ck_report_text_certaudit_totals(stdout, tot, &out.to) < 0) {
 		out.failed = true;
 	}
-	if (out.failed) {
+	if (out.failed && c.format != CLI_FORMAT_NAGIOS) {
 		if (!ferror(stdout)) /* else cli_finish() says so, with the reason */
 			cli_msg(NULL, "write error on standard output");
 		status = CLI_EXIT_INTERNAL;
@@ -959,9 +988,16 @@ int main(int argc, char **argv)
 		int s = write_report(o.sarif, &out, policy, o.force, true);
 		status = s ? s : status;
 	}
-	if (!status && t.fail)
+	if (c.format == CLI_FORMAT_NAGIOS) {
+		status = nagios_end(&out, tot, policy, status);
+		nagios_done = true;
+	} else if (!status && t.fail) {
 		status = CLI_EXIT_PROBLEMS;
+	}
 out:
+	if (c.format == CLI_FORMAT_NAGIOS && !o.print_policy && !nagios_done)
+		status = cli_nagios_unknown();
+	ck_nagios_free(out.nagios);
 	json_decref(tot);
 	for (size_t i = 0; i < out.nkeep; i++)
 		json_decref(out.keep[i]);
