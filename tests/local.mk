@@ -199,6 +199,7 @@ CLI_TESTS = \
 	tests/cli/aiacheck-batch.sh \
 	tests/cli/aiacheck-list.sh \
 	tests/cli/aiacheck-model.sh \
+	tests/cli/aiacheck-nagios.sh \
 	tests/cli/certaudit-tree.sh \
 	tests/cli/certaudit-output.sh \
 	tests/cli/certaudit-walk.sh \

@@ -78,7 +78,7 @@ static const struct cli_tool tool = {
 		"*.p12, *.pfx, *.jks or *.jceks, and other files holding a PEM certificate, are\n"
 		"audited.  Each file is OK, WARN or FAIL by the policy (--print-policy shows it);\n"
 		"the exit status is 1 when a file FAILs.  Passwords are never asked for: a file\n"
-		"without one is reported as password-required.\n"
+		"without one is reported as password-required.\n\n"
 		"With --format nagios, a Nagios/Icinga plugin: one status line with performance\n"
 		"data, and the plugin exit status instead of the usual ones: 0 OK, 1 WARNING (a\n"
 		"file WARNs), 2 CRITICAL (a file FAILs), 3 UNKNOWN (usage error, nothing audited\n"
