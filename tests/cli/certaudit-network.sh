@@ -87,6 +87,11 @@ fi
 run certaudit $COMMON --network "$T"
 expect "text: URL totals" 1 '^130 URLs checked with 7 requests \(each distinct one once\)$'
 expect "text: revoked" 1 'error   revoked \[0\]: the CRL URL http://127.0.0.1:18080/int-ca.crl of CN=revoked.example.test'
+# shellcheck disable=SC2086
+run certaudit $COMMON --network --format nagios "$T"
+expect_nagios "nagios: the revoked leaf is CRITICAL" 2 CERTAUDIT CRITICAL
+expect "nagios: the URL counts in the perfdata" 2 " 'urls'=130;;;0 'url_requests'=7;;;0\$"
+expect "nagios: the revoked leaf's line" 2 "^FAIL $T/other/revoked\.pem: error revoked \[0\]: "
 
 # the OCSP answers of openssl ocsp (-ndays 1) are valid for less than 48 hours
 printf 'max-leaf-validity-days = 0\nnext-update-warn-hours = 48\n' >"$TMPD/soon.policy"
