@@ -37,6 +37,7 @@ UNIT_TESTS = \
 	tests/test-certpol \
 	tests/test-validate \
 	tests/test-report-certaudit \
+	tests/test-report-nagios \
 	tests/test-cli \
 	$(NULL)
 
@@ -135,6 +136,9 @@ tests_test_validate_LDADD = $(TEST_LIBS)
 tests_test_report_certaudit_SOURCES = tests/test-report-certaudit.c tests/unit.h
 tests_test_report_certaudit_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_certaudit_LDADD = $(TEST_LIBS)
+tests_test_report_nagios_SOURCES = tests/test-report-nagios.c tests/unit.h
+tests_test_report_nagios_CFLAGS = $(TEST_CFLAGS)
+tests_test_report_nagios_LDADD = $(TEST_LIBS)
 # tools/cli.c's parsers
 tests_test_cli_SOURCES = tests/test-cli.c
 tests_test_cli_CFLAGS = $(TEST_CFLAGS)
