@@ -906,6 +906,8 @@ int main(int argc, char **argv)
 	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
 	/* unattended runs: a missing password is a finding, never a prompt */
 	c.pw.ask = NULL;
+	if (o.jsonl && c.format == CLI_FORMAT_NAGIOS)
+		cli_usage("use only one of --jsonl and --format nagios");
 	if (o.jsonl)
 		c.format = CLI_FORMAT_JSON;
 	if (o.print_policy && first < argc)

@@ -95,6 +95,7 @@ done <<EOF
 --jobs x before --format|--jobs x --format=nagios $A/tree/good|--jobs takes a number from 1 to 256, not 'x'
 unknown option|--frobnicate --format nagios $A/tree/good|unrecognized option '--frobnicate'
 no PATH|--format nagios|no PATH to audit
+--jsonl|--format nagios --jsonl $A/tree/good|use only one of --jsonl and --format nagios
 EOF
 # the last --format counts: json's usage errors stay 2
 run certaudit --format nagios --format json --jobs x "$A/tree/good"
