@@ -41,6 +41,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/certpol.c libcore/certpol.h \
 	libcore/report-certaudit.c \
 	libcore/report-openmetrics.c \
+	libcore/report-nagios.c \
 	libcore/export.c libcore/export.h \
 	libcore/fix.c libcore/fix.h \
 	libcore/pkiserve.c libcore/pkiserve.h \

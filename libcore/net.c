@@ -1071,13 +1071,17 @@ static void describe(struct xfer *x, const struct ck_net_outcome *oc, const stru
 	case CK_URL_BLOCKED_ADDRESS:
 		blocked_message(x);
 		break;
-	case CK_URL_PROXY_ERROR:
+	case CK_URL_PROXY_ERROR: {
+		/* named without its password; unnamed when out of memory */
+		char *shown = x->proxy ? ck_net_url_redacted(x->proxy) : NULL;
 		if (oc->connect_code >= 400)
-			set_message(r, "the proxy %s answered CONNECT with %ld", x->proxy ? x->proxy : "",
+			set_message(r, "the proxy %s answered CONNECT with %ld", shown ? shown : "",
 				    oc->connect_code);
 		else
-			set_message(r, "proxy %s: %s", x->proxy ? x->proxy : "", detail);
+			set_message(r, "proxy %s: %s", shown ? shown : "", detail);
+		free(shown);
 		break;
+	}
 	default:
 		set_message(r, "%s", detail);
 		break;
@@ -1099,7 +1103,7 @@ static void refused_hop(struct xfer *x)
 	}
 	r->result = CK_URL_BLOCKED_ADDRESS;
 	r->http_status = 0;
-	if (!r->proxy && !(r->proxy = strdup(x->proxy)))
+	if (!r->proxy && !(r->proxy = ck_net_url_redacted(x->proxy)))
 		x->oom = true;
 	blocked_message(x);
 	if (x->oom) {
@@ -1218,7 +1222,7 @@ static void finish(struct xfer *x)
 		x->body = NULL;
 	}
 	if (x->proxy && !r->proxy)
-		r->proxy = strdup(x->proxy);
+		r->proxy = ck_net_url_redacted(x->proxy);
 }
 
 static void xfer_free(struct xfer *x)

@@ -147,7 +147,8 @@ struct ck_net_result {
 	size_t nblocked;
 	unsigned sockets;     /* sockets opened, over all hops: the connection
 				 attempts made (a proxy's included) */
-	char *proxy;          /* the proxy used, or NULL */
+	char *proxy;          /* the proxy used, without its password
+				 (ck_net_url_redacted), or NULL */
 	int curl_code;        /* CURLcode of the last hop */
 	long os_errno;        /* CURLINFO_OS_ERRNO of the last hop */
 };

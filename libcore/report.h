@@ -291,6 +291,64 @@ int ck_report_metrics_add(struct ck_metrics *m, const json_t *doc, const struct 
  * then "# EOF".  Returns 0, or -1 on a write error or out of memory. */
 int ck_report_metrics_write(FILE *out, const struct ck_metrics *m, const json_t *totals);
 
+/* ---- Nagios plugin output (report-nagios.c) ---- */
+
+/* A check's state; the plugin exits with its number. */
+enum ck_nagios_state {
+	CK_NAGIOS_OK = 0,
+	CK_NAGIOS_WARNING = 1,
+	CK_NAGIOS_CRITICAL = 2,
+	CK_NAGIOS_UNKNOWN = 3,
+};
+
+/* "OK", "WARNING", "CRITICAL", "UNKNOWN". */
+const char *ck_nagios_state_name(enum ck_nagios_state s);
+
+/* What a run's plugin output needs, gathered document by document.
+ * `tag` is the status line's first word ("CERTAUDIT"); copied.  NULL
+ * when out of memory; ck_nagios_free(NULL) does nothing. */
+struct ck_nagios;
+struct ck_nagios *ck_nagios_new(const char *tag);
+void ck_nagios_free(struct ck_nagios *n);
+
+/* certaudit: one file's document (borrowed): the earliest expiry of the
+ * certificates in its "report" (chainview's document; those of the trust
+ * stores are not counted), and a line of long text per error or warning
+ * of a file that does not pass.  -1 when out of memory. */
+int ck_nagios_add_audit(struct ck_nagios *n, const json_t *doc);
+
+/* certaudit's plugin output from the files added and the totals
+ * document: CRITICAL when a file FAILs, WARNING when one WARNs, UNKNOWN
+ * when no file was audited or `incomplete` (the run did not end well)
+ * and nothing worse was found, else OK.  Performance data: days_left of
+ * the earliest expiry, its warning and critical thresholds from the
+ * policy (warn-days, and the levels of expires-soon and expired), and
+ * the counts of the totals.  *state is set; returns 0, or -1 on a write
+ * error or when out of memory. */
+int ck_report_nagios_certaudit(FILE *out, struct ck_nagios *n, const json_t *totals,
+			       const struct ck_policy *policy, bool incomplete,
+			       enum ck_nagios_state *state);
+
+/* aiacheck: one input's document (borrowed).  `problem`: aiacheck's
+ * exit status for it is 1 (a URL a client needs fails, a runtime has a
+ * problem, or any URL fails with --strict).  A line of long text per
+ * failed URL, URL with a warning and runtime with a problem; each URL's
+ * time is kept for the performance data, once per URL.  -1 when out of
+ * memory. */
+int ck_nagios_add_aiacheck(struct ck_nagios *n, const json_t *doc, bool problem);
+
+/* aiacheck: an input that could not be read, and why. */
+int ck_nagios_add_error(struct ck_nagios *n, const char *file, const char *what);
+
+/* aiacheck's plugin output: CRITICAL when an input had a problem,
+ * WARNING when a URL failed or warned without one, UNKNOWN when an
+ * input could not be read or `incomplete` and nothing worse was found,
+ * else OK.  Performance data: the counts of URLs and of failed ones and
+ * each URL's total time in seconds.  *state is set; returns 0, or -1 on
+ * a write error or when out of memory. */
+int ck_report_nagios_aiacheck(FILE *out, struct ck_nagios *n, bool incomplete,
+			      enum ck_nagios_state *state);
+
 /* ---- mtlsprobe's document (report-tls.c) ---- */
 
 /* What one probe produced, for ck_report_tls().  All borrowed. */

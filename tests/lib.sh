@@ -132,6 +132,33 @@ expect_json() {
 	echo "ok: $1"
 }
 
+# expect_nagios NAME STATUS TOOL STATE: a plugin's output (--format
+# nagios) as the Nagios plugin API wants it: exit STATUS; a first line
+# "TOOL STATE - text | perfdata" whose text holds no '|' and whose
+# perfdata is a list of 'label'=value[UOM][;warn[;crit[;min[;max]]]],
+# labels quoted ('' for a quote, no '='), thresholds as ranges
+# ([@][start|~:][end]); every further line free of '|' too (the long
+# text, where a '|' would start more perfdata)
+NAGIOS_NUM='-?[0-9]+(\.[0-9]+)?'
+NAGIOS_RANGE="@?(($NAGIOS_NUM|~):)?($NAGIOS_NUM)?"
+NAGIOS_PERF="'([^'=]|'')+'=($NAGIOS_NUM|U)(s|ms|us|%|B|KB|MB|TB|c)?(;($NAGIOS_RANGE)(;($NAGIOS_RANGE)(;($NAGIOS_NUM)?(;($NAGIOS_NUM)?)?)?)?)?"
+expect_nagios() {
+	checks=$((checks + 1))
+	if [ "$rc" != "$2" ]; then
+		fail "$1: exit status $rc, expected $2"
+		return
+	fi
+	if ! head -1 "$out" | grep -Eq "^$3 $4 - [^|]+ \| $NAGIOS_PERF( $NAGIOS_PERF)*\$"; then
+		fail "$1: the first line is not '$3 $4 - text | perfdata' with valid perfdata"
+		return
+	fi
+	if tail -n +2 "$out" | grep -q '|'; then
+		fail "$1: a '|' in the long text"
+		return
+	fi
+	echo "ok: $1"
+}
+
 need() {
 	for c in "$@"; do
 		command -v "$c" >/dev/null 2>&1 || skip "$c is not installed"

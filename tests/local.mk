@@ -38,6 +38,7 @@ UNIT_TESTS = \
 	tests/test-validate \
 	tests/test-report-certaudit \
 	tests/test-report-openmetrics \
+	tests/test-report-nagios \
 	tests/test-cli \
 	$(NULL)
 
@@ -139,6 +140,9 @@ tests_test_report_certaudit_LDADD = $(TEST_LIBS)
 tests_test_report_openmetrics_SOURCES = tests/test-report-openmetrics.c tests/unit.h
 tests_test_report_openmetrics_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_openmetrics_LDADD = $(TEST_LIBS)
+tests_test_report_nagios_SOURCES = tests/test-report-nagios.c tests/unit.h
+tests_test_report_nagios_CFLAGS = $(TEST_CFLAGS)
+tests_test_report_nagios_LDADD = $(TEST_LIBS)
 # tools/cli.c's parsers
 tests_test_cli_SOURCES = tests/test-cli.c
 tests_test_cli_CFLAGS = $(TEST_CFLAGS)
@@ -204,6 +208,7 @@ CLI_TESTS = \
 	tests/cli/aiacheck-batch.sh \
 	tests/cli/aiacheck-list.sh \
 	tests/cli/aiacheck-model.sh \
+	tests/cli/aiacheck-nagios.sh \
 	tests/cli/certaudit-tree.sh \
 	tests/cli/certaudit-output.sh \
 	tests/cli/certaudit-walk.sh \
@@ -214,6 +219,7 @@ CLI_TESTS = \
 	tests/cli/certaudit-openmetrics-network.sh \
 	tests/cli/certaudit-node-exporter.sh \
 	tests/cli/certaudit-prometheus-rules.sh \
+	tests/cli/certaudit-nagios.sh \
 	tests/cli/mtlsprobe-options.sh \
 	tests/cli/mtlsprobe-handshake.sh \
 	tests/cli/mtlsprobe-network.sh \

@@ -63,9 +63,14 @@ static const struct cli_tool tool = {
 		"all the FILEs, and classified: ok, dns-failure,\n"
 		"refused, dropped, timeout, tls-error, http-error, proxy-error, too-large, bad-content,\n"
 		"wrong-issuer, stale, revoked, unsupported-scheme, malformed-url or\n"
-		"blocked-address (no link-local or cloud metadata address is connected to).",
+		"blocked-address (no link-local or cloud metadata address is connected to).\n\n"
+		"With --format nagios, a Nagios/Icinga plugin: one status line with each URL's\n"
+		"time as performance data, and the plugin exit status instead of the usual ones:\n"
+		"0 OK, 1 WARNING (a URL failed or warned, no client needs it), 2 CRITICAL (exit 1\n"
+		"otherwise), 3 UNKNOWN (usage error, an input not read, the check not done).",
 	.options = options,
 	.common = CLI_WITH_ALL | CLI_WITH_NETWORK,
+	.extra_formats = CLI_FORMATS(CLI_FORMAT_NAGIOS),
 };
 
 struct opts {
@@ -177,6 +182,8 @@ struct run {
 	struct opts *o;
 	const struct ck_trust *trust;
 	struct cli_output *out;
+	struct ck_nagios *nagios; /* --format nagios: what the status line needs */
+	bool nagios_failed;       /* out of memory gathering it */
 	json_t **docs;   /* kept for --junit */
 	size_t ndocs;
 	struct cli_progress progress;
@@ -233,8 +240,12 @@ static void load_input(struct run *ru, struct input *in)
 		return;
 	in->b = NULL;
 	in->status = cli_error(&err);
-	if (ru->c->format != CLI_FORMAT_TEXT)
+	if (ru->c->format == CLI_FORMAT_NAGIOS) {
+		if (!ru->nagios || ck_nagios_add_error(ru->nagios, in->path, err.what) < 0)
+			ru->nagios_failed = true;
+	} else if (ru->c->format != CLI_FORMAT_TEXT) {
 		in->errdoc = ck_report_error(in->path, &err);
+	}
 }
 
 /* Check every input that could be loaded, all in one batch: each
@@ -319,8 +330,11 @@ static int report_one(struct run *ru, struct input *in)
 		status = CLI_EXIT_INTERNAL;
 		goto out;
 	}
-	cli_output_doc(ru->out, doc, ck_report_text_aiacheck);
 	status = report_status(ru, r, vs, nv);
+	if (ru->c->format != CLI_FORMAT_NAGIOS)
+		cli_output_doc(ru->out, doc, ck_report_text_aiacheck);
+	else if (!ru->nagios || ck_nagios_add_aiacheck(ru->nagios, doc, status == CLI_EXIT_PROBLEMS) < 0)
+		ru->nagios_failed = true;
 out:
 	json_decref(doc);
 	for (size_t i = 0; i < nv; i++)
@@ -352,6 +366,27 @@ static int write_junit(struct run *ru, struct ck_out *jo)
 	return CLI_EXIT_OK;
 }
 
+/* --format nagios: the status line, and its state as the exit status
+ * (`incomplete`: the check was not done to the end). */
+static int nagios_end(struct run *ru, bool incomplete)
+{
+	enum ck_nagios_state st;
+
+	if (ru->nagios_failed || !ru->nagios) {
+		cli_msg(NULL, "out of memory");
+		return cli_nagios_unknown();
+	}
+	if (ck_report_nagios_aiacheck(stdout, ru->nagios, incomplete, &st) < 0)
+		return CLI_EXIT_NAGIOS_UNKNOWN; /* cli_finish() says why */
+	return (int)st;
+}
+
+/* A run that ends early: with --format nagios, an UNKNOWN line. */
+static int early_end(struct cli_common *c, int status)
+{
+	return cli_finish(c, c->format == CLI_FORMAT_NAGIOS ? cli_nagios_unknown() : status);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_common c;
@@ -362,7 +397,7 @@ int main(int argc, char **argv)
 	struct ck_error err;
 	struct input *ins = NULL;
 	size_t nin;
-	int first, status = CLI_EXIT_OK, input_status = 0, s;
+	int first, status = CLI_EXIT_OK, input_status = 0, s, checks_failed = 0;
 
 	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
 	if (first >= argc && !o.nurls)
@@ -378,14 +413,14 @@ int main(int argc, char **argv)
 		struct ck_write_opts wo = cli_write_opts(o.force, false);
 		if (ck_out_open(o.junit, &wo, &jo, &err)) {
 			free(o.urls);
-			return cli_finish(&c, cli_write_error(&err));
+			return early_end(&c, cli_write_error(&err));
 		}
 	}
 	trust = cli_load_trust(&c, &status);
 	if (!trust) {
 		ck_out_abort(jo);
 		free(o.urls);
-		return cli_finish(&c, status);
+		return early_end(&c, status);
 	}
 	ru.trust = trust;
 	nin = (size_t)(argc - first) + (o.nurls > 0);
@@ -395,8 +430,10 @@ int main(int argc, char **argv)
 		ck_out_abort(jo);
 		free(o.urls);
 		ck_trust_free(trust);
-		return cli_finish(&c, CLI_EXIT_INTERNAL);
+		return early_end(&c, CLI_EXIT_INTERNAL);
 	}
+	if (c.format == CLI_FORMAT_NAGIOS)
+		ru.nagios = ck_nagios_new("AIACHECK");
 	for (int i = first; i < argc; i++) {
 		ins[i - first].path = argv[i];
 		load_input(&ru, &ins[i - first]);
@@ -406,7 +443,7 @@ int main(int argc, char **argv)
 	ru.out = cli_output_begin(&c, "aiacheck", nin > 1);
 	s = check_all(&ru, ins, nin);
 	if (s)
-		input_status = s;
+		input_status = checks_failed = s;
 	for (size_t i = 0; i < nin && !s; i++) {
 		int k = report_one(&ru, &ins[i]);
 		if (k >= CLI_EXIT_INPUT && !input_status)
@@ -421,6 +458,12 @@ int main(int argc, char **argv)
 		if (s && !input_status)
 			input_status = s;
 	}
+	if (c.format == CLI_FORMAT_NAGIOS) {
+		/* an input not read is UNKNOWN by itself */
+		status = nagios_end(&ru, checks_failed || input_status >= CLI_EXIT_INTERNAL);
+		input_status = 0;
+	}
+	ck_nagios_free(ru.nagios);
 	for (size_t i = 0; i < ru.ndocs; i++)
 		json_decref(ru.docs[i]);
 	free(ru.docs);

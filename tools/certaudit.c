@@ -78,10 +78,14 @@ static const struct cli_tool tool = {
 		"*.p12, *.pfx, *.jks or *.jceks, and other files holding a PEM certificate, are\n"
 		"audited.  Each file is OK, WARN or FAIL by the policy (--print-policy shows it);\n"
 		"the exit status is 1 when a file FAILs.  Passwords are never asked for: a file\n"
-		"without one is reported as password-required.",
+		"without one is reported as password-required.\n\n"
+		"With --format nagios, a Nagios/Icinga plugin: one status line with performance\n"
+		"data, and the plugin exit status instead of the usual ones: 0 OK, 1 WARNING (a\n"
+		"file WARNs), 2 CRITICAL (a file FAILs), 3 UNKNOWN (usage error, nothing audited\n"
+		"or the run did not complete).",
 	.options = options,
 	.common = CLI_WITH_ALL | CLI_WITH_NETWORK,
-	.extra_formats = CLI_FORMATS(CLI_FORMAT_OPENMETRICS),
+	.extra_formats = CLI_FORMATS(CLI_FORMAT_OPENMETRICS) | CLI_FORMATS(CLI_FORMAT_NAGIOS),
 };
 
 struct opts {
@@ -479,6 +483,7 @@ struct output {
 	struct ck_text_opts to;
 	bool failed;
 	struct ck_metrics *metrics; /* --format openmetrics: written at the end */
+	struct ck_nagios *nagios; /* --format nagios: what the status line needs */
 	json_t **keep;   /* documents kept for JUnit and SARIF (no "report") */
 	size_t nkeep;
 	bool keeping;
@@ -497,6 +502,10 @@ static void output_doc(struct output *out, json_t *doc, const struct ck_url_set 
 		break;
 	case CLI_FORMAT_XML:
 		if (ck_xml_write(out->xml, doc, "file") < 0)
+			out->failed = true;
+		break;
+	case CLI_FORMAT_NAGIOS:
+		if (!out->nagios || ck_nagios_add_audit(out->nagios, doc) < 0)
 			out->failed = true;
 		break;
 	default:
@@ -603,6 +612,22 @@ static int check_report_path(const char *path, bool force)
 	if (ck_out_check(path, &wo, &err))
 		return cli_write_error(&err);
 	return 0;
+}
+
+/* --format nagios: the status line, and its state as the exit status
+ * (UNKNOWN unless a file is worse when `status`, the run's exit status
+ * so far, says it did not end well). */
+static int nagios_end(struct output *out, const json_t *tot, const struct ck_policy *policy, int status)
+{
+	enum ck_nagios_state st;
+
+	if (out->failed || !out->nagios) {
+		cli_msg(NULL, "out of memory");
+		return cli_nagios_unknown();
+	}
+	if (ck_report_nagios_certaudit(stdout, out->nagios, tot, policy, status != 0, &st) < 0)
+		return CLI_EXIT_NAGIOS_UNKNOWN; /* cli_finish() says why */
+	return (int)st;
 }
 
 /* ---------------------------------------------------------------- */
@@ -881,10 +906,14 @@ int main(int argc, char **argv)
 	struct ctx x = { 0 };
 	json_t *tot = NULL;
 	int first, status = 0;
+	bool nagios_done = false;
 
 	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
 	/* unattended runs: a missing password is a finding, never a prompt */
 	c.pw.ask = NULL;
+	if (o.jsonl && (c.format == CLI_FORMAT_NAGIOS || c.format == CLI_FORMAT_OPENMETRICS))
+		cli_usage("use only one of --jsonl and --format %s",
+			  c.format == CLI_FORMAT_NAGIOS ? "nagios" : "openmetrics");
 	if (o.jsonl)
 		c.format = CLI_FORMAT_JSON;
 	if (o.print_policy && first < argc)
@@ -939,6 +968,8 @@ int main(int argc, char **argv)
 		out.failed = true;
 	if (c.format == CLI_FORMAT_OPENMETRICS && !(out.metrics = ck_report_metrics_new()))
 		out.failed = true;
+	if (c.format == CLI_FORMAT_NAGIOS)
+		out.nagios = ck_nagios_new("CERTAUDIT");
 	status = run(&w, &x, &out, &t);
 
 	walk_sort_not_audited(&w);
@@ -957,7 +988,7 @@ int main(int argc, char **argv)
 		   (!out.metrics || ck_report_metrics_write(stdout, out.metrics, tot) < 0)) {
 		out.failed = true;
 	}
-	if (out.failed) {
+	if (out.failed && c.format != CLI_FORMAT_NAGIOS) {
 		if (!ferror(stdout)) /* else cli_finish() says so, with the reason */
 			cli_msg(NULL, "write error on standard output");
 		status = CLI_EXIT_INTERNAL;
@@ -970,9 +1001,16 @@ int main(int argc, char **argv)
 		int s = write_report(o.sarif, &out, policy, o.force, true);
 		status = s ? s : status;
 	}
-	if (!status && t.fail)
+	if (c.format == CLI_FORMAT_NAGIOS) {
+		status = nagios_end(&out, tot, policy, status);
+		nagios_done = true;
+	} else if (!status && t.fail) {
 		status = CLI_EXIT_PROBLEMS;
+	}
 out:
+	if (c.format == CLI_FORMAT_NAGIOS && !o.print_policy && !nagios_done)
+		status = cli_nagios_unknown();
+	ck_nagios_free(out.nagios);
 	json_decref(tot);
 	ck_report_metrics_free(out.metrics);
 	for (size_t i = 0; i < out.nkeep; i++)

@@ -26,6 +26,11 @@
 
 const char *cli_progname = "chainkit";
 
+/* With --format nagios: the tool's name in capitals, the status line's
+ * first word ("" otherwise), and the last message, for an UNKNOWN line. */
+static char nagios_tag[32];
+static char last_msg[512];
+
 static const struct cli_option common_output[] = {
 	{ "format", 0, "FORMAT", "output format: text (default), json or xml", CLI_OPT_FORMAT },
 	{ "json", 0, NULL, "same as --format json", CLI_OPT_JSON },
@@ -147,6 +152,24 @@ void cli_msg(const char *file, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (nagios_tag[0]) {
+		int n = snprintf(last_msg, sizeof last_msg, "%s%s", file ? file : "", file ? ": " : "");
+		va_start(ap, fmt);
+		if (n >= 0 && (size_t)n < sizeof last_msg)
+			vsnprintf(last_msg + n, sizeof last_msg - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* The plugin's status line for a run that could not check: on stdout,
+ * where Nagios reads it; '|' would start performance data and control
+ * characters would end the line, so they are written as '?'. */
+static void nagios_unknown_line(const char *what)
+{
+	printf("%s UNKNOWN - ", nagios_tag);
+	for (const unsigned char *p = (const unsigned char *)what; *p; p++)
+		putchar(*p < 0x20 || *p == 0x7f || *p == '|' ? '?' : *p);
+	putchar('\n');
 }
 
 void cli_usage(const char *fmt, ...)
@@ -157,7 +180,56 @@ void cli_usage(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", cli_progname);
+	if (nagios_tag[0]) {
+		char msg[512];
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		va_end(ap);
+		nagios_unknown_line(msg);
+		fflush(stdout);
+		exit(CLI_EXIT_NAGIOS_UNKNOWN);
+	}
 	exit(CLI_EXIT_USAGE);
+}
+
+int cli_nagios_unknown(void)
+{
+	nagios_unknown_line(last_msg[0] ? last_msg : "the check did not complete");
+	return CLI_EXIT_NAGIOS_UNKNOWN;
+}
+
+/* --format nagios given (the last --format, --json or --xml wins), looked
+ * for before the options are parsed, so that a usage error anywhere on
+ * the command line is already reported as the plugin API wants. */
+static bool nagios_asked(const struct cli_tool *t, int argc, char **argv)
+{
+	bool on = false;
+	if (!(t->extra_formats & CLI_FORMATS(CLI_FORMAT_NAGIOS)))
+		return false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = NULL;
+		if (!strcmp(a, "--"))
+			break;
+		if (!strncmp(a, "--format=", 9))
+			v = a + 9;
+		else if (!strcmp(a, "--format") && i + 1 < argc)
+			v = argv[++i];
+		else if (!strcmp(a, "--json") || !strcmp(a, "--xml"))
+			v = "";
+		if (v)
+			on = !strcmp(v, "nagios");
+	}
+	return on;
+}
+
+static void set_nagios(const struct cli_tool *t, bool on)
+{
+	size_t i = 0;
+	if (on)
+		for (; t->name[i] && i + 1 < sizeof nagios_tag; i++)
+			nagios_tag[i] = t->name[i] >= 'a' && t->name[i] <= 'z' ?
+						(char)(t->name[i] - 'a' + 'A') : t->name[i];
+	nagios_tag[i] = '\0';
 }
 
 int cli_error(const struct ck_error *err)
@@ -342,11 +414,11 @@ int cli_finish(struct cli_common *c, int status)
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		int e = errno;
 		cli_msg(NULL, "write error on standard output: %s", strerror(e ? e : EIO));
-		return CLI_EXIT_INTERNAL;
+		return nagios_tag[0] ? CLI_EXIT_NAGIOS_UNKNOWN : CLI_EXIT_INTERNAL;
 	}
 	if (fclose(stdout) != 0) {
 		cli_msg(NULL, "write error on standard output: %s", strerror(errno));
-		return CLI_EXIT_INTERNAL;
+		return nagios_tag[0] ? CLI_EXIT_NAGIOS_UNKNOWN : CLI_EXIT_INTERNAL;
 	}
 	return status;
 }
@@ -1220,6 +1292,7 @@ void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_commo
 
 	cli_progname = t->name;
 	memset(c, 0, sizeof *c);
+	set_nagios(t, nagios_asked(t, argc, argv));
 	/* Passwords and private keys will be in memory: no core dump of
 	 * them, and no other process of the user may read this one's
 	 * memory (ptrace, /proc/PID/mem, environ).  Before anything is
@@ -1276,6 +1349,7 @@ void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_commo
 			common_option(c, t, found->id, optarg);
 	}
 	free(lo);
+	set_nagios(t, c->format == CLI_FORMAT_NAGIOS);
 	if (c->quiet && c->verbose)
 		cli_usage("--quiet and --verbose cannot be used together");
 	threads_from_env(c);

@@ -29,6 +29,16 @@ enum {
 	CLI_EXIT_INTERNAL = 5,
 };
 
+/* With --format nagios (certaudit, aiacheck), the plugin API's statuses
+ * replace them: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.  A usage error
+ * (cli_usage) and a write error on stdout (cli_finish) are UNKNOWN. */
+enum {
+	CLI_EXIT_NAGIOS_OK = 0,
+	CLI_EXIT_NAGIOS_WARNING = 1,
+	CLI_EXIT_NAGIOS_CRITICAL = 2,
+	CLI_EXIT_NAGIOS_UNKNOWN = 3,
+};
+
 /* Option ids below CLI_TOOL_OPTION are the common ones. */
 enum cli_common_id {
 	CLI_OPT_HELP = 1,
@@ -163,8 +173,14 @@ void cli_parse(const struct cli_tool *tool, int argc, char **argv, struct cli_co
 /* Print --help. */
 void cli_help(const struct cli_tool *tool, FILE *out);
 
-/* "tool: message" + "Try 'tool --help'..." on stderr, exit 2. */
+/* "tool: message" + "Try 'tool --help'..." on stderr, exit 2; with
+ * --format nagios, also "TOOL UNKNOWN - message" on stdout, exit 3. */
 __attribute__((noreturn, format(printf, 1, 2))) void cli_usage(const char *fmt, ...);
+
+/* With --format nagios, for a run that ends before its status line:
+ * writes "TOOL UNKNOWN - " and the last message cli_msg() printed (or
+ * that the check did not complete) on stdout, and returns 3. */
+int cli_nagios_unknown(void);
 
 /* "tool: FILE: message" (FILE omitted when NULL) on stderr, one line:
  * control characters in FILE are written as \n, \t or \xNN. */

@@ -33,7 +33,7 @@ use only one of --proxy and --no-proxy|--proxy http://127.0.0.1:1 --no-proxy x.p
 --force only applies to --junit|--force x.pem
 unrecognized option '--bogus'|--bogus x.pem
 option '--url' requires an argument|--url
---format takes text, json or xml, not 'yaml'|--format yaml x.pem
+--format takes text, json, xml or nagios, not 'yaml'|--format yaml x.pem
 ^aiacheck: --allow-address takes an address range such as 169\.254\.0\.0/16 or fe80::/10: '10\.0\.0\.1/8' has address bits set past the prefix \(the range is 10\.0\.0\.0/8\)$|--allow-address 10.0.0.1/8 x.pem
 --allow-address takes an address range .*: 'fe80::1%lo' is not an IPv4 or IPv6 address$|--allow-address fe80::1%lo x.pem
 --deny-address takes an address range .*: 'example\.test' is not an IPv4 or IPv6 address$|--deny-address example.test x.pem

@@ -68,6 +68,19 @@ expect_json "CONNECT refused: the proxy's answer" '.urls[0].note | test("answere
 unset HTTPS_PROXY
 run aiacheck --json --no-system-trust --proxy "$P" --url http://127.0.0.1:18099/nothing
 expect_json "origin refused behind the proxy: the proxy's error status" '.urls[0].result + " " + (.urls[0].http_status|tostring)' "http-error 500"
+# a proxy's password is never shown: not in the JSON, the text, the note
+# or the plugin output (libcurl's redaction, as mtlsprobe shows it)
+SECRET=s3cr3t-pw
+run aiacheck --json --no-system-trust --proxy "http://user:$SECRET@127.0.0.1:18888" --url "$U"
+expect "--proxy with a password: ok" 0
+expect_json "--proxy with a password: recorded without it" '.urls[0].proxy' "http://user:***@127.0.0.1:18888/"
+for f in "--json" "-v" "--format nagios" "--xml"; do
+	# shellcheck disable=SC2086
+	run aiacheck $f --no-system-trust --proxy "http://user:$SECRET@127.0.0.1:18899" --url "$U"
+	checks=$((checks + 1))
+	if grep -q "$SECRET" "$out" "$err"; then fail "$f: a refused proxy's password shown"; else echo "ok: $f: a refused proxy's password not shown"; fi
+done
+expect "refused proxy: the note names it without the password" 1 "proxy http://user:\*\*\*@127\.0\.0\.1:18899/: "
 # LDAP never goes through an HTTP proxy
 run aiacheck --json --list --no-system-trust --url ldap://127.0.0.1:18389/cn=int
 if [ "$(json '.urls[0].result')" != unsupported-scheme ]; then

@@ -87,6 +87,11 @@ fi
 run certaudit $COMMON --network "$T"
 expect "text: URL totals" 1 '^130 URLs checked with 7 requests \(each distinct one once\)$'
 expect "text: revoked" 1 'error   revoked \[0\]: the CRL URL http://127.0.0.1:18080/int-ca.crl of CN=revoked.example.test'
+# shellcheck disable=SC2086
+run certaudit $COMMON --network --format nagios "$T"
+expect_nagios "nagios: the revoked leaf is CRITICAL" 2 CERTAUDIT CRITICAL
+expect "nagios: the URL counts in the perfdata" 2 " 'urls'=130;;;0 'url_requests'=7;;;0\$"
+expect "nagios: the revoked leaf's line" 2 "^FAIL $T/other/revoked\.pem: error revoked \[0\]: "
 
 # the OCSP answers of openssl ocsp (-ndays 1) are valid for less than 48 hours
 printf 'max-leaf-validity-days = 0\nnext-update-warn-hours = 48\n' >"$TMPD/soon.policy"
@@ -132,4 +137,18 @@ run certaudit --network --proxy http://127.0.0.1:1/ --no-proxy "$T/a/client-1.pe
 expect "usage: --proxy and --no-proxy" 2 '' 'use only one of --proxy and --no-proxy'
 run certaudit --network --timeout 0 "$T/a/client-1.pem"
 expect "usage: --timeout 0" 2 '' "--timeout takes seconds from 0.001 to 3600, not '0'"
+# a proxy's password is never shown, in the findings of any format
+SECRET=s3cr3t-pw
+for f in "-v" "--jsonl" "--xml" "--format nagios"; do
+	# shellcheck disable=SC2086
+	run certaudit $COMMON $f --network --proxy "http://user:$SECRET@127.0.0.1:18899" "$T/a/client-1.pem"
+	checks=$((checks + 1))
+	if grep -q "$SECRET" "$out" "$err"; then
+		fail "$f: the proxy's password shown"
+	elif ! grep -q 'user:\*\*\*@127\.0\.0\.1:18899' "$out"; then
+		fail "$f: the proxy not named"
+	else
+		echo "ok: $f: the proxy named without its password"
+	fi
+done
 finish

@@ -27,7 +27,7 @@ no PATH|--no-system-trust|^certaudit: no PATH to audit\$
 --include empty|--include= $GOOD|--include needs a glob
 unknown option|--frobnicate $GOOD|unrecognized option '--frobnicate'
 --at|--at tomorrow $GOOD|--at takes a time
---format|--format yaml $GOOD|--format takes text, json, xml[, or]+ openmetrics
+--format|--format yaml $GOOD|--format takes text, json, xml, openmetrics or nagios, not 'yaml'
 two password options|--password a --password-file $A/passwords/good.pass $GOOD|use only one of
 --junit and --sarif one file|--junit $TMPD/report --sarif $TMPD/./report $GOOD|^certaudit: --junit and --sarif name the same file\$
 the same, with --force|--force --junit $TMPD/report --sarif $TMPD/report $GOOD|^certaudit: --junit and --sarif name the same file\$
