@@ -94,8 +94,9 @@ out:
 		free(inner);
 	}
 	free(params);
-	asn1_delete_structure(&pki);
-	asn1_delete_structure(&ec);
+	/* the decoded trees hold copies of the private scalar */
+	asn1_delete_structure2(&pki, ASN1_DELETE_FLAG_ZEROIZE);
+	asn1_delete_structure2(&ec, ASN1_DELETE_FLAG_ZEROIZE);
 	return rc;
 }
 

@@ -283,7 +283,8 @@ static void text_revoked(FILE *f, const json_t *c, unsigned w)
 		snprintf(rest, sizeof rest, "%s  %s%s%s", ck_json_text(e, "date"),
 			 reason ? reason : "(no reason)", inv ? " · invalid since " : "",
 			 inv ? inv : "");
-		if (4 + strlen(serial) + 2 + strlen(rest) <= w)
+		/* w 0: not a terminal, one line per entry for grep */
+		if (!w || 4 + strlen(serial) + 2 + strlen(rest) <= w)
 			fprintf(f, "    %s  %s\n", serial, rest);
 		else
 			fprintf(f, "    %s\n      %s\n", serial, rest);
