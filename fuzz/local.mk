@@ -192,7 +192,7 @@ distclean-fuzz:
 	-rm -rf $(FUZZ_BUILDDIR)
 .PHONY: clean-fuzz distclean-fuzz
 
-EXTRA_DIST += fuzz/README.md fuzz/run.sh fuzz/seeds.sh fuzz/der.dict fuzz/pem.dict \
+EXTRA_DIST += fuzz/README.md fuzz/run.sh fuzz/smoke-runs fuzz/seeds.sh fuzz/der.dict fuzz/pem.dict \
 	fuzz/url.dict fuzz/report.dict fuzz/policy.dict fuzz/certpol.dict fuzz/templates
 
 # The seeds and regression inputs replayed in make check.
