@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "policy.h"
+#include "findings.h"
 #include "report.h"
 
 #include <stdarg.h>
@@ -216,7 +217,7 @@ int ck_nagios_add_audit(struct ck_nagios *n, const json_t *doc)
  * level the policy gives it.  "N:" is the plugin range "alert below N". */
 static void expiry_thresholds(const struct ck_policy *p, char *warn, char *crit, size_t size)
 {
-	static const char *const codes[] = { "expired", "expires-soon" };
+	const char *const codes[] = { ck_finding_name(CK_F_EXPIRED), ck_finding_name(CK_F_EXPIRES_SOON) };
 	unsigned days[] = { 0, p->warn_days };
 
 	warn[0] = crit[0] = '\0';

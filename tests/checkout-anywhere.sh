@@ -24,7 +24,7 @@ long=$(printf '%0150d' 0 | tr 0 d)/$(printf '%0150d' 0 | tr 0 e)
 S="$P/$long/src"
 mkdir -p "$S/tests/cli" "$S/man" "$P/build/tools"
 cp -R "$top_srcdir/fixtures" "$S/"
-cp "$top_srcdir/tests/lib.sh" "$S/tests/"
+cp "$top_srcdir/tests/lib.sh" "$top_srcdir/tests/p12-bags.py" "$S/tests/"
 cp "$top_srcdir/man/certaudit.1" "$S/man/"
 # make distcheck's source tree is read-only, and so would be the copy
 chmod -R u+w "$P"
