@@ -359,7 +359,7 @@ Test(ocspserve, nonce_sizes)
 	unsigned char big[35] = { 0x04, 0x21 };
 	struct { const void *v; size_t len; const char *status; } cases[] = {
 		{ ok16, sizeof ok16, "successful" },
-		{ NULL, 0, "malformedRequest" },
+		{ "", 0, "malformedRequest" },
 		{ big, sizeof big, "malformedRequest" },
 	};
 	struct fx f;
