@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool ck_glob_match(const char *glob, const char *path, const char *rel)
+bool ck_pwmap_glob_match(const char *glob, const char *path, const char *rel)
 {
 	const char *base;
 	if (!strchr(glob, '/')) {
@@ -22,7 +22,7 @@ bool ck_glob_match(const char *glob, const char *path, const char *rel)
 	return fnmatch(glob, path, 0) == 0 || (rel && fnmatch(glob, rel, 0) == 0);
 }
 
-enum ck_status ck_password_file_read(const char *path, char **pass, struct ck_error *err)
+enum ck_status ck_pwmap_read_password(const char *path, char **pass, struct ck_error *err)
 {
 	static const unsigned char bom[] = { 0xef, 0xbb, 0xbf };
 	unsigned char *data = NULL, *p;
@@ -92,7 +92,7 @@ static char *map_password(struct ck_pwmap *m, const char *path, struct ck_error 
 		return NULL;
 	}
 	m->files = nf;
-	if (ck_password_file_read(path, &nf[m->nfiles].password, err)) {
+	if (ck_pwmap_read_password(path, &nf[m->nfiles].password, err)) {
 		if (err->status != CK_E_NOMEM)
 			ck_error_set_file(err, path);
 		return NULL;
@@ -177,7 +177,7 @@ enum ck_status ck_pwmap_load(struct ck_pwmap *m, const char *map, struct ck_erro
 const char *ck_pwmap_find(const struct ck_pwmap *m, const char *path, const char *rel)
 {
 	for (size_t i = 0; i < m->nrules; i++)
-		if (ck_glob_match(m->rules[i].glob, path, rel))
+		if (ck_pwmap_glob_match(m->rules[i].glob, path, rel))
 			return m->rules[i].password;
 	return NULL;
 }

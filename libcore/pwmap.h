@@ -13,7 +13,7 @@
 /* A glob without '/' matches the file name; one with '/' matches the
  * path as shown or the path inside its PATH operand (`rel`, may be
  * NULL; '*' crosses '/'). */
-bool ck_glob_match(const char *glob, const char *path, const char *rel);
+bool ck_pwmap_glob_match(const char *glob, const char *path, const char *rel);
 
 /* The password in the file at `path`: its first line, without a UTF-8
  * byte order mark or the line end, into a new string (*pass, wiped and
@@ -21,7 +21,7 @@ bool ck_glob_match(const char *glob, const char *path, const char *rel);
  * CK_E_IO "cannot read the password file: ..." (any reason it cannot be
  * read, too large included), CK_E_USAGE when the line holds a NUL byte,
  * CK_E_NOMEM. */
-enum ck_status ck_password_file_read(const char *path, char **pass, struct ck_error *err);
+enum ck_status ck_pwmap_read_password(const char *path, char **pass, struct ck_error *err);
 
 struct ck_pw_rule;
 struct ck_pw_file;
@@ -36,7 +36,7 @@ struct ck_pwmap {
 /* Read MAP into m (zeroed by the caller).  '#' comments and blank lines
  * are ignored; a relative password file is relative to MAP's directory.
  * Errors: CK_E_PARSE naming MAP and the line ("line N: ..."); those of
- * ck_read_file for MAP and of ck_password_file_read for a password file
+ * ck_read_file for MAP and of ck_pwmap_read_password for a password file
  * (err's file the one at fault); CK_E_NOMEM, with no file.  m holds the
  * rules read before the error: free it with ck_pwmap_free. */
 enum ck_status ck_pwmap_load(struct ck_pwmap *m, const char *map, struct ck_error *err);

@@ -22,7 +22,7 @@
 static bool any_match(const struct ck_walk_globs *globs, const char *path, const char *rel)
 {
 	for (size_t i = 0; i < globs->n; i++)
-		if (ck_glob_match(globs->v[i], path, rel))
+		if (ck_pwmap_glob_match(globs->v[i], path, rel))
 			return true;
 	return false;
 }

@@ -6,7 +6,7 @@
  * opened); exclude globs remove; symbolic links are followed only inside
  * the directory operands unless `follow`; a directory reached twice (a
  * loop, a bind mount) is walked once.  The result is in path order,
- * each file once.  Globs match as ck_glob_match (pwmap.h). */
+ * each file once.  Globs match as ck_pwmap_glob_match (pwmap.h). */
 #ifndef CK_WALK_H
 #define CK_WALK_H
 

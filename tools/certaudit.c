@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "pool.h"
 #include "progress.h"
+#include "libcore/audit-file.h"
 #include "libcore/policy.h"
 #include "libcore/pwmap.h"
 #include "libcore/walk.h"
@@ -162,140 +163,29 @@ static int tool_option(int id, const char *arg, void *ctx)
 }
 
 /* ---------------------------------------------------------------- */
-/* auditing one file (in a worker) */
+/* the run */
 
 struct ctx {
+	struct ck_audit_file_opts a; /* defer with --network: documents made after the checks */
+	const char **passwords;      /* each file's; NULL: none */
 	const struct opts *o;
-	const struct ck_walk *w;    /* its roots, for the rules applied again at open */
-	const char **passwords;     /* each file's; NULL: none */
 	const struct cli_common *c;
-	const struct ck_policy *policy;
-	const struct ck_trust *trust;
-	time_t at;
-	bool want_report;   /* the chainview document is output (JSON, XML) */
-	bool network;       /* keep each file's URLs; documents made after the checks */
 };
 
-struct result {
-	bool skipped;       /* not a bundle after all */
-	json_t *doc;
-	/* with --network, until the URLs are checked: */
-	struct ck_audit *au;
-	json_t *report;
-	struct ck_url_set *urls;
-	enum ck_verdict verdict;
-	size_t errors, warnings, infos;
-	struct ck_error *internal; /* not about the file: exit 5 */
-};
+/* What a worker hands over when it could not allocate a result. */
+static struct ck_audit_result no_memory;
 
-static struct result *result_internal(struct result *r, const struct ck_error *err)
-{
-	r->internal = malloc(sizeof *r->internal);
-	if (r->internal)
-		*r->internal = *err;
-	return r;
-}
-
-/* The document of a result from its audit (borrowed) and chainview's
- * document (taken), with the "urls" member when it was checked.  -1
- * when out of memory. */
-static int result_document(struct result *r, const char *path, const struct ck_audit *au,
-			   json_t *report, const struct ck_url_set *urls)
-{
-	r->doc = ck_report_audit(path, au, report);
-	if (!r->doc || (urls && json_object_set_new(r->doc, "urls", ck_report_audit_urls(urls)) < 0))
-		return -1;
-	r->verdict = au->verdict;
-	r->errors = au->errors;
-	r->warnings = au->warnings;
-	r->infos = au->infos;
-	return 0;
-}
-
+/* The work of a worker: entry i. */
 static void *audit_one(void *arg, size_t i)
 {
 	const struct ctx *x = arg;
-	const struct ck_walk_entry *e = &x->w->v[i];
-	struct result *r = calloc(1, sizeof *r);
-	struct ck_password pw = { .value = x->passwords[i], .ask = NULL, .ctx = NULL };
-	struct ck_load_opts lo = { .max_size = x->c->max_size, .password = &pw,
-				   .kdf_budget = x->c->kdf_budget };
-	struct ck_analyze_opts ao;
-	struct ck_bundle *b = NULL;
-	struct ck_analysis *a = NULL;
-	struct ck_audit *au = NULL;
-	struct ck_error err;
-	json_t *report = NULL;
-
-	if (!r)
-		return NULL;
-	ck_error_clear(&err);
-	if (e->failed) {
-		err = *e->failed;
-	} else if (e->how & CK_WALK_EXPLICIT ? ck_bundle_load_file(e->path, &lo, &b, &err) == CK_OK :
-		   ck_walk_load(x->w, e, &lo, &r->skipped, &b, &err) == CK_OK) {
-		if (r->skipped)
-			return r;
-		ck_policy_analyze_opts(x->policy, x->at, &ao);
-		if (ck_analyze(b, x->trust, &ao, &a, &err) || ck_audit_bundle(x->policy, b, a, &au, &err)) {
-			ck_error_set_file(&err, e->path);
-			goto internal;
-		}
-		if (x->want_report && !(report = ck_report_bundle(b, a))) {
-			ck_error_set(&err, CK_E_NOMEM, "out of memory");
-			goto internal;
-		}
-	}
-	if (!au) {
-		/* the file could not be loaded: that is the finding */
-		if (!ck_audit_failure_code(err.status))
-			goto internal;
-		if (ck_audit_failure(x->policy, &err, &au, &err))
-			goto internal;
-		if (x->want_report && !(report = ck_report_error(e->path, &err)))
-			goto internal;
-	}
-	if (x->network) {
-		/* the document waits for the URL checks */
-		if (a && ck_url_set_new(a, &r->urls, &err))
-			goto internal;
-		r->au = au;
-		r->report = report;
-		au = NULL;
-		report = NULL;
-		goto out;
-	}
-	if (result_document(r, e->path, au, report, NULL)) {
-		report = NULL;
-		ck_error_set(&err, CK_E_NOMEM, "out of memory");
-		goto internal;
-	}
-	report = NULL;
-	goto out;
-internal:
-	ck_error_set_file(&err, e->path);
-	result_internal(r, &err);
-out:
-	json_decref(report);
-	ck_audit_free(au);
-	ck_analysis_free(a);
-	ck_bundle_free(b);
-	return r;
+	return ck_audit_file(&x->a, &x->a.walk->v[i], x->passwords[i]);
 }
 
-/* What a worker hands over when it could not allocate a result. */
-static struct result no_memory;
-
-static void result_free(struct result *r)
+static void result_free(struct ck_audit_result *r)
 {
-	if (!r || r == &no_memory)
-		return;
-	json_decref(r->doc);
-	ck_audit_free(r->au);
-	json_decref(r->report);
-	ck_url_set_free(r->urls);
-	free(r->internal);
-	free(r);
+	if (r != &no_memory)
+		ck_audit_result_free(r);
 }
 
 /* ---------------------------------------------------------------- */
@@ -329,7 +219,7 @@ static int print_policy(const struct ck_policy *policy)
 /* Print one result, count it, keep it for the report files.  Returns 0
  * or an exit status. */
 static int take_result(struct output *out, struct ck_walk *w, struct ck_audit_totals *t,
-		       struct result *r, const char *path)
+		       struct ck_audit_result *r, const char *path)
 {
 	json_t *doc;
 
@@ -366,7 +256,7 @@ static int take_result(struct output *out, struct ck_walk *w, struct ck_audit_to
 /* Check the URLs of every file held, each distinct request once.  The
  * URL findings are added to each file's audit.  Returns 0 or an exit
  * status (the files are still printed, without URL findings). */
-static int check_urls(const struct ctx *x, struct ck_walk *w, struct result **held,
+static int check_urls(const struct ctx *x, struct ck_walk *w, struct ck_audit_result **held,
 		      struct ck_audit_totals *t, struct cli_progress *pg)
 {
 	struct ck_url_set **sets = calloc(w->n ? w->n : 1, sizeof *sets);
@@ -381,7 +271,7 @@ static int check_urls(const struct ctx *x, struct ck_walk *w, struct result **he
 		return CLI_EXIT_INTERNAL;
 	}
 	for (size_t i = 0; i < w->n; i++) {
-		struct result *r = held[i];
+		struct ck_audit_result *r = held[i];
 		if (r && r != &no_memory && !r->skipped && !r->internal && r->urls) {
 			sets[nsets++] = r->urls;
 			t->urls += r->urls->nurls;
@@ -396,7 +286,7 @@ static int check_urls(const struct ctx *x, struct ck_walk *w, struct result **he
 	cli_net_rules(x->c, &no);
 	pg->unit = "URL requests";
 	clock_gettime(CLOCK_MONOTONIC, &pg->start);
-	if (ck_url_sets_check(sets, nsets, &no, x->at, x->policy->next_update_warn_hours,
+	if (ck_url_sets_check(sets, nsets, &no, x->a.at, x->a.policy->next_update_warn_hours,
 			      &t->url_requests, &err)) {
 		cli_progress_clear(pg);
 		cli_msg(NULL, "cannot check the URLs: %s", err.what);
@@ -416,25 +306,20 @@ static int check_urls(const struct ctx *x, struct ck_walk *w, struct result **he
 /* Make the documents of the files held, with their URL findings, and
  * print them in order. */
 static int print_held(const struct ctx *x, struct ck_walk *w, struct output *out,
-		      struct ck_audit_totals *t, struct result **held, struct cli_progress *pg)
+		      struct ck_audit_totals *t, struct ck_audit_result **held, struct cli_progress *pg)
 {
 	int status = 0;
 	for (size_t i = 0; i < w->n; i++) {
-		struct result *r = held[i];
+		struct ck_audit_result *r = held[i];
 		int s = 0;
 		if (!r)
 			continue;
-		if (r != &no_memory && !r->skipped && !r->internal) {
-			json_t *report = r->report;
-			r->report = NULL;
-			if ((r->urls && ck_audit_add_urls(r->au, x->policy, r->urls)) ||
-			    (s = result_document(r, w->v[i].path, r->au, report, r->urls), report = NULL, s)) {
-				json_decref(report);
-				cli_msg(w->v[i].path, "out of memory");
-				result_free(r);
-				status = CLI_EXIT_INTERNAL;
-				continue;
-			}
+		if (r != &no_memory && !r->skipped && !r->internal &&
+		    ck_audit_result_finish(r, x->a.policy, w->v[i].path)) {
+			cli_msg(w->v[i].path, "out of memory");
+			result_free(r);
+			status = CLI_EXIT_INTERNAL;
+			continue;
 		}
 		if (r == &no_memory || (!r->skipped && (r->internal || isatty(STDOUT_FILENO))))
 			cli_progress_clear(pg);
@@ -463,12 +348,12 @@ static int run(struct ck_walk *w, const struct ctx *x, struct output *out, struc
 	struct cli_progress pg;
 	struct tick k = { &pg, w->n };
 	bool stdout_tty = isatty(STDOUT_FILENO);
-	struct result **held = NULL;
+	struct ck_audit_result **held = NULL;
 	unsigned jobs = x->o->jobs ? x->o->jobs : pool_cpu_count();
 	struct pool *p = NULL;
 	int status = 0;
 
-	if (x->network && !(held = calloc(w->n ? w->n : 1, sizeof *held)))
+	if (x->a.defer && !(held = calloc(w->n ? w->n : 1, sizeof *held)))
 		k.n = 0;
 	else if (!(p = pool_start(w->n, jobs, audit_one, (void *)x))) {
 		cli_msg(NULL, "cannot start a worker thread");
@@ -479,7 +364,7 @@ static int run(struct ck_walk *w, const struct ctx *x, struct output *out, struc
 	cli_progress_draw(&pg, 0, k.n, true);
 	for (size_t i = 0; i < k.n; i++) {
 		size_t done = 0;
-		struct result *r = pool_take(p, i, tick, &k, &done);
+		struct ck_audit_result *r = pool_take(p, i, tick, &k, &done);
 		int s;
 		if (!r)
 			r = &no_memory;
@@ -498,7 +383,7 @@ static int run(struct ck_walk *w, const struct ctx *x, struct output *out, struc
 		cli_progress_draw(&pg, done, k.n, false);
 	}
 	pool_end(p);
-	if (x->network && !held) {
+	if (x->a.defer && !held) {
 		cli_msg(NULL, "out of memory");
 		status = CLI_EXIT_INTERNAL;
 	} else if (held) {
@@ -598,20 +483,18 @@ int main(int argc, char **argv)
 	/* jansson seeds its hash function on first use: do it before the
 	 * workers, not racing in them */
 	json_object_seed(0);
-	x.o = &o;
-	x.w = &w;
+	x.a = (struct ck_audit_file_opts){ .walk = &w, .policy = policy, .trust = trust,
+					   .max_size = c.max_size, .kdf_budget = c.kdf_budget,
+					   .at = c.at ? c.at : time(NULL),
+					   .want_report = c.format != CLI_FORMAT_TEXT, .defer = o.network };
 	x.passwords = passwords;
+	x.o = &o;
 	x.c = &c;
-	x.policy = policy;
-	x.trust = trust;
-	x.at = c.at ? c.at : time(NULL);
-	x.want_report = c.format != CLI_FORMAT_TEXT;
-	x.network = o.network;
 	output_begin(&out, &c, o.junit || o.sarif);
 	status = run(&w, &x, &out, &t);
 
 	ck_walk_sort_not_audited(&w);
-	tot = ck_report_audit_totals(&t, &w, x.at);
+	tot = ck_report_audit_totals(&t, &w, x.a.at);
 	if ((s = output_end(&out, tot)))
 		status = s;
 	if (o.junit && (s = output_write_report(o.junit, &out, policy, o.force, false)))

@@ -795,7 +795,7 @@ char *cli_read_password_file(const char *path, int *status)
 	char *pass;
 
 	ck_error_clear(&err);
-	if (ck_password_file_read(path, &pass, &err)) {
+	if (ck_pwmap_read_password(path, &pass, &err)) {
 		cli_msg(path, "%s", err.what);
 		*status = ck_status_exit_code(err.status);
 		return NULL;

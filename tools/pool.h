@@ -33,9 +33,9 @@ struct pool *pool_start(size_t n, unsigned jobs, pool_work_fn work, void *ctx);
  * may run one further ahead.  *done: items done so far. */
 void *pool_take(struct pool *p, size_t i, pool_tick_fn tick, void *tick_ctx, size_t *done);
 
-/* Stop the workers (those working finish their item), join them, free
- * the pool and the results not taken are the caller's loss: call after
- * taking every item, or to give up. */
+/* Stop the workers (those working finish their item), join them and free
+ * the pool (NULL: nothing).  Call after taking every item: results not
+ * taken are not freed. */
 void pool_end(struct pool *p);
 
 #endif
