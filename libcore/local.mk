@@ -47,6 +47,9 @@ libcore_libcore_la_SOURCES = \
 	libcore/pkiserve.c libcore/pkiserve.h \
 	libcore/ocspserve.c libcore/ocspserve.h \
 	libcore/report-aiaserve.c \
+	libcore/walk.c libcore/walk.h \
+	libcore/pwmap.c libcore/pwmap.h \
+	libcore/audit-file.c libcore/audit-file.h \
 	$(NULL)
 nodist_libcore_libcore_la_SOURCES = libcore/pkix_asn1_tab.c
 libcore_libcore_la_LIBADD = $(GNUTLS_LIBS) $(TASN1_LIBS) $(HOGWEED_LIBS) $(XML_LIBS) $(CURL_LIBS) \

@@ -11,6 +11,7 @@
 
 #include "policy.h"
 #include "report.h"
+#include "walk.h"
 #include "xmlw.h"
 
 #include <libxml/uri.h>
@@ -56,6 +57,34 @@ json_t *ck_report_audit(const char *path, const struct ck_audit *au, json_t *rep
 	json_object_set_new(doc, "summary", sum);
 	json_object_set_new(doc, "findings", arr);
 	json_object_set_new(doc, "report", report ? report : json_null());
+	return doc;
+}
+
+json_t *ck_report_audit_totals(const struct ck_audit_totals *t, const struct ck_walk *w, time_t at)
+{
+	json_t *doc = json_object(), *s = json_object(), *files = json_array();
+	char when[32];
+	ck_time_format(at, when);
+	json_object_set_new(s, "files", json_integer((json_int_t)t->files));
+	json_object_set_new(s, "ok", json_integer((json_int_t)t->ok));
+	json_object_set_new(s, "warn", json_integer((json_int_t)t->warn));
+	json_object_set_new(s, "fail", json_integer((json_int_t)t->fail));
+	json_object_set_new(s, "errors", json_integer((json_int_t)t->errors));
+	json_object_set_new(s, "warnings", json_integer((json_int_t)t->warnings));
+	json_object_set_new(s, "info", json_integer((json_int_t)t->infos));
+	json_object_set_new(s, "not_audited", json_integer((json_int_t)w->not_audited));
+	json_object_set_new(s, "symlinks_not_followed", json_integer((json_int_t)w->links_skipped));
+	for (size_t i = 0; i < w->nskipped; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "path", ck_json_str(w->skipped[i].path));
+		json_object_set_new(o, "reason", json_string(w->skipped[i].why));
+		json_array_append_new(files, o);
+	}
+	json_object_set_new(s, "not_audited_files", files);
+	json_object_set_new(s, "urls", json_integer((json_int_t)t->urls));
+	json_object_set_new(s, "url_requests", json_integer((json_int_t)t->url_requests));
+	json_object_set_new(s, "at", json_string(when));
+	json_object_set_new(doc, "totals", s);
 	return doc;
 }
 

@@ -245,6 +245,21 @@ json_t *ck_report_audit(const char *path, const struct ck_audit *au, json_t *rep
 struct ck_url_set;
 json_t *ck_report_audit_urls(const struct ck_url_set *s);
 
+/* certaudit's counts over a run: files by verdict, findings by level,
+ * and with --network the URLs and the distinct requests made. */
+struct ck_audit_totals {
+	size_t files, ok, warn, fail, errors, warnings, infos;
+	size_t urls, url_requests;
+};
+
+/* certaudit's {"totals": {"files", "ok", "warn", "fail", "errors",
+ * "warnings", "info", "not_audited", "symlinks_not_followed",
+ * "not_audited_files": [{"path", "reason"}], "urls", "url_requests",
+ * "at"}} (new reference), the files not audited from the walk (in the
+ * order held there). */
+struct ck_walk;
+json_t *ck_report_audit_totals(const struct ck_audit_totals *t, const struct ck_walk *w, time_t at);
+
 /* One file in certaudit's text summary: the verdict and the path, then
  * its worst findings (every finding and hint with o->verbose; nothing
  * for a file that passed with o->quiet). */

@@ -40,12 +40,16 @@ UNIT_TESTS = \
 	tests/test-report-openmetrics \
 	tests/test-report-nagios \
 	tests/test-cli \
+	tests/test-walk \
 	$(NULL)
 
 check_PROGRAMS += $(UNIT_TESTS)
 tests_test_err_SOURCES = tests/test-err.c tests/unit.h
 tests_test_err_CFLAGS = $(TEST_CFLAGS)
 tests_test_err_LDADD = $(TEST_LIBS)
+tests_test_walk_SOURCES = tests/test-walk.c tests/unit.h
+tests_test_walk_CFLAGS = $(TEST_CFLAGS)
+tests_test_walk_LDADD = $(TEST_LIBS)
 tests_test_der_SOURCES = tests/test-der.c tests/unit.h
 tests_test_der_CFLAGS = $(TEST_CFLAGS)
 tests_test_der_LDADD = $(TEST_LIBS)

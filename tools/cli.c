@@ -7,6 +7,8 @@
 
 #include "cli.h"
 
+#include "libcore/pwmap.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -789,34 +791,15 @@ static const char nul_message[] =
 
 char *cli_read_password_file(const char *path, int *status)
 {
-	static const unsigned char bom[] = { 0xef, 0xbb, 0xbf };
-	unsigned char *data = NULL, *p;
-	size_t len = 0, n;
 	struct ck_error err;
-	char *pass = NULL;
+	char *pass;
 
 	ck_error_clear(&err);
-	if (ck_read_file(path, 64 * 1024, &data, &len, &err)) {
-		cli_msg(path, "cannot read the password file: %s", err.what);
-		*status = CLI_EXIT_INPUT;
+	if (ck_pwmap_read_password(path, &pass, &err)) {
+		cli_msg(path, "%s", err.what);
+		*status = ck_status_exit_code(err.status);
 		return NULL;
 	}
-	/* Notepad's byte order mark is not part of the password */
-	p = len >= 3 && !memcmp(data, bom, 3) ? data + 3 : data;
-	for (n = 0; p + n < data + len && p[n] != '\n' && p[n] != '\r'; n++)
-		;
-	if (memchr(p, '\0', n)) {
-		cli_msg(path, "%s", nul_message);
-		*status = CLI_EXIT_USAGE;
-	} else if (!(pass = malloc(n + 1))) {
-		cli_msg(path, "out of memory");
-		*status = CLI_EXIT_INTERNAL;
-	} else {
-		memcpy(pass, p, n);
-		pass[n] = '\0';
-	}
-	gnutls_memset(data, 0, len);
-	free(data);
 	return pass;
 }
 

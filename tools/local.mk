@@ -18,7 +18,8 @@ tools_aiacheck_SOURCES = tools/aiacheck.c
 tools_aiacheck_LDADD = $(TOOL_LIBS)
 
 bin_PROGRAMS += tools/certaudit
-tools_certaudit_SOURCES = tools/certaudit.c tools/pwmap.c tools/pwmap.h tools/walk.c tools/walk.h
+tools_certaudit_SOURCES = tools/certaudit.c tools/certaudit-output.c tools/certaudit-output.h \
+	tools/pool.c tools/pool.h
 tools_certaudit_LDADD = $(TOOL_LIBS) -lpthread
 
 # the conversion tools share convert.c

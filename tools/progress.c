@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,8 +19,11 @@ static double since(const struct timespec *t)
 
 void cli_progress_start(struct cli_progress *pg, bool on, const char *unit, double delay)
 {
+	const char *term = getenv("TERM");
+
 	memset(pg, 0, sizeof *pg);
-	pg->on = on && isatty(STDERR_FILENO);
+	/* a dumb terminal cannot go back over the line: nothing at all */
+	pg->on = on && isatty(STDERR_FILENO) && !(term && !strcmp(term, "dumb"));
 	pg->unit = unit;
 	pg->delay = delay;
 	clock_gettime(CLOCK_MONOTONIC, &pg->start);

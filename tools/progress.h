@@ -1,4 +1,5 @@
-/* progress — one progress line on stderr, only when it is a terminal:
+/* progress — one progress line on stderr, only when it is a terminal
+ * and TERM is not "dumb" (else nothing, not even a clearing sequence):
  *
  *   certaudit: [##########....................] 120/360 files · 40/s · ETA 0:06
  *
@@ -13,7 +14,7 @@
 #include <time.h>
 
 struct cli_progress {
-	bool on;                /* stderr is a terminal (and the caller wants it) */
+	bool on;                /* stderr is a terminal, not dumb (and the caller wants it) */
 	bool shown;             /* a line is on the screen */
 	const char *unit;       /* what is counted: "files", "URLs" */
 	double delay;           /* seconds before the first line */

@@ -141,6 +141,16 @@ if command -v script >/dev/null 2>&1; then
 	else
 		fail "terminal: no output"
 	fi
+	# TERM=dumb: no progress line, not even the sequence that clears one
+	TERM=dumb timeout 60 script -qec "'$BIN/certaudit' $OPTS -j 2 '$A/tree' >'$TMPD/tty.out'" /dev/null >"$out" 2>"$err" </dev/null
+	rc=$?
+	expect "TERM=dumb: the audit ran" 1
+	checks=$((checks + 1))
+	if grep -q "$(printf '\033')\\[K\\|\\[[#.]\\{30\\}\\]" "$out"; then
+		fail "TERM=dumb: a progress line was drawn"
+	else
+		echo "ok: TERM=dumb: no progress line"
+	fi
 	# a PFX without its password, on a terminal: reported, not asked for
 	printf 'x\nx\nx\n' | timeout 60 script -qec "'$BIN/certaudit' $OPTS '$A/tree/good/server.pfx'" /dev/null >"$out" 2>"$err"
 	rc=$?
