@@ -7,9 +7,10 @@
 
 static struct ck_audit_result *result_internal(struct ck_audit_result *r, const struct ck_error *err)
 {
-	r->internal = malloc(sizeof *r->internal);
-	if (r->internal)
-		*r->internal = *err;
+	/* kept in the result: an allocation that fails here would leave
+	 * a result with neither a document nor an error */
+	r->internal_err = *err;
+	r->internal = &r->internal_err;
 	return r;
 }
 
@@ -120,6 +121,5 @@ void ck_audit_result_free(struct ck_audit_result *r)
 	ck_audit_free(r->au);
 	json_decref(r->report);
 	ck_url_set_free(r->urls);
-	free(r->internal);
 	free(r);
 }

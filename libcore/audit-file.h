@@ -37,7 +37,8 @@ struct ck_audit_result {
 	/* the audit's counts, for the totals */
 	enum ck_verdict verdict;
 	size_t errors, warnings, infos;
-	struct ck_error *internal; /* not about the file (a tool exits 5) */
+	struct ck_error *internal; /* not about the file (a tool exits 5); NULL or &internal_err */
+	struct ck_error internal_err;
 };
 
 /* Audit the entry of o->walk with `password` (NULL: none).  NULL when
