@@ -8,6 +8,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/schema.c libcore/schema.h \
 	libcore/dn.c libcore/dn.h \
 	libcore/cert.c libcore/cert.h \
+	libcore/bundle.c libcore/bundle.h \
 	libcore/load.c libcore/load.h \
 	libcore/eckey.c libcore/eckey.h \
 	libcore/pkcs12.c libcore/pkcs12.h \

@@ -20,6 +20,7 @@
 
 #include "pkcs12.h"
 #include "der.h"
+#include "load.h" /* ck_key_parse, ck_bundle_load_mem: until key.c */
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>

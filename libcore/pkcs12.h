@@ -12,7 +12,7 @@
 #define CK_PKCS12_H
 
 #include "export.h"
-#include "load.h"
+#include "bundle.h"
 
 /* Deepest nesting of SafeContentsBags we follow. */
 #define CK_P12_MAX_DEPTH 8
