@@ -26,7 +26,7 @@
 #include <gnutls/gnutls.h>
 #include <libtasn1.h>
 #include "der.h"
-#include "load.h" /* ck_key_parse: until key.c */
+#include "key.h"
 #include "pkcs12.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,6 +9,7 @@
 #define CK_LOAD_H
 
 #include "bundle.h"
+#include "key.h"
 #include "cert.h"
 #include "err.h"
 #include "findings.h"
@@ -17,28 +18,6 @@
 #include <stddef.h>
 
 #define CK_LOAD_MAX_SIZE_DEFAULT (64u * 1024 * 1024)
-
-/* Parse a private key in any form GnuTLS reads (PKCS#8 plain or
- * encrypted, PKCS#1, SEC1, OpenSSL's Proc-Type encryption), PEM or DER.
- * An encrypted PKCS#8 key is decrypted by ck_key_from_encrypted_pkcs8.
- * A key is taken as encrypted when PEM's label or Proc-Type header says
- * so, or when the DER is an EncryptedPrivateKeyInfo (SEQUENCE { SEQUENCE,
- * OCTET STRING }); other DER is decoded as a plain key.
- * `password` may be NULL: CK_E_PASSWORD for any encrypted key (PKCS#12's
- * absent password is ck_key_from_encrypted_pkcs8's NULL, not this one).
- * CK_E_BAD_PASSWORD: it did not decrypt. */
-enum ck_status ck_key_parse(const unsigned char *data, size_t len, bool pem,
-			    const char *password, struct ck_key **out,
-			    struct ck_error *err);
-
-/* Decrypt a DER EncryptedPrivateKeyInfo (an encrypted PKCS#8 key, PEM's
- * "ENCRYPTED PRIVATE KEY"): the PKCS#12 PBEs and PBES2 by libcore's code
- * (ck_pkcs8_decrypt: the password taken as OpenSSL does, bytes as given,
- * Latin-1 when not UTF-8, no NFC normalization), other algorithms by
- * GnuTLS.  `password` NULL is PKCS#12's absent password, distinct from "". */
-enum ck_status ck_key_from_encrypted_pkcs8(const unsigned char *der, size_t len,
-					   const char *password, struct ck_key **out,
-					   struct ck_error *err);
 
 struct ck_load_opts {
 	size_t max_size;                  /* 0: CK_LOAD_MAX_SIZE_DEFAULT */
