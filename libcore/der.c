@@ -1274,3 +1274,132 @@ enum ck_status ck_der_write(asn1_node node, const char *name, const void *value,
 		return ck_error_set(err, CK_E_INTERNAL, "cannot set %s: %s", name, asn1_strerror(ret));
 	return CK_OK;
 }
+
+/* ---------------------------------------------------------------- */
+/* sniffing (for load and key) */
+
+#define OID_PKCS7_DATA "1.2.840.113549.1.7.1"
+#define OID_PKCS7_SIGNED "1.2.840.113549.1.7.2"
+
+/* Compare the OID whose content starts after the tag byte at p
+ * (length octets first) with a dotted string. */
+static bool oid_equals(const unsigned char *p, size_t avail, const char *dotted)
+{
+	char buf[128];
+	int used = 0;
+
+	if (avail > 64)
+		avail = 64;
+	if (asn1_get_object_id_der(p, (int)avail, &used, buf, sizeof buf) != ASN1_SUCCESS)
+		return false;
+	return strcmp(buf, dotted) == 0;
+}
+
+/* The tags of up to `max` children of the constructed value whose
+ * content is d[from..to); returns how many were read. */
+static size_t child_tags(const unsigned char *d, size_t from, size_t to, struct ck_tlv *out,
+			 size_t max)
+{
+	size_t n = 0, p = from;
+	while (n < max && p < to) {
+		if (ck_der_read(d + p, to - p, true, (int64_t)p, &out[n], NULL))
+			break;
+		if (out[n].indefinite)
+			return n + 1;
+		p += out[n].hdr_len + out[n].len;
+		n++;
+	}
+	return n;
+}
+
+static bool is_time(const struct ck_tlv *t)
+{
+	return t->cls == 0 && (t->tag == CK_TAG_UTCTIME || t->tag == CK_TAG_GENTIME);
+}
+
+/* Certificate, CRL and CSR share SEQUENCE { SEQUENCE, SEQUENCE, BIT
+ * STRING }; their "to be signed" parts tell them apart:
+ *   certificate: [0] version, ... | serial, algid, issuer, validity SEQUENCE
+ *   CRL:         version, algid, issuer, thisUpdate TIME | algid, issuer, TIME
+ *   CSR:         version, subject Name, SubjectPublicKeyInfo, [0] attributes
+ *                (a v1 certificate without [0] version has a SEQUENCE
+ *                validity fourth) */
+static enum ck_der_kind sniff_signed(const unsigned char *d, size_t tbs_from, size_t tbs_to)
+{
+	struct ck_tlv t[4];
+	size_t n = child_tags(d, tbs_from, tbs_to, t, 4);
+
+	if (n >= 1 && t[0].cls == 0x80 && t[0].tag == 0)
+		return CK_DER_CERT;
+	if (n >= 3 && t[0].tag == CK_TAG_SEQUENCE && is_time(&t[2]))
+		return CK_DER_CRL;
+	if (n >= 4 && t[0].tag == CK_TAG_INTEGER && is_time(&t[3]))
+		return CK_DER_CRL;
+	if (n >= 3 && t[0].tag == CK_TAG_INTEGER && t[1].tag == CK_TAG_SEQUENCE &&
+	    t[2].tag == CK_TAG_SEQUENCE && (n == 3 || (t[3].cls == 0x80 && t[3].tag == 0)))
+		return CK_DER_CSR;
+	return CK_DER_CERT; /* let the certificate parser say what is wrong */
+}
+
+/* Tell DER structures apart from the tags of their first elements. */
+enum ck_der_kind ck_der_sniff(const unsigned char *d, size_t len, struct ck_error *err)
+{
+	struct ck_tlv outer, t[3];
+	size_t pos, end, n;
+
+	if (ck_der_read(d, len, true, 0, &outer, err))
+		return CK_DER_UNKNOWN;
+	if (outer.tag != CK_TAG_SEQUENCE || !outer.constructed) {
+		ck_error_set_at(err, CK_E_PARSE, 0, "not DER: the data does not start with a SEQUENCE");
+		return CK_DER_UNKNOWN;
+	}
+	pos = outer.hdr_len;
+	end = outer.indefinite ? len : outer.hdr_len + outer.len;
+	n = child_tags(d, pos, end, t, 3);
+	if (n == 0) {
+		/* say why the first element cannot be read */
+		ck_der_read(d + pos, end - pos, true, (int64_t)pos, &t[0], err);
+		if (!err || !err->status)
+			ck_error_set_at(err, CK_E_PARSE, (int64_t)pos, "empty SEQUENCE");
+		return CK_DER_UNKNOWN;
+	}
+	if (t[0].tag == CK_TAG_OID && t[0].cls == 0) {
+		if (oid_equals(d + pos + 1, end - pos - 1, OID_PKCS7_SIGNED))
+			return CK_DER_PKCS7;
+		ck_error_set_at(err, CK_E_UNSUPPORTED, (int64_t)pos,
+				"PKCS#7/CMS content other than SignedData is not a certificate bundle");
+		return CK_DER_UNKNOWN;
+	}
+	if (t[0].tag == CK_TAG_INTEGER && n >= 2) {
+		size_t p1 = pos + t[0].hdr_len + t[0].len;
+		unsigned char v = t[0].len == 1 ? d[pos + t[0].hdr_len] : 0xff;
+		struct ck_tlv in;
+		if (t[1].tag == CK_TAG_INTEGER)
+			return CK_DER_KEY; /* PKCS#1 RSA or DSA */
+		if (t[1].tag == CK_TAG_OCTET_STRING)
+			return CK_DER_KEY; /* SEC1 EC key */
+		if (t[1].tag != CK_TAG_SEQUENCE)
+			return CK_DER_UNKNOWN;
+		/* PFX: version, ContentInfo { OID pkcs7-..., ... } */
+		if (!t[1].indefinite || t[1].constructed) {
+			size_t p2 = p1 + t[1].hdr_len;
+			if (!ck_der_read(d + p2, end - p2, true, (int64_t)p2, &in, NULL) &&
+			    in.tag == CK_TAG_OID &&
+			    (oid_equals(d + p2 + 1, end - p2 - 1, OID_PKCS7_DATA) ||
+			     oid_equals(d + p2 + 1, end - p2 - 1, OID_PKCS7_SIGNED)))
+				return CK_DER_PKCS12;
+		}
+		if (n >= 3 && t[2].tag == CK_TAG_OCTET_STRING)
+			return CK_DER_PKCS8_KEY;
+		return v == 3 ? CK_DER_PKCS12 : CK_DER_UNKNOWN;
+	}
+	if (t[0].tag == CK_TAG_SEQUENCE && t[0].constructed && n >= 2) {
+		if (t[1].tag == CK_TAG_OCTET_STRING)
+			return CK_DER_ENCRYPTED_KEY;
+		if (t[1].tag == CK_TAG_SEQUENCE && (n < 3 || t[2].tag == CK_TAG_BIT_STRING)) {
+			size_t tbs_from = pos + t[0].hdr_len;
+			return sniff_signed(d, tbs_from, tbs_from + t[0].len);
+		}
+	}
+	return CK_DER_UNKNOWN;
+}

@@ -234,4 +234,22 @@ size_t ck_utf8_seq(const unsigned char *s, size_t n);
 /* true for the universal tags of character strings and times. */
 bool ck_der_is_string_tag(unsigned long tag);
 
+/* What a DER structure is, told from the tags of its first elements
+ * (and the OID of a PKCS#7 or PFX ContentInfo): what load reads it as. */
+enum ck_der_kind {
+	CK_DER_UNKNOWN,
+	CK_DER_CERT,
+	CK_DER_PKCS12,
+	CK_DER_PKCS7,
+	CK_DER_KEY,           /* PKCS#1 or SEC1 */
+	CK_DER_PKCS8_KEY,     /* PKCS#8 PrivateKeyInfo */
+	CK_DER_ENCRYPTED_KEY, /* PKCS#8 EncryptedPrivateKeyInfo */
+	CK_DER_CRL,
+	CK_DER_CSR,
+};
+
+/* Sniff d[0..len).  CK_DER_UNKNOWN with *err (if not NULL) saying why
+ * when it is not DER or not a structure load reads. */
+enum ck_der_kind ck_der_sniff(const unsigned char *d, size_t len, struct ck_error *err);
+
 #endif

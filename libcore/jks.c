@@ -26,6 +26,7 @@
 #include <gnutls/gnutls.h>
 #include <libtasn1.h>
 #include "der.h"
+#include "key.h"
 #include "pkcs12.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -543,18 +544,6 @@ const char *ck_jks_entry_type_name(enum ck_jks_entry_type t)
 	case CK_JKS_SECRET_KEY: return "secret-key";
 	default: return "unknown";
 	}
-}
-
-void ck_jks_info_free(struct ck_jks_info *info)
-{
-	if (!info)
-		return;
-	for (size_t i = 0; i < info->nentries; i++) {
-		free(info->entries[i].alias);
-		free(info->entries[i].cert_type);
-	}
-	free(info->entries);
-	free(info);
 }
 
 bool ck_jks_sniff(const unsigned char *d, size_t len)

@@ -10,7 +10,7 @@
 #ifndef CK_JKS_H
 #define CK_JKS_H
 
-#include "load.h"
+#include "bundle.h"
 
 #include <stdint.h>
 
@@ -25,43 +25,9 @@
 /* The password Java's tools use when none is given. */
 #define CK_JKS_DEFAULT_PASSWORD "changeit"
 
-enum ck_jks_entry_type {
-	CK_JKS_PRIVATE_KEY = 1,
-	CK_JKS_TRUSTED_CERT = 2,
-	CK_JKS_SECRET_KEY = 3, /* JCEKS only */
-};
-
 /* "private-key", "trusted-certificate", "secret-key". */
 const char *ck_jks_entry_type_name(enum ck_jks_entry_type t);
 
-struct ck_jks_entry {
-	enum ck_jks_entry_type type;
-	char *alias;          /* UTF-8 (converted from Java's modified UTF-8) */
-	int64_t date_ms;      /* creation date, milliseconds since 1970 (UTC) */
-	char *cert_type;      /* "X.509" as stored (version 2), NULL in version 1 */
-	size_t first_cert;    /* index in the bundle of its first certificate */
-	size_t ncerts;        /* certificates it put in the bundle */
-	size_t chain_len;     /* certificates the entry holds (key entries) */
-	size_t key_len;       /* bytes of the protected key */
-	size_t key_off;       /* where they start in the file (key entries) */
-	bool key_decrypted;   /* the key is in the bundle (see ck_jks_load) */
-	int64_t offset;       /* byte offset of the entry in the file */
-};
-
-struct ck_jks_info {
-	bool jceks;           /* magic 0xcececece */
-	unsigned version;     /* 1 or 2 */
-	struct ck_jks_entry *entries;
-	size_t nentries;
-	/* The integrity hash: checked (and matched) or not checked because
-	 * no password given matched; a mismatch with a given password is
-	 * an error, not a state. */
-	bool integrity_checked;
-	const char *password_kind; /* "given", "default", "empty"; NULL if not checked */
-	size_t skipped_certs;      /* certificates of a type other than X.509 */
-};
-
-void ck_jks_info_free(struct ck_jks_info *info);
 
 /* A password as Java hands it to the keystore code: String.toCharArray,
  * UTF-16 code units (a character beyond the BMP is a surrogate pair),

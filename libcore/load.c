@@ -15,14 +15,13 @@
 
 #include "load.h"
 #include "der.h"
-#include "eckey.h"
+#include "key.h"
 #include "jks.h"
 #include "pkcs12.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -34,543 +33,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define OID_PKCS7_DATA "1.2.840.113549.1.7.1"
-#define OID_PKCS7_SIGNED "1.2.840.113549.1.7.2"
-#define OID_PKCS7_ENVELOPED "1.2.840.113549.1.7.3"
-#define OID_PKCS7_ENCRYPTED "1.2.840.113549.1.7.6"
-
-const char *ck_format_name(enum ck_format f)
-{
-	switch (f) {
-	case CK_FMT_PKCS12: return "pkcs12";
-	case CK_FMT_PEM: return "pem";
-	case CK_FMT_DER: return "der";
-	case CK_FMT_PKCS7: return "pkcs7";
-	case CK_FMT_JKS: return "jks";
-	case CK_FMT_BASE64: return "base64";
-	default: return "unknown";
-	}
-}
-
-/* ---------------------------------------------------------------- */
-/* bundle bookkeeping */
-
-static void p12_info_free(struct ck_p12_info *p)
-{
-	if (!p)
-		return;
-	for (size_t i = 0; i < p->nbags; i++) {
-		free(p->bags[i].content);
-		free(p->bags[i].cipher);
-		free(p->bags[i].kdf);
-		free(p->bags[i].scheme);
-	}
-	free(p->bags);
-	free(p->mac_algorithm);
-	free(p);
-}
-
-void ck_bundle_free(struct ck_bundle *b)
-{
-	if (!b)
-		return;
-	for (size_t i = 0; i < b->ncerts; i++)
-		ck_cert_free(b->certs[i]);
-	free(b->certs);
-	for (size_t i = 0; i < b->nkeys; i++)
-		ck_key_free(b->keys[i]);
-	free(b->keys);
-	for (size_t i = 0; i < b->nnotes; i++) {
-		free(b->notes[i].message);
-		free(b->notes[i].hint);
-	}
-	free(b->notes);
-	free(b->glued);
-	p12_info_free(b->p12);
-	ck_jks_info_free(b->jks);
-	free(b->name);
-	free(b);
-}
-
-enum ck_status ck_bundle_add_cert(struct ck_bundle *b, struct ck_cert *c)
-{
-	struct ck_cert **n = realloc(b->certs, (b->ncerts + 1) * sizeof *n);
-	if (!n)
-		return CK_E_NOMEM;
-	b->certs = n;
-	b->certs[b->ncerts++] = c;
-	return CK_OK;
-}
-
-enum ck_status ck_bundle_add_key(struct ck_bundle *b, struct ck_key *k)
-{
-	struct ck_key **n = realloc(b->keys, (b->nkeys + 1) * sizeof *n);
-	if (!n)
-		return CK_E_NOMEM;
-	b->keys = n;
-	b->keys[b->nkeys++] = k;
-	return CK_OK;
-}
-
-/* A note, and the hint its finding will carry (NULL: none). */
-__attribute__((format(printf, 4, 0)))
-static enum ck_status vnote(struct ck_bundle *b, enum ck_finding_id id, const char *hint,
-			    const char *fmt, va_list ap)
-{
-	struct ck_note *n = realloc(b->notes, (b->nnotes + 1) * sizeof *n);
-	char msg[512];
-
-	if (!n)
-		return CK_E_NOMEM;
-	b->notes = n;
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	ck_text_oneline(msg); /* it may quote a PEM label from the input */
-	n = &b->notes[b->nnotes];
-	n->id = id;
-	n->message = strdup(msg);
-	n->hint = hint ? strdup(hint) : NULL;
-	if (!n->message || (hint && !n->hint)) {
-		free(n->message);
-		free(n->hint);
-		return CK_E_NOMEM;
-	}
-	b->nnotes++;
-	return CK_OK;
-}
-
-enum ck_status ck_bundle_note(struct ck_bundle *b, enum ck_finding_id id, const char *fmt, ...)
-{
-	enum ck_status rc;
-	va_list ap;
-
-	va_start(ap, fmt);
-	rc = vnote(b, id, NULL, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-static enum ck_status note_hint(struct ck_bundle *b, enum ck_finding_id id, const char *hint,
-				const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static enum ck_status note_hint(struct ck_bundle *b, enum ck_finding_id id, const char *hint,
-				const char *fmt, ...)
-{
-	enum ck_status rc;
-	va_list ap;
-
-	va_start(ap, fmt);
-	rc = vnote(b, id, hint, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-enum ck_status ck_bundle_merge(struct ck_bundle *dst, struct ck_bundle *src)
-{
-	struct ck_cert **c;
-	struct ck_key **k;
-	struct ck_pem_glue *g;
-
-	/* grow all first, so that nothing moves unless everything can */
-	c = realloc(dst->certs, (dst->ncerts + src->ncerts + 1) * sizeof *c);
-	if (!c)
-		return CK_E_NOMEM;
-	dst->certs = c;
-	k = realloc(dst->keys, (dst->nkeys + src->nkeys + 1) * sizeof *k);
-	if (!k)
-		return CK_E_NOMEM;
-	dst->keys = k;
-	g = realloc(dst->glued, (dst->nglued + src->nglued + 1) * sizeof *g);
-	if (!g)
-		return CK_E_NOMEM;
-	dst->glued = g;
-	if (src->nglued)
-		memcpy(g + dst->nglued, src->glued, src->nglued * sizeof *g);
-	dst->nglued += src->nglued;
-	src->nglued = 0;
-	for (size_t i = 0; i < src->ncerts; i++)
-		dst->certs[dst->ncerts++] = src->certs[i];
-	for (size_t i = 0; i < src->nkeys; i++)
-		dst->keys[dst->nkeys++] = src->keys[i];
-	src->ncerts = 0;
-	src->nkeys = 0;
-	return CK_OK;
-}
-
-/* ---------------------------------------------------------------- */
-/* passwords */
-
-void ck_pw_iter_init(struct ck_pw_iter *it, const struct ck_password *pw,
-		     const char *input)
-{
-	memset(it, 0, sizeof *it);
-	it->pw = pw;
-	it->input = input;
-}
-
-void ck_pw_iter_cleanup(struct ck_pw_iter *it)
-{
-	if (it->asked) {
-		gnutls_memset(it->asked, 0, strlen(it->asked));
-		free(it->asked);
-		it->asked = NULL;
-	}
-}
-
-enum ck_status ck_pw_iter_next(struct ck_pw_iter *it, const char **pass,
-			       const char **kind)
-{
-	const struct ck_password *pw = it->pw;
-
-	it->step++;
-	if (pw && pw->value) {
-		if (it->step > 1)
-			return CK_E_BAD_PASSWORD;
-		*pass = pw->value;
-		*kind = "given";
-		return CK_OK;
-	}
-	if (it->step == 1) {
-		*pass = NULL;
-		*kind = "absent";
-		return CK_OK;
-	}
-	if (it->step == 2) {
-		*pass = "";
-		*kind = "empty";
-		return CK_OK;
-	}
-	if (!pw || !pw->ask)
-		return CK_E_PASSWORD;
-	ck_pw_iter_cleanup(it);
-	{
-		enum ck_status rc = pw->ask(pw->ctx, it->input, it->step - 2, &it->asked);
-		if (rc != CK_OK) {
-			/* prompted at least once and then stopped: wrong */
-			return it->step > 3 ? CK_E_BAD_PASSWORD : CK_E_PASSWORD;
-		}
-	}
-	*pass = it->asked;
-	*kind = "given";
-	return CK_OK;
-}
-
-/* ---------------------------------------------------------------- */
-/* keys */
-
-void ck_key_free(struct ck_key *k)
-{
-	if (!k)
-		return;
-	if (k->pkcs8) {
-		gnutls_memset(k->pkcs8, 0, k->pkcs8_len);
-		free(k->pkcs8);
-	}
-	free(k->friendly_name);
-	free(k->local_key_id);
-	free(k);
-}
-
-const char *ck_key_type(const struct ck_key *key)
-{
-	struct ck_cert c = { .pk_algo = key->pk_algo, .curve = key->curve };
-	return ck_cert_key_type(&c);
-}
-
-const char *ck_key_curve_name(const struct ck_key *key)
-{
-	struct ck_cert c = { .pk_algo = key->pk_algo, .curve = key->curve };
-	return ck_cert_curve_name(&c);
-}
-
-/* Fill algorithm, size and the SPKI hash from a decoded key. */
-static int describe_key(struct ck_key *k, gnutls_x509_privkey_t x)
-{
-	gnutls_privkey_t priv = NULL;
-	gnutls_pubkey_t pub = NULL;
-	gnutls_datum_t spki = { NULL, 0 };
-	unsigned bits = 0;
-	int ret;
-
-	ret = gnutls_x509_privkey_get_pk_algorithm2(x, &bits);
-	if (ret < 0)
-		return ret;
-	k->pk_algo = ret;
-	k->bits = bits;
-	if ((ret = gnutls_privkey_init(&priv)) < 0)
-		goto out;
-	if ((ret = gnutls_privkey_import_x509(priv, x, 0)) < 0)
-		goto out;
-	if ((ret = gnutls_pubkey_init(&pub)) < 0)
-		goto out;
-	if ((ret = gnutls_pubkey_import_privkey(pub, priv, 0, 0)) < 0)
-		goto out;
-	if ((ret = gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &spki)) < 0)
-		goto out;
-	gnutls_hash_fast(GNUTLS_DIG_SHA256, spki.data, spki.size, k->spki_sha256);
-	if (k->pk_algo == GNUTLS_PK_ECDSA) {
-		gnutls_ecc_curve_t curve;
-		if (gnutls_pubkey_export_ecc_raw2(pub, &curve, NULL, NULL, 0) >= 0)
-			k->curve = curve;
-	} else if (k->pk_algo == GNUTLS_PK_EDDSA_ED25519) {
-		k->curve = GNUTLS_ECC_CURVE_ED25519;
-	}
-	ret = 0;
-out:
-	gnutls_free(spki.data);
-	if (pub)
-		gnutls_pubkey_deinit(pub);
-	if (priv)
-		gnutls_privkey_deinit(priv);
-	return ret;
-}
-
-/* A PEM key is encrypted when its label or its headers say so (a DER
- * key when sniff_der finds an EncryptedPrivateKeyInfo). */
-static bool pem_key_is_encrypted(const unsigned char *text, size_t len)
-{
-	return memmem(text, len, "ENCRYPTED PRIVATE KEY", 21) != NULL ||
-	       memmem(text, len, "Proc-Type: 4,ENCRYPTED", 22) != NULL;
-}
-
-/* Build the record from a decoded key: PKCS#8 DER, type, SPKI hash. */
-static enum ck_status key_finish(gnutls_x509_privkey_t x, bool encrypted,
-				 struct ck_key **out, struct ck_error *err)
-{
-	gnutls_datum_t pk8 = { NULL, 0 };
-	struct ck_key *k = calloc(1, sizeof *k);
-	enum ck_status rc = CK_OK;
-	int ret;
-
-	if (!k)
-		return ck_error_set(err, CK_E_NOMEM, "out of memory");
-	k->was_encrypted = encrypted;
-	ret = gnutls_x509_privkey_export2_pkcs8(x, GNUTLS_X509_FMT_DER, NULL, GNUTLS_PKCS_PLAIN, &pk8);
-	if (ret >= 0)
-		ret = describe_key(k, x);
-	if (ret < 0) {
-		rc = ck_error_set(err, CK_E_PARSE, "private key cannot be read (%s)",
-				  gnutls_strerror(ret));
-		goto out;
-	}
-	k->pkcs8 = malloc(pk8.size);
-	if (!k->pkcs8) {
-		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
-		goto out;
-	}
-	memcpy(k->pkcs8, pk8.data, pk8.size);
-	k->pkcs8_len = pk8.size;
-	*out = k;
-	k = NULL;
-out:
-	if (pk8.data) {
-		gnutls_memset(pk8.data, 0, pk8.size);
-		gnutls_free(pk8.data);
-	}
-	ck_key_free(k);
-	return rc;
-}
-
-static enum ck_status key_import_error(int ret, bool encrypted, struct ck_error *err)
-{
-	if (ret == GNUTLS_E_DECRYPTION_FAILED && encrypted)
-		return ck_error_set(err, CK_E_BAD_PASSWORD, "wrong password for the private key");
-	if (ret == GNUTLS_E_UNKNOWN_CIPHER_TYPE || ret == GNUTLS_E_UNKNOWN_ALGORITHM ||
-	    ret == GNUTLS_E_UNKNOWN_PK_ALGORITHM || ret == GNUTLS_E_UNKNOWN_HASH_ALGORITHM ||
-	    ret == GNUTLS_E_UNKNOWN_CIPHER_SUITE)
-		return ck_error_set(err, CK_E_UNSUPPORTED,
-				    "private key uses an unsupported algorithm (%s)",
-				    gnutls_strerror(ret));
-	return ck_error_set(err, CK_E_PARSE, "private key cannot be decoded (%s)",
-			    gnutls_strerror(ret));
-}
-
-/* GnuTLS 3.7's reader of OpenSSL's legacy encrypted PEM keys
- * (gnutls_x509_privkey_import_openssl, behind import2) decrypts the body
- * without checking that it is a whole number of cipher blocks, and
- * nettle then aborts the process (an assertion in cbc.c): fuzz-key
- * found it with a DEK-Info header over a body of 38 bytes.  This finds
- * the body the way that reader does (after "PRIVATE KEY---", the first
- * "DEK-Info: ", the cipher, the IV, line ends; the rest base64-decoded
- * by GnuTLS's own decoder) and says false when the decrypt would abort,
- * or when nothing but line ends follows the IV: that reader then skips
- * line ends past the end of the data (fuzz-key: a size of -2 reached
- * malloc).  Hand-written: no library checks this for us. */
-static bool legacy_pem_blocks_ok(const unsigned char *data, size_t len)
-{
-	static const struct {
-		const char *name;
-		gnutls_cipher_algorithm_t cipher;
-	} ciphers[] = {
-		{ "DES-CBC", GNUTLS_CIPHER_DES_CBC },
-		{ "DES-EDE3-CBC", GNUTLS_CIPHER_3DES_CBC },
-		{ "AES-128-CBC", GNUTLS_CIPHER_AES_128_CBC },
-		{ "AES-192-CBC", GNUTLS_CIPHER_AES_192_CBC },
-		{ "AES-256-CBC", GNUTLS_CIPHER_AES_256_CBC },
-		{ "CAMELLIA-128-CBC", GNUTLS_CIPHER_CAMELLIA_128_CBC },
-		{ "CAMELLIA-192-CBC", GNUTLS_CIPHER_CAMELLIA_192_CBC },
-		{ "CAMELLIA-256-CBC", GNUTLS_CIPHER_CAMELLIA_256_CBC },
-	};
-	const unsigned char *end = data + len, *p;
-	gnutls_cipher_algorithm_t cipher = GNUTLS_CIPHER_UNKNOWN;
-	gnutls_datum_t b64, body = { NULL, 0 };
-	size_t iv;
-	bool ok;
-
-	p = memmem(data, len, "PRIVATE KEY---", 14);
-	if (p)
-		p = memmem(p, (size_t)(end - p), "DEK-Info: ", 10);
-	if (!p)
-		return true;
-	p += 10;
-	for (size_t i = 0; i < sizeof ciphers / sizeof ciphers[0]; i++) {
-		size_t l = strlen(ciphers[i].name);
-		if ((size_t)(end - p) > l && !memcmp(p, ciphers[i].name, l) && p[l] == ',') {
-			cipher = ciphers[i].cipher;
-			p += l + 1;
-			break;
-		}
-	}
-	if (cipher == GNUTLS_CIPHER_UNKNOWN)
-		return true; /* refused before any decryption */
-	iv = (size_t)gnutls_cipher_get_iv_size(cipher) * 2;
-	if ((size_t)(end - p) < iv + 1)
-		return true;
-	p += iv;
-	if (*p != '\r' && *p != '\n')
-		return true;
-	while (p < end && (*p == '\r' || *p == '\n'))
-		p++;
-	if (p == end)
-		return false;
-	b64.data = (unsigned char *)p;
-	b64.size = (unsigned)(end - p);
-	if (gnutls_base64_decode2(&b64, &body) < 0)
-		return true;
-	ok = body.size < 16 || body.size % (unsigned)gnutls_cipher_get_block_size(cipher) == 0;
-	gnutls_free(body.data);
-	return ok;
-}
-
-/* An EC key without its public point, which GnuTLS 3.7 refuses (see
- * eckey.h): *x, which that refusal may have left half-filled, is
- * replaced by a new key holding the completed one.  PEM: the first
- * "PRIVATE KEY" or "EC PRIVATE KEY" block.  CK_E_UNSUPPORTED: not such
- * a key (err untouched); *x NULL only when out of memory. */
-static enum ck_status import_bare_ec(gnutls_x509_privkey_t *x, const unsigned char *data,
-				     size_t len, bool pem, struct ck_error *err)
-{
-	gnutls_datum_t in = { (unsigned char *)data, (unsigned)len }, der = { NULL, 0 };
-	enum ck_status rc = CK_E_UNSUPPORTED;
-
-	if (pem && gnutls_pem_base64_decode2("PRIVATE KEY", &in, &der) < 0 &&
-	    gnutls_pem_base64_decode2("EC PRIVATE KEY", &in, &der) < 0)
-		return CK_E_UNSUPPORTED;
-	gnutls_x509_privkey_deinit(*x);
-	if (gnutls_x509_privkey_init(x) < 0) {
-		*x = NULL;
-		rc = CK_E_NOMEM;
-	} else {
-		rc = ck_eckey_import_bare(*x, pem ? der.data : data, pem ? der.size : len, err);
-	}
-	if (der.data) {
-		gnutls_memset(der.data, 0, der.size);
-		gnutls_free(der.data);
-	}
-	return rc;
-}
-
-/* ck_key_parse once the caller knows whether the key is encrypted
- * (load has sniffed the DER, or looked at the PEM text, already). */
-static enum ck_status key_parse(const unsigned char *data, size_t len, bool pem,
-				bool encrypted, const char *password, struct ck_key **out,
-				struct ck_error *err)
-{
-	gnutls_x509_privkey_t x = NULL;
-	gnutls_datum_t d = { (unsigned char *)data, (unsigned)len };
-	unsigned char *text = NULL;
-	enum ck_status rc;
-	int ret;
-
-	if (encrypted && !password)
-		return ck_error_set(err, CK_E_PASSWORD,
-				    "the private key is encrypted and no password was given");
-	if (encrypted && !pem) /* DER: only an EncryptedPrivateKeyInfo */
-		return ck_key_from_encrypted_pkcs8(data, len, password, out, err);
-	if (pem && !legacy_pem_blocks_ok(data, len))
-		return ck_error_set(err, CK_E_PARSE, "private key cannot be decoded (the encrypted "
-				    "data is missing or not a whole number of cipher blocks)");
-	if (pem) {
-		/* GnuTLS's PEM key readers scan text as C strings in places
-		 * (the DEK-Info IV, line ends): give them a NUL to stop at. */
-		text = malloc(len + 1);
-		if (!text)
-			return ck_error_set(err, CK_E_NOMEM, "out of memory");
-		memcpy(text, data, len);
-		text[len] = 0;
-		d.data = text;
-	}
-	if (pem && memmem(data, len, "-----BEGIN ENCRYPTED PRIVATE KEY-----", 37)) {
-		/* an encrypted PKCS#8 key goes where a DER one goes */
-		gnutls_datum_t der = { NULL, 0 };
-		ret = gnutls_pem_base64_decode2("ENCRYPTED PRIVATE KEY", &d, &der);
-		if (ret < 0) {
-			rc = key_import_error(ret, true, err);
-			goto out;
-		}
-		rc = ck_key_from_encrypted_pkcs8(der.data, der.size, password, out, err);
-		gnutls_memset(der.data, 0, der.size);
-		gnutls_free(der.data);
-		goto out;
-	}
-	if (gnutls_x509_privkey_init(&x) < 0) {
-		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
-		goto out;
-	}
-	ret = gnutls_x509_privkey_import2(x, &d, pem ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER,
-					  encrypted ? (password ? password : "") : NULL,
-					  encrypted ? 0 : GNUTLS_PKCS_PLAIN);
-	rc = CK_E_UNSUPPORTED;
-	if (ret < 0 && !encrypted && (rc = import_bare_ec(&x, d.data, d.size, pem, err)) == CK_OK)
-		ret = 0;
-	if (rc == CK_E_NOMEM)
-		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
-	else if (rc != CK_E_PARSE) /* (CK_E_PARSE: a bare EC key eckey has described) */
-		rc = ret < 0 ? key_import_error(ret, encrypted, err) : key_finish(x, encrypted, out, err);
-	gnutls_x509_privkey_deinit(x);
-out:
-	if (text) {
-		gnutls_memset(text, 0, len);
-		free(text);
-	}
-	return rc;
-}
-
-enum ck_status ck_key_from_encrypted_pkcs8(const unsigned char *der, size_t len,
-					   const char *password, struct ck_key **out,
-					   struct ck_error *err)
-{
-	gnutls_x509_privkey_t x = NULL;
-	gnutls_datum_t d = { (unsigned char *)der, (unsigned)len };
-	enum ck_status rc;
-	bool known = false;
-	int ret;
-
-	/* libcore's PBE code first (see ck_pkcs8_decrypt for why); GnuTLS
-	 * for what it does not know (older PBES1 ciphers, GOST) and for a
-	 * structure it cannot read, whose message GnuTLS words */
-	rc = ck_pkcs8_decrypt(der, len, password, "encrypted private key", &known, out, err);
-	if (known)
-		return rc;
-	ck_error_clear(err);
-	if (gnutls_x509_privkey_init(&x) < 0)
-		return ck_error_set(err, CK_E_NOMEM, "out of memory");
-	ret = gnutls_x509_privkey_import_pkcs8(x, &d, GNUTLS_X509_FMT_DER, password,
-					       password ? 0 : GNUTLS_PKCS_NULL_PASSWORD);
-	rc = ret < 0 ? key_import_error(ret, true, err) : key_finish(x, true, out, err);
-	gnutls_x509_privkey_deinit(x);
-	return rc;
-}
 
 /* Parse a key, going through the password candidates when it is
  * encrypted (the caller says whether it is: it has looked already). */
@@ -584,7 +46,7 @@ static enum ck_status load_key(struct ck_bundle *b, const unsigned char *data,
 	enum ck_status rc;
 
 	if (!encrypted) {
-		rc = key_parse(data, len, pem, false, NULL, &k, err);
+		rc = ck_key_decode(data, len, pem, false, NULL, &k, err);
 		goto done;
 	}
 	ck_pw_iter_init(&it, opts->password, b->name);
@@ -600,7 +62,7 @@ static enum ck_status load_key(struct ck_bundle *b, const unsigned char *data,
 		}
 		if (!pass || !*pass) /* PEM key encryption has no "absent" form */
 			continue;
-		rc = key_parse(data, len, pem, true, pass, &k, err);
+		rc = ck_key_decode(data, len, pem, true, pass, &k, err);
 		if (rc != CK_E_BAD_PASSWORD)
 			break;
 	}
@@ -630,155 +92,6 @@ static enum ck_status add_cert_der(struct ck_bundle *b, const unsigned char *der
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
 	}
 	return CK_OK;
-}
-
-enum der_kind {
-	DER_UNKNOWN,
-	DER_CERT,
-	DER_PKCS12,
-	DER_PKCS7,
-	DER_KEY,           /* PKCS#1 or SEC1 */
-	DER_PKCS8_KEY,     /* PKCS#8 PrivateKeyInfo */
-	DER_ENCRYPTED_KEY, /* PKCS#8 EncryptedPrivateKeyInfo */
-	DER_CRL,
-	DER_CSR,
-};
-
-/* Compare the OID whose content starts after the tag byte at p
- * (length octets first) with a dotted string. */
-static bool oid_equals(const unsigned char *p, size_t avail, const char *dotted)
-{
-	char buf[128];
-	int used = 0;
-
-	if (avail > 64)
-		avail = 64;
-	if (asn1_get_object_id_der(p, (int)avail, &used, buf, sizeof buf) != ASN1_SUCCESS)
-		return false;
-	return strcmp(buf, dotted) == 0;
-}
-
-/* The tags of up to `max` children of the constructed value whose
- * content is d[from..to); returns how many were read. */
-static size_t child_tags(const unsigned char *d, size_t from, size_t to, struct ck_tlv *out,
-			 size_t max)
-{
-	size_t n = 0, p = from;
-	while (n < max && p < to) {
-		if (ck_der_read(d + p, to - p, true, (int64_t)p, &out[n], NULL))
-			break;
-		if (out[n].indefinite)
-			return n + 1;
-		p += out[n].hdr_len + out[n].len;
-		n++;
-	}
-	return n;
-}
-
-static bool is_time(const struct ck_tlv *t)
-{
-	return t->cls == 0 && (t->tag == CK_TAG_UTCTIME || t->tag == CK_TAG_GENTIME);
-}
-
-/* Certificate, CRL and CSR share SEQUENCE { SEQUENCE, SEQUENCE, BIT
- * STRING }; their "to be signed" parts tell them apart:
- *   certificate: [0] version, ... | serial, algid, issuer, validity SEQUENCE
- *   CRL:         version, algid, issuer, thisUpdate TIME | algid, issuer, TIME
- *   CSR:         version, subject Name, SubjectPublicKeyInfo, [0] attributes
- *                (a v1 certificate without [0] version has a SEQUENCE
- *                validity fourth) */
-static enum der_kind sniff_signed(const unsigned char *d, size_t tbs_from, size_t tbs_to)
-{
-	struct ck_tlv t[4];
-	size_t n = child_tags(d, tbs_from, tbs_to, t, 4);
-
-	if (n >= 1 && t[0].cls == 0x80 && t[0].tag == 0)
-		return DER_CERT;
-	if (n >= 3 && t[0].tag == CK_TAG_SEQUENCE && is_time(&t[2]))
-		return DER_CRL;
-	if (n >= 4 && t[0].tag == CK_TAG_INTEGER && is_time(&t[3]))
-		return DER_CRL;
-	if (n >= 3 && t[0].tag == CK_TAG_INTEGER && t[1].tag == CK_TAG_SEQUENCE &&
-	    t[2].tag == CK_TAG_SEQUENCE && (n == 3 || (t[3].cls == 0x80 && t[3].tag == 0)))
-		return DER_CSR;
-	return DER_CERT; /* let the certificate parser say what is wrong */
-}
-
-/* Tell DER structures apart from the tags of their first elements. */
-static enum der_kind sniff_der(const unsigned char *d, size_t len, struct ck_error *err)
-{
-	struct ck_tlv outer, t[3];
-	size_t pos, end, n;
-
-	if (ck_der_read(d, len, true, 0, &outer, err))
-		return DER_UNKNOWN;
-	if (outer.tag != CK_TAG_SEQUENCE || !outer.constructed) {
-		ck_error_set_at(err, CK_E_PARSE, 0, "not DER: the data does not start with a SEQUENCE");
-		return DER_UNKNOWN;
-	}
-	pos = outer.hdr_len;
-	end = outer.indefinite ? len : outer.hdr_len + outer.len;
-	n = child_tags(d, pos, end, t, 3);
-	if (n == 0) {
-		/* say why the first element cannot be read */
-		ck_der_read(d + pos, end - pos, true, (int64_t)pos, &t[0], err);
-		if (!err || !err->status)
-			ck_error_set_at(err, CK_E_PARSE, (int64_t)pos, "empty SEQUENCE");
-		return DER_UNKNOWN;
-	}
-	if (t[0].tag == CK_TAG_OID && t[0].cls == 0) {
-		if (oid_equals(d + pos + 1, end - pos - 1, OID_PKCS7_SIGNED))
-			return DER_PKCS7;
-		ck_error_set_at(err, CK_E_UNSUPPORTED, (int64_t)pos,
-				"PKCS#7/CMS content other than SignedData is not a certificate bundle");
-		return DER_UNKNOWN;
-	}
-	if (t[0].tag == CK_TAG_INTEGER && n >= 2) {
-		size_t p1 = pos + t[0].hdr_len + t[0].len;
-		unsigned char v = t[0].len == 1 ? d[pos + t[0].hdr_len] : 0xff;
-		struct ck_tlv in;
-		if (t[1].tag == CK_TAG_INTEGER)
-			return DER_KEY; /* PKCS#1 RSA or DSA */
-		if (t[1].tag == CK_TAG_OCTET_STRING)
-			return DER_KEY; /* SEC1 EC key */
-		if (t[1].tag != CK_TAG_SEQUENCE)
-			return DER_UNKNOWN;
-		/* PFX: version, ContentInfo { OID pkcs7-..., ... } */
-		if (!t[1].indefinite || t[1].constructed) {
-			size_t p2 = p1 + t[1].hdr_len;
-			if (!ck_der_read(d + p2, end - p2, true, (int64_t)p2, &in, NULL) &&
-			    in.tag == CK_TAG_OID &&
-			    (oid_equals(d + p2 + 1, end - p2 - 1, OID_PKCS7_DATA) ||
-			     oid_equals(d + p2 + 1, end - p2 - 1, OID_PKCS7_SIGNED)))
-				return DER_PKCS12;
-		}
-		if (n >= 3 && t[2].tag == CK_TAG_OCTET_STRING)
-			return DER_PKCS8_KEY;
-		return v == 3 ? DER_PKCS12 : DER_UNKNOWN;
-	}
-	if (t[0].tag == CK_TAG_SEQUENCE && t[0].constructed && n >= 2) {
-		if (t[1].tag == CK_TAG_OCTET_STRING)
-			return DER_ENCRYPTED_KEY;
-		if (t[1].tag == CK_TAG_SEQUENCE && (n < 3 || t[2].tag == CK_TAG_BIT_STRING)) {
-			size_t tbs_from = pos + t[0].hdr_len;
-			return sniff_signed(d, tbs_from, tbs_from + t[0].len);
-		}
-	}
-	return DER_UNKNOWN;
-}
-
-/* For outside callers (PKCS#12 key bags, fuzz-key): a DER key is
- * encrypted when it sniffs as an EncryptedPrivateKeyInfo, so DER that
- * only starts like one (SEQUENCE { SEQUENCE, not an OCTET STRING }) is a
- * key that cannot be decoded, not one that needs a password. */
-enum ck_status ck_key_parse(const unsigned char *data, size_t len, bool pem,
-			    const char *password, struct ck_key **out,
-			    struct ck_error *err)
-{
-	bool encrypted = pem ? pem_key_is_encrypted(data, len)
-			     : sniff_der(data, len, NULL) == DER_ENCRYPTED_KEY;
-
-	return key_parse(data, len, pem, encrypted, password, out, err);
 }
 
 static enum ck_status load_pkcs7(struct ck_bundle *b, const unsigned char *d,
@@ -847,18 +160,18 @@ static enum ck_status locate(enum ck_status rc, const unsigned char *d, size_t l
 }
 
 /* What a DER structure is, in messages ("it holds ...", "this is ..."). */
-static const char *der_kind_name(enum der_kind k)
+static const char *der_kind_name(enum ck_der_kind k)
 {
 	switch (k) {
-	case DER_CERT: return "a certificate";
-	case DER_PKCS12: return "a PKCS#12 file";
-	case DER_PKCS7: return "a PKCS#7 structure";
-	case DER_KEY: return "a PKCS#1 or SEC1 key";
-	case DER_PKCS8_KEY: return "a key that is not encrypted";
-	case DER_ENCRYPTED_KEY: return "an encrypted key";
-	case DER_CRL: return "a CRL (certificate revocation list)";
-	case DER_CSR: return "a certificate request (CSR)";
-	case DER_UNKNOWN:
+	case CK_DER_CERT: return "a certificate";
+	case CK_DER_PKCS12: return "a PKCS#12 file";
+	case CK_DER_PKCS7: return "a PKCS#7 structure";
+	case CK_DER_KEY: return "a PKCS#1 or SEC1 key";
+	case CK_DER_PKCS8_KEY: return "a key that is not encrypted";
+	case CK_DER_ENCRYPTED_KEY: return "an encrypted key";
+	case CK_DER_CRL: return "a CRL (certificate revocation list)";
+	case CK_DER_CSR: return "a certificate request (CSR)";
+	case CK_DER_UNKNOWN:
 	default: return NULL;
 	}
 }
@@ -879,36 +192,36 @@ static enum ck_status load_der_kind(struct ck_bundle *b, const unsigned char *d,
 				    struct ck_error *err)
 {
 	struct ck_error sniff_err;
-	enum der_kind kind;
+	enum ck_der_kind kind;
 
 	ck_error_clear(&sniff_err);
-	kind = sniff_der(d, len, &sniff_err);
+	kind = ck_der_sniff(d, len, &sniff_err);
 	switch (kind) {
-	case DER_CERT:
+	case CK_DER_CERT:
 		if (top)
 			b->format = CK_FMT_DER;
 		return add_cert_der(b, d, len, err);
-	case DER_PKCS7:
+	case CK_DER_PKCS7:
 		if (top)
 			b->format = CK_FMT_PKCS7;
 		return load_pkcs7(b, d, len, err);
-	case DER_PKCS12:
+	case CK_DER_PKCS12:
 		if (top)
 			b->format = CK_FMT_PKCS12;
 		return ck_pkcs12_load(b, d, len, opts->password, opts->kdf_budget, err);
-	case DER_KEY:
-	case DER_PKCS8_KEY:
-	case DER_ENCRYPTED_KEY:
+	case CK_DER_KEY:
+	case CK_DER_PKCS8_KEY:
+	case CK_DER_ENCRYPTED_KEY:
 		if (top)
 			b->format = CK_FMT_DER;
-		return load_key(b, d, len, false, kind == DER_ENCRYPTED_KEY, opts, err);
-	case DER_CRL:
+		return load_key(b, d, len, false, kind == CK_DER_ENCRYPTED_KEY, opts, err);
+	case CK_DER_CRL:
 		return ck_error_set(err, CK_E_UNSUPPORTED, "this is %s, not a certificate bundle",
 				    der_kind_name(kind));
-	case DER_CSR:
+	case CK_DER_CSR:
 		return ck_error_set(err, CK_E_UNSUPPORTED, "this is %s, not a certificate",
 				    der_kind_name(kind));
-	case DER_UNKNOWN:
+	case CK_DER_UNKNOWN:
 	default:
 		if (sniff_err.status) {
 			*err = sniff_err;
@@ -1187,9 +500,9 @@ static enum ck_status load_pkcs8_block(struct ck_bundle *b, const struct pem_blo
 				       const struct ck_load_opts *opts, struct ck_error *err)
 {
 	bool enc = label_is(blk, "ENCRYPTED PRIVATE KEY");
-	enum der_kind want = enc ? DER_ENCRYPTED_KEY : DER_PKCS8_KEY;
+	enum ck_der_kind want = enc ? CK_DER_ENCRYPTED_KEY : CK_DER_PKCS8_KEY;
 	const char *what = enc ? "an EncryptedPrivateKeyInfo" : "a PrivateKeyInfo";
-	enum der_kind kind = sniff_der(der, der_len, NULL);
+	enum ck_der_kind kind = ck_der_sniff(der, der_len, NULL);
 
 	if (kind == want)
 		return locate(load_key(b, der, der_len, false, enc, opts, err), der, der_len,
@@ -1227,7 +540,7 @@ static enum ck_status load_pem_block(struct ck_bundle *b, const unsigned char *d
 			 * text: GnuTLS reads that */
 			const unsigned char *text = blk->begin;
 			size_t text_len = (size_t)(blk->stop - blk->begin);
-			rc = load_key(b, text, text_len, true, pem_key_is_encrypted(text, text_len),
+			rc = load_key(b, text, text_len, true, ck_key_pem_is_encrypted(text, text_len),
 				      opts, err);
 		}
 		gnutls_memset(der, 0, der_len);
@@ -1301,12 +614,12 @@ static enum ck_status note_glue(struct ck_bundle *b, const struct pem_block *pre
 			 "every block so). Seen with OpenSSL 3.0: openssl x509 and storeutl pass "
 			 "over the block; Java keytool -printcert fails (\"Failed to parse input\"); "
 			 "GnuTLS certtool reads it.");
-		return note_hint(b, CK_F_PEM_GLUED_BLOCKS, hint,
-				 "block %u (%.*s) starts after other text on line %u (\"%.*s\"): "
-				 "OpenSSL's PEM reader takes a BEGIN only at the start of a line, so "
-				 "nginx, curl, Python and .NET on Linux skip this block",
-				 n, ll, blk->label, blk->line,
-				 (int)(blk->lead_len > 32 ? 32 : blk->lead_len), blk->lead);
+		return ck_bundle_note_hint(b, CK_F_PEM_GLUED_BLOCKS, hint,
+					   "block %u (%.*s) starts after other text on line %u (\"%.*s\"): "
+					   "OpenSSL's PEM reader takes a BEGIN only at the start of a line, so "
+					   "nginx, curl, Python and .NET on Linux skip this block",
+					   n, ll, blk->label, blk->line,
+					   (int)(blk->lead_len > 32 ? 32 : blk->lead_len), blk->lead);
 	}
 	/* OpenSSL rejects the END line of block n - 1; storeutl then skips
 	 * to the next BEGIN at the start of a line, after block n */
@@ -1317,15 +630,15 @@ static enum ck_status note_glue(struct ck_bundle *b, const struct pem_block *pre
 		 "with \"bad end line\"%s; Java keytool -printcert fails (\"Failed to parse "
 		 "input\"); GnuTLS certtool reads every block.",
 		 pl, prev->label, blk->line, n == 2 ? ", openssl x509 reads nothing" : "");
-	return note_hint(b, CK_F_PEM_GLUED_BLOCKS, hint,
-			 "blocks %u and %u are on one line (%u), %s END %.*s and BEGIN %.*s: "
-			 "OpenSSL's PEM reader rejects block %u there (\"bad end line\"), so nginx, "
-			 "curl, Python and .NET on Linux fail to load the file or get only the blocks "
-			 "before it",
-			 n - 1, n, blk->line,
-			 blk->glue == CK_GLUE_TEXT_BETWEEN ? "with other text between" :
-							      "no newline between",
-			 pl, prev->label, ll, blk->label, n - 1);
+	return ck_bundle_note_hint(b, CK_F_PEM_GLUED_BLOCKS, hint,
+				   "blocks %u and %u are on one line (%u), %s END %.*s and BEGIN %.*s: "
+				   "OpenSSL's PEM reader rejects block %u there (\"bad end line\"), so nginx, "
+				   "curl, Python and .NET on Linux fail to load the file or get only the blocks "
+				   "before it",
+				   n - 1, n, blk->line,
+				   blk->glue == CK_GLUE_TEXT_BETWEEN ? "with other text between" :
+									"no newline between",
+				   pl, prev->label, ll, blk->label, n - 1);
 }
 
 /* Certificate blocks in a row are decoded in batches, on several
@@ -1368,10 +681,10 @@ static enum ck_status corrupt_block(struct ck_bundle *b, struct pem_batch *pb, u
 		return rc;
 	if (!pb->corrupt++)
 		pb->first = *err;
-	if (note_hint(b, CK_F_CORRUPT_BLOCK,
-		      "derdump shows where the block breaks; replace it with a good copy or "
-		      "remove it: OpenSSL-based programs refuse the file or stop at that block.",
-		      "PEM block %u could not be read and was skipped: %s", n, err->what))
+	if (ck_bundle_note_hint(b, CK_F_CORRUPT_BLOCK,
+				"derdump shows where the block breaks; replace it with a good copy or "
+				"remove it: OpenSSL-based programs refuse the file or stop at that block.",
+				"PEM block %u could not be read and was skipped: %s", n, err->what))
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
 	ck_error_clear(err);
 	return CK_OK;

@@ -8,9 +8,13 @@ libcore_libcore_la_SOURCES = \
 	libcore/schema.c libcore/schema.h \
 	libcore/dn.c libcore/dn.h \
 	libcore/cert.c libcore/cert.h \
+	libcore/bundle.c libcore/bundle.h \
+	libcore/key.c libcore/key.h \
 	libcore/load.c libcore/load.h \
 	libcore/eckey.c libcore/eckey.h \
 	libcore/pkcs12.c libcore/pkcs12.h \
+	libcore/pkcs12-kdf.c libcore/pkcs12-int.h \
+	libcore/pkcs12-write.c \
 	libcore/p12compat.c libcore/p12compat.h \
 	libcore/jks.c libcore/jks.h \
 	libcore/nc.c libcore/nc.h \

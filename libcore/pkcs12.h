@@ -11,8 +11,9 @@
 #ifndef CK_PKCS12_H
 #define CK_PKCS12_H
 
-#include "export.h"
-#include "load.h"
+#include "bundle.h"
+
+struct ck_buf; /* export.h */
 
 /* Deepest nesting of SafeContentsBags we follow. */
 #define CK_P12_MAX_DEPTH 8
@@ -39,16 +40,6 @@
 enum ck_status ck_pkcs12_load(struct ck_bundle *b, const unsigned char *der,
 			      size_t len, const struct ck_password *pw,
 			      unsigned long long kdf_budget, struct ck_error *err);
-
-/* Decrypt a DER EncryptedPrivateKeyInfo (a PKCS#12 shrouded key bag, or
- * a standalone encrypted PKCS#8 key; `what` names it in messages) with
- * the PKCS#12 PBEs or PBES2, the password taken as above; `pass` NULL is
- * PKCS#12's absent password.  `*known` (if not NULL) tells whether the
- * encryption algorithm was one this code does, so that a caller can
- * hand the others to GnuTLS.  CK_E_BAD_PASSWORD: it did not decrypt. */
-enum ck_status ck_pkcs8_decrypt(const unsigned char *der, size_t len, const char *pass,
-				const char *what, bool *known, struct ck_key **out,
-				struct ck_error *err);
 
 /* Names for the algorithms PKCS#12 files use, for reports:
  * an encryption OID → "AES-256-CBC", a PRF/MAC OID → "SHA256". NULL if

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "libcore/der.h"
+#include "libcore/export.h"
 #include "libcore/pkcs12.h"
 #include "unit.h"
 
