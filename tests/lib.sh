@@ -225,3 +225,21 @@ finish() {
 	[ "$failures" -eq 0 ]
 	exit $?
 }
+
+# metric_lines PREFIX: the lines of the OpenMetrics text in $M that start
+# with PREFIX (a fixed string)
+metric_lines() { P=$1 awk 'index($0, ENVIRON["P"]) == 1' "$M"; }
+
+# expect_metric NAME PREFIX VALUE: in $M, exactly one sample starts with
+# PREFIX, and its value is VALUE
+expect_metric() {
+	checks=$((checks + 1))
+	got=$(metric_lines "$2" | grep -c '')
+	val=$(metric_lines "$2" | sed 's/.* //')
+	if [ "$got" -eq 1 ] && [ "$val" = "$3" ]; then
+		echo "ok: $1"
+	else
+		cp "$M" "$out"
+		fail "$1: $got samples '$2', value '$val', expected $3"
+	fi
+}

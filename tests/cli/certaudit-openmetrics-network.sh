@@ -32,21 +32,10 @@ run certaudit $COMMON --network --jsonl "$T"
 J="$TMPD/jsonl"
 cp "$out" "$J"
 
-starting() { P=$1 awk 'index($0, ENVIRON["P"]) == 1' "$M"; }
-check() {
-	checks=$((checks + 1))
-	got=$(starting "$2" | grep -c '')
-	val=$(starting "$2" | sed 's/.* //')
-	if [ "$got" -eq 1 ] && [ "$val" = "$3" ]; then
-		echo "ok: $1"
-	else
-		cp "$M" "$out"; fail "$1: $got samples '$2', value '$val', expected $3"
-	fi
-}
 C="$T/client.pem"
-check "the CRL nginx serves is up" "chainkit_url_up{file=\"$C\",kind=\"crl\",url=\"http://127.0.0.1:18080/int-ca.crl\"} " 1
-check "the caIssuers URL is up" "chainkit_url_up{file=\"$C\",kind=\"ca-issuers\",url=\"http://127.0.0.1:18080/int-ca.crt\"} " 1
-check "the refused OCSP URL is down" "chainkit_url_up{file=\"$C\",kind=\"ocsp\",url=\"http://127.0.0.1:18081/\"} " 0
+expect_metric "the CRL nginx serves is up" "chainkit_url_up{file=\"$C\",kind=\"crl\",url=\"http://127.0.0.1:18080/int-ca.crl\"} " 1
+expect_metric "the caIssuers URL is up" "chainkit_url_up{file=\"$C\",kind=\"ca-issuers\",url=\"http://127.0.0.1:18080/int-ca.crt\"} " 1
+expect_metric "the refused OCSP URL is down" "chainkit_url_up{file=\"$C\",kind=\"ocsp\",url=\"http://127.0.0.1:18081/\"} " 0
 
 # as many up and latency samples as distinct (file, kind, url) the JSON
 # shows requested; every latency a number of seconds, no longer than the

@@ -41,22 +41,6 @@ run certaudit $COMMON --jsonl "$T"
 J="$TMPD/jsonl"
 cp "$out" "$J"
 
-# starting PREFIX: the lines of the metrics that start with PREFIX (a
-# fixed string)
-starting() { P=$1 awk 'index($0, ENVIRON["P"]) == 1' "$M"; }
-# check NAME PREFIX VALUE: the one sample whose line starts with PREFIX
-# has VALUE
-check() {
-	checks=$((checks + 1))
-	got=$(starting "$2" | grep -c '')
-	val=$(starting "$2" | sed 's/.* //')
-	if [ "$got" -eq 1 ] && [ "$val" = "$3" ]; then
-		echo "ok: $1"
-	else
-		cp "$M" "$out"
-		fail "$1: $got samples '$2', value '$val', expected one of $3"
-	fi
-}
 epoch() { date -u -d "$1" +%s; }
 
 # ---- values
@@ -67,28 +51,28 @@ serial=$(openssl x509 -in "$A/tree/good/server.pem" -noout -serial | sed 's/seri
 subj='CN=audit.example.test,O=chainkit tests'
 iss='CN=chainkit Issuing CA 1,O=chainkit tests'
 L="{file=\"$T/good/server.pem\",subject=\"$subj\",issuer=\"$iss\",serial=\"$serial\",role=\"leaf\",sha256=\"$sha\"}"
-check "not_after = the leaf's notAfter (openssl)" "chainkit_certificate_not_after_timestamp_seconds$L " "$(epoch "$leaf_end")"
-check "not_before = the leaf's notBefore" "chainkit_certificate_not_before_timestamp_seconds$L " "$(epoch "$leaf_start")"
-check "remaining = notAfter - --at" "chainkit_certificate_remaining_seconds$L " \
+expect_metric "not_after = the leaf's notAfter (openssl)" "chainkit_certificate_not_after_timestamp_seconds$L " "$(epoch "$leaf_end")"
+expect_metric "not_before = the leaf's notBefore" "chainkit_certificate_not_before_timestamp_seconds$L " "$(epoch "$leaf_start")"
+expect_metric "remaining = notAfter - --at" "chainkit_certificate_remaining_seconds$L " \
 	"$(($(epoch "$leaf_end") - $(epoch 2030-06-01)))"
 # the expiring leaf: the same time left as the JSON's days_left says
 soon=$(jq -r --arg p "$T/expiring/soon.pem" 'select(.path == $p) | .report.certificates[0] | "\(.days_left) \(.not_after)"' "$J")
 checks=$((checks + 1))
-rem=$(starting "chainkit_certificate_remaining_seconds{file=\"$T/expiring/soon.pem\"" | grep 'role="leaf"' | sed 's/.* //')
+rem=$(metric_lines "chainkit_certificate_remaining_seconds{file=\"$T/expiring/soon.pem\"" | grep 'role="leaf"' | sed 's/.* //')
 if [ -n "$rem" ] && [ $((rem / 86400)) -eq "${soon%% *}" ] &&
 	[ "$rem" -eq $(($(epoch "${soon#* }") - $(epoch 2030-06-01))) ]; then
 	echo "ok: remaining seconds agree with days_left ($soon)"
 else
 	cp "$M" "$out"; fail "remaining '$rem' does not agree with '$soon'"
 fi
-check "incomplete chain" "chainkit_file_chain_complete{file=\"$T/incomplete/leaf-only.pem\"} " 0
-check "complete chain" "chainkit_file_chain_complete{file=\"$T/good/server.pem\"} " 1
-check "expired: not valid" "chainkit_file_chain_valid{file=\"$T/expired/old.pem\"} " 0
-check "expired: trusted" "chainkit_file_chain_trusted{file=\"$T/expired/old.pem\"} " 1
-check "good: valid" "chainkit_file_chain_valid{file=\"$T/good/server.pem\"} " 1
-check "verdict fail" "chainkit_file_verdict{file=\"$T/bad/truncated.der\",verdict=\"fail\"} " 1
-check "verdict not ok" "chainkit_file_verdict{file=\"$T/bad/truncated.der\",verdict=\"ok\"} " 0
-check "verdict warn" "chainkit_file_verdict{file=\"$T/expiring/soon.pem\",verdict=\"warn\"} " 1
+expect_metric "incomplete chain" "chainkit_file_chain_complete{file=\"$T/incomplete/leaf-only.pem\"} " 0
+expect_metric "complete chain" "chainkit_file_chain_complete{file=\"$T/good/server.pem\"} " 1
+expect_metric "expired: not valid" "chainkit_file_chain_valid{file=\"$T/expired/old.pem\"} " 0
+expect_metric "expired: trusted" "chainkit_file_chain_trusted{file=\"$T/expired/old.pem\"} " 1
+expect_metric "good: valid" "chainkit_file_chain_valid{file=\"$T/good/server.pem\"} " 1
+expect_metric "verdict fail" "chainkit_file_verdict{file=\"$T/bad/truncated.der\",verdict=\"fail\"} " 1
+expect_metric "verdict not ok" "chainkit_file_verdict{file=\"$T/bad/truncated.der\",verdict=\"ok\"} " 0
+expect_metric "verdict warn" "chainkit_file_verdict{file=\"$T/expiring/soon.pem\",verdict=\"warn\"} " 1
 checks=$((checks + 1))
 if grep -qF "{file=\"$T/bad/truncated.der\"}" "$M"; then
 	cp "$M" "$out"; fail "a file that could not be read has chain metrics"
@@ -101,9 +85,9 @@ jq -r 'select(.path and (.path | test("\n") | not)) |
 	"\(.path)\t\(.summary.errors) \(.summary.warnings) \(.summary.info)"' "$J" >"$TMPD/want"
 : >"$TMPD/got"
 while IFS="	" read -r p _; do
-	e=$(starting "chainkit_file_findings{file=\"$p\",severity=\"error\"} " | sed 's/.* //')
-	w=$(starting "chainkit_file_findings{file=\"$p\",severity=\"warning\"} " | sed 's/.* //')
-	i=$(starting "chainkit_file_findings{file=\"$p\",severity=\"info\"} " | sed 's/.* //')
+	e=$(metric_lines "chainkit_file_findings{file=\"$p\",severity=\"error\"} " | sed 's/.* //')
+	w=$(metric_lines "chainkit_file_findings{file=\"$p\",severity=\"warning\"} " | sed 's/.* //')
+	i=$(metric_lines "chainkit_file_findings{file=\"$p\",severity=\"info\"} " | sed 's/.* //')
 	printf '%s\t%s %s %s\n' "$p" "$e" "$w" "$i" >>"$TMPD/got"
 done <"$TMPD/want"
 if [ -s "$TMPD/want" ] && cmp -s "$TMPD/want" "$TMPD/got"; then
@@ -111,8 +95,8 @@ if [ -s "$TMPD/want" ] && cmp -s "$TMPD/want" "$TMPD/got"; then
 else
 	diff "$TMPD/want" "$TMPD/got" | head; fail "findings by severity differ from the JSON"
 fi
-check "files audited = the JSON's totals" "chainkit_files_audited " "$(jq -r 'select(.totals) | .totals.files' "$J")"
-check "audit time = --at" "chainkit_audit_timestamp_seconds " "$(epoch 2030-06-01)"
+expect_metric "files audited = the JSON's totals" "chainkit_files_audited " "$(jq -r 'select(.totals) | .totals.files' "$J")"
+expect_metric "audit time = --at" "chainkit_audit_timestamp_seconds " "$(epoch 2030-06-01)"
 
 # ---- label values escaped: \" \\ \n
 checks=$((checks + 1))

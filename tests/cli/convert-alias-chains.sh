@@ -54,19 +54,18 @@ expect "pfx2pem --alias rsakey" 0 '' "left out CN=chainkit EC Root CA,O=chainkit
 check_subjects "pfx2pem --alias rsakey: the shared intermediate and root stay" "$W/rsa.pem" \
 	"chainkit Issuing CA 1,chainkit Test Root CA,client.example.test"
 
-run certconv --to pfx --alias eckey --password-file "$W/pass" --out-password-file "$W/pass" \
-	-o "$W/ec.pfx" "$W/both.jks"
-expect "certconv --alias eckey" 0
-openssl pkcs12 -in "$W/ec.pfx" -passin pass:storepass -nokeys -out "$W/ec-pfx.pem" 2>/dev/null ||
-	openssl pkcs12 -legacy -in "$W/ec.pfx" -passin pass:storepass -nokeys -out "$W/ec-pfx.pem"
-check_subjects "certconv --alias eckey: the EC chain alone" "$W/ec-pfx.pem" \
-	"chainkit EC Issuing CA,chainkit EC Root CA,ec-leaf.example.test"
-
-run pem2pfx --alias eckey --password-file "$W/pass" --out-password-file "$W/pass" \
-	-o "$W/ec2.pfx" "$W/both.jks"
-expect "pem2pfx --alias eckey" 0
-openssl pkcs12 -in "$W/ec2.pfx" -passin pass:storepass -nokeys -out "$W/ec2-pfx.pem" 2>/dev/null ||
-	openssl pkcs12 -legacy -in "$W/ec2.pfx" -passin pass:storepass -nokeys -out "$W/ec2-pfx.pem"
-check_subjects "pem2pfx --alias eckey: the EC chain alone" "$W/ec2-pfx.pem" \
-	"chainkit EC Issuing CA,chainkit EC Root CA,ec-leaf.example.test"
+# the certificates of a PFX that TOOL wrote with --alias eckey
+pfx_alias_eckey() { # pfx_alias_eckey TOOL ARGS...
+	tool=$1
+	shift
+	run "$tool" "$@" --alias eckey --password-file "$W/pass" --out-password-file "$W/pass" \
+		-o "$W/$tool.pfx" "$W/both.jks"
+	expect "$tool --alias eckey" 0
+	openssl pkcs12 -in "$W/$tool.pfx" -passin pass:storepass -nokeys -out "$W/$tool-pfx.pem" 2>/dev/null ||
+		openssl pkcs12 -legacy -in "$W/$tool.pfx" -passin pass:storepass -nokeys -out "$W/$tool-pfx.pem"
+	check_subjects "$tool --alias eckey: the EC chain alone" "$W/$tool-pfx.pem" \
+		"chainkit EC Issuing CA,chainkit EC Root CA,ec-leaf.example.test"
+}
+pfx_alias_eckey certconv --to pfx
+pfx_alias_eckey pem2pfx
 finish
