@@ -388,11 +388,25 @@ static int ext_eku(struct ck_cert *c, const gnutls_datum_t *d)
 	return ret;
 }
 
-static void copy_keyid(unsigned char *dst, uint8_t *dst_len, const gnutls_datum_t *id)
+/* Point *dst at the key identifier's bytes: in the DER, where the
+ * extension holds them (any place with the same bytes will do), or in
+ * keyid_copy, slot `slot`, when they are not there as they are (GnuTLS
+ * reads some BER encodings).  Returns 0 or GNUTLS_E_MEMORY_ERROR. */
+static int set_keyid(struct ck_cert *c, const unsigned char **dst, uint8_t *dst_len, int slot,
+		     const gnutls_datum_t *id)
 {
 	size_t n = id->size > CK_KEYID_MAX ? CK_KEYID_MAX : id->size;
-	memcpy(dst, id->data, n);
+	const unsigned char *at = n ? memmem(c->der, c->der_len, id->data, n) : c->der;
+
+	if (!at) {
+		if (!c->keyid_copy && !(c->keyid_copy = malloc(2 * CK_KEYID_MAX)))
+			return GNUTLS_E_MEMORY_ERROR;
+		memcpy(c->keyid_copy + slot * CK_KEYID_MAX, id->data, n);
+		at = c->keyid_copy + slot * CK_KEYID_MAX;
+	}
+	*dst = at;
 	*dst_len = (uint8_t)n;
+	return 0;
 }
 
 static int ext_aki(struct ck_cert *c, const gnutls_datum_t *d)
@@ -404,7 +418,7 @@ static int ext_aki(struct ck_cert *c, const gnutls_datum_t *d)
 		return ret;
 	ret = gnutls_x509_ext_import_authority_key_id(d, aki, 0);
 	if (ret >= 0 && gnutls_x509_aki_get_id(aki, &id) >= 0)
-		copy_keyid(c->aki, &c->aki_len, &id);
+		ret = set_keyid(c, &c->aki, &c->aki_len, 1, &id);
 	gnutls_x509_aki_deinit(aki);
 	return ret < 0 ? ret : 0;
 }
@@ -472,7 +486,7 @@ static int read_extension(struct ck_cert *c, const char *oid, unsigned critical,
 		gnutls_datum_t id = { NULL, 0 };
 		ret = gnutls_x509_ext_import_subject_key_id(data, &id);
 		if (ret >= 0)
-			copy_keyid(c->ski, &c->ski_len, &id);
+			ret = set_keyid(c, &c->ski, &c->ski_len, 0, &id);
 		gnutls_free(id.data);
 	} else if (strcmp(oid, "2.5.29.35") == 0) {
 		ret = ext_aki(c, data);
@@ -750,8 +764,14 @@ static int read_signature_algo(struct ck_cert *c, gnutls_x509_crt_t crt)
 		name = pss;
 	else if (!name && gnutls_x509_crt_get_signature_oid(crt, oid, &oid_size) >= 0)
 		name = oid;
-	c->sig_algo_name = strdup(name ? name : "unknown");
-	return c->sig_algo_name ? 0 : GNUTLS_E_MEMORY_ERROR;
+	if (name == pss || name == oid) {
+		/* GnuTLS's names are static: only these are copied */
+		if (!(c->sig_algo_name_copy = strdup(name)))
+			return GNUTLS_E_MEMORY_ERROR;
+		name = c->sig_algo_name_copy;
+	}
+	c->sig_algo_name = name ? name : "unknown";
+	return 0;
 }
 
 static int read_serial(struct ck_cert *c, gnutls_x509_crt_t crt)
@@ -792,6 +812,30 @@ static int crt_import(gnutls_x509_crt_t *crt, const gnutls_datum_t *d)
 	return ret;
 }
 
+/* Subject, issuer and serial in one allocation (two fewer per
+ * certificate, for bundles of 100,000); left as they are when there is
+ * no memory for it. */
+static void pack_names(struct ck_cert *c)
+{
+	size_t ls = strlen(c->subject) + 1, li = strlen(c->issuer) + 1;
+	size_t lr = c->serial ? strlen(c->serial) + 1 : 0;
+	char *b = malloc(ls + li + lr);
+
+	if (!b)
+		return;
+	memcpy(b, c->subject, ls);
+	memcpy(b + ls, c->issuer, li);
+	if (lr)
+		memcpy(b + ls + li, c->serial, lr);
+	free(c->subject);
+	free(c->issuer);
+	free(c->serial);
+	c->subject = b;
+	c->issuer = b + ls;
+	c->serial = lr ? b + ls + li : NULL;
+	c->names_packed = true;
+}
+
 static enum ck_status fill_from_gnutls(struct ck_cert *c, struct ck_error *err)
 {
 	gnutls_x509_crt_t crt = NULL;
@@ -818,6 +862,8 @@ static enum ck_status fill_from_gnutls(struct ck_cert *c, struct ck_error *err)
 	}
 	ret = read_serial(c, crt);
 	if (ret >= 0)
+		pack_names(c);
+	if (ret >= 0)
 		ret = read_key_info(c, crt);
 	if (ret >= 0)
 		ret = read_signature_algo(c, crt);
@@ -841,15 +887,12 @@ enum ck_status ck_cert_from_der(const unsigned char *der, size_t len,
 
 	if (len == 0 || len > UINT32_MAX)
 		return ck_error_set(err, CK_E_PARSE, "empty or oversized certificate");
-	c = calloc(1, sizeof *c);
+	/* the record and its DER in one block (see der_inline()) */
+	c = calloc(1, sizeof *c + len);
 	if (!c)
 		return ck_error_set(err, CK_E_NOMEM, "out of memory");
 	c->path_len = -1;
-	c->der = malloc(len);
-	if (!c->der) {
-		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
-		goto fail;
-	}
+	c->der = (unsigned char *)(c + 1);
 	memcpy(c->der, der, len);
 	c->der_len = len;
 
@@ -861,7 +904,6 @@ enum ck_status ck_cert_from_der(const unsigned char *der, size_t len,
 		goto fail;
 
 	gnutls_hash_fast(GNUTLS_DIG_SHA256, c->der, c->der_len, c->sha256);
-	gnutls_hash_fast(GNUTLS_DIG_SHA1, c->der, c->der_len, c->sha1);
 	gnutls_hash_fast(GNUTLS_DIG_SHA256, ck_cert_span(c, c->spki), c->spki.len,
 			 c->spki_sha256);
 	c->self_issued = ck_dn_equal(ck_cert_span(c, c->subject_raw), c->subject_raw.len,
@@ -1093,16 +1135,27 @@ void ck_cert_extra_cleanup(struct ck_cert_extra *e)
 	memset(e, 0, sizeof *e);
 }
 
+/* The DER follows the record in the same block (ck_cert_from_der and
+ * ck_cert_dup allocate so: one allocation less per certificate). */
+static bool der_inline(const struct ck_cert *c)
+{
+	return c->der == (const unsigned char *)(c + 1);
+}
+
 void ck_cert_free(struct ck_cert *c)
 {
 	if (!c)
 		return;
-	free(c->der);
+	if (!der_inline(c))
+		free(c->der);
 	free(c->name_constraints);
 	free(c->subject);
-	free(c->issuer);
-	free(c->serial);
-	free(c->sig_algo_name);
+	if (!c->names_packed) {
+		free(c->issuer);
+		free(c->serial);
+	}
+	free(c->sig_algo_name_copy);
+	free(c->keyid_copy);
 	strv_free(c->eku);
 	strv_free(c->san);
 	strv_free(c->aia_ca_issuers);
@@ -1120,22 +1173,45 @@ static char *strdup_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* Where `p` (a key identifier of src, or NULL) is in the copy c. */
+static const unsigned char *rebase_keyid(const struct ck_cert *src, const struct ck_cert *c,
+					 const unsigned char *p)
+{
+	if (!p)
+		return NULL;
+	if (p >= src->der && p < src->der + src->der_len)
+		return c->der + (p - src->der);
+	if (src->keyid_copy && c->keyid_copy)
+		return c->keyid_copy + (p - src->keyid_copy);
+	return NULL;
+}
+
 enum ck_status ck_cert_dup(const struct ck_cert *src, struct ck_cert **out)
 {
-	struct ck_cert *c = malloc(sizeof *c);
+	struct ck_cert *c = malloc(sizeof *c + src->der_len);
 	bool ok;
 
 	if (!c)
 		return CK_E_NOMEM;
 	*c = *src;
-	c->der = malloc(src->der_len);
+	c->der = (unsigned char *)(c + 1);
+	memcpy(c->der, src->der, src->der_len);
+	/* key identifiers: at the same place in the copy's DER, or copied */
+	c->keyid_copy = NULL;
+	if (src->keyid_copy && (c->keyid_copy = malloc(2 * CK_KEYID_MAX)))
+		memcpy(c->keyid_copy, src->keyid_copy, 2 * CK_KEYID_MAX);
+	c->ski = rebase_keyid(src, c, src->ski);
+	c->aki = rebase_keyid(src, c, src->aki);
+	c->sig_algo_name_copy = NULL;
+	if (src->sig_algo_name_copy && (c->sig_algo_name_copy = strdup(src->sig_algo_name_copy)))
+		c->sig_algo_name = c->sig_algo_name_copy;
 	c->name_constraints = NULL;
 	if (src->name_constraints && (c->name_constraints = malloc(src->name_constraints_len)))
 		memcpy(c->name_constraints, src->name_constraints, src->name_constraints_len);
+	c->names_packed = false;
 	c->subject = strdup_null(src->subject);
 	c->issuer = strdup_null(src->issuer);
 	c->serial = strdup_null(src->serial);
-	c->sig_algo_name = strdup_null(src->sig_algo_name);
 	c->eku = strv_dup(src->eku);
 	c->san = strv_dup(src->san);
 	c->aia_ca_issuers = strv_dup(src->aia_ca_issuers);
@@ -1147,12 +1223,11 @@ enum ck_status ck_cert_dup(const struct ck_cert *src, struct ck_cert **out)
 	c->local_key_id = NULL;
 	if (src->local_key_id && (c->local_key_id = malloc(src->local_key_id_len)))
 		memcpy(c->local_key_id, src->local_key_id, src->local_key_id_len);
-	if (c->der)
-		memcpy(c->der, src->der, src->der_len);
-
-	ok = c->der && (!src->name_constraints || c->name_constraints) &&
+	ok = (!src->keyid_copy || c->keyid_copy) &&
+	     (!src->name_constraints || c->name_constraints) &&
 	     (!src->subject || c->subject) && (!src->issuer || c->issuer) &&
-	     (!src->serial || c->serial) && (!src->sig_algo_name || c->sig_algo_name) &&
+	     (!src->serial || c->serial) &&
+	     (!src->sig_algo_name_copy || c->sig_algo_name_copy) &&
 	     (!src->eku || c->eku) && (!src->san || c->san) &&
 	     (!src->aia_ca_issuers || c->aia_ca_issuers) &&
 	     (!src->aia_ocsp || c->aia_ocsp) && (!src->crl_dp || c->crl_dp) &&
@@ -1166,6 +1241,11 @@ enum ck_status ck_cert_dup(const struct ck_cert *src, struct ck_cert **out)
 	}
 	*out = c;
 	return CK_OK;
+}
+
+void ck_cert_sha1(const struct ck_cert *c, unsigned char out[20])
+{
+	gnutls_hash_fast(GNUTLS_DIG_SHA1, c->der, c->der_len, out);
 }
 
 bool ck_cert_equal(const struct ck_cert *a, const struct ck_cert *b)

@@ -55,16 +55,21 @@ struct ck_cert {
 	char *subject; /* RFC 4514 */
 	char *issuer;
 	char *serial;  /* lowercase hex, no colons */
+	bool names_packed; /* the three above are one allocation, at subject */
 	time_t not_before, not_after;
 	int version;
 
 	unsigned char sha256[32];
-	unsigned char sha1[20];
 	unsigned char spki_sha256[32]; /* matches keys and re-issued anchors */
 
-	unsigned char ski[CK_KEYID_MAX];
-	unsigned char aki[CK_KEYID_MAX];
+	/* Key identifiers (at most CK_KEYID_MAX bytes kept): they point into
+	 * `der`, where the extension holds them, or, when GnuTLS gave
+	 * bytes not found there as they are, into `keyid_copy` (owned).
+	 * Kept as pointers: a bundle of 100,000 certificates holds
+	 * 100,000 of these records. */
+	const unsigned char *ski, *aki;
 	uint8_t ski_len, aki_len;
+	unsigned char *keyid_copy;
 
 	int pk_algo;   /* gnutls_pk_algorithm_t */
 	unsigned bits;
@@ -72,7 +77,9 @@ struct ck_cert {
 	int sig_algo;  /* gnutls_sign_algorithm_t; 0 when GnuTLS cannot verify it */
 	int sig_hash;  /* gnutls_digest_algorithm_t the signature uses; 0 unknown
 	                * (known for RSA-PSS hashes GnuTLS cannot verify with) */
-	char *sig_algo_name; /* name or OID as found */
+	const char *sig_algo_name; /* name or OID as found (GnuTLS's static name, or
+				    * sig_algo_name_copy) */
+	char *sig_algo_name_copy;
 
 	bool has_basic_constraints;
 	bool ca;
@@ -106,6 +113,10 @@ void ck_cert_free(struct ck_cert *cert);
 
 /* Deep copy (the friendly name and key id included). */
 enum ck_status ck_cert_dup(const struct ck_cert *cert, struct ck_cert **out);
+
+/* The certificate's SHA-1 fingerprint (computed on each call: only
+ * output and PKCS#12 localKeyIds want it). */
+void ck_cert_sha1(const struct ck_cert *c, unsigned char out[20]);
 
 /* Pointer/length of a span inside the record's DER. */
 static inline const unsigned char *ck_cert_span(const struct ck_cert *c,

@@ -107,10 +107,10 @@ struct ck_chain_opts {
 #define CK_CHAIN_MAX_DEPTH 12
 
 /* One issuer the builder considered for the certificate at `pos`. */
-struct ck_trace_entry {
-	size_t pos;           /* position of the certificate being extended */
-	size_t child;         /* its pool index */
-	size_t candidate;     /* the candidate issuer's pool index */
+struct ck_trace_entry { /* 24 bytes: a bundle of 100,000 chains keeps every one */
+	uint32_t pos;         /* position of the certificate being extended */
+	uint32_t child;       /* its pool index */
+	uint32_t candidate;   /* the candidate issuer's pool index */
 	bool taken;           /* on the reported path */
 	const char *reason;   /* why rejected, or what happened; one line (owned by
 				 the chain; not always a malloc'ed copy of its own) */

@@ -465,6 +465,7 @@ enum ck_status ck_pkcs12_write(const struct ck_cert *const *certs, size_t ncerts
 	unsigned char *part = NULL, *safe = NULL, *pfx = NULL;
 	size_t part_len = 0, safe_len = 0, pfx_len = 0;
 	long keyed = -1;
+	unsigned char sha1[20];
 	enum ck_status rc;
 
 	memset(&attrs, 0, sizeof attrs);
@@ -487,7 +488,9 @@ enum ck_status ck_pkcs12_write(const struct ck_cert *const *certs, size_t ncerts
 			keyed = (long)i;
 	if (!key && ncerts && !o.java_trusted)
 		keyed = 0;
-	rc = w_attrs_make(o.friendly_name, key && keyed >= 0 ? certs[keyed]->sha1 : NULL, 20,
+	if (key && keyed >= 0)
+		ck_cert_sha1(certs[keyed], sha1);
+	rc = w_attrs_make(o.friendly_name, key && keyed >= 0 ? sha1 : NULL, 20,
 			  &attrs, err);
 	if (!rc)
 		rc = ck_der_create("CHAINKIT.AuthenticatedSafe", &as, err);

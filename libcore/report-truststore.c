@@ -41,6 +41,7 @@ json_t *ck_report_store_cert(const struct ck_trust_store *s, size_t i, time_t at
 	const struct ck_cert *c = s->certs[i];
 	const struct ck_trust_meta *m = &s->meta[i];
 	json_t *o = json_object(), *views;
+	unsigned char sha1[20];
 
 	if (!o)
 		return NULL;
@@ -54,7 +55,8 @@ json_t *ck_report_store_cert(const struct ck_trust_store *s, size_t i, time_t at
 	json_object_set_new(o, "key", key_json(c));
 	json_object_set_new(o, "signature_algorithm", ck_json_str(c->sig_algo_name));
 	json_object_set_new(o, "sha256", ck_json_hex(c->sha256, 32));
-	json_object_set_new(o, "sha1", ck_json_hex(c->sha1, 20));
+	ck_cert_sha1(c, sha1);
+	json_object_set_new(o, "sha1", ck_json_hex(sha1, 20));
 	json_object_set_new(o, "subject_key_id", ck_json_hex(c->ski, c->ski_len));
 	json_object_set_new(o, "self_signed", json_boolean(self_signed(c)));
 	json_object_set_new(o, "ca", json_boolean(c->has_basic_constraints && c->ca));

@@ -241,6 +241,7 @@ static json_t *cert_json(const struct ck_analysis *a, size_t out_index)
 	const struct ck_cert *c = e->cert;
 	json_t *o = json_object(), *key, *aia;
 	const char *curve = ck_cert_curve_name(c);
+	unsigned char sha1[20];
 	int verified = -1;
 	long by = ck_analysis_issuer(a, out_index, &verified);
 	bool self_signed = false;
@@ -273,7 +274,8 @@ static json_t *cert_json(const struct ck_analysis *a, size_t out_index)
 	json_object_set_new(o, "key", key);
 	json_object_set_new(o, "signature_algorithm", ck_json_str(c->sig_algo_name));
 	json_object_set_new(o, "sha256", hex_or_null(c->sha256, 32));
-	json_object_set_new(o, "sha1", hex_or_null(c->sha1, 20));
+	ck_cert_sha1(c, sha1);
+	json_object_set_new(o, "sha1", hex_or_null(sha1, 20));
 	json_object_set_new(o, "subject_key_id", hex_or_null(c->ski, c->ski_len));
 	json_object_set_new(o, "authority_key_id", hex_or_null(c->aki, c->aki_len));
 	json_object_set_new(o, "key_usage", key_usage_json(c));

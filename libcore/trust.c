@@ -926,7 +926,9 @@ unsigned ck_trust_match(const struct ck_cert *c, const char *pattern)
 	if (pattern_hex(pattern, hex, sizeof hex)) {
 		if (hex_prefix(c->sha256, 32, hex))
 			m |= CK_MATCH_SHA256;
-		if (hex_prefix(c->sha1, 20, hex))
+		unsigned char sha1[20];
+		ck_cert_sha1(c, sha1);
+		if (hex_prefix(sha1, 20, hex))
 			m |= CK_MATCH_SHA1;
 		if (c->ski_len && hex_prefix(c->ski, c->ski_len, hex))
 			m |= CK_MATCH_KEY_ID;
