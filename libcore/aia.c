@@ -380,11 +380,11 @@ long ck_aia_cert_index(const struct ck_aia_report *r, const struct ck_cert *c)
 /* ---------------------------------------------------------------- */
 /* one round */
 
+/* An entry of a round's batch: the input it belongs to says the time
+ * and warning threshold its answer is checked with. */
 struct pending {
 	struct run *ru;
-	size_t entry;
-	struct ck_net_request req;
-	unsigned char *der;   /* OCSP request body */
+	struct ck_url_entry *e;
 };
 
 /* Is a caIssuers URL of `c` requested in this round? */
@@ -419,7 +419,10 @@ static const char *requestable(unsigned schemes, struct ck_url_entry *e)
 	return t;
 }
 
-enum ck_status ck_url_entry_request(struct ck_url_entry *e, unsigned schemes,
+/* The request for an entry (see ck_url_entry_enqueue()); *use false
+ * when the entry is settled without one.  *der, when set, is the OCSP
+ * request (req->post for POST, in the URL for GET). */
+static enum ck_status entry_request(struct ck_url_entry *e, unsigned schemes,
 				    struct ck_net_request *req, unsigned char **der, bool *use)
 {
 	const char *url;
@@ -461,17 +464,29 @@ enum ck_status ck_url_entry_request(struct ck_url_entry *e, unsigned schemes,
 	return CK_OK;
 }
 
-/* Prepare the request of entry i for this round.  *use is false when
- * the entry is settled without a request (invalid URL, --list) or waits
- * for a later round (round stays 0). */
-static enum ck_status prepare(struct run *ru, size_t i, unsigned round, bool last,
-			      struct pending *p, bool *use)
+enum ck_status ck_url_entry_enqueue(struct ck_url_entry *e, unsigned schemes,
+				    struct ck_url_batch *b, void *ctx)
 {
-	struct ck_url_entry *e = &ru->r->urls[i];
+	struct ck_net_request req;
+	unsigned char *der = NULL;
+	bool use = false;
+	enum ck_status rc = entry_request(e, schemes, &req, &der, &use);
 
-	*use = false;
-	memset(p, 0, sizeof *p);
-	p->entry = i;
+	if (rc || !use) {
+		free(der);
+		return rc;
+	}
+	return ck_url_batch_add(b, &req, der, ctx);
+}
+
+/* Put the entry of p into this round's batch, or settle it without a
+ * request (invalid URL, --list), or leave it for a later round (its
+ * round stays 0). */
+static enum ck_status prepare(struct pending *p, unsigned round, bool last, struct ck_url_batch *b)
+{
+	struct run *ru = p->ru;
+	struct ck_url_entry *e = p->e;
+
 	e->issuer = issuer_in(ru->cur, e->cert);
 	if (e->kind == CK_KIND_OCSP && !e->issuer && !last && issuer_pending(ru->r, e->cert, round))
 		return CK_OK; /* next round, when the issuer may be known */
@@ -480,7 +495,7 @@ static enum ck_status prepare(struct run *ru, size_t i, unsigned round, bool las
 		requestable(ru->schemes, e);
 		return CK_OK;
 	}
-	return ck_url_entry_request(e, ru->schemes, &p->req, &p->der, use);
+	return ck_url_entry_enqueue(e, ru->schemes, b, p);
 }
 
 static const char *ldap_attr(enum ck_url_kind k)
@@ -567,27 +582,25 @@ void ck_url_entry_settle(struct ck_url_entry *e, struct ck_net_result *net, time
 	}
 }
 
-static double now_ms(void)
+static enum ck_status settle_pending(void *arg, void *ctx, struct ck_net_result *net)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+	struct pending *p = ctx;
+	(void)arg;
+	ck_url_entry_settle(p->e, net, p->ru->r->at, p->ru->warn_hours);
+	return CK_OK;
 }
 
 /* One round over every input still going: prepare every entry not
- * settled yet, fetch each distinct request once (many certificates, and
- * many inputs, share their issuers' URLs), and settle every entry with
- * its own copy of the answer. */
+ * settled yet (caIssuers first, so that issuer_pending() knows about
+ * them), and settle them all with one batch (many certificates, and
+ * many inputs, share their issuers' URLs). */
 static enum ck_status run_round(struct run *runs, size_t nruns, unsigned round, bool last,
 				struct ck_error *err)
 {
 	struct pending *ps = NULL;
-	struct ck_net_reqset set = { 0 };
-	struct ck_net_result *res = NULL;
-	long *uniq = NULL;
+	struct ck_url_batch b = { 0 };
 	size_t n = 0, todo = 0;
 	enum ck_status rc = CK_OK;
-	double t0, spent;
 
 	for (size_t k = 0; k < nruns; k++) {
 		runs[k].any = false;
@@ -597,34 +610,20 @@ static enum ck_status run_round(struct run *runs, size_t nruns, unsigned round, 
 	if (!todo)
 		return CK_OK;
 	ps = calloc(todo, sizeof *ps);
-	res = calloc(todo, sizeof *res);
-	uniq = calloc(todo, sizeof *uniq);
-	if (!ps || ck_net_reqset_init(&set, todo) || !res || !uniq) {
+	if (!ps || ck_url_batch_init(&b, todo)) {
 		rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
 		goto out;
 	}
 	for (size_t k = 0; k < nruns && !rc; k++) {
 		struct run *ru = &runs[k];
-		struct ck_aia_report *r = ru->r;
-		if (ru->done)
-			continue;
-		/* caIssuers first, so that issuer_pending() knows about them */
-		for (int pass = 0; pass < 2 && !rc; pass++) {
-			for (size_t i = 0; i < r->nurls && !rc; i++) {
-				bool use = false, ca = r->urls[i].kind == CK_KIND_CA_ISSUERS;
-				if (r->urls[i].round || ca != (pass == 0))
+		for (int pass = 0; !ru->done && pass < 2 && !rc; pass++) {
+			for (size_t i = 0; i < ru->r->nurls && !rc; i++) {
+				struct ck_url_entry *e = &ru->r->urls[i];
+				if (e->round || (e->kind == CK_KIND_CA_ISSUERS) != (pass == 0))
 					continue;
-				rc = prepare(ru, i, round, last, &ps[n], &use);
-				ps[n].ru = ru;
-				if (r->urls[i].round)
-					ru->any = true;
-				if (!use) {
-					free(ps[n].der);
-					ps[n].der = NULL;
-					continue;
-				}
-				uniq[n] = ck_net_reqset_add(&set, &ps[n].req); /* room for todo: never -1 */
-				n++;
+				ps[n] = (struct pending){ .ru = ru, .e = e };
+				rc = prepare(&ps[n++], round, last, &b);
+				ru->any = ru->any || e->round;
 			}
 		}
 	}
@@ -632,32 +631,13 @@ static enum ck_status run_round(struct run *runs, size_t nruns, unsigned round, 
 		rc = ck_error_set(err, rc, "out of memory");
 		goto out;
 	}
-	t0 = now_ms();
-	rc = ck_net_run(set.reqs, set.n, &runs[0].o->net, res, err);
-	spent = now_ms() - t0;
+	rc = ck_url_batch_run(&b, &runs[0].o->net, settle_pending, NULL, err);
 	for (size_t k = 0; k < nruns; k++)
 		if (runs[k].any)
-			runs[k].r->elapsed_ms += spent;
-	if (rc)
-		goto out;
-	for (size_t k = 0; k < n; k++) {
-		struct ck_net_result copy;
-		if (ck_net_result_copy(&res[uniq[k]], &copy)) {
-			rc = ck_error_set(err, CK_E_NOMEM, "out of memory");
-			goto out;
-		}
-		ck_url_entry_settle(&ps[k].ru->r->urls[ps[k].entry], &copy, ps[k].ru->r->at,
-				    ps[k].ru->warn_hours);
-	}
+			runs[k].r->elapsed_ms += b.elapsed_ms;
 out:
-	for (size_t k = 0; ps && k < todo; k++)
-		free(ps[k].der);
-	for (size_t k = 0; res && k < todo; k++)
-		ck_net_result_cleanup(&res[k]);
+	ck_url_batch_cleanup(&b);
 	free(ps);
-	ck_net_reqset_free(&set);
-	free(res);
-	free(uniq);
 	return rc;
 }
 

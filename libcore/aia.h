@@ -4,7 +4,7 @@
  * from a caIssuers URL (the missing links, as a client would complete
  * the chain), plus URLs given by the user.
  *
- * ck_aia_check() lists the URLs, fetches them all concurrently (net),
+ * ck_aia_check() lists the URLs, fetches them all concurrently (urlbatch),
  * and checks what each served: a caIssuers answer must hold the
  * certificate that issued the URL's certificate; a CRL or an OCSP
  * response must come from that issuer, be current as of `at`, and not
@@ -17,6 +17,7 @@
 #include "checks.h"
 #include "net.h"
 #include "revocation.h"
+#include "urlbatch.h"
 
 enum ck_url_kind {
 	CK_KIND_CA_ISSUERS = 0,
@@ -126,22 +127,25 @@ enum ck_status ck_aia_check_all(const struct ck_aia_input *in, size_t n,
 				struct ck_aia_report **out, struct ck_error *err);
 
 /* One URL at a time, for callers that check the URLs of many bundles
- * together (certaudit --network): they make the entries, gather the
- * requests, make each distinct one once with ck_net_run(), and settle
- * every entry with a copy of its answer (ck_net_result_copy()). */
+ * together (certaudit --network): they make the entries, put them in
+ * one batch (urlbatch.h) with ck_url_entry_enqueue(), and settle each
+ * with its own answer from ck_url_batch_run() (ck_url_entry_settle()). */
 
 /* Set up an entry (url copied; cert borrowed; `method` "GET" or "POST",
  * static).  The caller sets e->issuer (borrowed) when it knows it. */
 enum ck_status ck_url_entry_init(struct ck_url_entry *e, enum ck_url_kind kind, const char *url,
 				 const struct ck_cert *cert, unsigned position, const char *method);
 
-/* The request for an entry: the URL is validated, and an entry that
- * cannot be requested is settled here (*use false: result and note
- * set).  An OCSP entry whose issuer is known gets its request built (in
- * *der, malloc'ed, which req->post points to for POST), one whose
- * issuer is unknown a GET of the bare URL.  Only CK_E_NOMEM fails. */
-enum ck_status ck_url_entry_request(struct ck_url_entry *e, unsigned schemes,
-				    struct ck_net_request *req, unsigned char **der, bool *use);
+/* Add the request for an entry to `b`, with `ctx` (what the batch
+ * hands the settle function for it; the entry itself will do): the URL
+ * is validated, and an entry that cannot be requested is settled here
+ * instead (result and note set, nothing added).  An OCSP entry whose
+ * issuer is known gets its request built (POST, or GET with the request
+ * in the URL), one whose issuer is unknown a GET of the bare URL.  The
+ * entry must outlive the batch's run (the request borrows its URL).
+ * Only CK_E_NOMEM fails (and CK_E_INTERNAL when `b` is full). */
+enum ck_status ck_url_entry_enqueue(struct ck_url_entry *e, unsigned schemes,
+				    struct ck_url_batch *b, void *ctx);
 
 /* Settle an entry with what its request gave (`net` is taken over and
  * cleared): the transport class, or what the content is worth as of

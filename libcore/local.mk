@@ -24,6 +24,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/findings.c libcore/findings.h libcore/findings.def \
 	libcore/checks.c libcore/checks.h \
 	libcore/net.c libcore/net.h \
+	libcore/urlbatch.c libcore/urlbatch.h \
 	libcore/tls.c libcore/tls.h \
 	libcore/starttls.c libcore/starttls.h \
 	libcore/revocation.c libcore/revocation.h \

@@ -1351,7 +1351,7 @@ enum ck_status ck_net_run(const struct ck_net_request *reqs, size_t n,
 			if (o.progress)
 				o.progress(o.progress_ctx, done, n);
 		}
-		if (active && curl_multi_poll(m, NULL, 0, 200, NULL) != CURLM_OK) {
+		if (active && curl_multi_poll(m, NULL, 0, CK_NET_POLL_MS, NULL) != CURLM_OK) {
 			rc = ck_error_set(err, CK_E_INTERNAL, "libcurl multi interface failed");
 			goto out;
 		}

@@ -214,8 +214,25 @@ bool ck_net_resolve_check(const char *entry, char *why, size_t whylen);
 bool ck_net_no_proxy(const char *url, const char *list);
 
 #define CK_NET_MAX_BODY_DEFAULT (1024u * 1024)
+
+/* Every default timeout of libcore and the tools, in one place (the
+ * timeouts of other clients that runtime.c models are facts about
+ * them, not defaults of ours, and stay there). */
+/* URL fetches (ck_net_run): the TCP connect of one hop (name resolution included) */
 #define CK_NET_CONNECT_TIMEOUT_DEFAULT_MS 5000u
+/* URL fetches: one URL, every hop included (online revocation: all fetches of an analysis) */
 #define CK_NET_TIMEOUT_DEFAULT_MS 10000u
+/* URL fetches: the longest ck_net_run() sleeps between looks at its transfers */
+#define CK_NET_POLL_MS 200
+/* TLS probe (tls.h, mtlsprobe): the TCP connect, every address together */
+#define CK_TLS_CONNECT_TIMEOUT_DEFAULT_MS 10000u
+/* TLS probe: the handshake, then each read */
+#define CK_TLS_TIMEOUT_DEFAULT_MS 30000u
+/* TLS probe: the read after a TLS 1.3 handshake waits at least this
+ * long, and at least twice the handshake (a round trip and back) */
+#define CK_TLS_LINGER_MIN_MS 1000u
+/* TLS probe: the close_notify sent at the end waits at most this long */
+#define CK_TLS_BYE_TIMEOUT_MS 100u
 
 /* The limits that apply to one URL: its budget (every hop included),
  * and the connect limit, which the budget caps (--timeout 2 with the

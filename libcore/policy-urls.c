@@ -2,19 +2,19 @@
  *
  * A set holds the URLs of one analysed bundle, with copies of the
  * certificates they belong to, so that it outlives the bundle.  The sets
- * of a whole run are checked together: every URL's request is prepared
- * (aia), identical requests are made once (a thousand bundles under one
- * intermediate name its caIssuers and CRL URLs a thousand times, and
- * their OCSP requests for that intermediate are byte for byte the same),
- * all concurrently (net), and every URL is then settled with a copy of
- * the answer to its request, checked against its own certificate.  The
+ * of a whole run are checked together, in one batch (urlbatch): every
+ * URL's request is prepared (aia), identical requests are made once (a
+ * thousand bundles under one intermediate name its caIssuers and CRL
+ * URLs a thousand times, and their OCSP requests for that intermediate
+ * are byte for byte the same), all concurrently, and every URL is then
+ * settled with a copy of the answer to its request, checked against its
+ * own certificate.  The
  * answer's body is dropped as soon as an entry is settled, so memory
  * holds one copy at a time, not one per file. */
 #include "config.h"
 
 #include "policy.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -119,79 +119,50 @@ enum ck_status ck_url_set_new(const struct ck_analysis *a, struct ck_url_set **o
 /* ---------------------------------------------------------------- */
 /* checking */
 
+struct check_at {
+	time_t at;
+	unsigned warn_hours;
+};
+
+static enum ck_status settle_entry(void *arg, void *ctx, struct ck_net_result *net)
+{
+	const struct check_at *c = arg;
+	struct ck_url_entry *e = ctx;
+
+	ck_url_entry_settle(e, net, c->at, c->warn_hours);
+	/* what the answer was worth is decided: drop the body */
+	free(e->net.body);
+	e->net.body = NULL;
+	e->net.body_len = 0;
+	return CK_OK;
+}
+
 enum ck_status ck_url_sets_check(struct ck_url_set *const *sets, size_t nsets,
 				 const struct ck_net_opts *net, time_t at, unsigned warn_hours,
 				 size_t *requests, struct ck_error *err)
 {
-	struct ck_net_reqset t = { 0 };
-	struct ck_net_result *res = NULL;
-	unsigned char **ders = NULL;
-	long *which = NULL;
-	size_t total = 0, k = 0;
+	struct ck_url_batch b = { 0 };
+	struct check_at c = { at ? at : time(NULL), warn_hours };
+	size_t total = 0;
 	unsigned schemes = net->schemes ? net->schemes : ck_net_schemes();
-	enum ck_status rc = CK_OK;
+	enum ck_status rc;
 
-	if (!at)
-		at = time(NULL);
 	for (size_t i = 0; i < nsets; i++)
 		total += sets[i]->nurls;
-	ders = calloc(total ? total : 1, sizeof *ders);
-	which = calloc(total ? total : 1, sizeof *which);
-	if (ck_net_reqset_init(&t, total) || !ders || !which) {
-		rc = CK_E_NOMEM;
+	rc = ck_url_batch_init(&b, total);
+	/* entries that cannot be requested are settled here */
+	for (size_t i = 0; i < nsets && !rc; i++)
+		for (size_t u = 0; u < sets[i]->nurls && !rc; u++)
+			rc = ck_url_entry_enqueue(&sets[i]->urls[u], schemes, &b, &sets[i]->urls[u]);
+	if (rc) {
+		rc = ck_error_set(err, rc, "out of memory");
 		goto out;
 	}
-	/* prepare every entry; settle the ones that cannot be requested */
-	for (size_t i = 0; i < nsets && !rc; i++) {
-		for (size_t u = 0; u < sets[i]->nurls && !rc; u++, k++) {
-			struct ck_net_request req;
-			bool use = false;
-			which[k] = -1;
-			rc = ck_url_entry_request(&sets[i]->urls[u], schemes, &req, &ders[k], &use);
-			if (!rc && use)
-				which[k] = ck_net_reqset_add(&t, &req);
-		}
-	}
-	if (rc)
-		goto out;
-	res = calloc(t.n ? t.n : 1, sizeof *res);
-	if (!res) {
-		rc = CK_E_NOMEM;
-		goto out;
-	}
-	if (t.n && (rc = ck_net_run(t.reqs, t.n, net, res, err)))
-		goto out;
-	k = 0;
-	for (size_t i = 0; i < nsets && !rc; i++) {
-		for (size_t u = 0; u < sets[i]->nurls && !rc; u++, k++) {
-			struct ck_url_entry *e = &sets[i]->urls[u];
-			struct ck_net_result copy;
-			if (which[k] < 0)
-				continue;
-			if (ck_net_result_copy(&res[which[k]], &copy)) {
-				rc = CK_E_NOMEM;
-				break;
-			}
-			ck_url_entry_settle(e, &copy, at, warn_hours);
-			/* what the answer was worth is decided: drop the body */
-			free(e->net.body);
-			e->net.body = NULL;
-			e->net.body_len = 0;
-		}
-	}
+	rc = ck_url_batch_run(&b, net, settle_entry, &c, err);
 	if (!rc && requests)
-		*requests = t.n;
+		*requests = ck_url_batch_requests(&b);
 out:
-	for (size_t i = 0; res && i < t.n; i++)
-		ck_net_result_cleanup(&res[i]);
-	for (size_t i = 0; ders && i < total; i++)
-		free(ders[i]);
-	free(res);
-	free(ders);
-	free(which);
-	ck_net_reqset_free(&t);
-	if (rc == CK_E_NOMEM)
-		ck_error_set(err, rc, "out of memory");
+	ck_url_batch_cleanup(&b);
 	return rc;
 }
 

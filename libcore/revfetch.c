@@ -11,6 +11,7 @@
 #include "revfetch.h"
 #include "aia.h"
 #include "revocation.h"
+#include "urlbatch.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,6 +58,10 @@ struct ck_revfetch {
 	struct pair *asked;
 	size_t nasked;
 };
+
+/* Transfers at once: a batch holds a few URLs per certificate of the
+ * chains and the paths tried, seldom more. */
+#define MAX_PARALLEL 64
 
 static double now_ms(void)
 {
@@ -264,32 +269,36 @@ static enum ck_status settle(struct ck_revfetch *f, struct fetch *x,
 	return CK_OK;
 }
 
-struct pending {
-	size_t fetch;
-	unsigned char *der;
+/* The settle function of a round's batch: the fetch is the item's ctx. */
+struct round {
+	struct ck_revfetch *f;
+	time_t at;
 };
 
-/* Make the request of fetch i, or settle it without one. */
-static enum ck_status prepare(struct ck_revfetch *f, size_t i, struct ck_net_request *req,
-			      unsigned char **der, bool *use)
+static enum ck_status settled(void *arg, void *ctx, struct ck_net_result *net)
 {
-	struct fetch *x = &f->f[i];
+	const struct round *r = arg;
+	return settle(r->f, ctx, net, r->at);
+}
+
+/* Put the request of fetch x into the batch, or settle x without one. */
+static enum ck_status enqueue(struct ck_revfetch *f, struct fetch *x, struct ck_url_batch *b)
+{
+	struct ck_net_request req = { .url = x->url };
+	unsigned char *der = NULL;
 	char why[200];
 	struct ck_error err;
 	size_t len = 0;
 
-	*use = false;
-	memset(req, 0, sizeof *req);
 	x->result = ck_url_validate(x->url, f->schemes, why, sizeof why);
 	if (x->result != CK_URL_OK) {
 		x->done = true;
 		note(x, "%s", why);
 		return CK_OK;
 	}
-	req->url = x->url;
 	if (!strcmp(x->kind, "ocsp")) {
 		ck_error_clear(&err);
-		if (ck_ocsp_request(x->cert_rec, x->issuer_rec, der, &len, &err)) {
+		if (ck_ocsp_request(x->cert_rec, x->issuer_rec, &der, &len, &err)) {
 			if (err.status == CK_E_NOMEM)
 				return CK_E_NOMEM;
 			x->done = true;
@@ -297,83 +306,68 @@ static enum ck_status prepare(struct ck_revfetch *f, size_t i, struct ck_net_req
 			note(x, "no OCSP request could be made: %s", err.what);
 			return CK_OK;
 		}
-		req->post = *der;
-		req->post_len = len;
-		req->content_type = "application/ocsp-request";
-		req->accept = "application/ocsp-response";
+		req.post = der;
+		req.post_len = len;
+		req.content_type = "application/ocsp-request";
+		req.accept = "application/ocsp-response";
 	}
-	*use = true;
-	return CK_OK;
+	return ck_url_batch_add(b, &req, der, x);
+}
+
+/* The net options of a batch: what is left of the budget (the whole
+ * timeout outside ck_revfetch_analyze()), or false when nothing is. */
+static bool budget(const struct ck_revfetch *f, size_t requests, struct ck_net_opts *no)
+{
+	double left;
+
+	*no = f->net;
+	no->timeout_ms = ck_net_timeout_ms(no);
+	left = f->deadline ? f->deadline - now_ms() : no->timeout_ms;
+	if (left < 1)
+		return false;
+	if (left < no->timeout_ms)
+		no->timeout_ms = (unsigned)left;
+	if (no->connect_timeout_ms > no->timeout_ms || !no->connect_timeout_ms)
+		no->connect_timeout_ms = no->timeout_ms < CK_NET_CONNECT_TIMEOUT_DEFAULT_MS ?
+					 no->timeout_ms : CK_NET_CONNECT_TIMEOUT_DEFAULT_MS;
+	no->parallel = requests < MAX_PARALLEL ? (unsigned)requests : MAX_PARALLEL;
+	return true;
 }
 
 enum ck_status ck_revfetch_run(struct ck_revfetch *f, const struct ck_cert *const *certs,
 			       const struct ck_cert *const *issuers, size_t n, time_t at,
 			       struct ck_error *err)
 {
-	struct ck_net_request *reqs = NULL;
-	struct ck_net_result *res = NULL;
-	struct pending *p = NULL;
-	struct ck_net_opts no = f->net;
-	size_t first = f->nf, np = 0;
+	struct ck_url_batch b = { 0 };
+	struct round r = { f, at };
+	struct ck_net_opts no;
+	size_t first = f->nf;
 	enum ck_status rc = CK_OK;
-	double left;
 
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = want_pair(f, certs[i], issuers[i]);
 	if (rc || f->nf == first)
 		goto out;
-	reqs = calloc(f->nf - first, sizeof *reqs);
-	res = calloc(f->nf - first, sizeof *res);
-	p = calloc(f->nf - first, sizeof *p);
-	if (!reqs || !res || !p) {
-		rc = CK_E_NOMEM;
-		goto out;
-	}
-	for (size_t i = first; i < f->nf && !rc; i++) {
-		bool use;
-		p[np].fetch = i;
-		rc = prepare(f, i, &reqs[np], &p[np].der, &use);
-		if (use) {
-			np++;
-			continue;
-		}
-		free(p[np].der); /* the slot is reused */
-		p[np].der = NULL;
-	}
-	if (rc || !np)
+	rc = ck_url_batch_init(&b, f->nf - first);
+	for (size_t i = first; i < f->nf && !rc; i++)
+		rc = enqueue(f, &f->f[i], &b);
+	if (rc || !b.n)
 		goto out;
 	/* all at once, within what is left of the budget */
-	no.timeout_ms = no.timeout_ms ? no.timeout_ms : 10000;
-	left = f->deadline ? f->deadline - now_ms() : no.timeout_ms;
-	if (left < 1) {
-		for (size_t k = 0; k < np; k++) {
-			struct fetch *x = &f->f[p[k].fetch];
+	if (!budget(f, ck_url_batch_requests(&b), &no)) {
+		for (size_t k = 0; k < b.n; k++) {
+			struct fetch *x = b.items[k].ctx;
 			x->done = true;
 			x->result = CK_URL_TIMEOUT;
 			note(x, "not fetched: the time allowed for revocation fetches (--timeout) was spent");
 		}
 		goto out;
 	}
-	if (left < no.timeout_ms)
-		no.timeout_ms = (unsigned)left;
-	if (no.connect_timeout_ms > no.timeout_ms || !no.connect_timeout_ms)
-		no.connect_timeout_ms = no.timeout_ms < 5000 ? no.timeout_ms : 5000;
-	no.parallel = np < 64 ? (unsigned)np : 64;
-	rc = ck_net_run(reqs, np, &no, res, err);
-	if (rc)
-		goto out;
-	for (size_t k = 0; k < np && !rc; k++)
-		rc = settle(f, &f->f[p[k].fetch], &res[k], at);
+	rc = ck_url_batch_run(&b, &no, settled, &r, err);
 out:
 	for (size_t i = first; i < f->nf; i++)
 		f->f[i].cert_rec = f->f[i].issuer_rec = NULL;
-	for (size_t k = 0; res && k < np; k++)
-		ck_net_result_cleanup(&res[k]);
-	for (size_t k = 0; p && k < np; k++)
-		free(p[k].der);
-	free(p);
-	free(res);
-	free(reqs);
+	ck_url_batch_cleanup(&b);
 	return rc;
 }
 
@@ -496,7 +490,7 @@ enum ck_status ck_revfetch_analyze(struct ck_revfetch *f, const struct ck_bundle
 	rc = ck_analyze(b, trust, &o, &a, err);
 	o = *ao;
 	o.chain.v.online = f;
-	f->deadline = now_ms() + (f->net.timeout_ms ? f->net.timeout_ms : 10000);
+	f->deadline = now_ms() + ck_net_timeout_ms(&f->net);
 	for (unsigned round = 0; !rc && round < CK_REVFETCH_ROUNDS; round++) {
 		bool any = true;
 		if (round && ((rc = news(f, a, &any)) || !any))

@@ -53,12 +53,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_CONNECT_TIMEOUT_MS 10000u
-#define DEFAULT_TIMEOUT_MS 30000u
-/* The read after a TLS 1.3 handshake waits at least this long, and at
- * least twice the handshake (a round trip to the server and back). */
-#define LINGER_MIN_MS 1000u
-
 /* ---------------------------------------------------------------- */
 /* names */
 
@@ -1176,8 +1170,8 @@ static ssize_t read_some(struct probe *p, void *buf, size_t len, int64_t deadlin
 static void linger(struct probe *p)
 {
 	struct ck_tls_result *r = p->r;
-	unsigned ms = LINGER_MIN_MS;
-	unsigned timeout = p->o->timeout_ms ? p->o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	unsigned ms = CK_TLS_LINGER_MIN_MS;
+	unsigned timeout = p->o->timeout_ms ? p->o->timeout_ms : CK_TLS_TIMEOUT_DEFAULT_MS;
 	char buf[4096];
 	ssize_t n;
 
@@ -1305,9 +1299,9 @@ static void run(struct probe *p)
 {
 	const struct ck_tls_opts *o = p->o;
 	struct ck_tls_result *r = p->r;
-	unsigned timeout = o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	unsigned timeout = o->timeout_ms ? o->timeout_ms : CK_TLS_TIMEOUT_DEFAULT_MS;
 	unsigned connect_timeout = o->connect_timeout_ms ? o->connect_timeout_ms
-							 : DEFAULT_CONNECT_TIMEOUT_MS;
+							 : CK_TLS_CONNECT_TIMEOUT_DEFAULT_MS;
 	struct addrinfo *ai = NULL;
 	int64_t t;
 	int ret;
@@ -1344,7 +1338,7 @@ static void run(struct probe *p)
 		linger(p);
 	if (r->end == CK_TLS_END_OK || r->end == CK_TLS_END_HTTP) {
 		r->phase = CK_TLS_PHASE_DONE;
-		gnutls_record_set_timeout(p->session, 100);
+		gnutls_record_set_timeout(p->session, CK_TLS_BYE_TIMEOUT_MS);
 		gnutls_bye(p->session, GNUTLS_SHUT_WR);
 	}
 }

@@ -138,8 +138,8 @@ struct ck_tls_opts {
 	const char *host;       /* name or IP literal (without brackets) */
 	const char *port;       /* numeric */
 	const char *sni;        /* server name to send; NULL: none */
-	unsigned connect_timeout_ms; /* for all addresses together; 0 = 10 s */
-	unsigned timeout_ms;    /* handshake, then each read; 0 = 30 s */
+	unsigned connect_timeout_ms; /* for all addresses together; 0: CK_TLS_CONNECT_TIMEOUT_DEFAULT_MS */
+	unsigned timeout_ms;    /* handshake, then each read; 0: CK_TLS_TIMEOUT_DEFAULT_MS */
 	enum ck_tls_version version;
 	const char *http_path;  /* NULL: no request */
 	const char *http_host;  /* Host header; NULL: host[:port] */

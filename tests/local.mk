@@ -27,6 +27,7 @@ UNIT_TESTS = \
 	tests/test-export \
 	tests/test-fix \
 	tests/test-net \
+	tests/test-urlbatch \
 	tests/test-revocation \
 	tests/test-revfetch \
 	tests/test-crl \
@@ -107,6 +108,9 @@ tests_test_fix_LDADD = $(TEST_LIBS)
 tests_test_net_SOURCES = tests/test-net.c tests/unit.h
 tests_test_net_CFLAGS = $(TEST_CFLAGS)
 tests_test_net_LDADD = $(TEST_LIBS)
+tests_test_urlbatch_SOURCES = tests/test-urlbatch.c tests/unit.h
+tests_test_urlbatch_CFLAGS = $(TEST_CFLAGS)
+tests_test_urlbatch_LDADD = $(TEST_LIBS) -lpthread
 tests_test_revocation_SOURCES = tests/test-revocation.c tests/unit.h
 tests_test_revocation_CFLAGS = $(TEST_CFLAGS)
 tests_test_revocation_LDADD = $(TEST_LIBS)

@@ -273,9 +273,9 @@ static void finish_options(struct opts *o, int argc, char **argv, int first)
 	if (!o->sni && !is_ip(o->host))
 		o->sni = o->host;
 	if (!o->connect_timeout_ms)
-		o->connect_timeout_ms = 10000;
+		o->connect_timeout_ms = CK_TLS_CONNECT_TIMEOUT_DEFAULT_MS;
 	if (!o->timeout_ms)
-		o->timeout_ms = 30000;
+		o->timeout_ms = CK_TLS_TIMEOUT_DEFAULT_MS;
 	choose_proxy(o);
 	if (gethostname(o->ehlo, sizeof o->ehlo - 1) < 0 || !strchr(o->ehlo, '.'))
 		snprintf(o->ehlo, sizeof o->ehlo, "localhost");
