@@ -628,7 +628,7 @@ static enum ck_status run_round(struct run *runs, size_t nruns, unsigned round, 
 		}
 	}
 	if (rc) {
-		rc = ck_error_set(err, rc, "out of memory");
+		rc = ck_error_set(err, rc, rc == CK_E_NOMEM ? "out of memory" : "URL batch full");
 		goto out;
 	}
 	rc = ck_url_batch_run(&b, &runs[0].o->net, settle_pending, NULL, err);

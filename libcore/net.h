@@ -215,9 +215,13 @@ bool ck_net_no_proxy(const char *url, const char *list);
 
 #define CK_NET_MAX_BODY_DEFAULT (1024u * 1024)
 
-/* Every default timeout of libcore and the tools, in one place (the
- * timeouts of other clients that runtime.c models are facts about
- * them, not defaults of ours, and stay there). */
+/* Every default timeout of a network operation of libcore and the
+ * tools, in one place (the timeouts of other clients that runtime.c
+ * models are facts about them, not defaults of ours, and stay there;
+ * --help repeats the defaults in words: change them together).  Not
+ * here: aiaserve's 300 ms probe that fills a dropping listener's accept
+ * queue and the worker pool's 200 ms progress tick, which are not
+ * timeouts of anything a user waits for. */
 /* URL fetches (ck_net_run): the TCP connect of one hop (name resolution included) */
 #define CK_NET_CONNECT_TIMEOUT_DEFAULT_MS 5000u
 /* URL fetches: one URL, every hop included (online revocation: all fetches of an analysis) */

@@ -7,9 +7,9 @@
  * thousand bundles under one intermediate name its caIssuers and CRL
  * URLs a thousand times, and their OCSP requests for that intermediate
  * are byte for byte the same), all concurrently, and every URL is then
- * settled with a copy of the answer to its request, checked against its
- * own certificate.  The
- * answer's body is dropped as soon as an entry is settled, so memory
+ * settled with its own copy of the answer to its request (the last
+ * entry of a request takes the answer itself), checked against its own
+ * certificate.  The answer's body is dropped as soon as an entry is settled, so memory
  * holds one copy at a time, not one per file. */
 #include "config.h"
 
@@ -155,7 +155,7 @@ enum ck_status ck_url_sets_check(struct ck_url_set *const *sets, size_t nsets,
 		for (size_t u = 0; u < sets[i]->nurls && !rc; u++)
 			rc = ck_url_entry_enqueue(&sets[i]->urls[u], schemes, &b, &sets[i]->urls[u]);
 	if (rc) {
-		rc = ck_error_set(err, rc, "out of memory");
+		rc = ck_error_set(err, rc, rc == CK_E_NOMEM ? "out of memory" : "URL batch full");
 		goto out;
 	}
 	rc = ck_url_batch_run(&b, net, settle_entry, &c, err);

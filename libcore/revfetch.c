@@ -5,7 +5,10 @@
  * names them).  Links say which certificates a fetch was made for, so
  * that each certificate's status can list its own fetches.  Nothing is
  * fetched twice: a pair (certificate, issuer) already asked is skipped,
- * and a CRL URL already fetched is only linked. */
+ * a CRL URL already fetched is only linked, and requests that are byte
+ * for byte the same within a round (one certificate under two issuer
+ * certificates of the same name and key) are sent once (urlbatch), each
+ * fetch checking the answer against its own issuer. */
 #include "config.h"
 
 #include "revfetch.h"
