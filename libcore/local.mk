@@ -33,6 +33,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/aia.c libcore/aia.h \
 	libcore/runtime.c libcore/runtime.h \
 	libcore/report.c libcore/report.h libcore/xmlw.h \
+	libcore/emit.h libcore/emit-junit.c \
 	libcore/report-truststore.c libcore/report-truststore.h \
 	libcore/report-aiacheck.c \
 	libcore/report-tls.c \
