@@ -47,7 +47,8 @@ void ck_junit_text(struct ck_junit *j, const char *text)
 		j->rc = ck_xmlw_text(j->w, text);
 }
 
-int ck_junit_write(FILE *out, json_t *const *docs, size_t ndocs, ck_junit_view view)
+int ck_junit_write(FILE *out, json_t *const *docs, size_t ndocs,
+		   int (*view)(struct ck_junit *j, json_t *const *docs, size_t ndocs))
 {
 	struct ck_junit j = { NULL, 0 };
 	json_t **safe = calloc(ndocs ? ndocs : 1, sizeof *safe);
@@ -74,3 +75,30 @@ int ck_junit_write(FILE *out, json_t *const *docs, size_t ndocs, ck_junit_view v
 		j.rc = -1;
 	return j.rc < 0 ? -1 : 0;
 }
+
+/* ---------------------------------------------------------------- */
+/* the back-end: documents kept, written through the view at the end */
+
+static bool offered(const struct ck_emit_view *v)
+{
+	return v->junit;
+}
+
+static int end(struct ck_emitter *e, const json_t *doc, const struct ck_emit_extra *x)
+{
+	size_t n;
+	json_t *const *docs = ck_emit_kept(e, &n);
+
+	(void)doc;
+	(void)x;
+	return e->out ? ck_junit_write(e->out, docs, n, e->view->junit) : -1;
+}
+
+const struct ck_emitter_ops ck_emit_junit = {
+	.name = "junit",
+	.error_docs = false,
+	.offered = offered,
+	.document = ck_emit_keep,
+	.end = end,
+	.cleanup = ck_emit_keep_free,
+};

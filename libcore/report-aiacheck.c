@@ -968,3 +968,31 @@ int ck_report_junit(FILE *out, json_t *const *docs, size_t ndocs)
 {
 	return ck_junit_write(out, docs, ndocs, junit_view);
 }
+
+/* Nagios: an input that could not be read is its error document. */
+static int nagios_add(struct ck_nagios *n, const json_t *doc, const struct ck_emit_extra *x)
+{
+	const json_t *err = json_object_get(doc, "error");
+
+	if (err)
+		return ck_nagios_add_error(n, ck_json_text(json_object_get(doc, "input"), "name"),
+					   ck_json_text(err, "message"));
+	return ck_nagios_add_aiacheck(n, doc, x->problem);
+}
+
+static int nagios_end(FILE *out, struct ck_nagios *n, const json_t *end, const struct ck_emit_extra *x,
+		      enum ck_nagios_state *state)
+{
+	(void)end;
+	return ck_report_nagios_aiacheck(out, n, x->incomplete, state);
+}
+
+const struct ck_emit_view ck_view_aiacheck = {
+	.root = "aiacheck",
+	.element = "report",
+	.text = ck_report_text_aiacheck,
+	.junit = junit_view,
+	.nagios_tag = "AIACHECK",
+	.nagios_add = nagios_add,
+	.nagios_end = nagios_end,
+};

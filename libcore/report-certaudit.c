@@ -526,3 +526,38 @@ int ck_report_audit_sarif(FILE *out, json_t *const *docs, size_t ndocs,
 		rc = -1;
 	return rc == 0 ? 0 : -1;
 }
+
+/* ---------------------------------------------------------------- */
+/* the view */
+
+static int sarif(FILE *out, json_t *const *docs, size_t ndocs, const struct ck_emit_extra *x)
+{
+	return ck_report_audit_sarif(out, docs, ndocs, x->policy, PACKAGE_VERSION);
+}
+
+static int nagios_add(struct ck_nagios *n, const json_t *doc, const struct ck_emit_extra *x)
+{
+	(void)x;
+	return ck_nagios_add_audit(n, doc);
+}
+
+static int nagios_end(FILE *out, struct ck_nagios *n, const json_t *end, const struct ck_emit_extra *x,
+		      enum ck_nagios_state *state)
+{
+	return ck_report_nagios_certaudit(out, n, end, x->policy, x->incomplete, state);
+}
+
+const struct ck_emit_view ck_view_certaudit = {
+	.root = "certaudit",
+	.element = "file",
+	.text = ck_report_text_certaudit,
+	.text_end = ck_report_text_certaudit_totals,
+	.text_packed = true,
+	.junit = junit_view,
+	.sarif = sarif,
+	.unkept = "report",
+	.nagios_tag = "CERTAUDIT",
+	.nagios_add = nagios_add,
+	.nagios_end = nagios_end,
+	.metrics = true,
+};

@@ -6,6 +6,8 @@
  * line each: not-after date, key, SHA-256, subject, where from. */
 #include "config.h"
 
+#include "emit.h"
+
 #include "report-truststore.h"
 #include "jks.h"
 #include "runtime.h"
@@ -909,3 +911,9 @@ int ck_report_text_truststore(FILE *f, const json_t *doc, const struct ck_text_o
 	json_decref(safe);
 	return r;
 }
+
+const struct ck_emit_view ck_view_truststore = {
+	.root = "truststore",
+	.element = "report",
+	.text = ck_report_text_truststore,
+};

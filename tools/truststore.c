@@ -188,7 +188,7 @@ static bool emit(struct cli_output *out, json_t *doc)
 {
 	if (!doc)
 		return false;
-	cli_output_doc(out, doc, ck_report_text_truststore);
+	cli_output_doc(out, doc, NULL);
 	json_decref(doc);
 	return true;
 }
@@ -323,7 +323,7 @@ static int check_one(const char *path, struct cli_common *c, struct store_set *s
 	ck_error_clear(&err);
 	if (ck_bundle_load_file(path, &lo, &b, &err)) {
 		status = cli_error(&err);
-		if (c->format != CLI_FORMAT_TEXT)
+		if (cli_output_error_docs(out))
 			emit(out, ck_report_truststore_error(path, &err));
 		return status;
 	}
@@ -657,13 +657,13 @@ int main(int argc, char **argv)
 			if ((o.given & bit) && !(cmd->allowed & bit))
 				cli_usage("--%s does not apply to %s", option_name(bit), cmd->name);
 	}
-	out = cli_output_begin(&c, "truststore", !strcmp(cmd->name, "check") && argc - first > 1);
+	out = cli_output_begin(&c, &ck_view_truststore, !strcmp(cmd->name, "check") && argc - first > 1);
 	if (!out) {
 		free(o.stores);
 		return cli_finish(&c, CLI_EXIT_INTERNAL);
 	}
 	status = cmd->run(&c, out, argv + first, argc - first, &o);
-	if (!cli_output_end(out) && status < CLI_EXIT_INPUT)
+	if (cli_output_end(out, NULL, NULL, NULL) && status < CLI_EXIT_INPUT)
 		status = CLI_EXIT_INTERNAL;
 	free(o.stores);
 	return cli_finish(&c, status);
