@@ -8,11 +8,10 @@
 #include "config.h"
 
 #include "aia.h"
+#include "emit.h"
 #include "report.h"
-#include "xmlw.h"
 #include "runtime.h"
 
-#include <libxml/xmlwriter.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -869,12 +868,11 @@ static bool url_skipped(const json_t *u)
 
 /* The result class and the runtimes that use the URL, for CI systems
  * that show test case properties. */
-static int junit_properties(xmlTextWriterPtr w, const json_t *u)
+static void junit_properties(struct ck_junit *j, const json_t *u)
 {
 	char used[256] = "";
 	const json_t *n;
 	size_t i, o = 0;
-	int r = 0;
 
 	json_array_foreach(json_object_get(u, "used_by"), i, n) {
 		int k = snprintf(used + o, sizeof used - o, "%s%s", i ? "," : "", json_string_value(n));
@@ -883,25 +881,22 @@ static int junit_properties(xmlTextWriterPtr w, const json_t *u)
 		o += (size_t)k;
 	}
 	utf8_cut_tail(used);
-	r |= xmlTextWriterStartElement(w, BAD_CAST "properties") < 0;
-	r |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
-	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "result") < 0;
-	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "value",
-					 BAD_CAST(url_skipped(u) ? "not checked" : ck_json_text(u, "result"))) < 0;
-	r |= xmlTextWriterEndElement(w) < 0;
-	r |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
-	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "used_by") < 0;
-	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST used) < 0;
-	r |= xmlTextWriterEndElement(w) < 0;
-	r |= xmlTextWriterEndElement(w) < 0;
-	return r ? -1 : 0;
+	ck_junit_start(j, "properties");
+	ck_junit_start(j, "property");
+	ck_junit_attr(j, "name", "result");
+	ck_junit_attr(j, "value", url_skipped(u) ? "not checked" : ck_json_text(u, "result"));
+	ck_junit_end(j);
+	ck_junit_start(j, "property");
+	ck_junit_attr(j, "name", "used_by");
+	ck_junit_attr(j, "value", used);
+	ck_junit_end(j);
+	ck_junit_end(j);
 }
 
-static int junit_case(xmlTextWriterPtr w, const json_t *u)
+static void junit_case(struct ck_junit *j, const json_t *u)
 {
 	char name[64], secs[32];
 	const json_t *total = json_object_get(json_object_get(u, "timings"), "total");
-	int r = 0;
 
 	if (json_is_integer(json_object_get(u, "certificate")))
 		snprintf(name, sizeof name, "aiacheck.[%lld].%s",
@@ -910,55 +905,30 @@ static int junit_case(xmlTextWriterPtr w, const json_t *u)
 		snprintf(name, sizeof name, "aiacheck.%s", ck_json_text(u, "kind"));
 	utf8_cut_tail(name);
 	snprintf(secs, sizeof secs, "%.3f", json_is_number(total) ? json_number_value(total) / 1000.0 : 0.0);
-	r |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
-	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST name) < 0;
-	r |= ck_xmlw_attr(w, "name", ck_json_text(u, "url")) < 0;
-	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST secs) < 0;
-	r |= junit_properties(w, u);
+	ck_junit_start(j, "testcase");
+	ck_junit_attr(j, "classname", name);
+	ck_junit_attr(j, "name", ck_json_text(u, "url"));
+	ck_junit_attr(j, "time", secs);
+	junit_properties(j, u);
 	if (url_skipped(u)) {
-		r |= xmlTextWriterStartElement(w, BAD_CAST "skipped") < 0;
-		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST "not checked (--list)") < 0;
-		r |= xmlTextWriterEndElement(w) < 0;
+		ck_junit_start(j, "skipped");
+		ck_junit_attr(j, "message", "not checked (--list)");
+		ck_junit_end(j);
 	} else if (url_failed(u)) {
-		r |= xmlTextWriterStartElement(w, BAD_CAST "failure") < 0;
-		r |= xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST ck_json_text(u, "result")) < 0;
-		r |= ck_xmlw_attr(w, "message", ck_json_text(u, "note")) < 0;
-		r |= ck_xmlw_text(w, ck_json_text(u, "note")) < 0;
-		r |= xmlTextWriterEndElement(w) < 0;
+		ck_junit_start(j, "failure");
+		ck_junit_attr(j, "type", ck_json_text(u, "result"));
+		ck_junit_attr(j, "message", ck_json_text(u, "note"));
+		ck_junit_text(j, ck_json_text(u, "note"));
+		ck_junit_end(j);
 	}
-	r |= xmlTextWriterEndElement(w) < 0;
-	return r ? -1 : 0;
+	ck_junit_end(j);
 }
 
-static int junit(FILE *out, json_t *const *docs, size_t ndocs);
-
-/* The documents' values may come from an input (file names, URLs,
- * notes with a server's words): the writer gets copies with what XML
- * 1.0 cannot carry replaced (ck_text_safe_doc). */
-int ck_report_junit(FILE *out, json_t *const *docs, size_t ndocs)
+/* aiacheck's JUnit view: a suite per input, a case per URL. */
+static int junit_view(struct ck_junit *j, json_t *const *docs, size_t ndocs)
 {
-	json_t **safe = calloc(ndocs ? ndocs : 1, sizeof *safe);
-	int r = safe ? 0 : -1;
-
-	for (size_t d = 0; d < ndocs && !r; d++)
-		if (!(safe[d] = ck_text_safe_doc(docs[d])))
-			r = -1;
-	if (!r)
-		r = junit(out, safe, ndocs);
-	for (size_t d = 0; safe && d < ndocs; d++)
-		json_decref(safe[d]);
-	free(safe);
-	return r;
-}
-
-static int junit(FILE *out, json_t *const *docs, size_t ndocs)
-{
-	xmlTextWriterPtr w = ck_xmlw_new(out);
 	size_t tests = 0, failures = 0, skipped = 0;
-	int r = 0;
 
-	if (!w)
-		return -1;
 	for (size_t d = 0; d < ndocs; d++) {
 		size_t i;
 		const json_t *u;
@@ -968,32 +938,61 @@ static int junit(FILE *out, json_t *const *docs, size_t ndocs)
 			skipped += url_skipped(u);
 		}
 	}
-	r |= xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0;
-	r |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "aiacheck") < 0;
-	r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu", tests) < 0;
-	r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "failures", "%zu", failures) < 0;
-	r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%zu", skipped) < 0;
-	for (size_t d = 0; d < ndocs && !r; d++) {
+	ck_junit_start(j, "testsuites");
+	ck_junit_attr(j, "name", "aiacheck");
+	ck_junit_count(j, "tests", (long long)tests);
+	ck_junit_count(j, "failures", (long long)failures);
+	ck_junit_count(j, "skipped", (long long)skipped);
+	for (size_t d = 0; d < ndocs; d++) {
 		const json_t *urls = json_object_get(docs[d], "urls"), *u, *in = json_object_get(docs[d], "input");
 		size_t i, nf = 0, ns = 0;
 		json_array_foreach(urls, i, u) {
 			nf += url_failed(u);
 			ns += url_skipped(u);
 		}
-		r |= xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0;
-		r |= ck_xmlw_attr(w, "name", json_is_object(in) ? ck_json_text(in, "name") : "urls") < 0;
-		r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu", json_array_size(urls)) < 0;
-		r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "failures", "%zu", nf) < 0;
-		r |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%zu", ns) < 0;
-		r |= ck_xmlw_attr(w, "timestamp", ck_json_text(docs[d], "at")) < 0;
+		ck_junit_start(j, "testsuite");
+		ck_junit_attr(j, "name", json_is_object(in) ? ck_json_text(in, "name") : "urls");
+		ck_junit_count(j, "tests", (long long)json_array_size(urls));
+		ck_junit_count(j, "failures", (long long)nf);
+		ck_junit_count(j, "skipped", (long long)ns);
+		ck_junit_attr(j, "timestamp", ck_json_text(docs[d], "at"));
 		json_array_foreach(urls, i, u)
-			r |= junit_case(w, u);
-		r |= xmlTextWriterEndElement(w) < 0;
+			junit_case(j, u);
+		ck_junit_end(j);
 	}
-	r |= xmlTextWriterEndElement(w) < 0;
-	r |= xmlTextWriterEndDocument(w) < 0;
-	r |= xmlTextWriterFlush(w) < 0;
-	xmlFreeTextWriter(w);
-	r |= fflush(out) != 0 || ferror(out);
-	return r ? -1 : 0;
+	ck_junit_end(j);
+	return 0;
 }
+
+int ck_report_junit(FILE *out, json_t *const *docs, size_t ndocs)
+{
+	return ck_junit_write(out, docs, ndocs, junit_view);
+}
+
+/* Nagios: an input that could not be read is its error document. */
+static int nagios_add(struct ck_nagios *n, const json_t *doc, const struct ck_emit_extra *x)
+{
+	const json_t *err = json_object_get(doc, "error");
+
+	if (err)
+		return ck_nagios_add_error(n, ck_json_text(json_object_get(doc, "input"), "name"),
+					   ck_json_text(err, "message"));
+	return ck_nagios_add_aiacheck(n, doc, x->problem);
+}
+
+static int nagios_end(FILE *out, struct ck_nagios *n, const json_t *end, const struct ck_emit_extra *x,
+		      enum ck_nagios_state *state)
+{
+	(void)end;
+	return ck_report_nagios_aiacheck(out, n, x->incomplete, state);
+}
+
+const struct ck_emit_view ck_view_aiacheck = {
+	.root = "aiacheck",
+	.element = "report",
+	.text = ck_report_text_aiacheck,
+	.junit = junit_view,
+	.nagios_tag = "AIACHECK",
+	.nagios_add = nagios_add,
+	.nagios_end = nagios_end,
+};

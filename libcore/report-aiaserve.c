@@ -3,6 +3,8 @@
  * jansson here, so the tool builds no JSON itself. */
 #include "config.h"
 
+#include "emit.h"
+
 #include "report.h"
 
 #include <stdlib.h>
@@ -68,3 +70,9 @@ int ck_report_text_aiaserve(FILE *out, const json_t *doc, const struct ck_text_o
 			return -1;
 	return 0;
 }
+
+const struct ck_emit_view ck_view_aiaserve = {
+	.root = "aiaserve",
+	.element = "report",
+	.text = ck_report_text_aiaserve,
+};

@@ -9,13 +9,12 @@
  * the same bytes whatever the number of workers. */
 #include "config.h"
 
+#include "emit.h"
 #include "policy.h"
 #include "report.h"
 #include "walk.h"
-#include "xmlw.h"
 
 #include <libxml/uri.h>
-#include <libxml/xmlwriter.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,41 +233,6 @@ static char *dir_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
-struct junit {
-	xmlTextWriterPtr w;
-	int rc;
-};
-
-static void jw_start(struct junit *j, const char *name)
-{
-	if (j->rc >= 0)
-		j->rc = xmlTextWriterStartElement(j->w, BAD_CAST name);
-}
-
-static void jw_end(struct junit *j)
-{
-	if (j->rc >= 0)
-		j->rc = xmlTextWriterEndElement(j->w);
-}
-
-static void jw_attr(struct junit *j, const char *name, const char *value)
-{
-	if (j->rc >= 0)
-		j->rc = ck_xmlw_attr(j->w, name, value);
-}
-
-static void jw_attr_int(struct junit *j, const char *name, long long v)
-{
-	if (j->rc >= 0)
-		j->rc = xmlTextWriterWriteFormatAttribute(j->w, BAD_CAST name, "%lld", v);
-}
-
-static void jw_text(struct junit *j, const char *text)
-{
-	if (j->rc >= 0)
-		j->rc = ck_xmlw_text(j->w, text);
-}
-
 static size_t count_level(const json_t *doc, const char *level)
 {
 	const json_t *fi;
@@ -279,7 +243,7 @@ static size_t count_level(const json_t *doc, const char *level)
 }
 
 /* "code [n] subject: message" for the failure text and system-out. */
-static void finding_line(struct junit *j, const json_t *fi, bool with_severity)
+static void finding_line(struct ck_junit *j, const json_t *fi, bool with_severity)
 {
 	char head[256];
 	const json_t *cert = json_object_get(fi, "certificate");
@@ -289,16 +253,16 @@ static void finding_line(struct junit *j, const json_t *fi, bool with_severity)
 	else
 		snprintf(head, sizeof head, "%s%s%s: ", with_severity ? ck_json_text(fi, "severity") : "",
 			 with_severity ? " " : "", ck_json_text(fi, "code"));
-	jw_text(j, head);
-	jw_text(j, ck_json_text(fi, "message"));
+	ck_junit_text(j, head);
+	ck_junit_text(j, ck_json_text(fi, "message"));
 	if (json_is_string(json_object_get(fi, "hint"))) {
-		jw_text(j, "\n→ ");
-		jw_text(j, ck_json_text(fi, "hint"));
+		ck_junit_text(j, "\n→ ");
+		ck_junit_text(j, ck_json_text(fi, "hint"));
 	}
-	jw_text(j, "\n");
+	ck_junit_text(j, "\n");
 }
 
-static void junit_case(struct junit *j, const json_t *doc, const char *dir)
+static void junit_case(struct ck_junit *j, const json_t *doc, const char *dir)
 {
 	const char *path = ck_json_text(doc, "path");
 	const char *slash = strrchr(path, '/');
@@ -306,30 +270,30 @@ static void junit_case(struct junit *j, const json_t *doc, const char *dir)
 	size_t i;
 	bool any_out = false;
 
-	jw_start(j, "testcase");
-	jw_attr(j, "name", slash ? slash + 1 : path);
-	jw_attr(j, "classname", dir);
-	jw_attr(j, "file", path);
+	ck_junit_start(j, "testcase");
+	ck_junit_attr(j, "name", slash ? slash + 1 : path);
+	ck_junit_attr(j, "classname", dir);
+	ck_junit_attr(j, "file", path);
 	json_array_foreach(json_object_get(doc, "findings"), i, fi) {
 		if (strcmp(ck_json_text(fi, "severity"), "error"))
 			continue;
-		jw_start(j, "failure");
-		jw_attr(j, "type", ck_json_text(fi, "code"));
-		jw_attr(j, "message", ck_json_text(fi, "message"));
+		ck_junit_start(j, "failure");
+		ck_junit_attr(j, "type", ck_json_text(fi, "code"));
+		ck_junit_attr(j, "message", ck_json_text(fi, "message"));
 		finding_line(j, fi, false);
-		jw_end(j);
+		ck_junit_end(j);
 	}
 	json_array_foreach(json_object_get(doc, "findings"), i, fi) {
 		if (!strcmp(ck_json_text(fi, "severity"), "error"))
 			continue;
 		if (!any_out)
-			jw_start(j, "system-out");
+			ck_junit_start(j, "system-out");
 		any_out = true;
 		finding_line(j, fi, true);
 	}
 	if (any_out)
-		jw_end(j);
-	jw_end(j);
+		ck_junit_end(j);
+	ck_junit_end(j);
 }
 
 /* Documents sorted by (directory, path), as indices. */
@@ -347,61 +311,56 @@ static int cmp_order(const void *x, const void *y)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
-int ck_report_audit_junit(FILE *out, json_t *const *docs, size_t ndocs)
+/* certaudit's JUnit view: a suite per directory (in name order), a case
+ * per file. */
+static int junit_view(struct ck_junit *j, json_t *const *docs, size_t ndocs)
 {
-	struct junit j = { NULL, 0 };
 	struct junit_order *ord = calloc(ndocs ? ndocs : 1, sizeof *ord);
 	size_t failures = 0;
+	int rc = ord ? 0 : -1;
 
-	if (!ord)
-		return -1;
-	for (size_t i = 0; i < ndocs; i++) {
+	for (size_t i = 0; i < ndocs && !rc; i++) {
 		ord[i].index = i;
 		ord[i].dir = dir_of(ck_json_text(docs[i], "path"));
 		if (!ord[i].dir)
-			j.rc = -1;
+			rc = -1;
 		failures += count_level(docs[i], "error") > 0;
 	}
-	if (j.rc >= 0)
-		qsort(ord, ndocs, sizeof *ord, cmp_order);
-	if (j.rc < 0 || !(j.w = ck_xmlw_new(out))) {
-		j.rc = -1;
+	if (rc)
 		goto out;
-	}
-	jw_start(&j, "testsuites");
-	jw_attr(&j, "name", "certaudit");
-	jw_attr_int(&j, "tests", (long long)ndocs);
-	jw_attr_int(&j, "failures", (long long)failures);
-	jw_attr_int(&j, "errors", 0);
-	for (size_t i = 0; i < ndocs && j.rc >= 0;) {
+	qsort(ord, ndocs, sizeof *ord, cmp_order);
+	ck_junit_start(j, "testsuites");
+	ck_junit_attr(j, "name", "certaudit");
+	ck_junit_count(j, "tests", (long long)ndocs);
+	ck_junit_count(j, "failures", (long long)failures);
+	ck_junit_count(j, "errors", 0);
+	for (size_t i = 0; i < ndocs;) {
 		size_t end = i, fails = 0;
 		while (end < ndocs && !strcmp(ord[end].dir, ord[i].dir)) {
 			fails += count_level(docs[ord[end].index], "error") > 0;
 			end++;
 		}
-		jw_start(&j, "testsuite");
-		jw_attr(&j, "name", ord[i].dir);
-		jw_attr_int(&j, "tests", (long long)(end - i));
-		jw_attr_int(&j, "failures", (long long)fails);
-		jw_attr_int(&j, "errors", 0);
-		jw_attr_int(&j, "skipped", 0);
+		ck_junit_start(j, "testsuite");
+		ck_junit_attr(j, "name", ord[i].dir);
+		ck_junit_count(j, "tests", (long long)(end - i));
+		ck_junit_count(j, "failures", (long long)fails);
+		ck_junit_count(j, "errors", 0);
+		ck_junit_count(j, "skipped", 0);
 		for (; i < end; i++)
-			junit_case(&j, docs[ord[i].index], ord[i].dir);
-		jw_end(&j);
+			junit_case(j, docs[ord[i].index], ord[i].dir);
+		ck_junit_end(j);
 	}
-	jw_end(&j);
-	if (j.rc >= 0)
-		j.rc = xmlTextWriterEndDocument(j.w);
-	if (j.rc >= 0)
-		j.rc = xmlTextWriterFlush(j.w);
-	xmlFreeTextWriter(j.w);
+	ck_junit_end(j);
 out:
-	for (size_t i = 0; i < ndocs; i++)
+	for (size_t i = 0; ord && i < ndocs; i++)
 		free(ord[i].dir);
 	free(ord);
-	if (j.rc >= 0 && (fflush(out) != 0 || ferror(out)))
-		j.rc = -1;
-	return j.rc < 0 ? -1 : 0;
+	return rc;
+}
+
+int ck_report_audit_junit(FILE *out, json_t *const *docs, size_t ndocs)
+{
+	return ck_junit_write(out, docs, ndocs, junit_view);
 }
 
 /* ---------------------------------------------------------------- */
@@ -567,3 +526,38 @@ int ck_report_audit_sarif(FILE *out, json_t *const *docs, size_t ndocs,
 		rc = -1;
 	return rc == 0 ? 0 : -1;
 }
+
+/* ---------------------------------------------------------------- */
+/* the view */
+
+static int sarif(FILE *out, json_t *const *docs, size_t ndocs, const struct ck_emit_extra *x)
+{
+	return ck_report_audit_sarif(out, docs, ndocs, x->policy, PACKAGE_VERSION);
+}
+
+static int nagios_add(struct ck_nagios *n, const json_t *doc, const struct ck_emit_extra *x)
+{
+	(void)x;
+	return ck_nagios_add_audit(n, doc);
+}
+
+static int nagios_end(FILE *out, struct ck_nagios *n, const json_t *end, const struct ck_emit_extra *x,
+		      enum ck_nagios_state *state)
+{
+	return ck_report_nagios_certaudit(out, n, end, x->policy, x->incomplete, state);
+}
+
+const struct ck_emit_view ck_view_certaudit = {
+	.root = "certaudit",
+	.element = "file",
+	.text = ck_report_text_certaudit,
+	.text_end = ck_report_text_certaudit_totals,
+	.text_packed = true,
+	.junit = junit_view,
+	.sarif = sarif,
+	.unkept = "report",
+	.nagios_tag = "CERTAUDIT",
+	.nagios_add = nagios_add,
+	.nagios_end = nagios_end,
+	.metrics = true,
+};

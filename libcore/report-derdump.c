@@ -8,6 +8,8 @@
  * libxml2.  Memory is proportional to the depth, not to the input. */
 #include "config.h"
 
+#include "emit.h"
+
 #include "report-derdump.h"
 #include "cert.h"
 #include "oid.h"
@@ -871,3 +873,10 @@ int ck_report_dump_text(FILE *out, const struct ck_dump_input *in, const struct 
 	s.ts = &ts;
 	return dump_input(&s, res);
 }
+
+/* derdump writes its documents as items; only a file that could not be
+ * read is a whole document (and not in text). */
+const struct ck_emit_view ck_view_derdump = {
+	.root = "derdump",
+	.element = "report",
+};

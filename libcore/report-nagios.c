@@ -40,9 +40,9 @@ struct ck_nagios {
 	size_t inputs, unreadable, urls, failed, warnings, problems;
 	struct perf *perf;
 	size_t nperf;
-	/* the long text, one problem a line */
+	/* the long text, one problem a line; the inputs not read first */
 	char **lines;
-	size_t nlines;
+	size_t nlines, nunreadable_lines;
 };
 
 struct ck_nagios *ck_nagios_new(const char *tag)
@@ -360,11 +360,22 @@ int ck_nagios_add_aiacheck(struct ck_nagios *n, const json_t *doc, bool problem)
 	return n->nomem ? -1 : 0;
 }
 
+/* Added last, moved up to follow the lines of the inputs not read
+ * before it: the long text lists the inputs not read first, however
+ * the tool orders its documents. */
 int ck_nagios_add_error(struct ck_nagios *n, const char *file, const char *what)
 {
+	size_t before = n->nlines;
+
 	n->inputs++;
 	n->unreadable++;
 	add_line(n, "UNREADABLE %s: %s", file, what);
+	if (n->nlines > before) {
+		char *line = n->lines[before];
+		memmove(n->lines + n->nunreadable_lines + 1, n->lines + n->nunreadable_lines,
+			(before - n->nunreadable_lines) * sizeof *n->lines);
+		n->lines[n->nunreadable_lines++] = line;
+	}
 	return n->nomem ? -1 : 0;
 }
 

@@ -10,6 +10,8 @@
  * microseconds (exact in JSON and XML alike). */
 #include "config.h"
 
+#include "emit.h"
+
 #include "report.h"
 
 #include <stdlib.h>
@@ -686,3 +688,9 @@ int ck_report_text_mtlsprobe(FILE *f, const json_t *doc, const struct ck_text_op
 	json_decref(safe);
 	return r;
 }
+
+const struct ck_emit_view ck_view_mtlsprobe = {
+	.root = "mtlsprobe",
+	.element = "report",
+	.text = ck_report_text_mtlsprobe,
+};

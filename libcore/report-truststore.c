@@ -6,6 +6,8 @@
  * line each: not-after date, key, SHA-256, subject, where from. */
 #include "config.h"
 
+#include "emit.h"
+
 #include "report-truststore.h"
 #include "jks.h"
 #include "runtime.h"
@@ -279,6 +281,246 @@ json_t *ck_report_store_check(const struct ck_trust_store *s,
 	json_object_set_new(o, "problems", problems);
 	json_object_set_new(o, "intermediates", intermediates_json(s, search, nsearch, a, ch));
 	return o;
+}
+
+/* ---------------------------------------------------------------- */
+/* documents: one per command, "command" and "at" first */
+
+static json_t *doc_new(const char *command, time_t at)
+{
+	json_t *d = json_object();
+	json_object_set_new(d, "command", json_string(command));
+	json_object_set_new(d, "at", ck_json_time(at));
+	return d;
+}
+
+/* Which certificates of a store a document shows: a new reference to
+ * the one at i, or NULL to leave it out. */
+typedef json_t *(*pick_fn)(const struct ck_trust_store *s, size_t i, time_t at, void *ctx);
+
+/* A store's document with the certificates `pick` selects (all when
+ * NULL); "shown" counts them (and *nshown), "expired" those of them
+ * expired at `at` (and *nexpired). */
+static json_t *store_doc(const struct ck_trust_store *s, time_t at, pick_fn pick, void *ctx,
+			 size_t *nshown, size_t *nexpired)
+{
+	json_t *o = ck_report_store(s), *certs = json_array();
+	size_t shown = 0, expired = 0;
+
+	for (size_t i = 0; i < s->ncerts; i++) {
+		json_t *c = pick ? pick(s, i, at, ctx) : ck_report_store_cert(s, i, at);
+		if (!c)
+			continue;
+		json_array_append_new(certs, c);
+		shown++;
+		expired += s->certs[i]->not_after < at;
+	}
+	json_object_set_new(o, "shown", json_integer((json_int_t)shown));
+	json_object_set_new(o, "expired", json_integer((json_int_t)expired));
+	json_object_set_new(o, "certificates", certs);
+	*nshown = shown;
+	*nexpired = expired;
+	return o;
+}
+
+json_t *ck_report_truststore_list(struct ck_trust_store *const *s, size_t n, time_t at)
+{
+	json_t *doc = doc_new("list", at), *stores = json_array();
+	size_t total = 0, exp = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t shown, e;
+		json_array_append_new(stores, store_doc(s[i], at, NULL, NULL, &shown, &e));
+		exp += e;
+		total += s[i]->ncerts;
+	}
+	json_object_set_new(doc, "stores", stores);
+	json_object_set_new(doc, "summary", json_pack("{s:I,s:I,s:I}", "stores", (json_int_t)n,
+						      "certificates", (json_int_t)total,
+						      "expired", (json_int_t)exp));
+	return doc;
+}
+
+static json_t *pick_match(const struct ck_trust_store *s, size_t i, time_t at, void *ctx)
+{
+	unsigned m = ck_trust_match(s->certs[i], ctx);
+	json_t *c, *by;
+
+	if (!m)
+		return NULL;
+	c = ck_report_store_cert(s, i, at);
+	by = json_array();
+	if (m & CK_MATCH_SUBJECT)
+		json_array_append_new(by, json_string("subject"));
+	if (m & CK_MATCH_SHA256)
+		json_array_append_new(by, json_string("sha256"));
+	if (m & CK_MATCH_SHA1)
+		json_array_append_new(by, json_string("sha1"));
+	if (m & CK_MATCH_KEY_ID)
+		json_array_append_new(by, json_string("subject_key_id"));
+	json_object_set_new(c, "matched_by", by);
+	return c;
+}
+
+json_t *ck_report_truststore_find(const char *pattern, struct ck_trust_store *const *s, size_t n,
+				  time_t at, size_t *matches)
+{
+	json_t *doc = doc_new("find", at), *stores = json_array();
+	size_t m = 0;
+
+	json_object_set_new(doc, "pattern", ck_json_str(pattern));
+	for (size_t i = 0; i < n; i++) {
+		size_t shown, expired;
+		json_array_append_new(stores, store_doc(s[i], at, pick_match, (void *)pattern, &shown, &expired));
+		m += shown;
+	}
+	json_object_set_new(doc, "stores", stores);
+	json_object_set_new(doc, "summary", json_pack("{s:I}", "matches", (json_int_t)m));
+	*matches = m;
+	return doc;
+}
+
+struct expiring_ctx {
+	time_t limit;
+	size_t expired, expiring;
+};
+
+static json_t *pick_expiring(const struct ck_trust_store *s, size_t i, time_t at, void *ctx)
+{
+	struct expiring_ctx *e = ctx;
+	time_t na = s->certs[i]->not_after;
+
+	if (na > e->limit)
+		return NULL;
+	if (na < at)
+		e->expired++;
+	else
+		e->expiring++;
+	return ck_report_store_cert(s, i, at);
+}
+
+json_t *ck_report_truststore_expiring(struct ck_trust_store *const *s, size_t n, time_t at,
+				      unsigned long days, size_t *found)
+{
+	struct expiring_ctx e = { .limit = at + (time_t)days * 86400 };
+	json_t *doc = doc_new("expiring", at), *stores = json_array();
+
+	json_object_set_new(doc, "days", json_integer((json_int_t)days));
+	for (size_t i = 0; i < n; i++) {
+		size_t shown, expired;
+		json_array_append_new(stores, store_doc(s[i], at, pick_expiring, &e, &shown, &expired));
+	}
+	json_object_set_new(doc, "stores", stores);
+	json_object_set_new(doc, "summary", json_pack("{s:I,s:I}", "expired", (json_int_t)e.expired,
+						      "expiring", (json_int_t)e.expiring));
+	*found = e.expired + e.expiring;
+	return doc;
+}
+
+/* A certificate whose subject is in both stores with another key or
+ * validity: what changed, and both. */
+static json_t *changed_json(const struct ck_trust_store *a, const struct ck_trust_store *b,
+			    const struct ck_trust_diff_item *it, time_t at)
+{
+	json_t *ch = json_object(), *what = json_array();
+
+	if (it->key)
+		json_array_append_new(what, json_string("key"));
+	if (it->validity)
+		json_array_append_new(what, json_string("validity"));
+	if (!it->key && !it->validity)
+		json_array_append_new(what, json_string("certificate"));
+	json_object_set_new(ch, "subject", ck_json_str(a->certs[it->a]->subject));
+	json_object_set_new(ch, "changes", what);
+	json_object_set_new(ch, "a", ck_report_store_cert(a, (size_t)it->a, at));
+	json_object_set_new(ch, "b", ck_report_store_cert(b, (size_t)it->b, at));
+	return ch;
+}
+
+json_t *ck_report_truststore_diff(const struct ck_trust_store *a, const struct ck_trust_store *b,
+				  const struct ck_trust_diff_item *items, size_t nitems, size_t same,
+				  time_t at)
+{
+	json_t *doc = doc_new("diff", at), *ja = json_array(), *jr = json_array(), *jc = json_array();
+
+	json_object_set_new(doc, "a", ck_report_store(a));
+	json_object_set_new(doc, "b", ck_report_store(b));
+	for (size_t i = 0; i < nitems; i++) {
+		const struct ck_trust_diff_item *it = &items[i];
+		if (it->change == CK_CHANGE_ADDED)
+			json_array_append_new(ja, ck_report_store_cert(b, (size_t)it->b, at));
+		else if (it->change == CK_CHANGE_REMOVED)
+			json_array_append_new(jr, ck_report_store_cert(a, (size_t)it->a, at));
+		else
+			json_array_append_new(jc, changed_json(a, b, it, at));
+	}
+	json_object_set_new(doc, "added", ja);
+	json_object_set_new(doc, "removed", jr);
+	json_object_set_new(doc, "changed", jc);
+	json_object_set_new(doc, "summary", json_pack("{s:I,s:I,s:I,s:I}", "same", (json_int_t)same,
+						      "added", (json_int_t)json_array_size(ja),
+						      "removed", (json_int_t)json_array_size(jr),
+						      "changed", (json_int_t)json_array_size(jc)));
+	return doc;
+}
+
+json_t *ck_report_truststore_check_new(const struct ck_bundle *b, time_t at)
+{
+	json_t *doc = doc_new("check", at), *in = json_object();
+
+	json_object_set_new(in, "name", ck_json_str(b->name));
+	json_object_set_new(in, "format", json_string(ck_format_name(b->format)));
+	json_object_set_new(doc, "input", in);
+	json_object_set_new(doc, "leaf", json_null());
+	json_object_set_new(doc, "stores", json_array());
+	json_object_set_new(doc, "anchored_by", json_array());
+	return doc;
+}
+
+int ck_report_truststore_check_add(json_t *doc, const struct ck_trust_store *store,
+				   const struct ck_trust_store *const *search, size_t nsearch,
+				   const struct ck_bundle *b, const struct ck_analysis *a)
+{
+	json_t *sj;
+
+	if (a->nchains && json_is_null(json_object_get(doc, "leaf"))) {
+		const struct ck_cert *leaf = ck_pool_get(a->pool, a->chains[0]->path[0])->cert;
+		json_object_set_new(doc, "leaf", brief_cert(leaf));
+	}
+	sj = ck_report_store_check(store, search, nsearch, b, a);
+	if (!sj)
+		return -1;
+	if (json_is_true(json_object_get(sj, "anchored")) &&
+	    json_array_append_new(json_object_get(doc, "anchored_by"), ck_json_str(store->name)) < 0) {
+		json_decref(sj);
+		return -1;
+	}
+	return json_array_append_new(json_object_get(doc, "stores"), sj) < 0 ? -1 : 0;
+}
+
+size_t ck_report_truststore_anchored(const json_t *doc)
+{
+	return json_array_size(json_object_get(doc, "anchored_by"));
+}
+
+json_t *ck_report_truststore_error(const char *path, const struct ck_error *err)
+{
+	json_t *doc = ck_report_error(path, err);
+
+	json_object_set_new(doc, "command", json_string("check"));
+	return doc;
+}
+
+json_t *ck_report_truststore_export(const struct ck_trust_store *s, const char *to,
+				    const char *output, time_t at)
+{
+	json_t *doc = doc_new("export", at);
+
+	json_object_set_new(doc, "store", ck_report_store(s));
+	json_object_set_new(doc, "to", json_string(to));
+	json_object_set_new(doc, "output", ck_json_str(output));
+	json_object_set_new(doc, "written", json_integer((json_int_t)s->ncerts));
+	return doc;
 }
 
 /* ---------------------------------------------------------------- */
@@ -671,3 +913,9 @@ int ck_report_text_truststore(FILE *f, const json_t *doc, const struct ck_text_o
 	json_decref(safe);
 	return r;
 }
+
+const struct ck_emit_view ck_view_truststore = {
+	.root = "truststore",
+	.element = "report",
+	.text = ck_report_text_truststore,
+};

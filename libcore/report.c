@@ -8,6 +8,8 @@
  * Text: rendered from the document alone. */
 #include "config.h"
 
+#include "emit.h"
+
 #include "report.h"
 #include "report-csr.h"
 #include "report-crl.h"
@@ -704,6 +706,12 @@ int ck_report_bundle_json(FILE *out, const struct ck_bundle *b, const struct ck_
 		return -1;
 	return r;
 }
+
+const struct ck_emit_view ck_view_chainview = {
+	.root = "chainview",
+	.element = "report",
+	.text = ck_report_text_chainview,
+};
 
 json_t *ck_report_error(const char *name, const struct ck_error *err)
 {

@@ -40,6 +40,7 @@ UNIT_TESTS = \
 	tests/test-report-certaudit \
 	tests/test-report-openmetrics \
 	tests/test-report-nagios \
+	tests/test-emit \
 	tests/test-cli \
 	tests/test-walk \
 	$(NULL)
@@ -151,6 +152,9 @@ tests_test_report_openmetrics_LDADD = $(TEST_LIBS)
 tests_test_report_nagios_SOURCES = tests/test-report-nagios.c tests/unit.h
 tests_test_report_nagios_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_nagios_LDADD = $(TEST_LIBS)
+tests_test_emit_SOURCES = tests/test-emit.c tests/unit.h
+tests_test_emit_CFLAGS = $(TEST_CFLAGS)
+tests_test_emit_LDADD = $(TEST_LIBS)
 # tools/cli.c's parsers
 tests_test_cli_SOURCES = tests/test-cli.c
 tests_test_cli_CFLAGS = $(TEST_CFLAGS)

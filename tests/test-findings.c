@@ -205,8 +205,7 @@ static const struct {
 	{ "libcore/validate.c", "revoked", 1, "a revocation state (chainview's \"revocation\")" },
 	{ "libcore/report.c", "bad-signature", 2, "why a chain link is missing (\"reason\")" },
 	{ "libcore/report.c", "unsupported-signature", 2, "why a chain link is missing (\"reason\")" },
-	{ "libcore/report-truststore.c", "expired", 6, "the JSON member: a store's expired certificates" },
-	{ "tools/truststore.c", "expired", 4, "the JSON member: a store's expired certificates" },
+	{ "libcore/report-truststore.c", "expired", 9, "the JSON member: a store's expired certificates" },
 	{ NULL, NULL, 0, NULL },
 };
 

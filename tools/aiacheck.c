@@ -182,25 +182,9 @@ struct run {
 	struct opts *o;
 	const struct ck_trust *trust;
 	struct cli_output *out;
-	struct ck_nagios *nagios; /* --format nagios: what the status line needs */
-	bool nagios_failed;       /* out of memory gathering it */
-	json_t **docs;   /* kept for --junit */
-	size_t ndocs;
+	struct ck_emitter *junit; /* --junit: the documents, written at the end */
 	struct cli_progress progress;
 };
-
-static bool keep_doc(struct run *ru, json_t *doc)
-{
-	json_t **v;
-	if (!ru->o->junit)
-		return true;
-	v = realloc(ru->docs, (ru->ndocs + 1) * sizeof *v);
-	if (!v)
-		return false;
-	ru->docs = v;
-	v[ru->ndocs++] = json_incref(doc);
-	return true;
-}
 
 /* The exit status a checked report calls for. */
 static int report_status(const struct run *ru, const struct ck_aia_report *r,
@@ -240,12 +224,8 @@ static void load_input(struct run *ru, struct input *in)
 		return;
 	in->b = NULL;
 	in->status = cli_error(&err);
-	if (ru->c->format == CLI_FORMAT_NAGIOS) {
-		if (!ru->nagios || ck_nagios_add_error(ru->nagios, in->path, err.what) < 0)
-			ru->nagios_failed = true;
-	} else if (ru->c->format != CLI_FORMAT_TEXT) {
+	if (cli_output_error_docs(ru->out))
 		in->errdoc = ck_report_error(in->path, &err);
-	}
 }
 
 /* Check every input that could be loaded, all in one batch: each
@@ -309,8 +289,7 @@ static int report_one(struct run *ru, struct input *in)
 
 	ck_error_clear(&err);
 	if (!r) {
-		if (in->errdoc)
-			cli_output_doc(ru->out, in->errdoc, ck_report_text_aiacheck);
+		cli_output_doc(ru->out, in->errdoc, NULL);
 		return in->status;
 	}
 	for (int i = 0; b && i < CK_RT_COUNT; i++) {
@@ -325,16 +304,14 @@ static int report_one(struct run *ru, struct input *in)
 		nv++;
 	}
 	doc = ck_report_aiacheck(r, vs, nv);
-	if (!doc || !keep_doc(ru, doc)) {
+	if (!doc) {
 		cli_msg(b ? b->name : NULL, "out of memory");
 		status = CLI_EXIT_INTERNAL;
 		goto out;
 	}
 	status = report_status(ru, r, vs, nv);
-	if (ru->c->format != CLI_FORMAT_NAGIOS)
-		cli_output_doc(ru->out, doc, ck_report_text_aiacheck);
-	else if (!ru->nagios || ck_nagios_add_aiacheck(ru->nagios, doc, status == CLI_EXIT_PROBLEMS) < 0)
-		ru->nagios_failed = true;
+	ck_emit_doc(ru->junit, doc, NULL);
+	cli_output_doc(ru->out, doc, &(struct ck_emit_extra){ .problem = status == CLI_EXIT_PROBLEMS });
 out:
 	json_decref(doc);
 	for (size_t i = 0; i < nv; i++)
@@ -356,7 +333,8 @@ static int write_junit(struct run *ru, struct ck_out *jo)
 {
 	struct ck_error err;
 	ck_error_clear(&err);
-	if (ck_report_junit(ck_out_file(jo), ru->docs, ru->ndocs) < 0) {
+	ck_emitter_set_file(ru->junit, ck_out_file(jo));
+	if (!ck_emit_end(ru->junit, NULL, NULL)) {
 		ck_out_abort(jo);
 		cli_msg(ru->o->junit, "cannot write the JUnit report");
 		return CLI_EXIT_INTERNAL;
@@ -366,20 +344,6 @@ static int write_junit(struct run *ru, struct ck_out *jo)
 	return CLI_EXIT_OK;
 }
 
-/* --format nagios: the status line, and its state as the exit status
- * (`incomplete`: the check was not done to the end). */
-static int nagios_end(struct run *ru, bool incomplete)
-{
-	enum ck_nagios_state st;
-
-	if (ru->nagios_failed || !ru->nagios) {
-		cli_msg(NULL, "out of memory");
-		return cli_nagios_unknown();
-	}
-	if (ck_report_nagios_aiacheck(stdout, ru->nagios, incomplete, &st) < 0)
-		return CLI_EXIT_NAGIOS_UNKNOWN; /* cli_finish() says why */
-	return (int)st;
-}
 
 /* A run that ends early: with --format nagios, an UNKNOWN line. */
 static int early_end(struct cli_common *c, int status)
@@ -432,15 +396,17 @@ int main(int argc, char **argv)
 		ck_trust_free(trust);
 		return early_end(&c, CLI_EXIT_INTERNAL);
 	}
-	if (c.format == CLI_FORMAT_NAGIOS)
-		ru.nagios = ck_nagios_new("AIACHECK");
+	ru.out = cli_output_begin(&c, &ck_view_aiacheck, nin > 1);
+	if (jo) {
+		struct ck_text_opts to = cli_text_opts(&c);
+		ru.junit = ck_emitter_new(ck_emitter_find("junit"), &ck_view_aiacheck, NULL, &to);
+	}
 	for (int i = first; i < argc; i++) {
 		ins[i - first].path = argv[i];
 		load_input(&ru, &ins[i - first]);
 	}
 	if (o.nurls)
 		ins[nin - 1].urls = o.urls;
-	ru.out = cli_output_begin(&c, "aiacheck", nin > 1);
 	s = check_all(&ru, ins, nin);
 	if (s)
 		input_status = checks_failed = s;
@@ -451,22 +417,19 @@ int main(int argc, char **argv)
 		else if (k == CLI_EXIT_PROBLEMS)
 			status = CLI_EXIT_PROBLEMS;
 	}
-	if (!cli_output_end(ru.out) && !input_status)
-		input_status = CLI_EXIT_INTERNAL;
 	if (jo) {
 		s = write_junit(&ru, jo);
 		if (s && !input_status)
 			input_status = s;
 	}
-	if (c.format == CLI_FORMAT_NAGIOS) {
-		/* an input not read is UNKNOWN by itself */
-		status = nagios_end(&ru, checks_failed || input_status >= CLI_EXIT_INTERNAL);
-		input_status = 0;
-	}
-	ck_nagios_free(ru.nagios);
-	for (size_t i = 0; i < ru.ndocs; i++)
-		json_decref(ru.docs[i]);
-	free(ru.docs);
+	s = cli_output_end(ru.out, NULL,
+			   &(struct ck_emit_extra){ .incomplete = checks_failed || input_status >= CLI_EXIT_INTERNAL },
+			   &status);
+	if (c.format == CLI_FORMAT_NAGIOS)
+		input_status = 0; /* in the plugin's state: an input not read is UNKNOWN by itself */
+	else if (s && !input_status)
+		input_status = CLI_EXIT_INTERNAL;
+	ck_emitter_free(ru.junit);
 	inputs_free(ins, nin);
 	free(o.urls);
 	ck_trust_free(trust);

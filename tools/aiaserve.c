@@ -998,18 +998,18 @@ static bool print_urls(struct cli_common *c, const struct opts *o, const struct 
 		n++;
 	}
 	doc = ck_report_serve_urls(base, u, n);
-	if (!doc || !(out = cli_output_begin(c, "aiaserve", false)))
+	if (!doc || !(out = cli_output_begin(c, &ck_view_aiaserve, false)))
 		goto out;
 	if (o->print_urls || c->format != CLI_FORMAT_TEXT)
-		cli_output_doc(out, doc, ck_report_text_aiaserve);
+		cli_output_doc(out, doc, NULL);
 	else
 		printf("%s\n", base);
-	ok = cli_output_end(out);
+	ok = cli_output_end(out, NULL, NULL, NULL) == 0;
 	out = NULL;
 	fflush(stdout);
 out:
 	if (out)
-		cli_output_end(out);
+		cli_output_end(out, NULL, NULL, NULL);
 	json_decref(doc);
 	free(u);
 	free(urls);

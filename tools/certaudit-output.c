@@ -10,101 +10,72 @@
 #include <stdlib.h>
 #include <string.h>
 
-void output_begin(struct output *out, struct cli_common *c, bool keeping)
+void output_begin(struct output *out, struct cli_common *c, bool junit, bool sarif)
 {
-	out->c = c;
-	out->to = cli_text_opts(c);
-	out->keeping = keeping;
-	if (c->format == CLI_FORMAT_XML && !(out->xml = ck_xml_begin(stdout, "certaudit")))
+	struct ck_text_opts to = cli_text_opts(c);
+
+	out->std = cli_output_begin(c, &ck_view_certaudit, false);
+	if (junit)
+		out->junit = ck_emitter_new(ck_emitter_find("junit"), &ck_view_certaudit, NULL, &to);
+	if (sarif)
+		out->sarif = ck_emitter_new(ck_emitter_find("sarif"), &ck_view_certaudit, NULL, &to);
+	if (!out->std || (junit && !out->junit) || (sarif && !out->sarif))
 		out->failed = true;
-	if (c->format == CLI_FORMAT_OPENMETRICS && !(out->metrics = ck_report_metrics_new()))
-		out->failed = true;
-	if (c->format == CLI_FORMAT_NAGIOS)
-		out->nagios = ck_nagios_new("CERTAUDIT");
 }
 
 void output_doc(struct output *out, json_t *doc, const struct ck_url_set *urls)
 {
-	switch (out->c->format) {
-	case CLI_FORMAT_OPENMETRICS:
-		if (!out->metrics || ck_report_metrics_add(out->metrics, doc, urls) < 0)
-			out->failed = true;
-		break;
-	case CLI_FORMAT_JSON:
-		if (ck_report_write_json(stdout, doc) < 0)
-			out->failed = true;
-		break;
-	case CLI_FORMAT_XML:
-		if (ck_xml_write(out->xml, doc, "file") < 0)
-			out->failed = true;
-		break;
-	case CLI_FORMAT_NAGIOS:
-		if (!out->nagios || ck_nagios_add_audit(out->nagios, doc) < 0)
-			out->failed = true;
-		break;
-	default:
-		if (ck_report_text_certaudit(stdout, doc, &out->to) < 0)
-			out->failed = true;
-		break;
-	}
+	cli_output_doc(out->std, doc, &(struct ck_emit_extra){ .urls = urls });
+}
+
+bool output_keeping(const struct output *out)
+{
+	return out->junit || out->sarif;
 }
 
 int output_keep(struct output *out, json_t *doc)
 {
-	json_t **nk = realloc(out->keep, (out->nkeep + 1) * sizeof *nk);
-	if (!nk) {
-		json_decref(doc);
+	ck_emit_doc(out->junit, doc, NULL);
+	ck_emit_doc(out->sarif, doc, NULL);
+	if (out->failed || (out->junit && ck_emitter_failed(out->junit)) ||
+	    (out->sarif && ck_emitter_failed(out->sarif))) {
 		cli_msg(NULL, "out of memory");
 		return CLI_EXIT_INTERNAL;
 	}
-	out->keep = nk;
-	json_object_del(doc, "report");
-	nk[out->nkeep++] = doc;
 	return 0;
 }
 
-int output_end(struct output *out, const json_t *tot)
+int output_end(struct output *out, const json_t *tot, const struct ck_policy *policy, int status)
 {
-	enum cli_format f = out->c->format;
+	struct ck_emit_extra x = { .policy = policy, .incomplete = status != 0 };
+	int nagios = -1, r = cli_output_end(out->std, tot, &x, &nagios);
 
-	if (f == CLI_FORMAT_JSON && ck_report_write_json(stdout, tot) < 0) {
-		out->failed = true;
-	} else if (f == CLI_FORMAT_XML) {
-		/* ended (and freed) even when the totals could not be written */
-		bool bad = ck_xml_write(out->xml, json_object_get(tot, "totals"), "totals") < 0;
-		if (ck_xml_end(out->xml) < 0 || bad)
-			out->failed = true;
-	} else if (f == CLI_FORMAT_TEXT && ck_report_text_certaudit_totals(stdout, tot, &out->to) < 0) {
-		out->failed = true;
-	} else if (f == CLI_FORMAT_OPENMETRICS &&
-		   (!out->metrics || ck_report_metrics_write(stdout, out->metrics, tot) < 0)) {
-		out->failed = true;
-	}
-	if (out->failed && f != CLI_FORMAT_NAGIOS) {
+	out->std = NULL;
+	if (nagios >= 0)
+		return nagios;
+	if (r) {
 		if (!ferror(stdout)) /* else cli_finish() says so, with the reason */
 			cli_msg(NULL, "write error on standard output");
-		return CLI_EXIT_INTERNAL;
+		return r;
 	}
-	return 0;
+	return status;
 }
 
 /* An output that cannot be written is a system error (5), not an input
  * error, whatever the cause; one that may not be written (it exists,
  * without --force) is a usage error (2). */
-int output_write_report(const char *path, struct output *out, const struct ck_policy *policy,
-			bool force, bool sarif)
+int output_write_report(const char *path, struct ck_emitter *e, const struct ck_policy *policy,
+			bool force)
 {
 	struct ck_write_opts wo = cli_write_opts(force, false);
 	struct ck_out *f = NULL;
 	struct ck_error err;
-	int r;
 
 	ck_error_clear(&err);
 	if (ck_out_open(path, &wo, &f, &err))
 		return cli_write_error(&err);
-	r = sarif ? ck_report_audit_sarif(ck_out_file(f), out->keep, out->nkeep, policy, PACKAGE_VERSION) :
-		    ck_report_audit_junit(ck_out_file(f), out->keep, out->nkeep);
-	if (r < 0) {
+	ck_emitter_set_file(e, ck_out_file(f));
+	if (!ck_emit_end(e, NULL, &(struct ck_emit_extra){ .policy = policy })) {
 		ck_out_abort(f);
 		cli_msg(path, "write error");
 		return CLI_EXIT_INTERNAL;
@@ -151,26 +122,11 @@ int output_check_report(const char *path, bool force)
 	return 0;
 }
 
-int output_nagios_end(struct output *out, const json_t *tot, const struct ck_policy *policy,
-		      int status)
-{
-	enum ck_nagios_state st;
-
-	if (out->failed || !out->nagios) {
-		cli_msg(NULL, "out of memory");
-		return cli_nagios_unknown();
-	}
-	if (ck_report_nagios_certaudit(stdout, out->nagios, tot, policy, status != 0, &st) < 0)
-		return CLI_EXIT_NAGIOS_UNKNOWN; /* cli_finish() says why */
-	return (int)st;
-}
-
 void output_free(struct output *out)
 {
-	ck_nagios_free(out->nagios);
-	ck_report_metrics_free(out->metrics);
-	for (size_t i = 0; i < out->nkeep; i++)
-		json_decref(out->keep[i]);
-	free(out->keep);
+	if (out->std)
+		cli_output_end(out->std, NULL, NULL, NULL);
+	ck_emitter_free(out->junit);
+	ck_emitter_free(out->sarif);
 	memset(out, 0, sizeof *out);
 }

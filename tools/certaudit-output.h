@@ -9,32 +9,32 @@
 #include "libcore/policy.h"
 
 struct output {
-	struct cli_common *c;
-	struct ck_xml *xml;
-	struct ck_text_opts to;
-	bool failed;
-	struct ck_metrics *metrics; /* --format openmetrics: written at the end */
-	struct ck_nagios *nagios; /* --format nagios: what the status line needs */
-	json_t **keep;   /* documents kept for JUnit and SARIF (no "report") */
-	size_t nkeep;
-	bool keeping;
+	struct cli_output *std;    /* standard output, in c's format */
+	struct ck_emitter *junit;  /* --junit, --sarif: the documents, written */
+	struct ck_emitter *sarif;  /* at the end; NULL when not asked */
+	bool failed;               /* out of memory keeping a document */
 };
 
-/* Start the output in c's format; `keeping` the documents for the
- * report files.  A failure to start is remembered (out->failed). */
-void output_begin(struct output *out, struct cli_common *c, bool keeping);
+/* Start standard output in c's format, and `junit`, `sarif` as asked.
+ * A failure to start is remembered. */
+void output_begin(struct output *out, struct cli_common *c, bool junit, bool sarif);
 
 /* Write one file's document (borrowed); `urls` checked with --network. */
 void output_doc(struct output *out, json_t *doc, const struct ck_url_set *urls);
 
-/* Keep the document (taken; its "report" member dropped) for the
- * report files.  Returns 0 or an exit status after a message. */
+/* Keep the document (borrowed) for the report files.  Returns 0 or an
+ * exit status after a message. */
 int output_keep(struct output *out, json_t *doc);
 
-/* End standard output with the totals document `tot`.  Returns 0 or an
- * exit status after a message (not with --format nagios: see
- * output_nagios_end). */
-int output_end(struct output *out, const json_t *tot);
+/* Whether the report files want the documents. */
+bool output_keeping(const struct output *out);
+
+/* End standard output with the totals document `tot`; `status` is the
+ * run's exit status so far.  Returns the run's exit status: `status`,
+ * or 5 after a message when writing failed; with --format nagios, the
+ * plugin's (UNKNOWN unless a file is worse when `status` says the run
+ * did not end well). */
+int output_end(struct output *out, const json_t *tot, const struct ck_policy *policy, int status);
 
 /* Whether two output names are one file: the same name in the same
  * directory (neither file needs to exist yet). */
@@ -45,16 +45,10 @@ bool output_same_file(const char *a, const char *b);
  * status after a message. */
 int output_check_report(const char *path, bool force);
 
-/* Write --junit (sarif false) or --sarif atomically from the documents
- * kept.  Returns 0 or an exit status after a message. */
-int output_write_report(const char *path, struct output *out, const struct ck_policy *policy,
-			bool force, bool sarif);
-
-/* --format nagios: the status line, and its state as the exit status
- * (UNKNOWN unless a file is worse when `status`, the run's exit status
- * so far, says it did not end well). */
-int output_nagios_end(struct output *out, const json_t *tot, const struct ck_policy *policy,
-		      int status);
+/* Write the report file of `e` (out->junit or out->sarif) to `path`
+ * atomically.  Returns 0 or an exit status after a message. */
+int output_write_report(const char *path, struct ck_emitter *e, const struct ck_policy *policy,
+			bool force);
 
 /* Free what the output holds. */
 void output_free(struct output *out);

@@ -221,8 +221,6 @@ static int print_policy(const struct ck_policy *policy)
 static int take_result(struct output *out, struct ck_walk *w, struct ck_audit_totals *t,
 		       struct ck_audit_result *r, const char *path)
 {
-	json_t *doc;
-
 	if (r == &no_memory) {
 		cli_msg(path, "out of memory");
 		return CLI_EXIT_INTERNAL;
@@ -243,11 +241,9 @@ static int take_result(struct output *out, struct ck_walk *w, struct ck_audit_to
 	t->errors += r->errors;
 	t->warnings += r->warnings;
 	t->infos += r->infos;
-	if (!out->keeping)
+	if (!output_keeping(out))
 		return 0;
-	doc = r->doc;
-	r->doc = NULL;
-	return output_keep(out, doc);
+	return output_keep(out, r->doc);
 }
 
 /* ---------------------------------------------------------------- */
@@ -490,23 +486,19 @@ int main(int argc, char **argv)
 	x.passwords = passwords;
 	x.o = &o;
 	x.c = &c;
-	output_begin(&out, &c, o.junit || o.sarif);
+	output_begin(&out, &c, o.junit, o.sarif);
 	status = run(&w, &x, &out, &t);
 
 	ck_walk_sort_not_audited(&w);
 	tot = ck_report_audit_totals(&t, &w, x.a.at);
-	if ((s = output_end(&out, tot)))
+	if (o.junit && (s = output_write_report(o.junit, out.junit, policy, o.force)))
 		status = s;
-	if (o.junit && (s = output_write_report(o.junit, &out, policy, o.force, false)))
+	if (o.sarif && (s = output_write_report(o.sarif, out.sarif, policy, o.force)))
 		status = s;
-	if (o.sarif && (s = output_write_report(o.sarif, &out, policy, o.force, true)))
-		status = s;
-	if (c.format == CLI_FORMAT_NAGIOS) {
-		status = output_nagios_end(&out, tot, policy, status);
-		nagios_done = true;
-	} else if (!status && t.fail) {
+	status = output_end(&out, tot, policy, status);
+	nagios_done = true;
+	if (c.format != CLI_FORMAT_NAGIOS && !status && t.fail)
 		status = CLI_EXIT_PROBLEMS;
-	}
 out:
 	if (c.format == CLI_FORMAT_NAGIOS && !o.print_policy && !nagios_done)
 		status = cli_nagios_unknown();

@@ -120,9 +120,9 @@ static int report_error(const char *path, struct cli_common *c, const struct ck_
 			struct cli_output *out)
 {
 	int status = cli_error(err);
-	if (c->format != CLI_FORMAT_TEXT) {
+	if (cli_output_error_docs(out)) {
 		json_t *doc = ck_report_error(path, err);
-		cli_output_doc(out, doc, ck_report_text_chainview);
+		cli_output_doc(out, doc, NULL);
 		json_decref(doc);
 	}
 	return status;
@@ -143,7 +143,7 @@ static int view_csr(const char *path, const unsigned char *data, size_t len,
 		return report_error(path, c, &err, out);
 	}
 	doc = ck_report_csr(path, memmem(data, len, "-----BEGIN ", 11) != NULL, csr);
-	cli_output_doc(out, doc, ck_report_text_chainview);
+	cli_output_doc(out, doc, NULL);
 	status = csr->sig_valid ? CLI_EXIT_OK : CLI_EXIT_PROBLEMS;
 	json_decref(doc);
 	ck_csr_free(csr);
@@ -210,7 +210,7 @@ static int view_crl(const char *path, const unsigned char *data, size_t len,
 		cli_msg(path, "out of memory");
 		goto out;
 	}
-	cli_output_doc(out, doc, ck_report_text_chainview);
+	cli_output_doc(out, doc, NULL);
 	status = json_array_size(json_object_get(doc, "findings")) ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
 out:
 	json_decref(doc);
@@ -265,7 +265,7 @@ static int view(const char *path, struct cli_common *c, const struct opts *o,
 		ck_bundle_free(b);
 		return status;
 	}
-	cli_output_bundle(out, b, a, ck_report_text_chainview);
+	cli_output_bundle(out, b, a);
 	status = a->errors || (a->nchains && !a->chains[0]->valid) ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
 	ck_analysis_free(a);
 	ck_bundle_free(b);
@@ -313,7 +313,7 @@ int main(int argc, char **argv)
 			return cli_finish(&c, CLI_EXIT_INTERNAL);
 		}
 	}
-	out = cli_output_begin(&c, "chainview", argc - first > 1);
+	out = cli_output_begin(&c, &ck_view_chainview, argc - first > 1);
 	for (int i = first; i < argc; i++) {
 		int s = view(argv[i], &c, &o, trust, online, out);
 		if (s >= CLI_EXIT_INPUT && !input_status)
@@ -321,7 +321,7 @@ int main(int argc, char **argv)
 		else if (s == CLI_EXIT_PROBLEMS)
 			status = CLI_EXIT_PROBLEMS;
 	}
-	if (!cli_output_end(out) && !input_status)
+	if (cli_output_end(out, NULL, NULL, NULL) && !input_status)
 		input_status = CLI_EXIT_INTERNAL;
 	ck_revfetch_free(online);
 	ck_trust_free(trust);

@@ -1348,9 +1348,7 @@ void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_commo
 /* output */
 
 struct cli_output {
-	struct cli_common *c;
-	struct ck_xml *xml;
-	bool many, first, failed;
+	struct ck_emitter *e;
 };
 
 /* The terminal's width when standard output is one: $COLUMNS (as curl
@@ -1384,107 +1382,99 @@ struct ck_text_opts cli_text_opts(const struct cli_common *c)
 	return o;
 }
 
-struct cli_output *cli_output_begin(struct cli_common *c, const char *root, bool many)
+const struct ck_emitter_ops *cli_format_ops(const struct cli_common *c)
+{
+	return ck_emitter_find(format_names[c->format]);
+}
+
+struct cli_output *cli_output_begin(struct cli_common *c, const struct ck_emit_view *view, bool many)
 {
 	struct cli_output *o = calloc(1, sizeof *o);
+	struct ck_text_opts to = cli_text_opts(c);
+
 	if (!o)
 		return NULL;
-	o->c = c;
-	o->many = many;
-	o->first = true;
-	if (c->format == CLI_FORMAT_XML) {
-		o->xml = ck_xml_begin(stdout, root);
-		if (!o->xml)
-			o->failed = true;
+	to.many = many;
+	o->e = ck_emitter_new(cli_format_ops(c), view, stdout, &to);
+	if (!o->e) {
+		free(o);
+		return NULL;
 	}
 	return o;
 }
 
-void cli_output_doc(struct cli_output *o, const json_t *doc,
-		    int (*text)(FILE *, const json_t *, const struct ck_text_opts *))
+bool cli_output_error_docs(const struct cli_output *o)
 {
-	struct ck_text_opts to;
-	if (!o || !doc)
-		return;
-	switch (o->c->format) {
-	case CLI_FORMAT_JSON:
-		if (ck_report_write_json(stdout, doc) < 0)
-			o->failed = true;
-		break;
-	case CLI_FORMAT_XML:
-		if (ck_xml_write(o->xml, doc, "report") < 0)
-			o->failed = true;
-		break;
-	default:
-		to = cli_text_opts(o->c);
-		to.many = o->many;
-		if (!o->first && !o->c->quiet)
-			fputc('\n', stdout);
-		if (text(stdout, doc, &to) < 0)
-			o->failed = true;
-		break;
-	}
-	o->first = false;
+	return o && o->e->ops->error_docs;
 }
 
-void cli_output_bundle(struct cli_output *o, const struct ck_bundle *b,
-		       const struct ck_analysis *a,
-		       int (*text)(FILE *, const json_t *, const struct ck_text_opts *))
+void cli_output_doc(struct cli_output *o, const json_t *doc, const struct ck_emit_extra *x)
 {
-	struct ck_text_opts to;
-	json_t *doc;
+	if (o)
+		ck_emit_doc(o->e, doc, x);
+}
+
+struct bundle {
+	const struct ck_bundle *b;
+	const struct ck_analysis *a;
+};
+
+static int bundle_json(FILE *out, void *ctx)
+{
+	struct bundle *d = ctx;
+	return ck_report_bundle_json(out, d->b, d->a);
+}
+
+static int bundle_xml(struct ck_xml *x, void *ctx)
+{
+	struct bundle *d = ctx;
+	return ck_report_bundle_xml(x, d->b, d->a);
+}
+
+static int bundle_text(FILE *out, const struct ck_text_opts *to, void *ctx)
+{
+	struct bundle *d = ctx;
+	return ck_report_bundle_text(out, d->b, d->a, to);
+}
+
+void cli_output_bundle(struct cli_output *o, const struct ck_bundle *b, const struct ck_analysis *a)
+{
+	struct bundle d = { b, a };
+	struct ck_emit_item it = { bundle_json, bundle_xml, bundle_text, &d };
+	cli_output_item(o, &it);
+}
+
+void cli_output_item(struct cli_output *o, const struct ck_emit_item *it)
+{
+	if (o)
+		ck_emit_item(o->e, it);
+}
+
+int cli_output_end(struct cli_output *o, const json_t *end, const struct ck_emit_extra *x,
+		   int *nagios_status)
+{
+	bool gathered, ok;
+
 	if (!o)
-		return;
-	switch (o->c->format) {
-	case CLI_FORMAT_JSON:
-		if (ck_report_bundle_json(stdout, b, a) < 0)
-			o->failed = true;
-		break;
-	case CLI_FORMAT_XML:
-		if (ck_report_bundle_xml(o->xml, b, a) < 0)
-			o->failed = true;
-		break;
-	default:
-		if (text != ck_report_text_chainview) {
-			doc = ck_report_bundle(b, a);
-			if (!doc)
-				o->failed = true;
-			else
-				cli_output_doc(o, doc, text);
-			json_decref(doc);
-			break;
+		return CLI_EXIT_INTERNAL;
+	gathered = !ck_emitter_failed(o->e);
+	ok = ck_emit_end(o->e, end, x);
+	if (nagios_status && o->e->ops == ck_emitter_find("nagios")) {
+		if (!gathered) {
+			cli_msg(NULL, "out of memory");
+			*nagios_status = cli_nagios_unknown();
+		} else {
+			/* a write error: cli_finish() says why */
+			*nagios_status = ok ? (int)o->e->nagios : CLI_EXIT_NAGIOS_UNKNOWN;
 		}
-		if (!o->first && !o->c->quiet)
-			fputc('\n', stdout);
-		to = cli_text_opts(o->c);
-		to.many = o->many;
-		if (ck_report_bundle_text(stdout, b, a, &to) < 0)
-			o->failed = true;
-		break;
+		ok = true;
 	}
-	o->first = false;
-}
-
-void cli_output_stream(struct cli_output *o, int (*write)(FILE *out, struct ck_xml *x, void *ctx),
-		       void *ctx)
-{
-	if (!o)
-		return;
-	if (o->c->format == CLI_FORMAT_TEXT && !o->first && !o->c->quiet)
-		fputc('\n', stdout);
-	if (write(stdout, o->xml, ctx) < 0)
-		o->failed = true;
-	o->first = false;
-}
-
-bool cli_output_end(struct cli_output *o)
-{
-	bool ok;
-	if (!o)
-		return false;
-	if (o->xml && ck_xml_end(o->xml) < 0)
-		o->failed = true;
-	ok = !o->failed;
+	ck_emitter_free(o->e);
 	free(o);
-	return ok;
+	return ok ? 0 : CLI_EXIT_INTERNAL;
+}
+
+bool cli_output_failed(const struct cli_output *o)
+{
+	return !o || ck_emitter_failed(o->e);
 }

@@ -6,6 +6,7 @@
 
 #include "libcore/checks.h"
 #include "libcore/crl.h"
+#include "libcore/emit.h"
 #include "libcore/validate.h"
 #include "libcore/err.h"
 #include "libcore/load.h"
@@ -276,27 +277,32 @@ void cli_net_rules(const struct cli_common *c, struct ck_net_opts *n);
 /* Parse a non-negative integer in [min, max]. */
 bool cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
-/* Output documents in the chosen format: text via `text`, JSON (one
- * document per line), XML under <root>. */
+/* Standard output in the chosen format (libcore/emit.h): the back-end
+ * of c->format, for the tool's `view`; `many`: one of several inputs
+ * (text options).  NULL when out of memory. */
 struct cli_output;
-struct cli_output *cli_output_begin(struct cli_common *c, const char *root, bool many);
-void cli_output_doc(struct cli_output *o, const json_t *doc,
-		    int (*text)(FILE *, const json_t *, const struct ck_text_opts *));
-/* chainview's document for one bundle, streamed: JSON and XML (see
- * ck_report_bundle_json), and text when `text` is chainview's
- * (ck_report_bundle_text); another text renderer gets the whole
- * document. */
-void cli_output_bundle(struct cli_output *o, const struct ck_bundle *b,
-		       const struct ck_analysis *a,
-		       int (*text)(FILE *, const json_t *, const struct ck_text_opts *));
-/* A document the tool writes itself, as it goes (derdump): `write`
- * gets stdout and, for XML, the writer of the root element; a negative
- * return marks the output failed.  Text documents are separated as
- * cli_output_doc() separates them. */
-void cli_output_stream(struct cli_output *o, int (*write)(FILE *out, struct ck_xml *x, void *ctx),
-		       void *ctx);
-/* Returns false when writing failed. */
-bool cli_output_end(struct cli_output *o);
+struct cli_output *cli_output_begin(struct cli_common *c, const struct ck_emit_view *view, bool many);
+/* The back-end of c->format. */
+const struct ck_emitter_ops *cli_format_ops(const struct cli_common *c);
+/* Whether documents of inputs that could not be read are written (not
+ * in text: the message on standard error says it). */
+bool cli_output_error_docs(const struct cli_output *o);
+/* One document (borrowed); `x` may be NULL. */
+void cli_output_doc(struct cli_output *o, const json_t *doc, const struct ck_emit_extra *x);
+/* A document written as it is built (derdump). */
+void cli_output_item(struct cli_output *o, const struct ck_emit_item *it);
+/* chainview's document for one bundle, as it is built (see
+ * ck_report_bundle_json, _xml, _text). */
+void cli_output_bundle(struct cli_output *o, const struct ck_bundle *b, const struct ck_analysis *a);
+/* Whether writing failed so far. */
+bool cli_output_failed(const struct cli_output *o);
+/* End with the run's end document (NULL: none) and free `o`.  Returns
+ * 0, or CLI_EXIT_INTERNAL when writing failed.  With --format nagios
+ * and `nagios_status`, returns 0 and sets *nagios_status to the
+ * plugin's exit status: its state, or UNKNOWN (after "out of memory"
+ * and the UNKNOWN line when its state could not be gathered). */
+int cli_output_end(struct cli_output *o, const json_t *end, const struct ck_emit_extra *x,
+		   int *nagios_status);
 
 /* Text options from the common ones. */
 struct ck_text_opts cli_text_opts(const struct cli_common *c);

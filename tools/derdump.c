@@ -104,21 +104,24 @@ struct dump {
 	struct ck_dump_input in;
 	struct ck_dump_opts dopts;
 	struct ck_dump_result res;
-	enum cli_format format;
-	struct ck_text_opts to;
 };
 
-static int write_dump(FILE *out, struct ck_xml *x, void *ctx)
+static int dump_json(FILE *out, void *ctx)
 {
 	struct dump *d = ctx;
-	switch (d->format) {
-	case CLI_FORMAT_JSON:
-		return ck_report_dump_json(out, &d->in, &d->dopts, &d->res);
-	case CLI_FORMAT_XML:
-		return ck_report_dump_xml(x, &d->in, &d->dopts, &d->res);
-	default:
-		return ck_report_dump_text(out, &d->in, &d->dopts, &d->to, &d->res);
-	}
+	return ck_report_dump_json(out, &d->in, &d->dopts, &d->res);
+}
+
+static int dump_xml(struct ck_xml *x, void *ctx)
+{
+	struct dump *d = ctx;
+	return ck_report_dump_xml(x, &d->in, &d->dopts, &d->res);
+}
+
+static int dump_text(FILE *out, const struct ck_text_opts *to, void *ctx)
+{
+	struct dump *d = ctx;
+	return ck_report_dump_text(out, &d->in, &d->dopts, to, &d->res);
 }
 
 /* "CERTIFICATE block at line 3: " for a PEM block, "" otherwise. */
@@ -234,7 +237,7 @@ static int dump_one(const char *path, struct cli_common *c, const struct opts *o
 	if (ck_read_file(path, c->max_size, &data, &len, &err) ||
 	    ck_der_blobs_load(data, len, path, &blobs, &err)) {
 		status = cli_error(&err);
-		if (c->format != CLI_FORMAT_TEXT) {
+		if (cli_output_error_docs(out)) {
 			json_t *doc = ck_report_error(path, &err);
 			cli_output_doc(out, doc, NULL);
 			json_decref(doc);
@@ -278,9 +281,7 @@ static int dump_one(const char *path, struct cli_common *c, const struct opts *o
 	d.dopts.strict = o->strict;
 	d.dopts.container = blobs->format == CK_FMT_PEM ? "block" :
 			    blobs->format == CK_FMT_BASE64 ? "decoded data" : "file";
-	d.format = c->format;
-	d.to = cli_text_opts(c);
-	cli_output_stream(out, write_dump, &d);
+	cli_output_item(out, &(struct ck_emit_item){ dump_json, dump_xml, dump_text, &d });
 
 	s = report_errors(path, blocks, nb, &d.res);
 	if (s > status)
@@ -318,7 +319,7 @@ int main(int argc, char **argv)
 		cli_usage("no input file (use '-' for standard input)");
 	if (o.has_length && !o.has_offset)
 		o.has_offset = true; /* from byte 0 */
-	out = cli_output_begin(&c, "derdump", argc - first > 1);
+	out = cli_output_begin(&c, &ck_view_derdump, argc - first > 1);
 	if (!out) {
 		cli_msg(NULL, "out of memory");
 		return cli_finish(&c, CLI_EXIT_INTERNAL);
@@ -330,7 +331,7 @@ int main(int argc, char **argv)
 		else if (s == CLI_EXIT_PROBLEMS)
 			status = CLI_EXIT_PROBLEMS;
 	}
-	if (!cli_output_end(out) && !input_status)
+	if (cli_output_end(out, NULL, NULL, NULL) && !input_status)
 		input_status = CLI_EXIT_INTERNAL;
 	return cli_finish(&c, input_status ? input_status : status);
 }

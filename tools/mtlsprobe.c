@@ -586,9 +586,9 @@ static int output(struct cli_common *c, const struct opts *o, const struct clien
 		cli_msg(NULL, "out of memory");
 		return CLI_EXIT_INTERNAL;
 	}
-	out = cli_output_begin(c, "mtlsprobe", false);
-	cli_output_doc(out, doc, ck_report_text_mtlsprobe);
-	ok = cli_output_end(out);
+	out = cli_output_begin(c, &ck_view_mtlsprobe, false);
+	cli_output_doc(out, doc, NULL);
+	ok = cli_output_end(out, NULL, NULL, NULL) == 0;
 	json_decref(doc);
 	if (!ok)
 		return CLI_EXIT_INTERNAL;

@@ -184,100 +184,36 @@ static int open_stores(char **names, int n, struct cli_common *c, struct opts *o
 	return 0;
 }
 
-/* A store's document with the certificates `pick` selects (all when
- * NULL); "shown" counts them. */
-static json_t *store_doc(const struct ck_trust_store *s, time_t at,
-			 json_t *(*pick)(const struct ck_trust_store *, size_t, time_t, void *),
-			 void *ctx)
-{
-	json_t *o = ck_report_store(s), *certs = json_array();
-	size_t shown = 0, expired = 0;
-
-	for (size_t i = 0; i < s->ncerts; i++) {
-		json_t *c = pick ? pick(s, i, at, ctx) : ck_report_store_cert(s, i, at);
-		if (!c)
-			continue;
-		json_array_append_new(certs, c);
-		shown++;
-		expired += s->certs[i]->not_after < at;
-	}
-	json_object_set_new(o, "shown", json_integer((json_int_t)shown));
-	json_object_set_new(o, "expired", json_integer((json_int_t)expired));
-	json_object_set_new(o, "certificates", certs);
-	return o;
-}
-
-static json_t *doc_new(const char *command, const struct cli_common *c)
-{
-	json_t *d = json_object();
-	json_object_set_new(d, "command", json_string(command));
-	json_object_set_new(d, "at", ck_json_time(at_of(c)));
-	return d;
-}
-
 static bool emit(struct cli_output *out, json_t *doc)
 {
 	if (!doc)
 		return false;
-	cli_output_doc(out, doc, ck_report_text_truststore);
+	cli_output_doc(out, doc, NULL);
 	json_decref(doc);
 	return true;
 }
 
 /* ---------------------------------------------------------------- */
-/* list, find, expiring */
+/* list, find, expiring, diff */
 
 static int run_list(struct cli_common *c, struct cli_output *out, char **args, int n, void *ctx)
 {
 	struct store_set set = { 0 };
-	json_t *doc, *stores;
-	size_t total = 0, expired = 0;
+	json_t *doc;
 	int st = open_stores(args, n, c, ctx, &set);
 
 	if (st)
 		return st;
-	doc = doc_new("list", c);
-	stores = json_array();
-	for (size_t i = 0; i < set.n; i++) {
-		json_t *sd = store_doc(set.s[i], at_of(c), NULL, NULL);
-		expired += (size_t)json_integer_value(json_object_get(sd, "expired"));
-		json_array_append_new(stores, sd);
-		total += set.s[i]->ncerts;
-	}
-	json_object_set_new(doc, "stores", stores);
-	json_object_set_new(doc, "summary", json_pack("{s:I,s:I,s:I}", "stores", (json_int_t)set.n,
-						      "certificates", (json_int_t)total,
-						      "expired", (json_int_t)expired));
+	doc = ck_report_truststore_list(set.s, set.n, at_of(c));
 	stores_free(&set);
 	return emit(out, doc) ? CLI_EXIT_OK : CLI_EXIT_INTERNAL;
-}
-
-static json_t *pick_match(const struct ck_trust_store *s, size_t i, time_t at, void *ctx)
-{
-	unsigned m = ck_trust_match(s->certs[i], ctx);
-	json_t *c, *by;
-
-	if (!m)
-		return NULL;
-	c = ck_report_store_cert(s, i, at);
-	by = json_array();
-	if (m & CK_MATCH_SUBJECT)
-		json_array_append_new(by, json_string("subject"));
-	if (m & CK_MATCH_SHA256)
-		json_array_append_new(by, json_string("sha256"));
-	if (m & CK_MATCH_SHA1)
-		json_array_append_new(by, json_string("sha1"));
-	if (m & CK_MATCH_KEY_ID)
-		json_array_append_new(by, json_string("subject_key_id"));
-	json_object_set_new(c, "matched_by", by);
-	return c;
 }
 
 static int run_find(struct cli_common *c, struct cli_output *out, char **args, int n, void *ctx)
 {
 	struct store_set set = { 0 };
-	json_t *doc, *stores;
-	size_t matches = 0;
+	size_t matches;
+	json_t *doc;
 	int st;
 
 	if (n < 1)
@@ -287,76 +223,36 @@ static int run_find(struct cli_common *c, struct cli_output *out, char **args, i
 	st = open_stores(args + 1, n - 1, c, ctx, &set);
 	if (st)
 		return st;
-	doc = doc_new("find", c);
-	json_object_set_new(doc, "pattern", ck_json_str(args[0]));
-	stores = json_array();
-	for (size_t i = 0; i < set.n; i++) {
-		json_t *sd = store_doc(set.s[i], at_of(c), pick_match, args[0]);
-		matches += (size_t)json_integer_value(json_object_get(sd, "shown"));
-		json_array_append_new(stores, sd);
-	}
-	json_object_set_new(doc, "stores", stores);
-	json_object_set_new(doc, "summary", json_pack("{s:I}", "matches", (json_int_t)matches));
+	doc = ck_report_truststore_find(args[0], set.s, set.n, at_of(c), &matches);
 	stores_free(&set);
 	if (!emit(out, doc))
 		return CLI_EXIT_INTERNAL;
 	return matches ? CLI_EXIT_OK : CLI_EXIT_PROBLEMS;
 }
 
-struct expiring_ctx {
-	time_t limit;
-	size_t expired, expiring;
-};
-
-static json_t *pick_expiring(const struct ck_trust_store *s, size_t i, time_t at, void *ctx)
-{
-	struct expiring_ctx *e = ctx;
-	time_t na = s->certs[i]->not_after;
-
-	if (na > e->limit)
-		return NULL;
-	if (na < at)
-		e->expired++;
-	else
-		e->expiring++;
-	return ck_report_store_cert(s, i, at);
-}
-
 static int run_expiring(struct cli_common *c, struct cli_output *out, char **args, int n, void *ctx)
 {
 	struct opts *o = ctx;
 	struct store_set set = { 0 };
-	struct expiring_ctx e = { 0 };
-	json_t *doc, *stores;
+	size_t found;
+	json_t *doc;
 	int st = open_stores(args, n, c, o, &set);
 
 	if (st)
 		return st;
-	e.limit = at_of(c) + (time_t)o->days * 86400;
-	doc = doc_new("expiring", c);
-	json_object_set_new(doc, "days", json_integer((json_int_t)o->days));
-	stores = json_array();
-	for (size_t i = 0; i < set.n; i++)
-		json_array_append_new(stores, store_doc(set.s[i], at_of(c), pick_expiring, &e));
-	json_object_set_new(doc, "stores", stores);
-	json_object_set_new(doc, "summary", json_pack("{s:I,s:I}", "expired", (json_int_t)e.expired,
-						      "expiring", (json_int_t)e.expiring));
+	doc = ck_report_truststore_expiring(set.s, set.n, at_of(c), o->days, &found);
 	stores_free(&set);
 	if (!emit(out, doc))
 		return CLI_EXIT_INTERNAL;
-	return e.expired || e.expiring ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
+	return found ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
 }
-
-/* ---------------------------------------------------------------- */
-/* diff */
 
 static int run_diff(struct cli_common *c, struct cli_output *out, char **args, int n, void *ctx)
 {
 	struct store_set set = { 0 };
 	struct ck_trust_diff_item *items = NULL;
-	size_t nitems = 0, same = 0, added = 0, removed = 0, changed = 0;
-	json_t *doc, *ja, *jr, *jc;
-	time_t at = at_of(c);
+	size_t nitems = 0, same = 0;
+	json_t *doc;
 	int st;
 
 	if (n != 2)
@@ -369,42 +265,7 @@ static int run_diff(struct cli_common *c, struct cli_output *out, char **args, i
 		cli_msg(NULL, "out of memory");
 		return CLI_EXIT_INTERNAL;
 	}
-	doc = doc_new("diff", c);
-	json_object_set_new(doc, "a", ck_report_store(set.s[0]));
-	json_object_set_new(doc, "b", ck_report_store(set.s[1]));
-	ja = json_array();
-	jr = json_array();
-	jc = json_array();
-	for (size_t i = 0; i < nitems; i++) {
-		const struct ck_trust_diff_item *it = &items[i];
-		if (it->change == CK_CHANGE_ADDED) {
-			json_array_append_new(ja, ck_report_store_cert(set.s[1], (size_t)it->b, at));
-			added++;
-		} else if (it->change == CK_CHANGE_REMOVED) {
-			json_array_append_new(jr, ck_report_store_cert(set.s[0], (size_t)it->a, at));
-			removed++;
-		} else {
-			json_t *ch = json_object(), *what = json_array();
-			if (it->key)
-				json_array_append_new(what, json_string("key"));
-			if (it->validity)
-				json_array_append_new(what, json_string("validity"));
-			if (!it->key && !it->validity)
-				json_array_append_new(what, json_string("certificate"));
-			json_object_set_new(ch, "subject", ck_json_str(set.s[0]->certs[it->a]->subject));
-			json_object_set_new(ch, "changes", what);
-			json_object_set_new(ch, "a", ck_report_store_cert(set.s[0], (size_t)it->a, at));
-			json_object_set_new(ch, "b", ck_report_store_cert(set.s[1], (size_t)it->b, at));
-			json_array_append_new(jc, ch);
-			changed++;
-		}
-	}
-	json_object_set_new(doc, "added", ja);
-	json_object_set_new(doc, "removed", jr);
-	json_object_set_new(doc, "changed", jc);
-	json_object_set_new(doc, "summary", json_pack("{s:I,s:I,s:I,s:I}", "same", (json_int_t)same,
-						      "added", (json_int_t)added, "removed", (json_int_t)removed,
-						      "changed", (json_int_t)changed));
+	doc = ck_report_truststore_diff(set.s[0], set.s[1], items, nitems, same, at_of(c));
 	free(items);
 	stores_free(&set);
 	if (!emit(out, doc))
@@ -456,28 +317,18 @@ static int check_one(const char *path, struct cli_common *c, struct store_set *s
 	struct ck_load_opts lo = cli_load_opts(c);
 	struct ck_bundle *b = NULL;
 	struct ck_error err;
-	json_t *doc, *stores, *by, *in;
+	json_t *doc;
 	int status;
 
 	ck_error_clear(&err);
 	if (ck_bundle_load_file(path, &lo, &b, &err)) {
 		status = cli_error(&err);
-		if (c->format != CLI_FORMAT_TEXT) {
-			doc = ck_report_error(path, &err);
-			json_object_set_new(doc, "command", json_string("check"));
-			emit(out, doc);
-		}
+		if (cli_output_error_docs(out))
+			emit(out, ck_report_truststore_error(path, &err));
 		return status;
 	}
-	doc = doc_new("check", c);
-	in = json_object();
-	json_object_set_new(in, "name", ck_json_str(b->name));
-	json_object_set_new(in, "format", json_string(ck_format_name(b->format)));
-	json_object_set_new(doc, "input", in);
-	json_object_set_new(doc, "leaf", json_null());
-	stores = json_array();
-	by = json_array();
-	status = CLI_EXIT_OK;
+	doc = ck_report_truststore_check_new(b, at_of(c));
+	status = doc ? CLI_EXIT_OK : CLI_EXIT_INTERNAL;
 	for (size_t i = 0; i < set->n && !status; i++) {
 		struct ck_trust_store *s = set->s[i];
 		bool dotnet = !strcmp(s->kind, "dotnet") && system;
@@ -485,31 +336,21 @@ static int check_one(const char *path, struct cli_common *c, struct store_set *s
 		struct ck_trust trust = { .stores = both, .nstores = dotnet ? 2 : 1 };
 		struct ck_analyze_opts ao = { .chain = { .at = c->at } };
 		struct ck_analysis *a = NULL;
-		json_t *sj;
 
 		if (ck_analyze(b, &trust, &ao, &a, &err)) {
 			ck_error_set_file(&err, path);
 			status = cli_error(&err);
 			break;
 		}
-		if (a->nchains && json_is_null(json_object_get(doc, "leaf"))) {
-			const struct ck_cert *leaf = ck_pool_get(a->pool, a->chains[0]->path[0])->cert;
-			json_t *l = json_object();
-			json_object_set_new(l, "subject", ck_json_str(leaf->subject));
-			json_object_set_new(l, "sha256", ck_json_hex(leaf->sha256, 32));
-			json_object_set_new(doc, "leaf", l);
+		if (ck_report_truststore_check_add(doc, s, (const struct ck_trust_store *const *)both,
+						   dotnet ? 2 : 1, b, a) < 0) {
+			cli_msg(path, "out of memory");
+			status = CLI_EXIT_INTERNAL;
 		}
-		sj = ck_report_store_check(s, (const struct ck_trust_store *const *)both,
-					   dotnet ? 2 : 1, b, a);
-		if (json_is_true(json_object_get(sj, "anchored")))
-			json_array_append_new(by, ck_json_str(s->name));
-		json_array_append_new(stores, sj);
 		ck_analysis_free(a);
 	}
-	json_object_set_new(doc, "stores", stores);
-	json_object_set_new(doc, "anchored_by", by);
 	if (!status)
-		status = json_array_size(by) ? CLI_EXIT_OK : CLI_EXIT_PROBLEMS;
+		status = ck_report_truststore_anchored(doc) ? CLI_EXIT_OK : CLI_EXIT_PROBLEMS;
 	if (status <= CLI_EXIT_PROBLEMS)
 		emit(out, doc);
 	else
@@ -665,7 +506,6 @@ static int run_export(struct cli_common *c, struct cli_output *out, char **args,
 	unsigned char *data = NULL;
 	size_t len = 0;
 	enum ck_status rc;
-	json_t *doc;
 	int st;
 
 	if (n != 1)
@@ -707,14 +547,8 @@ static int run_export(struct cli_common *c, struct cli_output *out, char **args,
 		ck_trust_store_free(s);
 		return cli_write_error(&err);
 	}
-	if (strcmp(o->output, "-") && !c->quiet) {
-		doc = doc_new("export", c);
-		json_object_set_new(doc, "store", ck_report_store(s));
-		json_object_set_new(doc, "to", json_string(o->to));
-		json_object_set_new(doc, "output", ck_json_str(o->output));
-		json_object_set_new(doc, "written", json_integer((json_int_t)s->ncerts));
-		emit(out, doc);
-	}
+	if (strcmp(o->output, "-") && !c->quiet)
+		emit(out, ck_report_truststore_export(s, o->to, o->output, at_of(c)));
 	ck_trust_store_free(s);
 	return CLI_EXIT_OK;
 }
@@ -823,13 +657,13 @@ int main(int argc, char **argv)
 			if ((o.given & bit) && !(cmd->allowed & bit))
 				cli_usage("--%s does not apply to %s", option_name(bit), cmd->name);
 	}
-	out = cli_output_begin(&c, "truststore", !strcmp(cmd->name, "check") && argc - first > 1);
+	out = cli_output_begin(&c, &ck_view_truststore, !strcmp(cmd->name, "check") && argc - first > 1);
 	if (!out) {
 		free(o.stores);
 		return cli_finish(&c, CLI_EXIT_INTERNAL);
 	}
 	status = cmd->run(&c, out, argv + first, argc - first, &o);
-	if (!cli_output_end(out) && status < CLI_EXIT_INPUT)
+	if (cli_output_end(out, NULL, NULL, NULL) && status < CLI_EXIT_INPUT)
 		status = CLI_EXIT_INTERNAL;
 	free(o.stores);
 	return cli_finish(&c, status);

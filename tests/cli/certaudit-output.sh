@@ -115,6 +115,20 @@ jcheck "OK case is empty" 'count(//testcase[@name="server.pem"]/*)' 0
 jcheck "quote and ampersand survive" 'string(//testcase[contains(@name, "quoted")]/@name)' 'old & "quoted" copy.pem'
 jcheck "a name that is not UTF-8" 'count(//testcase[contains(@name, "name.pem")])' 1
 
+# a file name with a tab and a right-to-left override: in the JUnit
+# report each is U+FFFD, as aiacheck's report and the text have it (one
+# JUnit back-end cleans both)
+mkdir "$TMPD/ctl"
+cp "$FX/bundles/client-chain.pem" "$TMPD/ctl/$(printf 'a\tb\342\200\256c.pem')"
+run certaudit --no-system-trust --at 2030-06-01 --junit "$TMPD/ctl.xml" "$TMPD/ctl"
+checks=$((checks + 1))
+n=$(xmllint --xpath 'string(//testcase/@name)' "$TMPD/ctl.xml")
+if [ "$n" = "$(printf 'a\357\277\275b\357\277\275c.pem')" ]; then
+	echo "ok: junit: controls in a file name are U+FFFD"
+else
+	fail "junit: the file name is '$n'"
+fi
+
 # two error findings give two failures
 run certaudit --no-system-trust --at 2030-06-01 --junit "$TMPD/two.xml" "$A/tree/incomplete/leaf-only.pem" "$FX/pki/weak-rsa1024.crt"
 checks=$((checks + 1))
