@@ -397,6 +397,15 @@ int main(int argc, char **argv)
 		return early_end(&c, CLI_EXIT_INTERNAL);
 	}
 	ru.out = cli_output_begin(&c, &ck_view_aiacheck, nin > 1);
+	if (!ru.out) {
+		/* (with --format nagios, early_end still prints the UNKNOWN line) */
+		cli_msg(NULL, "out of memory");
+		ck_out_abort(jo);
+		free(ins);
+		free(o.urls);
+		ck_trust_free(trust);
+		return early_end(&c, CLI_EXIT_INTERNAL);
+	}
 	if (jo) {
 		struct ck_text_opts to = cli_text_opts(&c);
 		ru.junit = ck_emitter_new(ck_emitter_find("junit"), &ck_view_aiacheck, NULL, &to);
@@ -417,14 +426,23 @@ int main(int argc, char **argv)
 		else if (k == CLI_EXIT_PROBLEMS)
 			status = CLI_EXIT_PROBLEMS;
 	}
+	/* standard output is ended before the JUnit report (which may go to
+	 * it: --junit -), except the plugin's status, which comes last */
+	if (c.format != CLI_FORMAT_NAGIOS)
+		s = cli_output_end(ru.out, NULL,
+				   &(struct ck_emit_extra){ .incomplete = checks_failed ||
+									  input_status >= CLI_EXIT_INTERNAL },
+				   &status);
 	if (jo) {
-		s = write_junit(&ru, jo);
-		if (s && !input_status)
-			input_status = s;
+		int j = write_junit(&ru, jo);
+		if (j && !input_status)
+			input_status = j;
 	}
-	s = cli_output_end(ru.out, NULL,
-			   &(struct ck_emit_extra){ .incomplete = checks_failed || input_status >= CLI_EXIT_INTERNAL },
-			   &status);
+	if (c.format == CLI_FORMAT_NAGIOS)
+		s = cli_output_end(ru.out, NULL,
+				   &(struct ck_emit_extra){ .incomplete = checks_failed ||
+									  input_status >= CLI_EXIT_INTERNAL },
+				   &status);
 	if (c.format == CLI_FORMAT_NAGIOS)
 		input_status = 0; /* in the plugin's state: an input not read is UNKNOWN by itself */
 	else if (s && !input_status)

@@ -487,15 +487,32 @@ int main(int argc, char **argv)
 	x.o = &o;
 	x.c = &c;
 	output_begin(&out, &c, o.junit, o.sarif);
+	if (out.failed) {
+		/* (with --format nagios, the UNKNOWN line below) */
+		cli_msg(NULL, "out of memory");
+		cli_output_abort(out.std);
+		out.std = NULL;
+		status = CLI_EXIT_INTERNAL;
+		goto out;
+	}
 	status = run(&w, &x, &out, &t);
 
 	ck_walk_sort_not_audited(&w);
 	tot = ck_report_audit_totals(&t, &w, x.a.at);
+	if (!tot) {
+		cli_msg(NULL, "out of memory");
+		status = CLI_EXIT_INTERNAL;
+	}
+	/* standard output is ended before the JUnit and SARIF files, except
+	 * the plugin's status line, which comes last */
+	if (c.format != CLI_FORMAT_NAGIOS)
+		status = output_end(&out, tot, policy, status);
 	if (o.junit && (s = output_write_report(o.junit, out.junit, policy, o.force)))
 		status = s;
 	if (o.sarif && (s = output_write_report(o.sarif, out.sarif, policy, o.force)))
 		status = s;
-	status = output_end(&out, tot, policy, status);
+	if (c.format == CLI_FORMAT_NAGIOS)
+		status = output_end(&out, tot, policy, status);
 	nagios_done = true;
 	if (c.format != CLI_FORMAT_NAGIOS && !status && t.fail)
 		status = CLI_EXIT_PROBLEMS;

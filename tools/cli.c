@@ -1474,6 +1474,14 @@ int cli_output_end(struct cli_output *o, const json_t *end, const struct ck_emit
 	return ok ? 0 : CLI_EXIT_INTERNAL;
 }
 
+void cli_output_abort(struct cli_output *o)
+{
+	if (!o)
+		return;
+	ck_emitter_free(o->e);
+	free(o);
+}
+
 bool cli_output_failed(const struct cli_output *o)
 {
 	return !o || ck_emitter_failed(o->e);

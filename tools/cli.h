@@ -296,6 +296,8 @@ void cli_output_item(struct cli_output *o, const struct ck_emit_item *it);
 void cli_output_bundle(struct cli_output *o, const struct ck_bundle *b, const struct ck_analysis *a);
 /* Whether writing failed so far. */
 bool cli_output_failed(const struct cli_output *o);
+/* Drop an output without ending it (a run that could not start). */
+void cli_output_abort(struct cli_output *o);
 /* End with the run's end document (NULL: none) and free `o`.  Returns
  * 0, or CLI_EXIT_INTERNAL when writing failed.  With --format nagios
  * and `nagios_status`, returns 0 and sets *nagios_status to the

@@ -151,6 +151,18 @@ if command -v script >/dev/null 2>&1; then
 	fi
 fi
 
+# --xml with --junit -: the report ends before the JUnit document begins
+# (both on stdout, each well-formed)
+"$BIN/aiacheck" $CA --list --xml --junit - "$FX/bundles/client-full.pem" >"$TMPD/both.xml" 2>"$err"
+checks=$((checks + 1))
+if awk '/<\/aiacheck>/ { end = NR } /<testsuites/ && !start { start = NR } END { exit !(end && start && end < start) }' "$TMPD/both.xml" &&
+	sed -n '/<testsuites/,$p' "$TMPD/both.xml" | sed '1s/^.*<testsuites/<testsuites/' | xmllint --noout - 2>/dev/null; then
+	echo "ok: --xml --junit -: </aiacheck> before the JUnit document"
+else
+	rc=1; cp "$TMPD/both.xml" "$out"
+	fail "--xml --junit -: the documents are interleaved"
+fi
+
 # stdout that cannot be written is not success
 if [ -w /dev/full ]; then
 	"$BIN/aiacheck" $CA --list "$FX/bundles/client-full.pem" >/dev/full 2>"$err"
