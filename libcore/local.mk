@@ -34,6 +34,7 @@ libcore_libcore_la_SOURCES = \
 	libcore/aia.c libcore/aia.h \
 	libcore/runtime.c libcore/runtime.h \
 	libcore/report.c libcore/report.h libcore/xmlw.h \
+	libcore/report-chainview.c \
 	libcore/emit.c libcore/emit.h libcore/emit-json.c libcore/emit-xml.c libcore/emit-text.c \
 	libcore/emit-junit.c libcore/emit-sarif.c libcore/emit-openmetrics.c libcore/emit-nagios.c \
 	libcore/report-truststore.c libcore/report-truststore.h \

@@ -8,11 +8,7 @@
  * Text: rendered from the document alone. */
 #include "config.h"
 
-#include "emit.h"
-
 #include "report.h"
-#include "report-csr.h"
-#include "report-crl.h"
 #include "oid.h"
 #include "xmlw.h"
 #include "der.h"
@@ -706,12 +702,6 @@ int ck_report_bundle_json(FILE *out, const struct ck_bundle *b, const struct ck_
 		return -1;
 	return r;
 }
-
-const struct ck_emit_view ck_view_chainview = {
-	.root = "chainview",
-	.element = "report",
-	.text = ck_report_text_chainview,
-};
 
 json_t *ck_report_error(const char *name, const struct ck_error *err)
 {
@@ -1661,14 +1651,9 @@ static void text_findings(FILE *f, const json_t *doc, const struct ck_text_opts 
 
 static int text_body(FILE *f, struct text_src *t, const struct ck_text_opts *o);
 
-static int text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts *o)
+int ck_report_text_bundle_doc(FILE *f, const json_t *doc, const struct ck_text_opts *o)
 {
 	struct text_src t = { .doc = doc, .certs = json_object_get(doc, "certificates") };
-
-	if (json_object_get(doc, "csr")) /* a certificate request (report-csr) */
-		return ck_report_csr_text(f, doc, o);
-	if (json_object_get(doc, "crls")) /* certificate revocation lists (report-crl) */
-		return ck_report_crl_text(f, doc, o);
 
 	if (json_object_get(doc, "error")) {
 		const json_t *e = json_object_get(doc, "error");
@@ -1711,15 +1696,6 @@ out:
 	json_decref(t.held);
 	json_decref(safe);
 	json_decref(doc);
-	return r;
-}
-
-int ck_report_text_chainview(FILE *f, const json_t *doc, const struct ck_text_opts *o)
-{
-	json_t *safe = ck_text_safe_doc(doc);
-	int r = safe ? text_chainview(f, safe, o) : -1;
-
-	json_decref(safe);
 	return r;
 }
 

@@ -130,8 +130,15 @@ FILE *ck_text_item_open(struct ck_text_item *it, FILE *f, const struct ck_text_o
 			const char *lead, unsigned indent);
 void ck_text_item_close(struct ck_text_item *it);
 
-/* chainview's text rendering of one document. */
+/* chainview's text rendering of one document: a bundle's, a
+ * certificate request's (report-csr.h) or CRLs' (report-crl.h); the view
+ * that tells them apart is report-chainview.c. */
 int ck_report_text_chainview(FILE *out, const json_t *doc, const struct ck_text_opts *o);
+
+/* The same for a bundle's document (ck_report_bundle()'s, or
+ * ck_report_error()'s) that ck_text_safe_doc() has already made fit
+ * for a terminal. */
+int ck_report_text_bundle_doc(FILE *out, const json_t *doc, const struct ck_text_opts *o);
 
 /* The same text for one analysed bundle, written as it is built: the
  * chains one at a time, so that memory does not grow with the number

@@ -60,6 +60,7 @@ struct ck_revfetch {
 	size_t nl;
 	struct pair *asked;
 	size_t nasked;
+	struct ck_rev_source answers; /* what the validator asks (validate.h) */
 };
 
 /* Transfers at once: a batch holds a few URLs per certificate of the
@@ -87,6 +88,20 @@ static void note(struct fetch *x, const char *fmt, ...)
 	va_end(ap);
 }
 
+static bool answers_ocsp(const void *ctx, const struct ck_cert *cert,
+			 const struct ck_cert *issuer, enum ck_rev_state *state, int *reason,
+			 time_t *revoked_at, const char **url)
+{
+	return ck_revfetch_ocsp(ctx, cert, issuer, state, reason, revoked_at, url);
+}
+
+static enum ck_status answers_fetches(const void *ctx, const struct ck_cert *cert,
+				      const struct ck_cert *issuer, const char *kind,
+				      struct ck_rev_fetch **out, size_t *n)
+{
+	return ck_revfetch_list(ctx, cert, issuer, kind, out, n);
+}
+
 enum ck_status ck_revfetch_new(const struct ck_net_opts *net, struct ck_crlset *crls,
 			       enum ck_revocation_mode mode, struct ck_revfetch **out)
 {
@@ -99,6 +114,9 @@ enum ck_status ck_revfetch_new(const struct ck_net_opts *net, struct ck_crlset *
 	f->crls = crls;
 	f->mode = mode;
 	f->schemes = f->net.schemes ? f->net.schemes : ck_net_schemes();
+	f->answers = (struct ck_rev_source){
+		.ocsp = answers_ocsp, .fetches = answers_fetches, .ctx = f,
+	};
 	*out = f;
 	return CK_OK;
 }
@@ -492,7 +510,7 @@ enum ck_status ck_revfetch_analyze(struct ck_revfetch *f, const struct ck_bundle
 	o.chain.v.online = NULL;
 	rc = ck_analyze(b, trust, &o, &a, err);
 	o = *ao;
-	o.chain.v.online = f;
+	o.chain.v.online = &f->answers;
 	f->deadline = now_ms() + ck_net_timeout_ms(&f->net);
 	for (unsigned round = 0; !rc && round < CK_REVFETCH_ROUNDS; round++) {
 		bool any = true;

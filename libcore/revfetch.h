@@ -71,8 +71,9 @@ enum ck_status ck_revfetch_list(const struct ck_revfetch *f, const struct ck_cer
 				struct ck_rev_fetch **out, size_t *n);
 
 /* ck_analyze() with online revocation, as described above: `ao` is
- * used as given, with ao->chain.v.online set to `f`.  The analysis is
- * the last one made. */
+ * used as given, with ao->chain.v.online set to `f`'s answers (the
+ * ck_rev_source of validate.h over ck_revfetch_ocsp() and
+ * ck_revfetch_list()).  The analysis is the last one made. */
 enum ck_status ck_revfetch_analyze(struct ck_revfetch *f, const struct ck_bundle *b,
 				   const struct ck_trust *trust,
 				   const struct ck_analyze_opts *ao, struct ck_analysis **out,

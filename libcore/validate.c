@@ -19,7 +19,6 @@
 #include "validate.h"
 #include "certpol.h"
 #include "crl.h"
-#include "revfetch.h"
 #include "nc.h"
 
 #include <gnutls/gnutls.h>
@@ -713,14 +712,14 @@ static void rev_status(struct vctx *x, size_t pos, struct ck_rev_result *r)
 	char why[600] = "", t[32];
 
 	if (x->o->online &&
-	    ck_revfetch_list(x->o->online, c, iss, m == CK_REVOCATION_ALL ? NULL :
-			     use_ocsp ? "ocsp" : "crl", &r->fetches, &r->nfetches)) {
+	    x->o->online->fetches(x->o->online->ctx, c, iss, m == CK_REVOCATION_ALL ? NULL :
+				  use_ocsp ? "ocsp" : "crl", &r->fetches, &r->nfetches)) {
 		x->rc = CK_E_NOMEM;
 		return;
 	}
 	r->reason = -1;
 	if (use_ocsp && x->o->online)
-		ck_revfetch_ocsp(x->o->online, c, iss, &os, &oreason, &oat, &ourl);
+		x->o->online->ocsp(x->o->online->ctx, c, iss, &os, &oreason, &oat, &ourl);
 	ri.status = CK_REV_UNDETERMINED;
 	if (use_crl && !(m == CK_REVOCATION_ALL && os == CK_REVSTATE_REVOKED))
 		crl_status(x, pos, &ri);

@@ -112,8 +112,26 @@ struct ck_rev_result {
 	size_t nfetches;
 };
 
+/* Where online answers come from: revfetch (revfetch.h) fills one for
+ * the fetches it made, and the validator only asks it.  Both hooks are
+ * given `ctx`; what they are given otherwise is borrowed for the call. */
+struct ck_rev_source {
+	/* What the OCSP responders said about `cert` issued by `issuer`:
+	 * true with *state (GOOD or REVOKED), *reason (CRLReason, -1 none),
+	 * *revoked_at and *url (the source's) when one gave a usable
+	 * answer; false when none did. */
+	bool (*ocsp)(const void *ctx, const struct ck_cert *cert, const struct ck_cert *issuer,
+		     enum ck_rev_state *state, int *reason, time_t *revoked_at, const char **url);
+	/* Append to *out (n entries, realloc'ed) a copy of every fetch made
+	 * for `cert` of `kind` ("crl" or "ocsp"; NULL: both).  CK_OK, or
+	 * CK_E_NOMEM with what was appended left in *out. */
+	enum ck_status (*fetches)(const void *ctx, const struct ck_cert *cert,
+				  const struct ck_cert *issuer, const char *kind,
+				  struct ck_rev_fetch **out, size_t *n);
+	const void *ctx;
+};
+
 struct ck_crlset;
-struct ck_revfetch;
 
 /* What the caller asks of a path, beyond the builder's own bounds. */
 struct ck_validate_opts {
@@ -126,9 +144,9 @@ struct ck_validate_opts {
 	enum ck_revocation_mode revocation;
 	bool require_revocation;     /* undetermined status makes the chain invalid */
 	const struct ck_crlset *crls; /* borrowed; NULL = none */
-	/* online answers (revfetch.h), borrowed; NULL = offline: only
-	 * `crls`, and ocsp has no source */
-	const struct ck_revfetch *online;
+	/* online answers, borrowed; NULL = offline: only `crls`, and
+	 * ocsp has no source */
+	const struct ck_rev_source *online;
 };
 
 /* The outputs of RFC 5280 §6.1.6 besides the verdict. */

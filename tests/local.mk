@@ -248,6 +248,9 @@ CLI_TESTS = \
 # symbolic link, at a long path
 SUITE_TESTS = tests/checkout-anywhere.sh
 
+# libcore's modules include no circle (tests/include-graph.py finds them)
+SUITE_TESTS += tests/libcore-circles.sh
+
 TESTS += $(UNIT_TESTS) $(CLI_TESTS) $(SUITE_TESTS)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
@@ -258,7 +261,8 @@ AM_TESTS_ENVIRONMENT = \
 	$(NULL)
 
 EXTRA_DIST += tests/lib.sh $(CLI_TESTS) $(SUITE_TESTS) tests/servers/servers.sh tests/servers/README.md
-EXTRA_DIST += tests/conv.sh tests/glued.sh tests/pty-run.py tests/p12-bags.py tests/AiaFetch.java
+EXTRA_DIST += tests/conv.sh tests/glued.sh tests/pty-run.py tests/p12-bags.py tests/AiaFetch.java \
+	tests/include-graph.py
 EXTRA_DIST += tests/servers/netns.sh tests/servers/tls.sh tests/servers/dns.sh tests/servers/tcp.py tests/servers/https.py \
 	tests/servers/meta.py
 EXTRA_DIST += tests/golden
