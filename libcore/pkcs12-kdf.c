@@ -446,6 +446,22 @@ enum ck_status p12_pbe_derive(const struct pbe *p, const char *pass, unsigned ch
 /* Decrypt with a password, the derivation paid from `budget` (NULL: not
  * counted).  CK_E_BAD_PASSWORD when the padding is wrong (the usual sign
  * of a wrong password).  `pass` NULL = absent. */
+/* The end of p12_pbe_decrypt and p12_pbe_encrypt: the cipher closed,
+ * the key and IV (32 bytes each) wiped, and the buffer not handed out
+ * (may be NULL) wiped and freed. */
+static void cipher_cleanup(gnutls_cipher_hd_t h, unsigned char *key, unsigned char *iv,
+			   unsigned char *buf, size_t len)
+{
+	if (h)
+		gnutls_cipher_deinit(h);
+	gnutls_memset(key, 0, 32);
+	gnutls_memset(iv, 0, 32);
+	if (buf) {
+		gnutls_memset(buf, 0, len);
+		free(buf);
+	}
+}
+
 enum ck_status p12_pbe_decrypt(const struct pbe *p, const char *pass,
 				  const unsigned char *in, size_t in_len, struct kdf_budget *budget,
 				  unsigned char **out, size_t *out_len, struct ck_error *err)
@@ -499,14 +515,7 @@ enum ck_status p12_pbe_decrypt(const struct pbe *p, const char *pass,
 	*out = buf;
 	buf = NULL;
 out:
-	if (h)
-		gnutls_cipher_deinit(h);
-	gnutls_memset(key, 0, sizeof key);
-	gnutls_memset(iv, 0, sizeof iv);
-	if (buf) {
-		gnutls_memset(buf, 0, in_len);
-		free(buf);
-	}
+	cipher_cleanup(h, key, iv, buf, in_len);
 	return rc;
 }
 
@@ -602,13 +611,6 @@ enum ck_status p12_pbe_encrypt(const struct pbe *p, const char *pass,
 	*out_len = n;
 	buf = NULL;
 out:
-	if (h)
-		gnutls_cipher_deinit(h);
-	gnutls_memset(key, 0, sizeof key);
-	gnutls_memset(iv, 0, sizeof iv);
-	if (buf) {
-		gnutls_memset(buf, 0, n);
-		free(buf);
-	}
+	cipher_cleanup(h, key, iv, buf, n);
 	return rc;
 }
