@@ -1,7 +1,7 @@
 #!/bin/sh
 # derdump on the PEM bundle bench/chainview.sh uses (1 root, 100
-# intermediates, 10,000 leaves: about 400,000 elements), as text, JSON and
-# with field names; and in one PKCS#7 beside `openssl asn1parse -i`.  No
+# intermediates, 10,000 leaves: about 700,000 elements), as text, JSON, XML
+# and with field names; and in one PKCS#7 beside `openssl asn1parse -i`.  No
 # target: the figures show that the walk streams (peak RSS follows the
 # input, not the number of elements).  Median of 3 runs each.
 set -eu
@@ -22,6 +22,7 @@ elements=$("$top_builddir/tools/derdump" --json "$bundle" | grep -o '"elements":
 echo "elements: $elements"
 label="derdump (text)" row "$top_builddir/tools/derdump" "$bundle"
 label="derdump --json" row "$top_builddir/tools/derdump" --json "$bundle"
+label="derdump --xml" row "$top_builddir/tools/derdump" --xml "$bundle"
 label="derdump --type auto" row "$top_builddir/tools/derdump" --type auto "$bundle"
 # the same certificates in one PKCS#7, which openssl asn1parse reads whole
 p7="$B/bundle-rsa-$INTS-$LEAVES.p7b"

@@ -186,6 +186,17 @@ void fz_mem_free(struct fz_mem *m)
 	memset(m, 0, sizeof *m);
 }
 
+bool fz_sampled(const uint8_t *data, size_t size, unsigned one_in)
+{
+	uint32_t h = 2166136261u;
+
+	if (one_in <= 1)
+		return true;
+	for (size_t i = 0; i < size; i++)
+		h = (h ^ data[i]) * 16777619u;
+	return h % one_in == 0;
+}
+
 void fz_assert_json_lines(const char *buf, size_t len)
 {
 	size_t pos = 0;

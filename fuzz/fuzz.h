@@ -89,6 +89,12 @@ void fz_assert_json_lines(const char *buf, size_t len);
 /* Abort unless buf is a well-formed XML document (libxml2's parser). */
 void fz_assert_xml(const char *buf, size_t len);
 
+/* Whether this input is one of the 1 in `one_in` chosen by a hash of its
+ * bytes (FNV-1a): a deterministic sample, so that a replay of an input
+ * does what the run did.  For checks that cost far more than the code
+ * they check (fuzz-der's JSON and XML of large walks). */
+bool fz_sampled(const uint8_t *data, size_t size, unsigned one_in);
+
 /* Abort with a message on stderr (a harness invariant failed). */
 void fz_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 

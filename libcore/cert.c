@@ -111,17 +111,21 @@ static ck_strv strv_dup(ck_strv v)
 	return out;
 }
 
-char *ck_hex(const unsigned char *p, size_t len)
+void ck_hex_into(char *out, const unsigned char *p, size_t len)
 {
 	static const char digits[] = "0123456789abcdef";
-	char *s = malloc(len * 2 + 1);
-	if (!s)
-		return NULL;
 	for (size_t i = 0; i < len; i++) {
-		s[2 * i] = digits[p[i] >> 4];
-		s[2 * i + 1] = digits[p[i] & 15];
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
 	}
-	s[len * 2] = '\0';
+	out[len * 2] = '\0';
+}
+
+char *ck_hex(const unsigned char *p, size_t len)
+{
+	char *s = malloc(len * 2 + 1);
+	if (s)
+		ck_hex_into(s, p, len);
 	return s;
 }
 

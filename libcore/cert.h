@@ -216,8 +216,10 @@ void ck_cert_extra_cleanup(struct ck_cert_extra *e);
 /* Number of strings in a ck_strv. */
 size_t ck_strv_len(ck_strv v);
 
-/* Lowercase hex of `len` bytes into a new string. */
+/* Lowercase hex of `len` bytes into a new string; _into writes it to
+ * out, which holds 2 * len + 1 bytes. */
 char *ck_hex(const unsigned char *p, size_t len);
+void ck_hex_into(char *out, const unsigned char *p, size_t len);
 
 /* A distinguished name as GnuTLS prints it (s[0..n), which may hold any
  * byte an issuer put in a string), as a new valid UTF-8 string without

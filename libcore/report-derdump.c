@@ -1,11 +1,17 @@
 /* report-derdump — derdump's document, streamed.
  *
- * The walk (der) drives three sinks, one per format; each element is
- * turned into one JSON object (node_json) that the sink writes and
- * frees, so the text shows only what the JSON has.  JSON and XML nest
- * the children of an element in "children"; the framing is written
- * here (report.h's streaming helpers), every value by jansson or
- * libxml2.  Memory is proportional to the depth, not to the input. */
+ * The walk (der) drives three sinks, one per format.  Each element is
+ * turned into a struct dump_node (node_fill): its members, typed, which
+ * JSON and XML write in one order (node_members) and the text renders,
+ * so the text shows only what the JSON has.  No JSON value is built per
+ * element (an input makes hundreds of thousands): JSON's framing, keys
+ * (this file's identifiers) and numbers are written here and its
+ * strings by jansson; XML's elements by libxml2's text writer through
+ * report.h's typed members, which write what the generic mapping writes
+ * for the same JSON.  The head and tail of a block are JSON objects,
+ * mapped like every document.  JSON and XML nest the children of an
+ * element in "children".  Memory is proportional to the depth and the
+ * largest value, not to the input. */
 #include "config.h"
 
 #include "emit.h"
@@ -19,14 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *hex_or_empty(const unsigned char *p, size_t len)
-{
-	char *h = ck_hex(p, len);
-	json_t *j = h ? json_string(h) : NULL;
-	free(h);
-	return j;
-}
-
 static long long jint(const json_t *o, const char *k)
 {
 	return (long long)json_integer_value(json_object_get(o, k));
@@ -37,12 +35,57 @@ static bool jtrue(const json_t *o, const char *k)
 	return json_is_true(json_object_get(o, k));
 }
 
+/* One element as the document shows it.  The value members are shown
+ * when set, in the order they are declared here (node_members); only
+ * some go together: hex with text, integer or unused_bits; oid with
+ * oid_name; string with time. */
+struct dump_node {
+	const struct ck_der_elem *e;
+	const struct ck_schema_field *field; /* its name from the schema, or NULL */
+	char tag_name[48];
+	int boolean;              /* 0 or 1; -1: none */
+	int unused_bits;          /* -1: none */
+	const char *hex;          /* lowercase hex of the value, or NULL */
+	const char *text;         /* a value of printable ASCII, or NULL */
+	bool has_integer;
+	long long integer;
+	const char *oid;          /* dotted, or NULL */
+	const char *oid_name;     /* with oid: NULL is null */
+	const char *string;       /* a string type's value as UTF-8, or NULL */
+	bool has_time;
+	const char *time;         /* with has_time: RFC 3339, NULL is null */
+	bool children_hidden;     /* has children, deeper than --depth */
+	char buf[512];            /* oid or time */
+};
+
+/* Buffers a sink reuses from element to element. */
+struct dump_scratch {
+	char *hex, *text;
+	size_t hex_cap, text_cap;
+	char *string; /* the current node's string, freed after it */
+};
+
 struct text_state;
 
 struct dump_problem {
 	int64_t offset;
 	unsigned bit;       /* CK_DER_P_*, or 0 for a value not checked inside */
 	const char *reason; /* bit 0: why */
+};
+
+/* How JSON and XML write an element's members (node_members): a string
+ * (NULL: null), integer, boolean or null, and an array of objects.
+ * Each returns 0, or -1 on a write error. */
+struct dump_sink;
+struct member_ops {
+	int (*str)(struct dump_sink *, const char *key, const char *v);
+	int (*num)(struct dump_sink *, const char *key, long long v);
+	int (*flag)(struct dump_sink *, const char *key, bool v);
+	int (*null)(struct dump_sink *, const char *key);
+	int (*list)(struct dump_sink *, const char *key);
+	int (*list_end)(struct dump_sink *);
+	int (*item)(struct dump_sink *);
+	int (*item_end)(struct dump_sink *);
 };
 
 struct dump_sink {
@@ -54,9 +97,13 @@ struct dump_sink {
 	bool *first;    /* JSON: no comma before the next item, per open level */
 	size_t level, cap;
 	struct text_state *ts; /* text */
+	struct dump_scratch sc;
+	const struct member_ops *m; /* JSON, XML */
+	json_t *jstring; /* JSON: the string being written */
+	bool no_nodes;  /* text --quiet: elements are tallied, not shown */
 	int (*doc_begin)(struct dump_sink *, json_t *input);
 	int (*block_begin)(struct dump_sink *, json_t *head);
-	int (*node)(struct dump_sink *, json_t *node, unsigned depth, bool open, bool hidden);
+	int (*node)(struct dump_sink *, const struct dump_node *n, bool open);
 	int (*leave)(struct dump_sink *);
 	int (*block_end)(struct dump_sink *, json_t *tail);
 	int (*doc_end)(struct dump_sink *);
@@ -70,135 +117,197 @@ void ck_dump_result_cleanup(struct ck_dump_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-static json_t *json_int_or_null(unsigned long long v)
+/* A scratch buffer of at least `need` bytes, or NULL. */
+static char *scratch(char **buf, size_t *cap, size_t need)
 {
-	return v <= (unsigned long long)LLONG_MAX ? json_integer((json_int_t)v) : json_null();
+	if (need > *cap) {
+		size_t nc = *cap ? *cap : 256;
+		char *nb;
+		while (nc < need)
+			nc = nc > SIZE_MAX / 2 ? need : nc * 2;
+		nb = realloc(*buf, nc);
+		if (!nb)
+			return NULL;
+		*buf = nb;
+		*cap = nc;
+	}
+	return *buf;
+}
+
+static int set_hex(struct dump_scratch *sc, struct dump_node *n, const unsigned char *p, size_t len)
+{
+	char *h = len < SIZE_MAX / 2 ? scratch(&sc->hex, &sc->hex_cap, 2 * len + 1) : NULL;
+	if (!h)
+		return -1;
+	ck_hex_into(h, p, len);
+	n->hex = h;
+	return 0;
 }
 
 /* The value members of a primitive element. */
-static void node_value(json_t *o, const struct ck_der_elem *e)
+static int node_value(struct dump_scratch *sc, struct dump_node *n)
 {
+	const struct ck_der_elem *e = n->e;
 	const unsigned char *c = e->content;
-	size_t n = e->content_len;
+	size_t len = e->content_len;
 	unsigned long tag = e->tlv.tag;
-	char buf[512];
 
 	if (e->tlv.constructed)
-		return;
+		return 0;
 	if (e->tlv.cls != 0 || e->truncated) {
-		bool text = n > 0 && !e->truncated;
-		for (size_t i = 0; text && i < n; i++)
+		bool text = len > 0 && !e->truncated;
+		for (size_t i = 0; text && i < len; i++)
 			text = c[i] >= 0x20 && c[i] < 0x7f;
-		json_object_set_new(o, "hex", hex_or_empty(c, n));
+		if (set_hex(sc, n, c, len) < 0)
+			return -1;
 		if (text) {
-			char *t = strndup((const char *)c, n);
-			json_object_set_new(o, "text", ck_json_str(t ? t : ""));
-			free(t);
+			char *t = scratch(&sc->text, &sc->text_cap, len + 1);
+			if (!t)
+				return -1;
+			memcpy(t, c, len);
+			t[len] = '\0';
+			n->text = t;
 		}
-		return;
+		return 0;
 	}
 	switch (tag) {
 	case CK_TAG_BOOLEAN:
-		if (n == 1)
-			json_object_set_new(o, "boolean", json_boolean(c[0] != 0));
+		if (len == 1)
+			n->boolean = c[0] != 0;
 		else
-			json_object_set_new(o, "hex", hex_or_empty(c, n));
+			return set_hex(sc, n, c, len);
 		break;
 	case CK_TAG_INTEGER:
 	case 10: /* ENUMERATED */
-		json_object_set_new(o, "hex", hex_or_empty(c, n));
-		if (n >= 1 && n <= 8) {
+		if (set_hex(sc, n, c, len) < 0)
+			return -1;
+		if (len >= 1 && len <= 8) {
 			int64_t v = (c[0] & 0x80) ? -1 : 0;
-			for (size_t i = 0; i < n; i++)
+			for (size_t i = 0; i < len; i++)
 				v = (int64_t)((uint64_t)v << 8 | c[i]);
-			json_object_set_new(o, "integer", json_integer((json_int_t)v));
+			n->has_integer = true;
+			n->integer = v;
 		}
 		break;
 	case CK_TAG_BIT_STRING:
-		if (n >= 1)
-			json_object_set_new(o, "unused_bits", json_integer(c[0]));
+		if (len >= 1)
+			n->unused_bits = c[0];
 		if (!e->encapsulates)
-			json_object_set_new(o, "hex", hex_or_empty(n ? c + 1 : c, n ? n - 1 : 0));
+			return set_hex(sc, n, len ? c + 1 : c, len ? len - 1 : 0);
 		break;
 	case CK_TAG_OCTET_STRING:
 		if (!e->encapsulates)
-			json_object_set_new(o, "hex", hex_or_empty(c, n));
+			return set_hex(sc, n, c, len);
 		break;
 	case CK_TAG_NULL:
-		if (n)
-			json_object_set_new(o, "hex", hex_or_empty(c, n));
+		if (len)
+			return set_hex(sc, n, c, len);
 		break;
 	case CK_TAG_OID:
-		if (ck_der_oid_str(c, n, buf, sizeof buf)) {
-			json_object_set_new(o, "oid", json_string(buf));
-			json_object_set_new(o, "oid_name", ck_json_str_or_null(ck_oid_name(buf)));
-		} else {
-			json_object_set_new(o, "hex", hex_or_empty(c, n));
-		}
+		if (!ck_der_oid_str(c, len, n->buf, sizeof n->buf))
+			return set_hex(sc, n, c, len);
+		n->oid = n->buf;
+		n->oid_name = ck_oid_name(n->buf);
 		break;
 	default:
-		if (ck_der_is_string_tag(tag)) {
-			char *str = ck_der_string_utf8(tag, c, n);
-			json_object_set_new(o, "string", ck_json_str(str ? str : ""));
-			free(str);
-			if (tag == CK_TAG_UTCTIME || tag == CK_TAG_GENTIME)
-				json_object_set_new(o, "time", ck_der_time_rfc3339(tag, c, n, buf, sizeof buf) ?
-									json_string(buf) : json_null());
-		} else {
-			json_object_set_new(o, "hex", hex_or_empty(c, n));
+		if (!ck_der_is_string_tag(tag))
+			return set_hex(sc, n, c, len);
+		sc->string = ck_der_string_utf8(tag, c, len);
+		n->string = sc->string ? sc->string : "";
+		if (tag == CK_TAG_UTCTIME || tag == CK_TAG_GENTIME) {
+			n->has_time = true;
+			n->time = ck_der_time_rfc3339(tag, c, len, n->buf, sizeof n->buf) ? n->buf : NULL;
 		}
 		break;
 	}
+	return 0;
 }
 
-static json_t *problems_json(unsigned bits)
+/* Fill *n for the element e (borrowed until the node is written); its
+ * string is freed by node_done(). */
+static int node_fill(struct dump_scratch *sc, struct dump_node *n, const struct ck_der_elem *e,
+		     const struct ck_schema_field *f)
 {
-	json_t *a = json_array();
-	for (unsigned i = 0; a && i < CK_DER_P_COUNT; i++) {
-		unsigned bit = 1u << i;
-		json_t *p;
-		if (!(bits & bit))
-			continue;
-		p = json_object();
-		json_object_set_new(p, "code", json_string(ck_der_problem_code(bit)));
-		json_object_set_new(p, "message", json_string(ck_der_problem_message(bit)));
-		json_object_set_new(p, "der_only", json_boolean(bit & CK_DER_P_DER_ONLY));
-		json_array_append_new(a, p);
-	}
-	return a;
+	memset(n, 0, offsetof(struct dump_node, buf));
+	n->e = e;
+	n->field = f;
+	n->boolean = n->unused_bits = -1;
+	ck_der_tag_name(e->tlv.cls, e->tlv.tag, n->tag_name, sizeof n->tag_name);
+	return node_value(sc, n);
 }
 
-static json_t *node_json(const struct ck_der_elem *e, const struct ck_schema_names *names)
+static void node_done(struct dump_scratch *sc)
 {
-	json_t *o = json_object();
-	const struct ck_schema_field *f = ck_schema_field_at(names, e->offset);
-	char tag[48];
+	free(sc->string);
+	sc->string = NULL;
+}
 
-	if (!o)
-		return NULL;
-	ck_der_tag_name(e->tlv.cls, e->tlv.tag, tag, sizeof tag);
-	json_object_set_new(o, "offset", json_integer((json_int_t)e->offset));
-	json_object_set_new(o, "header_length", json_integer((json_int_t)e->tlv.hdr_len));
-	json_object_set_new(o, "length", e->tlv.indefinite ? json_null() : json_int_or_null(e->tlv.len));
-	json_object_set_new(o, "indefinite", json_boolean(e->tlv.indefinite));
-	json_object_set_new(o, "class", json_string(ck_der_class_name(e->tlv.cls)));
-	json_object_set_new(o, "constructed", json_boolean(e->tlv.constructed));
-	json_object_set_new(o, "tag", json_int_or_null(e->tlv.tag));
-	json_object_set_new(o, "tag_name", json_string(tag));
+/* An element's members for JSON and XML, in the document's order. */
+static int node_members(struct dump_sink *s, const struct dump_node *n)
+{
+	const struct member_ops *m = s->m;
+	const struct ck_der_elem *e = n->e;
+	const struct ck_schema_field *f = n->field;
+	int r = 0;
+
+	r |= m->num(s, "offset", (long long)e->offset);
+	r |= m->num(s, "header_length", (long long)e->tlv.hdr_len);
+	if (e->tlv.indefinite || e->tlv.len > (unsigned long long)LLONG_MAX)
+		r |= m->null(s, "length");
+	else
+		r |= m->num(s, "length", (long long)e->tlv.len);
+	r |= m->flag(s, "indefinite", e->tlv.indefinite);
+	r |= m->str(s, "class", ck_der_class_name(e->tlv.cls));
+	r |= m->flag(s, "constructed", e->tlv.constructed);
+	if (e->tlv.tag > (unsigned long long)LLONG_MAX)
+		r |= m->null(s, "tag");
+	else
+		r |= m->num(s, "tag", (long long)e->tlv.tag);
+	r |= m->str(s, "tag_name", n->tag_name);
 	if (f) {
-		json_object_set_new(o, "field", ck_json_str(f->name));
+		r |= m->str(s, "field", f->name ? f->name : "");
 		if (f->choice)
-			json_object_set_new(o, "choice", json_string(f->choice));
+			r |= m->str(s, "choice", f->choice);
 		if (f->as)
-			json_object_set_new(o, "decoded_as", json_string(f->as));
+			r |= m->str(s, "decoded_as", f->as);
 	}
-	json_object_set_new(o, "truncated", json_boolean(e->truncated));
-	node_value(o, e);
-	json_object_set_new(o, "encapsulates", json_boolean(e->encapsulates));
+	r |= m->flag(s, "truncated", e->truncated);
+	if (n->boolean >= 0)
+		r |= m->flag(s, "boolean", n->boolean);
+	if (n->unused_bits >= 0)
+		r |= m->num(s, "unused_bits", n->unused_bits);
+	if (n->hex)
+		r |= m->str(s, "hex", n->hex);
+	if (n->text)
+		r |= m->str(s, "text", n->text);
+	if (n->has_integer)
+		r |= m->num(s, "integer", n->integer);
+	if (n->oid) {
+		r |= m->str(s, "oid", n->oid);
+		r |= m->str(s, "oid_name", n->oid_name);
+	}
+	if (n->string)
+		r |= m->str(s, "string", n->string);
+	if (n->has_time)
+		r |= m->str(s, "time", n->time);
+	r |= m->flag(s, "encapsulates", e->encapsulates);
 	if (e->unchecked)
-		json_object_set_new(o, "unchecked", json_string(e->unchecked));
-	json_object_set_new(o, "problems", problems_json(e->problems));
-	return o;
+		r |= m->str(s, "unchecked", e->unchecked);
+	r |= m->list(s, "problems");
+	for (unsigned i = 0; r == 0 && i < CK_DER_P_COUNT; i++) {
+		unsigned bit = 1u << i;
+		if (!(e->problems & bit))
+			continue;
+		r |= m->item(s);
+		r |= m->str(s, "code", ck_der_problem_code(bit));
+		r |= m->str(s, "message", ck_der_problem_message(bit));
+		r |= m->flag(s, "der_only", bit & CK_DER_P_DER_ONLY);
+		r |= m->item_end(s);
+	}
+	r |= m->list_end(s);
+	if (n->children_hidden)
+		r |= m->flag(s, "children_hidden", true);
+	return r ? -1 : 0;
 }
 
 static json_t *block_head(const struct ck_dump_block *b, size_t index)
@@ -306,19 +415,18 @@ static json_t *block_tail(const struct block_tally *t, const struct ck_error *we
 	return tail;
 }
 
-/* Is the element, named by the schema, an extension's value that should
- * have been walked (RFC 5280 4.1: extnValue holds the DER of the
+/* Is the element, named by the schema (f), an extension's value that
+ * should have been walked (RFC 5280 4.1: extnValue holds the DER of the
  * extension's type) but was not? */
-static bool opaque_extension(const struct ck_der_elem *e, const struct ck_schema_names *names)
+static bool opaque_extension(const struct ck_der_elem *e, const struct ck_schema_field *f)
 {
-	const struct ck_schema_field *f;
 	size_t n;
 
-	if (e->encapsulates || e->unchecked || e->tlv.cls != 0 || e->tlv.tag != CK_TAG_OCTET_STRING)
+	if (!f || e->encapsulates || e->unchecked || e->tlv.cls != 0 ||
+	    e->tlv.tag != CK_TAG_OCTET_STRING)
 		return false;
-	f = ck_schema_field_at(names, e->offset);
-	n = f && f->name ? strlen(f->name) : 0;
-	return f && !f->as && n >= 9 && !strcmp(f->name + n - 9, "extnValue");
+	n = f->name ? strlen(f->name) : 0;
+	return !f->as && n >= 9 && !strcmp(f->name + n - 9, "extnValue");
 }
 
 /* Walk the block's DER through the sink: every element is tallied, those
@@ -334,6 +442,7 @@ static int walk_block(struct dump_sink *s, const struct ck_dump_block *b, struct
 	unsigned limit = s->o->depth;
 	unsigned hide = 0; /* not nested: children from this depth + 1 are not shown */
 	struct ck_der_elem e;
+	struct dump_node n;
 	enum ck_der_event ev;
 	int r = 0;
 
@@ -341,6 +450,7 @@ static int walk_block(struct dump_sink *s, const struct ck_dump_block *b, struct
 		return 0; /* werr says why */
 	while (r == 0 && (ev = ck_der_walker_next(w, &e)) != CK_DER_DONE) {
 		bool shown = (!limit || e.depth < limit) && (!hide || e.depth < hide);
+		const struct ck_schema_field *f;
 		bool open;
 		if (ev == CK_DER_ENTER && shown && e.encapsulates && !s->o->nested) {
 			hide = e.depth + 1;
@@ -355,11 +465,17 @@ static int walk_block(struct dump_sink *s, const struct ck_dump_block *b, struct
 				r = s->leave(s);
 			continue;
 		}
-		if (!e.unchecked && b->names && opaque_extension(&e, b->names))
+		f = b->names ? ck_schema_field_at(b->names, e.offset) : NULL;
+		if (!e.unchecked && opaque_extension(&e, f))
 			e.unchecked = "an extension's value that is not DER";
 		r = tally(t, &e);
-		if (r == 0 && shown)
-			r = s->node(s, node_json(&e, b->names), e.depth, open, e.has_children && !open);
+		if (r == 0 && shown && !s->no_nodes) {
+			r = node_fill(&s->sc, &n, &e, f);
+			n.children_hidden = e.has_children && !open;
+			if (r == 0)
+				r = s->node(s, &n, open);
+			node_done(&s->sc);
+		}
 	}
 	if (r == 0 && ck_der_walker_error(w)->status)
 		*werr = *ck_der_walker_error(w);
@@ -405,14 +521,13 @@ static int dump_input(struct dump_sink *s, struct ck_dump_result *res)
 {
 	const struct ck_dump_input *in = s->in;
 	json_t *input = json_object();
-	int r;
+	int r = -1;
 
 	memset(res, 0, sizeof *res);
 	res->errors = calloc(in->nblocks ? in->nblocks : 1, sizeof *res->errors);
 	if (!res->errors) {
 		json_decref(input);
-		free(s->first);
-		return -1;
+		goto out;
 	}
 	for (size_t i = 0; i < in->nblocks; i++)
 		ck_error_clear(&res->errors[i]);
@@ -424,7 +539,11 @@ static int dump_input(struct dump_sink *s, struct ck_dump_result *res)
 		r = dump_block(s, &in->blocks[i], i, res);
 	if (r == 0)
 		r = s->doc_end(s);
+out:
 	free(s->first);
+	free(s->sc.hex);
+	free(s->sc.text);
+	json_decref(s->jstring);
 	return r;
 }
 
@@ -462,6 +581,87 @@ static int json_sep(struct dump_sink *s)
 	return fputc(',', s->out) == EOF ? -1 : 0;
 }
 
+/* Open a level: '{' or '[' after a comma if one is due. */
+static int json_push(struct dump_sink *s, int c)
+{
+	if (fputc(c, s->out) == EOF)
+		return -1;
+	return json_level(s);
+}
+
+static int json_pop(struct dump_sink *s, int c)
+{
+	s->level--;
+	return fputc(c, s->out) == EOF ? -1 : 0;
+}
+
+/* "key": after a comma if one is due; the keys are this file's
+ * identifiers, which need no escaping */
+static int jkey(struct dump_sink *s, const char *key)
+{
+	if (json_sep(s) < 0 || fputc('"', s->out) == EOF || fputs(key, s->out) == EOF)
+		return -1;
+	return fputs("\":", s->out) == EOF ? -1 : 0;
+}
+
+/* jansson writes the string: one value, reused from member to member */
+static int jstr(struct dump_sink *s, const char *key, const char *v)
+{
+	if (jkey(s, key) < 0)
+		return -1;
+	if (!v)
+		return fputs("null", s->out) == EOF ? -1 : 0;
+	if (s->jstring && json_string_set(s->jstring, v) == 0)
+		return ck_json_write_value(s->out, s->jstring);
+	/* the first string, or one that is not UTF-8 (ck_json_str cleans it) */
+	json_decref(s->jstring);
+	s->jstring = ck_json_str(v);
+	return s->jstring ? ck_json_write_value(s->out, s->jstring) : -1;
+}
+
+/* as jansson writes a json_int_t */
+static int jnum(struct dump_sink *s, const char *key, long long v)
+{
+	if (jkey(s, key) < 0)
+		return -1;
+	return fprintf(s->out, "%" JSON_INTEGER_FORMAT, (json_int_t)v) < 0 ? -1 : 0;
+}
+
+static int jflag(struct dump_sink *s, const char *key, bool v)
+{
+	if (jkey(s, key) < 0)
+		return -1;
+	return fputs(v ? "true" : "false", s->out) == EOF ? -1 : 0;
+}
+
+static int jnull(struct dump_sink *s, const char *key)
+{
+	return jstr(s, key, NULL);
+}
+
+static int jlist(struct dump_sink *s, const char *key)
+{
+	return jkey(s, key) < 0 ? -1 : json_push(s, '[');
+}
+
+static int jlist_end(struct dump_sink *s)
+{
+	return json_pop(s, ']');
+}
+
+static int jitem(struct dump_sink *s)
+{
+	return json_sep(s) < 0 ? -1 : json_push(s, '{');
+}
+
+static int jitem_end(struct dump_sink *s)
+{
+	return json_pop(s, '}');
+}
+
+static const struct member_ops json_members = { jstr, jnum, jflag, jnull, jlist, jlist_end,
+						jitem, jitem_end };
+
 static int jdoc_begin(struct dump_sink *s, json_t *input)
 {
 	json_t *o = json_object();
@@ -478,24 +678,19 @@ static int jblock_begin(struct dump_sink *s, json_t *head)
 	return json_level(s);
 }
 
-static int jnode(struct dump_sink *s, json_t *node, unsigned depth, bool open, bool hidden)
+/* An element: '{' and its members, then its "children" opened, or '}' */
+static int jnode(struct dump_sink *s, const struct dump_node *n, bool open)
 {
-	(void)depth;
-	if (!node || json_sep(s) < 0)
+	if (jitem(s) < 0 || node_members(s, n) < 0)
 		return -1;
-	if (hidden)
-		json_object_set_new(node, "children_hidden", json_true());
 	if (!open)
-		return ck_json_write_new(s->out, node);
-	if (json_open(s->out, node) < 0 || fputs(",\"children\":[", s->out) == EOF)
-		return -1;
-	return json_level(s);
+		return jitem_end(s);
+	return jlist(s, "children");
 }
 
 static int jleave(struct dump_sink *s)
 {
-	s->level--;
-	return fputs("]}", s->out) == EOF ? -1 : 0;
+	return jlist_end(s) < 0 ? -1 : jitem_end(s);
 }
 
 static int jblock_end(struct dump_sink *s, json_t *tail)
@@ -518,9 +713,9 @@ static int jdoc_end(struct dump_sink *s)
 int ck_report_dump_json(FILE *out, const struct ck_dump_input *in, const struct ck_dump_opts *o,
 			struct ck_dump_result *res)
 {
-	struct dump_sink s = { .out = out, .o = o, .in = in, .doc_begin = jdoc_begin,
-			       .block_begin = jblock_begin, .node = jnode, .leave = jleave,
-			       .block_end = jblock_end, .doc_end = jdoc_end };
+	struct dump_sink s = { .out = out, .o = o, .in = in, .m = &json_members,
+			       .doc_begin = jdoc_begin, .block_begin = jblock_begin, .node = jnode,
+			       .leave = jleave, .block_end = jblock_end, .doc_end = jdoc_end };
 	return dump_input(&s, res);
 }
 
@@ -534,65 +729,88 @@ static int xml_members(struct ck_xml *x, json_t *obj)
 	return r;
 }
 
-static int xml_start(struct ck_xml *x, const char *name)
+static int xstr(struct dump_sink *s, const char *key, const char *v)
 {
-	return ck_xml_start(x, name);
+	return v ? ck_xml_string(s->x, key, v) : ck_xml_null(s->x, key);
 }
 
-static int xml_end(struct ck_xml *x)
+static int xnum(struct dump_sink *s, const char *key, long long v)
 {
-	return ck_xml_close(x);
+	return ck_xml_integer(s->x, key, v);
 }
+
+static int xflag(struct dump_sink *s, const char *key, bool v)
+{
+	return ck_xml_boolean(s->x, key, v);
+}
+
+static int xnull(struct dump_sink *s, const char *key)
+{
+	return ck_xml_null(s->x, key);
+}
+
+static int xlist(struct dump_sink *s, const char *key)
+{
+	return ck_xml_start(s->x, key);
+}
+
+static int xitem(struct dump_sink *s)
+{
+	return ck_xml_start(s->x, "item");
+}
+
+static int xclose(struct dump_sink *s)
+{
+	return ck_xml_close(s->x);
+}
+
+static const struct member_ops xml_members_ops = { xstr, xnum, xflag, xnull, xlist, xclose,
+						   xitem, xclose };
 
 static int xdoc_begin(struct dump_sink *s, json_t *input)
 {
-	int r = xml_start(s->x, "report") < 0 ? -1 : ck_xml_value(s->x, "input", input);
+	int r = ck_xml_start(s->x, "report") < 0 ? -1 : ck_xml_value(s->x, "input", input);
 	json_decref(input);
-	return r < 0 ? -1 : xml_start(s->x, "blocks");
+	return r < 0 ? -1 : ck_xml_start(s->x, "blocks");
 }
 
 static int xblock_begin(struct dump_sink *s, json_t *head)
 {
-	if (xml_start(s->x, "item") < 0 || xml_members(s->x, head) < 0)
+	if (ck_xml_start(s->x, "item") < 0 || xml_members(s->x, head) < 0)
 		return -1;
-	return xml_start(s->x, "tree");
+	return ck_xml_start(s->x, "tree");
 }
 
-static int xnode(struct dump_sink *s, json_t *node, unsigned depth, bool open, bool hidden)
+static int xnode(struct dump_sink *s, const struct dump_node *n, bool open)
 {
-	(void)depth;
-	if (!node)
+	if (xitem(s) < 0 || node_members(s, n) < 0)
 		return -1;
-	if (hidden)
-		json_object_set_new(node, "children_hidden", json_true());
-	if (xml_start(s->x, "item") < 0 || xml_members(s->x, node) < 0)
-		return -1;
-	return open ? xml_start(s->x, "children") : xml_end(s->x);
+	return open ? xlist(s, "children") : xclose(s);
 }
 
 static int xleave(struct dump_sink *s)
 {
-	return xml_end(s->x) < 0 ? -1 : xml_end(s->x);
+	return xclose(s) < 0 ? -1 : xclose(s);
 }
 
 static int xblock_end(struct dump_sink *s, json_t *tail)
 {
-	if (xml_end(s->x) < 0 || xml_members(s->x, tail) < 0)
+	if (ck_xml_close(s->x) < 0 || xml_members(s->x, tail) < 0)
 		return -1;
-	return xml_end(s->x);
+	return ck_xml_close(s->x);
 }
 
 static int xdoc_end(struct dump_sink *s)
 {
-	return xml_end(s->x) < 0 ? -1 : xml_end(s->x);
+	return ck_xml_close(s->x) < 0 ? -1 : ck_xml_close(s->x);
 }
 
 int ck_report_dump_xml(struct ck_xml *x, const struct ck_dump_input *in,
 		       const struct ck_dump_opts *o, struct ck_dump_result *res)
 {
-	struct dump_sink s = { .x = x, .o = o, .in = in, .doc_begin = xdoc_begin,
-			       .block_begin = xblock_begin, .node = xnode, .leave = xleave,
-			       .block_end = xblock_end, .doc_end = xdoc_end };
+	struct dump_sink s = { .x = x, .o = o, .in = in, .m = &xml_members_ops,
+			       .doc_begin = xdoc_begin, .block_begin = xblock_begin, .node = xnode,
+			       .leave = xleave, .block_end = xblock_end, .doc_end = xdoc_end };
 	if (!x)
 		return -1;
 	return dump_input(&s, res);
@@ -706,109 +924,104 @@ static int tblock_begin(struct dump_sink *s, json_t *head)
 	return ferror(f) ? -1 : 0;
 }
 
-static void text_value(FILE *f, const json_t *n, const struct ck_text_opts *to)
+static void text_value(FILE *f, const struct dump_node *n, const struct ck_text_opts *to)
 {
-	const json_t *v;
-	const char *tag = ck_json_text(n, "tag_name");
-
-	if ((v = json_object_get(n, "boolean")))
-		fprintf(f, " %s", json_is_true(v) ? "TRUE" : "FALSE");
-	if ((v = json_object_get(n, "integer"))) {
-		fprintf(f, " %lld", (long long)json_integer_value(v));
-		if (strlen(ck_json_text(n, "hex")) > 2)
-			fprintf(f, " (0x%s)", ck_json_text(n, "hex"));
-	} else if ((!strcmp(tag, "INTEGER") || !strcmp(tag, "ENUMERATED")) &&
-		   json_is_string(json_object_get(n, "hex"))) {
-		fputs(*ck_json_text(n, "hex") ? " 0x" : " ", f);
-		text_hex(f, ck_json_text(n, "hex"), to->verbose);
+	if (n->boolean >= 0)
+		fprintf(f, " %s", n->boolean ? "TRUE" : "FALSE");
+	if (n->has_integer) {
+		fprintf(f, " %lld", n->integer);
+		if (n->hex && strlen(n->hex) > 2)
+			fprintf(f, " (0x%s)", n->hex);
+	} else if ((!strcmp(n->tag_name, "INTEGER") || !strcmp(n->tag_name, "ENUMERATED")) &&
+		   n->hex) {
+		fputs(*n->hex ? " 0x" : " ", f);
+		text_hex(f, n->hex, to->verbose);
 		return;
 	}
-	if ((v = json_object_get(n, "oid"))) {
-		fprintf(f, " %s", json_string_value(v));
-		if (json_is_string(json_object_get(n, "oid_name")))
-			fprintf(f, " (%s)", ck_json_text(n, "oid_name"));
+	if (n->oid) {
+		fprintf(f, " %s", n->oid);
+		if (n->oid_name)
+			fprintf(f, " (%s)", n->oid_name);
 	}
-	if ((v = json_object_get(n, "string"))) {
+	if (n->string) {
 		fputc(' ', f);
-		text_escaped(f, json_string_value(v));
-		if (json_is_string(json_object_get(n, "time")))
-			fprintf(f, " = %s", ck_json_text(n, "time"));
+		text_escaped(f, n->string);
+		if (n->has_time && n->time)
+			fprintf(f, " = %s", n->time);
 	}
-	if ((v = json_object_get(n, "unused_bits")))
-		fprintf(f, ", %lld unused bit%s", (long long)json_integer_value(v),
-			json_integer_value(v) == 1 ? "" : "s");
-	if ((v = json_object_get(n, "text"))) {
+	if (n->unused_bits >= 0)
+		fprintf(f, ", %d unused bit%s", n->unused_bits, n->unused_bits == 1 ? "" : "s");
+	if (n->text) {
 		fputc(' ', f);
-		text_escaped(f, json_string_value(v));
-	} else if ((v = json_object_get(n, "hex")) && !json_object_get(n, "integer")) {
-		fputs(json_object_get(n, "unused_bits") ? ": " : " ", f);
-		text_hex(f, json_string_value(v), to->verbose);
+		text_escaped(f, n->text);
+	} else if (n->hex && !n->has_integer) {
+		fputs(n->unused_bits >= 0 ? ": " : " ", f);
+		text_hex(f, n->hex, to->verbose);
 	}
-	if (jtrue(n, "encapsulates"))
+	if (n->e->encapsulates)
 		fputs(", encapsulates:", f);
 }
 
-static int tnode(struct dump_sink *s, json_t *n, unsigned depth, bool open, bool hidden)
+static int tnode(struct dump_sink *s, const struct dump_node *n, bool open)
 {
+	const struct ck_der_elem *e = n->e;
+	const struct ck_schema_field *fld = n->field;
 	struct text_state *ts = s->ts;
 	const struct ck_text_opts *to = s->to;
+	unsigned depth = e->depth;
+	int indent = depth > 32 ? 64 : 2 * (int)depth;
 	FILE *f = s->out;
-	const json_t *probs = json_object_get(n, "problems"), *p;
 	char hl[48], lead[192];
-	size_t i;
 	struct ck_text_item it;
 
 	(void)open;
-	if (!n)
-		return -1;
-	if (to->quiet) {
-		json_decref(n);
-		return 0;
-	}
-	if (jtrue(n, "indefinite"))
-		snprintf(hl, sizeof hl, "%lld+inf", jint(n, "header_length"));
-	else if (json_is_integer(json_object_get(n, "length")))
-		snprintf(hl, sizeof hl, "%lld+%lld", jint(n, "header_length"), jint(n, "length"));
+	if (e->tlv.indefinite)
+		snprintf(hl, sizeof hl, "%zu+inf", e->tlv.hdr_len);
+	else if (e->tlv.len <= (unsigned long long)LLONG_MAX)
+		snprintf(hl, sizeof hl, "%zu+%llu", e->tlv.hdr_len, (unsigned long long)e->tlv.len);
 	else
-		snprintf(hl, sizeof hl, "%lld+huge", jint(n, "header_length"));
+		snprintf(hl, sizeof hl, "%zu+huge", e->tlv.hdr_len);
 	/* the offset, lengths and indentation lead the line; on a terminal
 	 * the rest wraps under the tag, one line per node otherwise */
 	snprintf(lead, sizeof lead, "%s%*lld%s  %-*s  %*s", ck_text_color(to, "dim"), ts->owidth,
-		 jint(n, "offset"), ck_text_reset(to), ts->lwidth, hl, (int)(depth > 32 ? 64 : 2 * depth), "");
+		 (long long)e->offset, ck_text_reset(to), ts->lwidth, hl, indent, "");
 	f = ck_text_item_open(&it, s->out, to, lead,
-			      (unsigned)(ts->owidth + 2 + ts->lwidth + 2 + (depth > 32 ? 64 : 2 * depth) + 2));
+			      (unsigned)(ts->owidth + 2 + ts->lwidth + 2 + indent + 2));
 	if (depth > 32) /* past 64 columns of indentation, say the depth instead */
 		fprintf(f, "[depth %u] ", depth);
-	if (json_is_string(json_object_get(n, "field"))) {
-		fprintf(f, "%s%s%s", ck_text_color(to, "info"), ck_json_text(n, "field"), ck_text_reset(to));
-		if (json_is_string(json_object_get(n, "choice")))
-			fprintf(f, " (%s)", ck_json_text(n, "choice"));
-		if (json_is_string(json_object_get(n, "decoded_as")))
-			fprintf(f, " (%s)", ck_json_text(n, "decoded_as"));
+	if (fld) {
+		fprintf(f, "%s%s%s", ck_text_color(to, "info"), fld->name ? fld->name : "",
+			ck_text_reset(to));
+		if (fld->choice)
+			fprintf(f, " (%s)", fld->choice);
+		if (fld->as)
+			fprintf(f, " (%s)", fld->as);
 		fputs(": ", f);
 	}
-	fputs(ck_json_text(n, "tag_name"), f);
+	fputs(n->tag_name, f);
 	text_value(f, n, to);
-	if (jtrue(n, "indefinite"))
+	if (e->tlv.indefinite)
 		fprintf(f, " %s(indefinite length: BER)%s", ck_text_color(to, "warning"), ck_text_reset(to));
-	if (jtrue(n, "truncated"))
+	if (e->truncated)
 		fprintf(f, " %s(truncated)%s", ck_text_color(to, "error"), ck_text_reset(to));
-	if (hidden)
+	if (n->children_hidden)
 		fputs(" …", f);
-	if (json_is_string(json_object_get(n, "unchecked")))
-		fprintf(f, " %s[not checked inside: %s]%s", ck_text_color(to, "warning"),
-			ck_json_text(n, "unchecked"), ck_text_reset(to));
-	json_array_foreach(probs, i, p) {
-		bool der_only = jtrue(p, "der_only");
-		if (der_only && (!s->o->strict || !strcmp(ck_json_text(p, "code"), "indefinite-length")))
+	if (e->unchecked)
+		fprintf(f, " %s[not checked inside: %s]%s", ck_text_color(to, "warning"), e->unchecked,
+			ck_text_reset(to));
+	for (unsigned i = 0; i < CK_DER_P_COUNT; i++) {
+		unsigned bit = 1u << i;
+		bool der_only = bit & CK_DER_P_DER_ONLY;
+		if (!(e->problems & bit))
+			continue;
+		/* indefinite lengths are said above */
+		if (der_only && (!s->o->strict || !strcmp(ck_der_problem_code(bit), "indefinite-length")))
 			continue;
 		fprintf(f, " %s[%s]%s", ck_text_color(to, der_only ? "warning" : "error"),
-			ck_json_text(p, "message"), ck_text_reset(to));
+			ck_der_problem_message(bit), ck_text_reset(to));
 	}
 	ck_text_item_close(&it);
-	f = s->out;
-	json_decref(n);
-	return ferror(f) ? -1 : 0;
+	return ferror(s->out) ? -1 : 0;
 }
 
 static int tleave(struct dump_sink *s)
@@ -866,9 +1079,9 @@ static int tdoc_end(struct dump_sink *s)
 int ck_report_dump_text(FILE *out, const struct ck_dump_input *in, const struct ck_dump_opts *o,
 			const struct ck_text_opts *to, struct ck_dump_result *res)
 {
-	struct dump_sink s = { .out = out, .to = to, .o = o, .in = in, .doc_begin = tdoc_begin,
-			       .block_begin = tblock_begin, .node = tnode, .leave = tleave,
-			       .block_end = tblock_end, .doc_end = tdoc_end };
+	struct dump_sink s = { .out = out, .to = to, .o = o, .in = in, .no_nodes = to->quiet,
+			       .doc_begin = tdoc_begin, .block_begin = tblock_begin, .node = tnode,
+			       .leave = tleave, .block_end = tblock_end, .doc_end = tdoc_end };
 	struct text_state ts = { 0 };
 	s.ts = &ts;
 	return dump_input(&s, res);

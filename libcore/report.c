@@ -812,21 +812,70 @@ static bool plain_ascii(const char *s)
 	return true;
 }
 
-static void xml_value(struct ck_xml *x, const char *name, const json_t *v)
+/* Open the element for a member called `name`: <name>, or <field
+ * name="..."> when the name is no XML name. */
+static int xml_open_member(struct ck_xml *x, const char *name)
 {
 	xmlTextWriterPtr w = x->w;
+	char *clean;
+	int r;
+
+	if (xml_name_ok(name))
+		return xmlTextWriterStartElement(w, BAD_CAST name);
+	clean = clean_utf8(name, true);
+	r = xmlTextWriterStartElement(w, BAD_CAST "field");
+	if (r >= 0)
+		r = xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST(clean ? clean : "?"));
+	free(clean);
+	return r;
+}
+
+/* Element content.  xmlTextWriterWriteString() copies the text to escape
+ * it (xmlEncodeSpecialChars: '<', '>', '&', '"' and CR), then writes
+ * the copy with xmlTextWriterWriteRaw(); text with none of them (numbers,
+ * hex, most names) is written raw at once: the same bytes, without an
+ * allocation per element (derdump writes millions). */
+static int xml_text(struct ck_xml *x, const char *s)
+{
+	if (s[strcspn(s, "<>&\"\r")])
+		return xmlTextWriterWriteString(x->w, BAD_CAST s);
+	return xmlTextWriterWriteRaw(x->w, BAD_CAST s);
+}
+
+/* The leaves of the mapping: what a JSON string, integer, boolean or
+ * null becomes inside its element. */
+static int xml_string_content(struct ck_xml *x, const char *sv)
+{
+	/* most strings are printable ASCII: no copy to make */
+	bool plain = plain_ascii(sv);
+	char *clean = plain ? NULL : clean_utf8(sv, true);
+	int r = (!plain && !clean) ? -1 : xml_text(x, plain ? sv : clean);
+	free(clean);
+	return r;
+}
+
+static int xml_integer_content(struct ck_xml *x, json_int_t v)
+{
+	char num[32];
+	snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, v);
+	return xml_text(x, num);
+}
+
+static int xml_boolean_content(struct ck_xml *x, bool v)
+{
+	return xml_text(x, v ? "true" : "false");
+}
+
+static int xml_null_content(struct ck_xml *x)
+{
+	return xmlTextWriterWriteAttribute(x->w, BAD_CAST "nil", BAD_CAST "true");
+}
+
+static void xml_value(struct ck_xml *x, const char *name, const json_t *v)
+{
 	int r = 0;
 
-	if (xml_name_ok(name)) {
-		r = xmlTextWriterStartElement(w, BAD_CAST name);
-	} else {
-		char *clean = clean_utf8(name, true);
-		r = xmlTextWriterStartElement(w, BAD_CAST "field");
-		if (r >= 0)
-			r = xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST(clean ? clean : "?"));
-		free(clean);
-	}
-	if (r < 0) {
+	if (xml_open_member(x, name) < 0) {
 		x->failed = true;
 		return;
 	}
@@ -845,36 +894,24 @@ static void xml_value(struct ck_xml *x, const char *name, const json_t *v)
 			xml_value(x, "item", m);
 		break;
 	}
-	case JSON_STRING: {
-		/* most strings are printable ASCII: no copy to make */
-		const char *sv = json_string_value(v);
-		bool plain = plain_ascii(sv);
-		char *clean = plain ? NULL : clean_utf8(sv, true);
-		if ((!plain && !clean) || xmlTextWriterWriteString(w, BAD_CAST(plain ? sv : clean)) < 0)
-			x->failed = true;
-		free(clean);
+	case JSON_STRING:
+		r = xml_string_content(x, json_string_value(v));
 		break;
-	}
-	case JSON_INTEGER: {
-		char num[32];
-		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		r = xmlTextWriterWriteString(w, BAD_CAST num);
+	case JSON_INTEGER:
+		r = xml_integer_content(x, json_integer_value(v));
 		break;
-	}
 	case JSON_REAL:
-		r = xmlTextWriterWriteFormatString(w, "%.12g", json_real_value(v));
+		r = xmlTextWriterWriteFormatString(x->w, "%.12g", json_real_value(v));
 		break;
 	case JSON_TRUE:
-		r = xmlTextWriterWriteString(w, BAD_CAST "true");
-		break;
 	case JSON_FALSE:
-		r = xmlTextWriterWriteString(w, BAD_CAST "false");
+		r = xml_boolean_content(x, json_is_true(v));
 		break;
 	case JSON_NULL:
-		r = xmlTextWriterWriteAttribute(w, BAD_CAST "nil", BAD_CAST "true");
+		r = xml_null_content(x);
 		break;
 	}
-	if (r < 0 || xmlTextWriterEndElement(w) < 0)
+	if (r < 0 || xmlTextWriterEndElement(x->w) < 0)
 		x->failed = true;
 }
 
@@ -1848,4 +1885,51 @@ int ck_xml_close(struct ck_xml *x)
 		return -1;
 	}
 	return x->failed ? -1 : 0;
+}
+
+/* One member written as ck_xml_value() writes the JSON value of that
+ * type, with no value built (derdump's elements). */
+static int xml_leaf_end(struct ck_xml *x, int opened, int content)
+{
+	if (opened < 0 || content < 0 || xmlTextWriterEndElement(x->w) < 0)
+		x->failed = true;
+	return x->failed ? -1 : 0;
+}
+
+int ck_xml_string(struct ck_xml *x, const char *name, const char *s)
+{
+	int o;
+	if (!x)
+		return -1;
+	o = xml_open_member(x, name);
+	/* as ck_json_str() makes the value: NULL is "", invalid UTF-8 is
+	 * replaced, which xml_string_content() does too */
+	return xml_leaf_end(x, o, o < 0 ? 0 : xml_string_content(x, s ? s : ""));
+}
+
+int ck_xml_integer(struct ck_xml *x, const char *name, long long v)
+{
+	int o;
+	if (!x)
+		return -1;
+	o = xml_open_member(x, name);
+	return xml_leaf_end(x, o, o < 0 ? 0 : xml_integer_content(x, (json_int_t)v));
+}
+
+int ck_xml_boolean(struct ck_xml *x, const char *name, bool v)
+{
+	int o;
+	if (!x)
+		return -1;
+	o = xml_open_member(x, name);
+	return xml_leaf_end(x, o, o < 0 ? 0 : xml_boolean_content(x, v));
+}
+
+int ck_xml_null(struct ck_xml *x, const char *name)
+{
+	int o;
+	if (!x)
+		return -1;
+	o = xml_open_member(x, name);
+	return xml_leaf_end(x, o, o < 0 ? 0 : xml_null_content(x));
 }

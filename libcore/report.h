@@ -83,6 +83,13 @@ int ck_xml_start(struct ck_xml *x, const char *element);
 int ck_xml_value(struct ck_xml *x, const char *element, const json_t *v);
 int ck_xml_members(struct ck_xml *x, const json_t *obj);
 int ck_xml_close(struct ck_xml *x);
+/* One member, written as ck_xml_value() writes a JSON string (as
+ * ck_json_str() makes it from s), integer, boolean or null, with no
+ * value built. */
+int ck_xml_string(struct ck_xml *x, const char *element, const char *s);
+int ck_xml_integer(struct ck_xml *x, const char *element, long long v);
+int ck_xml_boolean(struct ck_xml *x, const char *element, bool v);
+int ck_xml_null(struct ck_xml *x, const char *element);
 
 /* XML: open the root element, write documents as <report> children,
  * close.  Strings are cleaned of characters XML cannot carry. */

@@ -5,6 +5,10 @@
 #include "libcore/report.h"
 #include "unit.h"
 
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 
@@ -188,6 +192,81 @@ Test(report, xml_survives_odd_strings)
 	cr_assert_str_eq((const char *)root->name, "chainview");
 	xmlFreeDoc(xd);
 	json_decref(doc);
+}
+
+/* The typed members derdump writes its elements with are what the
+ * generic mapping writes for the same JSON value: escaped text (some of
+ * it written without libxml2's escaping copy), cleaned strings, names
+ * that are no XML names, numbers, booleans and null. */
+static char *typed_xml_of(int (*put)(struct ck_xml *, const char *, const json_t *), const char *name,
+		    const json_t *v)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct ck_xml *x = ck_xml_begin(f, "t");
+	cr_assert_eq(put(x, name, v), 0);
+	cr_assert_eq(ck_xml_end(x), 0);
+	fclose(f);
+	return buf;
+}
+
+static int put_generic(struct ck_xml *x, const char *name, const json_t *v)
+{
+	return ck_xml_value(x, name, v);
+}
+
+static int put_typed(struct ck_xml *x, const char *name, const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return ck_xml_string(x, name, json_string_value(v));
+	case JSON_INTEGER:
+		return ck_xml_integer(x, name, (long long)json_integer_value(v));
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return ck_xml_boolean(x, name, json_is_true(v));
+	default:
+		return ck_xml_null(x, name);
+	}
+}
+
+Test(report, xml_typed_members_match_the_mapping)
+{
+	static const char *const strings[] = {
+		"", "plain", "a<b", "x>y", "Tom & Jerry", "say \"hi\"", "it's", "cr\rlf\n",
+		"tab\there", "\x01\x1b[31m", "caf\xc3\xa9", "\xff\xfe bad", "\xef\xbf\xbe",
+		"\xed\xa0\x80 surrogate", "<&>\"\r all",
+	};
+	static const char *const names[] = { "value", "tag_name", "1st", "a b", "" };
+	for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
+		json_t *vals[] = { json_integer(0), json_integer(-1), json_integer(LLONG_MAX),
+				   json_integer(LLONG_MIN), json_true(), json_false(), json_null() };
+		for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+			json_t *v = ck_json_str(strings[i]);
+			char *g = typed_xml_of(put_generic, names[n], v), *t = typed_xml_of(put_typed, names[n], v);
+			cr_assert_str_eq(t, g, "string %zu named \"%s\"", i, names[n]);
+			free(g);
+			free(t);
+			json_decref(v);
+		}
+		for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+			char *g = typed_xml_of(put_generic, names[n], vals[i]);
+			char *t = typed_xml_of(put_typed, names[n], vals[i]);
+			cr_assert_str_eq(t, g, "value %zu named \"%s\"", i, names[n]);
+			free(g);
+			free(t);
+			json_decref(vals[i]);
+		}
+	}
+	/* the escaping is there: not written raw */
+	{
+		json_t *v = json_string("a<b&\"c\"\r");
+		char *g = typed_xml_of(put_typed, "v", v);
+		cr_assert_not_null(strstr(g, "<v>a&lt;b&amp;&quot;c&quot;&#13;</v>"), "%s", g);
+		free(g);
+		json_decref(v);
+	}
 }
 
 Test(report, json_lines_are_one_per_line)
