@@ -98,7 +98,7 @@ static const struct cli_option common_network[] = {
 	{ "no-proxy", 0, NULL, "connect directly, ignoring http_proxy, https_proxy and no_proxy", CLI_OPT_NO_PROXY },
 	{ "allow-address", 0, "CIDR", "connect to range CIDR, even link-local (repeatable)", CLI_OPT_ALLOW_ADDRESS },
 	{ "deny-address", 0, "CIDR", "never connect to range CIDR (repeatable)", CLI_OPT_DENY_ADDRESS },
-	{ "resolve", 0, "HOST:PORT:ADDR", "resolve HOST at PORT to ADDR, as curl (repeatable)", CLI_OPT_RESOLVE },
+	{ "resolve", 0, "HOST:PORT:ADDRESS[,ADDRESS ...]", "resolve HOST at PORT to the ADDRESSes, as curl (repeatable)", CLI_OPT_RESOLVE },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
