@@ -1057,9 +1057,9 @@ void cli_net_env(struct ck_net_opts *n, const char *proxy, bool no_proxy)
 int cli_net_check(const struct cli_common *c, bool used, const char *needs)
 {
 	if (!used && c->http_option)
-		return cli_usage("%s needs %s", c->http_option, needs);
+		return cli_usage("--%s needs %s", c->http_option, needs);
 	if (!used && c->net_option)
-		return cli_usage("%s needs %s", c->net_option, needs);
+		return cli_usage("--%s needs %s", c->net_option, needs);
 	if (c->proxy && c->no_proxy)
 		return cli_usage("use only one of --proxy and --no-proxy");
 	return 0;
@@ -1265,16 +1265,13 @@ static int network_option(struct cli_common *c, int id, const struct cli_arg *a)
 }
 
 /* The network option given first of the timeouts and proxies, and of
- * the rest, for the tools' "needs --network" errors. */
+ * the rest, for cli_net_check's "needs --network". */
 static void network_given(struct cli_common *c, const struct cli_option *o)
 {
-	static char names[CLI_OPT_RESOLVE - CLI_OPT_CONNECT_TIMEOUT + 1][24];
-	char *name = names[o->id - CLI_OPT_CONNECT_TIMEOUT];
 	const char **first = o->id <= CLI_OPT_NO_PROXY ? &c->http_option : &c->net_option;
 
-	snprintf(name, sizeof names[0], "--%s", o->name);
 	if (!*first)
-		*first = name;
+		*first = o->name;
 }
 
 /* --format NAME: one of the tool's formats */

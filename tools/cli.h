@@ -185,13 +185,13 @@ struct cli_common {
 	size_t nallow, ndeny;
 	const char **resolve;       /* NULL-terminated */
 	size_t nresolve;
-	const char *net_option;     /* the first of them given, for a usage
-				       error where they need another option */
+	const char *net_option;     /* the name of the first of them given,
+				       for cli_net_check */
 	/* network: the timeouts (0: libcore's defaults) and the proxy */
 	unsigned connect_timeout_ms, timeout_ms;
 	const char *proxy;
 	bool no_proxy;
-	const char *http_option;    /* the first of these given, as net_option */
+	const char *http_option;    /* the name of the first of these given */
 	/* validation: what a chain must pass (policies and CRL files
 	 * point into argv) */
 	struct ck_validate_opts validate;

@@ -43,21 +43,13 @@ for tool in $(ls "$BIN" | grep -v -e '\.' -e '^lib'); do
 	[ -x "$BIN/$tool" ] || continue
 	man="$top_srcdir/man/$tool.1"
 	[ -f "$man" ] || continue # man-options.sh fails for that
-	checks=$((checks + 1))
 	help_lines "$tool" | sort -u >"$TMPD/help"
 	man_entries "$man" >"$TMPD/entries"
 	cut -f1 "$TMPD/entries" | sed -E 's/^(-[a-zA-Z0-9]) [^,]*, /\1, /' | sort -u >"$TMPD/man"
-	if [ ! -s "$TMPD/man" ]; then
-		rc=1; : >"$out"; : >"$err"
-		fail "$tool: no options read from $tool.1 (groff output changed?)"
-	elif diff "$TMPD/help" "$TMPD/man" >"$TMPD/diff"; then
-		echo "ok: $tool: --help and $tool.1 write each option line the same"
-	else
-		rc=1; cp "$TMPD/diff" "$out"; : >"$err"
-		fail "$tool: option lines of --help (<) and $tool.1 (>) differ"
-	fi
+	# an empty list would agree with nothing: groff's output changed
+	[ -s "$TMPD/man" ] || echo "(no option read from $tool.1)" >"$TMPD/man"
+	expect_same "$tool: --help (<) and $tool.1 (>) write each option line the same" "$TMPD/help" "$TMPD/man"
 	# the defaults --help states
-	checks=$((checks + 1))
 	: >"$TMPD/defaults"
 	COLUMNS=80 "$BIN/$tool" --help | awk '
 		/^Options:/ { on = 1; next }
@@ -80,11 +72,6 @@ for tool in $(ls "$BIN" | grep -v -e '\.' -e '^lib'); do
 			*) echo "$name: --help says default $def; $tool.1 says: $entry" >>"$TMPD/defaults" ;;
 			esac
 		done
-	if [ ! -s "$TMPD/defaults" ]; then
-		echo "ok: $tool: --help and $tool.1 give the same defaults"
-	else
-		rc=1; cp "$TMPD/defaults" "$out"; : >"$err"
-		fail "$tool: --help and $tool.1 give different defaults"
-	fi
+	expect_empty "$tool: --help and $tool.1 give the same defaults" "$TMPD/defaults"
 done
 finish
