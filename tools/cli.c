@@ -1,8 +1,13 @@
 /* cli — options, passwords, messages and exit status shared by the tools.
  *
  * The option table is the single source of both getopt_long's array and
- * --help; tests compare --help with the man page, so an option cannot
- * exist in one and not the other. */
+ * --help; tests compare --help with the man page (the options, their
+ * arguments and defaults), so an option cannot exist in one and not the
+ * other.  Each option's argument is read by the one parser of its type
+ * (parse_arg); --format's values are the emitter table's (libcore/emit.c).
+ * Nothing here ends the program but ask_tty() on a NUL byte: every other
+ * helper returns the exit status for the tool's main to pass to
+ * cli_finish(). */
 #include "config.h"
 
 #include "cli.h"
