@@ -24,6 +24,7 @@ static int end(struct ck_emitter *e, const json_t *doc, const struct ck_emit_ext
 
 const struct ck_emitter_ops ck_emit_json = {
 	.name = "json",
+	.format_value = true,
 	.error_docs = true,
 	.document = document,
 	.item = item,

@@ -37,6 +37,8 @@ static void cleanup(struct ck_emitter *e)
 
 const struct ck_emitter_ops ck_emit_nagios = {
 	.name = "nagios",
+	.format_value = true,
+	.plugin = true,
 	.error_docs = true,
 	.offered = offered,
 	.begin = begin,

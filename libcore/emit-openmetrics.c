@@ -36,6 +36,7 @@ static void cleanup(struct ck_emitter *e)
 
 const struct ck_emitter_ops ck_emit_openmetrics = {
 	.name = "openmetrics",
+	.format_value = true,
 	.error_docs = false,
 	.offered = offered,
 	.begin = begin,

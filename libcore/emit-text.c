@@ -38,6 +38,7 @@ static int end(struct ck_emitter *e, const json_t *doc, const struct ck_emit_ext
 
 const struct ck_emitter_ops ck_emit_text = {
 	.name = "text",
+	.format_value = true,
 	.error_docs = false,
 	.document = document,
 	.item = item,

@@ -47,6 +47,7 @@ static void cleanup(struct ck_emitter *e)
 
 const struct ck_emitter_ops ck_emit_xml = {
 	.name = "xml",
+	.format_value = true,
 	.error_docs = true,
 	.begin = begin,
 	.document = document,

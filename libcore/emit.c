@@ -34,6 +34,11 @@ const struct ck_emitter_ops *ck_emitter_find(const char *name)
 	return NULL;
 }
 
+const struct ck_emitter_ops *ck_emitter_at(size_t i)
+{
+	return i < sizeof backends / sizeof *backends ? backends[i] : NULL;
+}
+
 bool ck_emitter_offered(const struct ck_emitter_ops *ops, const struct ck_emit_view *v)
 {
 	return !ops->offered || ops->offered(v);

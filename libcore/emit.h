@@ -81,6 +81,12 @@ struct ck_emit_view {
  * state, also after a failure (e->state may be NULL). */
 struct ck_emitter_ops {
 	const char *name;
+	/* a value of the tools' --format (written to standard output;
+	 * report files and JSON Lines are asked for otherwise) */
+	bool format_value;
+	/* a monitoring plugin's output: the state it ends with
+	 * (e->nagios) is the program's exit status */
+	bool plugin;
 	/* documents of inputs that could not be read are written (text
 	 * does without: the message on standard error says it) */
 	bool error_docs;
@@ -107,6 +113,9 @@ struct ck_emitter {
 /* The back-end called `name` ("text", "json", "jsonl", "xml", "junit",
  * "sarif", "openmetrics", "nagios"); NULL when there is none. */
 const struct ck_emitter_ops *ck_emitter_find(const char *name);
+
+/* The table's back-ends in its order: the i-th, NULL past the last. */
+const struct ck_emitter_ops *ck_emitter_at(size_t i);
 
 /* Whether tool view `v` offers the format of `ops`. */
 bool ck_emitter_offered(const struct ck_emitter_ops *ops, const struct ck_emit_view *v);

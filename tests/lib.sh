@@ -11,6 +11,10 @@
 #                         loopback: empty, or a long --connect-timeout under
 #                         $CK_WRAPPER (valgrind makes a TLS handshake take
 #                         longer than the tools' default 5 s)
+# expect_same NAME A B    the files A and B hold the same lines (their
+#                         diff is the failure's stdout)
+# expect_empty NAME FILE  FILE is empty (what it holds, as a diff, is the
+#                         failure's stdout)
 # skip REASON             the whole test is skipped (exit 77), or fails (1)
 #                         if an expectation already failed
 # finish                  exit 0 if every expectation held, else 1
@@ -96,6 +100,18 @@ expect() {
 	fi
 	echo "ok: $name"
 }
+
+expect_same() {
+	checks=$((checks + 1))
+	if diff "$2" "$3" >"$TMPD/diff"; then
+		echo "ok: $1"
+	else
+		rc=1; cp "$TMPD/diff" "$out"; : >"$err"
+		fail "$1: not so"
+	fi
+}
+
+expect_empty() { expect_same "$1" /dev/null "$2"; }
 
 # expect_no_crash NAME: the run ended with a status, not a signal or a sanitizer report
 expect_no_crash() {

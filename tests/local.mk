@@ -190,6 +190,7 @@ CLI_TESTS = \
 	tests/cli/derdump-nested.sh \
 	tests/cli/derdump-options.sh \
 	tests/cli/man-options.sh \
+	tests/cli/man-help-agree.sh \
 	tests/cli/tools-not-dumpable.sh \
 	tests/cli/pfx2pem-oracles.sh \
 	tests/cli/pfx2pem-java-ec-keys.sh \

@@ -27,6 +27,34 @@ static bool parse_time(const char *s, time_t *t)
 	return ok;
 }
 
+/* One parser of seconds for every --timeout and --connect-timeout (it
+ * was two, and this one took "nan"). */
+Test(cli, parse_seconds)
+{
+	static const struct {
+		const char *s;
+		unsigned want; /* ms; 0: refused */
+	} cases[] = {
+		{ "5", 5000 }, { "0.001", 1 }, { "2.5", 2500 }, { "3600", 3600000 }, { "0.0015", 2 },
+		{ "", 0 }, { "0", 0 }, { "0.0001", 0 }, { "3600.5", 0 }, { "-1", 0 }, { "+5", 0 },
+		{ "5s", 0 }, { "nan", 0 }, { "NaN", 0 }, { "inf", 0 }, { "1e9", 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = strlen(cases[i].s) + 1;
+		char *copy = malloc(n);
+		unsigned ms = 0;
+		bool ok;
+
+		cr_assert(copy);
+		memcpy(copy, cases[i].s, n);
+		ok = cli_parse_seconds(copy, &ms);
+		free(copy);
+		cr_assert_eq(ok, cases[i].want != 0, "'%s'", cases[i].s);
+		if (ok)
+			cr_assert_eq(ms, cases[i].want, "'%s': %u ms", cases[i].s, ms);
+	}
+}
+
 Test(cli, parse_time_good_forms)
 {
 	static const struct {

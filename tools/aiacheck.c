@@ -21,13 +21,9 @@ enum {
 	OPT_REVOCATION,
 	OPT_STRICT,
 	OPT_PARALLEL,
-	OPT_CONNECT_TIMEOUT,
-	OPT_TIMEOUT,
 	OPT_MAX_BODY,
 	OPT_WARN_HOURS,
 	OPT_OCSP_GET,
-	OPT_PROXY,
-	OPT_NO_PROXY,
 	OPT_JUNIT,
 	OPT_FORCE,
 };
@@ -39,15 +35,13 @@ static const struct cli_option options[] = {
 	{ "java-property", 0, "NAME=VALUE", "model java and java-aia with this system property (com.sun.security.cert.timeout or .readtimeout; repeatable)", OPT_JAVA_PROPERTY },
 	{ "revocation", 0, NULL, "emulate the runtimes with revocation checking on", OPT_REVOCATION },
 	{ "strict", 0, NULL, "exit 1 when any URL fails, not only one a runtime needs", OPT_STRICT },
-	{ "parallel", 0, "N", "fetch up to N URLs at once (default 16)", OPT_PARALLEL },
-	{ "connect-timeout", 0, "SECONDS", "give up the name lookup and TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },
-	{ "timeout", 0, "SECONDS", "give up a URL, redirects included, after SECONDS (default 10)", OPT_TIMEOUT },
-	{ "max-body", 0, "SIZE", "refuse answers larger than SIZE bytes (default 1M)", OPT_MAX_BODY },
-	{ "warn-hours", 0, "HOURS", "warn when a CRL or OCSP answer expires within HOURS (default 24)", OPT_WARN_HOURS },
+	{ "parallel", 0, "N", "fetch up to N URLs at once (default 16)", OPT_PARALLEL, CLI_ARG_COUNT, 1, 1000 },
+	{ "max-body", 0, "SIZE", "refuse answers larger than SIZE bytes (default 1M)", OPT_MAX_BODY, CLI_ARG_SIZE,
+	  .takes = "a size such as 65536, 512K or 1M" },
+	{ "warn-hours", 0, "HOURS", "warn when a CRL or OCSP answer expires within HOURS (default 24)", OPT_WARN_HOURS,
+	  CLI_ARG_COUNT, 1, 876000, .unit = "hours" },
 	{ "ocsp-get", 0, NULL, "also test each OCSP URL with GET (RFC 5019), as .NET does", OPT_OCSP_GET },
-	{ "proxy", 0, "URL", "use this proxy for http and https URLs", OPT_PROXY },
-	{ "no-proxy", 0, NULL, "connect directly, ignoring http_proxy, https_proxy and no_proxy", OPT_NO_PROXY },
-	{ "junit", 0, "FILE", "also write a JUnit XML report to FILE (one test case per URL)", OPT_JUNIT },
+	{ "junit", 0, "FILE", "also write a JUnit XML report to FILE (one test case per URL)", OPT_JUNIT, CLI_ARG_PATH },
 	{ "force", 0, NULL, "replace an existing --junit FILE, or write into a FIFO or device there", OPT_FORCE },
 	{ NULL, 0, NULL, NULL, 0 },
 };
@@ -70,26 +64,25 @@ static const struct cli_tool tool = {
 		"otherwise), 3 UNKNOWN (usage error, an input not read, the check not done).",
 	.options = options,
 	.common = CLI_WITH_ALL | CLI_WITH_NETWORK,
-	.extra_formats = CLI_FORMATS(CLI_FORMAT_NAGIOS),
+	.view = &ck_view_aiacheck,
 };
 
 struct opts {
 	const char **urls;
 	size_t nurls;
-	bool list, revocation, strict, ocsp_get, no_proxy, force;
+	bool list, revocation, strict, ocsp_get, force;
 	bool as[CK_RT_COUNT];
 	bool as_given;
 	struct ck_runtime_settings settings;
-	unsigned parallel, connect_timeout_ms, timeout_ms, warn_hours;
+	unsigned parallel, warn_hours;
 	size_t max_body;
-	const char *proxy, *junit;
+	const char *junit;
 };
 
-/* Seconds, decimals allowed, from 0.001 to one hour, into ms. */
-static int tool_option(int id, const char *arg, void *ctx)
+static int tool_option(int id, const struct cli_arg *a, void *ctx)
 {
 	struct opts *o = ctx;
-	unsigned long v;
+	const char *arg = a->s;
 	const char **nv;
 	enum ck_runtime_id rt;
 	struct ck_error err;
@@ -97,10 +90,12 @@ static int tool_option(int id, const char *arg, void *ctx)
 	switch (id) {
 	case OPT_URL:
 		if (!*arg)
-			cli_usage("--url needs a URL");
+			return cli_usage("--url needs a URL");
 		nv = realloc(o->urls, (o->nurls + 2) * sizeof *nv);
-		if (!nv)
-			exit(CLI_EXIT_INTERNAL);
+		if (!nv) {
+			cli_msg(NULL, "out of memory");
+			return CLI_EXIT_INTERNAL;
+		}
 		nv[o->nurls++] = arg;
 		nv[o->nurls] = NULL;
 		o->urls = nv;
@@ -114,47 +109,24 @@ static int tool_option(int id, const char *arg, void *ctx)
 		} else if (ck_runtime_find(arg, &rt)) {
 			o->as[rt] = true;
 		} else {
-			cli_usage("--as takes dotnet-linux, dotnet11-linux, windows, java, java-aia, chrome, firefox, go, android, openssl or all, not '%s'", arg);
+			return cli_usage("--as takes dotnet-linux, dotnet11-linux, windows, java, java-aia, chrome, firefox, go, android, openssl or all, not '%s'", arg);
 		}
 		break;
 	case OPT_JAVA_PROPERTY:
 		if (ck_runtime_settings_java_property(&o->settings, arg, &err))
-			cli_usage("--java-property: %s", err.what);
+			return cli_usage("--java-property: %s", err.what);
 		break;
 	case OPT_REVOCATION: o->revocation = true; break;
 	case OPT_STRICT: o->strict = true; break;
 	case OPT_PARALLEL:
-		if (!cli_parse_uint(arg, 1, 1000, &v))
-			cli_usage("--parallel takes a number from 1 to 1000, not '%s'", arg);
-		o->parallel = (unsigned)v;
+		o->parallel = (unsigned)a->n;
 		break;
-	case OPT_CONNECT_TIMEOUT:
-		if (!cli_parse_seconds(arg, &o->connect_timeout_ms))
-			cli_usage("--connect-timeout takes seconds from 0.001 to 3600, not '%s'", arg);
-		break;
-	case OPT_TIMEOUT:
-		if (!cli_parse_seconds(arg, &o->timeout_ms))
-			cli_usage("--timeout takes seconds from 0.001 to 3600, not '%s'", arg);
-		break;
-	case OPT_MAX_BODY:
-		if (!cli_parse_size(arg, &o->max_body))
-			cli_usage("--max-body takes a size such as 65536, 512K or 1M, not '%s'", arg);
-		break;
-	case OPT_WARN_HOURS:
-		if (!cli_parse_uint(arg, 1, 876000, &v))
-			cli_usage("--warn-hours takes a number of hours from 1 to 876000, not '%s'", arg);
-		o->warn_hours = (unsigned)v;
-		break;
+	case OPT_MAX_BODY: o->max_body = a->size; break;
+	case OPT_WARN_HOURS: o->warn_hours = (unsigned)a->n; break;
 	case OPT_OCSP_GET: o->ocsp_get = true; break;
-	case OPT_PROXY:
-		if (!*arg)
-			cli_usage("--proxy needs a URL");
-		o->proxy = arg;
-		break;
-	case OPT_NO_PROXY: o->no_proxy = true; break;
 	case OPT_JUNIT:
 		if (!*arg)
-			cli_usage("--junit needs a file name");
+			return cli_usage("--junit needs a file name");
 		o->junit = arg;
 		break;
 	case OPT_FORCE: o->force = true; break;
@@ -164,19 +136,6 @@ static int tool_option(int id, const char *arg, void *ctx)
 
 /* ---------------------------------------------------------------- */
 
-/* Timeouts and limits from the options; proxies and the https trust as
- * curl takes them from the environment (cli_net_env). */
-static void net_options(const struct opts *o, struct ck_net_opts *n)
-{
-	memset(n, 0, sizeof *n);
-	n->connect_timeout_ms = o->connect_timeout_ms;
-	n->timeout_ms = o->timeout_ms;
-	n->max_body = o->max_body;
-	n->parallel = o->parallel;
-	n->user_agent = PACKAGE_NAME "-aiacheck/" PACKAGE_VERSION;
-	cli_net_env(n, o->proxy, o->no_proxy);
-}
-
 struct run {
 	struct cli_common *c;
 	struct opts *o;
@@ -185,6 +144,16 @@ struct run {
 	struct ck_emitter *junit; /* --junit: the documents, written at the end */
 	struct cli_progress progress;
 };
+
+/* Limits from the options; the network group's (cli_net_opts). */
+static void net_options(const struct run *ru, struct ck_net_opts *n)
+{
+	memset(n, 0, sizeof *n);
+	n->max_body = ru->o->max_body;
+	n->parallel = ru->o->parallel;
+	n->user_agent = PACKAGE_NAME "-aiacheck/" PACKAGE_VERSION;
+	cli_net_opts(ru->c, n);
+}
 
 /* The exit status a checked report calls for. */
 static int report_status(const struct run *ru, const struct ck_aia_report *r,
@@ -251,8 +220,7 @@ static int check_all(struct run *ru, struct input *ins, size_t n)
 			v[m++].urls = ins[i].urls;
 		}
 	ao.analyze.chain.at = ru->c->at;
-	net_options(ru->o, &ao.net);
-	cli_net_rules(ru->c, &ao.net);
+	net_options(ru, &ao.net);
 	ao.net.progress = cli_progress_net;
 	ao.net.progress_ctx = &ru->progress;
 	ao.warn_hours = ru->o->warn_hours;
@@ -348,7 +316,7 @@ static int write_junit(struct run *ru, struct ck_out *jo)
 /* A run that ends early: with --format nagios, an UNKNOWN line. */
 static int early_end(struct cli_common *c, int status)
 {
-	return cli_finish(c, c->format == CLI_FORMAT_NAGIOS ? cli_nagios_unknown() : status);
+	return cli_finish(c, cli_plugin_status(c) ? cli_nagios_unknown() : status);
 }
 
 int main(int argc, char **argv)
@@ -363,13 +331,18 @@ int main(int argc, char **argv)
 	size_t nin;
 	int first, status = CLI_EXIT_OK, input_status = 0, s, checks_failed = 0;
 
-	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+	if (!cli_parse(&tool, argc, argv, &c, tool_option, &o, &first, &status)) {
+		free(o.urls);
+		return cli_finish(&c, status);
+	}
 	if (first >= argc && !o.nurls)
-		cli_usage("no input file (use '-' for standard input) and no --url");
-	if (o.proxy && o.no_proxy)
-		cli_usage("use only one of --proxy and --no-proxy");
-	if (o.force && !o.junit)
-		cli_usage("--force only applies to --junit");
+		status = cli_usage("no input file (use '-' for standard input) and no --url");
+	else if (!(status = cli_net_check(&c, true, NULL)) && o.force && !o.junit)
+		status = cli_usage("--force only applies to --junit");
+	if (status) {
+		free(o.urls);
+		return cli_finish(&c, status);
+	}
 	if (!o.as_given)
 		o.as[CK_RT_DOTNET_LINUX] = true;
 	ck_error_clear(&err);
@@ -428,7 +401,7 @@ int main(int argc, char **argv)
 	}
 	/* standard output is ended before the JUnit report (which may go to
 	 * it: --junit -), except the plugin's status, which comes last */
-	if (c.format != CLI_FORMAT_NAGIOS)
+	if (!cli_plugin_status(&c))
 		s = cli_output_end(ru.out, NULL,
 				   &(struct ck_emit_extra){ .incomplete = checks_failed ||
 									  input_status >= CLI_EXIT_INTERNAL },
@@ -438,12 +411,12 @@ int main(int argc, char **argv)
 		if (j && !input_status)
 			input_status = j;
 	}
-	if (c.format == CLI_FORMAT_NAGIOS)
+	if (cli_plugin_status(&c))
 		s = cli_output_end(ru.out, NULL,
 				   &(struct ck_emit_extra){ .incomplete = checks_failed ||
 									  input_status >= CLI_EXIT_INTERNAL },
 				   &status);
-	if (c.format == CLI_FORMAT_NAGIOS)
+	if (cli_plugin_status(&c))
 		input_status = 0; /* in the plugin's state: an input not read is UNKNOWN by itself */
 	else if (s && !input_status)
 		input_status = CLI_EXIT_INTERNAL;

@@ -63,12 +63,12 @@ static const struct cli_option options[] = {
 	{ "listen", 0, "ADDR:PORT", "listen there (default 127.0.0.1:0; port 0 picks one)", OPT_LISTEN },
 	{ "fault", 0, "PATH=MODE", "misbehave at PATH or http://ADDR:PORT/PATH (repeatable)", OPT_FAULT },
 	{ "print-urls", 0, NULL, "print every URL served, once listening", OPT_PRINT_URLS },
-	{ "log", 0, "FILE", "append one JSON line per request to FILE ('-': stdout)", OPT_LOG },
-	{ "ready-file", 0, "FILE", "write the base URL to FILE once listening", OPT_READY_FILE },
-	{ "ca-key", 0, "FILE", "a CA's key: its CRLs re-signed, OCSP answered (repeatable)", OPT_CA_KEY },
+	{ "log", 0, "FILE", "append one JSON line per request to FILE ('-': stdout)", OPT_LOG, CLI_ARG_PATH },
+	{ "ready-file", 0, "FILE", "write the base URL to FILE once listening", OPT_READY_FILE, CLI_ARG_PATH },
+	{ "ca-key", 0, "FILE", "a CA's key: its CRLs re-signed, OCSP answered (repeatable)", OPT_CA_KEY, CLI_ARG_PATH },
 	{ "ocsp-path", 0, "PATH", "answer OCSP at PATH (default /ocsp)", OPT_OCSP_PATH },
-	{ "responder", 0, "FILE", "sign OCSP answers as this delegated responder", OPT_RESPONDER },
-	{ "responder-key", 0, "FILE", "the key of --responder", OPT_RESPONDER_KEY },
+	{ "responder", 0, "FILE", "sign OCSP answers as this delegated responder", OPT_RESPONDER, CLI_ARG_PATH },
+	{ "responder-key", 0, "FILE", "the key of --responder", OPT_RESPONDER_KEY, CLI_ARG_PATH },
 	{ "index", 0, "PATH=FILE", "OpenSSL index.txt of the CA served at PATH", OPT_INDEX },
 	{ NULL, 0, NULL, NULL, 0 },
 };
@@ -93,6 +93,7 @@ static const struct cli_tool tool = {
 		"else good; unknown for another issuer.",
 	.options = options,
 	.common = CLI_WITH_OUTPUT | CLI_WITH_PASSWORD | CLI_WITH_INPUT,
+	.view = &ck_view_aiaserve,
 };
 
 enum fault_mode {
@@ -150,115 +151,132 @@ struct opts {
 	size_t nindexes;
 };
 
-static void parse_fault(struct opts *o, const char *arg)
+/* MODE[=VALUE] of a fault into f: 0, or the exit status after a usage
+ * error.  `arg` is the whole option, for the messages. */
+static int fault_mode(struct fault *f, const char *mode, const char *arg)
 {
-	const char *eq, *mode, *val, *path = arg;
-	struct fault f = { 0 }, *grown;
-	size_t mlen;
+	const char *val = strchr(mode, '=');
+	size_t mlen = val ? (size_t)(val - mode) : strlen(mode);
 	unsigned ms;
 	size_t sz;
+
+	f->mode = F_NONE;
+	for (size_t i = 0; i < sizeof fault_modes / sizeof *fault_modes; i++) {
+		if (strlen(fault_modes[i].name) != mlen || strncmp(fault_modes[i].name, mode, mlen))
+			continue;
+		if (fault_modes[i].arg != !!val)
+			return cli_usage("--fault: %s %s", fault_modes[i].name,
+					 val ? "takes no value" : "needs a value (MODE=VALUE)");
+		f->mode = fault_modes[i].mode;
+	}
+	if (f->mode == F_NONE)
+		return cli_usage("--fault: unknown mode in '%s' (drop, refuse, hang, slow=RATE, delay=SECONDS, "
+				 "status=CODE, redirect=N, huge, garbage, wrong-cert, stale, revoked)", arg);
+	if (val)
+		val++;
+	switch (f->mode) {
+	case F_SLOW:
+		if (!cli_parse_size(val, &sz) || sz < 1 || sz > (1u << 30))
+			return cli_usage("--fault: slow takes bytes per second (1 to 1G, K/M/G allowed), not '%s'",
+					 val);
+		f->value = sz;
+		break;
+	case F_DELAY:
+		if (!cli_parse_seconds(val, &ms))
+			return cli_usage("--fault: delay takes seconds from 0.001 to 3600, not '%s'", val);
+		f->value = ms;
+		break;
+	case F_STATUS:
+		if (!cli_parse_uint(val, 200, 599, &f->value))
+			return cli_usage("--fault: status takes an HTTP status from 200 to 599, not '%s'", val);
+		break;
+	case F_REDIRECT:
+		if (!cli_parse_uint(val, 1, 1000, &f->value))
+			return cli_usage("--fault: redirect takes a number of redirects from 1 to 1000, not '%s'",
+					 val);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* --fault: 0, or the exit status after a message. */
+static int parse_fault(struct opts *o, const char *arg)
+{
+	const char *eq, *path = arg;
+	struct fault f = { 0 }, *grown = NULL;
+	int status = 0;
 
 	/* http://ADDR:PORT/PATH: this server's URL of PATH (checked once
 	 * the address is known) */
 	if (!strncmp(arg, "http://", 7)) {
 		const char *slash = strchr(arg + 7, '/');
 		if (!slash || slash == arg + 7)
-			cli_usage("--fault takes http://ADDR:PORT/PATH=MODE, not '%s'", arg);
+			return cli_usage("--fault takes http://ADDR:PORT/PATH=MODE, not '%s'", arg);
 		f.authority = strndup(arg + 7, (size_t)(slash - arg - 7));
 		path = slash;
 	} else if (strstr(arg, "://") && strstr(arg, "://") < strchr(arg, '=')) {
-		cli_usage("--fault: aiaserve serves http:// URLs only, not '%s'", arg);
+		return cli_usage("--fault: aiaserve serves http:// URLs only, not '%s'", arg);
 	}
 	eq = strchr(path, '=');
 	if (!eq || path[0] != '/')
-		cli_usage("--fault takes PATH=MODE with PATH starting with '/' (or http://ADDR:PORT/PATH=MODE), "
-			  "not '%s'", arg);
-	if (memchr(path, '?', (size_t)(eq - path)))
-		cli_usage("--fault: a fault is per path, without a query: '%s'", arg);
-	mode = eq + 1;
-	val = strchr(mode, '=');
-	mlen = val ? (size_t)(val - mode) : strlen(mode);
-	f.mode = F_NONE;
-	for (size_t i = 0; i < sizeof fault_modes / sizeof *fault_modes; i++) {
-		if (strlen(fault_modes[i].name) != mlen || strncmp(fault_modes[i].name, mode, mlen))
-			continue;
-		if (fault_modes[i].arg != !!val)
-			cli_usage("--fault: %s %s", fault_modes[i].name,
-				  val ? "takes no value" : "needs a value (MODE=VALUE)");
-		f.mode = fault_modes[i].mode;
-	}
-	if (f.mode == F_NONE)
-		cli_usage("--fault: unknown mode in '%s' (drop, refuse, hang, slow=RATE, delay=SECONDS, "
-			  "status=CODE, redirect=N, huge, garbage, wrong-cert, stale, revoked)", arg);
-	if (val)
-		val++;
-	switch (f.mode) {
-	case F_SLOW:
-		if (!cli_parse_size(val, &sz) || sz < 1 || sz > (1u << 30))
-			cli_usage("--fault: slow takes bytes per second (1 to 1G, K/M/G allowed), not '%s'",
-				  val);
-		f.value = sz;
-		break;
-	case F_DELAY:
-		if (!cli_parse_seconds(val, &ms))
-			cli_usage("--fault: delay takes seconds from 0.001 to 3600, not '%s'", val);
-		f.value = ms;
-		break;
-	case F_STATUS:
-		if (!cli_parse_uint(val, 200, 599, &f.value))
-			cli_usage("--fault: status takes an HTTP status from 200 to 599, not '%s'", val);
-		break;
-	case F_REDIRECT:
-		if (!cli_parse_uint(val, 1, 1000, &f.value))
-			cli_usage("--fault: redirect takes a number of redirects from 1 to 1000, not '%s'",
-				  val);
-		break;
-	default:
-		break;
-	}
-	f.path = strndup(path, (size_t)(eq - path));
-	f.text = mode;
-	for (size_t i = 0; f.path && i < o->nfaults; i++)
+		status = cli_usage("--fault takes PATH=MODE with PATH starting with '/' (or "
+				   "http://ADDR:PORT/PATH=MODE), not '%s'", arg);
+	else if (memchr(path, '?', (size_t)(eq - path)))
+		status = cli_usage("--fault: a fault is per path, without a query: '%s'", arg);
+	else if (!(status = fault_mode(&f, eq + 1, arg)))
+		f.path = strndup(path, (size_t)(eq - path));
+	f.text = eq ? eq + 1 : NULL;
+	for (size_t i = 0; !status && f.path && i < o->nfaults; i++)
 		if (!strcmp(o->faults[i].path, f.path))
-			cli_usage("--fault: %s is given twice", f.path);
-	grown = realloc(o->faults, (o->nfaults + 1) * sizeof *o->faults);
-	if (!f.path || !grown) {
+			status = cli_usage("--fault: %s is given twice", f.path);
+	if (!status && (!f.path || !(grown = realloc(o->faults, (o->nfaults + 1) * sizeof *o->faults)))) {
 		cli_msg(NULL, "out of memory");
-		exit(CLI_EXIT_INTERNAL);
+		status = CLI_EXIT_INTERNAL;
+	}
+	if (status) {
+		free(f.path);
+		free(f.authority);
+		return status;
 	}
 	o->faults = grown;
 	o->faults[o->nfaults++] = f;
+	return 0;
 }
 
-static void parse_index(struct opts *o, const char *arg)
+/* --index: 0, or the exit status after a message. */
+static int parse_index(struct opts *o, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	struct index_opt *grown;
 	char *path;
 
 	if (!eq || arg[0] != '/' || eq == arg + 1 || !eq[1])
-		cli_usage("--index takes PATH=FILE with PATH starting with '/', not '%s'", arg);
+		return cli_usage("--index takes PATH=FILE with PATH starting with '/', not '%s'", arg);
 	path = strndup(arg, (size_t)(eq - arg));
-	grown = realloc(o->indexes, (o->nindexes + 1) * sizeof *grown);
-	if (!path || !grown) {
+	grown = path ? realloc(o->indexes, (o->nindexes + 1) * sizeof *grown) : NULL;
+	if (!grown) {
+		free(path);
 		cli_msg(NULL, "out of memory");
-		exit(CLI_EXIT_INTERNAL);
+		return CLI_EXIT_INTERNAL;
 	}
 	o->indexes = grown;
 	o->indexes[o->nindexes++] = (struct index_opt){ path, eq + 1 };
+	return 0;
 }
 
-static int tool_option(int id, const char *arg, void *ctx)
+static int tool_option(int id, const struct cli_arg *a, void *ctx)
 {
 	struct opts *o = ctx;
+	const char *arg = a->s;
 
 	switch (id) {
 	case OPT_LISTEN:
 		o->listen = arg;
 		break;
 	case OPT_FAULT:
-		parse_fault(o, arg);
-		break;
+		return parse_fault(o, arg);
 	case OPT_PRINT_URLS:
 		o->print_urls = true;
 		break;
@@ -270,7 +288,7 @@ static int tool_option(int id, const char *arg, void *ctx)
 		break;
 	case OPT_OCSP_PATH:
 		if (arg[0] != '/' || strchr(arg, '?'))
-			cli_usage("--ocsp-path takes a path starting with '/', not '%s'", arg);
+			return cli_usage("--ocsp-path takes a path starting with '/', not '%s'", arg);
 		o->ocsp_path = arg;
 		break;
 	case OPT_RESPONDER:
@@ -280,13 +298,12 @@ static int tool_option(int id, const char *arg, void *ctx)
 		o->responder_key = arg;
 		break;
 	case OPT_INDEX:
-		parse_index(o, arg);
-		break;
+		return parse_index(o, arg);
 	case OPT_CA_KEY: {
 		const char **grown = realloc(o->ca_keys, (o->nca_keys + 1) * sizeof *grown);
 		if (!grown) {
 			cli_msg(NULL, "out of memory");
-			exit(CLI_EXIT_INTERNAL);
+			return CLI_EXIT_INTERNAL;
 		}
 		o->ca_keys = grown;
 		o->ca_keys[o->nca_keys++] = arg;
@@ -1000,7 +1017,7 @@ static bool print_urls(struct cli_common *c, const struct opts *o, const struct 
 	doc = ck_report_serve_urls(base, u, n);
 	if (!doc || !(out = cli_output_begin(c, &ck_view_aiaserve, false)))
 		goto out;
-	if (o->print_urls || c->format != CLI_FORMAT_TEXT)
+	if (o->print_urls || !cli_format_text(c))
 		cli_output_doc(out, doc, NULL);
 	else
 		printf("%s\n", base);
@@ -1142,7 +1159,7 @@ static int load_responder(struct cli_common *c, const struct opts *o, struct ser
 	int status = CLI_EXIT_OK;
 
 	if (!o->responder != !o->responder_key)
-		cli_usage("--responder and --responder-key go together");
+		return cli_usage("--responder and --responder-key go together");
 	if (!o->responder)
 		return CLI_EXIT_OK;
 	ck_error_clear(&err);
@@ -1237,7 +1254,7 @@ static int load_ocsp(struct cli_common *c, const struct opts *o, struct server *
 		for (size_t i = 0; i < s->nocsp_cas; i++)
 			used |= !memcmp(s->ocsp_cas[i]->spki_sha256, s->keys[k]->spki_sha256, 32);
 		if (!used)
-			cli_usage("--ca-key %s: the key of no CA served", o->ca_keys[k]);
+			return cli_usage("--ca-key %s: the key of no CA served", o->ca_keys[k]);
 	}
 	for (size_t i = 0; i < o->nindexes; i++) {
 		const struct ck_serve_item *it = ck_serve_find(&s->set, o->indexes[i].path);
@@ -1249,8 +1266,8 @@ static int load_ocsp(struct cli_common *c, const struct opts *o, struct server *
 			if (s->ocsp_cas[k]->der_len == it->len && !memcmp(s->ocsp_cas[k]->der, it->data, it->len))
 				ca = s->ocsp_cas[k];
 		if (!ca)
-			cli_usage("--index: %s is not the certificate of a CA answered for (served, with "
-				  "--ca-key or --responder)", o->indexes[i].path);
+			return cli_usage("--index: %s is not the certificate of a CA answered for (served, "
+					 "with --ca-key or --responder)", o->indexes[i].path);
 		ck_error_clear(&err);
 		if (ck_read_file(o->indexes[i].file, c->max_size, &text, &len, &err) ||
 		    ck_ocspserve_add_index(s->ocsp, ca, (const char *)text, len, &err)) {
@@ -1268,7 +1285,8 @@ static int load_ocsp(struct cli_common *c, const struct opts *o, struct server *
 	return CLI_EXIT_OK;
 }
 
-static void check_faults(const struct opts *o, const struct server *s)
+/* 0, or the exit status after a usage error */
+static int check_faults(const struct opts *o, const struct server *s)
 {
 	const struct ck_serve_set *set = &s->set;
 
@@ -1278,22 +1296,24 @@ static void check_faults(const struct opts *o, const struct server *s)
 		bool ocsp = s->ocsp && !it && !strcmp(f->path, ocsp_path(o));
 
 		if (f->mode == F_REVOKED && !ocsp)
-			cli_usage("--fault: revoked at %s needs the OCSP responder there (--ca-key or "
+			return cli_usage("--fault: revoked at %s needs the OCSP responder there (--ca-key or "
 				  "--responder)", f->path);
 		if (!it && !ocsp && f->mode != F_STATUS && f->mode != F_REDIRECT && f->mode != F_HANG)
-			cli_usage("--fault: nothing is served at %s", f->path);
+			return cli_usage("--fault: nothing is served at %s", f->path);
 		if (f->mode == F_STALE && !ocsp && (!it || it->kind != CK_SERVE_CRL || !signer_of(s, it)))
-			cli_usage("--fault: stale at %s needs a CRL there and --ca-key with the key of "
+			return cli_usage("--fault: stale at %s needs a CRL there and --ca-key with the key of "
 				  "its issuer, or the OCSP responder there", f->path);
 		if (f->mode == F_WRONG_CERT && (!it || !ck_serve_other(set, it)))
-			cli_usage("--fault: wrong-cert at %s needs another %s with another subject to serve",
+			return cli_usage("--fault: wrong-cert at %s needs another %s with another subject to serve",
 				  f->path, it ? ck_serve_kind_name(it->kind) : "item");
 	}
+	return 0;
 }
 
 /* A fault given as a URL names this server: its ADDR:PORT is the one
- * --listen gives (numerically the same address, the same port, not 0). */
-static void check_fault_urls(const struct opts *o, const struct sockaddr_storage *ss)
+ * --listen gives (numerically the same address, the same port, not 0).
+ * 0, or the exit status after a usage error. */
+static int check_fault_urls(const struct opts *o, const struct sockaddr_storage *ss)
 {
 	char want[128], got[128];
 
@@ -1305,16 +1325,17 @@ static void check_fault_urls(const struct opts *o, const struct sockaddr_storage
 		if (!f->authority)
 			continue;
 		if (!parse_listen(f->authority, &fs, &flen))
-			cli_usage("--fault: the URL of %s needs a numeric ADDR:PORT, not '%s'", f->path,
+			return cli_usage("--fault: the URL of %s needs a numeric ADDR:PORT, not '%s'", f->path,
 				  f->authority);
 		if (!sock_port_of(ss))
-			cli_usage("--fault: http://%s%s needs --listen with that address and port", f->authority,
+			return cli_usage("--fault: http://%s%s needs --listen with that address and port", f->authority,
 				  f->path);
 		base_url(ss, sock_port_of(ss), want, sizeof want);
 		base_url(&fs, sock_port_of(&fs), got, sizeof got);
 		if (strcmp(want, got))
-			cli_usage("--fault: %s%s is not a URL of this server (%s)", got, f->path, want);
+			return cli_usage("--fault: %s%s is not a URL of this server (%s)", got, f->path, want);
 	}
+	return 0;
 }
 
 static int serve(struct cli_common *c, const struct opts *o, struct server *s)
@@ -1331,9 +1352,10 @@ static int serve(struct cli_common *c, const struct opts *o, struct server *s)
 	bool want_drop = false, want_refuse = false;
 
 	if (!parse_listen(o->listen ? o->listen : "127.0.0.1:0", &ss, &slen))
-		cli_usage("--listen takes ADDR:PORT with a numeric address ([ADDR]:PORT for IPv6), not '%s'",
-			  o->listen);
-	check_fault_urls(o, &ss);
+		return cli_usage("--listen takes ADDR:PORT with a numeric address ([ADDR]:PORT for IPv6), "
+				 "not '%s'", o->listen);
+	if ((status = check_fault_urls(o, &ss)))
+		return status;
 	for (size_t i = 0; i < o->nfaults; i++) {
 		want_drop |= o->faults[i].mode == F_DROP;
 		want_refuse |= o->faults[i].mode == F_REFUSE;
@@ -1398,13 +1420,16 @@ int main(int argc, char **argv)
 	struct server s = { 0 };
 	int first, status;
 
-	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
-	if (first >= argc)
-		cli_usage("no directory or file to serve");
 	ck_serve_set_init(&s.set);
 	s.o = &o;
 	s.stop[0] = s.stop[1] = -1;
 	pthread_mutex_init(&s.log_lock, NULL);
+	if (!cli_parse(&tool, argc, argv, &c, tool_option, &o, &first, &status))
+		goto out;
+	if (first >= argc) {
+		status = cli_usage("no directory or file to serve");
+		goto out;
+	}
 	status = load_all(&c, argv + first, argc - first, &s.set);
 	if (status)
 		goto out;
@@ -1415,7 +1440,8 @@ int main(int argc, char **argv)
 	if (status)
 		goto out;
 	s.started = time(NULL);
-	check_faults(&o, &s);
+	if ((status = check_faults(&o, &s)))
+		goto out;
 	if (o.log && !strcmp(o.log, "-")) {
 		s.log = stdout;
 	} else if (o.log && !(s.log = fopen(o.log, "ae"))) {

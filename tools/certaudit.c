@@ -35,29 +35,22 @@ enum {
 	OPT_FORCE,
 	OPT_JOBS,
 	OPT_NETWORK,
-	OPT_CONNECT_TIMEOUT,
-	OPT_TIMEOUT,
-	OPT_PROXY,
-	OPT_NO_PROXY,
 };
 
 static const struct cli_option options[] = {
-	{ "policy", 0, "FILE", "apply the policy in FILE (\"key = value\" lines) over the built-in one", OPT_POLICY },
+	{ "policy", 0, "FILE", "apply the policy in FILE (\"key = value\" lines) over the built-in one", OPT_POLICY, CLI_ARG_PATH },
 	{ "print-policy", 0, NULL, "print the policy in effect in the --policy format, and exit", OPT_PRINT_POLICY },
 	{ "include", 0, "GLOB", "in directories, audit only the files that match GLOB (repeatable)", OPT_INCLUDE },
 	{ "exclude", 0, "GLOB", "skip the files and directories that match GLOB (repeatable)", OPT_EXCLUDE },
 	{ "follow", 0, NULL, "follow symbolic links that lead out of the PATHs given", OPT_FOLLOW },
 	{ "passwords", 0, "MAP", "password files by glob: lines of GLOB<TAB>PASSWORD-FILE, first match wins", OPT_PASSWORDS },
 	{ "jsonl", 0, NULL, "same as --format json: one JSON object per file (JSON Lines)", OPT_JSONL },
-	{ "junit", 0, "FILE", "also write a JUnit XML report to FILE", OPT_JUNIT },
-	{ "sarif", 0, "FILE", "also write a SARIF 2.1.0 report to FILE", OPT_SARIF },
+	{ "junit", 0, "FILE", "also write a JUnit XML report to FILE", OPT_JUNIT, CLI_ARG_PATH },
+	{ "sarif", 0, "FILE", "also write a SARIF 2.1.0 report to FILE", OPT_SARIF, CLI_ARG_PATH },
 	{ "force", 0, NULL, "replace existing --junit, --sarif files, or write into a FIFO or device there", OPT_FORCE },
-	{ "jobs", 'j', "N", "audit N files at a time (default: the number of CPUs)", OPT_JOBS },
+	{ "jobs", 'j', "N", "audit N files at a time (default: the number of CPUs)", OPT_JOBS,
+	  CLI_ARG_COUNT, 1, 256 },
 	{ "network", 0, NULL, "also check every AIA, OCSP and CRL URL, each distinct request once", OPT_NETWORK },
-	{ "connect-timeout", 0, "SECONDS", "with --network: give up the name lookup and TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },
-	{ "timeout", 0, "SECONDS", "with --network: give up a URL, redirects included, after SECONDS (default 10)", OPT_TIMEOUT },
-	{ "proxy", 0, "URL", "with --network: use this proxy for http and https URLs", OPT_PROXY },
-	{ "no-proxy", 0, NULL, "with --network: connect directly, ignoring http_proxy, https_proxy, no_proxy", OPT_NO_PROXY },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -78,7 +71,8 @@ static const struct cli_tool tool = {
 		"or the run did not complete).",
 	.options = options,
 	.common = CLI_WITH_ALL | CLI_WITH_NETWORK,
-	.extra_formats = CLI_FORMATS(CLI_FORMAT_OPENMETRICS) | CLI_FORMATS(CLI_FORMAT_NAGIOS),
+	.view = &ck_view_certaudit,
+	.network_when = "with --network: ",
 };
 
 struct opts {
@@ -90,27 +84,25 @@ struct opts {
 	bool force;
 	unsigned jobs;
 	bool jsonl;
-	bool network, no_proxy;
-	unsigned connect_timeout_ms, timeout_ms;
-	const char *proxy;
-	const char *net_option; /* the first network option given, for the usage error */
+	bool network;
 };
 
-static void push(struct ck_walk_globs *s, const char *v)
+static int push(struct ck_walk_globs *s, const char *v)
 {
 	const char **nv = realloc(s->v, (s->n + 1) * sizeof *nv);
 	if (!nv) {
 		cli_msg(NULL, "out of memory");
-		exit(CLI_EXIT_INTERNAL);
+		return CLI_EXIT_INTERNAL;
 	}
 	nv[s->n++] = v;
 	s->v = nv;
+	return 0;
 }
 
-static int tool_option(int id, const char *arg, void *ctx)
+static int tool_option(int id, const struct cli_arg *a, void *ctx)
 {
 	struct opts *o = ctx;
-	unsigned long v;
+	const char *arg = a->s;
 
 	switch (id) {
 	case OPT_POLICY: o->policy_file = arg; break;
@@ -118,46 +110,21 @@ static int tool_option(int id, const char *arg, void *ctx)
 	case OPT_INCLUDE:
 	case OPT_EXCLUDE:
 		if (!*arg)
-			cli_usage("--%s needs a glob", id == OPT_INCLUDE ? "include" : "exclude");
-		push(id == OPT_INCLUDE ? &o->walk.include : &o->walk.exclude, arg);
-		break;
+			return cli_usage("--%s needs a glob", id == OPT_INCLUDE ? "include" : "exclude");
+		return push(id == OPT_INCLUDE ? &o->walk.include : &o->walk.exclude, arg);
 	case OPT_FOLLOW: o->walk.follow = true; break;
 	case OPT_PASSWORDS: o->passwords = arg; break;
 	case OPT_JSONL: o->jsonl = true; break;
 	case OPT_JUNIT:
 	case OPT_SARIF:
 		if (!*arg || !strcmp(arg, "-"))
-			cli_usage("--%s needs a file name (standard output carries the summary)",
-				  id == OPT_JUNIT ? "junit" : "sarif");
+			return cli_usage("--%s needs a file name (standard output carries the summary)",
+					 id == OPT_JUNIT ? "junit" : "sarif");
 		*(id == OPT_JUNIT ? &o->junit : &o->sarif) = arg;
 		break;
 	case OPT_FORCE: o->force = true; break;
-	case OPT_JOBS:
-		if (!cli_parse_uint(arg, 1, 256, &v))
-			cli_usage("--jobs takes a number from 1 to 256, not '%s'", arg);
-		o->jobs = (unsigned)v;
-		break;
+	case OPT_JOBS: o->jobs = (unsigned)a->n; break;
 	case OPT_NETWORK: o->network = true; break;
-	case OPT_CONNECT_TIMEOUT:
-		if (!cli_parse_seconds(arg, &o->connect_timeout_ms))
-			cli_usage("--connect-timeout takes seconds from 0.001 to 3600, not '%s'", arg);
-		o->net_option = o->net_option ? o->net_option : "--connect-timeout";
-		break;
-	case OPT_TIMEOUT:
-		if (!cli_parse_seconds(arg, &o->timeout_ms))
-			cli_usage("--timeout takes seconds from 0.001 to 3600, not '%s'", arg);
-		o->net_option = o->net_option ? o->net_option : "--timeout";
-		break;
-	case OPT_PROXY:
-		if (!*arg)
-			cli_usage("--proxy needs a URL");
-		o->proxy = arg;
-		o->net_option = o->net_option ? o->net_option : "--proxy";
-		break;
-	case OPT_NO_PROXY:
-		o->no_proxy = true;
-		o->net_option = o->net_option ? o->net_option : "--no-proxy";
-		break;
 	}
 	return 0;
 }
@@ -273,13 +240,10 @@ static int check_urls(const struct ctx *x, struct ck_walk *w, struct ck_audit_re
 			t->urls += r->urls->nurls;
 		}
 	}
-	no.connect_timeout_ms = x->o->connect_timeout_ms;
-	no.timeout_ms = x->o->timeout_ms;
 	no.user_agent = PACKAGE_NAME "-certaudit/" PACKAGE_VERSION;
 	no.progress = cli_progress_net;
 	no.progress_ctx = pg;
-	cli_net_env(&no, x->o->proxy, x->o->no_proxy);
-	cli_net_rules(x->c, &no);
+	cli_net_opts(x->c, &no);
 	pg->unit = "URL requests";
 	clock_gettime(CLOCK_MONOTONIC, &pg->start);
 	if (ck_url_sets_check(sets, nsets, &no, x->a.at, x->a.policy->next_update_warn_hours,
@@ -418,6 +382,22 @@ static int walk(struct ck_walk *w, char **paths, int n, const struct ck_pwmap *m
 	return 0;
 }
 
+/* The options and operands together: 0, or the exit status after a
+ * usage error.  --jsonl is --format json in JSON Lines: it replaces
+ * text, json or xml, and no other format. */
+static int usage_check(const struct cli_common *c, const struct opts *o, int operands)
+{
+	const char *f = cli_format_ops(c)->name;
+
+	if (o->jsonl && strcmp(f, "text") && strcmp(f, "json") && strcmp(f, "xml"))
+		return cli_usage("use only one of --jsonl and --format %s", f);
+	if (o->print_policy && operands > 0)
+		return cli_usage("--print-policy takes no PATH");
+	if (!o->print_policy && operands <= 0)
+		return cli_usage("no PATH to audit");
+	return cli_net_check(c, o->network, "--network");
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_common c;
@@ -435,32 +415,26 @@ int main(int argc, char **argv)
 	int first, s, status = 0;
 	bool nagios_done = false;
 
-	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+	if (!cli_parse(&tool, argc, argv, &c, tool_option, &o, &first, &status) ||
+	    (status = usage_check(&c, &o, argc - first))) {
+		nagios_done = true; /* a usage error wrote the plugin's UNKNOWN line */
+		goto out;
+	}
 	/* unattended runs: a missing password is a finding, never a prompt */
 	c.pw.ask = NULL;
-	if (o.jsonl && (c.format == CLI_FORMAT_NAGIOS || c.format == CLI_FORMAT_OPENMETRICS))
-		cli_usage("use only one of --jsonl and --format %s",
-			  c.format == CLI_FORMAT_NAGIOS ? "nagios" : "openmetrics");
 	if (o.jsonl)
-		c.format = CLI_FORMAT_JSON;
-	if (o.print_policy && first < argc)
-		cli_usage("--print-policy takes no PATH");
-	if (!o.print_policy && first >= argc)
-		cli_usage("no PATH to audit");
-	if (o.net_option && !o.network)
-		cli_usage("%s needs --network", o.net_option);
-	if (c.net_option && !o.network)
-		cli_usage("%s needs --network", c.net_option);
-	if (o.proxy && o.no_proxy)
-		cli_usage("use only one of --proxy and --no-proxy");
+		c.format = ck_emitter_find("json");
 	if ((status = load_policy(&o, &policy)))
 		goto out;
 	if (o.print_policy) {
 		status = print_policy(policy);
 		goto out;
 	}
-	if (o.junit && o.sarif && output_same_file(o.junit, o.sarif))
-		cli_usage("--junit and --sarif name the same file");
+	if (o.junit && o.sarif && output_same_file(o.junit, o.sarif)) {
+		status = cli_usage("--junit and --sarif name the same file");
+		nagios_done = true;
+		goto out;
+	}
 	if ((status = output_check_report(o.junit, o.force)) ||
 	    (status = output_check_report(o.sarif, o.force)))
 		goto out;
@@ -482,7 +456,7 @@ int main(int argc, char **argv)
 	x.a = (struct ck_audit_file_opts){ .walk = &w, .policy = policy, .trust = trust,
 					   .max_size = c.max_size, .kdf_budget = c.kdf_budget,
 					   .at = c.at ? c.at : time(NULL),
-					   .want_report = c.format != CLI_FORMAT_TEXT, .defer = o.network };
+					   .want_report = !cli_format_text(&c), .defer = o.network };
 	x.passwords = passwords;
 	x.o = &o;
 	x.c = &c;
@@ -505,19 +479,19 @@ int main(int argc, char **argv)
 	}
 	/* standard output is ended before the JUnit and SARIF files, except
 	 * the plugin's status line, which comes last */
-	if (c.format != CLI_FORMAT_NAGIOS)
+	if (!cli_plugin_status(&c))
 		status = output_end(&out, tot, policy, status);
 	if (o.junit && (s = output_write_report(o.junit, out.junit, policy, o.force)))
 		status = s;
 	if (o.sarif && (s = output_write_report(o.sarif, out.sarif, policy, o.force)))
 		status = s;
-	if (c.format == CLI_FORMAT_NAGIOS)
+	if (cli_plugin_status(&c))
 		status = output_end(&out, tot, policy, status);
 	nagios_done = true;
-	if (c.format != CLI_FORMAT_NAGIOS && !status && t.fail)
+	if (!cli_plugin_status(&c) && !status && t.fail)
 		status = CLI_EXIT_PROBLEMS;
 out:
-	if (c.format == CLI_FORMAT_NAGIOS && !o.print_policy && !nagios_done)
+	if (cli_plugin_status(&c) && !o.print_policy && !nagios_done)
 		status = cli_nagios_unknown();
 	json_decref(tot);
 	output_free(&out);

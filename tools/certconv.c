@@ -15,9 +15,12 @@ enum {
 };
 
 enum target { TO_NONE, TO_PEM, TO_DER, TO_P7B, TO_PFX, TO_BASE64 };
+/* --to's values, from TO_PEM on */
+static const char *const targets[] = { "pem", "der", "p7b", "pfx", "base64", NULL };
 
 static const struct cli_option options[] = {
-	{ "to", 0, "FORMAT", "output format: pem, der, p7b, pfx or base64", OPT_TO },
+	{ "to", 0, "FORMAT", "output format: pem, der, p7b, pfx or base64", OPT_TO, CLI_ARG_ENUM,
+	  .names = targets },
 	{ "fix", 0, NULL, "put the chain in order, drop strays and duplicates, add missing intermediates", OPT_FIX },
 	{ "keep-root", 0, NULL, "with --fix, keep the root at the end of the chain", OPT_KEEP_ROOT },
 	CONV_OPTIONS_ALIAS,
@@ -47,41 +50,38 @@ struct opts {
 	bool fix, keep_root;
 };
 
-static int tool_option(int id, const char *arg, void *ctx)
+static int tool_option(int id, const struct cli_arg *a, void *ctx)
 {
 	struct opts *o = ctx;
-	static const char *const names[] = { "", "pem", "der", "p7b", "pfx", "base64" };
+	int status = conv_option(&o->conv, id, a);
 
-	if (conv_option(&o->conv, id, arg))
-		return 0;
+	if (status >= 0)
+		return status;
 	switch (id) {
-	case OPT_TO:
-		o->to = TO_NONE;
-		for (size_t i = 1; i < sizeof names / sizeof names[0]; i++)
-			if (!strcmp(arg, names[i]))
-				o->to = (enum target)i;
-		if (o->to == TO_NONE)
-			cli_usage("--to takes pem, der, p7b, pfx or base64, not '%s'", arg);
-		break;
+	case OPT_TO: o->to = (enum target)(a->index + 1); break;
 	case OPT_FIX: o->fix = true; break;
 	case OPT_KEEP_ROOT: o->keep_root = true; break;
 	}
 	return 0;
 }
 
-static void check_usage(const struct opts *o, const struct cli_common *c)
+/* 0, or the exit status after a usage error */
+static int check_usage(const struct opts *o, const struct cli_common *c)
 {
 	bool p12 = o->to == TO_PFX || o->to == TO_BASE64;
+	int status;
 
 	if (o->to == TO_NONE)
-		cli_usage("--to FORMAT is needed: pem, der, p7b, pfx or base64");
+		return cli_usage("--to FORMAT is needed: pem, der, p7b, pfx or base64");
 	if (o->keep_root && !o->fix)
-		cli_usage("--keep-root is for --fix");
+		return cli_usage("--keep-root is for --fix");
 	if (!o->fix && (c->nca_files || c->nca_dirs || c->no_system_trust || c->at))
-		cli_usage("--ca-file, --ca-dir, --no-system-trust and --at are for --fix");
-	conv_check(&o->conv, p12, p12);
+		return cli_usage("--ca-file, --ca-dir, --no-system-trust and --at are for --fix");
+	if ((status = conv_check(&o->conv, p12, p12)))
+		return status;
 	if (o->to == TO_DER || o->to == TO_P7B || o->to == TO_PFX)
-		conv_check_binary_stdout(&o->conv);
+		return conv_check_binary_stdout(&o->conv);
+	return 0;
 }
 
 /* What goes out: certificates and keys, borrowed. */
@@ -283,10 +283,12 @@ int main(int argc, char **argv)
 
 	conv_opts_init(&o.conv);
 	ck_buf_init(&out);
-	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+	if (!cli_parse(&tool, argc, argv, &c, tool_option, &o, &first, &status))
+		return cli_finish(&c, status);
 	if (first >= argc)
-		cli_usage("no input file (use '-' for standard input)");
-	check_usage(&o, &c);
+		return cli_finish(&c, cli_usage("no input file (use '-' for standard input)"));
+	if ((status = check_usage(&o, &c)))
+		return cli_finish(&c, status);
 	b = conv_load(&c, argv + first, argc - first, &status, &corrupt);
 	if (!b || (status = conv_select_alias(b, o.conv.alias, o.conv.quiet)) ||
 	    (status = conv_check_keys(b)))

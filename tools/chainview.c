@@ -23,21 +23,17 @@ enum {
 	OPT_HOSTNAME,
 	OPT_WARN_DAYS,
 	OPT_EXPLAIN,
-	OPT_CONNECT_TIMEOUT,
-	OPT_TIMEOUT,
-	OPT_PROXY,
-	OPT_NO_PROXY,
 };
 
+static const char *const purposes[] = { "client", "server", NULL };
+
 static const struct cli_option options[] = {
-	{ "purpose", 0, "PURPOSE", "require the leaf to allow client or server authentication", OPT_PURPOSE },
+	{ "purpose", 0, "PURPOSE", "require the leaf to allow client or server authentication", OPT_PURPOSE,
+	  CLI_ARG_ENUM, .names = purposes },
 	{ "hostname", 0, "NAME", "require the leaf to match host name NAME", OPT_HOSTNAME },
-	{ "warn-days", 0, "DAYS", "warn about certificates that expire within DAYS days (default 30)", OPT_WARN_DAYS },
+	{ "warn-days", 0, "DAYS", "warn about certificates that expire within DAYS days (default 30)", OPT_WARN_DAYS,
+	  CLI_ARG_COUNT, 1, 36500, .unit = "days" },
 	{ "explain", 0, NULL, "show every candidate issuer considered and why it was taken or rejected", OPT_EXPLAIN },
-	{ "connect-timeout", 0, "SECONDS", "with --revocation: give up the name lookup and TCP connect after SECONDS (default 5)", OPT_CONNECT_TIMEOUT },
-	{ "timeout", 0, "SECONDS", "with --revocation: give up the fetches for a FILE after SECONDS (default 10)", OPT_TIMEOUT },
-	{ "proxy", 0, "URL", "with --revocation: use this proxy for http and https URLs", OPT_PROXY },
-	{ "no-proxy", 0, NULL, "with --revocation: connect directly, ignoring http_proxy, https_proxy, no_proxy", OPT_NO_PROXY },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -55,62 +51,35 @@ static const struct cli_tool tool = {
 		"name (nothing is fetched otherwise; --crl-file alone stays offline).",
 	.options = options,
 	.common = CLI_WITH_ALL | CLI_WITH_VALIDATION | CLI_WITH_NETWORK,
+	.view = &ck_view_chainview,
+	.network_when = "with --revocation: ",
+	.timeout_help = "give up the fetches for a FILE after SECONDS (default 10)",
 };
 
 struct opts {
 	struct ck_analyze_opts analyze;
-	bool explain, no_proxy;
-	unsigned connect_timeout_ms, timeout_ms;
-	const char *proxy;
-	const char *net_option; /* the first network option given, for the usage error */
+	bool explain;
 };
 
-static int tool_option(int id, const char *arg, void *ctx)
+static int tool_option(int id, const struct cli_arg *a, void *ctx)
 {
 	struct opts *o = ctx;
-	unsigned long v;
+	const char *arg = a->s;
 
 	switch (id) {
 	case OPT_PURPOSE:
-		if (!strcmp(arg, "client"))
-			o->analyze.chain.purpose = CK_OID_EKU_CLIENT;
-		else if (!strcmp(arg, "server"))
-			o->analyze.chain.purpose = CK_OID_EKU_SERVER;
-		else
-			cli_usage("--purpose takes client or server, not '%s'", arg);
+		o->analyze.chain.purpose = a->index == 0 ? CK_OID_EKU_CLIENT : CK_OID_EKU_SERVER;
 		break;
 	case OPT_HOSTNAME:
 		if (!*arg)
-			cli_usage("--hostname needs a name");
+			return cli_usage("--hostname needs a name");
 		o->analyze.chain.hostname = arg;
 		break;
 	case OPT_WARN_DAYS:
-		if (!cli_parse_uint(arg, 1, 36500, &v))
-			cli_usage("--warn-days takes a number of days from 1 to 36500, not '%s'", arg);
-		o->analyze.warn_days = (unsigned)v;
+		o->analyze.warn_days = (unsigned)a->n;
 		break;
 	case OPT_EXPLAIN:
 		o->explain = true;
-		break;
-	case OPT_CONNECT_TIMEOUT:
-		if (!cli_parse_seconds(arg, &o->connect_timeout_ms))
-			cli_usage("--connect-timeout takes seconds from 0.001 to 3600, not '%s'", arg);
-		o->net_option = o->net_option ? o->net_option : "--connect-timeout";
-		break;
-	case OPT_TIMEOUT:
-		if (!cli_parse_seconds(arg, &o->timeout_ms))
-			cli_usage("--timeout takes seconds from 0.001 to 3600, not '%s'", arg);
-		o->net_option = o->net_option ? o->net_option : "--timeout";
-		break;
-	case OPT_PROXY:
-		if (!*arg)
-			cli_usage("--proxy needs a URL");
-		o->proxy = arg;
-		o->net_option = o->net_option ? o->net_option : "--proxy";
-		break;
-	case OPT_NO_PROXY:
-		o->no_proxy = true;
-		o->net_option = o->net_option ? o->net_option : "--no-proxy";
 		break;
 	}
 	return 0;
@@ -282,16 +251,13 @@ int main(int argc, char **argv)
 	struct cli_output *out = NULL;
 	int first, status = CLI_EXIT_OK, input_status = 0;
 
-	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+	if (!cli_parse(&tool, argc, argv, &c, tool_option, &o, &first, &status))
+		return cli_finish(&c, status);
 	c.explain = o.explain;
 	if (first >= argc)
-		cli_usage("no input file (use '-' for standard input)");
-	if (o.net_option && !c.online)
-		cli_usage("%s needs --revocation crl, ocsp or all", o.net_option);
-	if (c.net_option && !c.online)
-		cli_usage("%s needs --revocation crl, ocsp or all", c.net_option);
-	if (o.proxy && o.no_proxy)
-		cli_usage("use only one of --proxy and --no-proxy");
+		return cli_finish(&c, cli_usage("no input file (use '-' for standard input)"));
+	if ((status = cli_net_check(&c, c.online, "--revocation crl, ocsp or all")))
+		return cli_finish(&c, status);
 	trust = cli_load_trust(&c, &status);
 	if (!trust)
 		return cli_finish(&c, status);
@@ -300,13 +266,10 @@ int main(int argc, char **argv)
 		return cli_finish(&c, status);
 	}
 	if (c.online) {
-		no.connect_timeout_ms = o.connect_timeout_ms;
-		no.timeout_ms = o.timeout_ms;
 		/* CRLs of large CAs run to megabytes: the input limit */
 		no.max_body = c.max_size ? c.max_size : 64u << 20;
 		no.user_agent = PACKAGE_NAME "-chainview/" PACKAGE_VERSION;
-		cli_net_env(&no, o.proxy, o.no_proxy);
-		cli_net_rules(&c, &no);
+		cli_net_opts(&c, &no);
 		if (ck_revfetch_new(&no, c.crls, c.validate.revocation, &online)) {
 			cli_msg(NULL, "out of memory");
 			ck_trust_free(trust);

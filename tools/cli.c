@@ -1,8 +1,13 @@
 /* cli — options, passwords, messages and exit status shared by the tools.
  *
  * The option table is the single source of both getopt_long's array and
- * --help; tests compare --help with the man page, so an option cannot
- * exist in one and not the other. */
+ * --help; tests compare --help with the man page (the options, their
+ * arguments and defaults), so an option cannot exist in one and not the
+ * other.  Each option's argument is read by the one parser of its type
+ * (parse_arg); --format's values are the emitter table's (libcore/emit.c).
+ * Nothing here ends the program but ask_tty() on a NUL byte: every other
+ * helper returns the exit status for the tool's main to pass to
+ * cli_finish(). */
 #include "config.h"
 
 #include "cli.h"
@@ -33,40 +38,46 @@ const char *cli_progname = "chainkit";
 static char nagios_tag[32];
 static char last_msg[512];
 
+static const char *const color_names[] = { "auto", "always", "never", NULL };
+
+/* --format's help and values are the tool's formats (format_list) */
 static const struct cli_option common_output[] = {
-	{ "format", 0, "FORMAT", "output format: text (default), json or xml", CLI_OPT_FORMAT },
+	{ "format", 0, "FORMAT", NULL, CLI_OPT_FORMAT },
 	{ "json", 0, NULL, "same as --format json", CLI_OPT_JSON },
 	{ "xml", 0, NULL, "same as --format xml", CLI_OPT_XML },
 	{ "quiet", 'q', NULL, "print only findings and errors", CLI_OPT_QUIET },
 	{ "verbose", 'v', NULL, "show every field", CLI_OPT_VERBOSE },
-	{ "color", 0, "WHEN", "colour the text output: auto (default), always or never", CLI_OPT_COLOR },
+	{ "color", 0, "WHEN", "colour the text output: auto (default), always or never", CLI_OPT_COLOR,
+	  CLI_ARG_ENUM, .names = color_names },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct cli_option common_password[] = {
-	{ "password-file", 0, "FILE", "read the password from the first line of FILE", CLI_OPT_PASSWORD_FILE },
+	{ "password-file", 0, "FILE", "read the password from the first line of FILE", CLI_OPT_PASSWORD_FILE, CLI_ARG_PATH },
 	{ "password-env", 0, "VAR", "take the password from environment variable VAR", CLI_OPT_PASSWORD_ENV },
 	{ "password", 0, "PASS", "the password itself (visible to other users in ps)", CLI_OPT_PASSWORD },
-	{ "key-password-file", 0, "FILE", "read the password of keystore key entries that have their own (keytool -keypass) from FILE", CLI_OPT_KEY_PASSWORD_FILE },
+	{ "key-password-file", 0, "FILE", "read the password of keystore key entries that have their own (keytool -keypass) from FILE", CLI_OPT_KEY_PASSWORD_FILE,
+	  CLI_ARG_PATH },
 	{ "key-password-env", 0, "VAR", "take that key password from environment variable VAR", CLI_OPT_KEY_PASSWORD_ENV },
-	{ "kdf-budget", 0, "N", "most PKCS#12 and JCEKS key-derivation iterations per file (default 30000000)", CLI_OPT_KDF_BUDGET },
+	{ "kdf-budget", 0, "N", "most PKCS#12 and JCEKS key-derivation iterations per file (default 30000000)", CLI_OPT_KDF_BUDGET,
+	  CLI_ARG_COUNT, 1, ULONG_MAX, .takes = "a number of iterations (1 or more)" },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct cli_option common_trust[] = {
-	{ "ca-file", 0, "FILE", "trust the certificates in FILE (any format; repeatable)", CLI_OPT_CA_FILE },
-	{ "ca-dir", 0, "DIR", "trust the certificates in the files of DIR (repeatable)", CLI_OPT_CA_DIR },
+	{ "ca-file", 0, "FILE", "trust the certificates in FILE (any format; repeatable)", CLI_OPT_CA_FILE, CLI_ARG_PATH },
+	{ "ca-dir", 0, "DIR", "trust the certificates in the files of DIR (repeatable)", CLI_OPT_CA_DIR, CLI_ARG_PATH },
 	{ "no-system-trust", 0, NULL, "do not use the system trust store", CLI_OPT_NO_SYSTEM_TRUST },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct cli_option common_at[] = {
-	{ "at", 0, "TIME", "check validity at TIME (RFC 3339 or YYYY-MM-DD) instead of now", CLI_OPT_AT },
+	{ "at", 0, "TIME", "check validity at TIME (RFC 3339 or YYYY-MM-DD) instead of now", CLI_OPT_AT, CLI_ARG_TIME },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct cli_option common_input[] = {
-	{ "max-size", 0, "SIZE", "refuse inputs larger than SIZE bytes (K, M, G suffixes; default 64M)", CLI_OPT_MAX_SIZE },
+	{ "max-size", 0, "SIZE", "refuse inputs larger than SIZE bytes (K, M, G suffixes; default 64M)", CLI_OPT_MAX_SIZE, CLI_ARG_SIZE },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -76,16 +87,23 @@ static const struct cli_option common_validation[] = {
 	{ "explicit-policy", 0, NULL, "require a valid certificate policy on the path", CLI_OPT_EXPLICIT_POLICY },
 	{ "inhibit-policy-mapping", 0, NULL, "do not accept policy mappings", CLI_OPT_INHIBIT_MAPPING },
 	{ "inhibit-any-policy", 0, NULL, "do not let anyPolicy match other policies", CLI_OPT_INHIBIT_ANY },
-	{ "max-depth", 0, "N", "allow at most N intermediates between leaf and anchor", CLI_OPT_MAX_DEPTH },
-	{ "crl-file", 0, "FILE", "use the CRLs in FILE, PEM or DER (repeatable)", CLI_OPT_CRL_FILE },
+	{ "max-depth", 0, "N", "allow at most N intermediates between leaf and anchor", CLI_OPT_MAX_DEPTH,
+	  CLI_ARG_COUNT, 0, CK_CHAIN_MAX_DEPTH - 1, .unit = "intermediates" },
+	{ "crl-file", 0, "FILE", "use the CRLs in FILE, PEM or DER (repeatable)", CLI_OPT_CRL_FILE, CLI_ARG_PATH },
 	{ "revocation", 0, "MODE", "check revocation: off (default), crl, ocsp or all, fetched online", CLI_OPT_REVOCATION },
 	{ "require-revocation", 0, NULL, "an unknown revocation status makes the chain invalid", CLI_OPT_REQUIRE_REVOCATION },
 	{ NULL, 0, NULL, NULL, 0 },
 };
+/* The help of the first four takes the tool's network_when before it;
+ * --timeout's may be the tool's (timeout_help). */
 static const struct cli_option common_network[] = {
+	{ "connect-timeout", 0, "SECONDS", "give up the name lookup and TCP connect after SECONDS (default 5)", CLI_OPT_CONNECT_TIMEOUT, CLI_ARG_SECONDS },
+	{ "timeout", 0, "SECONDS", "give up a URL, redirects included, after SECONDS (default 10)", CLI_OPT_TIMEOUT, CLI_ARG_SECONDS },
+	{ "proxy", 0, "URL", "use this proxy for http and https URLs", CLI_OPT_PROXY },
+	{ "no-proxy", 0, NULL, "connect directly, ignoring http_proxy, https_proxy and no_proxy", CLI_OPT_NO_PROXY },
 	{ "allow-address", 0, "CIDR", "connect to range CIDR, even link-local (repeatable)", CLI_OPT_ALLOW_ADDRESS },
 	{ "deny-address", 0, "CIDR", "never connect to range CIDR (repeatable)", CLI_OPT_DENY_ADDRESS },
-	{ "resolve", 0, "HOST:PORT:ADDR", "resolve HOST at PORT to ADDR, as curl (repeatable)", CLI_OPT_RESOLVE },
+	{ "resolve", 0, "HOST:PORT:ADDRESS[,ADDRESS ...]", "resolve HOST at PORT to the ADDRESSes, as curl (repeatable)", CLI_OPT_RESOLVE },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -174,7 +192,7 @@ static void nagios_unknown_line(const char *what)
 	putchar('\n');
 }
 
-void cli_usage(const char *fmt, ...)
+int cli_usage(const char *fmt, ...)
 {
 	va_list ap;
 	fprintf(stderr, "%s: ", cli_progname);
@@ -188,10 +206,19 @@ void cli_usage(const char *fmt, ...)
 		vsnprintf(msg, sizeof msg, fmt, ap);
 		va_end(ap);
 		nagios_unknown_line(msg);
-		fflush(stdout);
-		exit(CLI_EXIT_NAGIOS_UNKNOWN);
+		return CLI_EXIT_NAGIOS_UNKNOWN;
 	}
-	exit(CLI_EXIT_USAGE);
+	return CLI_EXIT_USAGE;
+}
+
+bool cli_plugin_status(const struct cli_common *c)
+{
+	return c->format->plugin;
+}
+
+bool cli_format_text(const struct cli_common *c)
+{
+	return c->format == ck_emitter_find("text");
 }
 
 int cli_nagios_unknown(void)
@@ -200,14 +227,17 @@ int cli_nagios_unknown(void)
 	return CLI_EXIT_NAGIOS_UNKNOWN;
 }
 
-/* --format nagios given (the last --format, --json or --xml wins), looked
- * for before the options are parsed, so that a usage error anywhere on
- * the command line is already reported as the plugin API wants. */
+static bool format_taken(const struct cli_tool *t, const struct ck_emitter_ops *f);
+
+/* A plugin's format given (--format nagios; the last --format, --json or
+ * --xml wins), looked for before the options are parsed, so that a
+ * usage error anywhere on the command line is already reported as the
+ * plugin API wants. */
 static bool nagios_asked(const struct cli_tool *t, int argc, char **argv)
 {
+	const struct ck_emitter_ops *f;
 	bool on = false;
-	if (!(t->extra_formats & CLI_FORMATS(CLI_FORMAT_NAGIOS)))
-		return false;
+
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
 		if (!strcmp(a, "--"))
@@ -218,8 +248,10 @@ static bool nagios_asked(const struct cli_tool *t, int argc, char **argv)
 			v = argv[++i];
 		else if (!strcmp(a, "--json") || !strcmp(a, "--xml"))
 			v = "";
-		if (v)
-			on = !strcmp(v, "nagios");
+		if (v) {
+			f = ck_emitter_find(v);
+			on = format_taken(t, f) && f->plugin;
+		}
 	}
 	return on;
 }
@@ -467,21 +499,6 @@ void cli_chain_opts(const struct cli_common *c, struct ck_chain_opts *o)
 	o->threads = c->threads;
 }
 
-/* CHAINKIT_THREADS: how many threads decode certificates and verify
- * signatures (the results do not depend on it).  Unset or empty: one
- * per online processor. */
-static void threads_from_env(struct cli_common *c)
-{
-	const char *v = getenv("CHAINKIT_THREADS");
-	unsigned long n;
-
-	if (!v || !*v)
-		return;
-	if (!cli_parse_uint(v, 1, 64, &n))
-		cli_usage("CHAINKIT_THREADS takes a number from 1 to 64, not '%s'", v);
-	c->threads = (unsigned)n;
-}
-
 /* ---------------------------------------------------------------- */
 /* help */
 
@@ -559,44 +576,54 @@ static void help_wrap(FILE *out, const char *lead, unsigned indent, const char *
 	free(para);
 }
 
-static const char *const format_names[] = {
-	[CLI_FORMAT_TEXT] = "text", [CLI_FORMAT_JSON] = "json", [CLI_FORMAT_XML] = "xml",
-	[CLI_FORMAT_OPENMETRICS] = "openmetrics", [CLI_FORMAT_NAGIOS] = "nagios",
-};
-
-static bool format_taken(const struct cli_tool *t, size_t f)
+/* The tool's formats: the back-ends of libcore/emit.c that are values
+ * of --format and that its view offers, in the table's order. */
+static bool format_taken(const struct cli_tool *t, const struct ck_emitter_ops *f)
 {
-	return f <= CLI_FORMAT_XML || (t->extra_formats & CLI_FORMATS(f));
-}
-
-/* the format called `name` if tool t takes it, else -1 */
-static int format_named(const struct cli_tool *t, const char *name)
-{
-	for (size_t f = 0; f < sizeof format_names / sizeof *format_names; f++)
-		if (format_taken(t, f) && !strcmp(name, format_names[f]))
-			return (int)f;
-	return -1;
+	return f && f->format_value && t->view && ck_emitter_offered(f, t->view);
 }
 
 /* "text, json or xml": the formats tool t takes, in buf; `help`: "text
- * (default), json or xml" */
+ * (default), json or xml" (the first is the default) */
 static const char *format_list(const struct cli_tool *t, bool help, char *buf, size_t size)
 {
+	const struct ck_emitter_ops *f;
 	size_t n = 0, k = 0, len = 0;
-	for (size_t f = 0; f < sizeof format_names / sizeof *format_names; f++)
+
+	for (size_t i = 0; (f = ck_emitter_at(i)); i++)
 		n += format_taken(t, f);
 	buf[0] = '\0';
-	for (size_t f = 0; f < sizeof format_names / sizeof *format_names; f++) {
+	for (size_t i = 0; (f = ck_emitter_at(i)) && len < size; i++) {
 		if (!format_taken(t, f))
 			continue;
 		k++;
-		len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%s%s",
-					k == 1 ? "" : k == n ? " or " : ", ", format_names[f],
-					help && f == CLI_FORMAT_TEXT ? " (default)" : "");
-		if (len >= size)
-			break;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s%s",
+					k == 1 ? "" : k == n ? " or " : ", ", f->name,
+					help && k == 1 ? " (default)" : "");
 	}
 	return buf;
+}
+
+/* An option's help: the tool's words where it has them. */
+static const char *option_help(const struct cli_tool *t, const struct cli_option *o, char *buf,
+			       size_t size)
+{
+	char list[128];
+
+	switch (o->id) {
+	case CLI_OPT_FORMAT:
+		snprintf(buf, size, "output format: %s", format_list(t, true, list, sizeof list));
+		return buf;
+	case CLI_OPT_CONNECT_TIMEOUT:
+	case CLI_OPT_TIMEOUT:
+	case CLI_OPT_PROXY:
+	case CLI_OPT_NO_PROXY:
+		snprintf(buf, size, "%s%s", t->network_when ? t->network_when : "",
+			 o->id == CLI_OPT_TIMEOUT && t->timeout_help ? t->timeout_help : o->help);
+		return buf;
+	default:
+		return o->help;
+	}
 }
 
 void cli_help(const struct cli_tool *t, FILE *out)
@@ -613,7 +640,7 @@ void cli_help(const struct cli_tool *t, FILE *out)
 	fprintf(out, "\nOptions:\n");
 	for (size_t k = 0; k < nt; k++) {
 		for (const struct cli_option *o = tables[k]; o && o->name; o++) {
-			char left[64], lead[96];
+			char left[64], lead[96], help[256];
 			if (o->short_name)
 				snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
 					 o->arg ? " " : "", o->arg ? o->arg : "");
@@ -626,14 +653,7 @@ void cli_help(const struct cli_tool *t, FILE *out)
 			} else {
 				snprintf(lead, sizeof lead, "  %-26s  ", left);
 			}
-			if (o->id == CLI_OPT_FORMAT && t->extra_formats) {
-				char list[128], help[192];
-				snprintf(help, sizeof help, "output format: %s",
-					 format_list(t, true, list, sizeof list));
-				help_wrap(out, lead, 30, help);
-			} else {
-				help_wrap(out, lead, 30, o->help);
-			}
+			help_wrap(out, lead, 30, option_help(t, o, help, sizeof help));
 		}
 	}
 	fprintf(out,
@@ -667,7 +687,7 @@ bool cli_parse_seconds(const char *s, unsigned *ms)
 	if (!s || !*s || *s == '-' || *s == '+')
 		return false;
 	v = strtod(s, &end);
-	if (*end || v < 0.001 || v > 3600)
+	if (*end || !(v >= 0.001 && v <= 3600)) /* NaN compares false: refused */
 		return false;
 	*ms = (unsigned)(v * 1000 + 0.5);
 	return true;
@@ -803,17 +823,19 @@ char *cli_read_password_file(const char *path, int *status)
 	return pass;
 }
 
+static int password_from_env(const char *name, char **out);
+
 /* Print `prompt` on the terminal and read one line with echo off into
- * a new string; NULL when there is no terminal (*no_tty set) or on end
- * of input. */
-static char *tty_read(const char *prompt, bool *no_tty)
+ * a new string; NULL when there is no terminal (*no_tty set), on end of
+ * input, or after the message that a NUL byte was typed (*nul set). */
+static char *tty_read(const char *prompt, bool *no_tty, bool *nul)
 {
 	struct termios old, noecho;
 	char buf[1024];
 	FILE *tty;
 	char *res;
 	size_t n;
-	bool restored = false, got, nul;
+	bool restored = false, got;
 
 	*no_tty = false;
 	tty = fopen("/dev/tty", "r+");
@@ -841,14 +863,12 @@ static char *tty_read(const char *prompt, bool *no_tty)
 	fputc('\n', tty);
 	fclose(tty);
 	n = strcspn(buf, "\r\n");
-	nul = got && buf[n] == '\0' && memrchr(buf, '\0', sizeof buf) != buf + n;
+	*nul = got && buf[n] == '\0' && memrchr(buf, '\0', sizeof buf) != buf + n;
 	buf[n] = '\0';
-	res = got && !nul ? strdup(buf) : NULL;
+	res = got && !*nul ? strdup(buf) : NULL;
 	gnutls_memset(buf, 0, sizeof buf);
-	if (nul) {
+	if (*nul)
 		cli_msg(NULL, "%s", nul_message);
-		exit(CLI_EXIT_USAGE);
-	}
 	return res;
 }
 
@@ -856,14 +876,18 @@ static char *tty_read(const char *prompt, bool *no_tty)
 static enum ck_status ask_tty(void *ctx, const char *input, unsigned attempt, char **out)
 {
 	char prompt[512];
-	bool no_tty;
+	bool no_tty, nul;
 
 	(void)ctx;
 	if (attempt > 3 || !isatty(STDIN_FILENO))
 		return CK_E_PASSWORD;
 	snprintf(prompt, sizeof prompt, "%sPassword for %s: ", attempt > 1 ? "Wrong password. " : "",
 		 input);
-	*out = tty_read(prompt, &no_tty);
+	*out = tty_read(prompt, &no_tty, &nul);
+	/* the one exit() left in a helper: libcore asked, and its answer
+	 * (a status for the file) cannot say "usage error" */
+	if (nul)
+		exit(CLI_EXIT_USAGE);
 	if (no_tty)
 		return CK_E_PASSWORD;
 	if (!*out)
@@ -884,7 +908,7 @@ char *cli_new_password(const char *file, const char *env, bool allow_empty, bool
 {
 	char *pass = NULL, *again = NULL;
 	char prompt[512];
-	bool no_tty = false;
+	bool no_tty = false, nul = false;
 
 	*status = CLI_EXIT_OK;
 	if (file) {
@@ -892,18 +916,21 @@ char *cli_new_password(const char *file, const char *env, bool allow_empty, bool
 		if (!pass)
 			return NULL;
 	} else if (env) {
-		const char *v = getenv(env);
-		if (!v)
-			cli_usage("environment variable %s is not set", env);
-		pass = strdup(v);
+		if ((*status = password_from_env(env, &pass)))
+			return NULL;
 	} else if (allow_empty) {
 		pass = strdup("");
 	} else if (isatty(STDIN_FILENO)) {
 		snprintf(prompt, sizeof prompt, "New password for %s: ", what);
-		pass = tty_read(prompt, &no_tty);
+		pass = tty_read(prompt, &no_tty, &nul);
 		snprintf(prompt, sizeof prompt, "Again, new password for %s: ", what);
 		if (pass)
-			again = tty_read(prompt, &no_tty);
+			again = tty_read(prompt, &no_tty, &nul);
+		if (nul) {
+			wipe_free(pass);
+			*status = CLI_EXIT_USAGE;
+			return NULL;
+		}
 		if (pass && (!again || strcmp(pass, again) != 0)) {
 			cli_msg(NULL, "the two passwords for %s do not match", what);
 			wipe_free(pass);
@@ -954,49 +981,50 @@ struct ck_load_opts cli_load_opts(struct cli_common *c)
 	return lo;
 }
 
-static void resolve_password(struct cli_common *c)
+/* The value of environment variable `name`, strdup'ed into *out; 0, or
+ * the exit status after a message. */
+static int password_from_env(const char *name, char **out)
 {
-	int given = !!c->password_file + !!c->password_env + !!c->password_arg;
+	const char *v = getenv(name);
+
+	if (!v)
+		return cli_usage("environment variable %s is not set", name);
+	if (!(*out = strdup(v))) {
+		cli_msg(NULL, "out of memory");
+		return CLI_EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+/* The password options into c->pw; 0, or the exit status after a
+ * message. */
+static int resolve_password(struct cli_common *c)
+{
+	int given = !!c->password_file + !!c->password_env + !!c->password_arg, status = 0;
 
 	if (given > 1)
-		cli_usage("use only one of --password-file, --password-env and --password");
+		return cli_usage("use only one of --password-file, --password-env and --password");
 	if (c->password_file) {
-		int status;
 		c->password = cli_read_password_file(c->password_file, &status);
-		if (!c->password)
-			exit(status);
 	} else if (c->password_env) {
-		const char *v = getenv(c->password_env);
-		if (!v)
-			cli_usage("environment variable %s is not set", c->password_env);
-		c->password = strdup(v);
-	} else if (c->password_arg) {
-		c->password = strdup(c->password_arg);
-	}
-	if (given && !c->password) {
+		status = password_from_env(c->password_env, &c->password);
+	} else if (c->password_arg && !(c->password = strdup(c->password_arg))) {
 		cli_msg(NULL, "out of memory");
-		exit(CLI_EXIT_INTERNAL);
+		status = CLI_EXIT_INTERNAL;
 	}
+	if (status)
+		return status;
 	c->pw.value = c->password;
 	c->pw.ask = c->password ? NULL : ask_tty;
 	c->pw.ctx = NULL;
 	if (c->key_password_file && c->key_password_env)
-		cli_usage("use only one of --key-password-file and --key-password-env");
-	if (c->key_password_file) {
-		int status;
+		return cli_usage("use only one of --key-password-file and --key-password-env");
+	if (c->key_password_file)
 		c->key_password = cli_read_password_file(c->key_password_file, &status);
-		if (!c->key_password)
-			exit(status);
-	} else if (c->key_password_env) {
-		const char *v = getenv(c->key_password_env);
-		if (!v)
-			cli_usage("environment variable %s is not set", c->key_password_env);
-		if (!(c->key_password = strdup(v))) {
-			cli_msg(NULL, "out of memory");
-			exit(CLI_EXIT_INTERNAL);
-		}
-	}
+	else if (c->key_password_env)
+		status = password_from_env(c->key_password_env, &c->key_password);
 	c->pw.key_value = c->key_password;
+	return status;
 }
 
 /* ---------------------------------------------------------------- */
@@ -1031,8 +1059,22 @@ void cli_net_env(struct ck_net_opts *n, const char *proxy, bool no_proxy)
 	n->no_proxy = env2("no_proxy", "NO_PROXY");
 }
 
-void cli_net_rules(const struct cli_common *c, struct ck_net_opts *n)
+int cli_net_check(const struct cli_common *c, bool used, const char *needs)
 {
+	if (!used && c->http_option)
+		return cli_usage("--%s needs %s", c->http_option, needs);
+	if (!used && c->net_option)
+		return cli_usage("--%s needs %s", c->net_option, needs);
+	if (c->proxy && c->no_proxy)
+		return cli_usage("use only one of --proxy and --no-proxy");
+	return 0;
+}
+
+void cli_net_opts(const struct cli_common *c, struct ck_net_opts *n)
+{
+	n->connect_timeout_ms = c->connect_timeout_ms;
+	n->timeout_ms = c->timeout_ms;
+	cli_net_env(n, c->proxy, c->no_proxy);
 	n->allow = c->allow;
 	n->nallow = c->nallow;
 	n->deny = c->deny;
@@ -1080,124 +1122,214 @@ static bool push_str(const char ***v, size_t *n, const char *s)
 	return true;
 }
 
-static void set_color(struct cli_common *c, const char *when)
+/* push_str, or the exit status after "out of memory" */
+static int push_arg(const char ***v, size_t *n, const char *s)
 {
-	if (!strcmp(when, "always")) {
-		c->color = true;
-	} else if (!strcmp(when, "never")) {
-		c->color = false;
-	} else if (!strcmp(when, "auto")) {
-		const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	if (push_str(v, n, s))
+		return 0;
+	cli_msg(NULL, "out of memory");
+	return CLI_EXIT_INTERNAL;
+}
+
+/* --color's values, in color_names' order */
+static void set_color(struct cli_common *c, size_t when)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (when == 0)
 		c->color = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
-	} else {
-		cli_usage("--color takes auto, always or never, not '%s'", when);
+	else
+		c->color = when == 1;
+}
+
+/* "a, b or c": the names of an enumeration */
+static const char *names_list(const char *const *names, char *buf, size_t size)
+{
+	size_t n = 0, len = 0;
+
+	while (names[n])
+		n++;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+	return buf;
+}
+
+/* What option o takes, for its refusal. */
+static const char *takes(const struct cli_option *o, char *buf, size_t size)
+{
+	if (o->takes)
+		return o->takes;
+	switch (o->type) {
+	case CLI_ARG_COUNT:
+		snprintf(buf, size, "a number%s%s from %lu to %lu", o->unit ? " of " : "",
+			 o->unit ? o->unit : "", o->min, o->max);
+		return buf;
+	case CLI_ARG_SIZE:
+		return "a size such as 65536, 512K or 64M";
+	case CLI_ARG_SECONDS:
+		return "seconds from 0.001 to 3600";
+	case CLI_ARG_TIME:
+		return "a time as YYYY-MM-DD or RFC 3339 (2031-01-31T12:00:00Z)";
+	case CLI_ARG_ENUM:
+		return names_list(o->names, buf, size);
+	default:
+		return "anything";
 	}
 }
 
+/* Option o's argument `s` into *a, read by the one function for its
+ * type; 0, or the exit status after the refusal. */
+static int parse_arg(const struct cli_option *o, const char *s, struct cli_arg *a)
+{
+	char buf[256];
+	bool ok = true;
+
+	memset(a, 0, sizeof *a);
+	a->s = s;
+	if (!o->arg)
+		return 0;
+	switch (o->type) {
+	case CLI_ARG_TEXT:
+	case CLI_ARG_PATH:
+		break;
+	case CLI_ARG_COUNT:
+		ok = cli_parse_uint(s, o->min, o->max, &a->n);
+		break;
+	case CLI_ARG_SIZE:
+		ok = cli_parse_size(s, &a->size);
+		break;
+	case CLI_ARG_SECONDS:
+		ok = cli_parse_seconds(s, &a->ms);
+		break;
+	case CLI_ARG_TIME:
+		ok = cli_parse_time(s, &a->time);
+		break;
+	case CLI_ARG_ENUM:
+		ok = false;
+		for (size_t i = 0; o->names[i] && !ok; i++)
+			if (!strcmp(s, o->names[i])) {
+				a->index = i;
+				ok = true;
+			}
+		break;
+	}
+	return ok ? 0 : cli_usage("--%s takes %s, not '%s'", o->name, takes(o, buf, sizeof buf), s);
+}
+
 /* --allow-address, --deny-address: a range, strictly (ck_net_cidr_parse). */
-static void push_range(struct ck_net_cidr **v, size_t *n, const char *option, const char *arg)
+static int push_range(struct ck_net_cidr **v, size_t *n, const char *option, const char *arg)
 {
 	char why[160];
 	struct ck_net_cidr r, *nv;
 
 	if (!ck_net_cidr_parse(arg, &r, why, sizeof why))
-		cli_usage("%s takes an address range such as 169.254.0.0/16 or fe80::/10: %s", option, why);
+		return cli_usage("%s takes an address range such as 169.254.0.0/16 or fe80::/10: %s",
+				 option, why);
 	nv = realloc(*v, (*n + 1) * sizeof *nv);
 	if (!nv) {
 		cli_msg(NULL, "out of memory");
-		exit(CLI_EXIT_INTERNAL);
+		return CLI_EXIT_INTERNAL;
 	}
 	nv[(*n)++] = r;
 	*v = nv;
+	return 0;
 }
 
-/* The network group's options; false for another id. */
-static bool network_option(struct cli_common *c, int id, const char *arg)
+/* The network group's options (id in enum cli_network_id): 0, or the
+ * exit status after a message. */
+static int network_option(struct cli_common *c, int id, const struct cli_arg *a)
 {
 	char why[200];
+	int status = 0;
 
 	switch (id) {
+	case CLI_OPT_CONNECT_TIMEOUT: c->connect_timeout_ms = a->ms; break;
+	case CLI_OPT_TIMEOUT: c->timeout_ms = a->ms; break;
+	case CLI_OPT_PROXY:
+		if (!*a->s)
+			return cli_usage("--proxy needs a URL");
+		c->proxy = a->s;
+		break;
+	case CLI_OPT_NO_PROXY: c->no_proxy = true; break;
 	case CLI_OPT_ALLOW_ADDRESS:
-		push_range(&c->allow, &c->nallow, "--allow-address", arg);
-		c->net_option = c->net_option ? c->net_option : "--allow-address";
-		return true;
+		status = push_range(&c->allow, &c->nallow, "--allow-address", a->s);
+		break;
 	case CLI_OPT_DENY_ADDRESS:
-		push_range(&c->deny, &c->ndeny, "--deny-address", arg);
-		c->net_option = c->net_option ? c->net_option : "--deny-address";
-		return true;
+		status = push_range(&c->deny, &c->ndeny, "--deny-address", a->s);
+		break;
 	case CLI_OPT_RESOLVE:
-		if (!ck_net_resolve_check(arg, why, sizeof why))
-			cli_usage("--resolve takes HOST:PORT:ADDRESS[,ADDRESS]... (IPv6 in brackets): %s", why);
-		if (!push_str(&c->resolve, &c->nresolve, arg)) {
-			cli_msg(NULL, "out of memory");
-			exit(CLI_EXIT_INTERNAL);
-		}
-		c->net_option = c->net_option ? c->net_option : "--resolve";
-		return true;
-	default:
-		return false;
+		if (!ck_net_resolve_check(a->s, why, sizeof why))
+			return cli_usage("--resolve takes HOST:PORT:ADDRESS[,ADDRESS]... (IPv6 in brackets): %s",
+					 why);
+		status = push_arg(&c->resolve, &c->nresolve, a->s);
+		break;
 	}
+	return status;
 }
 
-static void validation_option(struct cli_common *c, int id, const char *arg);
-
-static void common_option(struct cli_common *c, const struct cli_tool *t, int id, const char *arg)
+/* The network option given first of the timeouts and proxies, and of
+ * the rest, for cli_net_check's "needs --network". */
+static void network_given(struct cli_common *c, const struct cli_option *o)
 {
-	if (network_option(c, id, arg))
-		return;
+	const char **first = o->id <= CLI_OPT_NO_PROXY ? &c->http_option : &c->net_option;
+
+	if (!*first)
+		*first = o->name;
+}
+
+/* --format NAME: one of the tool's formats */
+static int set_format(struct cli_common *c, const struct cli_tool *t, const char *name)
+{
+	const struct ck_emitter_ops *f = ck_emitter_find(name);
+	char list[128];
+
+	if (!format_taken(t, f))
+		return cli_usage("--format takes %s, not '%s'", format_list(t, false, list, sizeof list),
+				 name);
+	c->format = f;
+	return 0;
+}
+
+static int validation_option(struct cli_common *c, int id, const struct cli_arg *a);
+
+/* A common option: 0, or the exit status to end with (-1: --help or
+ * --version, done: exit 0). */
+static int common_option(struct cli_common *c, const struct cli_tool *t, int id,
+			 const struct cli_arg *a)
+{
+	const char *arg = a->s;
+
+	if (id >= CLI_OPT_CONNECT_TIMEOUT && id <= CLI_OPT_RESOLVE)
+		return network_option(c, id, a);
 	switch (id) {
 	case CLI_OPT_HELP:
 		cli_help(t, stdout);
-		exit(cli_finish(c, 0));
+		return -1;
 	case CLI_OPT_VERSION:
 		printf("%s (%s) %s\n", t->name, PACKAGE_NAME, PACKAGE_VERSION);
-		exit(cli_finish(c, 0));
-	case CLI_OPT_FORMAT: {
-		char list[128];
-		int f = format_named(t, arg);
-		if (f < 0)
-			cli_usage("--format takes %s, not '%s'", format_list(t, false, list, sizeof list), arg);
-		c->format = (enum cli_format)f;
-		break;
-	}
-	case CLI_OPT_JSON: c->format = CLI_FORMAT_JSON; break;
-	case CLI_OPT_XML: c->format = CLI_FORMAT_XML; break;
+		return -1;
+	case CLI_OPT_FORMAT: return set_format(c, t, arg);
+	case CLI_OPT_JSON: c->format = ck_emitter_find("json"); break;
+	case CLI_OPT_XML: c->format = ck_emitter_find("xml"); break;
 	case CLI_OPT_QUIET: c->quiet = true; break;
 	case CLI_OPT_VERBOSE: c->verbose = true; break;
-	case CLI_OPT_COLOR: set_color(c, arg); break;
+	case CLI_OPT_COLOR: set_color(c, a->index); break;
 	case CLI_OPT_PASSWORD_FILE: c->password_file = arg; break;
 	case CLI_OPT_PASSWORD_ENV: c->password_env = arg; break;
 	case CLI_OPT_PASSWORD: c->password_arg = arg; break;
 	case CLI_OPT_KEY_PASSWORD_FILE: c->key_password_file = arg; break;
 	case CLI_OPT_KEY_PASSWORD_ENV: c->key_password_env = arg; break;
-	case CLI_OPT_KDF_BUDGET: {
-		unsigned long n;
-		if (!cli_parse_uint(arg, 1, ULONG_MAX, &n))
-			cli_usage("--kdf-budget takes a number of iterations (1 or more), not '%s'", arg);
-		c->kdf_budget = n;
-		break;
-	}
-	case CLI_OPT_CA_FILE:
-		if (!push_str(&c->ca_files, &c->nca_files, arg))
-			exit(CLI_EXIT_INTERNAL);
-		break;
-	case CLI_OPT_CA_DIR:
-		if (!push_str(&c->ca_dirs, &c->nca_dirs, arg))
-			exit(CLI_EXIT_INTERNAL);
-		break;
+	case CLI_OPT_KDF_BUDGET: c->kdf_budget = a->n; break;
+	case CLI_OPT_CA_FILE: return push_arg(&c->ca_files, &c->nca_files, arg);
+	case CLI_OPT_CA_DIR: return push_arg(&c->ca_dirs, &c->nca_dirs, arg);
 	case CLI_OPT_NO_SYSTEM_TRUST: c->no_system_trust = true; break;
-	case CLI_OPT_AT:
-		if (!cli_parse_time(arg, &c->at))
-			cli_usage("--at takes a time as YYYY-MM-DD or RFC 3339 (2031-01-31T12:00:00Z), not '%s'", arg);
-		break;
-	case CLI_OPT_MAX_SIZE:
-		if (!cli_parse_size(arg, &c->max_size))
-			cli_usage("--max-size takes a size such as 65536, 512K or 64M, not '%s'", arg);
-		break;
-	default:
-		validation_option(c, id, arg);
-		break;
+	case CLI_OPT_AT: c->at = a->time; break;
+	case CLI_OPT_MAX_SIZE: c->max_size = a->size; break;
+	default: return validation_option(c, id, a);
 	}
+	return 0;
 }
 
 /* A dotted OID: digits separated by single dots, at least two arcs. */
@@ -1218,22 +1350,23 @@ static bool is_dotted_oid(const char *s)
 	return arcs >= 2;
 }
 
-static void validation_option(struct cli_common *c, int id, const char *arg)
+static int validation_option(struct cli_common *c, int id, const struct cli_arg *a)
 {
-	unsigned long v;
+	const char *arg = a->s;
+	int status = 0;
 
 	switch (id) {
 	case CLI_OPT_PROFILE:
 		if (!ck_profile_parse(arg, &c->validate.profile))
-			cli_usage("--profile takes modern, rfc5280 or webpki, not '%s'", arg);
+			return cli_usage("--profile takes modern, rfc5280 or webpki, not '%s'", arg);
 		break;
 	case CLI_OPT_POLICY:
 		if (!strcmp(arg, "anyPolicy"))
 			arg = "2.5.29.32.0";
 		if (!is_dotted_oid(arg))
-			cli_usage("--policy takes a dotted OID (2.23.140.1.2.1) or anyPolicy, not '%s'", arg);
-		if (!push_str(&c->policies, &c->npolicies, arg))
-			exit(CLI_EXIT_INTERNAL);
+			return cli_usage("--policy takes a dotted OID (2.23.140.1.2.1) or anyPolicy, not '%s'",
+					 arg);
+		status = push_arg(&c->policies, &c->npolicies, arg);
 		c->validate.policies = c->policies;
 		c->validate.npolicies = c->npolicies;
 		break;
@@ -1241,19 +1374,15 @@ static void validation_option(struct cli_common *c, int id, const char *arg)
 	case CLI_OPT_INHIBIT_MAPPING: c->validate.inhibit_mapping = true; break;
 	case CLI_OPT_INHIBIT_ANY: c->validate.inhibit_any = true; break;
 	case CLI_OPT_MAX_DEPTH:
-		if (!cli_parse_uint(arg, 0, CK_CHAIN_MAX_DEPTH - 1, &v))
-			cli_usage("--max-depth takes a number of intermediates from 0 to %d, not '%s'",
-				  CK_CHAIN_MAX_DEPTH - 1, arg);
 		c->validate.depth_limited = true;
-		c->validate.max_intermediates = (unsigned)v;
+		c->validate.max_intermediates = (unsigned)a->n;
 		break;
 	case CLI_OPT_CRL_FILE:
-		if (!push_str(&c->crl_files, &c->ncrl_files, arg))
-			exit(CLI_EXIT_INTERNAL);
+		status = push_arg(&c->crl_files, &c->ncrl_files, arg);
 		break;
 	case CLI_OPT_REVOCATION:
 		if (!ck_revocation_mode_parse(arg, &c->validate.revocation))
-			cli_usage("--revocation takes off, crl, ocsp or all, not '%s'", arg);
+			return cli_usage("--revocation takes off, crl, ocsp or all, not '%s'", arg);
 		/* asking for a mode goes online; --crl-file alone does not */
 		c->online = c->validate.revocation != CK_REVOCATION_OFF;
 		break;
@@ -1261,20 +1390,103 @@ static void validation_option(struct cli_common *c, int id, const char *arg)
 	default:
 		break;
 	}
+	return status;
 }
 
-void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_common *c,
-	       int (*tool_opt)(int id, const char *arg, void *ctx), void *ctx, int *first)
+/* getopt_long's table and short options for the option tables, in
+ * order: option k of the tables is val 1000 + k.  NULL when out of
+ * memory. */
+static struct option *getopt_table(const struct cli_option *const *tables, size_t nt, char *shorts,
+				   size_t size)
+{
+	size_t count = 0, k = 0, sn = 1;
+	struct option *lo;
+
+	for (size_t i = 0; i < nt; i++)
+		for (const struct cli_option *o = tables[i]; o && o->name; o++)
+			count++;
+	lo = calloc(count + 1, sizeof *lo);
+	if (!lo)
+		return NULL;
+	shorts[0] = ':';
+	for (size_t i = 0; i < nt; i++) {
+		for (const struct cli_option *o = tables[i]; o && o->name; o++, k++) {
+			lo[k].name = o->name;
+			lo[k].has_arg = o->arg ? required_argument : no_argument;
+			lo[k].val = 1000 + (int)k;
+			if (o->short_name && sn + 3 < size) {
+				shorts[sn++] = (char)o->short_name;
+				if (o->arg)
+					shorts[sn++] = ':';
+			}
+		}
+	}
+	shorts[sn] = '\0';
+	return lo;
+}
+
+/* The option getopt_long returned as `ch`; NULL after the usage error
+ * in *status. */
+static const struct cli_option *option_found(const struct cli_option *const *tables, size_t nt,
+					     int ch, char **argv, int *status)
+{
+	size_t pos = 0;
+
+	if (ch == '?') {
+		*status = optopt ? cli_usage("invalid option -- '%c'", optopt) :
+				   cli_usage("unrecognized option '%s'", argv[optind - 1]);
+		return NULL;
+	}
+	if (ch == ':') {
+		*status = optopt && optopt < 1000 ?
+				  cli_usage("option requires an argument -- '%c'", optopt) :
+				  cli_usage("option '%s' requires an argument", argv[optind - 1]);
+		return NULL;
+	}
+	for (size_t i = 0; i < nt; i++)
+		for (const struct cli_option *o = tables[i]; o && o->name; o++, pos++)
+			if ((ch >= 1000 && (int)pos == ch - 1000) || (ch < 1000 && o->short_name == ch))
+				return o;
+	*status = cli_usage("unrecognized option");
+	return NULL;
+}
+
+/* What the options say together, once all are read: 0, or the exit
+ * status after a message. */
+static int options_done(struct cli_common *c)
+{
+	const char *v = getenv("CHAINKIT_THREADS");
+	unsigned long n;
+
+	if (c->quiet && c->verbose)
+		return cli_usage("--quiet and --verbose cannot be used together");
+	/* CHAINKIT_THREADS: how many threads decode certificates and
+	 * verify signatures (the results do not depend on it).  Unset or
+	 * empty: one per online processor. */
+	if (v && *v) {
+		if (!cli_parse_uint(v, 1, 64, &n))
+			return cli_usage("CHAINKIT_THREADS takes a number from 1 to 64, not '%s'", v);
+		c->threads = (unsigned)n;
+	}
+	if (c->ncrl_files && c->validate.revocation == CK_REVOCATION_OFF)
+		c->validate.revocation = CK_REVOCATION_CRL; /* giving CRLs asks for them to be used */
+	if (c->validate.require_revocation && c->validate.revocation == CK_REVOCATION_OFF)
+		return cli_usage("--require-revocation needs --revocation crl, ocsp, all or --crl-file");
+	return resolve_password(c);
+}
+
+bool cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_common *c,
+	       cli_tool_opt tool_opt, void *ctx, int *first, int *status)
 {
 	const struct cli_option *tables[10];
-	size_t nt = tables_for(t, tables), count = 0, k = 0;
+	size_t nt = tables_for(t, tables);
 	struct option *lo;
-	char shorts[128] = ":";
-	size_t sn = 1;
+	char shorts[128];
 	int ch, idx;
 
 	cli_progname = t->name;
 	memset(c, 0, sizeof *c);
+	c->format = ck_emitter_find("text");
 	set_nagios(t, nagios_asked(t, argc, argv));
 	/* Passwords and private keys will be in memory: no core dump of
 	 * them, and no other process of the user may read this one's
@@ -1285,63 +1497,36 @@ void cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_commo
 	/* documents can be megabytes: write them in large blocks */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	set_color(c, "auto");
-	for (size_t i = 0; i < nt; i++)
-		for (const struct cli_option *o = tables[i]; o && o->name; o++)
-			count++;
-	lo = calloc(count + 1, sizeof *lo);
-	if (!lo)
-		exit(CLI_EXIT_INTERNAL);
-	for (size_t i = 0; i < nt; i++) {
-		for (const struct cli_option *o = tables[i]; o && o->name; o++) {
-			lo[k].name = o->name;
-			lo[k].has_arg = o->arg ? required_argument : no_argument;
-			lo[k].flag = NULL;
-			lo[k].val = 1000 + (int)k;
-			if (o->short_name && sn + 3 < sizeof shorts) {
-				shorts[sn++] = (char)o->short_name;
-				if (o->arg)
-					shorts[sn++] = ':';
-			}
-			k++;
-		}
+	set_color(c, 0);
+	*status = 0;
+	lo = getopt_table(tables, nt, shorts, sizeof shorts);
+	if (!lo) {
+		cli_msg(NULL, "out of memory");
+		*status = CLI_EXIT_INTERNAL;
+		return false;
 	}
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, shorts, lo, &idx)) != -1) {
-		const struct cli_option *found = NULL;
-		size_t pos = 0;
-		if (ch == '?') {
-			if (optopt)
-				cli_usage("invalid option -- '%c'", optopt);
-			cli_usage("unrecognized option '%s'", argv[optind - 1]);
-		}
-		if (ch == ':') {
-			if (optopt && optopt < 1000)
-				cli_usage("option requires an argument -- '%c'", optopt);
-			cli_usage("option '%s' requires an argument", argv[optind - 1]);
-		}
-		for (size_t i = 0; i < nt && !found; i++)
-			for (const struct cli_option *o = tables[i]; o && o->name && !found; o++, pos++)
-				if ((ch >= 1000 && (int)pos == ch - 1000) || (ch < 1000 && o->short_name == ch))
-					found = o;
-		if (!found)
-			cli_usage("unrecognized option");
-		if (found->id >= CLI_TOOL_OPTION)
-			tool_opt(found->id, optarg, ctx);
-		else
-			common_option(c, t, found->id, optarg);
+	while (!*status && (ch = getopt_long(argc, argv, shorts, lo, &idx)) != -1) {
+		const struct cli_option *o = option_found(tables, nt, ch, argv, status);
+		struct cli_arg a;
+
+		if (!o || (*status = parse_arg(o, optarg, &a)))
+			break;
+		if (o->id >= CLI_OPT_CONNECT_TIMEOUT && o->id <= CLI_OPT_RESOLVE)
+			network_given(c, o);
+		*status = o->id >= CLI_TOOL_OPTION ? tool_opt(o->id, &a, ctx) : common_option(c, t, o->id, &a);
 	}
 	free(lo);
-	set_nagios(t, c->format == CLI_FORMAT_NAGIOS);
-	if (c->quiet && c->verbose)
-		cli_usage("--quiet and --verbose cannot be used together");
-	threads_from_env(c);
-	if (c->ncrl_files && c->validate.revocation == CK_REVOCATION_OFF)
-		c->validate.revocation = CK_REVOCATION_CRL; /* giving CRLs asks for them to be used */
-	if (c->validate.require_revocation && c->validate.revocation == CK_REVOCATION_OFF)
-		cli_usage("--require-revocation needs --revocation crl, ocsp, all or --crl-file");
-	resolve_password(c);
+	if (*status < 0) { /* --help, --version */
+		*status = 0;
+		return false;
+	}
+	if (!*status) {
+		set_nagios(t, c->format->plugin);
+		*status = options_done(c);
+	}
 	*first = optind;
+	return !*status;
 }
 
 /* ---------------------------------------------------------------- */
@@ -1384,7 +1569,7 @@ struct ck_text_opts cli_text_opts(const struct cli_common *c)
 
 const struct ck_emitter_ops *cli_format_ops(const struct cli_common *c)
 {
-	return ck_emitter_find(format_names[c->format]);
+	return c->format;
 }
 
 struct cli_output *cli_output_begin(struct cli_common *c, const struct ck_emit_view *view, bool many)
@@ -1459,7 +1644,7 @@ int cli_output_end(struct cli_output *o, const json_t *end, const struct ck_emit
 		return CLI_EXIT_INTERNAL;
 	gathered = !ck_emitter_failed(o->e);
 	ok = ck_emit_end(o->e, end, x);
-	if (nagios_status && o->e->ops == ck_emitter_find("nagios")) {
+	if (nagios_status && o->e->ops->plugin) {
 		if (!gathered) {
 			cli_msg(NULL, "out of memory");
 			*nagios_status = cli_nagios_unknown();

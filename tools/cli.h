@@ -75,10 +75,33 @@ enum cli_common_id {
 
 /* The network group's ids (CLI_WITH_NETWORK), apart from the others. */
 enum cli_network_id {
-	CLI_OPT_ALLOW_ADDRESS = 90,
+	CLI_OPT_CONNECT_TIMEOUT = 90,
+	CLI_OPT_TIMEOUT,
+	CLI_OPT_PROXY,
+	CLI_OPT_NO_PROXY,
+	CLI_OPT_ALLOW_ADDRESS,
 	CLI_OPT_DENY_ADDRESS,
 	CLI_OPT_RESOLVE,
 };
+
+/* What an option's argument is.  cli_parse() reads it with the one
+ * function for its type, refuses it with the one message for its type
+ * ("--OPTION takes ..., not 'ARG'") and hands it over parsed (struct
+ * cli_arg), so that no tool parses a number or a duration itself. */
+enum cli_arg_type {
+	CLI_ARG_TEXT,    /* as given (a flag when `arg` is NULL) */
+	CLI_ARG_PATH,    /* a file or directory name, as given */
+	CLI_ARG_COUNT,   /* a whole number in [min, max]: .n */
+	CLI_ARG_SIZE,    /* bytes, K, M or G suffix, 1 or more: .size */
+	CLI_ARG_SECONDS, /* fractions allowed, 0.001 to 3600: .ms */
+	CLI_ARG_TIME,    /* RFC 3339 or YYYY-MM-DD (cli_parse_time): .time */
+	CLI_ARG_ENUM,    /* one of `names`: .index */
+};
+
+/* An option table names only the fields an option needs: a flag is
+ * { name, short, NULL, help, id }, the type's fields follow when it
+ * has one (the rest are 0, as C wants; -Wextra would ask for them all). */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 struct cli_option {
 	const char *name;     /* long name, without "--" */
@@ -86,6 +109,24 @@ struct cli_option {
 	const char *arg;      /* argument name ("FILE"), NULL for a flag */
 	const char *help;
 	int id;
+	enum cli_arg_type type;
+	unsigned long min, max;   /* CLI_ARG_COUNT's range */
+	const char *unit;         /* CLI_ARG_COUNT: "a number of UNIT from ..." */
+	const char *const *names; /* CLI_ARG_ENUM: NULL-terminated */
+	/* what the refusal says the option takes, when the type's phrase
+	 * ("a number from MIN to MAX", "seconds from 0.001 to 3600", ...)
+	 * does not say it well */
+	const char *takes;
+};
+
+/* An option's argument, parsed as its type says. */
+struct cli_arg {
+	const char *s;        /* as given; NULL for a flag */
+	unsigned long n;      /* CLI_ARG_COUNT */
+	size_t size;          /* CLI_ARG_SIZE */
+	unsigned ms;          /* CLI_ARG_SECONDS */
+	time_t time;          /* CLI_ARG_TIME */
+	size_t index;         /* CLI_ARG_ENUM */
 };
 
 /* Groups of common options a tool can take. */
@@ -98,7 +139,8 @@ enum {
 	CLI_WITH_ALL = 0x1f,
 	/* --profile, --policy..., --max-depth, --crl-file, --revocation */
 	CLI_WITH_VALIDATION = 1 << 5,
-	/* --allow-address, --deny-address, --resolve (see cli_net_rules) */
+	/* --connect-timeout, --timeout, --proxy, --no-proxy, --allow-address,
+	 * --deny-address, --resolve (see cli_net_opts) */
 	CLI_WITH_NETWORK = 1 << 6,
 };
 
@@ -109,20 +151,19 @@ struct cli_tool {
 	const char *description;   /* paragraph(s) for --help, may be NULL */
 	const struct cli_option *options; /* tool's own, ending with {0} */
 	unsigned common;           /* CLI_WITH_* */
-	/* --format values beyond text, json and xml this tool takes:
-	 * CLI_FORMATS(CLI_FORMAT_OPENMETRICS) | ... ; 0: none */
-	unsigned extra_formats;
+	/* CLI_WITH_OUTPUT: the tool's view; --format takes the back-ends
+	 * of libcore/emit.c that are formats of standard output and that
+	 * the view offers (ck_emitter_offered), in the table's order */
+	const struct ck_emit_view *view;
+	/* CLI_WITH_NETWORK: what the network options are for, as "with
+	 * --network: " before their help (NULL: always), and the help of
+	 * --timeout when it is not the group's */
+	const char *network_when;
+	const char *timeout_help;
 };
-
-enum cli_format {
-	CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_XML,
-	/* only for tools that name them in extra_formats */
-	CLI_FORMAT_OPENMETRICS, CLI_FORMAT_NAGIOS,
-};
-#define CLI_FORMATS(f) (1u << (f))
 
 struct cli_common {
-	enum cli_format format;
+	const struct ck_emitter_ops *format; /* --format; text unless given */
 	bool quiet, verbose, color;
 	/* passwords */
 	const char *password_file, *password_env, *password_arg;
@@ -144,8 +185,13 @@ struct cli_common {
 	size_t nallow, ndeny;
 	const char **resolve;       /* NULL-terminated */
 	size_t nresolve;
-	const char *net_option;     /* the first of them given, for a usage
-				       error where they need another option */
+	const char *net_option;     /* the name of the first of them given,
+				       for cli_net_check */
+	/* network: the timeouts (0: libcore's defaults) and the proxy */
+	unsigned connect_timeout_ms, timeout_ms;
+	const char *proxy;
+	bool no_proxy;
+	const char *http_option;    /* the name of the first of these given */
 	/* validation: what a chain must pass (policies and CRL files
 	 * point into argv) */
 	struct ck_validate_opts validate;
@@ -162,21 +208,34 @@ struct cli_common {
 /* The running tool's name, for messages. */
 extern const char *cli_progname;
 
-/* Parse argv.  Tool options are passed to `tool_opt` (returns 0, or
- * exits via cli_usage()).  On return *first_operand is optind.
- * Handles --help and --version itself (exits 0).  First of all, makes
- * the process non-dumpable (PR_SET_DUMPABLE 0): no core file, no other
- * process of the user reading its memory, while secrets are in it. */
-void cli_parse(const struct cli_tool *tool, int argc, char **argv, struct cli_common *c,
-	       int (*tool_opt)(int id, const char *arg, void *ctx), void *ctx,
-	       int *first_operand);
+/* A tool's own options, each with its argument parsed as its type says
+ * (`a` borrowed): 0, or the exit status to end with after a message
+ * (cli_usage). */
+typedef int (*cli_tool_opt)(int id, const struct cli_arg *a, void *ctx);
+
+/* Parse argv.  Tool options are passed to `tool_opt`.  true: go on, with
+ * *first_operand optind.  false: end now with *status (the caller
+ * returns cli_finish(c, *status)): after --help or --version (0), a
+ * usage error (2, or 3 with --format nagios), a password that could
+ * not be read (its status).  First of all, makes the process
+ * non-dumpable (PR_SET_DUMPABLE 0): no core file, no other process of
+ * the user reading its memory, while secrets are in it. */
+bool cli_parse(const struct cli_tool *tool, int argc, char **argv, struct cli_common *c,
+	       cli_tool_opt tool_opt, void *ctx, int *first_operand, int *status);
 
 /* Print --help. */
 void cli_help(const struct cli_tool *tool, FILE *out);
 
-/* "tool: message" + "Try 'tool --help'..." on stderr, exit 2; with
- * --format nagios, also "TOOL UNKNOWN - message" on stdout, exit 3. */
-__attribute__((noreturn, format(printf, 1, 2))) void cli_usage(const char *fmt, ...);
+/* "tool: message" + "Try 'tool --help'..." on stderr; returns the exit
+ * status for it, 2, or with --format nagios 3 after "TOOL UNKNOWN -
+ * message" on stdout. */
+__attribute__((warn_unused_result, format(printf, 1, 2))) int cli_usage(const char *fmt, ...);
+
+/* Whether the exit status is the plugin API's (--format nagios). */
+bool cli_plugin_status(const struct cli_common *c);
+
+/* Whether the output is text (no --format, or --format text). */
+bool cli_format_text(const struct cli_common *c);
 
 /* With --format nagios, for a run that ends before its status line:
  * writes "TOOL UNKNOWN - " and the last message cli_msg() printed (or
@@ -236,7 +295,7 @@ char *cli_new_password(const char *file, const char *env, bool allow_empty, bool
 		       const char *what, int *status);
 
 /* Load the trust stores the options ask for (system unless
- * --no-system-trust, --ca-file, --ca-dir).  Exits with a message on
+ * --no-system-trust, --ca-file, --ca-dir).  NULL after a message on
  * error (returns the exit status via *status, NULL trust). */
 struct ck_trust *cli_load_trust(struct cli_common *c, int *status);
 
@@ -259,7 +318,8 @@ bool cli_parse_time(const char *s, time_t *out);
 bool cli_parse_size(const char *s, size_t *out);
 
 /* Parse seconds, fractions allowed, from 0.001 to 3600, into
- * milliseconds.  false if invalid. */
+ * milliseconds.  false if invalid.  (CLI_ARG_SECONDS; aiaserve's
+ * --fault delay=SECONDS.) */
 bool cli_parse_seconds(const char *s, unsigned *ms);
 
 /* The environment's part of the network options, as curl takes it: the
@@ -269,10 +329,16 @@ bool cli_parse_seconds(const char *s, unsigned *ms);
  * them; `no_proxy` (--no-proxy) drops them. */
 void cli_net_env(struct ck_net_opts *n, const char *proxy, bool no_proxy);
 
-/* The network group's part of the network options: the address ranges
- * (--allow-address, --deny-address) and the names (--resolve), borrowed
- * from `c`. */
-void cli_net_rules(const struct cli_common *c, struct ck_net_opts *n);
+/* The network group's options given together: 0, or the exit status
+ * after a usage error: one was given and the tool does not go online
+ * (!used: "--timeout needs `needs`"), or --proxy with --no-proxy. */
+int cli_net_check(const struct cli_common *c, bool used, const char *needs);
+
+/* The network group's options into `n`: the timeouts, the proxies
+ * (cli_net_env with --proxy, --no-proxy), the address ranges
+ * (--allow-address, --deny-address) and the names (--resolve),
+ * borrowed from `c`. */
+void cli_net_opts(const struct cli_common *c, struct ck_net_opts *n);
 
 /* Parse a non-negative integer in [min, max]. */
 bool cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);

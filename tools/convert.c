@@ -19,79 +19,81 @@ void conv_opts_init(struct conv_opts *o)
 	o->p12.profile = CK_P12_MODERN;
 }
 
-bool conv_option(struct conv_opts *o, int id, const char *arg)
+int conv_option(struct conv_opts *o, int id, const struct cli_arg *a)
 {
+	const char *arg = a->s;
+
 	switch (id) {
 	case CONV_OPT_OUTPUT:
 		if (!*arg)
-			cli_usage("-o needs a file name ('-' for standard output)");
+			return cli_usage("-o needs a file name ('-' for standard output)");
 		o->output = arg;
-		return true;
+		return 0;
 	case CONV_OPT_FORCE:
 		o->force = true;
-		return true;
+		return 0;
 	case CONV_OPT_OUT_PASSWORD_FILE:
 		o->out_password_file = arg;
-		return true;
+		return 0;
 	case CONV_OPT_OUT_PASSWORD_ENV:
 		o->out_password_env = arg;
-		return true;
+		return 0;
 	case CONV_OPT_EMPTY_PASSWORD:
 		o->empty_password = true;
-		return true;
+		return 0;
 	case CONV_OPT_PROFILE:
 		if (!ck_p12_profile_parse(arg, &o->p12.profile))
-			cli_usage("--profile takes modern, legacy or openssl1, not '%s'", arg);
+			return cli_usage("--profile takes modern, legacy or openssl1, not '%s'", arg);
 		o->p12_given = true;
-		return true;
+		return 0;
 	case CONV_OPT_ITERATIONS:
-		if (!cli_parse_uint(arg, 1, CK_P12_MAX_ITERATIONS, &o->p12.iterations))
-			cli_usage("--iterations takes a number from 1 to %lu, not '%s'",
-				  CK_P12_MAX_ITERATIONS, arg);
+		o->p12.iterations = a->n;
 		o->p12_given = true;
-		return true;
+		return 0;
 	case CONV_OPT_NAME:
 		if (!*arg) /* an empty friendlyName: keytool shows an empty alias */
-			cli_usage("--name needs a name");
+			return cli_usage("--name needs a name");
 		o->p12.friendly_name = arg;
 		o->p12_given = true;
-		return true;
+		return 0;
 	case CONV_OPT_QUIET:
 		o->quiet = true;
-		return true;
+		return 0;
 	case CONV_OPT_ALIAS:
 		if (!*arg)
-			cli_usage("--alias needs a name");
+			return cli_usage("--alias needs a name");
 		o->alias = arg;
-		return true;
+		return 0;
 	default:
-		return false;
+		return -1;
 	}
 }
 
-void conv_check(const struct conv_opts *o, bool pkcs12, bool new_password)
+int conv_check(const struct conv_opts *o, bool pkcs12, bool new_password)
 {
 	if (o->out_password_file && o->out_password_env)
-		cli_usage("use only one of --out-password-file and --out-password-env");
+		return cli_usage("use only one of --out-password-file and --out-password-env");
 	if (o->empty_password && (o->out_password_file || o->out_password_env))
-		cli_usage("--empty-password cannot be used with --out-password-file or --out-password-env");
+		return cli_usage("--empty-password cannot be used with --out-password-file or --out-password-env");
 	if (!new_password && (o->out_password_file || o->out_password_env))
-		cli_usage("--out-password-file and --out-password-env are for PKCS#12 output or --encrypt-key");
+		return cli_usage("--out-password-file and --out-password-env are for PKCS#12 output or --encrypt-key");
 	if (new_password && o->out_password_env && !getenv(o->out_password_env))
-		cli_usage("environment variable %s is not set", o->out_password_env);
+		return cli_usage("environment variable %s is not set", o->out_password_env);
 	if (o->empty_password && !pkcs12)
-		cli_usage("--empty-password is for PKCS#12 output");
+		return cli_usage("--empty-password is for PKCS#12 output");
 	if (o->p12_given && !pkcs12)
-		cli_usage("--profile, --iterations and --name are for PKCS#12 output");
+		return cli_usage("--profile, --iterations and --name are for PKCS#12 output");
 	if (o->p12.profile == CK_P12_MODERN && o->p12.iterations &&
 	    o->p12.iterations < CK_P12_MODERN_MIN_ITERATIONS)
-		cli_usage("--profile modern needs at least %d iterations", CK_P12_MODERN_MIN_ITERATIONS);
+		return cli_usage("--profile modern needs at least %d iterations", CK_P12_MODERN_MIN_ITERATIONS);
+	return 0;
 }
 
-void conv_check_binary_stdout(const struct conv_opts *o)
+int conv_check_binary_stdout(const struct conv_opts *o)
 {
 	if (strcmp(o->output, "-") == 0 && isatty(STDOUT_FILENO))
-		cli_usage("refusing to write binary data to a terminal; use -o FILE");
+		return cli_usage("refusing to write binary data to a terminal; use -o FILE");
+	return 0;
 }
 
 /* The same key given twice (a combined PEM and --key, or one key file

@@ -25,7 +25,7 @@ enum conv_option_id {
 
 /* Option table rows, for the tools' tables. */
 #define CONV_OPTIONS_OUTPUT \
-	{ "output", 'o', "FILE", "write to FILE ('-', the default: standard output)", CONV_OPT_OUTPUT }, \
+	{ "output", 'o', "FILE", "write to FILE ('-', the default: standard output)", CONV_OPT_OUTPUT, CLI_ARG_PATH }, \
 	{ "force", 0, NULL, "replace output files that exist, or write into a FIFO or device there", CONV_OPT_FORCE }
 #define CONV_OPTIONS_NEW_PASSWORD(what) \
 	{ "out-password-file", 0, "FILE", "read the password for " what " from the first line of FILE", \
@@ -37,7 +37,8 @@ enum conv_option_id {
 	  CONV_OPT_EMPTY_PASSWORD }
 #define CONV_OPTIONS_PKCS12 \
 	{ "profile", 0, "PROFILE", "PKCS#12 algorithms: modern (default), legacy or openssl1", CONV_OPT_PROFILE }, \
-	{ "iterations", 0, "N", "key derivation and MAC iterations (default 2048)", CONV_OPT_ITERATIONS }, \
+	{ "iterations", 0, "N", "key derivation and MAC iterations (default 2048)", CONV_OPT_ITERATIONS, \
+	  CLI_ARG_COUNT, 1, CK_P12_MAX_ITERATIONS }, \
 	{ "name", 0, "NAME", "friendly name of the key and its certificate", CONV_OPT_NAME }
 #define CONV_OPTIONS_ALIAS \
 	{ "alias", 0, "NAME", "take only the private key named NAME (its keystore alias or PKCS#12 friendly name)", \
@@ -58,17 +59,18 @@ struct conv_opts {
 
 void conv_opts_init(struct conv_opts *o);
 
-/* Handle a CONV_OPT_* option; false if `id` is not one.  Bad values
- * exit through cli_usage(). */
-bool conv_option(struct conv_opts *o, int id, const char *arg);
+/* Handle a CONV_OPT_* option: 0, the exit status after a usage error,
+ * or -1 if `id` is not one. */
+int conv_option(struct conv_opts *o, int id, const struct cli_arg *a);
 
 /* Usage checks after parsing (password options that exclude each other,
  * --iterations against the profile).  `pkcs12` is whether a PKCS#12 file
- * will be written; `new_password` whether anything needs a new password. */
-void conv_check(const struct conv_opts *o, bool pkcs12, bool new_password);
+ * will be written; `new_password` whether anything needs a new password.
+ * 0, or the exit status after the usage error. */
+int conv_check(const struct conv_opts *o, bool pkcs12, bool new_password);
 
 /* Refuse to write binary data to a terminal (usage error). */
-void conv_check_binary_stdout(const struct conv_opts *o);
+int conv_check_binary_stdout(const struct conv_opts *o);
 
 /* Load every path (the same password options for all) and merge them
  * into one bundle named after the first; a key given twice is kept once.  NULL after printing the error,

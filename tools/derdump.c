@@ -23,9 +23,12 @@ static const struct cli_option options[] = {
 	{ "type", 0, "TYPE", "name the fields as TYPE (auto, Certificate, PFX, ...; see derdump(1))", OPT_TYPE },
 	{ "strict-der", 0, NULL, "list every DER rule broken (exit status 1 if any)", OPT_STRICT },
 	{ "no-nested", 0, NULL, "do not show DER inside OCTET and BIT STRINGs (still checked)", OPT_NO_NESTED },
-	{ "depth", 0, "N", "show N levels (deeper ones are still checked)", OPT_DEPTH },
-	{ "offset", 0, "N", "start at byte N of the DER", OPT_OFFSET },
-	{ "length", 0, "N", "show N bytes from --offset", OPT_LENGTH },
+	{ "depth", 0, "N", "show N levels (deeper ones are still checked)", OPT_DEPTH,
+	  CLI_ARG_COUNT, 1, 100000, .takes = "a number of levels from 1" },
+	{ "offset", 0, "N", "start at byte N of the DER", OPT_OFFSET,
+	  CLI_ARG_COUNT, 0, (unsigned long)(SIZE_MAX >> 1), .takes = "a byte offset (0 or more)" },
+	{ "length", 0, "N", "show N bytes from --offset", OPT_LENGTH,
+	  CLI_ARG_COUNT, 1, (unsigned long)(SIZE_MAX >> 1), .takes = "a number of bytes (1 or more)" },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -39,6 +42,7 @@ static const struct cli_tool tool = {
 		"too.  Malformed input: what decodes is shown, then the byte and the reason.",
 	.options = options,
 	.common = CLI_WITH_OUTPUT | CLI_WITH_INPUT,
+	.view = &ck_view_derdump,
 };
 
 struct opts {
@@ -50,11 +54,11 @@ struct opts {
 	bool has_offset, has_length;
 };
 
-static int tool_option(int id, const char *arg, void *ctx)
+static int tool_option(int id, const struct cli_arg *a, void *ctx)
 {
 	struct opts *o = ctx;
+	const char *arg = a->s;
 	const char *const *types = ck_schema_types();
-	unsigned long v;
 
 	switch (id) {
 	case OPT_TYPE:
@@ -69,7 +73,7 @@ static int tool_option(int id, const char *arg, void *ctx)
 			char list[512] = "";
 			for (size_t i = 0; types[i]; i++)
 				snprintf(list + strlen(list), sizeof list - strlen(list), ", %s", types[i]);
-			cli_usage("--type takes auto%s; not '%s'", list, arg);
+			return cli_usage("--type takes auto%s; not '%s'", list, arg);
 		}
 		break;
 	case OPT_STRICT:
@@ -79,20 +83,14 @@ static int tool_option(int id, const char *arg, void *ctx)
 		o->no_nested = true;
 		break;
 	case OPT_DEPTH:
-		if (!cli_parse_uint(arg, 1, 100000, &v))
-			cli_usage("--depth takes a number of levels from 1, not '%s'", arg);
-		o->depth = (unsigned)v;
+		o->depth = (unsigned)a->n;
 		break;
 	case OPT_OFFSET:
-		if (!cli_parse_uint(arg, 0, (unsigned long)SIZE_MAX >> 1, &v))
-			cli_usage("--offset takes a byte offset (0 or more), not '%s'", arg);
-		o->offset = v;
+		o->offset = a->n;
 		o->has_offset = true;
 		break;
 	case OPT_LENGTH:
-		if (!cli_parse_uint(arg, 1, (unsigned long)SIZE_MAX >> 1, &v))
-			cli_usage("--length takes a number of bytes (1 or more), not '%s'", arg);
-		o->length = v;
+		o->length = a->n;
 		o->has_length = true;
 		break;
 	}
@@ -314,9 +312,10 @@ int main(int argc, char **argv)
 	struct cli_output *out;
 	int first, status = CLI_EXIT_OK, input_status = 0;
 
-	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+	if (!cli_parse(&tool, argc, argv, &c, tool_option, &o, &first, &status))
+		return cli_finish(&c, status);
 	if (first >= argc)
-		cli_usage("no input file (use '-' for standard input)");
+		return cli_finish(&c, cli_usage("no input file (use '-' for standard input)"));
 	if (o.has_length && !o.has_offset)
 		o.has_offset = true; /* from byte 0 */
 	out = cli_output_begin(&c, &ck_view_derdump, argc - first > 1);

@@ -33,19 +33,29 @@ enum {
 	OPT_NO_PROXY,
 };
 
+/* --send's values, in enum send_mode's order */
+enum send_mode { SEND_AUTO, SEND_LEAF, SEND_CHAIN };
+static const char *const send_names[] = { "auto", "leaf", "chain", NULL };
+
+/* the timeouts' refusal says more than the seconds type's */
+#define SECONDS_TAKES "a number of seconds from 0.001 to 3600"
+
 static const struct cli_option options[] = {
-	{ "pfx", 0, "FILE", "client certificate, key and chain from a PKCS#12/PFX file", OPT_PFX },
-	{ "cert", 0, "FILE", "client certificate (and its chain) from FILE, in any format", OPT_CERT },
-	{ "key", 0, "FILE", "private key of --cert, when that file does not hold it", OPT_KEY },
-	{ "send", 0, "WHICH", "client certificates to send: auto (default: the file's), leaf, or chain (completed from --ca-file, without the root)", OPT_SEND },
+	{ "pfx", 0, "FILE", "client certificate, key and chain from a PKCS#12/PFX file", OPT_PFX, CLI_ARG_PATH },
+	{ "cert", 0, "FILE", "client certificate (and its chain) from FILE, in any format", OPT_CERT, CLI_ARG_PATH },
+	{ "key", 0, "FILE", "private key of --cert, when that file does not hold it", OPT_KEY, CLI_ARG_PATH },
+	{ "send", 0, "WHICH", "client certificates to send: auto (default: the file's), leaf, or chain (completed from --ca-file, without the root)", OPT_SEND,
+	  CLI_ARG_ENUM, .names = send_names },
 	{ "sni", 0, "NAME", "server name to send (default: the host, unless it is an IP address)", OPT_SNI },
 	{ "tls1.2", 0, NULL, "use TLS 1.2 only", OPT_TLS12 },
 	{ "tls1.3", 0, NULL, "use TLS 1.3 only", OPT_TLS13 },
-	{ "connect-timeout", 0, "SECONDS", "give up the name lookup, then connecting, after SECONDS each (default 10)", OPT_CONNECT_TIMEOUT },
-	{ "timeout", 0, "SECONDS", "give up the handshake, and each read after it, after SECONDS (default 30)", OPT_TIMEOUT },
+	{ "connect-timeout", 0, "SECONDS", "give up the name lookup, then connecting, after SECONDS each (default 10)", OPT_CONNECT_TIMEOUT,
+	  CLI_ARG_SECONDS, .takes = SECONDS_TAKES },
+	{ "timeout", 0, "SECONDS", "give up the handshake, and each read after it, after SECONDS (default 30)", OPT_TIMEOUT,
+	  CLI_ARG_SECONDS, .takes = SECONDS_TAKES },
 	{ "http-get", 0, "PATH", "after the handshake, send GET PATH and show the status line", OPT_HTTP_GET },
 	{ "alpn", 0, "LIST", "offer these ALPN protocols (comma-separated, e.g. h2,http/1.1)", OPT_ALPN },
-	{ "save-chain", 0, "FILE", "write the server's certificates, as sent, to FILE in PEM", OPT_SAVE_CHAIN },
+	{ "save-chain", 0, "FILE", "write the server's certificates, as sent, to FILE in PEM", OPT_SAVE_CHAIN, CLI_ARG_PATH },
 	{ "force", 0, NULL, "replace an existing --save-chain FILE", OPT_FORCE },
 	{ "starttls", 0, "PROTO", "ask for TLS in smtp, imap, pop3, ldap or postgres first (PORT defaults to its usual one)", OPT_STARTTLS },
 	{ "proxy", 0, "URL", "connect through this HTTP proxy (CONNECT)", OPT_PROXY },
@@ -65,10 +75,9 @@ static const struct cli_tool tool = {
 		"the alert the server sent or how it closed the connection, why, and what to do.",
 	.options = options,
 	.common = CLI_WITH_ALL,
+	.view = &ck_view_mtlsprobe,
 };
 
-enum send_mode { SEND_AUTO, SEND_LEAF, SEND_CHAIN };
-static const char *const send_names[] = { "auto", "leaf", "chain" };
 
 struct opts {
 	const char *pfx, *cert, *key, *sni, *http_path, *save_chain;
@@ -86,15 +95,6 @@ struct opts {
 	char *http_host;
 };
 
-static unsigned parse_seconds(const char *opt, const char *arg)
-{
-	char *end;
-	double v = strtod(arg, &end);
-	if (end == arg || *end || !(v > 0 && v <= 3600))
-		cli_usage("%s takes a number of seconds from 0.001 to 3600, not '%s'", opt, arg);
-	return v * 1000 < 1 ? 1 : (unsigned)(v * 1000 + 0.5);
-}
-
 static bool printable_word(const char *s)
 {
 	for (; *s; s++)
@@ -103,64 +103,69 @@ static bool printable_word(const char *s)
 	return true;
 }
 
-/* "h2,http/1.1" -> {"h2", "http/1.1", NULL}; each name 1 to 255
- * printable bytes, 64 at most. */
-static char **split_alpn(const char *arg)
+/* "h2,http/1.1" -> *out = {"h2", "http/1.1", NULL}; each name 1 to 255
+ * printable bytes, 64 at most.  0, or the exit status after a message. */
+static int split_alpn(const char *arg, char ***out)
 {
 	char **v = calloc(65, sizeof *v), *copy = strdup(arg), *save = NULL, *tok;
 	size_t n = 0;
+	int status = 0;
 
 	if (!v || !copy) {
 		cli_msg(NULL, "out of memory");
-		exit(CLI_EXIT_INTERNAL);
+		status = CLI_EXIT_INTERNAL;
+	} else if (!*arg || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,")) {
+		status = cli_usage("--alpn takes a comma-separated list of protocol names, not '%s'", arg);
 	}
-	if (!*arg || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
-		cli_usage("--alpn takes a comma-separated list of protocol names, not '%s'", arg);
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (n == 64 || strlen(tok) > 255 || !printable_word(tok))
-			cli_usage("--alpn takes up to 64 names of 1 to 255 characters without spaces, not '%s'", arg);
+	for (tok = status ? NULL : strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == 64 || strlen(tok) > 255 || !printable_word(tok)) {
+			status = cli_usage("--alpn takes up to 64 names of 1 to 255 characters without spaces, not '%s'",
+					   arg);
+			break;
+		}
 		v[n++] = tok;
 	}
-	return v;
+	if (status) {
+		free(copy);
+		free(v);
+		return status;
+	}
+	*out = v;
+	return 0;
 }
 
-static int tool_option(int id, const char *arg, void *ctx)
+static int tool_option(int id, const struct cli_arg *a, void *ctx)
 {
 	struct opts *o = ctx;
+	const char *arg = a->s;
 
 	switch (id) {
 	case OPT_PFX: o->pfx = arg; break;
 	case OPT_CERT: o->cert = arg; break;
 	case OPT_KEY: o->key = arg; break;
-	case OPT_SEND:
-		for (size_t i = 0; i < 3; i++)
-			if (!strcmp(arg, send_names[i])) {
-				o->send = (enum send_mode)i;
-				return 0;
-			}
-		cli_usage("--send takes auto, leaf or chain, not '%s'", arg);
+	case OPT_SEND: o->send = (enum send_mode)a->index; break;
 	case OPT_SNI:
 		if (!*arg || !printable_word(arg))
-			cli_usage("--sni takes a host name, not '%s'", arg);
+			return cli_usage("--sni takes a host name, not '%s'", arg);
 		o->sni = arg;
 		break;
 	case OPT_TLS12: o->tls12 = true; break;
 	case OPT_TLS13: o->tls13 = true; break;
-	case OPT_CONNECT_TIMEOUT: o->connect_timeout_ms = parse_seconds("--connect-timeout", arg); break;
-	case OPT_TIMEOUT: o->timeout_ms = parse_seconds("--timeout", arg); break;
+	case OPT_CONNECT_TIMEOUT: o->connect_timeout_ms = a->ms; break;
+	case OPT_TIMEOUT: o->timeout_ms = a->ms; break;
 	case OPT_SAVE_CHAIN:
 		if (!*arg || !strcmp(arg, "-"))
-			cli_usage("--save-chain needs a file name (the report goes to standard output)");
+			return cli_usage("--save-chain needs a file name (the report goes to standard output)");
 		o->save_chain = arg;
 		break;
 	case OPT_FORCE: o->force = true; break;
 	case OPT_STARTTLS:
 		if (!ck_starttls_parse(arg, &o->starttls))
-			cli_usage("--starttls takes smtp, imap, pop3, ldap or postgres, not '%s'", arg);
+			return cli_usage("--starttls takes smtp, imap, pop3, ldap or postgres, not '%s'", arg);
 		break;
 	case OPT_PROXY:
 		if (!*arg)
-			cli_usage("--proxy needs a URL");
+			return cli_usage("--proxy needs a URL");
 		o->proxy = arg;
 		break;
 	case OPT_NO_PROXY: o->no_proxy = true; break;
@@ -168,15 +173,21 @@ static int tool_option(int id, const char *arg, void *ctx)
 		if (o->alpn)
 			free(o->alpn[0]);
 		free(o->alpn);
-		o->alpn = split_alpn(arg);
-		break;
+		o->alpn = NULL;
+		return split_alpn(arg, &o->alpn);
 	case OPT_HTTP_GET:
 		if (arg[0] != '/' || !printable_word(arg))
-			cli_usage("--http-get takes a path that starts with '/' and has no spaces, not '%s'", arg);
+			return cli_usage("--http-get takes a path that starts with '/' and has no spaces, not '%s'", arg);
 		o->http_path = arg;
 		break;
 	}
 	return 0;
+}
+
+static int out_of_memory(void)
+{
+	cli_msg(NULL, "out of memory");
+	return CLI_EXIT_INTERNAL;
 }
 
 static bool is_ip(const char *host)
@@ -185,18 +196,19 @@ static bool is_ip(const char *host)
 	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
 }
 
-/* HOST, HOST:PORT, [V6], [V6]:PORT, or a bare IPv6 address. */
-static void parse_target(const char *arg, struct opts *o)
+/* HOST, HOST:PORT, [V6], [V6]:PORT, or a bare IPv6 address: 0, or the
+ * exit status after a message. */
+static int parse_target(const char *arg, struct opts *o)
 {
 	const char *colon, *port = o->starttls ? ck_starttls_port(o->starttls) : "443";
 	unsigned long v;
 
 	if (strstr(arg, "://"))
-		cli_usage("give HOST:PORT, not a URL: for https://HOST:PORT/PATH use HOST:PORT --http-get /PATH");
+		return cli_usage("give HOST:PORT, not a URL: for https://HOST:PORT/PATH use HOST:PORT --http-get /PATH");
 	if (arg[0] == '[') {
 		const char *close = strchr(arg, ']');
 		if (!close || (close[1] && close[1] != ':'))
-			cli_usage("'%s' is not HOST:PORT or [IPv6]:PORT", arg);
+			return cli_usage("'%s' is not HOST:PORT or [IPv6]:PORT", arg);
 		o->host = strndup(arg + 1, (size_t)(close - arg - 1));
 		if (close[1] == ':')
 			port = close + 2;
@@ -208,23 +220,22 @@ static void parse_target(const char *arg, struct opts *o)
 	} else {
 		o->host = strdup(arg);
 	}
-	if (!o->host) {
-		cli_msg(NULL, "out of memory");
-		exit(CLI_EXIT_INTERNAL);
-	}
+	if (!o->host)
+		return out_of_memory();
 	if (!*o->host || !printable_word(o->host))
-		cli_usage("'%s' does not name a host", arg);
+		return cli_usage("'%s' does not name a host", arg);
 	if (!cli_parse_uint(port, 1, 65535, &v))
-		cli_usage("the port must be a number from 1 to 65535, not '%s'", port);
+		return cli_usage("the port must be a number from 1 to 65535, not '%s'", port);
 	if (asprintf(&o->port, "%lu", v) < 0)
-		exit(CLI_EXIT_INTERNAL);
+		return out_of_memory();
+	return 0;
 }
 
 /* The proxy, as curl picks it for an https:// URL: --proxy, else
  * https_proxy (or HTTPS_PROXY, then all_proxy/ALL_PROXY) unless no_proxy
  * names the host.  STARTTLS protocols are not HTTPS: only --proxy takes
  * them through a proxy. */
-static void choose_proxy(struct opts *o)
+static int choose_proxy(struct opts *o)
 {
 	struct ck_net_opts n = { 0 };
 	char *url = NULL;
@@ -233,57 +244,70 @@ static void choose_proxy(struct opts *o)
 	cli_net_env(&n, o->proxy, o->no_proxy);
 	o->proxy = n.proxy;
 	if (o->proxy || o->no_proxy || o->starttls || !n.https_proxy)
-		return;
+		return 0;
 	if (asprintf(&url, "https://%s%s%s:%s/", v6 ? "[" : "", o->host, v6 ? "]" : "", o->port) < 0)
-		exit(CLI_EXIT_INTERNAL);
+		return out_of_memory();
 	if (!n.no_proxy || !ck_net_no_proxy(url, n.no_proxy))
 		o->proxy = n.https_proxy;
 	free(url);
+	return 0;
 }
 
-static void finish_options(struct opts *o, int argc, char **argv, int first)
+/* The options and the operand together, in the order the usage errors
+ * are reported. */
+static int options_usage(const struct opts *o, int argc, char **argv, int first)
+{
+	if (first >= argc)
+		return cli_usage("no server given (HOST[:PORT])");
+	if (argc - first > 1)
+		return cli_usage("one server at a time: '%s' is extra", argv[first + 1]);
+	if (o->pfx && o->cert)
+		return cli_usage("use --pfx or --cert, not both");
+	if (o->key && !o->cert)
+		return cli_usage("--key goes with --cert");
+	if (o->alpn && o->http_path)
+		return cli_usage("--http-get offers http/1.1 alone: use it without --alpn");
+	if (o->force && !o->save_chain)
+		return cli_usage("--force only applies to --save-chain");
+	if (o->tls12 && o->tls13)
+		return cli_usage("use --tls1.2 or --tls1.3, not both");
+	if (o->proxy && o->no_proxy)
+		return cli_usage("use only one of --proxy and --no-proxy");
+	if (o->starttls && o->http_path)
+		return cli_usage("--http-get speaks HTTPS: it does not go with --starttls");
+	if (o->send != SEND_AUTO && !o->pfx && !o->cert)
+		return cli_usage("--send needs a client certificate (--pfx or --cert)");
+	return 0;
+}
+
+/* 0, or the exit status after a message. */
+static int finish_options(struct opts *o, int argc, char **argv, int first)
 {
 	const char *name;
 	bool v6;
+	int status;
 
-	if (first >= argc)
-		cli_usage("no server given (HOST[:PORT])");
-	if (argc - first > 1)
-		cli_usage("one server at a time: '%s' is extra", argv[first + 1]);
-	if (o->pfx && o->cert)
-		cli_usage("use --pfx or --cert, not both");
-	if (o->key && !o->cert)
-		cli_usage("--key goes with --cert");
-	if (o->alpn && o->http_path)
-		cli_usage("--http-get offers http/1.1 alone: use it without --alpn");
-	if (o->force && !o->save_chain)
-		cli_usage("--force only applies to --save-chain");
-	if (o->tls12 && o->tls13)
-		cli_usage("use --tls1.2 or --tls1.3, not both");
-	if (o->proxy && o->no_proxy)
-		cli_usage("use only one of --proxy and --no-proxy");
-	if (o->starttls && o->http_path)
-		cli_usage("--http-get speaks HTTPS: it does not go with --starttls");
+	if ((status = options_usage(o, argc, argv, first)) || (status = parse_target(argv[first], o)))
+		return status;
 	o->version = o->tls12 ? CK_TLS_V12 : o->tls13 ? CK_TLS_V13 : CK_TLS_ANY;
-	if (o->send != SEND_AUTO && !o->pfx && !o->cert)
-		cli_usage("--send needs a client certificate (--pfx or --cert)");
-	parse_target(argv[first], o);
 	if (o->sni && is_ip(o->sni))
-		cli_usage("--sni takes a host name; a server name cannot be an IP address");
+		return cli_usage("--sni takes a host name; a server name cannot be an IP address");
 	if (!o->sni && !is_ip(o->host))
 		o->sni = o->host;
 	if (!o->connect_timeout_ms)
 		o->connect_timeout_ms = CK_TLS_CONNECT_TIMEOUT_DEFAULT_MS;
 	if (!o->timeout_ms)
 		o->timeout_ms = CK_TLS_TIMEOUT_DEFAULT_MS;
-	choose_proxy(o);
+	if ((status = choose_proxy(o)))
+		return status;
 	if (gethostname(o->ehlo, sizeof o->ehlo - 1) < 0 || !strchr(o->ehlo, '.'))
 		snprintf(o->ehlo, sizeof o->ehlo, "localhost");
 	name = o->sni ? o->sni : o->host;
 	v6 = strchr(name, ':') != NULL;
 	if (asprintf(&o->http_host, "%s%s%s%s%s", v6 ? "[" : "", name, v6 ? "]" : "",
 		     strcmp(o->port, "443") ? ":" : "", strcmp(o->port, "443") ? o->port : "") < 0)
-		exit(CLI_EXIT_INTERNAL);
+		return out_of_memory();
+	return 0;
 }
 
 /* ---------------------------------------------------------------- */
@@ -607,8 +631,9 @@ int main(int argc, char **argv)
 	struct ck_error err;
 	int first, status = 0;
 
-	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
-	finish_options(&o, argc, argv, first);
+	if (!cli_parse(&tool, argc, argv, &c, tool_option, &o, &first, &status) ||
+	    (status = finish_options(&o, argc, argv, first)))
+		goto out;
 	ck_error_clear(&err);
 	if (o.save_chain) {
 		struct ck_write_opts wo = cli_write_opts(o.force, false);

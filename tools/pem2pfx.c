@@ -19,7 +19,7 @@ enum {
 #define DOTNET_ITERATION_LIMIT 300000UL
 
 static const struct cli_option options[] = {
-	{ "key", 0, "FILE", "the private key (if it is not in one of the FILEs)", OPT_KEY },
+	{ "key", 0, "FILE", "the private key (if it is not in one of the FILEs)", OPT_KEY, CLI_ARG_PATH },
 	{ "no-root", 0, NULL, "leave the self-signed root out", OPT_NO_ROOT },
 	{ "base64", 0, NULL, "write the PFX as one line of base64", OPT_BASE64 },
 	CONV_OPTIONS_ALIAS,
@@ -50,16 +50,18 @@ struct opts {
 	bool no_root, base64;
 };
 
-static int tool_option(int id, const char *arg, void *ctx)
+static int tool_option(int id, const struct cli_arg *a, void *ctx)
 {
 	struct opts *o = ctx;
+	const char *arg = a->s;
+	int status = conv_option(&o->conv, id, a);
 
-	if (conv_option(&o->conv, id, arg))
-		return 0;
+	if (status >= 0)
+		return status;
 	switch (id) {
 	case OPT_KEY:
 		if (!*arg)
-			cli_usage("--key needs a file name");
+			return cli_usage("--key needs a file name");
 		o->key = arg;
 		break;
 	case OPT_NO_ROOT: o->no_root = true; break;
@@ -160,12 +162,13 @@ int main(int argc, char **argv)
 	bool complete;
 
 	conv_opts_init(&o.conv);
-	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+	if (!cli_parse(&tool, argc, argv, &c, tool_option, &o, &first, &status))
+		return cli_finish(&c, status);
 	if (first >= argc)
-		cli_usage("no input file (use '-' for standard input)");
-	conv_check(&o.conv, true, true);
-	if (!o.base64)
-		conv_check_binary_stdout(&o.conv);
+		return cli_finish(&c, cli_usage("no input file (use '-' for standard input)"));
+	if ((status = conv_check(&o.conv, true, true)) ||
+	    (!o.base64 && (status = conv_check_binary_stdout(&o.conv))))
+		return cli_finish(&c, status);
 	/* before the work: a PFX with many iterations takes seconds */
 	if ((status = conv_out_open(&o.conv, true, &out)))
 		goto out;

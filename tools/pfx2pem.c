@@ -26,7 +26,8 @@ static const struct cli_option options[] = {
 	{ "chain-only", 0, NULL, "only the intermediates (and the root): no leaf, no key", OPT_CHAIN_ONLY },
 	{ "encrypt-key", 0, NULL, "encrypt the key (PKCS#8, AES-256-CBC, PBKDF2) with a new password", OPT_ENCRYPT_KEY },
 	{ "attributes", 0, NULL, "precede each block with its friendly name and local key id as comments", OPT_ATTRIBUTES },
-	{ "split", 0, "DIR", "write cert.pem, chain.pem, fullchain.pem, key.pem and root.pem into DIR", OPT_SPLIT },
+	{ "split", 0, "DIR", "write cert.pem, chain.pem, fullchain.pem, key.pem and root.pem into DIR", OPT_SPLIT,
+	  CLI_ARG_PATH },
 	CONV_OPTIONS_ALIAS,
 	CONV_OPTIONS_OUTPUT,
 	CONV_OPTIONS_NEW_PASSWORD("the key"),
@@ -53,14 +54,16 @@ struct opts {
 	const char *split;
 };
 
-static int tool_option(int id, const char *arg, void *ctx)
+static int tool_option(int id, const struct cli_arg *a, void *ctx)
 {
 	struct opts *o = ctx;
+	const char *arg = a->s;
+	int status;
 
 	if (id == CONV_OPT_OUTPUT)
 		o->output_given = true;
-	if (conv_option(&o->conv, id, arg))
-		return 0;
+	if ((status = conv_option(&o->conv, id, a)) >= 0)
+		return status;
 	switch (id) {
 	case OPT_NO_KEY: o->no_key = true; break;
 	case OPT_KEY_ONLY: o->key_only = true; break;
@@ -70,22 +73,23 @@ static int tool_option(int id, const char *arg, void *ctx)
 	case OPT_ATTRIBUTES: o->attributes = true; break;
 	case OPT_SPLIT:
 		if (!*arg)
-			cli_usage("--split needs a directory");
+			return cli_usage("--split needs a directory");
 		o->split = arg;
 		break;
 	}
 	return 0;
 }
 
-static void check_usage(const struct opts *o)
+/* 0, or the exit status after a usage error */
+static int check_usage(const struct opts *o)
 {
 	if (o->key_only && (o->no_key || o->chain_only || o->no_root))
-		cli_usage("--key-only cannot be used with --no-key, --chain-only or --no-root");
+		return cli_usage("--key-only cannot be used with --no-key, --chain-only or --no-root");
 	if (o->split && (o->output_given || o->key_only || o->chain_only))
-		cli_usage("--split cannot be used with -o, --key-only or --chain-only");
+		return cli_usage("--split cannot be used with -o, --key-only or --chain-only");
 	if (o->encrypt_key && (o->no_key || o->chain_only))
-		cli_usage("--encrypt-key cannot be used with --no-key or --chain-only");
-	conv_check(&o->conv, false, o->encrypt_key);
+		return cli_usage("--encrypt-key cannot be used with --no-key or --chain-only");
+	return conv_check(&o->conv, false, o->encrypt_key);
 }
 
 /* The key as PEM, encrypted when asked (the password is asked for once). */
@@ -255,10 +259,12 @@ int main(int argc, char **argv)
 	size_t corrupt = 0;
 
 	conv_opts_init(&o.conv);
-	cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
+	if (!cli_parse(&tool, argc, argv, &c, tool_option, &o, &first, &status))
+		return cli_finish(&c, status);
 	if (first >= argc)
-		cli_usage("no input file (use '-' for standard input)");
-	check_usage(&o);
+		return cli_finish(&c, cli_usage("no input file (use '-' for standard input)"));
+	if ((status = check_usage(&o)))
+		return cli_finish(&c, status);
 	b = conv_load(&c, argv + first, argc - first, &status, &corrupt);
 	if (b && (status = conv_select_alias(b, o.conv.alias, o.conv.quiet))) {
 		ck_bundle_free(b);

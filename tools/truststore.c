@@ -31,11 +31,15 @@ enum {
 
 #define OPTBIT(id) (1u << ((id) - CLI_TOOL_OPTION))
 
+static const char *const export_formats[] = { "pem", "der-dir", "p7b", "jks", "pkcs12", "hashed-dir", NULL };
+
 /* Entries are macros, not const structs: a const object is not a constant
  * expression in C, so clang refuses one in a static initializer. */
 #define OPT_STORE_ENTRY { "store", 0, "STORE", "check: a store to check against (repeatable; default: system, java, dotnet)", OPT_STORE }
-#define OPT_DAYS_ENTRY { "days", 0, "N", "expiring: report anchors expiring within N days (default 90)", OPT_DAYS }
-#define OPT_TO_ENTRY { "to", 0, "FORMAT", "export: pem, der-dir, p7b, jks, pkcs12 or hashed-dir", OPT_TO }
+#define OPT_DAYS_ENTRY { "days", 0, "N", "expiring: report anchors expiring within N days (default 90)", OPT_DAYS, \
+	CLI_ARG_COUNT, 0, 36500, .unit = "days" }
+#define OPT_TO_ENTRY { "to", 0, "FORMAT", "export: pem, der-dir, p7b, jks, pkcs12 or hashed-dir", OPT_TO, \
+	CLI_ARG_ENUM, .names = export_formats }
 #define OPT_OUTPUT_ENTRY { "output", 'o', "OUT", "export: the file (pem, p7b, jks, pkcs12) or directory (der-dir, hashed-dir) to write", OPT_OUTPUT }
 #define OPT_OUT_PASSWORD_ENV_ENTRY { "out-password-env", 0, "VAR", "export: the jks or pkcs12 password is in VAR (default: changeit)", OPT_OUT_PASSWORD_ENV }
 #define OPT_FORCE_ENTRY { "force", 0, NULL, "export: replace OUT if it exists, or write into a FIFO or device there", OPT_FORCE }
@@ -75,34 +79,29 @@ struct opts {
 	struct ck_trust_opts trust;
 };
 
-static int tool_option(int id, const char *arg, void *ctx)
+static int tool_option(int id, const struct cli_arg *a, void *ctx)
 {
 	struct opts *o = ctx;
+	const char *arg = a->s;
 	const char **n;
 
 	o->given |= OPTBIT(id);
 	switch (id) {
 	case OPT_STORE:
 		n = realloc(o->stores, (o->nstores + 2) * sizeof *n);
-		if (!n)
-			exit(CLI_EXIT_INTERNAL);
+		if (!n) {
+			cli_msg(NULL, "out of memory");
+			return CLI_EXIT_INTERNAL;
+		}
 		o->stores = n;
 		o->stores[o->nstores++] = arg;
 		o->stores[o->nstores] = NULL;
 		break;
-	case OPT_DAYS:
-		if (!cli_parse_uint(arg, 0, 36500, &o->days))
-			cli_usage("--days takes a number of days from 0 to 36500, not '%s'", arg);
-		break;
-	case OPT_TO:
-		if (strcmp(arg, "pem") && strcmp(arg, "der-dir") && strcmp(arg, "p7b") && strcmp(arg, "jks") &&
-		    strcmp(arg, "pkcs12") && strcmp(arg, "hashed-dir"))
-			cli_usage("--to takes pem, der-dir, p7b, jks, pkcs12 or hashed-dir, not '%s'", arg);
-		o->to = arg;
-		break;
+	case OPT_DAYS: o->days = a->n; break;
+	case OPT_TO: o->to = export_formats[a->index]; break;
 	case OPT_OUTPUT:
 		if (!*arg)
-			cli_usage("--output needs a file name");
+			return cli_usage("--output needs a file name");
 		o->output = arg;
 		break;
 	case OPT_FORCE:
@@ -111,7 +110,7 @@ static int tool_option(int id, const char *arg, void *ctx)
 	case OPT_OUT_PASSWORD_ENV:
 		o->out_password = getenv(arg);
 		if (!o->out_password)
-			cli_usage("environment variable %s is not set", arg);
+			return cli_usage("environment variable %s is not set", arg);
 		break;
 	}
 	return 0;
@@ -138,7 +137,7 @@ static int open_store(const char *spec, struct cli_common *c, struct opts *o,
 	o->trust.kdf_budget = c->kdf_budget;
 	rc = ck_trust_store_open(spec, &o->trust, out, &err);
 	if (rc == CK_E_USAGE)
-		cli_usage("%s", err.what);
+		return cli_usage("%s", err.what);
 	if (rc) {
 		if (!err.file[0])
 			ck_error_set_file(&err, spec);
@@ -217,9 +216,9 @@ static int run_find(struct cli_common *c, struct cli_output *out, char **args, i
 	int st;
 
 	if (n < 1)
-		cli_usage("find needs a PATTERN");
+		return cli_usage("find needs a PATTERN");
 	if (!*args[0])
-		cli_usage("the PATTERN is empty");
+		return cli_usage("the PATTERN is empty");
 	st = open_stores(args + 1, n - 1, c, ctx, &set);
 	if (st)
 		return st;
@@ -256,7 +255,7 @@ static int run_diff(struct cli_common *c, struct cli_output *out, char **args, i
 	int st;
 
 	if (n != 2)
-		cli_usage("diff needs two stores, STORE_A and STORE_B");
+		return cli_usage("diff needs two stores, STORE_A and STORE_B");
 	st = open_stores(args, 2, c, ctx, &set);
 	if (st)
 		return st;
@@ -366,7 +365,7 @@ static int run_check(struct cli_common *c, struct cli_output *out, char **args, 
 	int status = CLI_EXIT_OK, input_status = 0, st;
 
 	if (n < 1)
-		cli_usage("check needs a BUNDLE (use '-' for standard input)");
+		return cli_usage("check needs a BUNDLE (use '-' for standard input)");
 	st = check_stores(c, ctx, &set, &system);
 	if (st)
 		return st;
@@ -509,17 +508,17 @@ static int run_export(struct cli_common *c, struct cli_output *out, char **args,
 	int st;
 
 	if (n != 1)
-		cli_usage("export needs exactly one STORE");
+		return cli_usage("export needs exactly one STORE");
 	if (!o->to)
-		cli_usage("export needs --to pem, der-dir, p7b, jks, pkcs12 or hashed-dir");
+		return cli_usage("export needs --to pem, der-dir, p7b, jks, pkcs12 or hashed-dir");
 	if (!o->output)
-		cli_usage("export needs -o OUT");
+		return cli_usage("export needs -o OUT");
 	if (!strcmp(o->output, "-") && strstr(o->to, "-dir"))
-		cli_usage("a %s cannot go to standard output", o->to);
+		return cli_usage("a %s cannot go to standard output", o->to);
 	if (o->out_password && strcmp(o->to, "jks") && strcmp(o->to, "pkcs12"))
-		cli_usage("--out-password-env applies to --to jks and pkcs12 only");
-	if (!strcmp(o->output, "-") && c->format != CLI_FORMAT_TEXT)
-		cli_usage("with -o -, the certificates are the output: leave out --json and --xml");
+		return cli_usage("--out-password-env applies to --to jks and pkcs12 only");
+	if (!strcmp(o->output, "-") && !cli_format_text(c))
+		return cli_usage("with -o -, the certificates are the output: leave out --json and --xml");
 	st = open_store(args[0], c, o, &s);
 	if (st)
 		return st;
@@ -561,26 +560,26 @@ static const struct command commands[] = {
 	  { "truststore", "list [OPTION]... [STORE]...",
 	    "List the certificates of each STORE (default: system), one line each, with counts;\n"
 	    "expired ones are marked [expired].  A .NET store not made yet is said to be absent.",
-	    STORES_HELP, no_options, COMMON, 0 } },
+	    STORES_HELP, no_options, COMMON, &ck_view_truststore } },
 	{ "find", run_find, 0,
 	  { "truststore", "find [OPTION]... PATTERN [STORE]...",
 	    "Find the certificates whose subject contains PATTERN (any case), or whose SHA-256,\n"
 	    "SHA-1 or subject key identifier starts with PATTERN (6 or more hex digits, colons allowed).\n"
 	    "With -q nothing is printed: the exit status says whether anything matched (as grep -q).",
-	    STORES_HELP, no_options, COMMON, 0 } },
+	    STORES_HELP, no_options, COMMON, &ck_view_truststore } },
 	{ "check", run_check, OPTBIT(OPT_STORE),
 	  { "truststore", "check [OPTION]... BUNDLE... [--store STORE]...",
 	    "Say which stores anchor each BUNDLE's chain, through which root, and which of its\n"
 	    "intermediates each store's clients would find without the bundle.",
-	    STORES_HELP, check_options, COMMON, 0 } },
+	    STORES_HELP, check_options, COMMON, &ck_view_truststore } },
 	{ "diff", run_diff, 0,
 	  { "truststore", "diff [OPTION]... STORE_A STORE_B",
 	    "Show the certificates added, removed, and changed (same subject, another key or validity).",
-	    STORES_HELP, no_options, COMMON, 0 } },
+	    STORES_HELP, no_options, COMMON, &ck_view_truststore } },
 	{ "expiring", run_expiring, OPTBIT(OPT_DAYS),
 	  { "truststore", "expiring [OPTION]... [STORE]...",
 	    "List the certificates that expire within --days (default 90) of now or --at, or have expired.",
-	    STORES_HELP, expiring_options, COMMON, 0 } },
+	    STORES_HELP, expiring_options, COMMON, &ck_view_truststore } },
 	{ "export", run_export, OPTBIT(OPT_TO) | OPTBIT(OPT_OUTPUT) | OPTBIT(OPT_FORCE) | OPTBIT(OPT_OUT_PASSWORD_ENV),
 	  { "truststore", "export [OPTION]... STORE --to FORMAT -o OUT",
 	    "Write a store's certificates out: one PEM file (pem), a directory of DER files named\n"
@@ -589,7 +588,7 @@ static const struct command commands[] = {
 	    "-CApath directory (hashed-dir: PEM files named HASH.N as c_rehash names them).\n"
 	    "A jks or pkcs12 gets the password 'changeit' unless --out-password-env says.\n"
 	    "Nothing is overwritten without --force.",
-	    STORES_HELP, export_options, COMMON, 0 } },
+	    STORES_HELP, export_options, COMMON, &ck_view_truststore } },
 };
 
 static const struct cli_tool tool = {
@@ -608,6 +607,7 @@ static const struct cli_tool tool = {
 		"'truststore COMMAND --help' shows one command.\n\n" STORES_HELP,
 	.options = all_options,
 	.common = COMMON,
+	.view = &ck_view_truststore,
 };
 
 static const struct command *find_command(const char *name)
@@ -626,6 +626,48 @@ static const char *option_name(unsigned bit)
 	return "?";
 }
 
+/* The command and its options: NULL after --help or --version, or a
+ * usage error, with *status. */
+static const struct command *command_of(int argc, char **argv, struct cli_common *c,
+					struct opts *o, int *first, int *status)
+{
+	const struct command *cmd;
+
+	if (argc > 1 && argv[1][0] != '-') {
+		cmd = find_command(argv[1]);
+		if (!cmd) {
+			cli_progname = "truststore";
+			memset(c, 0, sizeof *c);
+			*status = cli_usage("unknown command '%s' (list, find, check, diff, expiring or export)",
+					    argv[1]);
+			return NULL;
+		}
+		if (!cli_parse(&cmd->tool, argc - 1, argv + 1, c, tool_option, o, first, status))
+			return NULL;
+		++*first; /* back to argv's numbering */
+		return cmd;
+	}
+	if (!cli_parse(&tool, argc, argv, c, tool_option, o, first, status))
+		return NULL;
+	if (*first >= argc) {
+		*status = cli_usage("no command (list, find, check, diff, expiring or export)");
+		return NULL;
+	}
+	cmd = find_command(argv[*first]);
+	if (!cmd) {
+		*status = cli_usage("unknown command '%s' (list, find, check, diff, expiring or export)",
+				    argv[*first]);
+		return NULL;
+	}
+	++*first;
+	for (unsigned bit = 1; bit; bit <<= 1)
+		if ((o->given & bit) && !(cmd->allowed & bit)) {
+			*status = cli_usage("--%s does not apply to %s", option_name(bit), cmd->name);
+			return NULL;
+		}
+	return cmd;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_common c;
@@ -637,25 +679,9 @@ int main(int argc, char **argv)
 	o.trust.system_file = getenv("SSL_CERT_FILE");
 	o.trust.system_dirs = getenv("SSL_CERT_DIR");
 	o.trust.home = getenv("HOME");
-	if (argc > 1 && argv[1][0] != '-') {
-		cmd = find_command(argv[1]);
-		if (!cmd) {
-			cli_progname = "truststore";
-			cli_usage("unknown command '%s' (list, find, check, diff, expiring or export)", argv[1]);
-		}
-		cli_parse(&cmd->tool, argc - 1, argv + 1, &c, tool_option, &o, &first);
-		first++; /* back to argv's numbering */
-	} else {
-		cli_parse(&tool, argc, argv, &c, tool_option, &o, &first);
-		if (first >= argc)
-			cli_usage("no command (list, find, check, diff, expiring or export)");
-		cmd = find_command(argv[first]);
-		if (!cmd)
-			cli_usage("unknown command '%s' (list, find, check, diff, expiring or export)", argv[first]);
-		first++;
-		for (unsigned bit = 1; bit; bit <<= 1)
-			if ((o.given & bit) && !(cmd->allowed & bit))
-				cli_usage("--%s does not apply to %s", option_name(bit), cmd->name);
+	if (!(cmd = command_of(argc, argv, &c, &o, &first, &status))) {
+		free(o.stores);
+		return cli_finish(&c, status);
 	}
 	out = cli_output_begin(&c, &ck_view_truststore, !strcmp(cmd->name, "check") && argc - first > 1);
 	if (!out) {

@@ -26,6 +26,8 @@ no input file .* and no --url|--no-system-trust
 --connect-timeout takes seconds from 0.001 to 3600, not '-1'|--connect-timeout -1 x.pem
 --connect-timeout takes seconds from 0.001 to 3600, not '0'|--connect-timeout 0 x.pem
 --timeout takes seconds from 0.001 to 3600, not '7200'|--timeout 7200 x.pem
+--timeout takes seconds from 0.001 to 3600, not 'nan'|--timeout nan x.pem
+--connect-timeout takes seconds from 0.001 to 3600, not 'inf'|--connect-timeout inf x.pem
 --max-body takes a size such as 65536, 512K or 1M, not '0'|--max-body 0 x.pem
 --max-body takes a size such as 65536, 512K or 1M, not '1X'|--max-body 1X x.pem
 --warn-hours takes a number of hours from 1 to 876000, not '0'|--warn-hours 0 x.pem

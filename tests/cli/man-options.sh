@@ -6,8 +6,8 @@
 for tool in $(ls "$BIN" | grep -v -e '\.' -e '^lib'); do
 	[ -x "$BIN/$tool" ] || continue
 	man="$top_srcdir/man/$tool.1"
-	checks=$((checks + 1))
 	if [ ! -f "$man" ]; then
+		checks=$((checks + 1))
 		rc=1; : >"$out"; : >"$err"
 		fail "$tool has no man page"
 		continue
@@ -16,22 +16,11 @@ for tool in $(ls "$BIN" | grep -v -e '\.' -e '^lib'); do
 	# mdoc lists long options as ".It Fl -name" (short ones: ".It Fl x , Fl -name")
 	grep -E '^\.It Fl' "$man" | grep -oE 'Fl -[a-z0-9][a-z0-9.-]*' | sed 's/^Fl -/--/' |
 		sort -u >"$TMPD/man"
-	if diff "$TMPD/help" "$TMPD/man" >"$TMPD/diff"; then
-		echo "ok: $tool: --help and man page list the same options"
-	else
-		rc=1; cp "$TMPD/diff" "$out"; : >"$err"
-		fail "$tool: --help (<) and $tool.1 (>) differ"
-	fi
+	expect_same "$tool: --help (<) and $tool.1 (>) list the same options" "$TMPD/help" "$TMPD/man"
 	# --help fits 80 columns whatever the terminal (issue 24; bytes
 	# counted, so a multibyte character can only make this stricter)
-	checks=$((checks + 1))
 	COLUMNS=200 "$BIN/$tool" --help | awk 'length($0) > 80' >"$TMPD/wide"
-	if [ ! -s "$TMPD/wide" ]; then
-		echo "ok: $tool: --help fits 80 columns"
-	else
-		rc=1; cp "$TMPD/wide" "$out"; : >"$err"
-		fail "$tool: --help has lines over 80 columns"
-	fi
+	expect_empty "$tool: --help fits 80 columns" "$TMPD/wide"
 done
 
 # the FINDINGS sections are checked against the finding registry by

@@ -52,6 +52,8 @@ done <<'TABLE'
 2|--timeout takes a number of seconds from 0.001 to 3600, not 'soon'|--timeout soon $T
 2|--connect-timeout takes a number of seconds from 0.001 to 3600, not '4000'|--connect-timeout 4000 $T
 2|--connect-timeout takes a number of seconds from 0.001 to 3600, not 'nan'|--connect-timeout nan $T
+2|--connect-timeout takes a number of seconds from 0.001 to 3600, not '0.0001'|--connect-timeout 0.0001 $T
+2|--timeout takes a number of seconds from 0.001 to 3600, not '\+5'|--timeout +5 $T
 2|--http-get takes a path that starts with '/' and has no spaces, not 'api'|--http-get api $T
 2|--sni takes a host name; a server name cannot be an IP address|--sni 127.0.0.1 $T
 2|--format takes text, json or xml, not 'yaml'|--format yaml $T
