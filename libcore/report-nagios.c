@@ -24,6 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* what the long text may take, leaving the status line and its
+ * performance data room within Nagios Core's 8,192 bytes */
+#define CK_NAGIOS_LONG_TEXT_MAX 6144
+
 struct perf {
 	char *label;
 	double seconds;
@@ -142,9 +146,22 @@ __attribute__((format(printf, 2, 3))) static void add_line(struct ck_nagios *n, 
 	n->lines = v;
 }
 
+/* The long text stops before CK_NAGIOS_LONG_TEXT_MAX bytes with a line
+ * that says how many were left out: Nagios Core keeps 8 KB of a
+ * plugin's whole output (MAX_PLUGIN_OUTPUT_LENGTH) and cuts the rest
+ * wherever it falls; the status line before it holds the counts. */
 static void put_lines(FILE *f, const struct ck_nagios *n)
 {
+	size_t used = 0;
+
 	for (size_t i = 0; i < n->nlines; i++) {
+		size_t len = strlen(n->lines[i]) + 1;
+		if (used + len > CK_NAGIOS_LONG_TEXT_MAX) {
+			fprintf(f, "... %zu more line%s not shown (8 KB of plugin output)\n",
+				n->nlines - i, n->nlines - i == 1 ? "" : "s");
+			return;
+		}
+		used += len;
 		put_text(f, n->lines[i]);
 		fputc('\n', f);
 	}

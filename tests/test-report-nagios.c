@@ -223,3 +223,25 @@ Test(report_nagios, aiacheck_states)
 	cr_assert_eq(write_aiacheck(false), CK_NAGIOS_CRITICAL);
 	cr_assert(strstr(buf, "; 1 where a URL a client needs fails; 1 input not read;"), "%s", buf);
 }
+
+/* Nagios Core keeps 8 KB of a plugin's output: the long text stops
+ * before it, saying how many lines it left out */
+Test(report_nagios, long_text_within_8_kb)
+{
+	char path[32];
+	size_t lines = 0;
+
+	ng = ck_nagios_new("CERTAUDIT");
+	for (int i = 0; i < 400; i++) {
+		snprintf(path, sizeof path, "file-%03d.pem", i);
+		add_audit(path, "fail", "error", 12, "", 300);
+	}
+	cr_assert_eq(write_certaudit(TOTALS(400, 0, 0, 400), false), CK_NAGIOS_CRITICAL);
+	cr_assert_leq(buflen, 8192, "%zu bytes", buflen);
+	cr_assert(strstr(buf, "\nFAIL file-000.pem: "), "%s", buf);
+	for (const char *p = buf; (p = strchr(p, '\n')); p++)
+		lines++;
+	/* the status line, the lines shown, the count of the others */
+	cr_assert(strstr(buf, "more lines not shown (8 KB of plugin output)\n"), "%s", buf);
+	cr_assert_lt(lines, 400);
+}

@@ -229,25 +229,49 @@ int cli_nagios_unknown(void)
 
 static bool format_taken(const struct cli_tool *t, const struct ck_emitter_ops *f);
 
-/* A plugin's format given (--format nagios; the last --format, --json or
- * --xml wins), looked for before the options are parsed, so that a
- * usage error anywhere on the command line is already reported as the
- * plugin API wants. */
-static bool nagios_asked(const struct cli_tool *t, int argc, char **argv)
+/* The long option "--NAME[=...]" names as getopt_long reads it: the
+ * exact name, or a prefix of only one; NULL when none or ambiguous. */
+static const struct option *long_named(const struct option *lo, const char *a)
+{
+	size_t n = strcspn(a, "=");
+	const struct option *hit = NULL;
+
+	for (; lo->name; lo++) {
+		if (strncmp(lo->name, a, n) != 0)
+			continue;
+		if (!lo->name[n])
+			return lo;
+		if (hit)
+			return NULL;
+		hit = lo;
+	}
+	return hit;
+}
+
+/* A plugin's format given (--format nagios, abbreviated or not; the last
+ * --format, --json or --xml wins), looked for before the options are
+ * parsed, so that a usage error anywhere on the command line is already
+ * reported as the plugin API wants.  The values of other options are
+ * skipped as getopt_long will take them. */
+static bool nagios_asked(const struct cli_tool *t, const struct option *lo, int argc,
+			 char **argv)
 {
 	const struct ck_emitter_ops *f;
 	bool on = false;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
+		const struct option *o;
 		if (!strcmp(a, "--"))
 			break;
-		if (!strncmp(a, "--format=", 9))
-			v = a + 9;
-		else if (!strcmp(a, "--format") && i + 1 < argc)
-			v = argv[++i];
-		else if (!strcmp(a, "--json") || !strcmp(a, "--xml"))
+		if (strncmp(a, "--", 2) != 0 || !(o = long_named(lo, a + 2)))
+			continue;
+		if (!strcmp(o->name, "format"))
+			v = strchr(a, '=') ? strchr(a, '=') + 1 : i + 1 < argc ? argv[++i] : NULL;
+		else if (!strcmp(o->name, "json") || !strcmp(o->name, "xml"))
 			v = "";
+		else if (o->has_arg == required_argument && !strchr(a, '='))
+			i++;
 		if (v) {
 			f = ck_emitter_find(v);
 			on = format_taken(t, f) && f->plugin;
@@ -1487,7 +1511,8 @@ bool cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_commo
 	cli_progname = t->name;
 	memset(c, 0, sizeof *c);
 	c->format = ck_emitter_find("text");
-	set_nagios(t, nagios_asked(t, argc, argv));
+	lo = getopt_table(tables, nt, shorts, sizeof shorts);
+	set_nagios(t, lo && nagios_asked(t, lo, argc, argv));
 	/* Passwords and private keys will be in memory: no core dump of
 	 * them, and no other process of the user may read this one's
 	 * memory (ptrace, /proc/PID/mem, environ).  Before anything is
@@ -1499,7 +1524,6 @@ bool cli_parse(const struct cli_tool *t, int argc, char **argv, struct cli_commo
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	set_color(c, 0);
 	*status = 0;
-	lo = getopt_table(tables, nt, shorts, sizeof shorts);
 	if (!lo) {
 		cli_msg(NULL, "out of memory");
 		*status = CLI_EXIT_INTERNAL;

@@ -94,6 +94,8 @@ done <<EOF
 --jobs x after --format|--format nagios --jobs x $A/tree/good|--jobs takes a number from 1 to 256, not 'x'
 --jobs x before --format|--jobs x --format=nagios $A/tree/good|--jobs takes a number from 1 to 256, not 'x'
 unknown option|--frobnicate --format nagios $A/tree/good|unrecognized option '--frobnicate'
+--format abbreviated|--frobnicate --form nagios $A/tree/good|unrecognized option '--frobnicate'
+--format= abbreviated|--form=nagios --frobnicate $A/tree/good|unrecognized option '--frobnicate'
 no PATH|--format nagios|no PATH to audit
 --jsonl|--format nagios --jsonl $A/tree/good|use only one of --jsonl and --format nagios
 EOF
