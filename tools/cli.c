@@ -142,36 +142,51 @@ static size_t tables_for(const struct cli_tool *t, const struct cli_option **out
 /* A file name on the message line: control characters (a newline in a
  * name would split the message; a bidirectional control would reorder
  * it) as C escapes, each byte as \xNN. */
-static void put_file_name(const char *name)
+static void put_file_name(FILE *f, const char *name)
 {
 	for (const char *p = name; *p;) {
 		size_t n = ck_text_control_len(p);
 		if (*p == '\n' || *p == '\t') {
-			fputs(*p == '\n' ? "\\n" : "\\t", stderr);
+			fputs(*p == '\n' ? "\\n" : "\\t", f);
 		} else if (!n) {
-			fputc(*p, stderr);
+			fputc(*p, f);
 			n = 1;
 		} else {
 			for (size_t k = 0; k < n; k++)
-				fprintf(stderr, "\\x%02x", (unsigned char)p[k]);
+				fprintf(f, "\\x%02x", (unsigned char)p[k]);
 		}
 		p += n;
 	}
 }
 
+static unsigned terminal_width(int fd);
+
 void cli_msg(const char *file, const char *fmt, ...)
 {
 	va_list ap;
+	char *buf = NULL;
+	size_t len = 0;
+	/* one line for scripts and grep; wrapped at the terminal's width
+	 * when standard error is one (pem2pfx's notes name whole DNs) */
+	FILE *m = isatty(STDERR_FILENO) ? open_memstream(&buf, &len) : NULL;
+	FILE *f = m ? m : stderr;
+
 	fflush(stdout);
-	fprintf(stderr, "%s: ", cli_progname);
+	fprintf(f, "%s: ", cli_progname);
 	if (file) {
-		put_file_name(file);
-		fputs(": ", stderr);
+		put_file_name(f, file);
+		fputs(": ", f);
 	}
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(f, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (m) {
+		if (fclose(m) == 0)
+			ck_text_wrap(stderr, "", 4, buf, terminal_width(STDERR_FILENO));
+		free(buf);
+	} else {
+		fputc('\n', stderr);
+	}
 	if (nagios_tag[0]) {
 		int n = snprintf(last_msg, sizeof last_msg, "%s%s", file ? file : "", file ? ": " : "");
 		va_start(ap, fmt);
@@ -1560,17 +1575,17 @@ struct cli_output {
 	struct ck_emitter *e;
 };
 
-/* The terminal's width when standard output is one: $COLUMNS (as curl
- * and git take it), else what the terminal says, else 80; never under
- * 40 (hanging indents need room).  80 when not a terminal. */
-static unsigned terminal_width(void)
+/* The terminal's width when `fd` is one: $COLUMNS (as curl and git take
+ * it), else what the terminal says, else 80; never under 40 (hanging
+ * indents need room).  80 when not a terminal. */
+static unsigned terminal_width(int fd)
 {
 	struct winsize ws;
 	const char *env = getenv("COLUMNS");
 	char *end;
 	unsigned long n;
 
-	if (!isatty(STDOUT_FILENO))
+	if (!isatty(fd))
 		return 80;
 	if (env && *env) {
 		errno = 0;
@@ -1578,7 +1593,7 @@ static unsigned terminal_width(void)
 		if (!errno && !*end && n >= 40 && n <= 1000)
 			return (unsigned)n;
 	}
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
 		return ws.ws_col;
 	return 80;
 }
@@ -1586,7 +1601,7 @@ static unsigned terminal_width(void)
 struct ck_text_opts cli_text_opts(const struct cli_common *c)
 {
 	struct ck_text_opts o = { .color = c->color, .verbose = c->verbose, .quiet = c->quiet,
-				  .explain = c->explain, .width = terminal_width(),
+				  .explain = c->explain, .width = terminal_width(STDOUT_FILENO),
 				  .tty = isatty(STDOUT_FILENO) == 1 };
 	return o;
 }

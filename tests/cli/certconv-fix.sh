@@ -104,4 +104,21 @@ run certconv --fix --to pem --no-system-trust --ca-file "$P/root-ca.crt" -o "$TM
 expect "--fix keeps the leaf's key" 0
 check "--fix keeps the leaf's key: matches" "$(key_pubkey "$TMPD/withkey.pem")" "$(cert_pubkey "$P/client.crt")"
 check "--fix keeps the leaf's key: mode" "$(stat -c %a "$TMPD/withkey.pem")" 600
+
+# its notes on a terminal: wrapped at the terminal's width (one line
+# each in a pipe, as above)
+if command -v script >/dev/null 2>&1 && command -v stty >/dev/null 2>&1; then
+	script -qec "stty cols 60 rows 50; '$BIN/certconv' --fix --to pem --no-system-trust --output '$TMPD/tty.pem' --force '$FX/bundles/client-leaf.pem'" \
+		/dev/null >"$TMPD/tty.out" 2>&1 </dev/null
+	checks=$((checks + 1))
+	long=$(tr -d '\r' <"$TMPD/tty.out" | awk 'length($0) > 60' | wc -l)
+	lines=$(tr -d '\r' <"$TMPD/tty.out" | grep -c '')
+	if [ "$long" -eq 0 ] && [ "$lines" -ge 3 ] && tr -d '\r' <"$TMPD/tty.out" | grep -q '^    '; then
+		echo "ok: notes wrapped at 60 columns on a terminal"
+	else
+		cat "$TMPD/tty.out"
+		rc=1; : >"$out"; : >"$err"
+		fail "notes not wrapped on a terminal ($long lines over 60 columns, $lines lines)"
+	fi
+fi
 finish
