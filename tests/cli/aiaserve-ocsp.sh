@@ -242,6 +242,12 @@ run aiaserve --responder "$TMPD/rs.crt" --responder-key "$TMPD/rs.key" "$P/root-
 expect "a responder of no CA served: usage error" 2 "" "the responder was issued by no CA served"
 run aiaserve --responder "$TMPD/rs.crt" "$PKI"
 expect "--responder alone: usage error" 2 "" "--responder and --responder-key go together"
+# the CA's name but another key's signature (int-ca-rekeyed: same name)
+openssl x509 -req -in "$TMPD/rs.csr" -CA "$P/int-ca-rekeyed.crt" -CAkey "$P/int-ca-rekeyed.key" \
+	-set_serial 0x79 -days 3650 -extfile "$TMPD/rs.ext" -out "$TMPD/rs-other.crt" 2>/dev/null
+run aiaserve --responder "$TMPD/rs-other.crt" --responder-key "$TMPD/rs.key" "$PKI"
+expect "a responder signed by another key of the CA's name: usage error" 2 "" \
+	"the responder CN=chainkit OCSP responder was not issued by CN=chainkit Issuing CA 1"
 printf 'X\tbad\n' >"$TMPD/bad.txt"
 run aiaserve --ca-key "$P/int-ca.key" --index "/int-ca.crt=$TMPD/bad.txt" "$PKI"
 expect "a malformed index: input error naming the line" 3 "" "^aiaserve: $TMPD/bad.txt: line 1: not an index.txt line"
