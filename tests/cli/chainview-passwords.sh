@@ -92,7 +92,8 @@ if command -v script >/dev/null 2>&1; then
 		echo "ok: prompt: no echo"
 	fi
 	expect "prompt: said it was wrong" 0 'Wrong password\. Password for' ''
-	printf 'te\000st\n' | timeout 30 script -qec \
+	# (a terminal as wide as the message: it is wrapped on a narrower one)
+	printf 'te\000st\n' | COLUMNS=200 timeout 30 script -qec \
 		"'$BIN/chainview' --no-system-trust --ca-file '$FX/pki/root-ca.crt' '$P'" \
 		/dev/null >"$out" 2>"$err"
 	rc=$?
