@@ -38,10 +38,11 @@ static int end(struct ck_emitter *e, const json_t *doc, const struct ck_emit_ext
 	return r;
 }
 
+/* Dropped without end (ck_emitter_free before ck_emit_end): nothing
+ * written if nothing was yet */
 static void cleanup(struct ck_emitter *e)
 {
-	if (e->state)
-		ck_xml_end(e->state);
+	ck_xml_discard(e->state);
 	e->state = NULL;
 }
 

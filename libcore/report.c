@@ -728,29 +728,53 @@ int ck_report_write_json(FILE *out, const json_t *doc)
 /* ---------------------------------------------------------------- */
 /* XML */
 
+/* Where libxml2's buffer goes: the FILE, counted, or nowhere once muted
+ * (a document dropped before any of it reached the FILE). */
+struct xml_sink {
+	FILE *f;
+	size_t written;
+	bool muted;
+};
+
 struct ck_xml {
 	xmlTextWriterPtr w;
 	FILE *out;
+	struct xml_sink *sink; /* owned by w's output buffer */
 	bool failed;
 };
 
 static int xml_write_cb(void *ctx, const char *buf, int len)
 {
-	FILE *f = ctx;
-	fwrite(buf, 1, (size_t)len, f);
+	struct xml_sink *s = ctx;
+	if (!s->muted) {
+		fwrite(buf, 1, (size_t)len, s->f);
+		s->written += (size_t)len;
+	}
 	return len;
 }
 
-xmlTextWriterPtr ck_xmlw_new(FILE *out)
+static int xml_close_cb(void *ctx)
 {
-	xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(xml_write_cb, NULL, out, NULL);
+	free(ctx);
+	return 0;
+}
+
+static xmlTextWriterPtr xmlw_new(FILE *out, struct xml_sink **sink)
+{
+	struct xml_sink *s = calloc(1, sizeof *s);
+	xmlOutputBufferPtr ob = s ? xmlOutputBufferCreateIO(xml_write_cb, xml_close_cb, s, NULL) : NULL;
 	xmlTextWriterPtr w = ob ? xmlNewTextWriter(ob) : NULL;
 
+	if (!ob)
+		free(s);
 	if (!w) {
 		if (ob)
-			xmlOutputBufferClose(ob);
+			xmlOutputBufferClose(ob); /* (frees s) */
 		return NULL;
 	}
+	s->f = out;
+	if (sink)
+		*sink = s;
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
 	if (xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0) {
@@ -758,6 +782,11 @@ xmlTextWriterPtr ck_xmlw_new(FILE *out)
 		return NULL;
 	}
 	return w;
+}
+
+xmlTextWriterPtr ck_xmlw_new(FILE *out)
+{
+	return xmlw_new(out, NULL);
 }
 
 int ck_xmlw_attr(xmlTextWriterPtr w, const char *name, const char *value)
@@ -782,7 +811,7 @@ struct ck_xml *ck_xml_begin(FILE *out, const char *root)
 
 	if (!x)
 		return NULL;
-	if (!(x->w = ck_xmlw_new(out))) {
+	if (!(x->w = xmlw_new(out, &x->sink))) {
 		free(x);
 		return NULL;
 	}
@@ -955,6 +984,19 @@ int ck_report_bundle_xml(struct ck_xml *x, const struct ck_bundle *b, const stru
 	if (xmlTextWriterEndElement(x->w) < 0)
 		x->failed = true;
 	return x->failed ? -1 : 0;
+}
+
+void ck_xml_discard(struct ck_xml *x)
+{
+	if (!x)
+		return;
+	if (x->sink->written) { /* part of it is out: end it well-formed */
+		ck_xml_end(x);
+		return;
+	}
+	x->sink->muted = true;
+	xmlFreeTextWriter(x->w);
+	free(x);
 }
 
 int ck_xml_end(struct ck_xml *x)

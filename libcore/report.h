@@ -97,6 +97,9 @@ struct ck_xml;
 struct ck_xml *ck_xml_begin(FILE *out, const char *root);
 int ck_xml_write(struct ck_xml *x, const json_t *doc, const char *element);
 int ck_xml_end(struct ck_xml *x); /* frees x; -1 on a write error */
+/* Drop x: nothing is written when none of it has reached the FILE yet
+ * (a run stopped by a usage error), else it is ended as ck_xml_end(). */
+void ck_xml_discard(struct ck_xml *x);
 
 struct ck_text_opts {
 	bool color;

@@ -38,6 +38,7 @@ Test(cli, parse_seconds)
 		{ "5", 5000 }, { "0.001", 1 }, { "2.5", 2500 }, { "3600", 3600000 }, { "0.0015", 2 },
 		{ "", 0 }, { "0", 0 }, { "0.0001", 0 }, { "3600.5", 0 }, { "-1", 0 }, { "+5", 0 },
 		{ "5s", 0 }, { "nan", 0 }, { "NaN", 0 }, { "inf", 0 }, { "1e9", 0 },
+		{ " +5", 0 }, { " 5", 0 }, { "0x10", 0 }, { "1.2.3", 0 }, { ".", 0 }, { ".5", 500 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		size_t n = strlen(cases[i].s) + 1;
@@ -52,6 +53,28 @@ Test(cli, parse_seconds)
 		cr_assert_eq(ok, cases[i].want != 0, "'%s'", cases[i].s);
 		if (ok)
 			cr_assert_eq(ms, cases[i].want, "'%s': %u ms", cases[i].s, ms);
+	}
+}
+
+/* Counts and sizes: digits only ("-1" after a blank was 2^64-1) */
+Test(cli, parse_uint)
+{
+	static const struct {
+		const char *s;
+		bool ok;
+		unsigned long want;
+	} cases[] = {
+		{ "1", true, 1 }, { "256", true, 256 }, { "257", false, 0 }, { "0", false, 0 },
+		{ " -1", false, 0 }, { "-1", false, 0 }, { "+5", false, 0 }, { " 5", false, 0 },
+		{ "0x10", false, 0 }, { "5k", false, 0 }, { "", false, 0 },
+		{ "99999999999999999999999", false, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		unsigned long v = 0;
+		bool ok = cli_parse_uint(cases[i].s, 1, 256, &v);
+		cr_assert_eq(ok, cases[i].ok, "'%s'", cases[i].s);
+		if (ok)
+			cr_assert_eq(v, cases[i].want, "'%s': %lu", cases[i].s, v);
 	}
 }
 

@@ -705,11 +705,27 @@ void cli_help(const struct cli_tool *t, FILE *out)
 /* ---------------------------------------------------------------- */
 /* parsing helpers */
 
+/* Digits only, with at most one '.' when `dot` (no sign, blank, hex or
+ * exponent: strtoul and strtod would take " -1" and "0x1p3"). */
+static bool plain_number(const char *s, bool dot)
+{
+	bool digit = false;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = true;
+		else if (*s == '.' && dot)
+			dot = false;
+		else
+			return false;
+	}
+	return digit;
+}
+
 bool cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
 	char *end;
 	unsigned long v;
-	if (!s || !*s || *s == '-' || *s == '+')
+	if (!s || !plain_number(s, false))
 		return false;
 	errno = 0;
 	v = strtoul(s, &end, 10);
@@ -723,7 +739,7 @@ bool cli_parse_seconds(const char *s, unsigned *ms)
 {
 	char *end;
 	double v;
-	if (!s || !*s || *s == '-' || *s == '+')
+	if (!s || !plain_number(s, true))
 		return false;
 	v = strtod(s, &end);
 	if (*end || !(v >= 0.001 && v <= 3600)) /* NaN compares false: refused */
@@ -1472,8 +1488,14 @@ static const struct cli_option *option_found(const struct cli_option *const *tab
 	size_t pos = 0;
 
 	if (ch == '?') {
-		*status = optopt ? cli_usage("invalid option -- '%c'", optopt) :
-				   cli_usage("unrecognized option '%s'", argv[optind - 1]);
+		const char *a = argv[optind - 1];
+		/* a long option given a value it does not take (--explain=1):
+		 * getopt_long sets optopt to the option's code, not a letter */
+		if (optopt >= 1000)
+			*status = cli_usage("option '%.*s' takes no argument", (int)strcspn(a, "="), a);
+		else
+			*status = optopt ? cli_usage("invalid option -- '%c'", optopt) :
+					   cli_usage("unrecognized option '%s'", a);
 		return NULL;
 	}
 	if (ch == ':') {

@@ -689,7 +689,9 @@ int main(int argc, char **argv)
 		return cli_finish(&c, CLI_EXIT_INTERNAL);
 	}
 	status = cmd->run(&c, out, argv + first, argc - first, &o);
-	if (cli_output_end(out, NULL, NULL, NULL) && status < CLI_EXIT_INPUT)
+	if (status == CLI_EXIT_USAGE)
+		cli_output_abort(out); /* a usage error writes no document */
+	else if (cli_output_end(out, NULL, NULL, NULL) && status < CLI_EXIT_INPUT)
 		status = CLI_EXIT_INTERNAL;
 	free(o.stores);
 	return cli_finish(&c, status);

@@ -34,6 +34,7 @@ no input file .* and no --url|--no-system-trust
 use only one of --proxy and --no-proxy|--proxy http://127.0.0.1:1 --no-proxy x.pem
 --force only applies to --junit|--force x.pem
 unrecognized option '--bogus'|--bogus x.pem
+^aiacheck: option '--no-proxy' takes no argument$|--no-proxy=1 x.pem
 option '--url' requires an argument|--url
 --format takes text, json, xml or nagios, not 'yaml'|--format yaml x.pem
 ^aiacheck: --allow-address takes an address range such as 169\.254\.0\.0/16 or fe80::/10: '10\.0\.0\.1/8' has address bits set past the prefix \(the range is 10\.0\.0\.0/8\)$|--allow-address 10.0.0.1/8 x.pem

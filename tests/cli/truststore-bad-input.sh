@@ -77,6 +77,15 @@ run truststore list --days 3
 expect "option not in the command's table" 2 '' "unrecognized option '--days'"
 run truststore find
 expect "find without pattern" 2 '' "find needs a PATTERN"
+# a subcommand's usage error writes no document, in any format
+for f in --json --xml; do
+	run truststore find $f
+	expect "find $f without pattern" 2 '' "find needs a PATTERN"
+	expect_empty "find $f without pattern: nothing on stdout" "$out"
+	run truststore export $f --to pem -o - "$S/old.pem"
+	expect "export $f -o -" 2 '' "leave out --json and --xml"
+	expect_empty "export $f -o -: nothing on stdout" "$out"
+done
 run truststore diff "$S/old.pem"
 expect "diff with one store" 2 '' "diff needs two stores"
 run truststore check
