@@ -271,6 +271,18 @@ void fz_assert_line(const char *what, const char *s)
 				(size_t)(p - (const unsigned char *)s), s);
 }
 
+void fz_assert_plain(const char *what, const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		if ((c < 0x20 && c != '\n') || c == 0x7f) {
+			size_t from = i > 40 ? i - 40 : 0;
+			fz_fail("%s holds control character 0x%02x at byte %zu, after \"%.*s\"", what, c, i,
+				(int)(i - from), buf + from);
+		}
+	}
+}
+
 void fz_assert_error(int rc, const struct ck_error *err)
 {
 	if (rc == CK_E_INTERNAL)

@@ -108,6 +108,11 @@ void fz_assert_status(int rc);
  * from the input). */
 void fz_assert_error(int rc, const struct ck_error *err);
 
+/* Abort unless text output (rendered without colour) holds no control
+ * character but newline: nothing from the input reaches a terminal as
+ * an escape sequence.  `what` names the output in the message. */
+void fz_assert_plain(const char *what, const char *buf, size_t len);
+
 /* Abort unless `s` (a message for the user) is one printable line. */
 void fz_assert_line(const char *what, const char *s);
 

@@ -29,6 +29,8 @@ FUZZ_PROGS = \
 	fuzz/fuzz-audit \
 	fuzz/fuzz-convert \
 	fuzz/fuzz-certpol \
+	fuzz/fuzz-csr \
+	fuzz/fuzz-emit \
 	$(NULL)
 
 check_PROGRAMS += $(FUZZ_PROGS)
@@ -137,6 +139,14 @@ fuzz_fuzz_certpol_SOURCES = fuzz/fuzz-certpol.c
 fuzz_fuzz_certpol_CFLAGS = $(FUZZ_CFLAGS)
 fuzz_fuzz_certpol_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_certpol_LDADD = $(FUZZ_LIBS)
+fuzz_fuzz_csr_SOURCES = fuzz/fuzz-csr.c
+fuzz_fuzz_csr_CFLAGS = $(FUZZ_CFLAGS)
+fuzz_fuzz_csr_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_csr_LDADD = $(FUZZ_LIBS)
+fuzz_fuzz_emit_SOURCES = fuzz/fuzz-emit.c
+fuzz_fuzz_emit_CFLAGS = $(FUZZ_CFLAGS)
+fuzz_fuzz_emit_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_emit_LDADD = $(FUZZ_LIBS)
 
 # ---- make fuzz, make fuzz-smoke, make fuzz-run ----
 #

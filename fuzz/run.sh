@@ -76,7 +76,8 @@ fi
 dict_for() {
 	case $1 in
 	url) echo url ;;
-	report) echo report ;;
+	report|emit) echo report ;;
+	csr) echo der pem report ;;
 	policy) echo policy ;;
 	certpol) echo der certpol ;;
 	pem|key|base64) echo pem der ;;

@@ -377,6 +377,49 @@ for f in sorted(os.listdir(src)):
         o.write(bytes([flags]) + field(nc) + field(subject) + field(ext.get('551d11', b'')))
 EOF
 	;;
+csr)
+	# the request of the fixtures as DER and PEM (both labels, a name
+	# for the document, a certificate beside it); requests built by the
+	# harness (flag 0x80): a CN, subjectAltNames of each kind, an O,
+	# keyUsage, basicConstraints, an extension of a chosen OID, signed
+	# with Ed25519, with EC P-256 as PEM
+	f=$fx/bad/client.csr
+	with_byte 0 "$f"
+	{ byte 0; echo "-----BEGIN CERTIFICATE REQUEST-----"; base64 -w 64 "$f"
+	  echo "-----END CERTIFICATE REQUEST-----"; } >"$out/$(name "$f" .pem)"
+	{ byte 1; byte 8; printf 'req\033[1m\n'; echo "-----BEGIN NEW CERTIFICATE REQUEST-----"
+	  base64 -w 76 "$f"; echo "-----END NEW CERTIFICATE REQUEST-----"; } >"$out/$(name "$f" .new.pem)"
+	{ byte 0; echo "-----BEGIN CERTIFICATE REQUEST-----"; base64 -w 64 "$f"
+	  echo "-----END CERTIFICATE REQUEST-----"; cat "$fx/pki/client.crt"; } >"$out/$(name "$f" .with-cert.pem)"
+	for flags in 128 230; do
+		{ byte "$flags"; byte 19; printf 'client.example.test'
+		  byte 0; byte 13; printf 'a.e\033[31m.test'
+		  byte 1; byte 10; printf 'me@x.test\r'
+		  byte 2; byte 15; printf 'http://x.test/\001'
+		  byte 3; byte 4; printf '\177\000\000\001'
+		  byte 4; byte 5; printf 'Org\nX'
+		  byte 5; byte 2; printf '\240\000'
+		  byte 14; byte 0
+		  byte 191; byte 5; printf '\004\003a\033b'; } >"$out/built-$flags"
+	done
+	;;
+emit)
+	# each template alone, as it is (certaudit: 6 files, sorted by name;
+	# aiacheck: error, fetch, list), then four documents with values from
+	# random bytes, incomplete, the audit policy, a URL set
+	t=0
+	while [ $t -lt 6 ]; do
+		{ byte 0; byte 0; byte $t; } >"$out/certaudit-$t"
+		{ byte 112; byte 3; byte $t; head -c 768 "$fx/bad/random.bin"; } >"$out/certaudit-odd-$t"
+		t=$((t + 1))
+	done
+	t=0
+	while [ $t -lt 3 ]; do
+		{ byte 128; byte 0; byte $t; } >"$out/aiacheck-$t"
+		{ byte 192; byte 3; byte $((t | 128)); head -c 768 "$fx/bad/random.bin"; } >"$out/aiacheck-odd-$t"
+		t=$((t + 1))
+	done
+	;;
 policy)
 	cp "$fx/audit/policy.conf" "$out/audit_policy.conf"
 	cp "$top_srcdir/fuzz/templates/policy-default.conf" "$out/default.conf"

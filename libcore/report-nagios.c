@@ -19,6 +19,7 @@
 #include "findings.h"
 #include "report.h"
 
+#include <float.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,10 +95,11 @@ static enum ck_nagios_state worse(enum ck_nagios_state a, enum ck_nagios_state b
 /* ---------------------------------------------------------------- */
 /* writing */
 
-/* Text of a document on the plugin's lines. */
+/* Text of a document on the plugin's lines (NULL: a copy that could
+ * not be made, which finish() reports). */
 static void put_text(FILE *f, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
 		fputc(*p < 0x20 || *p == 0x7f || *p == '|' ? '?' : *p, f);
 }
 
@@ -277,11 +279,10 @@ int ck_report_nagios_certaudit(FILE *f, struct ck_nagios *n, const json_t *total
 		put_text(f, n->expiry_subject);
 		fprintf(f, " in ");
 		put_text(f, n->expiry_path);
-		if (n->days_left < 0)
-			fprintf(f, " expired on %s", n->expiry_at);
-		else
-			fprintf(f, " expires on %s (in %lld day%s)", n->expiry_at, n->days_left,
-				n->days_left == 1 ? "" : "s");
+		fprintf(f, n->days_left < 0 ? " expired on " : " expires on ");
+		put_text(f, n->expiry_at);
+		if (n->days_left >= 0)
+			fprintf(f, " (in %lld day%s)", n->days_left, n->days_left == 1 ? "" : "s");
 	}
 	fprintf(f, " |");
 	if (n->expiry) {
@@ -396,11 +397,15 @@ int ck_nagios_add_error(struct ck_nagios *n, const char *file, const char *what)
 	return n->nomem ? -1 : 0;
 }
 
-/* seconds as perfdata: no exponent, no trailing zeros */
+/* seconds as perfdata: no exponent, no trailing zeros; the buffer holds
+ * any double so (a time of 1e308 ms has 305 or 306 digits before the point) */
 static void put_seconds(FILE *f, double s)
 {
-	char buf[64];
-	size_t len = (size_t)snprintf(buf, sizeof buf, "%.6f", s < 0 ? 0 : s);
+	char buf[DBL_MAX_10_EXP + 16];
+	int r = snprintf(buf, sizeof buf, "%.6f", s < 0 ? 0 : s);
+	size_t len = r < 0 ? 0 : (size_t)r < sizeof buf ? (size_t)r : sizeof buf - 1;
+
+	buf[len] = '\0';
 	while (len > 1 && buf[len - 1] == '0' && buf[len - 2] != '.')
 		buf[--len] = '\0';
 	fputs(buf, f);

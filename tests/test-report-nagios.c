@@ -88,6 +88,41 @@ Test(report_nagios, certaudit_earliest_expiry_of_the_files_own)
 	cr_assert(strstr(buf, "\nFAIL b.pem: error expired [0]: it ended?badly?\n"), "%s", buf);
 }
 
+/* fuzz/README.md, emit/nagios-expiry-at-control-char: the earliest
+ * expiry's date came from the document raw */
+Test(report_nagios, certaudit_expiry_date_kept_on_the_status_line)
+{
+	json_t *doc = json_pack("{s:s, s:s, s:[], s:{s:[{s:i, s:o, s:s, s:s}]}}", "path", "a.pem",
+				"verdict", "ok", "findings", "report", "certificates", "days_left", 3,
+				"origin", json_null(), "subject", "CN=a", "not_after",
+				"2030-01-01\a\n| 'x'=1");
+	char *nl;
+
+	ng = ck_nagios_new("CERTAUDIT");
+	cr_assert_not_null(doc);
+	cr_assert_eq(ck_nagios_add_audit(ng, doc), 0);
+	json_decref(doc);
+	cr_assert_eq(write_certaudit(TOTALS(1, 1, 0, 0), false), CK_NAGIOS_OK);
+	cr_assert(strstr(buf, "CN=a in a.pem expires on 2030-01-01??? 'x'=1 (in 3 days) | 'days_left'=3;"),
+		  "%s", buf);
+	nl = strchr(buf, '\n');
+	cr_assert(nl && !nl[1], "%s", buf);
+	for (const char *p = buf; p < nl; p++)
+		cr_assert((unsigned char)*p >= 0x20, "%s", buf);
+	/* and an expired one */
+	free(buf);
+	buf = NULL;
+	ck_nagios_free(ng);
+	ng = ck_nagios_new("CERTAUDIT");
+	doc = json_pack("{s:s, s:s, s:[], s:{s:[{s:i, s:o, s:s, s:s}]}}", "path", "a.pem", "verdict", "ok",
+			"findings", "report", "certificates", "days_left", -3, "origin", json_null(),
+			"subject", "CN=a", "not_after", "\033[2J");
+	cr_assert_eq(ck_nagios_add_audit(ng, doc), 0);
+	json_decref(doc);
+	write_certaudit(TOTALS(1, 1, 0, 0), false);
+	cr_assert(strstr(buf, "CN=a in a.pem expired on ?[2J |"), "%s", buf);
+}
+
 Test(report_nagios, certaudit_states)
 {
 	ng = ck_nagios_new("CERTAUDIT");
@@ -186,6 +221,25 @@ Test(report_nagios, aiacheck_labels_and_times)
 	cr_assert_str_eq(buf, "AIACHECK OK - 6 URLs ok for 2 inputs; slowest http://h/o 1.0s | 'urls'=6;;;0 "
 			      "'urls_failed'=0;;;0 'urls_warning'=0;;;0 'http://h/it''s?x%3D1%25%7Cy'=0.0125s;;;0 "
 			      "'http://h/o (GET)'=0.00025s;;;0 'http://h/o'=1.0s;;;0\n");
+}
+
+/* fuzz/README.md, emit/nagios-seconds-past-buffer: a time of 1e308 ms
+ * was formatted past a 64-byte buffer */
+Test(report_nagios, aiacheck_huge_time_written_whole)
+{
+	static const char *const a[] = { "http://h/a ok POST 1e308", NULL };
+	const char *v, *p;
+
+	ng = ck_nagios_new("AIACHECK");
+	add_aia("a.pem", false, a, false);
+	cr_assert_eq(write_aiacheck(false), CK_NAGIOS_OK);
+	v = strstr(buf, "'http://h/a'=");
+	cr_assert_not_null(v, "%s", buf);
+	for (p = v + 13; *p >= '0' && *p <= '9'; p++)
+		;
+	/* 1e305 s, or the double just under it */
+	cr_assert(p - (v + 13) == 305 || p - (v + 13) == 306, "%s", buf);
+	cr_assert_str_eq(p, ".0s;;;0\n");
 }
 
 Test(report_nagios, aiacheck_states)
