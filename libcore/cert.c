@@ -1249,7 +1249,8 @@ enum ck_status ck_cert_dup(const struct ck_cert *src, struct ck_cert **out)
 
 void ck_cert_sha1(const struct ck_cert *c, unsigned char out[20])
 {
-	gnutls_hash_fast(GNUTLS_DIG_SHA1, c->der, c->der_len, out);
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, c->der, c->der_len, out) < 0)
+		memset(out, 0, 20); /* (SHA-1 unavailable: zeros, as the field was) */
 }
 
 bool ck_cert_equal(const struct ck_cert *a, const struct ck_cert *b)

@@ -164,10 +164,15 @@ enum ck_status ck_ocspserve_add_ca(struct ck_ocspserve *r, const struct ck_cert 
 		return ck_error_set(err, CK_E_USAGE, "the key is not the key of %s", signer->subject);
 	if (responder) {
 		bool signed_by_ca = false;
+		enum ck_status vrc;
 		/* issued by the CA: its name, and its signature under the CA's
 		 * key (a CA of the same name with another key is not it) */
-		if (strcmp(responder->issuer, ca->subject) ||
-		    ck_cert_verify_signature(responder, ca, &signed_by_ca, err) || !signed_by_ca)
+		if (strcmp(responder->issuer, ca->subject))
+			return ck_error_set(err, CK_E_USAGE, "the responder %s was not issued by %s",
+					    responder->subject, ca->subject);
+		if ((vrc = ck_cert_verify_signature(responder, ca, &signed_by_ca, err)))
+			return vrc; /* (out of memory, or a signature that cannot be checked: said) */
+		if (!signed_by_ca)
 			return ck_error_set(err, CK_E_USAGE, "the responder %s was not issued by %s",
 					    responder->subject, ca->subject);
 		if (!has_eku(responder, OID_KP_OCSP_SIGNING))

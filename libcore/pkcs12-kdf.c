@@ -443,9 +443,6 @@ enum ck_status p12_pbe_derive(const struct pbe *p, const char *pass, unsigned ch
 	return CK_OK;
 }
 
-/* Decrypt with a password, the derivation paid from `budget` (NULL: not
- * counted).  CK_E_BAD_PASSWORD when the padding is wrong (the usual sign
- * of a wrong password).  `pass` NULL = absent. */
 /* The end of p12_pbe_decrypt and p12_pbe_encrypt: the cipher closed,
  * the key and IV (32 bytes each) wiped, and the buffer not handed out
  * (may be NULL) wiped and freed. */
@@ -462,6 +459,9 @@ static void cipher_cleanup(gnutls_cipher_hd_t h, unsigned char *key, unsigned ch
 	}
 }
 
+/* Decrypt with a password, the derivation paid from `budget` (NULL: not
+ * counted).  CK_E_BAD_PASSWORD when the padding is wrong (the usual sign
+ * of a wrong password).  `pass` NULL = absent. */
 enum ck_status p12_pbe_decrypt(const struct pbe *p, const char *pass,
 				  const unsigned char *in, size_t in_len, struct kdf_budget *budget,
 				  unsigned char **out, size_t *out_len, struct ck_error *err)

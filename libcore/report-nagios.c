@@ -21,13 +21,16 @@
 
 #include <float.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* what the long text may take, leaving the status line and its
- * performance data room within Nagios Core's 8,192 bytes */
-#define CK_NAGIOS_LONG_TEXT_MAX 6144
+/* Nagios Core keeps this much of a plugin's output (its
+ * MAX_PLUGIN_OUTPUT_LENGTH), and room under it for the line that says
+ * how many lines of long text were left out */
+#define CK_NAGIOS_OUTPUT_MAX 8192
+#define CK_NAGIOS_MORE_LINE 64
 
 struct perf {
 	char *label;
@@ -148,17 +151,42 @@ __attribute__((format(printf, 2, 3))) static void add_line(struct ck_nagios *n, 
 	n->lines = v;
 }
 
-/* The long text stops before CK_NAGIOS_LONG_TEXT_MAX bytes with a line
- * that says how many were left out: Nagios Core keeps 8 KB of a
- * plugin's whole output (MAX_PLUGIN_OUTPUT_LENGTH) and cuts the rest
- * wherever it falls; the status line before it holds the counts. */
-static void put_lines(FILE *f, const struct ck_nagios *n)
-{
-	size_t used = 0;
+/* The status line is written to a memory stream first, so that the
+ * long text knows what is left of the 8 KB (an aiacheck status line
+ * carries a perfdata item per URL). */
+struct status_buf {
+	FILE *out; /* the real output */
+	char *buf;
+	size_t len;
+};
 
+static FILE *status_open(struct status_buf *b, FILE *out)
+{
+	b->out = out;
+	b->buf = NULL;
+	b->len = 0;
+	return open_memstream(&b->buf, &b->len);
+}
+
+/* Copy the status line out; its length, or SIZE_MAX on a failure. */
+static size_t status_close(struct status_buf *b, FILE *mem)
+{
+	size_t len = SIZE_MAX;
+	if (fclose(mem) == 0 && fwrite(b->buf, 1, b->len, b->out) == b->len)
+		len = b->len;
+	free(b->buf);
+	return len;
+}
+
+/* The long text stops with a line that says how many lines were left
+ * out where the whole output (`used` bytes so far) would pass Nagios
+ * Core's 8 KB, which it cuts wherever they fall; the status line before
+ * it holds the counts. */
+static void put_lines(FILE *f, const struct ck_nagios *n, size_t used)
+{
 	for (size_t i = 0; i < n->nlines; i++) {
 		size_t len = strlen(n->lines[i]) + 1;
-		if (used + len > CK_NAGIOS_LONG_TEXT_MAX) {
+		if (used + len + CK_NAGIOS_MORE_LINE > CK_NAGIOS_OUTPUT_MAX) {
 			fprintf(f, "... %zu more line%s not shown (8 KB of plugin output)\n",
 				n->nlines - i, n->nlines - i == 1 ? "" : "s");
 			return;
@@ -259,9 +287,14 @@ int ck_report_nagios_certaudit(FILE *f, struct ck_nagios *n, const json_t *total
 	enum ck_nagios_state st;
 	char w[32], c[32];
 
+	struct status_buf sb;
+	size_t used;
+
 	st = fail ? CK_NAGIOS_CRITICAL : warn ? CK_NAGIOS_WARNING : files ? CK_NAGIOS_OK : CK_NAGIOS_UNKNOWN;
 	if (incomplete)
 		st = worse(st, CK_NAGIOS_UNKNOWN);
+	if (!(f = status_open(&sb, f)))
+		return -1;
 	fprintf(f, "%s %s - ", n->tag, ck_nagios_state_name(st));
 	if (!files) {
 		fprintf(f, "no certificate bundle found");
@@ -304,9 +337,11 @@ int ck_report_nagios_certaudit(FILE *f, struct ck_nagios *n, const json_t *total
 		put_count(f, "url_requests", jint(s, "url_requests"), "", "");
 	}
 	fputc('\n', f);
-	put_lines(f, n);
+	if ((used = status_close(&sb, f)) == SIZE_MAX)
+		return -1;
+	put_lines(sb.out, n, used);
 	*state = st;
-	return finish(f, n);
+	return finish(sb.out, n);
 }
 
 /* ---------------------------------------------------------------- */
@@ -417,6 +452,8 @@ int ck_report_nagios_aiacheck(FILE *f, struct ck_nagios *n, bool incomplete,
 	enum ck_nagios_state st = CK_NAGIOS_OK;
 	const struct perf *slowest = NULL;
 	size_t read = n->inputs - n->unreadable;
+	struct status_buf sb;
+	size_t used;
 
 	if (n->problems)
 		st = CK_NAGIOS_CRITICAL;
@@ -427,6 +464,8 @@ int ck_report_nagios_aiacheck(FILE *f, struct ck_nagios *n, bool incomplete,
 	for (size_t i = 0; i < n->nperf; i++)
 		if (!slowest || n->perf[i].seconds > slowest->seconds)
 			slowest = &n->perf[i];
+	if (!(f = status_open(&sb, f)))
+		return -1;
 	fprintf(f, "%s %s - %zu URL%s", n->tag, ck_nagios_state_name(st), n->urls, n->urls == 1 ? "" : "s");
 	if (n->failed)
 		fprintf(f, ", %zu failed", n->failed);
@@ -460,7 +499,9 @@ int ck_report_nagios_aiacheck(FILE *f, struct ck_nagios *n, bool incomplete,
 		fprintf(f, "s;;;0");
 	}
 	fputc('\n', f);
-	put_lines(f, n);
+	if ((used = status_close(&sb, f)) == SIZE_MAX)
+		return -1;
+	put_lines(sb.out, n, used);
 	*state = st;
-	return finish(f, n);
+	return finish(sb.out, n);
 }

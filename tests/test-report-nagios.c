@@ -299,3 +299,25 @@ Test(report_nagios, long_text_within_8_kb)
 	cr_assert(strstr(buf, "more lines not shown (8 KB of plugin output)\n"), "%s", buf);
 	cr_assert_lt(lines, 400);
 }
+
+/* ... and the status line counts: aiacheck's carries a perfdata item
+ * per URL, which leaves less of the 8 KB to the long text */
+Test(report_nagios, long_text_after_a_long_status_line)
+{
+	static char lines[60][200];
+	const char *urls[61];
+
+	ng = ck_nagios_new("AIACHECK");
+	for (int i = 0; i < 60; i++) {
+		snprintf(lines[i], sizeof lines[i],
+			 "http://ocsp.example.test/a-long-path-to-make-the-label-long/%03d/%s refused POST 5", i,
+			 "0123456789012345678901234567890123456789");
+		urls[i] = lines[i];
+	}
+	urls[60] = NULL;
+	add_aia("a.pem", false, urls, false);
+	cr_assert_eq(write_aiacheck(false), CK_NAGIOS_WARNING);
+	cr_assert_gt(strcspn(buf, "\n"), 6000, "the status line is %zu bytes", strcspn(buf, "\n"));
+	cr_assert_leq(buflen, 8192, "%zu bytes", buflen);
+	cr_assert(strstr(buf, "more lines not shown (8 KB of plugin output)\n"), "%s", buf);
+}

@@ -250,17 +250,19 @@ static const struct option *long_named(const struct option *lo, const char *a)
 {
 	size_t n = strcspn(a, "=");
 	const struct option *hit = NULL;
+	bool ambiguous = false;
 
+	/* the exact name wins wherever it is in the table (--password,
+	 * listed after --password-file and --password-env) */
 	for (; lo->name; lo++) {
 		if (strncmp(lo->name, a, n) != 0)
 			continue;
 		if (!lo->name[n])
 			return lo;
-		if (hit)
-			return NULL;
+		ambiguous = hit != NULL;
 		hit = lo;
 	}
-	return hit;
+	return ambiguous ? NULL : hit;
 }
 
 /* A plugin's format given (--format nagios, abbreviated or not; the last

@@ -108,7 +108,7 @@ check "--fix keeps the leaf's key: mode" "$(stat -c %a "$TMPD/withkey.pem")" 600
 # its notes on a terminal: wrapped at the terminal's width (one line
 # each in a pipe, as above)
 if command -v script >/dev/null 2>&1 && command -v stty >/dev/null 2>&1; then
-	script -qec "stty cols 60 rows 50; '$BIN/certconv' --fix --to pem --no-system-trust --output '$TMPD/tty.pem' --force '$FX/bundles/client-leaf.pem'" \
+	COLUMNS=60 script -qec "stty cols 60 rows 50; '$BIN/certconv' --fix --to pem --no-system-trust --output '$TMPD/tty.pem' --force '$FX/bundles/client-leaf.pem'" \
 		/dev/null >"$TMPD/tty.out" 2>&1 </dev/null
 	checks=$((checks + 1))
 	long=$(tr -d '\r' <"$TMPD/tty.out" | awk 'length($0) > 60' | wc -l)
